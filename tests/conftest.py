@@ -1,0 +1,27 @@
+"""Test-wide settings. Qt runs offscreen; no test touches the real user's files or keyring."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+pytest_plugins = [
+    "tests.fixtures.keyring",
+    "tests.fixtures.sandbox",
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own D365_WIZARD_HOME; the real user's dirs are never used."""
+    home = tmp_path / "wizard-home"
+    monkeypatch.setenv("D365_WIZARD_HOME", str(home))
+    yield home
+
+
+@pytest.fixture
+def wizard_home(_isolated_home):
+    return _isolated_home

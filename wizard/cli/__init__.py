@@ -1,0 +1,52 @@
+"""``d365-orgs``: every engine operation as a command. ``--json`` everywhere.
+
+Each subcommand module below defines ``register(subparsers, parents)``; a handler
+takes ``(ctx, args)`` and returns a :class:`CommandResult` or raises ``WizardError``.
+On error the exit status is non-zero and, with ``--json``, stdout holds
+``{"error": {"code": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from wizard import __version__
+from wizard.cli.base import CliContext, common_parent, run_handler
+
+# One module per capability; each registers its own subcommands.
+COMMAND_MODULES = (
+    "wizard.cli.cmd_urls",      # check-url
+    "wizard.cli.cmd_orgs",      # list, add, remove, rename, use
+    "wizard.cli.cmd_auth",      # signin, signout, discover, test, doctor
+    "wizard.cli.cmd_sandbox",   # sandbox serve
+    "wizard.cli.cmd_sync",      # sync, mailbox ..., settings
+    "wizard.cli.cmd_helpdesk",  # deploy, export-deployment, practice
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="d365-orgs",
+        description="Configure Dynamics 365 organizations and the synchronizing org.",
+        parents=[common_parent(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parents = [common_parent(suppress=True)]
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, parents)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = CliContext.from_args(args)
+    return run_handler(ctx, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

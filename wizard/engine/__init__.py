@@ -1,0 +1,1 @@
+"""The local sync engine: everything the wizard does, with no Qt (a test enforces it)."""

@@ -1,0 +1,147 @@
+"""Microsoft clouds (where to sign in, where discovery lives, which org hosts belong to it).
+
+Built-in clouds follow REFERENCE.md. Custom clouds (sovereign, ADFS, the sandbox) come
+from ``--cloud-file`` JSON files::
+
+    {
+      "name": "sandbox",                      # key, lower case, no spaces
+      "display_name": "Sandbox (Contoso)",
+      "authority": "https://127.0.0.1:44360/<tenant>",   # msal authority incl. tenant path
+      "discovery_url": "https://127.0.0.1:44360",        # Global Discovery base URL
+      "org_domains": ["crm.contoso.example"],            # host suffixes of online orgs
+      "org_hosts": {"127.0.0.1:44361": {"region": "NAM"}},  # exact host[:port] online orgs
+      "ca_bundle": "/path/to/ca.pem",                    # optional extra trusted CA (PEM)
+      "client_id": "51f81489-12ee-4a9e-aaae-a2591f45987d", # optional
+      "adfs": false                                      # optional: authority is ADFS
+    }
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.engine.errors import ConfigError
+
+SAMPLE_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d"
+
+# Commercial regions by the number in crmN.dynamics.com (Microsoft's datacenter table;
+# 19-22 from community sources). Unknown numbers are commercial with an unknown region.
+COMMERCIAL_REGIONS: dict[str, str] = {
+    "crm": "NAM", "crm2": "SAM", "crm3": "CAN", "crm4": "EUR", "crm5": "APJ", "crm6": "OCE",
+    "crm7": "JPN", "crm8": "IND", "crm11": "GBR", "crm12": "FRA", "crm14": "ZAF",
+    "crm15": "UAE", "crm16": "GER", "crm17": "CHE", "crm19": "NOR", "crm20": "SGP",
+    "crm21": "KOR", "crm22": "SWE",
+}
+
+
+@dataclass(frozen=True)
+class Cloud:
+    name: str
+    display_name: str
+    authority_host: str                  # e.g. "login.microsoftonline.com" or "127.0.0.1:44360"
+    discovery_url: str                   # Global Discovery Service base, no trailing slash
+    org_domains: tuple[str, ...] = ()    # host suffixes, e.g. ("crm.dynamics.com",)
+    tenant: str = "organizations"        # authority path segment
+    org_hosts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ca_bundle: str | None = None
+    client_id: str = SAMPLE_CLIENT_ID
+    adfs: bool = False
+    builtin: bool = True
+
+    @property
+    def authority(self) -> str:
+        return f"https://{self.authority_host}/{self.tenant}"
+
+    def authority_for(self, tenant: str | None) -> str:
+        return f"https://{self.authority_host}/{tenant or self.tenant}"
+
+    @property
+    def discovery_scope(self) -> str:
+        # Microsoft's sample uses the double slash; Entra accepts it.
+        return f"{self.discovery_url}//user_impersonation"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "display_name": self.display_name,
+            "authority": self.authority, "discovery_url": self.discovery_url,
+            "org_domains": list(self.org_domains), "org_hosts": self.org_hosts,
+            "ca_bundle": self.ca_bundle, "client_id": self.client_id, "adfs": self.adfs,
+        }
+
+
+BUILTIN_CLOUDS: dict[str, Cloud] = {c.name: c for c in (
+    Cloud("commercial", "Commercial", "login.microsoftonline.com",
+          "https://globaldisco.crm.dynamics.com", ("dynamics.com",)),
+    Cloud("gcc", "GCC", "login.microsoftonline.com",
+          "https://globaldisco.crm9.dynamics.com", ("crm9.dynamics.com",)),
+    Cloud("gcchigh", "GCC High", "login.microsoftonline.us",
+          "https://globaldisco.crm.microsoftdynamics.us", ("crm.microsoftdynamics.us",)),
+    Cloud("dod", "DoD", "login.microsoftonline.us",
+          "https://globaldisco.crm.appsplatform.us", ("crm.appsplatform.us",)),
+    Cloud("china", "China", "login.chinacloudapi.cn",
+          "https://globaldisco.crm.dynamics.cn", ("crm.dynamics.cn",)),
+)}
+
+
+def load_cloud_file(path: str | Path) -> Cloud:
+    """Read a custom cloud definition; errors say which field is wrong."""
+    p = Path(path)
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"The cloud file {p} does not exist.",
+                          fix="Check the path given to --cloud-file.") from exc
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"The cloud file {p} is not valid JSON: {exc}.",
+                          fix="Ask your administrator for a corrected file.") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"The cloud file {p} must hold a JSON object.")
+    return cloud_from_dict(raw, source=str(p))
+
+
+def cloud_from_dict(raw: dict[str, Any], *, source: str = "cloud definition") -> Cloud:
+    from urllib.parse import urlsplit
+
+    def need(key: str) -> str:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{source}: the field {key!r} is missing or empty.",
+                              fix="Ask your administrator for a corrected cloud file.")
+        return value.strip()
+
+    name = need("name").lower()
+    authority = urlsplit(need("authority"))
+    if authority.scheme != "https" or not authority.netloc:
+        raise ConfigError(f"{source}: 'authority' must be an https:// URL.",
+                          fix="Sign-in only works over HTTPS.")
+    tenant = authority.path.strip("/") or "organizations"
+    discovery = need("discovery_url").rstrip("/")
+    ca_bundle = raw.get("ca_bundle")
+    if ca_bundle is not None and not isinstance(ca_bundle, str):
+        raise ConfigError(f"{source}: 'ca_bundle' must be a file path.")
+    domains = raw.get("org_domains", [])
+    hosts = raw.get("org_hosts", {})
+    if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+        raise ConfigError(f"{source}: 'org_domains' must be a list of host suffixes.")
+    if not isinstance(hosts, dict):
+        raise ConfigError(f"{source}: 'org_hosts' must map host[:port] to details.")
+    return Cloud(
+        name=name, display_name=str(raw.get("display_name") or name),
+        authority_host=authority.netloc, tenant=tenant, discovery_url=discovery,
+        org_domains=tuple(d.lower().strip(".") for d in domains),
+        org_hosts={h.lower(): dict(v or {}) for h, v in hosts.items()},
+        ca_bundle=ca_bundle, client_id=str(raw.get("client_id") or SAMPLE_CLIENT_ID),
+        adfs=bool(raw.get("adfs", False)), builtin=False,
+    )
+
+
+def get_cloud(name: str, custom: dict[str, Cloud] | None = None) -> Cloud:
+    key = name.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
+    merged = {**BUILTIN_CLOUDS, **(custom or {})}
+    if key in merged:
+        return merged[key]
+    raise ConfigError(f"Unknown cloud {name!r}.",
+                      fix="Use one of: " + ", ".join(merged) + ", or give --cloud-file.")
