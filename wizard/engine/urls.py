@@ -76,7 +76,7 @@ from urllib.parse import unquote
 from wizard.engine.clouds import BUILTIN_CLOUDS, COMMERCIAL_REGIONS, Cloud
 from wizard.engine.errors import InvalidOrgUrl
 
-__all__ = ["OrgUrl", "parse_org_url", "KINDS", "WEB_API_PATH"]
+__all__ = ["OrgUrl", "parse_org_url", "KINDS", "WEB_API_PATH", "CRM_ROOT_PATHS"]
 
 KINDS = ("online", "onprem", "ifd")
 WEB_API_PATH = "/api/data/v9.2/"
@@ -208,14 +208,18 @@ _NOT_ORG_FIRST_LABELS = {
     "dev": "This is the discovery address of an Internet-facing deployment, not an organization.",
     "disco": "This is a discovery service address, not an organization.",
 }
-# First path segments that belong to Dynamics itself (compared in lower case).
-_CRM_PATHS = {
+# First path segments that are Dynamics' own and never an org name (lower case).
+CRM_ROOT_PATHS = frozenset({
     "main.aspx", "default.aspx", "api", "xrmservices", "apps", "webresources", "tools",
-    "_root", "_common", "_forms", "_grid", "_controls", "_static", "_imgs", "_nav",
-    "_resources", "uclient", "nga", "form", "sfa", "cs", "ma", "biz", "workplace",
-    "userdefined", "crmreports", "activities", "advancedfind", "m", "services",
-    "organizationdata.svc", "home", "homepage", "dashboards", "settings", "g",
-    "appwebservices", "isv", "sitemap", "search", "_ui", "entities", "loader.aspx",
+    "uclient", "nga", "organizationdata.svc", "appwebservices", "isv", "_root", "_common",
+    "_forms", "_grid", "_controls", "_static", "_imgs", "_nav", "_resources", "_ui",
+})
+# Further paths seen under an org (CRM 2011-era pages); after an org segment they confirm
+# the address is Dynamics, but as a first segment they may also be an org's name.
+_CRM_PATHS = CRM_ROOT_PATHS | {
+    "form", "sfa", "cs", "ma", "biz", "workplace", "userdefined", "crmreports", "activities",
+    "advancedfind", "m", "services", "home", "homepage", "dashboards", "settings", "g",
+    "sitemap", "search", "entities", "loader.aspx",
 }
 _ORG_SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _LABEL_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$")
@@ -589,7 +593,7 @@ def _online(org: str, domain: str, cloud: str, region: str | None) -> OrgUrl:
 
 def _looks_like_org_segment(segment: str) -> bool:
     s = segment.lower()
-    return bool(_ORG_SEGMENT_RE.match(s)) and s not in _CRM_PATHS
+    return bool(_ORG_SEGMENT_RE.match(s)) and s not in CRM_ROOT_PATHS
 
 
 def _is_crm_path(segment: str) -> bool:
