@@ -186,7 +186,7 @@ _MICROSOFT_DOMAINS = (
     "outlook.com", "sharepoint.com", "sharepoint.us", "onmicrosoft.com", "teams.microsoft.com",
     "skype.com", "powerapps.com", "powerapps.us", "powerapps.cn", "powerautomate.com",
     "powerautomate.us", "powerplatform.com", "powerbi.com", "azure.com", "azure.net",
-    "azure.cn", "windows.net", "windows.com", "bing.com", "msn.com", "aka.ms",
+    "azure.cn", "windows.net", "windows.com", "aka.ms",
     "dynamics.com", "dynamics.cn", "microsoftdynamics.us", "appsplatform.us",
     "microsoftdynamics.de", "powerappsportals.com", "powerappsportals.us",
     "microsoftcrmportals.com", "sharepointonline.com", "visualstudio.com",
@@ -194,7 +194,7 @@ _MICROSOFT_DOMAINS = (
 )
 _WEBSITES = (
     "google.com", "google.co.uk", "google.de", "google.fr", "bing.com", "duckduckgo.com",
-    "yahoo.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com", "stackoverflow.com",
+    "yahoo.com", "msn.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com", "stackoverflow.com",
     "youtube.com", "facebook.com", "linkedin.com", "twitter.com", "x.com", "instagram.com",
     "wikipedia.org", "gmail.com", "icloud.com", "apple.com", "amazon.com", "zoom.us",
     "slack.com", "dropbox.com", "example.com", "example.org", "example.net",
@@ -208,6 +208,8 @@ _NOT_ORG_FIRST_LABELS = {
     "dev": "This is the discovery address of an Internet-facing deployment, not an organization.",
     "disco": "This is a discovery service address, not an organization.",
 }
+# Sign-in servers: refused even with a path (an on-premises server is never called that).
+_SIGNIN_FIRST_LABELS = {"adfs", "sts", "login"}
 # First path segments that are Dynamics' own and never an org name (lower case).
 CRM_ROOT_PATHS = frozenset({
     "main.aspx", "default.aspx", "api", "xrmservices", "apps", "webresources", "tools",
@@ -423,6 +425,10 @@ def _match_custom_cloud(parts: _Parts, cloud: Cloud) -> OrgUrl | None:
                       "https", parts.port)
     for domain in cloud.org_domains:
         domain = domain.lower().strip(".")
+        if parts.host == domain:
+            raise _fail("not_org", f"This address names the {cloud.display_name} cloud but no "
+                                   "organization.",
+                        f"An organization address looks like https://contoso.{domain}.")
         if not domain or not parts.host.endswith("." + domain):
             continue
         labels = parts.host[: -len(domain) - 1].split(".")
@@ -596,7 +602,14 @@ def _looks_like_org_segment(segment: str) -> bool:
     return bool(_ORG_SEGMENT_RE.match(s)) and s not in CRM_ROOT_PATHS
 
 
+def _is_crm_page(segment: str) -> bool:
+    """A first path segment that is Dynamics' own (so the host alone is the org)."""
+    s = segment.lower()
+    return s in _CRM_PATHS or s.endswith((".aspx", ".svc"))
+
+
 def _is_crm_path(segment: str) -> bool:
+    """A segment after an org segment that Dynamics serves (pages, services, resources)."""
     s = segment.lower()
     return s in _CRM_PATHS or s.endswith((".aspx", ".svc", ".ashx", ".axd", ".js", ".css",
                                           ".htm", ".html", ".png", ".gif", ".svg", ".ico"))
@@ -630,11 +643,13 @@ def _match_server(parts: _Parts) -> OrgUrl | None:
                               "organization.",
                     f"Add the organization name after the server, e.g. "
                     f"http://{parts.host}/contoso (ask your administrator for it).")
+    if len(labels) >= 3 and labels[0] in _SIGNIN_FIRST_LABELS:
+        raise _fail("not_org", _NOT_ORG_FIRST_LABELS[labels[0]])
     if has_org:
         if len(segs) > 1 and not _is_crm_path(segs[1]):
             raise _fail("not_org", "This does not look like a Dynamics 365 organization address.")
         return _onprem(parts)
-    if segs and not _is_crm_path(segs[0]):
+    if segs and not _is_crm_page(segs[0]):
         raise _fail("not_org", "This does not look like a Dynamics 365 organization address.")
     if labels[0] in _NOT_ORG_FIRST_LABELS:
         raise _fail("not_org", _NOT_ORG_FIRST_LABELS[labels[0]])
