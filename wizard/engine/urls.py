@@ -76,9 +76,20 @@ from urllib.parse import unquote
 from wizard.engine.clouds import BUILTIN_CLOUDS, COMMERCIAL_REGIONS, Cloud
 from wizard.engine.errors import InvalidOrgUrl
 
-__all__ = ["OrgUrl", "parse_org_url", "KINDS", "WEB_API_PATH", "CRM_ROOT_PATHS"]
+__all__ = ["OrgUrl", "parse_org_url", "KINDS", "KIND_NAMES", "REGION_NAMES", "WEB_API_PATH",
+           "CRM_ROOT_PATHS"]
 
 KINDS = ("online", "onprem", "ifd")
+KIND_NAMES = {"online": "Dynamics 365 (online)", "onprem": "On-premises",
+              "ifd": "Internet-facing deployment (IFD)"}
+# Names of the region codes in COMMERCIAL_REGIONS (Microsoft's datacenter table).
+REGION_NAMES = {
+    "NAM": "North America", "SAM": "South America", "CAN": "Canada", "EUR": "Europe",
+    "APJ": "Asia Pacific", "OCE": "Australia", "JPN": "Japan", "IND": "India",
+    "GBR": "United Kingdom", "FRA": "France", "ZAF": "South Africa",
+    "UAE": "United Arab Emirates", "GER": "Germany", "CHE": "Switzerland", "NOR": "Norway",
+    "SGP": "Singapore", "KOR": "Korea", "SWE": "Sweden",
+}
 WEB_API_PATH = "/api/data/v9.2/"
 MAX_LENGTH = 32768
 
