@@ -236,6 +236,8 @@ ERRORS = [
     ("https://[zz::1]/contoso", "bad_host", "not valid"),
     ("https://con\x00toso.crm.dynamics.com", "not_org", "control characters"),
     ("x" * 40000, "too_long", "too long"),
+    ("https://contoso.crm.dynamics.com.evil.example/main.aspx", "lookalike", "imitates"),
+    ("https://cоntoso.crm.dynamics.com", "lookalike", "look-alike"),  # Cyrillic o
 ]
 
 
@@ -282,6 +284,17 @@ def test_custom_cloud_services_are_refused(text, reason):
     assert info.value.reason == reason
 
 
+def test_built_in_clouds_in_the_mapping_change_nothing():
+    from wizard.engine.clouds import BUILTIN_CLOUDS
+
+    clouds = {**BUILTIN_CLOUDS, **CLOUDS}
+    assert parse_org_url("contoso.crm4.dynamics.com", clouds).region == "EUR"
+    assert parse_org_url("https://127.0.0.1:44361", list(clouds.values())).cloud == "sandbox"
+    with pytest.raises(InvalidOrgUrl) as info:
+        parse_org_url("https://home.dynamics.com", clouds)
+    assert info.value.reason == "picker"
+
+
 def test_result_is_frozen_and_serialisable():
     result = parse_org_url("contoso.crm4.dynamics.com")
     with pytest.raises(AttributeError):
@@ -289,5 +302,5 @@ def test_result_is_frozen_and_serialisable():
     assert result.to_dict() == {
         "base_url": "https://contoso.crm4.dynamics.com", "kind": "online",
         "cloud": "commercial", "region": "EUR", "host": "contoso.crm4.dynamics.com",
-        "port": None, "org_name": "contoso", "api_url": "https://contoso.api.crm4.dynamics.com",
+        "port": None, "scheme": "https", "org_name": "contoso", "api_url": "https://contoso.api.crm4.dynamics.com",
         "web_api_base": "https://contoso.api.crm4.dynamics.com/api/data/v9.2/"}
