@@ -134,9 +134,9 @@ CLOUDS = {"sandbox": SANDBOX}
 
 
 @pytest.mark.parametrize(("text", "base_url", "region", "org_name"), [
-    ("https://127.0.0.1:44361", "https://127.0.0.1:44361", "EUR", "contososales"),
-    ("https://127.0.0.1:44361/main.aspx?x=1", "https://127.0.0.1:44361", "EUR", "contososales"),
-    ("127.0.0.1:44361/api/data/v9.2/contacts", "https://127.0.0.1:44361", "EUR", "contososales"),
+    ("https://127.0.0.1:44361", "https://127.0.0.1:44361", "EUR", "ContosoSales"),
+    ("https://127.0.0.1:44361/main.aspx?x=1", "https://127.0.0.1:44361", "EUR", "ContosoSales"),
+    ("127.0.0.1:44361/api/data/v9.2/contacts", "https://127.0.0.1:44361", "EUR", "ContosoSales"),
     ("https://127.0.0.1:44362/", "https://127.0.0.1:44362", None, None),
     ("https://orgs.example.test/", "https://orgs.example.test", "NAM", None),
     ("https://orgs.example.test:443/", "https://orgs.example.test", "NAM", None),

@@ -442,7 +442,7 @@ def _match_custom_cloud(parts: _Parts, cloud: Cloud) -> OrgUrl | None:
         name = details.get("url_name") or details.get("unique_name") or details.get("org_name")
         region = details.get("region")
         return OrgUrl(base, "online", cloud.name, str(region) if region else None,
-                      parts.host, str(name).lower() if name else None, base,
+                      parts.host, str(name) if name else None, base,
                       "https", parts.port)
     for domain in cloud.org_domains:
         domain = domain.lower().strip(".")
