@@ -112,7 +112,8 @@ def test_every_online_org_host_is_accepted(name, crm, api, path):
 
 
 @settings(max_examples=150)
-@given(st.sampled_from(["http", "https"]), st.from_regex(r"\A[a-zA-Z]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?\Z"),
+@given(st.sampled_from(["http", "https"]),
+       st.from_regex(r"\A[a-zA-Z]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?\Z"),
        st.sampled_from(["", ":5555", ":80", ":443"]),
        st.from_regex(r"\A[A-Za-z][A-Za-z0-9_]{0,20}\Z"),
        st.sampled_from(["", "/", "/main.aspx", "/api/data/v9.0/accounts",

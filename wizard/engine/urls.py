@@ -139,14 +139,15 @@ def _fail(reason: str, message: str, fix: str | None = _EXAMPLES) -> InvalidOrgU
 
 # -- tables ------------------------------------------------------------------------------
 
-# (host suffix after "<org>." or "<org>.api.", cloud) for the built-in sovereign clouds.
-_SOVEREIGN_DOMAINS = (
-    ("crm.microsoftdynamics.us", "gcchigh"),
-    ("crm.appsplatform.us", "dod"),
-    ("crm.dynamics.cn", "china"),
-)
+# Commercial orgs live under crm[N].dynamics.com; GCC is one of those numbers (crm9).
+_GCC_CRM = BUILTIN_CLOUDS["gcc"].org_domains[0].split(".")[0]
+# (host suffix after "<org>." or "<org>.api.", cloud) for the other built-in clouds.
+_SOVEREIGN_DOMAINS = tuple((domain, cloud.name) for cloud in BUILTIN_CLOUDS.values()
+                           if cloud.name not in ("commercial", "gcc")
+                           for domain in cloud.org_domains)
 _DYNAMICS_DOMAINS = ("dynamics.com", "dynamics.cn", "microsoftdynamics.us", "appsplatform.us")
-_COMMERCIAL_RE = re.compile(r"^(?:(?P<org>[a-z0-9-]+)\.)?(?P<api>api\.)?(?P<crm>crm\d*)\.dynamics\.com$")
+_COMMERCIAL_RE = re.compile(
+    r"^(?:(?P<org>[a-z0-9-]+)\.)?(?P<api>api\.)?(?P<crm>crm\d*)\.dynamics\.com$")
 
 # Labels that are Microsoft services under an org domain, not orgs.
 _DISCOVERY_LABELS = {"globaldisco", "disco"}
@@ -210,7 +211,8 @@ _MICROSOFT_DOMAINS = (
 )
 _WEBSITES = (
     "google.com", "google.co.uk", "google.de", "google.fr", "bing.com", "duckduckgo.com",
-    "yahoo.com", "msn.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com", "stackoverflow.com",
+    "yahoo.com", "msn.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com",
+    "stackoverflow.com",
     "youtube.com", "facebook.com", "linkedin.com", "twitter.com", "x.com", "instagram.com",
     "wikipedia.org", "gmail.com", "icloud.com", "apple.com", "amazon.com", "zoom.us",
     "slack.com", "dropbox.com", "example.com", "example.org", "example.net",
@@ -287,8 +289,10 @@ class _Parts:
 
 
 def _clean(text: object) -> str:
-    if text is None or not isinstance(text, str):
+    if text is None:
         raise _fail("empty", "No organization address was given.")
+    if not isinstance(text, str):
+        raise _fail("not_org", "An organization address must be text.")
     if len(text) > MAX_LENGTH:
         raise _fail("too_long", "This text is far too long to be an organization address.")
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
@@ -308,7 +312,8 @@ def _clean(text: object) -> str:
         raise _fail("not_org", "The address contains control characters.")
     if any(c.isspace() for c in text):
         raise _fail("spaces", "An organization address cannot contain spaces.",
-                    "Copy the whole address from the browser's address bar and paste it as one line.")
+                    "Copy the whole address from the browser's address bar and paste it as "
+                    "one line.")
     return text.replace("\\", "/")
 
 
@@ -588,7 +593,7 @@ def _match_builtin_online(parts: _Parts) -> OrgUrl | None:
             raise _fail("not_org", "This address names the Dynamics 365 cloud but no "
                                    "organization.",
                         f"Put your org's name in front, e.g. https://contoso.{crm}.dynamics.com.")
-        cloud = "gcc" if crm == "crm9" else "commercial"
+        cloud = "gcc" if crm == _GCC_CRM else "commercial"
         region = COMMERCIAL_REGIONS.get(crm) if cloud == "commercial" else None
         return _online(org, f"{crm}.dynamics.com", cloud, region)
     for domain, cloud in _SOVEREIGN_DOMAINS:
