@@ -98,6 +98,13 @@ def test_url_shaped_text_parses_idempotently_or_raises_invalid_org_url(text, clo
     _check(text, clouds)
 
 
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("abc.:/@[]%?#-_ 09xHTPSs\\")), max_size=40),
+       st.sampled_from([None, CLOUDS]))
+def test_text_made_of_url_characters_only_raises_invalid_org_url(text, clouds):
+    _check(text, clouds)
+
+
 @settings(max_examples=150)
 @given(label, st.sampled_from(["crm", "crm4", "crm9", "crm17", "crm30"]),
        st.booleans(), st.sampled_from(["", "/main.aspx?x=1", "/api/data/v9.2/contacts"]))
