@@ -88,7 +88,7 @@ def test_arbitrary_text_only_raises_invalid_org_url(text, clouds):
     _check(text, clouds)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(url_shaped, st.sampled_from([None, CLOUDS]))
 @example("https://contoso.crm4.dynamics.com/main.aspx?appid=1", None)
 @example("http://crmserver:5555/Contoso/main.aspx", None)
