@@ -11,7 +11,8 @@ Decisions (the rules a helpdesk can predict):
 * Clean-up first: surrounding whitespace, quotes and ``<...>`` are dropped; line breaks,
   tabs and zero-width characters inside the text are removed (mail clients wrap long
   links); the text is NFKC-normalised (full-width letters); backslashes become slashes.
-  A space left inside the address is an error. Text longer than 32,768 characters is
+  Text around one ``scheme://`` address ("Our CRM: https://...") is dropped when no
+  other word has a dot, slash or @; otherwise a space inside the address is an error. Text longer than 32,768 characters is
   refused.
 * Only ``http`` and ``https`` are accepted. No scheme means https. ``mailto:``,
   ``file:``, ``ftp:``, Windows paths and other schemes are refused with a message
@@ -311,10 +312,22 @@ def _clean(text: object) -> str:
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise _fail("not_org", "The address contains control characters.")
     if any(c.isspace() for c in text):
+        text = _address_in_sentence(text)
+    if any(c.isspace() for c in text):
         raise _fail("spaces", "An organization address cannot contain spaces.",
                     "Copy the whole address from the browser's address bar and paste it as "
                     "one line.")
     return text.replace("\\", "/")
+
+
+def _address_in_sentence(text: str) -> str:
+    """The one web address in a sentence ("Our CRM: https://...") if that is clear-cut."""
+    tokens = [t.strip("\"'`<>()[]{},;") for t in text.split()]
+    addresses = [t for t in tokens if "://" in t]
+    others = [t for t in tokens if "://" not in t]
+    if len(addresses) == 1 and not any("." in t or "/" in t or "@" in t for t in others):
+        return addresses[0].rstrip(".,;:")
+    return text
 
 
 def _split(text: str) -> _Parts:
