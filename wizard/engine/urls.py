@@ -493,18 +493,18 @@ def _refuse_cloud_service(parts: _Parts, cloud: Cloud) -> None:
     auth_hosts = {cloud.authority_host.lower()}
     if ":" not in cloud.authority_host:
         auth_hosts.add(cloud.authority_host.lower() + ":443")
-    if key_in(parts, auth_hosts) and (first in {cloud.tenant.lower(), "adfs", "oauth2",
+    if _key_in(parts, auth_hosts) and (first in {cloud.tenant.lower(), "adfs", "oauth2",
                                                 "common", "organizations", "consumers"}):
         raise _signin_error()
     disco = cloud.discovery_url.lower().split("://", 1)[-1].split("/", 1)[0]
     disco_hosts = {disco} | ({disco + ":443"} if ":" not in disco else set())
-    if key_in(parts, disco_hosts) and (not parts.segments or first == "api"
+    if _key_in(parts, disco_hosts) and (not parts.segments or first == "api"
                                        and len(parts.segments) > 1
                                        and parts.segments[1].lower() == "discovery"):
         raise _discovery_error()
 
 
-def key_in(parts: _Parts, hosts: set[str]) -> bool:
+def _key_in(parts: _Parts, hosts: set[str]) -> bool:
     return parts.host_port() in hosts or (parts.port is None and parts.netloc_host in hosts)
 
 
