@@ -373,8 +373,9 @@ class Sandbox:
             for s in socks.values():
                 s.close()
             raise
-        if remember:
-            self._remember_ports({n: s.getsockname()[1] for n, s in socks.items()})
+        # Always recorded (``d365-orgs sandbox fault`` finds the sandbox by it); reused
+        # only when asked, so tests never collide with a sandbox someone left running.
+        self._remember_ports({n: s.getsockname()[1] for n, s in socks.items()})
         main = socks.pop("main")
         return main, socks
 
@@ -413,7 +414,7 @@ class Sandbox:
             self._write_ntlm_file()
             self.discovery = self._make_discovery()
             webapi = _webapi_factory()
-            mounts: dict[str, Any] = {}
+            mounts: dict[str, Any] = {"/_sandbox": self._admin_app}
             if self.discovery is not None:
                 mounts["/api/discovery"] = self.discovery
             org_apps: dict[str, Any] = {}
@@ -438,6 +439,41 @@ class Sandbox:
         tmp = self.cloud_file.with_name(CLOUD_FILE + ".tmp")
         tmp.write_text(json.dumps(self.cloud_dict(), indent=2), encoding="utf-8")
         os.replace(tmp, self.cloud_file)
+
+    def _admin_app(self, environ, start_response):
+        """``/_sandbox/faults``: read (GET) or switch (POST JSON) faults on a running sandbox.
+
+        POST needs ``X-Sandbox-Admin: 1`` and a JSON body, so a web page cannot switch
+        faults (a custom header makes browsers ask first, and nothing here answers that).
+        Body: ``{"reset": true, "clear": ["latency"], "set": {"throttle": 2}}``.
+        """
+        from werkzeug.wrappers import Request
+
+        from wizard.sandbox.faults import UnknownFault
+
+        request = Request(environ)
+        if request.path != "/faults":
+            return Response("Not Found", status=404)(environ, start_response)
+        if request.method == "POST":
+            if request.headers.get("X-Sandbox-Admin") != "1" or not request.is_json:
+                return Response("Forbidden", status=403)(environ, start_response)
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return Response("Bad Request", status=400)(environ, start_response)
+            try:
+                if body.get("reset"):
+                    self.faults.reset()
+                for name in body.get("clear", []):
+                    self.faults.clear(str(name))
+                for name, value in (body.get("set") or {}).items():
+                    self.faults.set(str(name), value)
+            except (UnknownFault, ValueError, TypeError) as exc:
+                return Response(json.dumps({"error": str(exc)}), status=400,
+                                content_type="application/json")(environ, start_response)
+        elif request.method != "GET":
+            return Response("Method Not Allowed", status=405)(environ, start_response)
+        return Response(json.dumps({"faults": self.faults.active()}),
+                        content_type="application/json")(environ, start_response)
 
     def _make_discovery(self):
         try:
