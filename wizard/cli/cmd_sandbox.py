@@ -37,6 +37,9 @@ def register(sub, parents) -> None:
                        help="sample contacts per org (e.g. 20000 for a large org)")
     serve.add_argument("--token-lifetime", type=int, default=3600, metavar="S",
                        help="access token lifetime in seconds (default 3600)")
+    serve.add_argument("--refresh-lifetime", type=int, default=90 * 24 * 3600, metavar="S",
+                       help="seconds a refresh token may sit unused before sign-in fails with "
+                            "AADSTS700082 (default 90 days)")
     serve.add_argument("--fault", action="append", default=[], metavar="NAME[=VALUE]",
                        help="switch a fault on from the start (repeatable); see README")
     serve.set_defaults(func=cmd_serve)
@@ -89,7 +92,8 @@ def cmd_serve(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         try:
             sandbox = start_sandbox(_data_dir(ctx, args), port=args.port,
                                     contacts=args.contacts, token_lifetime=args.token_lifetime,
-                                    faults=faults, remember_ports=not args.port)
+                                    faults=faults, remember_ports=not args.port,
+                                    refresh_lifetime=args.refresh_lifetime)
         except OSError as exc:
             raise SandboxError(f"The sandbox could not start: {exc}.",
                                fix="Choose another --port, or stop the program using it.") \

@@ -45,6 +45,7 @@ IDLE_TIMEOUT = 30.0          # seconds a keep-alive connection may sit idle
 PORTS_FILE = "ports.json"
 CLOUD_FILE = "sandbox-cloud.json"
 REGION_CODES = {"NA": "NAM", "JP": "JPN", "EU": "EUR"}
+DEFAULT_REFRESH_LIFETIME = 90 * 24 * 3600   # Entra's inactivity limit for refresh tokens
 
 
 class _FencedReader:
@@ -317,7 +318,8 @@ class Sandbox:
     def __init__(self, data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
                  contacts: int | None = None, token_lifetime: int = 3600,
                  faults: Faults | list[str] | tuple[str, ...] | None = None,
-                 remember_ports: bool = False) -> None:
+                 remember_ports: bool = False,
+                 refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> None:
         self._temp_dir: str | None = None
         if data_dir is None:
             self._temp_dir = tempfile.mkdtemp(prefix="d365-sandbox-")
@@ -330,6 +332,7 @@ class Sandbox:
             self.faults = Faults()
             self.faults.apply_specs(faults)
         self.default_token_lifetime = token_lifetime
+        self.default_refresh_lifetime = refresh_lifetime
         self.certs = ensure_certificates(self.data_dir)
         self._contexts = {False: self.certs.server_context(),
                           True: self.certs.server_context(unknown_ca=True)}
@@ -410,7 +413,8 @@ class Sandbox:
             self.identity = IdentityProvider(
                 base_url=self.discovery_url, signing_key=key,
                 entra_resources=self._entra_resources, adfs_resources=self._adfs_resources,
-                faults=self.faults, token_lifetime=token_lifetime)
+                faults=self.faults, token_lifetime=token_lifetime,
+                refresh_lifetime=self.default_refresh_lifetime)
             self._write_ntlm_file()
             self.discovery = self._make_discovery()
             webapi = _webapi_factory()
@@ -599,7 +603,7 @@ class Sandbox:
         """Faults off and the configured token lifetimes back (between tests)."""
         self.faults.reset()
         self.identity.token_lifetime = self.default_token_lifetime
-        self.identity.refresh_lifetime = 90 * 24 * 3600
+        self.identity.refresh_lifetime = self.default_refresh_lifetime
         self.identity.device_code_lifetime = 900
         self.identity.device_code_interval = 1
 
@@ -637,12 +641,16 @@ class Sandbox:
 def start_sandbox(data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
                   contacts: int | None = None, token_lifetime: int = 3600,
                   faults: Faults | list[str] | tuple[str, ...] | None = None,
-                  remember_ports: bool = False) -> Sandbox:
+                  remember_ports: bool = False,
+                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> Sandbox:
     """Start the sandbox tenant in threads of this process and return it (TEAM.md contract).
 
     ``data_dir`` keeps the CA, keys and remembered ports (a temporary dir, removed on stop,
     when None). ``port`` fixes the main port (online orgs take the next ones); 0 picks free
     ports, or with ``remember_ports`` the ports of the last run when they are free.
+    ``refresh_lifetime`` is how long (seconds) a refresh token may sit unused before it
+    fails with AADSTS700082.
     """
     return Sandbox(data_dir, port=port, contacts=contacts, token_lifetime=token_lifetime,
-                   faults=faults, remember_ports=remember_ports)
+                   faults=faults, remember_ports=remember_ports,
+                   refresh_lifetime=refresh_lifetime)
