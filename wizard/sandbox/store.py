@@ -222,6 +222,10 @@ def entity_by_set(entity_set: str) -> EntityInfo | None:
 
 # --------------------------------------------------------------------------- defaults
 
+OUTLOOK_FILTER, OFFLINE_FILTER = 256, 16
+OUTLOOK_TEMPLATE, OFFLINE_TEMPLATE = 131072, 8192
+FILTER_TYPE_OF_TEMPLATE = {OUTLOOK_TEMPLATE: OUTLOOK_FILTER, OFFLINE_TEMPLATE: OFFLINE_FILTER}
+
 # Dynamics 365's default synchronized fields (direction: 0 none, 1 to Exchange, 2 to Dynamics
 # 365, 3 both ways). The field list follows the "Synchronized fields" page of the
 # Synchronization settings; where Microsoft does not document a default, two-way is assumed
@@ -788,39 +792,32 @@ class _SeedBuilder:
                 })
 
     def _queries(self) -> None:
-        def fetch(entity: str, owner_condition: bool = True) -> str:
-            cond = ('<filter type="and"><condition attribute="ownerid" operator="eq-userid"/>'
-                    '</filter>') if owner_condition else ""
-            return (f'<fetch version="1.0" mapping="logical"><entity name="{entity}">'
-                    f'<all-attributes/>{cond}</entity></fetch>')
-
-        # System templates (savedquery) and the default per-user filters (userquery).
+        # Templates (savedquery 131072 Outlook, 8192 offline) and every user's own filters
+        # instantiated from them (userquery 256 Outlook, 16 offline). Org-wide "system filters"
+        # (savedquery 256) start empty, as in a new organization (inferred).
         for entity, name in (("contact", "My Contacts"), ("appointment", "My Appointments"),
                              ("task", "My Tasks")):
-            self.add("savedquery", self._id("savedquery", "outlooktemplate", entity), {
-                "name": f"{name} (Outlook template)", "returnedtypecode": entity,
-                "querytype": 131072, "fetchxml": fetch(entity), "isdefault": True,
-                "iscustomizable": True,
-            })
-            self.add("savedquery", self._id("savedquery", "offlinetemplate", entity), {
-                "name": f"{name} (offline template)", "returnedtypecode": entity,
-                "querytype": 8192, "fetchxml": fetch(entity), "isdefault": True,
-                "iscustomizable": True,
-            })
-            self.add("savedquery", self._id("savedquery", "system", entity), {
-                "name": name, "returnedtypecode": entity, "querytype": 256,
-                "fetchxml": fetch(entity), "isdefault": True, "iscustomizable": True,
-                "description": f"System synchronization filter: {name.lower()}.",
-            })
+            for template_type in (OUTLOOK_TEMPLATE, OFFLINE_TEMPLATE):
+                self.add("savedquery", self._id("savedquery", template_type, entity), {
+                    "name": name, "returnedtypecode": entity, "querytype": template_type,
+                    "fetchxml": my_records_fetch(entity), "isdefault": True,
+                    "iscustomizable": True,
+                    "description": f"Default {'Outlook' if template_type == OUTLOOK_TEMPLATE else 'offline'} "
+                                   f"filter template: {name.lower()}.",
+                })
             for u in self.users:
-                self.add("userquery", self._id("userquery", "outlook", entity, u.systemuser_id), {
-                    "name": name, "returnedtypecode": entity, "querytype": 256,
-                    "fetchxml": fetch(entity),
-                }, owner=u.systemuser_id)
-                self.add("userquery", self._id("userquery", "offline", entity, u.systemuser_id), {
-                    "name": name, "returnedtypecode": entity, "querytype": 16,
-                    "fetchxml": fetch(entity),
-                }, owner=u.systemuser_id)
+                for template_type, filter_type in FILTER_TYPE_OF_TEMPLATE.items():
+                    self.add("userquery", self._id("userquery", filter_type, entity,
+                                                   u.systemuser_id), {
+                        "name": name, "returnedtypecode": entity, "querytype": filter_type,
+                        "fetchxml": my_records_fetch(entity),
+                    }, owner=u.systemuser_id)
+
+
+def my_records_fetch(entity: str) -> str:
+    return (f'<fetch version="1.0" mapping="logical"><entity name="{entity}"><all-attributes/>'
+            '<filter type="and"><condition attribute="ownerid" operator="eq-userid"/></filter>'
+            '</entity></fetch>')
 
 
 def clone_row(row: Mapping[str, Any]) -> Row:
