@@ -25,6 +25,7 @@ Conventions (mirroring Dataverse; inferred details are marked):
 from __future__ import annotations
 
 import base64
+import bisect
 import contextlib
 import copy
 import datetime as dt
@@ -284,10 +285,20 @@ class OrgData:
     tables: dict[str, dict[str, Row]] = field(default_factory=dict)
     tombstones: dict[str, dict[str, int]] = field(default_factory=dict)  # entity -> id -> version
     version: int = 0
+    _sorted_ids: dict[str, list[str]] = field(default_factory=dict)
 
     def next_version(self) -> int:
         self.version += 1
         return self.version
+
+    def sorted_ids(self, entity: str) -> list[str]:
+        ids = self._sorted_ids.get(entity)
+        if ids is None:
+            ids = self._sorted_ids[entity] = sorted(self.tables[entity])
+        return ids
+
+    def keys_changed(self, entity: str) -> None:
+        self._sorted_ids.pop(entity, None)
 
 
 def _user_rows_for(org: seed.Org) -> list[seed.User]:
@@ -341,9 +352,20 @@ class DataStore:
 
     def rows(self, org_name: str, entity: str) -> list[Row]:
         """A snapshot (shallow copies) of every row of a table, in primary-key order."""
+        return [dict(r) for r in self.snapshot(org_name, entity)]
+
+    def snapshot(self, org_name: str, entity: str, *, after_id: str | None = None) -> list[Row]:
+        """Every row (after `after_id`), in primary-key order, WITHOUT copying.
+
+        Stored rows are never mutated in place (a write replaces the dict), so the list stays a
+        consistent snapshot; callers must treat the rows as read-only.
+        """
         with self._lock:
-            table = self.org_data(org_name).tables[entity]
-            return [dict(table[k]) for k in sorted(table)]
+            data = self.org_data(org_name)
+            ids = data.sorted_ids(entity)
+            table = data.tables[entity]
+            start = bisect.bisect_right(ids, after_id) if after_id else 0
+            return [table[k] for k in ids[start:]]
 
     def get(self, org_name: str, entity: str, row_id: str) -> Row:
         with self._lock:
@@ -387,6 +409,7 @@ class DataStore:
         old_tomb = tombs.get(row_id)
 
         def undo() -> None:
+            data.keys_changed(entity)
             if old_row is None:
                 table.pop(row_id, None)
             else:
@@ -397,6 +420,8 @@ class DataStore:
                 tombs[row_id] = old_tomb
 
         self._remember(undo)
+        if row is None or old_row is None:
+            data.keys_changed(entity)
         if row is None:
             table.pop(row_id, None)
             tombs[row_id] = data.next_version()
@@ -498,10 +523,13 @@ class DataStore:
 
     def changes_since(self, org_name: str, entity: str,
                       version: int) -> tuple[list[Row], list[str], int]:
-        """(new or updated rows by version, deleted ids, current version) after `version`."""
+        """(new or updated rows by version, deleted ids, current version) after `version`.
+
+        The rows are the stored dicts themselves (see `snapshot`): read-only for callers.
+        """
         with self._lock:
             data = self.org_data(org_name)
-            changed = sorted((dict(r) for r in data.tables[entity].values()
+            changed = sorted((r for r in data.tables[entity].values()
                               if r["versionnumber"] > version),
                              key=lambda r: r["versionnumber"])
             deleted = sorted(((v, i) for i, v in data.tombstones.get(entity, {}).items()

@@ -493,7 +493,7 @@ class WebApiApp:
                 return
 
     def _count(self, info: EntityInfo, request: Request) -> Response:
-        rows = self.store.rows(self.org.unique_name, info.logical_name)
+        rows = self.store.snapshot(self.org.unique_name, info.logical_name)
         flt = request.args.get("$filter")
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
@@ -559,8 +559,12 @@ class WebApiApp:
                     prefer: Prefer, page_size: int, cookie: "_PagingCookie | None",
                     select_ctx: str, *, view: "fetchxml.Fetch | None" = None,
                     user: seed.User | None = None) -> dict[str, Any]:
-        rows = self.store.rows(self.org.unique_name, info.logical_name)   # sorted by id
         flt = args.get("$filter")
+        orderby = args.get("$orderby")
+        plain_keyset = not (flt or orderby or view or "$top" in args or "$count" in args)
+        # Rows come sorted by primary key; a plain listing jumps straight to the next page.
+        rows = self.store.snapshot(self.org.unique_name, info.logical_name,
+                                   after_id=cookie.last_id if cookie and plain_keyset else None)
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
                                         type_name=info.logical_name)
@@ -569,7 +573,6 @@ class WebApiApp:
         if view is not None:
             rows = [r for r in rows if view.matches(r, user_id=user_id)]
         total = len(rows)
-        orderby = args.get("$orderby")
         keys = odata.parse_orderby(orderby) if orderby else []
         if view is not None:
             keys = [(_view_column(info, name), desc) for name, desc in view.orders]
@@ -583,7 +586,7 @@ class WebApiApp:
             rows = rows[:top]
         page_number = cookie.page_number if cookie else 1
         if keyset:
-            if cookie is not None and cookie.last_id:
+            if cookie is not None and cookie.last_id and not plain_keyset:
                 rows = [r for r in rows if r[info.primary_id] > cookie.last_id]
             page, more = rows[:page_size], len(rows) > page_size
         else:
