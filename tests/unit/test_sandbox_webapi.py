@@ -779,3 +779,15 @@ def test_only_administrators_edit_system_filters(api):
             "fetchxml": "<fetch><entity name='contact'/></fetch>"}
     assert api("POST", "savedqueries", json_body=body, user=BOB).status_code == 403
     assert api("POST", "savedqueries", json_body=body).status_code == 204
+
+
+def test_an_internal_failure_answers_500_in_dataverse_shape(api, store, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(store, "get", broken)
+    row = api.get("contacts?$top=1").get_json()["value"][0]
+    resp = api.get(f"contacts({row['contactid']})")
+    assert resp.status_code == 500
+    assert error_of(resp) == ("0x80040216", "An unexpected error occurred.")
+    assert "simulated bug" in caplog.text

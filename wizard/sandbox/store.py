@@ -27,7 +27,6 @@ from __future__ import annotations
 import base64
 import bisect
 import contextlib
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -551,11 +550,16 @@ def etag_of(row: Mapping[str, Any]) -> str:
     return f'W/"{row["versionnumber"]}"'
 
 
+def _etag_value(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
 def check_etag(row: Mapping[str, Any], if_match: str | None) -> None:
     if if_match is None:
         return
-    wanted = [t.strip() for t in if_match.split(",")]
-    if "*" in wanted or etag_of(row) in wanted:
+    wanted = {_etag_value(t) for t in if_match.split(",")}
+    if "*" in wanted or _etag_value(etag_of(row)) in wanted:
         return
     raise DataverseError(412, CONCURRENCY_VERSION_MISMATCH,
                          "The version of the existing record doesn't match the RowVersion "
@@ -846,7 +850,3 @@ def my_records_fetch(entity: str) -> str:
     return (f'<fetch version="1.0" mapping="logical"><entity name="{entity}"><all-attributes/>'
             '<filter type="and"><condition attribute="ownerid" operator="eq-userid"/></filter>'
             '</entity></fetch>')
-
-
-def clone_row(row: Mapping[str, Any]) -> Row:
-    return copy.deepcopy(dict(row))

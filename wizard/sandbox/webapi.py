@@ -15,6 +15,7 @@ import binascii
 import email.parser
 import email.policy
 import json
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, FILTER_TYPE_OF_TEMPLATE
                                   DataverseError, EntityInfo, deterministic_id, etag_of,
                                   not_found)
 
+_log = logging.getLogger(__name__)
+
 API_PREFIX = "/api/data/v9.2/"
 JSON_TYPE = "application/json; odata.metadata=minimal"
 MAX_PAGE_SIZE = 5000
@@ -42,6 +45,8 @@ PRIVILEGE_DENIED = "0x80040220"
 USER_DISABLED = "0x80040225"            # inferred code; message as Dataverse writes it
 USER_NOT_MEMBER = "0x80072560"          # inferred
 RESOURCE_NOT_FOUND = "0x8006088a"
+ORG_DISABLED = "0x8004b540"             # inferred
+UNSPECIFIED = "0x80040216"
 QUERY_ERROR = odata.SYNTAX_ERROR_CODE
 
 _READ_ONLY = frozenset(("createdon", "modifiedon", "versionnumber"))
@@ -153,6 +158,9 @@ class WebApiApp:
             return _error_response(e.status, e.code, e.message, e.headers)
         except (ODataError, DataverseError) as e:
             return _error_response(e.status, e.code, e.message)
+        except Exception:       # a sandbox bug: answer like the service would, keep the trace
+            _log.exception("Web API request failed: %s %s", request.method, request.path)
+            return _error_response(500, UNSPECIFIED, "An unexpected error occurred.")
 
     def _dispatch(self, request: Request) -> Response:
         path = request.path
@@ -207,7 +215,7 @@ class WebApiApp:
                             "cannot access the system. Consider enabling this user. Also, users "
                             "are disabled if they don't have a license assigned to them.")
         if self.org.state != 0:
-            raise HttpError(403, "0x8004b540",
+            raise HttpError(403, ORG_DISABLED,
                             f"The organization {self.org.unique_name} is disabled.")
         return user
 
