@@ -791,3 +791,12 @@ def test_an_internal_failure_answers_500_in_dataverse_shape(api, store, monkeypa
     assert resp.status_code == 500
     assert error_of(resp) == ("0x80040216", "An unexpected error occurred.")
     assert "simulated bug" in caplog.text
+
+
+def test_disabled_org_answers_like_the_sandbox_core(store):
+    retired = Api(create_webapi_app(seed.org_by_name("contosoretired"), store, BASE))
+    member = next(u for u in seed.USERS if "contosoretired" in u.orgs and not u.disabled)
+    resp = retired.get("WhoAmI", user=member)
+    assert resp.status_code == 403
+    from wizard.sandbox.auth import ORG_DISABLED_CODE
+    assert error_of(resp)[0] == ORG_DISABLED_CODE

@@ -27,6 +27,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from wizard.sandbox import fetchxml, odata, seed
+from wizard.sandbox.auth import ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE
 from wizard.sandbox.odata import ODataError
 from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, FILTER_TYPE_OF_TEMPLATE, GUID_RE,
                                   OFFLINE_FILTER, OUTLOOK_FILTER, PAYLOAD_ERROR, DataStore,
@@ -45,7 +46,6 @@ PRIVILEGE_DENIED = "0x80040220"
 USER_DISABLED = "0x80040225"            # inferred code; message as Dataverse writes it
 USER_NOT_MEMBER = "0x80072560"          # inferred
 RESOURCE_NOT_FOUND = "0x8006088a"
-ORG_DISABLED = "0x8004b540"             # inferred
 UNSPECIFIED = "0x80040216"
 QUERY_ERROR = odata.SYNTAX_ERROR_CODE
 
@@ -215,8 +215,7 @@ class WebApiApp:
                             "cannot access the system. Consider enabling this user. Also, users "
                             "are disabled if they don't have a license assigned to them.")
         if self.org.state != 0:
-            raise HttpError(403, ORG_DISABLED,
-                            f"The organization {self.org.unique_name} is disabled.")
+            raise HttpError(403, ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE)
         return user
 
     # ------------------------------------------------------------------ documents
