@@ -800,3 +800,12 @@ def test_disabled_org_answers_like_the_sandbox_core(store):
     assert resp.status_code == 403
     from wizard.sandbox.auth import ORG_DISABLED_CODE
     assert error_of(resp)[0] == ORG_DISABLED_CODE
+
+
+def test_equal_user_id_query_function_means_the_caller(api, store):
+    query = "contacts?$select=fullname&$filter=Microsoft.Dynamics.CRM.EqualUserId(PropertyName='ownerid')"
+    for user in (ALICE, BOB):
+        rows = api.get(query, user=user).get_json()["value"]
+        expected = {r["contactid"] for r in store.rows("contosona", "contact")
+                    if r["_ownerid_value"] == user.systemuser_id}
+        assert {r["contactid"] for r in rows} == expected and expected

@@ -410,7 +410,7 @@ class WebApiApp:
         method = request.method.upper()
         if key is None:
             if sub == "$count" and method == "GET":
-                return self._count(info, request)
+                return self._count(info, request, user)
             if sub:
                 raise _not_found_segment(sub)
             if method == "GET":
@@ -499,12 +499,13 @@ class WebApiApp:
                 out[f"{name}@Microsoft.Dynamics.CRM.lookuplogicalname"] = target
                 return
 
-    def _count(self, info: EntityInfo, request: Request) -> Response:
+    def _count(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
+        user_id = user.systemuser_id
         rows = self.store.snapshot(self.org.unique_name, info.logical_name)
         flt = request.args.get("$filter")
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
-                                        type_name=info.logical_name)
+                                        type_name=info.logical_name, user_id=user_id)
             rows = [r for r in rows if pred(r)]
         resp = Response(str(min(len(rows), COUNT_LIMIT)), content_type="text/plain")
         resp.headers["OData-Version"] = "4.0"
@@ -566,6 +567,7 @@ class WebApiApp:
                     prefer: Prefer, page_size: int, cookie: "_PagingCookie | None",
                     select_ctx: str, *, view: "fetchxml.Fetch | None" = None,
                     user: seed.User | None = None) -> dict[str, Any]:
+        user_id = user.systemuser_id if user is not None else None
         flt = args.get("$filter")
         orderby = args.get("$orderby")
         plain_keyset = not (flt or orderby or view or "$top" in args or "$count" in args)
@@ -574,9 +576,8 @@ class WebApiApp:
                                    after_id=cookie.last_id if cookie and plain_keyset else None)
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
-                                        type_name=info.logical_name)
+                                        type_name=info.logical_name, user_id=user_id)
             rows = [r for r in rows if pred(r)]
-        user_id = user.systemuser_id if user is not None else None
         if view is not None:
             rows = [r for r in rows if view.matches(r, user_id=user_id)]
         total = len(rows)
