@@ -809,3 +809,38 @@ def test_equal_user_id_query_function_means_the_caller(api, store):
         expected = {r["contactid"] for r in store.rows("contosona", "contact")
                     if r["_ownerid_value"] == user.systemuser_id}
         assert {r["contactid"] for r in rows} == expected and expected
+
+
+# --------------------------------------------------------------------------- paging properties
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PAGING_STORE = DataStore.seeded(contacts=40)
+_PAGING_API = Api(create_webapi_app(NA, _PAGING_STORE, BASE))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(page_size=st.integers(1, 12),
+       orderby=st.sampled_from([None, "fullname", "jobtitle desc,fullname", "createdon desc"]),
+       flt=st.sampled_from([None, "contains(fullname,'a')", "address1_city eq 'Tokyo'"]),
+       top=st.sampled_from([None, 5, 17]))
+def test_pages_concatenate_to_the_unpaged_result(page_size, orderby, flt, top):
+    query = {"$select": "fullname"}
+    if orderby:
+        query["$orderby"] = orderby
+    if flt:
+        query["$filter"] = flt
+    if top:
+        query["$top"] = str(top)
+    full = _PAGING_API.get("contacts", query_string=query).get_json()
+    assert "@odata.nextLink" not in full
+    expected = [r["contactid"] for r in full["value"]]
+    prefer = {"Prefer": f"odata.maxpagesize={page_size}"}
+    body = _PAGING_API.get("contacts", query_string=query, headers=prefer).get_json()
+    got = [r["contactid"] for r in body["value"]]
+    while "@odata.nextLink" in body:
+        assert len(body["value"]) == page_size
+        body = _PAGING_API.follow(body["@odata.nextLink"], headers=prefer).get_json()
+        got += [r["contactid"] for r in body["value"]]
+    assert got == expected
