@@ -137,7 +137,9 @@ def test_privileges_list_sync_to_outlook_only_for_privileged_users(api):
         assert body["@odata.context"].endswith(
             "#Microsoft.Dynamics.CRM.RetrieveUserPrivilegesResponse")
         for p in body["RolePrivileges"]:
-            assert set(p) == {"Depth", "PrivilegeId", "BusinessUnitId", "PrivilegeName"}
+            assert set(p) == {"Depth", "PrivilegeId", "BusinessUnitId", "PrivilegeName",
+                              "RecordFilterId", "RecordFilterUniqueName"}
+            assert p["Depth"] in ("Basic", "Local", "Deep", "Global")
         return {p["PrivilegeName"] for p in body["RolePrivileges"]}
 
     bound = "systemusers({})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()"

@@ -333,6 +333,9 @@ class WebApiApp:
             "PrivilegeId": _privilege_id(n),
             "BusinessUnitId": self.business_unit_id,
             "PrivilegeName": n,
+            # Documented members of the RolePrivilege complex type; no record filters here.
+            "RecordFilterId": None,
+            "RecordFilterUniqueName": None,
         } for n in names]
         return _json_response({
             "@odata.context": self._context(
