@@ -846,3 +846,28 @@ def test_pages_concatenate_to_the_unpaged_result(page_size, orderby, flt, top):
         body = _PAGING_API.follow(body["@odata.nextLink"], headers=prefer).get_json()
         got += [r["contactid"] for r in body["value"]]
     assert got == expected
+
+
+@pytest.mark.parametrize("body,fragment", [
+    ({"firstname": 123}, "Edm.String"),
+    ({"donotemail": "yes"}, "Edm.Boolean"),
+    ({"statecode": True}, "Edm.Int32"),
+    ({"birthdate": "last tuesday"}, "Edm.DateTimeOffset"),
+])
+def test_values_of_the_wrong_type_are_refused(api, body, fragment):
+    resp = api("POST", "contacts", json_body=body)
+    assert resp.status_code == 400
+    code, message = error_of(resp)
+    assert code == "0x80048d19" and fragment in message
+
+
+def test_too_long_text_is_a_validation_error(api):
+    resp = api("POST", "tasks", json_body={"subject": "x" * 201})
+    assert resp.status_code == 400
+    assert error_of(resp) == ("0x80044331", "A validation error occurred.  The length of the "
+                              "'subject' attribute of the 'task' entity exceeded the maximum "
+                              "allowed length of '200'.")
+    assert api("POST", "tasks", json_body={"subject": "x" * 200}).status_code == 204
+    ok = api("POST", "contacts", json_body={"birthdate": "1990-05-01", "donotemail": True,
+                                            "statecode": 0, "description": None})
+    assert ok.status_code == 204

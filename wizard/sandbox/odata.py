@@ -377,6 +377,11 @@ def _parse_datetime(text: str, parser: _Parser | None = None) -> _dt.datetime:
     return value
 
 
+def parse_datetime(text: str) -> _dt.datetime:
+    """An OData/ISO 8601 datetime literal as an aware datetime (UTC when no offset)."""
+    return _parse_datetime(text)
+
+
 def parse_filter(text: str) -> Expr:
     """Parse a `$filter` value (already URL-decoded). Raises `ODataError` on anything invalid."""
     if not isinstance(text, str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import email.parser
 import email.policy
 import json
@@ -816,6 +817,7 @@ class WebApiApp:
                         f":'{info.entity_set}'. The lookup property '{key}' is read-only: set "
                         f"'{key[1:-6]}@odata.bind' to '/<entityset>(<id>)' instead.")
                 raise _undeclared(info, key)
+            _check_value(info, key, value)
             out[key] = value
         return out
 
@@ -1198,9 +1200,83 @@ def _options(name: str) -> list[dict[str, Any]]:
             for v, t in _PICKLISTS.get(name, [])]
 
 
+_TYPE_OVERRIDES = {
+    "seriesid": "Uniqueidentifier", "azureactivedirectoryobjectid": "Uniqueidentifier",
+    "orgmarkedasprimaryforexchangesync": "Boolean",
+    "actstatus": "Picklist", "incomingemaildeliverymethod": "Picklist",
+    "outgoingemaildeliverymethod": "Picklist", "patternendtype": "Picklist",
+    "componentstate": "Picklist", "maxappointmentdurationdays": "Integer",
+    "minoutlooksyncinterval": "Integer", "outlookownerapptid": "Integer",
+}
+
+# Maximum lengths Dataverse enforces on common text columns (a validation error beyond them).
+_MAX_LENGTH = {
+    "subject": 200, "firstname": 50, "lastname": 50, "middlename": 50, "fullname": 160,
+    "emailaddress1": 100, "emailaddress2": 100, "emailaddress": 100, "jobtitle": 100,
+    "department": 100, "telephone1": 50, "telephone2": 50, "mobilephone": 50, "fax": 50,
+    "location": 200, "name": 200, "salutation": 100, "filename": 255,
+    **{f"address{n}_{p}": size for n in (1, 2, 3) for p, size in (
+        ("line1", 250), ("line2", 250), ("line3", 250), ("city", 80),
+        ("stateorprovince", 50), ("postalcode", 20), ("country", 80), ("telephone1", 50),
+        ("name", 200))},
+}
+_DEFAULT_MAX = {"String": 4000, "Memo": 1_048_576}
+_EDM = {"String": "Edm.String", "Memo": "Edm.String", "Boolean": "Edm.Boolean",
+        "Integer": "Edm.Int32", "Picklist": "Edm.Int32", "State": "Edm.Int32",
+        "Status": "Edm.Int32", "DateTime": "Edm.DateTimeOffset",
+        "Uniqueidentifier": "Edm.Guid"}
+
+
+def _check_value(info: EntityInfo, column: str, value: Any) -> None:
+    """Refuse a value of the wrong kind or length the way Dataverse does."""
+    if value is None:
+        return
+    kind = _attribute_type(info, column)
+    ok = True
+    if kind == "Boolean":
+        ok = isinstance(value, bool)
+    elif kind in ("Integer", "Picklist", "State", "Status"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "DateTime":
+        ok = isinstance(value, str) and _is_datetime(value)
+    elif kind == "Uniqueidentifier":
+        ok = isinstance(value, str) and GUID_RE.match(value.strip("{}")) is not None
+    elif kind in ("String", "Memo"):
+        ok = isinstance(value, str)
+    if not ok:
+        raise DataverseError(
+            400, PAYLOAD_ERROR,
+            f"Error identified in Payload provided by the user for Entity :'{info.entity_set}', "
+            "For more information on this error please follow this help link "
+            "https://go.microsoft.com/fwlink/?linkid=2195293  ----> InnerException : "
+            f"Microsoft.OData.ODataException: Cannot convert the literal "
+            f"'{json.dumps(value)}' to the expected type '{_EDM.get(kind, kind)}'.")
+    if kind in ("String", "Memo"):
+        limit = _MAX_LENGTH.get(column, _DEFAULT_MAX[kind])
+        if len(value) > limit:
+            raise DataverseError(
+                400, "0x80044331",
+                f"A validation error occurred.  The length of the '{column}' attribute of the "
+                f"'{info.logical_name}' entity exceeded the maximum allowed length of "
+                f"'{limit}'.")
+
+
+def _is_datetime(text: str) -> bool:
+    try:
+        if "T" in text:
+            odata.parse_datetime(text)
+        else:
+            datetime.date.fromisoformat(text)
+    except (ODataError, ValueError):
+        return False
+    return True
+
+
 def _attribute_type(info: EntityInfo, column: str) -> str:
     if column == info.primary_id:
         return "Uniqueidentifier"
+    if column in _TYPE_OVERRIDES:
+        return _TYPE_OVERRIDES[column]
     if column.startswith("_") and column.endswith("_value"):
         return "Owner" if column == "_ownerid_value" else "Lookup"
     if column in _PICKLISTS:
