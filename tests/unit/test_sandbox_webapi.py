@@ -871,3 +871,14 @@ def test_too_long_text_is_a_validation_error(api):
     ok = api("POST", "contacts", json_body={"birthdate": "1990-05-01", "donotemail": True,
                                             "statecode": 0, "description": None})
     assert ok.status_code == 204
+
+
+def test_count_of_changes_since_a_delta_token(api):
+    body = api.get("contacts?$select=fullname", headers={"Prefer": "odata.track-changes"}
+                   ).get_json()
+    token = body["@odata.deltaLink"].split("$deltatoken=")[1]
+    rows = body["value"]
+    api("PATCH", f"contacts({rows[0]['contactid']})", json_body={"firstname": "New"})
+    api("DELETE", f"contacts({rows[1]['contactid']})")
+    resp = api.get(f"contacts/$count?$deltatoken={token}")
+    assert resp.status_code == 200 and resp.get_data(as_text=True) == "2"

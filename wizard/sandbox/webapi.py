@@ -505,6 +505,15 @@ class WebApiApp:
 
     def _count(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
         user_id = user.systemuser_id
+        token = request.args.get("$deltatoken")
+        if token is not None:
+            # The number of changes (new, updated and deleted rows) since a delta token.
+            org = self.org.unique_name
+            since = self.store.parse_delta_token(org, token)
+            changed, deleted, _ = self.store.changes_since(org, info.logical_name, since)
+            resp = Response(str(len(changed) + len(deleted)), content_type="text/plain")
+            resp.headers["OData-Version"] = "4.0"
+            return resp
         rows = self.store.snapshot(self.org.unique_name, info.logical_name)
         flt = request.args.get("$filter")
         if flt:
