@@ -12,6 +12,7 @@ import requests
 
 from tests.fixtures.sandbox import trusting_session
 from wizard.sandbox import seed
+from wizard.sandbox.identity import SAMPLE_CLIENT_ID
 from wizard.sandbox.server import start_sandbox
 
 pytestmark = pytest.mark.sandbox
@@ -98,3 +99,23 @@ def test_certificates_are_reused_and_keys_private(tmp_path):
         assert sb.ca_file.read_bytes() == ca
     for key in ("ca-key.pem", "server-key.pem", "token-signing-key.pem"):
         assert (tmp_path / key).stat().st_mode & 0o777 == 0o600
+
+
+def test_tokens_and_ports_survive_a_restart(tmp_path):
+    """What ``d365-wizard --sandbox`` relies on: saved org URLs and cached tokens stay good."""
+    with start_sandbox(tmp_path, remember_ports=True) as sb:
+        urls = dict(sb.org_urls)
+        token = sb.token(f"alice@{seed.TENANT_DOMAIN}", urls["contosona"])
+        refresh = sb.identity.password_grant(
+            f"alice@{seed.TENANT_DOMAIN}", seed.PRACTICE_PASSWORD,
+            urls["contosona"] + "/user_impersonation")["refresh_token"]
+    with start_sandbox(tmp_path, remember_ports=True) as sb:
+        assert sb.org_urls == urls
+        with trusting_session(sb.ca_file) as s:
+            r = s.get(urls["contosona"] + "/api/data/v9.2/WhoAmI",
+                      headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200
+            r = s.post(f"{sb.authority_url}/oauth2/v2.0/token", data={
+                "grant_type": "refresh_token", "client_id": SAMPLE_CLIENT_ID,
+                "refresh_token": refresh, "scope": urls["contosojp"] + "/user_impersonation"})
+            assert r.status_code == 200, r.text
