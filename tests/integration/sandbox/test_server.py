@@ -70,11 +70,14 @@ def test_token_for_another_org_is_rejected(sandbox, sandbox_session, sandbox_tok
 
 
 def test_user_not_member_of_org_gets_403(sandbox, sandbox_session, sandbox_token):
-    # Carol belongs to NA and JP only; she cannot get into... use Bob and the retired org.
-    token = sandbox_token("bob@contoso.example", sandbox.org_urls["contosona"])
-    r = sandbox_session.get(sandbox.org_urls["contosojp"] + "/api/data/v9.2/WhoAmI",
+    # Entra issues Bob a token for the retired org (it does not know org membership); the
+    # org itself refuses him.
+    url = sandbox.org_urls["contosoretired"]
+    token = sandbox_token(f"bob@{seed.TENANT_DOMAIN}", url)
+    r = sandbox_session.get(url + "/api/data/v9.2/WhoAmI",
                             headers={"Authorization": "Bearer " + token})
-    assert r.status_code == 401     # audience is NA, not JP
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "0x80072560"
 
 
 def test_start_stop_leaves_no_threads_or_sockets(tmp_path):
