@@ -30,7 +30,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import LimitedStream
 
-from wizard.engine.clouds import Cloud, cloud_from_dict
+from wizard.engine.clouds import cloud_from_dict
 from wizard.sandbox import seed
 from wizard.sandbox.auth import (BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware,
                                  write_ntlm_user_file)
@@ -204,10 +204,6 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
 
     def should_drop(self, path: str) -> bool:
         return self._drop(path)
-
-    def get_request(self):
-        conn, addr = self.socket.accept()
-        return conn, addr
 
     def finish_request(self, request, client_address) -> None:
         with self._open_lock:
