@@ -122,3 +122,18 @@ def test_tokens_and_ports_survive_a_restart(tmp_path):
                 "grant_type": "refresh_token", "client_id": SAMPLE_CLIENT_ID,
                 "refresh_token": refresh, "scope": urls["contosojp"] + "/user_impersonation"})
             assert r.status_code == 200, r.text
+
+
+def test_port_in_use_fails_cleanly(tmp_path):
+    import socket as _socket
+
+    blocker = _socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen(1)
+    try:
+        before = set(threading.enumerate())
+        with pytest.raises(OSError):
+            start_sandbox(tmp_path, port=blocker.getsockname()[1])
+        assert set(threading.enumerate()) <= before
+    finally:
+        blocker.close()
