@@ -65,9 +65,11 @@ def test_sdk_creates_lists_reads_updates_and_deletes_contacts(sdk_client):
     assert len(rows) == 1
     assert rows[0]["fullname"] == f"Sdk Person{marker}"
 
-    record = client.records.retrieve("contact", contact_id, select=["fullname", "description"])
+    record = client.records.retrieve("contact", contact_id, select=["fullname", "description"],
+                                     expand=["ownerid($select=fullname)"])
     assert record is not None
     assert record["description"] == "made by Microsoft's SDK"
+    assert record["ownerid"]["fullname"] == "Alice Adams"
 
     client.records.update("contact", contact_id, {"jobtitle": "Tester", "firstname": "Sdk2"})
     record = client.records.retrieve("contact", contact_id, select=["fullname", "jobtitle"])

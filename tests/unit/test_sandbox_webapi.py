@@ -293,8 +293,10 @@ def test_query_errors(api):
     assert resp.status_code == 400 and error_of(resp)[0] == "0x0"
     resp = api.get("contacts?$skip=5")
     assert resp.status_code == 400 and "$skip" in error_of(resp)[1]
-    resp = api.get("contacts?$expand=ownerid")
-    assert resp.status_code == 400 and "$expand" in error_of(resp)[1]
+    resp = api.get("contacts?$expand=nosuch")
+    assert resp.status_code == 400 and "nosuch" in error_of(resp)[1]
+    resp = api.get("contacts?$expand=ownerid($filter=fullname eq 'x')")
+    assert resp.status_code == 400 and "$select" in error_of(resp)[1]
     resp = api.get("contacts?$top=-1")
     assert resp.status_code == 400
 
@@ -513,7 +515,8 @@ def test_change_tracking_keeps_deletes_made_while_paging(api):
 
 
 def test_change_tracking_rejects_query_options(api):
-    for option in ("$filter=firstname eq 'a'", "$orderby=fullname", "$top=2"):
+    for option in ("$filter=firstname eq 'a'", "$orderby=fullname", "$top=2",
+                   "$expand=ownerid"):
         resp = api.get(f"contacts?{option}", headers={"Prefer": "odata.track-changes"})
         assert resp.status_code == 400
         name = option.split("=")[0]
@@ -882,3 +885,25 @@ def test_count_of_changes_since_a_delta_token(api):
     api("DELETE", f"contacts({rows[1]['contactid']})")
     resp = api.get(f"contacts/$count?$deltatoken={token}")
     assert resp.status_code == 200 and resp.get_data(as_text=True) == "2"
+
+
+def test_expand_single_valued_lookups(api):
+    resp = api.get("tasks?$select=subject,_regardingobjectid_value"
+                   "&$expand=ownerid($select=fullname),regardingobjectid_contact_task($select="
+                   "fullname)&$filter=_regardingobjectid_value ne null")
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["@odata.context"].endswith(
+        "#tasks(subject,_regardingobjectid_value,ownerid(fullname),"
+        "regardingobjectid_contact_task(fullname))")
+    row = body["value"][0]
+    assert row["ownerid"]["fullname"] in {u.display_name for u in seed.USERS}
+    assert row["ownerid"]["systemuserid"] == row["ownerid"]["systemuserid"].lower()
+    contact = row["regardingobjectid_contact_task"]
+    assert contact["contactid"] == row["_regardingobjectid_value"] and contact["fullname"]
+    single = api.get(f"tasks({row['activityid']})?$expand=ownerid($select=fullname)")
+    assert single.get_json()["ownerid"]["fullname"] == row["ownerid"]["fullname"]
+    # A lookup that is empty expands to null.
+    unrelated = api.get("tasks?$select=subject&$expand=regardingobjectid_contact_task"
+                        "&$filter=_regardingobjectid_value eq null").get_json()["value"]
+    assert unrelated and all(r["regardingobjectid_contact_task"] is None for r in unrelated)
