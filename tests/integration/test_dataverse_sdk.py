@@ -139,3 +139,17 @@ def test_sdk_user_outside_the_org_is_refused(sandbox, sandbox_token, monkeypatch
         assert info.value.status_code == 403
     finally:
         client.close()
+
+
+def test_sdk_bulk_create_and_update(sdk_client, sandbox):
+    client, _ = sdk_client
+    marker = uuid.uuid4().hex[:8]
+    ids = client.records.create("contact", [{"firstname": "Bulk", "lastname": f"{marker}{n}"}
+                                            for n in range(3)])
+    assert len(ids) == 3
+    client.records.update("contact", ids, {"jobtitle": "Bulk-updated"})
+    rows = [sandbox.store.get("contosona", "contact", i) for i in ids]
+    assert [r["lastname"] for r in rows] == [f"{marker}{n}" for n in range(3)]
+    assert all(r["jobtitle"] == "Bulk-updated" for r in rows)
+    for i in ids:
+        client.records.delete("contact", i)

@@ -907,3 +907,34 @@ def test_expand_single_valued_lookups(api):
     unrelated = api.get("tasks?$select=subject&$expand=regardingobjectid_contact_task"
                         "&$filter=_regardingobjectid_value eq null").get_json()["value"]
     assert unrelated and all(r["regardingobjectid_contact_task"] is None for r in unrelated)
+
+
+def test_create_and_update_multiple_are_atomic(api, store):
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.CreateMultiple", json_body={"Targets": [
+        {"@odata.type": "Microsoft.Dynamics.CRM.contact", "firstname": "M1"},
+        {"@odata.type": "Microsoft.Dynamics.CRM.contact", "firstname": "M2"}]})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["@odata.context"].endswith("#Microsoft.Dynamics.CRM.CreateMultipleResponse")
+    ids = body["Ids"]
+    assert [store.get("contosona", "contact", i)["firstname"] for i in ids] == ["M1", "M2"]
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.UpdateMultiple", json_body={"Targets": [
+        {"contactid": ids[0], "firstname": "U1"}, {"contactid": ids[1], "firstname": "U2"}]})
+    assert resp.status_code == 204
+    assert store.get("contosona", "contact", ids[1])["firstname"] == "U2"
+    count = len(store.rows("contosona", "contact"))
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.CreateMultiple", json_body={"Targets": [
+        {"firstname": "ok"}, {"nosuch": 1}]})
+    assert resp.status_code == 400
+    assert len(store.rows("contosona", "contact")) == count
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.UpdateMultiple", json_body={"Targets": [
+        {"contactid": ids[0], "firstname": "Z"}, {"contactid": str(uuid.uuid4())}]})
+    assert resp.status_code == 404
+    assert store.get("contosona", "contact", ids[0])["firstname"] == "U1"
+
+
+def test_removing_a_lookup_reference(api, store):
+    task = next(t for t in store.rows("contosona", "task") if t["_regardingobjectid_value"])
+    resp = api("DELETE", f"tasks({task['activityid']})/regardingobjectid_contact_task/$ref")
+    assert resp.status_code == 204
+    assert store.get("contosona", "task", task["activityid"])["_regardingobjectid_value"] is None

@@ -416,6 +416,9 @@ class WebApiApp:
         if key is None:
             if sub == "$count" and method == "GET":
                 return self._count(info, request, user)
+            if sub in ("Microsoft.Dynamics.CRM.CreateMultiple",
+                       "Microsoft.Dynamics.CRM.UpdateMultiple") and method == "POST":
+                return self._multiple(info, sub.rsplit(".", 1)[1], request, user)
             if sub:
                 raise _not_found_segment(sub)
             if method == "GET":
@@ -432,6 +435,9 @@ class WebApiApp:
             if (info.logical_name == "systemuser" and method == "POST"
                     and sub == "Microsoft.Dynamics.CRM.InstantiateFilters"):
                 return self._instantiate_filters(row_id, request, user)
+            ref = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)/\$ref", sub)
+            if ref is not None and method == "DELETE":
+                return self._remove_reference(info, row_id, ref.group(1), request, user)
             raise _not_found_segment(sub)
         if method == "GET":
             return self._retrieve(info, row_id, request)
@@ -785,6 +791,56 @@ class WebApiApp:
         })
 
     # --- writing
+
+    def _remove_reference(self, info: EntityInfo, row_id: str, nav: str, request: Request,
+                          user: seed.User) -> Response:
+        """`DELETE <set>(<id>)/<lookup>/$ref` empties a single-valued lookup."""
+        base = _lookup_base(info, nav)
+        if base is None:
+            raise _not_found_segment(nav)
+        self._check_write(info, user)
+        self.store.update(self.org.unique_name, info.logical_name, row_id,
+                          {f"_{base}_value": None}, user_id=user.systemuser_id,
+                          if_match=request.headers.get("If-Match"))
+        return _empty()
+
+    def _multiple(self, info: EntityInfo, action: str, request: Request,
+                  user: seed.User) -> Response:
+        """CreateMultiple / UpdateMultiple: all targets in one transaction."""
+        self._check_write(info, user)
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        targets = body.get("Targets") if isinstance(body, dict) else None
+        if not isinstance(targets, list) or not targets or \
+                not all(isinstance(t, dict) for t in targets):
+            raise HttpError(400, "0x80040203",
+                            f"{action} needs {{\"Targets\": [{{...}}, ...]}} with one object per "
+                            "record.")
+        org = self.org.unique_name
+        ids: list[str] = []
+        with self.store.atomic():
+            for target in targets:
+                values = self._to_columns(info, target)
+                if action == "CreateMultiple":
+                    row = self.store.create(org, info.logical_name, values,
+                                            user_id=user.systemuser_id)
+                else:
+                    row_id = values.pop(info.primary_id, None)
+                    if not isinstance(row_id, str):
+                        raise HttpError(400, "0x80040203",
+                                        f"Each UpdateMultiple target needs its "
+                                        f"{info.primary_id}.")
+                    row = self.store.update(org, info.logical_name, row_id, values,
+                                            user_id=user.systemuser_id)
+                ids.append(row[info.primary_id])
+        if action == "UpdateMultiple":
+            return _empty()
+        return _json_response({
+            "@odata.context": self._context("Microsoft.Dynamics.CRM.CreateMultipleResponse"),
+            "Ids": ids,
+        })
 
     def _check_write(self, info: EntityInfo, user: seed.User) -> None:
         # The sandbox's administrators are the users with the Sync-to-Outlook privilege.
