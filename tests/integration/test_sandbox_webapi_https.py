@@ -64,11 +64,11 @@ def test_onprem_org_serves_under_its_path_with_batch(sandbox):
             f"--{boundary}--\r\n")
     with trusting_session(sandbox.ca_file) as session:
         who = session.get(f"{org_url}/api/data/v9.2/WhoAmI",
-                          auth=WindowsAuth("CONTOSO\\alice", "Contoso-Sandbox-1"))
+                          auth=WindowsAuth("CONTOSO\\alice", seed.PRACTICE_PASSWORD))
         assert who.status_code == 200, who.text
         resp = session.post(f"{org_url}/api/data/v9.2/$batch", data=body.encode(),
                             headers={"Content-Type": f"multipart/mixed; boundary={boundary}"},
-                            auth=WindowsAuth("CONTOSO\\alice", "Contoso-Sandbox-1"))
+                            auth=WindowsAuth("CONTOSO\\alice", seed.PRACTICE_PASSWORD))
     assert resp.status_code == 200, resp.text
     text = resp.text
     assert "HTTP/1.1 204 No Content" in text
