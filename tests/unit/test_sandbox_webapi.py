@@ -938,3 +938,17 @@ def test_removing_a_lookup_reference(api, store):
     resp = api("DELETE", f"tasks({task['activityid']})/regardingobjectid_contact_task/$ref")
     assert resp.status_code == 204
     assert store.get("contosona", "task", task["activityid"])["_regardingobjectid_value"] is None
+
+
+def test_formatted_values_for_choices_and_booleans(api):
+    boxes = api.get("mailboxes?$select=actdeliverymethod,isactsyncorgflagset",
+                    headers={"Prefer": 'odata.include-annotations="*"'}).get_json()["value"]
+    labels = {b["actdeliverymethod"]: b["actdeliverymethod@OData.Community.Display.V1."
+                                        "FormattedValue"] for b in boxes}
+    assert labels.get(1, "Server-Side Synchronization or Email Router") == \
+        "Server-Side Synchronization or Email Router"
+    assert labels.get(2, "None") == "None"
+    assert all(b["isactsyncorgflagset@OData.Community.Display.V1.FormattedValue"] == "No"
+               for b in boxes)
+    plain = api.get("mailboxes?$select=actdeliverymethod").get_json()["value"][0]
+    assert not any("@" in k for k in plain if k != "@odata.etag")

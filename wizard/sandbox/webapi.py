@@ -486,9 +486,18 @@ class WebApiApp:
         out: dict[str, Any] = {"@odata.etag": etag_of(row)}
         names = select if select is not None else list(info.all_columns)
         for name in names:
-            out[name] = row.get(name)
-            if prefer.annotations and name.startswith("_") and name.endswith("_value"):
-                self._annotate_lookup(info, name, row.get(name), out)
+            value = row.get(name)
+            out[name] = value
+            if prefer.annotations and value is not None:
+                if name.startswith("_") and name.endswith("_value"):
+                    self._annotate_lookup(info, name, value, out)
+                elif isinstance(value, bool):
+                    out[f"{name}@OData.Community.Display.V1.FormattedValue"] = \
+                        "Yes" if value else "No"
+                elif name in _PICKLISTS:
+                    label = dict(_PICKLISTS[name]).get(value)
+                    if label is not None:
+                        out[f"{name}@OData.Community.Display.V1.FormattedValue"] = label
         if info.primary_id not in out:
             out[info.primary_id] = row[info.primary_id]
         for item in expand or ():
