@@ -11,13 +11,13 @@ import time
 import uuid
 
 import pytest
-from azure.core.credentials import AccessToken
 
 from wizard.sandbox import seed
 
 pytestmark = pytest.mark.sandbox
 
 dataverse = pytest.importorskip("PowerPlatform.Dataverse.client")
+AccessToken = pytest.importorskip("azure.core.credentials").AccessToken
 
 
 class SandboxTokenCredential:
