@@ -285,6 +285,8 @@ class OrgData:
     tombstones: dict[str, dict[str, int]] = field(default_factory=dict)  # entity -> id -> version
     version: int = 0
     _sorted_ids: dict[str, list[str]] = field(default_factory=dict)
+    # Per table, (version, id) of every write in version order: deltas read only the tail.
+    changelog: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def next_version(self) -> int:
         self.version += 1
@@ -423,10 +425,13 @@ class DataStore:
             data.keys_changed(entity)
         if row is None:
             table.pop(row_id, None)
-            tombs[row_id] = data.next_version()
+            tombs[row_id] = version = data.next_version()
         else:
             table[row_id] = row
             tombs.pop(row_id, None)
+            version = row["versionnumber"]
+        # A rolled-back write leaves its log entry; readers check the current state anyway.
+        data.changelog.setdefault(entity, []).append((version, row_id))
 
     def create(self, org_name: str, entity: str, values: Mapping[str, Any], *,
                user_id: str | None = None, row_id: str | None = None) -> Row:
@@ -528,12 +533,21 @@ class DataStore:
         """
         with self._lock:
             data = self.org_data(org_name)
-            changed = sorted((r for r in data.tables[entity].values()
-                              if r["versionnumber"] > version),
-                             key=lambda r: r["versionnumber"])
-            deleted = sorted(((v, i) for i, v in data.tombstones.get(entity, {}).items()
-                              if v > version))
-            return changed, [i for _, i in deleted], data.version
+            log = data.changelog.get(entity, [])
+            start = bisect.bisect_right(log, (version, "\uffff"))
+            table = data.tables[entity]
+            tombs = data.tombstones.get(entity, {})
+            changed: dict[str, Row] = {}
+            deleted: dict[str, int] = {}
+            for _, row_id in log[start:]:
+                row = table.get(row_id)
+                if row is not None and row["versionnumber"] > version:
+                    changed[row_id] = row
+                elif row is None and tombs.get(row_id, 0) > version:
+                    deleted[row_id] = tombs[row_id]
+            rows = sorted(changed.values(), key=lambda r: r["versionnumber"])
+            gone = sorted(deleted, key=deleted.__getitem__)
+            return rows, gone, data.version
 
 
 def _norm_id(value: Any) -> str:
@@ -630,6 +644,7 @@ class _SeedBuilder:
         row["modifiedon"] = stamp
         row["versionnumber"] = self.data.next_version()
         self.data.tables[entity][row_id] = row
+        self.data.changelog.setdefault(entity, []).append((row["versionnumber"], row_id))
         return row
 
     def build(self) -> OrgData:
