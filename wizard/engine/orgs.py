@@ -367,13 +367,15 @@ class SwitchResult:
 class OrgRegistry:
     """The user's organizations, stored at ``path``.
 
-    ``secrets`` (a :class:`~wizard.engine.secrets.SecretStore`) loses an org's entries
-    when it is removed; ``mailbox`` holds the stamp a switch claims; ``clock`` returns
+    ``secrets`` (a :class:`~wizard.engine.secrets.SecretStore`, or a function returning
+    one so the keyring is opened only when needed) loses an org's entries when it is
+    removed; ``mailbox`` holds the stamp a switch claims; ``clock`` returns
     epoch seconds. ``token_cleanup(profile)``, when set, drops the org's cached tokens on
     removal (the auth module wires msal's cache into it); it may be assigned later.
     """
 
-    def __init__(self, path: str | Path, *, secrets: "SecretStore",
+    def __init__(self, path: str | Path, *,
+                 secrets: "SecretStore | Callable[[], SecretStore]",
                  mailbox: "MailboxStore", clock: Callable[[], float] = time.time,
                  token_cleanup: Callable[[OrgProfile], None] | None = None) -> None:
         self.path = Path(path)
@@ -521,7 +523,7 @@ class OrgRegistry:
         profile = removed["profile"]
         problems: list[str] = []
         try:
-            self.secrets.delete_org(profile.key)
+            self._secret_store().delete_org(profile.key)
         except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
             problems.append(f"Saved credentials could not be deleted from the keyring: {exc}")
         if self.token_cleanup is not None:
@@ -598,6 +600,11 @@ class OrgRegistry:
                             result["stamp"], message)
 
     # -- internals --------------------------------------------------------------------------------
+    def _secret_store(self) -> "SecretStore":
+        if callable(self.secrets) and not hasattr(self.secrets, "delete_org"):
+            return self.secrets()
+        return self.secrets
+
     def _now(self) -> str:
         return format_time(datetime.fromtimestamp(self.clock(), tz=timezone.utc))
 
