@@ -136,11 +136,11 @@ def test_readding_the_same_normalized_url_updates(registry, url):
     assert len(registry.list()) == 1
 
 
-def test_same_url_but_a_different_org_id_is_a_different_org(registry):
-    registry.add(contoso())
-    _, created = registry.add(contoso(org_id=ID_X, display_name="Contoso after reset"))
-    assert created
-    assert len(registry.list()) == 2
+def test_same_url_with_a_new_org_id_updates_the_entry(registry):
+    a, _ = registry.add(contoso())
+    again, created = registry.add(contoso(org_id=ID_X, display_name="Contoso after reset"))
+    assert not created and again.key == a.key and again.org_id == ID_X
+    assert len(registry.list()) == 1
 
 
 def test_org_id_moved_to_a_new_url_updates_the_url(registry):

@@ -796,12 +796,10 @@ def _find_same_org(orgs: list[OrgProfile], incoming: OrgProfile) -> OrgProfile |
         for p in orgs:
             if _same_org_id(p.org_id, incoming.org_id):
                 return p
+    # The same address with another id is the org at that address now (e.g. after an
+    # environment reset): one entry per address, so it is updated too.
     url = normalize_base_url(incoming.base_url)
-    for p in orgs:
-        if normalize_base_url(p.base_url) == url and (
-                not p.org_id or not incoming.org_id or _same_org_id(p.org_id, incoming.org_id)):
-            return p
-    return None
+    return next((p for p in orgs if normalize_base_url(p.base_url) == url), None)
 
 
 def _merge(existing: OrgProfile, incoming: OrgProfile) -> OrgProfile:
