@@ -5,8 +5,14 @@ appointments, contacts and tasks with the mailbox: its ``sync_method`` is ``"mai
 every other org's is ``"none"``. The first org added becomes the synchronizing org. Later
 changes go through two steps so nothing switches without the user reading what happens:
 :meth:`OrgRegistry.plan_switch` returns a :class:`SwitchPlan` in plain words, and
-:meth:`OrgRegistry.apply` claims the mailbox stamp and writes the new primary in one
-atomic write, refusing a plan that went stale in between.
+:meth:`OrgRegistry.apply` writes the new primary (and every other org's ``none``) in one
+atomic write and claims the mailbox stamp, refusing a plan that went stale in between.
+
+The registry file and the stamp (SQLite, :mod:`wizard.engine.mailbox`) cannot be written
+in one transaction, so the registry write that switches or removes the synchronizing org
+also records the stamp change as ``pending_stamp``; it is carried out right after, and if
+the process dies first, the next process that reads the registry finishes it. After any
+crash the two agree.
 
 Storage: versioned JSON at ``AppPaths.registry_file`` (see :mod:`wizard.engine.storage`).
 Every mutation takes the cross-process lock, re-reads the file, changes it and writes
