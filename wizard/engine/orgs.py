@@ -258,6 +258,14 @@ def _validate_profile(p: OrgProfile) -> None:
                              fix="Use an address such as https://contoso.crm.dynamics.com.")
     if urlsplit(p.base_url.strip()).password is not None or "@" in urlsplit(p.base_url).netloc:
         raise InvalidProfile("An organization address must not contain a user name or password.")
+    if p.org_id is not None:
+        try:
+            p.org_id = str(uuid.UUID(str(p.org_id).strip().strip("{}")))
+        except ValueError:
+            raise InvalidProfile(
+                f"“{p.org_id}” is not an organization ID.",
+                fix="An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b "
+                    "(Settings > Customizations > Developer Resources).") from None
     if p.kind not in KINDS:
         raise InvalidProfile(f"Unknown organization kind “{p.kind}” (expected one of "
                              f"{', '.join(KINDS)}).")
