@@ -430,6 +430,9 @@ class OrgRegistry:
 
     def dismiss_load_warning(self) -> None:
         """The user has seen :attr:`load_warning`; stop showing it."""
+        if "recovery" not in self._read():
+            return
+
         def change(state: dict[str, Any]) -> None:
             state.pop("recovery", None)
         self._mutate(change)
