@@ -75,8 +75,9 @@ class OrgNotFound(NotFound):
     code = "org_not_found"
 
 
-class AmbiguousOrg(WizardError):
-    """What the user typed matches more than one org; the message lists them."""
+class AmbiguousOrg(NotFound):
+    """What the user typed matches more than one org (so no single org was found); the
+    message lists them."""
 
     code = "ambiguous_org"
 
