@@ -107,11 +107,11 @@ class FakeServices:
     def _account(self, username: str, cloud: str) -> Account:
         return Account(username=username, cloud=cloud, tenant_id=seed.TENANT_ID)
 
-    def sign_in_browser(self, cloud, cancel) -> Account:
+    def sign_in_browser(self, cloud, probe, cancel) -> Account:
         self._blocking("sign_in_browser")
         return self._account("alice@contoso.example", cloud)
 
-    def start_device_code(self, cloud):
+    def start_device_code(self, cloud, probe):
         self._blocking("start_device_code")
         return DeviceCodePrompt("ABCD-EFGH", f"{BASE}/devicelogin",
                                 "Open the page and enter the code."), {"cloud": cloud}
@@ -120,7 +120,7 @@ class FakeServices:
         self._blocking("finish_device_code")
         return self._account("alice@contoso.example", flow["cloud"])
 
-    def sign_in_with_password(self, cloud, credentials: Credentials) -> Account:
+    def sign_in_with_password(self, cloud, probe, credentials: Credentials) -> Account:
         self._blocking("sign_in_with_password")
         user = seed.user_by_upn(credentials.username)
         if user is None or credentials.password != seed.PRACTICE_PASSWORD:
@@ -260,12 +260,9 @@ class FakeServices:
         current = self._primary()
         conflict = bool(self.stamp and target.org_id and self.stamp[0] != target.org_id
                         and (current is None or self.stamp[0] != current.org_id))
-        stamp_text = (f"The mailbox is stamped for {self.stamp[1]}." if self.stamp
-                      else "The mailbox has no stamp yet.")
         return SwitchPlanView(current.display_name if current else None, target.display_name,
-                              (f"{current.display_name} stops synchronizing appointments, contacts and tasks.",) if current else (),
-                              (f"{target.display_name} starts synchronizing appointments, contacts and tasks.",),
-                              stamp_text, conflict, self.stamp[1] if conflict and self.stamp else None,
+                              self.stamp[1] if self.stamp else None, self.last_sync, conflict,
+                              current is not None and current.key == key, "engine summary",
                               plan={"key": key, "stamp": self.stamp})
 
     def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None:
@@ -273,7 +270,7 @@ class FakeServices:
         if plan.plan["stamp"] != self.stamp:
             raise WizardError("Something changed since the plan was made.", fix="Try again.", code="stale_plan")
         if plan.conflict and not override:
-            raise WizardError(f"The mailbox is set to synchronize with {plan.conflict_org_name}.",
+            raise WizardError(f"The mailbox is set to synchronize with {plan.stamp_org_name}.",
                               fix="Choose the option to sync from this organization only.",
                               code="stamp_conflict")
         key = plan.plan["key"]

@@ -321,10 +321,11 @@ class SignInPage(BusyPage):
     def sign_in(self) -> None:
         self.w.account = None
         self.completeChanged.emit()
-        cloud = self.w.cloud or (self.w.probe.cloud if self.w.probe else None) or "commercial"
+        cloud = self.w.cloud or (self.w.probe.cloud if self.w.probe else None)
+        probe = self.w.probe if self.w.mode == "url" else None
         services = self.w.services
         if self.form_radio.isChecked():
-            self._form_sign_in(cloud)
+            self._form_sign_in(cloud, probe)
         elif self.device_radio.isChecked():
             self.status.setText(tr("Asking for a code…"))
 
@@ -337,13 +338,13 @@ class SignInPage(BusyPage):
                 self.start(lambda task: services.finish_device_code(flow, task.cancel_token),
                            self._signed_in, self._failed)
 
-            self.start(lambda task: services.start_device_code(cloud), started, self._failed)
+            self.start(lambda task: services.start_device_code(cloud, probe), started, self._failed)
         else:
             self.status.setText(tr("Continue in your web browser…"))
-            self.start(lambda task: services.sign_in_browser(cloud, task.cancel_token), self._signed_in,
+            self.start(lambda task: services.sign_in_browser(cloud, probe, task.cancel_token), self._signed_in,
                        self._failed)
 
-    def _form_sign_in(self, cloud: str, *, problem: str = "", ask_mfa: bool = False,
+    def _form_sign_in(self, cloud: str | None, probe, *, problem: str = "", ask_mfa: bool = False,
                       username: str = "") -> None:
         dialog = SignInDialog(title=tr("Sign in"), prompt=tr("Sign in to your organization's account."),
                               username=username, ask_mfa=ask_mfa, parent=self)
@@ -360,10 +361,10 @@ class SignInPage(BusyPage):
                 message, fix, _ = error_text(exc)
                 mfa = getattr(exc, "code", "") in ("mfa_required", "interaction_required") or "AADSTS50076" in message
                 self.status.setText(" ".join(p for p in (message, fix) if p))
-                self._form_sign_in(cloud, problem=" ".join(p for p in (message, fix) if p),
+                self._form_sign_in(cloud, probe, problem=" ".join(p for p in (message, fix) if p),
                                    ask_mfa=mfa or bool(creds.mfa_code), username=creds.username)
 
-            self.start(lambda task: services.sign_in_with_password(cloud, creds), self._signed_in, failed)
+            self.start(lambda task: services.sign_in_with_password(cloud, probe, creds), self._signed_in, failed)
 
         dialog.accepted.connect(submitted)
         dialog.open()

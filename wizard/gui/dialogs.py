@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
@@ -197,10 +197,21 @@ class SwitchDialog(QDialog):
         layout.addWidget(question)
         lines = [tr("From: {name}").format(name=plan.from_name or tr("(none)")),
                  tr("To: {name}").format(name=plan.to_name)]
-        lines += list(plan.stops) + list(plan.starts)
-        lines.append(plan.stamp_text)
-        if plan.summary:
-            lines.append(plan.summary)
+        if plan.already_primary:
+            lines.append(tr("{name} already synchronizes with your mailbox.").format(name=plan.to_name))
+        elif plan.from_name:
+            lines.append(tr("{name} will stop synchronizing appointments, contacts and tasks with your "
+                            "mailbox. You stay connected to it.").format(name=plan.from_name))
+        if not plan.already_primary:
+            lines.append(tr("{name} will start synchronizing appointments, contacts and tasks with your "
+                            "mailbox.").format(name=plan.to_name))
+        if plan.stamp_org_name is None:
+            lines.append(tr("Your mailbox is not set to synchronize with any organization yet."))
+        else:
+            when = (QLocale().toString(plan.stamp_last_sync.astimezone(), QLocale.FormatType.ShortFormat)
+                    if plan.stamp_last_sync else tr("never"))
+            lines.append(tr("Your mailbox is set to synchronize with {name} (last synchronized: {when}).").format(
+                name=plan.stamp_org_name, when=when))
         self.plan_label = QLabel("\n".join(line for line in lines if line))
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -216,7 +227,7 @@ class SwitchDialog(QDialog):
                 "Your mailbox is set to synchronize with another organization, {other}. "
                 "As long as that is so, nothing will synchronize with {target}. If you are sure "
                 "this mailbox should synchronize with {target}, choose the option below.").format(
-                other=plan.conflict_org_name or tr("another organization"), target=plan.to_name))
+                other=plan.stamp_org_name or tr("another organization"), target=plan.to_name))
             warn.setWordWrap(True)
             accessible(warn, tr("Mailbox set to another organization"), warn.text())
             inner.addWidget(warn)
@@ -240,6 +251,18 @@ class SwitchDialog(QDialog):
             inner.addWidget(self.help_label)
             self.help_button.toggled.connect(self.help_label.setVisible)
             layout.addWidget(frame)
+        if plan.engine_text:
+            self.details_button = QPushButton(tr("&Details"))
+            self.details_button.setCheckable(True)
+            accessible(self.details_button, tr("Details"), tr("Show the plan as the engine wrote it."))
+            self.details_label = QLabel(plan.engine_text)
+            self.details_label.setWordWrap(True)
+            self.details_label.setVisible(False)
+            self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            accessible(self.details_label, tr("Details"), plan.engine_text)
+            self.details_button.toggled.connect(self.details_label.setVisible)
+            layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(self.details_label)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
