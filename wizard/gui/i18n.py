@@ -1,8 +1,8 @@
 """Translations: one helper, one context, and the loader for ``--lang`` / the system locale.
 
-Every user-visible GUI string goes through :func:`tr`. ``pyside6-lupdate`` files bare
-``tr(...)`` calls under the context ``QCoreApplication``, so the helper translates in that
-context too; the .ts file therefore has one context and no string is missed.
+Every user-visible GUI string goes through :func:`tr`. ``pyside6-lupdate`` files calls of
+an imported ``tr(...)`` under the empty context, so the helper translates in that context
+too; the .ts file has one context and no string is missed (tests/gui/test_i18n.py checks).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QLibraryInfo, QTranslator
 
-CONTEXT = "QCoreApplication"
+CONTEXT = ""
 SUPPORTED = ("en", "ja")
 
 

@@ -207,11 +207,11 @@ class Services(Protocol):
 SYNC_PRIVILEGE = "prvSyncToOutlook"
 
 
-def _translate(text: str) -> str:
+def tr(text: str) -> str:
     # Step titles are worded here, on worker threads; QCoreApplication.translate is reentrant.
-    from wizard.gui.i18n import tr
+    from wizard.gui.i18n import tr as translate
 
-    return tr(text)
+    return translate(text)
 
 
 class _StepRunner:
@@ -491,26 +491,25 @@ class EngineServices:
 
     # -- connecting -----------------------------------------------------------------------
     def _connect(self, profile, steps: _StepRunner, *, password: str | None = None) -> tuple[Any, tuple[str, ...]]:
-        t = _translate
         client = self._client(profile, password=password)
-        who = steps.run("whoami", t("Sign in and identify you (WhoAmI)"), client.whoami)
+        who = steps.run("whoami", tr("Sign in and identify you (WhoAmI)"), client.whoami)
         profile.user_id = who.get("UserId")
         profile.org_id = who.get("OrganizationId") or profile.org_id
-        profile.version = steps.run("version", t("Read the organization's version"), client.retrieve_version)
-        detail = steps.run("organization", t("Read the organization's details"),
+        profile.version = steps.run("version", tr("Read the organization's version"), client.retrieve_version)
+        detail = steps.run("organization", tr("Read the organization's details"),
                            client.retrieve_current_organization)
         detail = detail.get("Detail", detail) if isinstance(detail, dict) else {}
         profile.unique_name = detail.get("UniqueName") or profile.unique_name
         profile.display_name = profile.display_name or detail.get("FriendlyName") or ""
         profile.tenant_id = detail.get("TenantId") or profile.tenant_id
         warnings: tuple[str, ...] = ()
-        has = steps.run("privilege", t("Check the Sync to Outlook privilege"),
+        has = steps.run("privilege", tr("Check the Sync to Outlook privilege"),
                         lambda: client.has_privilege(profile.user_id, SYNC_PRIVILEGE))
         if not has:
-            message = t("You do not have the Sync to Outlook privilege in this organization, "
+            message = tr("You do not have the Sync to Outlook privilege in this organization, "
                         "so it cannot synchronize with your mailbox.")
-            fix = t("Ask your administrator to give you a security role with the Sync to Outlook privilege.")
-            steps.warn("privilege-missing", t("Sync to Outlook privilege"), message, fix)
+            fix = tr("Ask your administrator to give you a security role with the Sync to Outlook privilege.")
+            steps.warn("privilege-missing", tr("Sync to Outlook privilege"), message, fix)
             warnings = (message,)
         return profile, warnings
 
@@ -524,7 +523,7 @@ class EngineServices:
 
     def connect_online(self, account, org: DiscoveredOrg, report, cancel) -> ConnectedOrg:
         steps = _StepRunner(report, cancel, self.clock)
-        profile = steps.run("url", _translate("Check the address"), lambda: self._draft(org.url, cloud=account.cloud))
+        profile = steps.run("url", tr("Check the address"), lambda: self._draft(org.url, cloud=account.cloud))
         if org.raw and org.raw.get("ApiUrl"):
             profile.api_url = org.raw["ApiUrl"].rstrip("/")
         profile.org_id = org.org_id
@@ -540,7 +539,7 @@ class EngineServices:
 
     def connect_url(self, probe: AuthProbe, *, account, credentials, report, cancel) -> ConnectedOrg:
         steps = _StepRunner(report, cancel, self.clock)
-        profile = steps.run("url", _translate("Check the address"), lambda: self._draft(probe.url))
+        profile = steps.run("url", tr("Check the address"), lambda: self._draft(probe.url))
         profile.auth_method = probe.method
         password = None
         if probe.method == "ntlm" and credentials is not None:
@@ -632,7 +631,7 @@ class EngineServices:
         profile = self.registry.get(key)
         steps = _StepRunner(report, cancel, self.clock)
         try:
-            steps.run("url", _translate("Check the address"), lambda: self.parse_url(profile.base_url))
+            steps.run("url", tr("Check the address"), lambda: self.parse_url(profile.base_url))
             self._connect(profile.copy(), steps)
             self.registry.mark_connected(key)
         except WizardError:
