@@ -885,7 +885,7 @@ class IdentityProvider:
             query["client_info"] = b64url(json.dumps(
                 {"uid": user.object_id, "utid": user.home_tenant_id}).encode())
         query["session_state"] = str(uuid.uuid5(uuid.NAMESPACE_URL, user.object_id))
-        return _redirect(params["redirect_uri"], query)
+        return _auth_response(params, query)
 
     def _redirect_error(self, params: dict[str, str], exc: SignInError) -> Response:
         body = exc.body(self.clock())
@@ -893,7 +893,7 @@ class IdentityProvider:
                  "error_uri": body["error_uri"]}
         if "state" in params:
             query["state"] = params["state"]
-        return _redirect(params["redirect_uri"], query)
+        return _auth_response(params, query)
 
     # ---- the sign-in pages ----
 
@@ -1040,6 +1040,26 @@ def _allowed_redirect(uri: str) -> bool:
     parts = urlsplit(uri)
     return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1") or \
         uri == "https://login.microsoftonline.com/common/oauth2/nativeclient"
+
+
+def _auth_response(params: dict[str, str], values: dict[str, str]) -> Response:
+    """Send the result to the app in the response_mode it asked for (query by default)."""
+    uri = params["redirect_uri"]
+    mode = params.get("response_mode", "query")
+    if mode == "form_post":
+        fields = "\n".join(f'<input type="hidden" name="{html.escape(k)}" '
+                           f'value="{html.escape(v)}">' for k, v in values.items())
+        page = (f"<!DOCTYPE html><html><head><title>Working...</title></head>"
+                f'<body onload="document.forms[0].submit()">'
+                f'<form method="POST" name="hiddenform" action="{html.escape(uri)}">{fields}'
+                "<noscript><p>Script is disabled. Click Submit to continue.</p>"
+                '<input type="submit" value="Submit"></noscript></form></body></html>')
+        return Response(page, content_type="text/html; charset=utf-8",
+                        headers={"Cache-Control": "no-store"})
+    if mode == "fragment":
+        return Response("", status=302, headers={"Location": f"{uri}#{urlencode(values)}",
+                                                 "Cache-Control": "no-store"})
+    return _redirect(uri, values)
 
 
 def _redirect(uri: str, query: dict[str, str]) -> Response:
