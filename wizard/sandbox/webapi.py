@@ -780,7 +780,10 @@ class WebApiApp:
                 error = response.status_code if response.status_code >= 400 else None
             outputs.append(text)
             if error is not None and not prefer.continue_on_error:
-                failed_status = error
+                # Processing stops at the first failure and the whole batch answers 400 (the
+                # documented example; Microsoft's SDK accepts exactly 200/202/207/400 here);
+                # the failing item's own status is inside the body.
+                failed_status = 400
                 break
         boundary = f"batchresponse_{uuid.uuid4()}"
         body = "".join(f"--{boundary}\r\n{o}" for o in outputs) + f"--{boundary}--\r\n"
@@ -826,10 +829,12 @@ class WebApiApp:
         payload = part.get_payload(decode=True) or b""
         head, _, body = payload.replace(b"\r\n", b"\n").partition(b"\n\n")
         lines = head.decode("utf-8", "replace").split("\n")
-        request_line = lines[0].strip().split()
+        request_line = lines[0].strip().split(" ")
+        if request_line and request_line[-1].startswith("HTTP/"):
+            request_line = request_line[:-1]
         if len(request_line) < 2:
             return _error_response(400, "0x80060888", "A batch item has no request line.")
-        method, target = request_line[0].upper(), request_line[1]
+        method, target = request_line[0].upper(), " ".join(request_line[1:]).strip()
         headers = Headers()
         for line in lines[1:]:
             if ":" in line:
