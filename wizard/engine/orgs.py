@@ -367,13 +367,15 @@ class SwitchResult:
 class OrgRegistry:
     """The user's organizations, stored at ``path``.
 
-    ``secrets`` (a :class:`~wizard.engine.secrets.SecretStore`) loses an org's entries
-    when it is removed; ``mailbox`` holds the stamp a switch claims; ``clock`` returns
+    ``secrets`` (a :class:`~wizard.engine.secrets.SecretStore`, or a function returning
+    one so the keyring is opened only when needed) loses an org's entries when it is
+    removed; ``mailbox`` holds the stamp a switch claims; ``clock`` returns
     epoch seconds. ``token_cleanup(profile)``, when set, drops the org's cached tokens on
     removal (the auth module wires msal's cache into it); it may be assigned later.
     """
 
-    def __init__(self, path: str | Path, *, secrets: "SecretStore",
+    def __init__(self, path: str | Path, *,
+                 secrets: "SecretStore | Callable[[], SecretStore]",
                  mailbox: "MailboxStore", clock: Callable[[], float] = time.time,
                  token_cleanup: Callable[[OrgProfile], None] | None = None) -> None:
         self.path = Path(path)
@@ -521,7 +523,7 @@ class OrgRegistry:
         profile = removed["profile"]
         problems: list[str] = []
         try:
-            self.secrets.delete_org(profile.key)
+            self._secret_store().delete_org(profile.key)
         except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
             problems.append(f"Saved credentials could not be deleted from the keyring: {exc}")
         if self.token_cleanup is not None:
@@ -598,6 +600,11 @@ class OrgRegistry:
                             result["stamp"], message)
 
     # -- internals --------------------------------------------------------------------------------
+    def _secret_store(self) -> "SecretStore":
+        if callable(self.secrets) and not hasattr(self.secrets, "delete_org"):
+            return self.secrets()
+        return self.secrets
+
     def _now(self) -> str:
         return format_time(datetime.fromtimestamp(self.clock(), tz=timezone.utc))
 
@@ -641,39 +648,58 @@ class OrgRegistry:
                           foreign, already, stops, starts, stamp_text, fingerprint)
 
     def _read(self) -> dict[str, Any]:
+        """The registry state. Takes the lock only when the file needs recovering."""
         try:
-            data = read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
-                                       kind="organization list")
-        except CorruptConfig:
-            return self._recover()
-        return _normalize_state(data)
-
-    def _recover(self) -> dict[str, Any]:
-        """A damaged file: move it aside (under the lock) and record that in a fresh file."""
-        with locked(self.path):
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return _normalize_state(None)
+        except OSError:
+            raw = b""  # read_versioned_json below words the error
+        if _parses(raw):
             try:
-                data = read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
-                                           kind="organization list")
-            except CorruptConfig as err:
-                state = _normalize_state(None)
+                return _normalize_state(self._load())
+            except CorruptConfig as err:  # damaged from outside between the two reads
+                return self._remember_recovery(err)
+        with locked(self.path):
+            return self._read_locked()
+
+    def _load(self) -> dict[str, Any] | None:
+        return read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
+                                   kind="organization list")
+
+    def _read_locked(self) -> dict[str, Any]:
+        """Read with the lock held; a damaged file is moved aside and that is recorded."""
+        try:
+            return _normalize_state(self._load())
+        except CorruptConfig as err:
+            state = _normalize_state(None)
+            state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
+            atomic_write_json(self.path, state)
+            return state
+
+    def _remember_recovery(self, err: CorruptConfig) -> dict[str, Any]:
+        with locked(self.path):
+            state = self._read_locked()
+            if "recovery" not in state:
                 state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
                 atomic_write_json(self.path, state)
-                return state
-            return _normalize_state(data)  # another process already recovered it
+            return state
 
     def _mutate(self, change: Callable[[dict[str, Any]], None]) -> None:
         """Lock, re-read, change, write atomically."""
-        self._read()  # a damaged file is moved aside (and remembered) before we lock
         with locked(self.path):
-            try:
-                data = read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
-                                           kind="organization list")
-            except CorruptConfig as err:  # damaged between our read and the lock
-                data = {"recovery": {"moved_to": err.moved_to, "at": self._now()}}
-            state = _normalize_state(data)
+            state = self._read_locked()
             change(state)
             state["schema_version"] = SCHEMA_VERSION
             atomic_write_json(self.path, state)
+
+
+def _parses(raw: bytes) -> bool:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("schema_version"), int)
 
 
 def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:
