@@ -826,10 +826,12 @@ class WebApiApp:
         payload = part.get_payload(decode=True) or b""
         head, _, body = payload.replace(b"\r\n", b"\n").partition(b"\n\n")
         lines = head.decode("utf-8", "replace").split("\n")
-        request_line = lines[0].strip().split()
+        request_line = lines[0].strip().split(" ")
+        if request_line and request_line[-1].startswith("HTTP/"):
+            request_line = request_line[:-1]
         if len(request_line) < 2:
             return _error_response(400, "0x80060888", "A batch item has no request line.")
-        method, target = request_line[0].upper(), request_line[1]
+        method, target = request_line[0].upper(), " ".join(request_line[1:]).strip()
         headers = Headers()
         for line in lines[1:]:
             if ":" in line:
