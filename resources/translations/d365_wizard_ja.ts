@@ -1328,46 +1328,64 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="495" />
-        <source>Sign in and identify you (WhoAmI)</source>
-        <translation>サインインしてユーザーを確認 (WhoAmI)</translation>
+        <location filename="../../wizard/gui/services.py" line="217" />
+        <source>Organization address</source>
+        <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="498" />
-        <source>Read the organization's version</source>
-        <translation>組織のバージョンを取得</translation>
+        <location filename="../../wizard/gui/services.py" line="217" />
+        <source>Name lookup (DNS)</source>
+        <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="499" />
-        <source>Read the organization's details</source>
-        <translation>組織の詳細を取得</translation>
+        <location filename="../../wizard/gui/services.py" line="218" />
+        <source>Network connection</source>
+        <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="506" />
-        <source>Check the Sync to Outlook privilege</source>
-        <translation>Outlook への同期特権を確認</translation>
+        <location filename="../../wizard/gui/services.py" line="218" />
+        <source>Secure connection (TLS certificate)</source>
+        <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="509" />
-        <source>You do not have the Sync to Outlook privilege in this organization, so it cannot synchronize with your mailbox.</source>
-        <translation>この組織で Outlook への同期特権がないため、メールボックスと同期できません。</translation>
+        <location filename="../../wizard/gui/services.py" line="219" />
+        <source>Proxy</source>
+        <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="511" />
-        <source>Ask your administrator to give you a security role with the Sync to Outlook privilege.</source>
-        <translation>Outlook への同期特権を含むセキュリティ ロールを付与するよう管理者に依頼してください。</translation>
+        <location filename="../../wizard/gui/services.py" line="219" />
+        <source>Sign-in</source>
+        <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="512" />
-        <source>Sync to Outlook privilege</source>
+        <location filename="../../wizard/gui/services.py" line="220" />
+        <source>Access to the organization (WhoAmI)</source>
+        <translation>組織へのアクセス (WhoAmI)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="220" />
+        <source>Dynamics 365 version</source>
+        <translation>Dynamics 365 のバージョン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="221" />
+        <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="526" />
-        <location filename="../../wizard/gui/services.py" line="542" />
-        <location filename="../../wizard/gui/services.py" line="634" />
-        <source>Check the address</source>
-        <translation>アドレスを確認</translation>
+        <location filename="../../wizard/gui/services.py" line="221" />
+        <source>Mailbox synchronization method</source>
+        <translation>メールボックスの同期方法</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="222" />
+        <source>Local mailbox stamp</source>
+        <translation>ローカル メールボックスのスタンプ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="428" />
+        <source>Step: {step}</source>
+        <translation>ステップ: {step}</translation>
     </message>
 </context>
 </TS>

@@ -204,9 +204,6 @@ class Services(Protocol):
 
 # -- the real engine -----------------------------------------------------------------------
 
-SYNC_PRIVILEGE = "prvSyncToOutlook"
-
-
 def tr(text: str) -> str:
     # Step titles are worded here, on worker threads; QCoreApplication.translate is reentrant.
     from wizard.gui.i18n import tr as translate
@@ -214,54 +211,46 @@ def tr(text: str) -> str:
     return translate(text)
 
 
-class _StepRunner:
-    """Runs named steps, reporting each as running, then passed/failed with time and fix."""
+def step_title(name: str, fallback: str) -> str:
+    """The engine's connection-test step names, in the user's language."""
+    titles = {
+        "url": tr("Organization address"), "dns": tr("Name lookup (DNS)"),
+        "tcp": tr("Network connection"), "tls": tr("Secure connection (TLS certificate)"),
+        "proxy": tr("Proxy"), "signin": tr("Sign-in"),
+        "whoami": tr("Access to the organization (WhoAmI)"), "version": tr("Dynamics 365 version"),
+        "privilege": tr("Sync-to-Outlook privilege"), "mailbox": tr("Mailbox synchronization method"),
+        "stamp": tr("Local mailbox stamp"),
+    }
+    return titles.get(name, fallback)
 
-    def __init__(self, report: Callable[[StepReport], None], cancel: "CancelToken",
-                 clock: Callable[[], float]) -> None:
-        self.report = report
-        self.cancel = cancel
-        self.clock = clock
-        self.steps: list[StepReport] = []
 
-    def run(self, step_id: str, title: str, fn: Callable[[], Any]) -> Any:
-        self.cancel.raise_if_cancelled()
-        self.report(StepReport(step_id, title, "running"))
-        started = self.clock()
-        try:
-            value = fn()
-        except Exception as exc:
-            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            step = StepReport(step_id, title, "failed", message, getattr(exc, "fix", None) or "",
-                              round(self.clock() - started, 3))
-            self.steps.append(step)
-            self.report(step)
-            raise
-        step = StepReport(step_id, title, "passed", "", "", round(self.clock() - started, 3))
-        self.steps.append(step)
-        self.report(step)
-        return value
+# Steps whose failure does not stop an org from being added; they become warnings.
+ADVISORY_STEPS = ("privilege", "mailbox", "stamp")
+STATUS_BY_CODE = {
+    "mfa_required": OrgStatus.MFA_NEEDED, "mfa_enrollment_required": OrgStatus.MFA_NEEDED,
+    "signin_required": OrgStatus.NEEDS_SIGN_IN, "signin_expired": OrgStatus.NEEDS_SIGN_IN,
+    "windows_credentials_required": OrgStatus.NEEDS_SIGN_IN, "credentials_required": OrgStatus.NEEDS_SIGN_IN,
+    "dns_failed": OrgStatus.OFFLINE, "tls_failed": OrgStatus.OFFLINE, "proxy_failed": OrgStatus.OFFLINE,
+    "timeout": OrgStatus.OFFLINE, "connection_failed": OrgStatus.OFFLINE, "connection_refused": OrgStatus.OFFLINE,
+    "network_error": OrgStatus.OFFLINE, "dropped": OrgStatus.OFFLINE,
+}
 
-    def warn(self, step_id: str, title: str, message: str, fix: str) -> None:
-        step = StepReport(step_id, title, "warning", message, fix, 0.0)
-        self.steps.append(step)
-        self.report(step)
+
+def _view(step) -> StepReport:
+    state = step.status
+    if state == "failed" and step.name in ADVISORY_STEPS:
+        state = "warning"
+    return StepReport(step.name, step_title(step.name, step.title), state, step.message or "",
+                      step.fix or "", round(step.elapsed, 3))
 
 
 class EngineServices:
-    """:class:`Services` on the real engine (registry, mailbox stamp, msal, Web API)."""
+    """:class:`Services` on the real engine (registry, stamp, Connector, discovery)."""
 
     def __init__(self, engine: "Engine", *, sandbox: Any = None) -> None:
-        import time
-
         self.engine = engine
         self.sandbox = sandbox
         self.sandbox_mode = sandbox is not None
-        self.clock = time.monotonic
-        self._session = None
-        self._auth = None
-        self._secrets_checked = False
-        self._secrets = None
 
     @classmethod
     def from_options(cls, *, home: str | None = None, sandbox: bool = False,
@@ -287,41 +276,19 @@ class EngineServices:
         services.registry.list()      # read (and, if damaged, recover) the file now, off the GUI thread
         return services
 
-    # -- collaborators (created on first use, on a worker) ------------------------------
     @property
     def registry(self):
         return self.engine.registry
 
     @property
-    def secrets(self):
-        if not self._secrets_checked:
-            self._secrets_checked = True
-            try:
-                self._secrets = self.engine.secrets
-            except Exception:  # noqa: BLE001 - no keyring module/backend: nothing is saved
-                self._secrets = None
-        return self._secrets
+    def connector(self):
+        return self.engine.connector
 
-    @property
-    def session(self):
-        if self._session is None:
-            from wizard.engine.http import make_session
-
-            bundles = [self.engine.ca_bundle] + [c.ca_bundle for c in self.engine.custom_clouds.values()]
-            if self.sandbox is not None:
-                bundles.append(str(self.sandbox.ca_file))
-            self._session = make_session(ca_bundles=[b for b in bundles if b])
-        return self._session
-
-    @property
-    def auth(self):
-        if self._auth is None:
-            from wizard.engine.auth import Authenticator
-            from wizard.engine.token_cache import EncryptedTokenCache
-
-            cache = EncryptedTokenCache(self.engine.paths.token_cache_file, self.secrets)
-            self._auth = Authenticator(session=self.session, cache=cache)
-        return self._auth
+    def _secrets_usable(self) -> bool:
+        try:
+            return bool(self.engine.secrets.available)
+        except Exception:  # noqa: BLE001 - no keyring: nothing is saved, the app still works
+            return False
 
     # -- pure ---------------------------------------------------------------------------
     def clouds(self) -> list[tuple[str, str]]:
@@ -330,7 +297,7 @@ class EngineServices:
     def parse_url(self, text: str) -> UrlFacts:
         from wizard.engine.urls import parse_org_url
 
-        u = parse_org_url(text, self.engine.custom_clouds)
+        u = parse_org_url(text, self.engine.custom_clouds or None)
         return UrlFacts(u.base_url, u.kind, u.cloud, u.region, u.org_name)
 
     # -- reading ------------------------------------------------------------------------
@@ -340,8 +307,7 @@ class EngineServices:
                       url=p.base_url, kind=p.kind, cloud=p.cloud, region=p.region, user=p.user,
                       org_id=p.org_id, auth_method=p.auth_method, is_primary=p.is_primary,
                       save_credentials=p.save_credentials, keep_connected=p.keep_connected,
-                      has_saved_credentials=bool(p.save_credentials and p.extra.get("password_saved")),
-                      version=p.version)
+                      has_saved_credentials=bool(p.save_credentials), version=p.version)
 
     def list_orgs(self) -> list[OrgRow]:
         return [self._row(p) for p in self.registry.list()]
@@ -353,229 +319,148 @@ class EngineServices:
                              stamp.org_name if stamp else None, stamp.org_id if stamp else None,
                              stamp.last_sync if stamp else None)
 
-    def _cloud(self, name: str | None):
-        return self.engine.clouds.get(name) if name else None
-
-    def _authority(self, profile) -> str:
-        from wizard.engine.auth import authority_for_org
-
-        authority = profile.extra.get("authority")
-        if authority:
-            return authority
-        return authority_for_org(self._cloud(profile.cloud), None, profile.tenant_id)
-
-    def _password(self, profile) -> str | None:
-        from wizard.engine.secrets import org_secret_key
-
-        store = self.secrets
-        if store is None or not getattr(store, "available", False):
-            return None
-        return store.get(org_secret_key(profile.key, "password"))
-
-    def _client(self, profile, *, password: str | None = None, username: str | None = None):
-        from wizard.engine.auth import org_scopes
-        from wizard.engine.dataverse import DataverseClient
-
-        api = profile.api_url or profile.base_url
-        if profile.auth_method == "ntlm":
-            from wizard.engine.errors import WizardError
-            from wizard.engine.windows_auth import WindowsAuth
-
-            secret = password or self._password(profile)
-            if not secret:
-                raise WizardError("This organization needs your Windows password.",
-                                  fix="Open Properties and save your credentials, or add the organization again.",
-                                  code="signin_required")
-            auth = WindowsAuth(username or profile.user or "", secret)
-            return DataverseClient(self.session, api, lambda: auth)
-        scopes = org_scopes(profile.extra.get("resource") or profile.base_url)
-        return DataverseClient(self.session, api, self.auth.token_provider(
-            self._authority(profile), scopes, username=username or profile.user))
-
     def check_status(self, key: str) -> tuple[str, str]:
+        """Silent sign-in and WhoAmI: never prompts."""
         from wizard.engine.errors import WizardError
 
         profile = self.registry.get(key)
         try:
-            self._client(profile).whoami()
+            self.connector.connect(profile).client.whoami()
         except WizardError as exc:
-            code = getattr(exc, "code", "")
-            text = str(exc)
-            if code in ("mfa_required", "mfa_enrollment_required"):
-                return OrgStatus.MFA_NEEDED, text
-            if code in ("signin_required", "signin_expired", "not_signed_in") or "sign in" in text.lower():
-                return OrgStatus.NEEDS_SIGN_IN, text
-            if code in ("dns_failed", "tls_failed", "timeout", "connection_failed", "proxy_failed") \
-                    or type(exc).__name__ == "NetworkError":
-                return OrgStatus.OFFLINE, text
-            return OrgStatus.ERROR, text
+            status = STATUS_BY_CODE.get(exc.code)
+            if status is None and type(exc).__name__ == "NetworkError":
+                status = OrgStatus.OFFLINE
+            return status or OrgStatus.ERROR, str(exc)
         return OrgStatus.CONNECTED, ""
 
     # -- sign-in ------------------------------------------------------------------------
     def probe_url(self, url: str, cancel: "CancelToken") -> AuthProbe:
         from wizard.engine.auth import probe_org
 
-        facts = self.parse_url(url)
-        challenge = probe_org(self.session, facts.base_url)
+        org_url = self.connector.parse(url)
+        challenge = probe_org(self.engine.session, org_url.api_url)
         method = challenge.auth_method
-        if method == "unknown":
-            method = "oauth"
-        return AuthProbe(facts.base_url, method, method == "ntlm", facts.cloud,
+        if challenge.kind not in ("oauth", "ntlm"):
+            from wizard.engine.connect import NotDynamics
+
+            raise NotDynamics(f"{org_url.base_url} does not look like a Dynamics 365 organization "
+                              f"(HTTP {challenge.status} and no sign-in request).",
+                              fix="Check the address; paste it from the browser while the org is open.")
+        return AuthProbe(org_url.base_url, method, method == "ntlm", org_url.cloud,
                          authority=challenge.authority, resource=challenge.resource,
                          tenant_id=challenge.tenant_id)
 
-    def _target(self, cloud: str | None, probe: AuthProbe | None) -> tuple[str, list[str]]:
-        """(authority, scopes) to sign in to: an org (URL path) or Global Discovery."""
+    def _target(self, cloud: str | None, probe: AuthProbe | None) -> tuple[str, list[str], Any]:
+        """(authority, scopes, cloud) to sign in to: an org (URL path) or Global Discovery."""
         from wizard.engine.auth import AuthChallenge, authority_for_org, org_scopes
 
         if probe is not None:
+            c = self.engine.clouds.get(cloud or probe.cloud or "")
             challenge = AuthChallenge("oauth", authority=probe.authority, resource=probe.resource,
                                       tenant_id=probe.tenant_id)
-            authority = authority_for_org(self._cloud(cloud or probe.cloud), challenge, probe.tenant_id)
-            return authority, org_scopes(probe.resource or probe.url)
+            return authority_for_org(c, challenge, probe.tenant_id), org_scopes(probe.resource or probe.url), c
         c = self.engine.cloud(cloud or "commercial")
-        return c.authority, [c.discovery_scope]
+        return c.authority, [c.discovery_scope], c
 
-    def _account(self, cloud: str | None, result) -> Account:
+    @staticmethod
+    def _account(cloud: str | None, result) -> Account:
         return Account(username=result.username or "", cloud=cloud or "", tenant_id=result.tenant_id,
                        handle={"authority": result.authority})
 
     def sign_in_browser(self, cloud, probe, cancel) -> Account:
-        authority, scopes = self._target(cloud, probe)
-        result = self.auth.interactive(authority, scopes, cancel_event=cancel._event)
+        authority, scopes, c = self._target(cloud, probe)
+        result = self.engine.authenticator.interactive(
+            authority, scopes, client_id=c.client_id if c else None, cancel_event=cancel._event)
         return self._account(cloud, result)
 
     def start_device_code(self, cloud, probe):
-        authority, scopes = self._target(cloud, probe)
-        prompt = self.auth.start_device_code(authority, scopes)
         import time
 
+        authority, scopes, c = self._target(cloud, probe)
+        prompt = self.engine.authenticator.start_device_code(authority, scopes,
+                                                             client_id=c.client_id if c else None)
         view = DeviceCodePrompt(prompt.user_code, prompt.verification_uri, prompt.message,
                                 max(0, int(prompt.expires_at - time.time())))
         return view, (cloud, prompt)
 
     def finish_device_code(self, flow, cancel) -> Account:
         cloud, prompt = flow
-        return self._account(cloud, self.auth.finish_device_code(prompt, cancel_event=cancel._event))
+        return self._account(cloud, self.engine.authenticator.finish_device_code(prompt, cancel_event=cancel._event))
 
     def sign_in_with_password(self, cloud, probe, credentials: Credentials) -> Account:
-        """The in-app sign-in: drives the authority's own sign-in form (sandbox) with msal's
-        auth-code flow, so no system browser has to trust the sandbox certificate."""
-        authority, scopes = self._target(cloud, probe)
-        driver = _FormSignIn(self.session, credentials)
-        result = self.auth.interactive(authority, scopes, login_hint=credentials.username,
-                                       prompt="login", open_browser=driver, timeout=30)
+        """The in-app sign-in: plays the browser on the authority's own sign-in form (the
+        sandbox's) in msal's auth-code flow, so no system browser must trust the sandbox CA."""
+        authority, scopes, c = self._target(cloud, probe)
+        driver = _FormSignIn(self.engine.session, credentials)
+        result = self.engine.authenticator.interactive(
+            authority, scopes, login_hint=credentials.username, prompt="login",
+            client_id=c.client_id if c else None, open_browser=driver, timeout=30)
         return self._account(cloud, result)
 
     def discover(self, account: Account) -> list[DiscoveredOrg]:
+        from wizard.engine.discovery import list_instances
+
         c = self.engine.cloud(account.cloud or "commercial")
         authority = (account.handle or {}).get("authority") or c.authority
-        token = self.auth.silent(authority, [c.discovery_scope], username=account.username)
-        response = self.session.get(c.discovery_url + "/api/discovery/v2.0/Instances",
-                                    headers={"Authorization": token.authorization,
-                                             "Accept": "application/json"})
-        try:
-            if response.status_code != 200:
-                from wizard.engine.errors import WizardError
+        provider = self.engine.authenticator.token_provider(authority, [c.discovery_scope],
+                                                            username=account.username,
+                                                            client_id=c.client_id)
+        return [DiscoveredOrg(unique_name=o.unique_name, friendly_name=o.friendly_name, url=o.url,
+                              region=o.region or "", version=o.version or "", enabled=o.can_add,
+                              org_id=o.org_id, raw=o)
+                for o in list_instances(self.engine.session, c, provider)]
 
-                raise WizardError(f"The list of your organizations could not be read (HTTP {response.status_code}).",
-                                  fix="Try again; if it keeps failing, ask your administrator.",
-                                  details=response.text[:500], code="discovery_failed")
-            items = response.json().get("value", [])
-        finally:
-            response.close()
-        return [DiscoveredOrg(unique_name=i.get("UniqueName", ""), friendly_name=i.get("FriendlyName", ""),
-                              url=i.get("Url", ""), region=i.get("Region", "") or "",
-                              version=i.get("Version", "") or "", enabled=i.get("State", 0) == 0,
-                              org_id=i.get("Id"), raw=i) for i in items]
+    # -- connecting (the Connecting page runs the engine's connection test; Finish adds) --
+    def _run_steps(self, url: str, options, report, cancel) -> list[StepReport]:
+        from wizard.engine.errors import WizardError
 
-    # -- connecting -----------------------------------------------------------------------
-    def _connect(self, profile, steps: _StepRunner, *, password: str | None = None) -> tuple[Any, tuple[str, ...]]:
-        client = self._client(profile, password=password)
-        who = steps.run("whoami", tr("Sign in and identify you (WhoAmI)"), client.whoami)
-        profile.user_id = who.get("UserId")
-        profile.org_id = who.get("OrganizationId") or profile.org_id
-        profile.version = steps.run("version", tr("Read the organization's version"), client.retrieve_version)
-        detail = steps.run("organization", tr("Read the organization's details"),
-                           client.retrieve_current_organization)
-        detail = detail.get("Detail", detail) if isinstance(detail, dict) else {}
-        profile.unique_name = detail.get("UniqueName") or profile.unique_name
-        profile.display_name = profile.display_name or detail.get("FriendlyName") or ""
-        profile.tenant_id = detail.get("TenantId") or profile.tenant_id
-        warnings: tuple[str, ...] = ()
-        has = steps.run("privilege", tr("Check the Sync to Outlook privilege"),
-                        lambda: client.has_privilege(profile.user_id, SYNC_PRIVILEGE))
-        if not has:
-            message = tr("You do not have the Sync to Outlook privilege in this organization, "
-                        "so it cannot synchronize with your mailbox.")
-            fix = tr("Ask your administrator to give you a security role with the Sync to Outlook privilege.")
-            steps.warn("privilege-missing", tr("Sync to Outlook privilege"), message, fix)
-            warnings = (message,)
-        return profile, warnings
+        steps: list[StepReport] = []
 
-    def _draft(self, url: str, *, kind: str | None = None, cloud: str | None = None, region: str | None = None):
-        from wizard.engine.orgs import OrgProfile
-        from wizard.engine.urls import parse_org_url
+        def on_step(step) -> None:
+            view = _view(step)
+            steps.append(view)
+            report(view)
 
-        u = parse_org_url(url, self.engine.custom_clouds)
-        return OrgProfile(base_url=u.base_url, api_url=u.api_url, kind=kind or u.kind, cloud=cloud or u.cloud,
-                          region=region or u.region, unique_name=u.org_name)
+        self.connector.run_test(url, options, on_step=on_step, cancel_event=cancel._event)
+        failed = next((s for s in steps if s.state == "failed"), None)
+        if failed is not None:
+            raise WizardError(failed.message, fix=failed.fix or None, code="connect_failed",
+                              details=tr("Step: {step}").format(step=failed.title))
+        return steps
+
+    def _options(self, *, account: Account | None, credentials: Credentials | None,
+                 save: bool = False, cancel: "CancelToken | None" = None):
+        from wizard.engine.connect import SignInOptions
+
+        if credentials is not None:
+            return SignInOptions(method="password", username=credentials.username,
+                                 password=credentials.password, save_password=save,
+                                 cancel_event=cancel._event if cancel else None)
+        return SignInOptions(method="silent", username=account.username if account else None)
 
     def connect_online(self, account, org: DiscoveredOrg, report, cancel) -> ConnectedOrg:
-        steps = _StepRunner(report, cancel, self.clock)
-        profile = steps.run("url", tr("Check the address"), lambda: self._draft(org.url, cloud=account.cloud))
-        if org.raw and org.raw.get("ApiUrl"):
-            profile.api_url = org.raw["ApiUrl"].rstrip("/")
-        profile.org_id = org.org_id
-        profile.unique_name = org.unique_name
-        profile.display_name = org.friendly_name
-        profile.user = account.username
-        profile.tenant_id = account.tenant_id
-        profile.auth_method = "oauth"
-        profile.extra["authority"] = (account.handle or {}).get("authority")
-        profile, warnings = self._connect(profile, steps)
-        return ConnectedOrg(profile.unique_name or "", profile.display_name, profile.base_url, profile.user,
-                            warnings, handle={"profile": profile})
+        steps = self._run_steps(org.url, self._options(account=account, credentials=None), report, cancel)
+        warnings = tuple(f"{s.message} {s.fix}".strip() for s in steps if s.state == "warning")
+        return ConnectedOrg(org.unique_name, org.friendly_name, org.url, account.username, warnings,
+                            handle={"url": org.url, "account": account, "display_name": org.friendly_name})
 
     def connect_url(self, probe: AuthProbe, *, account, credentials, report, cancel) -> ConnectedOrg:
-        steps = _StepRunner(report, cancel, self.clock)
-        profile = steps.run("url", tr("Check the address"), lambda: self._draft(probe.url))
-        profile.auth_method = probe.method
-        password = None
-        if probe.method == "ntlm" and credentials is not None:
-            profile.user = credentials.username
-            password = credentials.password
-        elif account is not None:
-            profile.user = account.username
-            profile.tenant_id = account.tenant_id
-            profile.extra["authority"] = (account.handle or {}).get("authority")
-            if probe.resource:
-                profile.extra["resource"] = probe.resource
-        profile, warnings = self._connect(profile, steps, password=password)
-        return ConnectedOrg(profile.unique_name or "", profile.display_name or profile.unique_name or "",
-                            profile.base_url, profile.user, warnings,
-                            handle={"profile": profile, "password": password})
+        options = self._options(account=account, credentials=credentials, cancel=cancel)
+        steps = self._run_steps(probe.url, options, report, cancel)
+        warnings = tuple(f"{s.message} {s.fix}".strip() for s in steps if s.state == "warning")
+        facts = self.parse_url(probe.url)
+        user = credentials.username if credentials else (account.username if account else None)
+        return ConnectedOrg(facts.org_name or "", facts.org_name or facts.base_url, probe.url, user, warnings,
+                            handle={"url": probe.url, "account": account, "credentials": credentials})
 
     def commit(self, orgs: Sequence[ConnectedOrg], *, save_credentials: bool) -> list[OrgRow]:
-        import time as _time
-
-        from wizard.engine.secrets import org_secret_key
-
         rows = []
         for connected in orgs:
-            profile = connected.handle["profile"]
-            password = connected.handle.get("password")
-            profile.save_credentials = bool(save_credentials and password)
-            profile.last_connected_at = _dt.datetime.fromtimestamp(_time.time(), _dt.timezone.utc).strftime(
-                "%Y-%m-%dT%H:%M:%SZ")
-            if profile.save_credentials:
-                self.secrets.set(org_secret_key(profile.key, "password"), password)
-                profile.extra["password_saved"] = True
-            stored, _created = self.registry.add(profile)
-            if profile.save_credentials and stored.key != profile.key:
-                self.secrets.set(org_secret_key(stored.key, "password"), password)
-                self.secrets.delete(org_secret_key(profile.key, "password"))
-            rows.append(self._row(stored))
+            h = connected.handle
+            options = self._options(account=h.get("account"), credentials=h.get("credentials"),
+                                    save=save_credentials and h.get("credentials") is not None)
+            profile, _created = self.connector.add_org(h["url"], options, display_name=h.get("display_name"))
+            rows.append(self._row(profile))
         primary = self.registry.primary()
         if primary is not None and primary.org_id and self.engine.mailbox.stamp() is None:
             self.engine.mailbox.claim(primary.org_id, primary.display_name)
@@ -583,16 +468,7 @@ class EngineServices:
 
     # -- changing -----------------------------------------------------------------------
     def remove(self, key: str) -> None:
-        profile = self.registry.get(key)
-        self._drop_tokens(profile)
         self.registry.remove(key)
-
-    def _drop_tokens(self, profile) -> None:
-        if profile.auth_method in ("oauth", "adfs") and profile.user:
-            try:
-                self.auth.sign_out(self._authority(profile), username=profile.user)
-            except Exception:  # noqa: BLE001 - the registry reports clean-up problems itself
-                pass
 
     def update(self, key: str, *, display_name=None, save_credentials=None, keep_connected=None) -> OrgRow:
         changes: dict[str, Any] = {}
@@ -607,36 +483,32 @@ class EngineServices:
         return self._row(self.registry.update(key, **changes))
 
     def forget_credentials(self, key: str) -> None:
+        from wizard.engine.connect import PASSWORD_SECRET
         from wizard.engine.secrets import org_secret_key
 
-        if self.secrets is not None and getattr(self.secrets, "available", False):
-            self.secrets.delete(org_secret_key(key, "password"))
-        profile = self.registry.get(key)
-        extra = dict(profile.extra)
-        extra.pop("password_saved", None)
-        self.registry.update(key, extra=extra)
+        if self._secrets_usable():
+            self.engine.secrets.delete(org_secret_key(key, PASSWORD_SECRET))
+        self.registry.update(key, save_credentials=False)
 
     def sign_out(self, key: str) -> None:
         profile = self.registry.get(key)
-        self._drop_tokens(profile)
-        if self.secrets is not None and getattr(self.secrets, "available", False):
-            self.secrets.delete_org(profile.key)
-        extra = dict(profile.extra)
-        extra.pop("password_saved", None)
-        self.registry.update(key, extra=extra)
+        self.connector.sign_out(profile)
+        if profile.save_credentials:
+            self.registry.update(key, save_credentials=False)
 
     def test_connection(self, key: str, report, cancel) -> list[StepReport]:
-        from wizard.engine.errors import WizardError
-
         profile = self.registry.get(key)
-        steps = _StepRunner(report, cancel, self.clock)
-        try:
-            steps.run("url", tr("Check the address"), lambda: self.parse_url(profile.base_url))
-            self._connect(profile.copy(), steps)
+        steps: list[StepReport] = []
+
+        def on_step(step) -> None:
+            view = _view(step)
+            steps.append(view)
+            report(view)
+
+        self.connector.run_test(profile, on_step=on_step, cancel_event=cancel._event)
+        if not any(s.state == "failed" for s in steps):
             self.registry.mark_connected(key)
-        except WizardError:
-            pass          # the failed step carries the message and the fix
-        return steps.steps
+        return steps
 
     def plan_switch(self, key: str) -> SwitchPlanView:
         plan = self.registry.plan_switch(key)
@@ -654,7 +526,10 @@ class EngineServices:
         from wizard import __version__
 
         paths = self.engine.paths
-        store = self.secrets
+        try:
+            store = self.engine.secrets
+        except Exception:  # noqa: BLE001
+            store = None
         facts = [
             ("d365-wizard", __version__),
             ("Python", platform.python_version()),
@@ -666,7 +541,7 @@ class EngineServices:
             ("Keyring usable", "yes" if store is not None and getattr(store, "available", False)
              else (getattr(store, "unavailable_reason", None) or "no")),
             ("Clouds", ", ".join(self.engine.clouds)),
-            ("Extra CA bundle", self.engine.ca_bundle or "none"),
+            ("Extra CA bundles", ", ".join(self.engine.ca_bundles) or "none"),
             ("Organizations", str(len(self.registry.list()))),
         ]
         if self.sandbox is not None:
@@ -674,75 +549,133 @@ class EngineServices:
         return Diagnostics(tuple(facts))
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
+        if "session" in self.engine.__dict__:
+            self.engine.session.close()
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
 
 
-class _FormSignIn:
-    """Plays the browser for the authority's sign-in form (the sandbox's, which follows
-    Entra's page: fields ``login``/``passwd``, then ``otc`` for MFA), inside the app.
+class _PageParser:
+    """The first form of an HTML page (action, inputs) and its error paragraph."""
 
-    Called by msal's auth-code flow with the authorize URL; it posts the user's answers
-    and delivers the final redirect to the loopback receiver, as a browser would.
+    def __init__(self, page: str) -> None:
+        from html.parser import HTMLParser
+
+        self.action: str | None = None
+        self.inputs: dict[str, str] = {}
+        self.hidden: dict[str, str] = {}
+        self.error = ""
+        self.text: list[str] = []
+        parser = HTMLParser()
+        in_form = False
+        in_error = False
+        outer = self
+
+        def start(tag, attrs):
+            nonlocal in_form, in_error
+            a = {k: v or "" for k, v in attrs}
+            if tag == "form" and outer.action is None:
+                outer.action = a.get("action", "")
+                in_form = True
+            elif tag == "input" and in_form and a.get("name"):
+                outer.inputs[a["name"]] = a.get("value", "")
+                if a.get("type") == "hidden":
+                    outer.hidden[a["name"]] = a.get("value", "")
+            elif "error" in a.get("class", "").split():
+                in_error = True
+
+        def end(tag):
+            nonlocal in_form, in_error
+            if tag == "form":
+                in_form = False
+            if tag == "p":
+                in_error = False
+
+        def data(text):
+            outer.text.append(text)
+            if in_error:
+                outer.error += text
+
+        parser.handle_starttag = start
+        parser.handle_startendtag = start
+        parser.handle_endtag = end
+        parser.handle_data = data
+        parser.feed(page)
+        parser.close()
+        self.error = " ".join(self.error.split())
+
+
+class _FormSignIn:
+    """Plays the browser on the authority's sign-in form (the sandbox's, shaped like
+    Entra's: ``login``/``passwd``, then ``otc`` for MFA) inside the app.
+
+    msal's auth-code flow calls it with the authorize URL; it answers the form with the
+    user's input and hands the final answer (form_post or redirect) to msal's loopback
+    listener, as a browser would.
     """
 
     def __init__(self, session, credentials: Credentials) -> None:
         self.session = session
         self.credentials = credentials
 
-    def __call__(self, url: str) -> None:
-        import html
-        import re
-        from urllib.parse import urljoin
+    @staticmethod
+    def _loopback(url: str) -> bool:
+        from urllib.parse import urlsplit
 
+        parts = urlsplit(url)
+        return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+
+    def _deliver(self, method: str, url: str, data: dict[str, str] | None = None) -> None:
         import requests
 
-        from wizard.engine.errors import WizardError
+        with requests.Session() as plain:   # the loopback is plain HTTP on this machine
+            plain.trust_env = False
+            plain.request(method, url, data=data, timeout=10).close()
+
+    def __call__(self, url: str) -> None:
+        from urllib.parse import urljoin
+
         from wizard.engine.signin_errors import BadPassword, MfaRequired, SignInError
 
         response = self.session.get(url, allow_redirects=False)
-        for _ in range(6):
+        for _ in range(8):
             if response.is_redirect:
                 location = urljoin(response.url, response.headers["Location"])
                 response.close()
-                if location.startswith(("http://localhost", "http://127.0.0.1")):
-                    # The loopback receiver: a plain local request, like the browser's.
-                    with requests.Session() as plain:
-                        plain.trust_env = False
-                        plain.get(location, timeout=10).close()
+                if self._loopback(location):
+                    self._deliver("GET", location)
                     return
                 response = self.session.get(location, allow_redirects=False)
                 continue
-            page = response.text
+            page = _PageParser(response.text)
+            base = response.url
             response.close()
-            form = re.search(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', page, re.S | re.I)
-            error = re.search(r'class="error"[^>]*>(.*?)</p>', page, re.S)
-            if form is None:
-                text = re.sub(r"<[^>]+>", " ", page)
-                raise SignInError(" ".join(html.unescape(text).split())[:300] or "The sign-in page failed.",
-                                  fix="Try again.", code="signin_failed")
-            fields = dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.group(2)))
-            names = set(re.findall(r'name="([^"]+)"', form.group(2)))
-            action = urljoin(url, html.unescape(form.group(1)))
-            if "otc" in names:
+            if page.action is None:
+                text = " ".join("".join(page.text).split())
+                raise SignInError(text[:300] or "The sign-in page failed.", fix="Try again.",
+                                  code="signin_failed")
+            action = urljoin(base, page.action)
+            if self._loopback(action):
+                self._deliver("POST", action, page.hidden)
+                return
+            fields = dict(page.hidden)
+            if "otc" in page.inputs:
                 if not self.credentials.mfa_code:
                     raise MfaRequired("Your organization requires multi-factor authentication.",
                                       fix="Enter the verification code from your authenticator app.")
-                if error is not None:
-                    raise MfaRequired("The verification code was not accepted.", fix="Check the code and try again.")
+                if page.error:
+                    raise MfaRequired("The verification code was not accepted.",
+                                      fix="Check the code and try again.", details=page.error)
                 fields["otc"] = self.credentials.mfa_code
-            elif "passwd" in names:
-                if error is not None:
-                    detail = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", error.group(1))).split())
+            elif "passwd" in page.inputs:
+                if page.error:
                     raise BadPassword("The user name or password is not correct.",
-                                      fix="Check them and try again.", details=detail)
+                                      fix="Check them and try again.", details=page.error)
                 fields["login"] = self.credentials.username
                 fields["passwd"] = self.credentials.password
             else:
-                raise WizardError("The sign-in page asked for something this app cannot answer.",
-                                  fix="Use device-code sign-in instead.", code="signin_failed")
+                raise SignInError("The sign-in page asked for something this app cannot answer.",
+                                  fix="Use sign-in with a code instead.", code="signin_failed")
             response = self.session.post(action, data=fields, allow_redirects=False)
         raise SignInError("The sign-in did not finish.", fix="Try again.", code="signin_failed")
