@@ -247,10 +247,10 @@ def _view(step) -> StepReport:
 class EngineServices:
     """:class:`Services` on the real engine (registry, stamp, Connector, discovery)."""
 
-    def __init__(self, engine: "Engine", *, sandbox: Any = None) -> None:
+    def __init__(self, engine: "Engine", *, sandbox: Any = None, sandbox_mode: bool | None = None) -> None:
         self.engine = engine
-        self.sandbox = sandbox
-        self.sandbox_mode = sandbox is not None
+        self.sandbox = sandbox                  # a sandbox we started and stop on close()
+        self.sandbox_mode = sandbox is not None if sandbox_mode is None else sandbox_mode
 
     @classmethod
     def from_options(cls, *, home: str | None = None, sandbox: bool = False,
