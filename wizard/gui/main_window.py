@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from shiboken6 import isValid
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow
 
-from wizard.gui import message
-from wizard.gui.dialogs import DiagnosticsDialog, PropertiesDialog, SwitchDialog, TestConnectionDialog
 from wizard.gui.i18n import tr
-from wizard.gui.icons import icon
-from wizard.gui.models import OrgTableModel
-from wizard.gui.services import MailboxHeader, OrgRow, OrgStatus, StepReport
-from wizard.gui.tasks import TaskRunner
-from wizard.gui.widgets import accessible, error_box
+from wizard.gui.status import OrgStatus
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.gui.services import MailboxHeader, OrgRow, StepReport
+    from wizard.gui.tasks import TaskRunner
+
+
+def _load_ui_modules() -> None:
+    """Import what the full window needs, once, after the first paint.
+
+    PySide6 builds a Qt class's Python enums when the class is first used; for the ``Qt``
+    namespace and the item views that is a good part of start-up time. The window
+    therefore paints its frame first and imports these right after
+    (tests/benchmarks/bench_startup.py measures both moments).
+    """
+    global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
+    global QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget, isValid
+    global message, icon, OrgTableModel, accessible, error_box, TaskRunner
+    from PySide6.QtCore import QLocale, Qt
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView,
+                                   QPushButton, QTableView, QVBoxLayout, QWidget)
+    from shiboken6 import isValid
+
+    from wizard.gui import message
+    from wizard.gui.icons import icon
+    from wizard.gui.models import OrgTableModel
+    from wizard.gui.tasks import TaskRunner
+    from wizard.gui.widgets import accessible, error_box
 
 
 class MainWindow(QMainWindow):
@@ -27,19 +45,41 @@ class MainWindow(QMainWindow):
 
     orgs_loaded = Signal()          # after each refresh (tests wait on it)
     services_ready = Signal()
+    built = Signal()                # the full window exists (after the first paint with deferred=True)
     action_done = Signal(str)       # name of the action that finished (tests wait on it)
 
-    def __init__(self, services: Any = None, *, runner: TaskRunner | None = None,
-                 services_factory: Callable[[], Any] | None = None) -> None:
+    def __init__(self, services: Any = None, *, runner: "TaskRunner | None" = None,
+                 services_factory: Callable[[], Any] | None = None, deferred: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.services = services
         self.services_factory = services_factory
-        self.runner = runner or TaskRunner()
+        self.runner = runner
         self.header_info: MailboxHeader | None = None
+        self.is_built = False
+        self._start_requested = False
         self.setWindowTitle(tr("Configure Organizations"))
-        self.setWindowIcon(icon("app"))
         self.resize(980, 520)
+        if deferred:
+            placeholder = QLabel(tr("Loading…"))
+            placeholder.setAccessibleName(tr("Loading…"))
+            self.setCentralWidget(placeholder)
+            self._complete_after_paint = True
+        else:
+            self._complete_after_paint = False
+            self._complete()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._complete_after_paint:
+            self._complete_after_paint = False
+            QTimer.singleShot(0, self._complete)
+
+    def _complete(self) -> None:
+        _load_ui_modules()
+        if self.runner is None:
+            self.runner = TaskRunner()
+        self.setWindowIcon(icon("app"))
         self.model = OrgTableModel(self)
         self._build()
         self._update_actions()
@@ -47,6 +87,10 @@ class MainWindow(QMainWindow):
         bridge.info_shown.connect(self.statusBar().showMessage)
         bridge.warning_shown.connect(self.statusBar().showMessage)
         bridge.error_shown.connect(lambda text, details: error_box(self, text, details=details))
+        self.is_built = True
+        self.built.emit()
+        if self._start_requested:
+            self.start()
 
     # -- construction -------------------------------------------------------------------
     def _build(self) -> None:
@@ -69,7 +113,6 @@ class MainWindow(QMainWindow):
                 (tr("Synchronizing organization:"), self.primary_label, tr("Synchronizing organization")),
                 (tr("Mailbox set to synchronize with:"), self.stamp_label, tr("Mailbox stamp")),
                 (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization"))):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             accessible(label, name)
             form.addRow(caption, label)
         bold = self.primary_label.font()
@@ -213,6 +256,9 @@ class MainWindow(QMainWindow):
     # -- start-up and refresh -------------------------------------------------------------
     def start(self) -> None:
         """Build the services off the GUI thread (imports, sandbox start), then load the list."""
+        if not self.is_built:
+            self._start_requested = True
+            return
         if self.services is not None:
             self.services_ready.emit()
             self.refresh()
@@ -294,6 +340,8 @@ class MainWindow(QMainWindow):
         wizard.open()
 
     def delete(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         row = self.selected()
         if row is None:
             return
@@ -323,6 +371,8 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
+        from wizard.gui.dialogs import PropertiesDialog
+
         dialog = PropertiesDialog(row, self.services, self.runner, self)
         dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(check=False, select=row.key))
         self.properties_dialog = dialog
@@ -332,6 +382,8 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
+        from wizard.gui.dialogs import TestConnectionDialog
+
         dialog = TestConnectionDialog(row, self.services, self.runner, self)
 
         def finished(steps: list[StepReport]) -> None:
@@ -354,6 +406,8 @@ class MainWindow(QMainWindow):
         services = self.services
 
         def show(plan) -> None:
+            from wizard.gui.dialogs import SwitchDialog
+
             dialog = SwitchDialog(plan, self)
             self.switch_dialog = dialog
             dialog.accepted.connect(lambda: self._apply_switch(plan, dialog.override, row))
@@ -391,6 +445,8 @@ class MainWindow(QMainWindow):
         services = self.services
 
         def show(diag) -> None:
+            from wizard.gui.dialogs import DiagnosticsDialog
+
             dialog = DiagnosticsDialog(diag.facts, self)
             self.diagnostics_dialog = dialog
             dialog.open()
@@ -398,6 +454,8 @@ class MainWindow(QMainWindow):
         self.run(lambda task: services.diagnostics(), on_result=show, action="diagnostics")
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from wizard import __version__
 
         QMessageBox.about(self, tr("About"), tr("d365-wizard {version}\nConfigure Dynamics 365 organizations "
@@ -405,5 +463,6 @@ class MainWindow(QMainWindow):
             version=__version__))
 
     def closeEvent(self, event) -> None:
-        self.runner.cancel_all()
+        if self.runner is not None:
+            self.runner.cancel_all()
         super().closeEvent(event)

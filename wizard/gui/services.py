@@ -24,15 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # -- view types ------------------------------------------------------------------------
 
-class OrgStatus:
-    UNKNOWN = "unknown"
-    CHECKING = "checking"
-    CONNECTED = "connected"
-    NEEDS_SIGN_IN = "needs_sign_in"
-    MFA_NEEDED = "mfa_needed"
-    OFFLINE = "offline"
-    ERROR = "error"
-    ALL = (UNKNOWN, CHECKING, CONNECTED, NEEDS_SIGN_IN, MFA_NEEDED, OFFLINE, ERROR)
+from wizard.gui.status import OrgStatus  # noqa: E402  (re-exported)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from wizard.gui.i18n import tr
 
@@ -36,8 +36,10 @@ def error_text(exc: BaseException) -> tuple[str, str, str]:
 
 
 def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | None = None,
-              details: str = "") -> QMessageBox:
+              details: str = ""):
     """A non-modal-blocking error dialog: plain text, the fix, and a Details section."""
+    from PySide6.QtWidgets import QMessageBox
+
     if isinstance(exc, BaseException):
         message, fix, more = error_text(exc)
         details = "\n".join(d for d in (details, more) if d)
@@ -61,7 +63,9 @@ def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | 
     return box
 
 
-def step_table(model, parent: QWidget | None = None, *, name: str = "") -> QTableView:
+def step_table(model, parent: QWidget | None = None, *, name: str = ""):
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
