@@ -65,7 +65,11 @@ class SvgIconEngine(QIconEngine):
         return size
 
     def clone(self) -> "SvgIconEngine":
-        return SvgIconEngine(self.name)
+        # Qt owns the clone; keep the Python side alive for the process, or PySide6 frees
+        # it twice at exit.
+        twin = SvgIconEngine(self.name)
+        _KEEP.append(twin)
+        return twin
 
     def key(self) -> str:
         return "d365-svg"
@@ -74,6 +78,11 @@ class SvgIconEngine(QIconEngine):
         return not _svg(self.name)
 
 
+_KEEP: list[SvgIconEngine] = []
+
+
 def icon(name: str) -> QIcon:
     """The icon ``resources/icons/<name>.svg``, in the current palette's text colour."""
-    return QIcon(SvgIconEngine(name))
+    engine = SvgIconEngine(name)
+    _KEEP.append(engine)
+    return QIcon(engine)

@@ -64,6 +64,11 @@ def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | 
 
 
 def step_table(model, parent: QWidget | None = None, *, name: str = ""):
+    """A table of connection steps that stays cheap to update while steps stream in.
+
+    Columns have fixed or stretched widths and only the rows that changed are measured
+    again: "resize to contents" on every update costs tens of milliseconds per step.
+    """
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
     view = QTableView(parent)
@@ -72,14 +77,33 @@ def step_table(model, parent: QWidget | None = None, *, name: str = ""):
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(True)
     view.verticalHeader().setVisible(False)
-    # Rows grow to show wrapped messages and fixes; no sideways scrolling to read them.
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    metrics = view.fontMetrics()
     header = view.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    states = [model.state_label(s) for s in ("running", "passed", "failed", "skipped", "warning")]
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+    header.resizeSection(0, max(metrics.horizontalAdvance(t) for t in states + [model.headerData(
+        0, Qt.Orientation.Horizontal)]) + 24)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(1, metrics.averageCharWidth() * 34)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def measure(first, last=None) -> None:
+        for row in range(first.row() if hasattr(first, "row") else first,
+                         (last.row() if hasattr(last, "row") else last) + 1):
+            view.resizeRowToContents(row)
+
+    from PySide6.QtCore import QTimer
+
+    # When the columns change width (window resized), measure all rows once it settles.
+    remeasure = QTimer(view)
+    remeasure.setSingleShot(True)
+    remeasure.setInterval(80)
+    remeasure.timeout.connect(view.resizeRowsToContents)
+    header.sectionResized.connect(lambda *_args: remeasure.start())
+    model.rowsInserted.connect(lambda _parent, first, last: measure(first, last))
+    model.dataChanged.connect(lambda top_left, bottom_right, _roles=(): measure(top_left, bottom_right))
     view.setTabKeyNavigation(False)
     accessible(view, name or tr("Steps"), tr("Each step of the connection with its result and how to fix a failure."))
     return view
