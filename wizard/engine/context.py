@@ -55,9 +55,9 @@ class Engine:
     # -- collaborators (each module's owner fills its own) ----------------------------
     @cached_property
     def secrets(self) -> "SecretStore":
-        from wizard.engine.secrets import open_secret_store
+        from wizard.engine.secrets import open_secret_store, service_name_for
 
-        return open_secret_store()
+        return open_secret_store(service_name_for(self.paths))
 
     @cached_property
     def registry(self) -> "OrgRegistry":
