@@ -28,6 +28,7 @@ from typing import Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Response
+from werkzeug.wsgi import LimitedStream
 
 from wizard.engine.clouds import Cloud, cloud_from_dict
 from wizard.sandbox import seed
@@ -46,13 +47,81 @@ CLOUD_FILE = "sandbox-cloud.json"
 REGION_CODES = {"NA": "NAM", "JP": "JPN", "EU": "EUR"}
 
 
+class _FencedReader:
+    """The connection's reader, which reads nothing once the response is complete.
+
+    werkzeug drains the socket after every response because it closes every connection;
+    on a keep-alive connection that drain would swallow the client's next request. Our
+    handler consumes exactly the declared request body itself, then raises the fence.
+    """
+
+    def __init__(self, handler: "_Handler", raw) -> None:
+        self._handler = handler
+        self._raw = raw
+
+    def read(self, size: int = -1) -> bytes:
+        if self._handler.fenced:
+            return b""
+        return self._raw.read(size)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
 class _Handler(WSGIRequestHandler):
+    """HTTP/1.1 with real keep-alive (werkzeug closes after every response by default).
+
+    Keep-alive is safe once the unread rest of each request body is drained before the
+    next request line is read, which the counting ``LimitedStream`` makes possible.
+    Chunked request bodies are not counted, so those connections still close.
+    """
+
     protocol_version = "HTTP/1.1"
+    _body: LimitedStream | None = None
+    fenced = False
+
+    def setup(self) -> None:
+        super().setup()
+        self._raw_rfile = self.rfile
+        self.rfile = _FencedReader(self, self._raw_rfile)  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        self.fenced = False
+        self._body = None
+        super().handle_one_request()
 
     def make_environ(self):
         environ = super().make_environ()
         environ["sandbox.connection"] = getattr(self.request, "sandbox_connection_id", 0)
+        environ["sandbox.handler"] = self
+        if environ.get("wsgi.input_terminated"):
+            self._body = None
+        else:
+            try:
+                length = max(0, int(environ.get("CONTENT_LENGTH") or 0))
+            except ValueError:
+                length = 0
+            self._body = LimitedStream(self._raw_rfile, length)
+            environ["wsgi.input"] = self._body
         return environ
+
+    def finish_body(self) -> None:
+        """The response is out: consume the rest of the request body, then fence the reader."""
+        try:
+            if self._body is None:
+                self.close_connection = True
+            else:
+                self._body.exhaust()
+        except (OSError, ValueError):
+            self.close_connection = True
+        finally:
+            self.fenced = True
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "connection" and value.lower() == "close" \
+                and self._body is not None:
+            return      # werkzeug's unconditional "close"; finish_body makes reuse safe
+        super().send_header(keyword, value)
 
     def run_wsgi(self) -> None:
         server: _SandboxHTTPServer = self.server  # type: ignore[assignment]
@@ -64,13 +133,54 @@ class _Handler(WSGIRequestHandler):
             except OSError:
                 pass
             return
-        super().run_wsgi()
+        try:
+            super().run_wsgi()
+        except BaseException:
+            self.close_connection = True
+            raise
+        finally:
+            if not self.fenced:
+                self.close_connection = True
+                self.fenced = True
 
     def log(self, type: str, message: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), message % args if args else message)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.debug("%s %s %s", self.requestline, code, size)
+
+
+class _KeepAliveApp:
+    """Tells the request's handler when the app has produced its whole response."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        handler: _Handler | None = environ.get("sandbox.handler")
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            if handler is not None:
+                handler.close_connection = True
+                handler.fenced = True
+            raise
+        if handler is None:
+            return result
+        return self._iterate(result, handler)
+
+    @staticmethod
+    def _iterate(result, handler: _Handler):
+        try:
+            yield from result
+        except BaseException:
+            handler.close_connection = True
+            raise
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            handler.finish_body()
 
 
 class _SandboxHTTPServer(ThreadedWSGIServer):
@@ -83,7 +193,7 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
     def __init__(self, sock: socket.socket, app, *, tls: Callable[[], ssl.SSLContext],
                  drop: Callable[[str], bool], on_close: Callable[[int], None]) -> None:
         host, port = sock.getsockname()[:2]
-        super().__init__(host, port, app, handler=_Handler, fd=sock.fileno())
+        super().__init__(host, port, _KeepAliveApp(app), handler=_Handler, fd=sock.fileno())
         self._tls = tls
         self._drop = drop
         self._on_close = on_close
