@@ -619,7 +619,7 @@ def test_failed_changeset_rolls_back_everything(api):
     ])
     resp = api("POST", "$batch", data=body,
                headers={"Content-Type": f"multipart/mixed; boundary={boundary}"})
-    assert resp.status_code == 404
+    assert resp.status_code == 400
     parts = _parse_batch(resp)
     assert [p[0] for p in parts] == [404]
     assert api.get("contacts/$count").get_data(as_text=True) == before
@@ -698,3 +698,84 @@ def test_entity_definitions_as_the_sdk_asks(api):
     one = api.get("EntityDefinitions(LogicalName='task')").get_json()
     assert one["EntitySetName"] == "tasks" and one["PrimaryIdAttribute"] == "activityid"
     assert api.get("EntityDefinitions(LogicalName='nosuch')").status_code == 404
+
+
+# --------------------------------------------------------------------------- views and filters
+
+def _my_filter(api, entity, query_type=256, user=ALICE):
+    rows = api.get(f"userqueries?$filter=querytype eq {query_type} and returnedtypecode eq "
+                   f"'{entity}' and _ownerid_value eq {user.systemuser_id}", user=user
+                   ).get_json()["value"]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_user_query_runs_my_contacts_for_the_caller(api, store):
+    mine = _my_filter(api, "contact")
+    rows = api.get("contacts", query_string={"userQuery": mine["userqueryid"]}).get_json()["value"]
+    expected = {r["contactid"] for r in store.rows("contosona", "contact")
+                if r["_ownerid_value"] == ALICE.systemuser_id}
+    assert {r["contactid"] for r in rows} == expected and expected
+    # The same view run by Bob returns Bob's contacts: eq-userid means the caller.
+    rows = api.get("contacts", query_string={"userQuery": mine["userqueryid"]},
+                   user=BOB).get_json()["value"]
+    assert rows and all(r["_ownerid_value"] == BOB.systemuser_id for r in rows)
+    resp = api.get("tasks", query_string={"userQuery": mine["userqueryid"]})
+    assert resp.status_code == 400
+
+
+def test_fetchxml_parameter_with_attributes_order_and_like(api):
+    fetch = ('<fetch top="3"><entity name="contact"><attribute name="fullname"/>'
+             '<attribute name="ownerid"/><order attribute="fullname" descending="true"/>'
+             '<filter type="or"><condition attribute="fullname" operator="like" value="a%"/>'
+             '<condition attribute="fullname" operator="like" value="b%"/></filter>'
+             '</entity></fetch>')
+    resp = api.get("contacts", query_string={"fetchXml": fetch})
+    assert resp.status_code == 200, resp.get_json()
+    rows = resp.get_json()["value"]
+    assert 0 < len(rows) <= 3
+    assert all(set(r) == {"@odata.etag", "fullname", "_ownerid_value", "contactid"} for r in rows)
+    assert all(r["fullname"][0] in "AaBb" for r in rows)
+    names = [r["fullname"].casefold() for r in rows]
+    assert names == sorted(names, reverse=True)
+    for bad in ("<fetch><entity name='contact'><link-entity name='account'/></entity></fetch>",
+                "<fetch><entity name='task'/></fetch>", "not xml",
+                "<fetch><entity name='contact'><attribute name='nosuch'/></entity></fetch>"):
+        resp = api.get("contacts", query_string={"fetchXml": bad})
+        assert resp.status_code == 400, bad
+        error_of(resp)
+
+
+def test_reset_user_filters_restores_templates(api):
+    mine = _my_filter(api, "contact")
+    assert api("DELETE", f"userqueries({mine['userqueryid']})").status_code == 204
+    assert api("POST", "ResetUserFilters", json_body={"QueryType": 256}).status_code == 204
+    restored = _my_filter(api, "contact")
+    assert restored["userqueryid"] != mine["userqueryid"]
+    assert restored["fetchxml"] == mine["fetchxml"]
+    # Offline filters untouched, Bob's untouched.
+    _my_filter(api, "contact", query_type=16)
+    _my_filter(api, "contact", user=BOB)
+    assert api("POST", "ResetUserFilters", json_body={"QueryType": 3}).status_code == 400
+
+
+def test_instantiate_filters_from_templates(api):
+    templates = api.get("savedqueries?$filter=querytype eq 131072 and returnedtypecode eq 'task'"
+                        ).get_json()["value"]
+    resp = api("POST", f"systemusers({CAROL.systemuser_id})/Microsoft.Dynamics.CRM."
+                       "InstantiateFilters",
+               json_body={"TemplateCollection": [
+                   {"@odata.type": "Microsoft.Dynamics.CRM.savedquery",
+                    "savedqueryid": templates[0]["savedqueryid"]}]})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["@odata.context"].endswith("#Microsoft.Dynamics.CRM.InstantiateFiltersResponse")
+    [created] = body["EntityCollection"]
+    assert created["_ownerid_value"] == CAROL.systemuser_id and created["querytype"] == 256
+
+
+def test_only_administrators_edit_system_filters(api):
+    body = {"name": "Big accounts' contacts", "returnedtypecode": "contact", "querytype": 256,
+            "fetchxml": "<fetch><entity name='contact'/></fetch>"}
+    assert api("POST", "savedqueries", json_body=body, user=BOB).status_code == 403
+    assert api("POST", "savedqueries", json_body=body).status_code == 204

@@ -25,9 +25,10 @@ from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from wizard.sandbox import odata, seed
+from wizard.sandbox import fetchxml, odata, seed
 from wizard.sandbox.odata import ODataError
-from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, GUID_RE, PAYLOAD_ERROR, DataStore,
+from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, FILTER_TYPE_OF_TEMPLATE, GUID_RE,
+                                  OFFLINE_FILTER, OUTLOOK_FILTER, PAYLOAD_ERROR, DataStore,
                                   DataverseError, EntityInfo, deterministic_id, etag_of,
                                   not_found)
 
@@ -46,6 +47,16 @@ QUERY_ERROR = odata.SYNTAX_ERROR_CODE
 _READ_ONLY = frozenset(("createdon", "modifiedon", "versionnumber"))
 _SUPPORTED_OPTIONS = frozenset(("$select", "$filter", "$orderby", "$top", "$count", "$expand",
                                 "$skiptoken", "$deltatoken"))
+
+
+def _view_column(info: EntityInfo, name: str) -> str:
+    """A FetchXML attribute name as the Web API column (lookups become _<name>_value)."""
+    if name in info.lookups:
+        return f"_{name}_value"
+    if name not in info.all_columns:
+        raise ODataError(f"'{info.logical_name}' entity doesn't contain attribute with "
+                         f"Name = '{name}'.", code="0x80041103")
+    return name
 _KEY_RE = re.compile(r"^(?P<set>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<key>[^()]*)\))?"
                      r"(?:/(?P<rest>.*))?$")
 
@@ -168,6 +179,10 @@ class WebApiApp:
             if method != "GET":
                 raise _no_resource(request)
             return self._function(name, rest, request, user)
+        if name == "ResetUserFilters":
+            if method != "POST":
+                raise _no_resource(request)
+            return self._reset_user_filters(request, user)
         if name == "EntityDefinitions":
             if method != "GET":
                 raise HttpError(405, "0x80060888", "The sandbox's metadata is read-only.")
@@ -392,7 +407,7 @@ class WebApiApp:
             if sub:
                 raise _not_found_segment(sub)
             if method == "GET":
-                return self._list(info, request)
+                return self._list(info, request, user)
             if method == "POST":
                 return self._create(info, request, user)
             raise _no_resource(request)
@@ -402,6 +417,9 @@ class WebApiApp:
                     "Microsoft.Dynamics.CRM.RetrieveUserPrivileges()",
                     "Microsoft.Dynamics.CRM.RetrieveUserPrivileges")):
                 return self._user_privileges(row_id)
+            if (info.logical_name == "systemuser" and method == "POST"
+                    and sub == "Microsoft.Dynamics.CRM.InstantiateFilters"):
+                return self._instantiate_filters(row_id, request, user)
             raise _not_found_segment(sub)
         if method == "GET":
             return self._retrieve(info, row_id, request)
@@ -475,7 +493,7 @@ class WebApiApp:
                 return
 
     def _count(self, info: EntityInfo, request: Request) -> Response:
-        rows = self.store.rows(self.org.unique_name, info.logical_name)
+        rows = self.store.snapshot(self.org.unique_name, info.logical_name)
         flt = request.args.get("$filter")
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
@@ -485,9 +503,10 @@ class WebApiApp:
         resp.headers["OData-Version"] = "4.0"
         return resp
 
-    def _list(self, info: EntityInfo, request: Request) -> Response:
+    def _list(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
         args = request.args
         _reject_unsupported_options(args, allowed=_SUPPORTED_OPTIONS)
+        view = self._view(info, args, user)
         prefer = Prefer.parse(request.headers.get("Prefer"))
         applied: list[str] = []
         page_size = MAX_PAGE_SIZE
@@ -503,6 +522,17 @@ class WebApiApp:
         cookie = _PagingCookie.parse(args.get("$skiptoken")) if "$skiptoken" in args else None
         if cookie is not None and cookie.tracking:
             tracking = True
+        if view is not None:
+            if tracking:
+                raise _tracking_refuses("fetchXml")
+            for option in ("$filter", "$orderby", "$top", "$select"):
+                if option in args:
+                    raise HttpError(400, QUERY_ERROR,
+                                    f"The query parameter {option} cannot be combined with "
+                                    "savedQuery, userQuery or fetchXml.")
+            if view.attributes is not None:
+                select = self._select(info, ",".join(_view_column(info, a)
+                                                     for a in view.attributes))
         if tracking:
             for option in ("$filter", "$orderby", "$top"):
                 if option in args:
@@ -518,7 +548,8 @@ class WebApiApp:
         if tracking:
             body = self._tracked_page(info, args, select, prefer, page_size, cookie, select_ctx)
         else:
-            body = self._plain_page(info, args, select, prefer, page_size, cookie, select_ctx)
+            body = self._plain_page(info, args, select, prefer, page_size, cookie, select_ctx,
+                                    view=view, user=user)
         resp = _json_response(body)
         if applied:
             resp.headers["Preference-Applied"] = ",".join(applied)
@@ -526,25 +557,36 @@ class WebApiApp:
 
     def _plain_page(self, info: EntityInfo, args: Any, select: list[str] | None,
                     prefer: Prefer, page_size: int, cookie: "_PagingCookie | None",
-                    select_ctx: str) -> dict[str, Any]:
-        rows = self.store.rows(self.org.unique_name, info.logical_name)   # sorted by id
+                    select_ctx: str, *, view: "fetchxml.Fetch | None" = None,
+                    user: seed.User | None = None) -> dict[str, Any]:
         flt = args.get("$filter")
+        orderby = args.get("$orderby")
+        plain_keyset = not (flt or orderby or view or "$top" in args or "$count" in args)
+        # Rows come sorted by primary key; a plain listing jumps straight to the next page.
+        rows = self.store.snapshot(self.org.unique_name, info.logical_name,
+                                   after_id=cookie.last_id if cookie and plain_keyset else None)
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
                                         type_name=info.logical_name)
             rows = [r for r in rows if pred(r)]
+        user_id = user.systemuser_id if user is not None else None
+        if view is not None:
+            rows = [r for r in rows if view.matches(r, user_id=user_id)]
         total = len(rows)
-        orderby = args.get("$orderby")
-        keyset = not orderby and "$top" not in args
-        if orderby:
-            keys = odata.parse_orderby(orderby)
+        keys = odata.parse_orderby(orderby) if orderby else []
+        if view is not None:
+            keys = [(_view_column(info, name), desc) for name, desc in view.orders]
+        top = odata.parse_top(args["$top"]) if "$top" in args else (
+            view.top if view is not None else None)
+        keyset = not keys and top is None
+        if keys:
             odata.check_properties([k for k, _ in keys], info.all_columns, info.logical_name)
             rows = odata.sort_rows(rows, keys + [(info.primary_id, False)])
-        if "$top" in args:
-            rows = rows[:odata.parse_top(args["$top"])]
+        if top is not None:
+            rows = rows[:top]
         page_number = cookie.page_number if cookie else 1
         if keyset:
-            if cookie is not None and cookie.last_id:
+            if cookie is not None and cookie.last_id and not plain_keyset:
                 rows = [r for r in rows if r[info.primary_id] > cookie.last_id]
             page, more = rows[:page_size], len(rows) > page_size
         else:
@@ -617,17 +659,110 @@ class WebApiApp:
         token = f"{name}={quote(value, safe='')}"
         return f"{self.api_root}{info.entity_set}?" + (f"{query}&{token}" if query else token)
 
+    def _view(self, info: EntityInfo, args: Any, user: seed.User) -> "fetchxml.Fetch | None":
+        """The FetchXML of `savedQuery=`, `userQuery=` or `fetchXml=`, parsed; None without."""
+        given = [k for k in ("savedQuery", "userQuery", "fetchXml") if k in args]
+        if not given:
+            return None
+        if len(given) > 1:
+            raise HttpError(400, QUERY_ERROR, "Use only one of savedQuery, userQuery and fetchXml.")
+        kind = given[0]
+        if kind == "fetchXml":
+            view = fetchxml.parse_fetch(args["fetchXml"])
+        else:
+            entity = "savedquery" if kind == "savedQuery" else "userquery"
+            row = self.store.get(self.org.unique_name, entity, _parse_key(ENTITIES[entity],
+                                                                          args[kind]))
+            if row.get("returnedtypecode") != info.logical_name:
+                raise HttpError(400, "0x80040203",
+                                f"The {entity} {row[ENTITIES[entity].primary_id]} returns "
+                                f"{row.get('returnedtypecode')} rows, not {info.logical_name}.")
+            view = fetchxml.parse_fetch(row.get("fetchxml") or "")
+        if view.entity != info.logical_name:
+            raise HttpError(400, "0x80040203",
+                            f"The FetchXML queries '{view.entity}', not '{info.logical_name}'.")
+        for name in (view.attributes or []):
+            _view_column(info, name)
+        return view
+
+    def _reset_user_filters(self, request: Request, user: seed.User) -> Response:
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        query_type = body.get("QueryType") if isinstance(body, dict) else None
+        if query_type not in (OUTLOOK_FILTER, OFFLINE_FILTER):
+            raise HttpError(400, "0x80040203",
+                            "ResetUserFilters needs {\"QueryType\": 256} (Outlook filters) or "
+                            "{\"QueryType\": 16} (offline filters).")
+        template_type = {v: k for k, v in FILTER_TYPE_OF_TEMPLATE.items()}[query_type]
+        org = self.org.unique_name
+        with self.store.atomic():
+            for row in self.store.rows(org, "userquery"):
+                if row["_ownerid_value"] == user.systemuser_id and row["querytype"] == query_type:
+                    self.store.delete(org, "userquery", row["userqueryid"])
+            for template in self.store.rows(org, "savedquery"):
+                if template["querytype"] == template_type:
+                    self._user_filter_from(template, user.systemuser_id, user.systemuser_id)
+        return _empty()
+
+    def _user_filter_from(self, template: Mapping[str, Any], owner: str,
+                          acting: str) -> dict[str, Any]:
+        return self.store.create(self.org.unique_name, "userquery", {
+            "name": template["name"], "description": template.get("description"),
+            "returnedtypecode": template["returnedtypecode"],
+            "querytype": FILTER_TYPE_OF_TEMPLATE[template["querytype"]],
+            "fetchxml": template["fetchxml"], "layoutxml": template.get("layoutxml"),
+            "_ownerid_value": owner,
+        }, user_id=acting)
+
+    def _instantiate_filters(self, user_id: str, request: Request, user: seed.User) -> Response:
+        target = self.store.get(self.org.unique_name, "systemuser", user_id)
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        templates = body.get("TemplateCollection") if isinstance(body, dict) else None
+        if not isinstance(templates, list) or not templates:
+            raise HttpError(400, "0x80040203",
+                            "InstantiateFilters needs a TemplateCollection of savedquery "
+                            "templates, e.g. [{\"@odata.type\": \"Microsoft.Dynamics.CRM."
+                            "savedquery\", \"savedqueryid\": \"<id>\"}].")
+        created = []
+        with self.store.atomic():
+            for item in templates:
+                sq_id = item.get("savedqueryid") if isinstance(item, dict) else None
+                if not isinstance(sq_id, str):
+                    raise HttpError(400, "0x80040203", "Each template needs a savedqueryid.")
+                template = self.store.get(self.org.unique_name, "savedquery",
+                                          _parse_key(ENTITIES["savedquery"], sq_id))
+                if template["querytype"] not in FILTER_TYPE_OF_TEMPLATE:
+                    raise HttpError(400, "0x80040203",
+                                    f"The savedquery {sq_id} is not an Outlook or offline "
+                                    "filter template (querytype 131072 or 8192).")
+                created.append(self._user_filter_from(template, target["systemuserid"],
+                                                      user.systemuser_id))
+        info = ENTITIES["userquery"]
+        prefer = Prefer()
+        return _json_response({
+            "@odata.context": self._context("Microsoft.Dynamics.CRM.InstantiateFiltersResponse"),
+            "EntityCollection": [{"@odata.type": "#Microsoft.Dynamics.CRM.userquery",
+                                  **self._shape(info, r, None, prefer)} for r in created],
+        })
+
     # --- writing
 
     def _check_write(self, info: EntityInfo, user: seed.User) -> None:
-        if info.logical_name in ("organization", "syncattributemapping") and \
+        # The sandbox's administrators are the users with the Sync-to-Outlook privilege.
+        if info.logical_name in ("organization", "syncattributemapping", "savedquery") and \
                 not user.sync_privilege:
-            privilege = ("prvWriteOrganization" if info.logical_name == "organization"
-                         else "prvWriteSyncAttributeMapping")
+            privilege = {"organization": "prvWriteOrganization",
+                         "syncattributemapping": "prvWriteSyncAttributeMapping",
+                         "savedquery": "prvWriteQuery"}[info.logical_name]
             raise HttpError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"{privilege} privilege.")
-        if info.logical_name in ("systemuser", "savedquery"):
+        if info.logical_name == "systemuser":
             raise HttpError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"prvWrite{info.logical_name.capitalize()} privilege.")
@@ -780,7 +915,10 @@ class WebApiApp:
                 error = response.status_code if response.status_code >= 400 else None
             outputs.append(text)
             if error is not None and not prefer.continue_on_error:
-                failed_status = error
+                # Processing stops at the first failure and the whole batch answers 400 (the
+                # documented example; Microsoft's SDK accepts exactly 200/202/207/400 here);
+                # the failing item's own status is inside the body.
+                failed_status = 400
                 break
         boundary = f"batchresponse_{uuid.uuid4()}"
         body = "".join(f"--{boundary}\r\n{o}" for o in outputs) + f"--{boundary}--\r\n"
