@@ -179,10 +179,13 @@ def cmd_add(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         stored = registry.rename(stored.key, args.name)
     verb = "Added" if created else "Updated"
     text = f"{verb} {stored.label} ({stored.base_url})."
-    if created and stored.is_primary:
+    if created and stored.is_primary and stored.org_id:
         text += " It is your first organization, so it synchronizes with your mailbox."
-    if not stored.org_id:
-        text += " Not connected yet: connect once before it can synchronize."
+    elif created and stored.is_primary:
+        text += (" It is your first organization, so it will synchronize with your mailbox "
+                 "once you have connected to it.")
+    elif not stored.org_id:
+        text += " Not connected yet: connect to it once before it can synchronize."
     return CommandResult(data={"created": created, "org": stored.to_dict(),
                                "warnings": _warnings(ctx)}, text=text)
 
