@@ -138,15 +138,6 @@ def test_connection_test_disabled_org(sandbox, parts):
 
 
 # -- on-premises: Windows authentication ---------------------------------------------------
-# werkzeug's server answers every request with "Connection: close", and NTLM authenticates a
-# connection, so the sandbox's NTLM org cannot complete a handshake yet (reported to the
-# sandbox owner). tests/unit/test_windows_auth.py proves the handshake against a keep-alive
-# server; these turn into XPASS once the sandbox keeps connections open.
-sandbox_ntlm = pytest.mark.xfail(reason="sandbox closes every connection; NTLM needs "
-                                 "keep-alive", strict=False)
-
-
-@sandbox_ntlm
 def test_ntlm_org_real_handshake(sandbox, parts):
     url = sandbox.org_urls["contosoonprem"]
     with pytest.raises(WindowsCredentialsRequired):
@@ -157,6 +148,19 @@ def test_ntlm_org_real_handshake(sandbox, parts):
     assert conn.client.retrieve_version() == sandbox.org("contosoonprem").version
 
 
+def test_ntlm_users_never_share_a_connection(sandbox, parts):
+    url = sandbox.org_urls["contosoonprem"]
+    alice = parts.connector.connect(url, pw("CONTOSO\\alice"))
+    bob = parts.connector.connect(url, pw("CONTOSO\\bob"))
+    try:
+        for _ in range(2):
+            assert alice.client.whoami()["UserId"] == seed.USERS[0].systemuser_id
+            assert bob.client.whoami()["UserId"] == seed.USERS[1].systemuser_id
+    finally:
+        alice.close()
+        bob.close()
+
+
 def test_ntlm_wrong_password(sandbox, parts):
     conn = parts.connector.connect(sandbox.org_urls["contosoonprem"],
                                    pw("CONTOSO\\alice", "wrong"))
@@ -164,7 +168,6 @@ def test_ntlm_wrong_password(sandbox, parts):
         conn.client.whoami()
 
 
-@sandbox_ntlm
 def test_ntlm_add_saves_password_only_when_asked(sandbox, parts):
     url = sandbox.org_urls["contosoonprem"]
     profile, _ = parts.connector.add_org(url, pw("CONTOSO\\alice"))
