@@ -112,3 +112,28 @@ def test_device_code_prints_code_on_stderr(sandbox, wizard_home):
             proc.communicate()
     assert proc.returncode == 0, err
     assert json.loads(out)["user"] == ALICE
+
+
+def test_two_processes_signing_in_at_once_keep_both(sandbox, private_keyring, wizard_home):
+    cmd = [sys.executable, "-m", "wizard.cli", "--cloud-file", str(sandbox.cloud_file),
+           "--json", "signin", "--password-stdin", "--user"]
+    users = [ALICE, f"bob@{seed.TENANT_DOMAIN}"]
+    procs = [subprocess.Popen(cmd + [u], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for u in users]
+    for p in procs:
+        out, err = p.communicate(PW + "\n", timeout=120)
+        assert p.returncode == 0, err
+    for u in users:  # both sign-ins survived: each is usable silently
+        _, out = run(sandbox, "discover", "--user", u)
+        assert out["user"] == u
+
+
+def test_remove_drops_tokens_only_when_no_other_org_uses_them(sandbox, private_keyring):
+    run(sandbox, "signin", "--user", ALICE, "--password-stdin", stdin=PW + "\n")
+    run(sandbox, "add", "--online", "--pick", "contosona", "--pick", "contosojp")
+    run(sandbox, "remove", "contosojp", "--yes")
+    _, out = run(sandbox, "test", "contosona")
+    assert out["ok"]  # the account still serves the other org
+    run(sandbox, "remove", "contosona", "--yes")
+    proc, out = run(sandbox, "discover", "--user", ALICE, ok=False)
+    assert out["error"]["code"] == "signin_required"
