@@ -190,3 +190,28 @@ def test_adfs_org_follows_the_challenge(sandbox, parts):
     assert conn.auth_method == "adfs"
     assert conn.authority == sandbox.identity.adfs_issuer
     assert conn.client.whoami()["UserId"] == seed.USERS[0].systemuser_id
+
+
+def test_adfs_interactive_with_browser(sandbox, parts):
+    browser = ScriptedBrowser(sandbox, ALICE)
+    conn = parts.connector.connect(sandbox.org_urls["contosoadfs"],
+                                   SignInOptions(method="browser", open_browser=browser.open))
+    browser.join()
+    assert conn.auth_method == "adfs" and "/adfs/oauth2/authorize" in browser.opened[0]
+    assert conn.client.whoami()["UserId"] == seed.USERS[0].systemuser_id
+
+
+def test_discovery_lists_orgs_and_flags_disabled(sandbox, parts):
+    from wizard.engine.discovery import discovery_scopes, list_instances
+
+    scopes = discovery_scopes(sandbox.cloud)
+    token = parts.auth.password(sandbox.authority_url, scopes, ALICE, PW)
+    orgs = {o.unique_name: o for o in list_instances(parts.session, sandbox.cloud,
+                                                     lambda: token.authorization)}
+    na = orgs["contosona"]
+    assert na.url == sandbox.org_urls["contosona"] and na.friendly_name == "Contoso (North America)"
+    assert na.version and na.region and na.can_add and na.state_label == "enabled"
+    retired = orgs["contosoretired"]
+    assert not retired.can_add and "disabled" in retired.reason
+    sandbox.faults.set("throttle", 0, count=1)  # 429 is retried by the session
+    assert list_instances(parts.session, sandbox.cloud, lambda: token.authorization)
