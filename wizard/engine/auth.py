@@ -140,12 +140,30 @@ class Authenticator:
         except requests.exceptions.RequestException as exc:
             raise _authority_unreachable(authority, exc) from exc
         except ValueError as exc:
+            answer = self._discovery_error(authority)
+            if answer is not None:
+                raise signin_error(answer) from exc
             raise SignInError(
-                f"The sign-in service at {authority} could not be used: {exc}",
+                f"The sign-in service at {authority} could not be used.",
                 fix="Check the cloud file's 'authority' or the organization address.",
                 details=str(exc), code="authority_invalid") from exc
+        if not is_microsoft_authority(authority):
+            # Home-realm discovery (federated ROPC) is an Entra ID feature, and msal would
+            # call https://<host without port>/common/userrealm/... for it: skip it.
+            app.authority.user_realm_discovery = lambda *args, **kwargs: {}
         with self._lock:
             return self._apps.setdefault(key, app)
+
+    def _discovery_error(self, authority: str) -> dict[str, Any] | None:
+        """The Entra error behind a failed authority lookup (e.g. AADSTS90002), if any."""
+        url = authority + ("/.well-known/openid-configuration" if is_adfs_authority(authority)
+                           else "/v2.0/.well-known/openid-configuration")
+        try:
+            response = self.session.get(url, headers={"Accept": "application/json"})
+            body = response.json()
+        except (requests.exceptions.RequestException, ValueError):
+            return None
+        return body if isinstance(body, dict) and "error" in body else None
 
     # -- flows -------------------------------------------------------------------------
     def interactive(self, authority: str, scopes: list[str], *, login_hint: str | None = None,
@@ -512,15 +530,22 @@ def authority_from_authorization_uri(uri: str) -> str | None:
 def probe_org(session: requests.Session, base_url: str) -> AuthChallenge:
     """Ask the org, without credentials, how it wants to be signed in to."""
     url = base_url.rstrip("/") + "/api/data/v9.2/WhoAmI"
+    # A fresh connection: a pooled one may already be Windows-authenticated.
+    fork = getattr(session, "fork", None)
+    probe = fork() if fork is not None else session
     try:
-        response = session.get(url, headers={"Accept": "application/json"},
-                               allow_redirects=False)
-    except requests.exceptions.RequestException as exc:
-        raise network_error(exc, url) from exc
-    try:
-        return challenge_from_response(response)
+        try:
+            response = probe.get(url, headers={"Accept": "application/json"},
+                                 allow_redirects=False)
+        except requests.exceptions.RequestException as exc:
+            raise network_error(exc, url) from exc
+        try:
+            return challenge_from_response(response)
+        finally:
+            response.close()
     finally:
-        response.close()
+        if probe is not session:
+            probe.close()
 
 
 def authority_for_org(cloud: Cloud | None, challenge: AuthChallenge | None,

@@ -152,6 +152,13 @@ _TABLE: dict[int, tuple[type[SignInError], str, str]] = {
     70016: (DeviceCodeExpired,
             "The sign-in code was not entered in time.",
             "Start the sign-in again and enter the code at the address shown."),
+    50034: (BadPassword,
+            "No account with this user name exists in the directory.",
+            "Check the user name (usually your work e-mail address)."),
+    700016: (AppNotRegistered,
+             "The sign-in app is not known in your organization's directory.",
+             f"Ask {_ADMIN} to allow the app, or use the client id your company provides "
+             "(cloud file field client_id)."),
     700011: (AppNotRegistered,
              "The sign-in app is not registered in your organization's directory.",
              f"Ask {_ADMIN} to allow the app, or use the client id your company provides "
