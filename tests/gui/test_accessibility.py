@@ -78,6 +78,8 @@ def test_device_code_is_shown_large_and_copied(qtbot, window, fake):
     assert page.device_panel.code_label.font().pointSize() >= 20
     page.device_panel.copy_button.click()
     assert QGuiApplication.clipboard().text() == "ABCD-EFGH"
+    assert not page.isComplete()
+    fake.device_approved.set()
     j.wait_complete(qtbot, wizard)
     assert "alice@contoso.example" in page.status.text()
     wizard.reject()
