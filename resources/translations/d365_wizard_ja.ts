@@ -11,7 +11,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="29" />
-        <location filename="../../wizard/gui/models.py" line="35" />
+        <location filename="../../wizard/gui/models.py" line="38" />
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
@@ -352,7 +352,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="430" />
-        <location filename="../../wizard/gui/models.py" line="53" />
+        <location filename="../../wizard/gui/models.py" line="56" />
         <source>Status</source>
         <translation>状態</translation>
     </message>
@@ -489,32 +489,32 @@ Choose Back to correct your input.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="637" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="638" />
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="649" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="652" />
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="650" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="653" />
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="651" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="654" />
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="652" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="655" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="676" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="679" />
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
@@ -525,7 +525,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="32" />
-        <location filename="../../wizard/gui/models.py" line="52" />
+        <location filename="../../wizard/gui/models.py" line="55" />
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
@@ -556,7 +556,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="37" />
-        <location filename="../../wizard/gui/models.py" line="83" />
+        <location filename="../../wizard/gui/models.py" line="86" />
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
@@ -895,415 +895,432 @@ How to fix it: {fix}</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="40" />
+        <location filename="../../wizard/gui/main_window.py" line="61" />
         <source>Configure Organizations</source>
         <translation>組織の構成</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="55" />
+        <location filename="../../wizard/gui/main_window.py" line="99" />
         <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
         <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="58" />
+        <location filename="../../wizard/gui/main_window.py" line="102" />
         <source>About this window</source>
         <translation>このウィンドウについて</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/main_window.py" line="64" />
         <location filename="../../wizard/gui/main_window.py" line="65" />
+        <location filename="../../wizard/gui/main_window.py" line="109" />
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="69" />
+        <location filename="../../wizard/gui/main_window.py" line="113" />
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="69" />
-        <location filename="../../wizard/gui/models.py" line="76" />
+        <location filename="../../wizard/gui/main_window.py" line="113" />
+        <location filename="../../wizard/gui/models.py" line="79" />
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <location filename="../../wizard/gui/main_window.py" line="114" />
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <location filename="../../wizard/gui/main_window.py" line="114" />
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="71" />
+        <location filename="../../wizard/gui/main_window.py" line="115" />
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="71" />
+        <location filename="../../wizard/gui/main_window.py" line="115" />
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="91" />
+        <location filename="../../wizard/gui/main_window.py" line="134" />
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="92" />
+        <location filename="../../wizard/gui/main_window.py" line="135" />
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="99" />
+        <location filename="../../wizard/gui/main_window.py" line="142" />
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="100" />
+        <location filename="../../wizard/gui/main_window.py" line="143" />
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="101" />
+        <location filename="../../wizard/gui/main_window.py" line="144" />
         <source>&amp;Delete</source>
         <translation>削除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="102" />
+        <location filename="../../wizard/gui/main_window.py" line="145" />
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="103" />
+        <location filename="../../wizard/gui/main_window.py" line="146" />
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="104" />
+        <location filename="../../wizard/gui/main_window.py" line="147" />
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="105" />
+        <location filename="../../wizard/gui/main_window.py" line="148" />
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="106" />
+        <location filename="../../wizard/gui/main_window.py" line="149" />
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="107" />
+        <location filename="../../wizard/gui/main_window.py" line="150" />
         <source>S&amp;ynchronize</source>
         <translation>同期(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="108" />
+        <location filename="../../wizard/gui/main_window.py" line="151" />
         <source>Make the selected organization the one that synchronizes with your mailbox.</source>
         <translation>選択した組織をメールボックスと同期する組織にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="109" />
+        <location filename="../../wizard/gui/main_window.py" line="152" />
+        <source>Sign &amp;in…</source>
+        <translation>サインイン(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="153" />
+        <source>Sign in to the selected organization again (for example after signing out).</source>
+        <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="154" />
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="110" />
+        <location filename="../../wizard/gui/main_window.py" line="155" />
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="111" />
+        <location filename="../../wizard/gui/main_window.py" line="156" />
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="112" />
+        <location filename="../../wizard/gui/main_window.py" line="157" />
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113" />
+        <location filename="../../wizard/gui/main_window.py" line="158" />
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="114" />
+        <location filename="../../wizard/gui/main_window.py" line="159" />
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115" />
+        <location filename="../../wizard/gui/main_window.py" line="160" />
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="116" />
+        <location filename="../../wizard/gui/main_window.py" line="161" />
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="127" />
+        <location filename="../../wizard/gui/main_window.py" line="172" />
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="134" />
+        <location filename="../../wizard/gui/main_window.py" line="179" />
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="136" />
+        <location filename="../../wizard/gui/main_window.py" line="181" />
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="154" />
+        <location filename="../../wizard/gui/main_window.py" line="200" />
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="231" />
-        <location filename="../../wizard/gui/main_window.py" line="233" />
+        <location filename="../../wizard/gui/main_window.py" line="280" />
+        <location filename="../../wizard/gui/main_window.py" line="282" />
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="232" />
+        <location filename="../../wizard/gui/main_window.py" line="281" />
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="257" />
+        <location filename="../../wizard/gui/main_window.py" line="306" />
         <source>{count} organization(s) configured.</source>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="276" />
+        <location filename="../../wizard/gui/main_window.py" line="325" />
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="280" />
+        <location filename="../../wizard/gui/main_window.py" line="329" />
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="285" />
+        <location filename="../../wizard/gui/main_window.py" line="334" />
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="300" />
-        <location filename="../../wizard/gui/main_window.py" line="310" />
+        <location filename="../../wizard/gui/main_window.py" line="353" />
+        <location filename="../../wizard/gui/main_window.py" line="363" />
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="301" />
+        <location filename="../../wizard/gui/main_window.py" line="354" />
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="304" />
+        <location filename="../../wizard/gui/main_window.py" line="357" />
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="306" />
+        <location filename="../../wizard/gui/main_window.py" line="359" />
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="319" />
+        <location filename="../../wizard/gui/main_window.py" line="372" />
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="369" />
+        <location filename="../../wizard/gui/main_window.py" line="428" />
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="374" />
+        <location filename="../../wizard/gui/main_window.py" line="433" />
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="384" />
+        <location filename="../../wizard/gui/main_window.py" line="441" />
+        <source>Sign in to {name}</source>
+        <translation>{name} にサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="450" />
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="386" />
+        <location filename="../../wizard/gui/main_window.py" line="452" />
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="403" />
+        <location filename="../../wizard/gui/main_window.py" line="473" />
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="403" />
+        <location filename="../../wizard/gui/main_window.py" line="473" />
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
 Dynamics 365 の組織と、メールボックスと同期する組織を構成します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="23" />
+        <location filename="../../wizard/gui/models.py" line="26" />
         <source>Not checked</source>
         <translation>未確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="24" />
+        <location filename="../../wizard/gui/models.py" line="27" />
         <source>Checking…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="25" />
+        <location filename="../../wizard/gui/models.py" line="28" />
         <source>Connected</source>
         <translation>接続済み</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="26" />
+        <location filename="../../wizard/gui/models.py" line="29" />
         <source>Needs sign-in</source>
         <translation>サインインが必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="27" />
+        <location filename="../../wizard/gui/models.py" line="30" />
         <source>MFA needed</source>
         <translation>多要素認証が必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="28" />
+        <location filename="../../wizard/gui/models.py" line="31" />
         <source>Offline</source>
         <translation>オフライン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="29" />
-        <location filename="../../wizard/gui/widgets.py" line="57" />
+        <location filename="../../wizard/gui/models.py" line="32" />
+        <location filename="../../wizard/gui/widgets.py" line="59" />
         <source>Error</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="37" />
+        <location filename="../../wizard/gui/models.py" line="40" />
         <source>Internet-facing (IFD)</source>
         <translation>インターネット接続 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="52" />
+        <location filename="../../wizard/gui/models.py" line="55" />
         <source>Synchronizing</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="52" />
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="55" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Unique name</source>
         <translation>一意の名前</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="52" />
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="55" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="53" />
+        <location filename="../../wizard/gui/models.py" line="56" />
         <source>Cloud / region</source>
         <translation>クラウド / リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="53" />
+        <location filename="../../wizard/gui/models.py" line="56" />
         <source>User</source>
         <translation>ユーザー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="76" />
+        <location filename="../../wizard/gui/models.py" line="79" />
         <source>Not synchronizing</source>
         <translation>同期していません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="77" />
+        <location filename="../../wizard/gui/models.py" line="80" />
         <source>✔ Yes</source>
         <translation>✔ はい</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Region</source>
         <translation>リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Version</source>
         <translation>バージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="170" />
+        <location filename="../../wizard/gui/models.py" line="173" />
         <source>{name} (disabled)</source>
         <translation>{name} (無効)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="173" />
+        <location filename="../../wizard/gui/models.py" line="176" />
         <source>This organization is disabled and cannot be added.</source>
         <translation>この組織は無効になっているため追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>Result</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>How to fix it</source>
         <translation>解決方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219" />
+        <location filename="../../wizard/gui/models.py" line="222" />
         <source>Running…</source>
         <translation>実行中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219" />
+        <location filename="../../wizard/gui/models.py" line="222" />
         <source>Passed</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="220" />
+        <location filename="../../wizard/gui/models.py" line="223" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="220" />
+        <location filename="../../wizard/gui/models.py" line="223" />
         <source>Skipped</source>
         <translation>スキップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="221" />
+        <location filename="../../wizard/gui/models.py" line="224" />
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="221" />
+        <location filename="../../wizard/gui/models.py" line="224" />
         <source>Waiting</source>
         <translation>待機中</translation>
     </message>
@@ -1313,133 +1330,133 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="49" />
+        <location filename="../../wizard/gui/widgets.py" line="51" />
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="80" />
+        <location filename="../../wizard/gui/widgets.py" line="108" />
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="80" />
+        <location filename="../../wizard/gui/widgets.py" line="108" />
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="217" />
+        <location filename="../../wizard/gui/services.py" line="209" />
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="217" />
+        <location filename="../../wizard/gui/services.py" line="209" />
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="218" />
+        <location filename="../../wizard/gui/services.py" line="210" />
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="218" />
+        <location filename="../../wizard/gui/services.py" line="210" />
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="219" />
+        <location filename="../../wizard/gui/services.py" line="211" />
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="219" />
+        <location filename="../../wizard/gui/services.py" line="211" />
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="220" />
+        <location filename="../../wizard/gui/services.py" line="212" />
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="220" />
+        <location filename="../../wizard/gui/services.py" line="212" />
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="221" />
+        <location filename="../../wizard/gui/services.py" line="213" />
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="221" />
+        <location filename="../../wizard/gui/services.py" line="213" />
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="222" />
+        <location filename="../../wizard/gui/services.py" line="214" />
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="428" />
+        <location filename="../../wizard/gui/services.py" line="420" />
         <source>Step: {step}</source>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="656" />
+        <location filename="../../wizard/gui/services.py" line="648" />
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="656" />
-        <location filename="../../wizard/gui/services.py" line="681" />
+        <location filename="../../wizard/gui/services.py" line="648" />
+        <location filename="../../wizard/gui/services.py" line="673" />
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="665" />
+        <location filename="../../wizard/gui/services.py" line="657" />
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="666" />
+        <location filename="../../wizard/gui/services.py" line="658" />
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="668" />
+        <location filename="../../wizard/gui/services.py" line="660" />
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="669" />
+        <location filename="../../wizard/gui/services.py" line="661" />
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="673" />
+        <location filename="../../wizard/gui/services.py" line="665" />
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="674" />
+        <location filename="../../wizard/gui/services.py" line="666" />
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="678" />
+        <location filename="../../wizard/gui/services.py" line="670" />
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="679" />
+        <location filename="../../wizard/gui/services.py" line="671" />
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="681" />
+        <location filename="../../wizard/gui/services.py" line="673" />
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>

@@ -39,14 +39,14 @@ def unnamed_controls(root: QWidget) -> list[str]:
 def test_main_window_controls_are_named_and_in_tab_order(qtbot, window):
     assert unnamed_controls(window) == []
     chain, widget = [], window.table
-    for _ in range(12):
+    for _ in range(14):
         chain.append(widget)
         widget = widget.nextInFocusChain()
         while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisible():
             widget = widget.nextInFocusChain()
     names = [w.objectName() for w in chain]
     expected = ["orgTable", "button_add", "button_delete", "button_properties", "button_test",
-                "button_synchronize", "button_sign_out", "button_diagnostics", "button_close"]
+                "button_synchronize", "button_sign_in", "button_sign_out", "button_diagnostics", "button_close"]
     assert [n for n in names if n in expected][:len(expected)] == expected
 
 

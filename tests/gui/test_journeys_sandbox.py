@@ -210,7 +210,22 @@ def test_sign_out(qtbot, window, real):
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         window.sign_out()
     assert j.row_by_name(window, "contosona").status == "needs_sign_in"
-    assert real.check_status(j.row_by_name(window, "contosona").key)[0] == "needs_sign_in"
+    key = j.row_by_name(window, "contosona").key
+    assert real.check_status(key)[0] == "needs_sign_in"
+    # ... and sign in again: the wizard on the org's address updates the same entry.
+    window.sign_in()
+    wizard = window.add_wizard
+    j.next_page(qtbot, wizard, 1)
+    j.wait_complete(qtbot, wizard)
+    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
+    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.finish_wizard(qtbot, window, wizard)
+    assert [r.key for r in window.model.rows()] == [key]
+    assert _wait_status(qtbot, window, "contosona").status == "connected"
 
 
 def test_mfa_user(qtbot, window, real):

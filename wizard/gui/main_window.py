@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
              tr("Check each step of connecting and show how to fix a failure.")),
             ("synchronize", tr("S&ynchronize"), "synchronize", QKeySequence("Ctrl+Y"), self.synchronize,
              tr("Make the selected organization the one that synchronizes with your mailbox.")),
+            ("sign_in", tr("Sign &in…"), "sign-in", QKeySequence("Ctrl+Shift+I"), self.sign_in,
+             tr("Sign in to the selected organization again (for example after signing out).")),
             ("sign_out", tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+O"), self.sign_out,
              tr("Sign out of the selected organization and remove its saved credentials.")),
             ("diagnostics", tr("Dia&gnostics…"), "diagnostics", QKeySequence("F12"), self.diagnostics,
@@ -168,7 +170,7 @@ class MainWindow(QMainWindow):
             self.actions[name] = action
 
         menu = self.menuBar().addMenu(tr("&Organization"))
-        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_out", None, "refresh",
+        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None, "refresh",
                      None, "close"):
             if name is None:
                 menu.addSeparator()
@@ -182,7 +184,7 @@ class MainWindow(QMainWindow):
 
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for name in ("add", "delete", "properties", "test", "synchronize", "sign_out", "diagnostics"):
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics"):
             button = self._button(name)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -191,7 +193,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # Tab order: the table first, then the buttons left to right.
         previous: QWidget = self.table
-        for name in ("add", "delete", "properties", "test", "synchronize", "sign_out", "diagnostics", "close"):
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics",
+                     "close"):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
         self.statusBar().showMessage(tr("Loading organizations…"))
@@ -220,7 +223,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         ready = self.services is not None
         row = self.selected()
-        for name in ("delete", "properties", "test", "sign_out"):
+        for name in ("delete", "properties", "test", "sign_in", "sign_out"):
             self.actions[name].setEnabled(ready and row is not None)
         self.actions["synchronize"].setEnabled(ready and row is not None and not row.is_primary)
         for name in ("add", "diagnostics", "refresh"):
@@ -331,10 +334,12 @@ class MainWindow(QMainWindow):
             self.last_sync_label.setText(tr("Never"))
 
     # -- actions ------------------------------------------------------------------------
-    def add(self) -> None:
+    def add(self, *, url: str | None = None, title: str | None = None) -> None:
         from wizard.gui.add_org_wizard import AddOrgWizard
 
-        wizard = AddOrgWizard(self.services, self.runner, self)
+        wizard = AddOrgWizard(self.services, self.runner, self, initial_url=url)
+        if title:
+            wizard.setWindowTitle(title)
         wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None))
         self.add_wizard = wizard
         wizard.open()
@@ -427,6 +432,13 @@ class MainWindow(QMainWindow):
         self.run(lambda task: services.apply_switch(plan, override=override), on_result=done,
                  on_error=lambda exc: error_box(self, exc, title=tr("The synchronizing organization was not changed")),
                  action="synchronize")
+
+    def sign_in(self) -> None:
+        """Sign in again: the add wizard on this org's address (adding the same org updates it)."""
+        row = self.selected()
+        if row is None:
+            return
+        self.add(url=row.url, title=tr("Sign in to {name}").format(name=row.display_name))
 
     def sign_out(self) -> None:
         row = self.selected()
