@@ -124,7 +124,7 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="197" />
         <location filename="../../wizard/gui/add_org_wizard.py" line="485" />
-        <location filename="../../wizard/gui/dialogs.py" line="126" />
+        <location filename="../../wizard/gui/dialogs.py" line="131" />
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
@@ -164,25 +164,25 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="245" />
-        <location filename="../../wizard/gui/dialogs.py" line="330" />
+        <location filename="../../wizard/gui/dialogs.py" line="335" />
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="248" />
-        <location filename="../../wizard/gui/dialogs.py" line="333" />
+        <location filename="../../wizard/gui/dialogs.py" line="338" />
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="337" />
+        <location filename="../../wizard/gui/dialogs.py" line="342" />
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="337" />
+        <location filename="../../wizard/gui/dialogs.py" line="342" />
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -193,7 +193,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="255" />
-        <location filename="../../wizard/gui/dialogs.py" line="47" />
+        <location filename="../../wizard/gui/dialogs.py" line="52" />
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
@@ -266,7 +266,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="298" />
-        <location filename="../../wizard/gui/dialogs.py" line="350" />
+        <location filename="../../wizard/gui/dialogs.py" line="355" />
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
@@ -427,7 +427,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="552" />
-        <location filename="../../wizard/gui/dialogs.py" line="166" />
+        <location filename="../../wizard/gui/dialogs.py" line="171" />
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
@@ -453,7 +453,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="588" />
-        <location filename="../../wizard/gui/dialogs.py" line="64" />
+        <location filename="../../wizard/gui/dialogs.py" line="69" />
         <source>Problem</source>
         <translation>問題</translation>
     </message>
@@ -464,7 +464,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="596" />
-        <location filename="../../wizard/gui/dialogs.py" line="198" />
+        <location filename="../../wizard/gui/dialogs.py" line="203" />
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
@@ -576,199 +576,204 @@ Choose Back to correct your input.</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="48" />
+        <location filename="../../wizard/gui/dialogs.py" line="50" />
+        <source>This organization signs you in with your work account; there is no password to save.</source>
+        <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="53" />
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="49" />
+        <location filename="../../wizard/gui/dialogs.py" line="54" />
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="51" />
+        <location filename="../../wizard/gui/dialogs.py" line="56" />
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="52" />
+        <location filename="../../wizard/gui/dialogs.py" line="57" />
         <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
         <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="53" />
+        <location filename="../../wizard/gui/dialogs.py" line="58" />
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55" />
+        <location filename="../../wizard/gui/dialogs.py" line="60" />
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56" />
+        <location filename="../../wizard/gui/dialogs.py" line="61" />
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="117" />
+        <location filename="../../wizard/gui/dialogs.py" line="122" />
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="120" />
+        <location filename="../../wizard/gui/dialogs.py" line="125" />
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="122" />
+        <location filename="../../wizard/gui/dialogs.py" line="127" />
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="126" />
+        <location filename="../../wizard/gui/dialogs.py" line="131" />
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="129" />
+        <location filename="../../wizard/gui/dialogs.py" line="134" />
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="151" />
+        <location filename="../../wizard/gui/dialogs.py" line="156" />
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="154" />
+        <location filename="../../wizard/gui/dialogs.py" line="159" />
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="165" />
+        <location filename="../../wizard/gui/dialogs.py" line="170" />
         <source>The step "{step}" failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="168" />
+        <location filename="../../wizard/gui/dialogs.py" line="173" />
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="171" />
+        <location filename="../../wizard/gui/dialogs.py" line="176" />
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="188" />
+        <location filename="../../wizard/gui/dialogs.py" line="193" />
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="190" />
+        <location filename="../../wizard/gui/dialogs.py" line="195" />
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="196" />
+        <location filename="../../wizard/gui/dialogs.py" line="201" />
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="198" />
+        <location filename="../../wizard/gui/dialogs.py" line="203" />
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="199" />
+        <location filename="../../wizard/gui/dialogs.py" line="204" />
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="201" />
+        <location filename="../../wizard/gui/dialogs.py" line="206" />
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="203" />
+        <location filename="../../wizard/gui/dialogs.py" line="208" />
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="206" />
+        <location filename="../../wizard/gui/dialogs.py" line="211" />
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="209" />
+        <location filename="../../wizard/gui/dialogs.py" line="214" />
         <source>Your mailbox is not set to synchronize with any organization yet.</source>
         <translation>メールボックスはまだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="212" />
+        <location filename="../../wizard/gui/dialogs.py" line="217" />
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="213" />
+        <location filename="../../wizard/gui/dialogs.py" line="218" />
         <source>Your mailbox is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>メールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="218" />
+        <location filename="../../wizard/gui/dialogs.py" line="223" />
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="227" />
+        <location filename="../../wizard/gui/dialogs.py" line="232" />
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="230" />
+        <location filename="../../wizard/gui/dialogs.py" line="235" />
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="232" />
+        <location filename="../../wizard/gui/dialogs.py" line="237" />
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="234" />
+        <location filename="../../wizard/gui/dialogs.py" line="239" />
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="236" />
+        <location filename="../../wizard/gui/dialogs.py" line="241" />
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="237" />
+        <location filename="../../wizard/gui/dialogs.py" line="242" />
         <source>Rewrite the mailbox's record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="239" />
+        <location filename="../../wizard/gui/dialogs.py" line="244" />
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="241" />
+        <location filename="../../wizard/gui/dialogs.py" line="246" />
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="241" />
+        <location filename="../../wizard/gui/dialogs.py" line="246" />
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="244" />
+        <location filename="../../wizard/gui/dialogs.py" line="249" />
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox's record is in an unknown state and synchronization keeps failing.
@@ -779,118 +784,118 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="250" />
+        <location filename="../../wizard/gui/dialogs.py" line="255" />
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="255" />
+        <location filename="../../wizard/gui/dialogs.py" line="260" />
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="257" />
         <location filename="../../wizard/gui/dialogs.py" line="262" />
+        <location filename="../../wizard/gui/dialogs.py" line="267" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="257" />
+        <location filename="../../wizard/gui/dialogs.py" line="262" />
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="284" />
+        <location filename="../../wizard/gui/dialogs.py" line="289" />
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="287" />
+        <location filename="../../wizard/gui/dialogs.py" line="292" />
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="291" />
+        <location filename="../../wizard/gui/dialogs.py" line="296" />
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="291" />
+        <location filename="../../wizard/gui/dialogs.py" line="296" />
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="300" />
+        <location filename="../../wizard/gui/dialogs.py" line="305" />
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="304" />
+        <location filename="../../wizard/gui/dialogs.py" line="309" />
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="305" />
+        <location filename="../../wizard/gui/dialogs.py" line="310" />
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="305" />
+        <location filename="../../wizard/gui/dialogs.py" line="310" />
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="329" />
+        <location filename="../../wizard/gui/dialogs.py" line="334" />
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="335" />
+        <location filename="../../wizard/gui/dialogs.py" line="340" />
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="336" />
+        <location filename="../../wizard/gui/dialogs.py" line="341" />
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="338" />
+        <location filename="../../wizard/gui/dialogs.py" line="343" />
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="347" />
+        <location filename="../../wizard/gui/dialogs.py" line="352" />
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="383" />
+        <location filename="../../wizard/gui/dialogs.py" line="388" />
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="396" />
+        <location filename="../../wizard/gui/dialogs.py" line="401" />
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="398" />
+        <location filename="../../wizard/gui/dialogs.py" line="403" />
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="399" />
+        <location filename="../../wizard/gui/dialogs.py" line="404" />
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="399" />
+        <location filename="../../wizard/gui/dialogs.py" line="404" />
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="408" />
+        <location filename="../../wizard/gui/dialogs.py" line="413" />
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>

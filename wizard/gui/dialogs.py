@@ -44,6 +44,11 @@ class PropertiesDialog(QDialog):
         layout.addLayout(form)
         self.save_box = QCheckBox(tr("&Save credentials so I am not asked again"))
         self.save_box.setChecked(row.save_credentials)
+        if row.auth_method != "ntlm":
+            # Only Windows authentication has a password to keep; sign-ins are kept as tokens.
+            self.save_box.setEnabled(False)
+            self.save_box.setToolTip(tr("This organization signs you in with your work account; "
+                                        "there is no password to save."))
         accessible(self.save_box, tr("Save credentials"),
                    tr("Keep the password in the system keyring. When unchecked, nothing is stored."))
         self.keep_box = QCheckBox(tr("&Keep me connected to this organization"))

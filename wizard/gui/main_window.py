@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         bridge = message.bridge()
         bridge.info_shown.connect(self.statusBar().showMessage)
         bridge.warning_shown.connect(self.statusBar().showMessage)
-        bridge.error_shown.connect(lambda text, details: error_box(self, text, details=details))
+        bridge.error_shown.connect(self.show_error)   # a bound method: disconnected when the window goes
         self.is_built = True
         self.built.emit()
         if self._start_requested:
@@ -473,6 +473,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, tr("About"), tr("d365-wizard {version}\nConfigure Dynamics 365 organizations "
                                                 "and the one that synchronizes with your mailbox.").format(
             version=__version__))
+
+    def show_error(self, text: str, details: str = "") -> None:
+        error_box(self, text, details=details)
 
     def closeEvent(self, event) -> None:
         if self.runner is not None:
