@@ -17,14 +17,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from wizard.gui.status import OrgStatus  # re-exported: part of the view types
+
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.context import Engine
     from wizard.gui.tasks import CancelToken
 
+__all__ = ["OrgStatus", "OrgRow", "MailboxHeader", "StepReport", "SwitchPlanView", "DiscoveredOrg",
+           "UrlFacts", "AuthProbe", "DeviceCodePrompt", "Account", "Credentials", "ConnectedOrg",
+           "Diagnostics", "Services", "EngineServices"]
+
 
 # -- view types ------------------------------------------------------------------------
-
-from wizard.gui.status import OrgStatus  # noqa: E402  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -154,11 +158,6 @@ class ConnectedOrg:
 @dataclass(frozen=True)
 class Diagnostics:
     facts: tuple[tuple[str, str], ...]
-
-
-class CloudChoice(Protocol):
-    name: str
-    display_name: str
 
 
 class Services(Protocol):
