@@ -26,6 +26,7 @@ class PropertiesDialog(QDialog):
         self.runner = runner
         self.result_row: OrgRow | None = None
         self.setWindowTitle(tr("Properties of {name}").format(name=row.display_name))
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name_edit = QLineEdit(row.display_name)
@@ -286,6 +287,7 @@ class DiagnosticsDialog(QDialog):
     def __init__(self, facts, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("diagnosticsDialog")
+        self.setMinimumWidth(560)
         self.setWindowTitle(tr("Diagnostics"))
         self.resize(640, 360)
         layout = QVBoxLayout(self)
