@@ -83,6 +83,22 @@ def test_add_by_online_url(qtbot, window, real, sandbox):
     assert [r.unique_name for r in window.model.rows()] == ["contosojp"]
 
 
+def test_add_claims_based_org_by_url(qtbot, window, real, sandbox):
+    """On-premises with AD FS: detected from the org's challenge, signed in on the AD FS form."""
+    wizard = j.add_by_url(qtbot, window, sandbox.org_urls["contosoadfs"])
+    assert "AD FS" in wizard.currentPage().label.text()
+    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
+    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.finish_wizard(qtbot, window, wizard)
+    row = j.row_by_name(window, "contosoadfs")
+    assert row.auth_method == "adfs" and row.kind == "onprem" and row.is_primary
+    assert _wait_status(qtbot, window, "contosoadfs").status == "connected"
+
+
 def test_bad_url_feedback(qtbot, window):
     wizard = j.open_wizard(qtbot, window)
     page = wizard.currentPage()
