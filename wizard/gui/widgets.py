@@ -1,0 +1,109 @@
+"""Small shared pieces: accessible naming, error dialogs, step tables."""
+
+from __future__ import annotations
+
+import traceback
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from wizard.gui.i18n import tr
+
+
+def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+        if not widget.toolTip():
+            widget.setToolTip(description)
+    return widget
+
+
+def error_text(exc: BaseException) -> tuple[str, str, str]:
+    """(message, fix, details) of an exception, in plain words for the dialog."""
+    message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
+    fix = getattr(exc, "fix", None) or ""
+    details = getattr(exc, "details", None) or ""
+    code = getattr(exc, "code", None)
+    extra = []
+    if code:
+        extra.append(tr("Error code: {code}").format(code=code))
+    if details:
+        extra.append(details)
+    if not getattr(exc, "message", None):
+        extra.append("".join(traceback.format_exception_only(type(exc), exc)).strip())
+    return message, fix, "\n".join(extra)
+
+
+def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | None = None,
+              details: str = ""):
+    """A non-modal-blocking error dialog: plain text, the fix, and a Details section."""
+    from PySide6.QtWidgets import QMessageBox
+
+    if isinstance(exc, BaseException):
+        message, fix, more = error_text(exc)
+        details = "\n".join(d for d in (details, more) if d)
+    else:
+        message, fix = exc, ""
+    box = QMessageBox(parent)
+    box.setObjectName("errorBox")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title or tr("Something went wrong"))
+    box.setText(message)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if fix:
+        box.setInformativeText(fix)
+    if details:
+        box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAccessibleName(tr("Error"))
+    box.setAccessibleDescription(message)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def step_table(model, parent: QWidget | None = None, *, name: str = ""):
+    """A table of connection steps that stays cheap to update while steps stream in.
+
+    Columns have fixed or stretched widths and only the rows that changed are measured
+    again: "resize to contents" on every update costs tens of milliseconds per step.
+    """
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(True)
+    view.verticalHeader().setVisible(False)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    metrics = view.fontMetrics()
+    header = view.horizontalHeader()
+    states = [model.state_label(s) for s in ("running", "passed", "failed", "skipped", "warning")]
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+    header.resizeSection(0, max(metrics.horizontalAdvance(t) for t in states + [model.headerData(
+        0, Qt.Orientation.Horizontal)]) + 24)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(1, metrics.averageCharWidth() * 34)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def measure(first, last=None) -> None:
+        for row in range(first.row() if hasattr(first, "row") else first,
+                         (last.row() if hasattr(last, "row") else last) + 1):
+            view.resizeRowToContents(row)
+
+    from PySide6.QtCore import QTimer
+
+    # When the columns change width (window resized), measure all rows once it settles.
+    remeasure = QTimer(view)
+    remeasure.setSingleShot(True)
+    remeasure.setInterval(80)
+    remeasure.timeout.connect(view.resizeRowsToContents)
+    header.sectionResized.connect(lambda *_args: remeasure.start())
+    model.rowsInserted.connect(lambda _parent, first, last: measure(first, last))
+    model.dataChanged.connect(lambda top_left, bottom_right, _roles=(): measure(top_left, bottom_right))
+    view.setTabKeyNavigation(False)
+    accessible(view, name or tr("Steps"), tr("Each step of the connection with its result and how to fix a failure."))
+    return view
