@@ -1,4 +1,9 @@
-"""The GUI survives PySide6's lost references to None/True (wizard/gui/compat.py)."""
+"""The Qt binding in use keeps Python's reference counts right.
+
+PySide6-Essentials 6.12.0 on Python 3.11 loses a reference to None on every void call
+and to True on every Signal.emit, and the interpreter aborts after a few thousand
+calls; pyproject.toml excludes that version. This test catches such a binding.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ import sys
 HAMMER = r"""
 import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-import wizard.gui                      # applies the work-around when needed
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -26,7 +30,7 @@ print("survived")
 """
 
 
-def test_many_calls_and_emits_do_not_abort_the_interpreter():
+def test_many_void_calls_and_emits_do_not_abort_the_interpreter():
     done = subprocess.run([sys.executable, "-c", HAMMER], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "survived" in done.stdout
