@@ -60,7 +60,8 @@ def test_signin_add_test_signout_across_processes(sandbox, private_keyring, wiza
     assert "encrypted" in out["environment"]["token_cache"]
     # The cache file exists, is encrypted, and the key is in the keyring only.
     cache = wizard_home / "cache" / "msal_token_cache.bin"
-    assert cache.exists() and b"eyJ" not in cache.read_bytes()
+    raw = cache.read_bytes()
+    assert raw.startswith(b"D365WTC1\n") and b"." not in raw[9:]  # Fernet: no JWT inside
     keys = [attrs for attrs, _ in private_keyring.all_secrets()]
     assert any("token-cache-key" in json.dumps(a) for a in keys)
     # 7. sign out of both orgs: the next test cannot sign in silently.
