@@ -30,7 +30,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import LimitedStream
 
-from wizard.engine.clouds import Cloud, cloud_from_dict
+from wizard.engine.clouds import cloud_from_dict
 from wizard.sandbox import seed
 from wizard.sandbox.auth import (BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware,
                                  write_ntlm_user_file)
@@ -45,6 +45,7 @@ IDLE_TIMEOUT = 30.0          # seconds a keep-alive connection may sit idle
 PORTS_FILE = "ports.json"
 CLOUD_FILE = "sandbox-cloud.json"
 REGION_CODES = {"NA": "NAM", "JP": "JPN", "EU": "EUR"}
+DEFAULT_REFRESH_LIFETIME = 90 * 24 * 3600   # Entra's inactivity limit for refresh tokens
 
 
 class _FencedReader:
@@ -204,10 +205,6 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
     def should_drop(self, path: str) -> bool:
         return self._drop(path)
 
-    def get_request(self):
-        conn, addr = self.socket.accept()
-        return conn, addr
-
     def finish_request(self, request, client_address) -> None:
         with self._open_lock:
             self._open.add(request)
@@ -317,30 +314,32 @@ class Sandbox:
     def __init__(self, data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
                  contacts: int | None = None, token_lifetime: int = 3600,
                  faults: Faults | list[str] | tuple[str, ...] | None = None,
-                 remember_ports: bool = False) -> None:
+                 remember_ports: bool = False,
+                 refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> None:
         self._temp_dir: str | None = None
-        if data_dir is None:
-            self._temp_dir = tempfile.mkdtemp(prefix="d365-sandbox-")
-            data_dir = self._temp_dir
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        if isinstance(faults, Faults):
-            self.faults = faults
-        else:
-            self.faults = Faults()
-            self.faults.apply_specs(faults)
-        self.default_token_lifetime = token_lifetime
-        self.certs = ensure_certificates(self.data_dir)
-        self._contexts = {False: self.certs.server_context(),
-                          True: self.certs.server_context(unknown_ca=True)}
-        self.store = _make_store(contacts)
         self._servers: list[_SandboxHTTPServer] = []
         self._threads: list[threading.Thread] = []
         self._stopped = False
         self._previous_ntlm_file = os.environ.get("NTLM_USER_FILE")
         self._ntlm_file: str | None = None
         self._ntlm_middleware: NtlmOrgMiddleware | None = None
+        if isinstance(faults, Faults):
+            self.faults = faults
+        else:
+            self.faults = Faults()
+            self.faults.apply_specs(faults)
+        self.default_token_lifetime = token_lifetime
+        self.default_refresh_lifetime = refresh_lifetime
+        if data_dir is None:
+            self._temp_dir = tempfile.mkdtemp(prefix="d365-sandbox-")
+            data_dir = self._temp_dir
+        self.data_dir = Path(data_dir)
         try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.certs = ensure_certificates(self.data_dir)
+            self._contexts = {False: self.certs.server_context(),
+                              True: self.certs.server_context(unknown_ca=True)}
+            self.store = _make_store(contacts)
             self._start(port, remember_ports, token_lifetime)
         except BaseException:
             self.stop()
@@ -373,8 +372,9 @@ class Sandbox:
             for s in socks.values():
                 s.close()
             raise
-        if remember:
-            self._remember_ports({n: s.getsockname()[1] for n, s in socks.items()})
+        # Always recorded (``d365-orgs sandbox fault`` finds the sandbox by it); reused
+        # only when asked, so tests never collide with a sandbox someone left running.
+        self._remember_ports({n: s.getsockname()[1] for n, s in socks.items()})
         main = socks.pop("main")
         return main, socks
 
@@ -409,11 +409,12 @@ class Sandbox:
             self.identity = IdentityProvider(
                 base_url=self.discovery_url, signing_key=key,
                 entra_resources=self._entra_resources, adfs_resources=self._adfs_resources,
-                faults=self.faults, token_lifetime=token_lifetime)
+                faults=self.faults, token_lifetime=token_lifetime,
+                refresh_lifetime=self.default_refresh_lifetime)
             self._write_ntlm_file()
             self.discovery = self._make_discovery()
             webapi = _webapi_factory()
-            mounts: dict[str, Any] = {}
+            mounts: dict[str, Any] = {"/_sandbox": self._admin_app}
             if self.discovery is not None:
                 mounts["/api/discovery"] = self.discovery
             org_apps: dict[str, Any] = {}
@@ -438,6 +439,41 @@ class Sandbox:
         tmp = self.cloud_file.with_name(CLOUD_FILE + ".tmp")
         tmp.write_text(json.dumps(self.cloud_dict(), indent=2), encoding="utf-8")
         os.replace(tmp, self.cloud_file)
+
+    def _admin_app(self, environ, start_response):
+        """``/_sandbox/faults``: read (GET) or switch (POST JSON) faults on a running sandbox.
+
+        POST needs ``X-Sandbox-Admin: 1`` and a JSON body, so a web page cannot switch
+        faults (a custom header makes browsers ask first, and nothing here answers that).
+        Body: ``{"reset": true, "clear": ["latency"], "set": {"throttle": 2}}``.
+        """
+        from werkzeug.wrappers import Request
+
+        from wizard.sandbox.faults import UnknownFault
+
+        request = Request(environ)
+        if request.path != "/faults":
+            return Response("Not Found", status=404)(environ, start_response)
+        if request.method == "POST":
+            if request.headers.get("X-Sandbox-Admin") != "1" or not request.is_json:
+                return Response("Forbidden", status=403)(environ, start_response)
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return Response("Bad Request", status=400)(environ, start_response)
+            try:
+                if body.get("reset"):
+                    self.faults.reset()
+                for name in body.get("clear", []):
+                    self.faults.clear(str(name))
+                for name, value in (body.get("set") or {}).items():
+                    self.faults.set(str(name), value)
+            except (UnknownFault, ValueError, TypeError) as exc:
+                return Response(json.dumps({"error": str(exc)}), status=400,
+                                content_type="application/json")(environ, start_response)
+        elif request.method != "GET":
+            return Response("Method Not Allowed", status=405)(environ, start_response)
+        return Response(json.dumps({"faults": self.faults.active()}),
+                        content_type="application/json")(environ, start_response)
 
     def _make_discovery(self):
         try:
@@ -563,7 +599,7 @@ class Sandbox:
         """Faults off and the configured token lifetimes back (between tests)."""
         self.faults.reset()
         self.identity.token_lifetime = self.default_token_lifetime
-        self.identity.refresh_lifetime = 90 * 24 * 3600
+        self.identity.refresh_lifetime = self.default_refresh_lifetime
         self.identity.device_code_lifetime = 900
         self.identity.device_code_interval = 1
 
@@ -601,12 +637,16 @@ class Sandbox:
 def start_sandbox(data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
                   contacts: int | None = None, token_lifetime: int = 3600,
                   faults: Faults | list[str] | tuple[str, ...] | None = None,
-                  remember_ports: bool = False) -> Sandbox:
+                  remember_ports: bool = False,
+                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> Sandbox:
     """Start the sandbox tenant in threads of this process and return it (TEAM.md contract).
 
     ``data_dir`` keeps the CA, keys and remembered ports (a temporary dir, removed on stop,
     when None). ``port`` fixes the main port (online orgs take the next ones); 0 picks free
     ports, or with ``remember_ports`` the ports of the last run when they are free.
+    ``refresh_lifetime`` is how long (seconds) a refresh token may sit unused before it
+    fails with AADSTS700082.
     """
     return Sandbox(data_dir, port=port, contacts=contacts, token_lifetime=token_lifetime,
-                   faults=faults, remember_ports=remember_ports)
+                   faults=faults, remember_ports=remember_ports,
+                   refresh_lifetime=refresh_lifetime)
