@@ -2,8 +2,8 @@
 
 ``zygote HOME SEED``: imports the engine once, then, for every line ``fork`` on stdin,
 forks a writer child that changes the registry in a loop (add, switch, remove) and prints
-``child PID``. The test kills that child with SIGKILL whenever it likes and then sends
-``reap``; the zygote answers with one JSON line: the operations the child started and
+``child PID``. ``wait N`` answers ``ready`` once the child has started its N-th operation.
+The test kills that child with SIGKILL whenever it likes and then sends ``reap``; the zygote answers with one JSON line: the operations the child started and
 finished (``[["s", op, name], ["d", op, name], ...]``) and how it ended. Forking from one
 warm process keeps hundreds of kills cheap; the zygote is single-threaded, so forking is safe.
 
@@ -85,11 +85,13 @@ def zygote(home: Path, seed: int) -> None:
     rng = random.Random(seed)
     child = None
     read_fd = -1
+    buffer = b""
     for line in sys.stdin:
-        command = line.strip()
+        command, *arg = line.split()
         if command == "fork":
             read_fd, write_fd = os.pipe()
             child_seed = rng.randrange(2**32)
+            buffer = b""
             child = os.fork()
             if child == 0:  # the writer
                 os.close(read_fd)
@@ -102,16 +104,25 @@ def zygote(home: Path, seed: int) -> None:
                 os._exit(code)
             os.close(write_fd)
             print(f"child {child}", flush=True)
+        elif command == "wait" and child is not None:
+            # until the child has started operation N (so a kill lands in real work,
+            # however slow the machine is)
+            wanted = int(arg[0])
+            while buffer.count(b'["s"') < wanted:
+                chunk = os.read(read_fd, 65536)
+                if not chunk:
+                    break
+                buffer += chunk
+            print("ready", flush=True)
         elif command == "reap" and child is not None:
             _, status = os.waitpid(child, 0)
-            chunks = []
             while True:
                 chunk = os.read(read_fd, 65536)
                 if not chunk:
                     break
-                chunks.append(chunk)
+                buffer += chunk
             os.close(read_fd)
-            events = [json.loads(x) for x in b"".join(chunks).decode().splitlines() if x]
+            events = [json.loads(x) for x in buffer.decode().splitlines() if x]
             killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
             print(json.dumps({"events": events, "killed": killed}), flush=True)
             child = None

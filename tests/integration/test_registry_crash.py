@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.registry_worker import open_registry
+from tests.integration.registry_worker import open_registry, profile
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 300
@@ -76,10 +76,13 @@ def test_sigkill_during_writes_leaves_old_or_new_content(tmp_path):
             line = zygote.stdout.readline()
             assert line.startswith("child "), line
             pid = int(line.split()[1])
-            # short lives (the kill lands in the first save) and longer ones (many saves)
-            delay = rng.choice([rng.uniform(0, 0.01), rng.uniform(0.01, 0.05),
-                                rng.uniform(0.05, 0.12)])
-            time.sleep(delay)
+            # let it start a few operations, then kill it at a random moment of the current
+            # one (or a little later): operations take milliseconds, so the kill lands
+            # before, inside or after the temp-file write, the fsync or the rename
+            zygote.stdin.write(f"wait {rng.randint(1, 2)}\n")
+            zygote.stdin.flush()
+            assert zygote.stdout.readline().strip() == "ready"
+            time.sleep(rng.uniform(0, 0.012))
             os.kill(pid, signal.SIGKILL)
             zygote.stdin.write("reap\n")
             zygote.stdin.flush()
@@ -124,9 +127,11 @@ def test_sigkill_during_writes_leaves_old_or_new_content(tmp_path):
         zygote.stdin.close()
         zygote.stdout.close()
     assert not list(registry_file.parent.glob("*.corrupt-*"))
+    open_registry(home).add(profile("after-the-storm"))  # sweeps killed writers' temp files
+    assert not list(registry_file.parent.glob(".organizations.json.*.tmp"))
     # the test did what it claims: most kills hit a running operation, and work got done
     assert killed_mid_operation > KILLS // 2, killed_mid_operation
-    assert operations_done > KILLS // 2, operations_done
+    assert operations_done >= KILLS // 4, operations_done
 
 
 def test_two_processes_adding_at_once_lose_nothing(tmp_path):

@@ -89,11 +89,16 @@ def _registry(ctx: CliContext):
     registry = ctx.engine.registry
     warning = registry.load_warning
     if warning is not None:
-        ctx.stderr.write(f"warning: {warning}\n")
-        ctx.stderr.flush()
+        _warn(ctx, str(warning))
         registry.dismiss_load_warning()
-        ctx.__dict__.setdefault("org_warnings", []).append(str(warning))
     return registry
+
+
+def _warn(ctx: CliContext, text: str) -> None:
+    """Tell the user now (stderr) and keep it for the --json output."""
+    ctx.stderr.write(f"warning: {text}\n")
+    ctx.stderr.flush()
+    ctx.__dict__.setdefault("org_warnings", []).append(text)
 
 
 def _warnings(ctx: CliContext) -> list[str]:
@@ -104,7 +109,11 @@ def _warnings(ctx: CliContext) -> list[str]:
 def cmd_list(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     registry = _registry(ctx)
     orgs = registry.list()
-    stamp = registry.mailbox.stamp()
+    try:
+        stamp = registry.mailbox.stamp()
+    except WizardError as err:  # the list is still worth showing
+        stamp = None
+        _warn(ctx, f"The mailbox stamp could not be read: {err}")
     primary = next((p for p in orgs if p.is_primary), None)
     data: dict[str, Any] = {
         "orgs": [{"index": i, "primary": p.is_primary, **p.to_dict()}
@@ -230,7 +239,9 @@ def cmd_use(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
                              text="\n".join(lines) + "\nNothing to change.")
     if plan.stamp_conflict and not args.override_stamp:
         assert plan.stamp is not None
-        raise StampConflict(plan.stamp, plan.to_org.display_name)
+        raise StampConflict(plan.stamp, plan.to_org.display_name, consequence=(
+            f"Nothing was changed: {plan.to_org.label} was not made the synchronizing "
+            "organization."))
     if not ctx.json:
         ctx.stderr.write("\n".join(lines) + "\n")
         ctx.stderr.flush()
