@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -20,15 +21,19 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.keyring]
 
 ALICE = f"alice@{seed.TENANT_DOMAIN}"
 PW = seed.PRACTICE_PASSWORD
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.")
 
 
 def run(sandbox, *argv, stdin: str | None = None, ok: bool = True):
     cmd = [sys.executable, "-m", "wizard.cli", "--cloud-file", str(sandbox.cloud_file),
-           "--json", *argv]
+           "--json", "--verbose", *argv]
     proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=120,
                           env=dict(os.environ), stdin=None if stdin is not None else
                           subprocess.DEVNULL)
     out = json.loads(proc.stdout) if proc.stdout.strip() else None
+    # Nothing a command prints (also with --verbose) holds a password or a token.
+    printed = proc.stdout + proc.stderr
+    assert PW not in printed and not JWT.search(printed), printed
     if ok:
         assert proc.returncode == 0, (proc.stdout, proc.stderr)
     return proc, out
