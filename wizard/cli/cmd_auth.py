@@ -345,11 +345,21 @@ def _summary(steps) -> tuple[bool, str]:
     return False, f"{len(failed)} check(s) failed: " + ", ".join(s.title for s in failed) + "."
 
 
+def _test_data(ok: bool, summary: str, steps) -> dict[str, Any]:
+    data: dict[str, Any] = {"ok": ok, "steps": [s.to_dict() for s in steps]}
+    if not ok:  # the CLI's error shape too, so scripts can treat it like any failure
+        first = next(s for s in steps if s.status == "failed")
+        data["error"] = {"code": first.code or "test_failed",
+                         "message": f"{summary} {first.message}"
+                                    + (f" {first.fix}" if first.fix else "")}
+    return data
+
+
 def cmd_test(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     target, steps = _run_steps(ctx, args)
     ok, summary = _summary(steps)
-    return CommandResult(data={"ok": ok, "steps": [s.to_dict() for s in steps]},
-                         text=summary, exit_code=0 if ok else 1)
+    return CommandResult(data=_test_data(ok, summary, steps), text=summary,
+                         exit_code=0 if ok else 1)
 
 
 def environment_facts(engine) -> dict[str, Any]:
@@ -398,6 +408,5 @@ def cmd_doctor(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     if facts["ignored_environment"]:
         lines.append("  (REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE are not used: d365-wizard trusts "
                      "the system store plus --ca-bundle.)")
-    return CommandResult(data={"ok": ok, "steps": [s.to_dict() for s in steps],
-                               "environment": facts},
+    return CommandResult(data={**_test_data(ok, summary, steps), "environment": facts},
                          text="\n".join(lines), exit_code=0 if ok else 1)

@@ -75,7 +75,7 @@ def test_signin_add_test_signout_across_processes(sandbox, private_keyring, wiza
     proc, out = run(sandbox, "test", "contosona", ok=False)
     assert proc.returncode == 1
     st = {s["name"]: s["status"] for s in out["steps"]}
-    assert st["signin"] == "failed"
+    assert st["signin"] == "failed" and out["error"]["code"] == "signin_required"
     assert_no_secrets_under(wizard_home, [PW])
 
 
