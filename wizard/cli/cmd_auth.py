@@ -241,20 +241,7 @@ def cmd_signin(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         text = f"Signed in to {conn.org_url.base_url} as {conn.username}."
         return CommandResult(data=data, text=_with_cache_note(engine, text))
     cloud = _cloud(ctx, args)
-    from wizard.engine.discovery import discovery_scopes
-
-    auth = engine.authenticator
-    scopes = discovery_scopes(cloud)
-    if options.method == "device_code":
-        prompt = auth.start_device_code(cloud.authority, scopes, client_id=cloud.client_id)
-        options.on_device_code(prompt)
-        result = auth.finish_device_code(prompt)
-    elif options.method == "password":
-        result = auth.password(cloud.authority, scopes, options.username, options.password,
-                               client_id=cloud.client_id)
-    else:
-        result = auth.interactive(cloud.authority, scopes, login_hint=options.username,
-                                  client_id=cloud.client_id)
+    result = engine.connector.sign_in_cloud(cloud, options, force=True)
     data = {"cloud": cloud.name, **result.describe()}
     text = f"Signed in to {cloud.display_name} as {result.username}."
     return CommandResult(data=data, text=_with_cache_note(engine, text))
@@ -283,30 +270,10 @@ def cmd_signout(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 # -- discover ----------------------------------------------------------------------------
 def _discover(ctx: CliContext, args: argparse.Namespace, cloud):
-    from wizard.engine.discovery import discovery_scopes, list_instances
-
-    engine = ctx.engine
-    auth = engine.authenticator
-    scopes = discovery_scopes(cloud)
     options = signin_options(ctx, args, interactive_default="silent")
-    user = options.username or _discovery_user(ctx, cloud, args)
-    try:
-        result = auth.silent(cloud.authority, scopes, username=user, client_id=cloud.client_id)
-    except WizardError:
-        if options.method == "device_code":
-            prompt = auth.start_device_code(cloud.authority, scopes, client_id=cloud.client_id)
-            options.on_device_code(prompt)
-            result = auth.finish_device_code(prompt)
-        elif options.method == "password":
-            result = auth.password(cloud.authority, scopes, options.username, options.password,
-                                   client_id=cloud.client_id)
-        elif options.method == "browser":
-            result = auth.interactive(cloud.authority, scopes, login_hint=user,
-                                      client_id=cloud.client_id)
-        else:
-            raise
+    result, orgs = ctx.engine.connector.discover(cloud, options)
     args.user = result.username
-    return list_instances(engine.session, cloud, lambda: result.authorization)
+    return orgs
 
 
 def cmd_discover(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
