@@ -151,8 +151,10 @@ def signin_options(ctx: CliContext, args: argparse.Namespace, *,
 
     password = None
     if getattr(args, "password_stdin", False):
-        line = ctx.stdin.readline()
-        password = line.rstrip("\r\n")
+        # Read once per command: add --online signs in for discovery and for the org.
+        if "_password" not in vars(args):
+            args._password = ctx.stdin.readline().rstrip("\r\n")
+        password = args._password
         if not password:
             raise CliAuthError("--password-stdin was given but standard input was empty.",
                                fix="Pipe the password in: printf '%s\\n' \"$PW\" | d365-orgs ...")
