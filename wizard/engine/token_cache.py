@@ -50,9 +50,10 @@ class EncryptedTokenCache(msal.SerializableTokenCache):
     def _open(self) -> None:
         secrets = self._secrets
         if secrets is None or not getattr(secrets, "available", False):
-            reason = getattr(secrets, "unavailable_reason", None) or "no secure keyring"
-            self.status = (f"Sign-ins are kept only while the app runs ({reason}); you will "
-                           "be asked to sign in again next time.")
+            reason = getattr(secrets, "unavailable_reason", None) or (
+                "No secure keyring is available.")
+            self.status = ("Sign-ins are kept only while the app runs: you will be asked to "
+                           f"sign in again next time. {reason}")
             return
         try:
             key = secrets.get(CACHE_KEY_NAME)
