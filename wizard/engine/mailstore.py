@@ -122,9 +122,11 @@ class SqliteMailStore:
     status rows in the same transaction); writes outside it commit at once.
     """
 
-    def __init__(self, db_path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, db_path: str | Path, *, clock: Callable[[], float] = time.time,
+                 id_factory: Callable[[], str] = lambda: uuid.uuid4().hex) -> None:
         self.db_path = Path(db_path)
         self.clock = clock
+        self.id_factory = id_factory
         self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
             self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S,
@@ -246,7 +248,7 @@ class SqliteMailStore:
             local_id: str | None = None) -> MailItem:
         _check_kind(kind)
         now = self.clock()
-        item = MailItem(local_id or uuid.uuid4().hex, kind, _clean(data), tracked,
+        item = MailItem(local_id or self.id_factory(), kind, _clean(data), tracked,
                         org_record_id, origin, 1, "", now, now)
         item.hash = content_hash(item.data)
         with self.transaction():

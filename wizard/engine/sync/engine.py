@@ -182,7 +182,9 @@ class Synchronizer:
     def __init__(self, store: SqliteMailStore, org: OrgSide, *, stamp_store: Any = None,
                  resolver: Resolver = org_wins, clock: Callable[[], float] = time.time,
                  progress: Callable[[str, int, int], None] | None = None,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int = BATCH_SIZE,
+                 id_factory: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
+        self.id_factory = id_factory
         self.store = store
         self.org = org
         self.stamp_store = stamp_store
@@ -239,16 +241,18 @@ class Synchronizer:
             raise SyncOffline(self.org.org_name, self.pending_changes(),
                               details=exc.details or str(exc)) from exc
 
+        if not dry_run:
+            try:
+                self._push(plans, report)
+            except OrgUnreachable as exc:
+                raise SyncOffline(self.org.org_name, self.pending_changes(),
+                                  details=exc.details or str(exc)) from exc
         for p in plans:
-            report.actions += p.actions
-            report.conflicts += p.conflicts
+            if not p.failed:
+                report.actions += p.actions
+                report.conflicts += p.conflicts
         if dry_run:
             return report
-        try:
-            self._push(plans, report)
-        except OrgUnreachable as exc:
-            raise SyncOffline(self.org.org_name, self.pending_changes(),
-                              details=exc.details or str(exc)) from exc
         self._commit(plans, batches, user.user_id, settings, mapping_rows, filters, report)
         if self.stamp_store is not None:
             self.stamp_store.record_sync(self.org.org_id, self.clock())
@@ -302,7 +306,7 @@ class Synchronizer:
             for channel in ("contact", "appointment", "task"):
                 for item in self._items(channel):
                     if item.tracked and not item.org_record_id:
-                        self.store.link(item.local_id, str(uuid.uuid4()), origin="mailbox")
+                        self.store.link(item.local_id, self.id_factory(), origin="mailbox")
             for item in self._items("email"):
                 if not item.tracked or item.org_record_id:
                     continue
@@ -312,7 +316,7 @@ class Synchronizer:
                 d = item.data
                 to = list(d.get("to") or []) + list(d.get("cc") or [])
                 if self.org.email_matches(d.get("sender", ""), to, d.get("subject", "")):
-                    self.store.link(item.local_id, str(uuid.uuid4()), origin="mailbox")
+                    self.store.link(item.local_id, self.id_factory(), origin="mailbox")
                 else:
                     self.store.set_tracked(item.local_id, False)
                     report.actions.append(Action(
@@ -482,6 +486,10 @@ class Synchronizer:
             org_changed = row is not None and row.etag != st.etag
             in_filter = self.include(ctx, row.data) if row is not None else st.in_filter
             leaving = not in_filter and item.origin == "org"
+            if not local_changed and not org_changed and ctx.full and not leaving:
+                # Settings or mappings may have changed what is synchronized.
+                org_changed = set(st.base) != {m.org_field for m in self.maps_for(
+                    ctx, item, row.data if row is not None else st.base)}
             if not local_changed and not org_changed:
                 if leaving:
                     p.mailbox_op = "delete"
@@ -493,7 +501,12 @@ class Synchronizer:
                                                 "owner_id": owner})
                 return p
             org_view = row.data if row is not None else _base_as_row(st.base)
-            self._plan_merge(ctx, p, item, org_view, st.base, etag, owner, in_filter, act)
+            merged = self._plan_merge(ctx, p, item, org_view, st.base, etag, owner, in_filter, act)
+            if row is not None:
+                in_filter = self.include(ctx, {**org_view, **merged})
+                if p.new_status is not None:
+                    p.new_status.in_filter = in_filter
+            leaving = not in_filter and item.origin == "org"
             if leaving:
                 p.mailbox_op = "delete"
                 p.mailbox_data = None
@@ -527,8 +540,10 @@ class Synchronizer:
                                          base, me, True)
                 act("org-create", "tracked in the mailbox")
                 return p
-            in_filter = self.include(ctx, row.data)
-            self._plan_merge(ctx, p, item, row.data, {}, row.etag, row.owner_id, in_filter, act)
+            merged = self._plan_merge(ctx, p, item, row.data, {}, row.etag, row.owner_id,
+                                      True, act)
+            if p.new_status is not None:
+                p.new_status.in_filter = self.include(ctx, {**row.data, **merged})
             return p
         if row is not None and self.include(ctx, row.data):
             act("mailbox-create", "matches your synchronization filters")
@@ -553,7 +568,8 @@ class Synchronizer:
 
     def _plan_merge(self, ctx: _Ctx, p: _Plan, item: MailItem, org_data: dict[str, Any],
                     base: dict[str, Any], etag: str | None, owner: str | None,
-                    in_filter: bool, act: Callable[..., None]) -> None:
+                    in_filter: bool, act: Callable[..., None]) -> dict[str, Any]:
+        """Three-way merge of one pair; returns the changes planned for the org record."""
         maps = self.maps_for(ctx, item, org_data)
         org_changes: dict[str, Any] = {}
         mb_changes: dict[str, Any] = {}
@@ -610,6 +626,7 @@ class Synchronizer:
             act("mailbox-update", "changed in the org", sorted(mb_changes))
         p.new_status = StatusRow(ctx.kind, p.org_record_id, item.local_id, "linked", etag,
                                  content_hash(new_data), new_base, owner, in_filter)
+        return org_changes
 
     # ------------------------------------------------------------------ guard
     def _guard(self, ctx: _Ctx, plans: list[_Plan], batch: ChangeBatch | None,
@@ -653,6 +670,18 @@ class Synchronizer:
             if p.new_status is not None and res.record is not None:
                 p.new_status.etag = res.record.etag
                 p.new_status.owner_id = res.record.owner_id or p.new_status.owner_id
+                if w.op == "update" and p.new_status.state == "linked":
+                    # Our own change may take the record out of the user's filters.
+                    ctx = self._ctx_cache[p.kind]
+                    p.new_status.in_filter = self.include(ctx, res.record.data)
+                    if (not p.new_status.in_filter and p.item is not None
+                            and p.item.origin == "org"):
+                        p.mailbox_op, p.mailbox_data = "delete", None
+                        p.new_status, p.drop_status = None, True
+                        p.actions.append(Action(p.kind, "mailbox-delete", p.item.title,
+                                                p.item.local_id, p.org_record_id, [],
+                                                "no longer matches your synchronization "
+                                                "filters (the org's record stays)"))
             return True
         if w.op == "delete" and res.status == 404:
             return True

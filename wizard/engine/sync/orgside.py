@@ -118,6 +118,7 @@ class MemoryOrg:
     userqueries: dict[str, list[SyncFilter]] = field(default_factory=dict)  # user id -> filters
     privileged: set[str] = field(default_factory=set)
     min_token: int = 0            # tokens older than this are expired
+    next_id: int = 0
 
     # -- edits made "in the org" (by tests, or by other users) ---------------------------
     def _bump(self, kind: str, rid: str) -> None:
@@ -127,7 +128,10 @@ class MemoryOrg:
 
     def create(self, kind: str, data: dict[str, Any], *, owner: str,
                record_id: str | None = None, creator: str | None = None) -> str:
-        rid = record_id or str(uuid.uuid4())
+        if record_id is None:
+            self.next_id += 1
+            record_id = str(uuid.UUID(int=(0xA1 << 120) + self.next_id))
+        rid = record_id
         row = {k: v for k, v in data.items() if v not in (None, "", [])}
         row["_ownerid_value"] = owner
         row["_createdby_value"] = creator or owner
@@ -162,6 +166,7 @@ class MemoryOrg:
                 "versions": self.versions, "log": self.log, "version": self.version,
                 "settings_row": self.settings_row, "mapping_rows": self.mapping_rows,
                 "privileged": sorted(self.privileged), "min_token": self.min_token,
+                "next_id": self.next_id,
                 "userqueries": {u: [f.to_dict() for f in fs] for u, fs in self.userqueries.items()}}
 
     @classmethod
@@ -170,7 +175,8 @@ class MemoryOrg:
 
         org = cls(d["org_id"], d["org_name"], d["tables"], d["versions"],
                   [tuple(x) for x in d["log"]], d["version"], d["settings_row"],
-                  d["mapping_rows"], {}, set(d["privileged"]), d["min_token"])
+                  d["mapping_rows"], {}, set(d["privileged"]), d["min_token"],
+                  d.get("next_id", 0))
         for user, fs in d.get("userqueries", {}).items():
             org.userqueries[user] = [from_userquery({"fetchxml": f["fetchxml"], "name": f["name"],
                                                      "querytype": f["querytype"]},
