@@ -50,15 +50,16 @@ class Engine:
     # -- collaborators (each module's owner fills its own) ----------------------------
     @cached_property
     def secrets(self) -> "SecretStore":
-        from wizard.engine.secrets import open_secret_store
+        from wizard.engine.secrets import open_secret_store, service_name_for
 
-        return open_secret_store()
+        return open_secret_store(service_name_for(self.paths))
 
     @cached_property
     def registry(self) -> "OrgRegistry":
         from wizard.engine.orgs import OrgRegistry
 
-        return OrgRegistry(self.paths.registry_file, secrets=self.secrets,
+        # The keyring is opened only when an org is removed: listing must not wait on D-Bus.
+        return OrgRegistry(self.paths.registry_file, secrets=lambda: self.secrets,
                            mailbox=self.mailbox, clock=self.clock)
 
     @cached_property
