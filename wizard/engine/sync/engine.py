@@ -339,13 +339,36 @@ class Synchronizer:
         token, signature = self.status.token(ctx.kind)
         if signature != self._signature(ctx):
             token = None
+        columns = self._columns(ctx)
         try:
-            batch = self.org.changes(ctx.kind, token)
+            batch = self.org.changes(ctx.kind, token, columns)
         except DeltaTokenExpired:
-            batch = self.org.changes(ctx.kind, None)
+            batch = self.org.changes(ctx.kind, None, columns)
         report.fetched[ctx.kind] = len(batch.rows) + len(batch.deleted)
         report.full[ctx.kind] = batch.full
         return batch
+
+    def _columns(self, ctx: _Ctx) -> list[str]:
+        """The org columns a run reads: every mapped field (in either address mode) and
+        every column the user's filters look at."""
+        from dataclasses import replace
+
+        cols: set[str] = set()
+        for mailing_only in (True, False):
+            s = replace(ctx.settings, mailing_address_only=mailing_only)
+            cols |= {m.org_field for m in effective_mappings(ctx.kind, s, ctx.mapping_rows)}
+        entity = ENTITY_OF_KIND[ctx.kind]
+
+        def walk(group: flt.FilterGroup) -> None:
+            for c in group.conditions:
+                cols.add(c.attribute)
+            for g in group.groups:
+                walk(g)
+
+        for f in ctx.filters:
+            if f.entity == entity:
+                walk(f.where)
+        return sorted(cols)
 
     def include(self, ctx: _Ctx, row: dict[str, Any]) -> bool:
         """Whether an org record belongs in the mailbox (the user's sync filters)."""

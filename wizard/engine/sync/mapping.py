@@ -36,6 +36,13 @@ def _enum(pairs: Mapping[str, int]) -> tuple[Callable[[Any], Any], Callable[[Any
 
 
 PRIORITY = _enum({"low": 0, "normal": 1, "high": 2})
+# Dataverse's task statecode is coarser (0 open, 1 completed, 2 canceled) than Outlook's status.
+TASK_STATE = (lambda v: {"completed": 1, "deferred": 2}.get(v, 0) if v is not None else None,
+              lambda v: {1: "completed", 2: "deferred"}.get(v, "not_started")
+              if v is not None else None)
+ATTENDEES = (lambda v: "; ".join(v) if v else None,
+             lambda v: [s.strip() for s in str(v).split(";") if s.strip()] or None
+             if v else None)
 TASK_STATUS = _enum({"not_started": 2, "in_progress": 3, "waiting": 4, "completed": 5,
                      "deferred": 7})
 SHOW_AS = _enum({"free": 1, "tentative": 2, "busy": 5, "out_of_office": 6})
@@ -74,8 +81,8 @@ def _m(mb: str, org: str, label: str, direction: int = BOTH,
     return FieldMapping(mb, org, direction, label)
 
 
-ADDRESS_COLUMNS = {"street": "line1", "city": "city", "state": "stateorprovince",
-                   "postal_code": "postalcode", "country": "country"}
+ADDRESS_COLUMNS = {"street": "line1", "street2": "line2", "street3": "line3", "city": "city",
+                   "state": "stateorprovince", "postal_code": "postalcode", "country": "country"}
 # all-three mode: Business <-> address1, Home <-> address2, Other <-> address3
 ADDRESS_SLOTS = {"business": "address1", "home": "address2", "other": "address3"}
 
@@ -88,7 +95,9 @@ def address_mappings(mailbox_prefix: str, org_prefix: str, label: str,
 
 CONTACT_FIELDS: list[FieldMapping] = [
     _m("first_name", "firstname", "First Name"),
+    _m("middle_name", "middlename", "Middle Name"),
     _m("last_name", "lastname", "Last Name"),
+    _m("salutation", "salutation", "Title"),
     _m("job_title", "jobtitle", "Job Title"),
     _m("department", "department", "Department"),
     _m("company", "company", "Company"),
@@ -114,10 +123,12 @@ APPOINTMENT_FIELDS: list[FieldMapping] = [
     _m("location", "location", "Location"),
     _m("body", "description", "Body"),
     _m("importance", "prioritycode", "Importance", conv=PRIORITY),
-    _m("required_attendees", "requiredattendees", "Required Attendees"),
-    _m("optional_attendees", "optionalattendees", "Optional Attendees"),
+    _m("required_attendees", "requiredattendees", "Required Attendees", conv=ATTENDEES),
+    _m("optional_attendees", "optionalattendees", "Optional Attendees", conv=ATTENDEES),
     _m("organizer", "organizer", "Organizer"),
-    _m("recurrence", "recurrencepattern", "Recurrence"),
+    # The series pattern of a recurring appointment (computed from the org's
+    # recurringappointmentmaster); the org schedules series, so it flows to the mailbox.
+    _m("recurrence", "recurrencepattern", "Recurrence", TO_MAILBOX),
     _m("show_as", "statuscode", "Show Time As", conv=SHOW_AS),
     # Attachments: direction computed from the org's system setting (see effective_mappings).
     _m("attachments", "attachments", "Attachments", NONE),
@@ -129,8 +140,9 @@ TASK_FIELDS: list[FieldMapping] = [
     _m("due", "scheduledend", "Due Date"),
     _m("completed_on", "actualend", "Date Completed"),
     _m("priority", "prioritycode", "Importance", conv=PRIORITY),
-    _m("status", "statuscode", "Status", conv=TASK_STATUS),
+    _m("status", "statecode", "Status", conv=TASK_STATE),
     _m("percent_complete", "percentcomplete", "% Complete"),
+    _m("actual_work", "actualdurationminutes", "Actual Work"),
     _m("body", "description", "Notes"),
 ]
 
@@ -204,10 +216,18 @@ def contact_address_mappings(mailing_only: bool, mailing_slot: str = "business")
     return out
 
 
+COMPUTED_FIELDS = {"attachments", "recurrencepattern"}
+
+
 def apply_org_overrides(base: Iterable[FieldMapping],
                         rows: Iterable[Mapping[str, Any]] | None) -> list[FieldMapping]:
-    """Directions from the org's ``syncattributemappings`` rows win over the defaults."""
+    """The org's ``syncattributemappings`` rows are the mapping table when it has them.
+
+    A default whose column the org does not list is not synchronized (the org may not even
+    have that column); computed pairs (attachments, recurrence) are governed by settings.
+    """
     mappings = list(base)
+    rows = list(rows or ())
     if not rows:
         return mappings
     by_org = {}
@@ -215,8 +235,13 @@ def apply_org_overrides(base: Iterable[FieldMapping],
         crm = (r.get("attributecrmname") or "").lower()
         if crm and r.get("syncdirection") is not None:
             by_org[crm] = int(r["syncdirection"])
-    return [replace(m, direction=by_org[m.org_field]) if m.org_field in by_org else m
-            for m in mappings]
+    out = []
+    for m in mappings:
+        if m.org_field in by_org:
+            out.append(replace(m, direction=by_org[m.org_field]))
+        elif m.org_field in COMPUTED_FIELDS:
+            out.append(m)
+    return out
 
 
 def effective_mappings(kind: str, settings: SyncSettings,
@@ -246,6 +271,7 @@ def _entity(row: Mapping[str, Any]) -> str:
 def _recurring_or_service(org_record: Mapping[str, Any] | None,
                           mailbox_data: Mapping[str, Any] | None) -> bool:
     o, m = org_record or {}, mailbox_data or {}
-    return bool(o.get("recurrencepattern") or m.get("recurrence")
+    return bool(o.get("recurrencepattern") or m.get("recurrence") or o.get("seriesid")
+                or o.get("instancetypecode") in (1, 2, 3, 4)
                 or o.get("activitytypecode") == "serviceappointment"
                 or m.get("is_service_activity"))
