@@ -23,7 +23,7 @@ import email.policy
 import json
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from wizard.engine.dataverse import DataverseClient, DataverseError
@@ -87,9 +87,13 @@ def _is_network(exc: BaseException) -> bool:
 class DataverseOrgSide:
     """:class:`~wizard.engine.sync.orgside.OrgSide` for one signed-in org."""
 
-    def __init__(self, client: DataverseClient, *, org_id: str | None = None,
-                 org_name: str = "the organization", page_size: int = PAGE_SIZE) -> None:
-        self.client = client
+    def __init__(self, client: DataverseClient | Callable[[], DataverseClient], *,
+                 org_id: str | None = None, org_name: str = "the organization",
+                 page_size: int = PAGE_SIZE) -> None:
+        # A callable connects on first use, so an unreachable org is found by the sync
+        # (which then reports what is queued) rather than before it.
+        self._client = client if isinstance(client, DataverseClient) else None
+        self._connect = None if isinstance(client, DataverseClient) else client
         self.page_size = page_size
         self.org_name = org_name
         self._org_id = org_id
@@ -98,6 +102,19 @@ class DataverseOrgSide:
         self._settings: SyncSettings | None = None
 
     # -- plumbing --------------------------------------------------------------------------
+    @property
+    def client(self) -> DataverseClient:
+        if self._client is None:
+            assert self._connect is not None
+            try:
+                self._client = self._connect()
+            except WizardError as exc:
+                if _is_network(exc):
+                    raise OrgUnreachable(f"{self.org_name} cannot be reached.",
+                                         details=str(exc)) from exc
+                raise
+        return self._client
+
     def _call(self, method: str, path: str, **kw: Any):
         try:
             return self.client.request(method, path, **kw)
