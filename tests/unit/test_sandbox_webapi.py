@@ -8,6 +8,8 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from wizard.sandbox import seed
@@ -293,8 +295,10 @@ def test_query_errors(api):
     assert resp.status_code == 400 and error_of(resp)[0] == "0x0"
     resp = api.get("contacts?$skip=5")
     assert resp.status_code == 400 and "$skip" in error_of(resp)[1]
-    resp = api.get("contacts?$expand=ownerid")
-    assert resp.status_code == 400 and "$expand" in error_of(resp)[1]
+    resp = api.get("contacts?$expand=nosuch")
+    assert resp.status_code == 400 and "nosuch" in error_of(resp)[1]
+    resp = api.get("contacts?$expand=ownerid($filter=fullname eq 'x')")
+    assert resp.status_code == 400 and "$select" in error_of(resp)[1]
     resp = api.get("contacts?$top=-1")
     assert resp.status_code == 400
 
@@ -513,7 +517,8 @@ def test_change_tracking_keeps_deletes_made_while_paging(api):
 
 
 def test_change_tracking_rejects_query_options(api):
-    for option in ("$filter=firstname eq 'a'", "$orderby=fullname", "$top=2"):
+    for option in ("$filter=firstname eq 'a'", "$orderby=fullname", "$top=2",
+                   "$expand=ownerid"):
         resp = api.get(f"contacts?{option}", headers={"Prefer": "odata.track-changes"})
         assert resp.status_code == 400
         name = option.split("=")[0]
@@ -815,9 +820,6 @@ def test_equal_user_id_query_function_means_the_caller(api, store):
 
 # --------------------------------------------------------------------------- paging properties
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 _PAGING_STORE = DataStore.seeded(contacts=40)
 _PAGING_API = Api(create_webapi_app(NA, _PAGING_STORE, BASE))
 
@@ -882,3 +884,70 @@ def test_count_of_changes_since_a_delta_token(api):
     api("DELETE", f"contacts({rows[1]['contactid']})")
     resp = api.get(f"contacts/$count?$deltatoken={token}")
     assert resp.status_code == 200 and resp.get_data(as_text=True) == "2"
+
+
+def test_expand_single_valued_lookups(api):
+    resp = api.get("tasks?$select=subject,_regardingobjectid_value"
+                   "&$expand=ownerid($select=fullname),regardingobjectid_contact_task($select="
+                   "fullname)&$filter=_regardingobjectid_value ne null")
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["@odata.context"].endswith(
+        "#tasks(subject,_regardingobjectid_value,ownerid(fullname),"
+        "regardingobjectid_contact_task(fullname))")
+    row = body["value"][0]
+    assert row["ownerid"]["fullname"] in {u.display_name for u in seed.USERS}
+    assert row["ownerid"]["systemuserid"] == row["ownerid"]["systemuserid"].lower()
+    contact = row["regardingobjectid_contact_task"]
+    assert contact["contactid"] == row["_regardingobjectid_value"] and contact["fullname"]
+    single = api.get(f"tasks({row['activityid']})?$expand=ownerid($select=fullname)")
+    assert single.get_json()["ownerid"]["fullname"] == row["ownerid"]["fullname"]
+    # A lookup that is empty expands to null.
+    unrelated = api.get("tasks?$select=subject&$expand=regardingobjectid_contact_task"
+                        "&$filter=_regardingobjectid_value eq null").get_json()["value"]
+    assert unrelated and all(r["regardingobjectid_contact_task"] is None for r in unrelated)
+
+
+def test_create_and_update_multiple_are_atomic(api, store):
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.CreateMultiple", json_body={"Targets": [
+        {"@odata.type": "Microsoft.Dynamics.CRM.contact", "firstname": "M1"},
+        {"@odata.type": "Microsoft.Dynamics.CRM.contact", "firstname": "M2"}]})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["@odata.context"].endswith("#Microsoft.Dynamics.CRM.CreateMultipleResponse")
+    ids = body["Ids"]
+    assert [store.get("contosona", "contact", i)["firstname"] for i in ids] == ["M1", "M2"]
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.UpdateMultiple", json_body={"Targets": [
+        {"contactid": ids[0], "firstname": "U1"}, {"contactid": ids[1], "firstname": "U2"}]})
+    assert resp.status_code == 204
+    assert store.get("contosona", "contact", ids[1])["firstname"] == "U2"
+    count = len(store.rows("contosona", "contact"))
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.CreateMultiple", json_body={"Targets": [
+        {"firstname": "ok"}, {"nosuch": 1}]})
+    assert resp.status_code == 400
+    assert len(store.rows("contosona", "contact")) == count
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.UpdateMultiple", json_body={"Targets": [
+        {"contactid": ids[0], "firstname": "Z"}, {"contactid": str(uuid.uuid4())}]})
+    assert resp.status_code == 404
+    assert store.get("contosona", "contact", ids[0])["firstname"] == "U1"
+
+
+def test_removing_a_lookup_reference(api, store):
+    task = next(t for t in store.rows("contosona", "task") if t["_regardingobjectid_value"])
+    resp = api("DELETE", f"tasks({task['activityid']})/regardingobjectid_contact_task/$ref")
+    assert resp.status_code == 204
+    assert store.get("contosona", "task", task["activityid"])["_regardingobjectid_value"] is None
+
+
+def test_formatted_values_for_choices_and_booleans(api):
+    boxes = api.get("mailboxes?$select=actdeliverymethod,isactsyncorgflagset",
+                    headers={"Prefer": 'odata.include-annotations="*"'}).get_json()["value"]
+    labels = {b["actdeliverymethod"]: b["actdeliverymethod@OData.Community.Display.V1."
+                                        "FormattedValue"] for b in boxes}
+    assert labels.get(1, "Server-Side Synchronization or Email Router") == \
+        "Server-Side Synchronization or Email Router"
+    assert labels.get(2, "None") == "None"
+    assert all(b["isactsyncorgflagset@OData.Community.Display.V1.FormattedValue"] == "No"
+               for b in boxes)
+    plain = api.get("mailboxes?$select=actdeliverymethod").get_json()["value"][0]
+    assert not any("@" in k for k in plain if k != "@odata.etag")

@@ -47,6 +47,7 @@ PRIVILEGE_DENIED = "0x80040220"
 USER_DISABLED = "0x80040225"            # inferred code; message as Dataverse writes it
 USER_NOT_MEMBER = "0x80072560"          # inferred
 RESOURCE_NOT_FOUND = "0x8006088a"
+UNKNOWN_PROPERTY = odata.UNKNOWN_PROPERTY_CODE
 UNSPECIFIED = "0x80040216"
 QUERY_ERROR = odata.SYNTAX_ERROR_CODE
 
@@ -415,6 +416,9 @@ class WebApiApp:
         if key is None:
             if sub == "$count" and method == "GET":
                 return self._count(info, request, user)
+            if sub in ("Microsoft.Dynamics.CRM.CreateMultiple",
+                       "Microsoft.Dynamics.CRM.UpdateMultiple") and method == "POST":
+                return self._multiple(info, sub.rsplit(".", 1)[1], request, user)
             if sub:
                 raise _not_found_segment(sub)
             if method == "GET":
@@ -431,6 +435,9 @@ class WebApiApp:
             if (info.logical_name == "systemuser" and method == "POST"
                     and sub == "Microsoft.Dynamics.CRM.InstantiateFilters"):
                 return self._instantiate_filters(row_id, request, user)
+            ref = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)/\$ref", sub)
+            if ref is not None and method == "DELETE":
+                return self._remove_reference(info, row_id, ref.group(1), request, user)
             raise _not_found_segment(sub)
         if method == "GET":
             return self._retrieve(info, row_id, request)
@@ -447,20 +454,20 @@ class WebApiApp:
 
     def _retrieve(self, info: EntityInfo, row_id: str, request: Request) -> Response:
         _reject_unsupported_options(request.args, allowed={"$select", "$expand"})
-        if request.args.get("$expand"):
-            raise _expand_unsupported()
         prefer = Prefer.parse(request.headers.get("Prefer"))
         select = self._select(info, request.args.get("$select"))
+        expand = _parse_expand(info, request.args.get("$expand"))
         row = self.store.get(self.org.unique_name, info.logical_name, row_id)
         etag = etag_of(row)
         inm = request.headers.get("If-None-Match")
-        if inm and not prefer.annotations and etag in [t.strip() for t in inm.split(",")]:
+        if inm and not prefer.annotations and not expand and \
+                etag in [t.strip() for t in inm.split(",")]:
             resp = _empty(304)
             resp.headers["Content-Type"] = JSON_TYPE
             return resp
-        ctx = f"{info.entity_set}({','.join(select)})/$entity" if select else \
-            f"{info.entity_set}/$entity"
-        body = {"@odata.context": self._context(ctx), **self._shape(info, row, select, prefer)}
+        ctx = f"{info.entity_set}{_select_context(select, expand)}/$entity"
+        body = {"@odata.context": self._context(ctx),
+                **self._shape(info, row, select, prefer, expand)}
         resp = _json_response(body)
         resp.headers["ETag"] = etag
         if prefer.annotations:
@@ -475,15 +482,36 @@ class WebApiApp:
         return names
 
     def _shape(self, info: EntityInfo, row: Mapping[str, Any], select: list[str] | None,
-               prefer: Prefer) -> dict[str, Any]:
+               prefer: Prefer, expand: "list[_Expansion] | None" = None) -> dict[str, Any]:
         out: dict[str, Any] = {"@odata.etag": etag_of(row)}
         names = select if select is not None else list(info.all_columns)
         for name in names:
-            out[name] = row.get(name)
-            if prefer.annotations and name.startswith("_") and name.endswith("_value"):
-                self._annotate_lookup(info, name, row.get(name), out)
+            value = row.get(name)
+            out[name] = value
+            if prefer.annotations and value is not None:
+                if name.startswith("_") and name.endswith("_value"):
+                    self._annotate_lookup(info, name, value, out)
+                elif isinstance(value, bool):
+                    out[f"{name}@OData.Community.Display.V1.FormattedValue"] = \
+                        "Yes" if value else "No"
+                elif name in _PICKLISTS:
+                    label = dict(_PICKLISTS[name]).get(value)
+                    if label is not None:
+                        out[f"{name}@OData.Community.Display.V1.FormattedValue"] = label
         if info.primary_id not in out:
             out[info.primary_id] = row[info.primary_id]
+        for item in expand or ():
+            target_id = row.get(f"_{item.base}_value")
+            related = None
+            for target in item.targets:
+                if target_id is not None:
+                    related = self.store.find(self.org.unique_name, target.logical_name,
+                                              target_id)
+                if related is not None:
+                    out[item.nav] = self._shape(target, related, item.select, prefer)
+                    break
+            else:
+                out[item.nav] = None
         return out
 
     def _annotate_lookup(self, info: EntityInfo, name: str, value: Any,
@@ -535,10 +563,9 @@ class WebApiApp:
             page_size = max(1, min(prefer.max_page_size, MAX_PAGE_SIZE))
             applied.append(f"odata.maxpagesize={prefer.max_page_size}")
         select = self._select(info, args.get("$select"))
-        if args.get("$expand"):
-            if prefer.track_changes or args.get("$deltatoken"):
-                raise _tracking_refuses("$expand")
-            raise _expand_unsupported()
+        if args.get("$expand") and (prefer.track_changes or args.get("$deltatoken")):
+            raise _tracking_refuses("$expand")
+        expand = _parse_expand(info, args.get("$expand"))
         tracking = prefer.track_changes or "$deltatoken" in args
         cookie = _PagingCookie.parse(args.get("$skiptoken")) if "$skiptoken" in args else None
         if cookie is not None and cookie.tracking:
@@ -565,12 +592,12 @@ class WebApiApp:
         if cookie is not None and prefer.max_page_size is None and cookie.page_size:
             page_size = cookie.page_size
 
-        select_ctx = f"({','.join(select)})" if select else ""
+        select_ctx = _select_context(select, expand)
         if tracking:
             body = self._tracked_page(info, args, select, prefer, page_size, cookie, select_ctx)
         else:
             body = self._plain_page(info, args, select, prefer, page_size, cookie, select_ctx,
-                                    view=view, user=user)
+                                    view=view, user=user, expand=expand)
         resp = _json_response(body)
         if applied:
             resp.headers["Preference-Applied"] = ",".join(applied)
@@ -579,7 +606,8 @@ class WebApiApp:
     def _plain_page(self, info: EntityInfo, args: Any, select: list[str] | None,
                     prefer: Prefer, page_size: int, cookie: "_PagingCookie | None",
                     select_ctx: str, *, view: "fetchxml.Fetch | None" = None,
-                    user: seed.User | None = None) -> dict[str, Any]:
+                    user: seed.User | None = None,
+                    expand: "list[_Expansion] | None" = None) -> dict[str, Any]:
         user_id = user.systemuser_id if user is not None else None
         flt = args.get("$filter")
         orderby = args.get("$orderby")
@@ -618,7 +646,7 @@ class WebApiApp:
             body["@odata.count"] = min(total, COUNT_LIMIT)
             if total > COUNT_LIMIT:
                 body["@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"] = True
-        body["value"] = [self._shape(info, r, select, prefer) for r in page]
+        body["value"] = [self._shape(info, r, select, prefer, expand) for r in page]
         if more:
             nxt = _PagingCookie(page_number=page_number + 1, page_size=page_size,
                                 last_id=page[-1][info.primary_id] if page else "",
@@ -772,6 +800,56 @@ class WebApiApp:
         })
 
     # --- writing
+
+    def _remove_reference(self, info: EntityInfo, row_id: str, nav: str, request: Request,
+                          user: seed.User) -> Response:
+        """`DELETE <set>(<id>)/<lookup>/$ref` empties a single-valued lookup."""
+        base = _lookup_base(info, nav)
+        if base is None:
+            raise _not_found_segment(nav)
+        self._check_write(info, user)
+        self.store.update(self.org.unique_name, info.logical_name, row_id,
+                          {f"_{base}_value": None}, user_id=user.systemuser_id,
+                          if_match=request.headers.get("If-Match"))
+        return _empty()
+
+    def _multiple(self, info: EntityInfo, action: str, request: Request,
+                  user: seed.User) -> Response:
+        """CreateMultiple / UpdateMultiple: all targets in one transaction."""
+        self._check_write(info, user)
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        targets = body.get("Targets") if isinstance(body, dict) else None
+        if not isinstance(targets, list) or not targets or \
+                not all(isinstance(t, dict) for t in targets):
+            raise HttpError(400, "0x80040203",
+                            f"{action} needs {{\"Targets\": [{{...}}, ...]}} with one object per "
+                            "record.")
+        org = self.org.unique_name
+        ids: list[str] = []
+        with self.store.atomic():
+            for target in targets:
+                values = self._to_columns(info, target)
+                if action == "CreateMultiple":
+                    row = self.store.create(org, info.logical_name, values,
+                                            user_id=user.systemuser_id)
+                else:
+                    row_id = values.pop(info.primary_id, None)
+                    if not isinstance(row_id, str):
+                        raise HttpError(400, "0x80040203",
+                                        f"Each UpdateMultiple target needs its "
+                                        f"{info.primary_id}.")
+                    row = self.store.update(org, info.logical_name, row_id, values,
+                                            user_id=user.systemuser_id)
+                ids.append(row[info.primary_id])
+        if action == "UpdateMultiple":
+            return _empty()
+        return _json_response({
+            "@odata.context": self._context("Microsoft.Dynamics.CRM.CreateMultipleResponse"),
+            "Ids": ids,
+        })
 
     def _check_write(self, info: EntityInfo, user: seed.User) -> None:
         # The sandbox's administrators are the users with the Sync-to-Outlook privilege.
@@ -1085,10 +1163,75 @@ def _not_found_segment(segment: str) -> HttpError:
     return HttpError(404, RESOURCE_NOT_FOUND, f"Resource not found for the segment '{segment}'.")
 
 
-def _expand_unsupported() -> HttpError:
-    return HttpError(400, QUERY_ERROR,
-                     "The sandbox does not support $expand. Select the lookup value "
-                     "(_<name>_value) and retrieve the related record separately.")
+@dataclass(frozen=True)
+class _Expansion:
+    nav: str                            # as written, e.g. "ownerid", "regardingobjectid_contact_task"
+    base: str                           # the lookup, e.g. "regardingobjectid"
+    targets: tuple[EntityInfo, ...]     # tables the related row may live in
+    select: list[str] | None
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts]
+
+
+def _parse_expand(info: EntityInfo, text: str | None) -> list[_Expansion]:
+    """`$expand` for single-valued lookups (`ownerid($select=fullname)`); nothing else."""
+    if not text:
+        return []
+    out = []
+    for item in _split_top_level(text):
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?", item, flags=re.DOTALL)
+        if m is None:
+            raise HttpError(400, QUERY_ERROR, f"Syntax error in $expand at '{item}'.")
+        nav, options = m.group(1), m.group(2)
+        base = _lookup_base(info, nav)
+        if base is None:
+            raise HttpError(400, UNKNOWN_PROPERTY,
+                            f"Could not find a property named '{nav}' on type "
+                            f"'Microsoft.Dynamics.CRM.{info.logical_name}'. (The sandbox expands "
+                            "single-valued lookups only.)")
+        suffix = nav[len(base) + 1:] if nav != base else ""
+        names = [t for t in info.lookups[base] if t in ENTITIES]
+        if suffix:
+            names = [t for t in names if suffix == t or suffix.startswith(t + "_")]
+        targets = tuple(ENTITIES[t] for t in names)
+        if not targets:
+            raise HttpError(400, UNKNOWN_PROPERTY,
+                            f"The navigation property '{nav}' does not lead to a table the "
+                            "sandbox serves.")
+        select = None
+        if options:
+            for option in options.split(";"):
+                key, _, value = option.partition("=")
+                if key.strip() != "$select":
+                    raise HttpError(400, QUERY_ERROR,
+                                    f"The sandbox supports only $select inside $expand, not "
+                                    f"'{key.strip()}'.")
+                select = odata.parse_select(value)
+                for target in targets:
+                    odata.check_properties(select, target.all_columns, target.logical_name)
+        out.append(_Expansion(nav, base, targets, select))
+    return out
+
+
+def _select_context(select: list[str] | None, expand: list[_Expansion]) -> str:
+    parts = list(select or [])
+    for item in expand:
+        parts.append(f"{item.nav}({','.join(item.select)})" if item.select else f"{item.nav}()")
+    return f"({','.join(parts)})" if parts else ""
 
 
 def _tracking_refuses(option: str) -> HttpError:
