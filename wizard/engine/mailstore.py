@@ -76,6 +76,7 @@ class MailItem:
     hash: str = ""
     created_at: float = 0.0
     modified_at: float = 0.0
+    booking: bool = False            # set by heads(): a resource booking in the calendar
 
     @property
     def folder(self) -> str:
@@ -101,6 +102,23 @@ class Mailbox(Protocol):
     """What the sync engine needs from a mailbox. ``SqliteMailStore`` is the embedded one."""
 
     def items(self, kind: str) -> list[MailItem]: ...
+    def heads(self, kind: str, where: str = "", params: tuple = ()) -> list[MailItem]:
+        """Items without their content (``data`` is None): what a sync compares first.
+
+        ``where`` narrows the rows (an SQL condition on ``mail_items m``)."""
+        _check_kind(kind)
+        rows = self.conn.execute(
+            "SELECT local_id, kind, json_extract(data, '$.is_resource_booking'), tracked,"
+            " org_record_id, origin, change_counter, hash, created_at, modified_at"
+            f" FROM mail_items m WHERE kind=? {('AND (' + where + ')') if where else ''}"
+            " ORDER BY created_at, local_id", (kind, *params))
+        out = []
+        for r in rows:
+            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+            item.booking = bool(r[2])
+            out.append(item)
+        return out
+
     def get(self, local_id: str) -> MailItem | None: ...
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
             origin: str = "mailbox", org_record_id: str | None = None) -> MailItem: ...
@@ -216,6 +234,23 @@ class SqliteMailStore:
                 (kind,))
         return [self._row(r) for r in rows]
 
+    def heads(self, kind: str, where: str = "", params: tuple = ()) -> list[MailItem]:
+        """Items without their content (``data`` is None): what a sync compares first.
+
+        ``where`` narrows the rows (an SQL condition on ``mail_items m``)."""
+        _check_kind(kind)
+        rows = self.conn.execute(
+            "SELECT local_id, kind, json_extract(data, '$.is_resource_booking'), tracked,"
+            " org_record_id, origin, change_counter, hash, created_at, modified_at"
+            f" FROM mail_items m WHERE kind=? {('AND (' + where + ')') if where else ''}"
+            " ORDER BY created_at, local_id", (kind, *params))
+        out = []
+        for r in rows:
+            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+            item.booking = bool(r[2])
+            out.append(item)
+        return out
+
     def get(self, local_id: str) -> MailItem | None:
         row = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE local_id=?",
                                 (local_id,)).fetchone()
@@ -245,12 +280,12 @@ class SqliteMailStore:
     # -- writing ------------------------------------------------------------------------
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
             origin: str = "mailbox", org_record_id: str | None = None,
-            local_id: str | None = None) -> MailItem:
+            local_id: str | None = None, hash: str | None = None) -> MailItem:
         _check_kind(kind)
         now = self.clock()
         item = MailItem(local_id or self.id_factory(), kind, _clean(data), tracked,
                         org_record_id, origin, 1, "", now, now)
-        item.hash = content_hash(item.data)
+        item.hash = hash or content_hash(item.data)
         with self.transaction():
             self.conn.execute(
                 f"INSERT INTO mail_items ({self._COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",

@@ -244,7 +244,10 @@ class DataverseOrgSide:
 
     def _record(self, entity_set: str, row: dict[str, Any]) -> OrgRecord | None:
         rid = str(row.get(_pk(entity_set))).lower()
-        data = {k: v for k, v in row.items() if not k.startswith("@")}
+        etag = row.pop("@odata.etag", "")
+        data = row                     # decoded JSON we own: no copy (20,000 rows per read)
+        for k in [k for k in row if k[0] == "@"] if "@odata.context" in row else ():
+            del row[k]
         if entity_set == "appointments" and data.get("instancetypecode") == 2:
             return None                      # an occurrence: the series stands for it
         if entity_set == "recurringappointmentmasters":
@@ -254,7 +257,7 @@ class DataverseOrgSide:
         if entity_set == "serviceappointments":
             data["activitytypecode"] = "serviceappointment"
         self._where[rid] = entity_set
-        return OrgRecord(rid, row.get("@odata.etag", ""), data)
+        return OrgRecord(rid, etag, data)
 
     def changes(self, kind: str, token: str | None,
                 columns: list[str] | None = None) -> ChangeBatch:
