@@ -58,9 +58,14 @@ class MailStoreError(WizardError):
     code = "mailstore_error"
 
 
-def content_hash(data: dict[str, Any]) -> str:
+def content_json(data: dict[str, Any]) -> str:
+    """The canonical JSON of an item's content (sorted keys, no spaces)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def content_hash(data: dict[str, Any], raw: str | None = None) -> str:
     """A stable hash of an item's content (key order and JSON spacing do not matter)."""
-    raw = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    raw = content_json(data) if raw is None else raw
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.engine.errors import WizardError
-from wizard.engine.mailstore import ItemChanged, MailItem, SqliteMailStore, content_hash
+from wizard.engine.mailstore import (ItemChanged, MailItem, SqliteMailStore, content_hash,
+                                     content_json)
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.conflicts import Resolver, org_wins
 from wizard.engine.sync.mapping import (BOTH, NONE, TO_MAILBOX, TO_ORG, ENTITY_OF_KIND,
@@ -171,6 +172,7 @@ class _Plan:
     mailbox_op: str | None = None          # create | update | delete | unlink | untrack-unlink
     mailbox_data: dict[str, Any] | None = None
     mailbox_origin: str = "org"
+    mailbox_json: str | None = None
     new_status: StatusRow | None = None
     drop_status: bool = False
     actions: list[Action] = field(default_factory=list)
@@ -219,6 +221,9 @@ class Synchronizer:
             allow_mass_delete: bool = False) -> SyncReport:
         report = SyncReport(self.org.org_id, self.org.org_name, dry_run)
         try:
+            prefetch = getattr(self.org, "prefetch", None)
+            if prefetch is not None:
+                prefetch()
             user = self.org.whoami()
             if not self.org.has_sync_privilege():
                 raise NoSyncPrivilege(self.org.org_name, user.name or user.user_id)
@@ -230,10 +235,12 @@ class Synchronizer:
                 self._prepare(report, filters)
             plans: list[_Plan] = []
             batches: dict[str, ChangeBatch] = {}
-            self._ctx_cache = {}
+            self._ctx_cache = {c: _Ctx(c, user.user_id, settings, mapping_rows, filters)
+                               for c in CHANNELS}
+            self._prefetched: dict[str, ChangeBatch] = {}
+            self._prefetch_deltas()
             for channel in CHANNELS:
-                ctx = _Ctx(channel, user.user_id, settings, mapping_rows, filters)
-                self._ctx_cache[channel] = ctx
+                ctx = self._ctx_cache[channel]
                 self.progress(f"reading {channel}s", 0, 0)
                 channel_plans, batch = self._plan_channel(ctx, report)
                 self._guard(ctx, channel_plans, batch, allow_mass_delete)
@@ -344,13 +351,30 @@ class Synchronizer:
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
+    def _prefetch_deltas(self) -> None:
+        """Ask for every incremental delta in one round trip when the org side can."""
+        many = getattr(self.org, "changes_many", None)
+        if many is None:
+            return
+        wanted = {}
+        for kind, ctx in self._ctx_cache.items():
+            if kind in ("email",) or (kind == "booking" and not ctx.settings.resource_bookings):
+                continue
+            token, signature = self.status.token(kind)
+            if token and signature == self._signature(ctx):
+                wanted[kind] = token
+        if len(wanted) > 1:
+            self._prefetched = many(wanted)
+
     def _fetch(self, ctx: _Ctx, report: SyncReport) -> ChangeBatch:
         token, signature = self.status.token(ctx.kind)
         if signature != self._signature(ctx):
             token = None
         columns = self._columns(ctx)
+        batch = self._prefetched.pop(ctx.kind, None) if token else None
         try:
-            batch = self.org.changes(ctx.kind, token, columns)
+            if batch is None:
+                batch = self.org.changes(ctx.kind, token, columns)
         except DeltaTokenExpired:
             batch = self.org.changes(ctx.kind, None, columns)
         report.fetched[ctx.kind] = len(batch.rows) + len(batch.deleted)
@@ -645,8 +669,9 @@ class Synchronizer:
         p.mailbox_op = "create"
         p.mailbox_data = data
         p.mailbox_origin = "org"
-        p.new_status = StatusRow(ctx.kind, row.id, None, "linked", row.etag, content_hash(data),
-                                 base, row.owner_id, True)
+        p.mailbox_json = content_json(data)
+        p.new_status = StatusRow(ctx.kind, row.id, None, "linked", row.etag,
+                                 content_hash(data, p.mailbox_json), base, row.owner_id, True)
 
     def _plan_merge(self, ctx: _Ctx, p: _Plan, item: MailItem, org_data: dict[str, Any],
                     base: dict[str, Any], etag: str | None, owner: str | None,
@@ -829,7 +854,8 @@ class Synchronizer:
             assert st is not None
             st.local_id = local_id
             item_rows.append((local_id, MAILBOX_KIND[p.kind],
-                              json.dumps(p.mailbox_data, sort_keys=True), 1, p.org_record_id,
+                              p.mailbox_json or content_json(p.mailbox_data or {}), 1,
+                              p.org_record_id,
                               p.mailbox_origin, 1, st.local_hash, now, now))
             status_rows.append((self.status.org_id, st.kind, st.org_record_id, local_id,
                                 st.state, st.etag, st.local_hash, st.base_json(), st.owner_id,
@@ -895,8 +921,15 @@ class Synchronizer:
         """Offline filters choose which org records are kept for offline use."""
         entity = ENTITY_OF_KIND[ctx.kind]
         offline = flt.filters_for(ctx.filters, entity, flt.OFFLINE_QUERYTYPE)
-        if not offline:
-            offline = flt.filters_for(ctx.filters, entity)
+        synced = flt.filters_for(ctx.filters, entity)
+        same = not offline or sorted(map(flt.to_fetchxml, offline)) == sorted(
+            map(flt.to_fetchxml, synced))
+        # When the offline filters select what the mailbox already holds, the mailbox's
+        # copies serve offline use; nothing is stored twice.
+        self.status.set_offline_mirrors_mailbox(ctx.kind, same)
+        if same:
+            self.status.offline_clear(ctx.kind)
+            return
         if batch.full:
             self.status.offline_clear(ctx.kind)
         for rid in batch.deleted:

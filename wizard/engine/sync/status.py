@@ -211,7 +211,19 @@ class StatusDB:
         self.conn.execute("DELETE FROM offline_records WHERE org_id=? AND kind=?",
                           (self.org_id, kind))
 
+    def set_offline_mirrors_mailbox(self, kind: str, same: bool) -> None:
+        key = f"offline_mirrors_mailbox:{self.org_id}:{kind}"
+        if same:
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (key,))
+        else:
+            self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def offline_records(self, kind: str) -> list[dict[str, Any]]:
+        """Org records kept for offline use (the offline filters' selection)."""
+        key = f"offline_mirrors_mailbox:{self.org_id}:{kind}"
+        if self.conn.execute("SELECT 1 FROM meta WHERE key=?", (key,)).fetchone():
+            return [{"id": rid, **row.base} for rid, row in sorted(self.rows(kind).items())
+                    if row.state == "linked" and row.in_filter]
         return [json.loads(r[0]) for r in self.conn.execute(
             "SELECT data FROM offline_records WHERE org_id=? AND kind=? ORDER BY org_record_id",
             (self.org_id, kind))]
