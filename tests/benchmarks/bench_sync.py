@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -58,6 +59,8 @@ def main(contacts: int = 20000) -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        server.stdout.close()
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def run(info: dict, data: str) -> None:

@@ -184,6 +184,30 @@ class SqliteMailStore:
                 " change_counter INTEGER NOT NULL DEFAULT 1, hash TEXT NOT NULL,"
                 " created_at REAL NOT NULL, modified_at REAL NOT NULL)")
             c.execute("CREATE INDEX IF NOT EXISTS mail_items_kind ON mail_items(kind)")
+            # Every write gets the next number of one sequence (deletions leave a tombstone
+            # with theirs): a sync asks "what changed since number N" instead of comparing
+            # every item.
+            c.execute("CREATE TABLE IF NOT EXISTS mail_seq (id INTEGER PRIMARY KEY"
+                      " CHECK (id = 1), value INTEGER NOT NULL)")
+            c.execute("INSERT OR IGNORE INTO mail_seq (id, value) VALUES (1, 0)")
+            c.execute("CREATE TABLE IF NOT EXISTS mail_tombstones (local_id TEXT PRIMARY KEY,"
+                      " kind TEXT NOT NULL, seq INTEGER NOT NULL)")
+            cols = [r[1] for r in c.execute("PRAGMA table_info(mail_items)")]
+            if "seq" not in cols:
+                c.execute("ALTER TABLE mail_items ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+            c.execute("CREATE INDEX IF NOT EXISTS mail_items_seq ON mail_items(seq)")
+            bump = ("UPDATE mail_seq SET value = value + 1 WHERE id = 1; "
+                    "UPDATE mail_items SET seq = (SELECT value FROM mail_seq WHERE id = 1) "
+                    "WHERE local_id = NEW.local_id;")
+            c.execute(f"CREATE TRIGGER IF NOT EXISTS mail_items_ins AFTER INSERT ON mail_items"
+                      f" BEGIN {bump} END")
+            c.execute("CREATE TRIGGER IF NOT EXISTS mail_items_upd AFTER UPDATE OF data, tracked,"
+                      " org_record_id, origin, hash, change_counter ON mail_items"
+                      f" BEGIN {bump} END")
+            c.execute("CREATE TRIGGER IF NOT EXISTS mail_items_del AFTER DELETE ON mail_items"
+                      " BEGIN UPDATE mail_seq SET value = value + 1 WHERE id = 1;"
+                      " INSERT OR REPLACE INTO mail_tombstones (local_id, kind, seq) VALUES"
+                      " (OLD.local_id, OLD.kind, (SELECT value FROM mail_seq WHERE id = 1)); END")
             c.execute("CREATE INDEX IF NOT EXISTS mail_items_org ON mail_items(org_record_id)")
             row = c.execute("SELECT value FROM meta WHERE key='mailstore_schema'").fetchone()
             if row is None:
@@ -255,6 +279,26 @@ class SqliteMailStore:
             item.booking = bool(r[2])
             out.append(item)
         return out
+
+    def max_seq(self) -> int:
+        return self.conn.execute("SELECT value FROM mail_seq WHERE id = 1").fetchone()[0]
+
+    def deleted_since(self, kind: str, seq: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT local_id FROM mail_tombstones WHERE kind=? AND seq>?", (kind, seq))]
+
+    def changed_since(self, seq: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT local_id FROM mail_items WHERE seq>?", (seq,))]
+
+    def touch(self, local_ids: list[str]) -> None:
+        """Mark items as changed (a sync saw them change while it ran)."""
+        for local_id in local_ids:
+            self.conn.execute("UPDATE mail_items SET change_counter = change_counter"
+                              " WHERE local_id=?", (local_id,))
+
+    def prune_tombstones(self, seq: int) -> None:
+        self.conn.execute("DELETE FROM mail_tombstones WHERE seq<=?", (seq,))
 
     def get(self, local_id: str) -> MailItem | None:
         row = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE local_id=?",

@@ -233,6 +233,7 @@ class Synchronizer:
             filters = self.org.filters()
             if not dry_run:
                 self._prepare(report, filters)
+            self._start_seq = self.store.max_seq()
             plans: list[_Plan] = []
             batches: dict[str, ChangeBatch] = {}
             self._ctx_cache = {c: _Ctx(c, user.user_id, settings, mapping_rows, filters)
@@ -501,11 +502,17 @@ class Synchronizer:
             return self.status.rows(kind), self._items(kind)
         ids = [r.id for r in batch.rows] + list(batch.deleted)
         statuses = self.status.rows_for(kind, ids)
-        statuses.update(self.status.dirty_rows(kind))
         mb_kind = MAILBOX_KIND[kind]
-        items = {i.local_id: i for i in self.store.heads(
-            mb_kind, "NOT EXISTS (SELECT 1 FROM sync_status s WHERE s.org_id=? AND s.kind=?"
-                     " AND s.local_id=m.local_id)", (self.status.org_id, kind))}
+        mark = self.status.watermark()
+        if mark is not None:            # items written since the last sync, and deletions
+            items = {i.local_id: i for i in self.store.heads(mb_kind, "seq > ?", (mark,))}
+            touched = list(items) + self.store.deleted_since(mb_kind, mark)
+            statuses.update(self.status.rows_by_local(kind, touched))
+        else:
+            statuses.update(self.status.dirty_rows(kind))
+            items = {i.local_id: i for i in self.store.heads(
+                mb_kind, "NOT EXISTS (SELECT 1 FROM sync_status s WHERE s.org_id=? AND"
+                         " s.kind=? AND s.local_id=m.local_id)", (self.status.org_id, kind))}
         wanted = [st.local_id for st in statuses.values() if st.local_id] + ids
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
@@ -831,6 +838,8 @@ class Synchronizer:
                 settings: SyncSettings, mapping_rows: list[dict[str, Any]],
                 filters: list[flt.SyncFilter], report: SyncReport) -> None:
         with self.store.transaction():
+            # Items the user changed while this run worked are looked at again next time.
+            meanwhile = self.store.changed_since(self._start_seq)
             creates = [p for p in plans if not p.failed and p.mailbox_op == "create"]
             self._commit_creates(creates)
             for p in plans:
@@ -843,6 +852,11 @@ class Synchronizer:
                 self.status.set_token(channel, batch.token, self._signature(ctx))
             for c in report.conflicts:
                 self.status.log_conflict(c, self.clock())
+            failed = [p.item.local_id for p in plans if p.failed and p.item is not None]
+            end = self.store.max_seq()
+            self.status.set_watermark(end)
+            self.store.prune_tombstones(end)
+            self.store.touch(meanwhile + failed)
 
     def _commit_creates(self, plans: list[_Plan]) -> None:
         """New mailbox items and their status rows, in bulk (an initial sync makes 10,000s)."""

@@ -137,6 +137,22 @@ class StatusDB:
                 (self.org_id, kind, *chunk)))
         return out
 
+    def rows_by_local(self, kind: str, local_ids: list[str]) -> dict[str, StatusRow]:
+        out: dict[str, StatusRow] = {}
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start:start + 500]
+            out.update(self._rows(
+                f"SELECT {self._COLS} FROM sync_status s WHERE s.org_id=? AND s.kind=? AND"
+                f" s.local_id IN ({','.join('?' * len(chunk))})", (self.org_id, kind, *chunk)))
+        return out
+
+    def watermark(self) -> int | None:
+        token, _ = self.token("_mailbox")
+        return int(token) if token else None
+
+    def set_watermark(self, seq: int) -> None:
+        self.set_token("_mailbox", str(seq), "")
+
     def dirty_rows(self, kind: str) -> dict[str, StatusRow]:
         """Linked rows whose mailbox item is gone, changed, untracked or relinked."""
         return self._rows(
