@@ -199,8 +199,9 @@ class SqliteMailStore:
             bump = ("UPDATE mail_seq SET value = value + 1 WHERE id = 1; "
                     "UPDATE mail_items SET seq = (SELECT value FROM mail_seq WHERE id = 1) "
                     "WHERE local_id = NEW.local_id;")
+            # A bulk insert numbers its rows itself (seq > 0) and moves the sequence once.
             c.execute(f"CREATE TRIGGER IF NOT EXISTS mail_items_ins AFTER INSERT ON mail_items"
-                      f" BEGIN {bump} END")
+                      f" WHEN NEW.seq = 0 BEGIN {bump} END")
             c.execute("CREATE TRIGGER IF NOT EXISTS mail_items_upd AFTER UPDATE OF data, tracked,"
                       " org_record_id, origin, hash, change_counter ON mail_items"
                       f" BEGIN {bump} END")
@@ -282,6 +283,12 @@ class SqliteMailStore:
 
     def max_seq(self) -> int:
         return self.conn.execute("SELECT value FROM mail_seq WHERE id = 1").fetchone()[0]
+
+    def reserve_seq(self, n: int) -> int:
+        """Take ``n`` numbers of the write sequence; returns the first."""
+        first = self.max_seq() + 1
+        self.conn.execute("UPDATE mail_seq SET value = value + ? WHERE id = 1", (n,))
+        return first
 
     def deleted_since(self, kind: str, seq: int) -> list[str]:
         return [r[0] for r in self.conn.execute(

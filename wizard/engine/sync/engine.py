@@ -862,7 +862,8 @@ class Synchronizer:
         """New mailbox items and their status rows, in bulk (an initial sync makes 10,000s)."""
         now = self.clock()
         item_rows, status_rows = [], []
-        for p in plans:
+        seq = self.store.reserve_seq(len(plans)) if plans else 0
+        for n, p in enumerate(plans):
             local_id = self.store.id_factory()
             st = p.new_status
             assert st is not None
@@ -870,14 +871,14 @@ class Synchronizer:
             item_rows.append((local_id, MAILBOX_KIND[p.kind],
                               p.mailbox_json or content_json(p.mailbox_data or {}), 1,
                               p.org_record_id,
-                              p.mailbox_origin, 1, st.local_hash, now, now))
+                              p.mailbox_origin, 1, st.local_hash, now, now, seq + n))
             status_rows.append((self.status.org_id, st.kind, st.org_record_id, local_id,
                                 st.state, st.etag, st.local_hash, st.base_json(), st.owner_id,
                                 int(st.in_filter)))
         self.store.conn.executemany(
             "INSERT INTO mail_items (local_id, kind, data, tracked, org_record_id, origin,"
-            " change_counter, hash, created_at, modified_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            item_rows)
+            " change_counter, hash, created_at, modified_at, seq)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)", item_rows)
         self.status.conn.executemany(
             "INSERT OR REPLACE INTO sync_status (org_id, kind, org_record_id, local_id, state,"
             " etag, local_hash, base, owner_id, in_filter) VALUES (?,?,?,?,?,?,?,?,?,?)",
