@@ -104,7 +104,14 @@ class MailItem:
 
 
 class Mailbox(Protocol):
-    """What the sync engine needs from a mailbox. ``SqliteMailStore`` is the embedded one."""
+    """A mailbox the app and the sync engine work with. ``SqliteMailStore`` is the embedded one.
+
+    Besides these item operations the sync engine relies on a write sequence
+    (:meth:`SqliteMailStore.max_seq`, ``heads(kind, "seq > ?")``, ``deleted_since``) and on
+    committing its status rows in the same transaction as its item writes
+    (``transaction()`` and ``conn``); a mailbox kept elsewhere (Exchange, CalDAV) provides
+    those through a local SQLite status/cache file of the same shape.
+    """
 
     def items(self, kind: str) -> list[MailItem]: ...
     def heads(self, kind: str, where: str = "", params: tuple = ()) -> list[MailItem]:
@@ -131,11 +138,6 @@ class Mailbox(Protocol):
     def delete(self, local_id: str) -> None: ...
     def set_tracked(self, local_id: str, tracked: bool) -> MailItem: ...
     def link(self, local_id: str, org_record_id: str | None) -> None: ...
-
-
-@dataclass
-class _Meta:
-    values: dict[str, str] = field(default_factory=dict)
 
 
 class SqliteMailStore:

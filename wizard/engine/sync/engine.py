@@ -36,8 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.engine.errors import WizardError
-from wizard.engine.mailstore import (ItemChanged, MailItem, SqliteMailStore, content_hash,
-                                     content_json)
+from wizard.engine.mailstore import MailItem, SqliteMailStore, content_hash, content_json
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.conflicts import Resolver, org_wins
 from wizard.engine.sync.mapping import (BOTH, NONE, TO_MAILBOX, TO_ORG, ENTITY_OF_KIND,
