@@ -298,3 +298,13 @@ def test_offline_filters_keep_records_for_offline_use(env):
     kept = env.sync.status.offline_records("contact")
     mine = [r for r in env.rows("contact") if r["_ownerid_value"] == ALICE.systemuser_id]
     assert {r["id"] for r in kept} == {r["contactid"] for r in mine}
+
+
+def test_service_protection_429_is_waited_out(env):
+    env.sb.faults.set("throttle", 1, count=2)      # the next two requests get 429, Retry-After 1
+    try:
+        report = env.sync.run()
+    finally:
+        env.sb.faults.reset()
+    assert report.counts()["mailbox-create"] > 0
+    assert env.sync.run().actions == []
