@@ -75,8 +75,9 @@ class OrgNotFound(NotFound):
     code = "org_not_found"
 
 
-class AmbiguousOrg(WizardError):
-    """What the user typed matches more than one org; the message lists them."""
+class AmbiguousOrg(NotFound):
+    """What the user typed matches more than one org (so no single org was found); the
+    message lists them."""
 
     code = "ambiguous_org"
 
@@ -603,7 +604,7 @@ class OrgRegistry:
                     fix="Nothing was changed. Review the new plan and confirm again.")
             if current.stamp_conflict and not override:
                 assert stamp is not None
-                raise StampConflict(stamp, target.display_name)
+                raise StampConflict(stamp, target.display_name, consequence=_not_switched(target))
             assert target.org_id  # _plan refuses orgs without an id
             for p in orgs:
                 p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
@@ -787,6 +788,11 @@ def _parses(raw: bytes) -> bool:
     except ValueError:
         return False
     return isinstance(data, dict) and isinstance(data.get("schema_version"), int)
+
+
+def _not_switched(target: OrgProfile) -> str:
+    return (f"Nothing was changed: {target.label} was not made the synchronizing "
+            "organization.")
 
 
 def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:
