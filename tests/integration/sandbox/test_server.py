@@ -137,3 +137,13 @@ def test_port_in_use_fails_cleanly(tmp_path):
         assert set(threading.enumerate()) <= before
     finally:
         blocker.close()
+
+
+@pytest.mark.parametrize("suffix", ["/user_impersonation", "//user_impersonation", "/.default"])
+def test_org_accepts_audience_with_or_without_trailing_slash(sandbox, sandbox_session, suffix):
+    url = sandbox.org_urls["contosona"]
+    token = sandbox.identity.password_grant(f"alice@{seed.TENANT_DOMAIN}",
+                                            seed.PRACTICE_PASSWORD, url + suffix)["access_token"]
+    r = sandbox_session.get(url + "/api/data/v9.2/WhoAmI",
+                            headers={"Authorization": "Bearer " + token})
+    assert r.status_code == 200, r.text
