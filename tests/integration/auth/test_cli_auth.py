@@ -137,3 +137,24 @@ def test_remove_drops_tokens_only_when_no_other_org_uses_them(sandbox, private_k
     run(sandbox, "remove", "contosona", "--yes")
     proc, out = run(sandbox, "discover", "--user", ALICE, ok=False)
     assert out["error"]["code"] == "signin_required"
+
+
+def test_onprem_windows_password_saved_in_keyring_only(sandbox, private_keyring, wizard_home):
+    url = sandbox.org_urls["contosoonprem"]
+    _, out = run(sandbox, "add", url, "--user", "CONTOSO\\alice", "--password-stdin",
+                 "--save-password", stdin=PW + "\n")
+    assert out["org"]["auth_method"] == "ntlm" and out["org"]["save_credentials"]
+    key = out["org"]["key"]
+    saved = [s for attrs, s in private_keyring.all_secrets() if key in json.dumps(attrs)]
+    assert saved == [PW]
+    # Another process connects with the saved password, no questions asked.
+    _, out = run(sandbox, "test", "contosoonprem")
+    st = {s["name"]: s["status"] for s in out["steps"]}
+    assert st["signin"] == "passed" and st["whoami"] == "passed"
+    assert_no_secrets_under(wizard_home, [PW])
+    run(sandbox, "signout", "contosoonprem")
+    assert not [s for attrs, s in private_keyring.all_secrets() if key in json.dumps(attrs)]
+    proc, out = run(sandbox, "test", "contosoonprem", ok=False)
+    signin = next(s for s in out["steps"] if s["name"] == "signin")
+    assert signin["status"] == "failed" and signin["code"] == "windows_credentials_required"
+    assert_no_secrets_under(wizard_home, [PW])
