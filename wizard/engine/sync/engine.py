@@ -155,7 +155,6 @@ class _Ctx:
     filters: list[flt.SyncFilter]
     full: bool = False
     maps_cache: dict[tuple, list[FieldMapping]] = field(default_factory=dict)
-    linked_total: int | None = None
     sync_filters: list[flt.SyncFilter] | None = None
 
 
@@ -320,12 +319,21 @@ class Synchronizer:
 
     def _prepare(self, report: SyncReport, filters: list[flt.SyncFilter]) -> None:
         """Give tracked items their org record id before anything is sent."""
+        waiting = self.store.conn.execute(
+            "SELECT local_id, kind FROM mail_items WHERE tracked=1 AND org_record_id IS NULL"
+            " ORDER BY created_at, local_id").fetchall()
+        if not waiting:
+            return
         with self.store.transaction():
-            for kind in ("contact", "appointment", "task"):
-                for item in self.store.heads(kind, "tracked=1 AND org_record_id IS NULL"):
-                    self.store.link(item.local_id, self.id_factory(), origin="mailbox")
-            for item in self.store.heads("email", "tracked=1 AND org_record_id IS NULL"):
-                item = self._full(item)
+            for local_id, kind in waiting:
+                if kind != "email":
+                    self.store.link(local_id, self.id_factory(), origin="mailbox")
+            for local_id, kind in waiting:
+                if kind != "email":
+                    continue
+                item = self.store.get(local_id)
+                if item is None:
+                    continue
                 if self.store.meta_get(EMAIL_NOTICE_KEY) is None:
                     report.notices.append(EMAIL_NOTICE)
                     self.store.meta_set(EMAIL_NOTICE_KEY, str(self.clock()))
@@ -458,7 +466,6 @@ class Synchronizer:
             batch = self._fetch(ctx, report)
         ctx.full = batch.full
         statuses, items = self._load(kind, batch)
-        ctx.linked_total = self.status.count_linked(kind)
         rows = {r.id: r for r in batch.rows}
         deleted = set(batch.deleted)
         if batch.full:
@@ -747,10 +754,12 @@ class Synchronizer:
         if allow:
             return
         statuses = [p for p in plans if p.status is not None and p.status.state == "linked"]
-        total = ctx.linked_total if ctx.linked_total is not None else len(statuses)
+        gone = sum(1 for p in statuses if p.item is None)
+        if not gone and not (batch is not None and batch.full and not batch.rows):
+            return
+        total = self.status.count_linked(ctx.kind)
         if total < 2:
             return
-        gone = sum(1 for p in statuses if p.item is None)
         org_deletes = sum(1 for p in statuses if p.org_write is not None
                           and p.org_write.op == "delete")
         if gone == total and org_deletes and not self._items(ctx.kind):
