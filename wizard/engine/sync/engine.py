@@ -217,6 +217,22 @@ class Synchronizer:
 
     def run(self, *, dry_run: bool = False, override_stamp: bool = False,
             allow_mass_delete: bool = False) -> SyncReport:
+        """One synchronization (see the module docstring). One at a time per mailbox."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.store.db_path) + ".sync.lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise SyncError("Another synchronization of this mailbox is running.",
+                            fix="Wait for it to finish, then synchronize again.",
+                            code="sync_running") from None
+        try:
+            return self._run(dry_run, override_stamp, allow_mass_delete)
+        finally:
+            lock.release()
+
+    def _run(self, dry_run: bool, override_stamp: bool, allow_mass_delete: bool) -> SyncReport:
         report = SyncReport(self.org.org_id, self.org.org_name, dry_run)
         try:
             prefetch = getattr(self.org, "prefetch", None)
