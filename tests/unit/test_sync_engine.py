@@ -343,3 +343,34 @@ def test_one_sync_at_a_time(w, tmp_path):
         with pytest.raises(SyncError, match="Another synchronization"):
             w.run()
     w.run()
+
+
+def test_cancel_commits_nothing_and_the_next_run_converges(tmp_path):
+    import threading
+
+    from wizard.engine.sync.engine import SyncCancelled
+
+    cancel = threading.Event()
+    w = World(tmp_path, cancel=cancel, batch_size=1)
+    for i in range(3):
+        w.store.add("contact", {"last_name": f"L{i}"}, tracked=True)
+    w.org.create("contact", {"lastname": "Org"}, owner=ME)
+    real = w.side.write
+
+    def write_then_cancel(writes):
+        cancel.set()                      # the user presses Cancel after the first batch
+        return real(writes)
+
+    w.side.write = write_then_cancel
+    with pytest.raises(SyncCancelled):
+        w.run()
+    assert len(w.org.tables["contact"]) == 2              # one create went out
+    assert [i.data["last_name"] for i in contacts(w)] == ["L0", "L1", "L2"]   # mailbox untouched
+    w.side.write = real
+    cancel.clear()
+    w.run()
+    assert sorted(r["lastname"] for r in w.org.tables["contact"].values()) == [
+        "L0", "L1", "L2", "Org"]
+    assert len(contacts(w)) == 4
+    assert w.run().actions == []
+    w.close()

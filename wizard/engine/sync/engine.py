@@ -76,6 +76,15 @@ class NoSyncPrivilege(SyncError):
                 "security roles.")
 
 
+class SyncCancelled(SyncError):
+    code = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__("Synchronization was cancelled; nothing in your mailbox changed.",
+                         fix="Changes already sent to the organization are matched up at "
+                             "the next sync.")
+
+
 class MassDeletionRefused(SyncError):
     code = "mass_deletion"
 
@@ -188,8 +197,12 @@ class Synchronizer:
                  resolver: Resolver = org_wins, clock: Callable[[], float] = time.time,
                  progress: Callable[[str, int, int], None] | None = None,
                  batch_size: int = BATCH_SIZE,
-                 id_factory: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
+                 id_factory: Callable[[], str] = lambda: str(uuid.uuid4()),
+                 cancel: Any = None) -> None:
         self.id_factory = id_factory
+        # A threading.Event (the GUI's Cancel button): checked between steps; a cancelled
+        # run commits nothing.
+        self.cancel = cancel
         self.store = store
         self.org = org
         self.stamp_store = stamp_store
@@ -255,6 +268,7 @@ class Synchronizer:
             self._prefetched: dict[str, ChangeBatch] = {}
             self._prefetch_deltas()
             for channel in CHANNELS:
+                self._check_cancel()
                 ctx = self._ctx_cache[channel]
                 self.progress(f"reading {channel}s", 0, 0)
                 channel_plans, batch = self._plan_channel(ctx, report)
@@ -268,6 +282,7 @@ class Synchronizer:
             raise SyncOffline(self.org.org_name, self.pending_changes(),
                               details=exc.details or str(exc)) from exc
 
+        self._check_cancel()
         if not dry_run:
             try:
                 self._push(plans, report)
@@ -280,6 +295,7 @@ class Synchronizer:
                 report.conflicts += p.conflicts
         if dry_run:
             return report
+        self._check_cancel()
         self._commit(plans, batches, user.user_id, settings, mapping_rows, filters, report)
         if self.stamp_store is not None:
             self.stamp_store.record_sync(self.org.org_id, self.clock())
@@ -287,6 +303,10 @@ class Synchronizer:
             log.warning("sync conflict on %s %s field %s: mailbox %r, org %r -> %s wins",
                         c.kind, c.org_record_id, c.field, c.mailbox_value, c.org_value, c.winner)
         return report
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise SyncCancelled()
 
     # ------------------------------------------------------------------ gates
     def _stamp_gate(self, override: bool, dry_run: bool, report: SyncReport) -> None:
@@ -790,6 +810,7 @@ class Synchronizer:
         pending = [p for p in plans if p.org_write is not None]
         total, done = len(pending), 0
         while pending:
+            self._check_cancel()
             chunk, pending = pending[:self.batch_size], pending[self.batch_size:]
             results = self.org.write([p.org_write for p in chunk])
             report.org_requests += 1

@@ -40,8 +40,10 @@ def synchronizing_profile(engine: Any, org_ref: str | None = None):
 
 def open_synchronizer(engine: Any, *, org_ref: str | None = None,
                       resolver: str = DEFAULT_RESOLVER,
-                      progress: Callable[[str, int, int], None] | None = None
-                      ) -> tuple[Synchronizer, SqliteMailStore]:
+                      progress: Callable[[str, int, int], None] | None = None,
+                      cancel: Any = None) -> tuple[Synchronizer, SqliteMailStore]:
+    """A :class:`Synchronizer` for the synchronizing org (signed in silently on first use)
+    and the mailbox store it uses (close it when done). ``cancel``: a threading.Event."""
     from wizard.engine.connect import SignInOptions
     from wizard.engine.sync.webapi import DataverseOrgSide
 
@@ -54,5 +56,5 @@ def open_synchronizer(engine: Any, *, org_ref: str | None = None,
     side = DataverseOrgSide(connect, org_id=profile.org_id, org_name=profile.label)
     store = SqliteMailStore(engine.paths.mailbox_db, clock=engine.clock)
     sync = Synchronizer(store, side, stamp_store=engine.mailbox, resolver=RESOLVERS[resolver],
-                        clock=engine.clock, progress=progress)
+                        clock=engine.clock, progress=progress, cancel=cancel)
     return sync, store
