@@ -251,3 +251,15 @@ def test_connection_test_reports_progress_and_cancels(sandbox, parts):
         parts.connector.run_test(sandbox.org_urls["contosona"], on_step=on_step,
                                  cancel_event=cancel)
     assert seen == ["url", "dns", "tcp"]
+
+
+def test_discover_silent_after_cloud_sign_in_and_forced_new_sign_in(sandbox, parts):
+    first = parts.connector.sign_in_cloud(sandbox.cloud, pw())
+    result, orgs = parts.connector.discover(sandbox.cloud)  # silent: one account cached
+    assert result.username == ALICE and {o.unique_name for o in orgs} >= {"contosona"}
+    # An explicit sign-in as someone else is not answered from the cache.
+    bob = parts.connector.sign_in_cloud(sandbox.cloud, pw(BOB), force=True)
+    assert bob.username == BOB and first.username == ALICE
+    with pytest.raises(se.NotSignedIn) as info:
+        parts.connector.discover(sandbox.cloud)  # two accounts now: which one?
+    assert info.value.code == "account_ambiguous"
