@@ -374,3 +374,34 @@ def test_cancel_commits_nothing_and_the_next_run_converges(tmp_path):
     assert len(contacts(w)) == 4
     assert w.run().actions == []
     w.close()
+
+
+def test_a_refused_write_stays_queued_and_is_reported(w):
+    from wizard.engine.sync.orgside import WriteResult
+
+    item = w.store.add("contact", {"last_name": "Refused"}, tracked=True)
+    real = w.side.write
+    w.side.write = lambda writes: [WriteResult(400, error="payload error") for _ in writes]
+    report = w.run()
+    assert report.skipped and "payload error" in report.skipped[0]
+    assert w.org.tables["contact"] == {}
+    w.side.write = real
+    w.run()
+    assert w.store.get(item.local_id).org_record_id in w.org.tables["contact"]
+
+
+def test_a_refused_deletion_is_tried_again(w):
+    from wizard.engine.sync.orgside import WriteResult
+
+    rid = w.org.create("contact", {"lastname": "Mine"}, owner=ME)
+    w.org.create("contact", {"lastname": "Other"}, owner=ME)
+    w.run()
+    item = next(i for i in contacts(w) if i.org_record_id == rid)
+    w.store.delete(item.local_id)
+    real = w.side.write
+    w.side.write = lambda writes: [WriteResult(403, error="no delete right") for _ in writes]
+    assert w.run().skipped
+    assert rid in w.org.tables["contact"]
+    w.side.write = real
+    w.run()
+    assert rid not in w.org.tables["contact"]

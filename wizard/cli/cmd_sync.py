@@ -140,6 +140,8 @@ def cmd_sync(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         extra = f" ({', '.join(a.fields)})" if a.fields else ""
         lines.append(f"  {a.op:<15} {a.kind:<11} {a.title}{extra}"
                      + (f": {a.reason}" if a.reason else ""))
+    for skipped in report.skipped:
+        lines.append(f"  not sent: {skipped} (it stays queued)")
     for c in report.conflicts:
         lines.append(f"  conflict: {c.kind} {c.field}: mailbox {c.mailbox_value!r}, "
                      f"org {c.org_value!r} -> {c.winner} wins")

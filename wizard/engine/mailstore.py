@@ -306,6 +306,12 @@ class SqliteMailStore:
             self.conn.execute("UPDATE mail_items SET change_counter = change_counter"
                               " WHERE local_id=?", (local_id,))
 
+    def mark_deleted(self, local_id: str, kind: str) -> None:
+        """Record (again) that an item was deleted, as a new change."""
+        seq = self.reserve_seq(1)
+        self.conn.execute("INSERT OR REPLACE INTO mail_tombstones (local_id, kind, seq)"
+                          " VALUES (?,?,?)", (local_id, kind, seq))
+
     def prune_tombstones(self, seq: int) -> None:
         self.conn.execute("DELETE FROM mail_tombstones WHERE seq<=?", (seq,))
 

@@ -186,6 +186,7 @@ class _Plan:
     conflicts: list[Conflict] = field(default_factory=list)
     attempts: int = 0
     failed: bool = False
+    error: str | None = None
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -293,6 +294,9 @@ class Synchronizer:
             if not p.failed:
                 report.actions += p.actions
                 report.conflicts += p.conflicts
+            else:
+                what = p.item.title if p.item is not None else p.org_record_id
+                report.skipped.append(f"{what}: {p.error or 'changed again; retried next time'}")
         if dry_run:
             return report
         self._check_cancel()
@@ -849,6 +853,7 @@ class Synchronizer:
             return False
         log.warning("the org refused %s of %s %s: %s", w.op, w.kind, w.record_id, res.error)
         p.failed = True
+        p.error = f"the organization refused it (HTTP {res.status}): {res.error or ''}".strip()
         return True
 
     def _retry(self, p: _Plan, report: SyncReport) -> None:
@@ -857,7 +862,6 @@ class Synchronizer:
             p.attempts += 1
             if p.attempts > MAX_RETRIES:
                 p.failed = True
-                report.skipped.append(p.org_record_id)
                 return
             row = self.org.get(p.kind, p.org_record_id)
             ctx = self._ctx_for(p.kind)
@@ -898,10 +902,15 @@ class Synchronizer:
             for c in report.conflicts:
                 self.status.log_conflict(c, self.clock())
             failed = [p.item.local_id for p in plans if p.failed and p.item is not None]
+            gone = [(p.status.local_id, MAILBOX_KIND[p.kind]) for p in plans
+                    if p.failed and p.item is None and p.status is not None
+                    and p.status.local_id]
             end = self.store.max_seq()
             self.status.set_watermark(end)
             self.store.prune_tombstones(end)
             self.store.touch(meanwhile + failed)
+            for local_id, kind in gone:          # a deletion the org refused: try again
+                self.store.mark_deleted(local_id, kind)
 
     def _commit_creates(self, plans: list[_Plan]) -> None:
         """New mailbox items and their status rows, in bulk (an initial sync makes 10,000s)."""
