@@ -45,7 +45,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = CliContext.from_args(args)
+    _start_logging(ctx)
     return run_handler(ctx, args)
+
+
+def _start_logging(ctx: CliContext) -> None:
+    """Redacted, rotated log file for this run (owner: helpdesk, ``wizard.engine.logs``)."""
+    from wizard.engine.logs import setup_logging
+    from wizard.engine.paths import AppPaths
+
+    setup = setup_logging(AppPaths.resolve(ctx.home), verbose=ctx.verbose, name="d365-orgs",
+                          console=ctx.stderr if ctx.verbose else None)
+    if setup.problem and ctx.verbose:
+        ctx.stderr.write(f"warning: {setup.problem}\n")
 
 
 if __name__ == "__main__":
