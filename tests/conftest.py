@@ -11,6 +11,7 @@ import pytest
 pytest_plugins = [
     "tests.fixtures.keyring",
     "tests.fixtures.sandbox",
+    "tests.fixtures.leaks",
 ]
 
 

@@ -58,7 +58,8 @@ class Engine:
     def registry(self) -> "OrgRegistry":
         from wizard.engine.orgs import OrgRegistry
 
-        return OrgRegistry(self.paths.registry_file, secrets=self.secrets,
+        # The keyring is opened only when an org is removed: listing must not wait on D-Bus.
+        return OrgRegistry(self.paths.registry_file, secrets=lambda: self.secrets,
                            mailbox=self.mailbox, clock=self.clock)
 
     @cached_property

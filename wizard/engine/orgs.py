@@ -1,0 +1,822 @@
+"""The organization registry and the synchronizing ("primary") org.
+
+The user may connect to many orgs; exactly one (or, after removing it, none) synchronizes
+appointments, contacts and tasks with the mailbox: its ``sync_method`` is ``"mailbox"``,
+every other org's is ``"none"``. The first org added becomes the synchronizing org. Later
+changes go through two steps so nothing switches without the user reading what happens:
+:meth:`OrgRegistry.plan_switch` returns a :class:`SwitchPlan` in plain words, and
+:meth:`OrgRegistry.apply` claims the mailbox stamp and writes the new primary in one
+atomic write, refusing a plan that went stale in between.
+
+Storage: versioned JSON at ``AppPaths.registry_file`` (see :mod:`wizard.engine.storage`).
+Every mutation takes the cross-process lock, re-reads the file, changes it and writes
+it atomically, so two processes adding orgs at once lose nothing and a crash leaves the
+old or the new file, never a mix. Reads take no lock (renames are atomic).
+
+A damaged file is moved aside and replaced by an empty registry that remembers where
+the old one went; :attr:`OrgRegistry.load_warning` returns that as a
+:class:`~wizard.engine.errors.CorruptConfig` (for every process, until
+:meth:`OrgRegistry.dismiss_load_warning`), so the user is always told and the registry
+keeps working. A file from a newer app version raises ``ConfigError`` on every access.
+
+No secret is ever stored here: passwords and tokens live in the OS keyring under the
+profile's ``key`` (:mod:`wizard.engine.secrets`); :meth:`OrgRegistry.remove` deletes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from wizard.engine.errors import CorruptConfig, NotFound, WizardError
+from wizard.engine.mailbox import Stamp, StampConflict, format_time, parse_time
+from wizard.engine.storage import atomic_write_json, locked, read_versioned_json
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.mailbox import MailboxStore
+    from wizard.engine.secrets import SecretStore
+
+SCHEMA_VERSION = 1
+SYNC_MAILBOX = "mailbox"
+SYNC_NONE = "none"
+SYNC_METHODS = (SYNC_MAILBOX, SYNC_NONE)
+KINDS = ("online", "onprem", "ifd")
+AUTH_METHODS = ("oauth", "ntlm", "adfs", "unknown")
+DISPLAY_NAME_MAX = 100
+WHAT_SYNCS = "appointments, contacts and tasks"
+
+# Keys in ``extra`` that smell like secrets are refused: secrets belong in the keyring.
+_SECRETISH_KEY = re.compile(r"pass(word|wd)?|pwd|secret|token|credential|cookie|api_?key",
+                            re.IGNORECASE)
+_JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+
+
+# -- errors ------------------------------------------------------------------------------
+class OrgNotFound(NotFound):
+    """No org matches what the user typed; the message lists the orgs that exist."""
+
+    code = "org_not_found"
+
+
+class AmbiguousOrg(WizardError):
+    """What the user typed matches more than one org; the message lists them."""
+
+    code = "ambiguous_org"
+
+
+class InvalidDisplayName(WizardError, ValueError):
+    code = "invalid_name"
+
+
+class InvalidProfile(WizardError, ValueError):
+    """A profile field has a value the registry does not accept (or looks like a secret)."""
+
+    code = "invalid_profile"
+
+
+class DuplicateOrg(WizardError):
+    """A change would make two entries describe the same org."""
+
+    code = "duplicate_org"
+
+
+class StalePlan(WizardError):
+    """The registry or the mailbox stamp changed after the plan was shown."""
+
+    code = "stale_plan"
+
+
+class SwitchNotPossible(WizardError):
+    code = "switch_not_possible"
+
+
+# -- the profile ---------------------------------------------------------------------------
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class OrgProfile:
+    """One organization the user connects to. Never holds a secret.
+
+    ``key`` is a stable local id (uuid4 hex) that names the org's keyring entries; it
+    never changes. Times are ISO 8601 UTC strings (``2026-11-22T02:07:50Z``).
+    ``sync_method`` is managed by the registry (first org / :meth:`OrgRegistry.apply`);
+    it cannot be set through :meth:`OrgRegistry.update`.
+    """
+
+    base_url: str
+    display_name: str = ""
+    key: str = field(default_factory=_new_key)
+    org_id: str | None = None            # OrganizationId GUID, once known
+    unique_name: str | None = None
+    api_url: str | None = None
+    kind: str = "online"                 # "online" | "onprem" | "ifd"
+    cloud: str | None = None             # built-in cloud key or custom cloud name
+    region: str | None = None
+    tenant_id: str | None = None
+    user: str | None = None              # UPN or DOMAIN\user
+    user_id: str | None = None           # systemuserid GUID
+    auth_method: str = "unknown"         # "oauth" | "ntlm" | "adfs" | "unknown"
+    version: str | None = None
+    save_credentials: bool = False
+    keep_connected: bool = True
+    sync_method: str = SYNC_NONE         # "mailbox" | "none"
+    added_at: str | None = None
+    last_connected_at: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_primary(self) -> bool:
+        return self.sync_method == SYNC_MAILBOX
+
+    @property
+    def label(self) -> str:
+        """How messages name the org: display name, plus the unique name when it differs."""
+        name = self.display_name or self.unique_name or self.base_url
+        if self.unique_name and self.unique_name.casefold() != name.casefold():
+            return f"“{name}” ({self.unique_name})"
+        return f"“{name}”"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "OrgProfile":
+        known = {f.name for f in dataclasses.fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        extra = dict(kwargs.pop("extra", None) or {})
+        # Fields written by a newer app version survive a round trip through ``extra``.
+        for k, v in data.items():
+            if k not in known:
+                extra.setdefault(k, v)
+        return cls(**kwargs, extra=extra)
+
+    def copy(self) -> "OrgProfile":
+        return OrgProfile.from_dict(json.loads(json.dumps(self.to_dict())))
+
+
+def normalize_base_url(url: str) -> str:
+    """The form two URLs of the same org share: lower case, no default port, no slash."""
+    text = url.strip()
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("https", 443), ("http", 80)) \
+        else f"{host}:{port}"
+    path = parts.path.rstrip("/").lower()
+    return urlunsplit((scheme, netloc, path, "", ""))
+
+
+def _same_org_id(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return a.strip("{} ").lower() == b.strip("{} ").lower()
+
+
+# -- display-name rules --------------------------------------------------------------------
+def check_display_name(name: str, *, existing: Iterable[OrgProfile] = (),
+                       exclude_key: str | None = None) -> str:
+    """Return the cleaned display name or raise :class:`InvalidDisplayName` saying why.
+
+    Rules: surrounding spaces are trimmed; 1 to 100 characters; no control characters
+    (tabs, line breaks); not only digits (numbers pick orgs by position in the CLI);
+    unique among the other orgs, ignoring upper/lower case.
+    """
+    if not isinstance(name, str):
+        raise InvalidDisplayName("The organization name must be text.")
+    cleaned = name.strip()
+    if not cleaned:
+        raise InvalidDisplayName("The organization name cannot be empty.",
+                                 fix="Type a name, for example “Contoso Sales”.")
+    if len(cleaned) > DISPLAY_NAME_MAX:
+        raise InvalidDisplayName(
+            f"The organization name is {len(cleaned)} characters long; the limit is "
+            f"{DISPLAY_NAME_MAX}.", fix="Choose a shorter name.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in cleaned):
+        raise InvalidDisplayName(
+            "The organization name contains a tab, line break or other invisible control "
+            "character.", fix="Type the name again on one line.")
+    if cleaned.isdigit():
+        raise InvalidDisplayName(
+            f"The organization name cannot be only digits (“{cleaned}”): numbers select "
+            "organizations by their position in the list.",
+            fix="Add a word, for example “Org " + cleaned + "”.")
+    folded = cleaned.casefold()
+    for other in existing:
+        if other.key != exclude_key and other.display_name.casefold() == folded:
+            raise InvalidDisplayName(
+                f"Another organization is already called “{other.display_name}”.",
+                fix="Choose a different name; names must differ in more than upper/lower case.")
+    return cleaned
+
+
+def _default_display_name(profile: OrgProfile, existing: list[OrgProfile]) -> str:
+    """A valid, unique name for a new org from what is known about it."""
+    candidates = [profile.display_name, profile.unique_name,
+                  urlsplit(profile.base_url).hostname or "", "Organization"]
+    base = "Organization"
+    for cand in candidates:
+        cand = "".join(ch for ch in (cand or "")
+                       if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")).strip()
+        cand = cand[:DISPLAY_NAME_MAX - 5].strip()
+        if cand and not cand.isdigit():
+            base = cand
+            break
+    name, n = base, 1
+    taken = {p.display_name.casefold() for p in existing}
+    while name.casefold() in taken:
+        n += 1
+        name = f"{base} ({n})"
+    return name
+
+
+def _validate_profile(p: OrgProfile) -> None:
+    if not isinstance(p.base_url, str) or not p.base_url.strip():
+        raise InvalidProfile("An organization needs its address (base URL).")
+    scheme = urlsplit(p.base_url.strip()).scheme.lower()
+    if scheme not in ("https", "http") or not urlsplit(p.base_url.strip()).hostname:
+        raise InvalidProfile(f"“{p.base_url}” is not an organization address.",
+                             fix="Use an address such as https://contoso.crm.dynamics.com.")
+    if urlsplit(p.base_url.strip()).password is not None or "@" in urlsplit(p.base_url).netloc:
+        raise InvalidProfile("An organization address must not contain a user name or password.")
+    if p.kind not in KINDS:
+        raise InvalidProfile(f"Unknown organization kind “{p.kind}” (expected one of "
+                             f"{', '.join(KINDS)}).")
+    if p.auth_method not in AUTH_METHODS:
+        raise InvalidProfile(f"Unknown sign-in method “{p.auth_method}” (expected one of "
+                             f"{', '.join(AUTH_METHODS)}).")
+    if p.sync_method not in SYNC_METHODS:
+        raise InvalidProfile(f"Unknown synchronization method “{p.sync_method}”.")
+    if not isinstance(p.extra, dict):
+        raise InvalidProfile("The profile's extra settings must be a mapping.")
+    for k in p.extra:
+        if _SECRETISH_KEY.search(str(k)):
+            raise InvalidProfile(
+                f"Refusing to store “{k}” in the organization list: secrets belong in the "
+                "OS keyring (wizard.engine.secrets), never in settings files.")
+    for f in dataclasses.fields(p):
+        value = getattr(p, f.name)
+        texts = [value] if isinstance(value, str) else (
+            [v for v in p.extra.values() if isinstance(v, str)] if f.name == "extra" else [])
+        for text in texts:
+            if _JWT_SHAPE.search(text):
+                raise InvalidProfile(
+                    f"Refusing to store a value of “{f.name}” that looks like an access "
+                    "token: secrets belong in the OS keyring.")
+
+
+# -- results and plans ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class RemoveResult:
+    """What :meth:`OrgRegistry.remove` did, in words (``message``) and facts."""
+
+    profile: OrgProfile
+    was_primary: bool
+    message: str
+    stamp_released: bool = False
+    problems: tuple[str, ...] = ()       # keyring/token clean-up that failed (told, not fatal)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"removed": self.profile.to_dict(), "was_primary": self.was_primary,
+                "message": self.message, "stamp_released": self.stamp_released,
+                "problems": list(self.problems)}
+
+
+@dataclass(frozen=True)
+class SwitchPlan:
+    """What making ``to_org`` the synchronizing org would change. Nothing has changed yet.
+
+    ``fingerprint`` captures the registry state and the mailbox stamp the plan was made
+    from; :meth:`OrgRegistry.apply` refuses the plan (:class:`StalePlan`) if they moved.
+    """
+
+    from_org: OrgProfile | None
+    to_org: OrgProfile
+    stamp: Stamp | None
+    stamp_conflict: bool
+    already_primary: bool
+    stops: str | None                    # what stops synchronizing, in words
+    starts: str | None                   # what starts synchronizing, in words
+    stamp_text: str                      # the stamp found in the mailbox, in words
+    fingerprint: str
+
+    @property
+    def needs_override(self) -> bool:
+        return self.stamp_conflict
+
+    @property
+    def changes_anything(self) -> bool:
+        return not self.already_primary or self.stamp is None or self.stamp_conflict
+
+    def summary_lines(self) -> list[str]:
+        """The plan in plain language, one sentence per line, for the CLI and the GUI."""
+        lines: list[str] = []
+        if self.already_primary and not self.stamp_conflict:
+            lines.append(f"{self.to_org.label} already synchronizes {WHAT_SYNCS} with your "
+                         "mailbox.")
+        if self.stops:
+            lines.append(self.stops)
+        if self.starts:
+            lines.append(self.starts)
+        lines.append(self.stamp_text)
+        if self.stamp_conflict:
+            lines.append(
+                "Continuing needs the option “Sync items from this org only, even if the "
+                "mailbox was set to sync with a different org” (d365-orgs: --override-stamp).")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.from_org.to_dict() if self.from_org else None,
+            "to": self.to_org.to_dict(),
+            "stamp": self.stamp.to_dict() if self.stamp else None,
+            "stamp_conflict": self.stamp_conflict,
+            "already_primary": self.already_primary,
+            "summary": self.summary_lines(),
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(frozen=True)
+class SwitchResult:
+    primary: OrgProfile
+    previous: OrgProfile | None
+    stamp: Stamp
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"primary": self.primary.to_dict(),
+                "previous": self.previous.to_dict() if self.previous else None,
+                "stamp": self.stamp.to_dict(), "message": self.message}
+
+
+# -- the registry ----------------------------------------------------------------------------
+class OrgRegistry:
+    """The user's organizations, stored at ``path``.
+
+    ``secrets`` (a :class:`~wizard.engine.secrets.SecretStore`, or a function returning
+    one so the keyring is opened only when needed) loses an org's entries when it is
+    removed; ``mailbox`` holds the stamp a switch claims; ``clock`` returns
+    epoch seconds. ``token_cleanup(profile)``, when set, drops the org's cached tokens on
+    removal (the auth module wires msal's cache into it); it may be assigned later.
+    """
+
+    def __init__(self, path: str | Path, *,
+                 secrets: "SecretStore | Callable[[], SecretStore]",
+                 mailbox: "MailboxStore", clock: Callable[[], float] = time.time,
+                 token_cleanup: Callable[[OrgProfile], None] | None = None) -> None:
+        self.path = Path(path)
+        self.secrets = secrets
+        self.mailbox = mailbox
+        self.clock = clock
+        self.token_cleanup = token_cleanup
+
+    # -- reading ---------------------------------------------------------------------------
+    def list(self) -> list[OrgProfile]:
+        """All orgs in the order they were added."""
+        return [OrgProfile.from_dict(d) for d in self._read()["orgs"]]
+
+    def get(self, ref: str | int) -> OrgProfile:
+        """Find an org by key, org id, unique name, display name, base URL (case does not
+        matter) or 1-based position (``2`` or ``"2"``). Raises :class:`OrgNotFound` or
+        :class:`AmbiguousOrg`, both listing the orgs that exist."""
+        return _resolve(self.list(), ref)
+
+    def primary(self) -> OrgProfile | None:
+        """The synchronizing org, or ``None`` when no org synchronizes."""
+        return next((p for p in self.list() if p.is_primary), None)
+
+    @property
+    def load_warning(self) -> CorruptConfig | None:
+        """Set when a damaged registry file was moved aside (until dismissed)."""
+        recovery = self._read().get("recovery")
+        if not recovery:
+            return None
+        moved = recovery.get("moved_to", "?")
+        return CorruptConfig(
+            f"The organization list was damaged and could not be read (found "
+            f"{recovery.get('at', 'earlier')}). It was moved to {moved} and a new, empty "
+            "list is in use.",
+            fix="Add your organizations again; if you need the old list, send that file "
+                "to your helpdesk.",
+            moved_to=moved)
+
+    def dismiss_load_warning(self) -> None:
+        """The user has seen :attr:`load_warning`; stop showing it."""
+        def change(state: dict[str, Any]) -> None:
+            state.pop("recovery", None)
+        self._mutate(change)
+
+    # -- changing ----------------------------------------------------------------------------
+    def add(self, profile: OrgProfile) -> tuple[OrgProfile, bool]:
+        """Add ``profile``, or update the entry of the same org; returns ``(stored, created)``.
+
+        The same org means the same org id, or else the same normalized base URL. An
+        update keeps the entry's key, display name, added time and sync method and takes
+        every other field the new profile knows (``None`` does not erase). The first org
+        added to an empty registry becomes the synchronizing org; later ones get ``none``.
+        """
+        incoming = profile.copy()
+        _validate_profile(incoming)
+        result: dict[str, Any] = {}
+
+        def change(state: dict[str, Any]) -> None:
+            orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
+            match = _find_same_org(orgs, incoming)
+            if match is not None:
+                merged = _merge(match, incoming)
+                _validate_profile(merged)
+                _check_no_duplicate(orgs, merged)
+                orgs = [merged if p.key == match.key else p for p in orgs]
+                result.update(profile=merged, created=False)
+            else:
+                new = incoming
+                if any(p.key == new.key for p in orgs):
+                    new.key = _new_key()
+                if new.display_name.strip():
+                    try:
+                        new.display_name = check_display_name(new.display_name, existing=orgs)
+                    except InvalidDisplayName:
+                        new.display_name = _default_display_name(new, orgs)
+                else:
+                    new.display_name = _default_display_name(new, orgs)
+                new.base_url = new.base_url.strip().rstrip("/")
+                new.added_at = new.added_at or self._now()
+                new.sync_method = SYNC_MAILBOX if not orgs else SYNC_NONE
+                orgs.append(new)
+                result.update(profile=new, created=True)
+            state["orgs"] = [p.to_dict() for p in orgs]
+
+        self._mutate(change)
+        return result["profile"].copy(), result["created"]
+
+    def update(self, ref: str | int, **changes: Any) -> OrgProfile:
+        """Change fields of one org and return it. ``display_name`` follows the rename
+        rules; ``key``, ``sync_method`` and ``added_at`` cannot be changed here."""
+        fixed = {"key", "sync_method", "added_at"} & changes.keys()
+        if fixed:
+            raise InvalidProfile(
+                f"{', '.join(sorted(fixed))} cannot be changed with update(); the synchronizing "
+                "org changes through plan_switch() and apply().")
+        known = {f.name for f in dataclasses.fields(OrgProfile)}
+        unknown = set(changes) - known
+        if unknown:
+            raise InvalidProfile(f"Unknown organization field(s): {', '.join(sorted(unknown))}.")
+        result: dict[str, OrgProfile] = {}
+
+        def change(state: dict[str, Any]) -> None:
+            orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
+            target = _resolve(orgs, ref)
+            updated = dataclasses.replace(target.copy(), **changes)
+            if "display_name" in changes:
+                updated.display_name = check_display_name(
+                    changes["display_name"], existing=orgs, exclude_key=target.key)
+            if "base_url" in changes:
+                updated.base_url = str(changes["base_url"]).strip().rstrip("/")
+            _validate_profile(updated)
+            _check_no_duplicate(orgs, updated)
+            state["orgs"] = [updated.to_dict() if p.key == target.key else p.to_dict()
+                             for p in orgs]
+            result["profile"] = updated
+
+        self._mutate(change)
+        return result["profile"].copy()
+
+    def rename(self, ref: str | int, name: str) -> OrgProfile:
+        """Give an org a new display name (see :func:`check_display_name` for the rules)."""
+        return self.update(ref, display_name=name)
+
+    def mark_connected(self, ref: str | int) -> OrgProfile:
+        """Record that a connection to the org just succeeded."""
+        return self.update(ref, last_connected_at=self._now())
+
+    def remove(self, ref: str | int) -> RemoveResult:
+        """Remove an org, its keyring entries and its cached tokens.
+
+        Removing the synchronizing org leaves no org synchronizing (nothing is promoted)
+        and releases the mailbox stamp if it names that org; the result's ``message`` says
+        so. Keyring or token clean-up that fails is reported in ``problems``; the org is
+        removed from the list either way.
+        """
+        removed: dict[str, OrgProfile] = {}
+
+        def change(state: dict[str, Any]) -> None:
+            orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
+            target = _resolve(orgs, ref)
+            state["orgs"] = [p.to_dict() for p in orgs if p.key != target.key]
+            removed["profile"] = target
+
+        self._mutate(change)
+        profile = removed["profile"]
+        problems: list[str] = []
+        try:
+            self._secret_store().delete_org(profile.key)
+        except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
+            problems.append(f"Saved credentials could not be deleted from the keyring: {exc}")
+        if self.token_cleanup is not None:
+            try:
+                self.token_cleanup(profile)
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"Cached sign-in tokens could not be deleted: {exc}")
+        stamp_released = False
+        message = f"Removed {profile.label}."
+        if profile.is_primary:
+            try:
+                stamp = self.mailbox.stamp()
+                if stamp is not None and _same_org_id(stamp.org_id, profile.org_id):
+                    self.mailbox.clear()
+                    stamp_released = True
+            except WizardError as exc:
+                problems.append(f"The mailbox stamp could not be released: {exc}")
+            message += (f" It was the synchronizing organization: no organization synchronizes "
+                        f"{WHAT_SYNCS} with your mailbox now. Choose one with "
+                        "“Synchronize” (d365-orgs use ORG).")
+            if stamp_released:
+                message += " Your mailbox no longer records it as its synchronizing organization."
+        return RemoveResult(profile, profile.is_primary, message, stamp_released, tuple(problems))
+
+    # -- the synchronizing org ------------------------------------------------------------------
+    def plan_switch(self, ref: str | int) -> SwitchPlan:
+        """Describe what making ``ref`` the synchronizing org would change. Changes nothing."""
+        orgs = self.list()
+        return self._plan(orgs, _resolve(orgs, ref), self.mailbox.stamp())
+
+    def apply(self, plan: SwitchPlan, *, override: bool = False) -> SwitchResult:
+        """Carry out ``plan``: claim the mailbox stamp, then write the new primary and every
+        other org's sync method ``none`` in one atomic write.
+
+        Raises :class:`StalePlan` when the registry or the stamp changed since the plan
+        was made (make and show a new plan), and
+        :class:`~wizard.engine.mailbox.StampConflict` when the mailbox is stamped with an
+        org other than the current synchronizing one, unless ``override``.
+        The stamp is claimed first: if that fails, nothing changes. (If the process dies
+        between the two writes, the stamp names the new org and the registry the old one;
+        applying a new plan for the same org then finishes the switch without conflict.)
+        """
+        result: dict[str, Any] = {}
+
+        def change(state: dict[str, Any]) -> None:
+            orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
+            target = next((p for p in orgs if p.key == plan.to_org.key), None)
+            if target is None:
+                raise StalePlan(f"{plan.to_org.label} was removed after the plan was made.",
+                                fix="Nothing was changed. Choose the organization again.")
+            current = self._plan(orgs, target, self.mailbox.stamp())
+            if current.fingerprint != plan.fingerprint:
+                raise StalePlan(
+                    "The organizations or your mailbox changed after this plan was shown, "
+                    "so it was not carried out.",
+                    fix="Nothing was changed. Review the new plan and confirm again.")
+            replacing = current.from_org.org_id if current.from_org else None
+            assert target.org_id  # _plan refuses orgs without an id
+            stamp = self.mailbox.claim(target.org_id, target.display_name,
+                                       override=override, replacing=replacing)
+            for p in orgs:
+                p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
+            state["orgs"] = [p.to_dict() for p in orgs]
+            result.update(primary=target, previous=current.from_org, stamp=stamp)
+
+        self._mutate(change)
+        primary, previous = result["primary"], result["previous"]
+        if previous is not None and previous.key != primary.key:
+            message = (f"{primary.label} now synchronizes {WHAT_SYNCS} with your mailbox; "
+                       f"{previous.label} no longer does.")
+        else:
+            message = f"{primary.label} now synchronizes {WHAT_SYNCS} with your mailbox."
+        return SwitchResult(primary.copy(), previous.copy() if previous else None,
+                            result["stamp"], message)
+
+    # -- internals --------------------------------------------------------------------------------
+    def _secret_store(self) -> "SecretStore":
+        if callable(self.secrets) and not hasattr(self.secrets, "delete_org"):
+            return self.secrets()
+        return self.secrets
+
+    def _now(self) -> str:
+        return format_time(datetime.fromtimestamp(self.clock(), tz=timezone.utc))
+
+    def _plan(self, orgs: list[OrgProfile], target: OrgProfile, stamp: Stamp | None) -> SwitchPlan:
+        if not target.org_id:
+            raise SwitchNotPossible(
+                f"{target.label} cannot synchronize yet: its organization ID is not known "
+                "because it was added without connecting.",
+                fix="Connect to it once (test the connection or sign in), then try again.")
+        current = next((p for p in orgs if p.is_primary), None)
+        already = current is not None and current.key == target.key
+        foreign = stamp is not None and not _same_org_id(stamp.org_id, target.org_id) and not (
+            current is not None and _same_org_id(stamp.org_id, current.org_id))
+        stops = None
+        if current is not None and not already:
+            stops = (f"{current.label} will stop synchronizing {WHAT_SYNCS} with your mailbox; "
+                     "its synchronization method becomes None. You stay connected to it.")
+        starts = None
+        if not already:
+            starts = f"{target.label} will start synchronizing {WHAT_SYNCS} with your mailbox."
+        elif foreign:
+            starts = f"{target.label} will take your mailbox back and synchronize it again."
+        if stamp is None:
+            stamp_text = ("Your mailbox is not set to synchronize with any organization yet; "
+                          f"it will record {target.label}.")
+        else:
+            known = next((p for p in orgs if _same_org_id(p.org_id, stamp.org_id)), None)
+            who = known.label if known else f"“{stamp.org_name}”"
+            synced = (f", last synchronized {format_time(stamp.last_sync)}"
+                      if stamp.last_sync else ", not synchronized yet")
+            stamp_text = f"Your mailbox is set to synchronize with {who}{synced}."
+            if foreign:
+                where = ("" if known else " (an organization that is not in your list, "
+                         f"ID {stamp.org_id})")
+                stamp_text += (f" That is not your synchronizing organization{where}: another "
+                               "administrator, a migration or another computer may have set it.")
+            elif not _same_org_id(stamp.org_id, target.org_id):
+                stamp_text += f" It will record {target.label} instead."
+        fingerprint = _fingerprint(current, target, stamp)
+        return SwitchPlan(current.copy() if current else None, target.copy(), stamp,
+                          foreign, already, stops, starts, stamp_text, fingerprint)
+
+    def _read(self) -> dict[str, Any]:
+        """The registry state. Takes the lock only when the file needs recovering."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return _normalize_state(None)
+        except OSError:
+            raw = b""  # read_versioned_json below words the error
+        if _parses(raw):
+            try:
+                return _normalize_state(self._load())
+            except CorruptConfig as err:  # damaged from outside between the two reads
+                return self._remember_recovery(err)
+        with locked(self.path):
+            return self._read_locked()
+
+    def _load(self) -> dict[str, Any] | None:
+        return read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
+                                   kind="organization list")
+
+    def _read_locked(self) -> dict[str, Any]:
+        """Read with the lock held; a damaged file is moved aside and that is recorded."""
+        try:
+            return _normalize_state(self._load())
+        except CorruptConfig as err:
+            state = _normalize_state(None)
+            state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
+            atomic_write_json(self.path, state)
+            return state
+
+    def _remember_recovery(self, err: CorruptConfig) -> dict[str, Any]:
+        with locked(self.path):
+            state = self._read_locked()
+            if "recovery" not in state:
+                state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
+                atomic_write_json(self.path, state)
+            return state
+
+    def _mutate(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Lock, re-read, change, write atomically."""
+        with locked(self.path):
+            state = self._read_locked()
+            change(state)
+            state["schema_version"] = SCHEMA_VERSION
+            atomic_write_json(self.path, state)
+
+
+def _parses(raw: bytes) -> bool:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("schema_version"), int)
+
+
+def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:
+    state = dict(data or {})
+    state["schema_version"] = SCHEMA_VERSION
+    orgs = state.get("orgs")
+    state["orgs"] = [o for o in orgs if isinstance(o, dict) and o.get("base_url")] \
+        if isinstance(orgs, list) else []
+    return state
+
+
+def _fingerprint(current: OrgProfile | None, target: OrgProfile, stamp: Stamp | None) -> str:
+    facts = {
+        "from": [current.key, current.org_id] if current else None,
+        "to": [target.key, target.org_id, normalize_base_url(target.base_url),
+               target.sync_method],
+        "stamp": stamp.org_id.strip("{} ").lower() if stamp else None,
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _find_same_org(orgs: list[OrgProfile], incoming: OrgProfile) -> OrgProfile | None:
+    if incoming.org_id:
+        for p in orgs:
+            if _same_org_id(p.org_id, incoming.org_id):
+                return p
+    url = normalize_base_url(incoming.base_url)
+    for p in orgs:
+        if normalize_base_url(p.base_url) == url and (
+                not p.org_id or not incoming.org_id or _same_org_id(p.org_id, incoming.org_id)):
+            return p
+    return None
+
+
+def _merge(existing: OrgProfile, incoming: OrgProfile) -> OrgProfile:
+    merged = existing.copy()
+    defaults = OrgProfile(base_url="x")
+    keep = {"key", "display_name", "added_at", "sync_method", "extra"}
+    for f in dataclasses.fields(OrgProfile):
+        if f.name in keep:
+            continue
+        value = getattr(incoming, f.name)
+        if value is None:
+            continue
+        if f.name in ("kind", "auth_method") and value == getattr(defaults, f.name) \
+                and getattr(existing, f.name) != value:
+            continue  # a default says nothing new
+        setattr(merged, f.name, value)
+    merged.base_url = merged.base_url.strip().rstrip("/")
+    merged.extra = {**existing.extra, **incoming.extra}
+    return merged
+
+
+def _check_no_duplicate(orgs: list[OrgProfile], changed: OrgProfile) -> None:
+    for p in orgs:
+        if p.key == changed.key:
+            continue
+        if _same_org_id(p.org_id, changed.org_id) or (
+                normalize_base_url(p.base_url) == normalize_base_url(changed.base_url)):
+            raise DuplicateOrg(f"{p.label} already has that organization ID or address.",
+                               fix="Remove one of the two entries first.")
+
+
+def _listing(orgs: list[OrgProfile]) -> str:
+    if not orgs:
+        return "No organizations have been added yet."
+    return "Known organizations: " + "; ".join(
+        f"{i}. {p.display_name}" + (f" ({p.unique_name})" if p.unique_name else "")
+        for i, p in enumerate(orgs, 1)) + "."
+
+
+def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:
+    if isinstance(ref, bool):
+        raise OrgNotFound(f"“{ref}” does not name an organization. {_listing(orgs)}")
+    if isinstance(ref, int):
+        if 1 <= ref <= len(orgs):
+            return orgs[ref - 1]
+        raise OrgNotFound(f"There is no organization number {ref}. {_listing(orgs)}",
+                          fix="Use a number from the list (d365-orgs list).")
+    text = str(ref).strip()
+    if not text:
+        raise OrgNotFound(f"No organization was named. {_listing(orgs)}")
+    folded = text.casefold()
+    matches: dict[str, OrgProfile] = {}
+    for p in orgs:
+        if (p.key == text.lower() or _same_org_id(p.org_id, text)
+                or (p.unique_name and p.unique_name.casefold() == folded)
+                or p.display_name.casefold() == folded):
+            matches[p.key] = p
+    if not matches and ("/" in text or "." in text):
+        try:
+            url = normalize_base_url(text)
+        except ValueError:
+            url = None
+        for p in orgs:
+            if url and normalize_base_url(p.base_url) == url:
+                matches[p.key] = p
+    if text.isdigit():
+        i = int(text)
+        if 1 <= i <= len(orgs):
+            matches[orgs[i - 1].key] = orgs[i - 1]
+        elif not matches:
+            raise OrgNotFound(f"There is no organization number {i}. {_listing(orgs)}",
+                              fix="Use a number from the list (d365-orgs list).")
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    if not matches:
+        raise OrgNotFound(f"No organization matches “{text}”. {_listing(orgs)}",
+                          fix="Use a name, unique name, organization ID or number from the list.")
+    names = "; ".join(f"{orgs.index(p) + 1}. {p.display_name}" for p in matches.values())
+    raise AmbiguousOrg(f"“{text}” matches more than one organization: {names}.",
+                       fix="Use the number or the unique name instead.")
+
+
+__all__ = [
+    "AmbiguousOrg", "DuplicateOrg", "InvalidDisplayName", "InvalidProfile", "OrgNotFound",
+    "OrgProfile", "OrgRegistry", "RemoveResult", "StalePlan", "StampConflict", "SwitchNotPossible",
+    "SwitchPlan", "SwitchResult", "check_display_name", "normalize_base_url", "parse_time",
+    "SYNC_MAILBOX", "SYNC_NONE",
+]
