@@ -16,6 +16,11 @@ from wizard.engine.clouds import BUILTIN_CLOUDS, Cloud, get_cloud, load_cloud_fi
 from wizard.engine.paths import AppPaths
 
 if TYPE_CHECKING:  # pragma: no cover
+    import requests
+
+    from wizard.engine.auth import Authenticator
+    from wizard.engine.connect import Connector
+    from wizard.engine.token_cache import EncryptedTokenCache
     from wizard.engine.orgs import OrgRegistry
     from wizard.engine.secrets import SecretStore
     from wizard.engine.mailbox import MailboxStore
@@ -50,9 +55,9 @@ class Engine:
     # -- collaborators (each module's owner fills its own) ----------------------------
     @cached_property
     def secrets(self) -> "SecretStore":
-        from wizard.engine.secrets import open_secret_store
+        from wizard.engine.secrets import open_secret_store, service_name_for
 
-        return open_secret_store()
+        return open_secret_store(service_name_for(self.paths))
 
     @cached_property
     def registry(self) -> "OrgRegistry":
@@ -60,10 +65,60 @@ class Engine:
 
         # The keyring is opened only when an org is removed: listing must not wait on D-Bus.
         return OrgRegistry(self.paths.registry_file, secrets=lambda: self.secrets,
-                           mailbox=self.mailbox, clock=self.clock)
+                           mailbox=self.mailbox, clock=self.clock,
+                           token_cleanup=self.drop_org_tokens)
 
     @cached_property
     def mailbox(self) -> "MailboxStore":
         from wizard.engine.mailbox import MailboxStore
 
         return MailboxStore(self.paths.mailbox_db, clock=self.clock)
+
+    # -- sign-in and HTTP (owner: auth) ------------------------------------------------
+    @property
+    def ca_bundles(self) -> list[str]:
+        """--ca-bundle plus every loaded cloud file's CA bundle."""
+        out = [self.ca_bundle] if self.ca_bundle else []
+        out += [c.ca_bundle for c in self.custom_clouds.values() if c.ca_bundle]
+        return out
+
+    @cached_property
+    def session(self) -> "requests.Session":
+        from wizard.engine.http import make_session
+
+        return make_session(ca_bundles=self.ca_bundles, clock=self.clock)
+
+    @cached_property
+    def token_cache(self) -> "EncryptedTokenCache":
+        from wizard.engine.token_cache import EncryptedTokenCache
+
+        return EncryptedTokenCache(self.paths.token_cache_file, self.secrets)
+
+    @cached_property
+    def authenticator(self) -> "Authenticator":
+        from wizard.engine.auth import Authenticator
+
+        return Authenticator(session=self.session, cache=self.token_cache, clock=self.clock)
+
+    @cached_property
+    def connector(self) -> "Connector":
+        from wizard.engine.connect import Connector
+
+        return Connector(session=self.session, authenticator=self.authenticator,
+                         secrets=self.secrets, clouds=self.clouds, registry=self.registry,
+                         mailbox=self.mailbox)
+
+    def drop_org_tokens(self, profile) -> None:
+        """Registry hook: an org was removed; forget its account's cached tokens."""
+        authority = (profile.extra or {}).get("authority")
+        if not authority or not profile.user:
+            return
+        others = [p for p in self.registry.list()
+                  if p.key != profile.key and p.user == profile.user
+                  and (p.extra or {}).get("authority") == authority]
+        if others:
+            return  # the same account still serves another org
+        cloud = self.clouds.get(profile.cloud) if profile.cloud else None
+        self.authenticator.sign_out(authority, username=profile.user,
+                                    client_id=cloud.client_id if cloud else None)
+

@@ -76,9 +76,20 @@ from urllib.parse import unquote
 from wizard.engine.clouds import BUILTIN_CLOUDS, COMMERCIAL_REGIONS, Cloud
 from wizard.engine.errors import InvalidOrgUrl
 
-__all__ = ["OrgUrl", "parse_org_url", "KINDS", "WEB_API_PATH"]
+__all__ = ["OrgUrl", "parse_org_url", "KINDS", "KIND_NAMES", "REGION_NAMES", "WEB_API_PATH",
+           "CRM_ROOT_PATHS"]
 
 KINDS = ("online", "onprem", "ifd")
+KIND_NAMES = {"online": "Dynamics 365 (online)", "onprem": "On-premises",
+              "ifd": "Internet-facing deployment (IFD)"}
+# Names of the region codes in COMMERCIAL_REGIONS (Microsoft's datacenter table).
+REGION_NAMES = {
+    "NAM": "North America", "SAM": "South America", "CAN": "Canada", "EUR": "Europe",
+    "APJ": "Asia Pacific", "OCE": "Australia", "JPN": "Japan", "IND": "India",
+    "GBR": "United Kingdom", "FRA": "France", "ZAF": "South Africa",
+    "UAE": "United Arab Emirates", "GER": "Germany", "CHE": "Switzerland", "NOR": "Norway",
+    "SGP": "Singapore", "KOR": "Korea", "SWE": "Sweden",
+}
 WEB_API_PATH = "/api/data/v9.2/"
 MAX_LENGTH = 32768
 
@@ -186,7 +197,7 @@ _MICROSOFT_DOMAINS = (
     "outlook.com", "sharepoint.com", "sharepoint.us", "onmicrosoft.com", "teams.microsoft.com",
     "skype.com", "powerapps.com", "powerapps.us", "powerapps.cn", "powerautomate.com",
     "powerautomate.us", "powerplatform.com", "powerbi.com", "azure.com", "azure.net",
-    "azure.cn", "windows.net", "windows.com", "bing.com", "msn.com", "aka.ms",
+    "azure.cn", "windows.net", "windows.com", "aka.ms",
     "dynamics.com", "dynamics.cn", "microsoftdynamics.us", "appsplatform.us",
     "microsoftdynamics.de", "powerappsportals.com", "powerappsportals.us",
     "microsoftcrmportals.com", "sharepointonline.com", "visualstudio.com",
@@ -194,7 +205,7 @@ _MICROSOFT_DOMAINS = (
 )
 _WEBSITES = (
     "google.com", "google.co.uk", "google.de", "google.fr", "bing.com", "duckduckgo.com",
-    "yahoo.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com", "stackoverflow.com",
+    "yahoo.com", "msn.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com", "stackoverflow.com",
     "youtube.com", "facebook.com", "linkedin.com", "twitter.com", "x.com", "instagram.com",
     "wikipedia.org", "gmail.com", "icloud.com", "apple.com", "amazon.com", "zoom.us",
     "slack.com", "dropbox.com", "example.com", "example.org", "example.net",
@@ -208,14 +219,20 @@ _NOT_ORG_FIRST_LABELS = {
     "dev": "This is the discovery address of an Internet-facing deployment, not an organization.",
     "disco": "This is a discovery service address, not an organization.",
 }
-# First path segments that belong to Dynamics itself (compared in lower case).
-_CRM_PATHS = {
+# Sign-in servers: refused even with a path (an on-premises server is never called that).
+_SIGNIN_FIRST_LABELS = {"adfs", "sts", "login"}
+# First path segments that are Dynamics' own and never an org name (lower case).
+CRM_ROOT_PATHS = frozenset({
     "main.aspx", "default.aspx", "api", "xrmservices", "apps", "webresources", "tools",
-    "_root", "_common", "_forms", "_grid", "_controls", "_static", "_imgs", "_nav",
-    "_resources", "uclient", "nga", "form", "sfa", "cs", "ma", "biz", "workplace",
-    "userdefined", "crmreports", "activities", "advancedfind", "m", "services",
-    "organizationdata.svc", "home", "homepage", "dashboards", "settings", "g",
-    "appwebservices", "isv", "sitemap", "search", "_ui", "entities", "loader.aspx",
+    "uclient", "nga", "organizationdata.svc", "appwebservices", "isv", "_root", "_common",
+    "_forms", "_grid", "_controls", "_static", "_imgs", "_nav", "_resources", "_ui",
+})
+# Further paths seen under an org (CRM 2011-era pages); after an org segment they confirm
+# the address is Dynamics, but as a first segment they may also be an org's name.
+_CRM_PATHS = CRM_ROOT_PATHS | {
+    "form", "sfa", "cs", "ma", "biz", "workplace", "userdefined", "crmreports", "activities",
+    "advancedfind", "m", "services", "home", "homepage", "dashboards", "settings", "g",
+    "sitemap", "search", "entities", "loader.aspx",
 }
 _ORG_SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _LABEL_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$")
@@ -419,6 +436,10 @@ def _match_custom_cloud(parts: _Parts, cloud: Cloud) -> OrgUrl | None:
                       "https", parts.port)
     for domain in cloud.org_domains:
         domain = domain.lower().strip(".")
+        if parts.host == domain:
+            raise _fail("not_org", f"This address names the {cloud.display_name} cloud but no "
+                                   "organization.",
+                        f"An organization address looks like https://contoso.{domain}.")
         if not domain or not parts.host.endswith("." + domain):
             continue
         labels = parts.host[: -len(domain) - 1].split(".")
@@ -589,10 +610,17 @@ def _online(org: str, domain: str, cloud: str, region: str | None) -> OrgUrl:
 
 def _looks_like_org_segment(segment: str) -> bool:
     s = segment.lower()
-    return bool(_ORG_SEGMENT_RE.match(s)) and s not in _CRM_PATHS
+    return bool(_ORG_SEGMENT_RE.match(s)) and s not in CRM_ROOT_PATHS
+
+
+def _is_crm_page(segment: str) -> bool:
+    """A first path segment that is Dynamics' own (so the host alone is the org)."""
+    s = segment.lower()
+    return s in _CRM_PATHS or s.endswith((".aspx", ".svc"))
 
 
 def _is_crm_path(segment: str) -> bool:
+    """A segment after an org segment that Dynamics serves (pages, services, resources)."""
     s = segment.lower()
     return s in _CRM_PATHS or s.endswith((".aspx", ".svc", ".ashx", ".axd", ".js", ".css",
                                           ".htm", ".html", ".png", ".gif", ".svg", ".ico"))
@@ -626,11 +654,13 @@ def _match_server(parts: _Parts) -> OrgUrl | None:
                               "organization.",
                     f"Add the organization name after the server, e.g. "
                     f"http://{parts.host}/contoso (ask your administrator for it).")
+    if len(labels) >= 3 and labels[0] in _SIGNIN_FIRST_LABELS:
+        raise _fail("not_org", _NOT_ORG_FIRST_LABELS[labels[0]])
     if has_org:
         if len(segs) > 1 and not _is_crm_path(segs[1]):
             raise _fail("not_org", "This does not look like a Dynamics 365 organization address.")
         return _onprem(parts)
-    if segs and not _is_crm_path(segs[0]):
+    if segs and not _is_crm_page(segs[0]):
         raise _fail("not_org", "This does not look like a Dynamics 365 organization address.")
     if labels[0] in _NOT_ORG_FIRST_LABELS:
         raise _fail("not_org", _NOT_ORG_FIRST_LABELS[labels[0]])

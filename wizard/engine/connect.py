@@ -1,0 +1,640 @@
+"""Connecting to orgs: sign-in per deployment kind, adding orgs, the connection test.
+
+:class:`Connector` ties the pieces together: it parses the address, probes how the
+org wants to be signed in to (Entra/ADFS OAuth or Windows authentication), gets a
+credential (silently from the cache or the keyring, or through the flow the caller
+chose in :class:`SignInOptions`) and returns an :class:`OrgSession` with a ready
+:class:`~wizard.engine.dataverse.DataverseClient`.
+
+:meth:`Connector.test` is the connection test: ordered steps (URL, DNS, TCP, TLS, proxy,
+sign-in, WhoAmI, version, Sync-to-Outlook privilege, mailbox sync method, local stamp),
+yielded one by one as :class:`StepResult` so a GUI can show progress and cancel.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+
+from wizard.engine.auth import (AuthChallenge, Authenticator, DeviceCodePrompt, SignInResult,
+                                authority_for_org, org_scopes, probe_org)
+from wizard.engine.clouds import Cloud
+from wizard.engine.dataverse import (SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient,
+                                     DataverseError)
+from wizard.engine.errors import WizardError
+from wizard.engine.http import Cancelled, NetworkError, network_error, proxy_for_url
+from wizard.engine.signin_errors import NotSignedIn, SignInError
+from wizard.engine.urls import OrgUrl, parse_org_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.mailbox import MailboxStore
+    from wizard.engine.orgs import OrgProfile, OrgRegistry
+    from wizard.engine.secrets import SecretStore
+
+PASSWORD_SECRET = "password"
+DELIVERY_METHODS = {0: "Dynamics 365 for Outlook", 1: "Server-Side Synchronization",
+                    2: "None"}
+
+
+class ConnectError(WizardError):
+    code = "connect_failed"
+
+
+class WindowsCredentialsRequired(SignInError):
+    """The org uses Windows authentication and no user name/password was given or saved."""
+
+    code = "windows_credentials_required"
+
+
+class NotDynamics(ConnectError):
+    code = "not_dynamics"
+
+
+@dataclass
+class SignInOptions:
+    """How to get a credential when the cache/keyring has none.
+
+    ``method``: "silent" (cache/keyring only; fails with NotSignedIn), "browser",
+    "device_code" or "password" (user name + password: Windows authentication, or
+    ROPC where the authority allows it). Windows authentication always uses
+    ``username``/``password`` (or the saved password).
+    """
+
+    method: str = "silent"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    save_password: bool = False
+    prompt: str | None = None
+    open_browser: Callable[[str], Any] | None = None
+    on_device_code: Callable[[DeviceCodePrompt], None] | None = None
+    cancel_event: threading.Event | None = None
+
+
+@dataclass
+class OrgSession:
+    """A signed-in connection to one org."""
+
+    org_url: OrgUrl
+    auth_method: str            # "oauth" | "adfs" | "ntlm"
+    client: DataverseClient
+    authority: str | None = None
+    resource: str | None = None
+    username: str | None = None
+    tenant_id: str | None = None
+    signin: SignInResult | None = None
+    new_account: bool = False   # this connection added an account to the token cache
+    password_to_save: str | None = field(default=None, repr=False)
+
+
+@dataclass
+class StepResult:
+    name: str
+    title: str
+    status: str                 # "passed" | "failed" | "skipped"
+    elapsed: float
+    message: str
+    fix: str | None = None
+    details: str | None = None
+    code: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "status": self.status,
+                "elapsed": round(self.elapsed, 3), "message": self.message, "fix": self.fix,
+                "details": self.details, "code": self.code, "data": self.data}
+
+
+STEPS: tuple[tuple[str, str], ...] = (
+    ("url", "Organization address"),
+    ("dns", "Name lookup (DNS)"),
+    ("tcp", "Network connection"),
+    ("tls", "Secure connection (TLS certificate)"),
+    ("proxy", "Proxy"),
+    ("signin", "Sign-in"),
+    ("whoami", "Access to the organization (WhoAmI)"),
+    ("version", "Dynamics 365 version"),
+    ("privilege", "Sync-to-Outlook privilege"),
+    ("mailbox", "Mailbox synchronization method"),
+    ("stamp", "Local mailbox stamp"),
+)
+_TITLES = dict(STEPS)
+
+
+class _StepFailed(Exception):
+    def __init__(self, message: str, *, fix: str | None = None, details: str | None = None,
+                 code: str | None = None, data: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.details = details
+        self.code = code
+        self.data = data or {}
+
+
+class _StepSkipped(Exception):
+    pass
+
+
+class Connector:
+    def __init__(self, *, session: requests.Session, authenticator: Authenticator,
+                 secrets: "SecretStore | None", clouds: Mapping[str, Cloud],
+                 registry: "OrgRegistry | None" = None, mailbox: "MailboxStore | None" = None,
+                 ssl_context: ssl.SSLContext | None = None,
+                 connect_timeout: float = 10.0) -> None:
+        self.session = session
+        self.auth = authenticator
+        self.secrets = secrets
+        self.clouds = dict(clouds)
+        self.registry = registry
+        self.mailbox = mailbox
+        self.ssl_context = ssl_context or getattr(session, "ssl_context", None)
+        self.connect_timeout = connect_timeout
+
+    # -- addresses -----------------------------------------------------------------------
+    def parse(self, text: str) -> OrgUrl:
+        custom = {k: v for k, v in self.clouds.items() if not v.builtin}
+        return parse_org_url(text, clouds=custom or None)
+
+    def cloud_of(self, org_url: OrgUrl) -> Cloud | None:
+        return self.clouds.get(org_url.cloud) if org_url.cloud else None
+
+    # -- signing in to an org ------------------------------------------------------------
+    def connect(self, target: "str | OrgUrl | OrgProfile",
+                options: SignInOptions | None = None) -> OrgSession:
+        options = options or SignInOptions()
+        profile = None if isinstance(target, (str, OrgUrl)) else target
+        org_url = target if isinstance(target, OrgUrl) else self.parse(
+            target if isinstance(target, str) else target.base_url)
+        challenge = probe_org(self.session, org_url.api_url)
+        return self._connect(org_url, challenge, profile, options)
+
+    def _connect(self, org_url: OrgUrl, challenge: AuthChallenge,
+                 profile: "OrgProfile | None", options: SignInOptions) -> OrgSession:
+        if challenge.kind == "ntlm":
+            return self._connect_windows(org_url, challenge, profile, options)
+        if challenge.kind != "oauth":
+            if challenge.status and 200 <= challenge.status < 300:
+                raise NotDynamics(
+                    f"{org_url.base_url} let us in without signing in, which a Dynamics 365 "
+                    "organization never does.", fix="Check the address.")
+            raise NotDynamics(
+                f"{org_url.base_url} does not look like a Dynamics 365 organization "
+                f"(HTTP {challenge.status} and no sign-in request).",
+                fix="Check the address; paste it from the browser while the org is open.")
+        cloud = self.cloud_of(org_url)
+        tenant = (profile.tenant_id if profile else None)
+        authority = (profile.extra.get("authority") if profile else None) or \
+            authority_for_org(cloud, challenge, tenant)
+        resource = (challenge.resource or org_url.base_url).rstrip("/")
+        scopes = org_scopes(resource)
+        client_id = cloud.client_id if cloud else None
+        username = options.username or (profile.user if profile else None)
+        before = {a.get("home_account_id") for a in self.auth.accounts(authority,
+                                                                        client_id=client_id)}
+        result = self._acquire(authority, scopes, username, client_id, options)
+        after_user = result.username or username
+        provider = self.auth.token_provider(authority, scopes, username=after_user,
+                                            client_id=client_id)
+        first = result.authorization
+
+        def tokens() -> str:
+            nonlocal first
+            if first is not None:
+                value, first = first, None
+                return value
+            return provider()
+
+        client = DataverseClient(self.session, org_url.api_url, tokens)
+        return OrgSession(org_url=org_url, auth_method=challenge.auth_method, client=client,
+                          authority=authority, resource=resource, username=after_user,
+                          tenant_id=result.tenant_id or challenge.tenant_id, signin=result,
+                          new_account=result.home_account_id not in before)
+
+    def _acquire(self, authority: str, scopes: list[str], username: str | None,
+                 client_id: str | None, options: SignInOptions) -> SignInResult:
+        try:
+            return self.auth.silent(authority, scopes, username=username, client_id=client_id)
+        except SignInError as silent_error:
+            if options.method == "silent":
+                raise
+            if options.method == "browser":
+                return self.auth.interactive(authority, scopes, login_hint=username,
+                                             prompt=options.prompt, client_id=client_id,
+                                             open_browser=options.open_browser,
+                                             cancel_event=options.cancel_event)
+            if options.method == "device_code":
+                prompt = self.auth.start_device_code(authority, scopes, client_id=client_id)
+                if options.on_device_code is not None:
+                    options.on_device_code(prompt)
+                return self.auth.finish_device_code(prompt, cancel_event=options.cancel_event)
+            if options.method == "password":
+                if not (options.username and options.password is not None):
+                    raise SignInError("A user name and password are needed for this sign-in.",
+                                      fix="Give --user and --password-stdin, or sign in with "
+                                          "the browser.", code="credentials_required")
+                return self.auth.password(authority, scopes, options.username,
+                                          options.password, client_id=client_id)
+            raise silent_error
+
+    def _connect_windows(self, org_url: OrgUrl, challenge: AuthChallenge,
+                         profile: "OrgProfile | None", options: SignInOptions) -> OrgSession:
+        from wizard.engine.windows_auth import WindowsAuth
+
+        username = options.username or (profile.user if profile else None)
+        password = options.password
+        if password is None and profile is not None and self.secrets is not None \
+                and getattr(self.secrets, "available", False):
+            password = self.secrets.get(_secret_key(profile.key, PASSWORD_SECRET))
+        if not username or password is None:
+            raise WindowsCredentialsRequired(
+                f"{org_url.base_url} uses Windows authentication: a user name and password "
+                "are needed.",
+                fix="Enter your Windows user name (DOMAIN\\user) and password"
+                    + (" (d365-orgs ... --user DOMAIN\\user --password-stdin)."))
+        protocol = "negotiate" if "negotiate" in challenge.schemes else "ntlm"
+        auth = WindowsAuth(username, password, protocol=protocol)
+        client = DataverseClient(self.session, org_url.api_url, lambda: auth)
+        return OrgSession(org_url=org_url, auth_method="ntlm", client=client,
+                          username=username,
+                          password_to_save=password if options.save_password else None)
+
+    # -- adding an org -------------------------------------------------------------------
+    def add_org(self, text: str, options: SignInOptions | None = None, *,
+                display_name: str | None = None) -> tuple["OrgProfile", bool]:
+        """Connect, read who/what the org is, and record it. Failure leaves nothing behind."""
+        from wizard.engine.orgs import OrgProfile
+
+        if self.registry is None:
+            raise ConnectError("No organization registry is available.")
+        org_url = self.parse(text)
+        conn = self.connect(org_url, options)
+        try:
+            who = conn.client.whoami()
+            version = conn.client.retrieve_version()
+            try:
+                detail = conn.client.retrieve_current_organization()
+            except DataverseError:
+                detail = {}
+            org_id = str(detail.get("OrganizationId") or who.get("OrganizationId") or "") or None
+            if str(detail.get("State") or "Enabled").lower() == "disabled":
+                raise ConnectError(f"The organization {org_url.base_url} is disabled.",
+                                   fix="Ask your administrator to enable it.",
+                                   code="org_disabled")
+            profile = OrgProfile(
+                base_url=org_url.base_url, display_name=display_name or str(
+                    detail.get("FriendlyName") or ""),
+                org_id=org_id, unique_name=detail.get("UniqueName") or org_url.org_name,
+                api_url=org_url.api_url, kind=org_url.kind, cloud=org_url.cloud,
+                region=org_url.region or detail.get("Geo") or None,
+                tenant_id=conn.tenant_id or detail.get("TenantId") or None,
+                user=conn.username, user_id=who.get("UserId"), auth_method=conn.auth_method,
+                version=version or detail.get("OrganizationVersion"),
+                save_credentials=bool(conn.password_to_save),
+                extra={k: v for k, v in (("authority", conn.authority),
+                                         ("resource", conn.resource)) if v})
+            saved_key = None
+            if conn.password_to_save is not None:
+                if self.secrets is None or not getattr(self.secrets, "available", False):
+                    raise ConnectError(
+                        "The password cannot be saved: no secure keyring is available.",
+                        fix="Add the org without saving the password; you will be asked "
+                            "for it when connecting.", code="keyring_unavailable")
+            stored, created = self.registry.add(profile)
+            if conn.password_to_save is not None:
+                saved_key = _secret_key(stored.key, PASSWORD_SECRET)
+                try:
+                    self.secrets.set(saved_key, conn.password_to_save)  # type: ignore[union-attr]
+                except Exception:
+                    if created:
+                        self.registry.remove(stored.key)
+                    raise
+            try:
+                self.registry.mark_connected(stored.key)
+            except WizardError:
+                pass
+            return self.registry.get(stored.key), created
+        except BaseException:
+            if conn.new_account and conn.authority:
+                # A sign-in done only for this failed add leaves no tokens behind.
+                try:
+                    self.auth.sign_out(conn.authority, username=conn.username)
+                except Exception:  # noqa: BLE001
+                    pass
+            raise
+
+    def sign_out(self, profile: "OrgProfile") -> dict[str, Any]:
+        """Remove this org's saved password and its account's cached tokens."""
+        removed_accounts = 0
+        authority = profile.extra.get("authority")
+        if authority and profile.user:
+            cloud = self.clouds.get(profile.cloud) if profile.cloud else None
+            removed_accounts = self.auth.sign_out(
+                authority, username=profile.user, client_id=cloud.client_id if cloud else None)
+        secrets_removed = False
+        if self.secrets is not None and getattr(self.secrets, "available", False):
+            self.secrets.delete_org(profile.key)
+            secrets_removed = True
+        return {"org": profile.key, "accounts_removed": removed_accounts,
+                "secrets_removed": secrets_removed}
+
+    # -- the connection test -------------------------------------------------------------
+    def test(self, target: "str | OrgProfile", options: SignInOptions | None = None, *,
+             cancel_event: threading.Event | None = None) -> Iterator[StepResult]:
+        """Run the steps in order, yielding each result as soon as it is known."""
+        options = options or SignInOptions()
+        state: dict[str, Any] = {"profile": None if isinstance(target, str) else target}
+        failed = False
+        for name, title in STEPS:
+            if cancel_event is not None and cancel_event.is_set():
+                raise Cancelled()
+            start = time.monotonic()
+            if failed and name not in ("stamp",):
+                yield StepResult(name, title, "skipped", 0.0,
+                                 "Not checked because an earlier step failed.")
+                continue
+            try:
+                message, data = getattr(self, f"_step_{name}")(target, state, options)
+                status = "passed"
+                fix = details = code = None
+            except _StepSkipped as skip:
+                yield StepResult(name, title, "skipped", time.monotonic() - start, str(skip))
+                continue
+            except _StepFailed as f:
+                status, message, fix, details, code, data = ("failed", f.message, f.fix,
+                                                             f.details, f.code, f.data)
+            except Cancelled:
+                raise
+            except WizardError as err:
+                status, message, fix, details, code, data = ("failed", err.message, err.fix,
+                                                             err.details, err.code, {})
+            if status == "failed" and name not in ("privilege", "mailbox", "stamp"):
+                failed = True
+            yield StepResult(name, title, status, time.monotonic() - start, message, fix,
+                             details, code, data)
+
+    def run_test(self, target: "str | OrgProfile", options: SignInOptions | None = None, *,
+                 on_step: Callable[[StepResult], None] | None = None,
+                 cancel_event: threading.Event | None = None) -> list[StepResult]:
+        results = []
+        for step in self.test(target, options, cancel_event=cancel_event):
+            results.append(step)
+            if on_step is not None:
+                on_step(step)
+        return results
+
+    # steps: each returns (message, data) or raises _StepFailed / WizardError / _StepSkipped
+    def _step_url(self, target, state, options):
+        text = target if isinstance(target, str) else target.base_url
+        org_url = self.parse(text)
+        state["org_url"] = org_url
+        host, port = org_url.host, org_url.port or (443 if org_url.scheme == "https" else 80)
+        api = urlsplit(org_url.api_url)
+        state["host"] = api.hostname or host
+        state["port"] = api.port or port
+        state["proxy"] = proxy_for_url(self.session, org_url.api_url)
+        kind = {"online": "an online organization", "onprem": "an on-premises organization",
+                "ifd": "an internet-facing (IFD) organization"}[org_url.kind]
+        where = f" in the {self.clouds[org_url.cloud].display_name} cloud" if (
+            org_url.cloud and org_url.cloud in self.clouds) else ""
+        return (f"{org_url.base_url} is {kind}{where}.", org_url.to_dict())
+
+    def _target_host(self, state) -> tuple[str, int, bool]:
+        proxy = state.get("proxy")
+        if proxy:
+            host, _, port = proxy.rpartition(":")
+            return (host or proxy), int(port or 8080), True
+        return state["host"], state["port"], False
+
+    def _step_dns(self, target, state, options):
+        host, port, via_proxy = self._target_host(state)
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            what = "proxy server " if via_proxy else ""
+            raise _StepFailed(f"The name of the {what}{host} could not be found (DNS).",
+                              fix="Check the address for typos and your network connection "
+                                  "(and VPN for on-premises servers).",
+                              details=str(exc), code="dns_failed")
+        addresses = sorted({i[4][0] for i in infos})
+        state["addresses"] = addresses
+        suffix = " (the proxy server)" if via_proxy else ""
+        return (f"{host}{suffix} is at {', '.join(addresses)}.", {"addresses": addresses})
+
+    def _step_tcp(self, target, state, options):
+        host, port, via_proxy = self._target_host(state)
+        try:
+            with socket.create_connection((host, port), timeout=self.connect_timeout):
+                pass
+        except OSError as exc:
+            what = "the proxy server " if via_proxy else ""
+            raise _StepFailed(f"Could not connect to {what}{host} port {port}.",
+                              fix="The server may be down, or a firewall blocks the port. "
+                                  "Check the address and port, or ask IT.",
+                              details=f"{type(exc).__name__}: {exc}", code="tcp_failed")
+        return (f"Connected to {host} port {port}.", {})
+
+    def _step_tls(self, target, state, options):
+        org_url: OrgUrl = state["org_url"]
+        if urlsplit(org_url.api_url).scheme != "https":
+            raise _StepSkipped("The organization uses plain HTTP (no encryption). "
+                               "Ask your administrator to enable HTTPS.")
+        if state.get("proxy"):
+            raise _StepSkipped("Checked through the proxy in the next step.")
+        host, port = state["host"], state["port"]
+        ctx = self.ssl_context or ssl.create_default_context()
+        try:
+            with socket.create_connection((host, port), timeout=self.connect_timeout) as raw:
+                with ctx.wrap_socket(raw, server_hostname=host) as tls:
+                    cert = tls.getpeercert() or {}
+                    version = tls.version()
+        except ssl.SSLCertVerificationError as exc:
+            issuer = peer_certificate_issuer(host, port, self.connect_timeout)
+            raise _StepFailed(
+                f"The certificate of {host} is not trusted" + (
+                    f": it was issued by “{issuer}”." if issuer else "."),
+                fix=("If that issuer is your company's proxy or firewall, ask IT for its CA "
+                     "certificate and add it with --ca-bundle FILE (or to the system "
+                     "certificate store). Otherwise check the address."),
+                details=f"{exc.verify_message or exc}", code="tls_untrusted",
+                data={"issuer": issuer})
+        except (ssl.SSLError, OSError) as exc:
+            raise _StepFailed(f"A secure connection to {host} could not be set up.",
+                              fix="Check the address and port; the server may not offer "
+                                  "HTTPS on it.", details=str(exc), code="tls_failed")
+        issuer = _name(cert.get("issuer"))
+        return (f"{version}, certificate issued by {issuer or 'a trusted authority'}.",
+                {"issuer": issuer, "tls_version": version})
+
+    def _step_proxy(self, target, state, options):
+        proxy = state.get("proxy")
+        org_url: OrgUrl = state["org_url"]
+        try:
+            challenge = probe_org(self.session, org_url.api_url)
+        except NetworkError as err:
+            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code)
+        state["challenge"] = challenge
+        if not proxy:
+            return ("No proxy: the organization is reached directly.", {"proxy": None})
+        return (f"The proxy {proxy} lets the connection through.", {"proxy": proxy})
+
+    def _step_signin(self, target, state, options):
+        org_url: OrgUrl = state["org_url"]
+        challenge: AuthChallenge = state["challenge"]
+        try:
+            conn = self._connect(org_url, challenge, state["profile"], options)
+        except NotSignedIn as err:
+            raise _StepFailed(err.message, fix="Sign in first: d365-orgs signin ORG (or the "
+                              "Sign in button).", code=err.code)
+        state["conn"] = conn
+        how = {"ntlm": "Windows authentication", "adfs": "AD FS",
+               "oauth": "Microsoft Entra ID"}.get(conn.auth_method, conn.auth_method)
+        who = conn.username or "you"
+        return (f"Signed in as {who} with {how}.",
+                {"user": conn.username, "auth_method": conn.auth_method,
+                 "authority": conn.authority, "tenant_id": conn.tenant_id})
+
+    def _step_whoami(self, target, state, options):
+        conn: OrgSession = state["conn"]
+        who = conn.client.whoami()
+        state["whoami"] = who
+        return (f"The organization knows you (user id {who.get('UserId')}).",
+                {k: who.get(k) for k in ("UserId", "OrganizationId", "BusinessUnitId")})
+
+    def _step_version(self, target, state, options):
+        conn: OrgSession = state["conn"]
+        version = conn.client.retrieve_version()
+        state["version"] = version
+        major = version.split(".")[0] if version else ""
+        if major.isdigit() and int(major) < 8:
+            raise _StepFailed(f"Version {version} is too old for d365-wizard.",
+                              fix="Dynamics CRM 2016 (8.x) or later is needed.",
+                              code="version_too_old")
+        return (f"Version {version}.", {"version": version})
+
+    def _step_privilege(self, target, state, options):
+        conn: OrgSession = state["conn"]
+        user_id = state["whoami"].get("UserId")
+        if conn.client.has_privilege(user_id, SYNC_TO_OUTLOOK_PRIVILEGE):
+            return ("You have the Sync to Outlook privilege.", {"privilege": True})
+        raise _StepFailed(
+            "Your security role does not include the “Sync to Outlook” privilege, so "
+            "appointments, contacts and tasks cannot synchronize.",
+            fix="Ask your Dynamics 365 administrator to add the Sync to Outlook privilege "
+                "(Business Management tab) to one of your security roles.",
+            code="no_sync_privilege", data={"privilege": False})
+
+    def _step_mailbox(self, target, state, options):
+        conn: OrgSession = state["conn"]
+        user_id = state["whoami"].get("UserId")
+        fields = ["mailboxid", "name", "emailaddress", "actdeliverymethod",
+                  "orgmarkedasprimaryforexchangesync", "isactsyncorgflagset"]
+        rows = list(conn.client.list(
+            "mailboxes", select=fields, filter=f"_regardingobjectid_value eq {user_id}",
+            top=1))
+        if not rows:
+            raise _StepFailed("No mailbox record was found for your user in this "
+                              "organization.", fix="Ask your administrator to check your "
+                              "user's mailbox record.", code="no_mailbox")
+        box = rows[0]
+        method = box.get("actdeliverymethod")
+        label = DELIVERY_METHODS.get(method, f"unknown ({method})")
+        profile = state.get("profile")
+        data = {"mailbox": box.get("emailaddress") or box.get("name"),
+                "actdeliverymethod": method, "method": label,
+                "primary_for_exchange": box.get("orgmarkedasprimaryforexchangesync")}
+        message = f"Appointments, contacts and tasks: {label}."
+        if profile is not None and getattr(profile, "is_primary", False) and method == 2:
+            raise _StepFailed(message + " This org is your synchronizing org, but the "
+                              "mailbox is set not to synchronize.",
+                              fix="Ask your administrator to set the mailbox's "
+                                  "synchronization method for appointments, contacts and "
+                                  "tasks to Server-Side Synchronization.",
+                              code="mailbox_not_syncing", data=data)
+        return message, data
+
+    def _step_stamp(self, target, state, options):
+        if self.mailbox is None:
+            raise _StepSkipped("No local mailbox store.")
+        stamp = self.mailbox.stamp()
+        profile = state.get("profile")
+        org_id = (state.get("whoami") or {}).get("OrganizationId") or (
+            profile.org_id if profile is not None else None)
+        if stamp is None:
+            return ("The mailbox is not claimed by any organization yet.", {"stamp": None})
+        data = {"stamp": stamp.to_dict()}
+        same = bool(org_id) and str(stamp.org_id).lower() == str(org_id).lower()
+        if same:
+            return (f"The mailbox synchronizes with this organization"
+                    f" (last sync {stamp.last_sync or 'never'}).", data)
+        if profile is not None and getattr(profile, "is_primary", False):
+            raise _StepFailed(
+                f"The mailbox is marked as synchronizing with another organization "
+                f"({stamp.org_name or stamp.org_id}), so this org will not synchronize.",
+                fix="If this org should synchronize, choose it with Synchronize and tick "
+                    "“Sync items from this org only, even if the mailbox was set to sync "
+                    "with a different org” (d365-orgs use ORG --override).",
+                code="stamp_conflict", data=data)
+        return (f"The mailbox synchronizes with {stamp.org_name or stamp.org_id}; this "
+                "organization does not synchronize.", data)
+
+
+def _secret_key(org_key: str, name: str) -> str:
+    try:
+        from wizard.engine.secrets import org_secret_key
+    except ImportError:  # pragma: no cover - until the secrets module lands
+        return f"org:{org_key}:{name}"
+    return org_secret_key(org_key, name)
+
+
+def _name(rdns: Any) -> str | None:
+    """``getpeercert()`` issuer/subject tuples -> "CN, O"."""
+    if not rdns:
+        return None
+    parts: dict[str, str] = {}
+    for rdn in rdns:
+        for key, value in rdn:
+            parts.setdefault(key, value)
+    cn = parts.get("commonName")
+    org = parts.get("organizationName")
+    return ", ".join(x for x in (cn, org) if x) or None
+
+
+def peer_certificate_issuer(host: str, port: int, timeout: float = 10.0) -> str | None:
+    """The issuer named by the server's certificate, read WITHOUT verifying it.
+
+    Used only to tell the user who issued an untrusted certificate (e.g. a company
+    proxy). The connection is closed right after the handshake; nothing is sent.
+    """
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # display only: no request is ever sent here
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with ctx.wrap_socket(raw, server_hostname=host) as tls:
+                der = tls.getpeercert(binary_form=True)
+    except (OSError, ssl.SSLError):
+        return None
+    if not der:
+        return None
+    cert = x509.load_der_x509_certificate(der)
+    names = []
+    for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME):
+        attrs = cert.issuer.get_attributes_for_oid(oid)
+        if attrs:
+            names.append(str(attrs[0].value))
+    return ", ".join(names) or cert.issuer.rfc4514_string()

@@ -1,0 +1,295 @@
+"""A small Dataverse Web API (v9.2) client on top of the shared HTTP session.
+
+``token_provider()`` is called before every request and returns either the value of
+the ``Authorization`` header (``"Bearer ..."``) or a ``requests.auth.AuthBase`` (Windows
+authentication on-premises). Errors come back as :class:`DataverseError` subclasses
+whose text a user can act on; 429 is retried by the session (``Retry-After``), so a
+429 that reaches this module means the service kept refusing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from wizard.engine.errors import WizardError
+from wizard.engine.http import network_error
+
+API_PATH = "/api/data/v9.2/"
+BASE_HEADERS = {
+    "Accept": "application/json",
+    "OData-MaxVersion": "4.0",
+    "OData-Version": "4.0",
+}
+MAX_PAGE_SIZE = 5000
+SYNC_TO_OUTLOOK_PRIVILEGE = "prvSyncToOutlook"
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                   r"[0-9a-fA-F]{12}")
+
+TokenProvider = Callable[[], "str | requests.auth.AuthBase | None"]
+
+
+class DataverseError(WizardError):
+    """An error answer from the Web API: HTTP ``status``, Dataverse ``error_code``."""
+
+    code = "dataverse_error"
+
+    def __init__(self, status: int, error_code: str | None, message: str, *,
+                 fix: str | None = None, details: str | None = None,
+                 code: str | None = None) -> None:
+        super().__init__(message, fix=fix, details=details, code=code)
+        self.status = status
+        self.error_code = error_code
+
+
+class SignInRequired(DataverseError):
+    code = "signin_required"
+
+
+class AccessDenied(DataverseError):
+    code = "access_denied"
+
+
+class DataverseNotFound(DataverseError):
+    code = "not_found"
+
+
+class OrgDisabled(DataverseError):
+    code = "org_disabled"
+
+
+class Throttled(DataverseError):
+    code = "throttled"
+
+
+class PreconditionFailed(DataverseError):
+    """The row changed since it was read (ETag mismatch)."""
+
+    code = "precondition_failed"
+
+
+def _parse_error(response: requests.Response) -> tuple[str | None, str]:
+    try:
+        body = response.json()
+    except ValueError:
+        text = (response.text or "").strip()
+        return None, text[:300]
+    err = body.get("error") if isinstance(body, dict) else None
+    if isinstance(err, dict):
+        return (str(err.get("code")) if err.get("code") is not None else None,
+                str(err.get("message") or "").strip())
+    if isinstance(body, dict) and "Message" in body:
+        return None, str(body["Message"])
+    return None, ""
+
+
+def error_for(response: requests.Response, *, org: str | None = None) -> DataverseError:
+    """Turn a non-2xx Web API response into a DataverseError a user can act on."""
+    status = response.status_code
+    error_code, server_message = _parse_error(response)
+    where = org or urlsplit(response.url or "").netloc or "the organization"
+    details = f"HTTP {status}" + (f" {error_code}" if error_code else "") + (
+        f": {server_message}" if server_message else "")
+    lowered = server_message.lower()
+    if status == 401:
+        return SignInRequired(status, error_code,
+                              f"{where} did not accept the sign-in (HTTP 401).",
+                              fix="Sign in again (d365-orgs signin, or the Sign in button).",
+                              details=details)
+    if status == 403:
+        if "disabled" in lowered or "suspended" in lowered:
+            return OrgDisabled(status, error_code, f"The organization {where} is disabled.",
+                               fix="Ask your Dynamics 365 administrator to enable it, or "
+                                   "choose another organization.", details=details)
+        return AccessDenied(status, error_code,
+                            f"Your account has no access to {where} (HTTP 403).",
+                            fix="Ask your Dynamics 365 administrator to add you to this "
+                                "organization with a security role.", details=details)
+    if status == 404:
+        return DataverseNotFound(status, error_code,
+                                 f"{where} answered 'not found' (HTTP 404)."
+                                 + (f" {server_message}" if server_message else ""),
+                                 fix="Check the organization address; the org may have been "
+                                     "renamed, moved or deleted.", details=details)
+    if status == 412:
+        return PreconditionFailed(status, error_code,
+                                  "The record was changed by someone else since it was read.",
+                                  fix="Reload and try again.", details=details)
+    if status == 429:
+        return Throttled(status, error_code,
+                         f"{where} is limiting requests from your account (HTTP 429).",
+                         fix="Wait a few minutes and try again.", details=details)
+    if status == 503 and ("disabled" in lowered or "not available" in lowered):
+        return OrgDisabled(status, error_code, f"The organization {where} is not available.",
+                           fix="It may be disabled or being updated; ask your administrator.",
+                           details=details)
+    if status >= 500:
+        return DataverseError(status, error_code,
+                              f"{where} had a problem answering (HTTP {status}).",
+                              fix="Try again later. If it keeps happening, send the details "
+                                  "to your administrator.", details=details)
+    return DataverseError(status, error_code,
+                          server_message or f"{where} refused the request (HTTP {status}).",
+                          details=details)
+
+
+def _odata_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _key(entity_id: str) -> str:
+    if _GUID.fullmatch(entity_id.strip("{}")):
+        return entity_id.strip("{}")
+    return entity_id  # alternate key expression, passed through
+
+
+class DataverseClient:
+    def __init__(self, session: requests.Session, api_base_url: str,
+                 token_provider: TokenProvider) -> None:
+        base = api_base_url.rstrip("/")
+        if not base.endswith(API_PATH.rstrip("/")):
+            base = base + API_PATH.rstrip("/")
+        self.base = base + "/"
+        self.session = session
+        self.token_provider = token_provider
+        self.org_label = urlsplit(self.base).netloc + (
+            "/" + urlsplit(self.base).path.split("/api/")[0].strip("/")
+            if urlsplit(self.base).path.split("/api/")[0].strip("/") else "")
+
+    # -- plumbing ------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        if path.startswith(("https://", "http://")):
+            return path
+        return urljoin(self.base, path.lstrip("/"))
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json: Any = None, headers: Mapping[str, str] | None = None,
+                data: bytes | str | None = None, expect_json: bool = True
+                ) -> requests.Response:
+        url = self.url(path)
+        hdrs = dict(BASE_HEADERS)
+        auth = None
+        credential = self.token_provider()
+        if isinstance(credential, str):
+            hdrs["Authorization"] = credential
+        elif credential is not None:
+            auth = credential
+        if json is not None:
+            hdrs["Content-Type"] = "application/json; charset=utf-8"
+        hdrs.update(headers or {})
+        try:
+            response = self.session.request(method, url, params=params, json=json, data=data,
+                                            headers=hdrs, auth=auth)
+        except requests.exceptions.RequestException as exc:
+            raise network_error(exc, url) from exc
+        if response.status_code >= 400:
+            raise error_for(response, org=self.org_label)
+        return response
+
+    def _json(self, response: requests.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise DataverseError(response.status_code, None,
+                                 f"{self.org_label} answered with something that is not "
+                                 f"Dataverse JSON.",
+                                 fix="Check that the address is a Dynamics 365 organization "
+                                     "and not a sign-in or proxy page.",
+                                 details=(response.text or "")[:300],
+                                 code="not_dataverse") from exc
+        if not isinstance(data, dict):
+            raise DataverseError(response.status_code, None, "Unexpected Web API answer.",
+                                 code="not_dataverse")
+        return data
+
+    # -- functions ---------------------------------------------------------------------
+    def whoami(self) -> dict[str, Any]:
+        return self._json(self.request("GET", "WhoAmI"))
+
+    def retrieve_version(self) -> str:
+        return str(self._json(self.request("GET", "RetrieveVersion")).get("Version", ""))
+
+    def retrieve_current_organization(self) -> dict[str, Any]:
+        data = self._json(self.request(
+            "GET", "RetrieveCurrentOrganization(AccessType=@p1)",
+            params={"@p1": "Microsoft.Dynamics.CRM.EndpointAccessType'Default'"}))
+        detail = data.get("Detail")
+        return detail if isinstance(detail, dict) else {}
+
+    def retrieve_user_privileges(self, user_id: str) -> list[dict[str, Any]]:
+        data = self._json(self.request(
+            "GET", f"systemusers({_key(user_id)})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges"))
+        privs = data.get("RolePrivileges", [])
+        return privs if isinstance(privs, list) else []
+
+    def has_privilege(self, user_id: str, privilege_name: str) -> bool:
+        for p in self.retrieve_user_privileges(user_id):
+            if str(p.get("PrivilegeName", "")).lower() == privilege_name.lower():
+                return True
+        return False
+
+    # -- rows ----------------------------------------------------------------------------
+    def get(self, entity_set: str, entity_id: str, select: list[str] | tuple[str, ...] |
+            None = None) -> dict[str, Any]:
+        params = {"$select": ",".join(select)} if select else None
+        return self._json(self.request("GET", f"{entity_set}({_key(entity_id)})",
+                                       params=params))
+
+    def list(self, entity_set: str, *, select=None, filter: str | None = None,
+             orderby: str | None = None, top: int | None = None,
+             page_size: int | None = None) -> Iterator[dict[str, Any]]:
+        params: dict[str, str] = {}
+        if select:
+            params["$select"] = ",".join(select)
+        if filter:
+            params["$filter"] = filter
+        if orderby:
+            params["$orderby"] = orderby
+        if top is not None:
+            params["$top"] = str(top)
+        headers = {}
+        if page_size:
+            headers["Prefer"] = f"odata.maxpagesize={min(int(page_size), MAX_PAGE_SIZE)}"
+        url: str | None = entity_set
+        first = True
+        while url:
+            response = self.request("GET", url, params=params if first else None,
+                                    headers=headers)
+            first = False
+            page = self._json(response)
+            yield from page.get("value", [])
+            url = page.get("@odata.nextLink")  # followed unchanged: it carries $skiptoken
+
+    def create(self, entity_set: str, body: Mapping[str, Any]) -> str:
+        response = self.request("POST", entity_set, json=dict(body))
+        entity_url = response.headers.get("OData-EntityId", "")
+        match = _GUID.search(entity_url.rsplit("(", 1)[-1]) if entity_url else None
+        if match:
+            return match.group(0)
+        if response.content:
+            data = self._json(response)
+            for k, v in data.items():
+                if k.endswith("id") and isinstance(v, str) and _GUID.fullmatch(v):
+                    return v
+        raise DataverseError(response.status_code, None,
+                             "The organization did not say which record it created.",
+                             code="not_dataverse")
+
+    def update(self, entity_set: str, entity_id: str, body: Mapping[str, Any],
+               etag: str | None = None) -> None:
+        headers = {"If-Match": etag} if etag else {"If-Match": "*"}
+        self.request("PATCH", f"{entity_set}({_key(entity_id)})", json=dict(body),
+                     headers=headers)
+
+    def delete(self, entity_set: str, entity_id: str, etag: str | None = None) -> None:
+        headers = {"If-Match": etag} if etag else None
+        self.request("DELETE", f"{entity_set}({_key(entity_id)})", headers=headers)
+
+
+def literal(value: str) -> str:
+    """An OData string literal for use in $filter (quotes doubled)."""
+    return _odata_literal(value)

@@ -1,0 +1,515 @@
+"""The one HTTP session factory: verified TLS, proxies, timeouts and polite retries.
+
+Every request the engine makes (sign-in through msal, Global Discovery, the Web API)
+goes through a session from :func:`make_session`, so they all obey the same rules:
+
+- TLS is always verified against the OS trust store (``ssl.create_default_context``;
+  certifi only when the OS store is empty) plus the extra CA files given with
+  ``--ca-bundle`` or a cloud file. ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` cannot
+  replace that trust: requests would put them into ``verify`` and urllib3 would then
+  load them into our context, so the session drops them and the adapter ignores any
+  ``verify`` value. ``verify=False`` is refused.
+- Proxies come from the environment / system settings (``HTTPS_PROXY``, ``NO_PROXY``,
+  ``urllib.request.getproxies()`` which reads the Windows registry and macOS settings).
+  A proxy that wants credentials (407) raises :class:`ProxyAuthRequired`.
+- Every request has a connect and a read timeout.
+- Retries: 429 waits exactly ``Retry-After`` (seconds or an HTTP date; never less) and an
+  absurd wait raises :class:`ServerBusy`; 503 and dropped connections back off
+  exponentially up to a cap. Requests that may already have been processed (a POST or
+  PATCH whose connection dropped after it was sent) are never retried.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import math
+import os
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from wizard.engine.errors import WizardError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+USER_AGENT = "d365-wizard"
+
+# Methods a server processes the same way however often they arrive (RFC 9110, 9.2.2).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+
+class HttpError(WizardError):
+    """A request could not be completed (network, TLS, proxy, server busy)."""
+
+    code = "http_error"
+
+
+class ProxyAuthRequired(HttpError):
+    code = "proxy_auth_required"
+
+    def __init__(self, proxy: str | None = None, **kw: Any) -> None:
+        where = f" ({proxy})" if proxy else ""
+        super().__init__(
+            f"The proxy server{where} asks for a user name and password (HTTP 407).",
+            fix=("Put the proxy credentials in the HTTPS_PROXY setting "
+                 "(https://user:password@proxy:port) or ask your IT department to let "
+                 "d365-wizard through the proxy without sign-in."), **kw)
+
+
+class ServerBusy(HttpError):
+    """The server asked us to wait longer than we are prepared to (or kept refusing)."""
+
+    code = "server_busy"
+
+
+class Cancelled(WizardError):
+    code = "cancelled"
+
+    def __init__(self, message: str = "Cancelled.", **kw: Any) -> None:
+        super().__init__(message, **kw)
+
+
+class NetworkError(HttpError):
+    """Could not reach the server. ``kind``: dns, refused, timeout, tls, proxy, dropped."""
+
+    code = "network_error"
+
+    def __init__(self, message: str, *, kind: str, host: str | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.kind = kind
+        self.host = host
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 5            # retries after the first attempt, for 429/503/drops
+    connect_retries: int = 2        # for connections refused/reset before sending
+    backoff_base: float = 0.5       # first backoff; doubles each retry
+    backoff_cap: float = 30.0       # longest single backoff
+    max_retry_after: float = 300.0  # a longer Retry-After is reported, not waited for
+    retry_statuses: frozenset[int] = frozenset({429, 503})
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.backoff_cap, self.backoff_base * (2 ** attempt))
+
+
+NO_RETRIES = RetryPolicy(max_retries=0, connect_retries=0)
+
+
+# --------------------------------------------------------------------------------------
+# TLS
+# --------------------------------------------------------------------------------------
+def _os_store_present(ctx: ssl.SSLContext) -> bool:
+    if ctx.cert_store_stats().get("x509_ca", 0):
+        return True  # Windows/macOS stores load eagerly
+    paths = ssl.get_default_verify_paths()
+    if paths.cafile and os.path.isfile(paths.cafile):
+        return True
+    if paths.capath and os.path.isdir(paths.capath):
+        try:
+            return any(os.scandir(paths.capath))
+        except OSError:
+            return False
+    return False
+
+
+def build_ssl_context(ca_bundles: Iterable[str | os.PathLike[str]] = ()) -> ssl.SSLContext:
+    """OS trust store (certifi only if the OS has none) plus every extra CA file/dir."""
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    if not _os_store_present(ctx):
+        try:
+            import certifi
+
+            ctx.load_verify_locations(cafile=certifi.where())
+        except (ImportError, OSError):  # pragma: no cover - certifi ships with requests
+            log.warning("No OS certificate store and no certifi bundle found")
+    for bundle in ca_bundles:
+        if not bundle:
+            continue
+        path = Path(bundle)
+        try:
+            if path.is_dir():
+                ctx.load_verify_locations(capath=str(path))
+            else:
+                ctx.load_verify_locations(cafile=str(path))
+        except FileNotFoundError as exc:
+            raise HttpError(f"The CA bundle {path} does not exist.",
+                            fix="Check the path given to --ca-bundle or in the cloud file.",
+                            code="ca_bundle_missing") from exc
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            raise HttpError(f"The CA bundle {path} could not be read as PEM certificates.",
+                            fix="Export the CA certificate in PEM (Base-64) format.",
+                            details=str(exc), code="ca_bundle_invalid") from exc
+    ctx.check_hostname = True
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    return ctx
+
+
+class TrustedAdapter(HTTPAdapter):
+    """An HTTPAdapter whose TLS trust is exactly one SSLContext, whatever ``verify`` says."""
+
+    def __init__(self, ssl_context: ssl.SSLContext, **kw: Any) -> None:
+        self._ssl_context = ssl_context
+        super().__init__(max_retries=0, **kw)
+
+    def init_poolmanager(self, *args: Any, **kw: Any) -> None:
+        kw["ssl_context"] = self._ssl_context
+        super().init_poolmanager(*args, **kw)
+
+    def proxy_manager_for(self, proxy: str, **kw: Any) -> Any:
+        kw["ssl_context"] = self._ssl_context
+        return super().proxy_manager_for(proxy, **kw)
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, _ = super().build_connection_pool_key_attributes(request, True, None)
+        return host_params, {"ssl_context": self._ssl_context, "cert_reqs": "CERT_REQUIRED"}
+
+    def cert_verify(self, conn, url, verify, cert) -> None:
+        # Never let a CA path reach urllib3: it would load it into our shared context.
+        conn.cert_reqs = "CERT_REQUIRED"
+        conn.ca_certs = None
+        conn.ca_cert_dir = None
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        if verify is False:
+            raise ValueError("TLS verification cannot be turned off in d365-wizard")
+        return super().send(request, stream=stream, timeout=timeout, verify=True, cert=None,
+                            proxies=proxies)
+
+
+class _NoNetrcAuth(requests.auth.AuthBase):
+    """Set as the session's default auth so requests never sends ~/.netrc passwords."""
+
+    def __call__(self, r):
+        return r
+
+
+# --------------------------------------------------------------------------------------
+# Session
+# --------------------------------------------------------------------------------------
+class WizardSession(requests.Session):
+    """A requests.Session with our trust, timeouts and retries (also msal's http_client)."""
+
+    def __init__(self, *, ssl_context: ssl.SSLContext,
+                 timeout: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT),
+                 retry: RetryPolicy = RetryPolicy(),
+                 sleep: Callable[[float], None] | None = None,
+                 clock: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 cancel_event: threading.Event | None = None,
+                 proxies: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.ssl_context = ssl_context
+        self.timeout = timeout
+        self.retry = retry
+        self._sleep = sleep
+        self.clock = clock
+        self.monotonic = monotonic
+        self.cancel_event = cancel_event
+        self.trust_env = True  # proxies from env / system; CA variables are dropped below
+        self.auth = _NoNetrcAuth()
+        self.headers["User-Agent"] = f"{USER_AGENT} {self.headers.get('User-Agent', '')}".strip()
+        if proxies:
+            self.proxies.update(proxies)
+        adapter = TrustedAdapter(ssl_context)
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
+
+    # requests would otherwise put REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE into ``verify``.
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if verify is False:
+            raise ValueError("TLS verification cannot be turned off in d365-wizard")
+        settings = super().merge_environment_settings(url, proxies, stream, True, None)
+        settings["verify"] = True
+        settings["cert"] = None
+        return settings
+
+    # -- waiting ---------------------------------------------------------------------
+    def wait(self, seconds: float) -> None:
+        """Wait at least ``seconds`` (measured on the monotonic clock); cancellable."""
+        if seconds <= 0:
+            self._check_cancel()
+            return
+        if self._sleep is not None:
+            self._check_cancel()
+            self._sleep(seconds)
+            self._check_cancel()
+            return
+        deadline = self.monotonic() + seconds
+        while True:
+            self._check_cancel()
+            remaining = deadline - self.monotonic()
+            if remaining <= 0:
+                return
+            if self.cancel_event is not None:
+                if self.cancel_event.wait(remaining):
+                    self._check_cancel()
+            else:
+                time.sleep(remaining)
+
+    def _check_cancel(self) -> None:
+        if self.cancel_event is not None and self.cancel_event.is_set():
+            raise Cancelled()
+
+    # -- the request loop --------------------------------------------------------------
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        if kwargs.get("verify") is False:
+            raise ValueError("TLS verification cannot be turned off in d365-wizard")
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        method_u = method.upper()
+        replayable = not _has_stream_body(kwargs)
+        status_retries = 0
+        connect_retries = 0
+        while True:
+            self._check_cancel()
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except requests.exceptions.RequestException as exc:
+                if _is_proxy_auth_failure(exc):
+                    raise ProxyAuthRequired(_proxy_for(self, url), details=str(exc)) from exc
+                if not replayable or isinstance(exc, requests.exceptions.SSLError) \
+                        or _is_dns_failure(exc):
+                    raise
+                if _failed_before_sending(exc):
+                    if connect_retries >= self.retry.connect_retries:
+                        raise
+                    delay = self.retry.backoff(connect_retries)
+                    connect_retries += 1
+                elif method_u in IDEMPOTENT_METHODS and _is_dropped(exc):
+                    if status_retries >= self.retry.max_retries:
+                        raise
+                    delay = self.retry.backoff(status_retries)
+                    status_retries += 1
+                else:
+                    raise  # a POST/PATCH may have been processed: never replay it
+                log.info("%s %s failed (%s); retrying in %.1f s", method_u, _safe_url(url),
+                         type(exc).__name__, delay)
+                self.wait(delay)
+                continue
+
+            if response.status_code == 407:
+                response.close()
+                raise ProxyAuthRequired(_proxy_for(self, url))
+            if (response.status_code not in self.retry.retry_statuses or not replayable
+                    or status_retries >= self.retry.max_retries):
+                return response
+            delay = self._delay_for(response, status_retries)
+            status_retries += 1
+            log.info("%s %s answered %d; retrying in %.1f s", method_u, _safe_url(url),
+                     response.status_code, delay)
+            response.close()
+            self.wait(delay)
+
+    def _delay_for(self, response: requests.Response, attempt: int) -> float:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self.clock())
+        if retry_after is None:
+            return self.retry.backoff(attempt)
+        if retry_after > self.retry.max_retry_after:
+            host = urlsplit(response.url or "").hostname or "The server"
+            minutes = math.ceil(retry_after / 60)
+            raise ServerBusy(
+                f"{host} is limiting requests and asked to wait {minutes} minute(s) "
+                f"before trying again.",
+                fix="Wait that long and try again, or ask your administrator whether "
+                    "another tool is using your account heavily.",
+                details=f"HTTP {response.status_code}, Retry-After: "
+                        f"{response.headers.get('Retry-After')}")
+        # Honour it exactly: never shorter than asked, even for 503.
+        return retry_after
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        if math.isnan(seconds) or seconds < 0:
+            return None
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # HTTP dates are GMT
+        import datetime as _dt
+
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def _has_stream_body(kwargs: Mapping[str, Any]) -> bool:
+    data = kwargs.get("data")
+    files = kwargs.get("files")
+    return bool(files) or (data is not None and hasattr(data, "read"))
+
+
+def _reason(exc: BaseException) -> BaseException | None:
+    """The urllib3 reason inside a requests exception (MaxRetryError.reason etc.)."""
+    seen = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, urllib3.exceptions.MaxRetryError) and cur.reason is not None:
+            return cur.reason
+        nxt = cur.args[0] if cur.args and isinstance(cur.args[0], BaseException) else None
+        cur = nxt or cur.__cause__ or cur.__context__
+    return None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        cur = todo.pop()
+        if any(cur is e for e in out):
+            continue
+        out.append(cur)
+        for a in getattr(cur, "args", ()):
+            if isinstance(a, BaseException):
+                todo.append(a)
+        reason = getattr(cur, "reason", None)
+        if isinstance(reason, BaseException):
+            todo.append(reason)
+        for nxt in (cur.__cause__, cur.__context__):
+            if nxt is not None:
+                todo.append(nxt)
+    return out
+
+
+def _is_dns_failure(exc: BaseException) -> bool:
+    return any(isinstance(e, (urllib3.exceptions.NameResolutionError, socket.gaierror))
+               for e in _chain(exc))
+
+
+def _failed_before_sending(exc: BaseException) -> bool:
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return True
+    return any(isinstance(e, (urllib3.exceptions.NewConnectionError,
+                              urllib3.exceptions.ConnectTimeoutError, ConnectionRefusedError))
+               for e in _chain(exc))
+
+
+def _is_dropped(exc: BaseException) -> bool:
+    # A read timeout is not retried: a server that kept silent for the whole read
+    # timeout rarely answers the next time, and the user would wait minutes.
+    return isinstance(exc, (requests.exceptions.ConnectionError,
+                            requests.exceptions.ChunkedEncodingError)) and not isinstance(
+        exc, requests.exceptions.Timeout)
+
+
+def _is_proxy_auth_failure(exc: BaseException) -> bool:
+    return isinstance(exc, requests.exceptions.ProxyError) and any(
+        "407" in str(e) for e in _chain(exc))
+
+
+def _proxy_for(session: requests.Session, url: str) -> str | None:
+    try:
+        proxies = session.merge_environment_settings(url, dict(session.proxies), None, True,
+                                                     None)["proxies"]
+    except Exception:  # noqa: BLE001 - only used to name the proxy in a message
+        return None
+    proxy = requests.utils.select_proxy(url, proxies)
+    if not proxy:
+        return None
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
+
+
+def _safe_url(url: str) -> str:
+    """Scheme, host and path only: queries can carry codes and tokens."""
+    p = urlsplit(url)
+    return f"{p.scheme}://{p.netloc.rsplit('@', 1)[-1]}{p.path}"
+
+
+def proxy_for_url(session: requests.Session, url: str) -> str | None:
+    """The proxy (host:port) a request to ``url`` would use, or None for direct."""
+    return _proxy_for(session, url)
+
+
+def network_error(exc: BaseException, url: str) -> WizardError:
+    """A user-facing error for a requests exception raised while calling ``url``."""
+    if isinstance(exc, WizardError):
+        return exc
+    host = urlsplit(url).hostname or url
+    details = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, requests.exceptions.SSLError) or any(
+            isinstance(e, ssl.SSLError) for e in _chain(exc)):
+        return NetworkError(
+            f"The secure connection to {host} failed: its certificate is not trusted or "
+            f"does not match the address.",
+            fix=("If your company uses a proxy that inspects HTTPS, ask IT for its CA "
+                 "certificate and pass it with --ca-bundle (or add it to the system "
+                 "certificate store). Check that the address is right."),
+            details=details, kind="tls", host=host, code="tls_failed")
+    if _is_dns_failure(exc):
+        return NetworkError(
+            f"The name {host} could not be found (DNS).",
+            fix="Check the address for typos and that you are connected to the network "
+                "(and to the VPN for an on-premises server).",
+            details=details, kind="dns", host=host, code="dns_failed")
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return NetworkError(
+            f"The proxy server refused or failed the connection to {host}.",
+            fix="Check the proxy settings (HTTPS_PROXY, system proxy) or ask IT.",
+            details=details, kind="proxy", host=host, code="proxy_failed")
+    if isinstance(exc, requests.exceptions.Timeout):
+        return NetworkError(
+            f"{host} did not answer in time.",
+            fix="Check your network connection and try again; a firewall may be "
+                "blocking the connection.",
+            details=details, kind="timeout", host=host, code="timeout")
+    if _failed_before_sending(exc):
+        return NetworkError(
+            f"Could not connect to {host}: the connection was refused.",
+            fix="Check the address and port; the server may be down or a firewall may "
+                "block it.",
+            details=details, kind="refused", host=host, code="connection_refused")
+    return NetworkError(
+        f"The connection to {host} was interrupted.",
+        fix="Check your network connection and try again.",
+        details=details, kind="dropped", host=host, code="connection_dropped")
+
+
+def make_session(*, ca_bundles: Iterable[str | os.PathLike[str] | None] = (),
+                 timeout: float | tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT,
+                                                         DEFAULT_READ_TIMEOUT),
+                 retry: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] | None = None,
+                 clock: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 cancel_event: threading.Event | None = None,
+                 proxies: Mapping[str, str] | None = None,
+                 ssl_context: ssl.SSLContext | None = None) -> WizardSession:
+    """The session every engine request uses (and msal's ``http_client``)."""
+    if not isinstance(timeout, tuple):
+        timeout = (float(timeout), float(timeout))
+    ctx = ssl_context or build_ssl_context([b for b in ca_bundles if b])
+    return WizardSession(ssl_context=ctx, timeout=timeout, retry=retry or RetryPolicy(),
+                         sleep=sleep, clock=clock, monotonic=monotonic,
+                         cancel_event=cancel_event, proxies=proxies)

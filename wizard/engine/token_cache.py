@@ -1,0 +1,160 @@
+"""msal's token cache, encrypted at rest, shared safely by several processes.
+
+The serialized cache (refresh tokens included) is too large for some keyrings, so it
+lives in ``AppPaths.token_cache_file`` encrypted with Fernet (AES-128-CBC + HMAC-SHA256,
+from ``cryptography``) under a key that lives only in the OS keyring
+(``SecretStore`` key ``token-cache-key``).
+
+Concurrency: every change re-reads the file under the cross-process lock, applies the
+change on top of what other processes wrote, and writes the result atomically. Reads
+reload the file when it changed since we last saw it. Without a usable keyring the
+cache stays in memory (``persistent`` is False and ``status`` says why).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msal
+from cryptography.fernet import Fernet, InvalidToken
+
+from wizard.engine.storage import atomic_write_bytes, locked
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+
+CACHE_KEY_NAME = "token-cache-key"
+_MAGIC = b"D365WTC1\n"
+
+
+class EncryptedTokenCache(msal.SerializableTokenCache):
+    def __init__(self, path: str | os.PathLike[str], secrets: "SecretStore | None") -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._secrets = secrets
+        self._fernet: Fernet | None = None
+        self._seen: tuple[int, int, int] | None = None
+        self._depth = 0
+        self._guard = threading.RLock()
+        self.status = ""
+        self.persistent = False
+        self._open()
+
+    # -- setup -------------------------------------------------------------------------
+    def _open(self) -> None:
+        secrets = self._secrets
+        if secrets is None or not getattr(secrets, "available", False):
+            reason = getattr(secrets, "unavailable_reason", None) or "no secure keyring"
+            self.status = (f"Sign-ins are kept only while the app runs ({reason}); you will "
+                           "be asked to sign in again next time.")
+            return
+        try:
+            key = secrets.get(CACHE_KEY_NAME)
+            if key is None:
+                with locked(self.path):
+                    key = secrets.get(CACHE_KEY_NAME)
+                    if key is None:
+                        key = Fernet.generate_key().decode("ascii")
+                        secrets.set(CACHE_KEY_NAME, key)
+                        # A file from an older key can never be read again.
+                        self.path.unlink(missing_ok=True)
+            self._fernet = Fernet(key.encode("ascii"))
+        except Exception as exc:  # noqa: BLE001 - degrade to memory, and say so
+            log.warning("Token cache key unavailable: %s", type(exc).__name__)
+            self.status = ("Sign-ins are kept only while the app runs: the keyring could "
+                           "not hold the token-cache key.")
+            return
+        self.persistent = True
+        self.status = "Sign-ins are saved, encrypted, with the key in the system keyring."
+        with self._guard:
+            self._reload(force=True)
+
+    # -- file I/O ----------------------------------------------------------------------
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _reload(self, *, force: bool = False) -> None:
+        if not self.persistent:
+            return
+        seen = self._stat()
+        if not force and seen == self._seen:
+            return
+        state = "{}"
+        if seen is not None:
+            try:
+                raw = self.path.read_bytes()
+                if raw.startswith(_MAGIC):
+                    assert self._fernet is not None
+                    state = self._fernet.decrypt(raw[len(_MAGIC):]).decode("utf-8")
+                else:
+                    log.warning("Token cache file has an unknown format; starting empty")
+            except (OSError, InvalidToken, UnicodeDecodeError) as exc:
+                log.warning("Token cache unreadable (%s); starting empty", type(exc).__name__)
+        try:
+            self.deserialize(state)
+        except ValueError:
+            log.warning("Token cache content invalid; starting empty")
+            self.deserialize("{}")
+        self._seen = seen
+
+    def _save(self) -> None:
+        assert self._fernet is not None
+        blob = _MAGIC + self._fernet.encrypt(self.serialize().encode("utf-8"))
+        atomic_write_bytes(self.path, blob, mode=0o600)
+        self._seen = self._stat()
+        self.has_state_changed = False
+
+    # -- msal hooks ----------------------------------------------------------------------
+    def _mutating(self, fn, *args: Any, **kwargs: Any) -> Any:
+        with self._guard:
+            if not self.persistent or self._depth:
+                self._depth += 1
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    self._depth -= 1
+            with locked(self.path):
+                self._reload(force=True)  # merge: apply our change on top of theirs
+                self._depth += 1
+                try:
+                    result = fn(*args, **kwargs)
+                finally:
+                    self._depth -= 1
+                self._save()
+                return result
+
+    def add(self, event, **kwargs):  # noqa: D401 - msal API
+        return self._mutating(super().add, event, **kwargs)
+
+    def modify(self, credential_type, old_entry, new_key_value_pairs=None):
+        return self._mutating(super().modify, credential_type, old_entry, new_key_value_pairs)
+
+    def search(self, credential_type, **kwargs):
+        with self._guard:
+            if not self._depth:
+                self._reload()
+            return super().search(credential_type, **kwargs)
+
+    def find(self, credential_type, **kwargs):  # older msal entry point
+        with self._guard:
+            if not self._depth:
+                self._reload()
+            return super().find(credential_type, **kwargs)
+
+    def clear(self) -> None:
+        """Forget every cached token (memory and file)."""
+        with self._guard:
+            self.deserialize("{}")
+            if self.persistent:
+                with locked(self.path):
+                    self._save()

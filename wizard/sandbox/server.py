@@ -1,0 +1,502 @@
+"""Run the sandbox tenant: HTTPS servers on 127.0.0.1, in threads of this process.
+
+Topology (TEAM.md): the main port P serves the identity provider, Global Discovery and the
+on-premises-style orgs at ``https://127.0.0.1:P/<orgname>``; each online org has its own
+port, so its URL is ``https://127.0.0.1:Pn`` like a real ``https://org.crm.dynamics.com``.
+
+TLS is handled per connection in the connection's own thread (a slow or failing handshake
+never blocks the accept loop), which is also where the "unknown CA" fault picks the
+certificate. Connections are HTTP/1.1 keep-alive (NTLM needs that); ``stop()`` closes
+every open connection and joins every thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.wrappers import Response
+
+from wizard.engine.clouds import Cloud, cloud_from_dict
+from wizard.sandbox import seed
+from wizard.sandbox.auth import (BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware,
+                                 write_ntlm_user_file)
+from wizard.sandbox.certs import SIGNING_KEY_FILE, ensure_certificates, load_or_create_key
+from wizard.sandbox.faults import Faults
+from wizard.sandbox.identity import SAMPLE_CLIENT_ID, IdentityProvider
+
+log = logging.getLogger("wizard.sandbox")
+
+HOST = "127.0.0.1"
+IDLE_TIMEOUT = 30.0          # seconds a keep-alive connection may sit idle
+PORTS_FILE = "ports.json"
+CLOUD_FILE = "sandbox-cloud.json"
+REGION_CODES = {"NA": "NAM", "JP": "JPN", "EU": "EUR"}
+
+
+class _Handler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def make_environ(self):
+        environ = super().make_environ()
+        environ["sandbox.connection"] = getattr(self.request, "sandbox_connection_id", 0)
+        return environ
+
+    def run_wsgi(self) -> None:
+        server: _SandboxHTTPServer = self.server  # type: ignore[assignment]
+        if server.should_drop(self.path):
+            # The "drop_connection" fault: no status line, no headers, just a closed socket.
+            self.close_connection = True
+            try:
+                socket.socket.shutdown(self.connection, socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        super().run_wsgi()
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), message % args if args else message)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        log.debug("%s %s %s", self.requestline, code, size)
+
+
+class _SandboxHTTPServer(ThreadedWSGIServer):
+    """werkzeug's threaded server, with TLS per connection and a clean, joined shutdown."""
+
+    daemon_threads = False
+    block_on_close = True
+    _ids = itertools.count(1)
+
+    def __init__(self, sock: socket.socket, app, *, tls: Callable[[], ssl.SSLContext],
+                 drop: Callable[[str], bool], on_close: Callable[[int], None]) -> None:
+        host, port = sock.getsockname()[:2]
+        super().__init__(host, port, app, handler=_Handler, fd=sock.fileno())
+        self._tls = tls
+        self._drop = drop
+        self._on_close = on_close
+        self.ssl_context = tls()        # werkzeug reads it for wsgi.url_scheme
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def should_drop(self, path: str) -> bool:
+        return self._drop(path)
+
+    def get_request(self):
+        conn, addr = self.socket.accept()
+        return conn, addr
+
+    def finish_request(self, request, client_address) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        conn_id = next(self._ids)
+        tls_sock = None
+        try:
+            request.settimeout(IDLE_TIMEOUT)
+            try:
+                tls_sock = self._tls().wrap_socket(request, server_side=True)
+            except (OSError, ValueError) as exc:
+                log.debug("TLS handshake with %s failed: %s", client_address, exc)
+                return
+            with self._open_lock:
+                self._open.discard(request)
+                self._open.add(tls_sock)
+            tls_sock.sandbox_connection_id = conn_id  # type: ignore[attr-defined]
+            self.RequestHandlerClass(tls_sock, client_address, self)
+        finally:
+            self._on_close(conn_id)
+            with self._open_lock:
+                self._open.discard(request)
+                if tls_sock is not None:
+                    self._open.discard(tls_sock)
+            if tls_sock is not None:
+                try:
+                    socket.socket.shutdown(tls_sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                tls_sock.close()
+
+    def handle_error(self, request, client_address) -> None:
+        log.debug("error on connection from %s", client_address, exc_info=True)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            socks = list(self._open)
+        for s in socks:
+            try:
+                socket.socket.shutdown(s, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        log.debug(message, *args)
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, port))
+        sock.listen(64)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _placeholder_webapi_app(org: seed.Org, store: Any, base_url: str):
+    """Stands in until the Web API app (wizard.sandbox.webapi) is merged: WhoAmI, version."""
+
+    def app(environ, start_response):
+        user: seed.User = environ["sandbox.user"]
+        path = environ.get("PATH_INFO", "")
+        root = f"{base_url}/api/data/v9.2/$metadata#Microsoft.Dynamics.CRM."
+        if path.rstrip("/").endswith("/api/data/v9.2/WhoAmI"):
+            body = {"@odata.context": root + "WhoAmIResponse",
+                    "BusinessUnitId": "b0000000-0000-4000-8000-000000000001",
+                    "UserId": user.systemuser_id, "OrganizationId": org.org_id}
+        elif path.rstrip("/").endswith("/api/data/v9.2/RetrieveVersion"):
+            body = {"@odata.context": root + "RetrieveVersionResponse", "Version": org.version}
+        else:
+            body = {"error": {"code": "0x80060888", "message": "Resource not found for the "
+                                                               "segment."}}
+            return Response(json.dumps(body), status=404, headers={
+                "Content-Type": "application/json; odata.metadata=minimal",
+                "OData-Version": "4.0"})(environ, start_response)
+        return Response(json.dumps(body), headers={
+            "Content-Type": "application/json; odata.metadata=minimal",
+            "OData-Version": "4.0"})(environ, start_response)
+
+    return app
+
+
+def _webapi_factory():
+    try:
+        from wizard.sandbox.webapi import create_webapi_app
+    except ImportError:
+        return _placeholder_webapi_app
+    return create_webapi_app
+
+
+def _make_store(contacts: int | None):
+    try:
+        from wizard.sandbox.store import DataStore
+    except ImportError:
+        return None
+    seeded = getattr(DataStore, "seeded", None)
+    if seeded is None:
+        return DataStore()
+    return seeded(contacts=contacts) if contacts is not None else seeded()
+
+
+class Sandbox:
+    """A running sandbox tenant. Use ``start_sandbox()``; stop with ``stop()`` or ``with``."""
+
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
+                 contacts: int | None = None, token_lifetime: int = 3600,
+                 faults: Faults | list[str] | tuple[str, ...] | None = None,
+                 remember_ports: bool = False) -> None:
+        self._temp_dir: str | None = None
+        if data_dir is None:
+            self._temp_dir = tempfile.mkdtemp(prefix="d365-sandbox-")
+            data_dir = self._temp_dir
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if isinstance(faults, Faults):
+            self.faults = faults
+        else:
+            self.faults = Faults()
+            self.faults.apply_specs(faults)
+        self.default_token_lifetime = token_lifetime
+        self.certs = ensure_certificates(self.data_dir)
+        self._contexts = {False: self.certs.server_context(),
+                          True: self.certs.server_context(unknown_ca=True)}
+        self.store = _make_store(contacts)
+        self._servers: list[_SandboxHTTPServer] = []
+        self._threads: list[threading.Thread] = []
+        self._stopped = False
+        self._previous_ntlm_file = os.environ.get("NTLM_USER_FILE")
+        self._ntlm_file: str | None = None
+        self._ntlm_middleware: NtlmOrgMiddleware | None = None
+        try:
+            self._start(port, remember_ports, token_lifetime)
+        except BaseException:
+            self.stop()
+            raise
+
+    # ---- startup ----
+
+    def _choose_sockets(self, port: int, remember: bool) -> tuple[socket.socket,
+                                                                  dict[str, socket.socket]]:
+        online = [o.unique_name for o in seed.ONLINE_ORGS]
+        if port:
+            wanted = {"main": port, **{n: port + 1 + i for i, n in enumerate(online)}}
+            strict = True
+        elif remember:
+            wanted = self._remembered_ports()
+            strict = False
+        else:
+            wanted, strict = {}, False
+        socks: dict[str, socket.socket] = {}
+        try:
+            for name in ["main", *online]:
+                want = int(wanted.get(name, 0) or 0)
+                try:
+                    socks[name] = _bind(want)
+                except OSError:
+                    if strict or not want:
+                        raise
+                    socks[name] = _bind(0)
+        except BaseException:
+            for s in socks.values():
+                s.close()
+            raise
+        if remember:
+            self._remember_ports({n: s.getsockname()[1] for n, s in socks.items()})
+        main = socks.pop("main")
+        return main, socks
+
+    def _remembered_ports(self) -> dict[str, int]:
+        try:
+            raw = json.loads((self.data_dir / PORTS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {k: int(v) for k, v in raw.items() if isinstance(v, int)} if isinstance(
+            raw, dict) else {}
+
+    def _remember_ports(self, ports: dict[str, int]) -> None:
+        path = self.data_dir / PORTS_FILE
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(ports, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def _start(self, port: int, remember: bool, token_lifetime: int) -> None:
+        main_sock, org_socks = self._choose_sockets(port, remember)
+        try:
+            self.port = main_sock.getsockname()[1]
+            self.discovery_url = f"https://{HOST}:{self.port}"
+            self.authority_url = f"{self.discovery_url}/{seed.TENANT_ID}"
+            self.org_urls: dict[str, str] = {}
+            for org in seed.ORGS:
+                if org.kind == "online":
+                    self.org_urls[org.unique_name] = \
+                        f"https://{HOST}:{org_socks[org.unique_name].getsockname()[1]}"
+                else:
+                    self.org_urls[org.unique_name] = f"{self.discovery_url}/{org.unique_name}"
+            key = load_or_create_key(self.data_dir / SIGNING_KEY_FILE)
+            self.identity = IdentityProvider(
+                base_url=self.discovery_url, signing_key=key,
+                entra_resources=self._entra_resources, adfs_resources=self._adfs_resources,
+                faults=self.faults, token_lifetime=token_lifetime)
+            self._write_ntlm_file()
+            self.discovery = self._make_discovery()
+            webapi = _webapi_factory()
+            mounts: dict[str, Any] = {}
+            if self.discovery is not None:
+                mounts["/api/discovery"] = self.discovery
+            org_apps: dict[str, Any] = {}
+            for org in seed.ORGS:
+                url = self.org_urls[org.unique_name]
+                inner = webapi(org, self.store, url)
+                org_apps[org.unique_name] = self._protect(org, inner, url)
+                if org.kind != "online":
+                    mounts[f"/{org.unique_name}"] = org_apps[org.unique_name]
+            main_app = LatencyMiddleware(DispatcherMiddleware(self.identity, mounts),
+                                         self.faults)
+            self._serve(main_sock, main_app, drop=self._drop_on_main)
+            for org in seed.ONLINE_ORGS:
+                app = LatencyMiddleware(org_apps[org.unique_name], self.faults)
+                self._serve(org_socks[org.unique_name], app, drop=self._drop_always)
+        finally:
+            main_sock.close()
+            for s in org_socks.values():
+                s.close()
+        self.cloud = cloud_from_dict(self.cloud_dict(), source="sandbox")
+        self.cloud_file = self.data_dir / CLOUD_FILE
+        tmp = self.cloud_file.with_name(CLOUD_FILE + ".tmp")
+        tmp.write_text(json.dumps(self.cloud_dict(), indent=2), encoding="utf-8")
+        os.replace(tmp, self.cloud_file)
+
+    def _make_discovery(self):
+        try:
+            from wizard.sandbox.discovery import DiscoveryService
+        except ImportError:
+            return None
+        return DiscoveryService(sandbox=self)
+
+    def _write_ntlm_file(self) -> None:
+        path = write_ntlm_user_file(self.data_dir / "ntlm-users.txt")
+        self._ntlm_file = str(path)
+        # pyspnego's NTLM acceptor finds its credential store only through this variable.
+        os.environ["NTLM_USER_FILE"] = self._ntlm_file
+
+    def _protect(self, org: seed.Org, app, url: str):
+        if org.auth == "ntlm":
+            middleware = NtlmOrgMiddleware(app, org=org, faults=self.faults)
+            self._ntlm_middleware = middleware
+            return middleware
+        if org.auth == "adfs":
+            return BearerOrgMiddleware(app, org=org, base_url=url,
+                                       authority_url=self.identity.adfs_issuer,
+                                       issuer=self.identity.adfs_issuer,
+                                       decode=self.identity.decode_access_token,
+                                       faults=self.faults)
+        return BearerOrgMiddleware(app, org=org, base_url=url, authority_url=self.authority_url,
+                                   issuer=self.identity.access_issuer(seed.TENANT_ID),
+                                   decode=self.identity.decode_access_token, faults=self.faults)
+
+    def _serve(self, sock: socket.socket, app, *, drop: Callable[[str], bool]) -> None:
+        server = _SandboxHTTPServer(sock, app, tls=self._tls_context, drop=drop,
+                                    on_close=self._connection_closed)
+        self._servers.append(server)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name=f"sandbox-{server.port}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _tls_context(self) -> ssl.SSLContext:
+        return self._contexts[bool(self.faults.get("unknown_ca"))]
+
+    def _connection_closed(self, conn_id: int) -> None:
+        if self._ntlm_middleware is not None:
+            self._ntlm_middleware.forget(conn_id)
+
+    def _drop_always(self, path: str) -> bool:
+        return bool(self.faults.take("drop_connection"))
+
+    def _drop_on_main(self, path: str) -> bool:
+        first = path.split("?")[0].lstrip("/").split("/")[0]
+        onprem = {o.unique_name for o in seed.ORGS if o.kind != "online"}
+        if path.startswith("/api/discovery") or first in onprem:
+            return bool(self.faults.take("drop_connection"))
+        return False
+
+    def _entra_resources(self) -> list[str]:
+        return [self.discovery_url] + [self.org_urls[o.unique_name] for o in seed.ONLINE_ORGS]
+
+    def _adfs_resources(self) -> list[str]:
+        return [self.org_urls[o.unique_name] for o in seed.ORGS if o.auth == "adfs"]
+
+    # ---- what clients need ----
+
+    @property
+    def ca_file(self) -> Path:
+        return self.certs.ca_file
+
+    def org(self, unique_name: str) -> seed.Org:
+        org = seed.org_by_name(unique_name)
+        if org is None:
+            raise KeyError(unique_name)
+        return org
+
+    def cloud_dict(self) -> dict[str, Any]:
+        hosts = {}
+        for org in seed.ONLINE_ORGS:
+            netloc = self.org_urls[org.unique_name].split("://", 1)[1]
+            hosts[netloc] = {"region": REGION_CODES.get(org.region, org.region),
+                             "unique_name": org.unique_name}
+        return {
+            "name": "sandbox",
+            "display_name": "Sandbox (Contoso)",
+            "authority": self.authority_url,
+            "discovery_url": self.discovery_url,
+            "org_domains": [],
+            "org_hosts": hosts,
+            "ca_bundle": str(self.ca_file),
+            "client_id": SAMPLE_CLIENT_ID,
+            "adfs": False,
+        }
+
+    def describe(self) -> dict[str, Any]:
+        """What ``d365-orgs sandbox serve`` prints: everything a client needs to connect."""
+        users = []
+        for u in seed.USERS:
+            users.append({
+                "upn": u.upn, "ntlm_name": u.ntlm_name, "display_name": u.display_name,
+                "password": seed.PRACTICE_PASSWORD, "requires_mfa": u.requires_mfa,
+                "disabled": u.disabled, "sync_privilege": u.sync_privilege,
+                "orgs": list(u.orgs)})
+        return {
+            "authority_url": self.authority_url,
+            "adfs_authority_url": self.identity.adfs_issuer,
+            "discovery_url": self.discovery_url,
+            "tenant_id": seed.TENANT_ID,
+            "org_urls": dict(self.org_urls),
+            "ca_file": str(self.ca_file),
+            "cloud_file": str(self.cloud_file),
+            "data_dir": str(self.data_dir),
+            "client_id": SAMPLE_CLIENT_ID,
+            "mfa_code": seed.MFA_CODE,
+            "users": users,
+            "faults": self.faults.active(),
+        }
+
+    def token(self, upn: str, resource: str, *, tenant: str = seed.TENANT_ID,
+              password: str = seed.PRACTICE_PASSWORD) -> str:
+        """An access token for ``upn`` (the password grant, in-process). Raises SignInError."""
+        scope = resource.rstrip("/") + "/user_impersonation"
+        return self.identity.password_grant(upn, password, scope, tenant=tenant)["access_token"]
+
+    def reset(self) -> None:
+        """Faults off and the configured token lifetimes back (between tests)."""
+        self.faults.reset()
+        self.identity.token_lifetime = self.default_token_lifetime
+        self.identity.refresh_lifetime = 90 * 24 * 3600
+        self.identity.device_code_lifetime = 900
+        self.identity.device_code_interval = 1
+
+    # ---- shutdown ----
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        for server in self._servers:
+            server.shutdown()
+        for server in self._servers:
+            server.close_connections()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._servers.clear()
+        self._threads.clear()
+        if self._ntlm_file and os.environ.get("NTLM_USER_FILE") == self._ntlm_file:
+            if self._previous_ntlm_file is None:
+                os.environ.pop("NTLM_USER_FILE", None)
+            else:
+                os.environ["NTLM_USER_FILE"] = self._previous_ntlm_file
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+            self._temp_dir = None
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_sandbox(data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
+                  contacts: int | None = None, token_lifetime: int = 3600,
+                  faults: Faults | list[str] | tuple[str, ...] | None = None,
+                  remember_ports: bool = False) -> Sandbox:
+    """Start the sandbox tenant in threads of this process and return it (TEAM.md contract).
+
+    ``data_dir`` keeps the CA, keys and remembered ports (a temporary dir, removed on stop,
+    when None). ``port`` fixes the main port (online orgs take the next ones); 0 picks free
+    ports, or with ``remember_ports`` the ports of the last run when they are free.
+    """
+    return Sandbox(data_dir, port=port, contacts=contacts, token_lifetime=token_lifetime,
+                   faults=faults, remember_ports=remember_ports)

@@ -1,0 +1,1154 @@
+"""The sandbox's Dataverse Web API v9.2 for one org, as a WSGI app (werkzeug).
+
+`create_webapi_app(org, store, base_url)` serves `<base_url>/api/data/v9.2/...`. The sandbox core
+mounts it (for on-premises orgs under a path prefix via SCRIPT_NAME), authenticates the caller
+and puts the `seed.User` into `environ["sandbox.user"]`; without one this app answers 401.
+
+What it speaks, and where it follows Microsoft's documentation, is described in
+`wizard/sandbox/WEBAPI.md`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.parser
+import email.policy
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote, unquote, urlencode, urlsplit
+
+from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+from wizard.sandbox import odata, seed
+from wizard.sandbox.odata import ODataError
+from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, GUID_RE, PAYLOAD_ERROR, DataStore,
+                                  DataverseError, EntityInfo, deterministic_id, etag_of,
+                                  not_found)
+
+API_PREFIX = "/api/data/v9.2/"
+JSON_TYPE = "application/json; odata.metadata=minimal"
+MAX_PAGE_SIZE = 5000
+MAX_BATCH_REQUESTS = 1000
+COUNT_LIMIT = 5000
+
+PRIVILEGE_DENIED = "0x80040220"
+USER_DISABLED = "0x80040225"            # inferred code; message as Dataverse writes it
+USER_NOT_MEMBER = "0x80072560"          # inferred
+RESOURCE_NOT_FOUND = "0x8006088a"
+QUERY_ERROR = odata.SYNTAX_ERROR_CODE
+
+_READ_ONLY = frozenset(("createdon", "modifiedon", "versionnumber"))
+_SUPPORTED_OPTIONS = frozenset(("$select", "$filter", "$orderby", "$top", "$count", "$expand",
+                                "$skiptoken", "$deltatoken"))
+_KEY_RE = re.compile(r"^(?P<set>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<key>[^()]*)\))?"
+                     r"(?:/(?P<rest>.*))?$")
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, code: str, message: str,
+                 headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = dict(headers or {})
+
+
+def _error_response(status: int, code: str, message: str,
+                    headers: Mapping[str, str] | None = None) -> Response:
+    resp = _json_response({"error": {"code": code, "message": message}}, status)
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def _json_response(payload: Any, status: int = 200) -> Response:
+    resp = Response(json.dumps(payload, ensure_ascii=False), status=status)
+    resp.headers["Content-Type"] = JSON_TYPE
+    resp.headers["OData-Version"] = "4.0"
+    return resp
+
+
+def _empty(status: int = 204) -> Response:
+    resp = Response(status=status)
+    resp.headers["OData-Version"] = "4.0"
+    del resp.headers["Content-Type"]
+    return resp
+
+
+@dataclass
+class Prefer:
+    max_page_size: int | None = None
+    track_changes: bool = False
+    return_representation: bool = False
+    annotations: str | None = None
+    continue_on_error: bool = False
+
+    @classmethod
+    def parse(cls, header: str | None) -> "Prefer":
+        out = cls()
+        for part in (header or "").split(","):
+            item = part.strip()
+            name, _, value = item.partition("=")
+            name = name.strip().lower()
+            value = value.strip().strip('"')
+            if name == "odata.maxpagesize":
+                try:
+                    out.max_page_size = int(value)
+                except ValueError:
+                    raise HttpError(400, "0x80060888",
+                                    f"Invalid Prefer header value '{item}'.") from None
+            elif name == "odata.track-changes":
+                out.track_changes = True
+            elif name == "return" and value == "representation":
+                out.return_representation = True
+            elif name == "odata.include-annotations":
+                out.annotations = value
+            elif name == "odata.continue-on-error":
+                out.continue_on_error = True
+        return out
+
+
+def create_webapi_app(org: seed.Org, store: DataStore, base_url: str) -> "WebApiApp":
+    return WebApiApp(org, store, base_url)
+
+
+class WebApiApp:
+    """One org's `/api/data/v9.2/` (see module docstring)."""
+
+    def __init__(self, org: seed.Org, store: DataStore, base_url: str) -> None:
+        self.org = org
+        self.store = store
+        self.base_url = base_url.rstrip("/")
+        self.api_root = self.base_url + API_PREFIX
+        self.business_unit_id = store_bu_id(org)
+
+    # ------------------------------------------------------------------ WSGI
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.dispatch(request)
+        response.headers.setdefault("x-ms-service-request-id", str(uuid.uuid4()))
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        try:
+            return self._dispatch(request)
+        except HttpError as e:
+            return _error_response(e.status, e.code, e.message, e.headers)
+        except (ODataError, DataverseError) as e:
+            return _error_response(e.status, e.code, e.message)
+
+    def _dispatch(self, request: Request) -> Response:
+        path = request.path
+        if not path.startswith(API_PREFIX):
+            if path.rstrip("/") == API_PREFIX.rstrip("/"):
+                path = API_PREFIX
+            else:
+                raise HttpError(404, "", "No HTTP resource was found that matches the request "
+                                         f"URI '{request.url}'.")
+        user = self._authorize(request)
+        rest = path[len(API_PREFIX):]
+        method = request.method.upper()
+        if rest in ("", "/"):
+            return self._service_document()
+        if rest == "$metadata":
+            return self._metadata()
+        if rest == "$batch":
+            if method != "POST":
+                raise _no_resource(request)
+            return self._batch(request, user)
+        name = rest.split("(", 1)[0].split("/", 1)[0]
+        if name in ("WhoAmI", "RetrieveVersion", "RetrieveCurrentOrganization",
+                    "RetrieveUserPrivileges"):
+            if method != "GET":
+                raise _no_resource(request)
+            return self._function(name, rest, request, user)
+        if name == "EntityDefinitions":
+            if method != "GET":
+                raise HttpError(405, "0x80060888", "The sandbox's metadata is read-only.")
+            return self._entity_definitions(rest, request)
+        return self._entity_set(rest, request, user)
+
+    # ------------------------------------------------------------------ auth
+
+    def _authorize(self, request: Request) -> seed.User:
+        user = request.environ.get("sandbox.user")
+        if not isinstance(user, seed.User):
+            raise HttpError(401, "", "The user is not authenticated. Sign in and send the "
+                                     "access token as 'Authorization: Bearer <token>'.")
+        if self.org.unique_name not in user.orgs:
+            raise HttpError(403, USER_NOT_MEMBER,
+                            f"The user {user.upn} is not a member of the organization "
+                            f"{self.org.unique_name}.")
+        if user.disabled:
+            raise HttpError(403, USER_DISABLED,
+                            f"The user with SystemUserId={user.systemuser_id} in "
+                            f"OrganizationContext={self.org.org_id} is disabled. Disabled users "
+                            "cannot access the system. Consider enabling this user. Also, users "
+                            "are disabled if they don't have a license assigned to them.")
+        if self.org.state != 0:
+            raise HttpError(403, "0x8004b540",
+                            f"The organization {self.org.unique_name} is disabled.")
+        return user
+
+    # ------------------------------------------------------------------ documents
+
+    def _service_document(self) -> Response:
+        value = [{"name": e.entity_set, "kind": "EntitySet", "url": e.entity_set}
+                 for e in ENTITIES.values()]
+        value.append({"name": "EntityDefinitions", "kind": "EntitySet",
+                      "url": "EntityDefinitions"})
+        return _json_response({"@odata.context": self.api_root + "$metadata", "value": value})
+
+    def _metadata(self) -> Response:
+        types = []
+        for e in ENTITIES.values():
+            props = "".join(f'<Property Name="{c}" />' for c in e.all_columns)
+            types.append(f'<EntityType Name="{e.logical_name}"><Key><PropertyRef '
+                         f'Name="{e.primary_id}" /></Key>{props}</EntityType>')
+        sets = "".join(f'<EntitySet Name="{e.entity_set}" '
+                       f'EntityType="Microsoft.Dynamics.CRM.{e.logical_name}" />'
+                       for e in ENTITIES.values())
+        xml = ('<?xml version="1.0" encoding="utf-8"?><edmx:Edmx Version="4.0" '
+               'xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>'
+               '<Schema Namespace="Microsoft.Dynamics.CRM" Alias="mscrm" '
+               'xmlns="http://docs.oasis-open.org/odata/ns/edm">' + "".join(types) +
+               f'<EntityContainer Name="System">{sets}</EntityContainer></Schema>'
+               '</edmx:DataServices></edmx:Edmx>')
+        resp = Response(xml, content_type="application/xml")
+        resp.headers["OData-Version"] = "4.0"
+        return resp
+
+    # ------------------------------------------------------------------ functions
+
+    def _context(self, fragment: str) -> str:
+        return f"{self.api_root}$metadata#{fragment}"
+
+    def _function(self, name: str, rest: str, request: Request, user: seed.User) -> Response:
+        args = _function_args(rest, name, request.args)
+        if name == "WhoAmI":
+            return _json_response({
+                "@odata.context": self._context("Microsoft.Dynamics.CRM.WhoAmIResponse"),
+                "BusinessUnitId": self.business_unit_id,
+                "UserId": user.systemuser_id,
+                "OrganizationId": self.org.org_id,
+            })
+        if name == "RetrieveVersion":
+            return _json_response({
+                "@odata.context": self._context("Microsoft.Dynamics.CRM.RetrieveVersionResponse"),
+                "Version": self.org.version,
+            })
+        if name == "RetrieveCurrentOrganization":
+            access = args.get("AccessType")
+            if access is None:
+                raise HttpError(400, "0x80040203",
+                                "The parameter 'AccessType' of RetrieveCurrentOrganization is "
+                                "required, e.g. (AccessType=@p1)?@p1=Microsoft.Dynamics.CRM."
+                                "EndpointAccessType'Default'.")
+            m = re.fullmatch(r"(?:Microsoft\.Dynamics\.CRM\.EndpointAccessType)?'(\w+)'", access)
+            if m is None or m.group(1) not in ("Default", "Internet", "Intranet"):
+                raise HttpError(400, "0x80060888",
+                                f"The value '{access}' is not a valid EndpointAccessType.")
+            return _json_response({
+                "@odata.context": self._context(
+                    "Microsoft.Dynamics.CRM.RetrieveCurrentOrganizationResponse"),
+                "Detail": self._organization_detail(),
+            })
+        # RetrieveUserPrivileges(UserId=@p1) (the bound form is routed via systemusers).
+        target = args.get("UserId")
+        if target is None:
+            raise HttpError(400, "0x80040203", "The parameter 'UserId' is required.")
+        return self._user_privileges(target.strip("'"))
+
+    def _organization_detail(self) -> dict[str, Any]:
+        org = self.org
+        service_host = self.base_url
+        return {
+            "OrganizationId": org.org_id,
+            "FriendlyName": org.friendly_name,
+            "OrganizationVersion": org.version,
+            "EnvironmentId": org.environment_id,
+            "DatacenterId": org.datacenter_id if org.kind == "online" else "",
+            "Geo": org.geo,
+            "TenantId": seed.TENANT_ID if org.kind == "online" else "",
+            "UrlName": org.url_name,
+            "UniqueName": org.unique_name,
+            "State": "Enabled" if org.state == 0 else "Disabled",
+            "Endpoints": {
+                "Count": 3,
+                "IsReadOnly": False,
+                "Keys": ["WebApplication", "OrganizationService", "OrganizationDataService"],
+                "Values": [
+                    self.base_url + "/",
+                    service_host + "/XRMServices/2011/Organization.svc",
+                    service_host + "/XRMServices/2011/OrganizationData.svc",
+                ],
+            },
+        }
+
+    def _user_privileges(self, user_id: str) -> Response:
+        target = self.store.find(self.org.unique_name, "systemuser", user_id)
+        if target is None:
+            raise not_found("systemuser", user_id)
+        seed_user = next((u for u in seed.USERS if u.systemuser_id == target["systemuserid"]),
+                         None)
+        names = ["prvReadContact", "prvWriteContact", "prvCreateContact", "prvDeleteContact",
+                 "prvReadActivity", "prvWriteActivity", "prvCreateActivity", "prvDeleteActivity",
+                 "prvReadUserQuery", "prvWriteUserQuery", "prvCreateUserQuery",
+                 "prvReadSavedQuery", "prvReadMailbox", "prvReadOrganization",
+                 "prvReadSyncAttributeMapping"]
+        if seed_user is not None and seed_user.sync_privilege:
+            names += ["prvSyncToOutlook", "prvGoOffline", "prvUseOfficeApps",
+                      "prvWriteOrganization", "prvWriteSyncAttributeMapping"]
+        privileges = [{
+            "Depth": "Global" if n.startswith(("prvRead", "prvSync", "prvGo", "prvUse"))
+            else "Basic",
+            "PrivilegeId": _privilege_id(n),
+            "BusinessUnitId": self.business_unit_id,
+            "PrivilegeName": n,
+        } for n in names]
+        return _json_response({
+            "@odata.context": self._context(
+                "Microsoft.Dynamics.CRM.RetrieveUserPrivilegesResponse"),
+            "RolePrivileges": privileges,
+        })
+
+    # ------------------------------------------------------------------ EntityDefinitions
+
+    def _entity_definitions(self, rest: str, request: Request) -> Response:
+        m = re.fullmatch(r"EntityDefinitions(?:\((?P<key>[^)]*)\))?(?:/(?P<sub>.*))?", rest)
+        if m is None:
+            raise _not_found_segment(rest)
+        key, sub = m.group("key"), m.group("sub")
+        if key is None:
+            if sub:
+                raise _not_found_segment(sub)
+            rows = [_entity_definition(e) for e in ENTITIES.values()]
+            return self._metadata_collection("EntityDefinitions", rows, request)
+        info = _definition_by_key(key)
+        if sub is None:
+            row = _entity_definition(info)
+            select = request.args.get("$select")
+            if select:
+                names = odata.parse_select(select)
+                row = {k: row[k] for k in names if k in row}
+            return _json_response({"@odata.context": self._context(
+                "EntityDefinitions/$entity"), **row})
+        attrs = [_attribute_definition(info, c) for c in info.all_columns]
+        if sub == "Attributes":
+            return self._metadata_collection(
+                f"EntityDefinitions('{info.metadata_id}')/Attributes", attrs, request)
+        if sub == "Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata":
+            picks = [a for a in attrs if a["AttributeType"] == "Picklist"]
+            return _json_response({"@odata.context": self._context(
+                f"EntityDefinitions('{info.metadata_id}')/Attributes/"
+                "Microsoft.Dynamics.CRM.PicklistAttributeMetadata"),
+                "value": [{**a, "OptionSet": {"Options": _options(a["LogicalName"])}}
+                          for a in picks]})
+        am = re.fullmatch(r"Attributes\(LogicalName='([^']*)'\)", sub)
+        if am is not None:
+            for a in attrs:
+                if a["LogicalName"] == am.group(1):
+                    return _json_response({"@odata.context": self._context(
+                        "EntityDefinitions/Attributes/$entity"), **a})
+            raise HttpError(404, "0x80040217",
+                            f"Could not find attribute '{am.group(1)}' on entity "
+                            f"'{info.logical_name}'.")
+        raise _not_found_segment(sub)
+
+    def _metadata_collection(self, context: str, rows: list[dict[str, Any]],
+                             request: Request) -> Response:
+        flt = request.args.get("$filter")
+        if flt:
+            expr = odata.parse_filter(flt)
+            rows = [r for r in rows if odata.evaluate(expr, r, case_sensitive=False)]
+        select = request.args.get("$select")
+        ctx = context
+        if select:
+            names = odata.parse_select(select)
+            rows = [{k: r[k] for k in names if k in r} for r in rows]
+            ctx = f"{context}({','.join(names)})"
+        return _json_response({"@odata.context": self._context(ctx), "value": rows})
+
+    # ------------------------------------------------------------------ entity sets
+
+    def _entity_set(self, rest: str, request: Request, user: seed.User) -> Response:
+        m = _KEY_RE.match(rest)
+        if m is None:
+            raise _not_found_segment(rest)
+        info = ENTITY_SETS.get(m.group("set"))
+        if info is None:
+            raise _not_found_segment(m.group("set"))
+        key, sub = m.group("key"), m.group("rest")
+        method = request.method.upper()
+        if key is None:
+            if sub == "$count" and method == "GET":
+                return self._count(info, request)
+            if sub:
+                raise _not_found_segment(sub)
+            if method == "GET":
+                return self._list(info, request)
+            if method == "POST":
+                return self._create(info, request, user)
+            raise _no_resource(request)
+        row_id = _parse_key(info, key)
+        if sub:
+            if (info.logical_name == "systemuser" and method == "GET" and sub in (
+                    "Microsoft.Dynamics.CRM.RetrieveUserPrivileges()",
+                    "Microsoft.Dynamics.CRM.RetrieveUserPrivileges")):
+                return self._user_privileges(row_id)
+            raise _not_found_segment(sub)
+        if method == "GET":
+            return self._retrieve(info, row_id, request)
+        if method == "PATCH":
+            return self._upsert(info, row_id, request, user)
+        if method == "DELETE":
+            self._check_write(info, user)
+            self.store.delete(self.org.unique_name, info.logical_name, row_id,
+                              if_match=request.headers.get("If-Match"))
+            return _empty()
+        raise _no_resource(request)
+
+    # --- reading
+
+    def _retrieve(self, info: EntityInfo, row_id: str, request: Request) -> Response:
+        _reject_unsupported_options(request.args, allowed={"$select", "$expand"})
+        if request.args.get("$expand"):
+            raise _expand_unsupported()
+        prefer = Prefer.parse(request.headers.get("Prefer"))
+        select = self._select(info, request.args.get("$select"))
+        row = self.store.get(self.org.unique_name, info.logical_name, row_id)
+        etag = etag_of(row)
+        inm = request.headers.get("If-None-Match")
+        if inm and not prefer.annotations and etag in [t.strip() for t in inm.split(",")]:
+            resp = _empty(304)
+            resp.headers["Content-Type"] = JSON_TYPE
+            return resp
+        ctx = f"{info.entity_set}({','.join(select)})/$entity" if select else \
+            f"{info.entity_set}/$entity"
+        body = {"@odata.context": self._context(ctx), **self._shape(info, row, select, prefer)}
+        resp = _json_response(body)
+        resp.headers["ETag"] = etag
+        if prefer.annotations:
+            resp.headers["Preference-Applied"] = f'odata.include-annotations="{prefer.annotations}"'
+        return resp
+
+    def _select(self, info: EntityInfo, text: str | None) -> list[str] | None:
+        if not text:
+            return None
+        names = odata.parse_select(text)
+        odata.check_properties(names, info.all_columns, info.logical_name)
+        return names
+
+    def _shape(self, info: EntityInfo, row: Mapping[str, Any], select: list[str] | None,
+               prefer: Prefer) -> dict[str, Any]:
+        out: dict[str, Any] = {"@odata.etag": etag_of(row)}
+        names = select if select is not None else list(info.all_columns)
+        for name in names:
+            out[name] = row.get(name)
+            if prefer.annotations and name.startswith("_") and name.endswith("_value"):
+                self._annotate_lookup(info, name, row.get(name), out)
+        if info.primary_id not in out:
+            out[info.primary_id] = row[info.primary_id]
+        return out
+
+    def _annotate_lookup(self, info: EntityInfo, name: str, value: Any,
+                         out: dict[str, Any]) -> None:
+        if value is None:
+            return
+        base = name[1:-len("_value")]
+        for target in info.lookups.get(base, ()):
+            target_info = ENTITIES.get(target)
+            if target_info is None:
+                continue
+            found = self.store.find(self.org.unique_name, target, value)
+            if found is not None:
+                out[f"{name}@OData.Community.Display.V1.FormattedValue"] = \
+                    found.get(target_info.primary_name)
+                out[f"{name}@Microsoft.Dynamics.CRM.associatednavigationproperty"] = base
+                out[f"{name}@Microsoft.Dynamics.CRM.lookuplogicalname"] = target
+                return
+
+    def _count(self, info: EntityInfo, request: Request) -> Response:
+        rows = self.store.rows(self.org.unique_name, info.logical_name)
+        flt = request.args.get("$filter")
+        if flt:
+            pred = odata.compile_filter(flt, properties=info.all_columns,
+                                        type_name=info.logical_name)
+            rows = [r for r in rows if pred(r)]
+        resp = Response(str(min(len(rows), COUNT_LIMIT)), content_type="text/plain")
+        resp.headers["OData-Version"] = "4.0"
+        return resp
+
+    def _list(self, info: EntityInfo, request: Request) -> Response:
+        args = request.args
+        _reject_unsupported_options(args, allowed=_SUPPORTED_OPTIONS)
+        prefer = Prefer.parse(request.headers.get("Prefer"))
+        applied: list[str] = []
+        page_size = MAX_PAGE_SIZE
+        if prefer.max_page_size is not None:
+            page_size = max(1, min(prefer.max_page_size, MAX_PAGE_SIZE))
+            applied.append(f"odata.maxpagesize={prefer.max_page_size}")
+        select = self._select(info, args.get("$select"))
+        if args.get("$expand"):
+            if prefer.track_changes or args.get("$deltatoken"):
+                raise _tracking_refuses("$expand")
+            raise _expand_unsupported()
+        tracking = prefer.track_changes or "$deltatoken" in args
+        cookie = _PagingCookie.parse(args.get("$skiptoken")) if "$skiptoken" in args else None
+        if cookie is not None and cookie.tracking:
+            tracking = True
+        if tracking:
+            for option in ("$filter", "$orderby", "$top"):
+                if option in args:
+                    raise _tracking_refuses(option)
+            if prefer.track_changes:
+                applied.append("odata.track-changes")
+        if prefer.annotations:
+            applied.append(f'odata.include-annotations="{prefer.annotations}"')
+        if cookie is not None and prefer.max_page_size is None and cookie.page_size:
+            page_size = cookie.page_size
+
+        select_ctx = f"({','.join(select)})" if select else ""
+        if tracking:
+            body = self._tracked_page(info, args, select, prefer, page_size, cookie, select_ctx)
+        else:
+            body = self._plain_page(info, args, select, prefer, page_size, cookie, select_ctx)
+        resp = _json_response(body)
+        if applied:
+            resp.headers["Preference-Applied"] = ",".join(applied)
+        return resp
+
+    def _plain_page(self, info: EntityInfo, args: Any, select: list[str] | None,
+                    prefer: Prefer, page_size: int, cookie: "_PagingCookie | None",
+                    select_ctx: str) -> dict[str, Any]:
+        rows = self.store.rows(self.org.unique_name, info.logical_name)   # sorted by id
+        flt = args.get("$filter")
+        if flt:
+            pred = odata.compile_filter(flt, properties=info.all_columns,
+                                        type_name=info.logical_name)
+            rows = [r for r in rows if pred(r)]
+        total = len(rows)
+        orderby = args.get("$orderby")
+        keyset = not orderby and "$top" not in args
+        if orderby:
+            keys = odata.parse_orderby(orderby)
+            odata.check_properties([k for k, _ in keys], info.all_columns, info.logical_name)
+            rows = odata.sort_rows(rows, keys + [(info.primary_id, False)])
+        if "$top" in args:
+            rows = rows[:odata.parse_top(args["$top"])]
+        page_number = cookie.page_number if cookie else 1
+        if keyset:
+            if cookie is not None and cookie.last_id:
+                rows = [r for r in rows if r[info.primary_id] > cookie.last_id]
+            page, more = rows[:page_size], len(rows) > page_size
+        else:
+            offset = cookie.offset if cookie else 0
+            page, more = rows[offset:offset + page_size], len(rows) > offset + page_size
+        body: dict[str, Any] = {"@odata.context": self._context(info.entity_set + select_ctx)}
+        if args.get("$count") is not None and odata.parse_count(args["$count"]):
+            body["@odata.count"] = min(total, COUNT_LIMIT)
+            if total > COUNT_LIMIT:
+                body["@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"] = True
+        body["value"] = [self._shape(info, r, select, prefer) for r in page]
+        if more:
+            nxt = _PagingCookie(page_number=page_number + 1, page_size=page_size,
+                                last_id=page[-1][info.primary_id] if page else "",
+                                offset=(cookie.offset if cookie else 0) + len(page))
+            body["@odata.nextLink"] = self._link(info, args, "$skiptoken", nxt.render())
+        return body
+
+    def _tracked_page(self, info: EntityInfo, args: Any, select: list[str] | None,
+                      prefer: Prefer, page_size: int, cookie: "_PagingCookie | None",
+                      select_ctx: str) -> dict[str, Any]:
+        org = self.org.unique_name
+        if cookie is not None:
+            since, tomb_since, last = cookie.since, cookie.tomb_since, cookie.last_version
+            is_delta = cookie.delta
+        elif "$deltatoken" in args:
+            since = self.store.parse_delta_token(org, args["$deltatoken"])
+            tomb_since, last, is_delta = since, since, True
+        else:
+            # Initial sync: every row, plus deletes that happen while the client pages.
+            since, tomb_since, last, is_delta = 0, self.store.current_version(org), 0, False
+        with self.store.lock:
+            changed, _, current = self.store.changes_since(org, info.logical_name, max(since, last))
+            _, deleted_all, _ = self.store.changes_since(org, info.logical_name,
+                                                         max(tomb_since, last))
+            tombs = self.store.org_data(org).tombstones.get(info.logical_name, {})
+            stream: list[tuple[int, str, Any]] = [(r["versionnumber"], "row", r) for r in changed]
+            stream += [(tombs[i], "deleted", i) for i in deleted_all if i in tombs]
+            stream.sort(key=lambda item: item[0])
+            page, more = stream[:page_size], len(stream) > page_size
+            token = None if more else self.store.delta_token(org, current)
+        values: list[dict[str, Any]] = []
+        for _, kind, item in page:
+            if kind == "row":
+                values.append(self._shape(info, item, select, prefer))
+            else:
+                values.append({"@odata.context": self._context(
+                    f"{info.entity_set}/$deletedEntity"), "id": item, "reason": "deleted"})
+        suffix = "/$delta" if is_delta else ""
+        body: dict[str, Any] = {
+            "@odata.context": self._context(info.entity_set + select_ctx + suffix),
+            "value": values,
+        }
+        if more:
+            nxt = _PagingCookie(page_number=(cookie.page_number if cookie else 1) + 1,
+                                page_size=page_size, tracking=True, delta=is_delta,
+                                since=since, tomb_since=tomb_since, last_version=page[-1][0])
+            body["@odata.nextLink"] = self._link(info, args, "$skiptoken", nxt.render(),
+                                                 drop=("$deltatoken",))
+        else:
+            body["@odata.deltaLink"] = self._link(info, args, "$deltatoken", token or "",
+                                                  drop=("$skiptoken",))
+        return body
+
+    def _link(self, info: EntityInfo, args: Any, name: str, value: str,
+              drop: tuple[str, ...] = ()) -> str:
+        kept = [(k, v) for k, v in args.items(multi=True)
+                if k not in (name, "$skiptoken", *drop)]
+        query = urlencode(kept, quote_via=quote, safe="$,()'")
+        token = f"{name}={quote(value, safe='')}"
+        return f"{self.api_root}{info.entity_set}?" + (f"{query}&{token}" if query else token)
+
+    # --- writing
+
+    def _check_write(self, info: EntityInfo, user: seed.User) -> None:
+        if info.logical_name in ("organization", "syncattributemapping") and \
+                not user.sync_privilege:
+            privilege = ("prvWriteOrganization" if info.logical_name == "organization"
+                         else "prvWriteSyncAttributeMapping")
+            raise HttpError(403, PRIVILEGE_DENIED,
+                            f"Principal user (Id={user.systemuser_id}, type=8) is missing "
+                            f"{privilege} privilege.")
+        if info.logical_name in ("systemuser", "savedquery"):
+            raise HttpError(403, PRIVILEGE_DENIED,
+                            f"Principal user (Id={user.systemuser_id}, type=8) is missing "
+                            f"prvWrite{info.logical_name.capitalize()} privilege.")
+
+    def _payload(self, info: EntityInfo, request: Request) -> dict[str, Any]:
+        try:
+            data = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError as e:
+            raise DataverseError(400, PAYLOAD_ERROR,
+                                 f"Error identified in Payload provided by the user for Entity "
+                                 f":'{info.entity_set}': the body is not valid JSON ({e}).") \
+                from None
+        if not isinstance(data, dict):
+            raise DataverseError(400, PAYLOAD_ERROR,
+                                 f"Error identified in Payload provided by the user for Entity "
+                                 f":'{info.entity_set}': expected a JSON object.")
+        return self._to_columns(info, data)
+
+    def _to_columns(self, info: EntityInfo, data: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        writable = set(info.columns) | {info.primary_id}
+        for key, value in data.items():
+            if key.startswith("@odata.") or key in _READ_ONLY:
+                continue
+            if key.endswith("@odata.bind"):
+                nav = key[:-len("@odata.bind")]
+                base = _lookup_base(info, nav)
+                if base is None:
+                    raise _undeclared(info, nav)
+                out[f"_{base}_value"] = None if value is None else self._bind_target(
+                    info, base, value)
+                continue
+            if "@" in key:
+                continue                    # instance annotations in a payload are ignored
+            if key not in writable:
+                if key.startswith("_") and key.endswith("_value"):
+                    raise DataverseError(
+                        400, PAYLOAD_ERROR,
+                        f"Error identified in Payload provided by the user for Entity "
+                        f":'{info.entity_set}'. The lookup property '{key}' is read-only: set "
+                        f"'{key[1:-6]}@odata.bind' to '/<entityset>(<id>)' instead.")
+                raise _undeclared(info, key)
+            out[key] = value
+        return out
+
+    def _bind_target(self, info: EntityInfo, base: str, value: Any) -> str:
+        text = str(value)
+        path = urlsplit(text).path if "://" in text else text
+        m = re.search(r"/?([A-Za-z_][A-Za-z0-9_]*)\(\{?([0-9a-fA-F-]{36})\}?\)$", path)
+        if m is None:
+            raise DataverseError(400, "0x80060888",
+                                 f"The value '{text}' of '{base}@odata.bind' is not a URI of a "
+                                 "single record, e.g. /systemusers(<id>).")
+        target = ENTITY_SETS.get(m.group(1))
+        if target is None:
+            raise _not_found_segment(m.group(1))
+        if target.logical_name not in info.lookups.get(base, ()):
+            raise DataverseError(400, "0x80060888",
+                                 f"'{base}' cannot refer to a {target.logical_name}.")
+        row_id = m.group(2).lower()
+        if self.store.find(self.org.unique_name, target.logical_name, row_id) is None and \
+                target.logical_name in ENTITIES:
+            raise not_found(target.logical_name, row_id)
+        return row_id
+
+    def _created_headers(self, info: EntityInfo, row: Mapping[str, Any]) -> dict[str, str]:
+        url = f"{self.api_root}{info.entity_set}({row[info.primary_id]})"
+        return {"OData-EntityId": url}
+
+    def _create(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
+        self._check_write(info, user)
+        prefer = Prefer.parse(request.headers.get("Prefer"))
+        values = self._payload(info, request)
+        row = self.store.create(self.org.unique_name, info.logical_name, values,
+                                user_id=user.systemuser_id)
+        return self._write_response(info, row, request, prefer, created=True)
+
+    def _write_response(self, info: EntityInfo, row: Mapping[str, Any], request: Request,
+                        prefer: Prefer, *, created: bool) -> Response:
+        if prefer.return_representation:
+            select = self._select(info, request.args.get("$select"))
+            ctx = f"{info.entity_set}({','.join(select)})/$entity" if select else \
+                f"{info.entity_set}/$entity"
+            resp = _json_response({"@odata.context": self._context(ctx),
+                                   **self._shape(info, row, select, prefer)},
+                                  201 if created else 200)
+            resp.headers["Preference-Applied"] = "return=representation"
+        else:
+            resp = _empty(204)
+        resp.headers["ETag"] = etag_of(row)
+        for k, v in self._created_headers(info, row).items():
+            resp.headers[k] = v
+        return resp
+
+    def _upsert(self, info: EntityInfo, row_id: str, request: Request,
+                user: seed.User) -> Response:
+        self._check_write(info, user)
+        prefer = Prefer.parse(request.headers.get("Prefer"))
+        values = self._payload(info, request)
+        org = self.org.unique_name
+        if_match = request.headers.get("If-Match")
+        if_none_match = request.headers.get("If-None-Match")
+        with self.store.lock:
+            existing = self.store.find(org, info.logical_name, row_id)
+            if existing is None:
+                if if_match is not None:
+                    raise not_found(info.logical_name, row_id)
+                row = self.store.create(org, info.logical_name, values,
+                                        user_id=user.systemuser_id, row_id=row_id)
+                return self._write_response(info, row, request, prefer, created=True)
+            if if_none_match is not None and if_none_match.strip() == "*":
+                raise DataverseError(412, "0x80040237",
+                                     "A record with matching key values already exists.")
+            row = self.store.update(org, info.logical_name, row_id, values,
+                                    user_id=user.systemuser_id, if_match=if_match)
+        return self._write_response(info, row, request, prefer, created=False)
+
+    # ------------------------------------------------------------------ $batch
+
+    def _batch(self, request: Request, user: seed.User) -> Response:
+        content_type = request.headers.get("Content-Type", "")
+        if not content_type.lower().startswith("multipart/mixed") or "boundary" not in \
+                content_type:
+            raise HttpError(400, "0x80060888",
+                            "The batch request must have a 'Content-Type' header of "
+                            "'multipart/mixed; boundary=batch_<id>'.")
+        raw = request.get_data()
+        message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+            b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
+        if not message.is_multipart():
+            raise HttpError(400, "0x80060888", "The batch request body is not multipart.")
+        parts = message.get_payload()
+        count = sum(len(p.get_payload()) if p.is_multipart() else 1 for p in parts)
+        if count > MAX_BATCH_REQUESTS:
+            raise HttpError(400, "0x80060888",
+                            f"Number of requests in a batch request exceeded the limit of "
+                            f"{MAX_BATCH_REQUESTS}.")
+        prefer = Prefer.parse(request.headers.get("Prefer"))
+        outputs: list[str] = []
+        failed_status: int | None = None
+        for part in parts:
+            if part.is_multipart():
+                text, error = self._changeset(part, request, user)
+            else:
+                if part.get("Content-Type", "").split(";")[0].strip() != "application/http":
+                    raise HttpError(400, "0x80060888",
+                                    "Each batch item must have 'Content-Type: application/http'.")
+                response = self._batch_item(part, request, user, references={}, in_changeset=False)
+                text = _batch_part(response, part.get("Content-ID"))
+                error = response.status_code if response.status_code >= 400 else None
+            outputs.append(text)
+            if error is not None and not prefer.continue_on_error:
+                failed_status = error
+                break
+        boundary = f"batchresponse_{uuid.uuid4()}"
+        body = "".join(f"--{boundary}\r\n{o}" for o in outputs) + f"--{boundary}--\r\n"
+        resp = Response(body.encode("utf-8"), status=failed_status or 200)
+        resp.headers["Content-Type"] = f"multipart/mixed; boundary={boundary}"
+        resp.headers["OData-Version"] = "4.0"
+        if prefer.continue_on_error:
+            resp.headers["Preference-Applied"] = "odata.continue-on-error"
+        return resp
+
+    def _changeset(self, part: Any, request: Request, user: seed.User) -> tuple[str, int | None]:
+        references: dict[str, str] = {}
+        responses: list[tuple[Response, str | None]] = []
+
+        class _RollBack(Exception):
+            pass
+
+        failure: tuple[Response, str | None] | None = None
+        try:
+            with self.store.atomic():
+                for item in part.get_payload():
+                    content_id = item.get("Content-ID")
+                    response = self._batch_item(item, request, user, references=references,
+                                                in_changeset=True)
+                    if response.status_code >= 400:
+                        failure = (response, content_id)
+                        raise _RollBack()
+                    responses.append((response, content_id))
+                    location = response.headers.get("OData-EntityId")
+                    if content_id and location:
+                        references[content_id.strip()] = location
+        except _RollBack:
+            assert failure is not None
+            return _batch_part(*failure), failure[0].status_code
+        boundary = f"changesetresponse_{uuid.uuid4()}"
+        inner = "".join(f"--{boundary}\r\n{_batch_part(r, cid)}" for r, cid in responses)
+        text = (f"Content-Type: multipart/mixed; boundary={boundary}\r\n\r\n"
+                f"{inner}--{boundary}--\r\n")
+        return text, None
+
+    def _batch_item(self, part: Any, request: Request, user: seed.User, *,
+                    references: Mapping[str, str], in_changeset: bool) -> Response:
+        payload = part.get_payload(decode=True) or b""
+        head, _, body = payload.replace(b"\r\n", b"\n").partition(b"\n\n")
+        lines = head.decode("utf-8", "replace").split("\n")
+        request_line = lines[0].strip().split(" ")
+        if request_line and request_line[-1].startswith("HTTP/"):
+            request_line = request_line[:-1]
+        if len(request_line) < 2:
+            return _error_response(400, "0x80060888", "A batch item has no request line.")
+        method, target = request_line[0].upper(), " ".join(request_line[1:]).strip()
+        headers = Headers()
+        for line in lines[1:]:
+            if ":" in line:
+                k, _, v = line.partition(":")
+                headers.add(k.strip(), v.strip())
+        if in_changeset and method == "GET":
+            return _error_response(400, "0x80060888",
+                                   "GET requests are not allowed in a change set.")
+        body = body.rstrip(b"\n")
+        try:
+            target = self._resolve_reference(target, references)
+            body = self._resolve_body_references(body, references)
+            path, query = self._batch_path(target)
+        except HttpError as e:
+            return _error_response(e.status, e.code, e.message)
+        script_name = request.environ.get("SCRIPT_NAME", "")
+        builder = EnvironBuilder(path=path, query_string=query, method=method,
+                                 headers=headers, data=body,
+                                 base_url=request.host_url.rstrip("/") + script_name)
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        environ["sandbox.user"] = user
+        return self.dispatch(Request(environ))
+
+    def _resolve_reference(self, target: str, references: Mapping[str, str]) -> str:
+        if not target.startswith("$"):
+            return target
+        name, sep, rest = target[1:].partition("/")
+        if name not in references:
+            raise HttpError(400, "0x80060888",
+                            f"Content-ID Reference: '${name}' does not exist in the batch "
+                            "context.")
+        return references[name] + (sep + rest if sep else "")
+
+    def _resolve_body_references(self, body: bytes, references: Mapping[str, str]) -> bytes:
+        if b'"$' not in body:
+            return body
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return body
+        if not isinstance(data, dict):
+            return body
+        changed = False
+        for k, v in list(data.items()):
+            if isinstance(v, str) and v.startswith("$") and k.endswith("@odata.bind"):
+                data[k] = self._resolve_reference(v, references)
+                changed = True
+        return json.dumps(data).encode() if changed else body
+
+    def _batch_path(self, target: str) -> tuple[str, str]:
+        """A batch item's URL (absolute, absolute path or relative) -> (path, query)."""
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        base_path = urlsplit(self.base_url).path.rstrip("/")
+        if parts.scheme:
+            if not target.startswith(self.base_url):
+                raise HttpError(400, "0x80060888",
+                                f"The batch item URL '{target}' does not belong to this "
+                                "organization.")
+            path = path[len(base_path):]
+        elif path.startswith("/"):
+            if base_path and path.startswith(base_path + "/"):
+                path = path[len(base_path):]
+        else:
+            path = API_PREFIX + path
+        if not path.startswith(API_PREFIX):
+            raise HttpError(404, "", f"No HTTP resource was found that matches the request URI "
+                                     f"'{target}'.")
+        return path, parts.query
+
+
+# --------------------------------------------------------------------------- helpers
+
+def store_bu_id(org: seed.Org) -> str:
+    return deterministic_id(org.unique_name, "businessunit")
+
+
+def _privilege_id(name: str) -> str:
+    return deterministic_id("privilege", name)
+
+
+def _no_resource(request: Request) -> HttpError:
+    return HttpError(404, "", f"No HTTP resource was found that matches the request URI "
+                              f"'{request.url}'.")
+
+
+def _not_found_segment(segment: str) -> HttpError:
+    return HttpError(404, RESOURCE_NOT_FOUND, f"Resource not found for the segment '{segment}'.")
+
+
+def _expand_unsupported() -> HttpError:
+    return HttpError(400, QUERY_ERROR,
+                     "The sandbox does not support $expand. Select the lookup value "
+                     "(_<name>_value) and retrieve the related record separately.")
+
+
+def _tracking_refuses(option: str) -> HttpError:
+    return HttpError(400, QUERY_ERROR,
+                     f'The "{option}" query parameter isn\'t supported when Change Tracking '
+                     "is enabled.")
+
+
+def _undeclared(info: EntityInfo, name: str) -> DataverseError:
+    return DataverseError(
+        400, PAYLOAD_ERROR,
+        f"Error identified in Payload provided by the user for Entity :'{info.entity_set}', "
+        "For more information on this error please follow this help link "
+        "https://go.microsoft.com/fwlink/?linkid=2195293  ----> InnerException : "
+        f"Microsoft.OData.ODataException: The property '{name}' does not exist on type "
+        f"'Microsoft.Dynamics.CRM.{info.logical_name}'. Make sure to only use property names "
+        "that are defined by the type or mark the type as open type.")
+
+
+def _reject_unsupported_options(args: Any, *, allowed: Iterable[str]) -> None:
+    allowed_set = set(allowed)
+    for key in args.keys():
+        if key.startswith("$") and key not in allowed_set:
+            if key == "$skip":
+                raise HttpError(400, QUERY_ERROR,
+                                "The query parameter $skip is not supported. Use "
+                                "Prefer: odata.maxpagesize and follow @odata.nextLink.")
+            raise HttpError(400, QUERY_ERROR, f"The query parameter {key} is not supported.")
+
+
+def _parse_key(info: EntityInfo, key: str) -> str:
+    text = key.strip().strip("{}")
+    if text.startswith(f"{info.primary_id}="):
+        text = text.split("=", 1)[1].strip().strip("{}")
+    if not GUID_RE.match(text):
+        raise HttpError(400, QUERY_ERROR,
+                        f"Bad Request - Error in query syntax: the key '{key}' is not a GUID "
+                        "(alternate keys are not supported by the sandbox).")
+    return text.lower()
+
+
+def _lookup_base(info: EntityInfo, nav: str) -> str | None:
+    if nav in info.lookups:
+        return nav
+    for base in sorted(info.lookups, key=len, reverse=True):
+        if nav.startswith(base + "_"):
+            return base
+    return None
+
+
+def _function_args(rest: str, name: str, query: Any) -> dict[str, str]:
+    m = re.fullmatch(re.escape(name) + r"(?:\((?P<args>.*)\))?", rest)
+    if m is None:
+        raise _not_found_segment(rest)
+    out: dict[str, str] = {}
+    text = m.group("args") or ""
+    for piece in filter(None, (p.strip() for p in text.split(","))):
+        k, _, v = piece.partition("=")
+        v = v.strip()
+        if v.startswith("@"):
+            alias = query.get(v)
+            if alias is None:
+                raise HttpError(400, QUERY_ERROR,
+                                f"The parameter alias '{v}' has no value in the query string.")
+            v = alias
+        out[k.strip()] = v
+    return out
+
+
+def _entity_definition(info: EntityInfo) -> dict[str, Any]:
+    label = {"Label": info.display_name, "LanguageCode": 1033}
+    return {
+        "MetadataId": info.metadata_id,
+        "LogicalName": info.logical_name,
+        "SchemaName": info.schema_name,
+        "EntitySetName": info.entity_set,
+        "LogicalCollectionName": info.entity_set,
+        "PrimaryIdAttribute": info.primary_id,
+        "PrimaryNameAttribute": info.primary_name,
+        "ObjectTypeCode": info.object_type_code,
+        "OwnershipType": "UserOwned" if info.user_owned else "OrganizationOwned",
+        "ChangeTrackingEnabled": info.change_tracking,
+        "IsOptimisticConcurrencyEnabled": True,
+        "IsCustomEntity": False,
+        "IsActivity": info.primary_id == "activityid",
+        "DisplayName": {"LocalizedLabels": [label], "UserLocalizedLabel": label},
+    }
+
+
+def _definition_by_key(key: str) -> EntityInfo:
+    m = re.fullmatch(r"LogicalName='([^']*)'", key)
+    for info in ENTITIES.values():
+        if (m and info.logical_name == m.group(1)) or info.metadata_id == key.strip("{}").lower():
+            return info
+    raise HttpError(404, "0x80040217",
+                    f"Could not find an entity with key {key}.")
+
+
+_PICKLISTS: dict[str, list[tuple[int, str]]] = {
+    "prioritycode": [(0, "Low"), (1, "Normal"), (2, "High")],
+    "actdeliverymethod": [(0, "Microsoft Dynamics 365 for Outlook"),
+                          (1, "Server-Side Synchronization or Email Router"), (2, "None")],
+    "address1_addresstypecode": [(1, "Bill To"), (2, "Ship To"), (3, "Primary"), (4, "Other")],
+    "address2_addresstypecode": [(1, "Default Value")],
+    "address3_addresstypecode": [(1, "Default Value")],
+    "recurrencepatterntype": [(0, "Daily"), (1, "Weekly"), (2, "Monthly"), (3, "Yearly")],
+    "syncdirection": [(0, "None"), (1, "ToExchange"), (2, "ToCRM"), (3, "Bidirectional")],
+    "defaultsyncdirection": [(0, "None"), (1, "ToExchange"), (2, "ToCRM"), (3, "Bidirectional")],
+    "instancetypecode": [(0, "Not Recurring"), (1, "Recurring Master"),
+                         (2, "Recurring Instance"), (3, "Recurring Exception"),
+                         (4, "Recurring Future Exception")],
+}
+
+
+def _options(name: str) -> list[dict[str, Any]]:
+    return [{"Value": v, "Label": {"LocalizedLabels": [{"Label": t, "LanguageCode": 1033}],
+                                   "UserLocalizedLabel": {"Label": t, "LanguageCode": 1033}}}
+            for v, t in _PICKLISTS.get(name, [])]
+
+
+def _attribute_type(info: EntityInfo, column: str) -> str:
+    if column == info.primary_id:
+        return "Uniqueidentifier"
+    if column.startswith("_") and column.endswith("_value"):
+        return "Owner" if column == "_ownerid_value" else "Lookup"
+    if column in _PICKLISTS:
+        return "Picklist"
+    if column == "statecode":
+        return "State"
+    if column == "statuscode":
+        return "Status"
+    if column in ("createdon", "modifiedon") or column.endswith(("start", "end", "date")) or \
+            column in ("birthdate", "starttime", "endtime", "actualend"):
+        return "DateTime"
+    if column == "versionnumber":
+        return "BigInt"
+    if column.startswith(("is", "donot")) or column in ("enabledforact",):
+        return "Boolean"
+    if column in ("percentcomplete", "duration", "interval", "occurrences", "daysofweekmask",
+                  "filesize", "attachmentnumber", "querytype", "languagecode",
+                  "expirechangetrackingindays", "scheduleddurationminutes",
+                  "actualdurationminutes", "accessmode", "bookingtype", "allowedsyncdirection"):
+        return "Integer"
+    if column in ("description", "fetchxml", "layoutxml", "body"):
+        return "Memo"
+    return "String"
+
+
+def _attribute_definition(info: EntityInfo, column: str) -> dict[str, Any]:
+    kind = _attribute_type(info, column)
+    logical = column[1:-6] if column.startswith("_") and column.endswith("_value") else column
+    return {
+        "@odata.type": f"#Microsoft.Dynamics.CRM.{kind}AttributeMetadata",
+        "MetadataId": deterministic_id("attribute", info.logical_name, logical),
+        "LogicalName": logical,
+        "SchemaName": logical,
+        "AttributeType": kind,
+        "EntityLogicalName": info.logical_name,
+        "IsPrimaryId": column == info.primary_id,
+        "IsPrimaryName": column == info.primary_name,
+    }
+
+
+_STATUS_TEXT = {200: "OK", 201: "Created", 204: "No Content", 304: "Not Modified",
+                400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+                405: "Method Not Allowed", 412: "Precondition Failed",
+                429: "Too Many Requests", 500: "Internal Server Error"}
+
+
+def _batch_part(response: Response, content_id: str | None) -> str:
+    head = "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n"
+    if content_id:
+        head += f"Content-ID: {content_id.strip()}\r\n"
+    status = response.status_code
+    lines = [f"HTTP/1.1 {status} {_STATUS_TEXT.get(status, 'Unknown')}"]
+    for k, v in response.headers.items():
+        if k.lower() in ("content-length", "x-ms-service-request-id"):
+            continue
+        lines.append(f"{k}: {v}")
+    if "OData-EntityId" in response.headers:
+        lines.append(f"Location: {response.headers['OData-EntityId']}")
+    body = response.get_data(as_text=True)
+    return head + "\r\n" + "\r\n".join(lines) + "\r\n\r\n" + body + ("\r\n" if body else "")
+
+
+@dataclass
+class _PagingCookie:
+    """The opaque `$skiptoken`: Dataverse's `<cookie pagenumber=.. pagingcookie=.. />` shape."""
+
+    page_number: int = 1
+    page_size: int = 0
+    last_id: str = ""
+    offset: int = 0
+    tracking: bool = False
+    delta: bool = False
+    since: int = 0
+    tomb_since: int = 0
+    last_version: int = 0
+
+    def render(self) -> str:
+        state = json.dumps([self.page_size, self.last_id, self.offset, self.delta, self.since,
+                            self.tomb_since, self.last_version], separators=(",", ":"))
+        inner = base64.urlsafe_b64encode(state.encode()).decode("ascii")
+        return (f'<cookie pagenumber="{self.page_number}" pagingcookie="{inner}" '
+                f'istracking="{"True" if self.tracking else "False"}" />')
+
+    @classmethod
+    def parse(cls, text: str | None) -> "_PagingCookie":
+        m = re.fullmatch(r'<cookie pagenumber="(\d+)" pagingcookie="([A-Za-z0-9_=-]*)" '
+                         r'istracking="(True|False)" />', text or "")
+        if m is None:
+            raise HttpError(400, QUERY_ERROR, "The $skiptoken value is not valid. Follow "
+                                              "@odata.nextLink exactly as returned.")
+        try:
+            fields = json.loads(base64.urlsafe_b64decode(m.group(2)))
+            size, last_id, offset, delta, since, tomb_since, last_version = fields
+            return cls(page_number=int(m.group(1)), page_size=int(size), last_id=str(last_id),
+                       offset=int(offset), tracking=m.group(3) == "True", delta=bool(delta),
+                       since=int(since), tomb_since=int(tomb_since),
+                       last_version=int(last_version))
+        except (ValueError, TypeError, binascii.Error):
+            raise HttpError(400, QUERY_ERROR, "The $skiptoken value is not valid. Follow "
+                                              "@odata.nextLink exactly as returned.") from None
