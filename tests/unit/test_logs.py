@@ -236,3 +236,8 @@ def test_unwritable_log_dir_is_reported_not_fatal(tmp_path):
         logging.getLogger("wizard").info("still fine")
     finally:
         shutdown_logging()
+
+
+def test_a_secret_word_as_a_json_value_does_not_mask_the_next_key():
+    text = '{\n    "grant_type": "password",\n    "params": null,\n    "scope": ["openid"]\n}'
+    assert redact(text) == text

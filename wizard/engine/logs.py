@@ -55,12 +55,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Header lines "Authorization: Bearer ..." (to the end of the line) ...
     (re.compile(rf"(?im)((?:{_HEADERS})\s*:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
     # ... and headers inside dict reprs / JSON: 'Authorization': 'Bearer ...'
-    (re.compile(rf"(?i)(['\"](?:{_HEADERS})['\"]\s*[:=,]\s*)(['\"])(?:\\.|(?!\2).)*\2"),
+    (re.compile(rf"(?i)(['\"](?:{_HEADERS})['\"]\s*[:=]\s*)(['\"])(?:\\.|(?!\2).)*\2"),
      rf"\1\2{MASK}\2"),
     # Credentials in URLs: scheme://user:password@host
     (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/@:'\"<>]*:[^\s/@'\"<>]*@"), rf"\1{MASK}@"),
     # JSON / repr: "password": "value" (any quoting, escaped quotes inside)
-    (re.compile(rf"(?i)(['\"][\w\-]*(?:{_KEYS})['\"]\s*[:=,]\s*)(['\"])(?:\\.|(?!\2).)*\2"),
+    (re.compile(rf"(?i)(['\"][\w\-]*(?:{_KEYS})['\"]\s*[:=]\s*)(['\"])(?:\\.|(?!\2).)*\2"),
      rf"\1\2{MASK}\2"),
     # JSON / repr with a bare (non-string) value: "password": 12345
     (re.compile(rf"(?i)(['\"][\w\-]*(?:{_KEYS})['\"]\s*:\s*)(?!['\"\s])[^,}}\]\s]+"),
