@@ -180,3 +180,12 @@ def test_claim_needs_an_id_and_a_name(store):
         store.claim("", "Contoso")
     with pytest.raises(ValueError):
         store.claim(ORG_A, "")
+
+
+def test_release_clears_only_the_named_org(store):
+    assert store.release(ORG_A) is False
+    store.claim(ORG_A, "Contoso")
+    assert store.release(ORG_B) is False
+    assert store.stamp().org_id == ORG_A
+    assert store.release("{" + ORG_A.upper() + "}") is True
+    assert store.stamp() is None

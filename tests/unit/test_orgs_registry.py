@@ -539,15 +539,82 @@ def test_switch_when_no_org_synchronizes(registry, mailbox):
     assert registry.primary().display_name == "Northwind"
 
 
-def test_interrupted_switch_is_finished_by_applying_again(registry, mailbox):
-    """Stamp written, registry not (process died between the two writes)."""
+class Crash(BaseException):
+    """Stands in for the process dying (not an Exception: nothing may catch it)."""
+
+
+def test_a_switch_interrupted_before_the_stamp_is_finished_by_the_next_reader(
+        registry, mailbox, secrets, clock, monkeypatch):
     three(registry)
     registry.apply(registry.plan_switch(1))
-    mailbox.claim(ID_B, "Fabrikam", replacing=ID_A)
     plan = registry.plan_switch(2)
-    assert not plan.stamp_conflict
-    registry.apply(plan)
-    assert registry.primary().display_name == "Fabrikam"
+
+    def die(*args, **kw):
+        raise Crash()
+
+    monkeypatch.setattr(mailbox, "claim", die)
+    with pytest.raises(Crash):
+        registry.apply(plan)
+    monkeypatch.undo()
+    assert mailbox.stamp().org_id == ID_A                     # the stamp was not written yet
+    assert "pending_stamp" in json.loads(registry.path.read_text())
+    fresh = OrgRegistry(registry.path, secrets=secrets, mailbox=mailbox, clock=clock)
+    assert fresh.primary().display_name == "Fabrikam"
+    assert mailbox.stamp().org_id == ID_B                     # finished by that read
+    assert "pending_stamp" not in json.loads(registry.path.read_text())
+    assert not fresh.plan_switch(3).stamp_conflict
+
+
+def test_a_removal_interrupted_before_the_release_is_finished_by_the_next_change(
+        registry, mailbox, monkeypatch):
+    three(registry)
+    registry.apply(registry.plan_switch(1))
+    monkeypatch.setattr(mailbox, "release", lambda org_id: (_ for _ in ()).throw(Crash()))
+    with pytest.raises(Crash):
+        registry.remove(1)
+    monkeypatch.undo()
+    assert mailbox.stamp().org_id == ID_A
+    registry.rename(1, "Fabrikam Prod")
+    assert mailbox.stamp() is None
+
+
+def test_a_stamp_change_that_cannot_be_written_stays_pending(registry, mailbox, monkeypatch):
+    from wizard.engine.mailbox import MailboxError
+
+    three(registry)
+    plan = registry.plan_switch(2)
+
+    def unavailable(*args, **kw):
+        raise MailboxError("disk full")
+
+    monkeypatch.setattr(mailbox, "claim", unavailable)
+    with pytest.raises(MailboxError):
+        registry.apply(plan)
+    assert registry.primary().display_name == "Fabrikam"    # reads still work
+    assert mailbox.stamp() is None
+    monkeypatch.undo()
+    registry.list()
+    assert mailbox.stamp().org_id == ID_B
+
+
+def test_a_stamp_written_by_someone_else_meanwhile_is_not_overwritten(registry, mailbox,
+                                                                      monkeypatch):
+    three(registry)
+    plan = registry.plan_switch(2)
+    real_claim = mailbox.claim
+
+    def someone_else_first(org_id, org_name, **kw):
+        real_claim(ID_X, "Litware")
+        return real_claim(org_id, org_name, **kw)
+
+    monkeypatch.setattr(mailbox, "claim", someone_else_first)
+    with pytest.raises(StampConflict, match="Litware"):
+        registry.apply(plan)
+    monkeypatch.undo()
+    assert mailbox.stamp().org_id == ID_X
+    assert "pending_stamp" not in json.loads(registry.path.read_text())
+    replan = registry.plan_switch(2)
+    assert replan.already_primary and replan.stamp_conflict
 
 
 def test_plan_to_dict_is_json(registry):

@@ -619,7 +619,7 @@ def test_failed_changeset_rolls_back_everything(api):
     ])
     resp = api("POST", "$batch", data=body,
                headers={"Content-Type": f"multipart/mixed; boundary={boundary}"})
-    assert resp.status_code == 404
+    assert resp.status_code == 400
     parts = _parse_batch(resp)
     assert [p[0] for p in parts] == [404]
     assert api.get("contacts/$count").get_data(as_text=True) == before

@@ -175,6 +175,19 @@ class MailboxStore:
             conn.execute("COMMIT")
         return new
 
+    def release(self, org_id: str) -> bool:
+        """Remove the stamp if it names ``org_id`` (that org stops synchronizing); returns
+        whether it did. A stamp of another org is left alone."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            current = self._read_stamp(conn)
+            if current is None or not _same_id(current.org_id, org_id):
+                conn.execute("ROLLBACK")
+                return False
+            conn.execute("DELETE FROM stamp")
+            conn.execute("COMMIT")
+        return True
+
     def clear(self) -> Stamp | None:
         """Remove the stamp (no org synchronizes); returns the stamp that was removed."""
         with self._connect() as conn:

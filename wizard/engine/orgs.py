@@ -511,17 +511,24 @@ class OrgRegistry:
         so. Keyring or token clean-up that fails is reported in ``problems``; the org is
         removed from the list either way.
         """
-        removed: dict[str, OrgProfile] = {}
+        removed: dict[str, Any] = {}
 
         def change(state: dict[str, Any]) -> None:
             orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
             target = _resolve(orgs, ref)
             state["orgs"] = [p.to_dict() for p in orgs if p.key != target.key]
+            if target.is_primary and target.org_id:
+                # Written with the removal, so a crash before the release is finished later.
+                state["pending_stamp"] = {"action": "release", "org_id": target.org_id}
             removed["profile"] = target
 
-        self._mutate(change)
-        profile = removed["profile"]
         problems: list[str] = []
+        try:
+            removed["released"] = self._mutate(change, settle=True)
+        except _SettleFailed as failed:
+            removed["released"] = False
+            problems.append(f"The mailbox stamp could not be released yet: {failed.error}")
+        profile = removed["profile"]
         try:
             self._secret_store().delete_org(profile.key)
         except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
@@ -531,16 +538,9 @@ class OrgRegistry:
                 self.token_cleanup(profile)
             except Exception as exc:  # noqa: BLE001
                 problems.append(f"Cached sign-in tokens could not be deleted: {exc}")
-        stamp_released = False
+        stamp_released = removed["released"] is True
         message = f"Removed {profile.label}."
         if profile.is_primary:
-            try:
-                stamp = self.mailbox.stamp()
-                if stamp is not None and _same_org_id(stamp.org_id, profile.org_id):
-                    self.mailbox.clear()
-                    stamp_released = True
-            except WizardError as exc:
-                problems.append(f"The mailbox stamp could not be released: {exc}")
             message += (f" It was the synchronizing organization: no organization synchronizes "
                         f"{WHAT_SYNCS} with your mailbox now. Choose one with "
                         "“Synchronize” (d365-orgs use ORG).")
@@ -555,16 +555,16 @@ class OrgRegistry:
         return self._plan(orgs, _resolve(orgs, ref), self.mailbox.stamp())
 
     def apply(self, plan: SwitchPlan, *, override: bool = False) -> SwitchResult:
-        """Carry out ``plan``: claim the mailbox stamp, then write the new primary and every
-        other org's sync method ``none`` in one atomic write.
+        """Carry out ``plan``: write the new primary and every other org's sync method
+        ``none`` in one atomic write, then claim the mailbox stamp for the new primary.
 
         Raises :class:`StalePlan` when the registry or the stamp changed since the plan
         was made (make and show a new plan), and
         :class:`~wizard.engine.mailbox.StampConflict` when the mailbox is stamped with an
-        org other than the current synchronizing one, unless ``override``.
-        The stamp is claimed first: if that fails, nothing changes. (If the process dies
-        between the two writes, the stamp names the new org and the registry the old one;
-        applying a new plan for the same org then finishes the switch without conflict.)
+        org other than the current synchronizing one, unless ``override``; in both cases
+        nothing changes. The registry write also records the pending claim, so if the
+        process dies before the stamp is written, the next use of the registry finishes
+        it: the registry and the stamp never disagree after a crash.
         """
         result: dict[str, Any] = {}
 
@@ -574,30 +574,38 @@ class OrgRegistry:
             if target is None:
                 raise StalePlan(f"{plan.to_org.label} was removed after the plan was made.",
                                 fix="Nothing was changed. Choose the organization again.")
-            current = self._plan(orgs, target, self.mailbox.stamp())
+            stamp = self.mailbox.stamp()
+            current = self._plan(orgs, target, stamp)
             if current.fingerprint != plan.fingerprint:
                 raise StalePlan(
                     "The organizations or your mailbox changed after this plan was shown, "
                     "so it was not carried out.",
                     fix="Nothing was changed. Review the new plan and confirm again.")
-            replacing = current.from_org.org_id if current.from_org else None
+            if current.stamp_conflict and not override:
+                assert stamp is not None
+                raise StampConflict(stamp, target.display_name)
             assert target.org_id  # _plan refuses orgs without an id
-            stamp = self.mailbox.claim(target.org_id, target.display_name,
-                                       override=override, replacing=replacing)
             for p in orgs:
                 p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
             state["orgs"] = [p.to_dict() for p in orgs]
-            result.update(primary=target, previous=current.from_org, stamp=stamp)
+            # The stamp we checked is the one we replace; a different one appearing in
+            # between makes the claim fail instead of silently overwriting it.
+            state["pending_stamp"] = {"action": "claim", "org_id": target.org_id,
+                                      "org_name": target.display_name,
+                                      "replacing": stamp.org_id if stamp else None}
+            result.update(primary=target, previous=current.from_org)
 
-        self._mutate(change)
+        try:
+            stamp = self._mutate(change, settle=True)
+        except _SettleFailed as failed:
+            raise failed.error from None
         primary, previous = result["primary"], result["previous"]
         if previous is not None and previous.key != primary.key:
             message = (f"{primary.label} now synchronizes {WHAT_SYNCS} with your mailbox; "
                        f"{previous.label} no longer does.")
         else:
             message = f"{primary.label} now synchronizes {WHAT_SYNCS} with your mailbox."
-        return SwitchResult(primary.copy(), previous.copy() if previous else None,
-                            result["stamp"], message)
+        return SwitchResult(primary.copy(), previous.copy() if previous else None, stamp, message)
 
     # -- internals --------------------------------------------------------------------------------
     def _secret_store(self) -> "SecretStore":
@@ -648,7 +656,8 @@ class OrgRegistry:
                           foreign, already, stops, starts, stamp_text, fingerprint)
 
     def _read(self) -> dict[str, Any]:
-        """The registry state. Takes the lock only when the file needs recovering."""
+        """The registry state. Takes the lock only to recover a damaged file or to finish
+        a stamp change that a crashed process left pending."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -657,11 +666,18 @@ class OrgRegistry:
             raw = b""  # read_versioned_json below words the error
         if _parses(raw):
             try:
-                return _normalize_state(self._load())
+                state = _normalize_state(self._load())
             except CorruptConfig as err:  # damaged from outside between the two reads
                 return self._remember_recovery(err)
+            if "pending_stamp" not in state:
+                return state
         with locked(self.path):
-            return self._read_locked()
+            state = self._read_locked()
+            try:
+                self._settle(state)
+            except _SettleFailed:
+                pass  # left pending; the next use tries again
+            return state
 
     def _load(self) -> dict[str, Any] | None:
         return read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
@@ -685,13 +701,54 @@ class OrgRegistry:
                 atomic_write_json(self.path, state)
             return state
 
-    def _mutate(self, change: Callable[[dict[str, Any]], None]) -> None:
-        """Lock, re-read, change, write atomically."""
+    def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False) -> Any:
+        """Lock, re-read, change, write atomically; then carry out a stamp change the
+        write recorded as pending (``settle``) and return its outcome."""
         with locked(self.path):
             state = self._read_locked()
+            try:
+                self._settle(state)  # an earlier process's unfinished stamp change first
+            except _SettleFailed:
+                pass  # still pending unless ``change`` records a newer stamp change
             change(state)
             state["schema_version"] = SCHEMA_VERSION
             atomic_write_json(self.path, state)
+            return self._settle(state) if settle else None
+
+    def _settle(self, state: dict[str, Any]) -> Any:
+        """Do the mailbox stamp change recorded in ``state`` (lock held), then forget it.
+
+        Returns the new :class:`Stamp` for a claim, or whether the stamp was released.
+        A claim that conflicts with a stamp written in between is dropped (the sync
+        engine reports the conflict); other failures stay pending and raise
+        :class:`_SettleFailed`.
+        """
+        pending = state.get("pending_stamp")
+        if not isinstance(pending, dict):
+            state.pop("pending_stamp", None)
+            return None
+        outcome: Any = None
+        try:
+            if pending.get("action") == "claim":
+                outcome = self.mailbox.claim(str(pending["org_id"]), str(pending["org_name"]),
+                                             replacing=pending.get("replacing"))
+            elif pending.get("action") == "release":
+                outcome = self.mailbox.release(str(pending["org_id"]))
+        except StampConflict as exc:
+            state.pop("pending_stamp", None)
+            atomic_write_json(self.path, state)
+            raise _SettleFailed(exc) from exc
+        except WizardError as exc:
+            raise _SettleFailed(exc) from exc
+        state.pop("pending_stamp", None)
+        atomic_write_json(self.path, state)
+        return outcome
+
+
+class _SettleFailed(Exception):
+    def __init__(self, error: WizardError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _parses(raw: bytes) -> bool:

@@ -780,7 +780,10 @@ class WebApiApp:
                 error = response.status_code if response.status_code >= 400 else None
             outputs.append(text)
             if error is not None and not prefer.continue_on_error:
-                failed_status = error
+                # Processing stops at the first failure and the whole batch answers 400 (the
+                # documented example; Microsoft's SDK accepts exactly 200/202/207/400 here);
+                # the failing item's own status is inside the body.
+                failed_status = 400
                 break
         boundary = f"batchresponse_{uuid.uuid4()}"
         body = "".join(f"--{boundary}\r\n{o}" for o in outputs) + f"--{boundary}--\r\n"

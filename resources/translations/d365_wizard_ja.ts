@@ -1,0 +1,1391 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP" sourcelanguage="en">
+<context>
+    <name />
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="29" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="59" />
+        <source>Dynamics 365 (online)</source>
+        <translation>Dynamics 365 (オンライン)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="29" />
+        <location filename="../../wizard/gui/models.py" line="35" />
+        <source>On-premises</source>
+        <translation>オンプレミス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="30" />
+        <source>Internet-facing deployment (IFD)</source>
+        <translation>インターネット接続展開 (IFD)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="34" />
+        <source>Microsoft Entra ID sign-in</source>
+        <translation>Microsoft Entra ID サインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="34" />
+        <source>Windows authentication (user name and password)</source>
+        <translation>Windows 認証 (ユーザー名とパスワード)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="35" />
+        <source>Claims-based sign-in (AD FS)</source>
+        <translation>クレーム ベースのサインイン (AD FS)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="43" />
+        <source>Add an organization</source>
+        <translation>組織の追加</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="44" />
+        <source>Paste the address of your organization, or sign in to Dynamics 365 (online) and choose from your organizations.</source>
+        <translation>組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選択してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="47" />
+        <source>Server &amp;URL</source>
+        <translation>サーバー URL(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="48" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="51" />
+        <source>Server URL</source>
+        <translation>サーバー URL</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="48" />
+        <source>Add an organization by its address.</source>
+        <translation>アドレスを指定して組織を追加します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="50" />
+        <source>For example https://contoso.crm.dynamics.com or https://server/orgname</source>
+        <translation>例: https://contoso.crm.dynamics.com または https://server/orgname</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="52" />
+        <source>Any address of the organization, copied from your browser, works.</source>
+        <translation>ブラウザーからコピーした組織のアドレスであれば、どの形式でも使えます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="57" />
+        <source>What the address means</source>
+        <translation>アドレスの解析結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="58" />
+        <source>Dynamics 365 (&amp;online): sign in and choose from your organizations</source>
+        <translation>Dynamics 365 (オンライン)(&amp;O): サインインして組織を選択</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="60" />
+        <source>Sign in and pick from the organizations you belong to.</source>
+        <translation>サインインして、所属する組織から選択します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="64" />
+        <source>Cloud</source>
+        <translation>クラウド</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="64" />
+        <source>Where your organization is hosted.</source>
+        <translation>組織がホストされている場所です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="81" />
+        <source>&amp;Cloud:</source>
+        <translation>クラウド(&amp;C):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="105" />
+        <source>Found: {url}</source>
+        <translation>検出: {url}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="107" />
+        <source>organization {name}</source>
+        <translation>組織 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="190" />
+        <source>Finding out how to sign in</source>
+        <translation>サインイン方法を確認しています</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="194" />
+        <source>Detection result</source>
+        <translation>検出結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="197" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="485" />
+        <location filename="../../wizard/gui/dialogs.py" line="126" />
+        <source>Progress</source>
+        <translation>進行状況</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="206" />
+        <source>Contacting {url}…</source>
+        <translation>{url} に接続しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="215" />
+        <source>{url} uses {method}.</source>
+        <translation>{url} は {method} を使用しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="221" />
+        <source>Could not reach the organization: {message}
+{fix}
+Go Back to correct the address.</source>
+        <translation>組織に接続できませんでした: {message}
+{fix}
+[戻る] を選んでアドレスを修正してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="239" />
+        <source>Enter your credentials</source>
+        <translation>資格情報の入力</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="240" />
+        <source>This organization uses Windows authentication.</source>
+        <translation>この組織は Windows 認証を使用しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="244" />
+        <source>DOMAIN\name</source>
+        <translation>DOMAIN\name</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="245" />
+        <location filename="../../wizard/gui/dialogs.py" line="329" />
+        <source>User name</source>
+        <translation>ユーザー名</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="248" />
+        <location filename="../../wizard/gui/dialogs.py" line="332" />
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
+        <location filename="../../wizard/gui/dialogs.py" line="336" />
+        <source>&amp;User name:</source>
+        <translation>ユーザー名(&amp;U):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
+        <location filename="../../wizard/gui/dialogs.py" line="336" />
+        <source>&amp;Password:</source>
+        <translation>パスワード(&amp;P):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="254" />
+        <source>&amp;Save credentials in the system keyring</source>
+        <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="255" />
+        <location filename="../../wizard/gui/dialogs.py" line="47" />
+        <source>Save credentials</source>
+        <translation>資格情報を保存する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="256" />
+        <source>When unchecked, nothing is stored and you are asked again next time.</source>
+        <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="258" />
+        <source>When this is unchecked, nothing is stored.</source>
+        <translation>オフの場合、何も保存されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="281" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="299" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349" />
+        <source>Sign in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="282" />
+        <source>Sign in with your work account.</source>
+        <translation>職場のアカウントでサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="284" />
+        <source>Sign in &amp;here (sandbox sign-in page)</source>
+        <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="285" />
+        <source>Sign in here</source>
+        <translation>ここでサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="285" />
+        <source>Sign in inside this app with a user name and password.</source>
+        <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="286" />
+        <source>Sign in with my &amp;web browser</source>
+        <translation>Web ブラウザーでサインイン(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="287" />
+        <source>Sign in with my web browser</source>
+        <translation>Web ブラウザーでサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="288" />
+        <source>Opens your browser; come back here when you have signed in.</source>
+        <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="289" />
+        <source>Sign in with a &amp;code on another device</source>
+        <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="290" />
+        <source>Sign in with a code</source>
+        <translation>コードを使ってサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="291" />
+        <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
+        <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="298" />
+        <location filename="../../wizard/gui/dialogs.py" line="349" />
+        <source>&amp;Sign in</source>
+        <translation>サインイン(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="299" />
+        <source>Start signing in.</source>
+        <translation>サインインを開始します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="311" />
+        <source>Sign-in status</source>
+        <translation>サインインの状態</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="330" />
+        <source>Asking for a code…</source>
+        <translation>コードを要求しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="336" />
+        <source>Waiting for you to sign in on the other device…</source>
+        <translation>別のデバイスでのサインインを待っています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="343" />
+        <source>Continue in your web browser…</source>
+        <translation>Web ブラウザーで続行してください…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349" />
+        <source>Sign in to your organization's account.</source>
+        <translation>組織のアカウントにサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="358" />
+        <source>Signing in as {user}…</source>
+        <translation>{user} としてサインインしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="376" />
+        <source>Signed in as {user}.</source>
+        <translation>{user} としてサインインしました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="382" />
+        <source>Sign-in failed: {message} {fix}</source>
+        <translation>サインインに失敗しました: {message} {fix}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="396" />
+        <source>Choose organizations</source>
+        <translation>組織の選択</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="397" />
+        <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
+        <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="400" />
+        <source>Search by name, unique name or URL</source>
+        <translation>名前、一意の名前、URL で検索</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="402" />
+        <source>Search organizations</source>
+        <translation>組織の検索</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="403" />
+        <source>&amp;Search:</source>
+        <translation>検索(&amp;S):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="425" />
+        <source>Your organizations</source>
+        <translation>あなたの組織</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="425" />
+        <source>Press Space to select or clear an organization.</source>
+        <translation>Space キーで組織の選択と解除を切り替えます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="430" />
+        <location filename="../../wizard/gui/models.py" line="53" />
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="437" />
+        <source>Finding your organizations…</source>
+        <translation>組織を検索しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="447" />
+        <source>{count} organization(s) found.</source>
+        <translation>{count} 件の組織が見つかりました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="448" />
+        <source>You do not belong to any organization in this cloud.</source>
+        <translation>このクラウドで所属している組織はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="480" />
+        <source>Connecting</source>
+        <translation>接続中</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="481" />
+        <source>Checking each step of the connection.</source>
+        <translation>接続の各ステップを確認しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="488" />
+        <source>Connection steps</source>
+        <translation>接続のステップ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="494" />
+        <source>Connection result</source>
+        <translation>接続結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="496" />
+        <source>S&amp;top</source>
+        <translation>中止(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="497" />
+        <source>Stop connecting</source>
+        <translation>接続を中止</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="497" />
+        <source>Cancel connecting; you can go Back and change your input.</source>
+        <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="542" />
+        <source>Connected. Choose Next to review.</source>
+        <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="549" />
+        <source>Connect</source>
+        <translation>接続</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="550" />
+        <source>The step "{step}" failed: {message}
+How to fix it: {fix}
+Choose Back to correct your input.</source>
+        <translation>ステップ「{step}」が失敗しました: {message}
+解決方法: {fix}
+[戻る] を選んで入力を修正してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="552" />
+        <location filename="../../wizard/gui/dialogs.py" line="166" />
+        <source>see Details</source>
+        <translation>詳細を参照してください</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="560" />
+        <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
+        <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="575" />
+        <source>Ready to add</source>
+        <translation>追加の準備ができました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="576" />
+        <source>Choose Finish to save. Nothing has been saved yet.</source>
+        <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="584" />
+        <source>Summary</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="588" />
+        <location filename="../../wizard/gui/dialogs.py" line="64" />
+        <source>Problem</source>
+        <translation>問題</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="595" />
+        <source>• {name} ({url}), signed in as {user}</source>
+        <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="596" />
+        <location filename="../../wizard/gui/dialogs.py" line="198" />
+        <source>(none)</source>
+        <translation>(なし)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="598" />
+        <source>Warning: {text}</source>
+        <translation>警告: {text}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="601" />
+        <source>{name} will become your synchronizing organization.</source>
+        <translation>{name} が同期する組織になります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="604" />
+        <source>Your credentials will be saved in the system keyring.</source>
+        <translation>資格情報はシステムのキーリングに保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="605" />
+        <source>Your credentials will not be saved.</source>
+        <translation>資格情報は保存されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="637" />
+        <source>Add Organization</source>
+        <translation>組織の追加</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="649" />
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; 戻る(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="650" />
+        <source>&amp;Next &gt;</source>
+        <translation>次へ(&amp;N) &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="651" />
+        <source>&amp;Finish</source>
+        <translation>完了(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="652" />
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="676" />
+        <source>The organization was not added</source>
+        <translation>組織は追加されませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="28" />
+        <source>Properties of {name}</source>
+        <translation>{name} のプロパティ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="32" />
+        <location filename="../../wizard/gui/models.py" line="52" />
+        <source>Display name</source>
+        <translation>表示名</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="32" />
+        <source>The name shown for this organization.</source>
+        <translation>この組織に表示される名前です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="33" />
+        <source>&amp;Display name:</source>
+        <translation>表示名(&amp;D):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="36" />
+        <source>Unique name:</source>
+        <translation>一意の名前:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="36" />
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="37" />
+        <source>User:</source>
+        <translation>ユーザー:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="37" />
+        <location filename="../../wizard/gui/models.py" line="83" />
+        <source>(not signed in)</source>
+        <translation>(サインインしていません)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="38" />
+        <source>Version:</source>
+        <translation>バージョン:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="38" />
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="45" />
+        <source>&amp;Save credentials so I am not asked again</source>
+        <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="48" />
+        <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
+        <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="49" />
+        <source>&amp;Keep me connected to this organization</source>
+        <translation>この組織への接続を維持する(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="51" />
+        <source>Keep connected</source>
+        <translation>接続を維持する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="52" />
+        <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
+        <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="53" />
+        <source>&amp;Forget saved credentials</source>
+        <translation>保存された資格情報を削除(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="55" />
+        <source>Forget saved credentials</source>
+        <translation>保存された資格情報を削除</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="56" />
+        <source>Delete the password saved for this organization from the keyring.</source>
+        <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="117" />
+        <source>Test connection to {name}</source>
+        <translation>{name} への接続テスト</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="120" />
+        <source>Testing the connection…</source>
+        <translation>接続をテストしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="122" />
+        <source>Test result</source>
+        <translation>テスト結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="126" />
+        <source>The test is running.</source>
+        <translation>テストを実行しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="129" />
+        <source>Connection test steps</source>
+        <translation>接続テストのステップ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="151" />
+        <source>The test was cancelled.</source>
+        <translation>テストは取り消されました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="154" />
+        <source>Connection test failed</source>
+        <translation>接続テストに失敗しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="165" />
+        <source>The step "{step}" failed: {message}
+How to fix it: {fix}</source>
+        <translation>ステップ「{step}」が失敗しました: {message}
+解決方法: {fix}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="168" />
+        <source>Connected, with warnings. {message} {fix}</source>
+        <translation>接続しましたが、警告があります。{message} {fix}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="171" />
+        <source>All steps passed. The organization is reachable.</source>
+        <translation>すべてのステップに成功しました。組織に接続できます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="188" />
+        <source>Change synchronizing organization</source>
+        <translation>同期する組織の変更</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="190" />
+        <source>Do you want to change your synchronizing organization?</source>
+        <translation>同期する組織を変更しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="196" />
+        <source>Question</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="198" />
+        <source>From: {name}</source>
+        <translation>変更前: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="199" />
+        <source>To: {name}</source>
+        <translation>変更後: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="201" />
+        <source>{name} already synchronizes with your mailbox.</source>
+        <translation>{name} は既にメールボックスと同期しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="203" />
+        <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
+        <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="206" />
+        <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
+        <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="209" />
+        <source>Your mailbox is not set to synchronize with any organization yet.</source>
+        <translation>メールボックスはまだどの組織とも同期するように設定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="212" />
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="213" />
+        <source>Your mailbox is set to synchronize with {name} (last synchronized: {when}).</source>
+        <translation>メールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="218" />
+        <source>What will change</source>
+        <translation>変更内容</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="227" />
+        <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
+        <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="230" />
+        <source>another organization</source>
+        <translation>別の組織</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="232" />
+        <source>Mailbox set to another organization</source>
+        <translation>メールボックスが別の組織に設定されています</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="234" />
+        <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
+        <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="236" />
+        <source>Sync from this organization only</source>
+        <translation>この組織からのみ同期する</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="237" />
+        <source>Rewrite the mailbox's record so it synchronizes with this organization.</source>
+        <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="239" />
+        <source>&amp;When would I use this?</source>
+        <translation>どのような場合に使いますか?(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="241" />
+        <source>When would I use this?</source>
+        <translation>どのような場合に使いますか?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="241" />
+        <source>Show when this option is the right choice.</source>
+        <translation>このオプションを選ぶべき状況を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="244" />
+        <source>Use this option in one of these situations:
+• An administrator of another organization set up the same mailbox and overwrote its record.
+• The mailbox's record is in an unknown state and synchronization keeps failing.
+• You were moved (migrated) from another organization to this one.</source>
+        <translation>次のいずれかの状況でこのオプションを使用します:
+• 別の組織の管理者が同じメールボックスを設定し、その記録を上書きした。
+• メールボックスの記録の状態が不明で、同期が失敗し続ける。
+• 別の組織からこの組織に移行 (移動) した。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="250" />
+        <source>When to use this option</source>
+        <translation>このオプションを使う状況</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="255" />
+        <source>&amp;Details</source>
+        <translation>詳細(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="257" />
+        <location filename="../../wizard/gui/dialogs.py" line="262" />
+        <source>Details</source>
+        <translation>詳細</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="257" />
+        <source>Show the plan as the engine wrote it.</source>
+        <translation>エンジンが作成した計画をそのまま表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="284" />
+        <source>Diagnostics</source>
+        <translation>診断</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="287" />
+        <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
+        <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="291" />
+        <source>Item</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="291" />
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="300" />
+        <source>Diagnostic facts</source>
+        <translation>診断情報</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="304" />
+        <source>&amp;Copy to clipboard</source>
+        <translation>クリップボードにコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="305" />
+        <source>Copy to clipboard</source>
+        <translation>クリップボードにコピー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="305" />
+        <source>Copy these facts as text.</source>
+        <translation>これらの情報をテキストとしてコピーします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="328" />
+        <source>name@contoso.com or DOMAIN\name</source>
+        <translation>name@contoso.com または DOMAIN\name</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="334" />
+        <source>Verification code</source>
+        <translation>確認コード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="335" />
+        <source>The code from your authenticator app, when your organization asks for one.</source>
+        <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="337" />
+        <source>&amp;Verification code:</source>
+        <translation>確認コード(&amp;V):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="346" />
+        <source>Sign-in problem</source>
+        <translation>サインインの問題</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="382" />
+        <source>Device sign-in instructions</source>
+        <translation>デバイス サインインの手順</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="395" />
+        <source>Device code</source>
+        <translation>デバイス コード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="397" />
+        <source>&amp;Copy code</source>
+        <translation>コードをコピー(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="398" />
+        <source>Copy code</source>
+        <translation>コードをコピー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="398" />
+        <source>Copy the device code to the clipboard.</source>
+        <translation>デバイス コードをクリップボードにコピーします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="407" />
+        <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
+        <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="39" />
+        <source>Configure Organizations</source>
+        <translation>組織の構成</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="54" />
+        <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
+        <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="57" />
+        <source>About this window</source>
+        <translation>このウィンドウについて</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="64" />
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="68" />
+        <source>Synchronizing organization:</source>
+        <translation>同期する組織:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="68" />
+        <location filename="../../wizard/gui/models.py" line="76" />
+        <source>Synchronizing organization</source>
+        <translation>同期する組織</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="69" />
+        <source>Mailbox set to synchronize with:</source>
+        <translation>メールボックスの同期先:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="69" />
+        <source>Mailbox stamp</source>
+        <translation>メールボックスのスタンプ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <source>Last synchronization:</source>
+        <translation>最終同期:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <source>Last synchronization</source>
+        <translation>最終同期</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="90" />
+        <source>Organizations</source>
+        <translation>組織</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="91" />
+        <source>The configured organizations. Select one to act on it.</source>
+        <translation>構成済みの組織です。操作する組織を選択してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="98" />
+        <source>&amp;Add…</source>
+        <translation>追加(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="99" />
+        <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
+        <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="100" />
+        <source>&amp;Delete</source>
+        <translation>削除(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="101" />
+        <source>Remove the selected organization from this computer.</source>
+        <translation>選択した組織をこのコンピューターから削除します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="102" />
+        <source>&amp;Properties…</source>
+        <translation>プロパティ(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="103" />
+        <source>Change the display name, saved credentials and connection options.</source>
+        <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="104" />
+        <source>&amp;Test Connection</source>
+        <translation>接続テスト(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="105" />
+        <source>Check each step of connecting and show how to fix a failure.</source>
+        <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="106" />
+        <source>S&amp;ynchronize</source>
+        <translation>同期(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="107" />
+        <source>Make the selected organization the one that synchronizes with your mailbox.</source>
+        <translation>選択した組織をメールボックスと同期する組織にします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="108" />
+        <source>Sign &amp;out</source>
+        <translation>サインアウト(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="109" />
+        <source>Sign out of the selected organization and remove its saved credentials.</source>
+        <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="110" />
+        <source>Dia&amp;gnostics…</source>
+        <translation>診断(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="111" />
+        <source>Show facts that help your helpdesk.</source>
+        <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="112" />
+        <source>&amp;Refresh</source>
+        <translation>最新の情報に更新(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="113" />
+        <source>Reload the list and check each organization again.</source>
+        <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="114" />
+        <source>&amp;Close</source>
+        <translation>閉じる(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="115" />
+        <source>Close this window.</source>
+        <translation>このウィンドウを閉じます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="126" />
+        <source>&amp;Organization</source>
+        <translation>組織(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="133" />
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="135" />
+        <source>&amp;About</source>
+        <translation>バージョン情報(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="153" />
+        <source>Loading organizations…</source>
+        <translation>組織を読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="226" />
+        <location filename="../../wizard/gui/main_window.py" line="228" />
+        <source>Could not start</source>
+        <translation>起動できませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="227" />
+        <source>The engine could not start.</source>
+        <translation>エンジンを起動できませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="252" />
+        <source>{count} organization(s) configured.</source>
+        <translation>{count} 件の組織が構成されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="271" />
+        <source>None. Select an organization and choose Synchronize.</source>
+        <translation>なし。組織を選択して [同期] を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="275" />
+        <source>No organization yet</source>
+        <translation>まだ組織はありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="280" />
+        <source>Never</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="295" />
+        <location filename="../../wizard/gui/main_window.py" line="305" />
+        <source>Delete organization</source>
+        <translation>組織の削除</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="296" />
+        <source>Do you want to remove {name} from this computer?</source>
+        <translation>{name} をこのコンピューターから削除しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="299" />
+        <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
+        <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="301" />
+        <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
+        <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="314" />
+        <source>{name} was removed.</source>
+        <translation>{name} を削除しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="364" />
+        <source>{name} is now your synchronizing organization.</source>
+        <translation>{name} が同期する組織になりました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="369" />
+        <source>The synchronizing organization was not changed</source>
+        <translation>同期する組織は変更されませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="379" />
+        <source>Signed out of {name}.</source>
+        <translation>{name} からサインアウトしました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="381" />
+        <source>Sign in to use this organization.</source>
+        <translation>この組織を使用するにはサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="398" />
+        <source>About</source>
+        <translation>バージョン情報</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="398" />
+        <source>d365-wizard {version}
+Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
+        <translation>d365-wizard {version}
+Dynamics 365 の組織と、メールボックスと同期する組織を構成します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="23" />
+        <source>Not checked</source>
+        <translation>未確認</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="24" />
+        <source>Checking…</source>
+        <translation>確認中…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="25" />
+        <source>Connected</source>
+        <translation>接続済み</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="26" />
+        <source>Needs sign-in</source>
+        <translation>サインインが必要</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="27" />
+        <source>MFA needed</source>
+        <translation>多要素認証が必要</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="28" />
+        <source>Offline</source>
+        <translation>オフライン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="29" />
+        <location filename="../../wizard/gui/widgets.py" line="57" />
+        <source>Error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="37" />
+        <source>Internet-facing (IFD)</source>
+        <translation>インターネット接続 (IFD)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="52" />
+        <source>Synchronizing</source>
+        <translation>同期</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="52" />
+        <location filename="../../wizard/gui/models.py" line="159" />
+        <source>Unique name</source>
+        <translation>一意の名前</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="52" />
+        <location filename="../../wizard/gui/models.py" line="159" />
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="53" />
+        <source>Cloud / region</source>
+        <translation>クラウド / リージョン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="53" />
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="76" />
+        <source>Not synchronizing</source>
+        <translation>同期していません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="77" />
+        <source>✔ Yes</source>
+        <translation>✔ はい</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="159" />
+        <source>Organization</source>
+        <translation>組織</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="159" />
+        <source>Region</source>
+        <translation>リージョン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="159" />
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="170" />
+        <source>{name} (disabled)</source>
+        <translation>{name} (無効)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="173" />
+        <source>This organization is disabled and cannot be added.</source>
+        <translation>この組織は無効になっているため追加できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="213" />
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="213" />
+        <source>Step</source>
+        <translation>ステップ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="213" />
+        <source>Message</source>
+        <translation>メッセージ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="213" />
+        <source>How to fix it</source>
+        <translation>解決方法</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="218" />
+        <source>Running…</source>
+        <translation>実行中…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="218" />
+        <source>Passed</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="218" />
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="219" />
+        <source>Skipped</source>
+        <translation>スキップ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="219" />
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="220" />
+        <source>Waiting</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/widgets.py" line="30" />
+        <source>Error code: {code}</source>
+        <translation>エラー コード: {code}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/widgets.py" line="49" />
+        <source>Something went wrong</source>
+        <translation>問題が発生しました</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/widgets.py" line="75" />
+        <source>Steps</source>
+        <translation>ステップ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/widgets.py" line="75" />
+        <source>Each step of the connection with its result and how to fix a failure.</source>
+        <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="217" />
+        <source>Organization address</source>
+        <translation>組織のアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="217" />
+        <source>Name lookup (DNS)</source>
+        <translation>名前解決 (DNS)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="218" />
+        <source>Network connection</source>
+        <translation>ネットワーク接続</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="218" />
+        <source>Secure connection (TLS certificate)</source>
+        <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="219" />
+        <source>Proxy</source>
+        <translation>プロキシ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="219" />
+        <source>Sign-in</source>
+        <translation>サインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="220" />
+        <source>Access to the organization (WhoAmI)</source>
+        <translation>組織へのアクセス (WhoAmI)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="220" />
+        <source>Dynamics 365 version</source>
+        <translation>Dynamics 365 のバージョン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="221" />
+        <source>Sync-to-Outlook privilege</source>
+        <translation>Outlook への同期特権</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="221" />
+        <source>Mailbox synchronization method</source>
+        <translation>メールボックスの同期方法</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="222" />
+        <source>Local mailbox stamp</source>
+        <translation>ローカル メールボックスのスタンプ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="428" />
+        <source>Step: {step}</source>
+        <translation>ステップ: {step}</translation>
+    </message>
+</context>
+</TS>

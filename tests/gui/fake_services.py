@@ -1,0 +1,287 @@
+"""An in-memory stand-in for ``wizard.gui.services.EngineServices`` (unit tests of the GUI).
+
+It follows the sandbox seed (users, orgs) and records the thread of every blocking call,
+so tests can prove none of them ran on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from dataclasses import replace
+
+from wizard.engine.errors import InvalidOrgUrl, WizardError
+from wizard.gui.services import (Account, AuthProbe, ConnectedOrg, Credentials, DeviceCodePrompt,
+                                 Diagnostics, DiscoveredOrg, MailboxHeader, OrgRow, OrgStatus,
+                                 StepReport, SwitchPlanView, UrlFacts)
+from wizard.sandbox import seed
+
+BASE = "https://127.0.0.1:4430"
+
+
+def org_url(org: seed.Org) -> str:
+    port = 4431 + seed.ORGS.index(org)
+    return f"https://127.0.0.1:{port}" if org.kind == "online" else f"{BASE}/{org.unique_name}"
+
+
+class FakeServices:
+    sandbox_mode = True
+
+    def __init__(self, *, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.orgs: dict[str, OrgRow] = {}
+        self.secrets: dict[str, str] = {}
+        self.stamp: tuple[str, str] | None = None     # (org_id, name)
+        self.last_sync: dt.datetime | None = None
+        self.blocking_threads: list[tuple[str, threading.Thread]] = []
+        self.calls: list[str] = []
+        self.fail_test_step: str | None = None
+
+    # -- helpers ------------------------------------------------------------------------
+    def _blocking(self, name: str) -> None:
+        self.calls.append(name)
+        self.blocking_threads.append((name, threading.current_thread()))
+        if self.delay:
+            time.sleep(self.delay)
+
+    def _primary(self) -> OrgRow | None:
+        return next((o for o in self.orgs.values() if o.is_primary), None)
+
+    # -- pure ---------------------------------------------------------------------------
+    def clouds(self):
+        return [("commercial", "Commercial"), ("gcc", "GCC"), ("gcchigh", "GCC High"),
+                ("dod", "DoD"), ("china", "China"), ("sandbox", "Sandbox (Contoso)")]
+
+    def parse_url(self, text: str) -> UrlFacts:
+        text = text.strip()
+        if not text:
+            raise InvalidOrgUrl("Enter the address of your organization.",
+                                fix="Copy it from your browser's address bar.")
+        if text.startswith("ftp:"):
+            raise InvalidOrgUrl("Only http:// and https:// addresses can be organizations.")
+        if "://" not in text:
+            text = "https://" + text
+        for org in seed.ORGS:
+            url = org_url(org)
+            if text.startswith(url) and (org.kind == "online" or text[len(url):][:1] in ("", "/")):
+                return UrlFacts(url, org.kind, "sandbox" if org.kind == "online" else None,
+                                org.region or None, org.unique_name)
+        if ".dynamics.com" in text:
+            host = text.split("://", 1)[1].split("/")[0]
+            return UrlFacts("https://" + host, "online", "commercial", "NAM", host.split(".")[0])
+        raise InvalidOrgUrl("This is not the address of a Dynamics 365 organization.",
+                            fix="Open your organization in the browser and copy its address.")
+
+    # -- reads --------------------------------------------------------------------------
+    def list_orgs(self) -> list[OrgRow]:
+        self._blocking("list_orgs")
+        return list(self.orgs.values())
+
+    def mailbox_header(self) -> MailboxHeader:
+        self._blocking("mailbox_header")
+        p = self._primary()
+        return MailboxHeader(p.display_name if p else None, self.stamp[1] if self.stamp else None,
+                             self.stamp[0] if self.stamp else None, self.last_sync)
+
+    def check_status(self, key: str) -> tuple[str, str]:
+        self._blocking("check_status")
+        row = self.orgs[key]
+        user = seed.user_by_upn(row.user or "") if row.user else None
+        if row.user is None:
+            return OrgStatus.NEEDS_SIGN_IN, "Sign in to use this organization."
+        if user is not None and user.requires_mfa:
+            return OrgStatus.MFA_NEEDED, "Your organization requires multi-factor authentication."
+        return OrgStatus.CONNECTED, ""
+
+    # -- sign-in ------------------------------------------------------------------------
+    def probe_url(self, url, cancel) -> AuthProbe:
+        self._blocking("probe_url")
+        for org in seed.ORGS:
+            if org_url(org) == url:
+                method = org.auth
+                return AuthProbe(url, method, method == "ntlm", "sandbox" if org.kind == "online" else None)
+        raise WizardError("The server did not answer.", fix="Check the address.", code="dns")
+
+    def _account(self, username: str, cloud: str) -> Account:
+        return Account(username=username, cloud=cloud, tenant_id=seed.TENANT_ID)
+
+    def sign_in_browser(self, cloud, probe, cancel) -> Account:
+        self._blocking("sign_in_browser")
+        return self._account("alice@contoso.example", cloud)
+
+    def start_device_code(self, cloud, probe):
+        self._blocking("start_device_code")
+        return DeviceCodePrompt("ABCD-EFGH", f"{BASE}/devicelogin",
+                                "Open the page and enter the code."), {"cloud": cloud}
+
+    def finish_device_code(self, flow, cancel) -> Account:
+        self._blocking("finish_device_code")
+        return self._account("alice@contoso.example", flow["cloud"])
+
+    def sign_in_with_password(self, cloud, probe, credentials: Credentials) -> Account:
+        self._blocking("sign_in_with_password")
+        user = seed.user_by_upn(credentials.username)
+        if user is None or credentials.password != seed.PRACTICE_PASSWORD:
+            raise WizardError("The user name or password is not correct.",
+                              fix="Check them and try again.", code="bad_password")
+        if user.requires_mfa and credentials.mfa_code != seed.MFA_CODE:
+            raise WizardError("Your organization requires multi-factor authentication.",
+                              fix="Enter the code from your authenticator app.", code="mfa_required")
+        return self._account(user.upn, cloud)
+
+    def discover(self, account: Account) -> list[DiscoveredOrg]:
+        self._blocking("discover")
+        user = seed.user_by_upn(account.username)
+        return [DiscoveredOrg(o.unique_name, o.friendly_name, org_url(o), o.region, o.version,
+                              o.state == 0, o.org_id)
+                for o in seed.ONLINE_ORGS if user is None or o.unique_name in user.orgs]
+
+    # -- connect ------------------------------------------------------------------------
+    def _steps(self, report, cancel, *, user: seed.User | None, fail: str | None = None):
+        steps = [("url", "Check the address"), ("tls", "Secure connection"),
+                 ("signin", "Sign in"), ("whoami", "Who am I"), ("version", "Version"),
+                 ("privilege", "Sync-to-Outlook privilege")]
+        out = []
+        for sid, title in steps:
+            cancel.raise_if_cancelled()
+            report(StepReport(sid, title, "running"))
+            if self.delay:
+                time.sleep(self.delay)
+            if sid == fail:
+                step = StepReport(sid, title, "failed", "The server did not answer.",
+                                  "Check your network connection or proxy.", 0.1)
+                report(step)
+                out.append(step)
+                raise WizardError("The server did not answer.", fix="Check your network connection or proxy.",
+                                  details=f"step {sid}", code="unreachable")
+            if sid == "privilege" and user is not None and not user.sync_privilege:
+                step = StepReport(sid, title, "warning",
+                                  "You do not have the Sync to Outlook privilege.",
+                                  "Ask your administrator to give you a security role with it.", 0.1)
+            else:
+                step = StepReport(sid, title, "passed", "", "", 0.1)
+            report(step)
+            out.append(step)
+        return out
+
+    def connect_online(self, account, org: DiscoveredOrg, report, cancel) -> ConnectedOrg:
+        self._blocking("connect_online")
+        user = seed.user_by_upn(account.username)
+        steps = self._steps(report, cancel, user=user)
+        warnings = tuple(s.message for s in steps if s.state == "warning")
+        return ConnectedOrg(org.unique_name, org.friendly_name, org.url, account.username, warnings,
+                            handle={"org_id": org.org_id, "cloud": account.cloud})
+
+    def connect_url(self, probe, *, account, credentials, report, cancel) -> ConnectedOrg:
+        self._blocking("connect_url")
+        url = probe.url
+        org = next(o for o in seed.ORGS if org_url(o) == url)
+        username = credentials.username if credentials else (account.username if account else "?")
+        if credentials is not None and credentials.password != seed.PRACTICE_PASSWORD:
+            report(StepReport("signin", "Sign in", "failed", "The user name or password is not correct.",
+                              "Check them and try again."))
+            raise WizardError("The user name or password is not correct.", fix="Check them and try again.",
+                              code="bad_password")
+        user = seed.user_by_upn(username)
+        steps = self._steps(report, cancel, user=user)
+        return ConnectedOrg(org.unique_name, org.friendly_name, url, username,
+                            tuple(s.message for s in steps if s.state == "warning"),
+                            handle={"org_id": org.org_id, "kind": org.kind, "auth": org.auth,
+                                    "password": credentials.password if credentials else None})
+
+    def commit(self, orgs, *, save_credentials: bool) -> list[OrgRow]:
+        self._blocking("commit")
+        rows = []
+        for c in orgs:
+            key = next((k for k, r in self.orgs.items() if r.url == c.url), uuid.uuid4().hex)
+            first = not self.orgs
+            kind = c.handle.get("kind", "online")
+            row = OrgRow(key, c.display_name, c.unique_name, c.url, kind,
+                         "sandbox" if kind == "online" else None, None, c.user, c.handle.get("org_id"),
+                         c.handle.get("auth", "oauth"), first or (self.orgs.get(key, None) or OrgRow("", "", "", "")).is_primary,
+                         save_credentials, True, bool(save_credentials and c.handle.get("password")))
+            if save_credentials and c.handle.get("password"):
+                self.secrets[key] = c.handle["password"]
+            self.orgs[key] = row
+            if first:
+                self.stamp = (row.org_id or "", row.display_name)
+            rows.append(row)
+        return rows
+
+    def remove(self, key):
+        self._blocking("remove")
+        self.orgs.pop(key)
+        self.secrets.pop(key, None)
+
+    def update(self, key, *, display_name=None, save_credentials=None, keep_connected=None):
+        self._blocking("update")
+        row = self.orgs[key]
+        if display_name is not None:
+            if not display_name.strip():
+                raise WizardError("The display name cannot be empty.", fix="Type a name.", code="bad_name")
+            if any(r.display_name == display_name and k != key for k, r in self.orgs.items()):
+                raise WizardError(f"Another organization is already called {display_name!r}.",
+                                  fix="Choose a different name.", code="duplicate_name")
+            row = replace(row, display_name=display_name)
+        if save_credentials is not None:
+            row = replace(row, save_credentials=save_credentials)
+            if not save_credentials:
+                self.secrets.pop(key, None)
+                row = replace(row, has_saved_credentials=False)
+        if keep_connected is not None:
+            row = replace(row, keep_connected=keep_connected)
+        self.orgs[key] = row
+        return row
+
+    def forget_credentials(self, key):
+        self._blocking("forget_credentials")
+        self.secrets.pop(key, None)
+        self.orgs[key] = replace(self.orgs[key], has_saved_credentials=False)
+
+    def sign_out(self, key):
+        self._blocking("sign_out")
+        self.secrets.pop(key, None)
+        self.orgs[key] = replace(self.orgs[key], user=None, has_saved_credentials=False)
+
+    def test_connection(self, key, report, cancel):
+        self._blocking("test_connection")
+        row = self.orgs[key]
+        user = seed.user_by_upn(row.user or "")
+        try:
+            return self._steps(report, cancel, user=user, fail=self.fail_test_step)
+        except WizardError:
+            return []
+
+    def plan_switch(self, key) -> SwitchPlanView:
+        self._blocking("plan_switch")
+        target = self.orgs[key]
+        current = self._primary()
+        conflict = bool(self.stamp and target.org_id and self.stamp[0] != target.org_id
+                        and (current is None or self.stamp[0] != current.org_id))
+        return SwitchPlanView(current.display_name if current else None, target.display_name,
+                              self.stamp[1] if self.stamp else None, self.last_sync, conflict,
+                              current is not None and current.key == key, "engine summary",
+                              plan={"key": key, "stamp": self.stamp})
+
+    def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None:
+        self._blocking("apply_switch")
+        if plan.plan["stamp"] != self.stamp:
+            raise WizardError("Something changed since the plan was made.", fix="Try again.", code="stale_plan")
+        if plan.conflict and not override:
+            raise WizardError(f"The mailbox is set to synchronize with {plan.stamp_org_name}.",
+                              fix="Choose the option to sync from this organization only.",
+                              code="stamp_conflict")
+        key = plan.plan["key"]
+        for k, r in list(self.orgs.items()):
+            self.orgs[k] = replace(r, is_primary=(k == key))
+        row = self.orgs[key]
+        self.stamp = (row.org_id or "", row.display_name)
+
+    def diagnostics(self) -> Diagnostics:
+        self._blocking("diagnostics")
+        return Diagnostics((("Keyring", "fake"), ("Organizations", str(len(self.orgs)))))
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,120 @@
+"""Helpers that drive the GUI like a user (shared by the fake-services and sandbox tests)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
+
+from wizard.gui.add_org_wizard import (PAGE_CONNECT, PAGE_CREDENTIALS, PAGE_DETECT, PAGE_PICK, PAGE_SIGN_IN,
+                                       PAGE_SUMMARY, AddOrgWizard)
+
+TIMEOUT = 20000
+
+
+def open_wizard(qtbot, window) -> AddOrgWizard:
+    window.add()
+    wizard = window.add_wizard
+    qtbot.wait_until(wizard.isVisible, timeout=TIMEOUT)
+    return wizard
+
+
+def next_page(qtbot, wizard, expected: int) -> None:
+    qtbot.wait_until(lambda: wizard.button(QWizard.WizardButton.NextButton).isEnabled(), timeout=TIMEOUT)
+    wizard.next()
+    assert wizard.currentId() == expected, (wizard.currentId(), expected)
+
+
+def wait_complete(qtbot, wizard) -> None:
+    qtbot.wait_until(lambda: wizard.currentPage().isComplete(), timeout=TIMEOUT)
+
+
+def form_sign_in(qtbot, wizard, username: str, password: str, mfa: str = "") -> None:
+    page = wizard.currentPage()
+    assert wizard.currentId() == PAGE_SIGN_IN
+    page.form_radio.setChecked(True)
+    page.sign_in_button.click()
+    dialog = page.dialog
+    qtbot.wait_until(dialog.isVisible, timeout=TIMEOUT)
+    dialog.user_edit.setText(username)
+    dialog.password_edit.setText(password)
+    if mfa:
+        dialog.mfa_edit.setText(mfa)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def add_online(qtbot, window, names, *, username="alice@contoso.example", password=None, finish=True):
+    from wizard.sandbox import seed
+
+    wizard = open_wizard(qtbot, window)
+    start = wizard.currentPage()
+    start.online_radio.setChecked(True)
+    if start.cloud_combo.findData("sandbox") >= 0:
+        start.cloud_combo.setCurrentIndex(start.cloud_combo.findData("sandbox"))
+    next_page(qtbot, wizard, PAGE_SIGN_IN)
+    form_sign_in(qtbot, wizard, username, password or seed.PRACTICE_PASSWORD)
+    wait_complete(qtbot, wizard)
+    next_page(qtbot, wizard, PAGE_PICK)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: page.loaded, timeout=TIMEOUT)
+    page.view.clearSelection()
+    page.select_unique_names(names)
+    next_page(qtbot, wizard, PAGE_CONNECT)
+    wait_complete(qtbot, wizard)
+    next_page(qtbot, wizard, PAGE_SUMMARY)
+    if finish:
+        finish_wizard(qtbot, window, wizard)
+    return wizard
+
+
+def finish_wizard(qtbot, window, wizard) -> None:
+    with qtbot.wait_signal(window.orgs_loaded, timeout=TIMEOUT):
+        with qtbot.wait_signal(wizard.committed, timeout=TIMEOUT):
+            wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert not wizard.isVisible()
+
+
+def add_by_url(qtbot, window, url: str):
+    wizard = open_wizard(qtbot, window)
+    start = wizard.currentPage()
+    start.url_edit.setText(url)
+    assert "✔" in start.feedback.text(), start.feedback.text()
+    next_page(qtbot, wizard, PAGE_DETECT)
+    wait_complete(qtbot, wizard)
+    return wizard
+
+
+def enter_credentials(qtbot, wizard, username: str, password: str, save: bool) -> None:
+    next_page(qtbot, wizard, PAGE_CREDENTIALS)
+    page = wizard.currentPage()
+    page.user_edit.setText(username)
+    page.password_edit.setText(password)
+    page.save_box.setChecked(save)
+    next_page(qtbot, wizard, PAGE_CONNECT)
+
+
+def message_boxes(name: str | None = None):
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible() and (name is None or w.objectName() == name)]
+
+
+def answer(qtbot, box_name: str, button) -> None:
+    qtbot.wait_until(lambda: bool(message_boxes(box_name)), timeout=TIMEOUT)
+    box = message_boxes(box_name)[0]
+    box.button(button).click()
+
+
+def close_errors() -> list[str]:
+    texts = []
+    for box in message_boxes("errorBox"):
+        texts.append(box.text() + "\n" + box.informativeText())
+        box.close()
+    return texts
+
+
+def select(window, key: str) -> None:
+    window.select_key(key)
+    assert window.selected().key == key
+
+
+def row_by_name(window, unique_name: str):
+    return next(r for r in window.model.rows() if r.unique_name == unique_name)

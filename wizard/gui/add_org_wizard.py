@@ -1,0 +1,685 @@
+"""The Add Organization wizard.
+
+Pages check their input in ``validatePage`` and keep what they learn on the wizard; nothing
+is saved until Finish: ``accept()`` commits through the engine (on a worker) and only then
+closes (the shape of Picard's ``setupwizard``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QRadioButton, QTableView, QVBoxLayout, QWizard, QWizardPage)
+
+from wizard.gui.dialogs import DeviceCodePanel, SignInDialog
+from wizard.gui.i18n import tr
+from wizard.gui.icons import icon
+from wizard.gui.models import DiscoveredOrgModel, StepListModel
+from wizard.gui.services import Account, AuthProbe, ConnectedOrg, Credentials, DiscoveredOrg, StepReport, UrlFacts
+from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
+from wizard.gui.widgets import accessible, error_box, error_text, step_table
+
+PAGE_START, PAGE_DETECT, PAGE_CREDENTIALS, PAGE_SIGN_IN, PAGE_PICK, PAGE_CONNECT, PAGE_SUMMARY = range(7)
+
+
+def _kind_label(kind: str) -> str:
+    return {"online": tr("Dynamics 365 (online)"), "onprem": tr("On-premises"),
+            "ifd": tr("Internet-facing deployment (IFD)")}.get(kind, kind)
+
+
+def _method_label(method: str) -> str:
+    return {"oauth": tr("Microsoft Entra ID sign-in"), "ntlm": tr("Windows authentication (user name and password)"),
+            "adfs": tr("Claims-based sign-in (AD FS)")}.get(method, method)
+
+
+class StartPage(QWizardPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__()
+        self.setObjectName("startPage")
+        self.w = wizard
+        self.setTitle(tr("Add an organization"))
+        self.setSubTitle(tr("Paste the address of your organization, or sign in to Dynamics 365 (online) "
+                            "and choose from your organizations."))
+        layout = QVBoxLayout(self)
+        self.url_radio = QRadioButton(tr("Server &URL"))
+        accessible(self.url_radio, tr("Server URL"), tr("Add an organization by its address."))
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText(tr("For example https://contoso.crm.dynamics.com or https://server/orgname"))
+        accessible(self.url_edit, tr("Server URL"),
+                   tr("Any address of the organization, copied from your browser, works."))
+        self.feedback = QLabel(" ")
+        self.feedback.setObjectName("urlFeedback")
+        self.feedback.setWordWrap(True)
+        self.feedback.setTextFormat(Qt.TextFormat.PlainText)
+        accessible(self.feedback, tr("What the address means"))
+        self.online_radio = QRadioButton(tr("Dynamics 365 (&online): sign in and choose from your organizations"))
+        accessible(self.online_radio, tr("Dynamics 365 (online)"),
+                   tr("Sign in and pick from the organizations you belong to."))
+        self.cloud_combo = QComboBox()
+        for name, label in wizard.services.clouds():
+            self.cloud_combo.addItem(label, name)
+        accessible(self.cloud_combo, tr("Cloud"), tr("Where your organization is hosted."))
+        sandbox_index = self.cloud_combo.findData("sandbox")
+        if wizard.services.sandbox_mode and sandbox_index >= 0:
+            self.cloud_combo.setCurrentIndex(sandbox_index)
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.url_radio)
+        self.group.addButton(self.online_radio)
+        self.url_radio.setChecked(True)
+        layout.addWidget(self.url_radio)
+        indent = QVBoxLayout()
+        indent.setContentsMargins(24, 0, 0, 8)
+        indent.addWidget(self.url_edit)
+        indent.addWidget(self.feedback)
+        layout.addLayout(indent)
+        layout.addWidget(self.online_radio)
+        cloud_row = QHBoxLayout()
+        cloud_row.setContentsMargins(24, 0, 0, 0)
+        cloud_label = QLabel(tr("&Cloud:"))
+        cloud_label.setBuddy(self.cloud_combo)
+        cloud_row.addWidget(cloud_label)
+        cloud_row.addWidget(self.cloud_combo, 1)
+        layout.addLayout(cloud_row)
+        layout.addStretch(1)
+        self.url_edit.textChanged.connect(self._url_changed)
+        self.url_edit.textChanged.connect(lambda _t: self.url_radio.setChecked(True))
+        self.group.buttonToggled.connect(lambda *_: self._update())
+        self.facts: UrlFacts | None = None
+        self._update()
+
+    def _url_changed(self, text: str) -> None:
+        self.facts = None
+        if not text.strip():
+            self.feedback.setText(" ")
+        else:
+            try:
+                self.facts = self.w.services.parse_url(text)
+            except ValueError as exc:
+                message, fix, _details = error_text(exc)
+                self.feedback.setText("✖ " + " ".join(p for p in (message, fix) if p))
+            else:
+                f = self.facts
+                parts = [tr("Found: {url}").format(url=f.base_url), _kind_label(f.kind)]
+                if f.org_name:
+                    parts.append(tr("organization {name}").format(name=f.org_name))
+                if f.cloud or f.region:
+                    parts.append(" / ".join(p for p in (f.cloud, f.region) if p))
+                self.feedback.setText("✔ " + ", ".join(parts))
+        self.feedback.setAccessibleDescription(self.feedback.text())
+        self.completeChanged.emit()
+
+    def _update(self) -> None:
+        by_url = self.url_radio.isChecked()
+        self.url_edit.setEnabled(by_url)
+        self.cloud_combo.setEnabled(not by_url)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.online_radio.isChecked() or self.facts is not None
+
+    def validatePage(self) -> bool:
+        if self.online_radio.isChecked():
+            self.w.mode = "online"
+            self.w.cloud = self.cloud_combo.currentData()
+            self.w.url_facts = None
+            return True
+        if self.facts is None:
+            return False
+        self.w.mode = "url"
+        self.w.url_facts = self.facts
+        self.w.cloud = self.facts.cloud
+        return True
+
+    def nextId(self) -> int:
+        return PAGE_SIGN_IN if self.online_radio.isChecked() else PAGE_DETECT
+
+
+class BusyPage(QWizardPage):
+    """A page that runs one task while it is shown; Back cancels it."""
+
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__()
+        self.w = wizard
+        self.token: CancelToken | None = None
+        self.busy = False
+
+    def start(self, fn, on_result, on_error=None, on_progress=None) -> None:
+        self.stop()
+        self.token = CancelToken()
+        self.busy = True
+        self.completeChanged.emit()
+        token = self.token
+
+        def result(value):
+            if token is not self.token:
+                return
+            self.busy = False
+            on_result(value)
+            self.completeChanged.emit()
+            self.w.page_ready.emit(self.objectName())
+
+        def error(exc):
+            if token is not self.token:
+                return
+            self.busy = False
+            if not isinstance(exc, TaskCancelled):
+                (on_error or (lambda e: error_box(self, e)))(exc)
+            self.completeChanged.emit()
+            self.w.page_ready.emit(self.objectName())
+
+        self.w.runner.run_task(fn, on_result=result, on_error=error, on_progress=on_progress, cancel_token=token)
+
+    def stop(self) -> None:
+        if self.token is not None:
+            self.token.cancel()
+        self.token = None
+        self.busy = False
+
+    def cleanupPage(self) -> None:
+        self.stop()
+        super().cleanupPage()
+
+
+class DetectPage(BusyPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__(wizard)
+        self.setObjectName("detectPage")
+        self.setTitle(tr("Finding out how to sign in"))
+        layout = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        accessible(self.label, tr("Detection result"))
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        accessible(self.progress, tr("Progress"))
+        layout.addWidget(self.label)
+        layout.addWidget(self.progress)
+        layout.addStretch(1)
+        self.probe: AuthProbe | None = None
+
+    def initializePage(self) -> None:
+        facts = self.w.url_facts
+        self.probe = None
+        self.label.setText(tr("Contacting {url}…").format(url=facts.base_url))
+        self.progress.setVisible(True)
+        services = self.w.services
+        self.start(lambda task: services.probe_url(facts.base_url, task.cancel_token), self._found, self._failed)
+
+    def _found(self, probe: AuthProbe) -> None:
+        self.probe = probe
+        self.w.probe = probe
+        self.progress.setVisible(False)
+        self.label.setText(tr("{url} uses {method}.").format(url=probe.url, method=_method_label(probe.method)))
+        self.label.setAccessibleDescription(self.label.text())
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.setVisible(False)
+        message, fix, _ = error_text(exc)
+        self.label.setText(tr("Could not reach the organization: {message}\n{fix}\nGo Back to correct the address.")
+                           .format(message=message, fix=fix))
+        self.label.setAccessibleDescription(self.label.text())
+
+    def isComplete(self) -> bool:
+        return self.probe is not None and not self.busy
+
+    def nextId(self) -> int:
+        if self.probe is not None and self.probe.needs_credentials:
+            return PAGE_CREDENTIALS
+        return PAGE_SIGN_IN
+
+
+class CredentialsPage(QWizardPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__()
+        self.setObjectName("credentialsPage")
+        self.w = wizard
+        self.setTitle(tr("Enter your credentials"))
+        self.setSubTitle(tr("This organization uses Windows authentication."))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText(tr("DOMAIN\\name"))
+        accessible(self.user_edit, tr("User name"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        accessible(self.password_edit, tr("Password"))
+        for text, widget in ((tr("&User name:"), self.user_edit), (tr("&Password:"), self.password_edit)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.save_box = QCheckBox(tr("&Save credentials in the system keyring"))
+        accessible(self.save_box, tr("Save credentials"),
+                   tr("When unchecked, nothing is stored and you are asked again next time."))
+        layout.addWidget(self.save_box)
+        self.keyring_note = QLabel(tr("When this is unchecked, nothing is stored."))
+        self.keyring_note.setWordWrap(True)
+        layout.addWidget(self.keyring_note)
+        layout.addStretch(1)
+        self.user_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+        self.password_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def isComplete(self) -> bool:
+        return bool(self.user_edit.text().strip() and self.password_edit.text())
+
+    def validatePage(self) -> bool:
+        self.w.credentials = Credentials(self.user_edit.text().strip(), self.password_edit.text())
+        self.w.save_credentials = self.save_box.isChecked()
+        return True
+
+    def nextId(self) -> int:
+        return PAGE_CONNECT
+
+
+class SignInPage(BusyPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__(wizard)
+        self.setObjectName("signInPage")
+        self.setTitle(tr("Sign in"))
+        self.setSubTitle(tr("Sign in with your work account."))
+        layout = QVBoxLayout(self)
+        self.form_radio = QRadioButton(tr("Sign in &here (sandbox sign-in page)"))
+        accessible(self.form_radio, tr("Sign in here"), tr("Sign in inside this app with a user name and password."))
+        self.browser_radio = QRadioButton(tr("Sign in with my &web browser"))
+        accessible(self.browser_radio, tr("Sign in with my web browser"),
+                   tr("Opens your browser; come back here when you have signed in."))
+        self.device_radio = QRadioButton(tr("Sign in with a &code on another device"))
+        accessible(self.device_radio, tr("Sign in with a code"),
+                   tr("Shows a code to enter on any device; useful over the phone with your helpdesk."))
+        group = QButtonGroup(self)
+        for radio in (self.form_radio, self.browser_radio, self.device_radio):
+            group.addButton(radio)
+            layout.addWidget(radio)
+        self.form_radio.setVisible(wizard.services.sandbox_mode)
+        (self.form_radio if wizard.services.sandbox_mode else self.browser_radio).setChecked(True)
+        self.sign_in_button = QPushButton(icon("sign-in"), tr("&Sign in"))
+        accessible(self.sign_in_button, tr("Sign in"), tr("Start signing in."))
+        self.sign_in_button.clicked.connect(self.sign_in)
+        row = QHBoxLayout()
+        row.addWidget(self.sign_in_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.device_panel = DeviceCodePanel()
+        self.device_panel.setVisible(False)
+        layout.addWidget(self.device_panel)
+        self.status = QLabel()
+        self.status.setObjectName("signInStatus")
+        self.status.setWordWrap(True)
+        accessible(self.status, tr("Sign-in status"))
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.dialog: SignInDialog | None = None
+
+    def initializePage(self) -> None:
+        self.w.account = None
+        self.status.setText("")
+        self.device_panel.setVisible(False)
+
+    def sign_in(self) -> None:
+        self.w.account = None
+        self.completeChanged.emit()
+        cloud = self.w.cloud or (self.w.probe.cloud if self.w.probe else None)
+        probe = self.w.probe if self.w.mode == "url" else None
+        services = self.w.services
+        if self.form_radio.isChecked():
+            self._form_sign_in(cloud, probe)
+        elif self.device_radio.isChecked():
+            self.status.setText(tr("Asking for a code…"))
+
+            def started(value) -> None:
+                prompt, flow = value
+                self.device_panel.show_prompt(prompt)
+                self.device_panel.setVisible(True)
+                self.status.setText(tr("Waiting for you to sign in on the other device…"))
+                self.w.page_ready.emit("deviceCode")
+                self.start(lambda task: services.finish_device_code(flow, task.cancel_token),
+                           self._signed_in, self._failed)
+
+            self.start(lambda task: services.start_device_code(cloud, probe), started, self._failed)
+        else:
+            self.status.setText(tr("Continue in your web browser…"))
+            self.start(lambda task: services.sign_in_browser(cloud, probe, task.cancel_token), self._signed_in,
+                       self._failed)
+
+    def _form_sign_in(self, cloud: str | None, probe, *, problem: str = "", ask_mfa: bool = False,
+                      username: str = "") -> None:
+        dialog = SignInDialog(title=tr("Sign in"), prompt=tr("Sign in to your organization's account."),
+                              username=username, ask_mfa=ask_mfa, parent=self)
+        if problem:
+            dialog.show_problem(problem, ask_mfa=ask_mfa)
+        self.dialog = dialog
+        services = self.w.services
+
+        def submitted() -> None:
+            creds = dialog.credentials()
+            self.status.setText(tr("Signing in as {user}…").format(user=creds.username))
+
+            def failed(exc: BaseException) -> None:
+                message, fix, _ = error_text(exc)
+                mfa = getattr(exc, "code", "") in ("mfa_required", "interaction_required") or "AADSTS50076" in message
+                self.status.setText(" ".join(p for p in (message, fix) if p))
+                self._form_sign_in(cloud, probe, problem=" ".join(p for p in (message, fix) if p),
+                                   ask_mfa=mfa or bool(creds.mfa_code), username=creds.username)
+
+            self.start(lambda task: services.sign_in_with_password(cloud, probe, creds), self._signed_in, failed)
+
+        dialog.accepted.connect(submitted)
+        dialog.open()
+        self.w.page_ready.emit("signInDialog")
+
+    def _signed_in(self, account: Account) -> None:
+        self.w.account = account
+        self.device_panel.setVisible(False)
+        self.status.setText(tr("Signed in as {user}.").format(user=account.username))
+        self.status.setAccessibleDescription(self.status.text())
+
+    def _failed(self, exc: BaseException) -> None:
+        message, fix, _ = error_text(exc)
+        self.device_panel.setVisible(False)
+        self.status.setText(tr("Sign-in failed: {message} {fix}").format(message=message, fix=fix))
+        self.status.setAccessibleDescription(self.status.text())
+
+    def isComplete(self) -> bool:
+        return self.w.account is not None and not self.busy
+
+    def nextId(self) -> int:
+        return PAGE_PICK if self.w.mode == "online" else PAGE_CONNECT
+
+
+class PickOrgsPage(BusyPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__(wizard)
+        self.setObjectName("pickPage")
+        self.setTitle(tr("Choose organizations"))
+        self.setSubTitle(tr("Select one or more organizations to add. Disabled organizations cannot be added."))
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Search by name, unique name or URL"))
+        self.search.setClearButtonEnabled(True)
+        accessible(self.search, tr("Search organizations"))
+        search_label = QLabel(tr("&Search:"))
+        search_label.setBuddy(self.search)
+        row = QHBoxLayout()
+        row.addWidget(search_label)
+        row.addWidget(self.search, 1)
+        layout.addLayout(row)
+        self.model = DiscoveredOrgModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView()
+        self.view.setObjectName("discoveredOrgs")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setTabKeyNavigation(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        accessible(self.view, tr("Your organizations"), tr("Press Space to select or clear an organization."))
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self.completeChanged.emit())
+        layout.addWidget(self.view, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        accessible(self.status, tr("Status"))
+        layout.addWidget(self.status)
+        self.loaded = False
+
+    def initializePage(self) -> None:
+        self.loaded = False
+        self.model.set_orgs([])
+        self.status.setText(tr("Finding your organizations…"))
+        account = self.w.account
+        services = self.w.services
+        self.start(lambda task: services.discover(account), self._found,
+                   lambda exc: self.status.setText(" ".join(p for p in error_text(exc)[:2] if p)))
+
+    def _found(self, orgs: list[DiscoveredOrg]) -> None:
+        self.loaded = True
+        self.model.set_orgs(orgs)
+        enabled = [o for o in orgs if o.enabled]
+        self.status.setText(tr("{count} organization(s) found.").format(count=len(orgs)) if orgs
+                            else tr("You do not belong to any organization in this cloud."))
+        if len(enabled) == 1:
+            row = self.proxy.mapFromSource(self.model.index(orgs.index(enabled[0]), 0)).row()
+            self.view.selectRow(row)
+        self.view.setFocus()
+
+    def selected_orgs(self) -> list[DiscoveredOrg]:
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()})
+        return [o for o in (self.model.org_at(r) for r in rows) if o is not None and o.enabled]
+
+    def select_unique_names(self, names) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            org = self.model.org_at(self.proxy.mapToSource(index).row())
+            if org is not None and org.unique_name in names and org.enabled:
+                self.view.selectRow(row)
+
+    def isComplete(self) -> bool:
+        return self.loaded and bool(self.selected_orgs())
+
+    def validatePage(self) -> bool:
+        self.w.targets = self.selected_orgs()
+        return bool(self.w.targets)
+
+    def nextId(self) -> int:
+        return PAGE_CONNECT
+
+
+class ConnectPage(BusyPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__(wizard)
+        self.setObjectName("connectPage")
+        self.setTitle(tr("Connecting"))
+        self.setSubTitle(tr("Checking each step of the connection."))
+        layout = QVBoxLayout(self)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        accessible(self.progress, tr("Progress"))
+        layout.addWidget(self.progress)
+        self.model = StepListModel(self)
+        self.view = step_table(self.model, self, name=tr("Connection steps"))
+        layout.addWidget(self.view, 1)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("connectResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        accessible(self.result_label, tr("Connection result"))
+        layout.addWidget(self.result_label)
+        self.stop_button = QPushButton(tr("S&top"))
+        accessible(self.stop_button, tr("Stop connecting"), tr("Cancel connecting; you can go Back and change your input."))
+        self.stop_button.clicked.connect(self._stop_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.stop_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.connected: list[ConnectedOrg] = []
+        self.failure: StepReport | None = None
+
+    def initializePage(self) -> None:
+        self.connected = []
+        self.failure = None
+        self.model.clear()
+        self.result_label.setText("")
+        self.progress.setVisible(True)
+        self.stop_button.setEnabled(True)
+        services = self.w.services
+        w = self.w
+        mode, targets, account, probe, creds = w.mode, list(w.targets), w.account, w.probe, w.credentials
+        multiple = mode == "online" and len(targets) > 1
+
+        def work(task):
+            out = []
+            if mode == "online":
+                for org in targets:
+                    def report(step: StepReport, org=org):
+                        if multiple:
+                            step = StepReport(f"{org.unique_name}:{step.step_id}",
+                                              f"{org.friendly_name}: {step.title}", step.state, step.message,
+                                              step.fix, step.seconds)
+                        task.progress(step)
+                    out.append(services.connect_online(account, org, report, task.cancel_token))
+                    task.check()
+            else:
+                out.append(services.connect_url(probe, account=account, credentials=creds,
+                                                report=task.progress, cancel=task.cancel_token))
+            return out
+
+        self.start(work, self._done, self._failed, on_progress=self.model.report)
+
+    def _done(self, connected: list[ConnectedOrg]) -> None:
+        self.connected = connected
+        self.w.connected = connected
+        self.progress.setVisible(False)
+        self.stop_button.setEnabled(False)
+        self.result_label.setText(tr("Connected. Choose Next to review."))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.setVisible(False)
+        self.stop_button.setEnabled(False)
+        message, fix, details = error_text(exc)
+        failed = self.model.failed()
+        self.failure = failed or StepReport("connect", tr("Connect"), "failed", message, fix)
+        self.result_label.setText(tr("The step \"{step}\" failed: {message}\nHow to fix it: {fix}\n"
+                                     "Choose Back to correct your input.").format(
+            step=self.failure.title, message=message, fix=fix or self.failure.fix or tr("see Details")))
+        self.result_label.setToolTip(details)
+        self.result_label.setAccessibleDescription(self.result_label.text())
+
+    def _stop_clicked(self) -> None:
+        self.stop()
+        self.progress.setVisible(False)
+        self.stop_button.setEnabled(False)
+        self.result_label.setText(tr("Stopped. Choose Back to change your input, or Cancel to close."))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(self.connected) and not self.busy
+
+    def nextId(self) -> int:
+        return PAGE_SUMMARY
+
+
+class SummaryPage(QWizardPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__()
+        self.setObjectName("summaryPage")
+        self.w = wizard
+        self.setTitle(tr("Ready to add"))
+        self.setSubTitle(tr("Choose Finish to save. Nothing has been saved yet."))
+        self.setFinalPage(True)
+        layout = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setObjectName("summaryText")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        accessible(self.label, tr("Summary"))
+        layout.addWidget(self.label)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        accessible(self.error_label, tr("Problem"))
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        lines = []
+        for org in self.w.connected:
+            lines.append(tr("• {name} ({url}), signed in as {user}").format(
+                name=org.display_name, url=org.url, user=org.user or tr("(none)")))
+            for warning in org.warnings:
+                lines.append("    " + tr("Warning: {text}").format(text=warning))
+        if self.w.first_org and self.w.connected:
+            lines.append("")
+            lines.append(tr("{name} will become your synchronizing organization.").format(
+                name=self.w.connected[0].display_name))
+        if self.w.mode == "url" and self.w.credentials is not None:
+            lines.append(tr("Your credentials will be saved in the system keyring.") if self.w.save_credentials
+                         else tr("Your credentials will not be saved."))
+        self.label.setText("\n".join(lines))
+        self.label.setAccessibleDescription(self.label.text())
+
+    def nextId(self) -> int:
+        return -1
+
+
+class AddOrgWizard(QWizard):
+    committed = Signal(list)         # OrgRows saved by Finish
+    page_ready = Signal(str)         # a page finished background work (tests wait on it)
+    commit_failed = Signal(object)
+
+    def __init__(self, services: Any, runner: TaskRunner, parent=None, *, first_org: bool | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("addOrgWizard")
+        self.services = services
+        self.runner = runner
+        self.mode = "url"
+        self.cloud: str | None = None
+        self.url_facts: UrlFacts | None = None
+        self.probe: AuthProbe | None = None
+        self.account: Account | None = None
+        self.credentials: Credentials | None = None
+        self.save_credentials = False
+        self.targets: list[DiscoveredOrg] = []
+        self.connected: list[ConnectedOrg] = []
+        self.committing = False
+        if first_org is None:
+            model = getattr(parent, "model", None)
+            first_org = model is None or model.primary() is None
+        self.first_org = first_org
+        self.setWindowTitle(tr("Add Organization"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.resize(760, 540)
+        self.pages = {
+            PAGE_START: StartPage(self), PAGE_DETECT: DetectPage(self), PAGE_CREDENTIALS: CredentialsPage(self),
+            PAGE_SIGN_IN: SignInPage(self), PAGE_PICK: PickOrgsPage(self), PAGE_CONNECT: ConnectPage(self),
+            PAGE_SUMMARY: SummaryPage(self),
+        }
+        for page_id, page in self.pages.items():
+            self.setPage(page_id, page)
+        self.setStartId(PAGE_START)
+        for which, text in ((QWizard.WizardButton.BackButton, tr("< &Back")),
+                            (QWizard.WizardButton.NextButton, tr("&Next >")),
+                            (QWizard.WizardButton.FinishButton, tr("&Finish")),
+                            (QWizard.WizardButton.CancelButton, tr("Cancel"))):
+            self.setButtonText(which, text)
+            accessible(self.button(which), text.replace("&", "").strip("<> "))
+
+    def accept(self) -> None:
+        """Finish: save through the engine on a worker; close only when it worked."""
+        if self.committing:
+            return
+        self.committing = True
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        connected, save = list(self.connected), self.save_credentials
+        services = self.services
+        summary = self.pages[PAGE_SUMMARY]
+
+        def saved(rows) -> None:
+            self.committing = False
+            self.committed.emit(rows)
+            QWizard.accept(self)
+
+        def failed(exc: BaseException) -> None:
+            self.committing = False
+            self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+            summary.error_label.setText(" ".join(p for p in error_text(exc)[:2] if p))
+            self.commit_failed.emit(exc)
+            error_box(self, exc, title=tr("The organization was not added"))
+
+        self.runner.run_task(lambda task: services.commit(connected, save_credentials=save),
+                             on_result=saved, on_error=failed)
+
+    def reject(self) -> None:
+        for page in self.pages.values():
+            if isinstance(page, BusyPage):
+                page.stop()
+        super().reject()

@@ -1,0 +1,412 @@
+"""Dialogs of the main window: properties, connection test, switching, diagnostics, sign-in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
+                               QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget, QAbstractItemView, QHeaderView)
+
+from wizard.gui.i18n import tr
+from wizard.gui.models import StepListModel
+from wizard.gui.services import Credentials, DeviceCodePrompt, OrgRow, StepReport, SwitchPlanView
+from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
+from wizard.gui.widgets import accessible, error_box, step_table
+
+
+class PropertiesDialog(QDialog):
+    """Display name, saved credentials and "keep connected" of one org."""
+
+    def __init__(self, row: OrgRow, services, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("propertiesDialog")
+        self.row = row
+        self.services = services
+        self.runner = runner
+        self.result_row: OrgRow | None = None
+        self.setWindowTitle(tr("Properties of {name}").format(name=row.display_name))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.name_edit = QLineEdit(row.display_name)
+        accessible(self.name_edit, tr("Display name"), tr("The name shown for this organization."))
+        name_label = QLabel(tr("&Display name:"))
+        name_label.setBuddy(self.name_edit)
+        form.addRow(name_label, self.name_edit)
+        for label, value in ((tr("Unique name:"), row.unique_name), (tr("URL:"), row.url),
+                             (tr("User:"), row.user or tr("(not signed in)")),
+                             (tr("Version:"), row.version or tr("unknown"))):
+            field = QLabel(value)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            accessible(field, label.rstrip(":："), value)
+            form.addRow(label, field)
+        layout.addLayout(form)
+        self.save_box = QCheckBox(tr("&Save credentials so I am not asked again"))
+        self.save_box.setChecked(row.save_credentials)
+        accessible(self.save_box, tr("Save credentials"),
+                   tr("Keep the password in the system keyring. When unchecked, nothing is stored."))
+        self.keep_box = QCheckBox(tr("&Keep me connected to this organization"))
+        self.keep_box.setChecked(row.keep_connected)
+        accessible(self.keep_box, tr("Keep connected"),
+                   tr("Stay signed in between sessions, using the sign-in kept in the keyring."))
+        self.forget_button = QPushButton(tr("&Forget saved credentials"))
+        self.forget_button.setEnabled(row.has_saved_credentials)
+        accessible(self.forget_button, tr("Forget saved credentials"),
+                   tr("Delete the password saved for this organization from the keyring."))
+        self.forget_button.clicked.connect(self._forget)
+        layout.addWidget(self.save_box)
+        layout.addWidget(self.keep_box)
+        layout.addWidget(self.forget_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setObjectName("propertiesError")
+        accessible(self.error_label, tr("Problem"))
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _forget(self) -> None:
+        self.forget_button.setEnabled(False)
+        key = self.row.key
+        self.runner.run_task(lambda task: self.services.forget_credentials(key),
+                             on_error=lambda exc: error_box(self, exc))
+
+    def _save(self) -> None:
+        name = self.name_edit.text().strip()
+        changes = {}
+        if name != self.row.display_name:
+            changes["display_name"] = name
+        if self.save_box.isChecked() != self.row.save_credentials:
+            changes["save_credentials"] = self.save_box.isChecked()
+        if self.keep_box.isChecked() != self.row.keep_connected:
+            changes["keep_connected"] = self.keep_box.isChecked()
+        if not changes:
+            self.accept()
+            return
+        self.buttons.setEnabled(False)
+        key = self.row.key
+
+        def done(row: OrgRow) -> None:
+            self.result_row = row
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            self.error_label.setText(str(exc))
+            self.name_edit.setFocus()
+
+        self.runner.run_task(lambda task: self.services.update(key, **changes),
+                             on_result=done, on_error=failed)
+
+
+class TestConnectionDialog(QDialog):
+    """Runs the engine's connection test and lists each step with its fix."""
+
+    finished_test = Signal(list)
+
+    def __init__(self, row: OrgRow, services, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("testConnectionDialog")
+        self.row = row
+        self.services = services
+        self.runner = runner
+        self.token = CancelToken()
+        self.setWindowTitle(tr("Test connection to {name}").format(name=row.display_name))
+        self.resize(760, 380)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(tr("Testing the connection…"))
+        self.summary.setWordWrap(True)
+        accessible(self.summary, tr("Test result"))
+        layout.addWidget(self.summary)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        accessible(self.progress, tr("Progress"), tr("The test is running."))
+        layout.addWidget(self.progress)
+        self.model = StepListModel(self)
+        self.view = step_table(self.model, self, name=tr("Connection test steps"))
+        layout.addWidget(self.view)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.rejected.connect(self._cancel_or_close)
+        layout.addWidget(self.buttons)
+        self.steps: list[StepReport] | None = None
+
+    def start(self) -> None:
+        key = self.row.key
+        self.runner.run_task(lambda task: self.services.test_connection(key, task.progress, task.cancel_token),
+                             on_progress=self.model.report, on_result=self._done, on_error=self._failed,
+                             cancel_token=self.token)
+
+    def _done(self, steps) -> None:
+        for step in steps or []:
+            self.model.report(step)
+        self.steps = self.model.steps()
+        self._finish()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.steps = self.model.steps()
+        if isinstance(exc, TaskCancelled):
+            self.summary.setText(tr("The test was cancelled."))
+        else:
+            self._finish()
+            error_box(self, exc, title=tr("Connection test failed"))
+        self._finish(summary=False)
+
+    def _finish(self, summary: bool = True) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.progress.setVisible(False)
+        if summary:
+            failed = self.model.failed()
+            warnings = [s for s in self.model.steps() if s.state == "warning"]
+            if failed is not None:
+                self.summary.setText(tr("The step \"{step}\" failed: {message}\nHow to fix it: {fix}").format(
+                    step=failed.title, message=failed.message, fix=failed.fix or tr("see Details")))
+            elif warnings:
+                self.summary.setText(tr("Connected, with warnings. {message} {fix}").format(
+                    message=warnings[0].message, fix=warnings[0].fix))
+            else:
+                self.summary.setText(tr("All steps passed. The organization is reachable."))
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        self.finished_test.emit(self.model.steps())
+
+    def _cancel_or_close(self) -> None:
+        if self.steps is None:
+            self.token.cancel()
+        self.reject()
+
+
+class SwitchDialog(QDialog):
+    """"Do you want to change your synchronizing organization?" with the engine's plan."""
+
+    def __init__(self, plan: SwitchPlanView, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("switchDialog")
+        self.plan = plan
+        self.setWindowTitle(tr("Change synchronizing organization"))
+        layout = QVBoxLayout(self)
+        question = QLabel(tr("Do you want to change your synchronizing organization?"))
+        font = question.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        question.setFont(font)
+        question.setWordWrap(True)
+        accessible(question, tr("Question"))
+        layout.addWidget(question)
+        lines = [tr("From: {name}").format(name=plan.from_name or tr("(none)")),
+                 tr("To: {name}").format(name=plan.to_name)]
+        if plan.already_primary:
+            lines.append(tr("{name} already synchronizes with your mailbox.").format(name=plan.to_name))
+        elif plan.from_name:
+            lines.append(tr("{name} will stop synchronizing appointments, contacts and tasks with your "
+                            "mailbox. You stay connected to it.").format(name=plan.from_name))
+        if not plan.already_primary:
+            lines.append(tr("{name} will start synchronizing appointments, contacts and tasks with your "
+                            "mailbox.").format(name=plan.to_name))
+        if plan.stamp_org_name is None:
+            lines.append(tr("Your mailbox is not set to synchronize with any organization yet."))
+        else:
+            when = (QLocale().toString(plan.stamp_last_sync.astimezone(), QLocale.FormatType.ShortFormat)
+                    if plan.stamp_last_sync else tr("never"))
+            lines.append(tr("Your mailbox is set to synchronize with {name} (last synchronized: {when}).").format(
+                name=plan.stamp_org_name, when=when))
+        self.plan_label = QLabel("\n".join(line for line in lines if line))
+        self.plan_label.setWordWrap(True)
+        self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        accessible(self.plan_label, tr("What will change"), self.plan_label.text())
+        layout.addWidget(self.plan_label)
+        self.override_box: QCheckBox | None = None
+        self.help_label: QLabel | None = None
+        if plan.conflict:
+            frame = QFrame()
+            frame.setFrameShape(QFrame.Shape.StyledPanel)
+            inner = QVBoxLayout(frame)
+            warn = QLabel(tr(
+                "Your mailbox is set to synchronize with another organization, {other}. "
+                "As long as that is so, nothing will synchronize with {target}. If you are sure "
+                "this mailbox should synchronize with {target}, choose the option below.").format(
+                other=plan.stamp_org_name or tr("another organization"), target=plan.to_name))
+            warn.setWordWrap(True)
+            accessible(warn, tr("Mailbox set to another organization"), warn.text())
+            inner.addWidget(warn)
+            self.override_box = QCheckBox(tr("Sync items from this organization only, even if the "
+                                             "mailbox was set to sync with a different organization"))
+            accessible(self.override_box, tr("Sync from this organization only"),
+                       tr("Rewrite the mailbox's record so it synchronizes with this organization."))
+            inner.addWidget(self.override_box)
+            self.help_button = QPushButton(tr("&When would I use this?"))
+            self.help_button.setCheckable(True)
+            accessible(self.help_button, tr("When would I use this?"), tr("Show when this option is the right choice."))
+            inner.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.help_label = QLabel(tr(
+                "Use this option in one of these situations:\n"
+                "• An administrator of another organization set up the same mailbox and overwrote its record.\n"
+                "• The mailbox's record is in an unknown state and synchronization keeps failing.\n"
+                "• You were moved (migrated) from another organization to this one."))
+            self.help_label.setWordWrap(True)
+            self.help_label.setVisible(False)
+            accessible(self.help_label, tr("When to use this option"), self.help_label.text())
+            inner.addWidget(self.help_label)
+            self.help_button.toggled.connect(self.help_label.setVisible)
+            layout.addWidget(frame)
+        if plan.engine_text:
+            self.details_button = QPushButton(tr("&Details"))
+            self.details_button.setCheckable(True)
+            accessible(self.details_button, tr("Details"), tr("Show the plan as the engine wrote it."))
+            self.details_label = QLabel(plan.engine_text)
+            self.details_label.setWordWrap(True)
+            self.details_label.setVisible(False)
+            self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            accessible(self.details_label, tr("Details"), plan.engine_text)
+            self.details_button.toggled.connect(self.details_label.setVisible)
+            layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(self.details_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        layout.addWidget(self.buttons)
+        self.resize(560, self.sizeHint().height())
+
+    @property
+    def override(self) -> bool:
+        return bool(self.override_box is not None and self.override_box.isChecked())
+
+
+class DiagnosticsDialog(QDialog):
+    """Facts the engine reports (keyring backend, files, clouds); the helpdesk work extends it."""
+
+    def __init__(self, facts, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("diagnosticsDialog")
+        self.setWindowTitle(tr("Diagnostics"))
+        self.resize(640, 360)
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("These facts help your helpdesk. They contain no passwords or tokens."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(len(facts), 2)
+        self.table.setHorizontalHeaderLabels([tr("Item"), tr("Value")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)
+        for i, (name, value) in enumerate(facts):
+            self.table.setItem(i, 0, QTableWidgetItem(name))
+            self.table.setItem(i, 1, QTableWidgetItem(value))
+        accessible(self.table, tr("Diagnostic facts"))
+        layout.addWidget(self.table)
+        self.facts = list(facts)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton(tr("&Copy to clipboard"), QDialogButtonBox.ButtonRole.ActionRole)
+        accessible(copy, tr("Copy to clipboard"), tr("Copy these facts as text."))
+        copy.clicked.connect(self.copy)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText("\n".join(f"{k}: {v}" for k, v in self.facts))
+
+
+class SignInDialog(QDialog):
+    """The in-app sign-in form (sandbox authority; also user name + password on-premises)."""
+
+    def __init__(self, *, title: str, prompt: str, username: str = "", ask_mfa: bool = False,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signInDialog")
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        intro = QLabel(prompt)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.user_edit = QLineEdit(username)
+        self.user_edit.setPlaceholderText(tr("name@contoso.com or DOMAIN\\name"))
+        accessible(self.user_edit, tr("User name"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        accessible(self.password_edit, tr("Password"))
+        self.mfa_edit = QLineEdit()
+        accessible(self.mfa_edit, tr("Verification code"),
+                   tr("The code from your authenticator app, when your organization asks for one."))
+        for text, widget in ((tr("&User name:"), self.user_edit), (tr("&Password:"), self.password_edit),
+                             (tr("&Verification code:"), self.mfa_edit)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        self.mfa_label = form.labelForField(self.mfa_edit)
+        self.set_mfa_visible(ask_mfa)
+        layout.addLayout(form)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        accessible(self.error_label, tr("Sign-in problem"))
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("&Sign in"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        (self.password_edit if username else self.user_edit).setFocus()
+
+    def set_mfa_visible(self, visible: bool) -> None:
+        self.mfa_edit.setVisible(visible)
+        if self.mfa_label is not None:
+            self.mfa_label.setVisible(visible)
+
+    def show_problem(self, text: str, *, ask_mfa: bool = False) -> None:
+        self.error_label.setText(text)
+        if ask_mfa:
+            self.set_mfa_visible(True)
+            self.mfa_edit.setFocus()
+
+    def credentials(self) -> Credentials:
+        return Credentials(self.user_edit.text().strip(), self.password_edit.text(),
+                           self.mfa_edit.text().strip())
+
+
+class DeviceCodePanel(QWidget):
+    """The device code shown large, with a Copy button and the page to open."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.instructions = QLabel()
+        self.instructions.setWordWrap(True)
+        self.instructions.setOpenExternalLinks(True)
+        self.instructions.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        accessible(self.instructions, tr("Device sign-in instructions"))
+        layout.addWidget(self.instructions)
+        row = QHBoxLayout()
+        self.code_label = QLabel()
+        self.code_label.setObjectName("deviceCode")
+        font = QFont(QFont().family())
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setFamily("monospace")
+        font.setPointSize(26)
+        font.setBold(True)
+        self.code_label.setFont(font)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        accessible(self.code_label, tr("Device code"))
+        row.addWidget(self.code_label)
+        self.copy_button = QPushButton(tr("&Copy code"))
+        accessible(self.copy_button, tr("Copy code"), tr("Copy the device code to the clipboard."))
+        self.copy_button.clicked.connect(self.copy)
+        row.addWidget(self.copy_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    def show_prompt(self, prompt: DeviceCodePrompt) -> None:
+        self.code_label.setText(prompt.user_code)
+        self.code_label.setAccessibleDescription(" ".join(prompt.user_code))
+        self.instructions.setText(tr("On any device, open {url} and enter this code. "
+                                     "This page continues when you have signed in.").format(
+            url=f'<a href="{prompt.verification_uri}">{prompt.verification_uri}</a>'))
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.code_label.text())

@@ -1,0 +1,404 @@
+"""The main window, "Configure Organizations"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
+                               QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from wizard.gui import message
+from wizard.gui.dialogs import DiagnosticsDialog, PropertiesDialog, SwitchDialog, TestConnectionDialog
+from wizard.gui.i18n import tr
+from wizard.gui.icons import icon
+from wizard.gui.models import OrgTableModel
+from wizard.gui.services import MailboxHeader, OrgRow, OrgStatus, StepReport
+from wizard.gui.tasks import TaskRunner
+from wizard.gui.widgets import accessible, error_box
+
+
+class MainWindow(QMainWindow):
+    """Lists the configured orgs and runs every action on them through the task runner."""
+
+    orgs_loaded = Signal()          # after each refresh (tests wait on it)
+    services_ready = Signal()
+    action_done = Signal(str)       # name of the action that finished (tests wait on it)
+
+    def __init__(self, services: Any = None, *, runner: TaskRunner | None = None,
+                 services_factory: Callable[[], Any] | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.services = services
+        self.services_factory = services_factory
+        self.runner = runner or TaskRunner()
+        self.header_info: MailboxHeader | None = None
+        self.setWindowTitle(tr("Configure Organizations"))
+        self.setWindowIcon(icon("app"))
+        self.resize(980, 520)
+        self.model = OrgTableModel(self)
+        self._build()
+        self._update_actions()
+        bridge = message.bridge()
+        bridge.info_shown.connect(self.statusBar().showMessage)
+        bridge.warning_shown.connect(self.statusBar().showMessage)
+        bridge.error_shown.connect(lambda text, details: error_box(self, text, details=details))
+
+    # -- construction -------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        intro = QLabel(tr("These are the organizations this computer connects to. "
+                          "One of them synchronizes with your mailbox."))
+        intro.setWordWrap(True)
+        accessible(intro, tr("About this window"))
+        layout.addWidget(intro)
+
+        header = QFrame()
+        header.setObjectName("mailboxHeader")
+        header.setFrameShape(QFrame.Shape.StyledPanel)
+        form = QFormLayout(header)
+        self.primary_label = QLabel(tr("Loading…"))
+        self.stamp_label = QLabel("")
+        self.last_sync_label = QLabel("")
+        for caption, label, name in (
+                (tr("Synchronizing organization:"), self.primary_label, tr("Synchronizing organization")),
+                (tr("Mailbox set to synchronize with:"), self.stamp_label, tr("Mailbox stamp")),
+                (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization"))):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            accessible(label, name)
+            form.addRow(caption, label)
+        bold = self.primary_label.font()
+        bold.setBold(True)
+        self.primary_label.setFont(bold)
+        layout.addWidget(header)
+
+        self.table = QTableView()
+        self.table.setObjectName("orgTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+        accessible(self.table, tr("Organizations"),
+                   tr("The configured organizations. Select one to act on it."))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table.doubleClicked.connect(lambda _index: self.properties())
+        layout.addWidget(self.table, 1)
+
+        self.actions: dict[str, QAction] = {}
+        spec = [
+            ("add", tr("&Add…"), "add", QKeySequence.StandardKey.New, self.add,
+             tr("Add an organization by address or by signing in to Dynamics 365 (online).")),
+            ("delete", tr("&Delete"), "delete", QKeySequence.StandardKey.Delete, self.delete,
+             tr("Remove the selected organization from this computer.")),
+            ("properties", tr("&Properties…"), "properties", QKeySequence("Alt+Return"), self.properties,
+             tr("Change the display name, saved credentials and connection options.")),
+            ("test", tr("&Test Connection"), "test-connection", QKeySequence("Ctrl+T"), self.test_connection,
+             tr("Check each step of connecting and show how to fix a failure.")),
+            ("synchronize", tr("S&ynchronize"), "synchronize", QKeySequence("Ctrl+Y"), self.synchronize,
+             tr("Make the selected organization the one that synchronizes with your mailbox.")),
+            ("sign_out", tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+O"), self.sign_out,
+             tr("Sign out of the selected organization and remove its saved credentials.")),
+            ("diagnostics", tr("Dia&gnostics…"), "diagnostics", QKeySequence("F12"), self.diagnostics,
+             tr("Show facts that help your helpdesk.")),
+            ("refresh", tr("&Refresh"), "test-connection", QKeySequence.StandardKey.Refresh, self.refresh,
+             tr("Reload the list and check each organization again.")),
+            ("close", tr("&Close"), "close", QKeySequence("Ctrl+W"), self.close,
+             tr("Close this window.")),
+        ]
+        for name, text, icon_name, shortcut, slot, tip in spec:
+            action = QAction(icon(icon_name), text, self)
+            action.setObjectName(f"action_{name}")
+            action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+            self.actions[name] = action
+
+        menu = self.menuBar().addMenu(tr("&Organization"))
+        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_out", None, "refresh",
+                     None, "close"):
+            if name is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(self.actions[name])
+        help_menu = self.menuBar().addMenu(tr("&Help"))
+        help_menu.addAction(self.actions["diagnostics"])
+        about = QAction(tr("&About"), self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_out", "diagnostics"):
+            button = self._button(name)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self._button("close"))
+        layout.addLayout(buttons)
+        self.setCentralWidget(central)
+        # Tab order: the table first, then the buttons left to right.
+        previous: QWidget = self.table
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_out", "diagnostics", "close"):
+            QWidget.setTabOrder(previous, self.buttons[name])
+            previous = self.buttons[name]
+        self.statusBar().showMessage(tr("Loading organizations…"))
+
+    def _button(self, name: str) -> QPushButton:
+        action = self.actions[name]
+        button = QPushButton(action.icon(), action.text())
+        button.setObjectName(f"button_{name}")
+        accessible(button, action.text().replace("&", "").rstrip("…"), action.toolTip())
+        button.setToolTip(f"{action.toolTip()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        button.clicked.connect(action.trigger)
+        action.enabledChanged.connect(button.setEnabled)
+        self.buttons[name] = button
+        return button
+
+    # -- state --------------------------------------------------------------------------
+    def selected(self) -> OrgRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_key(self, key: str) -> None:
+        row = self.model.row_of(key)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def _update_actions(self) -> None:
+        ready = self.services is not None
+        row = self.selected()
+        for name in ("delete", "properties", "test", "sign_out"):
+            self.actions[name].setEnabled(ready and row is not None)
+        self.actions["synchronize"].setEnabled(ready and row is not None and not row.is_primary)
+        for name in ("add", "diagnostics", "refresh"):
+            self.actions[name].setEnabled(ready)
+
+    def run(self, fn, *, on_result=None, on_error=None, on_progress=None, action: str = "", cancel_token=None):
+        """Run engine work on a worker; errors become dialogs; ``action_done`` fires after."""
+        def result(value):
+            try:
+                if on_result is not None:
+                    on_result(value)
+            finally:
+                if action:
+                    self.action_done.emit(action)
+
+        def error(exc):
+            try:
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    error_box(self, exc)
+            finally:
+                if action:
+                    self.action_done.emit(action)
+
+        return self.runner.run_task(fn, on_result=result, on_error=error, on_progress=on_progress,
+                                    cancel_token=cancel_token)
+
+    # -- start-up and refresh -------------------------------------------------------------
+    def start(self) -> None:
+        """Build the services off the GUI thread (imports, sandbox start), then load the list."""
+        if self.services is not None:
+            self.services_ready.emit()
+            self.refresh()
+            return
+        if self.services_factory is None:
+            return
+        factory = self.services_factory
+
+        def ready(services) -> None:
+            self.services = services
+            self.services_ready.emit()
+            self._update_actions()
+            self.refresh()
+
+        def failed(exc) -> None:
+            self.primary_label.setText(tr("Could not start"))
+            self.statusBar().showMessage(tr("The engine could not start."))
+            error_box(self, exc, title=tr("Could not start"))
+
+        self.run(lambda task: factory(), on_result=ready, on_error=failed, action="start")
+
+    def refresh(self, *, check: bool = True, select: str | None = None,
+                after: Callable[[], None] | None = None) -> None:
+        if self.services is None:
+            return
+        services = self.services
+
+        def load(task):
+            return services.list_orgs(), services.mailbox_header()
+
+        def loaded(value) -> None:
+            rows, header = value
+            current = self.selected()
+            self.model.set_rows(rows)
+            self._show_header(header)
+            key = select or (current.key if current else None)
+            if key:
+                self.select_key(key)
+            elif rows:
+                self.table.selectRow(0)
+            self._update_actions()
+            self.statusBar().showMessage(tr("{count} organization(s) configured.").format(count=len(rows)))
+            if after is not None:
+                after()
+            self.orgs_loaded.emit()
+            if check:
+                for row in rows:
+                    self.check_status(row.key)
+
+        self.run(load, on_result=loaded, action="refresh")
+
+    def check_status(self, key: str) -> None:
+        services = self.services
+        self.model.set_status(key, OrgStatus.CHECKING)
+        self.run(lambda task: services.check_status(key),
+                 on_result=lambda value: self.model.set_status(key, *value),
+                 on_error=lambda exc: self.model.set_status(key, OrgStatus.ERROR, str(exc)))
+
+    def _show_header(self, header: MailboxHeader) -> None:
+        self.header_info = header
+        self.primary_label.setText(header.primary_name or tr("None. Select an organization and choose Synchronize."))
+        if header.stamp_org_name:
+            self.stamp_label.setText(header.stamp_org_name)
+        else:
+            self.stamp_label.setText(tr("No organization yet"))
+        if header.last_sync is not None:
+            self.last_sync_label.setText(QLocale().toString(header.last_sync.astimezone(),
+                                                            QLocale.FormatType.ShortFormat))
+        else:
+            self.last_sync_label.setText(tr("Never"))
+
+    # -- actions ------------------------------------------------------------------------
+    def add(self) -> None:
+        from wizard.gui.add_org_wizard import AddOrgWizard
+
+        wizard = AddOrgWizard(self.services, self.runner, self)
+        wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None))
+        self.add_wizard = wizard
+        wizard.open()
+
+    def delete(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Delete organization"),
+                          tr("Do you want to remove {name} from this computer?").format(name=row.display_name),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmDelete")
+        text = tr("Its saved credentials and sign-in are deleted too. The organization itself is not changed.")
+        if row.is_primary:
+            text += "\n" + tr("It is your synchronizing organization: afterwards no organization "
+                              "synchronizes until you choose one.")
+        box.setInformativeText(text)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAccessibleName(tr("Delete organization"))
+        box.finished.connect(lambda result: result == QMessageBox.StandardButton.Yes and self._do_delete(row))
+        self.confirm_box = box
+        box.open()
+
+    def _do_delete(self, row: OrgRow) -> None:
+        services = self.services
+        self.run(lambda task: services.remove(row.key),
+                 on_result=lambda _v: (self.statusBar().showMessage(
+                     tr("{name} was removed.").format(name=row.display_name)), self.refresh(check=False)),
+                 action="delete")
+
+    def properties(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = PropertiesDialog(row, self.services, self.runner, self)
+        dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(check=False, select=row.key))
+        self.properties_dialog = dialog
+        dialog.open()
+
+    def test_connection(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = TestConnectionDialog(row, self.services, self.runner, self)
+
+        def finished(steps: list[StepReport]) -> None:
+            failed = next((s for s in steps if s.state == "failed"), None)
+            if failed is not None:
+                self.model.set_status(row.key, OrgStatus.ERROR, f"{failed.message} {failed.fix}".strip())
+            elif steps:
+                self.model.set_status(row.key, OrgStatus.CONNECTED, "")
+            self.action_done.emit("test")
+
+        dialog.finished_test.connect(finished)
+        self.test_dialog = dialog
+        dialog.open()
+        dialog.start()
+
+    def synchronize(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        services = self.services
+
+        def show(plan) -> None:
+            dialog = SwitchDialog(plan, self)
+            self.switch_dialog = dialog
+            dialog.accepted.connect(lambda: self._apply_switch(plan, dialog.override, row))
+            dialog.rejected.connect(lambda: self.action_done.emit("synchronize-cancelled"))
+            dialog.open()
+
+        self.run(lambda task: services.plan_switch(row.key), on_result=show)
+
+    def _apply_switch(self, plan, override: bool, row: OrgRow) -> None:
+        services = self.services
+
+        def done(_value) -> None:
+            self.statusBar().showMessage(tr("{name} is now your synchronizing organization.").format(
+                name=row.display_name))
+            self.refresh(check=False, select=row.key)
+
+        self.run(lambda task: services.apply_switch(plan, override=override), on_result=done,
+                 on_error=lambda exc: error_box(self, exc, title=tr("The synchronizing organization was not changed")),
+                 action="synchronize")
+
+    def sign_out(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        services = self.services
+
+        def done(_value) -> None:
+            self.statusBar().showMessage(tr("Signed out of {name}.").format(name=row.display_name))
+            self.refresh(check=False, select=row.key, after=lambda: self.model.set_status(
+                row.key, OrgStatus.NEEDS_SIGN_IN, tr("Sign in to use this organization.")))
+
+        self.run(lambda task: services.sign_out(row.key), on_result=done, action="sign_out")
+
+    def diagnostics(self) -> None:
+        services = self.services
+
+        def show(diag) -> None:
+            dialog = DiagnosticsDialog(diag.facts, self)
+            self.diagnostics_dialog = dialog
+            dialog.open()
+
+        self.run(lambda task: services.diagnostics(), on_result=show, action="diagnostics")
+
+    def about(self) -> None:
+        from wizard import __version__
+
+        QMessageBox.about(self, tr("About"), tr("d365-wizard {version}\nConfigure Dynamics 365 organizations "
+                                                "and the one that synchronizes with your mailbox.").format(
+            version=__version__))
+
+    def closeEvent(self, event) -> None:
+        self.runner.cancel_all()
+        super().closeEvent(event)

@@ -1,0 +1,259 @@
+"""Table and list models (small, widget-free, tested with ``qtmodeltester``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from wizard.gui.i18n import tr
+from wizard.gui.services import DiscoveredOrg, OrgRow, OrgStatus, StepReport
+
+Index = QModelIndex | QPersistentModelIndex
+
+ORG_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def status_label(status: str) -> str:
+    return {
+        OrgStatus.UNKNOWN: tr("Not checked"),
+        OrgStatus.CHECKING: tr("Checking…"),
+        OrgStatus.CONNECTED: tr("Connected"),
+        OrgStatus.NEEDS_SIGN_IN: tr("Needs sign-in"),
+        OrgStatus.MFA_NEEDED: tr("MFA needed"),
+        OrgStatus.OFFLINE: tr("Offline"),
+        OrgStatus.ERROR: tr("Error"),
+    }.get(status, status)
+
+
+def cloud_label(row: OrgRow) -> str:
+    if row.kind == "onprem":
+        return tr("On-premises")
+    if row.kind == "ifd":
+        return tr("Internet-facing (IFD)")
+    parts = [p for p in (row.cloud, row.region) if p]
+    return " / ".join(parts)
+
+
+class OrgTableModel(QAbstractTableModel):
+    """One row per configured org; the synchronizing org is marked in its own column."""
+
+    COLUMNS = ("sync", "display_name", "unique_name", "url", "cloud", "user", "status")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[OrgRow] = []
+
+    def headers(self) -> list[str]:
+        return [tr("Synchronizing"), tr("Display name"), tr("Unique name"), tr("URL"),
+                tr("Cloud / region"), tr("User"), tr("Status")]
+
+    # -- Qt API -------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return self.headers()[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == "sync":
+                if role == Qt.ItemDataRole.AccessibleTextRole:
+                    return tr("Synchronizing organization") if row.is_primary else tr("Not synchronizing")
+                return tr("✔ Yes") if row.is_primary else ""
+            if column == "cloud":
+                return cloud_label(row)
+            if column == "status":
+                return status_label(row.status)
+            if column == "user":
+                return row.user or tr("(not signed in)")
+            return getattr(row, column) or ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "status" and row.status_text:
+                return row.status_text
+            if column == "url":
+                return row.url
+            return None
+        if role == Qt.ItemDataRole.FontRole and row.is_primary:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == ORG_KEY_ROLE:
+            return row.key
+        if role == STATUS_ROLE:
+            return row.status
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- our API ------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[OrgRow]) -> None:
+        previous = {r.key: r for r in self._rows}
+        merged = []
+        for r in rows:
+            old = previous.get(r.key)
+            # A fresh list from the registry does not know the live status; keep ours.
+            if old is not None and r.status == OrgStatus.UNKNOWN and old.user == r.user:
+                r = replace(r, status=old.status, status_text=old.status_text)
+            merged.append(r)
+        self.beginResetModel()
+        self._rows = merged
+        self.endResetModel()
+
+    def rows(self) -> list[OrgRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> OrgRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, key: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.key == key), -1)
+
+    def set_status(self, key: str, status: str, text: str = "") -> None:
+        i = self.row_of(key)
+        if i < 0:
+            return
+        self._rows[i] = replace(self._rows[i], status=status, status_text=text)
+        col = self.COLUMNS.index("status")
+        self.dataChanged.emit(self.index(i, col), self.index(i, col))
+
+    def primary(self) -> OrgRow | None:
+        return next((r for r in self._rows if r.is_primary), None)
+
+
+class DiscoveredOrgModel(QAbstractTableModel):
+    """The orgs a signed-in user belongs to; disabled ones cannot be selected."""
+
+    COLUMNS = ("friendly_name", "unique_name", "region", "version", "url")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[DiscoveredOrg] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
+                and role == Qt.ItemDataRole.DisplayRole:
+            return [tr("Organization"), tr("Unique name"), tr("Region"), tr("Version"), tr("URL")][section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        org = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = getattr(org, column) or ""
+            if column == "friendly_name" and not org.enabled:
+                text = tr("{name} (disabled)").format(name=text)
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole and not org.enabled:
+            return tr("This organization is disabled and cannot be added.")
+        if role == ORG_KEY_ROLE:
+            return org.unique_name
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        org = self._rows[index.row()]
+        if not org.enabled:
+            return Qt.ItemFlag.NoItemFlags   # shown greyed, never selectable
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def set_orgs(self, orgs: Sequence[DiscoveredOrg]) -> None:
+        self.beginResetModel()
+        self._rows = list(orgs)
+        self.endResetModel()
+
+    def org_at(self, row: int) -> DiscoveredOrg | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+
+class StepListModel(QAbstractTableModel):
+    """Steps of a connection test or of connecting: state, step, message and fix."""
+
+    COLUMNS = ("state", "title", "message", "fix")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._steps: list[StepReport] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._steps)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
+                and role == Qt.ItemDataRole.DisplayRole:
+            return [tr("Result"), tr("Step"), tr("Message"), tr("How to fix it")][section]
+        return None
+
+    @staticmethod
+    def state_label(state: str) -> str:
+        return {"running": tr("Running…"), "passed": tr("Passed"), "failed": tr("Failed"),
+                "skipped": tr("Skipped"), "warning": tr("Warning"),
+                "pending": tr("Waiting")}.get(state, state)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._steps):
+            return None
+        step = self._steps[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                    Qt.ItemDataRole.ToolTipRole):
+            if column == "state":
+                return self.state_label(step.state)
+            return getattr(step, column) or ""
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def report(self, step: StepReport) -> None:
+        """Add a step, or update the row of a step already shown."""
+        for i, existing in enumerate(self._steps):
+            if existing.step_id == step.step_id:
+                self._steps[i] = step
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+                return
+        self.beginInsertRows(QModelIndex(), len(self._steps), len(self._steps))
+        self._steps.append(step)
+        self.endInsertRows()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._steps = []
+        self.endResetModel()
+
+    def steps(self) -> list[StepReport]:
+        return list(self._steps)
+
+    def failed(self) -> StepReport | None:
+        return next((s for s in self._steps if s.state == "failed"), None)

@@ -1,0 +1,681 @@
+"""The GUI's one seam to the engine.
+
+Everything the windows need from the engine is a method here. Methods are synchronous
+and may block (network, keyring, disk): the GUI calls them only through the task runner
+(``wizard.gui.tasks``), never on the GUI thread. The exceptions are ``parse_url`` and
+``clouds``, which are pure computations.
+
+The GUI works with the small view types below, not with engine objects, so the windows
+do not change when an engine module does. :class:`EngineServices` maps the real engine;
+tests may pass any object with the same methods.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.context import Engine
+    from wizard.gui.tasks import CancelToken
+
+
+# -- view types ------------------------------------------------------------------------
+
+class OrgStatus:
+    UNKNOWN = "unknown"
+    CHECKING = "checking"
+    CONNECTED = "connected"
+    NEEDS_SIGN_IN = "needs_sign_in"
+    MFA_NEEDED = "mfa_needed"
+    OFFLINE = "offline"
+    ERROR = "error"
+    ALL = (UNKNOWN, CHECKING, CONNECTED, NEEDS_SIGN_IN, MFA_NEEDED, OFFLINE, ERROR)
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    key: str
+    display_name: str
+    unique_name: str
+    url: str
+    kind: str = "online"
+    cloud: str | None = None
+    region: str | None = None
+    user: str | None = None
+    org_id: str | None = None
+    auth_method: str = "oauth"
+    is_primary: bool = False
+    save_credentials: bool = False
+    keep_connected: bool = True
+    has_saved_credentials: bool = False
+    version: str | None = None
+    status: str = OrgStatus.UNKNOWN
+    status_text: str = ""
+
+
+@dataclass(frozen=True)
+class MailboxHeader:
+    primary_name: str | None
+    stamp_org_name: str | None
+    stamp_org_id: str | None
+    last_sync: _dt.datetime | None
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """One step of connecting or testing, as the engine reports it."""
+
+    step_id: str
+    title: str
+    state: str                      # "running", "passed", "failed", "skipped", "warning"
+    message: str = ""
+    fix: str = ""
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class SwitchPlanView:
+    """The engine's switch plan as facts; the dialog words them in the user's language."""
+
+    from_name: str | None
+    to_name: str
+    stamp_org_name: str | None
+    stamp_last_sync: _dt.datetime | None
+    conflict: bool = False
+    already_primary: bool = False
+    engine_text: str = ""            # the engine's own (English) summary, for Details
+    plan: Any = None                 # the engine's plan object, handed back to apply
+
+
+@dataclass(frozen=True)
+class DiscoveredOrg:
+    unique_name: str
+    friendly_name: str
+    url: str
+    region: str = ""
+    version: str = ""
+    enabled: bool = True
+    org_id: str | None = None
+    raw: Any = None
+
+
+@dataclass(frozen=True)
+class UrlFacts:
+    """What ``parse_org_url`` found, for the live feedback on the first wizard page."""
+
+    base_url: str
+    kind: str
+    cloud: str | None
+    region: str | None
+    org_name: str | None
+
+
+@dataclass(frozen=True)
+class AuthProbe:
+    url: str
+    method: str                      # "oauth", "ntlm", "adfs"
+    needs_credentials: bool          # True when we must ask for user name and password
+    cloud: str | None = None
+    authority: str | None = None     # where the org's challenge says to sign in
+    resource: str | None = None
+    tenant_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeviceCodePrompt:
+    user_code: str
+    verification_uri: str
+    message: str
+    expires_in: int = 900
+
+
+@dataclass
+class Account:
+    username: str
+    cloud: str
+    tenant_id: str | None = None
+    handle: Any = None               # engine-side account object
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str = field(repr=False)
+    mfa_code: str = field(default="", repr=False)
+
+
+@dataclass
+class ConnectedOrg:
+    """An org that passed the Connecting page but is not saved yet (only Finish saves)."""
+
+    unique_name: str
+    display_name: str
+    url: str
+    user: str | None
+    warnings: tuple[str, ...] = ()
+    handle: Any = None
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    facts: tuple[tuple[str, str], ...]
+
+
+class CloudChoice(Protocol):
+    name: str
+    display_name: str
+
+
+class Services(Protocol):
+    sandbox_mode: bool
+
+    def clouds(self) -> Sequence[tuple[str, str]]: ...
+    def parse_url(self, text: str) -> UrlFacts: ...
+    def list_orgs(self) -> list[OrgRow]: ...
+    def mailbox_header(self) -> MailboxHeader: ...
+    def check_status(self, key: str) -> tuple[str, str]: ...
+    def probe_url(self, url: str, cancel: "CancelToken") -> AuthProbe: ...
+    def sign_in_browser(self, cloud: str | None, probe: AuthProbe | None, cancel: "CancelToken") -> Account: ...
+    def start_device_code(self, cloud: str | None, probe: AuthProbe | None) -> tuple[DeviceCodePrompt, Any]: ...
+    def finish_device_code(self, flow: Any, cancel: "CancelToken") -> Account: ...
+    def sign_in_with_password(self, cloud: str | None, probe: AuthProbe | None,
+                              credentials: Credentials) -> Account: ...
+    def discover(self, account: Account) -> list[DiscoveredOrg]: ...
+    def connect_online(self, account: Account, org: DiscoveredOrg,
+                       report: Callable[[StepReport], None], cancel: "CancelToken") -> ConnectedOrg: ...
+    def connect_url(self, probe: AuthProbe, *, account: Account | None, credentials: Credentials | None,
+                    report: Callable[[StepReport], None], cancel: "CancelToken") -> ConnectedOrg: ...
+    def commit(self, orgs: Sequence[ConnectedOrg], *, save_credentials: bool) -> list[OrgRow]: ...
+    def remove(self, key: str) -> None: ...
+    def update(self, key: str, *, display_name: str | None = None,
+               save_credentials: bool | None = None, keep_connected: bool | None = None) -> OrgRow: ...
+    def forget_credentials(self, key: str) -> None: ...
+    def sign_out(self, key: str) -> None: ...
+    def test_connection(self, key: str, report: Callable[[StepReport], None],
+                        cancel: "CancelToken") -> list[StepReport]: ...
+    def plan_switch(self, key: str) -> SwitchPlanView: ...
+    def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None: ...
+    def diagnostics(self) -> Diagnostics: ...
+    def close(self) -> None: ...
+
+
+# -- the real engine -----------------------------------------------------------------------
+
+def tr(text: str) -> str:
+    # Step titles are worded here, on worker threads; QCoreApplication.translate is reentrant.
+    from wizard.gui.i18n import tr as translate
+
+    return translate(text)
+
+
+def step_title(name: str, fallback: str) -> str:
+    """The engine's connection-test step names, in the user's language."""
+    titles = {
+        "url": tr("Organization address"), "dns": tr("Name lookup (DNS)"),
+        "tcp": tr("Network connection"), "tls": tr("Secure connection (TLS certificate)"),
+        "proxy": tr("Proxy"), "signin": tr("Sign-in"),
+        "whoami": tr("Access to the organization (WhoAmI)"), "version": tr("Dynamics 365 version"),
+        "privilege": tr("Sync-to-Outlook privilege"), "mailbox": tr("Mailbox synchronization method"),
+        "stamp": tr("Local mailbox stamp"),
+    }
+    return titles.get(name, fallback)
+
+
+# Steps whose failure does not stop an org from being added; they become warnings.
+ADVISORY_STEPS = ("privilege", "mailbox", "stamp")
+STATUS_BY_CODE = {
+    "mfa_required": OrgStatus.MFA_NEEDED, "mfa_enrollment_required": OrgStatus.MFA_NEEDED,
+    "signin_required": OrgStatus.NEEDS_SIGN_IN, "signin_expired": OrgStatus.NEEDS_SIGN_IN,
+    "windows_credentials_required": OrgStatus.NEEDS_SIGN_IN, "credentials_required": OrgStatus.NEEDS_SIGN_IN,
+    "dns_failed": OrgStatus.OFFLINE, "tls_failed": OrgStatus.OFFLINE, "proxy_failed": OrgStatus.OFFLINE,
+    "timeout": OrgStatus.OFFLINE, "connection_failed": OrgStatus.OFFLINE, "connection_refused": OrgStatus.OFFLINE,
+    "network_error": OrgStatus.OFFLINE, "dropped": OrgStatus.OFFLINE,
+}
+
+
+def _view(step) -> StepReport:
+    state = step.status
+    if state == "failed" and step.name in ADVISORY_STEPS:
+        state = "warning"
+    return StepReport(step.name, step_title(step.name, step.title), state, step.message or "",
+                      step.fix or "", round(step.elapsed, 3))
+
+
+class EngineServices:
+    """:class:`Services` on the real engine (registry, stamp, Connector, discovery)."""
+
+    def __init__(self, engine: "Engine", *, sandbox: Any = None) -> None:
+        self.engine = engine
+        self.sandbox = sandbox
+        self.sandbox_mode = sandbox is not None
+
+    @classmethod
+    def from_options(cls, *, home: str | None = None, sandbox: bool = False,
+                     cloud_files: Sequence[str] = (), ca_bundle: str | None = None) -> "EngineServices":
+        """Build the engine (and start the sandbox tenant for ``--sandbox``). Blocking."""
+        from wizard.engine.context import Engine
+        from wizard.engine.paths import AppPaths
+
+        paths = AppPaths.resolve(home)
+        running = None
+        files = list(cloud_files)
+        if sandbox:
+            from wizard.sandbox.server import start_sandbox
+
+            # The sandbox keeps its CA and ports in the real home; the orgs added while
+            # practising live in a profile of their own, so they never mix with real ones.
+            running = start_sandbox(paths.sandbox_dir, remember_ports=True)
+            paths = AppPaths.resolve(paths.data_dir.parent / "sandbox-profile")
+            files.append(str(running.cloud_file))
+        paths.ensure()
+        engine = Engine(paths, cloud_files=files, ca_bundle=ca_bundle)
+        services = cls(engine, sandbox=running)
+        services.registry.list()      # read (and, if damaged, recover) the file now, off the GUI thread
+        return services
+
+    @property
+    def registry(self):
+        return self.engine.registry
+
+    @property
+    def connector(self):
+        return self.engine.connector
+
+    def _secrets_usable(self) -> bool:
+        try:
+            return bool(self.engine.secrets.available)
+        except Exception:  # noqa: BLE001 - no keyring: nothing is saved, the app still works
+            return False
+
+    # -- pure ---------------------------------------------------------------------------
+    def clouds(self) -> list[tuple[str, str]]:
+        return [(c.name, c.display_name) for c in self.engine.clouds.values()]
+
+    def parse_url(self, text: str) -> UrlFacts:
+        from wizard.engine.urls import parse_org_url
+
+        u = parse_org_url(text, self.engine.custom_clouds or None)
+        return UrlFacts(u.base_url, u.kind, u.cloud, u.region, u.org_name)
+
+    # -- reading ------------------------------------------------------------------------
+    @staticmethod
+    def _row(p) -> OrgRow:
+        return OrgRow(key=p.key, display_name=p.display_name, unique_name=p.unique_name or "",
+                      url=p.base_url, kind=p.kind, cloud=p.cloud, region=p.region, user=p.user,
+                      org_id=p.org_id, auth_method=p.auth_method, is_primary=p.is_primary,
+                      save_credentials=p.save_credentials, keep_connected=p.keep_connected,
+                      has_saved_credentials=bool(p.save_credentials), version=p.version)
+
+    def list_orgs(self) -> list[OrgRow]:
+        return [self._row(p) for p in self.registry.list()]
+
+    def mailbox_header(self) -> MailboxHeader:
+        primary = self.registry.primary()
+        stamp = self.engine.mailbox.stamp()
+        return MailboxHeader(primary.display_name if primary else None,
+                             stamp.org_name if stamp else None, stamp.org_id if stamp else None,
+                             stamp.last_sync if stamp else None)
+
+    def check_status(self, key: str) -> tuple[str, str]:
+        """Silent sign-in and WhoAmI: never prompts."""
+        from wizard.engine.errors import WizardError
+
+        profile = self.registry.get(key)
+        try:
+            self.connector.connect(profile).client.whoami()
+        except WizardError as exc:
+            status = STATUS_BY_CODE.get(exc.code)
+            if status is None and type(exc).__name__ == "NetworkError":
+                status = OrgStatus.OFFLINE
+            return status or OrgStatus.ERROR, str(exc)
+        return OrgStatus.CONNECTED, ""
+
+    # -- sign-in ------------------------------------------------------------------------
+    def probe_url(self, url: str, cancel: "CancelToken") -> AuthProbe:
+        from wizard.engine.auth import probe_org
+
+        org_url = self.connector.parse(url)
+        challenge = probe_org(self.engine.session, org_url.api_url)
+        method = challenge.auth_method
+        if challenge.kind not in ("oauth", "ntlm"):
+            from wizard.engine.connect import NotDynamics
+
+            raise NotDynamics(f"{org_url.base_url} does not look like a Dynamics 365 organization "
+                              f"(HTTP {challenge.status} and no sign-in request).",
+                              fix="Check the address; paste it from the browser while the org is open.")
+        return AuthProbe(org_url.base_url, method, method == "ntlm", org_url.cloud,
+                         authority=challenge.authority, resource=challenge.resource,
+                         tenant_id=challenge.tenant_id)
+
+    def _target(self, cloud: str | None, probe: AuthProbe | None) -> tuple[str, list[str], Any]:
+        """(authority, scopes, cloud) to sign in to: an org (URL path) or Global Discovery."""
+        from wizard.engine.auth import AuthChallenge, authority_for_org, org_scopes
+
+        if probe is not None:
+            c = self.engine.clouds.get(cloud or probe.cloud or "")
+            challenge = AuthChallenge("oauth", authority=probe.authority, resource=probe.resource,
+                                      tenant_id=probe.tenant_id)
+            return authority_for_org(c, challenge, probe.tenant_id), org_scopes(probe.resource or probe.url), c
+        c = self.engine.cloud(cloud or "commercial")
+        return c.authority, [c.discovery_scope], c
+
+    @staticmethod
+    def _account(cloud: str | None, result) -> Account:
+        return Account(username=result.username or "", cloud=cloud or "", tenant_id=result.tenant_id,
+                       handle={"authority": result.authority})
+
+    def sign_in_browser(self, cloud, probe, cancel) -> Account:
+        authority, scopes, c = self._target(cloud, probe)
+        result = self.engine.authenticator.interactive(
+            authority, scopes, client_id=c.client_id if c else None, cancel_event=cancel._event)
+        return self._account(cloud, result)
+
+    def start_device_code(self, cloud, probe):
+        import time
+
+        authority, scopes, c = self._target(cloud, probe)
+        prompt = self.engine.authenticator.start_device_code(authority, scopes,
+                                                             client_id=c.client_id if c else None)
+        view = DeviceCodePrompt(prompt.user_code, prompt.verification_uri, prompt.message,
+                                max(0, int(prompt.expires_at - time.time())))
+        return view, (cloud, prompt)
+
+    def finish_device_code(self, flow, cancel) -> Account:
+        cloud, prompt = flow
+        return self._account(cloud, self.engine.authenticator.finish_device_code(prompt, cancel_event=cancel._event))
+
+    def sign_in_with_password(self, cloud, probe, credentials: Credentials) -> Account:
+        """The in-app sign-in: plays the browser on the authority's own sign-in form (the
+        sandbox's) in msal's auth-code flow, so no system browser must trust the sandbox CA."""
+        authority, scopes, c = self._target(cloud, probe)
+        driver = _FormSignIn(self.engine.session, credentials)
+        result = self.engine.authenticator.interactive(
+            authority, scopes, login_hint=credentials.username, prompt="login",
+            client_id=c.client_id if c else None, open_browser=driver, timeout=30)
+        return self._account(cloud, result)
+
+    def discover(self, account: Account) -> list[DiscoveredOrg]:
+        from wizard.engine.discovery import list_instances
+
+        c = self.engine.cloud(account.cloud or "commercial")
+        authority = (account.handle or {}).get("authority") or c.authority
+        provider = self.engine.authenticator.token_provider(authority, [c.discovery_scope],
+                                                            username=account.username,
+                                                            client_id=c.client_id)
+        return [DiscoveredOrg(unique_name=o.unique_name, friendly_name=o.friendly_name, url=o.url,
+                              region=o.region or "", version=o.version or "", enabled=o.can_add,
+                              org_id=o.org_id, raw=o)
+                for o in list_instances(self.engine.session, c, provider)]
+
+    # -- connecting (the Connecting page runs the engine's connection test; Finish adds) --
+    def _run_steps(self, url: str, options, report, cancel) -> list[StepReport]:
+        from wizard.engine.errors import WizardError
+
+        steps: list[StepReport] = []
+
+        def on_step(step) -> None:
+            view = _view(step)
+            steps.append(view)
+            report(view)
+
+        self.connector.run_test(url, options, on_step=on_step, cancel_event=cancel._event)
+        failed = next((s for s in steps if s.state == "failed"), None)
+        if failed is not None:
+            raise WizardError(failed.message, fix=failed.fix or None, code="connect_failed",
+                              details=tr("Step: {step}").format(step=failed.title))
+        return steps
+
+    def _options(self, *, account: Account | None, credentials: Credentials | None,
+                 save: bool = False, cancel: "CancelToken | None" = None):
+        from wizard.engine.connect import SignInOptions
+
+        if credentials is not None:
+            return SignInOptions(method="password", username=credentials.username,
+                                 password=credentials.password, save_password=save,
+                                 cancel_event=cancel._event if cancel else None)
+        return SignInOptions(method="silent", username=account.username if account else None)
+
+    def connect_online(self, account, org: DiscoveredOrg, report, cancel) -> ConnectedOrg:
+        steps = self._run_steps(org.url, self._options(account=account, credentials=None), report, cancel)
+        warnings = tuple(f"{s.message} {s.fix}".strip() for s in steps if s.state == "warning")
+        return ConnectedOrg(org.unique_name, org.friendly_name, org.url, account.username, warnings,
+                            handle={"url": org.url, "account": account, "display_name": org.friendly_name})
+
+    def connect_url(self, probe: AuthProbe, *, account, credentials, report, cancel) -> ConnectedOrg:
+        options = self._options(account=account, credentials=credentials, cancel=cancel)
+        steps = self._run_steps(probe.url, options, report, cancel)
+        warnings = tuple(f"{s.message} {s.fix}".strip() for s in steps if s.state == "warning")
+        facts = self.parse_url(probe.url)
+        user = credentials.username if credentials else (account.username if account else None)
+        return ConnectedOrg(facts.org_name or "", facts.org_name or facts.base_url, probe.url, user, warnings,
+                            handle={"url": probe.url, "account": account, "credentials": credentials})
+
+    def commit(self, orgs: Sequence[ConnectedOrg], *, save_credentials: bool) -> list[OrgRow]:
+        rows = []
+        for connected in orgs:
+            h = connected.handle
+            options = self._options(account=h.get("account"), credentials=h.get("credentials"),
+                                    save=save_credentials and h.get("credentials") is not None)
+            profile, _created = self.connector.add_org(h["url"], options, display_name=h.get("display_name"))
+            rows.append(self._row(profile))
+        primary = self.registry.primary()
+        if primary is not None and primary.org_id and self.engine.mailbox.stamp() is None:
+            self.engine.mailbox.claim(primary.org_id, primary.display_name)
+        return rows
+
+    # -- changing -----------------------------------------------------------------------
+    def remove(self, key: str) -> None:
+        self.registry.remove(key)
+
+    def update(self, key: str, *, display_name=None, save_credentials=None, keep_connected=None) -> OrgRow:
+        changes: dict[str, Any] = {}
+        if display_name is not None:
+            changes["display_name"] = display_name
+        if keep_connected is not None:
+            changes["keep_connected"] = keep_connected
+        if save_credentials is not None:
+            changes["save_credentials"] = save_credentials
+            if not save_credentials:
+                self.forget_credentials(key)
+        return self._row(self.registry.update(key, **changes))
+
+    def forget_credentials(self, key: str) -> None:
+        from wizard.engine.connect import PASSWORD_SECRET
+        from wizard.engine.secrets import org_secret_key
+
+        if self._secrets_usable():
+            self.engine.secrets.delete(org_secret_key(key, PASSWORD_SECRET))
+        self.registry.update(key, save_credentials=False)
+
+    def sign_out(self, key: str) -> None:
+        profile = self.registry.get(key)
+        self.connector.sign_out(profile)
+        if profile.save_credentials:
+            self.registry.update(key, save_credentials=False)
+
+    def test_connection(self, key: str, report, cancel) -> list[StepReport]:
+        profile = self.registry.get(key)
+        steps: list[StepReport] = []
+
+        def on_step(step) -> None:
+            view = _view(step)
+            steps.append(view)
+            report(view)
+
+        self.connector.run_test(profile, on_step=on_step, cancel_event=cancel._event)
+        if not any(s.state == "failed" for s in steps):
+            self.registry.mark_connected(key)
+        return steps
+
+    def plan_switch(self, key: str) -> SwitchPlanView:
+        plan = self.registry.plan_switch(key)
+        return SwitchPlanView(plan.from_org.display_name if plan.from_org else None, plan.to_org.display_name,
+                              plan.stamp.org_name if plan.stamp else None,
+                              plan.stamp.last_sync if plan.stamp else None, plan.stamp_conflict,
+                              plan.already_primary, "\n".join(plan.summary_lines()), plan)
+
+    def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None:
+        self.registry.apply(plan.plan, override=override)
+
+    def diagnostics(self) -> Diagnostics:
+        import platform
+
+        from wizard import __version__
+
+        paths = self.engine.paths
+        try:
+            store = self.engine.secrets
+        except Exception:  # noqa: BLE001
+            store = None
+        facts = [
+            ("d365-wizard", __version__),
+            ("Python", platform.python_version()),
+            ("Platform", platform.platform()),
+            ("Organizations file", str(paths.registry_file)),
+            ("Mailbox store", str(paths.mailbox_db)),
+            ("Logs", str(paths.log_dir)),
+            ("Keyring", getattr(store, "backend_name", "none") if store else "none"),
+            ("Keyring usable", "yes" if store is not None and getattr(store, "available", False)
+             else (getattr(store, "unavailable_reason", None) or "no")),
+            ("Clouds", ", ".join(self.engine.clouds)),
+            ("Extra CA bundles", ", ".join(self.engine.ca_bundles) or "none"),
+            ("Organizations", str(len(self.registry.list()))),
+        ]
+        if self.sandbox is not None:
+            facts.append(("Sandbox", f"{self.sandbox.discovery_url} (CA {self.sandbox.ca_file})"))
+        return Diagnostics(tuple(facts))
+
+    def close(self) -> None:
+        if "session" in self.engine.__dict__:
+            self.engine.session.close()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+
+class _PageParser:
+    """The first form of an HTML page (action, inputs) and its error paragraph."""
+
+    def __init__(self, page: str) -> None:
+        from html.parser import HTMLParser
+
+        self.action: str | None = None
+        self.inputs: dict[str, str] = {}
+        self.hidden: dict[str, str] = {}
+        self.error = ""
+        self.text: list[str] = []
+        parser = HTMLParser()
+        in_form = False
+        in_error = False
+        outer = self
+
+        def start(tag, attrs):
+            nonlocal in_form, in_error
+            a = {k: v or "" for k, v in attrs}
+            if tag == "form" and outer.action is None:
+                outer.action = a.get("action", "")
+                in_form = True
+            elif tag == "input" and in_form and a.get("name"):
+                outer.inputs[a["name"]] = a.get("value", "")
+                if a.get("type") == "hidden":
+                    outer.hidden[a["name"]] = a.get("value", "")
+            elif "error" in a.get("class", "").split():
+                in_error = True
+
+        def end(tag):
+            nonlocal in_form, in_error
+            if tag == "form":
+                in_form = False
+            if tag == "p":
+                in_error = False
+
+        def data(text):
+            outer.text.append(text)
+            if in_error:
+                outer.error += text
+
+        parser.handle_starttag = start
+        parser.handle_startendtag = start
+        parser.handle_endtag = end
+        parser.handle_data = data
+        parser.feed(page)
+        parser.close()
+        self.error = " ".join(self.error.split())
+
+
+class _FormSignIn:
+    """Plays the browser on the authority's sign-in form (the sandbox's, shaped like
+    Entra's: ``login``/``passwd``, then ``otc`` for MFA) inside the app.
+
+    msal's auth-code flow calls it with the authorize URL; it answers the form with the
+    user's input and hands the final answer (form_post or redirect) to msal's loopback
+    listener, as a browser would.
+    """
+
+    def __init__(self, session, credentials: Credentials) -> None:
+        self.session = session
+        self.credentials = credentials
+
+    @staticmethod
+    def _loopback(url: str) -> bool:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+
+    def _deliver(self, method: str, url: str, data: dict[str, str] | None = None) -> None:
+        import requests
+
+        with requests.Session() as plain:   # the loopback is plain HTTP on this machine
+            plain.trust_env = False
+            plain.request(method, url, data=data, timeout=10).close()
+
+    def __call__(self, url: str) -> None:
+        from urllib.parse import urljoin
+
+        from wizard.engine.signin_errors import BadPassword, MfaRequired, SignInError
+
+        response = self.session.get(url, allow_redirects=False)
+        for _ in range(8):
+            if response.is_redirect:
+                location = urljoin(response.url, response.headers["Location"])
+                response.close()
+                if self._loopback(location):
+                    self._deliver("GET", location)
+                    return
+                response = self.session.get(location, allow_redirects=False)
+                continue
+            page = _PageParser(response.text)
+            base = response.url
+            response.close()
+            if page.action is None:
+                text = " ".join("".join(page.text).split())
+                raise SignInError(text[:300] or "The sign-in page failed.", fix="Try again.",
+                                  code="signin_failed")
+            action = urljoin(base, page.action)
+            if self._loopback(action):
+                self._deliver("POST", action, page.hidden)
+                return
+            fields = dict(page.hidden)
+            if "otc" in page.inputs:
+                if not self.credentials.mfa_code:
+                    raise MfaRequired("Your organization requires multi-factor authentication.",
+                                      fix="Enter the verification code from your authenticator app.")
+                if page.error:
+                    raise MfaRequired("The verification code was not accepted.",
+                                      fix="Check the code and try again.", details=page.error)
+                fields["otc"] = self.credentials.mfa_code
+            elif "passwd" in page.inputs:
+                if page.error:
+                    raise BadPassword("The user name or password is not correct.",
+                                      fix="Check them and try again.", details=page.error)
+                fields["login"] = self.credentials.username
+                fields["passwd"] = self.credentials.password
+            else:
+                raise SignInError("The sign-in page asked for something this app cannot answer.",
+                                  fix="Use sign-in with a code instead.", code="signin_failed")
+            response = self.session.post(action, data=fields, allow_redirects=False)
+        raise SignInError("The sign-in did not finish.", fix="Try again.", code="signin_failed")
