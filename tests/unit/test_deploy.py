@@ -268,3 +268,19 @@ def test_cli_deploy_and_export(tmp_path):
     assert json.loads(proc.stdout)["error"]["code"] == "deployment_contains_secret"
     proc = run_cli(home, "deploy", "--site", "--json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["applied"] is False
+
+
+def test_any_cli_command_applies_the_site_file_once(tmp_path):
+    home = tmp_path / "site-home"
+    site = home / "site-config" / "deployment.json"
+    site.parent.mkdir(parents=True)
+    site.write_text(json.dumps({"schema_version": 1, "orgs": [{"url": NA, "primary": True}]}))
+    proc = run_cli(home, "list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert [o["base_url"] for o in json.loads(proc.stdout)["orgs"]] == [NA]
+    assert "Applied" in proc.stderr
+    proc = run_cli(home, "list", "--json")
+    assert "Applied" not in proc.stderr  # unchanged file: not applied again
+    site.write_text("{broken")
+    proc = run_cli(home, "list", "--json")
+    assert proc.returncode == 0 and "was not applied" in proc.stderr
