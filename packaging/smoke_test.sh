@@ -28,6 +28,22 @@ echo "ok: the CLI runs (check-url, export-deployment, diagnostics)"
 "$CLI" practice unknown-ca --duration 0.5 --json >/dev/null 2>&1 || fail "sandbox (practice) in the bundle"
 echo "ok: the sandbox starts from the bundle"
 
+# The frozen app must still find keyring's backends (entry points): with a private
+# gnome-keyring on a private D-Bus, where available, the bundle reports the Secret Service.
+if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+    mkdir -p "$HOME_DIR/kr"
+    env HOME="$HOME_DIR/kr" XDG_RUNTIME_DIR="$HOME_DIR/kr" dbus-run-session -- sh -c \
+        'printf "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1;
+         "$0" diagnostics --bundle "$1" --no-connect --json >/dev/null' "$CLI" "$HOME_DIR/kr.zip" 2>/dev/null \
+        || fail "diagnostics under a private keyring"
+    "$CLI" --version >/dev/null
+    python3 -c 'import json,sys,zipfile; k=json.loads(zipfile.ZipFile(sys.argv[1]).read("keyring.json")); sys.exit(0 if k["available"] and "SecretService" in k["backend"] else 1)' "$HOME_DIR/kr.zip" \
+        || fail "the frozen app did not find the Secret Service keyring"
+    echo "ok: the frozen app uses the Secret Service keyring"
+else
+    echo "skip: no dbus-run-session/gnome-keyring-daemon, keyring backend not checked"
+fi
+
 t0=$(date +%s)
 timeout 120 "$GUI" --quit-after 1500 || fail "the GUI did not start and quit offscreen"
 echo "ok: the GUI started offscreen and quit ($(( $(date +%s) - t0 )) s)"
