@@ -95,21 +95,28 @@ def test_unloadable_backend_from_the_environment_is_reported_not_raised(monkeypa
     assert "could not be opened" in store.unavailable_reason
 
 
+def _chain(monkeypatch, members):
+    """Make keyring's real ChainerBackend see exactly ``members`` (it asks get_all_keyring)."""
+    import keyring.backend
+
+    monkeypatch.setattr(keyring.backend, "get_all_keyring", lambda: list(members))
+
+
 def test_chainer_of_insecure_members_is_refused(monkeypatch):
-    monkeypatch.setattr(chainer.ChainerBackend, "backends", [PlaintextKeyring(), null.Keyring()])
+    _chain(monkeypatch, [PlaintextKeyring(), null.Keyring()])
     store = open_secret_store("svc", backend=chainer.ChainerBackend())
     assert not store.available
     assert "chained keyrings are all insecure" in store.unavailable_reason
 
 
 def test_empty_chainer_is_refused(monkeypatch):
-    monkeypatch.setattr(chainer.ChainerBackend, "backends", [])
+    _chain(monkeypatch, [])
     assert not open_secret_store("svc", backend=chainer.ChainerBackend()).available
 
 
 def test_chainer_uses_its_secure_member_not_the_plaintext_one(monkeypatch):
     plain, vault = PlaintextKeyring(), VaultStub()
-    monkeypatch.setattr(chainer.ChainerBackend, "backends", [plain, vault])
+    _chain(monkeypatch, [plain, vault])
     store = open_secret_store("svc", backend=chainer.ChainerBackend())
     assert store.available
     assert store.backend_name.endswith("VaultStub")

@@ -13,7 +13,8 @@ GUID = "%7B3f2504e0-4f89-11d3-9a0c-0305e82c3301%7D"
 ONLINE = [
     # (text, base_url, cloud, region)
     ("https://contoso.crm.dynamics.com", "https://contoso.crm.dynamics.com", "commercial", "NAM"),
-    (f"https://contoso.crm4.dynamics.com/main.aspx?appid=1a2b&pagetype=entityrecord&etn=account&id={GUID}",
+    ("https://contoso.crm4.dynamics.com/main.aspx?appid=1a2b&pagetype=entityrecord"
+     f"&etn=account&id={GUID}",
      "https://contoso.crm4.dynamics.com", "commercial", "EUR"),
     ("https://contoso.crm4.dynamics.com/main.aspx#123456", "https://contoso.crm4.dynamics.com",
      "commercial", "EUR"),
@@ -28,11 +29,14 @@ ONLINE = [
     ("contoso.crm6.dynamics.com", "https://contoso.crm6.dynamics.com", "commercial", "OCE"),
     ("  https://contoso.crm2.dynamics.com/  \n", "https://contoso.crm2.dynamics.com",
      "commercial", "SAM"),
-    ("https://contoso.crm7.dynamics.com.", "https://contoso.crm7.dynamics.com", "commercial", "JPN"),
-    ("https://contoso.crm8.dynamics.com//", "https://contoso.crm8.dynamics.com", "commercial", "IND"),
+    ("https://contoso.crm7.dynamics.com.", "https://contoso.crm7.dynamics.com",
+     "commercial", "JPN"),
+    ("https://contoso.crm8.dynamics.com//", "https://contoso.crm8.dynamics.com",
+     "commercial", "IND"),
     ("HTTPS://CONTOSO.CRM12.DYNAMICS.COM/MAIN.ASPX", "https://contoso.crm12.dynamics.com",
      "commercial", "FRA"),
-    ("http://contoso.crm14.dynamics.com", "https://contoso.crm14.dynamics.com", "commercial", "ZAF"),
+    ("http://contoso.crm14.dynamics.com", "https://contoso.crm14.dynamics.com",
+     "commercial", "ZAF"),
     ("https://contoso.crm15.dynamics.com:443/", "https://contoso.crm15.dynamics.com",
      "commercial", "UAE"),
     ("contoso.crm16.dynamics.com", "https://contoso.crm16.dynamics.com", "commercial", "GER"),
@@ -40,8 +44,8 @@ ONLINE = [
     ("contoso.crm21.dynamics.com", "https://contoso.crm21.dynamics.com", "commercial", "KOR"),
     ("contoso.crm31.dynamics.com", "https://contoso.crm31.dynamics.com", "commercial", None),
     ("contoso.crm9.dynamics.com/main.aspx", "https://contoso.crm9.dynamics.com", "gcc", None),
-    ("https://contoso.crm.microsoftdynamics.us/main.aspx", "https://contoso.crm.microsoftdynamics.us",
-     "gcchigh", None),
+    ("https://contoso.crm.microsoftdynamics.us/main.aspx",
+     "https://contoso.crm.microsoftdynamics.us", "gcchigh", None),
     ("contoso.api.crm.microsoftdynamics.us", "https://contoso.crm.microsoftdynamics.us",
      "gcchigh", None),
     ("https://contoso.crm.appsplatform.us", "https://contoso.crm.appsplatform.us", "dod", None),
@@ -134,9 +138,9 @@ CLOUDS = {"sandbox": SANDBOX}
 
 
 @pytest.mark.parametrize(("text", "base_url", "region", "org_name"), [
-    ("https://127.0.0.1:44361", "https://127.0.0.1:44361", "EUR", "contososales"),
-    ("https://127.0.0.1:44361/main.aspx?x=1", "https://127.0.0.1:44361", "EUR", "contososales"),
-    ("127.0.0.1:44361/api/data/v9.2/contacts", "https://127.0.0.1:44361", "EUR", "contososales"),
+    ("https://127.0.0.1:44361", "https://127.0.0.1:44361", "EUR", "ContosoSales"),
+    ("https://127.0.0.1:44361/main.aspx?x=1", "https://127.0.0.1:44361", "EUR", "ContosoSales"),
+    ("127.0.0.1:44361/api/data/v9.2/contacts", "https://127.0.0.1:44361", "EUR", "ContosoSales"),
     ("https://127.0.0.1:44362/", "https://127.0.0.1:44362", None, None),
     ("https://orgs.example.test/", "https://orgs.example.test", "NAM", None),
     ("https://orgs.example.test:443/", "https://orgs.example.test", "NAM", None),
@@ -169,6 +173,7 @@ ERRORS = [
     ("   \n\t ", "empty", "No organization address"),
     ('""', "empty", "No organization address"),
     (None, "empty", "No organization address"),
+    (b"https://contoso.crm.dynamics.com", "not_org", "must be text"),
     ("ftp://contoso.crm.dynamics.com", "scheme", "'ftp:'"),
     ("mailto:someone@contoso.com", "scheme", "e-mail"),
     ("file:///C:/Users/me/org.txt", "file_path", "file path"),
@@ -236,6 +241,8 @@ ERRORS = [
     ("https://[zz::1]/contoso", "bad_host", "not valid"),
     ("https://con\x00toso.crm.dynamics.com", "not_org", "control characters"),
     ("x" * 40000, "too_long", "too long"),
+    ("https://contoso.crm.dynamics.com.evil.example/main.aspx", "lookalike", "imitates"),
+    ("https://cоntoso.crm.dynamics.com", "lookalike", "look-alike"),  # Cyrillic o
 ]
 
 
@@ -282,6 +289,17 @@ def test_custom_cloud_services_are_refused(text, reason):
     assert info.value.reason == reason
 
 
+def test_built_in_clouds_in_the_mapping_change_nothing():
+    from wizard.engine.clouds import BUILTIN_CLOUDS
+
+    clouds = {**BUILTIN_CLOUDS, **CLOUDS}
+    assert parse_org_url("contoso.crm4.dynamics.com", clouds).region == "EUR"
+    assert parse_org_url("https://127.0.0.1:44361", list(clouds.values())).cloud == "sandbox"
+    with pytest.raises(InvalidOrgUrl) as info:
+        parse_org_url("https://home.dynamics.com", clouds)
+    assert info.value.reason == "picker"
+
+
 def test_result_is_frozen_and_serialisable():
     result = parse_org_url("contoso.crm4.dynamics.com")
     with pytest.raises(AttributeError):
@@ -289,5 +307,6 @@ def test_result_is_frozen_and_serialisable():
     assert result.to_dict() == {
         "base_url": "https://contoso.crm4.dynamics.com", "kind": "online",
         "cloud": "commercial", "region": "EUR", "host": "contoso.crm4.dynamics.com",
-        "port": None, "org_name": "contoso", "api_url": "https://contoso.api.crm4.dynamics.com",
+        "port": None, "scheme": "https", "org_name": "contoso",
+        "api_url": "https://contoso.api.crm4.dynamics.com",
         "web_api_base": "https://contoso.api.crm4.dynamics.com/api/data/v9.2/"}

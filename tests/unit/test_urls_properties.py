@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from wizard.engine.clouds import cloud_from_dict
+from wizard.engine.clouds import BUILTIN_CLOUDS, cloud_from_dict
 from wizard.engine.errors import InvalidOrgUrl
 from wizard.engine.urls import CRM_ROOT_PATHS, KINDS, OrgUrl, parse_org_url
 
@@ -17,7 +17,7 @@ CUSTOM = cloud_from_dict({
     "org_hosts": {"127.0.0.1:44361": {"region": "NAM", "url_name": "sales"},
                   "[::1]:44362": {}},
 })
-CLOUDS = {"sandbox": CUSTOM}
+CLOUDS = {**BUILTIN_CLOUDS, "sandbox": CUSTOM}
 
 label = st.from_regex(r"\A[a-zA-Z0-9]([a-zA-Z0-9-]{0,9}[a-zA-Z0-9])?\Z")
 weird_label = st.text(min_size=0, max_size=8)
@@ -33,7 +33,8 @@ host = st.one_of(
     st.sampled_from(["127.0.0.1", "10.0.0.5", "[::1]", "[2001:db8::5]", "localhost",
                      "crmserver", "globaldisco.crm.dynamics.com", "home.dynamics.com",
                      "login.microsoftonline.com", "make.powerapps.com", "www.contoso.com",
-                     "port.crm4.dynamics.com", "xn--bcher-kva.example", "bücher.contoso.com"]),
+                     "port.crm4.dynamics.com", "xn--bcher-kva.example", "bücher.contoso.com",
+                     "contoso.crm.dynamics.com.evil.example", "xn--cntoso-xxx.crm.dynamics.com"]),
     weird_label,
 )
 segment = st.one_of(
@@ -51,7 +52,7 @@ url_shaped = st.builds(
     st.sampled_from(["", " ", "\t", "\n ", "<", '"']),
     st.sampled_from(["", "https://", "http://", "HTTPS://", "Http://", "ftp://", "mailto:",
                      "file:///", "https:/", "https:", "//", "javascript:", "https%3A%2F%2F"]),
-    st.sampled_from(["", "", "", "user@", "user:secret@", ":@", "@"]),
+    st.sampled_from(["", "", "", "user@", "user:Pw0rdZ9@", ":@", "@"]),
     host,
     st.sampled_from(["", "", ":443", ":80", ":5555", ":44361", ":0", ":99999", ":", ":x"]),
     st.lists(segment, max_size=5),
@@ -67,7 +68,7 @@ def _check(text: str, clouds) -> OrgUrl | None:
         result = parse_org_url(text, clouds)
     except InvalidOrgUrl as err:
         assert str(err)
-        assert "secret" not in str(err), "the password must never be echoed"
+        assert "Pw0rdZ9" not in str(err), "the password must never be echoed"
         return None
     assert result.kind in KINDS
     assert not result.base_url.endswith("/")
@@ -75,7 +76,7 @@ def _check(text: str, clouds) -> OrgUrl | None:
     assert result.web_api_base == result.api_url + "/api/data/v9.2/"
     if result.kind != "onprem":
         assert result.base_url.startswith("https://")
-    assert "secret" not in repr(result)
+    assert "Pw0rdZ9" not in repr(result)
     again = parse_org_url(result.base_url, clouds)
     assert again == result, f"{text!r} -> {result.base_url!r} -> {again.base_url!r}"
     return result
@@ -87,7 +88,7 @@ def test_arbitrary_text_only_raises_invalid_org_url(text, clouds):
     _check(text, clouds)
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(url_shaped, st.sampled_from([None, CLOUDS]))
 @example("https://contoso.crm4.dynamics.com/main.aspx?appid=1", None)
 @example("http://crmserver:5555/Contoso/main.aspx", None)
@@ -97,7 +98,7 @@ def test_url_shaped_text_parses_idempotently_or_raises_invalid_org_url(text, clo
     _check(text, clouds)
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(label, st.sampled_from(["crm", "crm4", "crm9", "crm17", "crm30"]),
        st.booleans(), st.sampled_from(["", "/main.aspx?x=1", "/api/data/v9.2/contacts"]))
 def test_every_online_org_host_is_accepted(name, crm, api, path):
@@ -110,8 +111,9 @@ def test_every_online_org_host_is_accepted(name, crm, api, path):
     assert result.cloud == ("gcc" if crm == "crm9" else "commercial")
 
 
-@settings(max_examples=300)
-@given(st.sampled_from(["http", "https"]), st.from_regex(r"\A[a-zA-Z]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?\Z"),
+@settings(max_examples=150)
+@given(st.sampled_from(["http", "https"]),
+       st.from_regex(r"\A[a-zA-Z]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?\Z"),
        st.sampled_from(["", ":5555", ":80", ":443"]),
        st.from_regex(r"\A[A-Za-z][A-Za-z0-9_]{0,20}\Z"),
        st.sampled_from(["", "/", "/main.aspx", "/api/data/v9.0/accounts",

@@ -201,7 +201,27 @@ class KeyringSecretStore(SecretStore):
         try:
             return action()
         except Exception as exc:  # backends raise anything from D-Bus up; translate all
+            _close_abandoned_connections(exc)
             raise _translate(exc, verb, self.backend_name) from None
+
+
+def _close_abandoned_connections(exc: BaseException) -> None:
+    """Close D-Bus connections a failing backend left open.
+
+    keyring's SecretService backend (25.x, ``get_preferred_collection``) opens a
+    connection and raises KeyringLocked/InitError without closing it; the socket would
+    leak until garbage collection. The connection is still a local of the frames in
+    the traceback.
+    """
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if type(value).__name__ == "DBusConnection" and hasattr(value, "close"):
+                try:
+                    value.close()
+                except Exception:  # already closed or broken: nothing to release
+                    pass
+        tb = tb.tb_next
 
 
 def _translate(exc: BaseException, verb: str, backend_name: str) -> SecretStoreError:
@@ -265,7 +285,9 @@ def insecure_reason(backend: object) -> str | None:
 def _is_chainer(backend: object) -> bool:
     from keyring.backends.chainer import ChainerBackend
 
-    return isinstance(backend, ChainerBackend) or backend is ChainerBackend
+    if isinstance(backend, type):
+        return issubclass(backend, ChainerBackend)
+    return isinstance(backend, ChainerBackend)
 
 
 def _chainer_members(backend: object) -> Iterable[object]:

@@ -27,13 +27,17 @@ Decisions (the rules a helpdesk can predict):
   (``main.aspx?...``, ``#...``, ``/apps/<x>/main.aspx``, ``/api/data/v9.2/...``,
   ``/XRMServices/2011/Organization.svc``) are ignored. Online is always
   ``https://<org host>`` (http is upgraded, the port dropped); the org name is lower case.
-* Custom clouds (``clouds``: name -> ``Cloud``, e.g. from ``--cloud-file``) are checked
+* Custom clouds (``clouds``: name -> ``Cloud`` or an iterable of ``Cloud``, e.g. from
+  ``--cloud-file``; built-in ``Cloud`` objects in it are skipped) are checked
   before the built-in ones: an exact ``org_hosts`` entry (``host:port``; the port may be
   left out when it is 443) or a host under one of its ``org_domains`` is an online org of
   that cloud. Region and org name come from the ``org_hosts`` details (``region``,
   ``url_name``/``unique_name``) when given. For custom clouds ``api_url`` is the org URL
   itself (Dataverse serves the Web API on the org host too; we cannot guess another
   host). The cloud's own discovery and sign-in addresses are refused like Microsoft's.
+* Look-alikes are refused: a host that merely contains a Dynamics domain
+  (``contoso.crm.dynamics.com.example.net``) and an online org name in punycode
+  (``xn--...``, non-Latin look-alike letters; Dataverse URL names are ASCII).
 * Microsoft addresses that are not an org are refused with a specific message: the
   Power Platform admin and maker portals, Power Automate, the Power Apps player, the
   sign-in pages (``login.microsoftonline.com``/``.us``, ``login.chinacloudapi.cn``,
@@ -69,7 +73,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -123,7 +127,7 @@ class OrgUrl:
     def to_dict(self) -> dict[str, object]:
         return {"base_url": self.base_url, "kind": self.kind, "cloud": self.cloud,
                 "region": self.region, "host": self.host, "port": self.port,
-                "org_name": self.org_name, "api_url": self.api_url,
+                "scheme": self.scheme, "org_name": self.org_name, "api_url": self.api_url,
                 "web_api_base": self.web_api_base}
 
 
@@ -135,13 +139,15 @@ def _fail(reason: str, message: str, fix: str | None = _EXAMPLES) -> InvalidOrgU
 
 # -- tables ------------------------------------------------------------------------------
 
-# (host suffix after "<org>." or "<org>.api.", cloud) for the built-in sovereign clouds.
-_SOVEREIGN_DOMAINS = (
-    ("crm.microsoftdynamics.us", "gcchigh"),
-    ("crm.appsplatform.us", "dod"),
-    ("crm.dynamics.cn", "china"),
-)
-_COMMERCIAL_RE = re.compile(r"^(?:(?P<org>[a-z0-9-]+)\.)?(?P<api>api\.)?(?P<crm>crm\d*)\.dynamics\.com$")
+# Commercial orgs live under crm[N].dynamics.com; GCC is one of those numbers (crm9).
+_GCC_CRM = BUILTIN_CLOUDS["gcc"].org_domains[0].split(".")[0]
+# (host suffix after "<org>." or "<org>.api.", cloud) for the other built-in clouds.
+_SOVEREIGN_DOMAINS = tuple((domain, cloud.name) for cloud in BUILTIN_CLOUDS.values()
+                           if cloud.name not in ("commercial", "gcc")
+                           for domain in cloud.org_domains)
+_DYNAMICS_DOMAINS = ("dynamics.com", "dynamics.cn", "microsoftdynamics.us", "appsplatform.us")
+_COMMERCIAL_RE = re.compile(
+    r"^(?:(?P<org>[a-z0-9-]+)\.)?(?P<api>api\.)?(?P<crm>crm\d*)\.dynamics\.com$")
 
 # Labels that are Microsoft services under an org domain, not orgs.
 _DISCOVERY_LABELS = {"globaldisco", "disco"}
@@ -151,7 +157,7 @@ _SIGNIN_HOSTS = {
     "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn",
     "login.partner.microsoftonline.cn", "login.windows.net", "login.microsoft.com",
     "login.live.com", "account.live.com", "account.microsoft.com", "sts.windows.net",
-    "device.login.microsoftonline.com", "microsoft.com/devicelogin", "aka.ms",
+    "device.login.microsoftonline.com", "aka.ms",
     "myaccount.microsoft.com", "mysignins.microsoft.com", "myapps.microsoft.com",
 }
 _PORTAL_HOSTS = {
@@ -205,7 +211,8 @@ _MICROSOFT_DOMAINS = (
 )
 _WEBSITES = (
     "google.com", "google.co.uk", "google.de", "google.fr", "bing.com", "duckduckgo.com",
-    "yahoo.com", "msn.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com", "stackoverflow.com",
+    "yahoo.com", "msn.com", "baidu.com", "yandex.ru", "github.com", "gitlab.com",
+    "stackoverflow.com",
     "youtube.com", "facebook.com", "linkedin.com", "twitter.com", "x.com", "instagram.com",
     "wikipedia.org", "gmail.com", "icloud.com", "apple.com", "amazon.com", "zoom.us",
     "slack.com", "dropbox.com", "example.com", "example.org", "example.net",
@@ -243,10 +250,15 @@ _INVISIBLE = dict.fromkeys(map(ord, "\r\n\t\v\f\u200b\u200c\u200d\u2060\ufeff\u0
 
 # -- the parser --------------------------------------------------------------------------
 
-def parse_org_url(text: object, clouds: Mapping[str, Cloud] | None = None) -> OrgUrl:
+def parse_org_url(text: object,
+                  clouds: Mapping[str, Cloud] | Iterable[Cloud] | None = None) -> OrgUrl:
     """Return the organization address in ``text`` or raise ``InvalidOrgUrl``."""
     parts = _split(_clean(text))
-    custom = list((clouds or {}).values())
+    if isinstance(clouds, Mapping):
+        clouds = clouds.values()
+    # Built-in clouds (e.g. from Engine.clouds) are handled by the rules below; their
+    # broad org_domains ("dynamics.com") would otherwise swallow the picker and portals.
+    custom = [c for c in (clouds or ()) if not getattr(c, "builtin", False)]
     for cloud in custom:
         found = _match_custom_cloud(parts, cloud)
         if found is not None:
@@ -277,8 +289,10 @@ class _Parts:
 
 
 def _clean(text: object) -> str:
-    if text is None or not isinstance(text, str):
+    if text is None:
         raise _fail("empty", "No organization address was given.")
+    if not isinstance(text, str):
+        raise _fail("not_org", "An organization address must be text.")
     if len(text) > MAX_LENGTH:
         raise _fail("too_long", "This text is far too long to be an organization address.")
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
@@ -298,7 +312,8 @@ def _clean(text: object) -> str:
         raise _fail("not_org", "The address contains control characters.")
     if any(c.isspace() for c in text):
         raise _fail("spaces", "An organization address cannot contain spaces.",
-                    "Copy the whole address from the browser's address bar and paste it as one line.")
+                    "Copy the whole address from the browser's address bar and paste it as "
+                    "one line.")
     return text.replace("\\", "/")
 
 
@@ -432,7 +447,7 @@ def _match_custom_cloud(parts: _Parts, cloud: Cloud) -> OrgUrl | None:
         name = details.get("url_name") or details.get("unique_name") or details.get("org_name")
         region = details.get("region")
         return OrgUrl(base, "online", cloud.name, str(region) if region else None,
-                      parts.host, str(name).lower() if name else None, base,
+                      parts.host, str(name) if name else None, base,
                       "https", parts.port)
     for domain in cloud.org_domains:
         domain = domain.lower().strip(".")
@@ -541,7 +556,7 @@ def _refuse_known_non_orgs(parts: _Parts) -> None:
                     "(e.g. https://contoso.crm.dynamics.com).")
     if len(labels) >= 3 and labels[0] == "globaldisco":
         raise _discovery_error()
-    if _under(host, ("dynamics.com", "dynamics.cn", "microsoftdynamics.us", "appsplatform.us")):
+    if _under(host, _DYNAMICS_DOMAINS):
         # Instance picker and discovery under an org domain (port.crm4.dynamics.com, ...).
         if len(labels) >= 3 and labels[0] in _PICKER_LABELS:
             raise _picker_error()
@@ -564,6 +579,12 @@ def _refuse_known_non_orgs(parts: _Parts) -> None:
 
 def _match_builtin_online(parts: _Parts) -> OrgUrl | None:
     host = parts.host
+    inner = "." + host + "."
+    if not _under(host, _DYNAMICS_DOMAINS) and any(f".{d}." in inner for d in _DYNAMICS_DOMAINS):
+        raise _fail("lookalike", "This address only imitates a Dynamics 365 address: the "
+                                 f"server is {parts.host}, which is not Microsoft's.",
+                    "Do not sign in there. Copy the address again from the browser while the "
+                    "org is open, or ask your administrator.")
     m = _COMMERCIAL_RE.match(host)
     if m:
         crm = m.group("crm")
@@ -572,7 +593,7 @@ def _match_builtin_online(parts: _Parts) -> OrgUrl | None:
             raise _fail("not_org", "This address names the Dynamics 365 cloud but no "
                                    "organization.",
                         f"Put your org's name in front, e.g. https://contoso.{crm}.dynamics.com.")
-        cloud = "gcc" if crm == "crm9" else "commercial"
+        cloud = "gcc" if crm == _GCC_CRM else "commercial"
         region = COMMERCIAL_REGIONS.get(crm) if cloud == "commercial" else None
         return _online(org, f"{crm}.dynamics.com", cloud, region)
     for domain, cloud in _SOVEREIGN_DOMAINS:
@@ -586,7 +607,7 @@ def _match_builtin_online(parts: _Parts) -> OrgUrl | None:
                 labels = labels[:1]
             if len(labels) == 1:
                 return _online(labels[0], domain, cloud, None)
-    if _under(host, ("dynamics.com", "dynamics.cn", "microsoftdynamics.us", "appsplatform.us")):
+    if _under(host, _DYNAMICS_DOMAINS):
         raise _fail("not_org", "This Dynamics 365 address is not an organization address.",
                     "An online organization address looks like https://contoso.crm.dynamics.com "
                     "(the part before .crm is the org's name). Copy it from the browser while "
@@ -595,6 +616,11 @@ def _match_builtin_online(parts: _Parts) -> OrgUrl | None:
 
 
 def _online(org: str, domain: str, cloud: str, region: str | None) -> OrgUrl:
+    if org.startswith("xn--"):
+        raise _fail("lookalike", "The organization name in this address contains non-Latin "
+                                 "look-alike letters; Dynamics 365 org names never do.",
+                    "Type the address yourself or copy it again from the browser while the org "
+                    "is open.")
     if not _ORG_LABEL_RE.match(org):
         raise _fail("bad_host", "The organization name in the address is not valid.")
     if org in _DISCOVERY_LABELS:
