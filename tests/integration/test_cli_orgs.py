@@ -211,3 +211,13 @@ def test_a_damaged_registry_in_json_mode(home):
     code, data = run_json(home, "list")
     assert code == 0 and data["orgs"] == []
     assert len(data["warnings"]) == 1 and "moved to" in data["warnings"][0]
+
+
+def test_list_survives_a_damaged_mailbox_store(home):
+    add_two(home)
+    db = AppPaths.resolve(home).ensure().mailbox_db
+    db.write_bytes(b"not a database at all" * 200)
+    proc = run(home, "list")
+    assert proc.returncode == 0
+    assert "Contoso Sales" in proc.stdout
+    assert "warning: The mailbox stamp could not be read" in proc.stderr

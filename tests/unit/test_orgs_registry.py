@@ -668,3 +668,17 @@ def test_normalize_base_url():
         "https://contoso.crm.dynamics.com"
     assert normalize_base_url("http://srv:80/Org/") == "http://srv/org"
     assert normalize_base_url("https://srv:5555/Org") == "https://srv:5555/org"
+
+
+def test_remove_with_the_memory_secret_store(tmp_path, mailbox, clock):
+    from wizard.engine.secrets import MemorySecretStore, org_secret_key
+
+    store = MemorySecretStore()
+    registry = OrgRegistry(tmp_path / "o.json", secrets=store, mailbox=mailbox, clock=clock)
+    a, b, _ = three(registry)
+    store.set(org_secret_key(b.key, "password"), "hunter2-hunter2")
+    store.set(org_secret_key(a.key, "password"), "other-password")
+    registry.remove(b.key)
+    assert store.get(org_secret_key(b.key, "password")) is None
+    assert store.get(org_secret_key(a.key, "password")) == "other-password"
+    assert "hunter2" not in registry.path.read_text()

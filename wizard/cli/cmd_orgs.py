@@ -89,11 +89,16 @@ def _registry(ctx: CliContext):
     registry = ctx.engine.registry
     warning = registry.load_warning
     if warning is not None:
-        ctx.stderr.write(f"warning: {warning}\n")
-        ctx.stderr.flush()
+        _warn(ctx, str(warning))
         registry.dismiss_load_warning()
-        ctx.__dict__.setdefault("org_warnings", []).append(str(warning))
     return registry
+
+
+def _warn(ctx: CliContext, text: str) -> None:
+    """Tell the user now (stderr) and keep it for the --json output."""
+    ctx.stderr.write(f"warning: {text}\n")
+    ctx.stderr.flush()
+    ctx.__dict__.setdefault("org_warnings", []).append(text)
 
 
 def _warnings(ctx: CliContext) -> list[str]:
@@ -104,7 +109,11 @@ def _warnings(ctx: CliContext) -> list[str]:
 def cmd_list(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     registry = _registry(ctx)
     orgs = registry.list()
-    stamp = registry.mailbox.stamp()
+    try:
+        stamp = registry.mailbox.stamp()
+    except WizardError as err:  # the list is still worth showing
+        stamp = None
+        _warn(ctx, f"The mailbox stamp could not be read: {err}")
     primary = next((p for p in orgs if p.is_primary), None)
     data: dict[str, Any] = {
         "orgs": [{"index": i, "primary": p.is_primary, **p.to_dict()}
@@ -177,10 +186,13 @@ def cmd_add(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         stored = registry.rename(stored.key, args.name)
     verb = "Added" if created else "Updated"
     text = f"{verb} {stored.label} ({stored.base_url})."
-    if created and stored.is_primary:
+    if created and stored.is_primary and stored.org_id:
         text += " It is your first organization, so it synchronizes with your mailbox."
-    if not stored.org_id:
-        text += " Not connected yet: connect once before it can synchronize."
+    elif created and stored.is_primary:
+        text += (" It is your first organization, so it will synchronize with your mailbox "
+                 "once you have connected to it.")
+    elif not stored.org_id:
+        text += " Not connected yet: connect to it once before it can synchronize."
     return CommandResult(data={"created": created, "org": stored.to_dict(),
                                "warnings": _warnings(ctx)}, text=text)
 

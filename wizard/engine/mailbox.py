@@ -235,7 +235,10 @@ class MailboxStore:
             details=f"{type(exc).__name__}: {exc}")
 
     def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        conn.execute("PRAGMA journal_mode=WAL")
+        if self._schema_present(conn):
+            self._schema_ready = True
+            return
+        conn.execute("PRAGMA journal_mode=WAL")  # persistent: set once, when creating
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         conn.execute(
@@ -258,6 +261,16 @@ class MailboxStore:
                 fix="Update d365-wizard.")
         conn.execute("COMMIT")
         self._schema_ready = True
+
+    @staticmethod
+    def _schema_present(conn: sqlite3.Connection) -> bool:
+        """Read-only check, so opening an existing store writes nothing."""
+        tables = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'stamp')")}
+        if tables != {"meta", "stamp"}:
+            return False
+        row = conn.execute("SELECT value FROM meta WHERE key = 'stamp_schema'").fetchone()
+        return row is not None and int(row[0]) == STAMP_SCHEMA_VERSION
 
     @staticmethod
     def _read_stamp(conn: sqlite3.Connection) -> Stamp | None:

@@ -428,6 +428,9 @@ class OrgRegistry:
         update keeps the entry's key, display name, added time and sync method and takes
         every other field the new profile knows (``None`` does not erase). The first org
         added to an empty registry becomes the synchronizing org; later ones get ``none``.
+        A new org's display name that is empty, breaks the rules or is taken is replaced
+        by a valid, unique one (``"Contoso (2)"``); to refuse instead, check it first with
+        :func:`check_display_name`.
         """
         incoming = profile.copy()
         _validate_profile(incoming)
@@ -705,6 +708,7 @@ class OrgRegistry:
         """Lock, re-read, change, write atomically; then carry out a stamp change the
         write recorded as pending (``settle``) and return its outcome."""
         with locked(self.path):
+            self._sweep_temp_files()
             state = self._read_locked()
             try:
                 self._settle(state)  # an earlier process's unfinished stamp change first
@@ -714,6 +718,15 @@ class OrgRegistry:
             state["schema_version"] = SCHEMA_VERSION
             atomic_write_json(self.path, state)
             return self._settle(state) if settle else None
+
+    def _sweep_temp_files(self) -> None:
+        """Remove temp files of writes that a killed process left behind (lock held: every
+        writer holds the lock while its temp file exists, so any found now is stale)."""
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
 
     def _settle(self, state: dict[str, Any]) -> Any:
         """Do the mailbox stamp change recorded in ``state`` (lock held), then forget it.
