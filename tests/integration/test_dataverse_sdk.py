@@ -11,13 +11,13 @@ import time
 import uuid
 
 import pytest
-from azure.core.credentials import AccessToken
 
 from wizard.sandbox import seed
 
 pytestmark = pytest.mark.sandbox
 
 dataverse = pytest.importorskip("PowerPlatform.Dataverse.client")
+AccessToken = pytest.importorskip("azure.core.credentials").AccessToken
 
 
 class SandboxTokenCredential:
@@ -65,9 +65,11 @@ def test_sdk_creates_lists_reads_updates_and_deletes_contacts(sdk_client):
     assert len(rows) == 1
     assert rows[0]["fullname"] == f"Sdk Person{marker}"
 
-    record = client.records.retrieve("contact", contact_id, select=["fullname", "description"])
+    record = client.records.retrieve("contact", contact_id, select=["fullname", "description"],
+                                     expand=["ownerid($select=fullname)"])
     assert record is not None
     assert record["description"] == "made by Microsoft's SDK"
+    assert record["ownerid"]["fullname"] == "Alice Adams"
 
     client.records.update("contact", contact_id, {"jobtitle": "Tester", "firstname": "Sdk2"})
     record = client.records.retrieve("contact", contact_id, select=["fullname", "jobtitle"])
@@ -137,3 +139,17 @@ def test_sdk_user_outside_the_org_is_refused(sandbox, sandbox_token, monkeypatch
         assert info.value.status_code == 403
     finally:
         client.close()
+
+
+def test_sdk_bulk_create_and_update(sdk_client, sandbox):
+    client, _ = sdk_client
+    marker = uuid.uuid4().hex[:8]
+    ids = client.records.create("contact", [{"firstname": "Bulk", "lastname": f"{marker}{n}"}
+                                            for n in range(3)])
+    assert len(ids) == 3
+    client.records.update("contact", ids, {"jobtitle": "Bulk-updated"})
+    rows = [sandbox.store.get("contosona", "contact", i) for i in ids]
+    assert [r["lastname"] for r in rows] == [f"{marker}{n}" for n in range(3)]
+    assert all(r["jobtitle"] == "Bulk-updated" for r in rows)
+    for i in ids:
+        client.records.delete("contact", i)

@@ -137,7 +137,9 @@ def test_privileges_list_sync_to_outlook_only_for_privileged_users(api):
         assert body["@odata.context"].endswith(
             "#Microsoft.Dynamics.CRM.RetrieveUserPrivilegesResponse")
         for p in body["RolePrivileges"]:
-            assert set(p) == {"Depth", "PrivilegeId", "BusinessUnitId", "PrivilegeName"}
+            assert set(p) == {"Depth", "PrivilegeId", "BusinessUnitId", "PrivilegeName",
+                              "RecordFilterId", "RecordFilterUniqueName"}
+            assert p["Depth"] in ("Basic", "Local", "Deep", "Global")
         return {p["PrivilegeName"] for p in body["RolePrivileges"]}
 
     bound = "systemusers({})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()"
@@ -291,8 +293,10 @@ def test_query_errors(api):
     assert resp.status_code == 400 and error_of(resp)[0] == "0x0"
     resp = api.get("contacts?$skip=5")
     assert resp.status_code == 400 and "$skip" in error_of(resp)[1]
-    resp = api.get("contacts?$expand=ownerid")
-    assert resp.status_code == 400 and "$expand" in error_of(resp)[1]
+    resp = api.get("contacts?$expand=nosuch")
+    assert resp.status_code == 400 and "nosuch" in error_of(resp)[1]
+    resp = api.get("contacts?$expand=ownerid($filter=fullname eq 'x')")
+    assert resp.status_code == 400 and "$select" in error_of(resp)[1]
     resp = api.get("contacts?$top=-1")
     assert resp.status_code == 400
 
@@ -511,7 +515,8 @@ def test_change_tracking_keeps_deletes_made_while_paging(api):
 
 
 def test_change_tracking_rejects_query_options(api):
-    for option in ("$filter=firstname eq 'a'", "$orderby=fullname", "$top=2"):
+    for option in ("$filter=firstname eq 'a'", "$orderby=fullname", "$top=2",
+                   "$expand=ownerid"):
         resp = api.get(f"contacts?{option}", headers={"Prefer": "odata.track-changes"})
         assert resp.status_code == 400
         name = option.split("=")[0]
@@ -698,3 +703,252 @@ def test_entity_definitions_as_the_sdk_asks(api):
     one = api.get("EntityDefinitions(LogicalName='task')").get_json()
     assert one["EntitySetName"] == "tasks" and one["PrimaryIdAttribute"] == "activityid"
     assert api.get("EntityDefinitions(LogicalName='nosuch')").status_code == 404
+
+
+# --------------------------------------------------------------------------- views and filters
+
+def _my_filter(api, entity, query_type=256, user=ALICE):
+    rows = api.get(f"userqueries?$filter=querytype eq {query_type} and returnedtypecode eq "
+                   f"'{entity}' and _ownerid_value eq {user.systemuser_id}", user=user
+                   ).get_json()["value"]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_user_query_runs_my_contacts_for_the_caller(api, store):
+    mine = _my_filter(api, "contact")
+    rows = api.get("contacts", query_string={"userQuery": mine["userqueryid"]}).get_json()["value"]
+    expected = {r["contactid"] for r in store.rows("contosona", "contact")
+                if r["_ownerid_value"] == ALICE.systemuser_id}
+    assert {r["contactid"] for r in rows} == expected and expected
+    # The same view run by Bob returns Bob's contacts: eq-userid means the caller.
+    rows = api.get("contacts", query_string={"userQuery": mine["userqueryid"]},
+                   user=BOB).get_json()["value"]
+    assert rows and all(r["_ownerid_value"] == BOB.systemuser_id for r in rows)
+    resp = api.get("tasks", query_string={"userQuery": mine["userqueryid"]})
+    assert resp.status_code == 400
+
+
+def test_fetchxml_parameter_with_attributes_order_and_like(api):
+    fetch = ('<fetch top="3"><entity name="contact"><attribute name="fullname"/>'
+             '<attribute name="ownerid"/><order attribute="fullname" descending="true"/>'
+             '<filter type="or"><condition attribute="fullname" operator="like" value="a%"/>'
+             '<condition attribute="fullname" operator="like" value="b%"/></filter>'
+             '</entity></fetch>')
+    resp = api.get("contacts", query_string={"fetchXml": fetch})
+    assert resp.status_code == 200, resp.get_json()
+    rows = resp.get_json()["value"]
+    assert 0 < len(rows) <= 3
+    assert all(set(r) == {"@odata.etag", "fullname", "_ownerid_value", "contactid"} for r in rows)
+    assert all(r["fullname"][0] in "AaBb" for r in rows)
+    names = [r["fullname"].casefold() for r in rows]
+    assert names == sorted(names, reverse=True)
+    for bad in ("<fetch><entity name='contact'><link-entity name='account'/></entity></fetch>",
+                "<fetch><entity name='task'/></fetch>", "not xml",
+                "<fetch><entity name='contact'><attribute name='nosuch'/></entity></fetch>"):
+        resp = api.get("contacts", query_string={"fetchXml": bad})
+        assert resp.status_code == 400, bad
+        error_of(resp)
+
+
+def test_reset_user_filters_restores_templates(api):
+    mine = _my_filter(api, "contact")
+    assert api("DELETE", f"userqueries({mine['userqueryid']})").status_code == 204
+    assert api("POST", "ResetUserFilters", json_body={"QueryType": 256}).status_code == 204
+    restored = _my_filter(api, "contact")
+    assert restored["userqueryid"] != mine["userqueryid"]
+    assert restored["fetchxml"] == mine["fetchxml"]
+    # Offline filters untouched, Bob's untouched.
+    _my_filter(api, "contact", query_type=16)
+    _my_filter(api, "contact", user=BOB)
+    assert api("POST", "ResetUserFilters", json_body={"QueryType": 3}).status_code == 400
+
+
+def test_instantiate_filters_from_templates(api):
+    templates = api.get("savedqueries?$filter=querytype eq 131072 and returnedtypecode eq 'task'"
+                        ).get_json()["value"]
+    resp = api("POST", f"systemusers({CAROL.systemuser_id})/Microsoft.Dynamics.CRM."
+                       "InstantiateFilters",
+               json_body={"TemplateCollection": [
+                   {"@odata.type": "Microsoft.Dynamics.CRM.savedquery",
+                    "savedqueryid": templates[0]["savedqueryid"]}]})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["@odata.context"].endswith("#Microsoft.Dynamics.CRM.InstantiateFiltersResponse")
+    [created] = body["EntityCollection"]
+    assert created["_ownerid_value"] == CAROL.systemuser_id and created["querytype"] == 256
+
+
+def test_only_administrators_edit_system_filters(api):
+    body = {"name": "Big accounts' contacts", "returnedtypecode": "contact", "querytype": 256,
+            "fetchxml": "<fetch><entity name='contact'/></fetch>"}
+    assert api("POST", "savedqueries", json_body=body, user=BOB).status_code == 403
+    assert api("POST", "savedqueries", json_body=body).status_code == 204
+
+
+def test_an_internal_failure_answers_500_in_dataverse_shape(api, store, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(store, "get", broken)
+    row = api.get("contacts?$top=1").get_json()["value"][0]
+    resp = api.get(f"contacts({row['contactid']})")
+    assert resp.status_code == 500
+    assert error_of(resp) == ("0x80040216", "An unexpected error occurred.")
+    assert "simulated bug" in caplog.text
+
+
+def test_disabled_org_answers_like_the_sandbox_core(store):
+    retired = Api(create_webapi_app(seed.org_by_name("contosoretired"), store, BASE))
+    member = next(u for u in seed.USERS if "contosoretired" in u.orgs and not u.disabled)
+    resp = retired.get("WhoAmI", user=member)
+    assert resp.status_code == 403
+    from wizard.sandbox.auth import ORG_DISABLED_CODE
+    assert error_of(resp)[0] == ORG_DISABLED_CODE
+
+
+def test_equal_user_id_query_function_means_the_caller(api, store):
+    query = "contacts?$select=fullname&$filter=Microsoft.Dynamics.CRM.EqualUserId(PropertyName='ownerid')"
+    for user in (ALICE, BOB):
+        rows = api.get(query, user=user).get_json()["value"]
+        expected = {r["contactid"] for r in store.rows("contosona", "contact")
+                    if r["_ownerid_value"] == user.systemuser_id}
+        assert {r["contactid"] for r in rows} == expected and expected
+
+
+# --------------------------------------------------------------------------- paging properties
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PAGING_STORE = DataStore.seeded(contacts=40)
+_PAGING_API = Api(create_webapi_app(NA, _PAGING_STORE, BASE))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(page_size=st.integers(1, 12),
+       orderby=st.sampled_from([None, "fullname", "jobtitle desc,fullname", "createdon desc"]),
+       flt=st.sampled_from([None, "contains(fullname,'a')", "address1_city eq 'Tokyo'"]),
+       top=st.sampled_from([None, 5, 17]))
+def test_pages_concatenate_to_the_unpaged_result(page_size, orderby, flt, top):
+    query = {"$select": "fullname"}
+    if orderby:
+        query["$orderby"] = orderby
+    if flt:
+        query["$filter"] = flt
+    if top:
+        query["$top"] = str(top)
+    full = _PAGING_API.get("contacts", query_string=query).get_json()
+    assert "@odata.nextLink" not in full
+    expected = [r["contactid"] for r in full["value"]]
+    prefer = {"Prefer": f"odata.maxpagesize={page_size}"}
+    body = _PAGING_API.get("contacts", query_string=query, headers=prefer).get_json()
+    got = [r["contactid"] for r in body["value"]]
+    while "@odata.nextLink" in body:
+        assert len(body["value"]) == page_size
+        body = _PAGING_API.follow(body["@odata.nextLink"], headers=prefer).get_json()
+        got += [r["contactid"] for r in body["value"]]
+    assert got == expected
+
+
+@pytest.mark.parametrize("body,fragment", [
+    ({"firstname": 123}, "Edm.String"),
+    ({"donotemail": "yes"}, "Edm.Boolean"),
+    ({"statecode": True}, "Edm.Int32"),
+    ({"birthdate": "last tuesday"}, "Edm.DateTimeOffset"),
+])
+def test_values_of_the_wrong_type_are_refused(api, body, fragment):
+    resp = api("POST", "contacts", json_body=body)
+    assert resp.status_code == 400
+    code, message = error_of(resp)
+    assert code == "0x80048d19" and fragment in message
+
+
+def test_too_long_text_is_a_validation_error(api):
+    resp = api("POST", "tasks", json_body={"subject": "x" * 201})
+    assert resp.status_code == 400
+    assert error_of(resp) == ("0x80044331", "A validation error occurred.  The length of the "
+                              "'subject' attribute of the 'task' entity exceeded the maximum "
+                              "allowed length of '200'.")
+    assert api("POST", "tasks", json_body={"subject": "x" * 200}).status_code == 204
+    ok = api("POST", "contacts", json_body={"birthdate": "1990-05-01", "donotemail": True,
+                                            "statecode": 0, "description": None})
+    assert ok.status_code == 204
+
+
+def test_count_of_changes_since_a_delta_token(api):
+    body = api.get("contacts?$select=fullname", headers={"Prefer": "odata.track-changes"}
+                   ).get_json()
+    token = body["@odata.deltaLink"].split("$deltatoken=")[1]
+    rows = body["value"]
+    api("PATCH", f"contacts({rows[0]['contactid']})", json_body={"firstname": "New"})
+    api("DELETE", f"contacts({rows[1]['contactid']})")
+    resp = api.get(f"contacts/$count?$deltatoken={token}")
+    assert resp.status_code == 200 and resp.get_data(as_text=True) == "2"
+
+
+def test_expand_single_valued_lookups(api):
+    resp = api.get("tasks?$select=subject,_regardingobjectid_value"
+                   "&$expand=ownerid($select=fullname),regardingobjectid_contact_task($select="
+                   "fullname)&$filter=_regardingobjectid_value ne null")
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["@odata.context"].endswith(
+        "#tasks(subject,_regardingobjectid_value,ownerid(fullname),"
+        "regardingobjectid_contact_task(fullname))")
+    row = body["value"][0]
+    assert row["ownerid"]["fullname"] in {u.display_name for u in seed.USERS}
+    assert row["ownerid"]["systemuserid"] == row["ownerid"]["systemuserid"].lower()
+    contact = row["regardingobjectid_contact_task"]
+    assert contact["contactid"] == row["_regardingobjectid_value"] and contact["fullname"]
+    single = api.get(f"tasks({row['activityid']})?$expand=ownerid($select=fullname)")
+    assert single.get_json()["ownerid"]["fullname"] == row["ownerid"]["fullname"]
+    # A lookup that is empty expands to null.
+    unrelated = api.get("tasks?$select=subject&$expand=regardingobjectid_contact_task"
+                        "&$filter=_regardingobjectid_value eq null").get_json()["value"]
+    assert unrelated and all(r["regardingobjectid_contact_task"] is None for r in unrelated)
+
+
+def test_create_and_update_multiple_are_atomic(api, store):
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.CreateMultiple", json_body={"Targets": [
+        {"@odata.type": "Microsoft.Dynamics.CRM.contact", "firstname": "M1"},
+        {"@odata.type": "Microsoft.Dynamics.CRM.contact", "firstname": "M2"}]})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["@odata.context"].endswith("#Microsoft.Dynamics.CRM.CreateMultipleResponse")
+    ids = body["Ids"]
+    assert [store.get("contosona", "contact", i)["firstname"] for i in ids] == ["M1", "M2"]
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.UpdateMultiple", json_body={"Targets": [
+        {"contactid": ids[0], "firstname": "U1"}, {"contactid": ids[1], "firstname": "U2"}]})
+    assert resp.status_code == 204
+    assert store.get("contosona", "contact", ids[1])["firstname"] == "U2"
+    count = len(store.rows("contosona", "contact"))
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.CreateMultiple", json_body={"Targets": [
+        {"firstname": "ok"}, {"nosuch": 1}]})
+    assert resp.status_code == 400
+    assert len(store.rows("contosona", "contact")) == count
+    resp = api("POST", "contacts/Microsoft.Dynamics.CRM.UpdateMultiple", json_body={"Targets": [
+        {"contactid": ids[0], "firstname": "Z"}, {"contactid": str(uuid.uuid4())}]})
+    assert resp.status_code == 404
+    assert store.get("contosona", "contact", ids[0])["firstname"] == "U1"
+
+
+def test_removing_a_lookup_reference(api, store):
+    task = next(t for t in store.rows("contosona", "task") if t["_regardingobjectid_value"])
+    resp = api("DELETE", f"tasks({task['activityid']})/regardingobjectid_contact_task/$ref")
+    assert resp.status_code == 204
+    assert store.get("contosona", "task", task["activityid"])["_regardingobjectid_value"] is None
+
+
+def test_formatted_values_for_choices_and_booleans(api):
+    boxes = api.get("mailboxes?$select=actdeliverymethod,isactsyncorgflagset",
+                    headers={"Prefer": 'odata.include-annotations="*"'}).get_json()["value"]
+    labels = {b["actdeliverymethod"]: b["actdeliverymethod@OData.Community.Display.V1."
+                                        "FormattedValue"] for b in boxes}
+    assert labels.get(1, "Server-Side Synchronization or Email Router") == \
+        "Server-Side Synchronization or Email Router"
+    assert labels.get(2, "None") == "None"
+    assert all(b["isactsyncorgflagset@OData.Community.Display.V1.FormattedValue"] == "No"
+               for b in boxes)
+    plain = api.get("mailboxes?$select=actdeliverymethod").get_json()["value"][0]
+    assert not any("@" in k for k in plain if k != "@odata.etag")

@@ -855,6 +855,11 @@ class IdentityProvider:
         if session and prompt not in ("login", "select_account", "consent"):
             user, mfa, _ = session
             if not hint or hint == user.upn:
+                if not mfa and (user.requires_mfa or self.faults.get("mfa_required")):
+                    # Signed in with a password only: step up with the one-time code.
+                    login = self._new_login(realm, tenant, client_id, params)
+                    login.user = user
+                    return self._mfa_page(login)
                 return self._finish_authorize(realm, tenant, params, user, mfa)
         if prompt == "none":
             return self._redirect_error(params, err_login_required())

@@ -68,6 +68,9 @@ _TOKEN_RE = re.compile(
   | (?P<lparen>\()
   | (?P<rparen>\))
   | (?P<comma>,)
+  | (?P<equals>=)
+  | (?P<lbracket>\[)
+  | (?P<rbracket>\])
   """,
     re.VERBOSE,
 )
@@ -144,7 +147,18 @@ class Call:
     args: tuple["Expr", ...]
 
 
-Expr = Literal | Prop | Compare | And | Or | Not | Call
+@dataclass(frozen=True)
+class QueryFunction:
+    """A Dataverse query function, e.g. Microsoft.Dynamics.CRM.EqualUserId(PropertyName='ownerid')."""
+    name: str                       # without the Microsoft.Dynamics.CRM. prefix
+    prop: str                       # the column compared (lookups as _<name>_value)
+    values: tuple[str, ...] = ()
+
+
+Expr = Literal | Prop | Compare | And | Or | Not | Call | QueryFunction
+
+QUERY_FUNCTIONS = ("EqualUserId", "NotEqualUserId", "In", "NotIn", "Null", "NotNull")
+_QF_PREFIX = "Microsoft.Dynamics.CRM."
 
 
 def properties_of(expr: Expr) -> set[str]:
@@ -160,6 +174,8 @@ def properties_of(expr: Expr) -> set[str]:
         for a in expr.args:
             out |= properties_of(a)
         return out
+    if isinstance(expr, QueryFunction):
+        return {expr.prop}
     return set()
 
 
@@ -291,6 +307,8 @@ class _Parser:
 
     def parse_call(self, name_tok: _Token) -> Expr:
         name = name_tok.text
+        if name.startswith(_QF_PREFIX):
+            return self.parse_query_function(name_tok)
         if name not in STRING_FUNCTIONS:
             raise ODataError(f"An unknown function with name '{name}' was found. "
                              f"Supported functions: {', '.join(STRING_FUNCTIONS)}.")
@@ -305,6 +323,47 @@ class _Parser:
         return Call(name, tuple(args))
 
 
+    def parse_query_function(self, name_tok: _Token) -> Expr:
+        name = name_tok.text[len(_QF_PREFIX):]
+        if name not in QUERY_FUNCTIONS:
+            raise ODataError(f"The query function '{name_tok.text}' is not supported by the "
+                             f"sandbox. Supported: {', '.join(QUERY_FUNCTIONS)}.")
+        self.expect("lparen")
+        params: dict[str, Any] = {}
+        while True:
+            key = self.expect("ident")
+            self.expect("equals")
+            if self.peek() is not None and self.peek().kind == "lbracket":  # type: ignore[union-attr]
+                self.next()
+                values: list[str] = []
+                while True:
+                    tok = self.next()
+                    if tok.kind != "string":
+                        raise self.error(tok)
+                    values.append(tok.text[1:-1].replace("''", "'"))
+                    sep = self.next()
+                    if sep.kind == "rbracket":
+                        break
+                    if sep.kind != "comma":
+                        raise self.error(sep)
+                params[key.text] = values
+            else:
+                tok = self.expect("string")
+                params[key.text] = tok.text[1:-1].replace("''", "'")
+            sep = self.next()
+            if sep.kind == "rparen":
+                break
+            if sep.kind != "comma":
+                raise self.error(sep)
+        prop = params.get("PropertyName")
+        if not isinstance(prop, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", prop):
+            raise ODataError(f"The query function '{name}' needs PropertyName='<column>'.")
+        values = params.get("PropertyValues", [])
+        if name in ("In", "NotIn") and (not isinstance(values, list) or not values):
+            raise ODataError(f"The query function '{name}' needs PropertyValues=['...'].")
+        return QueryFunction(name, prop, tuple(values) if isinstance(values, list) else ())
+
+
 def _parse_datetime(text: str, parser: _Parser | None = None) -> _dt.datetime:
     t = text.replace("Z", "+00:00")
     # Python's fromisoformat accepts at most 6 fractional digits; OData allows 7.
@@ -316,6 +375,11 @@ def _parse_datetime(text: str, parser: _Parser | None = None) -> _dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=_dt.timezone.utc)
     return value
+
+
+def parse_datetime(text: str) -> _dt.datetime:
+    """An OData/ISO 8601 datetime literal as an aware datetime (UTC when no offset)."""
+    return _parse_datetime(text)
 
 
 def parse_filter(text: str) -> Expr:
@@ -403,30 +467,47 @@ def _compare(op: str, a: Any, b: Any, case_sensitive: bool) -> bool:
     return x <= y                   # "le"
 
 
-def _value(expr: Expr, row: Mapping[str, Any], case_sensitive: bool) -> Any:
+def _value(expr: Expr, row: Mapping[str, Any], case_sensitive: bool,
+           user_id: str | None = None) -> Any:
     if isinstance(expr, Literal):
         return expr.value
     if isinstance(expr, Prop):
         return row.get(expr.name)
-    return evaluate(expr, row, case_sensitive=case_sensitive)
+    return evaluate(expr, row, case_sensitive=case_sensitive, user_id=user_id)
 
 
-def evaluate(expr: Expr, row: Mapping[str, Any], *, case_sensitive: bool = False) -> bool:
-    """True when `row` matches `expr`. Never raises for well-formed trees."""
+def _lookup_value(row: Mapping[str, Any], prop: str) -> Any:
+    """Query functions name lookups by their logical name (ownerid) or as _ownerid_value."""
+    key = f"_{prop}_value"
+    return row.get(key) if key in row else row.get(prop)
+
+
+def evaluate(expr: Expr, row: Mapping[str, Any], *, case_sensitive: bool = False,
+             user_id: str | None = None) -> bool:
+    """True when `row` matches `expr` (`user_id`: the caller, for EqualUserId). Never raises."""
+    kw = {"case_sensitive": case_sensitive, "user_id": user_id}
     if isinstance(expr, And):
-        return (evaluate(expr.left, row, case_sensitive=case_sensitive)
-                and evaluate(expr.right, row, case_sensitive=case_sensitive))
+        return evaluate(expr.left, row, **kw) and evaluate(expr.right, row, **kw)
     if isinstance(expr, Or):
-        return (evaluate(expr.left, row, case_sensitive=case_sensitive)
-                or evaluate(expr.right, row, case_sensitive=case_sensitive))
+        return evaluate(expr.left, row, **kw) or evaluate(expr.right, row, **kw)
     if isinstance(expr, Not):
-        return not evaluate(expr.operand, row, case_sensitive=case_sensitive)
+        return not evaluate(expr.operand, row, **kw)
     if isinstance(expr, Compare):
-        return _compare(expr.op, _value(expr.left, row, case_sensitive),
-                        _value(expr.right, row, case_sensitive), case_sensitive)
+        return _compare(expr.op, _value(expr.left, row, case_sensitive, user_id),
+                        _value(expr.right, row, case_sensitive, user_id), case_sensitive)
+    if isinstance(expr, QueryFunction):
+        value = _lookup_value(row, expr.prop)
+        if expr.name in ("EqualUserId", "NotEqualUserId"):
+            same = value is not None and user_id is not None and \
+                str(value).lower() == user_id.lower()
+            return same if expr.name == "EqualUserId" else not same
+        if expr.name in ("Null", "NotNull"):
+            return (value is None) == (expr.name == "Null")
+        hit = any(_compare("eq", value, _typed(v, value), case_sensitive) for v in expr.values)
+        return hit if expr.name == "In" else not hit
     if isinstance(expr, Call):
-        hay = _value(expr.args[0], row, case_sensitive)
-        needle = _value(expr.args[1], row, case_sensitive)
+        hay = _value(expr.args[0], row, case_sensitive, user_id)
+        needle = _value(expr.args[1], row, case_sensitive, user_id)
         if not isinstance(hay, str) or not isinstance(needle, str):
             return False
         if not case_sensitive:
@@ -443,14 +524,32 @@ def evaluate(expr: Expr, row: Mapping[str, Any], *, case_sensitive: bool = False
     raise TypeError(f"not an expression: {expr!r}")  # pragma: no cover
 
 
+def _typed(text: str, like: Any) -> Any:
+    """A query-function value (always text in the URL) as the kind of the row's value."""
+    if isinstance(like, bool):
+        return text.lower() in ("true", "1")
+    if isinstance(like, (int, float)):
+        try:
+            return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+        except ValueError:
+            return text
+    return text
+
+
 def compile_filter(text: str, *, case_sensitive: bool = False,
-                   properties: Iterable[str] | None = None,
-                   type_name: str = "") -> Callable[[Mapping[str, Any]], bool]:
+                   properties: Iterable[str] | None = None, type_name: str = "",
+                   user_id: str | None = None) -> Callable[[Mapping[str, Any]], bool]:
     """Parse once; return a predicate. With `properties`, unknown names are refused up front."""
     expr = parse_filter(text)
     if properties is not None:
-        check_properties(properties_of(expr), properties, type_name)
-    return lambda row: evaluate(expr, row, case_sensitive=case_sensitive)
+        known = set(properties)
+        used = set()
+        for name in properties_of(expr):
+            # Query functions may name a lookup by its logical name (ownerid).
+            used.add(f"_{name}_value" if f"_{name}_value" in known and name not in known
+                     else name)
+        check_properties(used, known, type_name)
+    return lambda row: evaluate(expr, row, case_sensitive=case_sensitive, user_id=user_id)
 
 
 def check_properties(used: Iterable[str], known: Iterable[str], type_name: str) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Response
+from werkzeug.wsgi import LimitedStream
 
 from wizard.engine.clouds import Cloud, cloud_from_dict
 from wizard.sandbox import seed
@@ -44,15 +45,84 @@ IDLE_TIMEOUT = 30.0          # seconds a keep-alive connection may sit idle
 PORTS_FILE = "ports.json"
 CLOUD_FILE = "sandbox-cloud.json"
 REGION_CODES = {"NA": "NAM", "JP": "JPN", "EU": "EUR"}
+DEFAULT_REFRESH_LIFETIME = 90 * 24 * 3600   # Entra's inactivity limit for refresh tokens
+
+
+class _FencedReader:
+    """The connection's reader, which reads nothing once the response is complete.
+
+    werkzeug drains the socket after every response because it closes every connection;
+    on a keep-alive connection that drain would swallow the client's next request. Our
+    handler consumes exactly the declared request body itself, then raises the fence.
+    """
+
+    def __init__(self, handler: "_Handler", raw) -> None:
+        self._handler = handler
+        self._raw = raw
+
+    def read(self, size: int = -1) -> bytes:
+        if self._handler.fenced:
+            return b""
+        return self._raw.read(size)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
 
 
 class _Handler(WSGIRequestHandler):
+    """HTTP/1.1 with real keep-alive (werkzeug closes after every response by default).
+
+    Keep-alive is safe once the unread rest of each request body is drained before the
+    next request line is read, which the counting ``LimitedStream`` makes possible.
+    Chunked request bodies are not counted, so those connections still close.
+    """
+
     protocol_version = "HTTP/1.1"
+    _body: LimitedStream | None = None
+    fenced = False
+
+    def setup(self) -> None:
+        super().setup()
+        self._raw_rfile = self.rfile
+        self.rfile = _FencedReader(self, self._raw_rfile)  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        self.fenced = False
+        self._body = None
+        super().handle_one_request()
 
     def make_environ(self):
         environ = super().make_environ()
         environ["sandbox.connection"] = getattr(self.request, "sandbox_connection_id", 0)
+        environ["sandbox.handler"] = self
+        if environ.get("wsgi.input_terminated"):
+            self._body = None
+        else:
+            try:
+                length = max(0, int(environ.get("CONTENT_LENGTH") or 0))
+            except ValueError:
+                length = 0
+            self._body = LimitedStream(self._raw_rfile, length)
+            environ["wsgi.input"] = self._body
         return environ
+
+    def finish_body(self) -> None:
+        """The response is out: consume the rest of the request body, then fence the reader."""
+        try:
+            if self._body is None:
+                self.close_connection = True
+            else:
+                self._body.exhaust()
+        except (OSError, ValueError):
+            self.close_connection = True
+        finally:
+            self.fenced = True
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "connection" and value.lower() == "close" \
+                and self._body is not None:
+            return      # werkzeug's unconditional "close"; finish_body makes reuse safe
+        super().send_header(keyword, value)
 
     def run_wsgi(self) -> None:
         server: _SandboxHTTPServer = self.server  # type: ignore[assignment]
@@ -64,13 +134,54 @@ class _Handler(WSGIRequestHandler):
             except OSError:
                 pass
             return
-        super().run_wsgi()
+        try:
+            super().run_wsgi()
+        except BaseException:
+            self.close_connection = True
+            raise
+        finally:
+            if not self.fenced:
+                self.close_connection = True
+                self.fenced = True
 
     def log(self, type: str, message: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), message % args if args else message)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.debug("%s %s %s", self.requestline, code, size)
+
+
+class _KeepAliveApp:
+    """Tells the request's handler when the app has produced its whole response."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        handler: _Handler | None = environ.get("sandbox.handler")
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            if handler is not None:
+                handler.close_connection = True
+                handler.fenced = True
+            raise
+        if handler is None:
+            return result
+        return self._iterate(result, handler)
+
+    @staticmethod
+    def _iterate(result, handler: _Handler):
+        try:
+            yield from result
+        except BaseException:
+            handler.close_connection = True
+            raise
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            handler.finish_body()
 
 
 class _SandboxHTTPServer(ThreadedWSGIServer):
@@ -83,7 +194,7 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
     def __init__(self, sock: socket.socket, app, *, tls: Callable[[], ssl.SSLContext],
                  drop: Callable[[str], bool], on_close: Callable[[int], None]) -> None:
         host, port = sock.getsockname()[:2]
-        super().__init__(host, port, app, handler=_Handler, fd=sock.fileno())
+        super().__init__(host, port, _KeepAliveApp(app), handler=_Handler, fd=sock.fileno())
         self._tls = tls
         self._drop = drop
         self._on_close = on_close
@@ -207,7 +318,8 @@ class Sandbox:
     def __init__(self, data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
                  contacts: int | None = None, token_lifetime: int = 3600,
                  faults: Faults | list[str] | tuple[str, ...] | None = None,
-                 remember_ports: bool = False) -> None:
+                 remember_ports: bool = False,
+                 refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> None:
         self._temp_dir: str | None = None
         if data_dir is None:
             self._temp_dir = tempfile.mkdtemp(prefix="d365-sandbox-")
@@ -220,6 +332,7 @@ class Sandbox:
             self.faults = Faults()
             self.faults.apply_specs(faults)
         self.default_token_lifetime = token_lifetime
+        self.default_refresh_lifetime = refresh_lifetime
         self.certs = ensure_certificates(self.data_dir)
         self._contexts = {False: self.certs.server_context(),
                           True: self.certs.server_context(unknown_ca=True)}
@@ -263,8 +376,9 @@ class Sandbox:
             for s in socks.values():
                 s.close()
             raise
-        if remember:
-            self._remember_ports({n: s.getsockname()[1] for n, s in socks.items()})
+        # Always recorded (``d365-orgs sandbox fault`` finds the sandbox by it); reused
+        # only when asked, so tests never collide with a sandbox someone left running.
+        self._remember_ports({n: s.getsockname()[1] for n, s in socks.items()})
         main = socks.pop("main")
         return main, socks
 
@@ -299,11 +413,12 @@ class Sandbox:
             self.identity = IdentityProvider(
                 base_url=self.discovery_url, signing_key=key,
                 entra_resources=self._entra_resources, adfs_resources=self._adfs_resources,
-                faults=self.faults, token_lifetime=token_lifetime)
+                faults=self.faults, token_lifetime=token_lifetime,
+                refresh_lifetime=self.default_refresh_lifetime)
             self._write_ntlm_file()
             self.discovery = self._make_discovery()
             webapi = _webapi_factory()
-            mounts: dict[str, Any] = {}
+            mounts: dict[str, Any] = {"/_sandbox": self._admin_app}
             if self.discovery is not None:
                 mounts["/api/discovery"] = self.discovery
             org_apps: dict[str, Any] = {}
@@ -328,6 +443,41 @@ class Sandbox:
         tmp = self.cloud_file.with_name(CLOUD_FILE + ".tmp")
         tmp.write_text(json.dumps(self.cloud_dict(), indent=2), encoding="utf-8")
         os.replace(tmp, self.cloud_file)
+
+    def _admin_app(self, environ, start_response):
+        """``/_sandbox/faults``: read (GET) or switch (POST JSON) faults on a running sandbox.
+
+        POST needs ``X-Sandbox-Admin: 1`` and a JSON body, so a web page cannot switch
+        faults (a custom header makes browsers ask first, and nothing here answers that).
+        Body: ``{"reset": true, "clear": ["latency"], "set": {"throttle": 2}}``.
+        """
+        from werkzeug.wrappers import Request
+
+        from wizard.sandbox.faults import UnknownFault
+
+        request = Request(environ)
+        if request.path != "/faults":
+            return Response("Not Found", status=404)(environ, start_response)
+        if request.method == "POST":
+            if request.headers.get("X-Sandbox-Admin") != "1" or not request.is_json:
+                return Response("Forbidden", status=403)(environ, start_response)
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return Response("Bad Request", status=400)(environ, start_response)
+            try:
+                if body.get("reset"):
+                    self.faults.reset()
+                for name in body.get("clear", []):
+                    self.faults.clear(str(name))
+                for name, value in (body.get("set") or {}).items():
+                    self.faults.set(str(name), value)
+            except (UnknownFault, ValueError, TypeError) as exc:
+                return Response(json.dumps({"error": str(exc)}), status=400,
+                                content_type="application/json")(environ, start_response)
+        elif request.method != "GET":
+            return Response("Method Not Allowed", status=405)(environ, start_response)
+        return Response(json.dumps({"faults": self.faults.active()}),
+                        content_type="application/json")(environ, start_response)
 
     def _make_discovery(self):
         try:
@@ -453,7 +603,7 @@ class Sandbox:
         """Faults off and the configured token lifetimes back (between tests)."""
         self.faults.reset()
         self.identity.token_lifetime = self.default_token_lifetime
-        self.identity.refresh_lifetime = 90 * 24 * 3600
+        self.identity.refresh_lifetime = self.default_refresh_lifetime
         self.identity.device_code_lifetime = 900
         self.identity.device_code_interval = 1
 
@@ -491,12 +641,16 @@ class Sandbox:
 def start_sandbox(data_dir: str | os.PathLike[str] | None = None, *, port: int = 0,
                   contacts: int | None = None, token_lifetime: int = 3600,
                   faults: Faults | list[str] | tuple[str, ...] | None = None,
-                  remember_ports: bool = False) -> Sandbox:
+                  remember_ports: bool = False,
+                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> Sandbox:
     """Start the sandbox tenant in threads of this process and return it (TEAM.md contract).
 
     ``data_dir`` keeps the CA, keys and remembered ports (a temporary dir, removed on stop,
     when None). ``port`` fixes the main port (online orgs take the next ones); 0 picks free
     ports, or with ``remember_ports`` the ports of the last run when they are free.
+    ``refresh_lifetime`` is how long (seconds) a refresh token may sit unused before it
+    fails with AADSTS700082.
     """
     return Sandbox(data_dir, port=port, contacts=contacts, token_lifetime=token_lifetime,
-                   faults=faults, remember_ports=remember_ports)
+                   faults=faults, remember_ports=remember_ports,
+                   refresh_lifetime=refresh_lifetime)

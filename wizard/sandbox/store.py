@@ -25,8 +25,8 @@ Conventions (mirroring Dataverse; inferred details are marked):
 from __future__ import annotations
 
 import base64
+import bisect
 import contextlib
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -222,6 +222,10 @@ def entity_by_set(entity_set: str) -> EntityInfo | None:
 
 # --------------------------------------------------------------------------- defaults
 
+OUTLOOK_FILTER, OFFLINE_FILTER = 256, 16
+OUTLOOK_TEMPLATE, OFFLINE_TEMPLATE = 131072, 8192
+FILTER_TYPE_OF_TEMPLATE = {OUTLOOK_TEMPLATE: OUTLOOK_FILTER, OFFLINE_TEMPLATE: OFFLINE_FILTER}
+
 # Dynamics 365's default synchronized fields (direction: 0 none, 1 to Exchange, 2 to Dynamics
 # 365, 3 both ways). The field list follows the "Synchronized fields" page of the
 # Synchronization settings; where Microsoft does not document a default, two-way is assumed
@@ -280,10 +284,20 @@ class OrgData:
     tables: dict[str, dict[str, Row]] = field(default_factory=dict)
     tombstones: dict[str, dict[str, int]] = field(default_factory=dict)  # entity -> id -> version
     version: int = 0
+    _sorted_ids: dict[str, list[str]] = field(default_factory=dict)
 
     def next_version(self) -> int:
         self.version += 1
         return self.version
+
+    def sorted_ids(self, entity: str) -> list[str]:
+        ids = self._sorted_ids.get(entity)
+        if ids is None:
+            ids = self._sorted_ids[entity] = sorted(self.tables[entity])
+        return ids
+
+    def keys_changed(self, entity: str) -> None:
+        self._sorted_ids.pop(entity, None)
 
 
 def _user_rows_for(org: seed.Org) -> list[seed.User]:
@@ -337,9 +351,20 @@ class DataStore:
 
     def rows(self, org_name: str, entity: str) -> list[Row]:
         """A snapshot (shallow copies) of every row of a table, in primary-key order."""
+        return [dict(r) for r in self.snapshot(org_name, entity)]
+
+    def snapshot(self, org_name: str, entity: str, *, after_id: str | None = None) -> list[Row]:
+        """Every row (after `after_id`), in primary-key order, WITHOUT copying.
+
+        Stored rows are never mutated in place (a write replaces the dict), so the list stays a
+        consistent snapshot; callers must treat the rows as read-only.
+        """
         with self._lock:
-            table = self.org_data(org_name).tables[entity]
-            return [dict(table[k]) for k in sorted(table)]
+            data = self.org_data(org_name)
+            ids = data.sorted_ids(entity)
+            table = data.tables[entity]
+            start = bisect.bisect_right(ids, after_id) if after_id else 0
+            return [table[k] for k in ids[start:]]
 
     def get(self, org_name: str, entity: str, row_id: str) -> Row:
         with self._lock:
@@ -383,6 +408,7 @@ class DataStore:
         old_tomb = tombs.get(row_id)
 
         def undo() -> None:
+            data.keys_changed(entity)
             if old_row is None:
                 table.pop(row_id, None)
             else:
@@ -393,6 +419,8 @@ class DataStore:
                 tombs[row_id] = old_tomb
 
         self._remember(undo)
+        if row is None or old_row is None:
+            data.keys_changed(entity)
         if row is None:
             table.pop(row_id, None)
             tombs[row_id] = data.next_version()
@@ -494,10 +522,13 @@ class DataStore:
 
     def changes_since(self, org_name: str, entity: str,
                       version: int) -> tuple[list[Row], list[str], int]:
-        """(new or updated rows by version, deleted ids, current version) after `version`."""
+        """(new or updated rows by version, deleted ids, current version) after `version`.
+
+        The rows are the stored dicts themselves (see `snapshot`): read-only for callers.
+        """
         with self._lock:
             data = self.org_data(org_name)
-            changed = sorted((dict(r) for r in data.tables[entity].values()
+            changed = sorted((r for r in data.tables[entity].values()
                               if r["versionnumber"] > version),
                              key=lambda r: r["versionnumber"])
             deleted = sorted(((v, i) for i, v in data.tombstones.get(entity, {}).items()
@@ -519,11 +550,16 @@ def etag_of(row: Mapping[str, Any]) -> str:
     return f'W/"{row["versionnumber"]}"'
 
 
+def _etag_value(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
 def check_etag(row: Mapping[str, Any], if_match: str | None) -> None:
     if if_match is None:
         return
-    wanted = [t.strip() for t in if_match.split(",")]
-    if "*" in wanted or etag_of(row) in wanted:
+    wanted = {_etag_value(t) for t in if_match.split(",")}
+    if "*" in wanted or _etag_value(etag_of(row)) in wanted:
         return
     raise DataverseError(412, CONCURRENCY_VERSION_MISMATCH,
                          "The version of the existing record doesn't match the RowVersion "
@@ -788,40 +824,29 @@ class _SeedBuilder:
                 })
 
     def _queries(self) -> None:
-        def fetch(entity: str, owner_condition: bool = True) -> str:
-            cond = ('<filter type="and"><condition attribute="ownerid" operator="eq-userid"/>'
-                    '</filter>') if owner_condition else ""
-            return (f'<fetch version="1.0" mapping="logical"><entity name="{entity}">'
-                    f'<all-attributes/>{cond}</entity></fetch>')
-
-        # System templates (savedquery) and the default per-user filters (userquery).
+        # Templates (savedquery 131072 Outlook, 8192 offline) and every user's own filters
+        # instantiated from them (userquery 256 Outlook, 16 offline). Org-wide "system filters"
+        # (savedquery 256) start empty, as in a new organization (inferred).
         for entity, name in (("contact", "My Contacts"), ("appointment", "My Appointments"),
                              ("task", "My Tasks")):
-            self.add("savedquery", self._id("savedquery", "outlooktemplate", entity), {
-                "name": f"{name} (Outlook template)", "returnedtypecode": entity,
-                "querytype": 131072, "fetchxml": fetch(entity), "isdefault": True,
-                "iscustomizable": True,
-            })
-            self.add("savedquery", self._id("savedquery", "offlinetemplate", entity), {
-                "name": f"{name} (offline template)", "returnedtypecode": entity,
-                "querytype": 8192, "fetchxml": fetch(entity), "isdefault": True,
-                "iscustomizable": True,
-            })
-            self.add("savedquery", self._id("savedquery", "system", entity), {
-                "name": name, "returnedtypecode": entity, "querytype": 256,
-                "fetchxml": fetch(entity), "isdefault": True, "iscustomizable": True,
-                "description": f"System synchronization filter: {name.lower()}.",
-            })
+            for template_type in (OUTLOOK_TEMPLATE, OFFLINE_TEMPLATE):
+                self.add("savedquery", self._id("savedquery", template_type, entity), {
+                    "name": name, "returnedtypecode": entity, "querytype": template_type,
+                    "fetchxml": my_records_fetch(entity), "isdefault": True,
+                    "iscustomizable": True,
+                    "description": f"Default {'Outlook' if template_type == OUTLOOK_TEMPLATE else 'offline'} "
+                                   f"filter template: {name.lower()}.",
+                })
             for u in self.users:
-                self.add("userquery", self._id("userquery", "outlook", entity, u.systemuser_id), {
-                    "name": name, "returnedtypecode": entity, "querytype": 256,
-                    "fetchxml": fetch(entity),
-                }, owner=u.systemuser_id)
-                self.add("userquery", self._id("userquery", "offline", entity, u.systemuser_id), {
-                    "name": name, "returnedtypecode": entity, "querytype": 16,
-                    "fetchxml": fetch(entity),
-                }, owner=u.systemuser_id)
+                for template_type, filter_type in FILTER_TYPE_OF_TEMPLATE.items():
+                    self.add("userquery", self._id("userquery", filter_type, entity,
+                                                   u.systemuser_id), {
+                        "name": name, "returnedtypecode": entity, "querytype": filter_type,
+                        "fetchxml": my_records_fetch(entity),
+                    }, owner=u.systemuser_id)
 
 
-def clone_row(row: Mapping[str, Any]) -> Row:
-    return copy.deepcopy(dict(row))
+def my_records_fetch(entity: str) -> str:
+    return (f'<fetch version="1.0" mapping="logical"><entity name="{entity}"><all-attributes/>'
+            '<filter type="and"><condition attribute="ownerid" operator="eq-userid"/></filter>'
+            '</entity></fetch>')

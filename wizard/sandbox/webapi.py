@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import email.parser
 import email.policy
 import json
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,11 +27,15 @@ from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from wizard.sandbox import odata, seed
+from wizard.sandbox import fetchxml, odata, seed
+from wizard.sandbox.auth import ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE
 from wizard.sandbox.odata import ODataError
-from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, GUID_RE, PAYLOAD_ERROR, DataStore,
+from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, FILTER_TYPE_OF_TEMPLATE, GUID_RE,
+                                  OFFLINE_FILTER, OUTLOOK_FILTER, PAYLOAD_ERROR, DataStore,
                                   DataverseError, EntityInfo, deterministic_id, etag_of,
                                   not_found)
+
+_log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/data/v9.2/"
 JSON_TYPE = "application/json; odata.metadata=minimal"
@@ -41,11 +47,23 @@ PRIVILEGE_DENIED = "0x80040220"
 USER_DISABLED = "0x80040225"            # inferred code; message as Dataverse writes it
 USER_NOT_MEMBER = "0x80072560"          # inferred
 RESOURCE_NOT_FOUND = "0x8006088a"
+UNKNOWN_PROPERTY = odata.UNKNOWN_PROPERTY_CODE
+UNSPECIFIED = "0x80040216"
 QUERY_ERROR = odata.SYNTAX_ERROR_CODE
 
 _READ_ONLY = frozenset(("createdon", "modifiedon", "versionnumber"))
 _SUPPORTED_OPTIONS = frozenset(("$select", "$filter", "$orderby", "$top", "$count", "$expand",
                                 "$skiptoken", "$deltatoken"))
+
+
+def _view_column(info: EntityInfo, name: str) -> str:
+    """A FetchXML attribute name as the Web API column (lookups become _<name>_value)."""
+    if name in info.lookups:
+        return f"_{name}_value"
+    if name not in info.all_columns:
+        raise ODataError(f"'{info.logical_name}' entity doesn't contain attribute with "
+                         f"Name = '{name}'.", code="0x80041103")
+    return name
 _KEY_RE = re.compile(r"^(?P<set>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<key>[^()]*)\))?"
                      r"(?:/(?P<rest>.*))?$")
 
@@ -142,6 +160,9 @@ class WebApiApp:
             return _error_response(e.status, e.code, e.message, e.headers)
         except (ODataError, DataverseError) as e:
             return _error_response(e.status, e.code, e.message)
+        except Exception:       # a sandbox bug: answer like the service would, keep the trace
+            _log.exception("Web API request failed: %s %s", request.method, request.path)
+            return _error_response(500, UNSPECIFIED, "An unexpected error occurred.")
 
     def _dispatch(self, request: Request) -> Response:
         path = request.path
@@ -168,6 +189,10 @@ class WebApiApp:
             if method != "GET":
                 raise _no_resource(request)
             return self._function(name, rest, request, user)
+        if name == "ResetUserFilters":
+            if method != "POST":
+                raise _no_resource(request)
+            return self._reset_user_filters(request, user)
         if name == "EntityDefinitions":
             if method != "GET":
                 raise HttpError(405, "0x80060888", "The sandbox's metadata is read-only.")
@@ -192,8 +217,7 @@ class WebApiApp:
                             "cannot access the system. Consider enabling this user. Also, users "
                             "are disabled if they don't have a license assigned to them.")
         if self.org.state != 0:
-            raise HttpError(403, "0x8004b540",
-                            f"The organization {self.org.unique_name} is disabled.")
+            raise HttpError(403, ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE)
         return user
 
     # ------------------------------------------------------------------ documents
@@ -311,6 +335,9 @@ class WebApiApp:
             "PrivilegeId": _privilege_id(n),
             "BusinessUnitId": self.business_unit_id,
             "PrivilegeName": n,
+            # Documented members of the RolePrivilege complex type; no record filters here.
+            "RecordFilterId": None,
+            "RecordFilterUniqueName": None,
         } for n in names]
         return _json_response({
             "@odata.context": self._context(
@@ -388,11 +415,14 @@ class WebApiApp:
         method = request.method.upper()
         if key is None:
             if sub == "$count" and method == "GET":
-                return self._count(info, request)
+                return self._count(info, request, user)
+            if sub in ("Microsoft.Dynamics.CRM.CreateMultiple",
+                       "Microsoft.Dynamics.CRM.UpdateMultiple") and method == "POST":
+                return self._multiple(info, sub.rsplit(".", 1)[1], request, user)
             if sub:
                 raise _not_found_segment(sub)
             if method == "GET":
-                return self._list(info, request)
+                return self._list(info, request, user)
             if method == "POST":
                 return self._create(info, request, user)
             raise _no_resource(request)
@@ -402,6 +432,12 @@ class WebApiApp:
                     "Microsoft.Dynamics.CRM.RetrieveUserPrivileges()",
                     "Microsoft.Dynamics.CRM.RetrieveUserPrivileges")):
                 return self._user_privileges(row_id)
+            if (info.logical_name == "systemuser" and method == "POST"
+                    and sub == "Microsoft.Dynamics.CRM.InstantiateFilters"):
+                return self._instantiate_filters(row_id, request, user)
+            ref = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)/\$ref", sub)
+            if ref is not None and method == "DELETE":
+                return self._remove_reference(info, row_id, ref.group(1), request, user)
             raise _not_found_segment(sub)
         if method == "GET":
             return self._retrieve(info, row_id, request)
@@ -418,20 +454,20 @@ class WebApiApp:
 
     def _retrieve(self, info: EntityInfo, row_id: str, request: Request) -> Response:
         _reject_unsupported_options(request.args, allowed={"$select", "$expand"})
-        if request.args.get("$expand"):
-            raise _expand_unsupported()
         prefer = Prefer.parse(request.headers.get("Prefer"))
         select = self._select(info, request.args.get("$select"))
+        expand = _parse_expand(info, request.args.get("$expand"))
         row = self.store.get(self.org.unique_name, info.logical_name, row_id)
         etag = etag_of(row)
         inm = request.headers.get("If-None-Match")
-        if inm and not prefer.annotations and etag in [t.strip() for t in inm.split(",")]:
+        if inm and not prefer.annotations and not expand and \
+                etag in [t.strip() for t in inm.split(",")]:
             resp = _empty(304)
             resp.headers["Content-Type"] = JSON_TYPE
             return resp
-        ctx = f"{info.entity_set}({','.join(select)})/$entity" if select else \
-            f"{info.entity_set}/$entity"
-        body = {"@odata.context": self._context(ctx), **self._shape(info, row, select, prefer)}
+        ctx = f"{info.entity_set}{_select_context(select, expand)}/$entity"
+        body = {"@odata.context": self._context(ctx),
+                **self._shape(info, row, select, prefer, expand)}
         resp = _json_response(body)
         resp.headers["ETag"] = etag
         if prefer.annotations:
@@ -446,15 +482,36 @@ class WebApiApp:
         return names
 
     def _shape(self, info: EntityInfo, row: Mapping[str, Any], select: list[str] | None,
-               prefer: Prefer) -> dict[str, Any]:
+               prefer: Prefer, expand: "list[_Expansion] | None" = None) -> dict[str, Any]:
         out: dict[str, Any] = {"@odata.etag": etag_of(row)}
         names = select if select is not None else list(info.all_columns)
         for name in names:
-            out[name] = row.get(name)
-            if prefer.annotations and name.startswith("_") and name.endswith("_value"):
-                self._annotate_lookup(info, name, row.get(name), out)
+            value = row.get(name)
+            out[name] = value
+            if prefer.annotations and value is not None:
+                if name.startswith("_") and name.endswith("_value"):
+                    self._annotate_lookup(info, name, value, out)
+                elif isinstance(value, bool):
+                    out[f"{name}@OData.Community.Display.V1.FormattedValue"] = \
+                        "Yes" if value else "No"
+                elif name in _PICKLISTS:
+                    label = dict(_PICKLISTS[name]).get(value)
+                    if label is not None:
+                        out[f"{name}@OData.Community.Display.V1.FormattedValue"] = label
         if info.primary_id not in out:
             out[info.primary_id] = row[info.primary_id]
+        for item in expand or ():
+            target_id = row.get(f"_{item.base}_value")
+            related = None
+            for target in item.targets:
+                if target_id is not None:
+                    related = self.store.find(self.org.unique_name, target.logical_name,
+                                              target_id)
+                if related is not None:
+                    out[item.nav] = self._shape(target, related, item.select, prefer)
+                    break
+            else:
+                out[item.nav] = None
         return out
 
     def _annotate_lookup(self, info: EntityInfo, name: str, value: Any,
@@ -474,20 +531,31 @@ class WebApiApp:
                 out[f"{name}@Microsoft.Dynamics.CRM.lookuplogicalname"] = target
                 return
 
-    def _count(self, info: EntityInfo, request: Request) -> Response:
-        rows = self.store.rows(self.org.unique_name, info.logical_name)
+    def _count(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
+        user_id = user.systemuser_id
+        token = request.args.get("$deltatoken")
+        if token is not None:
+            # The number of changes (new, updated and deleted rows) since a delta token.
+            org = self.org.unique_name
+            since = self.store.parse_delta_token(org, token)
+            changed, deleted, _ = self.store.changes_since(org, info.logical_name, since)
+            resp = Response(str(len(changed) + len(deleted)), content_type="text/plain")
+            resp.headers["OData-Version"] = "4.0"
+            return resp
+        rows = self.store.snapshot(self.org.unique_name, info.logical_name)
         flt = request.args.get("$filter")
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
-                                        type_name=info.logical_name)
+                                        type_name=info.logical_name, user_id=user_id)
             rows = [r for r in rows if pred(r)]
         resp = Response(str(min(len(rows), COUNT_LIMIT)), content_type="text/plain")
         resp.headers["OData-Version"] = "4.0"
         return resp
 
-    def _list(self, info: EntityInfo, request: Request) -> Response:
+    def _list(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
         args = request.args
         _reject_unsupported_options(args, allowed=_SUPPORTED_OPTIONS)
+        view = self._view(info, args, user)
         prefer = Prefer.parse(request.headers.get("Prefer"))
         applied: list[str] = []
         page_size = MAX_PAGE_SIZE
@@ -495,14 +563,24 @@ class WebApiApp:
             page_size = max(1, min(prefer.max_page_size, MAX_PAGE_SIZE))
             applied.append(f"odata.maxpagesize={prefer.max_page_size}")
         select = self._select(info, args.get("$select"))
-        if args.get("$expand"):
-            if prefer.track_changes or args.get("$deltatoken"):
-                raise _tracking_refuses("$expand")
-            raise _expand_unsupported()
+        if args.get("$expand") and (prefer.track_changes or args.get("$deltatoken")):
+            raise _tracking_refuses("$expand")
+        expand = _parse_expand(info, args.get("$expand"))
         tracking = prefer.track_changes or "$deltatoken" in args
         cookie = _PagingCookie.parse(args.get("$skiptoken")) if "$skiptoken" in args else None
         if cookie is not None and cookie.tracking:
             tracking = True
+        if view is not None:
+            if tracking:
+                raise _tracking_refuses("fetchXml")
+            for option in ("$filter", "$orderby", "$top", "$select"):
+                if option in args:
+                    raise HttpError(400, QUERY_ERROR,
+                                    f"The query parameter {option} cannot be combined with "
+                                    "savedQuery, userQuery or fetchXml.")
+            if view.attributes is not None:
+                select = self._select(info, ",".join(_view_column(info, a)
+                                                     for a in view.attributes))
         if tracking:
             for option in ("$filter", "$orderby", "$top"):
                 if option in args:
@@ -514,11 +592,12 @@ class WebApiApp:
         if cookie is not None and prefer.max_page_size is None and cookie.page_size:
             page_size = cookie.page_size
 
-        select_ctx = f"({','.join(select)})" if select else ""
+        select_ctx = _select_context(select, expand)
         if tracking:
             body = self._tracked_page(info, args, select, prefer, page_size, cookie, select_ctx)
         else:
-            body = self._plain_page(info, args, select, prefer, page_size, cookie, select_ctx)
+            body = self._plain_page(info, args, select, prefer, page_size, cookie, select_ctx,
+                                    view=view, user=user, expand=expand)
         resp = _json_response(body)
         if applied:
             resp.headers["Preference-Applied"] = ",".join(applied)
@@ -526,25 +605,37 @@ class WebApiApp:
 
     def _plain_page(self, info: EntityInfo, args: Any, select: list[str] | None,
                     prefer: Prefer, page_size: int, cookie: "_PagingCookie | None",
-                    select_ctx: str) -> dict[str, Any]:
-        rows = self.store.rows(self.org.unique_name, info.logical_name)   # sorted by id
+                    select_ctx: str, *, view: "fetchxml.Fetch | None" = None,
+                    user: seed.User | None = None,
+                    expand: "list[_Expansion] | None" = None) -> dict[str, Any]:
+        user_id = user.systemuser_id if user is not None else None
         flt = args.get("$filter")
+        orderby = args.get("$orderby")
+        plain_keyset = not (flt or orderby or view or "$top" in args or "$count" in args)
+        # Rows come sorted by primary key; a plain listing jumps straight to the next page.
+        rows = self.store.snapshot(self.org.unique_name, info.logical_name,
+                                   after_id=cookie.last_id if cookie and plain_keyset else None)
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
-                                        type_name=info.logical_name)
+                                        type_name=info.logical_name, user_id=user_id)
             rows = [r for r in rows if pred(r)]
+        if view is not None:
+            rows = [r for r in rows if view.matches(r, user_id=user_id)]
         total = len(rows)
-        orderby = args.get("$orderby")
-        keyset = not orderby and "$top" not in args
-        if orderby:
-            keys = odata.parse_orderby(orderby)
+        keys = odata.parse_orderby(orderby) if orderby else []
+        if view is not None:
+            keys = [(_view_column(info, name), desc) for name, desc in view.orders]
+        top = odata.parse_top(args["$top"]) if "$top" in args else (
+            view.top if view is not None else None)
+        keyset = not keys and top is None
+        if keys:
             odata.check_properties([k for k, _ in keys], info.all_columns, info.logical_name)
             rows = odata.sort_rows(rows, keys + [(info.primary_id, False)])
-        if "$top" in args:
-            rows = rows[:odata.parse_top(args["$top"])]
+        if top is not None:
+            rows = rows[:top]
         page_number = cookie.page_number if cookie else 1
         if keyset:
-            if cookie is not None and cookie.last_id:
+            if cookie is not None and cookie.last_id and not plain_keyset:
                 rows = [r for r in rows if r[info.primary_id] > cookie.last_id]
             page, more = rows[:page_size], len(rows) > page_size
         else:
@@ -555,7 +646,7 @@ class WebApiApp:
             body["@odata.count"] = min(total, COUNT_LIMIT)
             if total > COUNT_LIMIT:
                 body["@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"] = True
-        body["value"] = [self._shape(info, r, select, prefer) for r in page]
+        body["value"] = [self._shape(info, r, select, prefer, expand) for r in page]
         if more:
             nxt = _PagingCookie(page_number=page_number + 1, page_size=page_size,
                                 last_id=page[-1][info.primary_id] if page else "",
@@ -617,17 +708,160 @@ class WebApiApp:
         token = f"{name}={quote(value, safe='')}"
         return f"{self.api_root}{info.entity_set}?" + (f"{query}&{token}" if query else token)
 
+    def _view(self, info: EntityInfo, args: Any, user: seed.User) -> "fetchxml.Fetch | None":
+        """The FetchXML of `savedQuery=`, `userQuery=` or `fetchXml=`, parsed; None without."""
+        given = [k for k in ("savedQuery", "userQuery", "fetchXml") if k in args]
+        if not given:
+            return None
+        if len(given) > 1:
+            raise HttpError(400, QUERY_ERROR, "Use only one of savedQuery, userQuery and fetchXml.")
+        kind = given[0]
+        if kind == "fetchXml":
+            view = fetchxml.parse_fetch(args["fetchXml"])
+        else:
+            entity = "savedquery" if kind == "savedQuery" else "userquery"
+            row = self.store.get(self.org.unique_name, entity, _parse_key(ENTITIES[entity],
+                                                                          args[kind]))
+            if row.get("returnedtypecode") != info.logical_name:
+                raise HttpError(400, "0x80040203",
+                                f"The {entity} {row[ENTITIES[entity].primary_id]} returns "
+                                f"{row.get('returnedtypecode')} rows, not {info.logical_name}.")
+            view = fetchxml.parse_fetch(row.get("fetchxml") or "")
+        if view.entity != info.logical_name:
+            raise HttpError(400, "0x80040203",
+                            f"The FetchXML queries '{view.entity}', not '{info.logical_name}'.")
+        for name in (view.attributes or []):
+            _view_column(info, name)
+        return view
+
+    def _reset_user_filters(self, request: Request, user: seed.User) -> Response:
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        query_type = body.get("QueryType") if isinstance(body, dict) else None
+        if query_type not in (OUTLOOK_FILTER, OFFLINE_FILTER):
+            raise HttpError(400, "0x80040203",
+                            "ResetUserFilters needs {\"QueryType\": 256} (Outlook filters) or "
+                            "{\"QueryType\": 16} (offline filters).")
+        template_type = {v: k for k, v in FILTER_TYPE_OF_TEMPLATE.items()}[query_type]
+        org = self.org.unique_name
+        with self.store.atomic():
+            for row in self.store.rows(org, "userquery"):
+                if row["_ownerid_value"] == user.systemuser_id and row["querytype"] == query_type:
+                    self.store.delete(org, "userquery", row["userqueryid"])
+            for template in self.store.rows(org, "savedquery"):
+                if template["querytype"] == template_type:
+                    self._user_filter_from(template, user.systemuser_id, user.systemuser_id)
+        return _empty()
+
+    def _user_filter_from(self, template: Mapping[str, Any], owner: str,
+                          acting: str) -> dict[str, Any]:
+        return self.store.create(self.org.unique_name, "userquery", {
+            "name": template["name"], "description": template.get("description"),
+            "returnedtypecode": template["returnedtypecode"],
+            "querytype": FILTER_TYPE_OF_TEMPLATE[template["querytype"]],
+            "fetchxml": template["fetchxml"], "layoutxml": template.get("layoutxml"),
+            "_ownerid_value": owner,
+        }, user_id=acting)
+
+    def _instantiate_filters(self, user_id: str, request: Request, user: seed.User) -> Response:
+        target = self.store.get(self.org.unique_name, "systemuser", user_id)
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        templates = body.get("TemplateCollection") if isinstance(body, dict) else None
+        if not isinstance(templates, list) or not templates:
+            raise HttpError(400, "0x80040203",
+                            "InstantiateFilters needs a TemplateCollection of savedquery "
+                            "templates, e.g. [{\"@odata.type\": \"Microsoft.Dynamics.CRM."
+                            "savedquery\", \"savedqueryid\": \"<id>\"}].")
+        created = []
+        with self.store.atomic():
+            for item in templates:
+                sq_id = item.get("savedqueryid") if isinstance(item, dict) else None
+                if not isinstance(sq_id, str):
+                    raise HttpError(400, "0x80040203", "Each template needs a savedqueryid.")
+                template = self.store.get(self.org.unique_name, "savedquery",
+                                          _parse_key(ENTITIES["savedquery"], sq_id))
+                if template["querytype"] not in FILTER_TYPE_OF_TEMPLATE:
+                    raise HttpError(400, "0x80040203",
+                                    f"The savedquery {sq_id} is not an Outlook or offline "
+                                    "filter template (querytype 131072 or 8192).")
+                created.append(self._user_filter_from(template, target["systemuserid"],
+                                                      user.systemuser_id))
+        info = ENTITIES["userquery"]
+        prefer = Prefer()
+        return _json_response({
+            "@odata.context": self._context("Microsoft.Dynamics.CRM.InstantiateFiltersResponse"),
+            "EntityCollection": [{"@odata.type": "#Microsoft.Dynamics.CRM.userquery",
+                                  **self._shape(info, r, None, prefer)} for r in created],
+        })
+
     # --- writing
 
+    def _remove_reference(self, info: EntityInfo, row_id: str, nav: str, request: Request,
+                          user: seed.User) -> Response:
+        """`DELETE <set>(<id>)/<lookup>/$ref` empties a single-valued lookup."""
+        base = _lookup_base(info, nav)
+        if base is None:
+            raise _not_found_segment(nav)
+        self._check_write(info, user)
+        self.store.update(self.org.unique_name, info.logical_name, row_id,
+                          {f"_{base}_value": None}, user_id=user.systemuser_id,
+                          if_match=request.headers.get("If-Match"))
+        return _empty()
+
+    def _multiple(self, info: EntityInfo, action: str, request: Request,
+                  user: seed.User) -> Response:
+        """CreateMultiple / UpdateMultiple: all targets in one transaction."""
+        self._check_write(info, user)
+        try:
+            body = json.loads(request.get_data(as_text=True) or "{}")
+        except ValueError:
+            body = None
+        targets = body.get("Targets") if isinstance(body, dict) else None
+        if not isinstance(targets, list) or not targets or \
+                not all(isinstance(t, dict) for t in targets):
+            raise HttpError(400, "0x80040203",
+                            f"{action} needs {{\"Targets\": [{{...}}, ...]}} with one object per "
+                            "record.")
+        org = self.org.unique_name
+        ids: list[str] = []
+        with self.store.atomic():
+            for target in targets:
+                values = self._to_columns(info, target)
+                if action == "CreateMultiple":
+                    row = self.store.create(org, info.logical_name, values,
+                                            user_id=user.systemuser_id)
+                else:
+                    row_id = values.pop(info.primary_id, None)
+                    if not isinstance(row_id, str):
+                        raise HttpError(400, "0x80040203",
+                                        f"Each UpdateMultiple target needs its "
+                                        f"{info.primary_id}.")
+                    row = self.store.update(org, info.logical_name, row_id, values,
+                                            user_id=user.systemuser_id)
+                ids.append(row[info.primary_id])
+        if action == "UpdateMultiple":
+            return _empty()
+        return _json_response({
+            "@odata.context": self._context("Microsoft.Dynamics.CRM.CreateMultipleResponse"),
+            "Ids": ids,
+        })
+
     def _check_write(self, info: EntityInfo, user: seed.User) -> None:
-        if info.logical_name in ("organization", "syncattributemapping") and \
+        # The sandbox's administrators are the users with the Sync-to-Outlook privilege.
+        if info.logical_name in ("organization", "syncattributemapping", "savedquery") and \
                 not user.sync_privilege:
-            privilege = ("prvWriteOrganization" if info.logical_name == "organization"
-                         else "prvWriteSyncAttributeMapping")
+            privilege = {"organization": "prvWriteOrganization",
+                         "syncattributemapping": "prvWriteSyncAttributeMapping",
+                         "savedquery": "prvWriteQuery"}[info.logical_name]
             raise HttpError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"{privilege} privilege.")
-        if info.logical_name in ("systemuser", "savedquery"):
+        if info.logical_name == "systemuser":
             raise HttpError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"prvWrite{info.logical_name.capitalize()} privilege.")
@@ -670,6 +904,7 @@ class WebApiApp:
                         f":'{info.entity_set}'. The lookup property '{key}' is read-only: set "
                         f"'{key[1:-6]}@odata.bind' to '/<entityset>(<id>)' instead.")
                 raise _undeclared(info, key)
+            _check_value(info, key, value)
             out[key] = value
         return out
 
@@ -928,10 +1163,77 @@ def _not_found_segment(segment: str) -> HttpError:
     return HttpError(404, RESOURCE_NOT_FOUND, f"Resource not found for the segment '{segment}'.")
 
 
-def _expand_unsupported() -> HttpError:
-    return HttpError(400, QUERY_ERROR,
-                     "The sandbox does not support $expand. Select the lookup value "
-                     "(_<name>_value) and retrieve the related record separately.")
+@dataclass(frozen=True)
+class _Expansion:
+    nav: str                            # as written, e.g. "ownerid", "regardingobjectid_contact_task"
+    base: str                           # the lookup, e.g. "regardingobjectid"
+    targets: tuple[EntityInfo, ...]     # tables the related row may live in
+    select: list[str] | None
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts]
+
+
+def _parse_expand(info: EntityInfo, text: str | None) -> list[_Expansion]:
+    """`$expand` for single-valued lookups (`ownerid($select=fullname)`); nothing else."""
+    if not text:
+        return []
+    out = []
+    for item in _split_top_level(text):
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?", item, flags=re.DOTALL)
+        if m is None:
+            raise HttpError(400, QUERY_ERROR, f"Syntax error in $expand at '{item}'.")
+        nav, options = m.group(1), m.group(2)
+        base = _lookup_base(info, nav)
+        if base is None:
+            raise HttpError(400, UNKNOWN_PROPERTY,
+                            f"Could not find a property named '{nav}' on type "
+                            f"'Microsoft.Dynamics.CRM.{info.logical_name}'. (The sandbox expands "
+                            "single-valued lookups only.)")
+        suffix = nav[len(base) + 1:] if nav != base else ""
+        names = [t for t in info.lookups[base] if t in ENTITIES]
+        if suffix:
+            names = [t for t in names if suffix == t or suffix.startswith(t + "_")]
+        targets = tuple(ENTITIES[t] for t in names)
+        if not targets:
+            raise HttpError(400, UNKNOWN_PROPERTY,
+                            f"The navigation property '{nav}' does not lead to a table the "
+                            "sandbox serves.")
+        select = None
+        if options:
+            for option in options.split(";"):
+                key, _, value = option.partition("=")
+                if key.strip() != "$select":
+                    raise HttpError(400, QUERY_ERROR,
+                                    f"The sandbox supports only $select inside $expand, not "
+                                    f"'{key.strip()}'.")
+                select = odata.parse_select(value)
+                for target in targets:
+                    odata.check_properties(select, target.all_columns, target.logical_name)
+        out.append(_Expansion(nav, base, targets, select))
+    return out
+
+
+def _select_context(select: list[str] | None, expand: list[_Expansion]) -> str:
+    parts = list(select or [])
+    if select is None and expand:
+        parts.append("*")
+    for item in expand:
+        parts.append(f"{item.nav}({','.join(item.select)})" if item.select else f"{item.nav}()")
+    return f"({','.join(parts)})" if parts else ""
 
 
 def _tracking_refuses(option: str) -> HttpError:
@@ -1052,9 +1354,83 @@ def _options(name: str) -> list[dict[str, Any]]:
             for v, t in _PICKLISTS.get(name, [])]
 
 
+_TYPE_OVERRIDES = {
+    "seriesid": "Uniqueidentifier", "azureactivedirectoryobjectid": "Uniqueidentifier",
+    "orgmarkedasprimaryforexchangesync": "Boolean",
+    "actstatus": "Picklist", "incomingemaildeliverymethod": "Picklist",
+    "outgoingemaildeliverymethod": "Picklist", "patternendtype": "Picklist",
+    "componentstate": "Picklist", "maxappointmentdurationdays": "Integer",
+    "minoutlooksyncinterval": "Integer", "outlookownerapptid": "Integer",
+}
+
+# Maximum lengths Dataverse enforces on common text columns (a validation error beyond them).
+_MAX_LENGTH = {
+    "subject": 200, "firstname": 50, "lastname": 50, "middlename": 50, "fullname": 160,
+    "emailaddress1": 100, "emailaddress2": 100, "emailaddress": 100, "jobtitle": 100,
+    "department": 100, "telephone1": 50, "telephone2": 50, "mobilephone": 50, "fax": 50,
+    "location": 200, "name": 200, "salutation": 100, "filename": 255,
+    **{f"address{n}_{p}": size for n in (1, 2, 3) for p, size in (
+        ("line1", 250), ("line2", 250), ("line3", 250), ("city", 80),
+        ("stateorprovince", 50), ("postalcode", 20), ("country", 80), ("telephone1", 50),
+        ("name", 200))},
+}
+_DEFAULT_MAX = {"String": 4000, "Memo": 1_048_576}
+_EDM = {"String": "Edm.String", "Memo": "Edm.String", "Boolean": "Edm.Boolean",
+        "Integer": "Edm.Int32", "Picklist": "Edm.Int32", "State": "Edm.Int32",
+        "Status": "Edm.Int32", "DateTime": "Edm.DateTimeOffset",
+        "Uniqueidentifier": "Edm.Guid"}
+
+
+def _check_value(info: EntityInfo, column: str, value: Any) -> None:
+    """Refuse a value of the wrong kind or length the way Dataverse does."""
+    if value is None:
+        return
+    kind = _attribute_type(info, column)
+    ok = True
+    if kind == "Boolean":
+        ok = isinstance(value, bool)
+    elif kind in ("Integer", "Picklist", "State", "Status"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "DateTime":
+        ok = isinstance(value, str) and _is_datetime(value)
+    elif kind == "Uniqueidentifier":
+        ok = isinstance(value, str) and GUID_RE.match(value.strip("{}")) is not None
+    elif kind in ("String", "Memo"):
+        ok = isinstance(value, str)
+    if not ok:
+        raise DataverseError(
+            400, PAYLOAD_ERROR,
+            f"Error identified in Payload provided by the user for Entity :'{info.entity_set}', "
+            "For more information on this error please follow this help link "
+            "https://go.microsoft.com/fwlink/?linkid=2195293  ----> InnerException : "
+            f"Microsoft.OData.ODataException: Cannot convert the literal "
+            f"'{json.dumps(value)}' to the expected type '{_EDM.get(kind, kind)}'.")
+    if kind in ("String", "Memo"):
+        limit = _MAX_LENGTH.get(column, _DEFAULT_MAX[kind])
+        if len(value) > limit:
+            raise DataverseError(
+                400, "0x80044331",
+                f"A validation error occurred.  The length of the '{column}' attribute of the "
+                f"'{info.logical_name}' entity exceeded the maximum allowed length of "
+                f"'{limit}'.")
+
+
+def _is_datetime(text: str) -> bool:
+    try:
+        if "T" in text:
+            odata.parse_datetime(text)
+        else:
+            datetime.date.fromisoformat(text)
+    except (ODataError, ValueError):
+        return False
+    return True
+
+
 def _attribute_type(info: EntityInfo, column: str) -> str:
     if column == info.primary_id:
         return "Uniqueidentifier"
+    if column in _TYPE_OVERRIDES:
+        return _TYPE_OVERRIDES[column]
     if column.startswith("_") and column.endswith("_value"):
         return "Owner" if column == "_ownerid_value" else "Lookup"
     if column in _PICKLISTS:

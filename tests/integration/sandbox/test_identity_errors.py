@@ -197,3 +197,29 @@ def test_prompt_none_without_a_session_says_login_required(sandbox, sandbox_sess
     assert r.status_code == 302
     assert "error=login_required" in r.headers["Location"]
     assert "AADSTS50058" in r.headers["Location"]
+
+
+def test_browser_session_signs_in_silently_and_steps_up_for_mfa(sandbox, sandbox_session):
+    params = {"client_id": SAMPLE_CLIENT_ID, "response_type": "code",
+              "redirect_uri": "http://localhost:9", "state": "s3",
+              "scope": sandbox.org_urls["contosona"] + "/user_impersonation"}
+    url = f"{sandbox.authority_url}/oauth2/v2.0/authorize"
+    page = sandbox_session.get(url, params=params)
+    flow = re.search(r'name="flow" value="([^"]+)"', page.text).group(1)
+    r = sandbox_session.post(f"{sandbox.discovery_url}/_signin", allow_redirects=False, data={
+        "flow": flow, "step": "password", "login": ALICE, "passwd": seed.PRACTICE_PASSWORD})
+    assert r.status_code == 302
+    # The session cookie signs the next request in without a page (single sign-on)...
+    again = sandbox_session.get(url, params=params, allow_redirects=False)
+    assert again.status_code == 302 and "code=" in again.headers["Location"]
+    # ...prompt=login asks again...
+    login = sandbox_session.get(url, params={**params, "prompt": "login"})
+    assert 'name="passwd"' in login.text
+    # ...and a new MFA requirement asks for the one-time code only.
+    sandbox.faults.set("mfa_required")
+    step_up = sandbox_session.get(url, params=params, allow_redirects=False)
+    assert step_up.status_code == 200 and 'name="otc"' in step_up.text
+    flow = re.search(r'name="flow" value="([^"]+)"', step_up.text).group(1)
+    done = sandbox_session.post(f"{sandbox.discovery_url}/_signin", allow_redirects=False,
+                                data={"flow": flow, "step": "mfa", "otc": seed.MFA_CODE})
+    assert done.status_code == 302 and "code=" in done.headers["Location"]
