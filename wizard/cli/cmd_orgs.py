@@ -159,6 +159,8 @@ def cmd_add(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     from wizard.engine.orgs import OrgProfile, check_display_name, normalize_base_url
     from wizard.engine.urls import parse_org_url
 
+    if getattr(args, "online", False):  # ``add --online``: pick from discovery (auth)
+        return _auth_hooks().add_online(ctx, args)
     org_url = parse_org_url(args.url, clouds=ctx.engine.custom_clouds or None)
     if not args.no_connect:
         hooks = _auth_hooks()

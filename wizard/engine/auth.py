@@ -530,15 +530,22 @@ def authority_from_authorization_uri(uri: str) -> str | None:
 def probe_org(session: requests.Session, base_url: str) -> AuthChallenge:
     """Ask the org, without credentials, how it wants to be signed in to."""
     url = base_url.rstrip("/") + "/api/data/v9.2/WhoAmI"
+    # A fresh connection: a pooled one may already be Windows-authenticated.
+    fork = getattr(session, "fork", None)
+    probe = fork() if fork is not None else session
     try:
-        response = session.get(url, headers={"Accept": "application/json"},
-                               allow_redirects=False)
-    except requests.exceptions.RequestException as exc:
-        raise network_error(exc, url) from exc
-    try:
-        return challenge_from_response(response)
+        try:
+            response = probe.get(url, headers={"Accept": "application/json"},
+                                 allow_redirects=False)
+        except requests.exceptions.RequestException as exc:
+            raise network_error(exc, url) from exc
+        try:
+            return challenge_from_response(response)
+        finally:
+            response.close()
     finally:
-        response.close()
+        if probe is not session:
+            probe.close()
 
 
 def authority_for_org(cloud: Cloud | None, challenge: AuthChallenge | None,

@@ -92,6 +92,13 @@ class OrgSession:
     signin: SignInResult | None = None
     new_account: bool = False   # this connection added an account to the token cache
     password_to_save: str | None = field(default=None, repr=False)
+    owned_session: Any = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Close the connection pool this org session owns (Windows authentication)."""
+        if self.owned_session is not None:
+            self.owned_session.close()
+            self.owned_session = None
 
 
 @dataclass
@@ -265,9 +272,14 @@ class Connector:
                     + (" (d365-orgs ... --user DOMAIN\\user --password-stdin)."))
         protocol = "negotiate" if "negotiate" in challenge.schemes else "ntlm"
         auth = WindowsAuth(username, password, protocol=protocol)
-        client = DataverseClient(self.session, org_url.api_url, lambda: auth)
+        # Its own connection pool: the server ties the signed-in user to the connection,
+        # so connections must never be shared with another user's requests.
+        fork = getattr(self.session, "fork", None)
+        session = fork() if fork is not None else self.session
+        client = DataverseClient(session, org_url.api_url, lambda: auth)
         return OrgSession(org_url=org_url, auth_method="ntlm", client=client,
-                          username=username,
+                          username=username, owned_session=session if session is not
+                          self.session else None,
                           password_to_save=password if options.save_password else None)
 
     # -- adding an org -------------------------------------------------------------------

@@ -228,6 +228,16 @@ class WizardSession(requests.Session):
         self.mount("https://", adapter)
         self.mount("http://", adapter)
 
+    def fork(self) -> "WizardSession":
+        """A session with the same trust, proxies, timeouts and retries, and its own
+        connection pool (Windows authentication binds a user to a connection)."""
+        twin = WizardSession(ssl_context=self.ssl_context, timeout=self.timeout,
+                             retry=self.retry, sleep=self._sleep, clock=self.clock,
+                             monotonic=self.monotonic, cancel_event=self.cancel_event,
+                             proxies=dict(self.proxies))
+        twin.headers.update(self.headers)
+        return twin
+
     # requests would otherwise put REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE into ``verify``.
     def merge_environment_settings(self, url, proxies, stream, verify, cert):
         if verify is False:

@@ -143,6 +143,8 @@ class WindowsAuth(requests.auth.AuthBase):
                                   details=str(exc), code="windows_auth_failed") from exc
         current.history = history + list(current.history)
         if current.status_code == 401:
+            for r in history + [current]:
+                r.close()
             raise BadPassword(
                 f"The server did not accept the Windows user name or password for "
                 f"{self.username}.",

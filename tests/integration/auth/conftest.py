@@ -11,31 +11,8 @@ from wizard.engine.connect import Connector
 from wizard.engine.http import RetryPolicy, make_session
 from wizard.engine.mailbox import MailboxStore
 from wizard.engine.orgs import OrgRegistry
+from wizard.engine.secrets import MemorySecretStore
 from wizard.engine.token_cache import EncryptedTokenCache
-
-
-class MemorySecrets:
-    """Stands in for the keyring where a test is about sign-in, not the keyring."""
-
-    available = True
-    backend_name = "memory (test)"
-    unavailable_reason = None
-
-    def __init__(self):
-        self.data = {}
-
-    def get(self, key):
-        return self.data.get(key)
-
-    def set(self, key, value):
-        self.data[key] = value
-
-    def delete(self, key):
-        self.data.pop(key, None)
-
-    def delete_org(self, org_key):
-        for k in [k for k in self.data if k.startswith(f"org:{org_key}:")]:
-            del self.data[k]
 
 
 @dataclass
@@ -44,14 +21,14 @@ class Parts:
     cache: EncryptedTokenCache
     auth: Authenticator
     connector: Connector
-    secrets: MemorySecrets
+    secrets: MemorySecretStore
     registry: OrgRegistry
     mailbox: MailboxStore
 
 
 @pytest.fixture
 def parts(sandbox, wizard_home):
-    secrets = MemorySecrets()
+    secrets = MemorySecretStore()
     session = make_session(ca_bundles=[sandbox.ca_file],
                            retry=RetryPolicy(backoff_base=0.05, connect_retries=1))
     cache = EncryptedTokenCache(wizard_home / "cache" / "tokens.bin", secrets)
