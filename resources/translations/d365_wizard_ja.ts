@@ -164,25 +164,25 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="245" />
-        <location filename="../../wizard/gui/dialogs.py" line="329" />
+        <location filename="../../wizard/gui/dialogs.py" line="330" />
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="248" />
-        <location filename="../../wizard/gui/dialogs.py" line="332" />
+        <location filename="../../wizard/gui/dialogs.py" line="333" />
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="336" />
+        <location filename="../../wizard/gui/dialogs.py" line="337" />
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="336" />
+        <location filename="../../wizard/gui/dialogs.py" line="337" />
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -266,7 +266,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="298" />
-        <location filename="../../wizard/gui/dialogs.py" line="349" />
+        <location filename="../../wizard/gui/dialogs.py" line="350" />
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
@@ -840,315 +840,315 @@ How to fix it: {fix}</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="328" />
+        <location filename="../../wizard/gui/dialogs.py" line="329" />
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="334" />
+        <location filename="../../wizard/gui/dialogs.py" line="335" />
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="335" />
+        <location filename="../../wizard/gui/dialogs.py" line="336" />
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="337" />
+        <location filename="../../wizard/gui/dialogs.py" line="338" />
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="346" />
+        <location filename="../../wizard/gui/dialogs.py" line="347" />
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="382" />
+        <location filename="../../wizard/gui/dialogs.py" line="383" />
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="395" />
+        <location filename="../../wizard/gui/dialogs.py" line="396" />
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="397" />
+        <location filename="../../wizard/gui/dialogs.py" line="398" />
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="398" />
+        <location filename="../../wizard/gui/dialogs.py" line="399" />
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="398" />
+        <location filename="../../wizard/gui/dialogs.py" line="399" />
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="407" />
+        <location filename="../../wizard/gui/dialogs.py" line="408" />
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="39" />
+        <location filename="../../wizard/gui/main_window.py" line="40" />
         <source>Configure Organizations</source>
         <translation>組織の構成</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="54" />
+        <location filename="../../wizard/gui/main_window.py" line="55" />
         <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
         <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="57" />
+        <location filename="../../wizard/gui/main_window.py" line="58" />
         <source>About this window</source>
         <translation>このウィンドウについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="64" />
+        <location filename="../../wizard/gui/main_window.py" line="65" />
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="68" />
+        <location filename="../../wizard/gui/main_window.py" line="69" />
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="68" />
+        <location filename="../../wizard/gui/main_window.py" line="69" />
         <location filename="../../wizard/gui/models.py" line="76" />
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="69" />
+        <location filename="../../wizard/gui/main_window.py" line="70" />
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="69" />
+        <location filename="../../wizard/gui/main_window.py" line="70" />
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <location filename="../../wizard/gui/main_window.py" line="71" />
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <location filename="../../wizard/gui/main_window.py" line="71" />
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="90" />
+        <location filename="../../wizard/gui/main_window.py" line="91" />
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="91" />
+        <location filename="../../wizard/gui/main_window.py" line="92" />
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="98" />
+        <location filename="../../wizard/gui/main_window.py" line="99" />
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="99" />
+        <location filename="../../wizard/gui/main_window.py" line="100" />
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="100" />
+        <location filename="../../wizard/gui/main_window.py" line="101" />
         <source>&amp;Delete</source>
         <translation>削除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="101" />
+        <location filename="../../wizard/gui/main_window.py" line="102" />
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="102" />
+        <location filename="../../wizard/gui/main_window.py" line="103" />
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="103" />
+        <location filename="../../wizard/gui/main_window.py" line="104" />
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="104" />
+        <location filename="../../wizard/gui/main_window.py" line="105" />
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="105" />
+        <location filename="../../wizard/gui/main_window.py" line="106" />
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="106" />
+        <location filename="../../wizard/gui/main_window.py" line="107" />
         <source>S&amp;ynchronize</source>
         <translation>同期(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="107" />
+        <location filename="../../wizard/gui/main_window.py" line="108" />
         <source>Make the selected organization the one that synchronizes with your mailbox.</source>
         <translation>選択した組織をメールボックスと同期する組織にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="108" />
+        <location filename="../../wizard/gui/main_window.py" line="109" />
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="109" />
+        <location filename="../../wizard/gui/main_window.py" line="110" />
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="110" />
+        <location filename="../../wizard/gui/main_window.py" line="111" />
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="111" />
+        <location filename="../../wizard/gui/main_window.py" line="112" />
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="112" />
+        <location filename="../../wizard/gui/main_window.py" line="113" />
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113" />
+        <location filename="../../wizard/gui/main_window.py" line="114" />
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="114" />
+        <location filename="../../wizard/gui/main_window.py" line="115" />
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115" />
+        <location filename="../../wizard/gui/main_window.py" line="116" />
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="126" />
+        <location filename="../../wizard/gui/main_window.py" line="127" />
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="133" />
+        <location filename="../../wizard/gui/main_window.py" line="134" />
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="135" />
+        <location filename="../../wizard/gui/main_window.py" line="136" />
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="153" />
+        <location filename="../../wizard/gui/main_window.py" line="154" />
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="226" />
-        <location filename="../../wizard/gui/main_window.py" line="228" />
+        <location filename="../../wizard/gui/main_window.py" line="231" />
+        <location filename="../../wizard/gui/main_window.py" line="233" />
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="227" />
+        <location filename="../../wizard/gui/main_window.py" line="232" />
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="252" />
+        <location filename="../../wizard/gui/main_window.py" line="257" />
         <source>{count} organization(s) configured.</source>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="271" />
+        <location filename="../../wizard/gui/main_window.py" line="276" />
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="275" />
+        <location filename="../../wizard/gui/main_window.py" line="280" />
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="280" />
+        <location filename="../../wizard/gui/main_window.py" line="285" />
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="295" />
-        <location filename="../../wizard/gui/main_window.py" line="305" />
+        <location filename="../../wizard/gui/main_window.py" line="300" />
+        <location filename="../../wizard/gui/main_window.py" line="310" />
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="296" />
+        <location filename="../../wizard/gui/main_window.py" line="301" />
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="299" />
+        <location filename="../../wizard/gui/main_window.py" line="304" />
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="301" />
+        <location filename="../../wizard/gui/main_window.py" line="306" />
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="314" />
+        <location filename="../../wizard/gui/main_window.py" line="319" />
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="364" />
+        <location filename="../../wizard/gui/main_window.py" line="369" />
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="369" />
+        <location filename="../../wizard/gui/main_window.py" line="374" />
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="379" />
+        <location filename="../../wizard/gui/main_window.py" line="384" />
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="381" />
+        <location filename="../../wizard/gui/main_window.py" line="386" />
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="398" />
+        <location filename="../../wizard/gui/main_window.py" line="403" />
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="398" />
+        <location filename="../../wizard/gui/main_window.py" line="403" />
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1278,32 +1278,32 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>解決方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="218" />
+        <location filename="../../wizard/gui/models.py" line="219" />
         <source>Running…</source>
         <translation>実行中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="218" />
+        <location filename="../../wizard/gui/models.py" line="219" />
         <source>Passed</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="218" />
+        <location filename="../../wizard/gui/models.py" line="220" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219" />
+        <location filename="../../wizard/gui/models.py" line="220" />
         <source>Skipped</source>
         <translation>スキップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219" />
+        <location filename="../../wizard/gui/models.py" line="221" />
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="220" />
+        <location filename="../../wizard/gui/models.py" line="221" />
         <source>Waiting</source>
         <translation>待機中</translation>
     </message>
@@ -1318,12 +1318,12 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="75" />
+        <location filename="../../wizard/gui/widgets.py" line="80" />
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="75" />
+        <location filename="../../wizard/gui/widgets.py" line="80" />
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -1386,6 +1386,62 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/services.py" line="428" />
         <source>Step: {step}</source>
         <translation>ステップ: {step}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="656" />
+        <source>The sign-in page failed.</source>
+        <translation>サインイン ページでエラーが発生しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="656" />
+        <location filename="../../wizard/gui/services.py" line="681" />
+        <source>Try again.</source>
+        <translation>もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="665" />
+        <source>Your organization requires multi-factor authentication.</source>
+        <translation>組織では多要素認証が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="666" />
+        <source>Enter the verification code from your authenticator app.</source>
+        <translation>認証アプリに表示される確認コードを入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="668" />
+        <source>The verification code was not accepted.</source>
+        <translation>確認コードが受け付けられませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="669" />
+        <source>Check the code and try again.</source>
+        <translation>コードを確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="673" />
+        <source>The user name or password is not correct.</source>
+        <translation>ユーザー名またはパスワードが正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="674" />
+        <source>Check them and try again.</source>
+        <translation>確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="678" />
+        <source>The sign-in page asked for something this app cannot answer.</source>
+        <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="679" />
+        <source>Use sign-in with a code instead.</source>
+        <translation>代わりにコードを使ったサインインを使用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="681" />
+        <source>The sign-in did not finish.</source>
+        <translation>サインインが完了しませんでした。</translation>
     </message>
 </context>
 </TS>

@@ -30,7 +30,10 @@ def window(qtbot, fake, runner):
     win.show()
     with qtbot.wait_signal(win.orgs_loaded, timeout=5000):
         win.start()
-    return win
+    yield win
+    runner.cancel_all()
+    assert runner.wait_for_done(30000)
+    qtbot.wait(20)
 
 
 def pytest_collection_modifyitems(items):

@@ -53,4 +53,4 @@ def test_step_model_updates_rows_in_place(qtmodeltester):
     qtmodeltester.check(model, force_py=True)
     assert model.rowCount() == 2
     assert model.failed().fix == "Check the address"
-    assert model.data(model.index(0, 0)) == "Failed"
+    assert model.data(model.index(0, 0)) == "✖ Failed"

@@ -637,7 +637,7 @@ class AddOrgWizard(QWizard):
         self.setWindowTitle(tr("Add Organization"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.resize(760, 540)
+        self.resize(880, 620)
         self.pages = {
             PAGE_START: StartPage(self), PAGE_DETECT: DetectPage(self), PAGE_CREDENTIALS: CredentialsPage(self),
             PAGE_SIGN_IN: SignInPage(self), PAGE_PICK: PickOrgsPage(self), PAGE_CONNECT: ConnectPage(self),

@@ -115,7 +115,7 @@ class TestConnectionDialog(QDialog):
         self.runner = runner
         self.token = CancelToken()
         self.setWindowTitle(tr("Test connection to {name}").format(name=row.display_name))
-        self.resize(760, 380)
+        self.resize(900, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel(tr("Testing the connection…"))
         self.summary.setWordWrap(True)
@@ -319,6 +319,7 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("signInDialog")
         self.setWindowTitle(title)
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         intro = QLabel(prompt)
         intro.setWordWrap(True)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, Signal
+from shiboken6 import isValid
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
                                QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton, QTableView,
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
     def run(self, fn, *, on_result=None, on_error=None, on_progress=None, action: str = "", cancel_token=None):
         """Run engine work on a worker; errors become dialogs; ``action_done`` fires after."""
         def result(value):
+            if not isValid(self):
+                return          # the window was closed while the worker ran
             try:
                 if on_result is not None:
                     on_result(value)
@@ -193,6 +196,8 @@ class MainWindow(QMainWindow):
                     self.action_done.emit(action)
 
         def error(exc):
+            if not isValid(self):
+                return
             try:
                 if on_error is not None:
                     on_error(exc)

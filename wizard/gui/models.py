@@ -215,9 +215,10 @@ class StepListModel(QAbstractTableModel):
 
     @staticmethod
     def state_label(state: str) -> str:
-        return {"running": tr("Running…"), "passed": tr("Passed"), "failed": tr("Failed"),
-                "skipped": tr("Skipped"), "warning": tr("Warning"),
-                "pending": tr("Waiting")}.get(state, state)
+        # A symbol as well as the word, so the state shows without relying on colour.
+        return {"running": "⋯ " + tr("Running…"), "passed": "✔ " + tr("Passed"),
+                "failed": "✖ " + tr("Failed"), "skipped": "– " + tr("Skipped"),
+                "warning": "⚠ " + tr("Warning"), "pending": tr("Waiting")}.get(state, state)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._steps):

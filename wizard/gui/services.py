@@ -247,10 +247,10 @@ def _view(step) -> StepReport:
 class EngineServices:
     """:class:`Services` on the real engine (registry, stamp, Connector, discovery)."""
 
-    def __init__(self, engine: "Engine", *, sandbox: Any = None) -> None:
+    def __init__(self, engine: "Engine", *, sandbox: Any = None, sandbox_mode: bool | None = None) -> None:
         self.engine = engine
-        self.sandbox = sandbox
-        self.sandbox_mode = sandbox is not None
+        self.sandbox = sandbox                  # a sandbox we started and stop on close()
+        self.sandbox_mode = sandbox is not None if sandbox_mode is None else sandbox_mode
 
     @classmethod
     def from_options(cls, *, home: str | None = None, sandbox: bool = False,
@@ -653,7 +653,7 @@ class _FormSignIn:
             response.close()
             if page.action is None:
                 text = " ".join("".join(page.text).split())
-                raise SignInError(text[:300] or "The sign-in page failed.", fix="Try again.",
+                raise SignInError(text[:300] or tr("The sign-in page failed."), fix=tr("Try again."),
                                   code="signin_failed")
             action = urljoin(base, page.action)
             if self._loopback(action):
@@ -662,20 +662,20 @@ class _FormSignIn:
             fields = dict(page.hidden)
             if "otc" in page.inputs:
                 if not self.credentials.mfa_code:
-                    raise MfaRequired("Your organization requires multi-factor authentication.",
-                                      fix="Enter the verification code from your authenticator app.")
+                    raise MfaRequired(tr("Your organization requires multi-factor authentication."),
+                                      fix=tr("Enter the verification code from your authenticator app."))
                 if page.error:
-                    raise MfaRequired("The verification code was not accepted.",
-                                      fix="Check the code and try again.", details=page.error)
+                    raise MfaRequired(tr("The verification code was not accepted."),
+                                      fix=tr("Check the code and try again."), details=page.error)
                 fields["otc"] = self.credentials.mfa_code
             elif "passwd" in page.inputs:
                 if page.error:
-                    raise BadPassword("The user name or password is not correct.",
-                                      fix="Check them and try again.", details=page.error)
+                    raise BadPassword(tr("The user name or password is not correct."),
+                                      fix=tr("Check them and try again."), details=page.error)
                 fields["login"] = self.credentials.username
                 fields["passwd"] = self.credentials.password
             else:
-                raise SignInError("The sign-in page asked for something this app cannot answer.",
-                                  fix="Use sign-in with a code instead.", code="signin_failed")
+                raise SignInError(tr("The sign-in page asked for something this app cannot answer."),
+                                  fix=tr("Use sign-in with a code instead."), code="signin_failed")
             response = self.session.post(action, data=fields, allow_redirects=False)
-        raise SignInError("The sign-in did not finish.", fix="Try again.", code="signin_failed")
+        raise SignInError(tr("The sign-in did not finish."), fix=tr("Try again."), code="signin_failed")

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Screenshots of every page and dialog, in English and Japanese, against the sandbox.
+
+Run under a real X server (fonts, xcb), e.g.::
+
+    QT_QPA_PLATFORM=xcb xvfb-run -a python packaging/screenshots.py
+
+PNGs go to packaging/screenshots/<lang>-<name>.png. Each language runs in its own process
+(one translator, one sandbox tenant, a throw-away profile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "packaging" / "screenshots"
+
+
+def wait_until(condition, timeout: float = 30.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the GUI did not get there in time")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def settle(ms: int = 150) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(widget, lang: str, name: str) -> None:
+    settle()
+    path = OUT / f"{lang}-{name}.png"
+    widget.grab().save(str(path))
+    print(path.relative_to(ROOT))
+
+
+def run(lang: str) -> None:
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
+
+    from wizard.engine.context import Engine
+    from wizard.engine.paths import AppPaths
+    from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_PICK, PAGE_SIGN_IN, PAGE_SUMMARY
+    from wizard.gui.i18n import install_translators
+    from wizard.gui.main_window import MainWindow
+    from wizard.gui.services import EngineServices
+    from wizard.sandbox import seed
+    from wizard.sandbox.server import start_sandbox
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    install_translators(app, lang)
+    home = Path(tempfile.mkdtemp(prefix="d365-shots-"))
+    os.environ["D365_WIZARD_HOME"] = str(home)
+    sandbox = start_sandbox(home / "sandbox")
+    engine = Engine(AppPaths.resolve(home / "profile").ensure(), cloud_files=[sandbox.cloud_file])
+    services = EngineServices(engine, sandbox_mode=True)
+    window = MainWindow(services)
+    window.show()
+    loaded = []
+    window.orgs_loaded.connect(lambda: loaded.append(1))
+    window.start()
+    wait_until(lambda: loaded)
+    shoot(window, lang, "01-main-empty")
+
+    def next_page(wizard, expected):
+        wait_until(lambda: wizard.button(QWizard.WizardButton.NextButton).isEnabled())
+        wizard.next()
+        assert wizard.currentId() == expected
+
+    # Add by URL: live feedback, good and bad.
+    window.add()
+    wizard = window.add_wizard
+    wait_until(wizard.isVisible)
+    start = wizard.currentPage()
+    start.url_edit.setText("https://make.powerapps.com/environments/123")
+    shoot(wizard, lang, "02-add-bad-url")
+    start.url_edit.setText(sandbox.org_urls["contosona"] + "/main.aspx?appid=42&pagetype=entitylist&etn=contact")
+    shoot(wizard, lang, "03-add-url-found")
+    # Online: sign in, pick, connect, summary.
+    start.online_radio.setChecked(True)
+    start.cloud_combo.setCurrentIndex(start.cloud_combo.findData("sandbox"))
+    shoot(wizard, lang, "04-add-online-cloud")
+    next_page(wizard, PAGE_SIGN_IN)
+    page = wizard.currentPage()
+    shoot(wizard, lang, "05-sign-in-choices")
+    page.sign_in_button.click()
+    wait_until(lambda: page.dialog is not None and page.dialog.isVisible())
+    page.dialog.user_edit.setText("carol@contoso.example")
+    page.dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    shoot(page.dialog, lang, "06-in-app-sign-in")
+    first = page.dialog
+    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_until(lambda: page.dialog is not first and page.dialog.isVisible())
+    shoot(page.dialog, lang, "07-sign-in-mfa")
+    page.dialog.reject()
+    page.device_radio.setChecked(True)
+    page.sign_in_button.click()
+    wait_until(lambda: page.device_panel.isVisible())
+    shoot(wizard, lang, "08-device-code")
+    page.stop()
+    page.form_radio.setChecked(True)
+    page.sign_in_button.click()
+    wait_until(lambda: page.dialog is not None and page.dialog.isVisible() and not page.dialog.mfa_edit.isVisible())
+    page.dialog.user_edit.setText("alice@contoso.example")
+    page.dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_until(lambda: page.isComplete())
+    shoot(wizard, lang, "09-signed-in")
+    next_page(wizard, PAGE_PICK)
+    pick = wizard.currentPage()
+    wait_until(lambda: pick.loaded)
+    pick.view.clearSelection()
+    pick.select_unique_names({"contosona", "contosojp"})
+    shoot(wizard, lang, "10-pick-orgs")
+    next_page(wizard, PAGE_CONNECT)
+    wait_until(lambda: wizard.currentPage().isComplete(), 60)
+    shoot(wizard, lang, "11-connecting-done")
+    next_page(wizard, PAGE_SUMMARY)
+    shoot(wizard, lang, "12-summary")
+    loaded.clear()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_until(lambda: loaded and not wizard.isVisible())
+    wait_until(lambda: all(r.status not in ("checking", "unknown") for r in window.model.rows()), 60)
+    shoot(window, lang, "13-main-two-orgs")
+
+    # A failing connection: the step list with its fix.
+    window.add()
+    wizard = window.add_wizard
+    wait_until(wizard.isVisible)
+    wizard.currentPage().url_edit.setText(sandbox.org_urls["contosoonprem"])
+    wizard.next()
+    wait_until(lambda: wizard.currentPage().isComplete())
+    shoot(wizard, lang, "14-detected-windows-auth")
+    wizard.next()
+    creds = wizard.currentPage()
+    creds.user_edit.setText("CONTOSO\\alice")
+    creds.password_edit.setText("not-the-password")
+    shoot(wizard, lang, "15-credentials")
+    wizard.next()
+    wait_until(lambda: wizard.currentPage().failure is not None, 60)
+    shoot(wizard, lang, "16-connect-failed")
+    wizard.reject()
+
+    rows = window.model.rows()
+    other = next(r for r in rows if not r.is_primary)
+    window.select_key(other.key)
+    window.synchronize()
+    wait_until(lambda: getattr(window, "switch_dialog", None) is not None and window.switch_dialog.isVisible())
+    shoot(window.switch_dialog, lang, "17-switch-confirm")
+    window.switch_dialog.reject()
+    services.engine.mailbox.claim(str(uuid.uuid4()), "Fabrikam Sales", override=True)
+    before = window.switch_dialog
+    window.synchronize()
+    wait_until(lambda: window.switch_dialog is not before and window.switch_dialog.isVisible())
+    window.switch_dialog.help_button.click()
+    window.switch_dialog.adjustSize()
+    shoot(window.switch_dialog, lang, "18-switch-stamp-conflict")
+    window.switch_dialog.reject()
+
+    window.properties()
+    shoot(window.properties_dialog, lang, "19-properties")
+    window.properties_dialog.reject()
+
+    sandbox.faults.set("org_disabled", other.unique_name)
+    done = []
+    window.action_done.connect(done.append)
+    window.test_connection()
+    wait_until(lambda: "test" in done, 60)
+    shoot(window.test_dialog, lang, "20-test-connection-failed")
+    window.test_dialog.reject()
+    sandbox.faults.reset()
+
+    window.diagnostics()
+    wait_until(lambda: getattr(window, "diagnostics_dialog", None) is not None and window.diagnostics_dialog.isVisible())
+    shoot(window.diagnostics_dialog, lang, "21-diagnostics")
+    window.diagnostics_dialog.reject()
+
+    window.delete()
+    wait_until(lambda: window.confirm_box.isVisible())
+    shoot(window.confirm_box, lang, "22-delete-confirm")
+    window.confirm_box.button(QMessageBox.StandardButton.No).click()
+
+    window.runner.cancel_all()
+    window.runner.wait_for_done(30000)
+    settle()
+    window.close()
+    services.close()
+    sandbox.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=["en", "ja"], help="one language (default: both, one process each)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.lang:
+        run(args.lang)
+        return 0
+    for lang in ("en", "ja"):
+        subprocess.run([sys.executable, __file__, "--lang", lang], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
