@@ -1,0 +1,361 @@
+"""The local mailbox: Calendar, Contacts, Tasks and an e-mail folder, shaped like Outlook's.
+
+The embedded default keeps items in the same SQLite file as the stamp
+(``AppPaths.mailbox_db``), in its own tables (``mail_items``) with its own schema row
+(``meta.mailstore_schema``). Each item has a local id, a change counter and a content
+hash (what the sync engine compares), a ``tracked`` flag (whether the item is linked to
+the organization) and the id of the linked org record.
+
+Other mailboxes (Exchange via Microsoft Graph, CalDAV/CardDAV) can be added behind the
+:class:`Mailbox` protocol. Export uses ``icalendar`` (.ics) and ``vobject`` (.vcf) so
+users can open their data anywhere.
+
+Item shapes (``data`` keys; every key optional):
+
+- contact: ``first_name, last_name, full_name, job_title, company, department, email1,
+  email2, email3, business_phone, business_phone2, home_phone, mobile_phone, other_phone,
+  business_fax, web_page, birthday, notes`` and per address ``business_address_*``,
+  ``home_address_*``, ``other_address_*`` with ``street, city, state, postal_code,
+  country``; ``mailing_address`` names which of the three is the mailing address
+  (``business`` by default).
+- appointment: ``subject, start, end`` (ISO 8601 UTC), ``all_day, location, body,
+  organizer, required_attendees, optional_attendees`` (lists of e-mail addresses),
+  ``recurrence`` (an RFC 5545 RRULE or null), ``attachments`` (list of
+  ``{name, content_type, data}`` with base64 data), ``importance, show_as``,
+  ``is_service_activity, is_resource_booking``.
+- task: ``subject, start, due, completed_on, priority`` (low/normal/high), ``status``
+  (not_started/in_progress/completed/waiting/deferred), ``percent_complete, body, owner,
+  assignee``.
+- email: ``sender, to, cc`` (lists), ``subject, body, received_at``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from wizard.engine.errors import ConfigError, NotFound, WizardError
+
+MAILSTORE_SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30.0
+
+KINDS = ("contact", "appointment", "task", "email")
+FOLDERS = {"contacts": "contact", "calendar": "appointment", "tasks": "task", "inbox": "email"}
+FOLDER_OF_KIND = {v: k for k, v in FOLDERS.items()}
+ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")
+ADDRESS_KINDS = ("business", "home", "other")
+
+
+class MailStoreError(WizardError):
+    code = "mailstore_error"
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """A stable hash of an item's content (key order and JSON spacing do not matter)."""
+    raw = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class MailItem:
+    local_id: str
+    kind: str
+    data: dict[str, Any]
+    tracked: bool = False
+    org_record_id: str | None = None
+    origin: str = "mailbox"          # "mailbox": the user made it; "org": brought by a filter
+    change_counter: int = 1
+    hash: str = ""
+    created_at: float = 0.0
+    modified_at: float = 0.0
+
+    @property
+    def folder(self) -> str:
+        return FOLDER_OF_KIND[self.kind]
+
+    @property
+    def title(self) -> str:
+        d = self.data
+        if self.kind == "contact":
+            name = d.get("full_name") or " ".join(
+                p for p in (d.get("first_name"), d.get("last_name")) if p)
+            return name or d.get("email1") or "(no name)"
+        return d.get("subject") or "(no subject)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"local_id": self.local_id, "kind": self.kind, "folder": self.folder,
+                "title": self.title, "tracked": self.tracked,
+                "org_record_id": self.org_record_id, "origin": self.origin,
+                "change_counter": self.change_counter, "hash": self.hash, "data": self.data}
+
+
+class Mailbox(Protocol):
+    """What the sync engine needs from a mailbox. ``SqliteMailStore`` is the embedded one."""
+
+    def items(self, kind: str) -> list[MailItem]: ...
+    def get(self, local_id: str) -> MailItem | None: ...
+    def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
+            origin: str = "mailbox", org_record_id: str | None = None) -> MailItem: ...
+    def update(self, local_id: str, data: dict[str, Any], *, replace: bool = False) -> MailItem: ...
+    def delete(self, local_id: str) -> None: ...
+    def set_tracked(self, local_id: str, tracked: bool) -> MailItem: ...
+    def link(self, local_id: str, org_record_id: str | None) -> None: ...
+
+
+@dataclass
+class _Meta:
+    values: dict[str, str] = field(default_factory=dict)
+
+
+class SqliteMailStore:
+    """The embedded mailbox in SQLite (WAL). One connection per store object.
+
+    Writes made inside :meth:`transaction` commit together (the sync engine commits its
+    status rows in the same transaction); writes outside it commit at once.
+    """
+
+    def __init__(self, db_path: str | Path, *, clock: Callable[[], float] = time.time,
+                 id_factory: Callable[[], str] = lambda: uuid.uuid4().hex) -> None:
+        self.db_path = Path(db_path)
+        self.clock = clock
+        self.id_factory = id_factory
+        self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S,
+                                        isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise MailStoreError(f"Could not open the local mailbox {self.db_path}.",
+                                 details=str(exc)) from exc
+        self._depth = 0
+        self._ensure_schema()
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "SqliteMailStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_schema(self) -> None:
+        c = self.conn
+        c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=NORMAL")
+        with self.transaction():
+            c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            c.execute(
+                "CREATE TABLE IF NOT EXISTS mail_items ("
+                " local_id TEXT PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL,"
+                " tracked INTEGER NOT NULL DEFAULT 0, org_record_id TEXT,"
+                " origin TEXT NOT NULL DEFAULT 'mailbox',"
+                " change_counter INTEGER NOT NULL DEFAULT 1, hash TEXT NOT NULL,"
+                " created_at REAL NOT NULL, modified_at REAL NOT NULL)")
+            c.execute("CREATE INDEX IF NOT EXISTS mail_items_kind ON mail_items(kind)")
+            c.execute("CREATE INDEX IF NOT EXISTS mail_items_org ON mail_items(org_record_id)")
+            row = c.execute("SELECT value FROM meta WHERE key='mailstore_schema'").fetchone()
+            if row is None:
+                c.execute("INSERT INTO meta(key, value) VALUES ('mailstore_schema', ?)",
+                          (str(MAILSTORE_SCHEMA_VERSION),))
+            elif int(row[0]) > MAILSTORE_SCHEMA_VERSION:
+                raise ConfigError(
+                    f"The local mailbox {self.db_path} was written by a newer d365-wizard "
+                    f"(item format {row[0]}).", fix="Update d365-wizard.")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One SQLite transaction (nested calls join the outer one)."""
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.conn.execute("COMMIT")
+
+    # -- meta ---------------------------------------------------------------------------
+    def meta_get(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def meta_set(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- reading ------------------------------------------------------------------------
+    _COLS = ("local_id, kind, data, tracked, org_record_id, origin, change_counter, hash, "
+             "created_at, modified_at")
+
+    @staticmethod
+    def _row(row: tuple) -> MailItem:
+        return MailItem(row[0], row[1], json.loads(row[2]), bool(row[3]), row[4], row[5],
+                        row[6], row[7], row[8], row[9])
+
+    def items(self, kind: str | None = None) -> list[MailItem]:
+        if kind is None:
+            rows = self.conn.execute(f"SELECT {self._COLS} FROM mail_items ORDER BY created_at, local_id")
+        else:
+            _check_kind(kind)
+            rows = self.conn.execute(
+                f"SELECT {self._COLS} FROM mail_items WHERE kind=? ORDER BY created_at, local_id",
+                (kind,))
+        return [self._row(r) for r in rows]
+
+    def get(self, local_id: str) -> MailItem | None:
+        row = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE local_id=?",
+                                (local_id,)).fetchone()
+        return self._row(row) if row else None
+
+    def require(self, ref: str) -> MailItem:
+        """An item by local id or a unique prefix of it (for the CLI)."""
+        item = self.get(ref)
+        if item:
+            return item
+        rows = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE local_id LIKE ?",
+                                 (ref + "%",)).fetchall()
+        if len(rows) == 1:
+            return self._row(rows[0])
+        raise NotFound(f"No mailbox item {ref!r}." if not rows else
+                       f"{ref!r} matches {len(rows)} mailbox items.",
+                       fix="Use `d365-orgs mailbox list` to see the item ids.")
+
+    def by_org_id(self, org_record_id: str) -> list[MailItem]:
+        rows = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE org_record_id=?",
+                                 (org_record_id,))
+        return [self._row(r) for r in rows]
+
+    def count(self, kind: str) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM mail_items WHERE kind=?", (kind,)).fetchone()[0]
+
+    # -- writing ------------------------------------------------------------------------
+    def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
+            origin: str = "mailbox", org_record_id: str | None = None,
+            local_id: str | None = None) -> MailItem:
+        _check_kind(kind)
+        now = self.clock()
+        item = MailItem(local_id or self.id_factory(), kind, _clean(data), tracked,
+                        org_record_id, origin, 1, "", now, now)
+        item.hash = content_hash(item.data)
+        with self.transaction():
+            self.conn.execute(
+                f"INSERT INTO mail_items ({self._COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (item.local_id, kind, json.dumps(item.data, sort_keys=True), int(tracked),
+                 org_record_id, origin, 1, item.hash, now, now))
+        return item
+
+    def update(self, local_id: str, data: dict[str, Any], *, replace: bool = False,
+               expect_counter: int | None = None) -> MailItem:
+        """Change an item's fields (``replace`` swaps the whole content).
+
+        With ``expect_counter`` the write is conditional: it raises :class:`ItemChanged`
+        when someone else changed the item since it was read (the mailbox's ETag).
+        """
+        with self.transaction():
+            item = self.get(local_id)
+            if item is None:
+                raise NotFound(f"No mailbox item {local_id!r}.")
+            if expect_counter is not None and item.change_counter != expect_counter:
+                raise ItemChanged(local_id)
+            new = dict(data) if replace else {**item.data, **data}
+            new = _clean(new)
+            h = content_hash(new)
+            if h == item.hash:
+                return item
+            item.data, item.hash = new, h
+            item.change_counter += 1
+            item.modified_at = self.clock()
+            self.conn.execute(
+                "UPDATE mail_items SET data=?, hash=?, change_counter=?, modified_at=? "
+                "WHERE local_id=?",
+                (json.dumps(new, sort_keys=True), h, item.change_counter, item.modified_at,
+                 local_id))
+        return item
+
+    def delete(self, local_id: str, *, expect_counter: int | None = None) -> None:
+        with self.transaction():
+            if expect_counter is not None:
+                item = self.get(local_id)
+                if item is not None and item.change_counter != expect_counter:
+                    raise ItemChanged(local_id)
+            self.conn.execute("DELETE FROM mail_items WHERE local_id=?", (local_id,))
+
+    def set_tracked(self, local_id: str, tracked: bool) -> MailItem:
+        with self.transaction():
+            item = self.get(local_id)
+            if item is None:
+                raise NotFound(f"No mailbox item {local_id!r}.")
+            if item.tracked != tracked:
+                item.tracked = tracked
+                item.change_counter += 1
+                item.modified_at = self.clock()
+                self.conn.execute(
+                    "UPDATE mail_items SET tracked=?, change_counter=?, modified_at=? "
+                    "WHERE local_id=?",
+                    (int(tracked), item.change_counter, item.modified_at, local_id))
+        return item
+
+    def link(self, local_id: str, org_record_id: str | None, *, origin: str | None = None) -> None:
+        with self.transaction():
+            if origin is None:
+                self.conn.execute("UPDATE mail_items SET org_record_id=? WHERE local_id=?",
+                                  (org_record_id, local_id))
+            else:
+                self.conn.execute(
+                    "UPDATE mail_items SET org_record_id=?, origin=? WHERE local_id=?",
+                    (org_record_id, origin, local_id))
+
+    # -- export -------------------------------------------------------------------------
+    def export(self, folder: str, out: Path) -> int:
+        """Write a folder to ``out`` (.ics for calendar/tasks, .vcf for contacts)."""
+        from wizard.engine import mailexport
+
+        kind = FOLDERS.get(folder)
+        if kind not in ("appointment", "task", "contact"):
+            raise MailStoreError(f"The {folder!r} folder cannot be exported.",
+                                 fix="Choose calendar, contacts or tasks.")
+        items = self.items(kind)
+        if kind == "contact":
+            payload = mailexport.contacts_to_vcf(items)
+        else:
+            payload = mailexport.items_to_ics(items)
+        from wizard.engine.storage import atomic_write_bytes
+
+        atomic_write_bytes(Path(out), payload, mode=0o600)
+        return len(items)
+
+
+class ItemChanged(MailStoreError):
+    """A conditional mailbox write found the item changed since it was read."""
+
+    code = "item_changed"
+
+    def __init__(self, local_id: str) -> None:
+        super().__init__(f"Mailbox item {local_id} changed while synchronizing; "
+                         "it is picked up by the next sync.")
+        self.local_id = local_id
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise MailStoreError(f"Unknown item type {kind!r}.",
+                             fix=f"Use one of: {', '.join(KINDS)}.")
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Empty values are absent values: ``""`` and ``None`` and ``[]`` drop out."""
+    return {k: v for k, v in data.items() if v not in (None, "", [])}

@@ -1,0 +1,837 @@
+"""The synchronization algorithm: the mailbox and the synchronizing org, item by item.
+
+One run:
+
+1. **Gates.** The org must be reachable (else the run stops and the mailbox's unsent
+   changes stay queued), the user must hold the Sync-to-Outlook privilege (else a plain
+   refusal before anything is written), and the mailbox stamp must name this org (or the
+   caller chose the override, which rewrites the stamp).
+2. **Prepare.** Tracked mailbox items that have no org record yet get their record id
+   now, committed before anything is sent: a create that is interrupted is found again
+   by that id (``If-None-Match: *`` create, 412 = it already exists) instead of being
+   duplicated.
+3. **Fetch.** Changed org rows since the last delta token (a full listing the first time,
+   when the token expired, or when filters, settings or mappings changed).
+4. **Plan.** A three-way merge per linked pair against the status row (``base``), with
+   the field directions of the mapping table; conflicts on two-way fields go to the
+   resolver and are logged. Records entering the user's sync filters come into the
+   mailbox; records leaving them leave the mailbox only. Untracked or deleted items
+   delete the org's copy only when the user owns it; otherwise the record is excluded.
+5. **Guard.** A side that was emptied is not mirrored without ``allow_mass_delete``.
+6. **Push.** Org writes go out in batches, each conditional on the ETag the merge used;
+   a 412 re-reads that record and merges again.
+7. **Commit.** Mailbox writes, status rows and delta tokens in one SQLite transaction.
+   A mailbox item edited while the sync ran is rebased, never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.engine.errors import WizardError
+from wizard.engine.mailstore import ItemChanged, MailItem, SqliteMailStore, content_hash
+from wizard.engine.sync import filters as flt
+from wizard.engine.sync.conflicts import Resolver, org_wins
+from wizard.engine.sync.mapping import (BOTH, NONE, TO_MAILBOX, TO_ORG, ENTITY_OF_KIND,
+                                        FieldMapping, SyncSettings, effective_mappings)
+from wizard.engine.sync.orgside import (ChangeBatch, DeltaTokenExpired, OrgRecord, OrgSide,
+                                        OrgUnreachable, OrgWrite, WriteResult)
+from wizard.engine.sync.status import Conflict, StatusDB, StatusRow
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("contact", "appointment", "task", "booking", "email")
+MAILBOX_KIND = {"contact": "contact", "appointment": "appointment", "task": "task",
+                "booking": "appointment", "email": "email"}
+BATCH_SIZE = 500
+MAX_RETRIES = 3
+EMAIL_NOTICE = ("To decide whether an e-mail can be tracked, only its sender, recipients and "
+                "subject are sent to the organization. The rest of the message is sent only "
+                "once it is tracked.")
+EMAIL_NOTICE_KEY = "email_tracking_notice_shown"
+
+
+class SyncError(WizardError):
+    code = "sync_error"
+
+
+class NoSyncPrivilege(SyncError):
+    code = "no_sync_privilege"
+
+    def __init__(self, org_name: str, user: str = "") -> None:
+        who = f"Your account ({user})" if user else "Your account"
+        super().__init__(
+            f"{who} is not allowed to synchronize with Outlook in {org_name} (it lacks the "
+            "“Sync to Outlook” privilege). Nothing was synchronized.",
+            fix="Ask your Dynamics 365 administrator to add the privilege to one of your "
+                "security roles.")
+
+
+class MassDeletionRefused(SyncError):
+    code = "mass_deletion"
+
+    def __init__(self, side: str, kind: str, count: int) -> None:
+        self.side, self.kind, self.count = side, kind, count
+        other = "organization" if side == "mailbox" else "mailbox"
+        super().__init__(
+            f"Every {kind} in the {side} is gone, which would delete {count} "
+            f"{kind}s in the {other} as well. Nothing was synchronized.",
+            fix="If that is really what you want, run the sync again and confirm the "
+                "deletion (d365-orgs sync --allow-mass-delete).")
+
+
+class SyncOffline(OrgUnreachable):
+    code = "org_unreachable"
+
+    def __init__(self, org_name: str, pending: int, details: str | None = None) -> None:
+        self.pending = pending
+        queued = (f"{pending} change{'s' if pending != 1 else ''} from your mailbox "
+                  f"{'are' if pending != 1 else 'is'} queued and will be sent when it is back."
+                  if pending else "Nothing from your mailbox is waiting to be sent.")
+        super().__init__(f"{org_name} cannot be reached right now. {queued}",
+                         fix="Check your network connection and synchronize again later.",
+                         details=details)
+
+
+@dataclass
+class Action:
+    kind: str
+    op: str
+    title: str
+    local_id: str | None = None
+    org_record_id: str | None = None
+    fields: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class SyncReport:
+    org_id: str
+    org_name: str
+    dry_run: bool = False
+    actions: list[Action] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    fetched: dict[str, int] = field(default_factory=dict)
+    full: dict[str, bool] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    org_requests: int = 0
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for a in self.actions:
+            out[a.op] = out.get(a.op, 0) + 1
+        return out
+
+    @property
+    def writes(self) -> int:
+        return sum(1 for a in self.actions if a.op not in ("info",))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"org_id": self.org_id, "org_name": self.org_name, "dry_run": self.dry_run,
+                "counts": self.counts(), "actions": [a.to_dict() for a in self.actions],
+                "conflicts": [c.to_dict() for c in self.conflicts], "notices": self.notices,
+                "fetched": self.fetched, "full": self.full, "skipped": self.skipped}
+
+
+@dataclass
+class _Ctx:
+    kind: str
+    user_id: str
+    settings: SyncSettings
+    mapping_rows: list[dict[str, Any]]
+    filters: list[flt.SyncFilter]
+    full: bool = False
+
+
+@dataclass
+class _Plan:
+    """What one pair needs: an org write, a mailbox write, and the status row afterwards."""
+
+    kind: str
+    org_record_id: str
+    item: MailItem | None
+    status: StatusRow | None
+    org_write: OrgWrite | None = None
+    mailbox_op: str | None = None          # create | update | delete | unlink | untrack-unlink
+    mailbox_data: dict[str, Any] | None = None
+    mailbox_origin: str = "org"
+    new_status: StatusRow | None = None
+    drop_status: bool = False
+    actions: list[Action] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    attempts: int = 0
+    failed: bool = False
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and a.strip("{}").lower() == b.strip("{}").lower()
+
+
+class Synchronizer:
+    def __init__(self, store: SqliteMailStore, org: OrgSide, *, stamp_store: Any = None,
+                 resolver: Resolver = org_wins, clock: Callable[[], float] = time.time,
+                 progress: Callable[[str, int, int], None] | None = None,
+                 batch_size: int = BATCH_SIZE,
+                 id_factory: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
+        self.id_factory = id_factory
+        self.store = store
+        self.org = org
+        self.stamp_store = stamp_store
+        self.resolver = resolver
+        self.clock = clock
+        self.progress = progress or (lambda stage, done, total: None)
+        self.batch_size = batch_size
+        self.status = StatusDB(store.conn, org.org_id)
+
+    # ------------------------------------------------------------------ public entry
+    def pending_changes(self) -> int:
+        """Mailbox changes not yet sent to the org (the offline queue)."""
+        n = 0
+        for channel in CHANNELS:
+            rows = self.status.rows(channel)
+            by_local = {r.local_id: r for r in rows.values() if r.state == "linked"}
+            for item in self._items(channel):
+                st = by_local.pop(item.local_id, None)
+                if st is None:
+                    n += int(item.tracked)
+                elif not item.tracked or item.hash != st.local_hash:
+                    n += 1
+            n += len(by_local)      # linked items deleted from the mailbox
+        return n
+
+    def run(self, *, dry_run: bool = False, override_stamp: bool = False,
+            allow_mass_delete: bool = False) -> SyncReport:
+        report = SyncReport(self.org.org_id, self.org.org_name, dry_run)
+        try:
+            user = self.org.whoami()
+            if not self.org.has_sync_privilege():
+                raise NoSyncPrivilege(self.org.org_name, user.name or user.user_id)
+            self._stamp_gate(override_stamp, dry_run, report)
+            settings = self.org.settings()
+            mapping_rows = self.org.attribute_mappings()
+            filters = self.org.filters()
+            if not dry_run:
+                self._prepare(report, filters)
+            plans: list[_Plan] = []
+            batches: dict[str, ChangeBatch] = {}
+            self._ctx_cache = {}
+            for channel in CHANNELS:
+                ctx = _Ctx(channel, user.user_id, settings, mapping_rows, filters)
+                self._ctx_cache[channel] = ctx
+                self.progress(f"reading {channel}s", 0, 0)
+                channel_plans, batch = self._plan_channel(ctx, report)
+                self._guard(ctx, channel_plans, batch, allow_mass_delete)
+                plans += channel_plans
+                if batch is not None:
+                    batches[channel] = batch
+        except OrgUnreachable as exc:
+            if isinstance(exc, SyncOffline):
+                raise
+            raise SyncOffline(self.org.org_name, self.pending_changes(),
+                              details=exc.details or str(exc)) from exc
+
+        if not dry_run:
+            try:
+                self._push(plans, report)
+            except OrgUnreachable as exc:
+                raise SyncOffline(self.org.org_name, self.pending_changes(),
+                                  details=exc.details or str(exc)) from exc
+        for p in plans:
+            if not p.failed:
+                report.actions += p.actions
+                report.conflicts += p.conflicts
+        if dry_run:
+            return report
+        self._commit(plans, batches, user.user_id, settings, mapping_rows, filters, report)
+        if self.stamp_store is not None:
+            self.stamp_store.record_sync(self.org.org_id, self.clock())
+        for c in report.conflicts:
+            log.warning("sync conflict on %s %s field %s: mailbox %r, org %r -> %s wins",
+                        c.kind, c.org_record_id, c.field, c.mailbox_value, c.org_value, c.winner)
+        return report
+
+    # ------------------------------------------------------------------ gates
+    def _stamp_gate(self, override: bool, dry_run: bool, report: SyncReport) -> None:
+        if self.stamp_store is None:
+            return
+        from wizard.engine.mailbox import StampConflict
+
+        current = self.stamp_store.stamp()
+        if current is not None and not _same(current.org_id, self.org.org_id) and not override:
+            raise StampConflict(current, self.org.org_name)
+        if dry_run:
+            return
+        self.stamp_store.claim(self.org.org_id, self.org.org_name, override=override)
+        if current is not None and not _same(current.org_id, self.org.org_id):
+            report.notices.append(
+                f"The mailbox now synchronizes with {self.org.org_name} instead of "
+                f"{current.org_name}; items from {current.org_name} are kept but no longer "
+                "tracked.")
+            self._forget_other_orgs()
+
+    def _forget_other_orgs(self) -> None:
+        conn = self.store.conn
+        with self.store.transaction():
+            rows = conn.execute("SELECT local_id FROM sync_status WHERE org_id<>?",
+                                (self.status.org_id,)).fetchall()
+            for (local_id,) in rows:
+                if local_id:
+                    conn.execute("UPDATE mail_items SET org_record_id=NULL, tracked=0,"
+                                 " origin='mailbox', change_counter=change_counter+1"
+                                 " WHERE local_id=?", (local_id,))
+            self.status.forget_org()
+
+    # ------------------------------------------------------------------ prepare
+    def _items(self, channel: str) -> list[MailItem]:
+        items = self.store.items(MAILBOX_KIND[channel])
+        if MAILBOX_KIND[channel] == "appointment":
+            booking = channel == "booking"
+            items = [i for i in items if bool(i.data.get("is_resource_booking")) == booking]
+        return items
+
+    def _prepare(self, report: SyncReport, filters: list[flt.SyncFilter]) -> None:
+        """Give tracked items their org record id before anything is sent."""
+        with self.store.transaction():
+            for channel in ("contact", "appointment", "task"):
+                for item in self._items(channel):
+                    if item.tracked and not item.org_record_id:
+                        self.store.link(item.local_id, self.id_factory(), origin="mailbox")
+            for item in self._items("email"):
+                if not item.tracked or item.org_record_id:
+                    continue
+                if self.store.meta_get(EMAIL_NOTICE_KEY) is None:
+                    report.notices.append(EMAIL_NOTICE)
+                    self.store.meta_set(EMAIL_NOTICE_KEY, str(self.clock()))
+                d = item.data
+                to = list(d.get("to") or []) + list(d.get("cc") or [])
+                if self.org.email_matches(d.get("sender", ""), to, d.get("subject", "")):
+                    self.store.link(item.local_id, self.id_factory(), origin="mailbox")
+                else:
+                    self.store.set_tracked(item.local_id, False)
+                    report.actions.append(Action(
+                        "email", "not-tracked", item.title, item.local_id,
+                        reason="nothing in the organization matches its sender or recipients"))
+
+    # ------------------------------------------------------------------ planning
+    def _signature(self, ctx: _Ctx) -> str:
+        entity = ENTITY_OF_KIND[ctx.kind]
+        parts = {
+            "user": ctx.user_id.lower(), "settings": ctx.settings.to_dict(),
+            "mappings": sorted((json.dumps(r, sort_keys=True, default=str)
+                                for r in ctx.mapping_rows)),
+            "filters": sorted(flt.to_fetchxml(f) + str(f.querytype) for f in ctx.filters
+                              if f.entity == entity),
+        }
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
+
+    def _fetch(self, ctx: _Ctx, report: SyncReport) -> ChangeBatch:
+        token, signature = self.status.token(ctx.kind)
+        if signature != self._signature(ctx):
+            token = None
+        columns = self._columns(ctx)
+        try:
+            batch = self.org.changes(ctx.kind, token, columns)
+        except DeltaTokenExpired:
+            batch = self.org.changes(ctx.kind, None, columns)
+        report.fetched[ctx.kind] = len(batch.rows) + len(batch.deleted)
+        report.full[ctx.kind] = batch.full
+        return batch
+
+    def _columns(self, ctx: _Ctx) -> list[str]:
+        """The org columns a run reads: every mapped field (in either address mode) and
+        every column the user's filters look at."""
+        from dataclasses import replace
+
+        cols: set[str] = set()
+        for mailing_only in (True, False):
+            s = replace(ctx.settings, mailing_address_only=mailing_only)
+            cols |= {m.org_field for m in effective_mappings(ctx.kind, s, ctx.mapping_rows)}
+        entity = ENTITY_OF_KIND[ctx.kind]
+
+        def walk(group: flt.FilterGroup) -> None:
+            for c in group.conditions:
+                cols.add(c.attribute)
+            for g in group.groups:
+                walk(g)
+
+        for f in ctx.filters:
+            if f.entity == entity:
+                walk(f.where)
+        return sorted(cols)
+
+    def include(self, ctx: _Ctx, row: dict[str, Any]) -> bool:
+        """Whether an org record belongs in the mailbox (the user's sync filters)."""
+        me = ctx.user_id
+        if ctx.kind == "booking":
+            return _same(row.get("_ownerid_value"), me) or _same(row.get("_resource_userid_value"), me)
+        if ctx.kind == "email":
+            return True
+        entity = ENTITY_OF_KIND[ctx.kind]
+        if flt.matches_any(flt.filters_for(ctx.filters, entity), entity, row, me):
+            return True
+        if (ctx.kind == "task" and ctx.settings.assigned_tasks
+                and _same(row.get("_createdby_value"), me)
+                and not _same(row.get("_ownerid_value"), me)):
+            return True
+        return False
+
+    def maps_for(self, ctx: _Ctx, item: MailItem | None,
+                 org_data: dict[str, Any] | None) -> list[FieldMapping]:
+        slot = (item.data.get("mailing_address") if item else None) or "business"
+        maps = effective_mappings(ctx.kind, ctx.settings, ctx.mapping_rows, mailing_slot=slot,
+                                  org_record=org_data, mailbox_data=item.data if item else None)
+        return [m for m in maps if m.direction != NONE]
+
+    def _plan_channel(self, ctx: _Ctx, report: SyncReport
+                      ) -> tuple[list[_Plan], ChangeBatch | None]:
+        kind = ctx.kind
+        statuses = self.status.rows(kind)
+        items = self._items(kind)
+        plans: list[_Plan] = []
+        if kind == "booking" and not ctx.settings.resource_bookings:
+            by_id = {i.local_id: i for i in items}
+            for st in statuses.values():
+                item = by_id.get(st.local_id or "")
+                p = _Plan(kind, st.org_record_id, item, st, drop_status=True)
+                if item is not None:
+                    p.mailbox_op = "delete"
+                    p.actions.append(Action(kind, "mailbox-delete", item.title, item.local_id,
+                                            st.org_record_id,
+                                            reason="resource bookings no longer synchronize"))
+                plans.append(p)
+            return plans, None
+        if kind == "email":
+            batch = ChangeBatch([], [], None, False)
+        else:
+            batch = self._fetch(ctx, report)
+        ctx.full = batch.full
+        rows = {r.id: r for r in batch.rows}
+        deleted = set(batch.deleted)
+        if batch.full:
+            deleted |= {rid for rid, st in statuses.items() if rid not in rows}
+        items_by_local = {i.local_id: i for i in items}
+        items_by_org: dict[str, MailItem] = {}
+        for i in items:
+            if i.org_record_id:
+                items_by_org.setdefault(i.org_record_id, i)
+
+        for rid, st in statuses.items():
+            item = items_by_local.get(st.local_id or "")
+            if item is not None and item.org_record_id != rid:
+                item = None
+            plans.append(self._plan_pair(ctx, rid, item, st, rows.get(rid), rid in deleted))
+        for rid, row in rows.items():
+            if rid in statuses:
+                continue
+            plans.append(self._plan_pair(ctx, rid, items_by_org.get(rid), None, row, False))
+        for rid, item in items_by_org.items():
+            if rid in statuses or rid in rows:
+                continue
+            plans.append(self._plan_pair(ctx, rid, item, None, None, rid in deleted))
+        for item in items:
+            if item.tracked and not item.org_record_id:      # only in a dry run
+                p = _Plan(kind, "(new)", item, None)
+                p.actions.append(Action(kind, "org-create", item.title, item.local_id,
+                                        reason="tracked in the mailbox"))
+                plans.append(p)
+        return [p for p in plans if p is not None], batch
+
+    def _plan_pair(self, ctx: _Ctx, rid: str, item: MailItem | None, st: StatusRow | None,
+                   row: OrgRecord | None, org_deleted: bool) -> _Plan:
+        kind, me = ctx.kind, ctx.user_id
+        p = _Plan(kind, rid, item, st)
+        title = item.title if item else _org_title(kind, row.data if row else (st.base if st else {}))
+
+        def act(op: str, reason: str = "", fields: list[str] | None = None) -> None:
+            p.actions.append(Action(kind, op, title, item.local_id if item else None, rid,
+                                    fields or [], reason))
+
+        if st is not None and st.state == "excluded":
+            if org_deleted:
+                p.drop_status = True
+            return p
+
+        if st is not None:
+            owner = (row.owner_id if row else None) or st.owner_id
+            etag = row.etag if row else st.etag
+            if item is None:                                  # deleted in the mailbox
+                if org_deleted:
+                    p.drop_status = True
+                elif row is not None and row.etag != st.etag and self.include(ctx, row.data):
+                    act("mailbox-create", "deleted in the mailbox but changed in the org: restored")
+                    self._plan_mailbox_create(ctx, p, row)
+                elif _same(owner, me):
+                    p.org_write = OrgWrite("delete", kind, rid, if_match=etag)
+                    p.drop_status = True
+                    act("org-delete", "deleted in the mailbox; you own it")
+                else:
+                    p.new_status = StatusRow(kind, rid, None, "excluded", etag, None, {}, owner,
+                                             False)
+                    act("exclude", "deleted in the mailbox; owned by someone else, so the "
+                                   "org's copy stays")
+                return p
+            if not item.tracked:                              # untracked
+                p.mailbox_op = "unlink"
+                p.drop_status = True
+                if org_deleted:
+                    act("unlink", "untracked; already gone from the org")
+                elif _same(owner, me):
+                    p.org_write = OrgWrite("delete", kind, rid, if_match=etag)
+                    act("org-delete", "untracked; you own it, so the org's copy is deleted")
+                else:
+                    p.drop_status = False
+                    p.new_status = StatusRow(kind, rid, None, "excluded", etag, None, {}, owner,
+                                             False)
+                    act("unlink", "untracked; owned by someone else, so the org's copy stays")
+                return p
+            if org_deleted:
+                local_changed = item.hash != st.local_hash
+                p.drop_status = True
+                if item.origin == "org" and not local_changed:
+                    p.mailbox_op = "delete"
+                    act("mailbox-delete", "deleted in the org")
+                else:
+                    p.mailbox_op = "unlink"
+                    act("unlink", "deleted in the org; your copy is kept, no longer tracked")
+                return p
+            local_changed = item.hash != st.local_hash
+            org_changed = row is not None and row.etag != st.etag
+            in_filter = self.include(ctx, row.data) if row is not None else st.in_filter
+            leaving = not in_filter and item.origin == "org"
+            if not local_changed and not org_changed and ctx.full and not leaving:
+                # Settings or mappings may have changed what is synchronized.
+                org_changed = set(st.base) != {m.org_field for m in self.maps_for(
+                    ctx, item, row.data if row is not None else st.base)}
+            if not local_changed and not org_changed:
+                if leaving:
+                    p.mailbox_op = "delete"
+                    p.drop_status = True
+                    act("mailbox-delete", "no longer matches your synchronization filters "
+                                          "(the org's record stays)")
+                elif row is not None and (st.in_filter != in_filter or owner != st.owner_id):
+                    p.new_status = StatusRow(**{**st.__dict__, "in_filter": in_filter,
+                                                "owner_id": owner})
+                return p
+            org_view = row.data if row is not None else _base_as_row(st.base)
+            merged = self._plan_merge(ctx, p, item, org_view, st.base, etag, owner, in_filter, act)
+            if row is not None:
+                in_filter = self.include(ctx, {**org_view, **merged})
+                if p.new_status is not None:
+                    p.new_status.in_filter = in_filter
+            leaving = not in_filter and item.origin == "org"
+            if leaving:
+                p.mailbox_op = "delete"
+                p.mailbox_data = None
+                p.drop_status = True
+                p.new_status = None
+                act("mailbox-delete", "no longer matches your synchronization filters "
+                                      "(the org's record stays)")
+            return p
+
+        # -- no status row yet
+        if item is not None:
+            if row is None and org_deleted:
+                p.mailbox_op = "unlink"
+                act("unlink", "its org record was deleted before the first sync finished")
+                return p
+            if not item.tracked:
+                p.mailbox_op = "unlink"
+                if row is not None:
+                    p.org_write = OrgWrite("delete", kind, rid, if_match=row.etag)
+                    act("org-delete", "untracked before its first sync finished")
+                return p
+            if row is None:                                    # a create to send
+                maps = self.maps_for(ctx, item, None)
+                data = {m.org_field: m.org_value(item.data) for m in maps
+                        if m.direction in (TO_ORG, BOTH)}
+                data = {k: v for k, v in data.items() if v is not None}
+                p.org_write = OrgWrite("create", kind, rid, data)
+                base = {m.org_field: (data.get(m.org_field) if m.direction in (TO_ORG, BOTH)
+                                      else None) for m in maps}
+                p.new_status = StatusRow(kind, rid, item.local_id, "linked", None, item.hash,
+                                         base, me, True)
+                act("org-create", "tracked in the mailbox")
+                return p
+            merged = self._plan_merge(ctx, p, item, row.data, {}, row.etag, row.owner_id,
+                                      True, act)
+            if p.new_status is not None:
+                p.new_status.in_filter = self.include(ctx, {**row.data, **merged})
+            return p
+        if row is not None and self.include(ctx, row.data):
+            act("mailbox-create", "matches your synchronization filters")
+            self._plan_mailbox_create(ctx, p, row)
+        return p
+
+    def _plan_mailbox_create(self, ctx: _Ctx, p: _Plan, row: OrgRecord) -> None:
+        maps = self.maps_for(ctx, None, row.data)
+        data = {m.mailbox_field: m.mailbox_value(row.data) for m in maps
+                if m.direction in (TO_MAILBOX, BOTH)}
+        if ctx.kind == "booking":
+            data["is_resource_booking"] = True
+        if ctx.kind == "appointment" and row.data.get("activitytypecode") == "serviceappointment":
+            data["is_service_activity"] = True
+        data = {k: v for k, v in data.items() if v is not None}
+        p.mailbox_op = "create"
+        p.mailbox_data = data
+        p.mailbox_origin = "org"
+        base = {m.org_field: _norm(row.data.get(m.org_field)) for m in maps}
+        p.new_status = StatusRow(ctx.kind, row.id, None, "linked", row.etag, content_hash(data),
+                                 base, row.owner_id, True)
+
+    def _plan_merge(self, ctx: _Ctx, p: _Plan, item: MailItem, org_data: dict[str, Any],
+                    base: dict[str, Any], etag: str | None, owner: str | None,
+                    in_filter: bool, act: Callable[..., None]) -> dict[str, Any]:
+        """Three-way merge of one pair; returns the changes planned for the org record."""
+        maps = self.maps_for(ctx, item, org_data)
+        org_changes: dict[str, Any] = {}
+        mb_changes: dict[str, Any] = {}
+        new_base: dict[str, Any] = {}
+        for m in maps:
+            k = m.org_field
+            b = base.get(k)
+            mv = m.org_value(item.data)
+            ov = _norm(org_data.get(k))
+            if m.direction == TO_MAILBOX:
+                if ov != b or k not in base:
+                    if m.mailbox_value(org_data) != _norm(item.data.get(m.mailbox_field)):
+                        mb_changes[m.mailbox_field] = m.mailbox_value(org_data)
+                new_base[k] = ov
+            elif m.direction == TO_ORG:
+                if mv != b or k not in base:
+                    if mv != ov:
+                        org_changes[k] = mv
+                    new_base[k] = mv
+                else:
+                    new_base[k] = b
+            else:
+                if mv == ov:
+                    new_base[k] = mv
+                    continue
+                m_changed, o_changed = mv != b, ov != b
+                if m_changed and not o_changed:
+                    org_changes[k] = mv
+                    new_base[k] = mv
+                elif o_changed and not m_changed:
+                    mb_changes[m.mailbox_field] = m.mailbox_value(org_data)
+                    new_base[k] = ov
+                else:
+                    c = Conflict(ctx.kind, p.org_record_id, item.local_id, k, b, mv, ov,
+                                 mailbox_modified=item.modified_at,
+                                 org_modified=org_data.get("modifiedon"))
+                    c.winner = self.resolver(c)
+                    p.conflicts.append(c)
+                    if c.winner == "mailbox":
+                        org_changes[k] = mv
+                        new_base[k] = mv
+                    else:
+                        mb_changes[m.mailbox_field] = m.mailbox_value(org_data)
+                        new_base[k] = ov
+        if org_changes:
+            p.org_write = OrgWrite("update", ctx.kind, p.org_record_id, org_changes,
+                                   if_match=etag)
+            act("org-update", "changed in the mailbox", sorted(org_changes))
+        new_data = {**item.data, **mb_changes}
+        new_data = {k: v for k, v in new_data.items() if v not in (None, "", [])}
+        if mb_changes and content_hash(new_data) != item.hash:
+            p.mailbox_op = "update"
+            p.mailbox_data = mb_changes
+            act("mailbox-update", "changed in the org", sorted(mb_changes))
+        p.new_status = StatusRow(ctx.kind, p.org_record_id, item.local_id, "linked", etag,
+                                 content_hash(new_data), new_base, owner, in_filter)
+        return org_changes
+
+    # ------------------------------------------------------------------ guard
+    def _guard(self, ctx: _Ctx, plans: list[_Plan], batch: ChangeBatch | None,
+               allow: bool) -> None:
+        if allow:
+            return
+        statuses = [p for p in plans if p.status is not None and p.status.state == "linked"]
+        if len(statuses) < 2:
+            return
+        gone = sum(1 for p in statuses if p.item is None)
+        org_deletes = sum(1 for p in statuses if p.org_write is not None
+                          and p.org_write.op == "delete")
+        if not self._items(ctx.kind) and gone == len(statuses) and org_deletes:
+            raise MassDeletionRefused("mailbox", ctx.kind, org_deletes)
+        if batch is not None and batch.full and not batch.rows:
+            mb_deletes = sum(1 for p in statuses if p.mailbox_op == "delete")
+            if mb_deletes == len(statuses):
+                raise MassDeletionRefused("organization", ctx.kind, mb_deletes)
+
+    # ------------------------------------------------------------------ push
+    def _push(self, plans: list[_Plan], report: SyncReport) -> None:
+        pending = [p for p in plans if p.org_write is not None]
+        total, done = len(pending), 0
+        while pending:
+            chunk, pending = pending[:self.batch_size], pending[self.batch_size:]
+            results = self.org.write([p.org_write for p in chunk])
+            report.org_requests += 1
+            retry = []
+            for p, res in zip(chunk, results):
+                if not self._apply_result(p, res):
+                    retry.append(p)
+            for p in retry:
+                self._retry(p, report)
+            done += len(chunk)
+            self.progress("sending changes", done, total)
+
+    def _apply_result(self, p: _Plan, res: WriteResult) -> bool:
+        w = p.org_write
+        assert w is not None
+        if res.ok:
+            if p.new_status is not None and res.record is not None:
+                p.new_status.etag = res.record.etag
+                p.new_status.owner_id = res.record.owner_id or p.new_status.owner_id
+                if w.op == "update" and p.new_status.state == "linked":
+                    # Our own change may take the record out of the user's filters.
+                    ctx = self._ctx_cache[p.kind]
+                    p.new_status.in_filter = self.include(ctx, res.record.data)
+                    if (not p.new_status.in_filter and p.item is not None
+                            and p.item.origin == "org"):
+                        p.mailbox_op, p.mailbox_data = "delete", None
+                        p.new_status, p.drop_status = None, True
+                        p.actions.append(Action(p.kind, "mailbox-delete", p.item.title,
+                                                p.item.local_id, p.org_record_id, [],
+                                                "no longer matches your synchronization "
+                                                "filters (the org's record stays)"))
+            return True
+        if w.op == "delete" and res.status == 404:
+            return True
+        if res.status in (404, 412):
+            return False
+        log.warning("the org refused %s of %s %s: %s", w.op, w.kind, w.record_id, res.error)
+        p.failed = True
+        return True
+
+    def _retry(self, p: _Plan, report: SyncReport) -> None:
+        """The record changed (412) or vanished (404) under us: read it again and re-plan."""
+        while True:
+            p.attempts += 1
+            if p.attempts > MAX_RETRIES:
+                p.failed = True
+                report.skipped.append(p.org_record_id)
+                return
+            row = self.org.get(p.kind, p.org_record_id)
+            ctx = self._ctx_for(p.kind)
+            st = p.status
+            if st is None and row is not None and p.item is not None:
+                new = self._plan_pair(ctx, p.org_record_id, p.item, None, row, False)
+            else:
+                new = self._plan_pair(ctx, p.org_record_id, p.item, st, row, row is None)
+            new.attempts = p.attempts
+            p.__dict__.update(new.__dict__)
+            if p.org_write is None:
+                return
+            res = self.org.write([p.org_write])[0]
+            report.org_requests += 1
+            if self._apply_result(p, res):
+                return
+
+    def _ctx_for(self, kind: str) -> _Ctx:
+        return self._ctx_cache[kind]
+
+    # ------------------------------------------------------------------ commit
+    def _commit(self, plans: list[_Plan], batches: dict[str, ChangeBatch], user_id: str,
+                settings: SyncSettings, mapping_rows: list[dict[str, Any]],
+                filters: list[flt.SyncFilter], report: SyncReport) -> None:
+        with self.store.transaction():
+            for p in plans:
+                if p.failed:
+                    continue
+                self._commit_plan(p)
+            for channel, batch in batches.items():
+                ctx = _Ctx(channel, user_id, settings, mapping_rows, filters, batch.full)
+                self._offline(ctx, batch)
+                self.status.set_token(channel, batch.token, self._signature(ctx))
+            for c in report.conflicts:
+                self.status.log_conflict(c, self.clock())
+
+    def _commit_plan(self, p: _Plan) -> None:
+        item = p.item
+        current = self.store.get(item.local_id) if item is not None else None
+        changed_meanwhile = item is not None and (
+            current is None or current.change_counter != item.change_counter)
+        if p.mailbox_op == "create":
+            data = p.mailbox_data or {}
+            new = self.store.add(MAILBOX_KIND[p.kind], data, tracked=True, origin=p.mailbox_origin,
+                                 org_record_id=p.org_record_id)
+            if p.new_status is not None:
+                p.new_status.local_id = new.local_id
+                p.new_status.local_hash = new.hash
+        elif p.mailbox_op == "update" and item is not None:
+            if current is None:
+                if p.new_status:
+                    p.new_status.local_hash = None
+            elif changed_meanwhile:
+                # Rebase: apply the org's changes only to fields the user did not touch.
+                rebased = {f: v for f, v in (p.mailbox_data or {}).items()
+                           if current.data.get(f) == item.data.get(f)}
+                self.store.update(item.local_id, rebased)
+                if p.new_status:
+                    p.new_status.local_hash = None
+            else:
+                new = self.store.update(item.local_id, p.mailbox_data or {},
+                                        expect_counter=item.change_counter)
+                if p.new_status:
+                    p.new_status.local_hash = new.hash
+        elif p.mailbox_op == "delete" and item is not None:
+            if current is not None and changed_meanwhile:
+                self.store.link(item.local_id, None, origin="mailbox")
+                self.store.set_tracked(item.local_id, False)
+            else:
+                self.store.delete(item.local_id)
+        elif p.mailbox_op == "unlink" and item is not None and current is not None:
+            self.store.link(item.local_id, None, origin="mailbox")
+            if current.tracked:
+                self.store.set_tracked(item.local_id, False)
+        elif p.mailbox_op is None and changed_meanwhile and p.new_status is not None:
+            p.new_status.local_hash = None
+        if p.new_status is not None:
+            self.status.put(p.new_status)
+        elif p.drop_status:
+            self.status.drop(p.kind, p.org_record_id)
+
+    def _offline(self, ctx: _Ctx, batch: ChangeBatch) -> None:
+        """Offline filters choose which org records are kept for offline use."""
+        entity = ENTITY_OF_KIND[ctx.kind]
+        offline = flt.filters_for(ctx.filters, entity, flt.OFFLINE_QUERYTYPE)
+        if not offline:
+            offline = flt.filters_for(ctx.filters, entity)
+        if batch.full:
+            self.status.offline_clear(ctx.kind)
+        for rid in batch.deleted:
+            self.status.offline_drop(ctx.kind, rid)
+        for row in batch.rows:
+            if flt.matches_any(offline, entity, row.data, ctx.user_id):
+                self.status.offline_put(ctx.kind, row.id, {"id": row.id, **row.data})
+            elif not batch.full:
+                self.status.offline_drop(ctx.kind, row.id)
+
+    # the retry path needs the channel contexts of this run
+    _ctx_cache: dict[str, _Ctx]
+
+
+def _norm(v: Any) -> Any:
+    return None if v in ("", [], {}) else v
+
+
+def _base_as_row(base: dict[str, Any]) -> dict[str, Any]:
+    return dict(base)
+
+
+def _org_title(kind: str, data: dict[str, Any]) -> str:
+    if kind == "contact":
+        name = " ".join(str(data[k]) for k in ("firstname", "lastname") if data.get(k))
+        return name or data.get("fullname") or data.get("emailaddress1") or "(no name)"
+    return data.get("subject") or data.get("name") or "(no subject)"

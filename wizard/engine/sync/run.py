@@ -1,0 +1,58 @@
+"""Wiring a sync for the app: the synchronizing org from the registry, signed in silently."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wizard.engine.errors import WizardError
+from wizard.engine.mailstore import SqliteMailStore
+from wizard.engine.sync.conflicts import DEFAULT_RESOLVER, RESOLVERS
+from wizard.engine.sync.engine import Synchronizer
+
+
+class NotSynchronizingOrg(WizardError):
+    code = "not_synchronizing_org"
+
+
+def synchronizing_profile(engine: Any, org_ref: str | None = None):
+    """The registry's primary org; another org is refused (only one org syncs)."""
+    registry = engine.registry
+    primary = registry.primary()
+    wanted = registry.get(org_ref) if org_ref else primary
+    if primary is None:
+        raise NotSynchronizingOrg(
+            "No organization synchronizes with your mailbox yet.",
+            fix="Choose one with `d365-orgs use ORG` (its synchronization method becomes "
+                "Mailbox).")
+    if wanted.key != primary.key:
+        raise NotSynchronizingOrg(
+            f"{wanted.label} does not synchronize with your mailbox (its synchronization "
+            f"method is None); {primary.label} does. Nothing was synchronized.",
+            fix=f"To synchronize with {wanted.label} instead, run `d365-orgs use "
+                f"{wanted.unique_name or wanted.key}` first.")
+    if not primary.org_id:
+        raise NotSynchronizingOrg(
+            f"{primary.label} has not been connected yet, so its organization ID is unknown.",
+            fix=f"Run `d365-orgs test {primary.key}` once while online.")
+    return primary
+
+
+def open_synchronizer(engine: Any, *, org_ref: str | None = None,
+                      resolver: str = DEFAULT_RESOLVER,
+                      progress: Callable[[str, int, int], None] | None = None
+                      ) -> tuple[Synchronizer, SqliteMailStore]:
+    from wizard.engine.connect import SignInOptions
+    from wizard.engine.sync.webapi import DataverseOrgSide
+
+    profile = synchronizing_profile(engine, org_ref)
+    engine.paths.ensure()
+
+    def connect():
+        return engine.connector.connect(profile, SignInOptions(method="silent")).client
+
+    side = DataverseOrgSide(connect, org_id=profile.org_id, org_name=profile.label)
+    store = SqliteMailStore(engine.paths.mailbox_db, clock=engine.clock)
+    sync = Synchronizer(store, side, stamp_store=engine.mailbox, resolver=RESOLVERS[resolver],
+                        clock=engine.clock, progress=progress)
+    return sync, store

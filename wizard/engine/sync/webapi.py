@@ -1,0 +1,469 @@
+"""The org side of a sync over the Dataverse Web API (on ``DataverseClient.request()``).
+
+- Reading uses change tracking: ``Prefer: odata.track-changes`` lists every row (paged with
+  ``odata.maxpagesize``) and ends with ``@odata.deltaLink``; following that link later lists
+  only rows changed since and ``$deletedEntity`` entries. An expired token (0x80044352)
+  means a full read.
+- Writing uses ``$batch``: each write is its own change set (so one refused write does not
+  roll back the others) with ``Prefer: odata.continue-on-error``; updates and deletes carry
+  ``If-Match: <etag>``; creates are upserts with the record id chosen up front and
+  ``If-None-Match: *`` (412 = it already exists, e.g. created by an interrupted run).
+- 429 Too Many Requests is honoured by the session (it waits exactly ``Retry-After``).
+- Calendar: ``appointments`` (single appointments), ``recurringappointmentmasters`` (a series,
+  shown as one mailbox appointment with an RRULE; its occurrences are skipped) and
+  ``serviceappointments`` (service activities) all feed the mailbox calendar. Appointment
+  attachments are ``activitymimeattachments`` rows, read and written only when the org's
+  setting allows them.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from wizard.engine.dataverse import DataverseClient, DataverseError
+from wizard.engine.errors import WizardError
+from wizard.engine.sync import filters as flt
+from wizard.engine.sync.mapping import SyncSettings
+from wizard.engine.sync.orgside import (ChangeBatch, DeltaTokenExpired, OrgRecord, OrgUnreachable,
+                                        OrgUser, OrgWrite, WriteResult)
+
+SYNC_TO_OUTLOOK = "prvSyncToOutlook"
+EXPIRED_VERSION_STAMP = "0x80044352"
+MAX_BATCH = 1000
+PAGE_SIZE = 5000
+
+ENTITY_SETS = {"contact": ("contacts",), "task": ("tasks",),
+               "booking": ("bookableresourcebookings",), "email": ("emails",),
+               "appointment": ("appointments", "recurringappointmentmasters",
+                               "serviceappointments")}
+PRIMARY_KEY = {"contacts": "contactid", "bookableresourcebookings": "bookableresourcebookingid"}
+ALWAYS = {"contacts": ["_ownerid_value", "_createdby_value", "modifiedon", "statecode"],
+          "tasks": ["_ownerid_value", "_createdby_value", "modifiedon", "statecode"],
+          "appointments": ["_ownerid_value", "_createdby_value", "modifiedon", "instancetypecode",
+                           "seriesid", "activitytypecode"],
+          "serviceappointments": ["_ownerid_value", "_createdby_value", "modifiedon",
+                                  "activitytypecode"],
+          "recurringappointmentmasters": ["_ownerid_value", "_createdby_value", "modifiedon",
+                                          "starttime", "endtime", "recurrencepatterntype",
+                                          "interval", "daysofweekmask", "occurrences",
+                                          "patternenddate", "patternendtype"],
+          "bookableresourcebookings": ["_ownerid_value", "_createdby_value", "modifiedon",
+                                       "_resource_value"],
+          "emails": ["_ownerid_value", "modifiedon"]}
+LOOKUPS = ("ownerid", "createdby", "modifiedby", "regardingobjectid", "parentcustomerid",
+           "resource")
+VIRTUAL = {"attachments", "recurrencepattern", "organizer"}
+# A series' columns under the names the mailbox mapping uses for appointments.
+MASTER_COLUMNS = {"scheduledstart": "starttime", "scheduledend": "endtime"}
+UNREACHABLE_STATUS = {502, 503, 504}
+# Columns that the secondary calendar tables have (they lack e.g. optional attendees).
+LIMITED_COLUMNS = {
+    "recurringappointmentmasters": {"subject", "description", "location", "isalldayevent",
+                                    "prioritycode", "requiredattendees", "statecode",
+                                    "statuscode", "starttime", "endtime"},
+    "serviceappointments": {"subject", "description", "location", "scheduledstart",
+                            "scheduledend", "isalldayevent", "prioritycode", "statecode",
+                            "statuscode"},
+}
+
+
+def _pk(entity_set: str) -> str:
+    return PRIMARY_KEY.get(entity_set, "activityid")
+
+
+def _is_network(exc: BaseException) -> bool:
+    from wizard.engine.http import NetworkError
+
+    return isinstance(exc, NetworkError) or (
+        isinstance(exc, DataverseError) and exc.status in UNREACHABLE_STATUS)
+
+
+class DataverseOrgSide:
+    """:class:`~wizard.engine.sync.orgside.OrgSide` for one signed-in org."""
+
+    def __init__(self, client: DataverseClient | Callable[[], DataverseClient], *,
+                 org_id: str | None = None, org_name: str = "the organization",
+                 page_size: int = PAGE_SIZE) -> None:
+        # A callable connects on first use, so an unreachable org is found by the sync
+        # (which then reports what is queued) rather than before it.
+        self._client = client if isinstance(client, DataverseClient) else None
+        self._connect = None if isinstance(client, DataverseClient) else client
+        self.page_size = page_size
+        self.org_name = org_name
+        self._org_id = org_id
+        self._user: OrgUser | None = None
+        self._where: dict[str, str] = {}        # record id -> entity set (calendar)
+        self._settings: SyncSettings | None = None
+
+    # -- plumbing --------------------------------------------------------------------------
+    @property
+    def client(self) -> DataverseClient:
+        if self._client is None:
+            assert self._connect is not None
+            try:
+                self._client = self._connect()
+            except WizardError as exc:
+                if _is_network(exc):
+                    raise OrgUnreachable(f"{self.org_name} cannot be reached.",
+                                         details=str(exc)) from exc
+                raise
+        return self._client
+
+    def _call(self, method: str, path: str, **kw: Any):
+        try:
+            return self.client.request(method, path, **kw)
+        except WizardError as exc:
+            if _is_network(exc):
+                raise OrgUnreachable(f"{self.org_name} cannot be reached.",
+                                     details=str(exc)) from exc
+            raise
+
+    def _json(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
+        return self._call(method, path, **kw).json()
+
+    @property
+    def org_id(self) -> str:
+        if self._org_id is None:
+            self.whoami()
+        assert self._org_id is not None
+        return self._org_id
+
+    # -- who and what ----------------------------------------------------------------------
+    def whoami(self) -> OrgUser:
+        if self._user is None:
+            data = self._json("GET", "WhoAmI")
+            self._org_id = self._org_id or data.get("OrganizationId")
+            self._user = OrgUser(str(data["UserId"]).lower())
+        return self._user
+
+    def has_sync_privilege(self) -> bool:
+        user = self.whoami()
+        data = self._json("GET", f"systemusers({user.user_id})/"
+                                 "Microsoft.Dynamics.CRM.RetrieveUserPrivileges")
+        return any(str(p.get("PrivilegeName", "")).lower() == SYNC_TO_OUTLOOK.lower()
+                   for p in data.get("RolePrivileges", []))
+
+    def settings(self) -> SyncSettings:
+        cols = ",".join(SyncSettings.COLUMNS.values())
+        row = self._json("GET", f"organizations({self.org_id})", params={"$select": cols})
+        self._settings = SyncSettings.from_org_row(row)
+        return self._settings
+
+    def update_settings(self, **changes: bool) -> SyncSettings:
+        body = {SyncSettings.COLUMNS[k]: bool(v) for k, v in changes.items()}
+        self._call("PATCH", f"organizations({self.org_id})", json=body,
+                   headers={"If-Match": "*"})
+        return self.settings()
+
+    def attribute_mappings(self) -> list[dict[str, Any]]:
+        rows = []
+        for row in self._pages("syncattributemappings", {
+                "$select": "attributecrmname,attributeexchangename,entitytypecode,syncdirection,"
+                           "defaultsyncdirection,allowedsyncdirection"}):
+            rows.append({k: v for k, v in row.items() if not k.startswith("@")})
+        return rows
+
+    def filters(self) -> list[flt.SyncFilter]:
+        me = self.whoami().user_id
+        out: list[flt.SyncFilter] = []
+        select = "name,returnedtypecode,querytype,fetchxml,statecode"
+        for row in self._pages("userqueries", {
+                "$select": select,
+                "$filter": f"_ownerid_value eq {me} and (querytype eq 256 or querytype eq 16)"}):
+            f = flt.from_userquery(row, scope="user")
+            if f is not None:
+                out.append(f)
+        for row in self._pages("savedqueries", {"$select": select,
+                                                "$filter": "querytype eq 256"}):
+            f = flt.from_userquery(row, scope="system")
+            if f is not None:
+                out.append(f)
+        return out
+
+    # -- reading ---------------------------------------------------------------------------
+    def _pages(self, path: str, params: Mapping[str, str] | None = None,
+               headers: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
+        url: str | None = path
+        first = True
+        hdrs = {"Prefer": f"odata.maxpagesize={self.page_size}", **(headers or {})}
+        while url:
+            page = self._json("GET", url, params=params if first else None, headers=hdrs)
+            first = False
+            yield from page.get("value", [])
+            url = page.get("@odata.nextLink")
+
+    def _select(self, entity_set: str, columns: list[str] | None) -> str | None:
+        if columns is None:
+            return None
+        cols = list(ALWAYS.get(entity_set, []))
+        for c in columns:
+            if c in VIRTUAL:
+                continue
+            if entity_set == "recurringappointmentmasters":
+                c = MASTER_COLUMNS.get(c, c)
+            if entity_set in LIMITED_COLUMNS and c not in LIMITED_COLUMNS[entity_set]:
+                continue
+            if c in LOOKUPS:
+                c = f"_{c}_value"
+            if c not in cols:
+                cols.append(c)
+        return ",".join(cols)
+
+    def _delta(self, entity_set: str, link: str | None,
+               columns: list[str] | None) -> tuple[list[dict], list[str], str | None]:
+        rows: list[dict[str, Any]] = []
+        deleted: list[str] = []
+        select = self._select(entity_set, columns)
+        url: str | None = link or entity_set
+        params = None if link else ({"$select": select} if select else None)
+        headers = {"Prefer": f"odata.track-changes,odata.maxpagesize={self.page_size}"}
+        delta_link = None
+        while url:
+            try:
+                page = self._json("GET", url, params=params, headers=headers)
+            except DataverseError as exc:
+                if exc.error_code == EXPIRED_VERSION_STAMP:
+                    raise DeltaTokenExpired(str(exc)) from exc
+                raise
+            params = None
+            for row in page.get("value", []):
+                if "$deletedEntity" in str(row.get("@odata.context", "")) or \
+                        row.get("reason") == "deleted":
+                    deleted.append(str(row.get("id")).lower())
+                else:
+                    rows.append(row)
+            url = page.get("@odata.nextLink")
+            delta_link = page.get("@odata.deltaLink", delta_link)
+        return rows, deleted, delta_link
+
+    def _record(self, entity_set: str, row: dict[str, Any]) -> OrgRecord | None:
+        rid = str(row.get(_pk(entity_set))).lower()
+        data = {k: v for k, v in row.items() if not k.startswith("@")}
+        if entity_set == "appointments" and data.get("instancetypecode") == 2:
+            return None                      # an occurrence: the series stands for it
+        if entity_set == "recurringappointmentmasters":
+            data["scheduledstart"] = data.get("starttime")
+            data["scheduledend"] = data.get("endtime")
+            data["recurrencepattern"] = rrule_of(data)
+        if entity_set == "serviceappointments":
+            data["activitytypecode"] = "serviceappointment"
+        self._where[rid] = entity_set
+        return OrgRecord(rid, row.get("@odata.etag", ""), data)
+
+    def changes(self, kind: str, token: str | None,
+                columns: list[str] | None = None) -> ChangeBatch:
+        sets = ENTITY_SETS[kind]
+        links = json.loads(token) if token else {}
+        full = not token
+        rows: list[OrgRecord] = []
+        deleted: list[str] = []
+        new_links: dict[str, str | None] = {}
+        for entity_set in sets:
+            raw, gone, link = self._delta(entity_set, links.get(entity_set), columns)
+            for r in raw:
+                rec = self._record(entity_set, r)
+                if rec is not None:
+                    rows.append(rec)
+            deleted += gone
+            new_links[entity_set] = link
+        if kind == "appointment" and self._settings and self._settings.appointment_attachments:
+            for rec in rows:
+                if self._where.get(rec.id) == "appointments":
+                    rec.data["attachments"] = self._attachments(rec.id)
+        return ChangeBatch(rows, deleted, json.dumps(new_links, sort_keys=True), full)
+
+    def get(self, kind: str, record_id: str) -> OrgRecord | None:
+        sets = ENTITY_SETS[kind]
+        known = self._where.get(record_id.lower())
+        for entity_set in ([known] if known else []) + [s for s in sets if s != known]:
+            try:
+                row = self._json("GET", f"{entity_set}({record_id})")
+            except DataverseError as exc:
+                if exc.status == 404:
+                    continue
+                raise
+            rec = self._record(entity_set, row)
+            if rec is not None and kind == "appointment" and self._settings and \
+                    self._settings.appointment_attachments and entity_set == "appointments":
+                rec.data["attachments"] = self._attachments(rec.id)
+            return rec
+        return None
+
+    def _attachments(self, appointment_id: str) -> list[dict[str, str]] | None:
+        out = []
+        for row in self._pages("activitymimeattachments", {
+                "$select": "filename,mimetype,body",
+                "$filter": f"_objectid_value eq {appointment_id}"}):
+            out.append({"name": row.get("filename") or "attachment",
+                        "content_type": row.get("mimetype") or "application/octet-stream",
+                        "data": row.get("body") or ""})
+        return sorted(out, key=lambda a: a["name"]) or None
+
+    def _write_attachments(self, appointment_id: str, wanted: list[dict[str, str]] | None) -> None:
+        existing = {}
+        for row in self._pages("activitymimeattachments", {
+                "$select": "filename,mimetype,body",
+                "$filter": f"_objectid_value eq {appointment_id}"}):
+            existing[row.get("filename")] = row
+        wanted_by_name = {a["name"]: a for a in wanted or ()}
+        for name, row in existing.items():
+            w = wanted_by_name.get(name)
+            if w is None or w.get("data") != row.get("body"):
+                self._call("DELETE", f"activitymimeattachments({row['activitymimeattachmentid']})")
+        for name, a in wanted_by_name.items():
+            row = existing.get(name)
+            if row is None or a.get("data") != row.get("body"):
+                self._call("POST", "activitymimeattachments", json={
+                    "filename": name, "subject": name,
+                    "mimetype": a.get("content_type") or "application/octet-stream",
+                    "body": a.get("data", ""), "objecttypecode": "appointment",
+                    "objectid_appointment@odata.bind": f"/appointments({appointment_id})"})
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, writes: list[OrgWrite]) -> list[WriteResult]:
+        results: list[WriteResult] = []
+        for start in range(0, len(writes), MAX_BATCH):
+            results += self._batch(writes[start:start + MAX_BATCH])
+        return results
+
+    def _request_of(self, w: OrgWrite) -> tuple[str, str, dict[str, str], dict | None, list | None]:
+        entity_set = self._where.get(w.record_id.lower()) or ENTITY_SETS[w.kind][0]
+        body = dict(w.data or {})
+        attachments = body.pop("attachments", None) if "attachments" in body else None
+        for v in VIRTUAL:
+            body.pop(v, None)
+        if entity_set == "recurringappointmentmasters":
+            body = {MASTER_COLUMNS.get(k, k): v for k, v in body.items()}
+        if entity_set in LIMITED_COLUMNS:
+            body = {k: v for k, v in body.items() if k in LIMITED_COLUMNS[entity_set]}
+        headers = {"Prefer": "return=representation"}
+        if w.op == "create":
+            headers["If-None-Match"] = "*"
+            return "PATCH", f"{entity_set}({w.record_id})", headers, body, attachments
+        if w.if_match:
+            headers["If-Match"] = w.if_match
+        if w.op == "delete":
+            return "DELETE", f"{entity_set}({w.record_id})", headers, None, None
+        if not w.if_match:
+            headers["If-Match"] = "*"
+        return "PATCH", f"{entity_set}({w.record_id})", headers, body, attachments
+
+    def _batch(self, writes: list[OrgWrite]) -> list[WriteResult]:
+        boundary = f"batch_{uuid.uuid4()}"
+        parts: list[str] = []
+        pending_attachments: dict[int, list | None] = {}
+        for n, w in enumerate(writes, 1):
+            method, path, headers, body, attachments = self._request_of(w)
+            if "attachments" in (w.data or {}):
+                pending_attachments[n] = attachments
+            cs = f"changeset_{uuid.uuid4()}"
+            lines = [f"{method} {self.client.url(path)} HTTP/1.1"]
+            lines += [f"{k}: {v}" for k, v in headers.items()]
+            payload = ""
+            if body is not None:
+                lines.append("Content-Type: application/json; type=entry")
+                payload = json.dumps(body)
+            parts.append(
+                f"--{boundary}\r\nContent-Type: multipart/mixed; boundary={cs}\r\n\r\n"
+                f"--{cs}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary"
+                f"\r\nContent-ID: {n}\r\n\r\n" + "\r\n".join(lines) + "\r\n\r\n" + payload +
+                f"\r\n--{cs}--\r\n")
+        data = "".join(parts) + f"--{boundary}--\r\n"
+        response = self._call("POST", "$batch", data=data.encode("utf-8"), headers={
+            "Content-Type": f"multipart/mixed; boundary={boundary}",
+            "Prefer": "odata.continue-on-error"})
+        answers = parse_batch_response(response.headers.get("Content-Type", ""),
+                                       response.content)
+        results = []
+        for n, w in enumerate(writes, 1):
+            status, body = answers.get(str(n), (500, None))
+            if status == 429 or status in UNREACHABLE_STATUS:
+                raise OrgUnreachable(f"{self.org_name} is busy; try again shortly.")
+            record = None
+            if 200 <= status < 300 and isinstance(body, dict) and w.op != "delete":
+                entity_set = self._where.get(w.record_id.lower()) or ENTITY_SETS[w.kind][0]
+                record = self._record(entity_set, body)
+                if n in pending_attachments and entity_set == "appointments":
+                    self._write_attachments(w.record_id, pending_attachments[n])
+                    fresh = self.get(w.kind, w.record_id)
+                    record = fresh or record
+            if 200 <= status < 300 and record is None and w.op != "delete":
+                record = self.get(w.kind, w.record_id)
+            error = None
+            if status >= 300 and isinstance(body, dict):
+                error = str(body.get("error", {}).get("message", ""))
+            results.append(WriteResult(status, record, error))
+        return results
+
+    def email_matches(self, sender: str, recipients: list[str], subject: str) -> bool:
+        addresses = [a for a in [sender, *recipients] if a and "@" in a][:20]
+        if not addresses:
+            return False
+        clause = " or ".join(f"emailaddress1 eq '{a.replace(chr(39), chr(39) * 2)}'"
+                             for a in addresses)
+        page = self._json("GET", "contacts", params={"$select": "contactid", "$filter": clause,
+                                                     "$top": "1"})
+        return bool(page.get("value"))
+
+
+_STATUS_LINE = re.compile(r"HTTP/1\.[01] (\d{3})")
+
+
+def parse_batch_response(content_type: str, body: bytes) -> dict[str, tuple[int, Any]]:
+    """Content-ID -> (status, JSON body) of every answer in a ``$batch`` response."""
+    message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    out: dict[str, tuple[int, Any]] = {}
+
+    def walk(part: Any) -> None:
+        if part.is_multipart():
+            for p in part.get_payload():
+                walk(p)
+            return
+        payload = part.get_payload(decode=True) or b""
+        text = payload.decode("utf-8", "replace").replace("\r\n", "\n")
+        m = _STATUS_LINE.search(text)
+        if not m:
+            return
+        _, _, resp_body = text[m.start():].partition("\n\n")
+        parsed: Any = None
+        resp_body = resp_body.strip()
+        if resp_body:
+            try:
+                parsed = json.loads(resp_body)
+            except ValueError:
+                parsed = None
+        cid = (part.get("Content-ID") or "").strip()
+        out[cid or str(len(out) + 1)] = (int(m.group(1)), parsed)
+
+    walk(message)
+    return out
+
+
+WEEKDAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")   # daysofweekmask bit 0 = Sunday
+
+
+def rrule_of(master: Mapping[str, Any]) -> str | None:
+    """An RFC 5545 RRULE for a ``recurringappointmentmaster`` row's pattern."""
+    freq = {0: "DAILY", 1: "WEEKLY", 2: "MONTHLY", 3: "YEARLY"}.get(
+        master.get("recurrencepatterntype"))
+    if freq is None:
+        return None
+    parts = [f"FREQ={freq}"]
+    if master.get("interval") and int(master["interval"]) > 1:
+        parts.append(f"INTERVAL={int(master['interval'])}")
+    mask = int(master.get("daysofweekmask") or 0)
+    if freq == "WEEKLY" and mask:
+        parts.append("BYDAY=" + ",".join(d for i, d in enumerate(WEEKDAYS) if mask & (1 << i)))
+    if master.get("occurrences") and master.get("patternendtype") in (2, None):
+        parts.append(f"COUNT={int(master['occurrences'])}")
+    elif master.get("patternenddate"):
+        end = str(master["patternenddate"]).replace("-", "").replace(":", "")
+        parts.append(f"UNTIL={end[:15]}Z" if "T" in end else f"UNTIL={end[:8]}")
+    return ";".join(parts)
