@@ -152,3 +152,16 @@ def test_cli_diagnostics_bundle(tmp_path):
     data = json.loads(proc.stdout)
     assert data["include_identities"] is False and "manifest.json" in data["files"]
     assert "logs/d365-orgs.log" in unzip(tmp_path / "d.zip")
+
+
+def test_cli_doctor_bundle_and_doctor_still_needs_an_org_without_it(tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "wizard.cli", "--home", str(tmp_path / "h"),
+                               "doctor", *args, "--json"], capture_output=True, text=True,
+                              timeout=120, stdin=subprocess.DEVNULL)
+
+    proc = run("--bundle", str(tmp_path / "doc.zip"))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["path"].endswith("doc.zip")
+    proc = run()
+    assert proc.returncode == 1 and json.loads(proc.stdout)["error"]["code"] == "usage"

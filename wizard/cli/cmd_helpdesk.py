@@ -55,6 +55,8 @@ def register(sub, parents) -> None:
                    help="do not run connection tests (only what is on this computer)")
     p.set_defaults(func=cmd_diagnostics)
 
+    _extend_doctor(sub)
+
     p = sub.add_parser(
         "practice", parents=parents, help="helpdesk training: the sandbox with a problem",
         description="Start the sandbox tenant with a named problem (scenario) in a practice "
@@ -98,10 +100,55 @@ def cmd_export(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 # -- diagnostics ----------------------------------------------------------------------------------
 def cmd_diagnostics(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
+    return _bundle(ctx, args.bundle, include_identities=args.include_identities,
+                   run_tests=not args.no_connect)
+
+
+def _extend_doctor(sub) -> None:
+    """``doctor --bundle FILE.zip [ORG]``: the auth capability owns ``doctor ORG``; this adds
+    the bundle to it (ORG becomes optional when --bundle is given)."""
+    doctor = sub.choices.get("doctor")
+    if doctor is None or getattr(doctor, "_bundle_added", False):
+        return
+    for action in doctor._actions:
+        if action.dest == "org" and not action.option_strings:
+            action.nargs, action.default = "?", None
+    doctor.add_argument("--bundle", metavar="FILE.zip",
+                        help="write a redacted diagnostics bundle for the helpdesk")
+    doctor.add_argument("--include-identities", action="store_true",
+                        help="with --bundle: keep user names, tenant IDs and org addresses "
+                             "(only with the user's consent)")
+    original = doctor.get_default("func")
+
+    def doctor_or_bundle(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
+        from wizard.engine.errors import WizardError
+
+        if args.bundle:
+            return _bundle(ctx, args.bundle, include_identities=args.include_identities,
+                           only=args.org)
+        if not args.org:
+            raise WizardError("Name the organization to diagnose (number, name or address), "
+                              "or write a bundle with --bundle FILE.zip.", code="usage")
+        return original(ctx, args)
+
+    doctor.set_defaults(func=doctor_or_bundle)
+    doctor._bundle_added = True
+
+
+def _bundle(ctx: CliContext, out: str, *, include_identities: bool, only: str | None = None,
+            run_tests: bool = True) -> CommandResult:
     from wizard.engine.diagnostics import build_bundle
 
-    report = build_bundle(ctx.engine, args.bundle, include_identities=args.include_identities,
-                          run_connection_tests=not args.no_connect, progress=ctx.progress)
+    results = None
+    if only:  # test that one org now (silently); the others only as configured
+        from wizard.engine.diagnostics import run_connection_test
+
+        profile = ctx.engine.registry.get(only)
+        results = {profile.key: run_connection_test(ctx.engine, profile)["steps"]}
+        run_tests = False
+    report = build_bundle(ctx.engine, out, include_identities=include_identities,
+                          connection_results=results, run_connection_tests=run_tests,
+                          progress=ctx.progress)
     return CommandResult(data=report.to_dict(), text=report.text())
 
 

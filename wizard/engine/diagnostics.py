@@ -271,7 +271,7 @@ def build_bundle(engine: "Engine", out_path: str | Path, *, include_identities: 
         elif run_connection_tests:
             say(f"Testing the connection to {p.display_name} ...")
             tests[p.key] = {"org": p.display_name, "source": "run for this bundle",
-                            **_run_connection_test(engine, p)}
+                            **run_connection_test(engine, p)}
     sections["connection-tests.json"] = {"orgs": tests, "ran": run_connection_tests}
 
     say("Collecting recent logs ...")
@@ -347,7 +347,7 @@ def _step_dict(step: Any) -> dict[str, Any]:
     return {"step": str(step)}
 
 
-def _run_connection_test(engine: "Engine", profile: Any) -> dict[str, Any]:
+def run_connection_test(engine: "Engine", profile: Any) -> dict[str, Any]:
     try:
         from wizard.engine.connect import SignInOptions
         connector = engine.connector
