@@ -57,6 +57,13 @@ def test_jwt_never_survives(header, payload, signature, prefix, suffix):
         assert part not in redact(prefix + jwt + suffix)
 
 
+@given(st.sampled_from("01"), st.text(alphabet=B64URL + ".", min_size=40, max_size=120),
+       surrounding, surrounding)
+def test_bare_entra_refresh_token_never_survives(first, body, prefix, suffix):
+    token = f"{first}.A{body}"
+    _never_survives(token, token, prefix + " ", " " + suffix)
+
+
 @given(st.sampled_from(logs.SECRET_KEYS + ("code",)), secret_text, surrounding, surrounding)
 def test_query_string_value_never_survives(key, secret, prefix, suffix):
     encoded = quote(secret, safe="")

@@ -70,6 +70,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
                 rf"(?!\[REDACTED)[^\s&;'\"<>]+"), rf"\1{MASK}"),
     # the OAuth authorization code in query strings and form bodies
     (re.compile(r"(?i)((?:^|[?&;#\s'\"])code=)[^\s&;#'\"<>]+"), rf"\1{MASK}"),
+    # Entra refresh tokens ("0.A..." / "1.A...") wherever they appear
+    (re.compile(r"(?<![A-Za-z0-9_.\-])[01]\.A[A-Za-z0-9_\-.]{40,}"), MASK),
     # JWTs anywhere (access and id tokens), also truncated ones
     (re.compile(r"eyJ[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]*){0,2}"), MASK),
     # Authorization schemes followed by their credential, wherever they appear
