@@ -25,6 +25,9 @@ def register(sub, parents) -> None:
     src.add_argument("file", metavar="FILE", nargs="?", help="the deployment file (JSON)")
     src.add_argument("--site", action="store_true",
                      help="apply the machine-wide deployment file now (if it changed)")
+    src.add_argument("--resolve-pending", action="store_true",
+                     help="add the orgs a file listed by discovery (cloud + unique name), "
+                          "using your existing sign-in to that cloud")
     p.add_argument("--replace", action="store_true",
                    help="also remove organizations the file does not list (says so if that "
                         "includes the synchronizing org)")
@@ -75,6 +78,11 @@ def cmd_deploy(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     from wizard.engine.deploy import apply_deployment, apply_site_deployment
 
     engine = ctx.engine
+    if args.resolve_pending:
+        from wizard.engine.deploy import resolve_pending_by_discovery
+
+        report = resolve_pending_by_discovery(engine)
+        return CommandResult(data=report.to_dict(), text=report.text())
     if args.site:
         report = apply_site_deployment(engine, force=args.force)
         if report is None:

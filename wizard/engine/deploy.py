@@ -658,6 +658,40 @@ def resolve_pending(engine: "Engine", cloud: str, instances: list[Any]) -> Deplo
     return report
 
 
+def resolve_pending_by_discovery(engine: "Engine") -> DeployReport:
+    """Resolve pending discovery entries with the user's existing sign-in (no prompt).
+
+    For each cloud that pending entries name, a discovery token is taken silently from the
+    token cache; clouds the user has not signed in to yet are reported in ``warnings``
+    (``d365-orgs signin --cloud NAME`` first). Enabled orgs that discovery lists are added.
+    """
+    from wizard.engine.discovery import discovery_scopes, list_instances
+
+    report = DeployReport(source="pending entries", sha256="")
+    clouds = sorted({str(p["cloud"]) for p in pending_orgs(engine) if p.get("cloud")})
+    for name in clouds:
+        try:
+            cloud = engine.cloud(name)
+            result = engine.authenticator.silent(cloud.authority, discovery_scopes(cloud),
+                                                 client_id=cloud.client_id)
+            found = list_instances(engine.session, cloud,
+                                   lambda r=result: f"Bearer {r.access_token}")
+        except WizardError as exc:
+            report.warnings.append(
+                f"{name}: {exc} Sign in to that cloud first (d365-orgs signin --cloud {name}), "
+                "then try again.")
+            continue
+        sub = resolve_pending(engine, name, [o for o in found if o.can_add])
+        report.outcomes.extend(sub.outcomes)
+        report.primary, report.primary_note = sub.primary, sub.primary_note or report.primary_note
+    for rec in pending_orgs(engine):
+        report.outcomes.append(OrgOutcome(
+            entry=f"“{rec.get('display_name') or rec.get('unique_name')}”", action="pending",
+            org=rec.get("display_name"),
+            notes=[f"Not found by discovery in {rec.get('cloud')} (yet)."]))
+    return report
+
+
 def apply_site_deployment(engine: "Engine", *, force: bool = False) -> DeployReport | None:
     """Apply the machine-wide deployment file if there is one and it changed since last time.
 
@@ -723,5 +757,6 @@ def write_export(engine: "Engine", out: str | Path) -> Path:
 __all__ = [
     "DeployReport", "Deployment", "DeploymentContainsSecret", "DeploymentError", "OrgEntry",
     "OrgOutcome", "apply_deployment", "apply_site_deployment", "export_deployment",
-    "load_deployment", "parse_deployment", "pending_orgs", "resolve_pending", "write_export",
+    "load_deployment", "parse_deployment", "pending_orgs", "resolve_pending",
+    "resolve_pending_by_discovery", "write_export",
 ]
