@@ -245,6 +245,15 @@ def test_custom_cloud_file_is_kept_with_the_org(engine, tmp_path):
     assert org.cloud == "sovereign-x" and org.kind == "online"
     stored = org.extra["cloud_file"]
     assert json.loads(Path(stored).read_text())["name"] == "sovereign-x"
+    # an export carries the cloud file along, so another machine can apply it
+    from wizard.engine.deploy import write_export
+
+    out = write_export(engine, tmp_path / "export" / "deploy.json")
+    exported = json.loads(out.read_text())
+    assert exported["orgs"][0]["cloud_file"] == "sovereign-x.cloud.json"
+    other = Engine(AppPaths.resolve(tmp_path / "other"), secret_store=FakeSecrets())
+    apply_deployment(other, out)
+    assert other.registry.list()[0].cloud == "sovereign-x"
 
 
 def run_cli(home, *args):

@@ -749,8 +749,18 @@ def export_deployment(engine: "Engine") -> dict[str, Any]:
 
 
 def write_export(engine: "Engine", out: str | Path) -> Path:
+    """Write the export to ``out``; custom cloud files are copied beside it and referenced
+    by relative name, so the folder can be copied to other machines as it is."""
     out = Path(out)
-    atomic_write_json(out, export_deployment(engine))
+    data = export_deployment(engine)
+    for item in data["orgs"]:
+        cf = item.get("cloud_file")
+        if cf:
+            dest = out.parent / f"{item.get('cloud') or Path(cf).stem}.cloud.json"
+            if Path(cf).resolve() != dest.resolve():
+                atomic_write_bytes(dest, Path(cf).read_bytes(), mode=0o644)
+            item["cloud_file"] = dest.name
+    atomic_write_json(out, data)
     return out
 
 
