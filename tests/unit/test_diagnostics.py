@@ -80,8 +80,9 @@ def unzip(path):
         return {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
 
 
-def test_bundle_without_consent_has_no_secrets_and_no_identities(seeded, tmp_path):
+def test_bundle_without_consent_has_no_secrets_and_no_identities(seeded, tmp_path, monkeypatch):
     engine, eu = seeded
+    monkeypatch.setenv("HOME", str(tmp_path))  # the profile lives under the home folder
     steps = [{"name": "signin", "title": "Sign-in", "status": "failed",
               "message": f"AADSTS50076: {USER} must use multi-factor authentication.",
               "fix": "Sign in with your second factor.",
@@ -115,6 +116,9 @@ def test_bundle_without_consent_has_no_secrets_and_no_identities(seeded, tmp_pat
     env = json.loads(files["environment.json"])
     assert env["libraries"]["msal"] and env["python"]["version"]
     assert json.loads(files["keyring.json"])["backend"] == "SecretService Keyring (test)"
+    # the home folder names the OS account: it becomes ~
+    assert str(tmp_path) not in everything
+    assert json.loads(files["environment.json"])["paths"]["config"] == "~/wizard-home/config"
 
 
 def test_bundle_with_consent_keeps_identities_but_never_secrets(seeded, tmp_path):

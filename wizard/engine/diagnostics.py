@@ -102,6 +102,12 @@ class Anonymizer:
             self._map.setdefault(value.casefold(), placeholder)
             self._pattern = None
 
+    def add_literal(self, value: str, replacement: str) -> None:
+        """Replace ``value`` (e.g. the home folder, which names the OS account) verbatim."""
+        if value and len(value) >= 3:
+            self._map.setdefault(value.casefold(), replacement)
+            self._pattern = None
+
     def add(self, kind: str, value: str | None) -> None:
         if value and len(value) >= 3:
             self.placeholder(kind, value)
@@ -233,6 +239,7 @@ def build_bundle(engine: "Engine", out_path: str | Path, *, include_identities: 
 
     orgs = _section(problems, "organization list", lambda: engine.registry.list(), [])
     if anonymizer is not None:
+        anonymizer.add_literal(str(Path.home()), "~")
         for p in orgs:
             anonymizer.add_user(p.user)
             anonymizer.add("tenant", p.tenant_id)
