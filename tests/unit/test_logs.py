@@ -21,6 +21,8 @@ from wizard.engine.paths import AppPaths
 B64URL = string.ascii_letters + string.digits + "-_"
 B64 = string.ascii_letters + string.digits + "+/"
 
+# No test is timed: hypothesis' per-example deadline would make a busy CI machine flaky.
+untimed = settings(deadline=None)
 surrounding = st.text(max_size=60)
 # Secrets as they really look: printable, no line breaks, long enough to be worth stealing.
 secret_text = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E),
@@ -48,6 +50,7 @@ def _never_survives(secret: str, form: str, prefix: str, suffix: str) -> None:
     assert redact(out) == out  # idempotent
 
 
+@untimed
 @given(b64url, b64url, b64url, surrounding, surrounding)
 def test_jwt_never_survives(header, payload, signature, prefix, suffix):
     jwt = f"eyJ{header}.{payload}.{signature}"
@@ -57,6 +60,7 @@ def test_jwt_never_survives(header, payload, signature, prefix, suffix):
         assert part not in redact(prefix + jwt + suffix)
 
 
+@untimed
 @given(st.sampled_from("01"), st.text(alphabet=B64URL + ".", min_size=40, max_size=120),
        surrounding, surrounding)
 def test_bare_entra_refresh_token_never_survives(first, body, prefix, suffix):
@@ -64,6 +68,7 @@ def test_bare_entra_refresh_token_never_survives(first, body, prefix, suffix):
     _never_survives(token, token, prefix + " ", " " + suffix)
 
 
+@untimed
 @given(st.sampled_from(logs.SECRET_KEYS + ("code",)), secret_text, surrounding, surrounding)
 def test_query_string_value_never_survives(key, secret, prefix, suffix):
     encoded = quote(secret, safe="")
@@ -73,6 +78,7 @@ def test_query_string_value_never_survives(key, secret, prefix, suffix):
     _never_survives(encoded, url, prefix + " ", suffix)
 
 
+@untimed
 @given(st.sampled_from(logs.SECRET_KEYS + ("code",)), secret_text, surrounding, surrounding)
 def test_form_body_value_never_survives(key, secret, prefix, suffix):
     encoded = quote_plus(secret)
@@ -82,6 +88,7 @@ def test_form_body_value_never_survives(key, secret, prefix, suffix):
     _never_survives(encoded, body, prefix + "\n", "&" + suffix)
 
 
+@untimed
 @given(keys, secret_text, surrounding, surrounding)
 def test_json_value_never_survives(key, secret, prefix, suffix):
     doc = json.dumps({"token_type": "Bearer", key: secret, "expires_in": 3599})
@@ -90,6 +97,7 @@ def test_json_value_never_survives(key, secret, prefix, suffix):
     assert secret not in redact(prefix + doc + suffix) or secret in prefix + suffix + "Bearer3599"
 
 
+@untimed
 @given(keys, secret_text, surrounding, surrounding)
 def test_python_repr_value_never_survives(key, secret, prefix, suffix):
     doc = repr({"user": "alice", key: secret})
@@ -97,6 +105,7 @@ def test_python_repr_value_never_survives(key, secret, prefix, suffix):
     _never_survives(escaped, doc, prefix, suffix)
 
 
+@untimed
 @given(st.text(alphabet=B64URL + ".", min_size=20, max_size=60), surrounding, surrounding)
 def test_json_oauth_code_never_survives(secret, prefix, suffix):
     assume(not logs._ERROR_CODE_VALUE.fullmatch(secret))
@@ -112,6 +121,7 @@ def test_json_error_codes_stay_readable():
     assert redact("HTTP 403, code 0x80040265") == "HTTP 403, code 0x80040265"
 
 
+@untimed
 @given(st.sampled_from(["Authorization", "Proxy-Authorization", "authorization"]),
        st.sampled_from(["Bearer", "Basic", "NTLM", "Negotiate"]), token_text,
        surrounding, surrounding)
@@ -123,6 +133,7 @@ def test_auth_header_line_never_survives(header, scheme, secret, prefix, suffix)
     _never_survives(secret, json.dumps({header: f"{scheme} {secret}"}), prefix, suffix)
 
 
+@untimed
 @given(st.sampled_from(["Cookie", "Set-Cookie"]), secret_text, surrounding, surrounding)
 def test_cookie_header_never_survives(header, secret, prefix, suffix):
     value = quote(secret, safe="")
@@ -131,12 +142,14 @@ def test_cookie_header_never_survives(header, secret, prefix, suffix):
     _never_survives(value, repr({header: f"buid={value}"}), prefix, suffix)
 
 
+@untimed
 @given(st.sampled_from(["Bearer", "Basic"]), token_text, surrounding, surrounding)
 def test_scheme_credential_anywhere_never_survives(scheme, secret, prefix, suffix):
     assume(not secret.startswith(("[", ".", "~")))
     _never_survives(secret, f"sending {scheme} {secret}", prefix + " ", " " + suffix)
 
 
+@untimed
 @given(st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=12),
        secret_text, surrounding, surrounding)
 def test_url_userinfo_never_survives(user, secret, prefix, suffix):
@@ -147,6 +160,7 @@ def test_url_userinfo_never_survives(user, secret, prefix, suffix):
     _never_survives(password, url, prefix + " ", " " + suffix)
 
 
+@untimed
 @given(st.binary(min_size=16, max_size=120), surrounding, surrounding)
 def test_ntlm_and_negotiate_blobs_never_survive(payload, prefix, suffix):
     ntlm = base64.b64encode(b"NTLMSSP\x00\x03\x00\x00\x00" + payload).decode()
