@@ -88,13 +88,20 @@ def test_arbitrary_text_only_raises_invalid_org_url(text, clouds):
     _check(text, clouds)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(url_shaped, st.sampled_from([None, CLOUDS]))
 @example("https://contoso.crm4.dynamics.com/main.aspx?appid=1", None)
 @example("http://crmserver:5555/Contoso/main.aspx", None)
 @example("https://127.0.0.1:44361/api/data/v9.2/", CLOUDS)
 @example("bücher.contoso.com", None)
 def test_url_shaped_text_parses_idempotently_or_raises_invalid_org_url(text, clouds):
+    _check(text, clouds)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("abc.:/@[]%?#-_ 09xHTPSs\\")), max_size=40),
+       st.sampled_from([None, CLOUDS]))
+def test_text_made_of_url_characters_only_raises_invalid_org_url(text, clouds):
     _check(text, clouds)
 
 

@@ -11,7 +11,8 @@ Decisions (the rules a helpdesk can predict):
 * Clean-up first: surrounding whitespace, quotes and ``<...>`` are dropped; line breaks,
   tabs and zero-width characters inside the text are removed (mail clients wrap long
   links); the text is NFKC-normalised (full-width letters); backslashes become slashes.
-  A space left inside the address is an error. Text longer than 32,768 characters is
+  Text around one ``scheme://`` address ("Our CRM: https://...") is dropped when no
+  other word has a dot, slash or @; otherwise a space inside the address is an error. Text longer than 32,768 characters is
   refused.
 * Only ``http`` and ``https`` are accepted. No scheme means https. ``mailto:``,
   ``file:``, ``ftp:``, Windows paths and other schemes are refused with a message
@@ -311,10 +312,22 @@ def _clean(text: object) -> str:
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise _fail("not_org", "The address contains control characters.")
     if any(c.isspace() for c in text):
+        text = _address_in_sentence(text)
+    if any(c.isspace() for c in text):
         raise _fail("spaces", "An organization address cannot contain spaces.",
                     "Copy the whole address from the browser's address bar and paste it as "
                     "one line.")
     return text.replace("\\", "/")
+
+
+def _address_in_sentence(text: str) -> str:
+    """The one web address in a sentence ("Our CRM: https://...") if that is clear-cut."""
+    tokens = [t.strip("\"'`<>()[]{},;") for t in text.split()]
+    addresses = [t for t in tokens if "://" in t]
+    others = [t for t in tokens if "://" not in t]
+    if len(addresses) == 1 and not any("." in t or "/" in t or "@" in t for t in others):
+        return addresses[0].rstrip(".,;:")
+    return text
 
 
 def _split(text: str) -> _Parts:
@@ -480,18 +493,18 @@ def _refuse_cloud_service(parts: _Parts, cloud: Cloud) -> None:
     auth_hosts = {cloud.authority_host.lower()}
     if ":" not in cloud.authority_host:
         auth_hosts.add(cloud.authority_host.lower() + ":443")
-    if key_in(parts, auth_hosts) and (first in {cloud.tenant.lower(), "adfs", "oauth2",
+    if _key_in(parts, auth_hosts) and (first in {cloud.tenant.lower(), "adfs", "oauth2",
                                                 "common", "organizations", "consumers"}):
         raise _signin_error()
     disco = cloud.discovery_url.lower().split("://", 1)[-1].split("/", 1)[0]
     disco_hosts = {disco} | ({disco + ":443"} if ":" not in disco else set())
-    if key_in(parts, disco_hosts) and (not parts.segments or first == "api"
+    if _key_in(parts, disco_hosts) and (not parts.segments or first == "api"
                                        and len(parts.segments) > 1
                                        and parts.segments[1].lower() == "discovery"):
         raise _discovery_error()
 
 
-def key_in(parts: _Parts, hosts: set[str]) -> bool:
+def _key_in(parts: _Parts, hosts: set[str]) -> bool:
     return parts.host_port() in hosts or (parts.port is None and parts.netloc_host in hosts)
 
 
