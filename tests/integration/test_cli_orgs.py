@@ -161,6 +161,7 @@ def test_use_with_a_foreign_stamp_needs_override(home):
     code, data = run_json(home, "use", "2", "--yes")
     assert code == 1 and data["error"]["code"] == "stamp_conflict"
     assert "Litware" in data["error"]["message"]
+    assert "Nothing was changed" in data["error"]["message"]
     assert "--override-stamp" in data["error"]["message"]
     code, data = run_json(home, "use", "2", "--yes", "--override-stamp")
     assert code == 0 and data["switched"] is True and data["stamp"]["org_id"] == ID_B

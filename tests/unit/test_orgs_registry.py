@@ -136,11 +136,11 @@ def test_readding_the_same_normalized_url_updates(registry, url):
     assert len(registry.list()) == 1
 
 
-def test_same_url_but_a_different_org_id_is_a_different_org(registry):
-    registry.add(contoso())
-    _, created = registry.add(contoso(org_id=ID_X, display_name="Contoso after reset"))
-    assert created
-    assert len(registry.list()) == 2
+def test_same_url_with_a_new_org_id_updates_the_entry(registry):
+    a, _ = registry.add(contoso())
+    again, created = registry.add(contoso(org_id=ID_X, display_name="Contoso after reset"))
+    assert not created and again.key == a.key and again.org_id == ID_X
+    assert len(registry.list()) == 1
 
 
 def test_org_id_moved_to_a_new_url_updates_the_url(registry):
@@ -181,6 +181,7 @@ def test_add_stores_a_copy(registry):
     ({"base_url": "ftp://contoso.example"}, "not an organization address"),
     ({"base_url": "https://user:pw@contoso.crm.dynamics.com"}, "password"),
     ({"kind": "cloudy"}, "kind"),
+    ({"org_id": "not-a-guid"}, "not an organization ID"),
     ({"auth_method": "kerberos"}, "sign-in method"),
     ({"extra": {"refresh_token": "x"}}, "keyring"),
     ({"extra": {"Password": "x"}}, "keyring"),
@@ -682,3 +683,8 @@ def test_remove_with_the_memory_secret_store(tmp_path, mailbox, clock):
     assert store.get(org_secret_key(b.key, "password")) is None
     assert store.get(org_secret_key(a.key, "password")) == "other-password"
     assert "hunter2" not in registry.path.read_text()
+
+
+def test_org_ids_are_stored_in_one_form(registry):
+    a, _ = registry.add(contoso(org_id="{" + ID_A.upper() + "}"))
+    assert a.org_id == ID_A

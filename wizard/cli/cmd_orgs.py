@@ -239,7 +239,9 @@ def cmd_use(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
                              text="\n".join(lines) + "\nNothing to change.")
     if plan.stamp_conflict and not args.override_stamp:
         assert plan.stamp is not None
-        raise StampConflict(plan.stamp, plan.to_org.display_name)
+        raise StampConflict(plan.stamp, plan.to_org.display_name, consequence=(
+            f"Nothing was changed: {plan.to_org.label} was not made the synchronizing "
+            "organization."))
     if not ctx.json:
         ctx.stderr.write("\n".join(lines) + "\n")
         ctx.stderr.flush()

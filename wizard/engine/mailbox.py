@@ -45,7 +45,7 @@ class StampConflict(WizardError):
     code = "stamp_conflict"
 
     def __init__(self, other: "Stamp", wanted_org_name: str | None = None, *,
-                 override_hint: str | None = None) -> None:
+                 override_hint: str | None = None, consequence: str | None = None) -> None:
         self.other = other
         self.wanted_org_name = wanted_org_name
         who = f"“{other.org_name}” (organization ID {other.org_id})"
@@ -57,7 +57,7 @@ class StampConflict(WizardError):
             "(d365-orgs: --override-stamp). Items then come from this org only.")
         super().__init__(
             f"Your mailbox is set to synchronize with a different organization: {who}{when}. "
-            f"Nothing was synchronized with {target}.",
+            + (consequence or f"Nothing was synchronized with {target}."),
             fix=hint,
         )
 

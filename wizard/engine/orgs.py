@@ -5,8 +5,14 @@ appointments, contacts and tasks with the mailbox: its ``sync_method`` is ``"mai
 every other org's is ``"none"``. The first org added becomes the synchronizing org. Later
 changes go through two steps so nothing switches without the user reading what happens:
 :meth:`OrgRegistry.plan_switch` returns a :class:`SwitchPlan` in plain words, and
-:meth:`OrgRegistry.apply` claims the mailbox stamp and writes the new primary in one
-atomic write, refusing a plan that went stale in between.
+:meth:`OrgRegistry.apply` writes the new primary (and every other org's ``none``) in one
+atomic write and claims the mailbox stamp, refusing a plan that went stale in between.
+
+The registry file and the stamp (SQLite, :mod:`wizard.engine.mailbox`) cannot be written
+in one transaction, so the registry write that switches or removes the synchronizing org
+also records the stamp change as ``pending_stamp``; it is carried out right after, and if
+the process dies first, the next process that reads the registry finishes it. After any
+crash the two agree.
 
 Storage: versioned JSON at ``AppPaths.registry_file`` (see :mod:`wizard.engine.storage`).
 Every mutation takes the cross-process lock, re-reads the file, changes it and writes
@@ -69,8 +75,9 @@ class OrgNotFound(NotFound):
     code = "org_not_found"
 
 
-class AmbiguousOrg(WizardError):
-    """What the user typed matches more than one org; the message lists them."""
+class AmbiguousOrg(NotFound):
+    """What the user typed matches more than one org (so no single org was found); the
+    message lists them."""
 
     code = "ambiguous_org"
 
@@ -252,6 +259,14 @@ def _validate_profile(p: OrgProfile) -> None:
                              fix="Use an address such as https://contoso.crm.dynamics.com.")
     if urlsplit(p.base_url.strip()).password is not None or "@" in urlsplit(p.base_url).netloc:
         raise InvalidProfile("An organization address must not contain a user name or password.")
+    if p.org_id is not None:
+        try:
+            p.org_id = str(uuid.UUID(str(p.org_id).strip().strip("{}")))
+        except ValueError:
+            raise InvalidProfile(
+                f"“{p.org_id}” is not an organization ID.",
+                fix="An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b "
+                    "(Settings > Customizations > Developer Resources).") from None
     if p.kind not in KINDS:
         raise InvalidProfile(f"Unknown organization kind “{p.kind}” (expected one of "
                              f"{', '.join(KINDS)}).")
@@ -416,6 +431,9 @@ class OrgRegistry:
 
     def dismiss_load_warning(self) -> None:
         """The user has seen :attr:`load_warning`; stop showing it."""
+        if "recovery" not in self._read():
+            return
+
         def change(state: dict[str, Any]) -> None:
             state.pop("recovery", None)
         self._mutate(change)
@@ -586,7 +604,7 @@ class OrgRegistry:
                     fix="Nothing was changed. Review the new plan and confirm again.")
             if current.stamp_conflict and not override:
                 assert stamp is not None
-                raise StampConflict(stamp, target.display_name)
+                raise StampConflict(stamp, target.display_name, consequence=_not_switched(target))
             assert target.org_id  # _plan refuses orgs without an id
             for p in orgs:
                 p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
@@ -772,6 +790,11 @@ def _parses(raw: bytes) -> bool:
     return isinstance(data, dict) and isinstance(data.get("schema_version"), int)
 
 
+def _not_switched(target: OrgProfile) -> str:
+    return (f"Nothing was changed: {target.label} was not made the synchronizing "
+            "organization.")
+
+
 def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:
     state = dict(data or {})
     state["schema_version"] = SCHEMA_VERSION
@@ -796,12 +819,10 @@ def _find_same_org(orgs: list[OrgProfile], incoming: OrgProfile) -> OrgProfile |
         for p in orgs:
             if _same_org_id(p.org_id, incoming.org_id):
                 return p
+    # The same address with another id is the org at that address now (e.g. after an
+    # environment reset): one entry per address, so it is updated too.
     url = normalize_base_url(incoming.base_url)
-    for p in orgs:
-        if normalize_base_url(p.base_url) == url and (
-                not p.org_id or not incoming.org_id or _same_org_id(p.org_id, incoming.org_id)):
-            return p
-    return None
+    return next((p for p in orgs if normalize_base_url(p.base_url) == url), None)
 
 
 def _merge(existing: OrgProfile, incoming: OrgProfile) -> OrgProfile:
