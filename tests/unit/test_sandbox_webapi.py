@@ -8,6 +8,8 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from wizard.sandbox import seed
@@ -817,9 +819,6 @@ def test_equal_user_id_query_function_means_the_caller(api, store):
 
 
 # --------------------------------------------------------------------------- paging properties
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _PAGING_STORE = DataStore.seeded(contacts=40)
 _PAGING_API = Api(create_webapi_app(NA, _PAGING_STORE, BASE))

@@ -1229,8 +1229,6 @@ def _parse_expand(info: EntityInfo, text: str | None) -> list[_Expansion]:
 
 def _select_context(select: list[str] | None, expand: list[_Expansion]) -> str:
     parts = list(select or [])
-    if select is None and expand:
-        parts.append("*")
     for item in expand:
         parts.append(f"{item.nav}({','.join(item.select)})" if item.select else f"{item.nav}()")
     return f"({','.join(parts)})" if parts else ""
