@@ -30,7 +30,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import LimitedStream
 
-from wizard.engine.clouds import Cloud, cloud_from_dict
+from wizard.engine.clouds import cloud_from_dict
 from wizard.sandbox import seed
 from wizard.sandbox.auth import (BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware,
                                  write_ntlm_user_file)
@@ -205,10 +205,6 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
     def should_drop(self, path: str) -> bool:
         return self._drop(path)
 
-    def get_request(self):
-        conn, addr = self.socket.accept()
-        return conn, addr
-
     def finish_request(self, request, client_address) -> None:
         with self._open_lock:
             self._open.add(request)
@@ -321,11 +317,12 @@ class Sandbox:
                  remember_ports: bool = False,
                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> None:
         self._temp_dir: str | None = None
-        if data_dir is None:
-            self._temp_dir = tempfile.mkdtemp(prefix="d365-sandbox-")
-            data_dir = self._temp_dir
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._servers: list[_SandboxHTTPServer] = []
+        self._threads: list[threading.Thread] = []
+        self._stopped = False
+        self._previous_ntlm_file = os.environ.get("NTLM_USER_FILE")
+        self._ntlm_file: str | None = None
+        self._ntlm_middleware: NtlmOrgMiddleware | None = None
         if isinstance(faults, Faults):
             self.faults = faults
         else:
@@ -333,17 +330,16 @@ class Sandbox:
             self.faults.apply_specs(faults)
         self.default_token_lifetime = token_lifetime
         self.default_refresh_lifetime = refresh_lifetime
-        self.certs = ensure_certificates(self.data_dir)
-        self._contexts = {False: self.certs.server_context(),
-                          True: self.certs.server_context(unknown_ca=True)}
-        self.store = _make_store(contacts)
-        self._servers: list[_SandboxHTTPServer] = []
-        self._threads: list[threading.Thread] = []
-        self._stopped = False
-        self._previous_ntlm_file = os.environ.get("NTLM_USER_FILE")
-        self._ntlm_file: str | None = None
-        self._ntlm_middleware: NtlmOrgMiddleware | None = None
+        if data_dir is None:
+            self._temp_dir = tempfile.mkdtemp(prefix="d365-sandbox-")
+            data_dir = self._temp_dir
+        self.data_dir = Path(data_dir)
         try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.certs = ensure_certificates(self.data_dir)
+            self._contexts = {False: self.certs.server_context(),
+                              True: self.certs.server_context(unknown_ca=True)}
+            self.store = _make_store(contacts)
             self._start(port, remember_ports, token_lifetime)
         except BaseException:
             self.stop()

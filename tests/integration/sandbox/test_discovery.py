@@ -65,6 +65,7 @@ def test_key_lookups_return_arrays(gds):
     assert names(gds(f"({org.org_id})")) == ["contosojp"]
     assert names(gds("(UniqueName='contosojp')")) == ["contosojp"]
     assert names(gds("(UniqueName='nosuch')")) == []
+    assert names(gds(f"(Id={org.org_id})")) == ["contosojp"]
 
 
 @pytest.mark.parametrize("expr, expected", [
@@ -82,6 +83,8 @@ def test_key_lookups_return_arrays(gds):
     ("(State eq 0 and Region eq 'NA') or UrlName eq 'contosojp'", ["contosojp", "contosona"]),
     ("Version gt '9.2.24000'", ["contosojp", "contosona"]),
     ("Version le '9.2.24000'", ["contosoretired"]),
+    ("IsUserSysAdmin eq true and State eq 0", ["contosojp", "contosona"]),
+    (f"Id eq {seed.org_by_name('contosojp').org_id}", ["contosojp"]),
 ])
 def test_filter(gds, expr, expected):
     assert names(gds(params={"$filter": expr})) == expected

@@ -12,6 +12,7 @@ import requests
 
 from tests.fixtures.sandbox import trusting_session
 from wizard.sandbox import seed
+from wizard.sandbox.identity import SAMPLE_CLIENT_ID
 from wizard.sandbox.server import start_sandbox
 
 pytestmark = pytest.mark.sandbox
@@ -69,11 +70,14 @@ def test_token_for_another_org_is_rejected(sandbox, sandbox_session, sandbox_tok
 
 
 def test_user_not_member_of_org_gets_403(sandbox, sandbox_session, sandbox_token):
-    # Carol belongs to NA and JP only; she cannot get into... use Bob and the retired org.
-    token = sandbox_token("bob@contoso.example", sandbox.org_urls["contosona"])
-    r = sandbox_session.get(sandbox.org_urls["contosojp"] + "/api/data/v9.2/WhoAmI",
+    # Entra issues Bob a token for the retired org (it does not know org membership); the
+    # org itself refuses him.
+    url = sandbox.org_urls["contosoretired"]
+    token = sandbox_token(f"bob@{seed.TENANT_DOMAIN}", url)
+    r = sandbox_session.get(url + "/api/data/v9.2/WhoAmI",
                             headers={"Authorization": "Bearer " + token})
-    assert r.status_code == 401     # audience is NA, not JP
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "0x80072560"
 
 
 def test_start_stop_leaves_no_threads_or_sockets(tmp_path):
@@ -98,3 +102,48 @@ def test_certificates_are_reused_and_keys_private(tmp_path):
         assert sb.ca_file.read_bytes() == ca
     for key in ("ca-key.pem", "server-key.pem", "token-signing-key.pem"):
         assert (tmp_path / key).stat().st_mode & 0o777 == 0o600
+
+
+def test_tokens_and_ports_survive_a_restart(tmp_path):
+    """What ``d365-wizard --sandbox`` relies on: saved org URLs and cached tokens stay good."""
+    with start_sandbox(tmp_path, remember_ports=True) as sb:
+        urls = dict(sb.org_urls)
+        token = sb.token(f"alice@{seed.TENANT_DOMAIN}", urls["contosona"])
+        refresh = sb.identity.password_grant(
+            f"alice@{seed.TENANT_DOMAIN}", seed.PRACTICE_PASSWORD,
+            urls["contosona"] + "/user_impersonation")["refresh_token"]
+    with start_sandbox(tmp_path, remember_ports=True) as sb:
+        assert sb.org_urls == urls
+        with trusting_session(sb.ca_file) as s:
+            r = s.get(urls["contosona"] + "/api/data/v9.2/WhoAmI",
+                      headers={"Authorization": f"Bearer {token}"})
+            assert r.status_code == 200
+            r = s.post(f"{sb.authority_url}/oauth2/v2.0/token", data={
+                "grant_type": "refresh_token", "client_id": SAMPLE_CLIENT_ID,
+                "refresh_token": refresh, "scope": urls["contosojp"] + "/user_impersonation"})
+            assert r.status_code == 200, r.text
+
+
+def test_port_in_use_fails_cleanly(tmp_path):
+    import socket as _socket
+
+    blocker = _socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen(1)
+    try:
+        before = set(threading.enumerate())
+        with pytest.raises(OSError):
+            start_sandbox(tmp_path, port=blocker.getsockname()[1])
+        assert set(threading.enumerate()) <= before
+    finally:
+        blocker.close()
+
+
+@pytest.mark.parametrize("suffix", ["/user_impersonation", "//user_impersonation", "/.default"])
+def test_org_accepts_audience_with_or_without_trailing_slash(sandbox, sandbox_session, suffix):
+    url = sandbox.org_urls["contosona"]
+    token = sandbox.identity.password_grant(f"alice@{seed.TENANT_DOMAIN}",
+                                            seed.PRACTICE_PASSWORD, url + suffix)["access_token"]
+    r = sandbox_session.get(url + "/api/data/v9.2/WhoAmI",
+                            headers={"Authorization": "Bearer " + token})
+    assert r.status_code == 200, r.text
