@@ -77,11 +77,13 @@ def test_add_list_and_readd(home, leak_check):
     leak_check()
 
 
-def test_add_without_no_connect_explains(home):
+def test_add_without_no_connect_connects_and_fails_cleanly(home):
+    # ``add`` connects (auth capability); this machine has no network, so it fails before
+    # signing in and records nothing.
     code, data = run_json(home, "add", "https://contoso.crm.dynamics.com")
     assert code == 1
-    assert data["error"]["code"] == "connect_unavailable"
-    assert "--no-connect" in data["error"]["message"]
+    assert data["error"]["code"] in ("dns_failed", "connection_refused", "timeout",
+                                     "proxy_failed", "tls_failed")
     assert run_json(home, "list")[1]["orgs"] == []
 
 

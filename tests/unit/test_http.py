@@ -276,7 +276,7 @@ def test_no_proxy_bypasses_the_proxy(proxy407, server, session, monkeypatch):
 # -- parsing -----------------------------------------------------------------------------
 @pytest.mark.parametrize("value,expected", [
     ("2", 2.0), (" 10 ", 10.0), ("0", 0.0), ("1.5", 1.5), ("-3", None), ("soon", None),
-    ("", None), (None, None),
+    ("", None), (None, None), ("1e999", None), ("nan", None), ("inf", None),
 ])
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, now=0) == expected

@@ -241,20 +241,7 @@ def cmd_signin(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         text = f"Signed in to {conn.org_url.base_url} as {conn.username}."
         return CommandResult(data=data, text=_with_cache_note(engine, text))
     cloud = _cloud(ctx, args)
-    from wizard.engine.discovery import discovery_scopes
-
-    auth = engine.authenticator
-    scopes = discovery_scopes(cloud)
-    if options.method == "device_code":
-        prompt = auth.start_device_code(cloud.authority, scopes, client_id=cloud.client_id)
-        options.on_device_code(prompt)
-        result = auth.finish_device_code(prompt)
-    elif options.method == "password":
-        result = auth.password(cloud.authority, scopes, options.username, options.password,
-                               client_id=cloud.client_id)
-    else:
-        result = auth.interactive(cloud.authority, scopes, login_hint=options.username,
-                                  client_id=cloud.client_id)
+    result = engine.connector.sign_in_cloud(cloud, options, force=True)
     data = {"cloud": cloud.name, **result.describe()}
     text = f"Signed in to {cloud.display_name} as {result.username}."
     return CommandResult(data=data, text=_with_cache_note(engine, text))
@@ -283,30 +270,10 @@ def cmd_signout(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 # -- discover ----------------------------------------------------------------------------
 def _discover(ctx: CliContext, args: argparse.Namespace, cloud):
-    from wizard.engine.discovery import discovery_scopes, list_instances
-
-    engine = ctx.engine
-    auth = engine.authenticator
-    scopes = discovery_scopes(cloud)
     options = signin_options(ctx, args, interactive_default="silent")
-    user = options.username or _discovery_user(ctx, cloud, args)
-    try:
-        result = auth.silent(cloud.authority, scopes, username=user, client_id=cloud.client_id)
-    except WizardError:
-        if options.method == "device_code":
-            prompt = auth.start_device_code(cloud.authority, scopes, client_id=cloud.client_id)
-            options.on_device_code(prompt)
-            result = auth.finish_device_code(prompt)
-        elif options.method == "password":
-            result = auth.password(cloud.authority, scopes, options.username, options.password,
-                                   client_id=cloud.client_id)
-        elif options.method == "browser":
-            result = auth.interactive(cloud.authority, scopes, login_hint=user,
-                                      client_id=cloud.client_id)
-        else:
-            raise
+    result, orgs = ctx.engine.connector.discover(cloud, options)
     args.user = result.username
-    return list_instances(engine.session, cloud, lambda: result.authorization)
+    return orgs
 
 
 def cmd_discover(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
@@ -345,11 +312,21 @@ def _summary(steps) -> tuple[bool, str]:
     return False, f"{len(failed)} check(s) failed: " + ", ".join(s.title for s in failed) + "."
 
 
+def _test_data(ok: bool, summary: str, steps) -> dict[str, Any]:
+    data: dict[str, Any] = {"ok": ok, "steps": [s.to_dict() for s in steps]}
+    if not ok:  # the CLI's error shape too, so scripts can treat it like any failure
+        first = next(s for s in steps if s.status == "failed")
+        data["error"] = {"code": first.code or "test_failed",
+                         "message": f"{summary} {first.message}"
+                                    + (f" {first.fix}" if first.fix else "")}
+    return data
+
+
 def cmd_test(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     target, steps = _run_steps(ctx, args)
     ok, summary = _summary(steps)
-    return CommandResult(data={"ok": ok, "steps": [s.to_dict() for s in steps]},
-                         text=summary, exit_code=0 if ok else 1)
+    return CommandResult(data=_test_data(ok, summary, steps), text=summary,
+                         exit_code=0 if ok else 1)
 
 
 def environment_facts(engine) -> dict[str, Any]:
@@ -398,6 +375,5 @@ def cmd_doctor(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     if facts["ignored_environment"]:
         lines.append("  (REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE are not used: d365-wizard trusts "
                      "the system store plus --ca-bundle.)")
-    return CommandResult(data={"ok": ok, "steps": [s.to_dict() for s in steps],
-                               "environment": facts},
+    return CommandResult(data={**_test_data(ok, summary, steps), "environment": facts},
                          text="\n".join(lines), exit_code=0 if ok else 1)

@@ -247,6 +247,9 @@ class Authenticator:
         app = self.app(authority, client_id)
         accounts = self._accounts_for(app, authority, username)
         if not accounts:
+            if not username and len(app.get_accounts()) > 1:
+                raise NotSignedIn("Several accounts are signed in; say which one to use.",
+                                  fix="Give the user name (--user).", code="account_ambiguous")
             who = f" as {username}" if username else ""
             raise NotSignedIn(f"You are not signed in{who} yet.",
                               fix="Sign in (d365-orgs signin, or the Sign in button).")

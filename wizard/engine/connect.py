@@ -230,8 +230,11 @@ class Connector:
                           new_account=result.home_account_id not in before)
 
     def _acquire(self, authority: str, scopes: list[str], username: str | None,
-                 client_id: str | None, options: SignInOptions) -> SignInResult:
+                 client_id: str | None, options: SignInOptions, *,
+                 force: bool = False) -> SignInResult:
         try:
+            if force and options.method != "silent":
+                raise NotSignedIn("A new sign-in was asked for.")
             return self.auth.silent(authority, scopes, username=username, client_id=client_id)
         except SignInError as silent_error:
             if options.method == "silent":
@@ -281,6 +284,30 @@ class Connector:
                           username=username, owned_session=session if session is not
                           self.session else None,
                           password_to_save=password if options.save_password else None)
+
+    # -- the cloud: sign-in for discovery, and the user's orgs ---------------------------
+    def sign_in_cloud(self, cloud: Cloud, options: SignInOptions | None = None, *,
+                      force: bool = False) -> SignInResult:
+        """A token for the cloud's Global Discovery Service: silent first, unless ``force``
+        (an explicit "sign in": the person may want another account)."""
+        from wizard.engine.discovery import discovery_scopes
+
+        options = options or SignInOptions()
+        username = options.username
+        if username is None and not force:
+            names = {a.get("username") for a in self.auth.accounts(
+                cloud.authority, client_id=cloud.client_id) if a.get("username")}
+            username = names.pop() if len(names) == 1 else None
+        return self._acquire(cloud.authority, discovery_scopes(cloud), username,
+                             cloud.client_id, options, force=force)
+
+    def discover(self, cloud: Cloud, options: SignInOptions | None = None
+                 ) -> tuple[SignInResult, list[Any]]:
+        """Sign in to ``cloud`` (silently if possible) and list the user's orgs there."""
+        from wizard.engine.discovery import list_instances
+
+        result = self.sign_in_cloud(cloud, options)
+        return result, list_instances(self.session, cloud, lambda: result.authorization)
 
     # -- adding an org -------------------------------------------------------------------
     def add_org(self, text: str, options: SignInOptions | None = None, *,

@@ -354,7 +354,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     except ValueError:
         pass
     else:
-        if math.isnan(seconds) or seconds < 0:
+        if not math.isfinite(seconds) or seconds < 0:
             return None
         return seconds
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -20,15 +21,19 @@ pytestmark = [pytest.mark.sandbox, pytest.mark.keyring]
 
 ALICE = f"alice@{seed.TENANT_DOMAIN}"
 PW = seed.PRACTICE_PASSWORD
+JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.")
 
 
 def run(sandbox, *argv, stdin: str | None = None, ok: bool = True):
     cmd = [sys.executable, "-m", "wizard.cli", "--cloud-file", str(sandbox.cloud_file),
-           "--json", *argv]
+           "--json", "--verbose", *argv]
     proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=120,
                           env=dict(os.environ), stdin=None if stdin is not None else
                           subprocess.DEVNULL)
     out = json.loads(proc.stdout) if proc.stdout.strip() else None
+    # Nothing a command prints (also with --verbose) holds a password or a token.
+    printed = proc.stdout + proc.stderr
+    assert PW not in printed and not JWT.search(printed), printed
     if ok:
         assert proc.returncode == 0, (proc.stdout, proc.stderr)
     return proc, out
@@ -60,7 +65,8 @@ def test_signin_add_test_signout_across_processes(sandbox, private_keyring, wiza
     assert "encrypted" in out["environment"]["token_cache"]
     # The cache file exists, is encrypted, and the key is in the keyring only.
     cache = wizard_home / "cache" / "msal_token_cache.bin"
-    assert cache.exists() and b"eyJ" not in cache.read_bytes()
+    raw = cache.read_bytes()
+    assert raw.startswith(b"D365WTC1\n") and b"." not in raw[9:]  # Fernet: no JWT inside
     keys = [attrs for attrs, _ in private_keyring.all_secrets()]
     assert any("token-cache-key" in json.dumps(a) for a in keys)
     # 7. sign out of both orgs: the next test cannot sign in silently.
@@ -69,7 +75,7 @@ def test_signin_add_test_signout_across_processes(sandbox, private_keyring, wiza
     proc, out = run(sandbox, "test", "contosona", ok=False)
     assert proc.returncode == 1
     st = {s["name"]: s["status"] for s in out["steps"]}
-    assert st["signin"] == "failed"
+    assert st["signin"] == "failed" and out["error"]["code"] == "signin_required"
     assert_no_secrets_under(wizard_home, [PW])
 
 
@@ -137,3 +143,24 @@ def test_remove_drops_tokens_only_when_no_other_org_uses_them(sandbox, private_k
     run(sandbox, "remove", "contosona", "--yes")
     proc, out = run(sandbox, "discover", "--user", ALICE, ok=False)
     assert out["error"]["code"] == "signin_required"
+
+
+def test_onprem_windows_password_saved_in_keyring_only(sandbox, private_keyring, wizard_home):
+    url = sandbox.org_urls["contosoonprem"]
+    _, out = run(sandbox, "add", url, "--user", "CONTOSO\\alice", "--password-stdin",
+                 "--save-password", stdin=PW + "\n")
+    assert out["org"]["auth_method"] == "ntlm" and out["org"]["save_credentials"]
+    key = out["org"]["key"]
+    saved = [s for attrs, s in private_keyring.all_secrets() if key in json.dumps(attrs)]
+    assert saved == [PW]
+    # Another process connects with the saved password, no questions asked.
+    _, out = run(sandbox, "test", "contosoonprem")
+    st = {s["name"]: s["status"] for s in out["steps"]}
+    assert st["signin"] == "passed" and st["whoami"] == "passed"
+    assert_no_secrets_under(wizard_home, [PW])
+    run(sandbox, "signout", "contosoonprem")
+    assert not [s for attrs, s in private_keyring.all_secrets() if key in json.dumps(attrs)]
+    proc, out = run(sandbox, "test", "contosoonprem", ok=False)
+    signin = next(s for s in out["steps"] if s["name"] == "signin")
+    assert signin["status"] == "failed" and signin["code"] == "windows_credentials_required"
+    assert_no_secrets_under(wizard_home, [PW])

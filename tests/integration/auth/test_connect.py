@@ -215,3 +215,51 @@ def test_discovery_lists_orgs_and_flags_disabled(sandbox, parts):
     assert not retired.can_add and "disabled" in retired.reason
     sandbox.faults.set("throttle", 0, count=1)  # 429 is retried by the session
     assert list_instances(parts.session, sandbox.cloud, lambda: token.authorization)
+
+
+def test_connection_test_through_a_proxy(sandbox, parts, monkeypatch):
+    from tests.fixtures.proxy import TunnelProxy
+
+    for var in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    profile, _ = parts.connector.add_org(sandbox.org_urls["contosona"], pw())
+    with TunnelProxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        by = {s.name: s for s in parts.connector.run_test(profile)}
+        parts.session.close()  # tunnels end before the proxy stops
+    assert by["proxy"].status == "passed" and f"127.0.0.1:{proxy.port}" in by["proxy"].message
+    assert by["tls"].status == "skipped"
+    assert by["whoami"].status == "passed"
+    port = sandbox.org_urls["contosona"].rsplit(":", 1)[1]
+    assert f"127.0.0.1:{port}" in proxy.targets
+
+
+def test_connection_test_reports_progress_and_cancels(sandbox, parts):
+    import threading
+
+    from wizard.engine.http import Cancelled
+
+    cancel = threading.Event()
+    seen = []
+
+    def on_step(step):
+        seen.append(step.name)
+        if step.name == "tcp":
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        parts.connector.run_test(sandbox.org_urls["contosona"], on_step=on_step,
+                                 cancel_event=cancel)
+    assert seen == ["url", "dns", "tcp"]
+
+
+def test_discover_silent_after_cloud_sign_in_and_forced_new_sign_in(sandbox, parts):
+    first = parts.connector.sign_in_cloud(sandbox.cloud, pw())
+    result, orgs = parts.connector.discover(sandbox.cloud)  # silent: one account cached
+    assert result.username == ALICE and {o.unique_name for o in orgs} >= {"contosona"}
+    # An explicit sign-in as someone else is not answered from the cache.
+    bob = parts.connector.sign_in_cloud(sandbox.cloud, pw(BOB), force=True)
+    assert bob.username == BOB and first.username == ALICE
+    with pytest.raises(se.NotSignedIn) as info:
+        parts.connector.discover(sandbox.cloud)  # two accounts now: which one?
+    assert info.value.code == "account_ambiguous"
