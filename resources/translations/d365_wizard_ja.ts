@@ -11,7 +11,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="29" />
-        <location filename="../../wizard/gui/models.py" line="35" />
+        <location filename="../../wizard/gui/models.py" line="38" />
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
@@ -124,7 +124,7 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="197" />
         <location filename="../../wizard/gui/add_org_wizard.py" line="485" />
-        <location filename="../../wizard/gui/dialogs.py" line="126" />
+        <location filename="../../wizard/gui/dialogs.py" line="131" />
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
@@ -164,25 +164,25 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="245" />
-        <location filename="../../wizard/gui/dialogs.py" line="330" />
+        <location filename="../../wizard/gui/dialogs.py" line="335" />
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="248" />
-        <location filename="../../wizard/gui/dialogs.py" line="333" />
+        <location filename="../../wizard/gui/dialogs.py" line="338" />
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="337" />
+        <location filename="../../wizard/gui/dialogs.py" line="342" />
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="337" />
+        <location filename="../../wizard/gui/dialogs.py" line="342" />
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -193,7 +193,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="255" />
-        <location filename="../../wizard/gui/dialogs.py" line="47" />
+        <location filename="../../wizard/gui/dialogs.py" line="52" />
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
@@ -266,7 +266,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="298" />
-        <location filename="../../wizard/gui/dialogs.py" line="350" />
+        <location filename="../../wizard/gui/dialogs.py" line="355" />
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
@@ -352,7 +352,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="430" />
-        <location filename="../../wizard/gui/models.py" line="53" />
+        <location filename="../../wizard/gui/models.py" line="56" />
         <source>Status</source>
         <translation>状態</translation>
     </message>
@@ -427,7 +427,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="552" />
-        <location filename="../../wizard/gui/dialogs.py" line="166" />
+        <location filename="../../wizard/gui/dialogs.py" line="171" />
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
@@ -453,7 +453,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="588" />
-        <location filename="../../wizard/gui/dialogs.py" line="64" />
+        <location filename="../../wizard/gui/dialogs.py" line="69" />
         <source>Problem</source>
         <translation>問題</translation>
     </message>
@@ -464,7 +464,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="596" />
-        <location filename="../../wizard/gui/dialogs.py" line="198" />
+        <location filename="../../wizard/gui/dialogs.py" line="203" />
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
@@ -489,32 +489,32 @@ Choose Back to correct your input.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="637" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="638" />
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="649" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="652" />
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="650" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="653" />
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="651" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="654" />
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="652" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="655" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="676" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="679" />
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
@@ -525,7 +525,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="32" />
-        <location filename="../../wizard/gui/models.py" line="52" />
+        <location filename="../../wizard/gui/models.py" line="55" />
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
@@ -556,7 +556,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="37" />
-        <location filename="../../wizard/gui/models.py" line="83" />
+        <location filename="../../wizard/gui/models.py" line="86" />
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
@@ -576,199 +576,204 @@ Choose Back to correct your input.</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="48" />
+        <location filename="../../wizard/gui/dialogs.py" line="50" />
+        <source>This organization signs you in with your work account; there is no password to save.</source>
+        <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="53" />
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="49" />
+        <location filename="../../wizard/gui/dialogs.py" line="54" />
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="51" />
+        <location filename="../../wizard/gui/dialogs.py" line="56" />
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="52" />
+        <location filename="../../wizard/gui/dialogs.py" line="57" />
         <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
         <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="53" />
+        <location filename="../../wizard/gui/dialogs.py" line="58" />
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55" />
+        <location filename="../../wizard/gui/dialogs.py" line="60" />
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56" />
+        <location filename="../../wizard/gui/dialogs.py" line="61" />
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="117" />
+        <location filename="../../wizard/gui/dialogs.py" line="122" />
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="120" />
+        <location filename="../../wizard/gui/dialogs.py" line="125" />
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="122" />
+        <location filename="../../wizard/gui/dialogs.py" line="127" />
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="126" />
+        <location filename="../../wizard/gui/dialogs.py" line="131" />
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="129" />
+        <location filename="../../wizard/gui/dialogs.py" line="134" />
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="151" />
+        <location filename="../../wizard/gui/dialogs.py" line="156" />
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="154" />
+        <location filename="../../wizard/gui/dialogs.py" line="159" />
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="165" />
+        <location filename="../../wizard/gui/dialogs.py" line="170" />
         <source>The step "{step}" failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="168" />
+        <location filename="../../wizard/gui/dialogs.py" line="173" />
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="171" />
+        <location filename="../../wizard/gui/dialogs.py" line="176" />
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="188" />
+        <location filename="../../wizard/gui/dialogs.py" line="193" />
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="190" />
+        <location filename="../../wizard/gui/dialogs.py" line="195" />
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="196" />
+        <location filename="../../wizard/gui/dialogs.py" line="201" />
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="198" />
+        <location filename="../../wizard/gui/dialogs.py" line="203" />
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="199" />
+        <location filename="../../wizard/gui/dialogs.py" line="204" />
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="201" />
+        <location filename="../../wizard/gui/dialogs.py" line="206" />
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="203" />
+        <location filename="../../wizard/gui/dialogs.py" line="208" />
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="206" />
+        <location filename="../../wizard/gui/dialogs.py" line="211" />
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="209" />
+        <location filename="../../wizard/gui/dialogs.py" line="214" />
         <source>Your mailbox is not set to synchronize with any organization yet.</source>
         <translation>メールボックスはまだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="212" />
+        <location filename="../../wizard/gui/dialogs.py" line="217" />
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="213" />
+        <location filename="../../wizard/gui/dialogs.py" line="218" />
         <source>Your mailbox is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>メールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="218" />
+        <location filename="../../wizard/gui/dialogs.py" line="223" />
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="227" />
+        <location filename="../../wizard/gui/dialogs.py" line="232" />
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="230" />
+        <location filename="../../wizard/gui/dialogs.py" line="235" />
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="232" />
+        <location filename="../../wizard/gui/dialogs.py" line="237" />
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="234" />
+        <location filename="../../wizard/gui/dialogs.py" line="239" />
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="236" />
+        <location filename="../../wizard/gui/dialogs.py" line="241" />
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="237" />
+        <location filename="../../wizard/gui/dialogs.py" line="242" />
         <source>Rewrite the mailbox's record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="239" />
+        <location filename="../../wizard/gui/dialogs.py" line="244" />
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="241" />
+        <location filename="../../wizard/gui/dialogs.py" line="246" />
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="241" />
+        <location filename="../../wizard/gui/dialogs.py" line="246" />
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="244" />
+        <location filename="../../wizard/gui/dialogs.py" line="249" />
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox's record is in an unknown state and synchronization keeps failing.
@@ -779,531 +784,548 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="250" />
+        <location filename="../../wizard/gui/dialogs.py" line="255" />
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="255" />
+        <location filename="../../wizard/gui/dialogs.py" line="260" />
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="257" />
         <location filename="../../wizard/gui/dialogs.py" line="262" />
+        <location filename="../../wizard/gui/dialogs.py" line="267" />
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="257" />
+        <location filename="../../wizard/gui/dialogs.py" line="262" />
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="284" />
+        <location filename="../../wizard/gui/dialogs.py" line="289" />
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="287" />
+        <location filename="../../wizard/gui/dialogs.py" line="292" />
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="291" />
+        <location filename="../../wizard/gui/dialogs.py" line="296" />
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="291" />
+        <location filename="../../wizard/gui/dialogs.py" line="296" />
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="300" />
+        <location filename="../../wizard/gui/dialogs.py" line="305" />
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="304" />
+        <location filename="../../wizard/gui/dialogs.py" line="309" />
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="305" />
+        <location filename="../../wizard/gui/dialogs.py" line="310" />
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="305" />
+        <location filename="../../wizard/gui/dialogs.py" line="310" />
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="329" />
+        <location filename="../../wizard/gui/dialogs.py" line="334" />
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="335" />
+        <location filename="../../wizard/gui/dialogs.py" line="340" />
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="336" />
+        <location filename="../../wizard/gui/dialogs.py" line="341" />
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="338" />
+        <location filename="../../wizard/gui/dialogs.py" line="343" />
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="347" />
+        <location filename="../../wizard/gui/dialogs.py" line="352" />
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="383" />
+        <location filename="../../wizard/gui/dialogs.py" line="388" />
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="396" />
+        <location filename="../../wizard/gui/dialogs.py" line="401" />
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="398" />
+        <location filename="../../wizard/gui/dialogs.py" line="403" />
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="399" />
+        <location filename="../../wizard/gui/dialogs.py" line="404" />
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="399" />
+        <location filename="../../wizard/gui/dialogs.py" line="404" />
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="408" />
+        <location filename="../../wizard/gui/dialogs.py" line="413" />
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="40" />
+        <location filename="../../wizard/gui/main_window.py" line="61" />
         <source>Configure Organizations</source>
         <translation>組織の構成</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="55" />
+        <location filename="../../wizard/gui/main_window.py" line="99" />
         <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
         <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="58" />
+        <location filename="../../wizard/gui/main_window.py" line="102" />
         <source>About this window</source>
         <translation>このウィンドウについて</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/main_window.py" line="64" />
         <location filename="../../wizard/gui/main_window.py" line="65" />
+        <location filename="../../wizard/gui/main_window.py" line="109" />
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="69" />
+        <location filename="../../wizard/gui/main_window.py" line="113" />
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="69" />
-        <location filename="../../wizard/gui/models.py" line="76" />
+        <location filename="../../wizard/gui/main_window.py" line="113" />
+        <location filename="../../wizard/gui/models.py" line="79" />
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <location filename="../../wizard/gui/main_window.py" line="114" />
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="70" />
+        <location filename="../../wizard/gui/main_window.py" line="114" />
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="71" />
+        <location filename="../../wizard/gui/main_window.py" line="115" />
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="71" />
+        <location filename="../../wizard/gui/main_window.py" line="115" />
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="91" />
+        <location filename="../../wizard/gui/main_window.py" line="134" />
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="92" />
+        <location filename="../../wizard/gui/main_window.py" line="135" />
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="99" />
+        <location filename="../../wizard/gui/main_window.py" line="142" />
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="100" />
+        <location filename="../../wizard/gui/main_window.py" line="143" />
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="101" />
+        <location filename="../../wizard/gui/main_window.py" line="144" />
         <source>&amp;Delete</source>
         <translation>削除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="102" />
+        <location filename="../../wizard/gui/main_window.py" line="145" />
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="103" />
+        <location filename="../../wizard/gui/main_window.py" line="146" />
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="104" />
+        <location filename="../../wizard/gui/main_window.py" line="147" />
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="105" />
+        <location filename="../../wizard/gui/main_window.py" line="148" />
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="106" />
+        <location filename="../../wizard/gui/main_window.py" line="149" />
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="107" />
+        <location filename="../../wizard/gui/main_window.py" line="150" />
         <source>S&amp;ynchronize</source>
         <translation>同期(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="108" />
+        <location filename="../../wizard/gui/main_window.py" line="151" />
         <source>Make the selected organization the one that synchronizes with your mailbox.</source>
         <translation>選択した組織をメールボックスと同期する組織にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="109" />
+        <location filename="../../wizard/gui/main_window.py" line="152" />
+        <source>Sign &amp;in…</source>
+        <translation>サインイン(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="153" />
+        <source>Sign in to the selected organization again (for example after signing out).</source>
+        <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="154" />
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="110" />
+        <location filename="../../wizard/gui/main_window.py" line="155" />
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="111" />
+        <location filename="../../wizard/gui/main_window.py" line="156" />
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="112" />
+        <location filename="../../wizard/gui/main_window.py" line="157" />
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113" />
+        <location filename="../../wizard/gui/main_window.py" line="158" />
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="114" />
+        <location filename="../../wizard/gui/main_window.py" line="159" />
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115" />
+        <location filename="../../wizard/gui/main_window.py" line="160" />
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="116" />
+        <location filename="../../wizard/gui/main_window.py" line="161" />
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="127" />
+        <location filename="../../wizard/gui/main_window.py" line="172" />
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="134" />
+        <location filename="../../wizard/gui/main_window.py" line="179" />
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="136" />
+        <location filename="../../wizard/gui/main_window.py" line="181" />
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="154" />
+        <location filename="../../wizard/gui/main_window.py" line="200" />
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="231" />
-        <location filename="../../wizard/gui/main_window.py" line="233" />
+        <location filename="../../wizard/gui/main_window.py" line="280" />
+        <location filename="../../wizard/gui/main_window.py" line="282" />
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="232" />
+        <location filename="../../wizard/gui/main_window.py" line="281" />
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="257" />
+        <location filename="../../wizard/gui/main_window.py" line="306" />
         <source>{count} organization(s) configured.</source>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="276" />
+        <location filename="../../wizard/gui/main_window.py" line="325" />
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="280" />
+        <location filename="../../wizard/gui/main_window.py" line="329" />
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="285" />
+        <location filename="../../wizard/gui/main_window.py" line="334" />
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="300" />
-        <location filename="../../wizard/gui/main_window.py" line="310" />
+        <location filename="../../wizard/gui/main_window.py" line="353" />
+        <location filename="../../wizard/gui/main_window.py" line="363" />
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="301" />
+        <location filename="../../wizard/gui/main_window.py" line="354" />
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="304" />
+        <location filename="../../wizard/gui/main_window.py" line="357" />
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="306" />
+        <location filename="../../wizard/gui/main_window.py" line="359" />
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="319" />
+        <location filename="../../wizard/gui/main_window.py" line="372" />
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="369" />
+        <location filename="../../wizard/gui/main_window.py" line="428" />
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="374" />
+        <location filename="../../wizard/gui/main_window.py" line="433" />
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="384" />
+        <location filename="../../wizard/gui/main_window.py" line="441" />
+        <source>Sign in to {name}</source>
+        <translation>{name} にサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="450" />
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="386" />
+        <location filename="../../wizard/gui/main_window.py" line="452" />
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="403" />
+        <location filename="../../wizard/gui/main_window.py" line="473" />
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="403" />
+        <location filename="../../wizard/gui/main_window.py" line="473" />
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
 Dynamics 365 の組織と、メールボックスと同期する組織を構成します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="23" />
+        <location filename="../../wizard/gui/models.py" line="26" />
         <source>Not checked</source>
         <translation>未確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="24" />
+        <location filename="../../wizard/gui/models.py" line="27" />
         <source>Checking…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="25" />
+        <location filename="../../wizard/gui/models.py" line="28" />
         <source>Connected</source>
         <translation>接続済み</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="26" />
+        <location filename="../../wizard/gui/models.py" line="29" />
         <source>Needs sign-in</source>
         <translation>サインインが必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="27" />
+        <location filename="../../wizard/gui/models.py" line="30" />
         <source>MFA needed</source>
         <translation>多要素認証が必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="28" />
+        <location filename="../../wizard/gui/models.py" line="31" />
         <source>Offline</source>
         <translation>オフライン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="29" />
-        <location filename="../../wizard/gui/widgets.py" line="57" />
+        <location filename="../../wizard/gui/models.py" line="32" />
+        <location filename="../../wizard/gui/widgets.py" line="59" />
         <source>Error</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="37" />
+        <location filename="../../wizard/gui/models.py" line="40" />
         <source>Internet-facing (IFD)</source>
         <translation>インターネット接続 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="52" />
+        <location filename="../../wizard/gui/models.py" line="55" />
         <source>Synchronizing</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="52" />
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="55" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Unique name</source>
         <translation>一意の名前</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="52" />
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="55" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="53" />
+        <location filename="../../wizard/gui/models.py" line="56" />
         <source>Cloud / region</source>
         <translation>クラウド / リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="53" />
+        <location filename="../../wizard/gui/models.py" line="56" />
         <source>User</source>
         <translation>ユーザー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="76" />
+        <location filename="../../wizard/gui/models.py" line="79" />
         <source>Not synchronizing</source>
         <translation>同期していません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="77" />
+        <location filename="../../wizard/gui/models.py" line="80" />
         <source>✔ Yes</source>
         <translation>✔ はい</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Region</source>
         <translation>リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="159" />
+        <location filename="../../wizard/gui/models.py" line="162" />
         <source>Version</source>
         <translation>バージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="170" />
+        <location filename="../../wizard/gui/models.py" line="173" />
         <source>{name} (disabled)</source>
         <translation>{name} (無効)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="173" />
+        <location filename="../../wizard/gui/models.py" line="176" />
         <source>This organization is disabled and cannot be added.</source>
         <translation>この組織は無効になっているため追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>Result</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213" />
+        <location filename="../../wizard/gui/models.py" line="216" />
         <source>How to fix it</source>
         <translation>解決方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219" />
+        <location filename="../../wizard/gui/models.py" line="222" />
         <source>Running…</source>
         <translation>実行中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219" />
+        <location filename="../../wizard/gui/models.py" line="222" />
         <source>Passed</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="220" />
+        <location filename="../../wizard/gui/models.py" line="223" />
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="220" />
+        <location filename="../../wizard/gui/models.py" line="223" />
         <source>Skipped</source>
         <translation>スキップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="221" />
+        <location filename="../../wizard/gui/models.py" line="224" />
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="221" />
+        <location filename="../../wizard/gui/models.py" line="224" />
         <source>Waiting</source>
         <translation>待機中</translation>
     </message>
@@ -1313,133 +1335,133 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="49" />
+        <location filename="../../wizard/gui/widgets.py" line="51" />
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="80" />
+        <location filename="../../wizard/gui/widgets.py" line="108" />
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="80" />
+        <location filename="../../wizard/gui/widgets.py" line="108" />
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="217" />
+        <location filename="../../wizard/gui/services.py" line="209" />
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="217" />
+        <location filename="../../wizard/gui/services.py" line="209" />
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="218" />
+        <location filename="../../wizard/gui/services.py" line="210" />
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="218" />
+        <location filename="../../wizard/gui/services.py" line="210" />
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="219" />
+        <location filename="../../wizard/gui/services.py" line="211" />
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="219" />
+        <location filename="../../wizard/gui/services.py" line="211" />
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="220" />
+        <location filename="../../wizard/gui/services.py" line="212" />
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="220" />
+        <location filename="../../wizard/gui/services.py" line="212" />
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="221" />
+        <location filename="../../wizard/gui/services.py" line="213" />
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="221" />
+        <location filename="../../wizard/gui/services.py" line="213" />
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="222" />
+        <location filename="../../wizard/gui/services.py" line="214" />
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="428" />
+        <location filename="../../wizard/gui/services.py" line="420" />
         <source>Step: {step}</source>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="656" />
+        <location filename="../../wizard/gui/services.py" line="648" />
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="656" />
-        <location filename="../../wizard/gui/services.py" line="681" />
+        <location filename="../../wizard/gui/services.py" line="648" />
+        <location filename="../../wizard/gui/services.py" line="673" />
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="665" />
+        <location filename="../../wizard/gui/services.py" line="657" />
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="666" />
+        <location filename="../../wizard/gui/services.py" line="658" />
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="668" />
+        <location filename="../../wizard/gui/services.py" line="660" />
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="669" />
+        <location filename="../../wizard/gui/services.py" line="661" />
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="673" />
+        <location filename="../../wizard/gui/services.py" line="665" />
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="674" />
+        <location filename="../../wizard/gui/services.py" line="666" />
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="678" />
+        <location filename="../../wizard/gui/services.py" line="670" />
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="679" />
+        <location filename="../../wizard/gui/services.py" line="671" />
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="681" />
+        <location filename="../../wizard/gui/services.py" line="673" />
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>

@@ -38,6 +38,7 @@ class FakeServices:
         self.blocking_threads: list[tuple[str, threading.Thread]] = []
         self.calls: list[str] = []
         self.fail_test_step: str | None = None
+        self.device_approved = threading.Event()     # the user finished on the other device
 
     # -- helpers ------------------------------------------------------------------------
     def _blocking(self, name: str) -> None:
@@ -118,6 +119,9 @@ class FakeServices:
 
     def finish_device_code(self, flow, cancel) -> Account:
         self._blocking("finish_device_code")
+        while not self.device_approved.is_set():
+            if cancel.wait(0.01):
+                cancel.raise_if_cancelled()
         return self._account("alice@contoso.example", flow["cloud"])
 
     def sign_in_with_password(self, cloud, probe, credentials: Credentials) -> Account:

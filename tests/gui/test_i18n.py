@@ -74,3 +74,14 @@ def test_pick_language(requested, expected):
 
 def test_resources_found():
     assert (resources_dir() / "icons" / "add.svg").exists()
+
+
+def test_system_locale_selects_japanese():
+    import os
+
+    code = ("from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]); "
+            "from wizard.gui.i18n import pick_language; print(pick_language(None))")
+    env = {**os.environ, "LANG": "ja_JP.UTF-8", "LC_ALL": "ja_JP.UTF-8", "LANGUAGE": "ja"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+                          cwd=ROOT)
+    assert done.stdout.strip() == "ja", done.stderr

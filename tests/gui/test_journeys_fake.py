@@ -183,6 +183,28 @@ def test_sign_out(qtbot, window, fake):
     assert row.user is None and row.status == "needs_sign_in"
 
 
+def test_sign_in_again_after_sign_out(qtbot, window, fake):
+    j.add_online(qtbot, window, {"contosona"})
+    key = j.row_by_name(window, "contosona").key
+    with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
+        window.sign_out()
+    window.sign_in()
+    wizard = window.add_wizard
+    assert wizard.currentPage().facts is not None          # the org's address is filled in
+    j.next_page(qtbot, wizard, 1)
+    j.wait_complete(qtbot, wizard)
+    j.next_page(qtbot, wizard, 3)
+    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.finish_wizard(qtbot, window, wizard)
+    row = j.row_by_name(window, "contosona")
+    assert row.key == key and row.user == "alice@contoso.example" and len(window.model.rows()) == 1
+    qtbot.wait_until(lambda: j.row_by_name(window, "contosona").status == "connected", timeout=5000)
+
+
 def test_mfa_user_is_asked_for_a_code(qtbot, window, fake):
     wizard = j.open_wizard(qtbot, window)
     wizard.currentPage().online_radio.setChecked(True)

@@ -83,6 +83,22 @@ def test_add_by_online_url(qtbot, window, real, sandbox):
     assert [r.unique_name for r in window.model.rows()] == ["contosojp"]
 
 
+def test_add_claims_based_org_by_url(qtbot, window, real, sandbox):
+    """On-premises with AD FS: detected from the org's challenge, signed in on the AD FS form."""
+    wizard = j.add_by_url(qtbot, window, sandbox.org_urls["contosoadfs"])
+    assert "AD FS" in wizard.currentPage().label.text()
+    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
+    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.finish_wizard(qtbot, window, wizard)
+    row = j.row_by_name(window, "contosoadfs")
+    assert row.auth_method == "adfs" and row.kind == "onprem" and row.is_primary
+    assert _wait_status(qtbot, window, "contosoadfs").status == "connected"
+
+
 def test_bad_url_feedback(qtbot, window):
     wizard = j.open_wizard(qtbot, window)
     page = wizard.currentPage()
@@ -93,34 +109,8 @@ def test_bad_url_feedback(qtbot, window):
     wizard.reject()
 
 
-def _ntlm_works(sandbox, home) -> bool:
-    from wizard.engine.connect import SignInOptions
-    from wizard.engine.context import Engine
-    from wizard.engine.paths import AppPaths
-
-    engine = Engine(AppPaths.resolve(home / "ntlm-probe"), cloud_files=[sandbox.cloud_file])
-    try:
-        engine.connector.connect(sandbox.org_urls["contosoonprem"], SignInOptions(
-            method="password", username="CONTOSO\\alice", password=seed.PRACTICE_PASSWORD)).client.whoami()
-        return True
-    except Exception:  # noqa: BLE001
-        return False
-    finally:
-        engine.session.close()
-        # A failed NTLM handshake inside the engine may leave its socket to the collector;
-        # that is the probe's business, not the test's that follows.
-        import gc
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            gc.collect()
-
-
 @pytest.mark.keyring
-def test_add_onprem_saved_and_unsaved_credentials(qtbot, private_keyring, window, real, sandbox, tmp_path):
-    if not _ntlm_works(sandbox, tmp_path):
-        pytest.skip("the engine's Windows authentication does not pass the sandbox's NTLM yet")
+def test_add_onprem_saved_and_unsaved_credentials(qtbot, private_keyring, window, real, sandbox):
     url = sandbox.org_urls["contosoonprem"]
     wizard = j.add_by_url(qtbot, window, url)
     j.enter_credentials(qtbot, wizard, "CONTOSO\\alice", seed.PRACTICE_PASSWORD, save=False)
@@ -236,7 +226,22 @@ def test_sign_out(qtbot, window, real):
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         window.sign_out()
     assert j.row_by_name(window, "contosona").status == "needs_sign_in"
-    assert real.check_status(j.row_by_name(window, "contosona").key)[0] == "needs_sign_in"
+    key = j.row_by_name(window, "contosona").key
+    assert real.check_status(key)[0] == "needs_sign_in"
+    # ... and sign in again: the wizard on the org's address updates the same entry.
+    window.sign_in()
+    wizard = window.add_wizard
+    j.next_page(qtbot, wizard, 1)
+    j.wait_complete(qtbot, wizard)
+    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
+    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.finish_wizard(qtbot, window, wizard)
+    assert [r.key for r in window.model.rows()] == [key]
+    assert _wait_status(qtbot, window, "contosona").status == "connected"
 
 
 def test_mfa_user(qtbot, window, real):

@@ -51,3 +51,15 @@ def test_errors_and_cooperative_cancel(qtbot):
     qtbot.wait_until(lambda: len(errors) == 2, timeout=5000)
     assert isinstance(errors[1], TaskCancelled)
     assert runner.wait_for_done(5000)
+
+
+def test_unhandled_task_error_reaches_the_message_bridge(qtbot, caplog):
+    from wizard.engine.errors import WizardError
+    from wizard.gui import message
+
+    runner = TaskRunner()
+    with qtbot.wait_signal(message.bridge().error_shown, timeout=5000) as blocker:
+        runner.run_task(lambda task: (_ for _ in ()).throw(
+            WizardError("The server did not answer.", fix="Try again.", details="HTTP 503")))
+    assert blocker.args == ["The server did not answer. Try again.", "HTTP 503"]
+    assert runner.wait_for_done(5000)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QRadioButton, QTableView, QVBoxLayout, QWizard, QWizardPage)
@@ -615,7 +615,8 @@ class AddOrgWizard(QWizard):
     page_ready = Signal(str)         # a page finished background work (tests wait on it)
     commit_failed = Signal(object)
 
-    def __init__(self, services: Any, runner: TaskRunner, parent=None, *, first_org: bool | None = None) -> None:
+    def __init__(self, services: Any, runner: TaskRunner, parent=None, *, first_org: bool | None = None,
+                 initial_url: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("addOrgWizard")
         self.services = services
@@ -646,6 +647,8 @@ class AddOrgWizard(QWizard):
         for page_id, page in self.pages.items():
             self.setPage(page_id, page)
         self.setStartId(PAGE_START)
+        if initial_url:
+            self.pages[PAGE_START].url_edit.setText(initial_url)
         for which, text in ((QWizard.WizardButton.BackButton, tr("< &Back")),
                             (QWizard.WizardButton.NextButton, tr("&Next >")),
                             (QWizard.WizardButton.FinishButton, tr("&Finish")),

@@ -54,15 +54,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_translators(app, pick_language(args.lang))
     from wizard.gui.main_window import MainWindow
 
-    window = MainWindow(services_factory=services_factory(args))
+    window = MainWindow(services_factory=services_factory(args), deferred=True)
     window.show()
     # The engine starts after the first paint.
     QTimer.singleShot(0, window.start)
     if args.quit_after is not None:
         QTimer.singleShot(args.quit_after, window.close)
     code = app.exec()
-    window.runner.cancel_all()
-    window.runner.wait_for_done(10000)
+    if window.runner is not None:
+        window.runner.cancel_all()
+        window.runner.wait_for_done(10000)
     if window.services is not None:
         window.services.close()
     return code

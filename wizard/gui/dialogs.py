@@ -26,6 +26,7 @@ class PropertiesDialog(QDialog):
         self.runner = runner
         self.result_row: OrgRow | None = None
         self.setWindowTitle(tr("Properties of {name}").format(name=row.display_name))
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name_edit = QLineEdit(row.display_name)
@@ -44,6 +45,11 @@ class PropertiesDialog(QDialog):
         layout.addLayout(form)
         self.save_box = QCheckBox(tr("&Save credentials so I am not asked again"))
         self.save_box.setChecked(row.save_credentials)
+        if row.auth_method != "ntlm":
+            # Only Windows authentication has a password to keep; sign-ins are kept as tokens.
+            self.save_box.setEnabled(False)
+            self.save_box.setToolTip(tr("This organization signs you in with your work account; "
+                                        "there is no password to save."))
         accessible(self.save_box, tr("Save credentials"),
                    tr("Keep the password in the system keyring. When unchecked, nothing is stored."))
         self.keep_box = QCheckBox(tr("&Keep me connected to this organization"))
@@ -281,6 +287,7 @@ class DiagnosticsDialog(QDialog):
     def __init__(self, facts, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("diagnosticsDialog")
+        self.setMinimumWidth(560)
         self.setWindowTitle(tr("Diagnostics"))
         self.resize(640, 360)
         layout = QVBoxLayout(self)

@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from shiboken6 import isValid
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QMainWindow, QMessageBox, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow
 
-from wizard.gui import message
-from wizard.gui.dialogs import DiagnosticsDialog, PropertiesDialog, SwitchDialog, TestConnectionDialog
 from wizard.gui.i18n import tr
-from wizard.gui.icons import icon
-from wizard.gui.models import OrgTableModel
-from wizard.gui.services import MailboxHeader, OrgRow, OrgStatus, StepReport
-from wizard.gui.tasks import TaskRunner
-from wizard.gui.widgets import accessible, error_box
+from wizard.gui.status import OrgStatus
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.gui.services import MailboxHeader, OrgRow, StepReport
+    from wizard.gui.tasks import TaskRunner
+
+
+def _load_ui_modules() -> None:
+    """Import what the full window needs, once, after the first paint.
+
+    PySide6 builds a Qt class's Python enums when the class is first used; for the ``Qt``
+    namespace and the item views that is a good part of start-up time. The window
+    therefore paints its frame first and imports these right after
+    (tests/benchmarks/bench_startup.py measures both moments).
+    """
+    global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
+    global QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget, isValid
+    global message, icon, OrgTableModel, accessible, error_box, TaskRunner
+    from PySide6.QtCore import QLocale, Qt
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView,
+                                   QPushButton, QTableView, QVBoxLayout, QWidget)
+    from shiboken6 import isValid
+
+    from wizard.gui import message
+    from wizard.gui.icons import icon
+    from wizard.gui.models import OrgTableModel
+    from wizard.gui.tasks import TaskRunner
+    from wizard.gui.widgets import accessible, error_box
 
 
 class MainWindow(QMainWindow):
@@ -27,26 +45,52 @@ class MainWindow(QMainWindow):
 
     orgs_loaded = Signal()          # after each refresh (tests wait on it)
     services_ready = Signal()
+    built = Signal()                # the full window exists (after the first paint with deferred=True)
     action_done = Signal(str)       # name of the action that finished (tests wait on it)
 
-    def __init__(self, services: Any = None, *, runner: TaskRunner | None = None,
-                 services_factory: Callable[[], Any] | None = None) -> None:
+    def __init__(self, services: Any = None, *, runner: "TaskRunner | None" = None,
+                 services_factory: Callable[[], Any] | None = None, deferred: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.services = services
         self.services_factory = services_factory
-        self.runner = runner or TaskRunner()
+        self.runner = runner
         self.header_info: MailboxHeader | None = None
+        self.is_built = False
+        self._start_requested = False
         self.setWindowTitle(tr("Configure Organizations"))
-        self.setWindowIcon(icon("app"))
         self.resize(980, 520)
+        if deferred:
+            placeholder = QLabel(tr("Loading…"))
+            placeholder.setAccessibleName(tr("Loading…"))
+            self.setCentralWidget(placeholder)
+            self._complete_after_paint = True
+        else:
+            self._complete_after_paint = False
+            self._complete()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._complete_after_paint:
+            self._complete_after_paint = False
+            QTimer.singleShot(0, self._complete)
+
+    def _complete(self) -> None:
+        _load_ui_modules()
+        if self.runner is None:
+            self.runner = TaskRunner()
+        self.setWindowIcon(icon("app"))
         self.model = OrgTableModel(self)
         self._build()
         self._update_actions()
         bridge = message.bridge()
         bridge.info_shown.connect(self.statusBar().showMessage)
         bridge.warning_shown.connect(self.statusBar().showMessage)
-        bridge.error_shown.connect(lambda text, details: error_box(self, text, details=details))
+        bridge.error_shown.connect(self.show_error)   # a bound method: disconnected when the window goes
+        self.is_built = True
+        self.built.emit()
+        if self._start_requested:
+            self.start()
 
     # -- construction -------------------------------------------------------------------
     def _build(self) -> None:
@@ -69,7 +113,6 @@ class MainWindow(QMainWindow):
                 (tr("Synchronizing organization:"), self.primary_label, tr("Synchronizing organization")),
                 (tr("Mailbox set to synchronize with:"), self.stamp_label, tr("Mailbox stamp")),
                 (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization"))):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             accessible(label, name)
             form.addRow(caption, label)
         bold = self.primary_label.font()
@@ -106,6 +149,8 @@ class MainWindow(QMainWindow):
              tr("Check each step of connecting and show how to fix a failure.")),
             ("synchronize", tr("S&ynchronize"), "synchronize", QKeySequence("Ctrl+Y"), self.synchronize,
              tr("Make the selected organization the one that synchronizes with your mailbox.")),
+            ("sign_in", tr("Sign &in…"), "sign-in", QKeySequence("Ctrl+Shift+I"), self.sign_in,
+             tr("Sign in to the selected organization again (for example after signing out).")),
             ("sign_out", tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+O"), self.sign_out,
              tr("Sign out of the selected organization and remove its saved credentials.")),
             ("diagnostics", tr("Dia&gnostics…"), "diagnostics", QKeySequence("F12"), self.diagnostics,
@@ -125,7 +170,7 @@ class MainWindow(QMainWindow):
             self.actions[name] = action
 
         menu = self.menuBar().addMenu(tr("&Organization"))
-        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_out", None, "refresh",
+        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None, "refresh",
                      None, "close"):
             if name is None:
                 menu.addSeparator()
@@ -139,7 +184,7 @@ class MainWindow(QMainWindow):
 
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for name in ("add", "delete", "properties", "test", "synchronize", "sign_out", "diagnostics"):
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics"):
             button = self._button(name)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -148,7 +193,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # Tab order: the table first, then the buttons left to right.
         previous: QWidget = self.table
-        for name in ("add", "delete", "properties", "test", "synchronize", "sign_out", "diagnostics", "close"):
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics",
+                     "close"):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
         self.statusBar().showMessage(tr("Loading organizations…"))
@@ -177,7 +223,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         ready = self.services is not None
         row = self.selected()
-        for name in ("delete", "properties", "test", "sign_out"):
+        for name in ("delete", "properties", "test", "sign_in", "sign_out"):
             self.actions[name].setEnabled(ready and row is not None)
         self.actions["synchronize"].setEnabled(ready and row is not None and not row.is_primary)
         for name in ("add", "diagnostics", "refresh"):
@@ -213,6 +259,9 @@ class MainWindow(QMainWindow):
     # -- start-up and refresh -------------------------------------------------------------
     def start(self) -> None:
         """Build the services off the GUI thread (imports, sandbox start), then load the list."""
+        if not self.is_built:
+            self._start_requested = True
+            return
         if self.services is not None:
             self.services_ready.emit()
             self.refresh()
@@ -285,15 +334,19 @@ class MainWindow(QMainWindow):
             self.last_sync_label.setText(tr("Never"))
 
     # -- actions ------------------------------------------------------------------------
-    def add(self) -> None:
+    def add(self, *, url: str | None = None, title: str | None = None) -> None:
         from wizard.gui.add_org_wizard import AddOrgWizard
 
-        wizard = AddOrgWizard(self.services, self.runner, self)
+        wizard = AddOrgWizard(self.services, self.runner, self, initial_url=url)
+        if title:
+            wizard.setWindowTitle(title)
         wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None))
         self.add_wizard = wizard
         wizard.open()
 
     def delete(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         row = self.selected()
         if row is None:
             return
@@ -323,6 +376,8 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
+        from wizard.gui.dialogs import PropertiesDialog
+
         dialog = PropertiesDialog(row, self.services, self.runner, self)
         dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(check=False, select=row.key))
         self.properties_dialog = dialog
@@ -332,6 +387,8 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
+        from wizard.gui.dialogs import TestConnectionDialog
+
         dialog = TestConnectionDialog(row, self.services, self.runner, self)
 
         def finished(steps: list[StepReport]) -> None:
@@ -354,6 +411,8 @@ class MainWindow(QMainWindow):
         services = self.services
 
         def show(plan) -> None:
+            from wizard.gui.dialogs import SwitchDialog
+
             dialog = SwitchDialog(plan, self)
             self.switch_dialog = dialog
             dialog.accepted.connect(lambda: self._apply_switch(plan, dialog.override, row))
@@ -374,6 +433,13 @@ class MainWindow(QMainWindow):
                  on_error=lambda exc: error_box(self, exc, title=tr("The synchronizing organization was not changed")),
                  action="synchronize")
 
+    def sign_in(self) -> None:
+        """Sign in again: the add wizard on this org's address (adding the same org updates it)."""
+        row = self.selected()
+        if row is None:
+            return
+        self.add(url=row.url, title=tr("Sign in to {name}").format(name=row.display_name))
+
     def sign_out(self) -> None:
         row = self.selected()
         if row is None:
@@ -391,6 +457,8 @@ class MainWindow(QMainWindow):
         services = self.services
 
         def show(diag) -> None:
+            from wizard.gui.dialogs import DiagnosticsDialog
+
             dialog = DiagnosticsDialog(diag.facts, self)
             self.diagnostics_dialog = dialog
             dialog.open()
@@ -398,12 +466,18 @@ class MainWindow(QMainWindow):
         self.run(lambda task: services.diagnostics(), on_result=show, action="diagnostics")
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from wizard import __version__
 
         QMessageBox.about(self, tr("About"), tr("d365-wizard {version}\nConfigure Dynamics 365 organizations "
                                                 "and the one that synchronizes with your mailbox.").format(
             version=__version__))
 
+    def show_error(self, text: str, details: str = "") -> None:
+        error_box(self, text, details=details)
+
     def closeEvent(self, event) -> None:
-        self.runner.cancel_all()
+        if self.runner is not None:
+            self.runner.cancel_all()
         super().closeEvent(event)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from wizard.gui.i18n import tr
-from wizard.gui.services import DiscoveredOrg, OrgRow, OrgStatus, StepReport
+from wizard.gui.status import OrgStatus
+
+if TYPE_CHECKING:  # pragma: no cover - the view types load with the engine, after the first paint
+    from wizard.gui.services import DiscoveredOrg, OrgRow, StepReport
 
 Index = QModelIndex | QPersistentModelIndex
 

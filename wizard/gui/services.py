@@ -17,22 +17,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from wizard.gui.status import OrgStatus  # re-exported: part of the view types
+
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.context import Engine
     from wizard.gui.tasks import CancelToken
 
+__all__ = ["OrgStatus", "OrgRow", "MailboxHeader", "StepReport", "SwitchPlanView", "DiscoveredOrg",
+           "UrlFacts", "AuthProbe", "DeviceCodePrompt", "Account", "Credentials", "ConnectedOrg",
+           "Diagnostics", "Services", "EngineServices"]
+
 
 # -- view types ------------------------------------------------------------------------
-
-class OrgStatus:
-    UNKNOWN = "unknown"
-    CHECKING = "checking"
-    CONNECTED = "connected"
-    NEEDS_SIGN_IN = "needs_sign_in"
-    MFA_NEEDED = "mfa_needed"
-    OFFLINE = "offline"
-    ERROR = "error"
-    ALL = (UNKNOWN, CHECKING, CONNECTED, NEEDS_SIGN_IN, MFA_NEEDED, OFFLINE, ERROR)
 
 
 @dataclass(frozen=True)
@@ -162,11 +158,6 @@ class ConnectedOrg:
 @dataclass(frozen=True)
 class Diagnostics:
     facts: tuple[tuple[str, str], ...]
-
-
-class CloudChoice(Protocol):
-    name: str
-    display_name: str
 
 
 class Services(Protocol):

@@ -85,7 +85,13 @@ class _Relay(QObject):
         if self._on_error is not None:
             self._on_error(exc)
         elif not isinstance(exc, TaskCancelled):
+            # Nobody asked: report through the message bridge (the main window shows it).
+            from wizard.gui import message
+
             log.error("background task failed", exc_info=exc)  # type: ignore[arg-type]
+            text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            fix = getattr(exc, "fix", None)
+            message.error(f"{text} {fix}" if fix else text, getattr(exc, "details", None) or "")
 
     @Slot(object)
     def deliver_progress(self, value: object) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QWidget
 
 from wizard.gui.i18n import tr
 
@@ -36,8 +36,10 @@ def error_text(exc: BaseException) -> tuple[str, str, str]:
 
 
 def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | None = None,
-              details: str = "") -> QMessageBox:
+              details: str = ""):
     """A non-modal-blocking error dialog: plain text, the fix, and a Details section."""
+    from PySide6.QtWidgets import QMessageBox
+
     if isinstance(exc, BaseException):
         message, fix, more = error_text(exc)
         details = "\n".join(d for d in (details, more) if d)
@@ -61,21 +63,47 @@ def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | 
     return box
 
 
-def step_table(model, parent: QWidget | None = None, *, name: str = "") -> QTableView:
+def step_table(model, parent: QWidget | None = None, *, name: str = ""):
+    """A table of connection steps that stays cheap to update while steps stream in.
+
+    Columns have fixed or stretched widths and only the rows that changed are measured
+    again: "resize to contents" on every update costs tens of milliseconds per step.
+    """
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(True)
     view.verticalHeader().setVisible(False)
-    # Rows grow to show wrapped messages and fixes; no sideways scrolling to read them.
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    metrics = view.fontMetrics()
     header = view.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    states = [model.state_label(s) for s in ("running", "passed", "failed", "skipped", "warning")]
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+    header.resizeSection(0, max(metrics.horizontalAdvance(t) for t in states + [model.headerData(
+        0, Qt.Orientation.Horizontal)]) + 24)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(1, metrics.averageCharWidth() * 34)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def measure(first, last=None) -> None:
+        for row in range(first.row() if hasattr(first, "row") else first,
+                         (last.row() if hasattr(last, "row") else last) + 1):
+            view.resizeRowToContents(row)
+
+    from PySide6.QtCore import QTimer
+
+    # When the columns change width (window resized), measure all rows once it settles.
+    remeasure = QTimer(view)
+    remeasure.setSingleShot(True)
+    remeasure.setInterval(80)
+    remeasure.timeout.connect(view.resizeRowsToContents)
+    header.sectionResized.connect(lambda *_args: remeasure.start())
+    model.rowsInserted.connect(lambda _parent, first, last: measure(first, last))
+    model.dataChanged.connect(lambda top_left, bottom_right, _roles=(): measure(top_left, bottom_right))
     view.setTabKeyNavigation(False)
     accessible(view, name or tr("Steps"), tr("Each step of the connection with its result and how to fix a failure."))
     return view
