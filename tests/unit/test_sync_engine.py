@@ -332,3 +332,14 @@ def test_deleting_in_org_keeps_user_created_items(w):
     w.run()
     kept = w.store.get(item.local_id)
     assert kept is not None and not kept.tracked and kept.org_record_id is None
+
+
+def test_one_sync_at_a_time(w, tmp_path):
+    from filelock import FileLock
+
+    from wizard.engine.sync.engine import SyncError
+
+    with FileLock(str(w.store.db_path) + ".sync.lock"):
+        with pytest.raises(SyncError, match="Another synchronization"):
+            w.run()
+    w.run()

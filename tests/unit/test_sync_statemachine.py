@@ -179,6 +179,7 @@ class SyncMachine(RuleBasedStateMachine):
         again = self.sync.run(allow_mass_delete=True)
         assert again.actions == [], [a.to_dict() for a in again.actions]
         assert again.conflicts == []
+        self._synced_state_ok()
 
     @invariant()
     def no_duplicates(self):

@@ -38,7 +38,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,9 +58,14 @@ class MailStoreError(WizardError):
     code = "mailstore_error"
 
 
-def content_hash(data: dict[str, Any]) -> str:
+def content_json(data: dict[str, Any]) -> str:
+    """The canonical JSON of an item's content (sorted keys, no spaces)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def content_hash(data: dict[str, Any], raw: str | None = None) -> str:
     """A stable hash of an item's content (key order and JSON spacing do not matter)."""
-    raw = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    raw = content_json(data) if raw is None else raw
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
@@ -76,6 +81,7 @@ class MailItem:
     hash: str = ""
     created_at: float = 0.0
     modified_at: float = 0.0
+    booking: bool = False            # set by heads(): a resource booking in the calendar
 
     @property
     def folder(self) -> str:
@@ -98,9 +104,33 @@ class MailItem:
 
 
 class Mailbox(Protocol):
-    """What the sync engine needs from a mailbox. ``SqliteMailStore`` is the embedded one."""
+    """A mailbox the app and the sync engine work with. ``SqliteMailStore`` is the embedded one.
+
+    Besides these item operations the sync engine relies on a write sequence
+    (:meth:`SqliteMailStore.max_seq`, ``heads(kind, "seq > ?")``, ``deleted_since``) and on
+    committing its status rows in the same transaction as its item writes
+    (``transaction()`` and ``conn``); a mailbox kept elsewhere (Exchange, CalDAV) provides
+    those through a local SQLite status/cache file of the same shape.
+    """
 
     def items(self, kind: str) -> list[MailItem]: ...
+    def heads(self, kind: str, where: str = "", params: tuple = ()) -> list[MailItem]:
+        """Items without their content (``data`` is None): what a sync compares first.
+
+        ``where`` narrows the rows (an SQL condition on ``mail_items m``)."""
+        _check_kind(kind)
+        rows = self.conn.execute(
+            "SELECT local_id, kind, json_extract(data, '$.is_resource_booking'), tracked,"
+            " org_record_id, origin, change_counter, hash, created_at, modified_at"
+            f" FROM mail_items m WHERE kind=? {('AND (' + where + ')') if where else ''}"
+            " ORDER BY created_at, local_id", (kind, *params))
+        out = []
+        for r in rows:
+            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+            item.booking = bool(r[2])
+            out.append(item)
+        return out
+
     def get(self, local_id: str) -> MailItem | None: ...
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
             origin: str = "mailbox", org_record_id: str | None = None) -> MailItem: ...
@@ -108,11 +138,6 @@ class Mailbox(Protocol):
     def delete(self, local_id: str) -> None: ...
     def set_tracked(self, local_id: str, tracked: bool) -> MailItem: ...
     def link(self, local_id: str, org_record_id: str | None) -> None: ...
-
-
-@dataclass
-class _Meta:
-    values: dict[str, str] = field(default_factory=dict)
 
 
 class SqliteMailStore:
@@ -161,6 +186,31 @@ class SqliteMailStore:
                 " change_counter INTEGER NOT NULL DEFAULT 1, hash TEXT NOT NULL,"
                 " created_at REAL NOT NULL, modified_at REAL NOT NULL)")
             c.execute("CREATE INDEX IF NOT EXISTS mail_items_kind ON mail_items(kind)")
+            # Every write gets the next number of one sequence (deletions leave a tombstone
+            # with theirs): a sync asks "what changed since number N" instead of comparing
+            # every item.
+            c.execute("CREATE TABLE IF NOT EXISTS mail_seq (id INTEGER PRIMARY KEY"
+                      " CHECK (id = 1), value INTEGER NOT NULL)")
+            c.execute("INSERT OR IGNORE INTO mail_seq (id, value) VALUES (1, 0)")
+            c.execute("CREATE TABLE IF NOT EXISTS mail_tombstones (local_id TEXT PRIMARY KEY,"
+                      " kind TEXT NOT NULL, seq INTEGER NOT NULL)")
+            cols = [r[1] for r in c.execute("PRAGMA table_info(mail_items)")]
+            if "seq" not in cols:
+                c.execute("ALTER TABLE mail_items ADD COLUMN seq INTEGER NOT NULL DEFAULT 0")
+            c.execute("CREATE INDEX IF NOT EXISTS mail_items_seq ON mail_items(seq)")
+            bump = ("UPDATE mail_seq SET value = value + 1 WHERE id = 1; "
+                    "UPDATE mail_items SET seq = (SELECT value FROM mail_seq WHERE id = 1) "
+                    "WHERE local_id = NEW.local_id;")
+            # A bulk insert numbers its rows itself (seq > 0) and moves the sequence once.
+            c.execute(f"CREATE TRIGGER IF NOT EXISTS mail_items_ins AFTER INSERT ON mail_items"
+                      f" WHEN NEW.seq = 0 BEGIN {bump} END")
+            c.execute("CREATE TRIGGER IF NOT EXISTS mail_items_upd AFTER UPDATE OF data, tracked,"
+                      " org_record_id, origin, hash, change_counter ON mail_items"
+                      f" BEGIN {bump} END")
+            c.execute("CREATE TRIGGER IF NOT EXISTS mail_items_del AFTER DELETE ON mail_items"
+                      " BEGIN UPDATE mail_seq SET value = value + 1 WHERE id = 1;"
+                      " INSERT OR REPLACE INTO mail_tombstones (local_id, kind, seq) VALUES"
+                      " (OLD.local_id, OLD.kind, (SELECT value FROM mail_seq WHERE id = 1)); END")
             c.execute("CREATE INDEX IF NOT EXISTS mail_items_org ON mail_items(org_record_id)")
             row = c.execute("SELECT value FROM meta WHERE key='mailstore_schema'").fetchone()
             if row is None:
@@ -216,6 +266,49 @@ class SqliteMailStore:
                 (kind,))
         return [self._row(r) for r in rows]
 
+    def heads(self, kind: str, where: str = "", params: tuple = ()) -> list[MailItem]:
+        """Items without their content (``data`` is None): what a sync compares first.
+
+        ``where`` narrows the rows (an SQL condition on ``mail_items m``)."""
+        _check_kind(kind)
+        rows = self.conn.execute(
+            "SELECT local_id, kind, json_extract(data, '$.is_resource_booking'), tracked,"
+            " org_record_id, origin, change_counter, hash, created_at, modified_at"
+            f" FROM mail_items m WHERE kind=? {('AND (' + where + ')') if where else ''}"
+            " ORDER BY created_at, local_id", (kind, *params))
+        out = []
+        for r in rows:
+            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+            item.booking = bool(r[2])
+            out.append(item)
+        return out
+
+    def max_seq(self) -> int:
+        return self.conn.execute("SELECT value FROM mail_seq WHERE id = 1").fetchone()[0]
+
+    def reserve_seq(self, n: int) -> int:
+        """Take ``n`` numbers of the write sequence; returns the first."""
+        first = self.max_seq() + 1
+        self.conn.execute("UPDATE mail_seq SET value = value + ? WHERE id = 1", (n,))
+        return first
+
+    def deleted_since(self, kind: str, seq: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT local_id FROM mail_tombstones WHERE kind=? AND seq>?", (kind, seq))]
+
+    def changed_since(self, seq: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT local_id FROM mail_items WHERE seq>?", (seq,))]
+
+    def touch(self, local_ids: list[str]) -> None:
+        """Mark items as changed (a sync saw them change while it ran)."""
+        for local_id in local_ids:
+            self.conn.execute("UPDATE mail_items SET change_counter = change_counter"
+                              " WHERE local_id=?", (local_id,))
+
+    def prune_tombstones(self, seq: int) -> None:
+        self.conn.execute("DELETE FROM mail_tombstones WHERE seq<=?", (seq,))
+
     def get(self, local_id: str) -> MailItem | None:
         row = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE local_id=?",
                                 (local_id,)).fetchone()
@@ -245,12 +338,12 @@ class SqliteMailStore:
     # -- writing ------------------------------------------------------------------------
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
             origin: str = "mailbox", org_record_id: str | None = None,
-            local_id: str | None = None) -> MailItem:
+            local_id: str | None = None, hash: str | None = None) -> MailItem:
         _check_kind(kind)
         now = self.clock()
         item = MailItem(local_id or self.id_factory(), kind, _clean(data), tracked,
                         org_record_id, origin, 1, "", now, now)
-        item.hash = content_hash(item.data)
+        item.hash = hash or content_hash(item.data)
         with self.transaction():
             self.conn.execute(
                 f"INSERT INTO mail_items ({self._COLS}) VALUES (?,?,?,?,?,?,?,?,?,?)",

@@ -36,11 +36,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.engine.errors import WizardError
-from wizard.engine.mailstore import ItemChanged, MailItem, SqliteMailStore, content_hash
+from wizard.engine.mailstore import MailItem, SqliteMailStore, content_hash, content_json
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.conflicts import Resolver, org_wins
 from wizard.engine.sync.mapping import (BOTH, NONE, TO_MAILBOX, TO_ORG, ENTITY_OF_KIND,
-                                        FieldMapping, SyncSettings, effective_mappings)
+                                        FieldMapping, SyncSettings, _identity,
+                                        _recurring_or_service,
+                                        effective_mappings)
 from wizard.engine.sync.orgside import (ChangeBatch, DeltaTokenExpired, OrgRecord, OrgSide,
                                         OrgUnreachable, OrgWrite, WriteResult)
 from wizard.engine.sync.status import Conflict, StatusDB, StatusRow
@@ -152,6 +154,8 @@ class _Ctx:
     mapping_rows: list[dict[str, Any]]
     filters: list[flt.SyncFilter]
     full: bool = False
+    maps_cache: dict[tuple, list[FieldMapping]] = field(default_factory=dict)
+    sync_filters: list[flt.SyncFilter] | None = None
 
 
 @dataclass
@@ -166,6 +170,7 @@ class _Plan:
     mailbox_op: str | None = None          # create | update | delete | unlink | untrack-unlink
     mailbox_data: dict[str, Any] | None = None
     mailbox_origin: str = "org"
+    mailbox_json: str | None = None
     new_status: StatusRow | None = None
     drop_status: bool = False
     actions: list[Action] = field(default_factory=list)
@@ -212,8 +217,27 @@ class Synchronizer:
 
     def run(self, *, dry_run: bool = False, override_stamp: bool = False,
             allow_mass_delete: bool = False) -> SyncReport:
+        """One synchronization (see the module docstring). One at a time per mailbox."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(self.store.db_path) + ".sync.lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise SyncError("Another synchronization of this mailbox is running.",
+                            fix="Wait for it to finish, then synchronize again.",
+                            code="sync_running") from None
+        try:
+            return self._run(dry_run, override_stamp, allow_mass_delete)
+        finally:
+            lock.release()
+
+    def _run(self, dry_run: bool, override_stamp: bool, allow_mass_delete: bool) -> SyncReport:
         report = SyncReport(self.org.org_id, self.org.org_name, dry_run)
         try:
+            prefetch = getattr(self.org, "prefetch", None)
+            if prefetch is not None:
+                prefetch()
             user = self.org.whoami()
             if not self.org.has_sync_privilege():
                 raise NoSyncPrivilege(self.org.org_name, user.name or user.user_id)
@@ -223,12 +247,15 @@ class Synchronizer:
             filters = self.org.filters()
             if not dry_run:
                 self._prepare(report, filters)
+            self._start_seq = self.store.max_seq()
             plans: list[_Plan] = []
             batches: dict[str, ChangeBatch] = {}
-            self._ctx_cache = {}
+            self._ctx_cache = {c: _Ctx(c, user.user_id, settings, mapping_rows, filters)
+                               for c in CHANNELS}
+            self._prefetched: dict[str, ChangeBatch] = {}
+            self._prefetch_deltas()
             for channel in CHANNELS:
-                ctx = _Ctx(channel, user.user_id, settings, mapping_rows, filters)
-                self._ctx_cache[channel] = ctx
+                ctx = self._ctx_cache[channel]
                 self.progress(f"reading {channel}s", 0, 0)
                 channel_plans, batch = self._plan_channel(ctx, report)
                 self._guard(ctx, channel_plans, batch, allow_mass_delete)
@@ -294,21 +321,34 @@ class Synchronizer:
 
     # ------------------------------------------------------------------ prepare
     def _items(self, channel: str) -> list[MailItem]:
-        items = self.store.items(MAILBOX_KIND[channel])
+        """The channel's items without content (see :meth:`_full`)."""
+        items = self.store.heads(MAILBOX_KIND[channel])
         if MAILBOX_KIND[channel] == "appointment":
             booking = channel == "booking"
-            items = [i for i in items if bool(i.data.get("is_resource_booking")) == booking]
+            items = [i for i in items if i.booking == booking]
         return items
+
+    def _full(self, item: MailItem | None) -> MailItem | None:
+        if item is None or item.data is not None:
+            return item
+        return self.store.get(item.local_id)
 
     def _prepare(self, report: SyncReport, filters: list[flt.SyncFilter]) -> None:
         """Give tracked items their org record id before anything is sent."""
+        waiting = self.store.conn.execute(
+            "SELECT local_id, kind FROM mail_items WHERE tracked=1 AND org_record_id IS NULL"
+            " ORDER BY created_at, local_id").fetchall()
+        if not waiting:
+            return
         with self.store.transaction():
-            for channel in ("contact", "appointment", "task"):
-                for item in self._items(channel):
-                    if item.tracked and not item.org_record_id:
-                        self.store.link(item.local_id, self.id_factory(), origin="mailbox")
-            for item in self._items("email"):
-                if not item.tracked or item.org_record_id:
+            for local_id, kind in waiting:
+                if kind != "email":
+                    self.store.link(local_id, self.id_factory(), origin="mailbox")
+            for local_id, kind in waiting:
+                if kind != "email":
+                    continue
+                item = self.store.get(local_id)
+                if item is None:
                     continue
                 if self.store.meta_get(EMAIL_NOTICE_KEY) is None:
                     report.notices.append(EMAIL_NOTICE)
@@ -335,13 +375,30 @@ class Synchronizer:
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
+    def _prefetch_deltas(self) -> None:
+        """Ask for every incremental delta in one round trip when the org side can."""
+        many = getattr(self.org, "changes_many", None)
+        if many is None:
+            return
+        wanted = {}
+        for kind, ctx in self._ctx_cache.items():
+            if kind in ("email",) or (kind == "booking" and not ctx.settings.resource_bookings):
+                continue
+            token, signature = self.status.token(kind)
+            if token and signature == self._signature(ctx):
+                wanted[kind] = token
+        if len(wanted) > 1:
+            self._prefetched = many(wanted)
+
     def _fetch(self, ctx: _Ctx, report: SyncReport) -> ChangeBatch:
         token, signature = self.status.token(ctx.kind)
         if signature != self._signature(ctx):
             token = None
         columns = self._columns(ctx)
+        batch = self._prefetched.pop(ctx.kind, None) if token else None
         try:
-            batch = self.org.changes(ctx.kind, token, columns)
+            if batch is None:
+                batch = self.org.changes(ctx.kind, token, columns)
         except DeltaTokenExpired:
             batch = self.org.changes(ctx.kind, None, columns)
         report.fetched[ctx.kind] = len(batch.rows) + len(batch.deleted)
@@ -378,7 +435,9 @@ class Synchronizer:
         if ctx.kind == "email":
             return True
         entity = ENTITY_OF_KIND[ctx.kind]
-        if flt.matches_any(flt.filters_for(ctx.filters, entity), entity, row, me):
+        if ctx.sync_filters is None:
+            ctx.sync_filters = flt.filters_for(ctx.filters, entity)
+        if flt.matches_any(ctx.sync_filters, entity, row, me):
             return True
         if (ctx.kind == "task" and ctx.settings.assigned_tasks
                 and _same(row.get("_createdby_value"), me)
@@ -389,20 +448,26 @@ class Synchronizer:
     def maps_for(self, ctx: _Ctx, item: MailItem | None,
                  org_data: dict[str, Any] | None) -> list[FieldMapping]:
         slot = (item.data.get("mailing_address") if item else None) or "business"
-        maps = effective_mappings(ctx.kind, ctx.settings, ctx.mapping_rows, mailing_slot=slot,
-                                  org_record=org_data, mailbox_data=item.data if item else None)
-        return [m for m in maps if m.direction != NONE]
+        special = ctx.kind == "appointment" and _recurring_or_service(
+            org_data, item.data if item else None)
+        key = (ctx.kind, slot, special)
+        cache = ctx.maps_cache
+        if key not in cache:
+            maps = effective_mappings(ctx.kind, ctx.settings, ctx.mapping_rows,
+                                      mailing_slot=slot, org_record=org_data,
+                                      mailbox_data=item.data if item else None)
+            cache[key] = [m for m in maps if m.direction != NONE]
+        return cache[key]
 
     def _plan_channel(self, ctx: _Ctx, report: SyncReport
                       ) -> tuple[list[_Plan], ChangeBatch | None]:
         kind = ctx.kind
-        statuses = self.status.rows(kind)
-        items = self._items(kind)
         plans: list[_Plan] = []
         if kind == "booking" and not ctx.settings.resource_bookings:
+            statuses, items = self.status.rows(kind), self._items(kind)
             by_id = {i.local_id: i for i in items}
             for st in statuses.values():
-                item = by_id.get(st.local_id or "")
+                item = self._full(by_id.get(st.local_id or ""))
                 p = _Plan(kind, st.org_record_id, item, st, drop_status=True)
                 if item is not None:
                     p.mailbox_op = "delete"
@@ -416,6 +481,7 @@ class Synchronizer:
         else:
             batch = self._fetch(ctx, report)
         ctx.full = batch.full
+        statuses, items = self._load(kind, batch)
         rows = {r.id: r for r in batch.rows}
         deleted = set(batch.deleted)
         if batch.full:
@@ -441,19 +507,58 @@ class Synchronizer:
             plans.append(self._plan_pair(ctx, rid, item, None, None, rid in deleted))
         for item in items:
             if item.tracked and not item.org_record_id:      # only in a dry run
+                item = self._full(item)
                 p = _Plan(kind, "(new)", item, None)
                 p.actions.append(Action(kind, "org-create", item.title, item.local_id,
                                         reason="tracked in the mailbox"))
                 plans.append(p)
         return [p for p in plans if p is not None], batch
 
+    def _load(self, kind: str, batch: ChangeBatch) -> tuple[dict[str, StatusRow], list[MailItem]]:
+        """Status rows and item heads a run must look at.
+
+        A full read needs everything; an incremental one only the pairs the delta names,
+        the pairs whose mailbox item changed (found in SQL), and items without a pair.
+        """
+        if batch.full:
+            return self.status.rows(kind), self._items(kind)
+        ids = [r.id for r in batch.rows] + list(batch.deleted)
+        statuses = self.status.rows_for(kind, ids)
+        mb_kind = MAILBOX_KIND[kind]
+        mark = self.status.watermark()
+        if mark is not None:            # items written since the last sync, and deletions
+            items = {i.local_id: i for i in self.store.heads(mb_kind, "seq > ?", (mark,))}
+            touched = list(items) + self.store.deleted_since(mb_kind, mark)
+            statuses.update(self.status.rows_by_local(kind, touched))
+        else:
+            statuses.update(self.status.dirty_rows(kind))
+            items = {i.local_id: i for i in self.store.heads(
+                mb_kind, "NOT EXISTS (SELECT 1 FROM sync_status s WHERE s.org_id=? AND"
+                         " s.kind=? AND s.local_id=m.local_id)", (self.status.org_id, kind))}
+        wanted = [st.local_id for st in statuses.values() if st.local_id] + ids
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for i in self.store.heads(mb_kind, f"local_id IN ({marks}) OR org_record_id IN"
+                                               f" ({marks})", (*chunk, *chunk)):
+                items[i.local_id] = i
+        booking = kind == "booking"
+        found = [i for i in items.values() if mb_kind != "appointment" or i.booking == booking]
+        return statuses, sorted(found, key=lambda i: (i.created_at, i.local_id))
+
     def _plan_pair(self, ctx: _Ctx, rid: str, item: MailItem | None, st: StatusRow | None,
                    row: OrgRecord | None, org_deleted: bool) -> _Plan:
         kind, me = ctx.kind, ctx.user_id
+        if (st is not None and st.state == "linked" and item is not None and item.tracked
+                and row is None and not org_deleted and not ctx.full
+                and item.hash == st.local_hash and (st.in_filter or item.origin != "org")):
+            return _Plan(kind, rid, item, st)          # unchanged on both sides
+        item = self._full(item)
         p = _Plan(kind, rid, item, st)
-        title = item.title if item else _org_title(kind, row.data if row else (st.base if st else {}))
 
         def act(op: str, reason: str = "", fields: list[str] | None = None) -> None:
+            title = item.title if item else _org_title(
+                kind, row.data if row else (st.base if st else {}))
             p.actions.append(Action(kind, op, title, item.local_id if item else None, rid,
                                     fields or [], reason))
 
@@ -520,8 +625,7 @@ class Synchronizer:
                     act("mailbox-delete", "no longer matches your synchronization filters "
                                           "(the org's record stays)")
                 elif row is not None and (st.in_filter != in_filter or owner != st.owner_id):
-                    p.new_status = StatusRow(**{**st.__dict__, "in_filter": in_filter,
-                                                "owner_id": owner})
+                    p.new_status = st.copy(in_filter=in_filter, owner_id=owner)
                 return p
             org_view = row.data if row is not None else _base_as_row(st.base)
             merged = self._plan_merge(ctx, p, item, org_view, st.base, etag, owner, in_filter, act)
@@ -575,19 +679,28 @@ class Synchronizer:
 
     def _plan_mailbox_create(self, ctx: _Ctx, p: _Plan, row: OrgRecord) -> None:
         maps = self.maps_for(ctx, None, row.data)
-        data = {m.mailbox_field: m.mailbox_value(row.data) for m in maps
-                if m.direction in (TO_MAILBOX, BOTH)}
+        org = row.data
+        data: dict[str, Any] = {}
+        base: dict[str, Any] = {}
+        for m in maps:                     # the hot loop of an initial sync: kept plain
+            v = org.get(m.org_field)
+            if v == "" or v == [] or v == {}:
+                v = None
+            base[m.org_field] = v
+            if v is not None and m.direction != TO_ORG:
+                mv = m.to_mailbox(v) if m.to_mailbox is not _identity else v
+                if mv is not None and mv != "" and mv != []:
+                    data[m.mailbox_field] = mv
         if ctx.kind == "booking":
             data["is_resource_booking"] = True
-        if ctx.kind == "appointment" and row.data.get("activitytypecode") == "serviceappointment":
+        if ctx.kind == "appointment" and org.get("activitytypecode") == "serviceappointment":
             data["is_service_activity"] = True
-        data = {k: v for k, v in data.items() if v is not None}
         p.mailbox_op = "create"
         p.mailbox_data = data
         p.mailbox_origin = "org"
-        base = {m.org_field: _norm(row.data.get(m.org_field)) for m in maps}
-        p.new_status = StatusRow(ctx.kind, row.id, None, "linked", row.etag, content_hash(data),
-                                 base, row.owner_id, True)
+        p.mailbox_json = content_json(data)
+        p.new_status = StatusRow(ctx.kind, row.id, None, "linked", row.etag,
+                                 content_hash(data, p.mailbox_json), base, row.owner_id, True)
 
     def _plan_merge(self, ctx: _Ctx, p: _Plan, item: MailItem, org_data: dict[str, Any],
                     base: dict[str, Any], etag: str | None, owner: str | None,
@@ -657,16 +770,19 @@ class Synchronizer:
         if allow:
             return
         statuses = [p for p in plans if p.status is not None and p.status.state == "linked"]
-        if len(statuses) < 2:
-            return
         gone = sum(1 for p in statuses if p.item is None)
+        if not gone and not (batch is not None and batch.full and not batch.rows):
+            return
+        total = self.status.count_linked(ctx.kind)
+        if total < 2:
+            return
         org_deletes = sum(1 for p in statuses if p.org_write is not None
                           and p.org_write.op == "delete")
-        if not self._items(ctx.kind) and gone == len(statuses) and org_deletes:
+        if gone == total and org_deletes and not self._items(ctx.kind):
             raise MassDeletionRefused("mailbox", ctx.kind, org_deletes)
         if batch is not None and batch.full and not batch.rows:
             mb_deletes = sum(1 for p in statuses if p.mailbox_op == "delete")
-            if mb_deletes == len(statuses):
+            if mb_deletes == total:
                 raise MassDeletionRefused("organization", ctx.kind, mb_deletes)
 
     # ------------------------------------------------------------------ push
@@ -746,8 +862,12 @@ class Synchronizer:
                 settings: SyncSettings, mapping_rows: list[dict[str, Any]],
                 filters: list[flt.SyncFilter], report: SyncReport) -> None:
         with self.store.transaction():
+            # Items the user changed while this run worked are looked at again next time.
+            meanwhile = self.store.changed_since(self._start_seq)
+            creates = [p for p in plans if not p.failed and p.mailbox_op == "create"]
+            self._commit_creates(creates)
             for p in plans:
-                if p.failed:
+                if p.failed or p.mailbox_op == "create":
                     continue
                 self._commit_plan(p)
             for channel, batch in batches.items():
@@ -756,8 +876,41 @@ class Synchronizer:
                 self.status.set_token(channel, batch.token, self._signature(ctx))
             for c in report.conflicts:
                 self.status.log_conflict(c, self.clock())
+            failed = [p.item.local_id for p in plans if p.failed and p.item is not None]
+            end = self.store.max_seq()
+            self.status.set_watermark(end)
+            self.store.prune_tombstones(end)
+            self.store.touch(meanwhile + failed)
+
+    def _commit_creates(self, plans: list[_Plan]) -> None:
+        """New mailbox items and their status rows, in bulk (an initial sync makes 10,000s)."""
+        now = self.clock()
+        item_rows, status_rows = [], []
+        seq = self.store.reserve_seq(len(plans)) if plans else 0
+        for n, p in enumerate(plans):
+            local_id = self.store.id_factory()
+            st = p.new_status
+            assert st is not None
+            st.local_id = local_id
+            item_rows.append((local_id, MAILBOX_KIND[p.kind],
+                              p.mailbox_json or content_json(p.mailbox_data or {}), 1,
+                              p.org_record_id,
+                              p.mailbox_origin, 1, st.local_hash, now, now, seq + n))
+            status_rows.append((self.status.org_id, st.kind, st.org_record_id, local_id,
+                                st.state, st.etag, st.local_hash, st.base_json(), st.owner_id,
+                                int(st.in_filter)))
+        self.store.conn.executemany(
+            "INSERT INTO mail_items (local_id, kind, data, tracked, org_record_id, origin,"
+            " change_counter, hash, created_at, modified_at, seq)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)", item_rows)
+        self.status.conn.executemany(
+            "INSERT OR REPLACE INTO sync_status (org_id, kind, org_record_id, local_id, state,"
+            " etag, local_hash, base, owner_id, in_filter) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            status_rows)
 
     def _commit_plan(self, p: _Plan) -> None:
+        if p.mailbox_op is None and p.new_status is None and not p.drop_status:
+            return
         item = p.item
         current = self.store.get(item.local_id) if item is not None else None
         changed_meanwhile = item is not None and (
@@ -765,7 +918,8 @@ class Synchronizer:
         if p.mailbox_op == "create":
             data = p.mailbox_data or {}
             new = self.store.add(MAILBOX_KIND[p.kind], data, tracked=True, origin=p.mailbox_origin,
-                                 org_record_id=p.org_record_id)
+                                 org_record_id=p.org_record_id,
+                                 hash=p.new_status.local_hash if p.new_status else None)
             if p.new_status is not None:
                 p.new_status.local_id = new.local_id
                 p.new_status.local_hash = new.hash
@@ -806,17 +960,28 @@ class Synchronizer:
         """Offline filters choose which org records are kept for offline use."""
         entity = ENTITY_OF_KIND[ctx.kind]
         offline = flt.filters_for(ctx.filters, entity, flt.OFFLINE_QUERYTYPE)
-        if not offline:
-            offline = flt.filters_for(ctx.filters, entity)
+        synced = flt.filters_for(ctx.filters, entity)
+        same = not offline or sorted(map(flt.to_fetchxml, offline)) == sorted(
+            map(flt.to_fetchxml, synced))
+        # When the offline filters select what the mailbox already holds, the mailbox's
+        # copies serve offline use; nothing is stored twice.
+        self.status.set_offline_mirrors_mailbox(ctx.kind, same)
+        if same:
+            self.status.offline_clear(ctx.kind)
+            return
         if batch.full:
             self.status.offline_clear(ctx.kind)
         for rid in batch.deleted:
             self.status.offline_drop(ctx.kind, rid)
+        keep, drop = [], []
         for row in batch.rows:
             if flt.matches_any(offline, entity, row.data, ctx.user_id):
-                self.status.offline_put(ctx.kind, row.id, {"id": row.id, **row.data})
+                keep.append((row.id, {"id": row.id, **row.data}))
             elif not batch.full:
-                self.status.offline_drop(ctx.kind, row.id)
+                drop.append(row.id)
+        self.status.offline_put_many(ctx.kind, keep)
+        for rid in drop:
+            self.status.offline_drop(ctx.kind, rid)
 
     # the retry path needs the channel contexts of this run
     _ctx_cache: dict[str, _Ctx]

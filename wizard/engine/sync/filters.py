@@ -34,7 +34,7 @@ class Condition:
         v = row.get(attr)
         op = self.operator
         if op == "eq-userid":
-            return _same(v, user_id)
+            return v == user_id or _same(v, user_id)
         if op == "ne-userid":
             return not _same(v, user_id)
         if op == "null":

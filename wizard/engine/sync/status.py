@@ -20,17 +20,45 @@ from typing import Any
 STATUS_SCHEMA_VERSION = 1
 
 
-@dataclass
 class StatusRow:
-    kind: str
-    org_record_id: str
-    local_id: str | None
-    state: str = "linked"             # linked | excluded
-    etag: str | None = None
-    local_hash: str | None = None
-    base: dict[str, Any] = field(default_factory=dict)
-    owner_id: str | None = None
-    in_filter: bool = True
+    """One pair's state after the last sync. ``base`` is decoded from JSON on first use
+    (an incremental run over 20,000 unchanged pairs never needs it)."""
+
+    __slots__ = ("kind", "org_record_id", "local_id", "state", "etag", "local_hash", "_base",
+                 "_base_json", "owner_id", "in_filter")
+
+    def __init__(self, kind: str, org_record_id: str, local_id: str | None,
+                 state: str = "linked", etag: str | None = None, local_hash: str | None = None,
+                 base: dict[str, Any] | None = None, owner_id: str | None = None,
+                 in_filter: bool = True, *, base_json: str | None = None) -> None:
+        self.kind, self.org_record_id, self.local_id = kind, org_record_id, local_id
+        self.state, self.etag, self.local_hash = state, etag, local_hash
+        self._base = base if base is not None or base_json is not None else {}
+        self._base_json = base_json
+        self.owner_id, self.in_filter = owner_id, in_filter
+
+    @property
+    def base(self) -> dict[str, Any]:
+        if self._base is None:
+            self._base = json.loads(self._base_json or "{}")
+        return self._base
+
+    @base.setter
+    def base(self, value: dict[str, Any]) -> None:
+        self._base, self._base_json = value, None
+
+    def copy(self, **changes: Any) -> "StatusRow":
+        new = StatusRow(self.kind, self.org_record_id, self.local_id, self.state, self.etag,
+                        self.local_hash, self._base, self.owner_id, self.in_filter,
+                        base_json=self._base_json)
+        for k, v in changes.items():
+            setattr(new, k, v)
+        return new
+
+    def base_json(self) -> str:
+        if self._base is None and self._base_json is not None:
+            return self._base_json
+        return json.dumps(self._base, sort_keys=True, default=str)
 
 
 @dataclass
@@ -87,16 +115,63 @@ class StatusDB:
         for r in self.conn.execute(
                 "SELECT kind, org_record_id, local_id, state, etag, local_hash, base, owner_id,"
                 " in_filter FROM sync_status WHERE org_id=? AND kind=?", (self.org_id, kind)):
-            out[r[1]] = StatusRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7],
-                                  bool(r[8]))
+            out[r[1]] = StatusRow(r[0], r[1], r[2], r[3], r[4], r[5], None, r[7], bool(r[8]),
+                                  base_json=r[6])
         return out
+
+    _COLS = ("s.kind, s.org_record_id, s.local_id, s.state, s.etag, s.local_hash, s.base,"
+             " s.owner_id, s.in_filter")
+
+    def _rows(self, sql: str, params: tuple) -> dict[str, StatusRow]:
+        return {r[1]: StatusRow(r[0], r[1], r[2], r[3], r[4], r[5], None, r[7], bool(r[8]),
+                                base_json=r[6])
+                for r in self.conn.execute(sql, params)}
+
+    def rows_for(self, kind: str, org_record_ids: list[str]) -> dict[str, StatusRow]:
+        out: dict[str, StatusRow] = {}
+        for start in range(0, len(org_record_ids), 500):
+            chunk = org_record_ids[start:start + 500]
+            out.update(self._rows(
+                f"SELECT {self._COLS} FROM sync_status s WHERE s.org_id=? AND s.kind=? AND"
+                f" s.org_record_id IN ({','.join('?' * len(chunk))})",
+                (self.org_id, kind, *chunk)))
+        return out
+
+    def rows_by_local(self, kind: str, local_ids: list[str]) -> dict[str, StatusRow]:
+        out: dict[str, StatusRow] = {}
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start:start + 500]
+            out.update(self._rows(
+                f"SELECT {self._COLS} FROM sync_status s WHERE s.org_id=? AND s.kind=? AND"
+                f" s.local_id IN ({','.join('?' * len(chunk))})", (self.org_id, kind, *chunk)))
+        return out
+
+    def watermark(self) -> int | None:
+        token, _ = self.token("_mailbox")
+        return int(token) if token else None
+
+    def set_watermark(self, seq: int) -> None:
+        self.set_token("_mailbox", str(seq), "")
+
+    def dirty_rows(self, kind: str) -> dict[str, StatusRow]:
+        """Linked rows whose mailbox item is gone, changed, untracked or relinked."""
+        return self._rows(
+            f"SELECT {self._COLS} FROM sync_status s LEFT JOIN mail_items m"
+            " ON m.local_id = s.local_id WHERE s.org_id=? AND s.kind=? AND s.state='linked' AND"
+            " (m.local_id IS NULL OR m.hash IS NOT s.local_hash OR m.tracked=0 OR"
+            " m.org_record_id IS NOT s.org_record_id OR (s.in_filter=0 AND m.origin='org'))",
+            (self.org_id, kind))
+
+    def count_linked(self, kind: str) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM sync_status WHERE org_id=? AND kind=?"
+                                 " AND state='linked'", (self.org_id, kind)).fetchone()[0]
 
     def put(self, row: StatusRow) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO sync_status (org_id, kind, org_record_id, local_id, state,"
             " etag, local_hash, base, owner_id, in_filter) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (self.org_id, row.kind, row.org_record_id, row.local_id, row.state, row.etag,
-             row.local_hash, json.dumps(row.base, sort_keys=True, default=str), row.owner_id,
+             row.local_hash, row.base_json(), row.owner_id,
              int(row.in_filter)))
 
     def drop(self, kind: str, org_record_id: str) -> None:
@@ -139,6 +214,11 @@ class StatusDB:
         self.conn.execute("INSERT OR REPLACE INTO offline_records VALUES (?,?,?,?)",
                           (self.org_id, kind, record_id, json.dumps(data, default=str)))
 
+    def offline_put_many(self, kind: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO offline_records VALUES (?,?,?,?)",
+                              [(self.org_id, kind, rid, json.dumps(data, default=str))
+                               for rid, data in rows])
+
     def offline_drop(self, kind: str, record_id: str) -> None:
         self.conn.execute("DELETE FROM offline_records WHERE org_id=? AND kind=? AND"
                           " org_record_id=?", (self.org_id, kind, record_id))
@@ -147,7 +227,19 @@ class StatusDB:
         self.conn.execute("DELETE FROM offline_records WHERE org_id=? AND kind=?",
                           (self.org_id, kind))
 
+    def set_offline_mirrors_mailbox(self, kind: str, same: bool) -> None:
+        key = f"offline_mirrors_mailbox:{self.org_id}:{kind}"
+        if same:
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (key,))
+        else:
+            self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def offline_records(self, kind: str) -> list[dict[str, Any]]:
+        """Org records kept for offline use (the offline filters' selection)."""
+        key = f"offline_mirrors_mailbox:{self.org_id}:{kind}"
+        if self.conn.execute("SELECT 1 FROM meta WHERE key=?", (key,)).fetchone():
+            return [{"id": rid, **row.base} for rid, row in sorted(self.rows(kind).items())
+                    if row.state == "linked" and row.in_filter]
         return [json.loads(r[0]) for r in self.conn.execute(
             "SELECT data FROM offline_records WHERE org_id=? AND kind=? ORDER BY org_record_id",
             (self.org_id, kind))]

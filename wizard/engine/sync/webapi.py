@@ -142,7 +142,96 @@ class DataverseOrgSide:
             self._user = OrgUser(str(data["UserId"]).lower())
         return self._user
 
+    # -- one round trip for what every run reads first ------------------------------------
+    def _get_many(self, paths: dict[str, str]) -> dict[str, tuple[int, Any]]:
+        """GET several paths in one ``$batch`` (no change sets: reads only)."""
+        boundary = f"batch_{uuid.uuid4()}"
+        parts = []
+        for cid, path in paths.items():
+            parts.append(
+                f"--{boundary}\r\nContent-Type: application/http\r\n"
+                f"Content-Transfer-Encoding: binary\r\nContent-ID: {cid}\r\n\r\n"
+                f"GET {self.client.url(path)} HTTP/1.1\r\nAccept: application/json\r\n"
+                f"Prefer: odata.maxpagesize={self.page_size}\r\n\r\n")
+        data = "".join(parts) + f"--{boundary}--\r\n"
+        response = self._call("POST", "$batch", data=data.encode("utf-8"), headers={
+            "Content-Type": f"multipart/mixed; boundary={boundary}",
+            "Prefer": "odata.continue-on-error"})
+        return parse_batch_response(response.headers.get("Content-Type", ""), response.content)
+
+    def prefetch(self) -> None:
+        """Read the user, privileges, settings, field mappings and filters in two requests."""
+        self._prefetched = {}
+        me = self.whoami().user_id
+        cols = ",".join(SyncSettings.COLUMNS.values())
+        select = "name,returnedtypecode,querytype,fetchxml,statecode"
+        paths = {
+            "privileges": f"systemusers({me})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges",
+            "settings": f"organizations({self.org_id})?$select={cols}",
+            "mappings": "syncattributemappings?$select=attributecrmname,attributeexchangename,"
+                        "entitytypecode,syncdirection,defaultsyncdirection,allowedsyncdirection",
+            "userqueries": f"userqueries?$select={select}&$filter=_ownerid_value eq {me} and "
+                           "(querytype eq 256 or querytype eq 16)",
+            "savedqueries": f"savedqueries?$select={select}&$filter=querytype eq 256",
+        }
+        try:
+            answers = self._get_many({k: v.replace(" ", "%20") for k, v in paths.items()})
+        except DataverseError:
+            return                          # each piece is read on its own instead
+        for key, (status, body) in answers.items():
+            if status == 200 and isinstance(body, dict) and "@odata.nextLink" not in body:
+                self._prefetched[key] = body
+
+    def _take(self, key: str) -> Any:
+        return getattr(self, "_prefetched", {}).pop(key, None)
+
+    def changes_many(self, tokens: dict[str, str]) -> dict[str, ChangeBatch]:
+        """Incremental deltas of several kinds in one ``$batch``; a kind whose answer is
+        paged or refused is left out (the caller then reads it on its own)."""
+        paths: dict[str, str] = {}
+        for kind, token in tokens.items():
+            for entity_set, link in json.loads(token).items():
+                if link:
+                    paths[f"{kind}|{entity_set}"] = link
+        try:
+            answers = self._get_many(paths)
+        except DataverseError:
+            return {}
+        out: dict[str, ChangeBatch] = {}
+        for kind, token in tokens.items():
+            rows: list[OrgRecord] = []
+            deleted: list[str] = []
+            links: dict[str, str | None] = {}
+            ok = True
+            for entity_set, link in json.loads(token).items():
+                status, body = answers.get(f"{kind}|{entity_set}", (0, None))
+                if status != 200 or not isinstance(body, dict) or "@odata.nextLink" in body:
+                    ok = False
+                    break
+                for row in body.get("value", []):
+                    if "$deletedEntity" in str(row.get("@odata.context", "")) or \
+                            row.get("reason") == "deleted":
+                        deleted.append(str(row.get("id")).lower())
+                    else:
+                        rec = self._record(entity_set, row)
+                        if rec is not None:
+                            rows.append(rec)
+                links[entity_set] = body.get("@odata.deltaLink", link)
+            if not ok:
+                continue
+            if kind == "appointment" and self._settings and \
+                    self._settings.appointment_attachments:
+                for rec in rows:
+                    if self._where.get(rec.id) == "appointments":
+                        rec.data["attachments"] = self._attachments(rec.id)
+            out[kind] = ChangeBatch(rows, deleted, json.dumps(links, sort_keys=True), False)
+        return out
+
     def has_sync_privilege(self) -> bool:
+        body = self._take("privileges")
+        if body is not None:
+            return any(str(p.get("PrivilegeName", "")).lower() == SYNC_TO_OUTLOOK.lower()
+                       for p in body.get("RolePrivileges", []))
         user = self.whoami()
         data = self._json("GET", f"systemusers({user.user_id})/"
                                  "Microsoft.Dynamics.CRM.RetrieveUserPrivileges")
@@ -151,7 +240,8 @@ class DataverseOrgSide:
 
     def settings(self) -> SyncSettings:
         cols = ",".join(SyncSettings.COLUMNS.values())
-        row = self._json("GET", f"organizations({self.org_id})", params={"$select": cols})
+        row = self._take("settings") or self._json("GET", f"organizations({self.org_id})",
+                                                   params={"$select": cols})
         self._settings = SyncSettings.from_org_row(row)
         return self._settings
 
@@ -163,6 +253,10 @@ class DataverseOrgSide:
 
     def attribute_mappings(self) -> list[dict[str, Any]]:
         rows = []
+        body = self._take("mappings")
+        if body is not None:
+            return [{k: v for k, v in r.items() if not k.startswith("@")}
+                    for r in body.get("value", [])]
         for row in self._pages("syncattributemappings", {
                 "$select": "attributecrmname,attributeexchangename,entitytypecode,syncdirection,"
                            "defaultsyncdirection,allowedsyncdirection"}):
@@ -173,6 +267,14 @@ class DataverseOrgSide:
         me = self.whoami().user_id
         out: list[flt.SyncFilter] = []
         select = "name,returnedtypecode,querytype,fetchxml,statecode"
+        mine, system = self._take("userqueries"), self._take("savedqueries")
+        if mine is not None and system is not None:
+            for scope, body in (("user", mine), ("system", system)):
+                for row in body.get("value", []):
+                    f = flt.from_userquery(row, scope=scope)
+                    if f is not None:
+                        out.append(f)
+            return out
         for row in self._pages("userqueries", {
                 "$select": select,
                 "$filter": f"_ownerid_value eq {me} and (querytype eq 256 or querytype eq 16)"}):
@@ -244,7 +346,10 @@ class DataverseOrgSide:
 
     def _record(self, entity_set: str, row: dict[str, Any]) -> OrgRecord | None:
         rid = str(row.get(_pk(entity_set))).lower()
-        data = {k: v for k, v in row.items() if not k.startswith("@")}
+        etag = row.pop("@odata.etag", "")
+        data = row                     # decoded JSON we own: no copy (20,000 rows per read)
+        for k in [k for k in row if k[0] == "@"] if "@odata.context" in row else ():
+            del row[k]
         if entity_set == "appointments" and data.get("instancetypecode") == 2:
             return None                      # an occurrence: the series stands for it
         if entity_set == "recurringappointmentmasters":
@@ -254,7 +359,7 @@ class DataverseOrgSide:
         if entity_set == "serviceappointments":
             data["activitytypecode"] = "serviceappointment"
         self._where[rid] = entity_set
-        return OrgRecord(rid, row.get("@odata.etag", ""), data)
+        return OrgRecord(rid, etag, data)
 
     def changes(self, kind: str, token: str | None,
                 columns: list[str] | None = None) -> ChangeBatch:

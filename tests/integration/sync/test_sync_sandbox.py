@@ -1,0 +1,310 @@
+"""The sync engine end to end against the sandbox's Dataverse Web API, one rule per test.
+
+The module runs its own sandbox (its data changes here), with the Japan org, so nothing
+leaks into other tests.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from wizard.engine.dataverse import DataverseClient
+from wizard.engine.http import make_session
+from wizard.engine.mailbox import MailboxStore, StampConflict
+from wizard.engine.mailstore import SqliteMailStore
+from wizard.engine.sync.addresses import apply_address_switch, plan_address_switch
+from wizard.engine.sync.engine import NoSyncPrivilege, SyncOffline, Synchronizer
+from wizard.engine.sync.webapi import DataverseOrgSide
+from wizard.sandbox import seed
+
+pytestmark = pytest.mark.sandbox
+
+ORG = "contosojp"
+ALICE = seed.user_by_upn(f"alice@{seed.TENANT_DOMAIN}")
+BOB = seed.user_by_upn(f"bob@{seed.TENANT_DOMAIN}")
+
+
+@pytest.fixture(scope="module")
+def sb(tmp_path_factory):
+    from wizard.sandbox.server import start_sandbox
+
+    with start_sandbox(tmp_path_factory.mktemp("sync-sandbox")) as sandbox:
+        yield sandbox
+
+
+class Env:
+    def __init__(self, sb, tmp_path, user=ALICE, url=None):
+        self.sb = sb
+        self.url = url or sb.org_urls[ORG]
+        self.session = make_session(ca_bundles=[sb.ca_file])
+        token_url = sb.org_urls[ORG]
+        client = DataverseClient(self.session, self.url,
+                                 lambda: "Bearer " + sb.token(user.upn, token_url))
+        self.side = DataverseOrgSide(client, org_id=seed.org_by_name(ORG).org_id,
+                                     org_name="Contoso (Japan)")
+        self.store = SqliteMailStore(tmp_path / "mailbox.sqlite3")
+        self.stamp = MailboxStore(tmp_path / "mailbox.sqlite3")
+        self.sync = Synchronizer(self.store, self.side, stamp_store=self.stamp)
+
+    @property
+    def data(self):
+        return self.sb.store
+
+    def rows(self, entity):
+        return self.data.rows(ORG, entity)
+
+    def titles(self, kind):
+        return sorted(i.title for i in self.store.items(kind))
+
+    def close(self):
+        self.store.close()
+        self.session.close()
+
+
+@pytest.fixture
+def env(sb, tmp_path):
+    e = Env(sb, tmp_path)
+    settings_before = dict(e.data.organization_row(ORG))
+    yield e
+    e.close()
+    org_id = seed.org_by_name(ORG).org_id
+    e.data.update(ORG, "organization", org_id, {
+        k: settings_before[k] for k in ("isappointmentattachmentsyncenabled",
+                                        "isassignedtaskssyncenabled",
+                                        "iscontactmailingaddresssyncenabled",
+                                        "isresourcebookingexchangesyncenabled")})
+
+
+def set_org(env, **values):
+    env.data.update(ORG, "organization", seed.org_by_name(ORG).org_id, values)
+
+
+def test_initial_and_incremental_sync(env):
+    report = env.sync.run()
+    mine = [r for r in env.rows("contact") if r["_ownerid_value"] == ALICE.systemuser_id]
+    contacts = env.store.items("contact")
+    assert len(contacts) == len(mine) > 0
+    assert {c.org_record_id for c in contacts} == {r["contactid"] for r in mine}
+    calendar = {i.title: i for i in env.store.items("appointment")}
+    # the series is one item with its pattern; the service activity is flagged
+    assert calendar["Weekly pipeline review"].data["recurrence"].startswith("FREQ=WEEKLY")
+    assert calendar["Boiler maintenance visit"].data.get("is_service_activity")
+    assert "Lunch with a customer" not in calendar            # owned by someone else
+    assert "Prepare the quote" not in env.titles("task")      # assigned away: setting off
+    assert report.full["contact"] is True
+    stamp = env.stamp.stamp()
+    assert stamp.org_id == seed.org_by_name(ORG).org_id and stamp.last_sync is not None
+    quiet = env.sync.run()
+    assert quiet.actions == [] and quiet.fetched["contact"] == 0
+    target = contacts[0]
+    env.data.update(ORG, "contact", target.org_record_id, {"jobtitle": "Chief Buyer"})
+    again = env.sync.run()
+    assert again.full["contact"] is False and again.fetched["contact"] == 1
+    assert env.store.get(target.local_id).data["job_title"] == "Chief Buyer"
+
+
+def test_two_way_edits_and_logged_conflict(env):
+    env.sync.run()
+    item = env.store.items("contact")[1]
+    env.store.update(item.local_id, {"mobile_phone": "+1 555 0100", "last_name": "Mailboxson"})
+    env.data.update(ORG, "contact", item.org_record_id, {"lastname": "Orgson"})
+    report = env.sync.run()
+    row = env.data.get(ORG, "contact", item.org_record_id)
+    assert row["mobilephone"] == "+1 555 0100"
+    assert row["lastname"] == "Orgson"
+    assert env.store.get(item.local_id).data["last_name"] == "Orgson"
+    assert [(c.field, c.mailbox_value, c.winner) for c in report.conflicts] == [
+        ("lastname", "Mailboxson", "org")]
+    assert env.sync.status.conflicts()[0]["mailbox_value"] == "Mailboxson"
+    assert env.sync.run().actions == []
+
+
+def test_tracking_and_untracking_by_owner_and_non_owner(env):
+    env.sync.run()
+    mine = env.store.add("contact", {"first_name": "Tracked", "last_name": "Owned"})
+    theirs = env.store.add("contact", {"first_name": "Tracked", "last_name": "Given"})
+    env.sync.run()
+    assert not any(r["lastname"] in ("Owned", "Given") for r in env.rows("contact"))
+    env.store.set_tracked(mine.local_id, True)
+    env.store.set_tracked(theirs.local_id, True)
+    env.sync.run()
+    mine_id = env.store.get(mine.local_id).org_record_id
+    theirs_id = env.store.get(theirs.local_id).org_record_id
+    assert env.data.get(ORG, "contact", mine_id)["_ownerid_value"] == ALICE.systemuser_id
+    env.data.update(ORG, "contact", theirs_id, {"_ownerid_value": BOB.systemuser_id})
+    env.sync.run()
+    env.store.set_tracked(mine.local_id, False)
+    env.store.set_tracked(theirs.local_id, False)
+    report = env.sync.run()
+    assert env.data.find(ORG, "contact", mine_id) is None           # owner: deleted
+    assert env.data.find(ORG, "contact", theirs_id) is not None     # not owner: kept
+    assert {a.op for a in report.actions} == {"org-delete", "unlink"}
+    assert env.store.get(mine.local_id) is not None                 # the mailbox keeps both
+    assert env.sync.run().actions == []
+
+
+def test_record_leaving_the_filter_leaves_the_mailbox_only(env):
+    env.sync.run()
+    item = env.store.items("contact")[0]
+    env.data.update(ORG, "contact", item.org_record_id, {"_ownerid_value": BOB.systemuser_id})
+    env.sync.run()
+    assert env.store.get(item.local_id) is None
+    assert env.data.find(ORG, "contact", item.org_record_id) is not None
+    env.data.update(ORG, "contact", item.org_record_id, {"_ownerid_value": ALICE.systemuser_id})
+    env.sync.run()
+    assert item.org_record_id in {i.org_record_id for i in env.store.items("contact")}
+
+
+def test_stamp_gate_and_override(env):
+    env.stamp.claim("a1b2c3d4-0001-4000-8000-000000000001", "Contoso (North America)")
+    with pytest.raises(StampConflict, match="North America"):
+        env.sync.run()
+    assert env.store.items() == []
+    env.sync.run(override_stamp=True)
+    assert env.stamp.stamp().org_id == seed.org_by_name(ORG).org_id
+    assert env.store.items("contact")
+
+
+def test_user_without_privilege_gets_a_clear_refusal(sb, tmp_path):
+    bob = Env(sb, tmp_path, user=BOB)
+    try:
+        with pytest.raises(NoSyncPrivilege, match="Sync to Outlook"):
+            bob.sync.run()
+        assert bob.store.items() == [] and bob.stamp.stamp() is None
+    finally:
+        bob.close()
+
+
+def test_offline_edits_queue_and_are_pushed_when_the_org_returns(env, sb, tmp_path):
+    env.sync.run()
+    item = env.store.items("contact")[0]
+    env.store.update(item.local_id, {"job_title": "Queued"})
+    new = env.store.add("contact", {"last_name": "Offline-made"}, tracked=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    offline = Env(sb, tmp_path / "unused", url=f"https://127.0.0.1:{dead_port}")
+    offline.store.close()
+    offline.sync = Synchronizer(env.store, offline.side, stamp_store=env.stamp)
+    try:
+        with pytest.raises(SyncOffline) as err:
+            offline.sync.run()
+    finally:
+        offline.session.close()
+    assert err.value.pending == 2 and "queued" in str(err.value)
+    env.sync.run()
+    assert env.data.get(ORG, "contact", item.org_record_id)["jobtitle"] == "Queued"
+    assert env.data.get(ORG, "contact", env.store.get(new.local_id).org_record_id)
+
+
+def test_appointment_attachments_setting(env):
+    env.sync.run()
+    assert all("attachments" not in i.data for i in env.store.items("appointment"))
+    set_org(env, isappointmentattachmentsyncenabled=True)
+    env.sync.run()
+    cal = {i.title: i for i in env.store.items("appointment")}
+    names = [a["name"] for a in cal["Quarterly business review"].data["attachments"]]
+    assert names == ["agenda.txt", "figures.csv"]
+    assert "attachments" not in cal["Weekly pipeline review"].data      # recurring: never
+    assert "attachments" not in cal["Boiler maintenance visit"].data    # service: never
+    # a mailbox attachment reaches the org
+    qbr = cal["Quarterly business review"]
+    atts = qbr.data["attachments"] + [{"name": "notes.txt", "content_type": "text/plain",
+                                       "data": "aGVsbG8="}]
+    env.store.update(qbr.local_id, {"attachments": atts})
+    env.sync.run()
+    org_atts = [r["filename"] for r in env.rows("activitymimeattachment")
+                if r["_objectid_value"] == qbr.org_record_id]
+    assert sorted(org_atts) == ["agenda.txt", "figures.csv", "notes.txt"]
+
+
+def test_assigned_tasks_setting(env):
+    env.sync.run()
+    assert "Prepare the quote" not in env.titles("task")
+    set_org(env, isassignedtaskssyncenabled=True)
+    env.sync.run()
+    assert "Prepare the quote" in env.titles("task")
+    set_org(env, isassignedtaskssyncenabled=False)
+    env.sync.run()
+    assert "Prepare the quote" not in env.titles("task")
+
+
+def test_resource_bookings_setting(env):
+    env.sync.run()
+    assert not [t for t in env.titles("appointment") if t.startswith("Installation job")]
+    set_org(env, isresourcebookingexchangesyncenabled=True)
+    env.sync.run()
+    jobs = [i for i in env.store.items("appointment") if i.data.get("is_resource_booking")]
+    assert sorted(i.title for i in jobs) == ["Installation job 1", "Installation job 2"]
+    set_org(env, isresourcebookingexchangesyncenabled=False)
+    env.sync.run()
+    assert not [i for i in env.store.items("appointment") if i.data.get("is_resource_booking")]
+
+
+def test_contact_notes_can_be_kept_private(env):
+    mapping = next(r for r in env.rows("syncattributemapping")
+                   if r["entitytypecode"] == "contact" and r["attributecrmname"] == "description")
+    env.data.update(ORG, "syncattributemapping", mapping["syncattributemappingid"],
+                    {"syncdirection": 0})
+    try:
+        env.sync.run()
+        noted = [r for r in env.rows("contact") if r.get("description")
+                 and r["_ownerid_value"] == ALICE.systemuser_id]
+        assert noted
+        items = {i.org_record_id: i for i in env.store.items("contact")}
+        assert all("notes" not in items[r["contactid"]].data for r in noted)
+        target = items[noted[0]["contactid"]]
+        env.store.update(target.local_id, {"notes": "private to me"})
+        env.sync.run()
+        assert env.data.get(ORG, "contact", target.org_record_id)["description"] == \
+            noted[0]["description"]
+    finally:
+        env.data.update(ORG, "syncattributemapping", mapping["syncattributemappingid"],
+                        {"syncdirection": 3})
+
+
+def test_contact_address_switch_dry_run_backup_and_remap(env, tmp_path):
+    env.sync.run()
+    with_home = [r for r in env.rows("contact") if r.get("address2_line1")
+                 and r["_ownerid_value"] == ALICE.systemuser_id]
+    assert with_home
+    items = {i.org_record_id: i for i in env.store.items("contact")}
+    # one mailbox contact has its own, different Home address: it will be lost
+    victim = items[with_home[0]["contactid"]]
+    env.store.update(victim.local_id, {"home_address_street": "1 Private Lane"})
+    env.sync.run()
+    before = dict(env.data.organization_row(ORG))
+    plan = plan_address_switch(env.sync, mailing_only=False)
+    assert env.data.organization_row(ORG)["iscontactmailingaddresssyncenabled"] == \
+        before["iscontactmailingaddresssyncenabled"]          # the dry run changed nothing
+    by_id = {c.org_record_id: c for c in plan.contacts}
+    assert set(by_id) >= {r["contactid"] for r in with_home}
+    lost = [ch for ch in by_id[victim.org_record_id].changes if ch.lost]
+    assert [(ch.field, ch.old) for ch in lost] == [("home_address_street", "1 Private Lane")]
+    backup = apply_address_switch(env.sync, plan, tmp_path / "backups")
+    saved = json.loads(backup.read_text())
+    assert saved["mailbox"][victim.local_id]["home_address_street"] == "1 Private Lane"
+    assert env.data.organization_row(ORG)["iscontactmailingaddresssyncenabled"] is False
+    home = env.store.get(victim.local_id).data
+    assert home["home_address_street"] == with_home[0]["address2_line1"]
+    assert env.sync.run().actions == []
+
+
+def test_offline_filters_keep_records_for_offline_use(env):
+    env.sync.run()
+    kept = env.sync.status.offline_records("contact")
+    mine = [r for r in env.rows("contact") if r["_ownerid_value"] == ALICE.systemuser_id]
+    assert {r["id"] for r in kept} == {r["contactid"] for r in mine}
+
+
+def test_service_protection_429_is_waited_out(env):
+    env.sb.faults.set("throttle", 1, count=2)      # the next two requests get 429, Retry-After 1
+    try:
+        report = env.sync.run()
+    finally:
+        env.sb.faults.reset()
+    assert report.counts()["mailbox-create"] > 0
+    assert env.sync.run().actions == []
