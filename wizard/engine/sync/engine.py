@@ -261,6 +261,7 @@ class Synchronizer:
             filters = self.org.filters()
             if not dry_run:
                 self._prepare(report, filters)
+            self._sent = self.status.sent_values()
             self._start_seq = self.store.max_seq()
             plans: list[_Plan] = []
             batches: dict[str, ChangeBatch] = {}
@@ -652,7 +653,8 @@ class Synchronizer:
                     p.new_status = st.copy(in_filter=in_filter, owner_id=owner)
                 return p
             org_view = row.data if row is not None else _base_as_row(st.base)
-            merged = self._plan_merge(ctx, p, item, org_view, st.base, etag, owner, in_filter, act)
+            merged = self._plan_merge(ctx, p, item, org_view, self._sent_base(p, st.base, row),
+                                      etag, owner, in_filter, act)
             if row is not None:
                 in_filter = self.include(ctx, {**org_view, **merged})
                 if p.new_status is not None:
@@ -691,8 +693,8 @@ class Synchronizer:
                                          base, me, True)
                 act("org-create", "tracked in the mailbox")
                 return p
-            merged = self._plan_merge(ctx, p, item, row.data, {}, row.etag, row.owner_id,
-                                      True, act)
+            merged = self._plan_merge(ctx, p, item, row.data, self._sent_base(p, {}, row),
+                                      row.etag, row.owner_id, True, act)
             if p.new_status is not None:
                 p.new_status.in_filter = self.include(ctx, {**row.data, **merged})
             return p
@@ -700,6 +702,20 @@ class Synchronizer:
             act("mailbox-create", "matches your synchronization filters")
             self._plan_mailbox_create(ctx, p, row)
         return p
+
+    def _sent_base(self, p: _Plan, base: dict[str, Any], row: OrgRecord | None
+                   ) -> dict[str, Any]:
+        """The merge base, with the org's values that this mailbox sent in a run that did
+        not get to commit (so they are not mistaken for someone else's changes)."""
+        sent = self._sent.get((p.kind, p.org_record_id))
+        if not sent or row is None:
+            return base
+        adopted = dict(base)
+        for column, values in sent.items():
+            value = _norm(row.data.get(column))
+            if value in values:
+                adopted[column] = value
+        return adopted
 
     def _plan_mailbox_create(self, ctx: _Ctx, p: _Plan, row: OrgRecord) -> None:
         maps = self.maps_for(ctx, None, row.data)
@@ -816,6 +832,7 @@ class Synchronizer:
         while pending:
             self._check_cancel()
             chunk, pending = pending[:self.batch_size], pending[self.batch_size:]
+            self._record_sent([p.org_write for p in chunk])
             results = self.org.write([p.org_write for p in chunk])
             report.org_requests += 1
             retry = []
@@ -826,6 +843,14 @@ class Synchronizer:
                 self._retry(p, report)
             done += len(chunk)
             self.progress("sending changes", done, total)
+
+    def _record_sent(self, writes: list[OrgWrite | None]) -> None:
+        """Remember what is about to be sent, committed before it is sent."""
+        sent = [(w.kind, w.record_id, w.data) for w in writes
+                if w is not None and w.op in ("create", "update") and w.data]
+        if sent:
+            with self.store.transaction():
+                self.status.record_sent(self._sent, sent)
 
     def _apply_result(self, p: _Plan, res: WriteResult) -> bool:
         w = p.org_write
@@ -874,6 +899,7 @@ class Synchronizer:
             p.__dict__.update(new.__dict__)
             if p.org_write is None:
                 return
+            self._record_sent([p.org_write])
             res = self.org.write([p.org_write])[0]
             report.org_requests += 1
             if self._apply_result(p, res):
@@ -901,6 +927,9 @@ class Synchronizer:
                 self.status.set_token(channel, batch.token, self._signature(ctx))
             for c in report.conflicts:
                 self.status.log_conflict(c, self.clock())
+            if self._sent:
+                self.status.clear_sent([key for p in plans if not p.failed
+                                        and (key := (p.kind, p.org_record_id)) in self._sent])
             failed = [p.item.local_id for p in plans if p.failed and p.item is not None]
             gone = [(p.status.local_id, MAILBOX_KIND[p.kind]) for p in plans
                     if p.failed and p.item is None and p.status is not None
@@ -1015,6 +1044,7 @@ class Synchronizer:
 
     # the retry path needs the channel contexts of this run
     _ctx_cache: dict[str, _Ctx]
+    _sent: dict[tuple[str, str], dict[str, list[Any]]] = {}
 
 
 def _norm(v: Any) -> Any:
