@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -58,9 +59,16 @@ class MailStoreError(WizardError):
     code = "mailstore_error"
 
 
+_CONTENT_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def content_json(data: dict[str, Any]) -> str:
     """The canonical JSON of an item's content (sorted keys, no spaces)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return _CONTENT_ENCODER.encode(data)
+
+
+def _new_local_id() -> str:
+    return uuid.uuid4().hex
 
 
 def content_hash(data: dict[str, Any], raw: str | None = None) -> str:
@@ -148,7 +156,7 @@ class SqliteMailStore:
     """
 
     def __init__(self, db_path: str | Path, *, clock: Callable[[], float] = time.time,
-                 id_factory: Callable[[], str] = lambda: uuid.uuid4().hex) -> None:
+                 id_factory: Callable[[], str] = _new_local_id) -> None:
         self.db_path = Path(db_path)
         self.clock = clock
         self.id_factory = id_factory
@@ -282,6 +290,13 @@ class SqliteMailStore:
             item.booking = bool(r[2])
             out.append(item)
         return out
+
+    def new_ids(self, n: int) -> list[str]:
+        """``n`` new local ids (random ones in bulk: an initial sync needs 10,000s)."""
+        if self.id_factory is not _new_local_id:
+            return [self.id_factory() for _ in range(n)]
+        raw = os.urandom(16 * n)
+        return [uuid.UUID(bytes=raw[i:i + 16], version=4).hex for i in range(0, 16 * n, 16)]
 
     def max_seq(self) -> int:
         return self.conn.execute("SELECT value FROM mail_seq WHERE id = 1").fetchone()[0]

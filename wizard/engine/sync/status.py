@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STATUS_SCHEMA_VERSION = 1
+_BASE_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
 
 
 class StatusRow:
@@ -58,7 +59,7 @@ class StatusRow:
     def base_json(self) -> str:
         if self._base is None and self._base_json is not None:
             return self._base_json
-        return json.dumps(self._base, sort_keys=True, default=str)
+        return _BASE_ENCODER.encode(self._base)
 
 
 @dataclass

@@ -24,6 +24,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from wizard.engine.dataverse import DataverseClient, DataverseError
@@ -317,31 +318,63 @@ class DataverseOrgSide:
                 cols.append(c)
         return ",".join(cols)
 
-    def _delta(self, entity_set: str, link: str | None,
-               columns: list[str] | None) -> tuple[list[dict], list[str], str | None]:
+    def _delta(self, entity_set: str, link: str | None, columns: list[str] | None,
+               on_page: Callable[[list[dict[str, Any]]], None] | None = None
+               ) -> tuple[list[dict], list[str], str | None]:
+        """Rows, deleted ids and the new delta link of one entity set.
+
+        Paging is pipelined: while ``on_page`` works on one page (or the rows of one page
+        are sorted out), a single helper thread already asks for the next one, so the
+        caller's work overlaps the org's. Requests still go out one at a time and in the
+        same order; the helper is always joined before this returns or raises.
+        """
         rows: list[dict[str, Any]] = []
         deleted: list[str] = []
         select = self._select(entity_set, columns)
-        url: str | None = link or entity_set
         params = None if link else ({"$select": select} if select else None)
         headers = {"Prefer": f"odata.track-changes,odata.maxpagesize={self.page_size}"}
-        delta_link = None
-        while url:
+
+        def get(url: str, params: Mapping[str, str] | None) -> dict[str, Any]:
             try:
-                page = self._json("GET", url, params=params, headers=headers)
+                return self._json("GET", url, params=params, headers=headers)
             except DataverseError as exc:
                 if exc.error_code == EXPIRED_VERSION_STAMP:
                     raise DeltaTokenExpired(str(exc)) from exc
                 raise
-            params = None
-            for row in page.get("value", []):
-                if "$deletedEntity" in str(row.get("@odata.context", "")) or \
-                        row.get("reason") == "deleted":
-                    deleted.append(str(row.get("id")).lower())
-                else:
-                    rows.append(row)
-            url = page.get("@odata.nextLink")
-            delta_link = page.get("@odata.deltaLink", delta_link)
+
+        delta_link = None
+        page: dict[str, Any] | None = get(link or entity_set, params)
+        helper: ThreadPoolExecutor | None = None
+        try:
+            while page is not None:
+                url = page.get("@odata.nextLink")
+                following: Future | None = None
+                if url:
+                    if helper is None:
+                        helper = ThreadPoolExecutor(1, thread_name_prefix="sync-page")
+                    following = helper.submit(get, url, None)
+                try:
+                    fresh = []
+                    for row in page.get("value", []):
+                        if ("@odata.context" in row or "reason" in row) and (
+                                "$deletedEntity" in str(row.get("@odata.context", ""))
+                                or row.get("reason") == "deleted"):
+                            deleted.append(str(row.get("id")).lower())
+                        else:
+                            fresh.append(row)
+                    rows += fresh
+                    delta_link = page.get("@odata.deltaLink", delta_link)
+                    if on_page is not None and fresh:
+                        on_page(fresh)
+                except BaseException:
+                    if following is not None:
+                        following.cancel()
+                        wait([following])
+                    raise
+                page = following.result() if following is not None else None
+        finally:
+            if helper is not None:
+                helper.shutdown(wait=True)
         return rows, deleted, delta_link
 
     def _record(self, entity_set: str, row: dict[str, Any]) -> OrgRecord | None:
@@ -361,26 +394,38 @@ class DataverseOrgSide:
         self._where[rid] = entity_set
         return OrgRecord(rid, etag, data)
 
-    def changes(self, kind: str, token: str | None,
-                columns: list[str] | None = None) -> ChangeBatch:
+    def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
+                on_rows: Callable[[list[OrgRecord]], None] | None = None) -> ChangeBatch:
+        """Changed rows since ``token`` (everything without one). ``on_rows`` sees the
+        records page by page as they arrive (before this returns), so the caller can work
+        on them while the next page is on its way."""
         sets = ENTITY_SETS[kind]
         links = json.loads(token) if token else {}
         full = not token
         rows: list[OrgRecord] = []
         deleted: list[str] = []
         new_links: dict[str, str | None] = {}
+        # Appointment attachments are read after the rows, so those pages are handed
+        # over only once they are complete.
+        later = kind == "appointment" and bool(self._settings and
+                                               self._settings.appointment_attachments)
         for entity_set in sets:
-            raw, gone, link = self._delta(entity_set, links.get(entity_set), columns)
-            for r in raw:
-                rec = self._record(entity_set, r)
-                if rec is not None:
-                    rows.append(rec)
+            def records(page: list[dict[str, Any]], entity_set: str = entity_set) -> None:
+                recs = [rec for rec in map(lambda r: self._record(entity_set, r), page)
+                        if rec is not None]
+                rows.extend(recs)
+                if on_rows is not None and not later and recs:
+                    on_rows(recs)
+
+            _, gone, link = self._delta(entity_set, links.get(entity_set), columns, records)
             deleted += gone
             new_links[entity_set] = link
-        if kind == "appointment" and self._settings and self._settings.appointment_attachments:
+        if later:
             for rec in rows:
                 if self._where.get(rec.id) == "appointments":
                     rec.data["attachments"] = self._attachments(rec.id)
+            if on_rows is not None and rows:
+                on_rows(rows)
         return ChangeBatch(rows, deleted, json.dumps(new_links, sort_keys=True), full)
 
     def get(self, kind: str, record_id: str) -> OrgRecord | None:
