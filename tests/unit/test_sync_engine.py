@@ -468,3 +468,17 @@ def test_an_org_change_after_an_interrupted_update_still_counts_as_a_conflict(w)
     assert [(c.field, c.mailbox_value, c.org_value) for c in report.conflicts] == [
         ("jobtitle", "Chief Buyer", "Seller")]
     assert w.store.get(item.local_id).data["job_title"] == "Seller"  # the org wins
+
+
+def test_compiled_filters_agree_with_the_filters():
+    rows = [{"_ownerid_value": v, "statecode": s} for v in
+            (ME, ME.upper(), "{" + ME + "}", OTHER, None, "") for s in (0, 1, None)]
+    other_state = flt.SyncFilter("contact", "Active", flt.FilterGroup(
+        "and", (flt.Condition("statecode", "eq", (0,)),)))
+    for filters in ([], [flt.mine("contact", "My Contacts")], [other_state],
+                    [flt.mine("contact", "Mine"), other_state],
+                    [flt.mine("task", "My Tasks")]):
+        chosen = flt.filters_for(filters, "contact")
+        compiled = flt.compile_filters(chosen, "contact", ME)
+        for row in rows:
+            assert compiled(row) == flt.matches_any(chosen, "contact", row, ME), (filters, row)
