@@ -308,3 +308,26 @@ def test_service_protection_429_is_waited_out(env):
         env.sb.faults.reset()
     assert report.counts()["mailbox-create"] > 0
     assert env.sync.run().actions == []
+
+
+def test_an_attachment_changed_alone_in_the_org_reaches_the_mailbox(env):
+    set_org(env, isappointmentattachmentsyncenabled=True)
+    env.sync.run()
+    qbr = next(i for i in env.store.items("appointment")
+               if i.title == "Quarterly business review")
+
+    def names():
+        return [a["name"] for a in env.store.get(qbr.local_id).data["attachments"]]
+
+    before = names()
+    added = env.data.create(ORG, "activitymimeattachment", {
+        "filename": "minutes.txt", "subject": "minutes.txt", "mimetype": "text/plain",
+        "body": "bWludXRlcw==", "objecttypecode": "appointment",
+        "_objectid_value": qbr.org_record_id})
+    report = env.sync.run()                 # the appointment itself did not change
+    assert report.full["appointment"] is False
+    assert names() == sorted(before + ["minutes.txt"])
+    env.data.delete(ORG, "activitymimeattachment", added["activitymimeattachmentid"])
+    env.sync.run()
+    assert names() == before
+    assert env.sync.run().actions == []

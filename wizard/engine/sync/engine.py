@@ -684,7 +684,10 @@ class Synchronizer:
                     act("unlink", "deleted in the org; your copy is kept, no longer tracked")
                 return p
             local_changed = item.hash != st.local_hash
-            org_changed = row is not None and row.etag != st.etag
+            org_changed = row is not None and (row.etag != st.etag or (
+                # attachments live in rows of their own: the record's ETag misses them
+                "attachments" in row.data and "attachments" in st.base
+                and _norm(row.data["attachments"]) != st.base["attachments"]))
             in_filter = self.include(ctx, row.data) if row is not None else st.in_filter
             leaving = not in_filter and item.origin == "org"
             if not local_changed and not org_changed and ctx.full and not leaving:

@@ -56,7 +56,14 @@ ALWAYS = {"contacts": ["_ownerid_value", "_createdby_value", "modifiedon", "stat
                                           "patternenddate", "patternendtype"],
           "bookableresourcebookings": ["_ownerid_value", "_createdby_value", "modifiedon",
                                        "_resource_value"],
-          "emails": ["_ownerid_value", "modifiedon"]}
+          "emails": ["_ownerid_value", "modifiedon"],
+          "activitymimeattachments": ["activitymimeattachmentid", "_objectid_value",
+                                      "objecttypecode"]}
+# With appointment attachments on, the appointment token also follows the attachments'
+# changes (an attachment added or removed in the org leaves its appointment unchanged) and
+# remembers which appointment each attachment belongs to (a deletion names only its id).
+ATTACHMENTS = "activitymimeattachments"
+ATTACHMENT_OWNERS = "#attachment-appointments"
 LOOKUPS = ("ownerid", "createdby", "modifiedby", "regardingobjectid", "parentcustomerid",
            "resource")
 VIRTUAL = {"attachments", "recurrencepattern", "organizer"}
@@ -190,6 +197,8 @@ class DataverseOrgSide:
         """Incremental deltas of several kinds in one ``$batch``; a kind whose answer is
         paged or refused is left out (the caller then reads it on its own)."""
         paths: dict[str, str] = {}
+        # a token that follows attachments is read on its own (see changes())
+        tokens = {k: t for k, t in tokens.items() if ATTACHMENTS not in json.loads(t)}
         for kind, token in tokens.items():
             for entity_set, link in json.loads(token).items():
                 if link:
@@ -420,13 +429,45 @@ class DataverseOrgSide:
             _, gone, link = self._delta(entity_set, links.get(entity_set), columns, records)
             deleted += gone
             new_links[entity_set] = link
+        owners: dict[str, str] = {}
         if later:
+            owners, touched, link = self._attachment_changes(links)
+            new_links[ATTACHMENTS] = link
+            read_again = touched - {rec.id for rec in rows} - set(deleted)
             for rec in rows:
                 if self._where.get(rec.id) == "appointments":
                     rec.data["attachments"] = self._attachments(rec.id)
+            for appointment_id in sorted(read_again):
+                rec = self.get(kind, appointment_id)        # reads its attachments too
+                if rec is not None:
+                    rows.append(rec)
             if on_rows is not None and rows:
                 on_rows(rows)
-        return ChangeBatch(rows, deleted, json.dumps(new_links, sort_keys=True), full)
+        token_links: dict[str, Any] = dict(new_links)
+        if later:
+            token_links[ATTACHMENT_OWNERS] = owners
+        return ChangeBatch(rows, deleted, json.dumps(token_links, sort_keys=True), full)
+
+    def _attachment_changes(self, links: Mapping[str, Any]
+                            ) -> tuple[dict[str, str], set[str], str | None]:
+        """Appointment attachments changed since the token: (attachment id -> appointment id
+        for every appointment attachment, the appointments whose attachments changed, the
+        new delta link). Without a link (a full read) every appointment is read anyway."""
+        link = links.get(ATTACHMENTS)
+        owners = dict(links.get(ATTACHMENT_OWNERS) or {}) if link else {}
+        raw, gone, new_link = self._delta(ATTACHMENTS, link, [])
+        touched: set[str] = set()
+        for row in raw:
+            attachment_id = str(row.get("activitymimeattachmentid") or "").lower()
+            appointment_id = str(row.get("_objectid_value") or "").lower()
+            if row.get("objecttypecode") == "appointment" and attachment_id and appointment_id:
+                owners[attachment_id] = appointment_id
+                touched.add(appointment_id)
+        for attachment_id in gone:
+            appointment_id = owners.pop(attachment_id, None)
+            if appointment_id:
+                touched.add(appointment_id)
+        return owners, (touched if link else set()), new_link
 
     def get(self, kind: str, record_id: str) -> OrgRecord | None:
         sets = ENTITY_SETS[kind]
