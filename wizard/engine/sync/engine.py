@@ -463,7 +463,7 @@ class Synchronizer:
         def plan(records: list[OrgRecord]) -> None:
             for row in records:
                 if row.id not in linked:
-                    early[row.id] = (row, self._plan_pair(ctx, row.id, None, None, row, False))
+                    early[row.id] = (row, self._plan_new_record(ctx, row))
 
         return self.org.changes(ctx.kind, None, columns, on_rows=plan)
 
@@ -751,6 +751,16 @@ class Synchronizer:
             return p
         if row is not None and self.include(ctx, row.data):
             act("mailbox-create", "matches your synchronization filters")
+            self._plan_mailbox_create(ctx, p, row)
+        return p
+
+    def _plan_new_record(self, ctx: _Ctx, row: OrgRecord) -> _Plan:
+        """``_plan_pair`` for an org record with no status row and no mailbox item (most
+        records of an initial sync), without the general case's checks."""
+        p = _Plan(ctx.kind, row.id, None, None)
+        if self.include(ctx, row.data):
+            p.actions.append(Action(ctx.kind, "mailbox-create", _org_title(ctx.kind, row.data),
+                                    None, row.id, [], "matches your synchronization filters"))
             self._plan_mailbox_create(ctx, p, row)
         return p
 
