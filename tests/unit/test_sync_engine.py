@@ -405,3 +405,80 @@ def test_a_refused_deletion_is_tried_again(w):
     w.side.write = real
     w.run()
     assert rid not in w.org.tables["contact"]
+
+
+def _interrupt_after_push(w):
+    """The next run sends its writes, then stops before committing (like a kill would)."""
+    import threading
+
+    from wizard.engine.sync.engine import SyncCancelled
+
+    w.sync.cancel = threading.Event()
+    real = w.side.write
+
+    def write_then_stop(writes):
+        results = real(writes)
+        w.sync.cancel.set()
+        return results
+
+    w.side.write = write_then_stop
+    with pytest.raises(SyncCancelled):
+        w.run()
+    w.side.write = real
+    w.sync.cancel = None
+
+
+def test_an_edit_after_an_interrupted_update_is_not_taken_for_a_conflict(w):
+    rid = w.org.create("contact", {"lastname": "Lee"}, owner=ME)
+    w.run()
+    [item] = contacts(w)
+    w.store.update(item.local_id, {"job_title": "Buyer"})
+    _interrupt_after_push(w)
+    assert w.org.tables["contact"][rid]["jobtitle"] == "Buyer"    # sent, not committed
+    w.store.update(item.local_id, {"job_title": "Chief Buyer"})
+    report = w.run()
+    assert report.conflicts == []
+    assert w.store.get(item.local_id).data["job_title"] == "Chief Buyer"
+    assert w.org.tables["contact"][rid]["jobtitle"] == "Chief Buyer"
+    assert w.run().actions == []
+
+
+def test_an_edit_after_an_interrupted_create_is_not_taken_for_a_conflict(w):
+    item = w.store.add("contact", {"last_name": "New", "job_title": "Buyer"}, tracked=True)
+    _interrupt_after_push(w)
+    rid = w.store.get(item.local_id).org_record_id
+    assert w.org.tables["contact"][rid]["jobtitle"] == "Buyer"
+    w.store.update(item.local_id, {"job_title": "Chief Buyer"})
+    report = w.run()
+    assert report.conflicts == []
+    assert w.store.get(item.local_id).data["job_title"] == "Chief Buyer"
+    assert w.org.tables["contact"][rid]["jobtitle"] == "Chief Buyer"
+    assert w.run().actions == []
+
+
+def test_an_org_change_after_an_interrupted_update_still_counts_as_a_conflict(w):
+    rid = w.org.create("contact", {"lastname": "Lee"}, owner=ME)
+    w.run()
+    [item] = contacts(w)
+    w.store.update(item.local_id, {"job_title": "Buyer"})
+    _interrupt_after_push(w)
+    w.org.update("contact", rid, {"jobtitle": "Seller"})          # someone else, afterwards
+    w.store.update(item.local_id, {"job_title": "Chief Buyer"})
+    report = w.run()
+    assert [(c.field, c.mailbox_value, c.org_value) for c in report.conflicts] == [
+        ("jobtitle", "Chief Buyer", "Seller")]
+    assert w.store.get(item.local_id).data["job_title"] == "Seller"  # the org wins
+
+
+def test_compiled_filters_agree_with_the_filters():
+    rows = [{"_ownerid_value": v, "statecode": s} for v in
+            (ME, ME.upper(), "{" + ME + "}", OTHER, None, "") for s in (0, 1, None)]
+    other_state = flt.SyncFilter("contact", "Active", flt.FilterGroup(
+        "and", (flt.Condition("statecode", "eq", (0,)),)))
+    for filters in ([], [flt.mine("contact", "My Contacts")], [other_state],
+                    [flt.mine("contact", "Mine"), other_state],
+                    [flt.mine("task", "My Tasks")]):
+        chosen = flt.filters_for(filters, "contact")
+        compiled = flt.compile_filters(chosen, "contact", ME)
+        for row in rows:
+            assert compiled(row) == flt.matches_any(chosen, "contact", row, ME), (filters, row)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -58,9 +59,16 @@ class MailStoreError(WizardError):
     code = "mailstore_error"
 
 
+_CONTENT_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
+
 def content_json(data: dict[str, Any]) -> str:
     """The canonical JSON of an item's content (sorted keys, no spaces)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return _CONTENT_ENCODER.encode(data)
+
+
+def _new_local_id() -> str:
+    return uuid.uuid4().hex
 
 
 def content_hash(data: dict[str, Any], raw: str | None = None) -> str:
@@ -148,7 +156,7 @@ class SqliteMailStore:
     """
 
     def __init__(self, db_path: str | Path, *, clock: Callable[[], float] = time.time,
-                 id_factory: Callable[[], str] = lambda: uuid.uuid4().hex) -> None:
+                 id_factory: Callable[[], str] = _new_local_id) -> None:
         self.db_path = Path(db_path)
         self.clock = clock
         self.id_factory = id_factory
@@ -266,22 +274,39 @@ class SqliteMailStore:
                 (kind,))
         return [self._row(r) for r in rows]
 
-    def heads(self, kind: str, where: str = "", params: tuple = ()) -> list[MailItem]:
+    def heads(self, kind: str, where: str = "", params: tuple = (), *,
+              since_seq: int | None = None, by_kind: bool = True) -> list[MailItem]:
         """Items without their content (``data`` is None): what a sync compares first.
 
-        ``where`` narrows the rows (an SQL condition on ``mail_items m``)."""
+        ``where`` narrows the rows (an SQL condition on ``mail_items m``); ``since_seq``
+        keeps only items written after that number of the write sequence (read through
+        its index: an incremental sync looks at a handful among 10,000s). ``by_kind=False``
+        lets SQLite find the rows through the indexes ``where`` uses instead."""
         _check_kind(kind)
+        source, cond = "mail_items m", "kind=?" if by_kind else "+kind=?"
+        if since_seq is not None:
+            source, cond = "mail_items m INDEXED BY mail_items_seq", "seq > ? AND kind=?"
+            params = (since_seq, kind, *params)
+        else:
+            params = (kind, *params)
         rows = self.conn.execute(
             "SELECT local_id, kind, json_extract(data, '$.is_resource_booking'), tracked,"
             " org_record_id, origin, change_counter, hash, created_at, modified_at"
-            f" FROM mail_items m WHERE kind=? {('AND (' + where + ')') if where else ''}"
-            " ORDER BY created_at, local_id", (kind, *params))
+            f" FROM {source} WHERE {cond} {('AND (' + where + ')') if where else ''}"
+            " ORDER BY created_at, local_id", params)
         out = []
         for r in rows:
             item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
             item.booking = bool(r[2])
             out.append(item)
         return out
+
+    def new_ids(self, n: int) -> list[str]:
+        """``n`` new local ids (random ones in bulk: an initial sync needs 10,000s)."""
+        if self.id_factory is not _new_local_id:
+            return [self.id_factory() for _ in range(n)]
+        raw = os.urandom(16 * n)
+        return [uuid.UUID(bytes=raw[i:i + 16], version=4).hex for i in range(0, 16 * n, 16)]
 
     def max_seq(self) -> int:
         return self.conn.execute("SELECT value FROM mail_seq WHERE id = 1").fetchone()[0]

@@ -212,6 +212,7 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
         tls_sock = None
         try:
             request.settimeout(IDLE_TIMEOUT)
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:
                 tls_sock = self._tls().wrap_socket(request, server_side=True)
             except (OSError, ValueError) as exc:

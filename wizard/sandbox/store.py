@@ -179,6 +179,13 @@ ENTITIES: dict[str, EntityInfo] = {e.logical_name: e for e in (
                 "actualdurationminutes", "actualend", "category"),
                {**_OWNER, "regardingobjectid": ("contact", "account"), **_AUDIT},
                display_name="Task"),
+    # E-mail activities (tracked messages): sender and torecipients are the addresses as
+    # text, directioncode true for outgoing, false for received.
+    EntityInfo("email", "emails", "activityid", "subject", 4202,
+               (*_ACTIVITY_COLUMNS, "sender", "torecipients", "ccrecipients", "directioncode",
+                "messageid", "actualend"),
+               {**_OWNER, "regardingobjectid": ("contact", "account"), **_AUDIT},
+               display_name="Email"),
     EntityInfo("activitymimeattachment", "activitymimeattachments", "activitymimeattachmentid",
                "filename", 1001,
                ("filename", "mimetype", "body", "filesize", "subject", "attachmentnumber",
@@ -582,13 +589,13 @@ def check_etag(row: Mapping[str, Any], if_match: str | None) -> None:
 
 def _initial_values(info: EntityInfo) -> dict[str, Any]:
     if info.logical_name in ("contact", "task", "appointment", "serviceappointment",
-                             "recurringappointmentmaster", "bookableresourcebooking",
+                             "recurringappointmentmaster", "bookableresourcebooking", "email",
                              "userquery", "savedquery", "syncattributemappingprofile"):
         out: dict[str, Any] = {"statecode": 0}
         if "statuscode" in info.columns:
             out["statuscode"] = 1
         if info.logical_name in ("task", "appointment", "serviceappointment",
-                                 "recurringappointmentmaster"):
+                                 "recurringappointmentmaster", "email"):
             out["activitytypecode"] = info.logical_name
             out["isregularactivity"] = True
             out["prioritycode"] = 1
@@ -665,6 +672,7 @@ class _SeedBuilder:
         self._contacts()
         self._activities()
         self._bookings()
+        self._emails()
         self._sync_mappings()
         self._queries()
         return self.data
@@ -850,6 +858,18 @@ class _SeedBuilder:
                 "bookingtype": 1, "_resource_value": self._id("bookableresource", "alice"),
                 "_bookingstatus_value": self._id("bookingstatus", "committed"),
             }, owner=alice)
+
+    def _emails(self) -> None:
+        """One tracked, received e-mail from the first contact (regarding that contact)."""
+        if not self.users or not self.contacts:
+            return
+        alice = self.users[0]
+        contact = self.data.tables["contact"][self._id("contact", 0)]
+        self.add("email", self._id("email", "welcome"), {
+            "subject": "Welcome aboard", "description": "Thanks for the meeting.",
+            "sender": contact["emailaddress1"], "torecipients": alice.upn,
+            "directioncode": False, "_regardingobjectid_value": contact["contactid"],
+        }, owner=alice.systemuser_id)
 
     def _sync_mappings(self) -> None:
         profile = self._id("syncprofile", "default")

@@ -334,3 +334,76 @@ def test_switching_orgs_never_pushes_the_previous_orgs_items(env, sb):
     assert from_na <= set(kept)
     assert all(not kept[i].tracked and kept[i].org_record_id is None for i in from_na)
     assert any("no longer tracked" in n for n in report.notices)
+
+
+def test_an_attachment_changed_alone_in_the_org_reaches_the_mailbox(env):
+    set_org(env, isappointmentattachmentsyncenabled=True)
+    env.sync.run()
+    qbr = next(i for i in env.store.items("appointment")
+               if i.title == "Quarterly business review")
+
+    def names():
+        return [a["name"] for a in env.store.get(qbr.local_id).data["attachments"]]
+
+    before = names()
+    added = env.data.create(ORG, "activitymimeattachment", {
+        "filename": "minutes.txt", "subject": "minutes.txt", "mimetype": "text/plain",
+        "body": "bWludXRlcw==", "objecttypecode": "appointment",
+        "_objectid_value": qbr.org_record_id})
+    report = env.sync.run()                 # the appointment itself did not change
+    assert report.full["appointment"] is False
+    assert names() == sorted(before + ["minutes.txt"])
+    env.data.delete(ORG, "activitymimeattachment", added["activitymimeattachmentid"])
+    env.sync.run()
+    assert names() == before
+    assert env.sync.run().actions == []
+
+
+def test_email_tracking_and_untracking_against_the_org(env):
+    from wizard.engine.sync.engine import EMAIL_NOTICE
+
+    env.sync.run()
+    known = next(r for r in env.rows("contact") if r.get("emailaddress1")
+                 and r["_ownerid_value"] == ALICE.systemuser_id)
+    sent: list[str] = []
+    client = env.side.client
+    real_request = client.request
+
+    def recording(method, path, **kw):
+        sent.append(f"{method} {path} {kw.get('params')} {kw.get('json')} {kw.get('data')}")
+        return real_request(method, path, **kw)
+
+    client.request = recording
+    mine = env.store.add("email", {"sender": known["emailaddress1"], "to": [ALICE.upn],
+                                   "subject": "Your quote", "body": "Body of the quote"},
+                         tracked=True)
+    given = env.store.add("email", {"sender": ALICE.upn, "to": [known["emailaddress1"]],
+                                    "subject": "Follow-up", "body": "Body of the follow-up"},
+                          tracked=True)
+    stranger = env.store.add("email", {"sender": "nobody@unknown.example", "to": [ALICE.upn],
+                                       "subject": "Lottery", "body": "Private body"},
+                             tracked=True)
+    report = env.sync.run()
+    assert EMAIL_NOTICE in report.notices                     # said the first time
+    emails = {r["subject"]: r for r in env.rows("email")}
+    assert emails["Your quote"]["sender"] == known["emailaddress1"]
+    assert emails["Your quote"]["description"] == "Body of the quote"
+    assert emails["Follow-up"]["torecipients"] == known["emailaddress1"]
+    assert "Lottery" not in emails
+    assert not env.store.get(stranger.local_id).tracked
+    assert [a.op for a in report.actions if a.local_id == stranger.local_id] == ["not-tracked"]
+    # deciding used only sender, recipients and subject; an untracked body never left
+    assert not any("Private body" in s for s in sent)
+    assert EMAIL_NOTICE not in env.sync.run().notices         # only the first time
+    assert env.sync.run().actions == []
+
+    mine_id = env.store.get(mine.local_id).org_record_id
+    given_id = env.store.get(given.local_id).org_record_id
+    env.data.update(ORG, "email", given_id, {"_ownerid_value": BOB.systemuser_id})
+    env.store.set_tracked(mine.local_id, False)
+    env.store.set_tracked(given.local_id, False)
+    env.sync.run()
+    assert env.data.find(ORG, "email", mine_id) is None       # the user's own: deleted
+    assert env.data.find(ORG, "email", given_id) is not None  # someone else's: kept
+    assert env.store.get(mine.local_id) is not None and env.store.get(given.local_id)
+    client.request = real_request

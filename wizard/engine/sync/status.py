@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STATUS_SCHEMA_VERSION = 1
+_BASE_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
 
 
 class StatusRow:
@@ -58,7 +59,7 @@ class StatusRow:
     def base_json(self) -> str:
         if self._base is None and self._base_json is not None:
             return self._base_json
-        return json.dumps(self._base, sort_keys=True, default=str)
+        return _BASE_ENCODER.encode(self._base)
 
 
 @dataclass
@@ -102,6 +103,13 @@ class StatusDB:
             "CREATE TABLE IF NOT EXISTS sync_conflicts ("
             " id INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, at REAL NOT NULL,"
             " detail TEXT NOT NULL)")
+        # Values sent to the org by a run that has not committed yet: a run killed after
+        # its writes went out leaves them here, so the next run knows the org's new values
+        # came from this mailbox and does not take a newer mailbox edit for a conflict.
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS sync_sent ("
+            " org_id TEXT NOT NULL, kind TEXT NOT NULL, org_record_id TEXT NOT NULL,"
+            " sent TEXT NOT NULL, PRIMARY KEY (org_id, kind, org_record_id))")
         c.execute(
             "CREATE TABLE IF NOT EXISTS offline_records ("
             " org_id TEXT NOT NULL, kind TEXT NOT NULL, org_record_id TEXT NOT NULL,"
@@ -185,8 +193,33 @@ class StatusDB:
 
     def forget_org(self) -> None:
         """Another org now synchronizes this mailbox: its status starts afresh."""
-        for table in ("sync_status", "sync_tokens", "offline_records"):
+        for table in ("sync_status", "sync_tokens", "offline_records", "sync_sent"):
             self.conn.execute(f"DELETE FROM {table} WHERE org_id<>?", (self.org_id,))
+
+    # -- values sent but not yet committed -------------------------------------------------
+    def sent_values(self) -> dict[tuple[str, str], dict[str, list[Any]]]:
+        """(kind, org record id) -> column -> every value sent since the pair's last commit."""
+        return {(kind, rid): json.loads(sent) for kind, rid, sent in self.conn.execute(
+            "SELECT kind, org_record_id, sent FROM sync_sent WHERE org_id=?", (self.org_id,))}
+
+    def record_sent(self, known: dict[tuple[str, str], dict[str, list[Any]]],
+                    writes: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Add the values of ``writes`` (kind, record id, columns) to ``known`` and store
+        the entries they touch (the caller commits before sending)."""
+        rows = []
+        for kind, rid, data in writes:
+            entry = known.setdefault((kind, rid), {})
+            for column, value in data.items():
+                value = json.loads(json.dumps(value, default=str))
+                values = entry.setdefault(column, [])
+                if value not in values:
+                    values.append(value)
+            rows.append((self.org_id, kind, rid, json.dumps(entry, sort_keys=True)))
+        self.conn.executemany("INSERT OR REPLACE INTO sync_sent VALUES (?,?,?,?)", rows)
+
+    def clear_sent(self, pairs: list[tuple[str, str]]) -> None:
+        self.conn.executemany("DELETE FROM sync_sent WHERE org_id=? AND kind=? AND"
+                              " org_record_id=?", [(self.org_id, k, r) for k, r in pairs])
 
     # -- delta tokens --------------------------------------------------------------------
     def token(self, kind: str) -> tuple[str | None, str | None]:

@@ -24,6 +24,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from wizard.engine.dataverse import DataverseClient, DataverseError
@@ -55,7 +56,14 @@ ALWAYS = {"contacts": ["_ownerid_value", "_createdby_value", "modifiedon", "stat
                                           "patternenddate", "patternendtype"],
           "bookableresourcebookings": ["_ownerid_value", "_createdby_value", "modifiedon",
                                        "_resource_value"],
-          "emails": ["_ownerid_value", "modifiedon"]}
+          "emails": ["_ownerid_value", "modifiedon"],
+          "activitymimeattachments": ["activitymimeattachmentid", "_objectid_value",
+                                      "objecttypecode"]}
+# With appointment attachments on, the appointment token also follows the attachments'
+# changes (an attachment added or removed in the org leaves its appointment unchanged) and
+# remembers which appointment each attachment belongs to (a deletion names only its id).
+ATTACHMENTS = "activitymimeattachments"
+ATTACHMENT_OWNERS = "#attachment-appointments"
 LOOKUPS = ("ownerid", "createdby", "modifiedby", "regardingobjectid", "parentcustomerid",
            "resource")
 VIRTUAL = {"attachments", "recurrencepattern", "organizer"}
@@ -189,6 +197,8 @@ class DataverseOrgSide:
         """Incremental deltas of several kinds in one ``$batch``; a kind whose answer is
         paged or refused is left out (the caller then reads it on its own)."""
         paths: dict[str, str] = {}
+        # a token that follows attachments is read on its own (see changes())
+        tokens = {k: t for k, t in tokens.items() if ATTACHMENTS not in json.loads(t)}
         for kind, token in tokens.items():
             for entity_set, link in json.loads(token).items():
                 if link:
@@ -317,31 +327,63 @@ class DataverseOrgSide:
                 cols.append(c)
         return ",".join(cols)
 
-    def _delta(self, entity_set: str, link: str | None,
-               columns: list[str] | None) -> tuple[list[dict], list[str], str | None]:
+    def _delta(self, entity_set: str, link: str | None, columns: list[str] | None,
+               on_page: Callable[[list[dict[str, Any]]], None] | None = None
+               ) -> tuple[list[dict], list[str], str | None]:
+        """Rows, deleted ids and the new delta link of one entity set.
+
+        Paging is pipelined: while ``on_page`` works on one page (or the rows of one page
+        are sorted out), a single helper thread already asks for the next one, so the
+        caller's work overlaps the org's. Requests still go out one at a time and in the
+        same order; the helper is always joined before this returns or raises.
+        """
         rows: list[dict[str, Any]] = []
         deleted: list[str] = []
         select = self._select(entity_set, columns)
-        url: str | None = link or entity_set
         params = None if link else ({"$select": select} if select else None)
         headers = {"Prefer": f"odata.track-changes,odata.maxpagesize={self.page_size}"}
-        delta_link = None
-        while url:
+
+        def get(url: str, params: Mapping[str, str] | None) -> dict[str, Any]:
             try:
-                page = self._json("GET", url, params=params, headers=headers)
+                return self._json("GET", url, params=params, headers=headers)
             except DataverseError as exc:
                 if exc.error_code == EXPIRED_VERSION_STAMP:
                     raise DeltaTokenExpired(str(exc)) from exc
                 raise
-            params = None
-            for row in page.get("value", []):
-                if "$deletedEntity" in str(row.get("@odata.context", "")) or \
-                        row.get("reason") == "deleted":
-                    deleted.append(str(row.get("id")).lower())
-                else:
-                    rows.append(row)
-            url = page.get("@odata.nextLink")
-            delta_link = page.get("@odata.deltaLink", delta_link)
+
+        delta_link = None
+        page: dict[str, Any] | None = get(link or entity_set, params)
+        helper: ThreadPoolExecutor | None = None
+        try:
+            while page is not None:
+                url = page.get("@odata.nextLink")
+                following: Future | None = None
+                if url:
+                    if helper is None:
+                        helper = ThreadPoolExecutor(1, thread_name_prefix="sync-page")
+                    following = helper.submit(get, url, None)
+                try:
+                    fresh = []
+                    for row in page.get("value", []):
+                        if ("@odata.context" in row or "reason" in row) and (
+                                "$deletedEntity" in str(row.get("@odata.context", ""))
+                                or row.get("reason") == "deleted"):
+                            deleted.append(str(row.get("id")).lower())
+                        else:
+                            fresh.append(row)
+                    rows += fresh
+                    delta_link = page.get("@odata.deltaLink", delta_link)
+                    if on_page is not None and fresh:
+                        on_page(fresh)
+                except BaseException:
+                    if following is not None:
+                        following.cancel()
+                        wait([following])
+                    raise
+                page = following.result() if following is not None else None
+        finally:
+            if helper is not None:
+                helper.shutdown(wait=True)
         return rows, deleted, delta_link
 
     def _record(self, entity_set: str, row: dict[str, Any]) -> OrgRecord | None:
@@ -361,27 +403,71 @@ class DataverseOrgSide:
         self._where[rid] = entity_set
         return OrgRecord(rid, etag, data)
 
-    def changes(self, kind: str, token: str | None,
-                columns: list[str] | None = None) -> ChangeBatch:
+    def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
+                on_rows: Callable[[list[OrgRecord]], None] | None = None) -> ChangeBatch:
+        """Changed rows since ``token`` (everything without one). ``on_rows`` sees the
+        records page by page as they arrive (before this returns), so the caller can work
+        on them while the next page is on its way."""
         sets = ENTITY_SETS[kind]
         links = json.loads(token) if token else {}
         full = not token
         rows: list[OrgRecord] = []
         deleted: list[str] = []
         new_links: dict[str, str | None] = {}
+        # Appointment attachments are read after the rows, so those pages are handed
+        # over only once they are complete.
+        later = kind == "appointment" and bool(self._settings and
+                                               self._settings.appointment_attachments)
         for entity_set in sets:
-            raw, gone, link = self._delta(entity_set, links.get(entity_set), columns)
-            for r in raw:
-                rec = self._record(entity_set, r)
-                if rec is not None:
-                    rows.append(rec)
+            def records(page: list[dict[str, Any]], entity_set: str = entity_set) -> None:
+                recs = [rec for rec in map(lambda r: self._record(entity_set, r), page)
+                        if rec is not None]
+                rows.extend(recs)
+                if on_rows is not None and not later and recs:
+                    on_rows(recs)
+
+            _, gone, link = self._delta(entity_set, links.get(entity_set), columns, records)
             deleted += gone
             new_links[entity_set] = link
-        if kind == "appointment" and self._settings and self._settings.appointment_attachments:
+        owners: dict[str, str] = {}
+        if later:
+            owners, touched, link = self._attachment_changes(links)
+            new_links[ATTACHMENTS] = link
+            read_again = touched - {rec.id for rec in rows} - set(deleted)
             for rec in rows:
                 if self._where.get(rec.id) == "appointments":
                     rec.data["attachments"] = self._attachments(rec.id)
-        return ChangeBatch(rows, deleted, json.dumps(new_links, sort_keys=True), full)
+            for appointment_id in sorted(read_again):
+                rec = self.get(kind, appointment_id)        # reads its attachments too
+                if rec is not None:
+                    rows.append(rec)
+            if on_rows is not None and rows:
+                on_rows(rows)
+        token_links: dict[str, Any] = dict(new_links)
+        if later:
+            token_links[ATTACHMENT_OWNERS] = owners
+        return ChangeBatch(rows, deleted, json.dumps(token_links, sort_keys=True), full)
+
+    def _attachment_changes(self, links: Mapping[str, Any]
+                            ) -> tuple[dict[str, str], set[str], str | None]:
+        """Appointment attachments changed since the token: (attachment id -> appointment id
+        for every appointment attachment, the appointments whose attachments changed, the
+        new delta link). Without a link (a full read) every appointment is read anyway."""
+        link = links.get(ATTACHMENTS)
+        owners = dict(links.get(ATTACHMENT_OWNERS) or {}) if link else {}
+        raw, gone, new_link = self._delta(ATTACHMENTS, link, [])
+        touched: set[str] = set()
+        for row in raw:
+            attachment_id = str(row.get("activitymimeattachmentid") or "").lower()
+            appointment_id = str(row.get("_objectid_value") or "").lower()
+            if row.get("objecttypecode") == "appointment" and attachment_id and appointment_id:
+                owners[attachment_id] = appointment_id
+                touched.add(appointment_id)
+        for attachment_id in gone:
+            appointment_id = owners.pop(attachment_id, None)
+            if appointment_id:
+                touched.add(appointment_id)
+        return owners, (touched if link else set()), new_link
 
     def get(self, kind: str, record_id: str) -> OrgRecord | None:
         sets = ENTITY_SETS[kind]
