@@ -45,7 +45,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = CliContext.from_args(args)
+    _start_logging(ctx)
+    if args.command != "deploy":
+        _apply_site_deployment(ctx)
     return run_handler(ctx, args)
+
+
+def _start_logging(ctx: CliContext) -> None:
+    """Redacted, rotated log file for this run (owner: helpdesk, ``wizard.engine.logs``)."""
+    from wizard.engine.logs import setup_logging
+    from wizard.engine.paths import AppPaths
+
+    setup = setup_logging(AppPaths.resolve(ctx.home), verbose=ctx.verbose, name="d365-orgs",
+                          console=ctx.stderr if ctx.verbose else None)
+    if setup.problem and ctx.verbose:
+        ctx.stderr.write(f"warning: {setup.problem}\n")
+
+
+def _apply_site_deployment(ctx: CliContext) -> None:
+    """The machine-wide deployment file, once per change (owner: helpdesk, ``deploy.py``).
+
+    Costs one ``stat`` when there is no file; a broken file is reported, never fatal.
+    """
+    from wizard.engine.paths import AppPaths
+
+    if not AppPaths.resolve(ctx.home).site_deployment_file.is_file():
+        return
+    from wizard.engine.deploy import apply_site_deployment
+    from wizard.engine.errors import WizardError
+
+    try:
+        report = apply_site_deployment(ctx.engine)
+    except WizardError as err:
+        ctx.stderr.write(f"warning: the machine-wide deployment file was not applied: {err}\n")
+        return
+    if report is not None and not report.skipped and report.changed:
+        ctx.stderr.write(report.text() + "\n")  # stderr: never mixed into --json output
 
 
 if __name__ == "__main__":

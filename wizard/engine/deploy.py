@@ -1,0 +1,772 @@
+"""Silent deployment: a prepared org list applied without questions.
+
+The successor of the original ``ConfigWizard.exe /Q /i config.xml``. An administrator
+writes a JSON *deployment file* (format below, also in README) and either runs
+``d365-orgs deploy FILE`` / ``d365-wizard --deploy FILE`` on each machine, or puts it at
+the machine-wide location (:attr:`AppPaths.site_deployment_file`) where every start of
+the app applies it once (:func:`apply_site_deployment`; unchanged files are not re-applied).
+
+The file never carries secrets: a key that looks like a password or token refuses the
+whole file. Orgs are recorded without connecting (``auth_method`` "unknown"); users sign
+in on first use. Decisions, all reported in the :class:`DeployReport`:
+
+* An org is matched to the user's list by organization ID or normalized URL (discovery
+  entries: by cloud and unique name). Re-applying a file changes nothing the second time.
+* **The user's display name wins.** If the user already has the org under another name,
+  it is kept and reported (``kept_user_name``); so is a name another org already uses
+  (``name_taken``; the org gets a free name instead).
+* **The synchronizing org is never switched silently.** The file's primary org becomes
+  the synchronizing org only when the user has none (for example on a fresh machine);
+  a different synchronizing org is kept and the report says how to switch.
+* ``replace`` removes the user's orgs that the file does not list. Removing the
+  synchronizing org is allowed but always reported (``removed_primary``).
+* Entries by discovery (cloud + unique name, no URL) cannot be resolved without signing
+  in; they are kept as *pending* in the deployment state and added by
+  :func:`resolve_pending` once the user has signed in and discovery has listed the orgs.
+
+Format (``schema_version`` 1)::
+
+    {
+      "schema_version": 1,
+      "replace": false,                  # optional; like --replace
+      "orgs": [
+        {"url": "https://contoso.crm4.dynamics.com", "display_name": "Contoso Sales",
+         "primary": true},
+        {"url": "https://crm.contoso.local/contoso", "display_name": "Contoso On-Premises"},
+        {"cloud": "gcchigh", "unique_name": "contosogov", "display_name": "Contoso Gov"},
+        {"url": "https://127.0.0.1:8443", "cloud_file": "sandbox-cloud.json"}
+      ]
+    }
+
+Org keys: ``url`` or ``unique_name`` + ``cloud`` (discovery), ``display_name``, ``cloud``,
+``cloud_file`` (a cloud definition, relative to the deployment file), ``primary``,
+``org_id``, ``unique_name``, ``keep_connected``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.engine.clouds import BUILTIN_CLOUDS, Cloud, load_cloud_file
+from wizard.engine.errors import InvalidOrgUrl, WizardError
+from wizard.engine.storage import (atomic_write_bytes, atomic_write_json, locked,
+                                   read_versioned_json)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.context import Engine
+    from wizard.engine.orgs import OrgProfile
+
+SCHEMA_VERSION = 1
+STATE_SCHEMA_VERSION = 1
+FILE_KIND = "d365-wizard-deployment"
+MAX_FILE_BYTES = 1_000_000
+
+TOP_KEYS = {"schema_version", "kind", "replace", "orgs", "comment", "exported_at"}
+ORG_KEYS = {"url", "display_name", "cloud", "cloud_file", "primary", "org_id", "unique_name",
+            "keep_connected", "comment"}
+_SECRET_KEY = re.compile(
+    r"pass(word|wd|phrase)?|pwd|secret|token|credential|cookie|api_?key|auth(orization)?$"
+    r"|bearer|assertion|private_?key|refresh|session", re.IGNORECASE)
+_SECRET_VALUE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|://[^/\s@]*:[^/\s@]*@")
+
+
+class DeploymentError(WizardError):
+    """The deployment file cannot be used; nothing was changed."""
+
+    code = "deployment_invalid"
+
+
+class DeploymentContainsSecret(DeploymentError):
+    code = "deployment_contains_secret"
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    """One org of a deployment file, validated."""
+
+    index: int                            # 1-based position in the file, for messages
+    url: str | None                       # normalized base URL (None: discovery entry)
+    display_name: str | None
+    cloud: str | None
+    unique_name: str | None
+    org_id: str | None
+    primary: bool
+    keep_connected: bool | None
+    cloud_file: str | None                # path as written in the file
+    kind: str | None = None
+    region: str | None = None
+    api_url: str | None = None
+
+    @property
+    def by_discovery(self) -> bool:
+        return self.url is None
+
+    @property
+    def label(self) -> str:
+        name = self.display_name or self.unique_name or self.url or "?"
+        return f"“{name}” (entry {self.index})"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    orgs: tuple[OrgEntry, ...]
+    replace: bool
+    clouds: dict[str, Cloud]              # custom clouds the file's cloud_file entries define
+    cloud_paths: dict[str, Path]          # their source files
+    sha256: str
+    source: str
+
+
+@dataclass
+class OrgOutcome:
+    entry: str                            # the entry's label
+    action: str                           # added | updated | unchanged | pending | removed
+    org: str | None = None                # display name in the user's list
+    key: str | None = None
+    notes: list[str] = field(default_factory=list)
+    kept_user_name: str | None = None     # the file's name that was NOT applied
+    name_taken: str | None = None
+
+
+@dataclass
+class DeployReport:
+    source: str
+    sha256: str
+    outcomes: list[OrgOutcome] = field(default_factory=list)
+    primary: str | None = None            # the synchronizing org after applying (display name)
+    primary_note: str | None = None
+    removed_primary: str | None = None
+    skipped: bool = False                 # the machine-wide file was applied before, unchanged
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(o.action in ("added", "updated", "removed") for o in self.outcomes)
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["changed"] = self.changed
+        return d
+
+    def text(self) -> str:
+        if self.skipped:
+            return f"{self.source} was already applied and has not changed; nothing to do."
+        lines = [f"Applied {self.source}: {self.count('added')} added, "
+                 f"{self.count('updated')} updated, {self.count('unchanged')} unchanged, "
+                 f"{self.count('pending')} waiting for sign-in, {self.count('removed')} removed."]
+        for o in self.outcomes:
+            line = f"  {o.action:<9} {o.org or o.entry}"
+            lines.append(line)
+            lines.extend(f"            {n}" for n in o.notes)
+        if self.removed_primary:
+            lines.append(f"WARNING: {self.removed_primary}")
+        if self.primary_note:
+            lines.append(self.primary_note)
+        lines.extend(f"warning: {w}" for w in self.warnings)
+        if self.count("added"):
+            lines.append("Users sign in to each organization the first time they use it.")
+        return "\n".join(lines)
+
+
+# -- reading and validating -----------------------------------------------------------------
+def load_deployment(path: str | Path, *, known_clouds: dict[str, Cloud] | None = None
+                    ) -> Deployment:
+    """Read and validate a deployment file. Raises :class:`DeploymentError` (nothing applied)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DeploymentError(f"The deployment file {path} does not exist.",
+                              fix="Check the path.") from None
+    except OSError as exc:
+        raise DeploymentError(f"The deployment file {path} could not be read: "
+                              f"{exc.strerror or exc}.") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise DeploymentError(f"The deployment file {path} is larger than 1 MB; it is not a "
+                              "deployment file.")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DeploymentError(f"The deployment file {path} is not valid JSON: {exc}.",
+                              fix="Check it with a JSON validator; README shows an example.") from exc
+    return parse_deployment(data, source=str(path), base_dir=path.parent,
+                            sha256=hashlib.sha256(raw).hexdigest(), known_clouds=known_clouds)
+
+
+def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Path | None = None,
+                     sha256: str | None = None, known_clouds: dict[str, Cloud] | None = None
+                     ) -> Deployment:
+    from wizard.engine.urls import parse_org_url
+
+    if sha256 is None:
+        sha256 = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    _refuse_secrets(data, source)
+    if not isinstance(data, dict):
+        raise DeploymentError(f"{source} must hold a JSON object with \"schema_version\" and "
+                              "\"orgs\".")
+    version = data.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DeploymentError(f"{source} has no \"schema_version\" (use 1).")
+    if version > SCHEMA_VERSION:
+        raise DeploymentError(
+            f"{source} uses deployment format {version}; this version of d365-wizard reads "
+            f"format {SCHEMA_VERSION}.", fix="Update d365-wizard on this machine.")
+    if data.get("kind", FILE_KIND) != FILE_KIND:
+        raise DeploymentError(f"{source} is a “{data.get('kind')}” file, not a deployment file.")
+    unknown = set(data) - TOP_KEYS
+    if unknown:
+        raise DeploymentError(
+            f"{source} has unknown setting(s) {', '.join(sorted(unknown))}.",
+            fix=f"Allowed at the top level: {', '.join(sorted(TOP_KEYS))}.")
+    replace = data.get("replace", False)
+    if not isinstance(replace, bool):
+        raise DeploymentError(f"{source}: \"replace\" must be true or false.")
+    orgs_raw = data.get("orgs")
+    if not isinstance(orgs_raw, list):
+        raise DeploymentError(f"{source} needs an \"orgs\" list (it may be empty).")
+
+    clouds: dict[str, Cloud] = dict(known_clouds or {})
+    cloud_paths: dict[str, Path] = {}
+    entries: list[OrgEntry] = []
+    for i, raw in enumerate(orgs_raw, 1):
+        where = f"{source}, org {i}"
+        if not isinstance(raw, dict):
+            raise DeploymentError(f"{where} must be an object such as "
+                                  "{\"url\": \"https://contoso.crm.dynamics.com\"}.")
+        unknown = set(raw) - ORG_KEYS
+        if unknown:
+            raise DeploymentError(f"{where} has unknown key(s) {', '.join(sorted(unknown))}.",
+                                  fix=f"Allowed: {', '.join(sorted(ORG_KEYS))}.")
+        text = {k: raw.get(k) for k in ("url", "display_name", "cloud", "cloud_file", "org_id",
+                                        "unique_name")}
+        for k, v in text.items():
+            if v is not None and (not isinstance(v, str) or not v.strip()):
+                raise DeploymentError(f"{where}: \"{k}\" must be non-empty text.")
+        for k in ("primary", "keep_connected"):
+            if k in raw and not isinstance(raw[k], bool):
+                raise DeploymentError(f"{where}: \"{k}\" must be true or false.")
+        cloud_name = text["cloud"]
+        if text["cloud_file"]:
+            cf = Path(text["cloud_file"]).expanduser()
+            if not cf.is_absolute() and base_dir is not None:
+                cf = base_dir / cf
+            try:
+                cloud = load_cloud_file(cf)
+            except WizardError as exc:
+                raise DeploymentError(f"{where}: the cloud file could not be used: {exc}") from exc
+            if cloud_name and cloud_name != cloud.name:
+                raise DeploymentError(f"{where}: \"cloud\" is “{cloud_name}” but the cloud file "
+                                      f"defines “{cloud.name}”.")
+            cloud_name = cloud.name
+            clouds[cloud.name] = cloud
+            cloud_paths[cloud.name] = cf
+        if cloud_name and cloud_name not in BUILTIN_CLOUDS and cloud_name not in clouds:
+            raise DeploymentError(
+                f"{where}: unknown cloud “{cloud_name}”.",
+                fix=f"Use one of {', '.join(BUILTIN_CLOUDS)}, or give a \"cloud_file\".")
+        url = kind = region = api_url = None
+        if text["url"]:
+            try:
+                parsed = parse_org_url(text["url"], clouds=clouds)
+            except InvalidOrgUrl as exc:
+                raise DeploymentError(f"{where}: {exc}") from exc
+            url, kind, region, api_url = parsed.base_url, parsed.kind, parsed.region, parsed.api_url
+            if cloud_name and parsed.cloud and parsed.cloud != cloud_name:
+                raise DeploymentError(f"{where}: {url} is in the “{parsed.cloud}” cloud, not "
+                                      f"“{cloud_name}”.")
+            cloud_name = cloud_name or parsed.cloud
+        elif not (text["unique_name"] and cloud_name):
+            raise DeploymentError(
+                f"{where} needs a \"url\", or a \"unique_name\" and a \"cloud\" to find the org "
+                "by discovery after sign-in.")
+        entries.append(OrgEntry(
+            index=i, url=url, display_name=(text["display_name"] or "").strip() or None,
+            cloud=cloud_name, unique_name=text["unique_name"], org_id=text["org_id"],
+            primary=bool(raw.get("primary", False)), keep_connected=raw.get("keep_connected"),
+            cloud_file=text["cloud_file"], kind=kind, region=region, api_url=api_url))
+    primaries = [e for e in entries if e.primary]
+    if len(primaries) > 1:
+        raise DeploymentError(
+            f"{source} marks {len(primaries)} orgs as primary "
+            f"({', '.join(e.label for e in primaries)}); only one org synchronizes with the "
+            "mailbox.", fix="Set \"primary\": true on one org only.")
+    _refuse_duplicates(entries, source)
+    return Deployment(tuple(entries), replace, {k: v for k, v in clouds.items()
+                                                if k in cloud_paths}, cloud_paths, sha256, source)
+
+
+def _refuse_secrets(data: Any, source: str, where: str = "") -> None:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            path = f"{where}.{k}" if where else str(k)
+            if _SECRET_KEY.search(str(k)):
+                raise DeploymentContainsSecret(
+                    f"{source} contains “{path}”, which looks like a password or token. "
+                    "Deployment files never carry secrets; nothing was applied.",
+                    fix="Remove it: users sign in on first use, and saved credentials live only "
+                        "in each user's OS keyring.")
+            _refuse_secrets(v, source, path)
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _refuse_secrets(v, source, f"{where}[{i}]")
+    elif isinstance(data, str) and _SECRET_VALUE.search(data):
+        raise DeploymentContainsSecret(
+            f"{source} contains a value at “{where}” that looks like a token or a password in "
+            "an address. Deployment files never carry secrets; nothing was applied.",
+            fix="Remove it: users sign in on first use.")
+
+
+def _refuse_duplicates(entries: list[OrgEntry], source: str) -> None:
+    from wizard.engine.orgs import normalize_base_url
+
+    seen: dict[str, OrgEntry] = {}
+    for e in entries:
+        keys = [f"url:{normalize_base_url(e.url)}"] if e.url else []
+        if e.org_id:
+            keys.append(f"id:{e.org_id.strip('{} ').lower()}")
+        if e.by_discovery:
+            keys.append(f"disco:{e.cloud}:{(e.unique_name or '').lower()}")
+        for k in keys:
+            if k in seen:
+                raise DeploymentError(f"{source} lists the same org twice: {seen[k].label} and "
+                                      f"{e.label}.", fix="Remove one of them.")
+            seen[k] = e
+
+
+# -- applying --------------------------------------------------------------------------------
+def apply_deployment(engine: "Engine", file: str | Path, replace: bool = False, *,
+                     source_kind: str = "file") -> DeployReport:
+    """Apply the deployment file ``file`` to ``engine``'s org list without questions.
+
+    ``replace`` (or ``"replace": true`` in the file) removes orgs the file does not list.
+    Raises :class:`DeploymentError` before changing anything when the file is unusable.
+    """
+    deployment = load_deployment(file, known_clouds=engine.custom_clouds)
+    return apply_loaded(engine, deployment, replace=replace or deployment.replace,
+                        source_kind=source_kind)
+
+
+def apply_loaded(engine: "Engine", deployment: Deployment, *, replace: bool,
+                 source_kind: str = "file") -> DeployReport:
+    from wizard.engine.orgs import SYNC_MAILBOX
+
+    registry = engine.registry
+    report = DeployReport(source=deployment.source, sha256=deployment.sha256)
+    stored_clouds = _store_clouds(engine, deployment)
+    existing = registry.list()
+
+    matches: dict[int, OrgProfile] = {}
+    for entry in deployment.orgs:
+        found = _match(existing, entry)
+        if found is not None:
+            matches[entry.index] = found
+
+    if replace:
+        keep = {p.key for p in matches.values()}
+        for profile in existing:
+            if profile.key in keep:
+                continue
+            result = registry.remove(profile.key)
+            outcome = OrgOutcome(entry="(not in the file)", action="removed",
+                                 org=profile.display_name, key=profile.key)
+            outcome.notes.extend(result.problems)
+            if result.was_primary:
+                report.removed_primary = (
+                    f"{profile.display_name} was your synchronizing organization and is not in "
+                    f"the deployment file; it was removed. {result.message}")
+            report.outcomes.append(outcome)
+
+    pending: list[dict[str, Any]] = []
+    # The primary goes first so that, on a machine without orgs, it becomes the
+    # synchronizing org by the registry's own rule ("the first org added").
+    ordered = sorted(deployment.orgs, key=lambda e: not e.primary)
+    for entry in ordered:
+        if entry.by_discovery and entry.index not in matches:
+            pending.append(_pending_record(entry, deployment))
+            report.outcomes.append(OrgOutcome(
+                entry=entry.label, action="pending", org=entry.display_name,
+                notes=[f"Will be added after the user signs in to the {entry.cloud} cloud and "
+                       f"discovery finds “{entry.unique_name}”."]))
+            continue
+        report.outcomes.append(_apply_entry(registry, entry, matches.get(entry.index),
+                                            stored_clouds, source_kind))
+
+    _save_pending(engine, deployment, pending)
+    primary_entry = next((e for e in deployment.orgs if e.primary), None)
+    current = registry.primary()
+    report.primary = current.display_name if current else None
+    if primary_entry is not None:
+        report.primary_note = _primary_note(registry, primary_entry, current, report)
+        current = registry.primary()
+        report.primary = current.display_name if current else None
+    if current is not None and current.sync_method != SYNC_MAILBOX:  # pragma: no cover
+        report.warnings.append("The organization list has an inconsistent synchronizing org.")
+    return report
+
+
+def _match(existing: list["OrgProfile"], entry: OrgEntry) -> "OrgProfile | None":
+    from wizard.engine.orgs import normalize_base_url
+
+    def same_id(a: str | None, b: str | None) -> bool:
+        return bool(a and b and a.strip("{} ").lower() == b.strip("{} ").lower())
+
+    if entry.org_id:
+        for p in existing:
+            if same_id(p.org_id, entry.org_id):
+                return p
+    if entry.url:
+        url = normalize_base_url(entry.url)
+        for p in existing:
+            if normalize_base_url(p.base_url) == url:
+                return p
+    if entry.by_discovery:
+        for p in existing:
+            if (p.unique_name or "").lower() == (entry.unique_name or "").lower() and \
+                    (p.cloud or None) == entry.cloud:
+                return p
+    return None
+
+
+def _apply_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
+                 stored_clouds: dict[str, str], source_kind: str) -> OrgOutcome:
+    from wizard.engine.orgs import OrgProfile, check_display_name, InvalidDisplayName
+
+    marker = {"source": source_kind}
+    if entry.display_name:
+        marker["display_name"] = entry.display_name
+    wanted: dict[str, Any] = {
+        "kind": entry.kind, "cloud": entry.cloud, "region": entry.region,
+        "api_url": entry.api_url, "unique_name": entry.unique_name, "org_id": entry.org_id,
+        "keep_connected": entry.keep_connected,
+    }
+    wanted = {k: v for k, v in wanted.items() if v is not None}
+    extra: dict[str, Any] = {"deployment": marker}
+    if entry.cloud in stored_clouds:
+        extra["cloud_file"] = stored_clouds[entry.cloud]
+
+    if existing is None:
+        profile = OrgProfile(base_url=entry.url or "", display_name=entry.display_name or "",
+                             auth_method="unknown", extra=extra, **wanted)
+        others = registry.list()
+        outcome = OrgOutcome(entry=entry.label, action="added")
+        if entry.display_name:
+            try:
+                check_display_name(entry.display_name, existing=others)
+            except InvalidDisplayName as exc:
+                outcome.name_taken = entry.display_name
+                outcome.notes.append(f"The name “{entry.display_name}” could not be used "
+                                     f"({exc.message}); another name was chosen.")
+        stored, _created = registry.add(profile)
+        outcome.org, outcome.key = stored.display_name, stored.key
+        return outcome
+
+    outcome = OrgOutcome(entry=entry.label, action="unchanged", org=existing.display_name,
+                         key=existing.key)
+    if entry.display_name and entry.display_name != existing.display_name:
+        outcome.kept_user_name = entry.display_name
+        outcome.notes.append(f"Already in the list as “{existing.display_name}”; that name was "
+                             f"kept (the file calls it “{entry.display_name}”).")
+    changes = {k: v for k, v in wanted.items() if getattr(existing, k) != v}
+    # An org id or unique name learned by connecting is better than the file's silence,
+    # but a value the file states and the user's list contradicts is reported, not forced.
+    for k in ("org_id", "unique_name"):
+        if k in changes and getattr(existing, k):
+            outcome.notes.append(f"The file's {k} “{changes.pop(k)}” differs from the one "
+                                 f"recorded when connecting (“{getattr(existing, k)}”); the "
+                                 "recorded one was kept.")
+    new_extra = dict(existing.extra)
+    # Where the org first came from stays; the file's name is remembered for reports.
+    old_marker = existing.extra.get("deployment")
+    new_extra["deployment"] = ({**old_marker, **{k: v for k, v in marker.items()
+                                                  if k != "source"}}
+                               if isinstance(old_marker, dict) else marker)
+    if "cloud_file" in extra and existing.extra.get("cloud_file") != extra["cloud_file"]:
+        new_extra["cloud_file"] = extra["cloud_file"]
+    if new_extra != existing.extra:
+        changes["extra"] = new_extra
+    if changes:
+        updated = registry.update(existing.key, **changes)
+        outcome.action = "updated"
+        outcome.org = updated.display_name
+    return outcome
+
+
+def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
+                  report: DeployReport) -> str | None:
+    from wizard.engine.mailbox import StampConflict
+
+    outcome = next((o for o in report.outcomes if o.entry == entry.label), None)
+    if outcome is None or outcome.action == "pending":
+        return (f"The file's primary org {entry.label} will be added after sign-in; make it "
+                "the synchronizing org then (d365-orgs use ORG).")
+    target = registry.get(outcome.key)
+    if current is not None and current.key == target.key:
+        return None
+    if current is not None:
+        return (f"Your synchronizing organization stays “{current.display_name}”. The file "
+                f"names “{target.display_name}” as primary; switching changes what "
+                "synchronizes with the mailbox, so it is never done silently: run "
+                f"d365-orgs use \"{target.display_name}\" (or press Synchronize) to switch.")
+    if not target.org_id:
+        return (f"No organization synchronizes with the mailbox. “{target.display_name}” (the "
+                "file's primary org) becomes the synchronizing org after the user connects to "
+                f"it once: d365-orgs use \"{target.display_name}\".")
+    try:
+        plan = registry.plan_switch(target.key)
+        result = registry.apply(plan, override=False)
+    except StampConflict as exc:
+        return (f"“{target.display_name}” was not made the synchronizing org: {exc}")
+    except WizardError as exc:
+        return f"“{target.display_name}” was not made the synchronizing org: {exc}"
+    return result.message
+
+
+def _store_clouds(engine: "Engine", deployment: Deployment) -> dict[str, str]:
+    """Copy the file's cloud definitions next to the org list; returns name -> stored path."""
+    stored: dict[str, str] = {}
+    if not deployment.cloud_paths:
+        return stored
+    target_dir = clouds_dir(engine.paths)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for name, src in deployment.cloud_paths.items():
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "cloud"
+        dest = target_dir / f"{safe}.json"
+        raw = json.loads(src.read_text(encoding="utf-8-sig"))
+        ca = raw.get("ca_bundle")
+        if isinstance(ca, str) and ca and not Path(ca).expanduser().is_absolute():
+            raw["ca_bundle"] = str((src.parent / ca).resolve())  # keeps working after the copy
+        content = (json.dumps(raw, indent=2, sort_keys=True) + "\n").encode()
+        if not dest.exists() or dest.read_bytes() != content:
+            atomic_write_bytes(dest, content, mode=0o644)
+        stored[name] = str(dest)
+        engine.custom_clouds.setdefault(name, deployment.clouds[name])
+    return stored
+
+
+def clouds_dir(paths) -> Path:
+    """Where deployed cloud definitions are kept (``<config>/clouds/NAME.json``)."""
+    return paths.config_dir / "clouds"
+
+
+def deployed_cloud_files(paths) -> list[Path]:
+    """Cloud files a deployment stored; the GUI/CLI may load them like ``--cloud-file``."""
+    d = clouds_dir(paths)
+    return sorted(d.glob("*.json")) if d.is_dir() else []
+
+
+# -- deployment state: pending discovery entries, the machine-wide file's hash -----------------
+def state_file(paths) -> Path:
+    return paths.config_dir / "deployment-state.json"
+
+
+def read_state(paths) -> dict[str, Any]:
+    data = read_versioned_json(state_file(paths), schema_version=STATE_SCHEMA_VERSION,
+                               kind="deployment state") or {}
+    data.setdefault("schema_version", STATE_SCHEMA_VERSION)
+    data.setdefault("pending", [])
+    data.setdefault("site", None)
+    return data
+
+
+def _update_state(paths, change) -> dict[str, Any]:
+    path = state_file(paths)
+    with locked(path):
+        try:
+            state = read_state(paths)
+        except WizardError:
+            state = {"schema_version": STATE_SCHEMA_VERSION, "pending": [], "site": None}
+        change(state)
+        atomic_write_json(path, state)
+    return state
+
+
+def _pending_record(entry: OrgEntry, deployment: Deployment) -> dict[str, Any]:
+    return {"cloud": entry.cloud, "unique_name": entry.unique_name,
+            "display_name": entry.display_name, "primary": entry.primary,
+            "org_id": entry.org_id, "keep_connected": entry.keep_connected,
+            "source": deployment.source}
+
+
+def _save_pending(engine: "Engine", deployment: Deployment, pending: list[dict[str, Any]]) -> None:
+    def change(state: dict[str, Any]) -> None:
+        others = [p for p in state["pending"] if p.get("source") != deployment.source]
+        state["pending"] = others + pending
+    if pending or any(p.get("source") == deployment.source
+                      for p in _safe_state(engine.paths)["pending"]):
+        _update_state(engine.paths, change)
+
+
+def _safe_state(paths) -> dict[str, Any]:
+    try:
+        return read_state(paths)
+    except WizardError:
+        return {"pending": [], "site": None}
+
+
+def pending_orgs(engine: "Engine") -> list[dict[str, Any]]:
+    """Discovery entries still waiting for the user's first sign-in."""
+    return list(_safe_state(engine.paths)["pending"])
+
+
+def resolve_pending(engine: "Engine", cloud: str, instances: list[Any]) -> DeployReport:
+    """Add the pending entries of ``cloud`` that discovery found after a sign-in.
+
+    ``instances`` are Global Discovery results: objects or dicts with ``UniqueName`` /
+    ``unique_name`` and ``Url`` / ``url`` (and optionally ``Id`` / ``org_id``). Entries
+    discovery did not find stay pending. Call it from the sign-in flow of the GUI or CLI.
+    """
+    report = DeployReport(source=f"pending entries ({cloud})", sha256="")
+    by_name: dict[str, dict[str, Any]] = {}
+    for inst in instances:
+        get = (inst.get if isinstance(inst, dict) else lambda k, o=inst: getattr(o, k, None))
+        name = get("UniqueName") or get("unique_name")
+        url = get("Url") or get("url") or get("base_url")
+        if name and url:
+            by_name[str(name).lower()] = {"url": url, "org_id": get("Id") or get("org_id")}
+    still: list[dict[str, Any]] = []
+    resolved: list[dict[str, Any]] = []
+    for rec in pending_orgs(engine):
+        hit = by_name.get((rec.get("unique_name") or "").lower()) if rec.get("cloud") == cloud \
+            else None
+        if hit is None:
+            still.append(rec)
+            continue
+        resolved.append({"url": hit["url"], "cloud": cloud, "unique_name": rec["unique_name"],
+                         "display_name": rec.get("display_name"),
+                         "org_id": rec.get("org_id") or hit["org_id"],
+                         "primary": bool(rec.get("primary")),
+                         "keep_connected": rec.get("keep_connected")})
+    if resolved:
+        data = {"schema_version": SCHEMA_VERSION,
+                "orgs": [{k: v for k, v in r.items() if v is not None} for r in resolved]}
+        deployment = parse_deployment(data, source=report.source,
+                                      known_clouds=engine.custom_clouds)
+        report = apply_loaded(engine, deployment, replace=False, source_kind="discovery")
+
+    def change(state: dict[str, Any]) -> None:
+        state["pending"] = still
+    _update_state(engine.paths, change)
+    return report
+
+
+def resolve_pending_by_discovery(engine: "Engine") -> DeployReport:
+    """Resolve pending discovery entries with the user's existing sign-in (no prompt).
+
+    For each cloud that pending entries name, a discovery token is taken silently from the
+    token cache; clouds the user has not signed in to yet are reported in ``warnings``
+    (``d365-orgs signin --cloud NAME`` first). Enabled orgs that discovery lists are added.
+    """
+    from wizard.engine.discovery import discovery_scopes, list_instances
+
+    report = DeployReport(source="pending entries", sha256="")
+    clouds = sorted({str(p["cloud"]) for p in pending_orgs(engine) if p.get("cloud")})
+    for name in clouds:
+        try:
+            cloud = engine.cloud(name)
+            result = engine.authenticator.silent(cloud.authority, discovery_scopes(cloud),
+                                                 client_id=cloud.client_id)
+            found = list_instances(engine.session, cloud,
+                                   lambda r=result: f"Bearer {r.access_token}")
+        except WizardError as exc:
+            report.warnings.append(
+                f"{name}: {exc} Sign in to that cloud first (d365-orgs signin --cloud {name}), "
+                "then try again.")
+            continue
+        sub = resolve_pending(engine, name, [o for o in found if o.can_add])
+        report.outcomes.extend(sub.outcomes)
+        report.primary, report.primary_note = sub.primary, sub.primary_note or report.primary_note
+    for rec in pending_orgs(engine):
+        report.outcomes.append(OrgOutcome(
+            entry=f"“{rec.get('display_name') or rec.get('unique_name')}”", action="pending",
+            org=rec.get("display_name"),
+            notes=[f"Not found by discovery in {rec.get('cloud')} (yet)."]))
+    return report
+
+
+def apply_site_deployment(engine: "Engine", *, force: bool = False) -> DeployReport | None:
+    """Apply the machine-wide deployment file if there is one and it changed since last time.
+
+    Returns ``None`` when there is no such file, a report with ``skipped=True`` when the
+    same content was applied before (by this user, on this machine). Call it on every
+    start (GUI) — it reads one small file when nothing changed. Raises
+    :class:`DeploymentError` for a broken file (the hash is not recorded, so a fixed file
+    is applied on the next start).
+    """
+    path = engine.paths.site_deployment_file
+    if not path.is_file():
+        return None
+    deployment = load_deployment(path, known_clouds=engine.custom_clouds)
+    site = _safe_state(engine.paths).get("site") or {}
+    if not force and site.get("sha256") == deployment.sha256:
+        return DeployReport(source=str(path), sha256=deployment.sha256, skipped=True)
+    report = apply_loaded(engine, deployment, replace=deployment.replace, source_kind="site")
+    applied_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def change(state: dict[str, Any]) -> None:
+        state["site"] = {"sha256": deployment.sha256, "path": str(path), "applied_at": applied_at}
+    _update_state(engine.paths, change)
+    return report
+
+
+# -- export --------------------------------------------------------------------------------------
+def export_deployment(engine: "Engine") -> dict[str, Any]:
+    """The user's org list as a deployment file (no user names, tenants or secrets)."""
+    orgs: list[dict[str, Any]] = []
+    for p in engine.registry.list():
+        item: dict[str, Any] = {"url": p.base_url, "display_name": p.display_name}
+        if p.cloud:
+            item["cloud"] = p.cloud
+        if p.unique_name:
+            item["unique_name"] = p.unique_name
+        if p.org_id:
+            item["org_id"] = p.org_id
+        if p.is_primary:
+            item["primary"] = True
+        if not p.keep_connected:
+            item["keep_connected"] = False
+        cf = p.extra.get("cloud_file")
+        if cf and Path(cf).is_file():
+            item["cloud_file"] = str(cf)
+        orgs.append(item)
+    has_primary = any(o.get("primary") for o in orgs)
+    for rec in pending_orgs(engine):
+        orgs.append({k: v for k, v in {
+            "cloud": rec.get("cloud"), "unique_name": rec.get("unique_name"),
+            "display_name": rec.get("display_name"), "org_id": rec.get("org_id"),
+            "primary": (rec.get("primary") and not has_primary) or None}.items() if v})
+    return {"schema_version": SCHEMA_VERSION, "kind": FILE_KIND,
+            "exported_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "orgs": orgs}
+
+
+def write_export(engine: "Engine", out: str | Path) -> Path:
+    """Write the export to ``out``; custom cloud files are copied beside it and referenced
+    by relative name, so the folder can be copied to other machines as it is."""
+    out = Path(out)
+    data = export_deployment(engine)
+    for item in data["orgs"]:
+        cf = item.get("cloud_file")
+        if cf:
+            dest = out.parent / f"{item.get('cloud') or Path(cf).stem}.cloud.json"
+            if Path(cf).resolve() != dest.resolve():
+                atomic_write_bytes(dest, Path(cf).read_bytes(), mode=0o644)
+            item["cloud_file"] = dest.name
+    atomic_write_json(out, data)
+    return out
+
+
+__all__ = [
+    "DeployReport", "Deployment", "DeploymentContainsSecret", "DeploymentError", "OrgEntry",
+    "OrgOutcome", "apply_deployment", "apply_site_deployment", "export_deployment",
+    "load_deployment", "parse_deployment", "pending_orgs", "resolve_pending",
+    "resolve_pending_by_discovery", "write_export",
+]
