@@ -125,7 +125,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="197"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="485"/>
         <location filename="../../wizard/gui/dialogs.py" line="132"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="74"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
@@ -455,7 +455,7 @@ Choose Back to correct your input.</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="588"/>
         <location filename="../../wizard/gui/dialogs.py" line="70"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="324"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
@@ -681,7 +681,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="202"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="397"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="400"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
@@ -727,13 +727,13 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="224"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="414"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="233"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="168"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
@@ -745,50 +745,50 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="238"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="164"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="171"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="172"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="240"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="173"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="242"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="175"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="243"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="177"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="245"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="178"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="179"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="247"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="180"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="247"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="180"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="250"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="183"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -800,24 +800,24 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="256"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="188"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="189"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="261"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="81"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="192"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="82"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="193"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="263"/>
         <location filename="../../wizard/gui/dialogs.py" line="268"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="84"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="90"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="198"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
@@ -868,7 +868,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="342"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="456"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
@@ -1234,7 +1234,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="509"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="137"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="138"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
@@ -1355,7 +1355,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="162"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="426"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="430"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
@@ -1381,7 +1381,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="216"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="79"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="80"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -1452,7 +1452,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="291"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
@@ -1552,58 +1552,58 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="863"/>
+        <location filename="../../wizard/gui/services.py" line="865"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="863"/>
-        <location filename="../../wizard/gui/services.py" line="888"/>
+        <location filename="../../wizard/gui/services.py" line="865"/>
+        <location filename="../../wizard/gui/services.py" line="890"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="872"/>
+        <location filename="../../wizard/gui/services.py" line="874"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="873"/>
+        <location filename="../../wizard/gui/services.py" line="875"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="875"/>
+        <location filename="../../wizard/gui/services.py" line="877"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="876"/>
+        <location filename="../../wizard/gui/services.py" line="878"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="880"/>
+        <location filename="../../wizard/gui/services.py" line="882"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="881"/>
+        <location filename="../../wizard/gui/services.py" line="883"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="885"/>
+        <location filename="../../wizard/gui/services.py" line="887"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="886"/>
+        <location filename="../../wizard/gui/services.py" line="888"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="888"/>
+        <location filename="../../wizard/gui/services.py" line="890"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -1683,386 +1683,386 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>{name} との同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="62"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="63"/>
         <source>Synchronizing your mailbox with {name}…</source>
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="67"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="68"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="69"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="70"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="71"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="74"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
         <source>How far the synchronization has come.</source>
         <translation>同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="84"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
         <source>Show every change the synchronization made.</source>
         <translation>同期で行われたすべての変更を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="90"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
         <source>Every change, as the engine reported it.</source>
         <translation>エンジンが報告したすべての変更です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="105"/>
         <source>%v of %m</source>
         <translation>%v / %m</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="123"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="124"/>
         <source>Into your mailbox: {what}.</source>
         <translation>メールボックスへ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="124"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="125"/>
         <source>Into the organization: {what}.</source>
         <translation>組織へ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="126"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="127"/>
         <source>{n} conflict(s): both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>競合 {n} 件: 両方で同じフィールドが変更されたため、組織の値を残しました。詳細を参照してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="129"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="130"/>
         <source>No conflicts.</source>
         <translation>競合はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="131"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="132"/>
         <source>Not sent (they stay queued and are tried again next time):</source>
         <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="135"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="136"/>
         <source>Last synchronization: {when}</source>
         <translation>最終同期: {when}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="141"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="142"/>
         <source>Synchronization cancelled.</source>
         <translation>同期はキャンセルされました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="142"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="143"/>
         <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
         <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="147"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="148"/>
         <source>The synchronization did not run.</source>
         <translation>同期は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="151"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="204"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="228"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="229"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="232"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="235"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="236"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="239"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="240"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="243"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="244"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="245"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="246"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="246"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="247"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="249"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="250"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="250"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="251"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="251"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="253"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="253"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="254"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="255"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="256"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="256"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="261"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="267"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="273"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="273"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="294"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="297"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="309"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="316"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="318"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="317"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="387"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="390"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="390"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="391"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="393"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="394"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="390"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="391"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="393"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="394"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="392"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="395"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="402"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="405"/>
         <source>Existing contacts are remapped. {fields} field(s) of {contacts} contact(s) would change; {lost} value(s) would be lost (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
         <translation>既存の取引先担当者が再マッピングされます。{contacts} 件の取引先担当者の {fields} 個のフィールドが変更され、{lost} 個の値が失われます (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="407"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="410"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="409"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="412"/>
         <source>{n} field pair(s) stop synchronizing; their values stay as they are.</source>
         <translation>{n} 組のフィールドの同期が止まります。値はそのまま残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="411"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="414"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="419"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="426"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="430"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="427"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="431"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="435"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="436"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="440"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="443"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="457"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="461"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="463"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="461"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="465"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="462"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="466"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="474"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>

@@ -654,7 +654,9 @@ class EngineServices:
             if not any(f.active and f.entity == default.entity and f.querytype == flt.SYNC_QUERYTYPE
                        for f in filters):
                 shown.append(FilterRow(default.name, default.entity, default.scope, False, True))
-        return SyncSettingsView(sync.org.org_name, bool(sync.org.has_sync_privilege()),
+        primary = self.registry.primary()
+        return SyncSettingsView(primary.display_name if primary else sync.org.org_name,
+                                bool(sync.org.has_sync_privilege()),
                                 settings.appointment_attachments, settings.assigned_tasks,
                                 settings.mailing_address_only, settings.resource_bookings,
                                 fields, tuple(shown))

@@ -57,6 +57,7 @@ class SyncDialog(QDialog):
         self.setObjectName("syncDialog")
         self.setWindowTitle(tr("Synchronize with {name}").format(name=org_name))
         self.setMinimumWidth(520)
+        self.org_name = org_name
         self.running = True
         layout = QVBoxLayout(self)
         self.headline = QLabel(tr("Synchronizing your mailbox with {name}…").format(name=org_name))
@@ -134,7 +135,7 @@ class SyncDialog(QDialog):
         if summary.last_sync is not None:
             lines.append(tr("Last synchronization: {when}").format(
                 when=QLocale().toString(summary.last_sync.astimezone(), QLocale.FormatType.ShortFormat)))
-        self._finish(tr("Synchronized with {name}.").format(name=summary.org_name), "\n".join(lines),
+        self._finish(tr("Synchronized with {name}.").format(name=self.org_name), "\n".join(lines),
                      summary.details)
 
     def show_cancelled(self) -> None:
@@ -226,7 +227,7 @@ class SyncSettingsDialog(QDialog):
         self.setObjectName("syncSettingsDialog")
         self.view = view
         self.setWindowTitle(tr("Synchronization Settings of {name}").format(name=view.org_name))
-        self.resize(760, 620)
+        self.resize(820, 780)
         layout = QVBoxLayout(self)
         if view.can_edit:
             note = tr("These settings apply to everyone in {name}. Changes take effect at the next "
@@ -288,6 +289,7 @@ class SyncSettingsDialog(QDialog):
         self.fields_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.fields_view.horizontalHeader().setStretchLastSection(True)
         self.fields_view.setAlternatingRowColors(True)
+        self.fields_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         accessible(self.fields_view, tr("Synchronized fields"),
                    tr("Each field of the item type and the direction it synchronizes in."))
         fields_layout.addWidget(self.fields_view)
@@ -315,7 +317,8 @@ class SyncSettingsDialog(QDialog):
                 self.filters_table.setItem(i, column, QTableWidgetItem(text))
         accessible(self.filters_table, tr("Synchronization filters"),
                    tr("Which records come into your mailbox: system filters and your own."))
-        self.filters_table.setMaximumHeight(150)
+        self.filters_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.filters_table.setMaximumHeight(6 * (self.fontMetrics().height() + 8))
         filters_layout.addWidget(self.filters_table)
         layout.addWidget(filters_box)
 
@@ -422,6 +425,7 @@ class AddressSwitchDialog(QDialog):
         self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         for i, change in enumerate(plan.changes):
             where = tr("Mailbox") if change.side == "mailbox" else tr("Organization")
             new = change.new + ("  " + tr("(the old value is lost; kept in the backup)") if change.lost else "")
