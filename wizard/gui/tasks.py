@@ -47,79 +47,73 @@ class CancelToken:
 class Task:
     """What the worker function receives."""
 
-    def __init__(self, emitter: "_Emitter", cancel_token: CancelToken) -> None:
-        self._emitter = emitter
+    def __init__(self, bus: "_Bus", task_id: int, cancel_token: CancelToken) -> None:
+        self._bus = bus
+        self._task_id = task_id
         self.cancel_token = cancel_token
 
     def progress(self, value: Any) -> None:
-        self._emitter.progress.emit(value)
+        self._bus.progress.emit(self._task_id, value)
 
     def check(self) -> None:
         self.cancel_token.raise_if_cancelled()
 
 
-class _Emitter(QObject):
-    result = Signal(object)
-    error = Signal(object)
-    progress = Signal(object)
-    done = Signal()
+class _Bus(QObject):
+    """One per runner, created on the GUI thread and kept for the runner's lifetime.
+
+    Workers emit on it (Qt queues cross-thread emissions to the receiver's thread).
+    Per-task QObjects would have to be destroyed at some point, and destroying one
+    from its own slot or from a worker thread crashes Qt; a task id avoids that.
+    """
+
+    result = Signal(int, object)
+    error = Signal(int, object)
+    progress = Signal(int, object)
+    done = Signal(int)
 
 
-class _Relay(QObject):
-    """Lives on the GUI thread; the queued connections land here."""
+class _Callbacks:
+    __slots__ = ("on_result", "on_error", "on_progress", "handle")
 
-    def __init__(self, on_result, on_error, on_progress, on_done) -> None:
-        super().__init__()
-        self._on_result = on_result
-        self._on_error = on_error
-        self._on_progress = on_progress
-        self._on_done = on_done
+    def __init__(self, on_result, on_error, on_progress, handle: "TaskHandle") -> None:
+        self.on_result = on_result
+        self.on_error = on_error
+        self.on_progress = on_progress
+        self.handle = handle
 
-    @Slot(object)
-    def deliver_result(self, value: object) -> None:
-        if self._on_result is not None:
-            self._on_result(value)
 
-    @Slot(object)
-    def deliver_error(self, exc: object) -> None:
-        if self._on_error is not None:
-            self._on_error(exc)
-        elif not isinstance(exc, TaskCancelled):
-            # Nobody asked: report through the message bridge (the main window shows it).
-            from wizard.gui import message
+def _report_unhandled(exc: object) -> None:
+    if isinstance(exc, TaskCancelled):
+        return
+    # Nobody asked: report through the message bridge (the main window shows it).
+    from wizard.gui import message
 
-            log.error("background task failed", exc_info=exc)  # type: ignore[arg-type]
-            text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            fix = getattr(exc, "fix", None)
-            message.error(f"{text} {fix}" if fix else text, getattr(exc, "details", None) or "")
-
-    @Slot(object)
-    def deliver_progress(self, value: object) -> None:
-        if self._on_progress is not None:
-            self._on_progress(value)
-
-    @Slot()
-    def deliver_done(self) -> None:
-        self._on_done(self)
+    log.error("background task failed", exc_info=exc)  # type: ignore[arg-type]
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    fix = getattr(exc, "fix", None)
+    message.error(f"{text} {fix}" if fix else text, getattr(exc, "details", None) or "")
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[Task], Any], emitter: _Emitter, token: CancelToken) -> None:
+    def __init__(self, fn: Callable[[Task], Any], bus: _Bus, task_id: int,
+                 token: CancelToken) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn = fn
-        self._emitter = emitter
+        self._bus = bus
+        self._task_id = task_id
         self._token = token
 
     def run(self) -> None:
         try:
-            value = self._fn(Task(self._emitter, self._token))
+            value = self._fn(Task(self._bus, self._task_id, self._token))
         except BaseException as exc:  # noqa: BLE001 - every failure goes to on_error
-            self._emitter.error.emit(exc)
+            self._bus.error.emit(self._task_id, exc)
         else:
-            self._emitter.result.emit(value)
+            self._bus.result.emit(self._task_id, value)
         finally:
-            self._emitter.done.emit()
+            self._bus.done.emit(self._task_id)
 
 
 class TaskHandle:
@@ -131,13 +125,21 @@ class TaskHandle:
         self.cancel_token.cancel()
 
 
-class TaskRunner:
-    """Owns the thread pool and keeps relays alive until their task has reported."""
+class TaskRunner(QObject):
+    """Owns the thread pool; delivers each task's outcome on the GUI thread."""
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
+        super().__init__()
         self.pool = pool or QThreadPool()
         self.pool.setMaxThreadCount(max(4, self.pool.maxThreadCount()))
-        self._live: dict[_Relay, tuple[_Emitter, TaskHandle]] = {}
+        self._live: dict[int, _Callbacks] = {}
+        self._next_id = 0
+        self._bus = _Bus()
+        queued = Qt.ConnectionType.QueuedConnection
+        self._bus.result.connect(self._deliver_result, queued)
+        self._bus.error.connect(self._deliver_error, queued)
+        self._bus.progress.connect(self._deliver_progress, queued)
+        self._bus.done.connect(self._deliver_done, queued)
 
     def run_task(self, fn: Callable[[Task], Any], *, on_result: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None,
@@ -145,29 +147,45 @@ class TaskRunner:
                  cancel_token: CancelToken | None = None) -> TaskHandle:
         token = cancel_token or CancelToken()
         handle = TaskHandle(token)
-        emitter = _Emitter()
-        relay = _Relay(on_result, on_error, on_progress, self._forget)
-        queued = Qt.ConnectionType.QueuedConnection
-        emitter.result.connect(relay.deliver_result, queued)
-        emitter.error.connect(relay.deliver_error, queued)
-        emitter.progress.connect(relay.deliver_progress, queued)
-        emitter.done.connect(relay.deliver_done, queued)
-        self._live[relay] = (emitter, handle)
-        self.pool.start(_Runnable(fn, emitter, token))
+        self._next_id += 1
+        task_id = self._next_id
+        self._live[task_id] = _Callbacks(on_result, on_error, on_progress, handle)
+        self.pool.start(_Runnable(fn, self._bus, task_id, token))
         return handle
 
-    def _forget(self, relay: _Relay) -> None:
-        emitter, handle = self._live.pop(relay, (None, None))
-        if handle is not None:
-            handle.finished = True
+    @Slot(int, object)
+    def _deliver_result(self, task_id: int, value: object) -> None:
+        callbacks = self._live.get(task_id)
+        if callbacks is not None and callbacks.on_result is not None:
+            callbacks.on_result(value)
+
+    @Slot(int, object)
+    def _deliver_error(self, task_id: int, exc: object) -> None:
+        callbacks = self._live.get(task_id)
+        if callbacks is not None and callbacks.on_error is not None:
+            callbacks.on_error(exc)
+        else:
+            _report_unhandled(exc)
+
+    @Slot(int, object)
+    def _deliver_progress(self, task_id: int, value: object) -> None:
+        callbacks = self._live.get(task_id)
+        if callbacks is not None and callbacks.on_progress is not None:
+            callbacks.on_progress(value)
+
+    @Slot(int)
+    def _deliver_done(self, task_id: int) -> None:
+        callbacks = self._live.pop(task_id, None)
+        if callbacks is not None:
+            callbacks.handle.finished = True
 
     @property
     def busy(self) -> bool:
         return bool(self._live)
 
     def cancel_all(self) -> None:
-        for _emitter, handle in self._live.values():
-            handle.cancel()
+        for callbacks in self._live.values():
+            callbacks.handle.cancel()
 
     def wait_for_done(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)

@@ -13,8 +13,9 @@ Where each fault acts:
 - ``org_disabled`` (unique name, repeatable): Global Discovery reports State 1 and the
   org's Web API answers as a disabled org does.
 - ``unknown_ca``: every new TLS connection gets a certificate from a CA no client trusts.
-- ``mfa_required``, ``consent_missing``, ``conditional_access``, ``refresh_expired``: the
-  identity provider answers every token request with that Entra error (helpdesk practice).
+- ``mfa_required``, ``mfa_enrollment_required``, ``consent_missing``, ``consent_declined``,
+  ``conditional_access``, ``refresh_expired``: the identity provider answers every token
+  request with that Entra error (helpdesk practice).
 """
 
 from __future__ import annotations
@@ -32,12 +33,15 @@ DEFAULTS: dict[str, Any] = {
     "org_disabled": "contosona",
     "unknown_ca": True,
     "mfa_required": True,
+    "mfa_enrollment_required": True,
     "consent_missing": True,
+    "consent_declined": True,
     "conditional_access": True,
     "refresh_expired": True,
 }
 FAULT_NAMES = tuple(DEFAULTS)
-IDENTITY_SCENARIOS = ("mfa_required", "consent_missing", "conditional_access", "refresh_expired")
+IDENTITY_SCENARIOS = ("mfa_required", "mfa_enrollment_required", "consent_missing",
+                      "consent_declined", "conditional_access", "refresh_expired")
 
 
 class UnknownFault(ValueError):

@@ -129,6 +129,18 @@ def err_mfa_required(resource: str) -> SignInError:
         claims='{"access_token":{"capolids":{"essential":true,"values":["sandbox-mfa"]}}}')
 
 
+def err_mfa_enrollment_required(resource: str) -> SignInError:
+    return SignInError(
+        "interaction_required", 50079,
+        "Due to a configuration change made by your administrator, or because you moved to a "
+        f"new location, you must enroll in multi-factor authentication to access '{resource}'.",
+        suberror="basic_action")
+
+
+def err_consent_declined() -> SignInError:
+    return SignInError("access_denied", 65004, "User declined to consent to access the app.")
+
+
 def err_bad_password() -> SignInError:
     return SignInError("invalid_grant", 50126,
                        "Error validating credentials due to invalid username or password.")
@@ -552,8 +564,12 @@ class IdentityProvider:
         resource = self._resource_of(realm, scopes, tenant_name)
         if client_id == UNCONSENTED_CLIENT_ID or self.faults.get("consent_missing"):
             raise err_consent(client_id)
+        if self.faults.get("consent_declined"):
+            raise err_consent_declined()
         if self.faults.get("conditional_access"):
             raise err_conditional_access()
+        if self.faults.get("mfa_enrollment_required"):
+            raise err_mfa_enrollment_required(resource)
         if not mfa and (user.requires_mfa or self.faults.get("mfa_required")):
             raise err_mfa_required(resource)
         return resource

@@ -137,6 +137,9 @@ def test_sign_out_removes_account(sandbox, parts):
     ("conditional_access", ALICE, seed.PRACTICE_PASSWORD, se.ConditionalAccessBlocked, 53003,
      "conditional access"),
     ("mfa_required", ALICE, seed.PRACTICE_PASSWORD, se.MfaRequired, 50076, "multi-factor"),
+    ("mfa_enrollment_required", ALICE, seed.PRACTICE_PASSWORD, se.MfaEnrollmentRequired, 50079,
+     "set up for multi-factor"),
+    ("consent_declined", ALICE, seed.PRACTICE_PASSWORD, se.ConsentRequired, 65004, "declined"),
 ])
 def test_password_errors(sandbox, parts, setup, user, password, cls, aadsts, words):
     if setup:

@@ -106,6 +106,15 @@ def test_unknown_app(sandbox, sandbox_session):
     assert_entra_error(r, "unauthorized_client", 700016)
 
 
+def test_mfa_enrollment_required_and_consent_declined(sandbox, sandbox_session):
+    sandbox.faults.set("mfa_enrollment_required")
+    assert_entra_error(_password(sandbox, sandbox_session), "interaction_required", 50079,
+                       "basic_action")
+    sandbox.faults.clear("mfa_enrollment_required")
+    sandbox.faults.set("consent_declined")
+    assert_entra_error(_password(sandbox, sandbox_session), "access_denied", 65004)
+
+
 def test_conditional_access(sandbox, sandbox_session):
     sandbox.faults.set("conditional_access")
     assert_entra_error(_password(sandbox, sandbox_session), "invalid_grant", 53003)

@@ -308,3 +308,29 @@ def test_service_protection_429_is_waited_out(env):
         env.sb.faults.reset()
     assert report.counts()["mailbox-create"] > 0
     assert env.sync.run().actions == []
+
+
+def test_switching_orgs_never_pushes_the_previous_orgs_items(env, sb):
+    """Switched with `d365-orgs use` (the stamp moves before the next sync): the items
+    linked to the previous org stay in the mailbox, untracked, and none of them is
+    created in the new org."""
+    na = seed.org_by_name("contosona")
+    na_url = sb.org_urls["contosona"]
+    na_client = DataverseClient(env.session, na_url,
+                                lambda: "Bearer " + sb.token(ALICE.upn, na_url))
+    na_side = DataverseOrgSide(na_client, org_id=na.org_id, org_name=na.friendly_name)
+    Synchronizer(env.store, na_side, stamp_store=env.stamp).run()
+    from_na = {i.local_id for i in env.store.items() if i.tracked}
+    assert from_na
+    jp_before = {kind: len(env.rows(kind)) for kind in ("contact", "task", "appointment")}
+    # What the registry's switch does: claim the stamp for the new org first.
+    env.stamp.claim(seed.org_by_name(ORG).org_id, "Contoso (Japan)", override=True)
+
+    report = env.sync.run()
+
+    assert [(a.op, a.title) for a in report.actions if a.op.startswith("org-")] == []
+    assert {kind: len(env.rows(kind)) for kind in jp_before} == jp_before
+    kept = {i.local_id: i for i in env.store.items()}
+    assert from_na <= set(kept)
+    assert all(not kept[i].tracked and kept[i].org_record_id is None for i in from_na)
+    assert any("no longer tracked" in n for n in report.notices)

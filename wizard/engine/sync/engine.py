@@ -324,12 +324,24 @@ class Synchronizer:
         if dry_run:
             return
         self.stamp_store.claim(self.org.org_id, self.org.org_name, override=override)
+        # Links to another org must go whether the stamp moved just now or earlier (a
+        # switch with `d365-orgs use` or the GUI claims the stamp before any sync): an
+        # item still linked to the old org would otherwise be pushed into this one.
         if current is not None and not _same(current.org_id, self.org.org_id):
-            report.notices.append(
-                f"The mailbox now synchronizes with {self.org.org_name} instead of "
-                f"{current.org_name}; items from {current.org_name} are kept but no longer "
-                "tracked.")
-            self._forget_other_orgs()
+            previous = current.org_name
+        elif self._links_to_other_orgs():
+            previous = "the previous synchronizing organization"
+        else:
+            return
+        report.notices.append(
+            f"The mailbox now synchronizes with {self.org.org_name} instead of {previous}; "
+            f"items from {previous} are kept but no longer tracked.")
+        self._forget_other_orgs()
+
+    def _links_to_other_orgs(self) -> bool:
+        return self.store.conn.execute(
+            "SELECT 1 FROM sync_status WHERE org_id<>? LIMIT 1",
+            (self.status.org_id,)).fetchone() is not None
 
     def _forget_other_orgs(self) -> None:
         conn = self.store.conn
