@@ -197,6 +197,48 @@ def run(lang: str) -> None:
     shoot(window.confirm_box, lang, "22-delete-confirm")
     window.confirm_box.button(QMessageBox.StandardButton.No).click()
 
+    # Synchronize Now: the mailbox is still stamped with Fabrikam Sales, so the gate comes first.
+    window.actions["sync_now"].trigger()
+    wait_until(lambda: getattr(window, "stamp_gate_dialog", None) is not None and window.stamp_gate_dialog.isVisible(),
+               60)
+    gate = window.stamp_gate_dialog
+    gate.override_box.setChecked(True)
+    gate.help_button.click()
+    gate.adjustSize()
+    shoot(gate, lang, "23-sync-stamp-gate")
+    gate.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_until(lambda: getattr(window, "sync_dialog", None) is not None and window.sync_dialog.isVisible())
+    shoot(window.sync_dialog, lang, "24-sync-progress")
+    wait_until(lambda: window.sync_dialog.result_summary is not None, 120)
+    window.sync_dialog.details_button.click()
+    window.sync_dialog.resize(640, 520)
+    shoot(window.sync_dialog, lang, "25-sync-result")
+    window.sync_dialog.accept()
+    wait_until(lambda: window.sync_dialog_running is None)
+    settle(500)
+    shoot(window, lang, "26-main-after-sync")
+
+    done.clear()
+    window.actions["sync_settings"].trigger()
+    wait_until(lambda: "sync_settings" in done, 60)
+    page = window.settings_dialog
+    shoot(page, lang, "27-sync-settings")
+    page.address_combo.setCurrentIndex(page.address_combo.findData(False))
+    page.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_until(lambda: getattr(window, "address_dialog", None) is not None and window.address_dialog.isVisible(), 60)
+    shoot(window.address_dialog, lang, "28-address-switch-dry-run")
+    window.address_dialog.reject()
+    page.reject()
+
+    window.diagnostics()
+    wait_until(lambda: window.diagnostics_dialog.isVisible())
+    saved = []
+    window.diagnostics_dialog.bundle_saved.connect(saved.append)
+    window.diagnostics_dialog.save_bundle(str(home / "d365-wizard-diagnostics.zip"))
+    wait_until(lambda: saved, 120)
+    shoot(window.diagnostics_dialog, lang, "29-diagnostics-bundle-saved")
+    window.diagnostics_dialog.reject()
+
     window.runner.cancel_all()
     window.runner.wait_for_done(30000)
     settle()

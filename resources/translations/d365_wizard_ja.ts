@@ -2,144 +2,145 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP" sourcelanguage="en">
 <context>
-    <name />
+    <name></name>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="29" />
-        <location filename="../../wizard/gui/add_org_wizard.py" line="59" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="29"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="59"/>
         <source>Dynamics 365 (online)</source>
         <translation>Dynamics 365 (オンライン)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="29" />
-        <location filename="../../wizard/gui/models.py" line="38" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="29"/>
+        <location filename="../../wizard/gui/models.py" line="38"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="30" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="30"/>
         <source>Internet-facing deployment (IFD)</source>
         <translation>インターネット接続展開 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="34" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="34"/>
         <source>Microsoft Entra ID sign-in</source>
         <translation>Microsoft Entra ID サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="34" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="34"/>
         <source>Windows authentication (user name and password)</source>
         <translation>Windows 認証 (ユーザー名とパスワード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="35" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="35"/>
         <source>Claims-based sign-in (AD FS)</source>
         <translation>クレーム ベースのサインイン (AD FS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="43" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="43"/>
         <source>Add an organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="44" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="44"/>
         <source>Paste the address of your organization, or sign in to Dynamics 365 (online) and choose from your organizations.</source>
         <translation>組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="47" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="47"/>
         <source>Server &amp;URL</source>
         <translation>サーバー URL(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="48" />
-        <location filename="../../wizard/gui/add_org_wizard.py" line="51" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="48"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="51"/>
         <source>Server URL</source>
         <translation>サーバー URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="48" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="48"/>
         <source>Add an organization by its address.</source>
         <translation>アドレスを指定して組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="50" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="50"/>
         <source>For example https://contoso.crm.dynamics.com or https://server/orgname</source>
         <translation>例: https://contoso.crm.dynamics.com または https://server/orgname</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="52" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="52"/>
         <source>Any address of the organization, copied from your browser, works.</source>
         <translation>ブラウザーからコピーした組織のアドレスであれば、どの形式でも使えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="57" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="57"/>
         <source>What the address means</source>
         <translation>アドレスの解析結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="58" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="58"/>
         <source>Dynamics 365 (&amp;online): sign in and choose from your organizations</source>
         <translation>Dynamics 365 (オンライン)(&amp;O): サインインして組織を選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="60" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
         <source>Sign in and pick from the organizations you belong to.</source>
         <translation>サインインして、所属する組織から選択します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="64" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="64"/>
         <source>Cloud</source>
         <translation>クラウド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="64" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="64"/>
         <source>Where your organization is hosted.</source>
         <translation>組織がホストされている場所です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="81" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="81"/>
         <source>&amp;Cloud:</source>
         <translation>クラウド(&amp;C):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="105" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="105"/>
         <source>Found: {url}</source>
         <translation>検出: {url}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="107" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="107"/>
         <source>organization {name}</source>
         <translation>組織 {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="190" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="190"/>
         <source>Finding out how to sign in</source>
         <translation>サインイン方法を確認しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="194" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="194"/>
         <source>Detection result</source>
         <translation>検出結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="197" />
-        <location filename="../../wizard/gui/add_org_wizard.py" line="485" />
-        <location filename="../../wizard/gui/dialogs.py" line="131" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="197"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="485"/>
+        <location filename="../../wizard/gui/dialogs.py" line="132"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="206" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="206"/>
         <source>Contacting {url}…</source>
         <translation>{url} に接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="215" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="215"/>
         <source>{url} uses {method}.</source>
         <translation>{url} は {method} を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="221" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="221"/>
         <source>Could not reach the organization: {message}
 {fix}
 Go Back to correct the address.</source>
@@ -148,277 +149,277 @@ Go Back to correct the address.</source>
 [戻る] を選んでアドレスを修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="239" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="239"/>
         <source>Enter your credentials</source>
         <translation>資格情報の入力</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="240" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="240"/>
         <source>This organization uses Windows authentication.</source>
         <translation>この組織は Windows 認証を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="244" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="244"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="245" />
-        <location filename="../../wizard/gui/dialogs.py" line="335" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="245"/>
+        <location filename="../../wizard/gui/dialogs.py" line="398"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="248" />
-        <location filename="../../wizard/gui/dialogs.py" line="338" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
+        <location filename="../../wizard/gui/dialogs.py" line="401"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="342" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
+        <location filename="../../wizard/gui/dialogs.py" line="405"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="249" />
-        <location filename="../../wizard/gui/dialogs.py" line="342" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
+        <location filename="../../wizard/gui/dialogs.py" line="405"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="254" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="254"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="255" />
-        <location filename="../../wizard/gui/dialogs.py" line="52" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="255"/>
+        <location filename="../../wizard/gui/dialogs.py" line="53"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="256" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="256"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="258" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="258"/>
         <source>When this is unchecked, nothing is stored.</source>
         <translation>オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="281" />
-        <location filename="../../wizard/gui/add_org_wizard.py" line="299" />
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="299"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="282" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
         <source>Sign in with your work account.</source>
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="284" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="285" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="285"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="285" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="285"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="286" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="286"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="287" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="288" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="288"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="289" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="289"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="290" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="290"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="291" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="291"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="298" />
-        <location filename="../../wizard/gui/dialogs.py" line="355" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
+        <location filename="../../wizard/gui/dialogs.py" line="418"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="299" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="299"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="311" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="311"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="330" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="330"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="336" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="336"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="343" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="343"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349" />
-        <source>Sign in to your organization's account.</source>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="358" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="358"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="376" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="376"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="382" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="382"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="396" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="396"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="397" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="397"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="400" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="400"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="402" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="402"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="403" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="403"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="425" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="425"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="425" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="425"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="430" />
-        <location filename="../../wizard/gui/models.py" line="56" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="430"/>
+        <location filename="../../wizard/gui/models.py" line="56"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="437" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="437"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="447" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="447"/>
         <source>{count} organization(s) found.</source>
         <translation>{count} 件の組織が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="448" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="448"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="480" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="480"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="481" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="481"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="488" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="488"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="494" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="494"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="496" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="496"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="497" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="497"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="497" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="497"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="542" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="542"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="549" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="549"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="550" />
-        <source>The step "{step}" failed: {message}
+        <location filename="../../wizard/gui/add_org_wizard.py" line="550"/>
+        <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
         <translation>ステップ「{step}」が失敗しました: {message}
@@ -426,357 +427,371 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="552" />
-        <location filename="../../wizard/gui/dialogs.py" line="171" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="552"/>
+        <location filename="../../wizard/gui/dialogs.py" line="172"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="560" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="560"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="575" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="575"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="576" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="576"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="584" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="584"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="588" />
-        <location filename="../../wizard/gui/dialogs.py" line="69" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="588"/>
+        <location filename="../../wizard/gui/dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="595" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="595"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="596" />
-        <location filename="../../wizard/gui/dialogs.py" line="203" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="596"/>
+        <location filename="../../wizard/gui/dialogs.py" line="204"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="598" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="598"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="601" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="601"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="604" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="604"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="605" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="605"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="638" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="638"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="652" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="652"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="653" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="653"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="654" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="654"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="655" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="655"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="679" />
+        <location filename="../../wizard/gui/add_org_wizard.py" line="679"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="28" />
+        <location filename="../../wizard/gui/dialogs.py" line="28"/>
         <source>Properties of {name}</source>
         <translation>{name} のプロパティ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="32" />
-        <location filename="../../wizard/gui/models.py" line="55" />
+        <location filename="../../wizard/gui/dialogs.py" line="33"/>
+        <location filename="../../wizard/gui/models.py" line="55"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="32" />
+        <location filename="../../wizard/gui/dialogs.py" line="33"/>
         <source>The name shown for this organization.</source>
         <translation>この組織に表示される名前です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="33" />
+        <location filename="../../wizard/gui/dialogs.py" line="34"/>
         <source>&amp;Display name:</source>
         <translation>表示名(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="36" />
+        <location filename="../../wizard/gui/dialogs.py" line="37"/>
         <source>Unique name:</source>
         <translation>一意の名前:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="36" />
+        <location filename="../../wizard/gui/dialogs.py" line="37"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="37" />
+        <location filename="../../wizard/gui/dialogs.py" line="38"/>
         <source>User:</source>
         <translation>ユーザー:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="37" />
-        <location filename="../../wizard/gui/models.py" line="86" />
+        <location filename="../../wizard/gui/dialogs.py" line="38"/>
+        <location filename="../../wizard/gui/models.py" line="86"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="38" />
+        <location filename="../../wizard/gui/dialogs.py" line="39"/>
         <source>Version:</source>
         <translation>バージョン:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="38" />
+        <location filename="../../wizard/gui/dialogs.py" line="39"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="45" />
+        <location filename="../../wizard/gui/dialogs.py" line="46"/>
         <source>&amp;Save credentials so I am not asked again</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="50" />
+        <location filename="../../wizard/gui/dialogs.py" line="51"/>
         <source>This organization signs you in with your work account; there is no password to save.</source>
         <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="53" />
+        <location filename="../../wizard/gui/dialogs.py" line="54"/>
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="54" />
+        <location filename="../../wizard/gui/dialogs.py" line="55"/>
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56" />
+        <location filename="../../wizard/gui/dialogs.py" line="57"/>
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="57" />
+        <location filename="../../wizard/gui/dialogs.py" line="58"/>
         <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
         <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="58" />
+        <location filename="../../wizard/gui/dialogs.py" line="59"/>
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="60" />
+        <location filename="../../wizard/gui/dialogs.py" line="61"/>
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="61" />
+        <location filename="../../wizard/gui/dialogs.py" line="62"/>
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="122" />
+        <location filename="../../wizard/gui/dialogs.py" line="123"/>
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="125" />
+        <location filename="../../wizard/gui/dialogs.py" line="126"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="127" />
+        <location filename="../../wizard/gui/dialogs.py" line="128"/>
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="131" />
+        <location filename="../../wizard/gui/dialogs.py" line="132"/>
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="134" />
+        <location filename="../../wizard/gui/dialogs.py" line="135"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="156" />
+        <location filename="../../wizard/gui/dialogs.py" line="157"/>
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="159" />
+        <location filename="../../wizard/gui/dialogs.py" line="160"/>
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="170" />
-        <source>The step "{step}" failed: {message}
+        <location filename="../../wizard/gui/dialogs.py" line="171"/>
+        <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="173" />
+        <location filename="../../wizard/gui/dialogs.py" line="174"/>
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="176" />
+        <location filename="../../wizard/gui/dialogs.py" line="177"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="193" />
+        <location filename="../../wizard/gui/dialogs.py" line="194"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="195" />
+        <location filename="../../wizard/gui/dialogs.py" line="196"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="201" />
+        <location filename="../../wizard/gui/dialogs.py" line="202"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="400"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="203" />
+        <location filename="../../wizard/gui/dialogs.py" line="204"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="204" />
+        <location filename="../../wizard/gui/dialogs.py" line="205"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="206" />
+        <location filename="../../wizard/gui/dialogs.py" line="207"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="208" />
+        <location filename="../../wizard/gui/dialogs.py" line="209"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="211" />
+        <location filename="../../wizard/gui/dialogs.py" line="212"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="214" />
+        <location filename="../../wizard/gui/dialogs.py" line="215"/>
         <source>Your mailbox is not set to synchronize with any organization yet.</source>
         <translation>メールボックスはまだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="217" />
+        <location filename="../../wizard/gui/dialogs.py" line="218"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="218" />
+        <location filename="../../wizard/gui/dialogs.py" line="219"/>
         <source>Your mailbox is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>メールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="223" />
+        <location filename="../../wizard/gui/dialogs.py" line="224"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="232" />
+        <location filename="../../wizard/gui/dialogs.py" line="233"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="168"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="235" />
+        <location filename="../../wizard/gui/dialogs.py" line="236"/>
+        <location filename="../../wizard/gui/main_window.py" line="533"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="237" />
+        <location filename="../../wizard/gui/dialogs.py" line="238"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="172"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="239" />
+        <location filename="../../wizard/gui/dialogs.py" line="240"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="241" />
+        <location filename="../../wizard/gui/dialogs.py" line="242"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="242" />
-        <source>Rewrite the mailbox's record so it synchronizes with this organization.</source>
+        <location filename="../../wizard/gui/dialogs.py" line="243"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="177"/>
+        <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="244" />
+        <location filename="../../wizard/gui/dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="179"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="246" />
+        <location filename="../../wizard/gui/dialogs.py" line="247"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="246" />
+        <location filename="../../wizard/gui/dialogs.py" line="247"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="249" />
+        <location filename="../../wizard/gui/dialogs.py" line="250"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
-• The mailbox's record is in an unknown state and synchronization keeps failing.
+• The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
 • You were moved (migrated) from another organization to this one.</source>
         <translation>次のいずれかの状況でこのオプションを使用します:
 • 別の組織の管理者が同じメールボックスを設定し、その記録を上書きした。
@@ -784,686 +799,1272 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="255" />
+        <location filename="../../wizard/gui/dialogs.py" line="256"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="189"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="260" />
+        <location filename="../../wizard/gui/dialogs.py" line="261"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="82"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="193"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="262" />
-        <location filename="../../wizard/gui/dialogs.py" line="267" />
+        <location filename="../../wizard/gui/dialogs.py" line="263"/>
+        <location filename="../../wizard/gui/dialogs.py" line="268"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="198"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="262" />
+        <location filename="../../wizard/gui/dialogs.py" line="263"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="289" />
+        <location filename="../../wizard/gui/dialogs.py" line="296"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="292" />
+        <location filename="../../wizard/gui/dialogs.py" line="299"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="296" />
+        <location filename="../../wizard/gui/dialogs.py" line="303"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="296" />
+        <location filename="../../wizard/gui/dialogs.py" line="303"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="305" />
+        <location filename="../../wizard/gui/dialogs.py" line="312"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="309" />
+        <location filename="../../wizard/gui/dialogs.py" line="323"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="310" />
+        <location filename="../../wizard/gui/dialogs.py" line="324"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="310" />
+        <location filename="../../wizard/gui/dialogs.py" line="324"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="334" />
+        <location filename="../../wizard/gui/dialogs.py" line="342"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
+        <source>Save diagnostics bundle</source>
+        <translation>診断バンドルの保存</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="343"/>
+        <source>Zip files (*.zip)</source>
+        <translation>Zip ファイル (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="356"/>
+        <source>Collecting diagnostics… (this tests each connection)</source>
+        <translation>診断情報を収集しています… (各接続をテストします)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="365"/>
+        <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
+        <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="374"/>
+        <source>The diagnostics bundle was not saved</source>
+        <translation>診断バンドルは保存されませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="397"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="340" />
+        <location filename="../../wizard/gui/dialogs.py" line="403"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="341" />
+        <location filename="../../wizard/gui/dialogs.py" line="404"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="343" />
+        <location filename="../../wizard/gui/dialogs.py" line="406"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="352" />
+        <location filename="../../wizard/gui/dialogs.py" line="415"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="388" />
+        <location filename="../../wizard/gui/dialogs.py" line="451"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="401" />
+        <location filename="../../wizard/gui/dialogs.py" line="464"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="403" />
+        <location filename="../../wizard/gui/dialogs.py" line="466"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="404" />
+        <location filename="../../wizard/gui/dialogs.py" line="467"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="404" />
+        <location filename="../../wizard/gui/dialogs.py" line="467"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="413" />
+        <location filename="../../wizard/gui/dialogs.py" line="476"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="61" />
+        <location filename="../../wizard/gui/main_window.py" line="61"/>
         <source>Configure Organizations</source>
         <translation>組織の構成</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="99" />
+        <location filename="../../wizard/gui/main_window.py" line="99"/>
         <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
         <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="102" />
+        <location filename="../../wizard/gui/main_window.py" line="102"/>
         <source>About this window</source>
         <translation>このウィンドウについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="64" />
-        <location filename="../../wizard/gui/main_window.py" line="65" />
-        <location filename="../../wizard/gui/main_window.py" line="109" />
+        <location filename="../../wizard/gui/main_window.py" line="64"/>
+        <location filename="../../wizard/gui/main_window.py" line="65"/>
+        <location filename="../../wizard/gui/main_window.py" line="109"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113" />
+        <location filename="../../wizard/gui/main_window.py" line="113"/>
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113" />
-        <location filename="../../wizard/gui/models.py" line="79" />
+        <location filename="../../wizard/gui/main_window.py" line="113"/>
+        <location filename="../../wizard/gui/models.py" line="79"/>
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="114" />
+        <location filename="../../wizard/gui/main_window.py" line="114"/>
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="114" />
+        <location filename="../../wizard/gui/main_window.py" line="114"/>
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115" />
+        <location filename="../../wizard/gui/main_window.py" line="115"/>
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115" />
+        <location filename="../../wizard/gui/main_window.py" line="115"/>
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="134" />
+        <location filename="../../wizard/gui/main_window.py" line="134"/>
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="135" />
+        <location filename="../../wizard/gui/main_window.py" line="135"/>
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="142" />
+        <location filename="../../wizard/gui/main_window.py" line="142"/>
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="143" />
+        <location filename="../../wizard/gui/main_window.py" line="143"/>
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="144" />
+        <location filename="../../wizard/gui/main_window.py" line="144"/>
         <source>&amp;Delete</source>
         <translation>削除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="145" />
+        <location filename="../../wizard/gui/main_window.py" line="145"/>
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="146" />
+        <location filename="../../wizard/gui/main_window.py" line="146"/>
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="147" />
+        <location filename="../../wizard/gui/main_window.py" line="147"/>
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="148" />
+        <location filename="../../wizard/gui/main_window.py" line="148"/>
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="149" />
+        <location filename="../../wizard/gui/main_window.py" line="149"/>
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="150" />
+        <location filename="../../wizard/gui/main_window.py" line="150"/>
         <source>S&amp;ynchronize</source>
         <translation>同期(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="151" />
+        <location filename="../../wizard/gui/main_window.py" line="151"/>
         <source>Make the selected organization the one that synchronizes with your mailbox.</source>
         <translation>選択した組織をメールボックスと同期する組織にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="152" />
+        <location filename="../../wizard/gui/main_window.py" line="152"/>
+        <source>Synchronize &amp;Now</source>
+        <translation>今すぐ同期(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="153"/>
+        <source>Synchronize your mailbox with the synchronizing organization now.</source>
+        <translation>同期する組織とメールボックスを今すぐ同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="154"/>
+        <source>Synchronization &amp;Settings…</source>
+        <translation>同期の設定(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="156"/>
+        <source>Show the synchronizing organization&apos;s Synchronization settings, fields and filters.</source>
+        <translation>同期する組織の同期設定、フィールド、フィルターを表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="157"/>
         <source>Sign &amp;in…</source>
         <translation>サインイン(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="153" />
+        <location filename="../../wizard/gui/main_window.py" line="158"/>
         <source>Sign in to the selected organization again (for example after signing out).</source>
         <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="154" />
+        <location filename="../../wizard/gui/main_window.py" line="159"/>
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="155" />
+        <location filename="../../wizard/gui/main_window.py" line="160"/>
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="156" />
+        <location filename="../../wizard/gui/main_window.py" line="161"/>
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="157" />
+        <location filename="../../wizard/gui/main_window.py" line="162"/>
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="158" />
+        <location filename="../../wizard/gui/main_window.py" line="163"/>
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="159" />
+        <location filename="../../wizard/gui/main_window.py" line="164"/>
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="160" />
+        <location filename="../../wizard/gui/main_window.py" line="165"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="161" />
+        <location filename="../../wizard/gui/main_window.py" line="166"/>
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="172" />
+        <location filename="../../wizard/gui/main_window.py" line="177"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="179" />
+        <location filename="../../wizard/gui/main_window.py" line="184"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="181" />
+        <location filename="../../wizard/gui/main_window.py" line="186"/>
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="200" />
+        <location filename="../../wizard/gui/main_window.py" line="210"/>
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="280" />
-        <location filename="../../wizard/gui/main_window.py" line="282" />
+        <location filename="../../wizard/gui/main_window.py" line="296"/>
+        <location filename="../../wizard/gui/main_window.py" line="298"/>
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="281" />
+        <location filename="../../wizard/gui/main_window.py" line="297"/>
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="306" />
+        <location filename="../../wizard/gui/main_window.py" line="322"/>
         <source>{count} organization(s) configured.</source>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="325" />
+        <location filename="../../wizard/gui/main_window.py" line="341"/>
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="329" />
+        <location filename="../../wizard/gui/main_window.py" line="345"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="334" />
+        <location filename="../../wizard/gui/main_window.py" line="350"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="353" />
-        <location filename="../../wizard/gui/main_window.py" line="363" />
+        <location filename="../../wizard/gui/main_window.py" line="369"/>
+        <location filename="../../wizard/gui/main_window.py" line="379"/>
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="354" />
+        <location filename="../../wizard/gui/main_window.py" line="370"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="357" />
+        <location filename="../../wizard/gui/main_window.py" line="373"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="359" />
+        <location filename="../../wizard/gui/main_window.py" line="375"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="372" />
+        <location filename="../../wizard/gui/main_window.py" line="388"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="428" />
+        <location filename="../../wizard/gui/main_window.py" line="444"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="433" />
+        <location filename="../../wizard/gui/main_window.py" line="449"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="441" />
+        <location filename="../../wizard/gui/main_window.py" line="457"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="450" />
+        <location filename="../../wizard/gui/main_window.py" line="466"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="452" />
+        <location filename="../../wizard/gui/main_window.py" line="468"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="473" />
+        <location filename="../../wizard/gui/main_window.py" line="509"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="138"/>
+        <source>Synchronized with {name}.</source>
+        <translation>{name} と同期しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="555"/>
+        <source>The synchronization settings could not be read</source>
+        <translation>同期の設定を読み込めませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="565"/>
+        <source>The settings were not changed</source>
+        <translation>設定は変更されませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="569"/>
+        <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
+        <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="586"/>
+        <source>Nothing was changed.</source>
+        <translation>何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="590"/>
+        <source>Contact addresses were switched. Backup: {path}</source>
+        <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="609"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="473" />
+        <location filename="../../wizard/gui/main_window.py" line="609"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
 Dynamics 365 の組織と、メールボックスと同期する組織を構成します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="26" />
+        <location filename="../../wizard/gui/models.py" line="26"/>
         <source>Not checked</source>
         <translation>未確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="27" />
+        <location filename="../../wizard/gui/models.py" line="27"/>
         <source>Checking…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="28" />
+        <location filename="../../wizard/gui/models.py" line="28"/>
         <source>Connected</source>
         <translation>接続済み</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="29" />
+        <location filename="../../wizard/gui/models.py" line="29"/>
         <source>Needs sign-in</source>
         <translation>サインインが必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="30" />
+        <location filename="../../wizard/gui/models.py" line="30"/>
         <source>MFA needed</source>
         <translation>多要素認証が必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="31" />
+        <location filename="../../wizard/gui/models.py" line="31"/>
         <source>Offline</source>
         <translation>オフライン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="32" />
-        <location filename="../../wizard/gui/widgets.py" line="59" />
+        <location filename="../../wizard/gui/models.py" line="32"/>
+        <location filename="../../wizard/gui/widgets.py" line="59"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="40" />
+        <location filename="../../wizard/gui/models.py" line="40"/>
         <source>Internet-facing (IFD)</source>
         <translation>インターネット接続 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="55" />
+        <location filename="../../wizard/gui/models.py" line="55"/>
         <source>Synchronizing</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="55" />
-        <location filename="../../wizard/gui/models.py" line="162" />
+        <location filename="../../wizard/gui/models.py" line="55"/>
+        <location filename="../../wizard/gui/models.py" line="162"/>
         <source>Unique name</source>
         <translation>一意の名前</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="55" />
-        <location filename="../../wizard/gui/models.py" line="162" />
+        <location filename="../../wizard/gui/models.py" line="55"/>
+        <location filename="../../wizard/gui/models.py" line="162"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="56" />
+        <location filename="../../wizard/gui/models.py" line="56"/>
         <source>Cloud / region</source>
         <translation>クラウド / リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="56" />
+        <location filename="../../wizard/gui/models.py" line="56"/>
         <source>User</source>
         <translation>ユーザー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="79" />
+        <location filename="../../wizard/gui/models.py" line="79"/>
         <source>Not synchronizing</source>
         <translation>同期していません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="80" />
+        <location filename="../../wizard/gui/models.py" line="80"/>
         <source>✔ Yes</source>
         <translation>✔ はい</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="162" />
+        <location filename="../../wizard/gui/models.py" line="162"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="430"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="162" />
+        <location filename="../../wizard/gui/models.py" line="162"/>
         <source>Region</source>
         <translation>リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="162" />
+        <location filename="../../wizard/gui/models.py" line="162"/>
         <source>Version</source>
         <translation>バージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="173" />
+        <location filename="../../wizard/gui/models.py" line="173"/>
         <source>{name} (disabled)</source>
         <translation>{name} (無効)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="176" />
+        <location filename="../../wizard/gui/models.py" line="176"/>
         <source>This organization is disabled and cannot be added.</source>
         <translation>この組織は無効になっているため追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="216" />
+        <location filename="../../wizard/gui/models.py" line="216"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="80"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="216" />
+        <location filename="../../wizard/gui/models.py" line="216"/>
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="216" />
+        <location filename="../../wizard/gui/models.py" line="216"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="216" />
+        <location filename="../../wizard/gui/models.py" line="216"/>
         <source>How to fix it</source>
         <translation>解決方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="222" />
+        <location filename="../../wizard/gui/models.py" line="222"/>
         <source>Running…</source>
         <translation>実行中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="222" />
+        <location filename="../../wizard/gui/models.py" line="222"/>
         <source>Passed</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="223" />
+        <location filename="../../wizard/gui/models.py" line="223"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="223" />
+        <location filename="../../wizard/gui/models.py" line="223"/>
         <source>Skipped</source>
         <translation>スキップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="224" />
+        <location filename="../../wizard/gui/models.py" line="224"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="224" />
+        <location filename="../../wizard/gui/models.py" line="224"/>
         <source>Waiting</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="30" />
+        <location filename="../../wizard/gui/models.py" line="268"/>
+        <source>Not synchronized</source>
+        <translation>同期しない</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="268"/>
+        <source>To the mailbox</source>
+        <translation>メールボックスへ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="269"/>
+        <source>To the organization</source>
+        <translation>組織へ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="269"/>
+        <source>Both ways</source>
+        <translation>双方向</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="291"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <source>Field</source>
+        <translation>フィールド</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="291"/>
+        <source>Mailbox field</source>
+        <translation>メールボックスのフィールド</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="291"/>
+        <source>Organization column</source>
+        <translation>組織の列</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="291"/>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/widgets.py" line="30"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="51" />
+        <location filename="../../wizard/gui/widgets.py" line="51"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="108" />
+        <location filename="../../wizard/gui/widgets.py" line="108"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="108" />
+        <location filename="../../wizard/gui/widgets.py" line="108"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="209" />
+        <location filename="../../wizard/gui/services.py" line="286"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="209" />
+        <location filename="../../wizard/gui/services.py" line="286"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="210" />
+        <location filename="../../wizard/gui/services.py" line="287"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="210" />
+        <location filename="../../wizard/gui/services.py" line="287"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="211" />
+        <location filename="../../wizard/gui/services.py" line="288"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="211" />
+        <location filename="../../wizard/gui/services.py" line="288"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="212" />
+        <location filename="../../wizard/gui/services.py" line="289"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="212" />
+        <location filename="../../wizard/gui/services.py" line="289"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="213" />
+        <location filename="../../wizard/gui/services.py" line="290"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="213" />
+        <location filename="../../wizard/gui/services.py" line="290"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="214" />
+        <location filename="../../wizard/gui/services.py" line="291"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="420" />
+        <location filename="../../wizard/gui/services.py" line="497"/>
         <source>Step: {step}</source>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="648" />
+        <location filename="../../wizard/gui/services.py" line="865"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="648" />
-        <location filename="../../wizard/gui/services.py" line="673" />
+        <location filename="../../wizard/gui/services.py" line="865"/>
+        <location filename="../../wizard/gui/services.py" line="890"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="657" />
+        <location filename="../../wizard/gui/services.py" line="874"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="658" />
+        <location filename="../../wizard/gui/services.py" line="875"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="660" />
+        <location filename="../../wizard/gui/services.py" line="877"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="661" />
+        <location filename="../../wizard/gui/services.py" line="878"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="665" />
+        <location filename="../../wizard/gui/services.py" line="882"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="666" />
+        <location filename="../../wizard/gui/services.py" line="883"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="670" />
+        <location filename="../../wizard/gui/services.py" line="887"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="671" />
+        <location filename="../../wizard/gui/services.py" line="888"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="673" />
+        <location filename="../../wizard/gui/services.py" line="890"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/app.py" line="56"/>
+        <source>The machine-wide deployment file was not applied: {error}</source>
+        <translation>コンピューター全体の展開ファイルは適用されませんでした: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="20"/>
+        <source>Contacts</source>
+        <translation>取引先担当者</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="20"/>
+        <source>Appointments</source>
+        <translation>予定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="20"/>
+        <source>Tasks</source>
+        <translation>タスク</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="25"/>
+        <source>Reading contacts…</source>
+        <translation>取引先担当者を読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="25"/>
+        <source>Reading appointments…</source>
+        <translation>予定を読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="26"/>
+        <source>Reading tasks…</source>
+        <translation>タスクを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="26"/>
+        <source>Reading resource bookings…</source>
+        <translation>リソースの予約を読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="27"/>
+        <source>Checking tracked e-mail…</source>
+        <translation>追跡する電子メールを確認しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="28"/>
+        <source>Sending your changes…</source>
+        <translation>変更を送信しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="33"/>
+        <source>{n} new</source>
+        <translation>新規 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="33"/>
+        <source>{n} changed</source>
+        <translation>変更 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="33"/>
+        <source>{n} removed</source>
+        <translation>削除 {n} 件</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="36"/>
+        <source>nothing</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="58"/>
+        <source>Synchronize with {name}</source>
+        <translation>{name} との同期</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="63"/>
+        <source>Synchronizing your mailbox with {name}…</source>
+        <translation>メールボックスを {name} と同期しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="68"/>
+        <source>Synchronization</source>
+        <translation>同期</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="70"/>
+        <source>Connecting…</source>
+        <translation>接続しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="71"/>
+        <source>Current step</source>
+        <translation>現在のステップ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
+        <source>How far the synchronization has come.</source>
+        <translation>同期の進み具合です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
+        <source>Show every change the synchronization made.</source>
+        <translation>同期で行われたすべての変更を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
+        <source>Every change, as the engine reported it.</source>
+        <translation>エンジンが報告したすべての変更です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="105"/>
+        <source>%v of %m</source>
+        <translation>%v / %m</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="124"/>
+        <source>Into your mailbox: {what}.</source>
+        <translation>メールボックスへ: {what}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="125"/>
+        <source>Into the organization: {what}.</source>
+        <translation>組織へ: {what}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="127"/>
+        <source>{n} conflict(s): both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
+        <translation>競合 {n} 件: 両方で同じフィールドが変更されたため、組織の値を残しました。詳細を参照してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="130"/>
+        <source>No conflicts.</source>
+        <translation>競合はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="132"/>
+        <source>Not sent (they stay queued and are tried again next time):</source>
+        <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="136"/>
+        <source>Last synchronization: {when}</source>
+        <translation>最終同期: {when}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="142"/>
+        <source>Synchronization cancelled.</source>
+        <translation>同期はキャンセルされました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="143"/>
+        <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
+        <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="148"/>
+        <source>The synchronization did not run.</source>
+        <translation>同期は実行されませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
+        <source>Cancelling after the current step…</source>
+        <translation>現在のステップの後でキャンセルします…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
+        <source>Show the message as the engine wrote it.</source>
+        <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="204"/>
+        <source>&amp;Synchronize</source>
+        <translation>同期(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="229"/>
+        <source>Synchronization Settings of {name}</source>
+        <translation>{name} の同期の設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
+        <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
+        <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="236"/>
+        <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
+        <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="240"/>
+        <source>About these settings</source>
+        <translation>これらの設定について</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="243"/>
+        <source>Organization-wide settings</source>
+        <translation>組織全体の設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="245"/>
+        <source>Synchronize appointment &amp;attachments</source>
+        <translation>予定の添付ファイルを同期する(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="246"/>
+        <source>Appointment attachments</source>
+        <translation>予定の添付ファイル</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="247"/>
+        <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
+        <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="250"/>
+        <source>Mailing address only</source>
+        <translation>郵送先住所のみ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="251"/>
+        <source>All three: Business, Home and Other</source>
+        <translation>3 つすべて: 勤務先、自宅、その他</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
+        <source>Contact addresses</source>
+        <translation>取引先担当者の住所</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="253"/>
+        <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
+        <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="254"/>
+        <source>Contact a&amp;ddresses:</source>
+        <translation>取引先担当者の住所(&amp;D):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="256"/>
+        <source>Synchronize tasks assigned to &amp;others</source>
+        <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
+        <source>Assigned tasks</source>
+        <translation>割り当てたタスク</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
+        <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
+        <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
+        <source>Synchronize resource &amp;bookings</source>
+        <translation>リソースの予約を同期する(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
+        <source>Resource bookings</source>
+        <translation>リソースの予約</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="261"/>
+        <source>Your resource bookings appear in your calendar.</source>
+        <translation>自分のリソースの予約が予定表に表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
+        <source>Synchronized fields</source>
+        <translation>同期するフィールド</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <source>Item type</source>
+        <translation>アイテムの種類</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
+        <source>Choose whose synchronized fields are shown.</source>
+        <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
+        <source>&amp;Item type:</source>
+        <translation>アイテムの種類(&amp;I):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="294"/>
+        <source>Each field of the item type and the direction it synchronizes in.</source>
+        <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
+        <source>Your synchronization filters</source>
+        <translation>あなたの同期フィルター</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <source>Filter</source>
+        <translation>フィルター</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
+        <source>Default (records you own)</source>
+        <translation>既定 (自分が所有するレコード)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
+        <source>Offline filter</source>
+        <translation>オフライン フィルター</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <source>System filter</source>
+        <translation>システム フィルター</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <source>Your filter</source>
+        <translation>あなたのフィルター</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="318"/>
+        <source>Synchronization filters</source>
+        <translation>同期フィルター</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
+        <source>Which records come into your mailbox: system filters and your own.</source>
+        <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="390"/>
+        <source>Change contact addresses</source>
+        <translation>取引先担当者の住所の変更</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="393"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="394"/>
+        <source>the mailing address only</source>
+        <translation>郵送先住所のみ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="393"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="394"/>
+        <source>all three addresses</source>
+        <translation>3 つすべての住所</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="395"/>
+        <source>Synchronize {after} instead of {before}?</source>
+        <translation>{before} の代わりに {after} を同期しますか?</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="405"/>
+        <source>Existing contacts are remapped. {fields} field(s) of {contacts} contact(s) would change; {lost} value(s) would be lost (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
+        <translation>既存の取引先担当者が再マッピングされます。{contacts} 件の取引先担当者の {fields} 個のフィールドが変更され、{lost} 個の値が失われます (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="410"/>
+        <source>No existing contact changes.</source>
+        <translation>既存の取引先担当者は変更されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="412"/>
+        <source>{n} field pair(s) stop synchronizing; their values stay as they are.</source>
+        <translation>{n} 組のフィールドの同期が止まります。値はそのまま残ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="414"/>
+        <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
+        <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <source>Contact</source>
+        <translation>取引先担当者</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <source>Where</source>
+        <translation>場所</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <source>Now</source>
+        <translation>現在</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
+        <source>Afterwards</source>
+        <translation>変更後</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="430"/>
+        <source>Mailbox</source>
+        <translation>メールボックス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="431"/>
+        <source>(the old value is lost; kept in the backup)</source>
+        <translation>(元の値は失われます。バックアップに残ります)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
+        <source>Fields that would change</source>
+        <translation>変更されるフィールド</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="440"/>
+        <source>Each contact field that would change, and its value now and afterwards.</source>
+        <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="443"/>
+        <source>&amp;Switch</source>
+        <translation>切り替え(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
+        <source>&amp;Save diagnostics bundle…</source>
+        <translation>診断バンドルの保存(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="461"/>
+        <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
+        <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="463"/>
+        <source>&amp;Include user names and addresses</source>
+        <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="465"/>
+        <source>Include user names and addresses</source>
+        <translation>ユーザー名とアドレスを含める</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="466"/>
+        <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
+        <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="474"/>
+        <source>Diagnostics bundle</source>
+        <translation>診断バンドル</translation>
     </message>
 </context>
 </TS>

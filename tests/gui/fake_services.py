@@ -13,9 +13,10 @@ import uuid
 from dataclasses import replace
 
 from wizard.engine.errors import InvalidOrgUrl, WizardError
-from wizard.gui.services import (Account, AuthProbe, ConnectedOrg, Credentials, DeviceCodePrompt,
-                                 Diagnostics, DiscoveredOrg, MailboxHeader, OrgRow, OrgStatus,
-                                 StepReport, SwitchPlanView, UrlFacts)
+from wizard.gui.services import (Account, AddressChangeRow, AddressPlanView, AuthProbe, BundleResult,
+                                 ConnectedOrg, Credentials, DeviceCodePrompt, Diagnostics, DiscoveredOrg,
+                                 FieldMappingRow, FilterRow, MailboxHeader, OrgRow, OrgStatus, StepReport,
+                                 SwitchPlanView, SyncSettingsView, SyncSummary, UrlFacts)
 from wizard.sandbox import seed
 
 BASE = "https://127.0.0.1:4430"
@@ -286,6 +287,61 @@ class FakeServices:
     def diagnostics(self) -> Diagnostics:
         self._blocking("diagnostics")
         return Diagnostics((("Keyring", "fake"), ("Organizations", str(len(self.orgs)))))
+
+    # -- synchronization ---------------------------------------------------------------------
+    settings = {"appointment_attachments": False, "assigned_tasks": False, "resource_bookings": False,
+                "mailing_address_only": True}
+
+    def synchronize_now(self, progress, cancel, *, override=False) -> SyncSummary:
+        self._blocking("synchronize_now")
+        for stage in ("reading contacts", "reading appointments", "reading tasks"):
+            cancel.raise_if_cancelled()
+            progress((stage, 0, 0))
+        progress(("sending changes", 1, 2))
+        cancel.raise_if_cancelled()
+        self.last_sync = dt.datetime.now(dt.timezone.utc)
+        p = self._primary()
+        return SyncSummary(p.display_name if p else "?", {"create": 3}, {"update": 1},
+                           ("contact notes: mailbox 'a', organization 'b' -> org wins",),
+                           ("Ann Lee: the organization refused the change",), (), "mailbox-create contact Ann",
+                           self.last_sync)
+
+    def sync_settings(self) -> SyncSettingsView:
+        self._blocking("sync_settings")
+        p = self._primary()
+        user = seed.user_by_upn(p.user or "") if p else None
+        fields = {"contact": (FieldMappingRow("Notes", "notes", "description", 0),
+                              FieldMappingRow("First Name", "first_name", "firstname", 3)),
+                  "appointment": (FieldMappingRow("Subject", "subject", "subject", 3),),
+                  "task": (FieldMappingRow("Due Date", "due", "scheduledend", 1),)}
+        return SyncSettingsView(p.display_name if p else "?", bool(user is None or user.sync_privilege),
+                                fields=fields, filters=(FilterRow("My Contacts", "contact", "user", default=True),
+                                                        FilterRow("Key accounts", "contact", "system")),
+                                **self.settings)
+
+    def update_sync_settings(self, changes) -> SyncSettingsView:
+        self._blocking("update_sync_settings")
+        self.settings = {**self.settings, **changes}
+        return self.sync_settings()
+
+    def plan_address_switch(self, mailing_only) -> AddressPlanView:
+        self._blocking("plan_address_switch")
+        return AddressPlanView(self.settings["mailing_address_only"], mailing_only,
+                               (AddressChangeRow("Ann Lee", "mailbox", "home_address_city", "Osaka", "Kyoto", True),
+                                AddressChangeRow("Ann Lee", "org", "address2_city", "", "Nara", False)),
+                               ("home_address_city <-> address1_city",), "engine text", plan=mailing_only)
+
+    def apply_address_switch(self, plan, other_changes) -> str:
+        self._blocking("apply_address_switch")
+        self.settings = {**self.settings, **other_changes, "mailing_address_only": plan.plan}
+        return "/tmp/backup.json"
+
+    def save_diagnostics_bundle(self, path, *, include_identities, progress) -> BundleResult:
+        self._blocking("save_diagnostics_bundle")
+        progress("Collecting")
+        with open(path, "wb") as fh:
+            fh.write(b"PK")
+        return BundleResult(path, "written")
 
     def close(self) -> None:
         pass

@@ -22,6 +22,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--cloud-file", action="append", default=[], metavar="FILE")
     p.add_argument("--ca-bundle", metavar="FILE")
     p.add_argument("--lang", metavar="CODE", help="user-interface language, e.g. en or ja")
+    p.add_argument("--verbose", action="store_true", help="log in detail (the log file in the logs folder)")
+    p.add_argument("--deploy", metavar="FILE",
+                   help="apply a deployment file without questions, print the report and exit (no window)")
+    p.add_argument("--replace", action="store_true",
+                   help="with --deploy: remove organizations the file does not list")
     p.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -30,18 +35,63 @@ def services_factory(args: argparse.Namespace):
     """Returns a callable that builds the engine services (run on a worker thread)."""
 
     def build():
+        from wizard.engine.errors import WizardError
+        from wizard.engine.logs import setup_logging
+        from wizard.engine.paths import AppPaths
         from wizard.gui.services import EngineServices
 
-        return EngineServices.from_options(home=args.home, sandbox=args.sandbox,
-                                           cloud_files=list(args.cloud_file), ca_bundle=args.ca_bundle)
+        notes: list[str] = []
+        logging_setup = setup_logging(AppPaths.resolve(args.home), verbose=args.verbose, name="d365-wizard")
+        if logging_setup.problem:
+            notes.append(logging_setup.problem)
+        services = EngineServices.from_options(home=args.home, sandbox=args.sandbox,
+                                               cloud_files=list(args.cloud_file), ca_bundle=args.ca_bundle)
+        if not args.sandbox:
+            # The machine-wide deployment file (admins push it); applied once per change.
+            try:
+                report = services.apply_site_deployment()
+            except WizardError as exc:
+                from wizard.gui.i18n import tr
+
+                notes.append(tr("The machine-wide deployment file was not applied: {error}").format(error=exc))
+            else:
+                if report:
+                    notes.append(report.splitlines()[0])
+        services.startup_notes = notes
+        return services
 
     return build
+
+
+def deploy(args: argparse.Namespace) -> int:
+    """``d365-wizard --deploy FILE [--replace]``: apply silently, print the report, exit 0/1.
+
+    No window opens, so it runs from login scripts and device management as well.
+    """
+    from wizard.engine.context import Engine
+    from wizard.engine.deploy import apply_deployment
+    from wizard.engine.errors import WizardError
+    from wizard.engine.logs import setup_logging
+    from wizard.engine.paths import AppPaths
+
+    paths = AppPaths.resolve(args.home)
+    setup_logging(paths, verbose=args.verbose, name="d365-wizard")
+    try:
+        engine = Engine(paths.ensure(), cloud_files=list(args.cloud_file), ca_bundle=args.ca_bundle)
+        report = apply_deployment(engine, args.deploy, replace=args.replace)
+    except WizardError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report.text())
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.home:
         os.environ["D365_WIZARD_HOME"] = os.path.abspath(os.path.expanduser(args.home))
+    if args.deploy:
+        return deploy(args)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -284,9 +284,14 @@ class SwitchDialog(QDialog):
 class DiagnosticsDialog(QDialog):
     """Facts the engine reports (keyring backend, files, clouds); the helpdesk work extends it."""
 
-    def __init__(self, facts, parent=None) -> None:
+    bundle_saved = Signal(str)      # path (tests wait on it)
+    bundle_failed = Signal(str)
+
+    def __init__(self, facts, parent=None, *, services=None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("diagnosticsDialog")
+        self.services = services
+        self.runner = runner
         self.setMinimumWidth(560)
         self.setWindowTitle(tr("Diagnostics"))
         self.resize(640, 360)
@@ -307,6 +312,13 @@ class DiagnosticsDialog(QDialog):
         accessible(self.table, tr("Diagnostic facts"))
         layout.addWidget(self.table)
         self.facts = list(facts)
+        self.bundle_panel = None
+        if services is not None and runner is not None:
+            from wizard.gui.sync_dialogs import BundlePanel
+
+            self.bundle_panel = BundlePanel(self)
+            self.bundle_panel.save_button.clicked.connect(self.choose_bundle_file)
+            layout.addWidget(self.bundle_panel)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         copy = buttons.addButton(tr("&Copy to clipboard"), QDialogButtonBox.ButtonRole.ActionRole)
         accessible(copy, tr("Copy to clipboard"), tr("Copy these facts as text."))
@@ -316,6 +328,55 @@ class DiagnosticsDialog(QDialog):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText("\n".join(f"{k}: {v}" for k, v in self.facts))
+
+    def choose_bundle_file(self) -> None:
+        import time
+        from pathlib import Path
+
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) \
+            or str(Path.home())
+        name = time.strftime("d365-wizard-diagnostics-%Y%m%d-%H%M%S.zip")
+        dialog = QFileDialog(self, tr("Save diagnostics bundle"), str(Path(folder) / name),
+                             tr("Zip files (*.zip)"))
+        dialog.setObjectName("bundleFileDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("zip")
+        dialog.fileSelected.connect(self.save_bundle)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def save_bundle(self, path: str) -> None:
+        """Build the redacted bundle at ``path`` on a worker; say where it went."""
+        panel = self.bundle_panel
+        include = panel.identities_box.isChecked()
+        panel.save_button.setEnabled(False)
+        panel.status.setText(tr("Collecting diagnostics… (this tests each connection)"))
+        services = self.services
+
+        from shiboken6 import isValid
+
+        def done(result) -> None:
+            if not isValid(self):
+                return
+            panel.save_button.setEnabled(True)
+            panel.status.setText(tr("Saved to {path}. Send this file to your helpdesk; it contains no "
+                                    "passwords or tokens.").format(path=result.path))
+            self.bundle_saved.emit(result.path)
+
+        def failed(exc) -> None:
+            if not isValid(self):
+                return
+            panel.save_button.setEnabled(True)
+            panel.status.setText("")
+            error_box(self, exc, title=tr("The diagnostics bundle was not saved"))
+            self.bundle_failed.emit(str(exc))
+
+        self.runner.run_task(lambda task: services.save_diagnostics_bundle(
+            path, include_identities=include, progress=task.progress),
+            on_result=done, on_error=failed, on_progress=lambda _text: None)
 
 
 class SignInDialog(QDialog):

@@ -26,7 +26,7 @@ def _load_ui_modules() -> None:
     """
     global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
     global QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget, isValid
-    global message, icon, OrgTableModel, accessible, error_box, TaskRunner
+    global message, icon, OrgTableModel, accessible, error_box, TaskRunner, TaskCancelled
     from PySide6.QtCore import QLocale, Qt
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView,
@@ -36,7 +36,7 @@ def _load_ui_modules() -> None:
     from wizard.gui import message
     from wizard.gui.icons import icon
     from wizard.gui.models import OrgTableModel
-    from wizard.gui.tasks import TaskRunner
+    from wizard.gui.tasks import TaskCancelled, TaskRunner
     from wizard.gui.widgets import accessible, error_box
 
 
@@ -149,6 +149,11 @@ class MainWindow(QMainWindow):
              tr("Check each step of connecting and show how to fix a failure.")),
             ("synchronize", tr("S&ynchronize"), "synchronize", QKeySequence("Ctrl+Y"), self.synchronize,
              tr("Make the selected organization the one that synchronizes with your mailbox.")),
+            ("sync_now", tr("Synchronize &Now"), "synchronize", QKeySequence("F9"), self.synchronize_now,
+             tr("Synchronize your mailbox with the synchronizing organization now.")),
+            ("sync_settings", tr("Synchronization &Settings…"), "properties", QKeySequence("Ctrl+Shift+S"),
+             self.sync_settings,
+             tr("Show the synchronizing organization's Synchronization settings, fields and filters.")),
             ("sign_in", tr("Sign &in…"), "sign-in", QKeySequence("Ctrl+Shift+I"), self.sign_in,
              tr("Sign in to the selected organization again (for example after signing out).")),
             ("sign_out", tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+O"), self.sign_out,
@@ -170,8 +175,8 @@ class MainWindow(QMainWindow):
             self.actions[name] = action
 
         menu = self.menuBar().addMenu(tr("&Organization"))
-        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None, "refresh",
-                     None, "close"):
+        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None,
+                     "sync_now", "sync_settings", None, "refresh", None, "close"):
             if name is None:
                 menu.addSeparator()
             else:
@@ -189,11 +194,16 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self._button("close"))
+        sync_row = QHBoxLayout()
+        sync_row.addWidget(self._button("sync_now"))
+        sync_row.addWidget(self._button("sync_settings"))
+        sync_row.addStretch(1)
+        layout.addLayout(sync_row)
         layout.addLayout(buttons)
         self.setCentralWidget(central)
         # Tab order: the table first, then the buttons left to right.
         previous: QWidget = self.table
-        for name in ("add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics",
+        for name in ("sync_now", "sync_settings", "add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics",
                      "close"):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
@@ -228,6 +238,10 @@ class MainWindow(QMainWindow):
         self.actions["synchronize"].setEnabled(ready and row is not None and not row.is_primary)
         for name in ("add", "diagnostics", "refresh"):
             self.actions[name].setEnabled(ready)
+        has_primary = self.model.primary() is not None
+        self.actions["sync_now"].setEnabled(ready and has_primary and getattr(self, "sync_dialog_running", None)
+                                            is None)
+        self.actions["sync_settings"].setEnabled(ready and has_primary)
 
     def run(self, fn, *, on_result=None, on_error=None, on_progress=None, action: str = "", cancel_token=None):
         """Run engine work on a worker; errors become dialogs; ``action_done`` fires after."""
@@ -275,6 +289,8 @@ class MainWindow(QMainWindow):
             self.services_ready.emit()
             self._update_actions()
             self.refresh()
+            for note in getattr(services, "startup_notes", ()):
+                message.info(note)
 
         def failed(exc) -> None:
             self.primary_label.setText(tr("Could not start"))
@@ -459,11 +475,131 @@ class MainWindow(QMainWindow):
         def show(diag) -> None:
             from wizard.gui.dialogs import DiagnosticsDialog
 
-            dialog = DiagnosticsDialog(diag.facts, self)
+            dialog = DiagnosticsDialog(diag.facts, self, services=services, runner=self.runner)
             self.diagnostics_dialog = dialog
             dialog.open()
 
         self.run(lambda task: services.diagnostics(), on_result=show, action="diagnostics")
+
+    # -- synchronization ----------------------------------------------------------------
+    def synchronize_now(self, *, override: bool = False) -> None:
+        """Run one sync of the synchronizing org with a progress dialog and Cancel."""
+        primary = self.model.primary()
+        if primary is None or getattr(self, "sync_dialog_running", None) is not None:
+            return
+        from wizard.gui.sync_dialogs import SyncDialog
+        from wizard.gui.tasks import CancelToken
+
+        services = self.services
+        dialog = SyncDialog(primary.display_name, self)
+        token = CancelToken()
+        dialog.cancel_requested.connect(token.cancel)
+        self.sync_dialog = dialog
+        self.sync_dialog_running = dialog
+        self._update_actions()
+        dialog.open()
+
+        def finished() -> None:
+            self.sync_dialog_running = None
+            self._update_actions()
+            self.refresh(check=False)     # the header's "Last synchronization"
+
+        def done(summary) -> None:
+            dialog.show_result(summary)
+            self.statusBar().showMessage(tr("Synchronized with {name}.").format(name=summary.org_name))
+            finished()
+
+        def failed(exc) -> None:
+            from wizard.gui.widgets import error_text
+
+            code = getattr(exc, "code", None)
+            if code == "cancelled" or isinstance(exc, TaskCancelled):
+                dialog.show_cancelled()
+            elif code == "stamp_conflict" and not override:
+                dialog.reject()
+                self._stamp_gate(exc, primary)
+            else:
+                text, fix, details = error_text(exc)
+                dialog.show_failure(text, fix, details)
+            finished()
+
+        self.run(lambda task: services.synchronize_now(task.progress, task.cancel_token, override=override),
+                 on_result=done, on_error=failed, on_progress=dialog.show_progress, action="sync_now",
+                 cancel_token=token)
+
+    def _stamp_gate(self, exc, primary: OrgRow) -> None:
+        from wizard.gui.sync_dialogs import StampGateDialog
+
+        other = getattr(getattr(exc, "other", None), "org_name", None) or tr("another organization")
+        dialog = StampGateDialog(other, primary.display_name, str(exc), self)
+        self.stamp_gate_dialog = dialog
+        dialog.accepted.connect(lambda: dialog.override_box.isChecked() and self.synchronize_now(override=True))
+        dialog.rejected.connect(lambda: self.action_done.emit("sync_now-declined"))
+        dialog.open()
+
+    def sync_settings(self) -> None:
+        """The synchronizing org's Synchronization settings (editable with the privilege)."""
+        if self.model.primary() is None:
+            return
+        services = self.services
+
+        def show(view) -> None:
+            from wizard.gui.sync_dialogs import SyncSettingsDialog
+
+            dialog = SyncSettingsDialog(view, self)
+            dialog.save_requested.connect(lambda flags, mailing: self._save_sync_settings(dialog, flags, mailing))
+            self.settings_dialog = dialog
+            dialog.open()
+
+        self.run(lambda task: services.sync_settings(), on_result=show, action="sync_settings",
+                 on_error=lambda exc: error_box(self, exc, title=tr("The synchronization settings could not be read")))
+
+    def _save_sync_settings(self, dialog, flags: dict, mailing_only) -> None:
+        services = self.services
+        dialog.set_busy(True)
+
+        def failed(exc) -> None:
+            if isValid(dialog):
+                dialog.set_busy(False)
+                dialog.show_problem(str(exc))
+            error_box(self, exc, title=tr("The settings were not changed"))
+
+        if mailing_only is None:
+            def saved(view) -> None:
+                self.statusBar().showMessage(tr("The synchronization settings were saved. They take effect at "
+                                                "the next synchronization."))
+                if isValid(dialog):
+                    dialog.accept()
+
+            self.run(lambda task: services.update_sync_settings(flags), on_result=saved, on_error=failed,
+                     action="settings_saved")
+            return
+
+        def confirm(plan) -> None:
+            from wizard.gui.sync_dialogs import AddressSwitchDialog
+
+            confirm_dialog = AddressSwitchDialog(plan, dialog)
+            self.address_dialog = confirm_dialog
+
+            def declined() -> None:
+                dialog.set_busy(False)
+                dialog.show_problem(tr("Nothing was changed."))
+                self.action_done.emit("address_switch-cancelled")
+
+            def switched(backup: str) -> None:
+                self.statusBar().showMessage(tr("Contact addresses were switched. Backup: {path}").format(path=backup))
+                self.last_backup = backup
+                if isValid(dialog):
+                    dialog.accept()
+
+            confirm_dialog.accepted.connect(lambda: self.run(
+                lambda task: services.apply_address_switch(plan, flags), on_result=switched, on_error=failed,
+                action="settings_saved"))
+            confirm_dialog.rejected.connect(declined)
+            confirm_dialog.open()
+            self.action_done.emit("address_plan")
+
+        self.run(lambda task: services.plan_address_switch(mailing_only), on_result=confirm, on_error=failed)
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -261,3 +261,59 @@ class StepListModel(QAbstractTableModel):
 
     def failed(self) -> StepReport | None:
         return next((s for s in self._steps if s.state == "failed"), None)
+
+
+def direction_label(direction: int) -> str:
+    # An arrow as well as the words, so the direction reads at a glance.
+    return {0: "✕ " + tr("Not synchronized"), 1: "→ " + tr("To the mailbox"),
+            2: "← " + tr("To the organization"), 3: "⇄ " + tr("Both ways")}.get(direction, str(direction))
+
+
+class FieldMappingModel(QAbstractTableModel):
+    """The synchronized fields of one item type and the direction of each."""
+
+    COLUMNS = ("label", "mailbox_field", "org_field", "direction")
+    DIRECTION_ROLE = Qt.ItemDataRole.UserRole + 3
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
+                and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return [tr("Field"), tr("Mailbox field"), tr("Organization column"), tr("Direction")][section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                    Qt.ItemDataRole.ToolTipRole):
+            if column == "direction":
+                return direction_label(row.direction)
+            return getattr(row, column) or ""
+        if role == self.DIRECTION_ROLE:
+            return row.direction
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)

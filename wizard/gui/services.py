@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["OrgStatus", "OrgRow", "MailboxHeader", "StepReport", "SwitchPlanView", "DiscoveredOrg",
            "UrlFacts", "AuthProbe", "DeviceCodePrompt", "Account", "Credentials", "ConnectedOrg",
-           "Diagnostics", "Services", "EngineServices"]
+           "Diagnostics", "SyncSummary", "SyncSettingsView", "FieldMappingRow", "FilterRow",
+           "AddressChangeRow", "AddressPlanView", "BundleResult", "Services", "EngineServices"]
 
 
 # -- view types ------------------------------------------------------------------------
@@ -160,6 +161,75 @@ class Diagnostics:
     facts: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class SyncSummary:
+    """One finished "Synchronize Now": what came in, what went out, and what did not."""
+
+    org_name: str
+    came_in: dict[str, int]              # "create" / "update" / "delete" -> count (into the mailbox)
+    went_out: dict[str, int]             # the same, into the organization
+    conflicts: tuple[str, ...] = ()      # one line per conflict (the engine's words)
+    not_sent: tuple[str, ...] = ()       # "item: why" for each change that stays queued
+    notices: tuple[str, ...] = ()
+    details: str = ""                    # every action, for the Details section
+    last_sync: _dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class FieldMappingRow:
+    label: str
+    mailbox_field: str
+    org_field: str
+    direction: int                       # 0 none, 1 to mailbox, 2 to org, 3 both
+
+
+@dataclass(frozen=True)
+class FilterRow:
+    name: str
+    entity: str
+    scope: str                           # "system" or "user"
+    offline: bool = False
+    default: bool = False                # a built-in default (the org has none for this type)
+
+
+@dataclass(frozen=True)
+class SyncSettingsView:
+    org_name: str
+    can_edit: bool
+    appointment_attachments: bool
+    assigned_tasks: bool
+    mailing_address_only: bool
+    resource_bookings: bool
+    fields: dict[str, tuple[FieldMappingRow, ...]]
+    filters: tuple[FilterRow, ...]
+
+
+@dataclass(frozen=True)
+class AddressChangeRow:
+    contact: str
+    side: str                            # "mailbox" or "org": where the value changes
+    field: str
+    old: str
+    new: str
+    lost: bool
+
+
+@dataclass(frozen=True)
+class AddressPlanView:
+    mailing_only_before: bool
+    mailing_only_after: bool
+    changes: tuple[AddressChangeRow, ...]
+    stop_syncing: tuple[str, ...] = ()
+    engine_text: str = ""
+    plan: Any = None
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    path: str
+    text: str
+
+
 class Services(Protocol):
     sandbox_mode: bool
 
@@ -190,6 +260,14 @@ class Services(Protocol):
     def plan_switch(self, key: str) -> SwitchPlanView: ...
     def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None: ...
     def diagnostics(self) -> Diagnostics: ...
+    def synchronize_now(self, progress: Callable[[tuple[str, int, int]], None], cancel: "CancelToken", *,
+                        override: bool = False) -> SyncSummary: ...
+    def sync_settings(self) -> SyncSettingsView: ...
+    def update_sync_settings(self, changes: dict[str, bool]) -> SyncSettingsView: ...
+    def plan_address_switch(self, mailing_only: bool) -> AddressPlanView: ...
+    def apply_address_switch(self, plan: AddressPlanView, other_changes: dict[str, bool]) -> str: ...
+    def save_diagnostics_bundle(self, path: str, *, include_identities: bool,
+                                progress: Callable[[str], None]) -> BundleResult: ...
     def close(self) -> None: ...
 
 
@@ -539,12 +617,152 @@ class EngineServices:
             facts.append(("Sandbox", f"{self.sandbox.discovery_url} (CA {self.sandbox.ca_file})"))
         return Diagnostics(tuple(facts))
 
+    # -- synchronization ---------------------------------------------------------------------
+    def synchronize_now(self, progress, cancel, *, override: bool = False) -> SyncSummary:
+        """One sync of the synchronizing org. Raises the engine's StampConflict,
+        NoSyncPrivilege, SyncCancelled (nothing committed) or SyncOffline."""
+        from wizard.engine.sync.run import open_synchronizer
+
+        sync, store = open_synchronizer(self.engine, progress=lambda stage, done, total: progress(
+            (stage, done, total)), cancel=cancel._event)
+        try:
+            report = sync.run(override_stamp=override)
+        finally:
+            store.close()
+        stamp = self.engine.mailbox.stamp()
+        return summarize_report(report, stamp.last_sync if stamp else None)
+
+    def _synchronizer(self):
+        from wizard.engine.sync.run import open_synchronizer
+
+        return open_synchronizer(self.engine)
+
+    def _settings_view(self, sync) -> SyncSettingsView:
+        from wizard.engine.sync import filters as flt
+        from wizard.engine.sync.mapping import effective_mappings
+
+        settings = sync.org.settings()
+        rows = sync.org.attribute_mappings()
+        filters = sync.org.filters()
+        fields = {kind: tuple(FieldMappingRow(m.label or m.mailbox_field, m.mailbox_field, m.org_field,
+                                              m.direction)
+                              for m in effective_mappings(kind, settings, rows))
+                  for kind in ("contact", "appointment", "task")}
+        shown = [FilterRow(f.name, f.entity, f.scope, f.querytype == flt.OFFLINE_QUERYTYPE)
+                 for f in filters if f.active]
+        for default in flt.DEFAULT_SYNC_FILTERS:
+            if not any(f.active and f.entity == default.entity and f.querytype == flt.SYNC_QUERYTYPE
+                       for f in filters):
+                shown.append(FilterRow(default.name, default.entity, default.scope, False, True))
+        primary = self.registry.primary()
+        return SyncSettingsView(primary.display_name if primary else sync.org.org_name,
+                                bool(sync.org.has_sync_privilege()),
+                                settings.appointment_attachments, settings.assigned_tasks,
+                                settings.mailing_address_only, settings.resource_bookings,
+                                fields, tuple(shown))
+
+    def sync_settings(self) -> SyncSettingsView:
+        sync, store = self._synchronizer()
+        try:
+            return self._settings_view(sync)
+        finally:
+            store.close()
+
+    def _require_privilege(self, sync) -> None:
+        from wizard.engine.sync.engine import NoSyncPrivilege
+
+        if not sync.org.has_sync_privilege():
+            raise NoSyncPrivilege(sync.org.org_name)
+
+    def update_sync_settings(self, changes: dict[str, bool]) -> SyncSettingsView:
+        sync, store = self._synchronizer()
+        try:
+            self._require_privilege(sync)
+            if changes:
+                sync.org.update_settings(**changes)
+            return self._settings_view(sync)
+        finally:
+            store.close()
+
+    def plan_address_switch(self, mailing_only: bool) -> AddressPlanView:
+        """The dry run: every contact field that would change or be lost."""
+        from wizard.engine.sync.addresses import plan_address_switch
+
+        sync, store = self._synchronizer()
+        try:
+            self._require_privilege(sync)
+            plan = plan_address_switch(sync, mailing_only)
+        finally:
+            store.close()
+
+        def text(value: Any) -> str:
+            return "" if value is None else str(value)
+
+        changes = tuple(AddressChangeRow(c.title, ch.side, ch.field, text(ch.old), text(ch.new), ch.lost)
+                        for c in plan.contacts for ch in c.changes)
+        return AddressPlanView(plan.mailing_only_before, plan.mailing_only_after, changes,
+                               tuple(plan.stop_syncing), plan.describe(), plan)
+
+    def apply_address_switch(self, plan: AddressPlanView, other_changes: dict[str, bool]) -> str:
+        """Back up, switch, remap (and apply the page's other changes). Returns the backup file."""
+        from wizard.engine.sync.addresses import apply_address_switch
+
+        sync, store = self._synchronizer()
+        try:
+            self._require_privilege(sync)
+            if other_changes:
+                sync.org.update_settings(**other_changes)
+            backup = apply_address_switch(sync, plan.plan, self.engine.paths.data_dir / "backups",
+                                          clock=self.engine.clock)
+        finally:
+            store.close()
+        return str(backup)
+
+    def save_diagnostics_bundle(self, path: str, *, include_identities: bool, progress) -> BundleResult:
+        from wizard.engine.diagnostics import build_bundle
+
+        report = build_bundle(self.engine, path, include_identities=include_identities, progress=progress)
+        return BundleResult(str(report.path), report.text())
+
+    def apply_site_deployment(self) -> str | None:
+        """The machine-wide deployment file, once per change; the report when it changed something."""
+        if not self.engine.paths.site_deployment_file.is_file():
+            return None
+        from wizard.engine.deploy import apply_site_deployment
+
+        report = apply_site_deployment(self.engine)
+        if report is None or report.skipped or not report.changed:
+            return None
+        return report.text()
+
     def close(self) -> None:
         if "session" in self.engine.__dict__:
             self.engine.session.close()
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
+
+
+def summarize_report(report, last_sync: _dt.datetime | None = None) -> SyncSummary:
+    """The engine's SyncReport as counts and lines for the result dialog."""
+    came_in: dict[str, int] = {}
+    went_out: dict[str, int] = {}
+    for action in report.actions:
+        side, _, verb = action.op.partition("-")
+        target = came_in if side == "mailbox" else went_out if side == "org" else None
+        if target is not None:
+            target[verb] = target.get(verb, 0) + 1
+    conflicts = tuple(f"{c.kind} {c.field}: mailbox {c.mailbox_value!r}, organization {c.org_value!r} "
+                      f"-> {c.winner} wins" for c in report.conflicts)
+    details = []
+    for a in report.actions:
+        extra = f" ({', '.join(a.fields)})" if a.fields else ""
+        details.append(f"{a.op:<15} {a.kind:<11} {a.title}{extra}" + (f": {a.reason}" if a.reason else ""))
+    details += [f"not sent: {s}" for s in report.skipped]
+    details += [f"conflict: {c}" for c in conflicts]
+    details += [f"note: {n}" for n in report.notices]
+    return SyncSummary(report.org_name, came_in, went_out, conflicts, tuple(report.skipped),
+                       tuple(report.notices), "\n".join(details), last_sync)
 
 
 class _PageParser:

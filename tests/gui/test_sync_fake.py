@@ -1,0 +1,108 @@
+"""Synchronize Now, the Synchronization settings page and the diagnostics bundle against the
+fake services: accessibility, tab order, the field model, and the flows' wiring."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from tests.gui import journeys as j
+from tests.gui.test_accessibility import unnamed_controls
+from wizard.gui.models import FieldMappingModel
+from wizard.gui.services import FieldMappingRow
+
+
+def _focus_chain(start, count):
+    chain, widget = [], start
+    for _ in range(count):
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisible() \
+                or not widget.isEnabled():
+            widget = widget.nextInFocusChain()
+    return chain
+
+
+def test_field_mapping_model_passes_modeltester(qtmodeltester):
+    model = FieldMappingModel()
+    model.set_rows([FieldMappingRow("Notes", "notes", "description", 0),
+                    FieldMappingRow("First Name", "first_name", "firstname", 3),
+                    FieldMappingRow("Due", "due", "scheduledend", 1),
+                    FieldMappingRow("Sender", "sender", "sender", 2)])
+    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
+    texts = [model.data(model.index(r, 3)) for r in range(4)]
+    assert texts == ["✕ Not synchronized", "⇄ Both ways", "→ To the mailbox", "← To the organization"]
+    assert model.data(model.index(0, 3), FieldMappingModel.DIRECTION_ROLE) == 0
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Organization column"
+
+
+def _synchronize_now(qtbot, window):
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_now", timeout=10000):
+        window.actions["sync_now"].trigger()
+    return window.sync_dialog
+
+
+def test_synchronize_now_shows_progress_result_and_details(qtbot, window, fake):
+    assert not window.actions["sync_now"].isEnabled()          # no synchronizing org yet
+    j.add_online(qtbot, window, {"contosona"})
+    assert window.actions["sync_now"].isEnabled()
+    assert window.actions["sync_now"].shortcut().toString() == "F9"
+    assert window.last_sync_label.text() == "Never"
+    with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
+        dialog = _synchronize_now(qtbot, window)
+    text = dialog.summary.text()
+    assert "Into your mailbox: 3 new" in text and "Into the organization: 1 changed" in text
+    assert "1 conflict(s)" in text and "Ann Lee: the organization refused the change" in text
+    assert dialog.details_button.isVisible() and not dialog.details.isVisible()
+    dialog.details_button.click()
+    assert dialog.details.isVisible() and "mailbox-create" in dialog.details.toPlainText()
+    assert window.last_sync_label.text() != "Never"
+    assert unnamed_controls(dialog) == []
+    assert all(t is not threading.main_thread() for _n, t in fake.blocking_threads)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Close).click()
+    assert not dialog.isVisible()
+
+
+def test_settings_page_named_tab_order_and_address_dialog(qtbot, window, fake):
+    j.add_online(qtbot, window, {"contosona"})
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings"):
+        window.actions["sync_settings"].trigger()
+    dialog = window.settings_dialog
+    qtbot.wait_until(dialog.isVisible)
+    assert unnamed_controls(dialog) == []
+    dialog.attachments_box.setFocus()
+    names = [w for w in _focus_chain(dialog.attachments_box, 8)]
+    assert names[:7] == [dialog.attachments_box, dialog.address_combo, dialog.tasks_box, dialog.bookings_box,
+                         dialog.kind_combo, dialog.fields_view, dialog.filters_table]
+    assert dialog.fields_model.rowCount() == 2
+    dialog.kind_combo.setCurrentIndex(2)
+    assert dialog.fields_model.rows()[0].label == "Due Date"
+    dialog.address_combo.setCurrentIndex(1)
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "address_plan"):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    confirm = window.address_dialog
+    assert unnamed_controls(confirm) == []
+    assert confirm.table.rowCount() == 2 and "backup" in confirm.explanation.text()
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "address_switch-cancelled"):
+        confirm.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert fake.settings["mailing_address_only"] is True and dialog.isVisible()
+    dialog.reject()
+
+
+def test_diagnostics_bundle_panel(qtbot, window, fake, tmp_path):
+    j.add_online(qtbot, window, {"contosona"})
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "diagnostics"):
+        window.diagnostics()
+    dialog = window.diagnostics_dialog
+    panel = dialog.bundle_panel
+    assert unnamed_controls(dialog) == []
+    assert not panel.identities_box.isChecked()
+    target = tmp_path / "bundle.zip"
+    with qtbot.wait_signal(dialog.bundle_saved, timeout=10000):
+        dialog.save_bundle(str(target))
+    assert target.exists() and str(target) in panel.status.text()
+    assert "save_diagnostics_bundle" in fake.calls
+    dialog.reject()
