@@ -7,17 +7,14 @@ verification page), and silent refresh after the access token expired.
 
 from __future__ import annotations
 
-import html
-import re
-import threading
 import time
 import webbrowser
 
 import jwt
 import msal
 import pytest
-import requests
 
+from tests.fixtures.browser import ScriptedBrowser
 from tests.fixtures.sandbox import trusting_session
 from wizard.sandbox import seed
 from wizard.sandbox.identity import SAMPLE_CLIENT_ID
@@ -26,79 +23,6 @@ pytestmark = pytest.mark.sandbox
 
 ALICE = f"alice@{seed.TENANT_DOMAIN}"
 CAROL = f"carol@{seed.TENANT_DOMAIN}"
-
-
-def _hidden(html: str, name: str) -> str:
-    m = re.search(rf'name="{name}" value="([^"]*)"', html)
-    assert m, html
-    return m.group(1)
-
-
-class ScriptedBrowser:
-    """Plays a person at a browser: sign in with a password (and the MFA code if asked)."""
-
-    def __init__(self, sandbox, upn: str, password: str = seed.PRACTICE_PASSWORD,
-                 mfa_code: str = seed.MFA_CODE, device_code: str | None = None) -> None:
-        self.sandbox = sandbox
-        self.upn = upn
-        self.password = password
-        self.mfa_code = mfa_code
-        self.device_code = device_code
-        self.pages: list[requests.Response] = []
-        self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
-
-    def open(self, url: str, *args, **kwargs) -> bool:
-        self.thread = threading.Thread(target=self._run, args=(url,), daemon=True)
-        self.thread.start()
-        return True
-
-    def _run(self, url: str) -> None:
-        try:
-            with trusting_session(self.sandbox.ca_file) as s:
-                self._browse(s, url)
-        except BaseException as exc:  # reported by join()
-            self.error = exc
-
-    def _browse(self, s: requests.Session, url: str) -> None:
-        base = self.sandbox.discovery_url
-        if self.device_code is not None:
-            page = s.get(url)
-            page = s.post(f"{base}/devicelogin", data={"otc": self.device_code})
-        else:
-            page = s.get(url, allow_redirects=False)
-        self.pages.append(page)
-        if page.status_code == 302 or 'name="hiddenform"' in page.text:
-            return self._follow(page)
-        page = s.post(f"{base}/_signin", allow_redirects=False, data={
-            "flow": _hidden(page.text, "flow"), "step": "password", "login": self.upn,
-            "passwd": self.password})
-        self.pages.append(page)
-        if 'name="step" value="mfa"' in page.text:
-            page = s.post(f"{base}/_signin", allow_redirects=False, data={
-                "flow": _hidden(page.text, "flow"), "step": "mfa", "otc": self.mfa_code})
-            self.pages.append(page)
-        if page.status_code == 302 or 'name="hiddenform"' in page.text:
-            self._follow(page)
-
-    def _follow(self, page: requests.Response) -> None:
-        # The answer goes to msal's loopback listener over plain http: a redirect, or
-        # (response_mode=form_post, what msal asks for) a form the browser posts itself.
-        with requests.Session() as plain:
-            plain.trust_env = False
-            if page.status_code == 302:
-                self.pages.append(plain.get(page.headers["Location"], timeout=10))
-                return
-            action = html.unescape(re.search(r'action="([^"]+)"', page.text).group(1))
-            fields = {html.unescape(k): html.unescape(v) for k, v in re.findall(
-                r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text)}
-            self.pages.append(plain.post(action, data=fields, timeout=10))
-
-    def join(self) -> None:
-        if self.thread is not None:
-            self.thread.join(timeout=30)
-        if self.error is not None:
-            raise self.error
 
 
 @pytest.fixture
