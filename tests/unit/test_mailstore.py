@@ -108,3 +108,48 @@ def test_batch_response_parsing_and_rrule():
     assert answers["2"] == (204, None)
     assert rrule_of({"recurrencepatterntype": 1, "interval": 1, "daysofweekmask": 2,
                      "occurrences": 10, "patternendtype": 2}) == "FREQ=WEEKLY;BYDAY=MO;COUNT=10"
+
+
+def test_bulk_transaction_checkpoints_on_its_own_thread(store):
+    store.conn.execute("PRAGMA wal_autocheckpoint=500")
+    size = store.db_path.stat().st_size
+    with store.bulk_transaction(-8192):
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        for n in range(2000):
+            store.add("contact", {"last_name": f"Lee {n}", "notes": "x" * 200})
+    # the settings come back, and the log reaches the database file without a commit
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 500
+    store._checkpointer.join(timeout=30)
+    assert store.db_path.stat().st_size > size + 400_000
+    assert store.count("contact") == 2000
+
+
+def test_a_failed_bulk_transaction_leaves_nothing_and_starts_no_checkpoint(store):
+    with pytest.raises(RuntimeError):
+        with store.bulk_transaction(-8192):
+            store.add("contact", {"last_name": "Lee"})
+            raise RuntimeError("stop")
+    assert store.count("contact") == 0 and store._checkpointer is None
+
+
+def test_staged_rows_reach_the_mailbox_only_when_copied(store):
+    from wizard.engine.sync.staging import Staging
+    from wizard.engine.sync.status import StatusDB
+
+    status = StatusDB(store.conn, "org-1")
+    staging = Staging(store.conn)
+    ids = store.new_ids(3)
+    staging.add([(i, "contact", '{"last_name":"Lee"}', 1, f"rec-{n}", "org", 1, "h")
+                 for n, i in enumerate(ids)],
+                [("org-1", "contact", f"rec-{n}", i, "linked", "W/1", "h", "{}", None, 1)
+                 for n, i in enumerate(ids)])
+    assert store.count("contact") == 0                 # a TEMP table: not the mailbox
+    staging.drop([ids[1]])                             # replaced by a later plan
+    with store.transaction():
+        first = store.reserve_seq(staging.span)
+        staging.copy_into(first, 1000.0)
+    assert sorted(i.local_id for i in store.items("contact")) == sorted([ids[0], ids[2]])
+    assert set(status.rows("contact")) == {"rec-0", "rec-2"}
+    assert store.changed_since(first - 1) and store.max_seq() == first + 2
+    staging.close()
+    assert store.conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []

@@ -482,3 +482,47 @@ def test_compiled_filters_agree_with_the_filters():
         compiled = flt.compile_filters(chosen, "contact", ME)
         for row in rows:
             assert compiled(row) == flt.matches_any(chosen, "contact", row, ME), (filters, row)
+
+
+class PagedOrgSide(MemoryOrgSide):
+    """A full read handed over in pages of two, like DataverseOrgSide's (``on_rows`` with
+    ``next_page_on_its_way``); ``repeat`` hands one record over again on the last page, as
+    a server may when a record changes while it is being paged."""
+
+    repeat: str | None = None
+
+    def changes(self, kind, token, columns=None, on_rows=None):
+        batch = super().changes(kind, token, columns)
+        if token is not None or on_rows is None:
+            return batch
+        rows = list(batch.rows)
+        if self.repeat and kind == "contact":
+            again = self.org.record(kind, self.repeat)
+            rows.append(again)
+        pages = [rows[i:i + 2] for i in range(0, len(rows), 2)]
+        for n, page in enumerate(pages):
+            self.next_page_on_its_way = n + 1 < len(pages)
+            on_rows(page)
+        self.next_page_on_its_way = False
+        return type(batch)(rows, batch.deleted, batch.token, batch.full)
+
+
+def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path):
+    w = World(tmp_path)
+    try:
+        w.side = w.sync.org = PagedOrgSide(w.org, ME)
+        ids = [w.org.create("contact", {"firstname": "Ann", "lastname": f"Lee {n}"},
+                            owner=ME) for n in range(7)]
+        w.side.repeat = ids[0]
+        w.org.update("contact", ids[0], {"jobtitle": "CEO"})
+        w.run()
+        assert w.sync._staged and w.sync._staged[0].org_record_id == ids[0]
+        items = contacts(w)
+        assert sorted(i.org_record_id for i in items) == sorted(ids)   # no duplicate
+        [first] = [i for i in items if i.org_record_id == ids[0]]
+        assert first.data["job_title"] == "CEO"
+        rows = w.sync.status.rows("contact")
+        assert {st.local_id for st in rows.values()} == {i.local_id for i in items}
+        assert w.run().actions == []
+    finally:
+        w.close()

@@ -407,3 +407,51 @@ def test_email_tracking_and_untracking_against_the_org(env):
     assert env.data.find(ORG, "email", given_id) is not None  # someone else's: kept
     assert env.store.get(mine.local_id) is not None and env.store.get(given.local_id)
     client.request = real_request
+
+
+def test_an_initial_sync_in_small_pages_matches_one_in_large_pages(env, sb, tmp_path):
+    """Small pages exercise the pipelined path: new items staged in TEMP tables while the
+    next page is fetched, the last page planned while SQLite copies them (engine._stage,
+    engine._late_creates). The mailbox and status must equal a run in one page."""
+    env.sync.run()
+    small = Env(sb, tmp_path / "small")
+    small.side.page_size = 2
+    try:
+        small.sync.run()
+        assert small.sync._staged, "the small pages were not staged"
+
+        def content(e):
+            return sorted((i.kind, i.org_record_id, i.hash, json.dumps(i.data, sort_keys=True))
+                          for i in e.store.items())
+
+        assert content(small) == content(env)
+        rows = small.sync.status.rows("contact")
+        items = {i.local_id: i for i in small.store.items("contact")}
+        assert {st.local_id for st in rows.values()} == set(items)
+        assert all(items[st.local_id].hash == st.local_hash for st in rows.values())
+        seqs = [r[0] for r in small.store.conn.execute("SELECT seq FROM mail_items")]
+        assert len(set(seqs)) == len(seqs) and 0 not in seqs
+        assert small.store.conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+        assert small.sync.run().actions == []            # nothing left to do
+    finally:
+        small.close()
+
+
+def test_a_cancelled_initial_sync_leaves_the_mailbox_untouched(env):
+    """Cancelled after the contacts were fetched, planned and staged: nothing changes."""
+    import threading
+
+    from wizard.engine.sync.engine import SyncCancelled
+
+    env.side.page_size = 2
+    cancel = threading.Event()
+    env.sync.cancel = cancel
+    env.sync.progress = lambda stage, done, total: (
+        cancel.set() if stage == "reading appointments" else None)
+    with pytest.raises(SyncCancelled):
+        env.sync.run()
+    assert env.store.items() == [] and env.sync.status.rows("contact") == {}
+    assert env.store.conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+    env.sync.cancel = None
+    env.sync.run()
+    assert len(env.store.items("contact")) > 0

@@ -31,10 +31,12 @@ import hashlib
 import inspect
 import json
 import logging
+import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from wizard.engine.errors import WizardError
@@ -47,6 +49,7 @@ from wizard.engine.sync.mapping import (BOTH, NONE, TO_MAILBOX, TO_ORG, ENTITY_O
                                         effective_mappings)
 from wizard.engine.sync.orgside import (ChangeBatch, DeltaTokenExpired, OrgRecord, OrgSide,
                                         OrgUnreachable, OrgWrite, WriteResult)
+from wizard.engine.sync.staging import Staging
 from wizard.engine.sync.status import Conflict, StatusDB, StatusRow
 
 log = logging.getLogger(__name__)
@@ -115,7 +118,7 @@ class SyncOffline(OrgUnreachable):
                          details=details)
 
 
-@dataclass
+@dataclass(slots=True)            # an initial sync makes one per record
 class Action:
     kind: str
     op: str
@@ -126,7 +129,7 @@ class Action:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
@@ -175,7 +178,7 @@ class _Ctx:
         default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Plan:
     """What one pair needs: an org write, a mailbox write, and the status row afterwards."""
 
@@ -196,6 +199,7 @@ class _Plan:
     attempts: int = 0
     failed: bool = False
     error: str | None = None
+    staged: bool = False                   # its mailbox create is in the TEMP tables
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -256,9 +260,16 @@ class Synchronizer:
         paused = gc.isenabled()
         if paused:
             gc.disable()
+        self._staging = None if dry_run else Staging(self.store.conn)
+        self._staged: list[_Plan] = []
+        self._to_stage: list[_Plan] = []
+        self._deferred: list[tuple[_Ctx, OrgRecord]] = []
         try:
             return self._run(dry_run, override_stamp, allow_mass_delete)
         finally:
+            if self._staging is not None:
+                self._staging.close()
+                self._staging = None
             if paused:
                 gc.enable()
             lock.release()
@@ -445,7 +456,7 @@ class Synchronizer:
             self._prefetched = many(wanted)
 
     def _fetch(self, ctx: _Ctx, report: SyncReport,
-               early: dict[str, tuple[OrgRecord, _Plan]] | None = None) -> ChangeBatch:
+               early: dict[str, tuple[OrgRecord, _Plan | None]] | None = None) -> ChangeBatch:
         token, signature = self.status.token(ctx.kind)
         if signature != self._signature(ctx):
             token = None
@@ -461,7 +472,7 @@ class Synchronizer:
         return batch
 
     def _changes(self, ctx: _Ctx, token: str | None, columns: list[str],
-                 early: dict[str, tuple[OrgRecord, _Plan]] | None) -> ChangeBatch:
+                 early: dict[str, tuple[OrgRecord, _Plan | None]] | None) -> ChangeBatch:
         """The org's changes. A full read of an org side that hands over rows page by page
         plans the records new to the mailbox as they arrive (while the next page is on its
         way); ``early`` keeps those plans for :meth:`_plan_channel`."""
@@ -473,11 +484,46 @@ class Synchronizer:
         self._preloaded = (statuses, items)
 
         def plan(records: list[OrgRecord]) -> None:
+            if self._staged and not getattr(self.org, "next_page_on_its_way", False):
+                # A last page, with rows already staged: its new records are planned
+                # during the commit, while SQLite copies the staged rows (see _late_creates).
+                for row in records:
+                    if row.id not in linked:
+                        early[row.id] = (row, _DEFERRED)
+                return
             for row in records:
                 if row.id not in linked:
-                    early[row.id] = (row, self._plan_new_record(ctx, row))
+                    p = self._plan_new_record(ctx, row)
+                    early[row.id] = (row, p)
+                    if p is not None and p.mailbox_op == "create":
+                        self._to_stage.append(p)
+            if getattr(self.org, "next_page_on_its_way", False):
+                self._stage()
 
         return self.org.changes(ctx.kind, None, columns, on_rows=plan)
+
+    def _stage(self) -> None:
+        """Write the new mailbox items planned so far into the TEMP tables (see
+        :mod:`~wizard.engine.sync.staging`): done while the next page is on its way, so
+        the commit after the last page only copies them."""
+        plans, self._to_stage = self._to_stage, []
+        if self._staging is None or not plans:
+            return
+        try:
+            self._staging.add(*self._create_rows(plans))
+        except sqlite3.Error as exc:         # staging only saves time: commit them directly
+            log.warning("staging new mailbox items failed (%s); inserting them at the end",
+                        exc)
+            for p in self._staged:
+                p.staged = False
+            self._staged = []
+            self._staging.close()
+            self._staging = None
+            return
+        for p in plans:
+            p.staged = True
+            p.mailbox_json = p.base_json = None        # the TEMP tables hold them now
+        self._staged += plans
 
     def _columns(self, ctx: _Ctx) -> list[str]:
         """The org columns a run reads: every mapped field (in either address mode) and
@@ -551,7 +597,7 @@ class Synchronizer:
                                             reason="resource bookings no longer synchronize"))
                 plans.append(p)
             return plans, None
-        early: dict[str, tuple[OrgRecord, _Plan]] = {}
+        early: dict[str, tuple[OrgRecord, _Plan | None]] = {}
         self._preloaded = None
         if kind == "email":
             batch = ChangeBatch([], [], None, False)
@@ -583,7 +629,10 @@ class Synchronizer:
                 continue
             done = early.get(rid)
             if done is not None and done[0] is row and rid not in items_by_org:
-                plans.append(done[1])
+                if done[1] is _DEFERRED:
+                    self._deferred.append((ctx, row))
+                else:
+                    plans.append(done[1])
                 continue
             plans.append(self._plan_pair(ctx, rid, items_by_org.get(rid), None, row, False))
         for rid, item in items_by_org.items():
@@ -766,14 +815,16 @@ class Synchronizer:
             self._plan_mailbox_create(ctx, p, row)
         return p
 
-    def _plan_new_record(self, ctx: _Ctx, row: OrgRecord) -> _Plan:
+    def _plan_new_record(self, ctx: _Ctx, row: OrgRecord) -> _Plan | None:
         """``_plan_pair`` for an org record with no status row and no mailbox item (most
-        records of an initial sync), without the general case's checks."""
+        records of an initial sync), without the general case's checks; None when the
+        record stays out of the mailbox (nothing to do)."""
+        if not self.include(ctx, row.data):
+            return None
         p = _Plan(ctx.kind, row.id, None, None)
-        if self.include(ctx, row.data):
-            p.actions.append(Action(ctx.kind, "mailbox-create", _org_title(ctx.kind, row.data),
-                                    None, row.id, [], "matches your synchronization filters"))
-            self._plan_mailbox_create(ctx, p, row)
+        p.actions.append(Action(ctx.kind, "mailbox-create", _org_title(ctx.kind, row.data),
+                                None, row.id, [], "matches your synchronization filters"))
+        self._plan_mailbox_create(ctx, p, row)
         return p
 
     def _sent_base(self, p: _Plan, base: dict[str, Any], row: OrgRecord | None
@@ -798,12 +849,14 @@ class Synchronizer:
                      None if m.to_mailbox is _identity else m.to_mailbox,
                      m.direction != TO_ORG) for m in sorted(maps, key=lambda m: m.org_field)]
             cached = ctx.create_specs[id(maps)] = (maps, spec)
+        get = row.data.get
         org = row.data
         data: dict[str, Any] = {}
         base: dict[str, Any] = {}
+        empty = _EMPTY_TYPES
         for column, mailbox_field, convert, inward in cached[1]:   # an initial sync's hot loop
-            v = org.get(column)
-            if v is None or (not v and type(v) in _EMPTY_TYPES):
+            v = get(column)
+            if v is None or (not v and type(v) in empty):
                 base[column] = None
                 continue
             base[column] = v
@@ -980,7 +1033,8 @@ class Synchronizer:
             else:
                 new = self._plan_pair(ctx, p.org_record_id, p.item, st, row, row is None)
             new.attempts = p.attempts
-            p.__dict__.update(new.__dict__)
+            for f in fields(_Plan):
+                setattr(p, f.name, getattr(new, f.name))
             if p.org_write is None:
                 return
             self._record_sent([p.org_write])
@@ -997,77 +1051,116 @@ class Synchronizer:
                 settings: SyncSettings, mapping_rows: list[dict[str, Any]],
                 filters: list[flt.SyncFilter], report: SyncReport) -> None:
         bulk = sum(1 for p in plans if p.mailbox_op == "create") >= BULK_CREATES
-        conn = self.store.conn
-        cache = conn.execute("PRAGMA cache_size").fetchone()[0] if bulk else None
-        if bulk:
-            # A bigger page cache for the bulk transaction (its pages are not written out
-            # and read back mid-way); durability is unchanged (same journal, same commit).
-            conn.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
-        try:
+        with (self.store.bulk_transaction(BULK_CACHE_KIB) if bulk
+              else self.store.transaction()):
             self._commit_all(plans, batches, user_id, settings, mapping_rows, filters, report)
-        finally:
-            if cache is not None:
-                conn.execute(f"PRAGMA cache_size={int(cache)}")
 
     def _commit_all(self, plans: list[_Plan], batches: dict[str, ChangeBatch], user_id: str,
                     settings: SyncSettings, mapping_rows: list[dict[str, Any]],
                     filters: list[flt.SyncFilter], report: SyncReport) -> None:
-        with self.store.transaction():
-            # Items the user changed while this run worked are looked at again next time.
-            meanwhile = self.store.changed_since(self._start_seq)
-            creates = [p for p in plans if not p.failed and p.mailbox_op == "create"]
-            self._commit_creates(creates)
-            for p in plans:
-                if p.failed or p.mailbox_op == "create":
-                    continue
-                self._commit_plan(p)
-            for channel, batch in batches.items():
-                ctx = _Ctx(channel, user_id, settings, mapping_rows, filters, batch.full)
-                self._offline(ctx, batch)
-                self.status.set_token(channel, batch.token, self._signature(ctx))
-            for c in report.conflicts:
-                self.status.log_conflict(c, self.clock())
-            if self._sent:
-                self.status.clear_sent([key for p in plans if not p.failed
-                                        and (key := (p.kind, p.org_record_id)) in self._sent])
-            failed = [p.item.local_id for p in plans if p.failed and p.item is not None]
-            gone = [(p.status.local_id, MAILBOX_KIND[p.kind]) for p in plans
-                    if p.failed and p.item is None and p.status is not None
-                    and p.status.local_id]
-            end = self.store.max_seq()
-            self.status.set_watermark(end)
-            self.store.prune_tombstones(end)
-            self.store.touch(meanwhile + failed)
-            for local_id, kind in gone:          # a deletion the org refused: try again
-                self.store.mark_deleted(local_id, kind)
+        # Items the user changed while this run worked are looked at again next time.
+        meanwhile = self.store.changed_since(self._start_seq)
+        creates = [p for p in plans if not p.failed and p.mailbox_op == "create"]
+        self._commit_creates(creates, report)
+        for p in plans:
+            if p.failed or p.mailbox_op == "create":
+                continue
+            self._commit_plan(p)
+        for channel, batch in batches.items():
+            ctx = _Ctx(channel, user_id, settings, mapping_rows, filters, batch.full)
+            self._offline(ctx, batch)
+            self.status.set_token(channel, batch.token, self._signature(ctx))
+        for c in report.conflicts:
+            self.status.log_conflict(c, self.clock())
+        if self._sent:
+            self.status.clear_sent([key for p in plans if not p.failed
+                                    and (key := (p.kind, p.org_record_id)) in self._sent])
+        failed = [p.item.local_id for p in plans if p.failed and p.item is not None]
+        gone = [(p.status.local_id, MAILBOX_KIND[p.kind]) for p in plans
+                if p.failed and p.item is None and p.status is not None
+                and p.status.local_id]
+        end = self.store.max_seq()
+        self.status.set_watermark(end)
+        self.store.prune_tombstones(end)
+        self.store.touch(meanwhile + failed)
+        for local_id, kind in gone:          # a deletion the org refused: try again
+            self.store.mark_deleted(local_id, kind)
 
-    def _commit_creates(self, plans: list[_Plan]) -> None:
-        """New mailbox items and their status rows, in bulk (an initial sync makes 10,000s)."""
-        now = self.clock()
+    def _create_rows(self, plans: list[_Plan]) -> tuple[list[tuple], list[tuple]]:
+        """Mailbox rows (``staging.ITEM_COLUMNS``) and status rows of new items; gives
+        each its local id."""
         item_rows, status_rows = [], []
-        seq = self.store.reserve_seq(len(plans)) if plans else 0
         local_ids = self.store.new_ids(len(plans))
-        for n, p in enumerate(plans):
-            local_id = local_ids[n]
+        org_id = self.status.org_id
+        for p, local_id in zip(plans, local_ids):
             st = p.new_status
             assert st is not None
             st.local_id = local_id
             item_rows.append((local_id, MAILBOX_KIND[p.kind],
                               p.mailbox_json or content_json(p.mailbox_data or {}), 1,
-                              p.org_record_id,
-                              p.mailbox_origin, 1, st.local_hash, now, now, seq + n))
-            status_rows.append((self.status.org_id, st.kind, st.org_record_id, local_id,
-                                st.state, st.etag, st.local_hash, p.base_json or st.base_json(),
-                                st.owner_id,
-                                int(st.in_filter)))
+                              p.org_record_id, p.mailbox_origin, 1, st.local_hash))
+            status_rows.append((org_id, st.kind, st.org_record_id, local_id, st.state,
+                                st.etag, st.local_hash, p.base_json or st.base_json(),
+                                st.owner_id, int(st.in_filter)))
+        return item_rows, status_rows
+
+    def _commit_creates(self, plans: list[_Plan], report: SyncReport) -> None:
+        """New mailbox items and their status rows, in bulk (an initial sync makes 10,000s):
+        those staged during the fetch are copied, the rest inserted."""
+        now = self.clock()
+        staging = self._staging
+        if staging is not None and self._staged:
+            kept = {id(p) for p in plans if p.staged}
+            replaced = [p.new_status.local_id for p in self._staged if id(p) not in kept]
+            if replaced:                              # planned again after staging
+                staging.drop([i for i in replaced if i])
+            late = self._late_creates(staging, self.store.reserve_seq(staging.span), now)
+        else:
+            late = self._plan_deferred()
+        for p in late:
+            report.actions += p.actions
+        plans = [p for p in plans if not p.staged] + [p for p in late
+                                                      if p.mailbox_op == "create"]
+        if not plans:
+            return
+        item_rows, status_rows = self._create_rows(plans)
+        seq = self.store.reserve_seq(len(plans))
         self.store.conn.executemany(
             "INSERT INTO mail_items (local_id, kind, data, tracked, org_record_id, origin,"
             " change_counter, hash, created_at, modified_at, seq)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)", item_rows)
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(*row, now, now, seq + n) for n, row in enumerate(item_rows)])
         self.status.conn.executemany(
             "INSERT OR REPLACE INTO sync_status (org_id, kind, org_record_id, local_id, state,"
             " etag, local_hash, base, owner_id, in_filter) VALUES (?,?,?,?,?,?,?,?,?,?)",
             status_rows)
+
+    def _plan_deferred(self) -> list[_Plan]:
+        deferred, self._deferred = self._deferred, []
+        return [p for ctx, row in deferred if (p := self._plan_new_record(ctx, row))]
+
+    def _late_creates(self, staging: Staging, first_seq: int, now: float) -> list[_Plan]:
+        """Plan the deferred new records (those of a last page, see _changes) while another
+        thread has SQLite copy the staged rows into the mailbox: the copy runs in C without
+        the GIL, on the same connection (which this thread leaves alone meanwhile) and in
+        the commit's transaction, so the two overlap instead of adding up."""
+        failure: list[BaseException] = []
+
+        def copy() -> None:
+            try:
+                staging.copy_into(first_seq, now)
+            except BaseException as exc:     # raised again below, in the caller's thread
+                failure.append(exc)
+
+        copier = threading.Thread(target=copy, name="sync-copy")
+        copier.start()
+        try:
+            late = self._plan_deferred()
+        finally:
+            copier.join()
+        if failure:
+            raise failure[0]
+        return late
 
     def _commit_plan(self, p: _Plan) -> None:
         if p.mailbox_op is None and p.new_status is None and not p.drop_status:
@@ -1155,6 +1248,7 @@ def _norm(v: Any) -> Any:
 
 
 _EMPTY_TYPES = (str, list, dict)
+_DEFERRED = _Plan("", "", None, None)        # in ``early``: planned at commit time
 
 
 

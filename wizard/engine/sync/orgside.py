@@ -39,7 +39,7 @@ class DeltaTokenExpired(OrgSideError):
     code = "delta_token_expired"
 
 
-@dataclass
+@dataclass(slots=True)
 class OrgRecord:
     id: str
     etag: str

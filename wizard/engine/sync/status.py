@@ -17,8 +17,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from wizard.engine import jsoncodec
+
 STATUS_SCHEMA_VERSION = 1
-_BASE_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
 
 
 class StatusRow:
@@ -59,7 +60,7 @@ class StatusRow:
     def base_json(self) -> str:
         if self._base is None and self._base_json is not None:
             return self._base_json
-        return _BASE_ENCODER.encode(self._base)
+        return jsoncodec.canonical(self._base)
 
 
 @dataclass

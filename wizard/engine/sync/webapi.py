@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from wizard.engine import jsoncodec
 from wizard.engine.dataverse import DataverseClient, DataverseError
 from wizard.engine.errors import WizardError
 from wizard.engine.sync import filters as flt
@@ -108,6 +109,9 @@ class DataverseOrgSide:
         self._user: OrgUser | None = None
         self._where: dict[str, str] = {}        # record id -> entity set (calendar)
         self._settings: SyncSettings | None = None
+        # True while an ``on_rows`` callback of changes() runs and the next page is already
+        # being fetched (the caller may then do work that would otherwise wait for the end)
+        self.next_page_on_its_way = False
 
     # -- plumbing --------------------------------------------------------------------------
     @property
@@ -133,7 +137,7 @@ class DataverseOrgSide:
             raise
 
     def _json(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
-        return self._call(method, path, **kw).json()
+        return jsoncodec.loads(self._call(method, path, **kw).content)
 
     @property
     def org_id(self) -> str:
@@ -374,7 +378,11 @@ class DataverseOrgSide:
                     rows += fresh
                     delta_link = page.get("@odata.deltaLink", delta_link)
                     if on_page is not None and fresh:
-                        on_page(fresh)
+                        self.next_page_on_its_way = following is not None
+                        try:
+                            on_page(fresh)
+                        finally:
+                            self.next_page_on_its_way = False
                 except BaseException:
                     if following is not None:
                         following.cancel()

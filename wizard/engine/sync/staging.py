@@ -1,0 +1,86 @@
+"""New mailbox items of an initial sync, written ahead into TEMP tables.
+
+An initial sync creates 10,000s of mailbox items, and inserting them was most of the
+commit, which can only start after the last page has arrived. So while the next page is
+being fetched, the items planned from the current one are written into TEMP tables: the
+connection's own temporary database (kept in memory), which takes no lock on the mailbox,
+is seen by no other connection, and disappears with the connection. The commit then
+copies them into the mailbox with one ``INSERT ... SELECT`` per table, inside its single
+transaction; SQLite does that copy in C at about half the cost of inserting the rows from
+Python. A run that fails, is cancelled or is killed leaves the mailbox as it was: the
+staged rows were never part of it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+ITEM_COLUMNS = ("local_id", "kind", "data", "tracked", "org_record_id", "origin",
+                "change_counter", "hash")
+STATUS_COLUMNS = ("org_id", "kind", "org_record_id", "local_id", "state", "etag",
+                  "local_hash", "base", "owner_id", "in_filter")
+
+
+class Staging:
+    """The TEMP tables of one run. ``add`` stages rows; ``copy_into`` moves them into the
+    mailbox (call it inside the commit's transaction); ``close`` drops them."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.count = 0          # rows staged and not dropped
+        self.span = 0           # sequence numbers the copy needs (dropped rows leave gaps)
+        self._ready = False
+
+    def _create(self) -> None:
+        c = self.conn
+        c.execute("PRAGMA temp_store=MEMORY")
+        c.execute("DROP TABLE IF EXISTS temp.staged_items")
+        c.execute("DROP TABLE IF EXISTS temp.staged_status")
+        c.execute(f"CREATE TEMP TABLE staged_items (ord INTEGER PRIMARY KEY,"
+                  f" {', '.join(ITEM_COLUMNS)})")
+        c.execute(f"CREATE TEMP TABLE staged_status ({', '.join(STATUS_COLUMNS)})")
+        self._ready = True
+
+    def add(self, items: list[tuple], statuses: list[tuple]) -> None:
+        """Stage mailbox rows (``ITEM_COLUMNS``) and their status rows (``STATUS_COLUMNS``)."""
+        if not self._ready:
+            self._create()
+        marks = ",".join("?" * len(ITEM_COLUMNS))
+        self.conn.executemany(f"INSERT INTO temp.staged_items ({', '.join(ITEM_COLUMNS)})"
+                              f" VALUES ({marks})", items)
+        marks = ",".join("?" * len(STATUS_COLUMNS))
+        self.conn.executemany(f"INSERT INTO temp.staged_status VALUES ({marks})", statuses)
+        self.count += len(items)
+        self.span += len(items)
+
+    def drop(self, local_ids: list[str]) -> None:
+        """Unstage the rows of these items (plans the run replaced after staging them)."""
+        for start in range(0, len(local_ids), 500):
+            chunk = local_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM temp.staged_items WHERE local_id IN ({marks})",
+                              chunk)
+            self.conn.execute(f"DELETE FROM temp.staged_status WHERE local_id IN ({marks})",
+                              chunk)
+        self.count -= len(local_ids)
+
+    def copy_into(self, first_seq: int, now: float) -> None:
+        """Insert the staged rows into the mailbox; item ``n`` (1-based, in staging order)
+        gets sequence number ``first_seq + n - 1`` (reserve :attr:`span` numbers)."""
+        if not self.count:
+            return
+        cols = ", ".join(ITEM_COLUMNS)
+        self.conn.execute(
+            f"INSERT INTO main.mail_items ({cols}, created_at, modified_at, seq)"
+            f" SELECT {cols}, ?, ?, ? + ord - 1 FROM temp.staged_items ORDER BY ord",
+            (now, now, first_seq))
+        cols = ", ".join(STATUS_COLUMNS)
+        self.conn.execute(f"INSERT OR REPLACE INTO main.sync_status ({cols})"
+                          f" SELECT {cols} FROM temp.staged_status")
+
+    def close(self) -> None:
+        if self._ready:
+            self.conn.execute("DROP TABLE IF EXISTS temp.staged_items")
+            self.conn.execute("DROP TABLE IF EXISTS temp.staged_status")
+            self._ready = False
+        self.count = self.span = 0
