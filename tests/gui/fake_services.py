@@ -51,6 +51,9 @@ class FakeServices:
     def _primary(self) -> OrgRow | None:
         return next((o for o in self.orgs.values() if o.is_primary), None)
 
+    def warm_up(self) -> None:
+        self._blocking("warm_up")
+
     # -- pure ---------------------------------------------------------------------------
     def clouds(self):
         return [("commercial", "Commercial"), ("gcc", "GCC"), ("gcchigh", "GCC High"),

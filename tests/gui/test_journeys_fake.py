@@ -239,4 +239,5 @@ def test_keyboard_shortcuts_and_accessibility(qtbot, window):
 def test_no_blocking_call_on_gui_thread(qtbot, window, fake):
     j.add_online(qtbot, window, {"contosona", "contosojp"})
     assert fake.blocking_threads
+    assert "warm_up" in fake.calls          # the imports ahead of sign-in ran, on a worker
     assert all(t is not threading.main_thread() for _name, t in fake.blocking_threads)

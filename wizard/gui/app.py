@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from wizard.gui.runtime import favour_gui_thread
+
+    favour_gui_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("d365-wizard")
     app.setApplicationDisplayName("d365-wizard")

@@ -278,7 +278,7 @@ class MainWindow(QMainWindow):
             return
         if self.services is not None:
             self.services_ready.emit()
-            self.refresh()
+            self.refresh(first=True)
             return
         if self.services_factory is None:
             return
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
             self.services = services
             self.services_ready.emit()
             self._update_actions()
-            self.refresh()
+            self.refresh(first=True)
             for note in getattr(services, "startup_notes", ()):
                 message.info(note)
 
@@ -299,13 +299,27 @@ class MainWindow(QMainWindow):
 
         self.run(lambda task: factory(), on_result=ready, on_error=failed, action="start")
 
+    #: The dialogs' modules. Importing one builds its Qt classes' Python enums: 35 ms that the
+    #: first click on Add would otherwise spend on this thread.
+    DIALOG_MODULES = ("wizard.gui.add_org_wizard", "wizard.gui.dialogs", "wizard.gui.sync_dialogs")
+
     def refresh(self, *, check: bool = True, select: str | None = None,
-                after: Callable[[], None] | None = None) -> None:
+                after: Callable[[], None] | None = None, first: bool = False) -> None:
+        """Reload the list on a worker. ``first``: before the first list shows, import on that
+        worker what the first Add, sign-in and status check need (:mod:`wizard.gui.runtime`),
+        so that no click waits on an import and no import competes with the user's clicks."""
         if self.services is None:
             return
         services = self.services
+        dialog_modules = self.DIALOG_MODULES if first else ()
 
         def load(task):
+            if dialog_modules:
+                from wizard.gui.runtime import import_ahead
+
+                import_ahead(dialog_modules)
+                if hasattr(services, "warm_up"):
+                    services.warm_up()
             return services.list_orgs(), services.mailbox_header()
 
         def loaded(value) -> None:

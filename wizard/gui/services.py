@@ -234,6 +234,7 @@ class Services(Protocol):
     sandbox_mode: bool
 
     def clouds(self) -> Sequence[tuple[str, str]]: ...
+    def warm_up(self) -> None: ...
     def parse_url(self, text: str) -> UrlFacts: ...
     def list_orgs(self) -> list[OrgRow]: ...
     def mailbox_header(self) -> MailboxHeader: ...
@@ -358,6 +359,18 @@ class EngineServices:
             return bool(self.engine.secrets.available)
         except Exception:  # noqa: BLE001 - no keyring: nothing is saved, the app still works
             return False
+
+    #: What signing in, discovering and connecting import (msal, keyring, requests and the
+    #: engine parts on them), loaded ahead by :meth:`warm_up`.
+    WARM_UP_MODULES = ("wizard.engine.connect", "wizard.engine.discovery", "wizard.engine.token_cache",
+                       "wizard.engine.secrets", "wizard.engine.signin_errors", "keyring", "keyring.core")
+
+    def warm_up(self) -> None:
+        """Import what the first sign-in needs before the user asks for it, without a long
+        garbage collection (see :mod:`wizard.gui.runtime`). Blocking; run it on a worker."""
+        from wizard.gui.runtime import import_ahead
+
+        import_ahead(self.WARM_UP_MODULES)
 
     # -- pure ---------------------------------------------------------------------------
     def clouds(self) -> list[tuple[str, str]]:
