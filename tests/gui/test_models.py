@@ -1,7 +1,11 @@
+import sys
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QVBoxLayout
 
 from wizard.gui.models import DiscoveredOrgModel, OrgTableModel, StepListModel, ORG_KEY_ROLE
 from wizard.gui.services import DiscoveredOrg, OrgRow, OrgStatus, StepReport
+from wizard.gui.widgets import step_table
 
 
 def rows():
@@ -54,3 +58,49 @@ def test_step_model_updates_rows_in_place(qtmodeltester):
     assert model.rowCount() == 2
     assert model.failed().fix == "Check the address"
     assert model.data(model.index(0, 0)) == "✖ Failed"
+
+
+def _step(i: int, state: str = "passed") -> StepReport:
+    return StepReport(f"s{i}", f"Step {i}", state, "The organization answered in time." if state != "running" else "")
+
+
+def test_painting_a_step_table_calls_no_python(qtbot):
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    model = StepListModel(dialog)
+    view = step_table(model, dialog)
+    QVBoxLayout(dialog).addWidget(view)
+    for i in range(12):
+        model.report(_step(i))
+    dialog.resize(800, 400)
+    dialog.show()
+    qtbot.wait_exposed(dialog)
+    called: list[str] = []
+
+    def profile(frame, event, _arg):
+        if event == "call":
+            called.append(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
+
+    sys.setprofile(profile)
+    try:
+        view.viewport().grab()        # paints every visible cell, exposed or not
+    finally:
+        sys.setprofile(None)
+    ours = [c for c in called if "/wizard/" in c]
+    assert not ours, ours[:5]         # each of these would wait for the GIL while a worker runs
+    assert view.model().index(3, 2).data() == "The organization answered in time."
+
+
+def test_step_model_signals_only_real_changes(qtbot):
+    model = StepListModel()
+    changes = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): changes.append((top.row(), bottom.column())))
+    model.report(_step(0, "running"))
+    model.report(_step(0, "running"))                 # the same again: nothing to redraw
+    assert changes == []
+    model.report(_step(0))
+    assert changes == [(0, 3)]                        # one signal for the whole row
+    assert model.data(model.index(0, 0)) == StepListModel.state_label("passed")
+    model.clear()
+    assert model.rowCount() == 0 and model.columnCount() == 4 and model.steps() == []
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Step"
