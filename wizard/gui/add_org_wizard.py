@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QRadioButton, QTableView, QVBoxLayout, QWizard, QWizardPage)
@@ -456,11 +456,15 @@ class PickOrgsPage(BusyPage):
         return [o for o in (self.model.org_at(r) for r in rows) if o is not None and o.enabled]
 
     def select_unique_names(self, names) -> None:
+        """Add the orgs with these unique names to the selection (one selection change)."""
+        selection = QItemSelection()
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
             org = self.model.org_at(self.proxy.mapToSource(index).row())
             if org is not None and org.unique_name in names and org.enabled:
-                self.view.selectRow(row)
+                selection.select(index, index)
+        flags = QItemSelectionModel.SelectionFlag
+        self.view.selectionModel().select(selection, flags.Select | flags.Rows)
 
     def isComplete(self) -> bool:
         return self.loaded and bool(self.selected_orgs())
