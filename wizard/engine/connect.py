@@ -30,7 +30,7 @@ from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import (SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient,
                                      DataverseError)
 from wizard.engine.errors import WizardError
-from wizard.engine.http import Cancelled, NetworkError, network_error, proxy_for_url
+from wizard.engine.http import Cancelled, NetworkError, proxy_for_url
 from wizard.engine.signin_errors import NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 

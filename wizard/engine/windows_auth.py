@@ -11,7 +11,6 @@ The password is held in memory only for the handshake's credential object.
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 from typing import Any
 from urllib.parse import urlsplit

@@ -14,7 +14,6 @@ keep their values on both sides.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
