@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.gui.fake_services import FakeServices
+from tests.gui.journeys import open_window
 from wizard.gui.tasks import TaskRunner
 
 
@@ -23,17 +24,7 @@ def fake():
 
 @pytest.fixture
 def window(qtbot, fake, runner):
-    from wizard.gui.main_window import MainWindow
-
-    win = MainWindow(fake, runner=runner)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.wait_signal(win.orgs_loaded, timeout=5000):
-        win.start()
-    yield win
-    runner.cancel_all()
-    assert runner.wait_for_done(30000)
-    qtbot.wait(20)
+    yield from open_window(qtbot, fake, runner, timeout=5000)
 
 
 def pytest_collection_modifyitems(items):

@@ -11,6 +11,34 @@ from wizard.gui.add_org_wizard import (PAGE_CONNECT, PAGE_CREDENTIALS, PAGE_DETE
 TIMEOUT = 20000
 
 
+def open_window(qtbot, services, runner, *, timeout: int):
+    """Generator for a ``window`` fixture: a shown MainWindow on ``services`` with its first
+    list loaded; afterwards, the runner's tasks are cancelled and drained."""
+    from wizard.gui.main_window import MainWindow
+
+    win = MainWindow(services, runner=runner)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.wait_signal(win.orgs_loaded, timeout=timeout):
+        win.start()
+    yield win
+    runner.cancel_all()
+    assert runner.wait_for_done(30000)
+    qtbot.wait(20)
+
+
+def sandbox_services(cloud_file, home):
+    """Generator for a ``real`` fixture: EngineServices on a sandbox tenant, closed afterwards."""
+    from wizard.engine.context import Engine
+    from wizard.engine.paths import AppPaths
+    from wizard.gui.services import EngineServices
+
+    services = EngineServices(Engine(AppPaths.resolve(home).ensure(), cloud_files=[cloud_file]),
+                              sandbox_mode=True)
+    yield services
+    services.close()
+
+
 def open_wizard(qtbot, window) -> AddOrgWizard:
     window.add()
     wizard = window.add_wizard

@@ -18,29 +18,12 @@ pytestmark = pytest.mark.sandbox
 
 @pytest.fixture
 def real(sandbox, wizard_home):
-    from wizard.engine.context import Engine
-    from wizard.engine.paths import AppPaths
-    from wizard.gui.services import EngineServices
-
-    engine = Engine(AppPaths.resolve(wizard_home).ensure(), cloud_files=[sandbox.cloud_file])
-    services = EngineServices(engine, sandbox_mode=True)
-    yield services
-    services.close()
+    yield from j.sandbox_services(sandbox.cloud_file, wizard_home)
 
 
 @pytest.fixture
 def window(qtbot, real, runner):
-    from wizard.gui.main_window import MainWindow
-
-    win = MainWindow(real, runner=runner)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.wait_signal(win.orgs_loaded, timeout=10000):
-        win.start()
-    yield win
-    runner.cancel_all()
-    assert runner.wait_for_done(30000)
-    qtbot.wait(20)
+    yield from j.open_window(qtbot, real, runner, timeout=10000)
 
 
 def _wait_status(qtbot, window, unique_name):
