@@ -311,10 +311,10 @@ class MainWindow(QMainWindow):
         if self.services is None:
             return
         services = self.services
-        dialog_modules = self.DIALOG_MODULES if first else ()
+        dialog_modules = self.DIALOG_MODULES
 
         def load(task):
-            if dialog_modules:
+            if first:
                 from wizard.gui.runtime import import_ahead
 
                 import_ahead(dialog_modules)

@@ -223,12 +223,15 @@ class StepListModel(QStandardItemModel):
     def _texts(self, step: StepReport) -> list[str]:
         return [self.state_label(step.state), step.title or "", step.message or "", step.fix or ""]
 
-    def _item(self, text: str) -> QStandardItem:
-        item = QStandardItem()
-        item.setFlags(self._FLAGS)
+    def _set_text(self, item: QStandardItem, text: str) -> QStandardItem:
         for role in self._ROLES:
             item.setData(text, role)
         return item
+
+    def _item(self, text: str) -> QStandardItem:
+        item = QStandardItem()
+        item.setFlags(self._FLAGS)
+        return self._set_text(item, text)
 
     def report(self, step: StepReport) -> None:
         """Add a step, or update the row of a step already shown (one ``dataChanged``)."""
@@ -240,9 +243,7 @@ class StepListModel(QStandardItemModel):
                 blocked = self.blockSignals(True)      # one dataChanged for the row, not twelve
                 try:
                     for column, text in enumerate(self._texts(step)):
-                        item = self.item(row, column)
-                        for role in self._ROLES:
-                            item.setData(text, role)
+                        self._set_text(self.item(row, column), text)
                 finally:
                     self.blockSignals(blocked)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))

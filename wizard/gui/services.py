@@ -363,7 +363,7 @@ class EngineServices:
     #: What signing in, discovering and connecting import (msal, keyring, requests and the
     #: engine parts on them), loaded ahead by :meth:`warm_up`.
     WARM_UP_MODULES = ("wizard.engine.connect", "wizard.engine.discovery", "wizard.engine.token_cache",
-                       "wizard.engine.secrets", "wizard.engine.signin_errors", "keyring", "keyring.core")
+                       "wizard.engine.secrets", "wizard.engine.signin_errors", "keyring.core")
 
     def warm_up(self) -> None:
         """Import what the first sign-in needs before the user asks for it, without a long
