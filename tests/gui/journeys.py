@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
 
 from wizard.gui.add_org_wizard import (PAGE_CONNECT, PAGE_CREDENTIALS, PAGE_DETECT, PAGE_PICK, PAGE_SIGN_IN,
@@ -25,6 +24,29 @@ def open_window(qtbot, services, runner, *, timeout: int):
     runner.cancel_all()
     assert runner.wait_for_done(30000)
     qtbot.wait(20)
+
+
+class ThreadSpy:
+    """Records each call of the spied methods, and which of them ran on the GUI thread."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.calls: list[str] = []
+        self.on_gui: list[str] = []
+
+    def spy(self, cls, *names: str) -> None:
+        import threading
+
+        for name in names:
+            original = getattr(cls, name)
+
+            def wrapper(*args, _original=original, _name=name, **kwargs):
+                self.calls.append(_name)
+                if threading.current_thread() is threading.main_thread():
+                    self.on_gui.append(f"{cls.__name__}.{_name}")
+                return _original(*args, **kwargs)
+
+            self.monkeypatch.setattr(cls, name, wrapper)
 
 
 def sandbox_services(cloud_file, home):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
@@ -261,28 +260,11 @@ def test_no_network_keyring_or_registry_work_on_gui_thread(qtbot, private_keyrin
     from wizard.engine.orgs import OrgRegistry
     from wizard.engine.secrets import SecretStore
 
-    on_gui: list[str] = []
-    calls: list[str] = []
-
-    def spy(cls, name):
-        original = getattr(cls, name)
-
-        def wrapper(*args, **kwargs):
-            calls.append(name)
-            if threading.current_thread() is threading.main_thread():
-                on_gui.append(f"{cls.__name__}.{name}")
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(cls, name, wrapper)
-
-    spy(requests.Session, "send")
-    for name in ("get", "set", "delete", "delete_org"):
-        if hasattr(SecretStore, name):
-            spy(SecretStore, name)
-    for name in ("list", "add", "update", "remove", "apply", "plan_switch", "_mutate"):
-        spy(OrgRegistry, name)
-    for name in ("stamp", "claim", "record_sync"):
-        spy(MailboxStore, name)
+    spy = j.ThreadSpy(monkeypatch)
+    spy.spy(requests.Session, "send")
+    spy.spy(SecretStore, *(n for n in ("get", "set", "delete", "delete_org") if hasattr(SecretStore, n)))
+    spy.spy(OrgRegistry, "list", "add", "update", "remove", "apply", "plan_switch", "_mutate")
+    spy.spy(MailboxStore, "stamp", "claim", "record_sync")
     na, jp = _two(qtbot, window)
     other = jp if window.model.primary().key == na.key else na   # the test itself stays off the engine
     dialog = _open_switch(qtbot, window, other.key)
@@ -292,5 +274,5 @@ def test_no_network_keyring_or_registry_work_on_gui_thread(qtbot, private_keyrin
     window.delete()
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         j.answer(qtbot, "confirmDelete", QMessageBox.StandardButton.Yes)
-    assert {"send", "_mutate", "claim", "get", "delete_org"} <= set(calls)
-    assert on_gui == []
+    assert {"send", "_mutate", "claim", "get", "delete_org"} <= set(spy.calls)
+    assert spy.on_gui == []

@@ -4,7 +4,6 @@ org-wide settings): real msal, real Web API, real mailbox store."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 import zipfile
 from pathlib import Path
@@ -148,37 +147,20 @@ def test_no_network_keyring_or_disk_work_on_gui_thread_during_sync(qtbot, privat
     from wizard.engine.secrets import SecretStore
 
     j.add_online(qtbot, window, {ORG})
-    on_gui: list[str] = []
-    calls: list[str] = []
-
-    def spy(cls, name):
-        original = getattr(cls, name)
-
-        def wrapper(*args, **kwargs):
-            calls.append(name)
-            if threading.current_thread() is threading.main_thread():
-                on_gui.append(f"{cls.__name__}.{name}")
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(cls, name, wrapper)
-
-    spy(requests.Session, "send")
-    for name in ("get", "set", "delete"):
-        spy(SecretStore, name)
-    for name in ("list", "get", "primary", "_mutate"):
-        spy(OrgRegistry, name)
-    for name in ("stamp", "claim", "record_sync"):
-        spy(MailboxStore, name)
-    for name in ("__init__", "items", "transaction"):
-        spy(SqliteMailStore, name)
+    spy = j.ThreadSpy(monkeypatch)
+    spy.spy(requests.Session, "send")
+    spy.spy(SecretStore, "get", "set", "delete")
+    spy.spy(OrgRegistry, "list", "get", "primary", "_mutate")
+    spy.spy(MailboxStore, "stamp", "claim", "record_sync")
+    spy.spy(SqliteMailStore, "__init__", "items", "transaction")
     with qtbot.wait_signal(window.orgs_loaded, timeout=30000):
         dialog = _sync(qtbot, window)
     assert dialog.result_summary is not None
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings", timeout=30000):
         window.actions["sync_settings"].trigger()
     window.settings_dialog.reject()
-    assert {"send", "record_sync", "__init__", "transaction"} <= set(calls)
-    assert on_gui == []
+    assert {"send", "record_sync", "__init__", "transaction"} <= set(spy.calls)
+    assert spy.on_gui == []
 
 
 def test_diagnostics_bundle_saved_without_secrets(qtbot, window, real, tmp_path, wizard_home):
