@@ -115,11 +115,12 @@ def run(info: dict, data: str, rounds: int) -> None:
     # speed drifts (shared cores), so each round's ratio compares neighbours, and the
     # figures are medians over the rounds.
     fetches, syncs, ratios, peaks = [], [], [], []
+    store: SqliteMailStore | None = None      # the last round's mailbox stays open for below
     for n in range(rounds):
         t0 = time.perf_counter()
         size, rows = fetch()
         fetches.append(time.perf_counter() - t0)
-        if n:
+        if store is not None:
             store.close()
         store = SqliteMailStore(Path(data) / f"mailbox{n}.sqlite3")
         gc.collect()
