@@ -810,15 +810,14 @@ class Synchronizer:
             if p.new_status is not None:
                 p.new_status.in_filter = self.include(ctx, {**row.data, **merged})
             return p
-        if row is not None and self.include(ctx, row.data):
-            act("mailbox-create", "matches your synchronization filters")
-            self._plan_mailbox_create(ctx, p, row)
+        if row is not None:                    # new in the org, not in the mailbox
+            return self._plan_new_record(ctx, row) or p
         return p
 
     def _plan_new_record(self, ctx: _Ctx, row: OrgRecord) -> _Plan | None:
-        """``_plan_pair`` for an org record with no status row and no mailbox item (most
-        records of an initial sync), without the general case's checks; None when the
-        record stays out of the mailbox (nothing to do)."""
+        """The plan for an org record with no status row and no mailbox item (most records
+        of an initial sync, which call this directly, skipping ``_plan_pair``'s checks);
+        None when the record stays out of the mailbox (nothing to do)."""
         if not self.include(ctx, row.data):
             return None
         p = _Plan(ctx.kind, row.id, None, None)
