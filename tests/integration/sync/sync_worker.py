@@ -1,7 +1,9 @@
 """One sync run in its own process (the crash test kills it at random points).
 
 argv: ORG_URL CA_FILE DB_PATH ORG_ID BATCH_SIZE. The access token arrives on stdin (never
-on disk or the command line). Prints ``ready`` once set up and ``done`` when the run ends.
+on disk or the command line). Prints ``ready`` once set up, ``response`` after each HTTP
+response (so the test can kill it at a counted point rather than at a moment of the clock),
+and ``done`` when the run ends.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ def main() -> int:
     from wizard.engine.sync.webapi import DataverseOrgSide
 
     session = make_session(ca_bundles=[ca_file])
+    session.hooks["response"].append(lambda response, *a, **kw: print("response", flush=True))
     client = DataverseClient(session, url, lambda: "Bearer " + token)
     side = DataverseOrgSide(client, org_id=org_id, org_name="sandbox", page_size=7)
     store = SqliteMailStore(db_path)
