@@ -1,36 +1,116 @@
 """The engine's one error base and the errors several modules share.
 
-Each error composes its own user-facing text (``str(err)``) and carries a stable
-``code`` that the CLI prints with ``--json`` and tests match on. ``fix`` is an
-optional plain-language next step; ``details`` is technical text for a
-"Details" section and logs (never a secret).
+An error composes its own text from its fields (qutebrowser's ``configexc`` habit), so
+that each front end can render it in its own words and language:
+
+- ``code`` (class attribute): stable, printed by the CLI with ``--json``, matched by tests
+  and used by the GUI to find the translation.
+- ``template`` / ``fix_template`` (class attributes): neutral English built with
+  ``str.format(**params)``. Neutral means no front end's wording: never "run
+  ``d365-orgs`` …" or "choose Sign in…"; say what is wrong and what the user can do in
+  words every front end can show.
+- ``action`` (class attribute or keyword): what the user can do next, as one of
+  :class:`Action`. Each front end words it itself: the CLI "run ``d365-orgs signin
+  ORG``", the GUI a "Sign in…" button.
+- ``params``: the fields the templates use (org name, path, status code…). Never a
+  secret: params go to logs and ``--json``.
+- ``details``: technical text for a "Details" section and logs (never a secret).
+
+A subclass sets ``code`` and ``template`` and passes its fields as keywords::
+
+    class KeyringLocked(SecretStoreError):
+        code = "keyring_locked"
+        template = "The keyring is locked."
+        fix_template = "Unlock it (it usually unlocks when you log in) and try again."
+
+    raise KeyringLocked(backend=name)
+
+Older raise sites still pass a literal ``message`` (and ``fix``); those are being moved to
+templates.
 """
 
 from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+
+class Action(str, enum.Enum):
+    """A next step a front end can offer as a button or word as a command.
+
+    Parameters the front end may use come from the error's ``params`` (``org`` names the
+    organization by its display name, ``org_key`` by its registry key).
+    """
+
+    SIGN_IN = "sign_in"                  # sign in to ``org`` again
+    ENTER_PASSWORD = "enter_password"    # type the password for ``org`` again
+    TEST_AGAIN = "test_again"            # run the connection test for ``org`` again
+    SHOW_SETTINGS = "show_settings"      # open the synchronization settings
+    UNLOCK_KEYRING = "unlock_keyring"    # unlock the OS keyring, then retry
+    RETRY = "retry"                      # try the same thing again later
+    FINISH_SWITCH = "finish_switch"      # complete a half-done switch of the synchronizing org
+    CONTACT_ADMIN = "contact_admin"      # only an administrator can fix it
+    CHOOSE_ORG = "choose_org"            # pick another org / name the org
+    DIAGNOSTICS = "diagnostics"          # collect a diagnostics bundle for the helpdesk
 
 
 class WizardError(Exception):
     """Base of every error the engine raises on purpose."""
 
-    code = "error"
+    code: ClassVar[str] = "error"
+    template: ClassVar[str | None] = None
+    fix_template: ClassVar[str | None] = None
+    action: Action | None = None
 
-    def __init__(self, message: str, *, fix: str | None = None, details: str | None = None,
-                 code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-        self.details = details
+    def __init__(self, message: str | None = None, *, fix: str | None = None,
+                 details: str | None = None, code: str | None = None,
+                 action: Action | None = None, **params: Any) -> None:
         if code is not None:
-            self.code = code
+            self.code = code  # type: ignore[misc]  # a per-instance code for legacy raise sites
+        if action is not None:
+            self.action = action
+        self.params: dict[str, Any] = params
+        self.message = message if message is not None else self._compose(self.template)
+        self.fix = fix if fix is not None else (self._compose(self.fix_template) or None)
+        self.details = details
+        super().__init__(self.message)
+
+    def _compose(self, template: str | None) -> str:
+        if not template:
+            return ""
+        return template.format_map(_Params(self.params))
 
     def __str__(self) -> str:
         return self.message if not self.fix else f"{self.message} {self.fix}"
 
-    def to_dict(self) -> dict[str, str]:
-        out = {"code": self.code, "message": str(self)}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": str(self)}
         if self.details:
             out["details"] = self.details
+        if self.action is not None:
+            out["action"] = self.action.value
+        if self.params:
+            out["params"] = {k: _plain(v) for k, v in self.params.items()}
         return out
+
+
+class _Params(dict):  # type: ignore[type-arg]
+    """``format_map`` source: a missing field shows as ``{name}`` instead of raising."""
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        super().__init__(params)
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 class InvalidOrgUrl(WizardError, ValueError):
@@ -50,8 +130,8 @@ class CorruptConfig(ConfigError):
 
     code = "corrupt_config"
 
-    def __init__(self, message: str, *, moved_to: str, **kw) -> None:
-        super().__init__(message, **kw)
+    def __init__(self, message: str | None = None, *, moved_to: str, **kw: Any) -> None:
+        super().__init__(message, moved_to=moved_to, **kw)
         self.moved_to = moved_to
 
 

@@ -1,0 +1,31 @@
+"""The error base composes its text from fields; front ends get code, params and action."""
+
+from __future__ import annotations
+
+from wizard.engine.errors import Action, WizardError
+
+
+class _Locked(WizardError):
+    code = "sample_locked"
+    template = "The keyring of {user} is locked."
+    fix_template = "Unlock it and try again."
+    action = Action.UNLOCK_KEYRING
+
+
+def test_template_error_composes_message_fix_and_dict():
+    err = _Locked(user="alice")
+    assert err.message == "The keyring of alice is locked."
+    assert err.fix == "Unlock it and try again."
+    assert str(err) == "The keyring of alice is locked. Unlock it and try again."
+    assert err.to_dict() == {"code": "sample_locked", "message": str(err),
+                             "action": "unlock_keyring", "params": {"user": "alice"}}
+
+
+def test_missing_field_shows_its_name_instead_of_raising():
+    assert _Locked().message == "The keyring of {user} is locked."
+
+
+def test_legacy_literal_message_still_works():
+    err = WizardError("Plain text.", fix="Do this.", code="legacy")
+    assert (err.code, str(err), err.params) == ("legacy", "Plain text. Do this.", {})
+    assert WizardError.code == "error"
