@@ -257,7 +257,8 @@ def _read_event_times(comp: Any) -> dict[str, Any]:
     d: dict[str, Any] = {}
     if start is not None:
         d["start"] = start[0]
-        d["all_day"] = start[1]
+        if start[1]:
+            d["all_day"] = True
     if end is not None:
         d["end"] = end[0]
     return d

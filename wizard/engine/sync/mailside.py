@@ -236,6 +236,6 @@ class LocalSide(IndexQueries):
 
 def as_side(mailbox: Any) -> MailboxSide:
     """A side for ``mailbox``: a side as it is, a bare store wrapped in :class:`LocalSide`."""
-    if isinstance(mailbox, SqliteMailStore):
+    if isinstance(mailbox, SqliteMailStore) and not hasattr(mailbox, "status_conn"):
         return LocalSide(mailbox)
     return mailbox
