@@ -23,7 +23,7 @@ TASK = {"subject": "Do it", "start": "2026-05-02T08:00:00Z", "due": "2026-05-03T
         "completed_on": "2026-05-03T12:00:00Z", "priority": "low", "status": "waiting",
         "percent_complete": 40, "actual_work": 30, "body": "notes"}
 CONTACT = {"first_name": "Ann", "last_name": "Lee", "middle_name": "Q", "salutation": "Dr.",
-           "full_name": "Dr. Ann Q Lee", "job_title": "CEO", "company": "Contoso",
+           "full_name": "Ann Lee (Contoso)", "job_title": "CEO", "company": "Contoso",
            "department": "R&D", "email1": "a@x.example", "email2": "b@x.example",
            "email3": "c@x.example", "business_phone": "+1 555", "business_phone2": "+1 556",
            "home_phone": "+1 557", "mobile_phone": "+1 558", "other_phone": "+1 559",
@@ -107,7 +107,7 @@ def test_contacts_parse_with_the_standard_libraries_in_both_versions():
         assert card.version.value == version
         types = sorted(str(a.params.get("TYPE")) for a in card.contents["adr"])
         assert len(types) == 3
-        assert "UID:u" in raw and "FN:Dr. Ann Q Lee" in raw
+        assert "UID:u" in raw and "FN:Ann Lee (Contoso)" in raw
         if version == "4.0":
             assert "BDAY:19800501" in raw and "PREF=1" in raw
         else:
@@ -224,13 +224,8 @@ TIME = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 
     st.sampled_from(["3.0", "4.0"]))
 def test_contacts_round_trip(data, version):
     data = {k: v for k, v in data.items() if v}
-    if "first_name" in data or "last_name" in data:
-        data["full_name"] = " ".join(data[k] for k in ("first_name", "last_name") if k in data)
     raw = cc.serialize("contact", data, uid="u", vcard_version=version)
-    parsed = cc.parse(raw).data
-    parsed.pop("full_name", None)
-    data.pop("full_name", None)
-    assert parsed == data
+    assert cc.parse(raw).data == data
 
 
 @settings(max_examples=60, deadline=None)

@@ -632,7 +632,16 @@ def _read_vcard(card: Any) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     for note in lines.get("note", [])[:1]:
         d["notes"] = str(note.value)
         used["note"].append(note)
+    # FN made from the name parts (as the app writes it) is not a name of its own
+    if d.get("full_name") == _display_name(d):
+        del d["full_name"]
     return _norm(d), used
+
+
+def _display_name(d: dict[str, Any]) -> str:
+    return " ".join(p for p in (d.get("salutation"), d.get("first_name"), d.get("middle_name"),
+                                d.get("last_name")) if p) or d.get("email1") or \
+        d.get("company") or "(no name)"
 
 
 def _join(value: Any, sep: str = " ") -> str:
@@ -671,9 +680,7 @@ def _write_card_group(card: Any, group: str, d: dict[str, Any], version: str) ->
         card.add("n").value = vobject.vcard.Name(
             family=last, given=first, additional=d.get("middle_name") or "",
             prefix=d.get("salutation") or "")
-        card.add("fn").value = d.get("full_name") or " ".join(
-            p for p in (d.get("salutation"), first, d.get("middle_name"), last) if p) \
-            or d.get("email1") or d.get("company") or "(no name)"
+        card.add("fn").value = d.get("full_name") or _display_name(d)
     elif group == "org" and (d.get("company") or d.get("department")):
         org = card.add("org")
         org.value = [d.get("company") or ""] + ([d["department"]] if d.get("department") else [])

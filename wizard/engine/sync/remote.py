@@ -358,12 +358,28 @@ class RemoteSide(IndexQueries, SqliteMailStore):
         self.conn.execute("UPDATE remote_items SET etag=?, parsed=? WHERE local_id=?",
                           (new_etag, json.dumps(reading), local_id))
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A transaction whose re-reads are kept when a conditional write fails: the
+        ItemChanged is raised after the commit (in an outer transaction, the engine's
+        commit, it goes up at once and the outer transaction keeps them)."""
+        changed: list[ItemChanged] = []
+        with SqliteMailStore.transaction(self):
+            try:
+                yield
+            except ItemChanged as exc:
+                if self._depth > 1:
+                    raise
+                changed.append(exc)
+        if changed:
+            raise changed[0]
+
     def _meta_of(self, item: MailItem) -> calcard.ItemMeta:
         return calcard.ItemMeta(item.tracked, item.org_record_id, item.origin)
 
     def update(self, local_id: str, data: dict[str, Any], *, replace: bool = False,
                expect_counter: int | None = None) -> MailItem:
-        with SqliteMailStore.transaction(self):
+        with self._writing():
             item = self.get(local_id)
             if item is None:
                 raise NotFound(f"No mailbox item {local_id!r}.")
@@ -376,7 +392,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
             return SqliteMailStore.update(self, local_id, new, replace=True)
 
     def delete(self, local_id: str, *, expect_counter: int | None = None) -> None:
-        with SqliteMailStore.transaction(self):
+        with self._writing():
             item = self.get(local_id)
             if item is None:
                 return
@@ -394,7 +410,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
             self._forget(local_id)
 
     def set_tracked(self, local_id: str, tracked: bool) -> MailItem:
-        with SqliteMailStore.transaction(self):
+        with self._writing():
             item = self.get(local_id)
             if item is None:
                 raise NotFound(f"No mailbox item {local_id!r}.")
@@ -406,7 +422,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
 
     def link(self, local_id: str, org_record_id: str | None, *,
              origin: str | None = None) -> None:
-        with SqliteMailStore.transaction(self):
+        with self._writing():
             item = self.get(local_id)
             if item is None:
                 return
