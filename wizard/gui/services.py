@@ -640,9 +640,9 @@ class EngineServices:
             (stage, done, total)), cancel=cancel._event)
         try:
             report = sync.run(override_stamp=override)
+            stamp = sync.stamp_store.stamp() if sync.stamp_store is not None else None
         finally:
             store.close()
-        stamp = self.engine.mailbox.stamp()
         return summarize_report(report, stamp.last_sync if stamp else None)
 
     def _synchronizer(self):

@@ -74,6 +74,16 @@ class DavAuthFailed(DavError):
     action = Action.ENTER_PASSWORD
 
 
+class DavAuthUnsupported(DavError):
+    code = "dav_auth_unsupported"
+    template = ("The server at {host} asks for a kind of sign-in this app does not support "
+                "({scheme}); it signs in to CalDAV/CardDAV servers with a user name and "
+                "password.")
+    fix_template = ("Check the address: it may not be a CalDAV/CardDAV server. Google "
+                    "Calendar's CalDAV needs OAuth; sync Google through a vdir folder and "
+                    "vdirsyncer instead.")
+
+
 class DavForbidden(DavError):
     code = "dav_forbidden"
     template = "The calendar server at {host} does not let this account {what}."
@@ -185,9 +195,15 @@ class DavClient:
     def _choose_auth(self, challenge: str) -> Any:
         if self.user is None or self.password is None:
             return None
-        scheme = challenge.strip().split(" ", 1)[0].lower() if challenge else "basic"
-        if "digest" in challenge.lower() and scheme != "basic":
+        offered = {c.strip().split(" ", 1)[0].lower()
+                   for c in challenge.replace(", ", ",").split(",") if c.strip()} \
+            if challenge else {"basic"}
+        offered = {o for o in offered if "=" not in o}
+        if "digest" in offered and "basic" not in offered:
             return requests.auth.HTTPDigestAuth(self.user, self.password)
+        if "basic" not in offered:
+            raise DavAuthUnsupported(host=self.host, scheme=", ".join(sorted(offered)),
+                                     status=401, what="sign-in", url=self.url)
         if urlsplit(self.url).scheme != "https" and urlsplit(self.url).hostname not in (
                 "localhost", "127.0.0.1", "::1"):
             return None          # never send a password in the clear
@@ -290,6 +306,15 @@ def _href_prop(r: DavResponse, name: str) -> list[str]:
     return [unquote((h.text or "").strip()) for h in el.findall(_q(D, "href")) if h.text]
 
 
+def _speaks_dav(client: DavClient) -> bool:
+    """Whether the server says it is a WebDAV server (the ``DAV`` header of OPTIONS)."""
+    try:
+        r = client.request("OPTIONS", client.url, what="a check", ok=tuple(range(200, 500)))
+    except WizardError:
+        return False
+    return bool(r.headers.get("DAV"))
+
+
 def discover(client: DavClient) -> list[FoundCollection]:
     """Every calendar, task list and address book of the account at ``client.url``."""
     base = client.url
@@ -310,10 +335,12 @@ def discover(client: DavClient) -> list[FoundCollection]:
         starts = [urljoin(base, "/.well-known/caldav"), urljoin(base, "/.well-known/carddav"),
                   base]
     answered = False
+    failures: list[DavError] = []
     for start in starts:
         try:
             rs = client.propfind(start, [_q(D, "current-user-principal")])
-        except (DavNotFound, NotADavServer):
+        except (DavNotFound, NotADavServer) as exc:
+            failures.append(exc)
             continue
         answered = True
         for r in rs:
@@ -321,6 +348,8 @@ def discover(client: DavClient) -> list[FoundCollection]:
         if principals:
             break
     if not answered:
+        if failures and all(isinstance(f, DavNotFound) for f in failures) and _speaks_dav(client):
+            raise DavNotFound(host=client.host, status=404, what="discovery", url=base)
         raise NotADavServer(host=client.host, status=0, what="discovery", url=base)
     if not principals:
         principals = [urlsplit(base).path or "/"]

@@ -133,6 +133,12 @@ class LocalSide(IndexQueries):
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> "LocalSide":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def staging(self) -> Any:
         from wizard.engine.sync.staging import Staging
 
