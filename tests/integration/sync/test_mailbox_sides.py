@@ -404,3 +404,33 @@ def _one_file_each(shared_kit, shared_side):
     [task] = (shared_kit.root / "tasks").glob("*.ics")
     assert icalendar.Calendar.from_ical(task.read_text()).walk("VTODO")
     assert not [p for p in shared_kit.root.rglob("*") if re.search(r"\.tmp$", p.name)]
+
+
+def test_an_edit_during_the_sync_is_rebased_not_overwritten(shared_kit, shared_side,
+                                                            monkeypatch):
+    """The 412 race inside a run: after the run read the mailbox, another program edits
+    the item the run is about to update; the server refuses the write (412), the item is
+    read again and the org's change applied on top of the other program's edit."""
+    org, orgside = world(shared_kit)
+    rid = org.create("contact", {"firstname": "Ann", "lastname": "Lee"}, owner=ME)
+    sync = Synchronizer(shared_side, orgside)
+    sync.run()
+    [item] = shared_side.items("contact")
+    org.update("contact", rid, {"jobtitle": "From the org"})
+    real = type(shared_side).refresh
+    raced = []
+
+    def refresh_then_race(self, progress=None):
+        real(self, progress)
+        if not raced:
+            raced.append(True)
+            shared_kit.edit_elsewhere(self, item.local_id, {"mobile_phone": "+47 999"})
+
+    monkeypatch.setattr(type(shared_side), "refresh", refresh_then_race)
+    sync.run()
+    text = shared_kit.text(shared_side, item.local_id)
+    assert "From the org" in text and "+47 999" in text, text
+    monkeypatch.setattr(type(shared_side), "refresh", real)
+    sync.run()
+    assert org.tables["contact"][rid]["mobilephone"] == "+47 999"
+    assert sync.run().actions == []

@@ -61,7 +61,7 @@ def commit_all(run: SyncRun, plans: list[Plan], batches: dict[str, ChangeBatch],
     end = run.side.max_seq()
     run.status.set_watermark(end)
     run.side.prune_tombstones(end)
-    run.side.touch(meanwhile + failed)
+    run.side.touch(meanwhile + failed + run.rebased)
     for local_id, kind in gone:          # a deletion the org refused: try again
         run.side.mark_deleted(local_id, kind)
 
@@ -235,3 +235,4 @@ def _rebase(run: SyncRun, p: Plan, item: MailItem, current: MailItem | None = No
             current = None
     if p.new_status:
         p.new_status.local_hash = None
+    run.rebased.append(item.local_id)

@@ -150,6 +150,7 @@ class SyncRun:
     deferred: list[tuple[Channel, OrgRecord]] = field(default_factory=list)
     sent: dict[tuple[str, str], dict[str, list[Any]]] = field(default_factory=dict)
     start_seq: int = 0
+    rebased: list[str] = field(default_factory=list)   # local ids: looked at again next run
     channels: dict[str, Channel] = field(default_factory=dict)
     prefetched: dict[str, ChangeBatch] = field(default_factory=dict)
     preloaded: tuple[dict[str, StatusRow], list[MailItem]] | None = None
