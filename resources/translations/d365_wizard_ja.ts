@@ -2184,8 +2184,8 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/sync_dialogs.py" line="580"/>
-        <source>Not found: {what}; those items stay in this app.</source>
-        <translation>見つかりません: {what}。それらのアイテムはこのアプリ内に残ります。</translation>
+        <source>Not found: {what}; those items are not synchronized.</source>
+        <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/sync_dialogs.py" line="602"/>

@@ -577,7 +577,7 @@ class MailboxPage(QWidget):
         missing = [collection_label(k) for k in ("appointment", "task", "contact") if k not in kinds]
         text = tr("Found. Choose Use this mailbox to synchronize with it.")
         if view.side != "local" and missing:
-            text += " " + tr("Not found: {what}; those items stay in this app.").format(what=", ".join(missing))
+            text += " " + tr("Not found: {what}; those items are not synchronized.").format(what=", ".join(missing))
         self.status.setText(text)
 
     def show_problem(self, message: str, fix: str = "") -> None:

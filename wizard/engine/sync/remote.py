@@ -106,6 +106,8 @@ class RemoteSide(IndexQueries, SqliteMailStore):
                  stamp_store: Any = None, clock: Callable[[], float] = time.time) -> None:
         SqliteMailStore.__init__(self, index_path, clock=clock)
         self.collections = collections          # item kind -> its collection
+        # only the kinds it has a collection for synchronize (no task list: no tasks)
+        self.kinds = tuple(k for k in REMOTE_KINDS if k in collections)
         self.stamp_store = stamp_store
         self.skipped: list[str] = []            # items that could not be read
         with SqliteMailStore.transaction(self):
