@@ -60,6 +60,12 @@ class PreconditionFailed(RemoteError):
     template = "{href} changed while it was being written."
 
 
+class NoCollection(RemoteError):
+    code = "no_collection"
+    template = "This mailbox has no collection for {kind}s."
+    fix_template = "Connect a mailbox that has one, or create one in it and connect again."
+
+
 class Gone(RemoteError):
     code = "item_gone"
     template = "{href} no longer exists."
@@ -139,8 +145,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
         try:
             return self.collections[kind]
         except KeyError:
-            raise RemoteError(f"This mailbox has no collection for {kind}s.",
-                              code="no_collection") from None
+            raise NoCollection(kind=kind) from None
 
     def _distinct(self) -> list[Collection]:
         seen: dict[str, Collection] = {}
