@@ -37,6 +37,7 @@ from wizard.sandbox.auth import (BearerOrgMiddleware, LatencyMiddleware, NtlmOrg
 from wizard.sandbox.certs import SIGNING_KEY_FILE, ensure_certificates, load_or_create_key
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.identity import SAMPLE_CLIENT_ID, IdentityProvider
+from wizard.sandbox.requestlog import RequestLog, RequestLogMiddleware
 
 log = logging.getLogger("wizard.sandbox")
 
@@ -324,6 +325,7 @@ class Sandbox:
         self._previous_ntlm_file = os.environ.get("NTLM_USER_FILE")
         self._ntlm_file: str | None = None
         self._ntlm_middleware: NtlmOrgMiddleware | None = None
+        self.requests = RequestLog()
         if isinstance(faults, Faults):
             self.faults = faults
         else:
@@ -415,13 +417,16 @@ class Sandbox:
             self._write_ntlm_file()
             self.discovery = self._make_discovery()
             webapi = _webapi_factory()
+            if self.store is not None and hasattr(self.store, "exchange"):
+                self.store.exchange.faults = self.faults
             mounts: dict[str, Any] = {"/_sandbox": self._admin_app}
             if self.discovery is not None:
                 mounts["/api/discovery"] = self.discovery
             org_apps: dict[str, Any] = {}
             for org in seed.ORGS:
                 url = self.org_urls[org.unique_name]
-                inner = webapi(org, self.store, url)
+                inner = RequestLogMiddleware(webapi(org, self.store, url), org.unique_name,
+                                             self.requests)
                 org_apps[org.unique_name] = self._protect(org, inner, url)
                 if org.kind != "online":
                     mounts[f"/{org.unique_name}"] = org_apps[org.unique_name]
@@ -597,8 +602,12 @@ class Sandbox:
         return self.identity.password_grant(upn, password, scope, tenant=tenant)["access_token"]
 
     def reset(self) -> None:
-        """Faults off and the configured token lifetimes back (between tests)."""
+        """Faults off, the configured token lifetimes back, the request log empty and the
+        mailbox records and Exchange stamps as seeded (between tests)."""
         self.faults.reset()
+        self.requests.clear()
+        if self.store is not None and hasattr(self.store, "exchange"):
+            self.store.exchange.reset()
         self.identity.token_lifetime = self.default_token_lifetime
         self.identity.refresh_lifetime = self.default_refresh_lifetime
         self.identity.device_code_lifetime = 900
