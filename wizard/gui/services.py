@@ -289,13 +289,14 @@ def step_title(name: str, fallback: str) -> str:
         "proxy": tr("Proxy"), "signin": tr("Sign-in"),
         "whoami": tr("Access to the organization (WhoAmI)"), "version": tr("Dynamics 365 version"),
         "privilege": tr("Sync-to-Outlook privilege"), "mailbox": tr("Mailbox synchronization method"),
-        "stamp": tr("Local mailbox stamp"),
+        "stamp": tr("Local mailbox stamp"), "exchange": tr("Exchange mailbox"),
+        "switch": tr("Switch of the synchronizing organization"),
     }
     return titles.get(name, fallback)
 
 
 # Steps whose failure does not stop an org from being added; they become warnings.
-ADVISORY_STEPS = ("privilege", "mailbox", "stamp")
+ADVISORY_STEPS = ("privilege", "mailbox", "exchange", "stamp", "switch")
 STATUS_BY_CODE = {
     "mfa_required": OrgStatus.MFA_NEEDED, "mfa_enrollment_required": OrgStatus.MFA_NEEDED,
     "signin_required": OrgStatus.NEEDS_SIGN_IN, "signin_expired": OrgStatus.NEEDS_SIGN_IN,
@@ -648,7 +649,7 @@ class EngineServices:
     def _synchronizer(self):
         from wizard.engine.sync.run import open_synchronizer
 
-        return open_synchronizer(self.engine)
+        return open_synchronizer(self.engine, settings_only=True)
 
     def _settings_view(self, sync) -> SyncSettingsView:
         from wizard.engine.sync import filters as flt
