@@ -626,7 +626,7 @@ class Connector:
             if method == ACT_SERVER and record.status == FAILURE:
                 err = (sse.ConfiguredElsewhere(org=org, details=record.last_error)
                        if record.configured_elsewhere else
-                       sse.TestEnableFailed(org=org, error=record.last_error or "no reason "
+                       sse.MailboxTestFailed(org=org, error=record.last_error or "no reason "
                                             "was recorded"))
                 err.severity = "warning"
                 raise err

@@ -173,9 +173,14 @@ class ExchangeMailboxes:
         self._dirty = True
 
     def remember_seed(self, org_name: str, data: "OrgData") -> None:
-        """Keep the seeded mailbox rows (and make their flag follow the stamps)."""
+        """Keep the org's mailbox rows as seeded with the default stamps (what ``reset``
+        brings back, whatever the stamps were when the org was first used)."""
+        from wizard.sandbox.store import _SeedBuilder
+
+        builder = _SeedBuilder(data.org, 0, lambda address: DEFAULT_STAMPS.get(address.lower()))
+        builder._users_and_mailboxes()
         with self._lock:
-            for row_id, row in data.tables["mailbox"].items():
+            for row_id, row in builder.data.tables["mailbox"].items():
                 self._seed_rows[(org_name, row_id)] = dict(row)
 
     def reset(self) -> None:

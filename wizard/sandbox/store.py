@@ -496,6 +496,8 @@ class DataStore:
             if current is None:
                 raise not_found(entity, row_id)
             check_etag(current, if_match)
+            if entity == "mailbox":
+                self.exchange.note_write()      # reset() brings the seeded records back
             row = dict(current)
             row.update({k: v for k, v in values.items() if k != info.primary_id})
             _apply_computed(info, row, values)

@@ -78,7 +78,7 @@ class RollbackIncomplete(WizardError):
     action = Action.FINISH_SWITCH
 
 
-class TestEnableFailed(WizardError):
+class MailboxTestFailed(WizardError):
     code = "test_enable_failed"
     template = "Test & Enable in {org} failed: {error}"
     fix_template = ("Open the mailbox record's alerts in {org} (Settings > Email > Mailboxes) "
@@ -86,7 +86,7 @@ class TestEnableFailed(WizardError):
     action = Action.CONTACT_ADMIN
 
 
-class ConfiguredElsewhere(TestEnableFailed):
+class ConfiguredElsewhere(MailboxTestFailed):
     """The documented failure: the Exchange mailbox is stamped with another org."""
 
     code = "configured_elsewhere"
@@ -98,7 +98,7 @@ class ConfiguredElsewhere(TestEnableFailed):
     action = Action.FINISH_SWITCH
 
 
-class AddressNotApproved(TestEnableFailed):
+class AddressNotApproved(MailboxTestFailed):
     code = "address_not_approved"
     template = ("Server-side synchronization in {org} cannot start yet: your e-mail address "
                 "{email} is “{state}”, not approved.")
@@ -108,7 +108,7 @@ class AddressNotApproved(TestEnableFailed):
     action = Action.CONTACT_ADMIN
 
 
-class TestEnableNotRun(TestEnableFailed):
+class MailboxTestNotRun(MailboxTestFailed):
     code = "test_enable_not_run"
     template = "Test & Enable in {org} has not run yet (waited {seconds} seconds)."
     fix_template = ("Dynamics 365 runs it in the background, which can take several minutes. "

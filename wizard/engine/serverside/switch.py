@@ -48,8 +48,8 @@ from wizard.engine.serverside.errors import (AddressNotApproved, ConfiguredElsew
                                              MailboxUnreachable, NeverConnected,
                                              NotServerSide,
                                              RollbackIncomplete, ServerSideSynchronizes,
-                                             SwitchIncomplete, SwitchStale, TestEnableFailed,
-                                             TestEnableNotRun, classify)
+                                             SwitchIncomplete, SwitchStale, MailboxTestFailed,
+                                             MailboxTestNotRun, classify)
 from wizard.engine.serverside.records import (ACT_NONE, ACT_OUTLOOK, ACT_SERVER, FAILURE,
                                               SUCCESS, MailboxRecord, read_mailbox,
                                               read_own_mailbox, patch_mailbox)
@@ -289,7 +289,7 @@ class OrgOutcome:
 
 
 @dataclass(frozen=True)
-class TestEnableOutcome:
+class MailboxTestOutcome:
     key: str
     label: str
     state: str                  # "success", "failure", "elsewhere", "not_approved",
@@ -316,7 +316,7 @@ class ServerSwitchResult:
     method: str
     local: "SwitchResult | None"
     outcomes: list[OrgOutcome]
-    test_enable: TestEnableOutcome | None
+    test_enable: MailboxTestOutcome | None
     holders: list[tuple[str, str]]        # (key, label) of orgs that say they hold it
     complete: bool
     finished_earlier: bool = False        # this run finished an earlier switch's journal
@@ -589,7 +589,7 @@ class MailboxSwitcher:
         local = self.registry.apply(current, override=override is True, sync_via=method,
                                     during=move_journal)
         # 3. Test & Enable, and what it did
-        te: TestEnableOutcome | None = None
+        te: MailboxTestOutcome | None = None
         if test_enable:
             record = after.get(target.key, target_change.before)
             assert record is not None
@@ -597,7 +597,7 @@ class MailboxSwitcher:
                                    cancel=cancel, polls=polls, poll_interval=poll_interval,
                                    journal_id=journal["id"])
         elif method == VIA_SERVER and target_ok is False:
-            te = TestEnableOutcome(target.key, target.label, "not_requested",
+            te = MailboxTestOutcome(target.key, target.label, "not_requested",
                                    note("te_failure", org=target.label,
                                         error="the record could not be changed"))
         holders = self._read_back(plan, progress)
@@ -649,7 +649,7 @@ class MailboxSwitcher:
     def test_enable(self, ref: str | int, *, override: bool = False,
                     progress: Progress | None = None, cancel: threading.Event | None = None,
                     polls: int | None = None, poll_interval: float | None = None
-                    ) -> TestEnableOutcome:
+                    ) -> MailboxTestOutcome:
         """Test & Enable the user's mailbox in one org (its method must be Server-Side
         Synchronization), optionally with "this org only"."""
         profile = self.registry.get(ref)
@@ -812,7 +812,7 @@ class MailboxSwitcher:
     def _test_enable(self, read: OrgRead, record: MailboxRecord, *,
                      progress: Progress | None, cancel: threading.Event | None,
                      polls: int | None, poll_interval: float | None,
-                     journal_id: str | None = None) -> TestEnableOutcome:
+                     journal_id: str | None = None) -> MailboxTestOutcome:
         polls = self.polls if polls is None else max(1, int(polls))
         interval = self.poll_interval if poll_interval is None else float(poll_interval)
         label = read.label
@@ -823,7 +823,7 @@ class MailboxSwitcher:
             record = self._patch(read, record, {"testemailconfigurationscheduled": True,
                                                 "actstatus": 0})
         except WizardError as err:
-            return TestEnableOutcome(read.key, label, "not_requested",
+            return MailboxTestOutcome(read.key, label, "not_requested",
                                      note("te_failure", org=label, error=err.message), err)
         if journal_id is not None:
             def requested(j: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -840,18 +840,18 @@ class MailboxSwitcher:
                 record = read_mailbox(client, record.mailbox_id)
             except Exception as exc:  # noqa: BLE001
                 err = classify(exc, label)
-                return TestEnableOutcome(read.key, label, "not_run",
+                return MailboxTestOutcome(read.key, label, "not_run",
                                          note("te_failure", org=label, error=err.message), err,
                                          record, n)
             if not record.test_scheduled and record.status in (SUCCESS, FAILURE):
                 break
             if n >= polls:
                 seconds = round(interval * max(0, polls - 1))
-                return TestEnableOutcome(read.key, label, "not_run",
+                return MailboxTestOutcome(read.key, label, "not_run",
                                          note("te_not_run", org=label),
-                                         TestEnableNotRun(org=label, seconds=seconds), record, n)
+                                         MailboxTestNotRun(org=label, seconds=seconds), record, n)
             if _wait(interval, cancel):
-                return TestEnableOutcome(read.key, label, "cancelled",
+                return MailboxTestOutcome(read.key, label, "cancelled",
                                          note("te_cancelled", org=label), None, record, n)
         return _judge(read, record, n)
 
@@ -899,26 +899,26 @@ class MailboxSwitcher:
         self.registry.update_switch_journal(change)
 
 
-def _judge(read: OrgRead, record: MailboxRecord, polls: int) -> TestEnableOutcome:
+def _judge(read: OrgRead, record: MailboxRecord, polls: int) -> MailboxTestOutcome:
     label = read.label
     if record.status == SUCCESS:
-        return TestEnableOutcome(read.key, label, "success", note("te_success", org=label),
+        return MailboxTestOutcome(read.key, label, "success", note("te_success", org=label),
                                  None, record, polls)
     if not record.approved:
         state = APPROVAL_WORDS.get(record.approval, str(record.approval))
-        return TestEnableOutcome(read.key, label, "not_approved",
+        return MailboxTestOutcome(read.key, label, "not_approved",
                                  note("te_not_approved", org=label),
                                  AddressNotApproved(org=label, email=record.email or "",
                                                     state=state, details=record.last_error),
                                  record, polls)
     if record.configured_elsewhere:
-        return TestEnableOutcome(read.key, label, "elsewhere", note("te_elsewhere", org=label),
+        return MailboxTestOutcome(read.key, label, "elsewhere", note("te_elsewhere", org=label),
                                  ConfiguredElsewhere(org=label, details=record.last_error),
                                  record, polls)
     error = record.last_error or "no reason was recorded"
-    return TestEnableOutcome(read.key, label, "failure",
+    return MailboxTestOutcome(read.key, label, "failure",
                              note("te_failure", org=label, error=error),
-                             TestEnableFailed(org=label, error=error), record, polls)
+                             MailboxTestFailed(org=label, error=error), record, polls)
 
 
 def record_notes(profile: OrgProfile, record: MailboxRecord | None) -> list[Note]:
@@ -989,5 +989,5 @@ def _say(progress: Progress | None, n: Note) -> None:
 
 
 __all__ = ["MailboxSwitcher", "ServerSwitchPlan", "ServerSwitchResult", "OrgChange",
-           "OrgOutcome", "OrgRead", "TestEnableOutcome", "StatusReport", "check_local_sync",
+           "OrgOutcome", "OrgRead", "MailboxTestOutcome", "StatusReport", "check_local_sync",
            "record_notes", "METHODS"]
