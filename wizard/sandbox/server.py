@@ -299,15 +299,12 @@ def _webapi_factory():
     return create_webapi_app
 
 
-def _make_store(contacts: int | None):
+def _make_store(contacts: int | None, orgs: tuple[seed.Org, ...]):
     try:
         from wizard.sandbox.store import DataStore
     except ImportError:
         return None
-    seeded = getattr(DataStore, "seeded", None)
-    if seeded is None:
-        return DataStore()
-    return seeded(contacts=contacts) if contacts is not None else seeded()
+    return DataStore.seeded(contacts, orgs=orgs)
 
 
 class Sandbox:
@@ -317,8 +314,10 @@ class Sandbox:
                  contacts: int | None = None, token_lifetime: int = 3600,
                  faults: Faults | list[str] | tuple[str, ...] | None = None,
                  remember_ports: bool = False,
-                 refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> None:
+                 refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME, extra_orgs: int = 0) -> None:
         self._temp_dir: str | None = None
+        self.orgs: tuple[seed.Org, ...] = seed.ORGS + seed.extra_online_orgs(max(0, extra_orgs))
+        self.online_orgs = tuple(o for o in self.orgs if o.kind == "online")
         self._servers: list[_SandboxHTTPServer] = []
         self._threads: list[threading.Thread] = []
         self._stopped = False
@@ -342,7 +341,7 @@ class Sandbox:
             self.certs = ensure_certificates(self.data_dir)
             self._contexts = {False: self.certs.server_context(),
                               True: self.certs.server_context(unknown_ca=True)}
-            self.store = _make_store(contacts)
+            self.store = _make_store(contacts, self.orgs)
             self._start(port, remember_ports, token_lifetime)
         except BaseException:
             self.stop()
@@ -352,7 +351,7 @@ class Sandbox:
 
     def _choose_sockets(self, port: int, remember: bool) -> tuple[socket.socket,
                                                                   dict[str, socket.socket]]:
-        online = [o.unique_name for o in seed.ONLINE_ORGS]
+        online = [o.unique_name for o in self.online_orgs]
         if port:
             wanted = {"main": port, **{n: port + 1 + i for i, n in enumerate(online)}}
             strict = True
@@ -402,7 +401,7 @@ class Sandbox:
             self.discovery_url = f"https://{HOST}:{self.port}"
             self.authority_url = f"{self.discovery_url}/{seed.TENANT_ID}"
             self.org_urls: dict[str, str] = {}
-            for org in seed.ORGS:
+            for org in self.orgs:
                 if org.kind == "online":
                     self.org_urls[org.unique_name] = \
                         f"https://{HOST}:{org_socks[org.unique_name].getsockname()[1]}"
@@ -423,7 +422,7 @@ class Sandbox:
             if self.discovery is not None:
                 mounts["/api/discovery"] = self.discovery
             org_apps: dict[str, Any] = {}
-            for org in seed.ORGS:
+            for org in self.orgs:
                 url = self.org_urls[org.unique_name]
                 inner = RequestLogMiddleware(webapi(org, self.store, url), org.unique_name,
                                              self.requests)
@@ -433,7 +432,7 @@ class Sandbox:
             main_app = LatencyMiddleware(DispatcherMiddleware(self.identity, mounts),
                                          self.faults)
             self._serve(main_sock, main_app, drop=self._drop_on_main)
-            for org in seed.ONLINE_ORGS:
+            for org in self.online_orgs:
                 app = LatencyMiddleware(org_apps[org.unique_name], self.faults)
                 self._serve(org_socks[org.unique_name], app, drop=self._drop_always)
         finally:
@@ -536,7 +535,7 @@ class Sandbox:
         return False
 
     def _entra_resources(self) -> list[str]:
-        return [self.discovery_url] + [self.org_urls[o.unique_name] for o in seed.ONLINE_ORGS]
+        return [self.discovery_url] + [self.org_urls[o.unique_name] for o in self.online_orgs]
 
     def _adfs_resources(self) -> list[str]:
         return [self.org_urls[o.unique_name] for o in seed.ORGS if o.auth == "adfs"]
@@ -548,14 +547,14 @@ class Sandbox:
         return self.certs.ca_file
 
     def org(self, unique_name: str) -> seed.Org:
-        org = seed.org_by_name(unique_name)
+        org = next((o for o in self.orgs if o.unique_name == unique_name), None)
         if org is None:
             raise KeyError(unique_name)
         return org
 
     def cloud_dict(self) -> dict[str, Any]:
         hosts = {}
-        for org in seed.ONLINE_ORGS:
+        for org in self.online_orgs:
             netloc = self.org_urls[org.unique_name].split("://", 1)[1]
             hosts[netloc] = {"region": REGION_CODES.get(org.region, org.region),
                              "unique_name": org.unique_name}
@@ -648,15 +647,16 @@ def start_sandbox(data_dir: str | os.PathLike[str] | None = None, *, port: int =
                   contacts: int | None = None, token_lifetime: int = 3600,
                   faults: Faults | list[str] | tuple[str, ...] | None = None,
                   remember_ports: bool = False,
-                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> Sandbox:
+                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME, extra_orgs: int = 0) -> Sandbox:
     """Start the sandbox tenant in threads of this process and return it (TEAM.md contract).
 
     ``data_dir`` keeps the CA, keys and remembered ports (a temporary dir, removed on stop,
     when None). ``port`` fixes the main port (online orgs take the next ones); 0 picks free
     ports, or with ``remember_ports`` the ports of the last run when they are free.
     ``refresh_lifetime`` is how long (seconds) a refresh token may sit unused before it
-    fails with AADSTS700082.
+    fails with AADSTS700082. ``extra_orgs`` adds that many online orgs (``contosox1``, …)
+    whose only member is Alice, for benchmarks that need more orgs.
     """
     return Sandbox(data_dir, port=port, contacts=contacts, token_lifetime=token_lifetime,
                    faults=faults, remember_ports=remember_ports,
-                   refresh_lifetime=refresh_lifetime)
+                   refresh_lifetime=refresh_lifetime, extra_orgs=extra_orgs)

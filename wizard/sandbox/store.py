@@ -315,7 +315,7 @@ class OrgData:
 
 
 def _user_rows_for(org: seed.Org) -> list[seed.User]:
-    return [u for u in seed.USERS if org.unique_name in u.orgs]
+    return [u for u in seed.USERS if seed.is_member(u, org)]
 
 
 class DataStore:
@@ -334,8 +334,10 @@ class DataStore:
         self.exchange = ExchangeMailboxes(self)
 
     @classmethod
-    def seeded(cls, contacts: int | None = None, *, clock: Clock | None = None) -> "DataStore":
-        return cls(contacts=DEFAULT_SAMPLE_CONTACTS if contacts is None else contacts, clock=clock)
+    def seeded(cls, contacts: int | None = None, *, clock: Clock | None = None,
+               orgs: tuple[seed.Org, ...] | None = None) -> "DataStore":
+        return cls(contacts=DEFAULT_SAMPLE_CONTACTS if contacts is None else contacts, clock=clock,
+                   orgs=orgs if orgs is not None else seed.ORGS)
 
     # ------------------------------------------------------------------ access
 

@@ -207,7 +207,7 @@ class WebApiApp:
         if not isinstance(user, seed.User):
             raise HttpError(401, "", "The user is not authenticated. Sign in and send the "
                                      "access token as 'Authorization: Bearer <token>'.")
-        if self.org.unique_name not in user.orgs:
+        if not seed.is_member(user, self.org):
             raise HttpError(403, USER_NOT_MEMBER,
                             f"The user {user.upn} is not a member of the organization "
                             f"{self.org.unique_name}.")
