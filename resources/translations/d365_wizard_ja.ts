@@ -125,7 +125,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="197"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="489"/>
         <location filename="../../wizard/gui/dialogs.py" line="134"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="170"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
         <source>Progress</source>
         <translation>進行状況</translation>
@@ -166,25 +166,25 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="245"/>
-        <location filename="../../wizard/gui/dialogs.py" line="495"/>
+        <location filename="../../wizard/gui/dialogs.py" line="497"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
-        <location filename="../../wizard/gui/dialogs.py" line="498"/>
+        <location filename="../../wizard/gui/dialogs.py" line="500"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
-        <location filename="../../wizard/gui/dialogs.py" line="502"/>
+        <location filename="../../wizard/gui/dialogs.py" line="504"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
-        <location filename="../../wizard/gui/dialogs.py" line="502"/>
+        <location filename="../../wizard/gui/dialogs.py" line="504"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -268,7 +268,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
-        <location filename="../../wizard/gui/dialogs.py" line="515"/>
+        <location filename="../../wizard/gui/dialogs.py" line="517"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
@@ -467,7 +467,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="600"/>
-        <location filename="../../wizard/gui/dialogs.py" line="344"/>
+        <location filename="../../wizard/gui/dialogs.py" line="345"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
@@ -757,62 +757,52 @@ How to fix it: {fix}</source>
         <translation>テストと有効化 (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="344"/>
+        <location filename="../../wizard/gui/dialogs.py" line="345"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="345"/>
+        <location filename="../../wizard/gui/dialogs.py" line="346"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="347"/>
+        <location filename="../../wizard/gui/dialogs.py" line="348"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="349"/>
+        <location filename="../../wizard/gui/dialogs.py" line="350"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="352"/>
+        <location filename="../../wizard/gui/dialogs.py" line="353"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="355"/>
-        <source>Your mailbox is not set to synchronize with any organization yet.</source>
-        <translation>メールボックスはまだどの組織とも同期するように設定されていません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/dialogs.py" line="358"/>
+        <location filename="../../wizard/gui/dialogs.py" line="360"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="359"/>
-        <source>Your mailbox is set to synchronize with {name} (last synchronized: {when}).</source>
-        <translation>メールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/dialogs.py" line="363"/>
+        <location filename="../../wizard/gui/dialogs.py" line="365"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="368"/>
+        <location filename="../../wizard/gui/dialogs.py" line="370"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="372"/>
+        <location filename="../../wizard/gui/dialogs.py" line="374"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="376"/>
+        <location filename="../../wizard/gui/dialogs.py" line="378"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
         <source>What will change</source>
         <translation>変更内容</translation>
@@ -891,19 +881,19 @@ How to fix it: {fix}</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="308"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="178"/>
+        <location filename="../../wizard/gui/dialogs.py" line="309"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="200"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="82"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="193"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="310"/>
-        <location filename="../../wizard/gui/dialogs.py" line="315"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="181"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="214"/>
+        <location filename="../../wizard/gui/dialogs.py" line="311"/>
+        <location filename="../../wizard/gui/dialogs.py" line="316"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="208"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="236"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
@@ -912,128 +902,138 @@ How to fix it: {fix}</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="310"/>
+        <location filename="../../wizard/gui/dialogs.py" line="311"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="393"/>
+        <location filename="../../wizard/gui/dialogs.py" line="356"/>
+        <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
+        <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="361"/>
+        <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
+        <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="395"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="396"/>
+        <location filename="../../wizard/gui/dialogs.py" line="398"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/dialogs.py" line="402"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/dialogs.py" line="402"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="409"/>
+        <location filename="../../wizard/gui/dialogs.py" line="411"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="420"/>
+        <location filename="../../wizard/gui/dialogs.py" line="422"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/dialogs.py" line="423"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/dialogs.py" line="423"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="439"/>
+        <location filename="../../wizard/gui/dialogs.py" line="441"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="440"/>
+        <location filename="../../wizard/gui/dialogs.py" line="442"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="453"/>
+        <location filename="../../wizard/gui/dialogs.py" line="455"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="462"/>
+        <location filename="../../wizard/gui/dialogs.py" line="464"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="471"/>
+        <location filename="../../wizard/gui/dialogs.py" line="473"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="494"/>
+        <location filename="../../wizard/gui/dialogs.py" line="496"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="500"/>
+        <location filename="../../wizard/gui/dialogs.py" line="502"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="501"/>
+        <location filename="../../wizard/gui/dialogs.py" line="503"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="503"/>
+        <location filename="../../wizard/gui/dialogs.py" line="505"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="512"/>
+        <location filename="../../wizard/gui/dialogs.py" line="514"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="548"/>
+        <location filename="../../wizard/gui/dialogs.py" line="550"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="561"/>
+        <location filename="../../wizard/gui/dialogs.py" line="563"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="563"/>
+        <location filename="../../wizard/gui/dialogs.py" line="565"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="564"/>
+        <location filename="../../wizard/gui/dialogs.py" line="566"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="564"/>
+        <location filename="../../wizard/gui/dialogs.py" line="566"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="573"/>
+        <location filename="../../wizard/gui/dialogs.py" line="575"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
@@ -1330,8 +1330,8 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="485"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="67"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="164"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
@@ -1556,8 +1556,8 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="213"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="176"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="217"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="239"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="80"/>
         <source>Result</source>
         <translation>結果</translation>
@@ -1669,129 +1669,129 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="352"/>
+        <location filename="../../wizard/gui/services.py" line="355"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="352"/>
+        <location filename="../../wizard/gui/services.py" line="355"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="353"/>
+        <location filename="../../wizard/gui/services.py" line="356"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="353"/>
+        <location filename="../../wizard/gui/services.py" line="356"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="354"/>
+        <location filename="../../wizard/gui/services.py" line="357"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="354"/>
+        <location filename="../../wizard/gui/services.py" line="357"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="355"/>
+        <location filename="../../wizard/gui/services.py" line="358"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="355"/>
+        <location filename="../../wizard/gui/services.py" line="358"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="356"/>
+        <location filename="../../wizard/gui/services.py" line="359"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="356"/>
+        <location filename="../../wizard/gui/services.py" line="359"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="357"/>
+        <location filename="../../wizard/gui/services.py" line="360"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="357"/>
+        <location filename="../../wizard/gui/services.py" line="360"/>
         <source>Exchange mailbox</source>
         <translation>Exchange メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="358"/>
+        <location filename="../../wizard/gui/services.py" line="361"/>
         <source>Switch of the synchronizing organization</source>
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="643"/>
+        <location filename="../../wizard/gui/services.py" line="648"/>
         <source>Step: {step}</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1038"/>
+        <location filename="../../wizard/gui/services.py" line="1043"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1038"/>
-        <location filename="../../wizard/gui/services.py" line="1063"/>
+        <location filename="../../wizard/gui/services.py" line="1043"/>
+        <location filename="../../wizard/gui/services.py" line="1068"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1047"/>
+        <location filename="../../wizard/gui/services.py" line="1052"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1048"/>
+        <location filename="../../wizard/gui/services.py" line="1053"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1050"/>
+        <location filename="../../wizard/gui/services.py" line="1055"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1051"/>
+        <location filename="../../wizard/gui/services.py" line="1056"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1055"/>
+        <location filename="../../wizard/gui/services.py" line="1060"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1056"/>
+        <location filename="../../wizard/gui/services.py" line="1061"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1060"/>
+        <location filename="../../wizard/gui/services.py" line="1065"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1061"/>
+        <location filename="../../wizard/gui/services.py" line="1066"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1063"/>
+        <location filename="../../wizard/gui/services.py" line="1068"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -1942,167 +1942,197 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="49"/>
+        <source>{name}: stays on Server-Side Synchronization; it holds your Exchange mailbox already.</source>
+        <translation>{name}: サーバー側同期のままです。Exchange メールボックスはすでにこの組織が保持しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="52"/>
         <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only” (takes your Exchange mailbox from {holders}).</source>
         <translation>{name}: サーバー側同期、「この組織のみ」でテストと有効化 (Test &amp; Enable) (Exchange メールボックスを {holders} から引き継ぎます)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="53"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="56"/>
         <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only”.</source>
         <translation>{name}: サーバー側同期、「この組織のみ」でテストと有効化 (Test &amp; Enable)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="55"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="58"/>
         <source>{name}: Server-Side Synchronization, then Test &amp; Enable.</source>
         <translation>{name}: サーバー側同期、その後テストと有効化 (Test &amp; Enable)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="60"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="63"/>
         <source>Your Exchange mailbox synchronizes with {names}.</source>
         <translation>Exchange メールボックスは {names} と同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="61"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="64"/>
         <source>None of your organizations holds your Exchange mailbox.</source>
         <translation>あなたの組織のいずれも Exchange メールボックスを保持していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="71"/>
         <source>Changing the mailbox records…</source>
         <translation>メールボックス レコードを変更しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="69"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="72"/>
         <source>Test &amp; Enable in {org}…</source>
         <translation>{org} でテストと有効化 (Test &amp; Enable)を実行しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="73"/>
         <source>Waiting for the result of Test &amp; Enable in {org} (check {n} of {total})…</source>
         <translation>{org} のテストと有効化 (Test &amp; Enable)の結果を待っています (確認 {n} / {total})…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="72"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="75"/>
         <source>Reading the mailbox records back…</source>
         <translation>メールボックス レコードを読み直しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="73"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="76"/>
         <source>A record changed meanwhile: undoing the changes already made…</source>
         <translation>その間にレコードが変更されました。すでに行った変更を元に戻しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="75"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="78"/>
         <source>Working…</source>
         <translation>処理しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="80"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="83"/>
         <source>{name}: set to {method}.</source>
         <translation>{name}: {method} に設定しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="82"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="85"/>
         <source>{name}: already as planned.</source>
         <translation>{name}: すでに計画どおりです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="83"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="88"/>
+        <source>Server-Side Synchronization, then Test &amp; Enable</source>
+        <translation>サーバー側同期、その後テストと有効化 (Test &amp; Enable)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="90"/>
+        <source>Server-Side Synchronization, then Test &amp; Enable with “this org only”</source>
+        <translation>サーバー側同期、その後「この組織のみ」でテストと有効化 (Test &amp; Enable)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="93"/>
+        <source>{name}: not changed: your security roles do not allow you to change your mailbox record there. An administrator of {name} must add the privilege to change mailbox records (Mailbox: Write) to one of your roles, or set it for you: {what}.</source>
+        <translation>{name}: 変更されていません。セキュリティ ロールで、この組織のメールボックス レコードの変更が許可されていません。{name} の管理者が、メールボックス レコードを変更する特権 (Mailbox: Write) をあなたのロールに追加するか、代わりに設定する必要があります: {what}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="98"/>
+        <source>{name}: not changed: the organization did not accept your sign-in. Sign in to it again; the switch is finished afterwards.</source>
+        <translation>{name}: 変更されていません。組織がサインインを受け付けませんでした。もう一度サインインしてください。その後、切り替えが完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="101"/>
+        <source>{name}: not changed: it could not be reached ({message}). The switch is finished when it can be reached again.</source>
+        <translation>{name}: 変更されていません。接続できませんでした ({message})。再び接続できるようになると切り替えが完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="103"/>
         <source>{name}: not changed. {message}</source>
         <translation>{name}: 変更されていません。{message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="95"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="115"/>
         <source>Test &amp; Enable in {name} succeeded: it synchronizes appointments, contacts and tasks with your Exchange mailbox.</source>
         <translation>{name} のテストと有効化 (Test &amp; Enable)に成功しました。予定・連絡先・タスクを Exchange メールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="97"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="117"/>
         <source>Test &amp; Enable in {name} failed: your Exchange mailbox is configured with another organization. If {name} should synchronize, choose Synchronize again and tick “Sync items from this organization only, even if the mailbox was set to sync with a different organization”.</source>
         <translation>{name} のテストと有効化 (Test &amp; Enable)に失敗しました。Exchange メールボックスが別の組織に構成されています。{name} で同期する場合は、もう一度「同期」を選び、「メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する」をオンにしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="101"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="121"/>
         <source>Server-side synchronization in {name} cannot start yet: your e-mail address is not approved. An administrator approves it (Approve Email in your mailbox record); this is not a fault of this computer.</source>
         <translation>{name} のサーバー側同期はまだ開始できません。メール アドレスが承認されていません。管理者が承認します (メールボックス レコードの「メールの承認」)。このコンピューターの問題ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="104"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="124"/>
         <source>Test &amp; Enable in {name} failed: {message}</source>
         <translation>{name} のテストと有効化 (Test &amp; Enable)に失敗しました: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="105"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="125"/>
         <source>Test &amp; Enable in {name} has not run yet. Dynamics 365 runs it in the background, which can take several minutes; test the connection later to see the result.</source>
         <translation>{name} のテストと有効化 (Test &amp; Enable)はまだ実行されていません。Dynamics 365 がバックグラウンドで実行するため、数分かかることがあります。あとで接続テストを行い、結果を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="108"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="128"/>
         <source>You stopped waiting for Test &amp; Enable in {name}; it still runs on the server. Test the connection later to see the result.</source>
         <translation>{name} のテストと有効化 (Test &amp; Enable)の待機を中止しました。サーバー上では引き続き実行されます。あとで接続テストを行い、結果を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="110"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="130"/>
         <source>Test &amp; Enable in {name} was not run because its mailbox record could not be changed.</source>
         <translation>メールボックス レコードを変更できなかったため、{name} のテストと有効化 (Test &amp; Enable)は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="123"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="145"/>
         <source>{name} is now your synchronizing organization; the other organizations are set to None.</source>
         <translation>{name} が同期する組織になりました。ほかの組織は「なし」に設定されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="127"/>
-        <source>The switch to {name} is not finished: {orgs} could not be changed. Fix what each message says, then choose Finish the switch (it is offered again when the app starts).</source>
-        <translation>{name} への切り替えは完了していません: {orgs} を変更できませんでした。各メッセージのとおりに対処してから「切り替えを完了する」を選んでください (アプリの起動時にも表示されます)。</translation>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="149"/>
+        <source>The switch to {name} is not finished: {orgs} could not be changed. When the problems are fixed, choose Finish the switch in Test Connection; the app also offers it when it starts.</source>
+        <translation>{name} への切り替えは完了していません: {orgs} を変更できませんでした。問題が解決したら、接続テストで「切り替えを完了する」を選んでください。アプリの起動時にも表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="154"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="176"/>
         <source>Changing the synchronizing organization</source>
         <translation>同期する組織を変更しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="157"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="179"/>
         <source>Making {name} your synchronizing organization…</source>
         <translation>{name} を同期する組織にしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="162"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>What is happening</source>
         <translation>処理の内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="166"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="188"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="71"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="170"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
         <source>The switch is running.</source>
         <translation>切り替えを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="181"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
         <source>Show the result as the engine wrote it.</source>
         <translation>エンジンが記録した結果を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="207"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="229"/>
         <source>There was nothing to finish.</source>
         <translation>完了すべきものはありませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="211"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="233"/>
         <source>Done.</source>
         <translation>完了しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="211"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="233"/>
         <source>Done, with problems to look at.</source>
         <translation>完了しましたが、確認が必要な問題があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="229"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="251"/>
         <source>Stopping after the current step…</source>
         <translation>現在の手順のあとで停止します…</translation>
     </message>

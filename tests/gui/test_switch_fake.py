@@ -68,3 +68,21 @@ def test_start_offers_to_finish_and_yes_finishes(qtbot, fake, runner):
             j.message_boxes("finishSwitch")[0].button(QMessageBox.StandardButton.Yes).click()
         assert fake.pending is None and window.switch_progress.result.complete
         assert "Test & Enable in Contoso (Japan) succeeded" in window.switch_progress.result_label.text()
+
+
+def test_a_refused_write_says_what_the_administrator_must_do(qtbot):
+    from wizard.gui.services import OrgOutcomeView, SwitchResultView
+    from wizard.gui.switch_dialogs import result_text
+
+    result = SwitchResultView("Contoso (Japan)", "server", False, (
+        OrgOutcomeView("a", "Contoso (Japan)", "failed", code="mailbox_write_denied",
+                       want_method=1, want_override=True),
+        OrgOutcomeView("b", "Contoso (North America)", "unreachable", code="org_unreachable",
+                       message="timed out", want_method=2)), "not_requested")
+    text = result_text(result)
+    assert "An administrator of Contoso (Japan) must add the privilege to change mailbox " \
+           "records (Mailbox: Write)" in text
+    assert "Server-Side Synchronization, then Test & Enable with “this org only”" in text
+    assert "Contoso (North America): not changed: it could not be reached (timed out)" in text
+    assert "The switch to Contoso (Japan) is not finished: Contoso (Japan), Contoso (North " \
+           "America) could not be changed" in text

@@ -299,6 +299,7 @@ class SwitchDialog(QDialog):
             accessible(self.help_label, tr("When to use this option"), self.help_label.text())
             inner.addWidget(self.help_label)
             self.help_button.toggled.connect(self.help_label.setVisible)
+            self.help_button.toggled.connect(lambda _on: self.fit())
             self.override_box.toggled.connect(lambda _on: self._show_plan())
             layout.addWidget(frame)
             self.override_frame = frame
@@ -325,7 +326,15 @@ class SwitchDialog(QDialog):
         layout.addWidget(self.buttons)
         self._show_plan()
         ok.setFocus()
-        self.resize(640, self.sizeHint().height())
+        self.resize(660, 100)
+        self.fit()
+
+    def fit(self) -> None:
+        """Height for the current width (word-wrapped labels need it asked this way)."""
+        layout = self.layout()
+        layout.activate()
+        self.resize(self.width(), max(layout.totalHeightForWidth(self.width()),
+                                      layout.totalMinimumSize().height()))
 
     @property
     def method(self) -> str:
@@ -352,12 +361,13 @@ class SwitchDialog(QDialog):
             lines.append(tr("{name} will start synchronizing appointments, contacts and tasks with your "
                             "mailbox.").format(name=plan.to_name))
         if plan.stamp_org_name is None:
-            lines.append(tr("Your mailbox is not set to synchronize with any organization yet."))
+            lines.append(tr("The mailbox on this computer is not set to synchronize with any organization "
+                            "yet."))
         else:
             when = (QLocale().toString(plan.stamp_last_sync.astimezone(), QLocale.FormatType.ShortFormat)
                     if plan.stamp_last_sync else tr("never"))
-            lines.append(tr("Your mailbox is set to synchronize with {name} (last synchronized: {when}).").format(
-                name=plan.stamp_org_name, when=when))
+            lines.append(tr("The mailbox on this computer is set to synchronize with {name} (last "
+                            "synchronized: {when}).").format(name=plan.stamp_org_name, when=when))
         if plan.orgs:
             lines.append("")
             lines.append(tr("In your mailbox record of each organization:"))
@@ -376,6 +386,8 @@ class SwitchDialog(QDialog):
         accessible(self.plan_label, tr("What will change"), text)
         if self.override_frame is not None:
             self.override_frame.setVisible(plan.conflict or self.method == "server")
+        if self.isVisible():
+            self.fit()
 
 
 class DiagnosticsDialog(QDialog):

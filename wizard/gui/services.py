@@ -93,6 +93,7 @@ class OrgChangeView:
     holds_exchange: bool = False
     approval: int | None = None      # emailrouteraccessapproval
     email: str = ""
+    tested_ok: bool = False          # its last Test & Enable succeeded
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ class OrgOutcomeView:
     message: str = ""                # the engine's words of the error
     fix: str = ""
     code: str = ""
+    want_method: int | None = None   # what its record was to be set to
+    want_override: bool = False
 
 
 @dataclass(frozen=True)
@@ -394,7 +397,7 @@ def switch_plan_view(plan) -> SwitchPlanView:
             rec.method if rec else None, rec is not None,
             read.error.message if read.error is not None and rec is None else "",
             bool(rec and rec.holds_exchange), rec.approval if rec else None,
-            (rec.email or "") if rec else ""))
+            (rec.email or "") if rec else "", bool(rec and rec.status == 1)))
     holders = tuple(r.profile.display_name for r in plan.holders)
     pending = plan.pending
     pending_name = None
@@ -411,9 +414,11 @@ def switch_plan_view(plan) -> SwitchPlanView:
 def _outcome_view(o) -> OrgOutcomeView:
     new_method = {"done_none": 2, "done_server": 1, "done_computer": 0}.get(o.note.code)
     err = o.error
+    want = getattr(o, "want", None) or {}
     return OrgOutcomeView(o.key, _plain_name(o.label), o.state, new_method,
                           err.message if err else "", (err.fix or "") if err else "",
-                          err.code if err else "")
+                          err.code if err else "", want.get("actdeliverymethod"),
+                          bool(want.get("isactsyncorgflagset")))
 
 
 def switch_result_view(result) -> SwitchResultView:

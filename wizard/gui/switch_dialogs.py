@@ -45,6 +45,9 @@ def org_line(plan: SwitchPlanView, org: OrgChangeView, method: str, override: bo
         return tr("{name}: appointments, contacts and tasks → this computer (Dynamics 365 for "
                   "Outlook; was {was}).").format(name=org.name, was=was)
     takes = [h for h in plan.exchange_holders if h != org.name]
+    if not override and org.current_method == 1 and org.holds_exchange and org.tested_ok:
+        return tr("{name}: stays on Server-Side Synchronization; it holds your Exchange mailbox "
+                  "already.").format(name=org.name)
     if override and takes:
         return tr("{name}: Server-Side Synchronization, Test & Enable with “this org only” (takes "
                   "your Exchange mailbox from {holders}).").format(name=org.name,
@@ -80,6 +83,23 @@ def outcome_line(o: OrgOutcomeView) -> str:
         return tr("{name}: set to {method}.").format(name=o.name, method=method_name(o.new_method))
     if o.state == "unchanged":
         return tr("{name}: already as planned.").format(name=o.name)
+    if o.code == "mailbox_write_denied":
+        if o.want_method == 1:
+            what = tr("Server-Side Synchronization, then Test & Enable")
+            if o.want_override:
+                what = tr("Server-Side Synchronization, then Test & Enable with “this org only”")
+        else:
+            what = method_name(o.want_method)
+        return tr("{name}: not changed: your security roles do not allow you to change your mailbox "
+                  "record there. An administrator of {name} must add the privilege to change "
+                  "mailbox records (Mailbox: Write) to one of your roles, or set it for you: "
+                  "{what}.").format(name=o.name, what=what)
+    if o.code == "signin_required":
+        return tr("{name}: not changed: the organization did not accept your sign-in. Sign in to it "
+                  "again; the switch is finished afterwards.").format(name=o.name)
+    if o.code in ("org_unreachable", "not_connected"):
+        return tr("{name}: not changed: it could not be reached ({message}). The switch is finished "
+                  "when it can be reached again.").format(name=o.name, message=o.message)
     text = tr("{name}: not changed. {message}").format(name=o.name, message=o.message)
     if o.fix:
         text += "\n    " + o.fix
@@ -115,6 +135,8 @@ def test_enable_line(result: SwitchResultView) -> str:
 
 def result_text(result: SwitchResultView) -> str:
     lines = [outcome_line(o) for o in result.orgs]
+    if not result.complete:
+        lines = [line + "\n" for line in lines]        # a paragraph per org with a problem
     te = test_enable_line(result)
     if te:
         lines.append(te)
@@ -124,10 +146,10 @@ def result_text(result: SwitchResultView) -> str:
                         "set to None.").format(name=result.target_name))
     else:
         failed = [o.name for o in result.orgs if o.state in ("failed", "unreachable")]
-        lines.append(tr("The switch to {name} is not finished: {orgs} could not be changed. Fix what "
-                        "each message says, then choose Finish the switch (it is offered again "
-                        "when the app starts).").format(name=result.target_name,
-                                                        orgs=_names(failed)))
+        lines.append(tr("The switch to {name} is not finished: {orgs} could not be changed. When the "
+                        "problems are fixed, choose Finish the switch in Test Connection; the app "
+                        "also offers it when it starts.").format(name=result.target_name,
+                                                                 orgs=_names(failed)))
     return "\n".join(lines)
 
 
@@ -220,7 +242,10 @@ class SwitchProgressDialog(QDialog):
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         close.setFocus()
-        self.adjustSize()
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), 620)
+        self.resize(width, max(layout.totalHeightForWidth(width), layout.totalMinimumSize().height()))
         self.result_shown.emit()
 
     def _cancel_or_close(self) -> None:

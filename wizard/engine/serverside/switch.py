@@ -225,6 +225,8 @@ class ServerSwitchPlan:
             if self.takes_from else ""
         if record.method != ACT_SERVER:
             code = "set_server_override" if flag else "set_server"
+        elif not self.tests_and_enables(VIA_SERVER, flag):
+            code = "holds_already"
         else:
             code = "stays_server_override" if flag else "stays_server"
         return OrgChange(read.key, read.label, True, record, want,
@@ -282,9 +284,10 @@ class OrgOutcome:
     state: str                  # "done", "unchanged", "failed", "unreachable"
     note: Note
     error: WizardError | None = None
+    want: dict[str, Any] = field(default_factory=dict)   # the columns it was to get
 
     def to_dict(self) -> dict[str, Any]:
-        return {"org": self.key, "label": self.label, "state": self.state,
+        return {"org": self.key, "label": self.label, "state": self.state, "want": self.want,
                 "note": self.note.to_dict(), "error": self.error.to_dict() if self.error else None}
 
 
@@ -606,11 +609,12 @@ class MailboxSwitcher:
             if c.problem is not None:
                 outcomes.append(OrgOutcome(c.key, c.label, "unreachable",
                                            note("failed", org=c.label, reason=c.problem.message),
-                                           c.problem))
+                                           c.problem, _intended(plan, c, method, flag)))
             elif c.key in errors:
                 outcomes.append(OrgOutcome(c.key, c.label, "failed",
                                            note("failed", org=c.label,
-                                                reason=errors[c.key].message), errors[c.key]))
+                                                reason=errors[c.key].message), errors[c.key],
+                                           c.want))
             elif c.want:
                 outcomes.append(OrgOutcome(c.key, c.label, "done", _done_note(c)))
             else:
@@ -963,6 +967,17 @@ def _what(change: OrgChange) -> str:
         if change.want.get("isactsyncorgflagset"):
             text += " with “Sync items with Exchange from this org only”"
     return text + "."
+
+
+def _intended(plan: ServerSwitchPlan, change: OrgChange, method: str, flag: bool
+              ) -> dict[str, Any]:
+    """What an org that could not be read is to get (its record is unknown)."""
+    if not change.is_target:
+        return {"actdeliverymethod": ACT_NONE}
+    want: dict[str, Any] = {"actdeliverymethod": METHOD_TO_ACT[method]}
+    if method == VIA_SERVER and flag:
+        want["isactsyncorgflagset"] = True
+    return want
 
 
 def _done_note(change: OrgChange) -> Note:

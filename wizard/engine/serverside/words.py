@@ -33,6 +33,8 @@ TEMPLATES: Mapping[str, str] = {
     "set_server_override": "{org}: " + WHAT + " → Server-Side Synchronization (was {was}), "
                            "then Test & Enable with “this org only”{takes}.",
     "stays_server": "{org}: stays on Server-Side Synchronization; Test & Enable again.",
+    "holds_already": "{org}: stays on Server-Side Synchronization; it holds your Exchange "
+                     "mailbox already.",
     "stays_server_override": "{org}: stays on Server-Side Synchronization; Test & Enable "
                              "again with “this org only”{takes}.",
     "set_computer": "{org}: " + WHAT + " → this computer (method Dynamics 365 for Outlook, "
