@@ -77,7 +77,7 @@ def main(latency: float = 0.3, rounds: int = 3) -> None:
         print(f"  5 orgs, one switch:                   {m5:.2f} s  ({r5} requests)  "
               f"= {m5 / m1:.2f} x one org (target <= 2)")
         print(f"  5 single-org switches, one by one:     {ms:.2f} s  = {ms / m1:.2f} x one org")
-        print(f"  per round (1 org / 5 orgs): " + ", ".join(
+        print("  per round (1 org / 5 orgs): " + ", ".join(
             f"{a:.2f}/{b:.2f}" for a, b in zip(one, fives)))
         for e in (five, single):
             e.session.close()

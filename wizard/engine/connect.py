@@ -587,7 +587,7 @@ class Connector:
         from wizard.engine.serverside import errors as sse
         from wizard.engine.serverside.records import (ACT_NONE, ACT_OUTLOOK, ACT_SERVER,
                                                       FAILURE, FIELDS, MailboxRecord)
-        from wizard.engine.serverside.words import METHOD_WORDS, STATUS_WORDS
+        from wizard.engine.serverside.words import STATUS_WORDS
 
         conn: OrgSession = state["conn"]
         user_id = state["whoami"].get("UserId")
