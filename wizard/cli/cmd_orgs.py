@@ -128,7 +128,22 @@ def cmd_list(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         "stamp": stamp.to_dict() if stamp else None,
         "warnings": _warnings(ctx),
     }
-    return CommandResult(data=data, text=_format_list(orgs, stamp))
+    holder = registry.exchange_holder()
+    text = _format_list(orgs, stamp)
+    if holder is not None:
+        data["exchange_holder"] = holder
+        names = [p.display_name for p in orgs if p.key in (holder.get("keys") or [])]
+        text += ("\nExchange mailbox: synchronizes with " + ", ".join(names) if names else
+                 "\nExchange mailbox: none of these organizations holds it") + \
+            f" (read {holder.get('checked_at')}; d365-orgs mailbox status reads it again)."
+    journal = registry.switch_journal()
+    if journal is not None:
+        from wizard.engine.serverside.journal import summary
+
+        data["pending_switch"] = journal
+        text += (f"\nwarning: the switch to {journal.get('target_label')} is not finished: "
+                 f"{summary(journal)} Finish it: d365-orgs use")
+    return CommandResult(data=data, text=text)
 
 
 def _format_list(orgs, stamp) -> str:
@@ -136,8 +151,10 @@ def _format_list(orgs, stamp) -> str:
         lines = ["No organizations yet. Add one with: d365-orgs add URL"]
     else:
         header = ("", "#", "Name", "Unique name", "Kind", "Address", "Synchronization")
+        via = {"server": "mailbox (server-side)", "computer": "mailbox (this computer)"}
         rows = [("*" if p.is_primary else "", str(i), p.display_name, p.unique_name or "-",
-                 p.kind, p.base_url, "mailbox" if p.is_primary else "none")
+                 p.kind, p.base_url, via.get(p.sync_via or "", "mailbox") if p.is_primary
+                 else "none")
                 for i, p in enumerate(orgs, 1)]
         widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()

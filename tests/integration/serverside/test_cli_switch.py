@@ -73,6 +73,10 @@ def test_use_switches_every_record_and_without_yes_writes_nothing(sandbox, signe
                                           if o["unique_name"] == JP]
     again = run(sandbox, "use", JP, "--yes")
     assert again["switched"] is False                  # nothing to change any more
+    listed = subprocess.run([a for a in command(sandbox, "list") if a != "--json"],
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert "mailbox (server-side)" in listed.stdout
+    assert "Exchange mailbox: synchronizes with Contoso (Japan)" in listed.stdout
 
 
 def test_human_output_and_the_conflict_explained(sandbox, signed_in):
