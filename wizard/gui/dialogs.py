@@ -283,7 +283,9 @@ class SwitchDialog(QDialog):
                                              "mailbox was set to sync with a different organization"))
             accessible(self.override_box, tr("Sync from this organization only"),
                        tr("Rewrite the mailbox's record so it synchronizes with this organization."))
-            self.override_box.setChecked(plan.override_suggested)
+            # Ticked for the user only when it takes the Exchange mailbox from one of their own
+            # orgs; a mailbox on this computer stamped with another org needs their own tick.
+            self.override_box.setChecked(plan.override_suggested and not plan.conflict)
             inner.addWidget(self.override_box)
             self.help_button = QPushButton(tr("&When would I use this?"))
             self.help_button.setCheckable(True)
