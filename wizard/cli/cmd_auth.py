@@ -92,9 +92,8 @@ def add_connect_arguments(p: argparse.ArgumentParser) -> None:
 
 def connect_new_org(ctx: CliContext, args: argparse.Namespace, org_url) -> CommandResult:
     options = signin_options(ctx, args, interactive_default="browser")
-    profile, created = ctx.engine.connector.add_org(org_url.base_url, options,
-                                                    display_name=getattr(args, "name", None))
-    return _added(ctx, [(profile, created)])
+    added = ctx.engine.connector.add_orgs([(org_url.base_url, options, getattr(args, "name", None))])
+    return _added(ctx, added)
 
 
 def add_online(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
@@ -123,10 +122,7 @@ def add_online(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     options = signin_options(ctx, args, interactive_default="silent")
     if options.username is None:
         options.username = _discovery_user(ctx, cloud, args)
-    added = []
-    for org in chosen:
-        added.append(ctx.engine.connector.add_org(org.url, options,
-                                                  display_name=org.friendly_name))
+    added = ctx.engine.connector.add_orgs([(org.url, options, org.friendly_name) for org in chosen])
     return _added(ctx, added)
 
 
@@ -260,8 +256,6 @@ def _with_cache_note(engine, text: str) -> str:
 def cmd_signout(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     profile = ctx.engine.registry.get(args.org)
     result = ctx.engine.connector.sign_out(profile)
-    if profile.save_credentials:
-        ctx.engine.registry.update(profile.key, save_credentials=False)
     text = f"Signed out of {profile.label}."
     if result["accounts_removed"]:
         text += f" Removed the saved sign-in of {profile.user}."

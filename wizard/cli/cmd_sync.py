@@ -266,23 +266,17 @@ def cmd_mailbox_offline(ctx: CliContext, args: argparse.Namespace) -> CommandRes
 
 # ------------------------------------------------------------------ settings
 def cmd_settings_show(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
-    from wizard.engine.sync.mapping import DIRECTION_NAMES, effective_mappings
-    from wizard.engine.sync.run import open_synchronizer
+    from wizard.engine.sync.mapping import DIRECTION_NAMES
+    from wizard.engine.sync.settings import OrgSyncSettings
 
-    sync, store = open_synchronizer(ctx.engine, org_ref=args.org, settings_only=True)
-    try:
-        settings = sync.org.settings()
-        rows = sync.org.attribute_mappings()
-        filters = sync.org.filters()
-        privileged = sync.org.has_sync_privilege()
-    finally:
-        store.close()
-    fields = {kind: [m.to_dict() for m in effective_mappings(kind, settings, rows)]
-              for kind in ("contact", "appointment", "task")}
-    data = {"org": sync.org.org_name, "settings": settings.to_dict(), "can_edit": privileged,
+    with OrgSyncSettings.open(ctx.engine, args.org) as org_settings:
+        view = org_settings.view()
+    settings, filters, privileged = view.settings, view.filters, view.can_edit
+    fields = {kind: [m.to_dict() for m in maps] for kind, maps in view.fields.items()}
+    data = {"org": view.org_name, "settings": settings.to_dict(), "can_edit": privileged,
             "fields": fields, "filters": [f.to_dict() for f in filters]}
     s = settings.to_dict()
-    lines = [f"Synchronization settings of {sync.org.org_name}"
+    lines = [f"Synchronization settings of {view.org_name}"
              + ("" if privileged else " (read only: you lack the Sync-to-Outlook privilege)"),
              f"  appointment-attachments  {'on' if s['appointment_attachments'] else 'off'}",
              f"  assigned-tasks           {'on' if s['assigned_tasks'] else 'off'}",
@@ -300,9 +294,7 @@ def cmd_settings_show(ctx: CliContext, args: argparse.Namespace) -> CommandResul
 
 
 def cmd_settings_set(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
-    from wizard.engine.sync.addresses import apply_address_switch, plan_address_switch
-    from wizard.engine.sync.engine import NoSyncPrivilege
-    from wizard.engine.sync.run import open_synchronizer
+    from wizard.engine.sync.settings import OrgSyncSettings
 
     name = SETTING_NAMES[args.name]
     value = args.value.strip().lower()
@@ -314,19 +306,17 @@ def cmd_settings_set(ctx: CliContext, args: argparse.Namespace) -> CommandResult
         new = value in TRUE
     else:
         raise CliSyncError(f"{args.name} is either 'on' or 'off'.")
-    sync, store = open_synchronizer(ctx.engine, org_ref=args.org, settings_only=True)
-    try:
-        if not sync.org.has_sync_privilege():
-            raise NoSyncPrivilege(sync.org.org_name)
+    with OrgSyncSettings.open(ctx.engine, args.org) as org_settings:
+        org_settings.require_privilege()
         if name != "mailing_address_only":
             if args.dry_run:
                 return CommandResult(data={"applied": False, "name": args.name, "value": new},
                                      text=f"Would set {args.name} to {args.value}.")
-            settings = sync.org.update_settings(**{name: new})
+            settings = org_settings.change(**{name: new})
             return CommandResult(data={"applied": True, "settings": settings.to_dict()},
                                  text=f"{args.name} is now {args.value}. It takes effect at "
                                       "the next sync.")
-        plan = plan_address_switch(sync, new)
+        plan = org_settings.plan_addresses(new)
         text = plan.describe()
         if plan.mailing_only_before == new:
             return CommandResult(data={"applied": False, "plan": plan.to_dict()},
@@ -339,10 +329,7 @@ def cmd_settings_set(ctx: CliContext, args: argparse.Namespace) -> CommandResult
                     "first).")
             return CommandResult(data={"applied": False, "plan": plan.to_dict()},
                                  text=text + tail, exit_code=0 if args.dry_run else 2)
-        backup = apply_address_switch(sync, plan, ctx.engine.paths.data_dir / "backups",
-                                      clock=ctx.engine.clock)
+        backup = org_settings.switch_addresses(plan)
         return CommandResult(data={"applied": True, "plan": plan.to_dict(),
                                    "backup": str(backup)},
                              text=text + f"\nSwitched. Backup: {backup}")
-    finally:
-        store.close()

@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, urlsplit
 import msal
 import requests
 
+from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import SAMPLE_CLIENT_ID, Cloud
 from wizard.engine.errors import WizardError
 from wizard.engine.http import network_error
@@ -170,7 +171,7 @@ class Authenticator:
                     prompt: str | None = None, client_id: str | None = None,
                     open_browser: Callable[[str], Any] | None = None,
                     timeout: float = INTERACTIVE_TIMEOUT_S,
-                    cancel_event: threading.Event | None = None) -> SignInResult:
+                    cancel_event: CancelEvent | None = None) -> SignInResult:
         """Sign in in a browser; returns when the browser came back to the loopback."""
         app = self.app(authority, client_id)
         with _LoopbackReceiver() as receiver:
@@ -212,7 +213,7 @@ class Authenticator:
             flow=flow)
 
     def finish_device_code(self, prompt: DeviceCodePrompt, *,
-                           cancel_event: threading.Event | None = None) -> SignInResult:
+                           cancel_event: CancelEvent | None = None) -> SignInResult:
         app = self.app(prompt.authority, prompt.client_id)
 
         def give_up(flow: dict[str, Any]) -> bool:
@@ -406,7 +407,7 @@ class _LoopbackReceiver:
         self._thread.join(5)
         self._server.server_close()
 
-    def wait(self, timeout: float, cancel_event: threading.Event | None) -> dict[str, str]:
+    def wait(self, timeout: float, cancel_event: CancelEvent | None) -> dict[str, str]:
         deadline = time.monotonic() + timeout
         while not self._arrived.wait(0.2):
             if cancel_event is not None and cancel_event.is_set():

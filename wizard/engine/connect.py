@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import requests
 
 from wizard.engine.auth import (AuthChallenge, Authenticator, DeviceCodePrompt, SignInResult,
                                 authority_for_org, org_scopes, probe_org)
+from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import (SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient,
                                      DataverseError)
@@ -75,7 +75,21 @@ class SignInOptions:
     prompt: str | None = None
     open_browser: Callable[[str], Any] | None = None
     on_device_code: Callable[[DeviceCodePrompt], None] | None = None
-    cancel_event: threading.Event | None = None
+    cancel_event: CancelEvent | None = None
+
+
+@dataclass(frozen=True)
+class SignInTarget:
+    """Where to sign in and for what: an org (its challenge named the authority and the
+    resource) or a cloud's Global Discovery Service."""
+
+    authority: str
+    scopes: list[str]
+    cloud: Cloud | None = None
+
+    @property
+    def client_id(self) -> str | None:
+        return self.cloud.client_id if self.cloud else None
 
 
 @dataclass
@@ -145,6 +159,17 @@ _ADVISORY = ("privilege", "mailbox", "exchange", "stamp", "switch")
 _TITLES = dict(STEPS)
 
 
+def _not_dynamics(org_url: OrgUrl, challenge: AuthChallenge) -> NoReturn:
+    if challenge.status and 200 <= challenge.status < 300:
+        raise NotDynamics(
+            f"{org_url.base_url} let us in without signing in, which a Dynamics 365 "
+            "organization never does.", fix="Check the address.")
+    raise NotDynamics(
+        f"{org_url.base_url} does not look like a Dynamics 365 organization "
+        f"(HTTP {challenge.status} and no sign-in request).",
+        fix="Check the address; paste it from the browser while the org is open.")
+
+
 class _StepFailed(Exception):
     def __init__(self, message: str, *, fix: str | None = None, details: str | None = None,
                  code: str | None = None, data: dict[str, Any] | None = None) -> None:
@@ -183,6 +208,30 @@ class Connector:
     def cloud_of(self, org_url: OrgUrl) -> Cloud | None:
         return self.clouds.get(org_url.cloud) if org_url.cloud else None
 
+    def probe(self, text: str) -> tuple[OrgUrl, AuthChallenge]:
+        """Where ``text`` points and how that org wants to be signed in to (one request,
+        no credentials). Raises :class:`NotDynamics` when it answers like no org does."""
+        org_url = self.parse(text)
+        challenge = probe_org(self.session, org_url.api_url)
+        if challenge.kind not in ("oauth", "ntlm"):
+            _not_dynamics(org_url, challenge)
+        return org_url, challenge
+
+    def signin_target(self, cloud: str | None, challenge: AuthChallenge | None = None, *,
+                      org_url: str | None = None) -> SignInTarget:
+        """Where to sign in: to the org that sent ``challenge`` (found at ``org_url``), or,
+        without a challenge, to ``cloud``'s Global Discovery Service."""
+        if challenge is not None:
+            c = self.clouds.get(cloud or "")
+            resource = challenge.resource or org_url or ""
+            return SignInTarget(authority_for_org(c, challenge, challenge.tenant_id),
+                                org_scopes(resource), c)
+        from wizard.engine.clouds import get_cloud
+        from wizard.engine.discovery import discovery_scopes
+
+        c = get_cloud(cloud or "commercial", {k: v for k, v in self.clouds.items() if not v.builtin})
+        return SignInTarget(c.authority, discovery_scopes(c), c)
+
     # -- signing in to an org ------------------------------------------------------------
     def connect(self, target: "str | OrgUrl | OrgProfile",
                 options: SignInOptions | None = None) -> OrgSession:
@@ -198,14 +247,7 @@ class Connector:
         if challenge.kind == "ntlm":
             return self._connect_windows(org_url, challenge, profile, options)
         if challenge.kind != "oauth":
-            if challenge.status and 200 <= challenge.status < 300:
-                raise NotDynamics(
-                    f"{org_url.base_url} let us in without signing in, which a Dynamics 365 "
-                    "organization never does.", fix="Check the address.")
-            raise NotDynamics(
-                f"{org_url.base_url} does not look like a Dynamics 365 organization "
-                f"(HTTP {challenge.status} and no sign-in request).",
-                fix="Check the address; paste it from the browser while the org is open.")
+            _not_dynamics(org_url, challenge)
         cloud = self.cloud_of(org_url)
         tenant = (profile.tenant_id if profile else None)
         authority = (profile.extra.get("authority") if profile else None) or \
@@ -379,8 +421,26 @@ class Connector:
                     pass
             raise
 
+    def add_orgs(self, orgs: Iterable[tuple[str, SignInOptions | None, str | None]]
+                 ) -> list[tuple["OrgProfile", bool]]:
+        """Add each ``(address, options, display_name)`` (:meth:`add_org`), then let the
+        synchronizing org claim the mailbox if no org has claimed it yet: the first org a
+        user adds starts as the synchronizing org, and its stamp is written now rather
+        than at the first sync, so another org's later claim is a conflict the user sees."""
+        added = [self.add_org(text, options, display_name=name) for text, options, name in orgs]
+        self._claim_unclaimed_mailbox()
+        return added
+
+    def _claim_unclaimed_mailbox(self) -> None:
+        if self.registry is None or self.mailbox is None:
+            return
+        primary = self.registry.primary()
+        if primary is not None and primary.org_id and self.mailbox.stamp() is None:
+            self.mailbox.claim(primary.org_id, primary.display_name)
+
     def sign_out(self, profile: "OrgProfile") -> dict[str, Any]:
-        """Remove this org's saved password and its account's cached tokens."""
+        """Remove this org's saved password and its account's cached tokens; the org no
+        longer saves credentials until the user chooses so again."""
         removed_accounts = 0
         authority = profile.extra.get("authority")
         if authority and profile.user:
@@ -391,12 +451,14 @@ class Connector:
         if self.secrets is not None and getattr(self.secrets, "available", False):
             self.secrets.delete_org(profile.key)
             secrets_removed = True
+        if profile.save_credentials and self.registry is not None:
+            self.registry.update(profile.key, save_credentials=False)
         return {"org": profile.key, "accounts_removed": removed_accounts,
                 "secrets_removed": secrets_removed}
 
     # -- the connection test -------------------------------------------------------------
     def test(self, target: "str | OrgProfile", options: SignInOptions | None = None, *,
-             cancel_event: threading.Event | None = None) -> Iterator[StepResult]:
+             cancel_event: CancelEvent | None = None) -> Iterator[StepResult]:
         """Run the steps in order, yielding each result as soon as it is known."""
         options = options or SignInOptions()
         state: dict[str, Any] = {"profile": None if isinstance(target, str) else target}
@@ -434,7 +496,7 @@ class Connector:
 
     def run_test(self, target: "str | OrgProfile", options: SignInOptions | None = None, *,
                  on_step: Callable[[StepResult], None] | None = None,
-                 cancel_event: threading.Event | None = None) -> list[StepResult]:
+                 cancel_event: CancelEvent | None = None) -> list[StepResult]:
         results = []
         for step in self.test(target, options, cancel_event=cancel_event):
             results.append(step)

@@ -72,6 +72,9 @@ class WizardError(Exception):
         if action is not None:
             self.action = action
         self.params: dict[str, Any] = params
+        #: True when ``message``/``fix`` came from the class templates (a front end may then
+        #: render them in its own words); False for a legacy literal message.
+        self.composed = message is None and fix is None
         self.message = message if message is not None else self._compose(self.template)
         self.fix = fix if fix is not None else (self._compose(self.fix_template) or None)
         self.details = details

@@ -27,7 +27,6 @@ import math
 import os
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
+from wizard.engine.cancel import CancelEvent
 from wizard.engine.errors import WizardError
 
 log = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ class WizardSession(requests.Session):
                  sleep: Callable[[float], None] | None = None,
                  clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic,
-                 cancel_event: threading.Event | None = None,
+                 cancel_event: CancelEvent | None = None,
                  proxies: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.ssl_context = ssl_context
@@ -513,7 +513,7 @@ def make_session(*, ca_bundles: Iterable[str | os.PathLike[str] | None] = (),
                  sleep: Callable[[float], None] | None = None,
                  clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic,
-                 cancel_event: threading.Event | None = None,
+                 cancel_event: CancelEvent | None = None,
                  proxies: Mapping[str, str] | None = None,
                  ssl_context: ssl.SSLContext | None = None) -> WizardSession:
     """The session every engine request uses (and msal's ``http_client``)."""

@@ -537,6 +537,38 @@ class OrgRegistry:
         """Give an org a new display name (see :func:`check_display_name` for the rules)."""
         return self.update(ref, display_name=name)
 
+    def change_preferences(self, ref: str | int, *, display_name: str | None = None,
+                           save_credentials: bool | None = None,
+                           keep_connected: bool | None = None) -> OrgProfile:
+        """The choices a user makes for one org (its Properties). Turning saving of
+        credentials off also forgets what was saved (:meth:`forget_credentials`)."""
+        changes: dict[str, Any] = {}
+        if display_name is not None:
+            changes["display_name"] = display_name
+        if keep_connected is not None:
+            changes["keep_connected"] = keep_connected
+        if save_credentials is not None:
+            changes["save_credentials"] = save_credentials
+            if not save_credentials:
+                self.forget_credentials(ref)
+        return self.update(ref, **changes) if changes else self.get(ref)
+
+    def forget_credentials(self, ref: str | int) -> OrgProfile:
+        """Delete the org's saved password from the keyring and stop saving it. Without a
+        usable keyring nothing was saved there, so only the choice is recorded."""
+        from wizard.engine.connect import PASSWORD_SECRET
+        from wizard.engine.secrets import org_secret_key
+
+        profile = self.get(ref)
+        try:
+            store = self._secret_store()
+            usable = bool(store.available)
+        except Exception:  # noqa: BLE001 - no keyring: nothing is saved, the app still works
+            usable = False
+        if usable:
+            store.delete(org_secret_key(profile.key, PASSWORD_SECRET))
+        return self.update(profile.key, save_credentials=False)
+
     def mark_connected(self, ref: str | int) -> OrgProfile:
         """Record that a connection to the org just succeeded."""
         return self.update(ref, last_connected_at=self._now())

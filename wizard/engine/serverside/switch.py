@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from wizard.engine.cancel import CancelEvent
 from wizard.engine.errors import WizardError
 from wizard.engine.mailbox import StampConflict, format_time
 from wizard.engine.orgs import VIA_COMPUTER, VIA_SERVER, OrgProfile, StalePlan, SwitchPlan
@@ -527,7 +528,7 @@ class MailboxSwitcher:
     # -- carrying out -------------------------------------------------------------------
     def apply(self, plan: ServerSwitchPlan, *, override: bool | None = None,
               method: str | None = None, progress: Progress | None = None,
-              cancel: threading.Event | None = None, polls: int | None = None,
+              cancel: CancelEvent | None = None, polls: int | None = None,
               poll_interval: float | None = None) -> ServerSwitchResult:
         """Carry out ``plan`` (see the module docstring). ``override``: the "this org only"
         option (``None``: the plan's suggestion; the local stamp is overridden only by an
@@ -625,7 +626,7 @@ class MailboxSwitcher:
         return ServerSwitchResult(target.key, target.label, method, local, outcomes, te,
                                   holders, complete, finished_earlier=plan.pending is not None)
 
-    def finish(self, *, progress: Progress | None = None, cancel: threading.Event | None = None,
+    def finish(self, *, progress: Progress | None = None, cancel: CancelEvent | None = None,
                polls: int | None = None, poll_interval: float | None = None
                ) -> ServerSwitchResult | None:
         """Finish the switch a journal describes (after a crash, or once the problems are
@@ -651,7 +652,7 @@ class MailboxSwitcher:
             plan.close()
 
     def test_enable(self, ref: str | int, *, override: bool = False,
-                    progress: Progress | None = None, cancel: threading.Event | None = None,
+                    progress: Progress | None = None, cancel: CancelEvent | None = None,
                     polls: int | None = None, poll_interval: float | None = None
                     ) -> MailboxTestOutcome:
         """Test & Enable the user's mailbox in one org (its method must be Server-Side
@@ -814,7 +815,7 @@ class MailboxSwitcher:
             lambda j: None if j and j.get("id") == journal.get("id") else j)
 
     def _test_enable(self, read: OrgRead, record: MailboxRecord, *,
-                     progress: Progress | None, cancel: threading.Event | None,
+                     progress: Progress | None, cancel: CancelEvent | None,
                      polls: int | None, poll_interval: float | None,
                      journal_id: str | None = None) -> MailboxTestOutcome:
         polls = self.polls if polls is None else max(1, int(polls))
@@ -987,7 +988,7 @@ def _done_note(change: OrgChange) -> Note:
     return note(code, org=change.label)
 
 
-def _wait(seconds: float, cancel: threading.Event | None) -> bool:
+def _wait(seconds: float, cancel: CancelEvent | None) -> bool:
     """Wait; True when cancelled."""
     if cancel is None:
         if seconds > 0:
