@@ -4,126 +4,126 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="29"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="59"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="28"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="58"/>
         <source>Dynamics 365 (online)</source>
         <translation>Dynamics 365 (オンライン)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="29"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="28"/>
         <location filename="../../wizard/gui/models.py" line="38"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="30"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="29"/>
         <source>Internet-facing deployment (IFD)</source>
         <translation>インターネット接続展開 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="34"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="33"/>
         <source>Microsoft Entra ID sign-in</source>
         <translation>Microsoft Entra ID サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="34"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="33"/>
         <source>Windows authentication (user name and password)</source>
         <translation>Windows 認証 (ユーザー名とパスワード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="35"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="34"/>
         <source>Claims-based sign-in (AD FS)</source>
         <translation>クレーム ベースのサインイン (AD FS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="43"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="42"/>
         <source>Add an organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="44"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="43"/>
         <source>Paste the address of your organization, or sign in to Dynamics 365 (online) and choose from your organizations.</source>
         <translation>組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="47"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="46"/>
         <source>Server &amp;URL</source>
         <translation>サーバー URL(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="48"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="51"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="47"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="50"/>
         <source>Server URL</source>
         <translation>サーバー URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="48"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="47"/>
         <source>Add an organization by its address.</source>
         <translation>アドレスを指定して組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="50"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="49"/>
         <source>For example https://contoso.crm.dynamics.com or https://server/orgname</source>
         <translation>例: https://contoso.crm.dynamics.com または https://server/orgname</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="52"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="51"/>
         <source>Any address of the organization, copied from your browser, works.</source>
         <translation>ブラウザーからコピーした組織のアドレスであれば、どの形式でも使えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="57"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
         <source>What the address means</source>
         <translation>アドレスの解析結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="58"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="57"/>
         <source>Dynamics 365 (&amp;online): sign in and choose from your organizations</source>
         <translation>Dynamics 365 (オンライン)(&amp;O): サインインして組織を選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="59"/>
         <source>Sign in and pick from the organizations you belong to.</source>
         <translation>サインインして、所属する組織から選択します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="64"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="63"/>
         <source>Cloud</source>
         <translation>クラウド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="64"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="63"/>
         <source>Where your organization is hosted.</source>
         <translation>組織がホストされている場所です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="81"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="80"/>
         <source>&amp;Cloud:</source>
         <translation>クラウド(&amp;C):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="105"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="104"/>
         <source>Found: {url}</source>
         <translation>検出: {url}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="107"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="106"/>
         <source>organization {name}</source>
         <translation>組織 {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="190"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="189"/>
         <source>Finding out how to sign in</source>
         <translation>サインイン方法を確認しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="194"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="193"/>
         <source>Detection result</source>
         <translation>検出結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="197"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="489"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="196"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="488"/>
         <location filename="../../wizard/gui/dialogs.py" line="134"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="77"/>
@@ -131,17 +131,17 @@
         <translation>進行状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="206"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="205"/>
         <source>Contacting {url}…</source>
         <translation>{url} に接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="215"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="214"/>
         <source>{url} uses {method}.</source>
         <translation>{url} は {method} を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="221"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="220"/>
         <source>Could not reach the organization: {message}
 {fix}
 Go Back to correct the address.</source>
@@ -150,280 +150,280 @@ Go Back to correct the address.</source>
 [戻る] を選んでアドレスを修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="239"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="238"/>
         <source>Enter your credentials</source>
         <translation>資格情報の入力</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="240"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="239"/>
         <source>This organization uses Windows authentication.</source>
         <translation>この組織は Windows 認証を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="244"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="243"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="245"/>
-        <location filename="../../wizard/gui/dialogs.py" line="509"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="244"/>
+        <location filename="../../wizard/gui/dialogs.py" line="510"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
-        <location filename="../../wizard/gui/dialogs.py" line="512"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="247"/>
+        <location filename="../../wizard/gui/dialogs.py" line="513"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="476"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
-        <location filename="../../wizard/gui/dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
+        <location filename="../../wizard/gui/dialogs.py" line="517"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
-        <location filename="../../wizard/gui/dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
+        <location filename="../../wizard/gui/dialogs.py" line="517"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="478"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="254"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="253"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="255"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="254"/>
         <location filename="../../wizard/gui/dialogs.py" line="54"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="256"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="255"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="258"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="257"/>
         <source>When this is unchecked, nothing is stored.</source>
         <translation>オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="299"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="280"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="348"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
         <source>Sign in with your work account.</source>
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="285"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="285"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="286"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="285"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="286"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="288"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="289"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="288"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="290"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="289"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="291"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="290"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
-        <location filename="../../wizard/gui/dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="297"/>
+        <location filename="../../wizard/gui/dialogs.py" line="530"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="299"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="311"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="310"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="330"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="329"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="336"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="335"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="343"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="342"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="348"/>
         <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="358"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="357"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="376"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="375"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="382"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="381"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="396"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="395"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="397"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="396"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="400"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="399"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="402"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="401"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="403"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="402"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="425"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="425"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="430"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="429"/>
         <location filename="../../wizard/gui/models.py" line="56"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="437"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="436"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="447"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="446"/>
         <source>{count} organization(s) found.</source>
         <translation>{count} 件の組織が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="448"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="447"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="484"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="483"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="485"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="484"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="492"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="491"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="498"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="497"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="500"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="499"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="501"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="500"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="501"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="500"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="546"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="545"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="553"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="552"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="554"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="553"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -432,96 +432,96 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="556"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="555"/>
         <location filename="../../wizard/gui/dialogs.py" line="180"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="564"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="563"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="579"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="578"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="580"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="579"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="588"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="587"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="592"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="591"/>
         <location filename="../../wizard/gui/dialogs.py" line="71"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="598"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="600"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
         <location filename="../../wizard/gui/dialogs.py" line="355"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="602"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="601"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="605"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="604"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="608"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="607"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="609"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="608"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="642"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="641"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="656"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="655"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="657"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="656"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="658"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="657"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="659"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="658"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="683"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="682"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
@@ -819,7 +819,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="269"/>
-        <location filename="../../wizard/gui/main_window.py" line="675"/>
+        <location filename="../../wizard/gui/main_window.py" line="674"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
@@ -921,123 +921,123 @@ How to fix it: {fix}</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="407"/>
+        <location filename="../../wizard/gui/dialogs.py" line="408"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="410"/>
+        <location filename="../../wizard/gui/dialogs.py" line="411"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="414"/>
+        <location filename="../../wizard/gui/dialogs.py" line="415"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="414"/>
+        <location filename="../../wizard/gui/dialogs.py" line="415"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="423"/>
+        <location filename="../../wizard/gui/dialogs.py" line="424"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="434"/>
+        <location filename="../../wizard/gui/dialogs.py" line="435"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="435"/>
+        <location filename="../../wizard/gui/dialogs.py" line="436"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="435"/>
+        <location filename="../../wizard/gui/dialogs.py" line="436"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="453"/>
+        <location filename="../../wizard/gui/dialogs.py" line="454"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="454"/>
+        <location filename="../../wizard/gui/dialogs.py" line="455"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="467"/>
+        <location filename="../../wizard/gui/dialogs.py" line="468"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/dialogs.py" line="477"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="485"/>
+        <location filename="../../wizard/gui/dialogs.py" line="486"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/dialogs.py" line="509"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="514"/>
+        <location filename="../../wizard/gui/dialogs.py" line="515"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="515"/>
+        <location filename="../../wizard/gui/dialogs.py" line="516"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="517"/>
+        <location filename="../../wizard/gui/dialogs.py" line="518"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="526"/>
+        <location filename="../../wizard/gui/dialogs.py" line="527"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="562"/>
+        <location filename="../../wizard/gui/dialogs.py" line="563"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="575"/>
+        <location filename="../../wizard/gui/dialogs.py" line="576"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="577"/>
+        <location filename="../../wizard/gui/dialogs.py" line="578"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="578"/>
+        <location filename="../../wizard/gui/dialogs.py" line="579"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="578"/>
+        <location filename="../../wizard/gui/dialogs.py" line="579"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="587"/>
+        <location filename="../../wizard/gui/dialogs.py" line="588"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
@@ -1267,204 +1267,204 @@ How to fix it: {fix}</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="342"/>
+        <location filename="../../wizard/gui/main_window.py" line="341"/>
         <source>{count} organization(s) configured.</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread.</extracomment>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="377"/>
+        <location filename="../../wizard/gui/main_window.py" line="376"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="381"/>
+        <location filename="../../wizard/gui/main_window.py" line="380"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="384"/>
+        <location filename="../../wizard/gui/main_window.py" line="383"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="386"/>
+        <location filename="../../wizard/gui/main_window.py" line="385"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="387"/>
+        <location filename="../../wizard/gui/main_window.py" line="386"/>
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="391"/>
+        <location filename="../../wizard/gui/main_window.py" line="390"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="396"/>
+        <location filename="../../wizard/gui/main_window.py" line="395"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="415"/>
-        <location filename="../../wizard/gui/main_window.py" line="425"/>
+        <location filename="../../wizard/gui/main_window.py" line="414"/>
+        <location filename="../../wizard/gui/main_window.py" line="424"/>
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="416"/>
+        <location filename="../../wizard/gui/main_window.py" line="415"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="419"/>
+        <location filename="../../wizard/gui/main_window.py" line="418"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="421"/>
+        <location filename="../../wizard/gui/main_window.py" line="420"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="434"/>
+        <location filename="../../wizard/gui/main_window.py" line="433"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="485"/>
+        <location filename="../../wizard/gui/main_window.py" line="484"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="70"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="508"/>
+        <location filename="../../wizard/gui/main_window.py" line="507"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="511"/>
+        <location filename="../../wizard/gui/main_window.py" line="510"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="517"/>
+        <location filename="../../wizard/gui/main_window.py" line="516"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="527"/>
-        <location filename="../../wizard/gui/main_window.py" line="536"/>
-        <location filename="../../wizard/gui/main_window.py" line="548"/>
+        <location filename="../../wizard/gui/main_window.py" line="526"/>
+        <location filename="../../wizard/gui/main_window.py" line="535"/>
+        <location filename="../../wizard/gui/main_window.py" line="547"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="528"/>
+        <location filename="../../wizard/gui/main_window.py" line="527"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="532"/>
+        <location filename="../../wizard/gui/main_window.py" line="531"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="549"/>
+        <location filename="../../wizard/gui/main_window.py" line="548"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="562"/>
+        <location filename="../../wizard/gui/main_window.py" line="561"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="577"/>
+        <location filename="../../wizard/gui/main_window.py" line="576"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="578"/>
+        <location filename="../../wizard/gui/main_window.py" line="577"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="586"/>
+        <location filename="../../wizard/gui/main_window.py" line="585"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="599"/>
+        <location filename="../../wizard/gui/main_window.py" line="598"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="608"/>
+        <location filename="../../wizard/gui/main_window.py" line="607"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="610"/>
+        <location filename="../../wizard/gui/main_window.py" line="609"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="651"/>
+        <location filename="../../wizard/gui/main_window.py" line="650"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="140"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="701"/>
+        <location filename="../../wizard/gui/main_window.py" line="700"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="710"/>
+        <location filename="../../wizard/gui/main_window.py" line="709"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="739"/>
+        <location filename="../../wizard/gui/main_window.py" line="738"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="743"/>
+        <location filename="../../wizard/gui/main_window.py" line="742"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="765"/>
+        <location filename="../../wizard/gui/main_window.py" line="764"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="769"/>
+        <location filename="../../wizard/gui/main_window.py" line="768"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="786"/>
+        <location filename="../../wizard/gui/main_window.py" line="785"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="790"/>
+        <location filename="../../wizard/gui/main_window.py" line="789"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="809"/>
+        <location filename="../../wizard/gui/main_window.py" line="808"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="809"/>
+        <location filename="../../wizard/gui/main_window.py" line="808"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1502,7 +1502,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="59"/>
+        <location filename="../../wizard/gui/widgets.py" line="60"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -1669,154 +1669,158 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="30"/>
+        <location filename="../../wizard/gui/widgets.py" line="31"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="51"/>
+        <location filename="../../wizard/gui/widgets.py" line="52"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="108"/>
+        <location filename="../../wizard/gui/widgets.py" line="109"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="108"/>
+        <location filename="../../wizard/gui/widgets.py" line="109"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="396"/>
+        <location filename="../../wizard/gui/services.py" line="43"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="396"/>
+        <location filename="../../wizard/gui/services.py" line="43"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="397"/>
+        <location filename="../../wizard/gui/services.py" line="44"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="397"/>
+        <location filename="../../wizard/gui/services.py" line="44"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="398"/>
+        <location filename="../../wizard/gui/services.py" line="45"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="398"/>
+        <location filename="../../wizard/gui/services.py" line="45"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="399"/>
+        <location filename="../../wizard/gui/services.py" line="46"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="399"/>
+        <location filename="../../wizard/gui/services.py" line="46"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="400"/>
+        <location filename="../../wizard/gui/services.py" line="47"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="400"/>
+        <location filename="../../wizard/gui/services.py" line="47"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="401"/>
+        <location filename="../../wizard/gui/services.py" line="48"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="401"/>
+        <location filename="../../wizard/gui/services.py" line="48"/>
         <source>Exchange mailbox</source>
         <translation>Exchange メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="402"/>
+        <location filename="../../wizard/gui/services.py" line="49"/>
         <source>Switch of the synchronizing organization</source>
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="689"/>
+        <location filename="../../wizard/gui/services.py" line="322"/>
         <source>Step: {step}</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1131"/>
+        <location filename="../../wizard/gui/render.py" line="23"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1131"/>
-        <location filename="../../wizard/gui/services.py" line="1156"/>
+        <location filename="../../wizard/gui/render.py" line="24"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1140"/>
+        <location filename="../../wizard/gui/render.py" line="28"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1141"/>
+        <location filename="../../wizard/gui/render.py" line="29"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1143"/>
+        <location filename="../../wizard/gui/render.py" line="30"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1144"/>
+        <location filename="../../wizard/gui/render.py" line="31"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1148"/>
+        <location filename="../../wizard/gui/render.py" line="32"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1149"/>
+        <location filename="../../wizard/gui/render.py" line="33"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1153"/>
+        <location filename="../../wizard/gui/render.py" line="25"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1154"/>
+        <location filename="../../wizard/gui/render.py" line="22"/>
+        <source>The sign-in page reported a problem: {page_text}</source>
+        <translation>サインイン ページが問題を報告しました: {page_text}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="26"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1156"/>
+        <location filename="../../wizard/gui/render.py" line="27"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/app.py" line="56"/>
+        <location filename="../../wizard/gui/app.py" line="60"/>
         <source>The machine-wide deployment file was not applied: {error}</source>
         <translation>コンピューター全体の展開ファイルは適用されませんでした: {error}</translation>
     </message>
@@ -1901,7 +1905,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="731"/>
+        <location filename="../../wizard/gui/main_window.py" line="730"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="72"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>

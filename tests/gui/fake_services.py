@@ -10,10 +10,11 @@ import datetime as dt
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 
 from wizard.engine.errors import InvalidOrgUrl, WizardError
-from wizard.gui.services import (Account, AddressChangeRow, AddressPlanView, AuthProbe, BundleResult,
+from wizard.gui.views import (Account, AddressChangeRow, AddressPlanView, AuthProbe, BundleResult,
                                  ConnectedOrg, Credentials, DeviceCodePrompt, Diagnostics, DiscoveredOrg,
                                  FieldMappingRow, FilterRow, MailboxCollectionRow, MailboxConnected,
                                  MailboxHeader, MailboxSideView, OrgRow, OrgStatus, StepReport,
@@ -30,7 +31,10 @@ def org_url(org: seed.Org) -> str:
 
 
 class FakeServices:
+    """:class:`wizard.gui.views.Services` in memory (tests/gui/test_services_protocol.py)."""
+
     sandbox_mode = True
+    startup_notes: Sequence[str] = ()
 
     def __init__(self, *, delay: float = 0.0) -> None:
         self.delay = delay
@@ -415,6 +419,10 @@ class FakeServices:
         with open(path, "wb") as fh:
             fh.write(b"PK")
         return BundleResult(path, "written")
+
+    def apply_site_deployment(self) -> str | None:
+        self._blocking("apply_site_deployment")
+        return None
 
     def close(self) -> None:
         pass

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QVBoxLayout
 
 from wizard.gui.models import DiscoveredOrgModel, OrgTableModel, StepListModel, ORG_KEY_ROLE
-from wizard.gui.services import DiscoveredOrg, OrgRow, OrgStatus, StepReport
+from wizard.gui.views import DiscoveredOrg, OrgRow, OrgStatus, StepReport
 from wizard.gui.widgets import step_table
 
 

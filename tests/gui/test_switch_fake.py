@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from tests.gui import journeys as j
 from tests.gui.test_accessibility import unnamed_controls
-from wizard.gui.services import PendingSwitchView
+from wizard.gui.views import PendingSwitchView
 
 
 def _two(qtbot, window):
@@ -71,7 +71,7 @@ def test_start_offers_to_finish_and_yes_finishes(qtbot, fake, runner):
 
 
 def test_a_refused_write_says_what_the_administrator_must_do(qtbot):
-    from wizard.gui.services import OrgOutcomeView, SwitchResultView
+    from wizard.gui.views import OrgOutcomeView, SwitchResultView
     from wizard.gui.switch_dialogs import result_text
 
     result = SwitchResultView("Contoso (Japan)", "server", False, (

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from tests.gui import journeys as j
 from tests.gui.test_accessibility import unnamed_controls
 from wizard.gui.models import FieldMappingModel
-from wizard.gui.services import FieldMappingRow
+from wizard.gui.views import FieldMappingRow
 
 
 def _focus_chain(start, count):

@@ -7,8 +7,6 @@ closes (the shape of Picard's ``setupwizard``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
@@ -18,8 +16,9 @@ from wizard.gui.dialogs import DeviceCodePanel, SignInDialog
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
 from wizard.gui.models import DiscoveredOrgModel, StepListModel
-from wizard.gui.services import Account, AuthProbe, ConnectedOrg, Credentials, DiscoveredOrg, StepReport, UrlFacts
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
+from wizard.gui.views import (Account, AuthProbe, ConnectedOrg, Credentials, DiscoveredOrg, Services, StepReport,
+                              UrlFacts)
 from wizard.gui.widgets import accessible, error_box, error_text, step_table
 
 PAGE_START, PAGE_DETECT, PAGE_CREDENTIALS, PAGE_SIGN_IN, PAGE_PICK, PAGE_CONNECT, PAGE_SUMMARY = range(7)
@@ -619,7 +618,7 @@ class AddOrgWizard(QWizard):
     page_ready = Signal(str)         # a page finished background work (tests wait on it)
     commit_failed = Signal(object)
 
-    def __init__(self, services: Any, runner: TaskRunner, parent=None, *, first_org: bool | None = None,
+    def __init__(self, services: Services, runner: TaskRunner, parent=None, *, first_org: bool | None = None,
                  initial_url: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("addOrgWizard")

@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from wizard import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.gui.views import Services
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -31,10 +35,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def services_factory(args: argparse.Namespace):
+def services_factory(args: argparse.Namespace) -> "Callable[[], Services]":
     """Returns a callable that builds the engine services (run on a worker thread)."""
 
-    def build():
+    def build() -> "Services":
         from wizard.engine.errors import WizardError
         from wizard.engine.logs import setup_logging
         from wizard.engine.paths import AppPaths

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
 
 from wizard.gui.i18n import tr
 from wizard.gui.models import StepListModel
-from wizard.gui.services import Credentials, DeviceCodePrompt, OrgRow, StepReport, SwitchPlanView
+from wizard.gui.views import Credentials, DeviceCodePrompt, OrgRow, Services, StepReport, SwitchPlanView
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
 from wizard.gui.widgets import accessible, error_box, step_table
 
@@ -19,7 +19,7 @@ from wizard.gui.widgets import accessible, error_box, step_table
 class PropertiesDialog(QDialog):
     """Display name, saved credentials and "keep connected" of one org."""
 
-    def __init__(self, row: OrgRow, services, runner: TaskRunner, parent=None) -> None:
+    def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("propertiesDialog")
         self.row = row
@@ -115,7 +115,7 @@ class TestConnectionDialog(QDialog):
     finished_test = Signal(list)
     fix_requested = Signal(str)      # a step's one-click fix: "finish_switch", "set_none_elsewhere"
 
-    def __init__(self, row: OrgRow, services, runner: TaskRunner, parent=None) -> None:
+    def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("testConnectionDialog")
         self.row = row
@@ -398,7 +398,8 @@ class DiagnosticsDialog(QDialog):
     bundle_saved = Signal(str)      # path (tests wait on it)
     bundle_failed = Signal(str)
 
-    def __init__(self, facts, parent=None, *, services=None, runner: TaskRunner | None = None) -> None:
+    def __init__(self, facts, parent=None, *, services: Services | None = None,
+                 runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("diagnosticsDialog")
         self.services = services

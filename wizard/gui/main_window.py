@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
@@ -12,7 +12,7 @@ from wizard.gui.i18n import tr
 from wizard.gui.status import OrgStatus
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wizard.gui.services import MailboxHeader, OrgRow, StepReport
+    from wizard.gui.views import MailboxHeader, OrgRow, Services, StepReport
     from wizard.gui.tasks import TaskRunner
 
 
@@ -48,8 +48,8 @@ class MainWindow(QMainWindow):
     built = Signal()                # the full window exists (after the first paint with deferred=True)
     action_done = Signal(str)       # name of the action that finished (tests wait on it)
 
-    def __init__(self, services: Any = None, *, runner: "TaskRunner | None" = None,
-                 services_factory: Callable[[], Any] | None = None, deferred: bool = False) -> None:
+    def __init__(self, services: "Services | None" = None, *, runner: "TaskRunner | None" = None,
+                 services_factory: "Callable[[], Services] | None" = None, deferred: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.services = services
@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
             self.services_ready.emit()
             self._update_actions()
             self.refresh(first=True)
-            for note in getattr(services, "startup_notes", ()):
+            for note in services.startup_notes:
                 message.info(note)
 
         def failed(exc) -> None:
@@ -323,9 +323,8 @@ class MainWindow(QMainWindow):
                 from wizard.gui.runtime import import_ahead
 
                 import_ahead(dialog_modules)
-                if hasattr(services, "warm_up"):
-                    services.warm_up()
-            pending = services.pending_switch() if first and hasattr(services, "pending_switch") else None
+                services.warm_up()
+            pending = services.pending_switch() if first else None
             return services.list_orgs(), services.mailbox_header(), pending
 
         def loaded(value) -> None:
@@ -348,7 +347,7 @@ class MainWindow(QMainWindow):
             if check:
                 for row in rows:
                     self.check_status(row.key)
-                if rows and hasattr(services, "refresh_mailbox_records"):
+                if rows:
                     self._read_mailbox_records()
 
         self.run(load, on_result=loaded, action="refresh")

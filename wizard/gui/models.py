@@ -13,7 +13,7 @@ from wizard.gui.i18n import tr
 from wizard.gui.status import OrgStatus
 
 if TYPE_CHECKING:  # pragma: no cover - the view types load with the engine, after the first paint
-    from wizard.gui.services import DiscoveredOrg, OrgRow, StepReport
+    from wizard.gui.views import DiscoveredOrg, OrgRow, StepReport
 
 Index = QModelIndex | QPersistentModelIndex
 

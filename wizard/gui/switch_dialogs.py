@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QProgressBar, 
                                QVBoxLayout)
 
 from wizard.gui.i18n import tr
-from wizard.gui.services import (OrgChangeView, OrgOutcomeView, SwitchPlanView,
+from wizard.gui.views import (OrgChangeView, OrgOutcomeView, SwitchPlanView,
                                  SwitchResultView)
 from wizard.gui.widgets import accessible
 

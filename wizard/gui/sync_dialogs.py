@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 
 from wizard.gui.i18n import tr
 from wizard.gui.models import FieldMappingModel
-from wizard.gui.services import (AddressPlanView, MailboxChoice, MailboxSideView, SyncSettingsView,
+from wizard.gui.views import (AddressPlanView, MailboxChoice, MailboxSideView, SyncSettingsView,
                                  SyncSummary)
 from wizard.gui.widgets import accessible
 

@@ -25,6 +25,9 @@ class TaskCancelled(Exception):
 
 
 class CancelToken:
+    """A Cancel button's request to stop. It is a :class:`wizard.engine.cancel.CancelEvent`
+    (``is_set``, ``wait``), so the services pass it to the engine as it is."""
+
     def __init__(self) -> None:
         self._event = threading.Event()
 
@@ -35,13 +38,16 @@ class CancelToken:
     def cancelled(self) -> bool:
         return self._event.is_set()
 
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
             raise TaskCancelled()
 
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to ``seconds``; True when cancelled meanwhile (for polling loops)."""
-        return self._event.wait(seconds)
+    def wait(self, timeout: float | None = None) -> bool:
+        """Sleep up to ``timeout`` seconds; True when cancelled meanwhile (for polling loops)."""
+        return self._event.wait(timeout)
 
 
 class Task:

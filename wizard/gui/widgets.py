@@ -21,8 +21,9 @@ def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
 
 def error_text(exc: BaseException) -> tuple[str, str, str]:
     """(message, fix, details) of an exception, in plain words for the dialog."""
-    message = getattr(exc, "message", None) or str(exc) or exc.__class__.__name__
-    fix = getattr(exc, "fix", None) or ""
+    from wizard.gui.render import render
+
+    message, fix, _action = render(exc)
     details = getattr(exc, "details", None) or ""
     code = getattr(exc, "code", None)
     extra = []
