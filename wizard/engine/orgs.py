@@ -421,13 +421,15 @@ class OrgRegistry:
         if not recovery:
             return None
         moved = recovery.get("moved_to", "?")
+        reason = recovery.get("reason")
+        why = f": {reason}" if reason else ""
         return CorruptConfig(
             f"The organization list was damaged and could not be read (found "
-            f"{recovery.get('at', 'earlier')}). It was moved to {moved} and a new, empty "
-            "list is in use.",
+            f"{recovery.get('at', 'earlier')}{why}). It was moved to {moved} and a new, "
+            "empty list is in use.",
             fix="Add your organizations again; if you need the old list, send that file "
                 "to your helpdesk.",
-            moved_to=moved)
+            moved_to=moved, details=reason)
 
     def dismiss_load_warning(self) -> None:
         """The user has seen :attr:`load_warning`; stop showing it."""
@@ -702,7 +704,7 @@ class OrgRegistry:
 
     def _load(self) -> dict[str, Any] | None:
         return read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
-                                   kind="organization list")
+                                   kind="organization list", validate=check_registry_state)
 
     def _read_locked(self) -> dict[str, Any]:
         """Read with the lock held; a damaged file is moved aside and that is recorded."""
@@ -710,16 +712,16 @@ class OrgRegistry:
             return _normalize_state(self._load())
         except CorruptConfig as err:
             state = _normalize_state(None)
-            state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
-            atomic_write_json(self.path, state)
+            state["recovery"] = _recovery_record(err, self._now())
+            atomic_write_json(self.path, state, what="the organization list")
             return state
 
     def _remember_recovery(self, err: CorruptConfig) -> dict[str, Any]:
         with locked(self.path):
             state = self._read_locked()
             if "recovery" not in state:
-                state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
-                atomic_write_json(self.path, state)
+                state["recovery"] = _recovery_record(err, self._now())
+                atomic_write_json(self.path, state, what="the organization list")
             return state
 
     def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False) -> Any:
@@ -782,6 +784,13 @@ class _SettleFailed(Exception):
         self.error = error
 
 
+def _recovery_record(err: CorruptConfig, at: str) -> dict[str, Any]:
+    record = {"moved_to": err.moved_to, "at": at}
+    if err.params.get("reason"):
+        record["reason"] = str(err.params["reason"])
+    return record
+
+
 def _parses(raw: bytes) -> bool:
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -796,12 +805,87 @@ def _not_switched(target: OrgProfile) -> str:
 
 
 def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:
+    """The state with its defaults; ``data`` has passed :func:`check_registry_state`."""
     state = dict(data or {})
     state["schema_version"] = SCHEMA_VERSION
-    orgs = state.get("orgs")
-    state["orgs"] = [o for o in orgs if isinstance(o, dict) and o.get("base_url")] \
-        if isinstance(orgs, list) else []
+    state["orgs"] = list(state.get("orgs") or [])
     return state
+
+
+_TEXT_FIELDS = ("display_name", "key", "base_url")
+_OPTIONAL_TEXT_FIELDS = ("org_id", "unique_name", "api_url", "cloud", "region", "tenant_id",
+                         "user", "user_id", "version", "added_at", "last_connected_at")
+_BOOL_FIELDS = ("save_credentials", "keep_connected")
+
+
+def check_registry_state(data: dict[str, Any]) -> None:
+    """Raise :class:`~wizard.engine.storage.SchemaError` unless ``data`` is a registry the
+    app could have written: every entry well-formed, keys unique, at most one org
+    synchronizing, no org listed twice. Such a file is moved aside like a damaged one."""
+    from wizard.engine.storage import SchemaError
+
+    orgs = data.get("orgs", [])
+    if not isinstance(orgs, list):
+        raise SchemaError("“orgs” is not a list")
+    keys: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    primaries: list[int] = []
+    for i, entry in enumerate(orgs, 1):
+        if not isinstance(entry, dict):
+            raise SchemaError(f"entry {i} is not an object")
+        for name in _TEXT_FIELDS:
+            value = entry.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise SchemaError(f"entry {i} has no valid “{name}”")
+        for name in _OPTIONAL_TEXT_FIELDS:
+            if not isinstance(entry.get(name, None), (str, type(None))):
+                raise SchemaError(f"entry {i}: “{name}” is not text")
+        for name in _BOOL_FIELDS:
+            if name in entry and not isinstance(entry[name], bool):
+                raise SchemaError(f"entry {i}: “{name}” is not true or false")
+        if "extra" in entry and not isinstance(entry["extra"], dict):
+            raise SchemaError(f"entry {i}: “extra” is not an object")
+        for name, allowed in (("kind", KINDS), ("auth_method", AUTH_METHODS),
+                              ("sync_method", SYNC_METHODS)):
+            if name in entry and entry[name] not in allowed:
+                raise SchemaError(f"entry {i}: “{name}” is {entry[name]!r}, not one of "
+                                  f"{', '.join(allowed)}")
+        key = entry["key"]
+        if ":" in key or any(ch.isspace() for ch in key):
+            raise SchemaError(f"entry {i}: “key” {key!r} is not a registry key")
+        try:
+            profile = OrgProfile.from_dict(entry)
+            _validate_profile(profile)
+        except (InvalidProfile, TypeError, ValueError) as exc:
+            raise SchemaError(f"entry {i}: {exc}") from None
+        for seen, value, what in ((keys, key, "key"),
+                                  (ids, (profile.org_id or "").lower(), "organization ID"),
+                                  (urls, normalize_base_url(profile.base_url), "address")):
+            if not value:
+                continue
+            if value in seen:
+                raise SchemaError(f"entries {seen[value]} and {i} have the same {what} "
+                                  f"({value})")
+            seen[value] = i
+        if profile.is_primary:
+            primaries.append(i)
+    if len(primaries) > 1:
+        raise SchemaError(f"entries {', '.join(map(str, primaries))} are all marked as the "
+                          "synchronizing organization; only one org can synchronize")
+    pending = data.get("pending_stamp")
+    if pending is not None and not (
+            isinstance(pending, dict) and pending.get("action") in ("claim", "release")
+            and isinstance(pending.get("org_id"), str)
+            and (pending.get("action") != "claim" or isinstance(pending.get("org_name"), str))):
+        raise SchemaError("“pending_stamp” is not a stamp change")
+    cleanup = data.get("pending_cleanup")
+    if cleanup is not None and not (isinstance(cleanup, list) and all(
+            isinstance(c, dict) and isinstance(c.get("key"), str) and c.get("key")
+            and ":" not in c["key"] for c in cleanup)):
+        raise SchemaError("“pending_cleanup” is not a list of removed organizations")
+    if data.get("recovery") is not None and not isinstance(data["recovery"], dict):
+        raise SchemaError("“recovery” is not an object")
 
 
 def _fingerprint(current: OrgProfile | None, target: OrgProfile, stamp: Stamp | None) -> str:
