@@ -366,6 +366,18 @@ class SwitchPlan:
 
 
 @dataclass(frozen=True)
+class BatchResult:
+    """What :meth:`OrgRegistry.apply_batch` did."""
+
+    before: list[OrgProfile]
+    after: list[OrgProfile]
+    removed: list[OrgProfile]
+    stamp_released: bool = False
+    problems: tuple[str, ...] = ()       # keyring/token clean-up that failed (told, not fatal)
+    written: bool = True
+
+
+@dataclass(frozen=True)
 class SwitchResult:
     primary: OrgProfile
     previous: OrgProfile | None
@@ -466,25 +478,79 @@ class OrgRegistry:
                 orgs = [merged if p.key == match.key else p for p in orgs]
                 result.update(profile=merged, created=False)
             else:
-                new = incoming
-                if any(p.key == new.key for p in orgs):
-                    new.key = _new_key()
-                if new.display_name.strip():
-                    try:
-                        new.display_name = check_display_name(new.display_name, existing=orgs)
-                    except InvalidDisplayName:
-                        new.display_name = _default_display_name(new, orgs)
-                else:
-                    new.display_name = _default_display_name(new, orgs)
-                new.base_url = new.base_url.strip().rstrip("/")
-                new.added_at = new.added_at or self._now()
-                new.sync_method = SYNC_MAILBOX if not orgs else SYNC_NONE
+                new = self.new_entry(incoming, orgs)
                 orgs.append(new)
                 result.update(profile=new, created=True)
             state["orgs"] = [p.to_dict() for p in orgs]
 
         self._mutate(change)
         return result["profile"].copy(), result["created"]
+
+    def new_entry(self, profile: OrgProfile, orgs: list[OrgProfile]) -> OrgProfile:
+        """``profile`` as a new entry of the list ``orgs`` would be stored (the rules of
+        :meth:`add`: a free key and a valid, unique name; the first org synchronizes)."""
+        new = profile.copy()
+        if any(p.key == new.key for p in orgs):
+            new.key = _new_key()
+        if new.display_name.strip():
+            try:
+                new.display_name = check_display_name(new.display_name, existing=orgs)
+            except InvalidDisplayName:
+                new.display_name = _default_display_name(new, orgs)
+        else:
+            new.display_name = _default_display_name(new, orgs)
+        new.base_url = new.base_url.strip().rstrip("/")
+        new.added_at = new.added_at or self._now()
+        new.sync_method = SYNC_MAILBOX if not orgs else SYNC_NONE
+        _validate_profile(new)
+        return new
+
+    def apply_batch(self, change: Callable[[list[OrgProfile]], list[OrgProfile]], *,
+                    dry_run: bool = False) -> "BatchResult":
+        """Replace the whole list with ``change(orgs)`` in ONE atomic write.
+
+        ``change`` gets copies of the current entries and returns the new list (entries
+        it leaves out are removed; build new ones with :meth:`new_entry`). Everything is
+        validated before anything is written: an exception from ``change`` or an invalid
+        result (two synchronizing orgs, the same org twice, a bad field) leaves the file,
+        the keyring and the token cache as they were. Only after the write has succeeded
+        are the removed orgs' keyring entries and tokens deleted; the write records them
+        (``pending_cleanup``) so a process killed in between finishes the clean-up on the
+        next use. ``dry_run`` validates without writing.
+        """
+        result: dict[str, Any] = {}
+
+        def mutate(state: dict[str, Any]) -> None:
+            before = [OrgProfile.from_dict(d) for d in state["orgs"]]
+            after = change([p.copy() for p in before])
+            for p in after:
+                _validate_profile(p)
+            keys = {p.key for p in after}
+            removed = [p for p in before if p.key not in keys]
+            state["orgs"] = [p.to_dict() for p in after]
+            if removed:
+                state["pending_cleanup"] = list(state.get("pending_cleanup") or []) + [
+                    p.to_dict() for p in removed]
+            gone_primary = next((p for p in removed if p.is_primary and p.org_id), None)
+            if gone_primary is not None:
+                state["pending_stamp"] = {"action": "release", "org_id": gone_primary.org_id}
+            result.update(before=before, after=after, removed=removed)
+            if dry_run:
+                _check_writable_state(state)
+                raise _DryRun()
+
+        problems: list[str] = []
+        released: Any = None
+        try:
+            released = self._mutate(mutate, settle=True, problems=problems)
+        except _DryRun:
+            pass
+        except _SettleFailed as failed:
+            problems.append(f"The mailbox stamp could not be released yet: {failed.error}")
+        return BatchResult([p.copy() for p in result["before"]],
+                           [p.copy() for p in result["after"]],
+                           [p.copy() for p in result["removed"]], released is True,
+                           tuple(problems), written=not dry_run)
 
     def update(self, ref: str | int, **changes: Any) -> OrgProfile:
         """Change fields of one org and return it. ``display_name`` follows the rename
@@ -531,8 +597,9 @@ class OrgRegistry:
 
         Removing the synchronizing org leaves no org synchronizing (nothing is promoted)
         and releases the mailbox stamp if it names that org; the result's ``message`` says
-        so. Keyring or token clean-up that fails is reported in ``problems``; the org is
-        removed from the list either way.
+        so. The keyring entries and tokens are deleted after the registry write (which
+        records them, so a crash in between is finished later); clean-up that fails is
+        reported in ``problems``; the org is removed from the list either way.
         """
         removed: dict[str, Any] = {}
 
@@ -540,6 +607,8 @@ class OrgRegistry:
             orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
             target = _resolve(orgs, ref)
             state["orgs"] = [p.to_dict() for p in orgs if p.key != target.key]
+            state["pending_cleanup"] = list(state.get("pending_cleanup") or []) + [
+                target.to_dict()]
             if target.is_primary and target.org_id:
                 # Written with the removal, so a crash before the release is finished later.
                 state["pending_stamp"] = {"action": "release", "org_id": target.org_id}
@@ -547,20 +616,11 @@ class OrgRegistry:
 
         problems: list[str] = []
         try:
-            removed["released"] = self._mutate(change, settle=True)
+            removed["released"] = self._mutate(change, settle=True, problems=problems)
         except _SettleFailed as failed:
             removed["released"] = False
             problems.append(f"The mailbox stamp could not be released yet: {failed.error}")
         profile = removed["profile"]
-        try:
-            self._secret_store().delete_org(profile.key)
-        except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
-            problems.append(f"Saved credentials could not be deleted from the keyring: {exc}")
-        if self.token_cleanup is not None:
-            try:
-                self.token_cleanup(profile)
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"Cached sign-in tokens could not be deleted: {exc}")
         stamp_released = removed["released"] is True
         message = f"Removed {profile.label}."
         if profile.is_primary:
@@ -692,10 +752,11 @@ class OrgRegistry:
                 state = _normalize_state(self._load())
             except CorruptConfig as err:  # damaged from outside between the two reads
                 return self._remember_recovery(err)
-            if "pending_stamp" not in state:
+            if "pending_stamp" not in state and "pending_cleanup" not in state:
                 return state
         with locked(self.path):
             state = self._read_locked()
+            self._clean_up(state, [])
             try:
                 self._settle(state)
             except _SettleFailed:
@@ -724,20 +785,52 @@ class OrgRegistry:
                 atomic_write_json(self.path, state, what="the organization list")
             return state
 
-    def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False) -> Any:
-        """Lock, re-read, change, write atomically; then carry out a stamp change the
-        write recorded as pending (``settle``) and return its outcome."""
+    def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False,
+                problems: list[str] | None = None) -> Any:
+        """Lock, re-read, change, validate, write atomically; then delete the keyring
+        entries and tokens of removed orgs, and carry out a stamp change the write
+        recorded as pending (``settle``) and return its outcome."""
+        problems = [] if problems is None else problems
         with locked(self.path):
             self._sweep_temp_files()
             state = self._read_locked()
+            self._clean_up(state, problems)  # an earlier process's unfinished clean-up
             try:
                 self._settle(state)  # an earlier process's unfinished stamp change first
             except _SettleFailed:
                 pass  # still pending unless ``change`` records a newer stamp change
             change(state)
             state["schema_version"] = SCHEMA_VERSION
-            atomic_write_json(self.path, state)
+            _check_writable_state(state)  # never write what the next reader would refuse
+            atomic_write_json(self.path, state, what="the organization list")
+            self._clean_up(state, problems)
             return self._settle(state) if settle else None
+
+    def _clean_up(self, state: dict[str, Any], problems: list[str]) -> None:
+        """Delete the keyring entries and cached tokens of orgs a write removed (lock
+        held). The keyring goes first and the list is written without them after, so a
+        crash in between repeats the (idempotent) deletions; tokens are dropped last,
+        once the file no longer lists anything pending (the hook reads the registry)."""
+        pending = state.get("pending_cleanup")
+        if not pending:
+            state.pop("pending_cleanup", None)
+            return
+        profiles = [OrgProfile.from_dict(d) for d in pending if isinstance(d, dict)]
+        for profile in profiles:
+            try:
+                self._secret_store().delete_org(profile.key)
+            except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
+                problems.append(f"Saved credentials of {profile.label} could not be deleted "
+                                f"from the keyring: {exc}")
+        state.pop("pending_cleanup", None)
+        atomic_write_json(self.path, state, what="the organization list")
+        if self.token_cleanup is not None:
+            for profile in profiles:
+                try:
+                    self.token_cleanup(profile)
+                except Exception as exc:  # noqa: BLE001
+                    problems.append(f"Cached sign-in tokens of {profile.label} could not be "
+                                    f"deleted: {exc}")
 
     def _sweep_temp_files(self) -> None:
         """Remove temp files of writes that a killed process left behind (lock held: every
@@ -776,6 +869,20 @@ class OrgRegistry:
         state.pop("pending_stamp", None)
         atomic_write_json(self.path, state)
         return outcome
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _check_writable_state(state: dict[str, Any]) -> None:
+    from wizard.engine.storage import SchemaError
+
+    try:
+        check_registry_state(state)
+    except SchemaError as exc:
+        raise InvalidProfile(f"The change was not made: {exc}.",
+                             fix="Nothing was changed.") from None
 
 
 class _SettleFailed(Exception):
