@@ -601,6 +601,76 @@ def translated(path: str | os.PathLike[str], *, verb: str, what: str) -> Iterato
         raise classify_os_error(exc, path, verb=verb, what=what) from exc
 
 
+# -- SQLite files ----------------------------------------------------------------------------
+def open_sqlite(path: str | os.PathLike[str], *, what: str = "the database",
+                timeout: float = 30.0, **kwargs: Any) -> sqlite3.Connection:
+    """A connection to the SQLite file ``path``, which is created atomically if missing.
+
+    SQLite treats an empty file as a new database and would silently start over on a
+    truncated one, so a missing file is first built under a temp name (in WAL mode, with
+    an empty ``meta`` table) and linked into place, and an existing file that is empty or
+    not a regular file is reported (:class:`DatabaseDamaged`, :class:`SymlinkRefused`,
+    :class:`PathIsDirectory`), never re-created.
+    """
+    target = Path(path)
+    mode = _lstat_mode(str(target))
+    if mode is None:
+        ensure_private_dir(target.parent, what=f"the folder of {what}")
+        _create_sqlite(target, what)
+        mode = _lstat_mode(str(target))
+    if mode is not None:
+        if stat.S_ISLNK(mode):
+            raise SymlinkRefused(path=str(target), what=what)
+        if stat.S_ISDIR(mode):
+            raise PathIsDirectory(path=str(target), what=what)
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(path=str(target), what=what, found=describe_mode(mode))
+        try:
+            size = os.stat(target).st_size
+        except OSError as exc:
+            raise classify_os_error(exc, target, verb="open", what=what) from exc
+        if size == 0:
+            raise DatabaseDamaged(path=str(target), what=what,
+                                  reason="the file is empty (0 bytes)")
+    try:
+        return sqlite3.connect(target, timeout=timeout, **kwargs)
+    except sqlite3.Error as exc:
+        raise classify_sqlite_error(exc, target, what=what, verb="open") from exc
+
+
+def _create_sqlite(target: Path, what: str) -> None:
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.new")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW, PRIVATE_FILE_MODE)
+        os.close(fd)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY,"
+                         " value TEXT NOT NULL)")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, target)          # fails if another process created it meanwhile
+        except FileExistsError:
+            pass
+        except OSError:
+            if not target.exists():       # no hard links here (some file systems)
+                os.replace(tmp, target)
+        fsync_dir(target.parent)
+    except sqlite3.Error as exc:
+        raise classify_sqlite_error(exc, target, what=what, verb="create") from exc
+    except OSError as exc:
+        raise classify_os_error(exc, target, verb="create", what=what) from exc
+    finally:
+        for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+
+
 # -- homes -----------------------------------------------------------------------------------
 def check_home_root(root: str | os.PathLike[str]) -> None:
     """Refuse a home (``--home``) that is a file, or lies under one."""

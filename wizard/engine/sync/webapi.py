@@ -30,6 +30,7 @@ from typing import Any
 from wizard.engine import jsoncodec
 from wizard.engine.dataverse import DataverseClient, DataverseError
 from wizard.engine.errors import WizardError
+from wizard.engine.itemtypes import utc_text
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.mapping import SyncSettings
 from wizard.engine.sync.orgside import (ChangeBatch, DeltaTokenExpired, OrgRecord, OrgUnreachable,
@@ -91,6 +92,10 @@ def _is_network(exc: BaseException) -> bool:
 
     return isinstance(exc, NetworkError) or (
         isinstance(exc, DataverseError) and exc.status in UNREACHABLE_STATUS)
+
+
+# Date-time columns that reach mailbox fields: stored as UTC whatever offset they carry.
+_TIME_COLUMNS = ("scheduledstart", "scheduledend", "actualend", "starttime", "endtime")
 
 
 class DataverseOrgSide:
@@ -402,6 +407,10 @@ class DataverseOrgSide:
             del row[k]
         if entity_set == "appointments" and data.get("instancetypecode") == 2:
             return None                      # an occurrence: the series stands for it
+        for column in _TIME_COLUMNS:         # Dataverse answers UTC; another server may not
+            value = data.get(column)
+            if isinstance(value, str) and value[-1:] != "Z" and len(value) > 10:
+                data[column] = utc_text(value) or value
         if entity_set == "recurringappointmentmasters":
             data["scheduledstart"] = data.get("starttime")
             data["scheduledend"] = data.get("endtime")
