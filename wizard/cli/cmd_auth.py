@@ -215,7 +215,9 @@ def cmd_signin(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     options = signin_options(ctx, args, interactive_default="browser")
     if args.org:
         target = _org_or_url(ctx, args.org)
-        conn = engine.connector.connect(target, options)
+        # "signin" means sign in again, never "reuse the cached token" (which may be the
+        # one the org refuses).
+        conn = engine.connector.connect(target, options, force=True)
         who = conn.client.whoami()
         data: dict[str, Any] = {"user": conn.username, "auth_method": conn.auth_method,
                                 "tenant_id": conn.tenant_id, "authority": conn.authority,

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from wizard.cli.base import CliContext, CommandResult
+from wizard.cli.base import CliContext, CommandResult, output_file
 from wizard.engine.errors import WizardError
 from wizard.engine.mailstore import FOLDERS, SqliteMailStore
 
@@ -67,7 +67,7 @@ def register(sub, parents) -> None:
     q.set_defaults(func=cmd_mailbox_delete)
     q = msub.add_parser("export", parents=parents, help="export a folder to .ics/.vcf")
     q.add_argument("--folder", choices=("calendar", "contacts", "tasks"), required=True)
-    q.add_argument("--out", metavar="FILE", required=True)
+    q.add_argument("--out", metavar="FILE", required=True, type=output_file)
     q.set_defaults(func=cmd_mailbox_export)
     q = msub.add_parser("conflicts", parents=parents, help="the conflicts of past syncs")
     q.set_defaults(func=cmd_mailbox_conflicts)

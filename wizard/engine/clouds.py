@@ -133,7 +133,7 @@ def load_cloud_file(path: str | Path) -> Cloud:
         raw = read_json(p, what="the cloud file", max_bytes=MAX_CLOUD_FILE_BYTES)
     except FileNotFound as exc:
         raise ConfigError(f"The cloud file {p} does not exist.",
-                          fix="Check the path given to --cloud-file.", code=exc.code) from exc
+                          fix="Check the path given to --cloud-file.") from exc
     except FileProblem as exc:
         raise ConfigError(exc.message, fix=exc.fix or "Ask your administrator for a corrected "
                           "file.", details=exc.details, code=exc.code, **exc.params) from exc

@@ -684,7 +684,7 @@ def check_home_root(root: str | os.PathLike[str]) -> None:
 
 
 def foreign_owner(path: str | os.PathLike[str]) -> int | None:
-    """The owner's uid when ``path`` exists and belongs to another (non-root-for-root) user."""
+    """The owner's uid when ``path`` exists and belongs to another user, else None."""
     if not hasattr(os, "getuid"):
         return None
     try:

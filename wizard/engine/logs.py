@@ -19,11 +19,14 @@ import logging
 import logging.handlers
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from wizard.engine.fileio import (FileProblem, ensure_private_dir, foreign_owner,
+                                  open_private_append)
 from wizard.engine.paths import AppPaths
 
 MASK = "[REDACTED]"
@@ -129,13 +132,19 @@ class RedactingFormatter(logging.Formatter):
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Log files readable by their owner only (they hold org URLs and user names)."""
+    """Log files readable by their owner only (they hold org URLs and user names), opened
+    without following a symbolic link planted in their place (``O_NOFOLLOW``)."""
 
     def _open(self):  # noqa: ANN202 - matches the base class
-        if "b" not in self.mode and not os.path.exists(self.baseFilename):
-            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            os.close(fd)
-        return super()._open()
+        return open_private_append(self.baseFilename, encoding=self.encoding or "utf-8")
+
+    def shouldRollover(self, record: logging.LogRecord) -> int:  # noqa: N802 - base class
+        # The base class stats the path (following links) to decide; rotating renames
+        # files, which never follows a link, and the new file is opened as above.
+        try:
+            return super().shouldRollover(record)
+        except OSError:
+            return False
 
 
 _OWN_HANDLER = "_d365_wizard_handler"
@@ -146,6 +155,7 @@ class LogSetup:
     log_file: Path | None          # None when the log dir could not be used
     level: int
     problem: str | None = None     # why there is no log file, in words
+    warnings: tuple[str, ...] = ()  # e.g. the home belongs to another user
 
 
 def log_file_for(paths: AppPaths, name: str = "d365-orgs") -> Path:
@@ -170,9 +180,12 @@ def setup_logging(paths: AppPaths, verbose: bool = False, *, name: str = "d365-o
     log_file: Path | None = log_file_for(paths, name)
     problem = None
     try:
-        paths.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_private_dir(paths.log_dir, what="the log folder")
         file_handler: logging.Handler = _PrivateRotatingFileHandler(
             log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8")
+    except FileProblem as exc:
+        problem = f"Logs cannot be written: {exc}"
+        log_file = None
     except OSError as exc:
         problem = f"Logs cannot be written to {paths.log_dir}: {exc.strerror or exc}."
         log_file = None
@@ -187,7 +200,25 @@ def setup_logging(paths: AppPaths, verbose: bool = False, *, name: str = "d365-o
     logging.getLogger("wizard").info(
         "d365-wizard %s starting (%s, Python %s, %s)", _version(), name,
         sys.version.split()[0], sys.platform)
-    return LogSetup(log_file, level, problem)
+    warnings = home_warnings(paths)
+    for w in warnings:
+        logging.getLogger("wizard").warning("%s", w)
+    return LogSetup(log_file, level, problem, tuple(warnings))
+
+
+def home_warnings(paths: AppPaths) -> list[str]:
+    """Folders of the home that belong to another user: that user could read the org list
+    and logs, or plant links and files (warned about, not refused: an administrator may
+    have prepared the folder)."""
+    out = []
+    for folder in dict.fromkeys((paths.config_dir.parent, paths.config_dir, paths.data_dir,
+                                 paths.cache_dir, paths.log_dir)):
+        owner = foreign_owner(folder)
+        if owner is not None:
+            out.append(f"The folder {folder} belongs to another user (uid {owner}); that user "
+                       "can read or change d365-wizard's files. Use a folder of your own "
+                       "(--home DIR or D365_WIZARD_HOME).")
+    return out
 
 
 def _install(root: logging.Logger, handler: logging.Handler, formatter: logging.Formatter,
@@ -197,6 +228,15 @@ def _install(root: logging.Logger, handler: logging.Handler, formatter: logging.
     handler.setLevel(level)
     setattr(handler, _OWN_HANDLER, True)
     root.addHandler(handler)
+
+
+def active_log_file() -> Path | None:
+    """The log file this process writes (set up by :func:`setup_logging`), if any."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, _OWN_HANDLER, False) and isinstance(
+                handler, logging.handlers.RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None
 
 
 def shutdown_logging() -> None:
@@ -216,14 +256,20 @@ def recent_log_text(paths: AppPaths, max_bytes: int = 256_000) -> dict[str, str]
     out: dict[str, str] = {}
     if not paths.log_dir.is_dir():
         return out
-    files = sorted(p for p in paths.log_dir.iterdir() if p.is_file() and ".log" in p.name)
+    files = sorted(p for p in paths.log_dir.iterdir()
+                   if ".log" in p.name and not p.is_symlink() and p.is_file())
+    nofollow = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     for path in files:
         try:
-            size = path.stat().st_size
-            with path.open("rb") as fh:
+            fd = os.open(path, os.O_RDONLY | nofollow)   # never a planted link's target
+            with os.fdopen(fd, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                size = st.st_size
                 if size > max_bytes:
                     fh.seek(size - max_bytes)
-                data = fh.read()
+                data = fh.read(max_bytes)
         except OSError:
             continue
         text = data.decode("utf-8", errors="replace")

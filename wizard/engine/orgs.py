@@ -754,14 +754,18 @@ class OrgRegistry:
                 return self._remember_recovery(err)
             if "pending_stamp" not in state and "pending_cleanup" not in state:
                 return state
-        with locked(self.path):
-            state = self._read_locked()
-            self._clean_up(state, [])
-            try:
-                self._settle(state)
-            except _SettleFailed:
-                pass  # left pending; the next use tries again
-            return state
+        removed: list[OrgProfile] = []
+        try:
+            with locked(self.path):
+                state = self._read_locked()
+                removed = self._clean_up(state, [])
+                try:
+                    self._settle(state)
+                except _SettleFailed:
+                    pass  # left pending; the next use tries again
+                return state
+        finally:
+            self._drop_tokens(removed, [])
 
     def _load(self) -> dict[str, Any] | None:
         return read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
@@ -788,33 +792,39 @@ class OrgRegistry:
     def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False,
                 problems: list[str] | None = None) -> Any:
         """Lock, re-read, change, validate, write atomically; then delete the keyring
-        entries and tokens of removed orgs, and carry out a stamp change the write
-        recorded as pending (``settle``) and return its outcome."""
+        entries of removed orgs, carry out a stamp change the write recorded as pending
+        (``settle``) and return its outcome; last, with the lock released, drop the
+        removed orgs' cached tokens."""
         problems = [] if problems is None else problems
-        with locked(self.path):
-            self._sweep_temp_files()
-            state = self._read_locked()
-            self._clean_up(state, problems)  # an earlier process's unfinished clean-up
-            try:
-                self._settle(state)  # an earlier process's unfinished stamp change first
-            except _SettleFailed:
-                pass  # still pending unless ``change`` records a newer stamp change
-            change(state)
-            state["schema_version"] = SCHEMA_VERSION
-            _check_writable_state(state)  # never write what the next reader would refuse
-            atomic_write_json(self.path, state, what="the organization list")
-            self._clean_up(state, problems)
-            return self._settle(state) if settle else None
+        removed: list[OrgProfile] = []
+        try:
+            with locked(self.path):
+                self._sweep_temp_files()
+                state = self._read_locked()
+                removed += self._clean_up(state, problems)  # an earlier process's leftovers
+                try:
+                    self._settle(state)  # an earlier process's unfinished stamp change first
+                except _SettleFailed:
+                    pass  # still pending unless ``change`` records a newer stamp change
+                change(state)
+                state["schema_version"] = SCHEMA_VERSION
+                _check_writable_state(state)  # never write what the next reader would refuse
+                atomic_write_json(self.path, state, what="the organization list")
+                removed += self._clean_up(state, problems)
+                return self._settle(state) if settle else None
+        finally:
+            self._drop_tokens(removed, problems)
 
-    def _clean_up(self, state: dict[str, Any], problems: list[str]) -> None:
-        """Delete the keyring entries and cached tokens of orgs a write removed (lock
-        held). The keyring goes first and the list is written without them after, so a
-        crash in between repeats the (idempotent) deletions; tokens are dropped last,
-        once the file no longer lists anything pending (the hook reads the registry)."""
+    def _clean_up(self, state: dict[str, Any], problems: list[str]) -> list[OrgProfile]:
+        """Delete the keyring entries of orgs a write removed (lock held), then write the
+        list without the record of them; returns those orgs (their tokens go next).
+
+        The keyring goes first, so a crash in between repeats the (idempotent) deletions
+        and never leaves an entry behind."""
         pending = state.get("pending_cleanup")
         if not pending:
             state.pop("pending_cleanup", None)
-            return
+            return []
         profiles = [OrgProfile.from_dict(d) for d in pending if isinstance(d, dict)]
         for profile in profiles:
             try:
@@ -824,13 +834,18 @@ class OrgRegistry:
                                 f"from the keyring: {exc}")
         state.pop("pending_cleanup", None)
         atomic_write_json(self.path, state, what="the organization list")
-        if self.token_cleanup is not None:
-            for profile in profiles:
-                try:
-                    self.token_cleanup(profile)
-                except Exception as exc:  # noqa: BLE001
-                    problems.append(f"Cached sign-in tokens of {profile.label} could not be "
-                                    f"deleted: {exc}")
+        return profiles
+
+    def _drop_tokens(self, profiles: list[OrgProfile], problems: list[str]) -> None:
+        # Without the lock: the hook reads the registry (is the account still used?).
+        if self.token_cleanup is None:
+            return
+        for profile in profiles:
+            try:
+                self.token_cleanup(profile)
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"Cached sign-in tokens of {profile.label} could not be "
+                                f"deleted: {exc}")
 
     def _sweep_temp_files(self) -> None:
         """Remove temp files of writes that a killed process left behind (lock held: every
