@@ -41,12 +41,16 @@ LOG_FORMAT = "%(asctime)s %(levelname)-7s %(process)d %(name)s: %(message)s"
 SECRET_KEYS = (
     "access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
     "assertion", "device_code", "code_verifier", "password", "passwd", "pwd", "passphrase",
-    "secret", "api_key", "apikey", "session_key", "sessionkey", "token", "sas",
+    "secret", "api_key", "apikey", "api-key", "session_key", "sessionkey", "token", "sas",
+    "cookie", "samlresponse", "samlart", "wresult", "subscription-key", "subscription_key",
+    "accountkey", "sharedaccesskey", "sharedaccesssignature", "functions-key",
 )
 # Whole values masked. WWW-Authenticate is not: its Bearer challenge (authority, resource)
 # is what diagnosis needs; NTLM/Negotiate blobs in it are masked by the blob patterns.
 SENSITIVE_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie",
-                     "x-ms-refresh-token")
+                     "x-ms-refresh-token", "x-api-key", "api-key", "apikey",
+                     "ocp-apim-subscription-key", "x-functions-key", "x-goog-api-key",
+                     "x-auth-token", "x-csrf-token", "x-xsrf-token", "x-amz-security-token")
 
 _KEYS = "|".join(sorted((re.escape(k) for k in SECRET_KEYS), key=len, reverse=True))
 _HEADERS = "|".join(re.escape(h) for h in SENSITIVE_HEADERS)
@@ -57,6 +61,16 @@ _ERROR_CODE_VALUE = re.compile(r"0x[0-9A-Fa-f]{1,8}|[A-Za-z]+(?:[_.\-][A-Za-z]+)
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Header lines "Authorization: Bearer ..." (to the end of the line) ...
     (re.compile(rf"(?im)((?:{_HEADERS})\s*:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
+    # ... and URL-encoded: "Authorization%3A%20Bearer%20...", "authorization=Bearer%20..."
+    (re.compile(rf"(?i)((?:{_HEADERS})(?:%22|%27)?(?:%3A|%3D|=)(?:%20|%22|%27|\+)*+)"
+                r"(?!\[REDACTED)[^\s&;'\"<>]+"), rf"\1{MASK}"),
+    # a SAML assertion as XML (decoded SAMLResponse / WS-Federation wresult)
+    (re.compile(r"(?is)<(?:[\w-]+:)?Assertion\b.*?</(?:[\w-]+:)?Assertion\s*>"), MASK),
+    # cookie jars as requests prints them: <Cookie ESTSAUTH=... for .example.com/>
+    (re.compile(r"(?i)(<Cookie\s+[^=\s]+=)[^\s>]+"), rf"\1{MASK}"),
+    # Shared Access Signatures (Azure Storage, Service Bus): ...&sig=<base64>
+    (re.compile(r"(?i)((?:^|[?&;\s'\"])sig(?:=|%3D))(?!\[REDACTED)[^\s&;'\"<>]+"),
+     rf"\1{MASK}"),
     # ... and headers inside dict reprs / JSON: 'Authorization': 'Bearer ...'
     (re.compile(rf"(?i)(['\"](?:{_HEADERS})['\"]\s*[:=]\s*)(['\"])(?:\\.|(?!\2).)*\2"),
      rf"\1\2{MASK}\2"),
@@ -81,6 +95,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # (not a challenge's parameters: Bearer authorization_uri="...", realm="...")
     (re.compile(r"(?i)(Bearer|Basic|Digest|NTLM|Negotiate|Kerberos)(\s+)(?!\[REDACTED)"
                 r"(?![A-Za-z_]+=\s*\"?[A-Za-z])[A-Za-z0-9+/._~\-]{8,}=*"), rf"\1\2{MASK}"),
+    # ... also URL-encoded ("Bearer%20eyJ...", "Basic+dXNlcjpw...")
+    (re.compile(r"(?i)(Bearer|Basic|Digest|NTLM|Negotiate)(%20|\+)(?!\[REDACTED)"
+                r"[A-Za-z0-9+/._~%\-]{8,}"), rf"\1\2{MASK}"),
     # bare NTLMSSP ("TlRMTVNTUA" is base64 of "NTLMSSP\0") and SPNEGO/Kerberos blobs
     (re.compile(r"TlRMTVNTUA[A-Za-z0-9+/]*=*"), MASK),
     (re.compile(r"\b(?:YII|oYI|oRs|oXs|oYH)[A-Za-z0-9+/]{20,}=*"), MASK),
