@@ -348,7 +348,8 @@ def environment_facts(engine) -> dict[str, Any]:
         "platform": platform.platform(), "msal": msal.__version__,
         "requests": requests.__version__, "openssl": ssl.OPENSSL_VERSION,
         "keyring": {"available": secrets.available, "backend": secrets.backend_name,
-                    "problem": secrets.unavailable_reason},
+                    "problem": secrets.unavailable_reason,
+                    "trusted_because": secrets.describe().get("trusted_because")},
         "token_cache": engine.token_cache.status,
         "ca_bundles": engine.ca_bundles,
         "os_trust_store": {k: v for k, v in ssl.get_default_verify_paths()._asdict().items()

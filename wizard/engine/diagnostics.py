@@ -483,10 +483,17 @@ def _qt_version() -> str | None:
 
 
 def keyring_info(engine: "Engine") -> dict[str, Any]:
+    from wizard.engine.secrets import ALLOW_ENV, allowed_by_setting, trust_reason
+
     store = engine.secrets
-    return {"available": getattr(store, "available", None),
-            "backend": getattr(store, "backend_name", type(store).__name__),
-            "unavailable_reason": getattr(store, "unavailable_reason", None)}
+    backend = getattr(store, "backend_name", type(store).__name__)
+    available = getattr(store, "available", None)
+    return {"available": available, "backend": backend,
+            "unavailable_reason": getattr(store, "unavailable_reason", None),
+            "trusted_because": trust_reason(backend) if available else None,
+            "policy": "known secure keyrings only; another backend only when named in "
+                      f"{ALLOW_ENV}",
+            "allowed_by_setting": allowed_by_setting()}
 
 
 def mailbox_info(engine: "Engine") -> dict[str, Any]:
