@@ -38,7 +38,7 @@ import msal
 import requests
 
 from wizard.engine.clouds import SAMPLE_CLIENT_ID, Cloud
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import network_error
 from wizard.engine.signin_errors import (NotSignedIn, SignInCancelled, SignInError,
                                          signin_error)
@@ -256,6 +256,10 @@ class Authenticator:
             if not username and len(app.get_accounts()) > 1:
                 raise NotSignedIn("Several accounts are signed in; say which one to use.",
                                   fix="Give the user name (--user).", code="account_ambiguous")
+            recovery = getattr(self.cache, "recovery", None)
+            if recovery:
+                raise NotSignedIn(recovery, fix="Sign in again.", code="token_cache_reset",
+                                  action=Action.SIGN_IN)
             who = f" as {username}" if username else ""
             raise NotSignedIn(f"You are not signed in{who} yet.",
                               fix="Sign in (d365-orgs signin, or the Sign in button).")
