@@ -340,7 +340,7 @@ def environment_facts(engine) -> dict[str, Any]:
     import requests
 
     from wizard import __version__
-    from wizard.engine.http import proxy_for_url
+    from wizard.engine.http import environment_ca_variables, proxy_for_url
 
     secrets = engine.secrets
     facts: dict[str, Any] = {
@@ -354,20 +354,15 @@ def environment_facts(engine) -> dict[str, Any]:
         "ca_bundles": engine.ca_bundles,
         "os_trust_store": {k: v for k, v in ssl.get_default_verify_paths()._asdict().items()
                            if k in ("cafile", "capath")},
-        "ignored_environment": {k: v for k, v in _ca_env().items()},
+        "ca_environment": environment_ca_variables(),
+        "trust": "the operating system's certificate verifier (truststore) plus --ca-bundle "
+                 "and cloud-file CAs",
         "clouds": sorted(engine.clouds),
         "config_dir": str(engine.paths.config_dir),
     }
     facts["proxy"] = {c.name: proxy_for_url(engine.session, c.discovery_url)
                       for c in engine.clouds.values()}
     return facts
-
-
-def _ca_env() -> dict[str, str]:
-    import os
-
-    return {k: os.environ[k] for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-            if os.environ.get(k)}
 
 
 def cmd_doctor(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
@@ -377,8 +372,9 @@ def cmd_doctor(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     lines = [summary, "", "This computer:"]
     for k, v in facts.items():
         lines.append(f"  {k}: {json.dumps(v) if isinstance(v, (dict, list)) else v}")
-    if facts["ignored_environment"]:
-        lines.append("  (REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE are not used: d365-wizard trusts "
-                     "the system store plus --ca-bundle.)")
+    if facts["ca_environment"]:
+        lines.append("  (REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE are not used; SSL_CERT_FILE can only "
+                     "add to the system store: d365-wizard trusts the system store plus "
+                     "--ca-bundle.)")
     return CommandResult(data={**_test_data(ok, summary, steps), "environment": facts},
                          text="\n".join(lines), exit_code=0 if ok else 1)

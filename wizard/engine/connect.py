@@ -30,7 +30,7 @@ from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import (SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient,
                                      DataverseError)
 from wizard.engine.errors import WizardError
-from wizard.engine.http import Cancelled, NetworkError, proxy_for_url
+from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
 from wizard.engine.signin_errors import NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 
@@ -496,18 +496,13 @@ class Connector:
                     version = tls.version()
         except ssl.SSLCertVerificationError as exc:
             issuer = peer_certificate_issuer(host, port, self.connect_timeout)
-            raise _StepFailed(
-                f"The certificate of {host} is not trusted" + (
-                    f": it was issued by “{issuer}”." if issuer else "."),
-                fix=("If that issuer is your company's proxy or firewall, ask IT for its CA "
-                     "certificate and add it with --ca-bundle FILE (or to the system "
-                     "certificate store). Otherwise check the address."),
-                details=f"{exc.verify_message or exc}", code="tls_untrusted",
-                data={"issuer": issuer})
+            err = tls_error(exc, host, port, issuer=issuer,
+                            details=f"{exc.verify_message or exc}")
+            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code,
+                              data={"issuer": issuer, "tls_problem": tls_kind(exc)})
         except (ssl.SSLError, OSError) as exc:
-            raise _StepFailed(f"A secure connection to {host} could not be set up.",
-                              fix="Check the address and port; the server may not offer "
-                                  "HTTPS on it.", details=str(exc), code="tls_failed")
+            err = tls_error(None, host, port, details=str(exc))
+            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code)
         issuer = _name(cert.get("issuer"))
         return (f"{version}, certificate issued by {issuer or 'a trusted authority'}.",
                 {"issuer": issuer, "tls_version": version})

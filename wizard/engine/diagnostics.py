@@ -437,6 +437,7 @@ def _dist_version(*names: str) -> str | None:
 
 def environment_info(engine: "Engine") -> dict[str, Any]:
     from wizard import __version__
+    from wizard.engine.http import environment_ca_variables
 
     proxies = {k: redact(v) for k, v in os.environ.items()
                if k.lower() in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")}
@@ -454,15 +455,16 @@ def environment_info(engine: "Engine") -> dict[str, Any]:
             "msal": _dist_version("msal"), "keyring": _dist_version("keyring"),
             "requests": _dist_version("requests"), "platformdirs": _dist_version("platformdirs"),
             "cryptography": _dist_version("cryptography"), "pyspnego": _dist_version("pyspnego"),
+            "truststore": _dist_version("truststore"),
         },
         "paths": {"config": str(engine.paths.config_dir), "data": str(engine.paths.data_dir),
                   "logs": str(engine.paths.log_dir),
                   "site_deployment_file": str(engine.paths.site_deployment_file),
                   "home_override": bool(os.environ.get("D365_WIZARD_HOME"))},
         "network": {"proxy_variables": proxies,
-                    "ca_bundle_variables_set": sorted(
-                        k for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
-                        if os.environ.get(k)),
+                    "ca_bundle_variables_set": sorted(environment_ca_variables()),
+                    "ca_environment": environment_ca_variables(),
+                    "trust": "operating system verifier (truststore) plus extra CA bundles",
                     "extra_ca_bundle": engine.ca_bundle},
         "clouds": {name: {"builtin": c.builtin, "authority_host": c.authority_host,
                           "discovery_url": c.discovery_url}

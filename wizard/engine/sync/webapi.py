@@ -90,8 +90,12 @@ def _pk(entity_set: str) -> str:
 def _is_network(exc: BaseException) -> bool:
     from wizard.engine.http import NetworkError
 
-    return isinstance(exc, NetworkError) or (
-        isinstance(exc, DataverseError) and exc.status in UNREACHABLE_STATUS)
+    # A TLS failure is not an outage: the server answered with a certificate this computer
+    # refuses (untrusted, intercepted, expired, wrong host). It is reported as what it is,
+    # never as "cannot be reached, your changes are queued".
+    if isinstance(exc, NetworkError):
+        return exc.kind != "tls"
+    return isinstance(exc, DataverseError) and exc.status in UNREACHABLE_STATUS
 
 
 # Date-time columns that reach mailbox fields: stored as UTC whatever offset they carry.
