@@ -410,7 +410,8 @@ class EngineServices:
             self.connector.connect(profile).client.whoami()
         except WizardError as exc:
             status = STATUS_BY_CODE.get(exc.code)
-            if status is None and type(exc).__name__ == "NetworkError":
+            if status is None and type(exc).__name__ == "NetworkError" and \
+                    getattr(exc, "kind", None) != "tls":   # a refused certificate is no outage
                 status = OrgStatus.OFFLINE
             return status or OrgStatus.ERROR, str(exc)
         return OrgStatus.CONNECTED, ""
