@@ -170,7 +170,7 @@ def run(lang: str) -> None:
     window.synchronize()
     wait_until(lambda: window.switch_dialog is not before and window.switch_dialog.isVisible())
     window.switch_dialog.help_button.click()
-    window.switch_dialog.adjustSize()
+    window.switch_dialog.fit()
     shoot(window.switch_dialog, lang, "18-switch-stamp-conflict")
     window.switch_dialog.reject()
 
@@ -238,6 +238,51 @@ def run(lang: str) -> None:
     wait_until(lambda: saved, 120)
     shoot(window.diagnostics_dialog, lang, "29-diagnostics-bundle-saved")
     window.diagnostics_dialog.reject()
+
+    # The switch on the servers: the prompt, Test & Enable running, the result.
+    services.engine.switcher.poll_interval = 1.0
+    current = next(r for r in window.model.rows() if r.is_primary)
+    sandbox.store.exchange.set_holder("alice@contoso.example", current.org_id)   # as set up
+    sandbox.faults.set("test_enable_stuck")
+    window.select_key(other.key)
+    before = window.switch_dialog
+    window.synchronize()
+    wait_until(lambda: window.switch_dialog is not before and window.switch_dialog.isVisible(), 60)
+    shoot(window.switch_dialog, lang, "30-switch-prompt-records")
+    window.switch_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_until(lambda: getattr(window, "switch_progress", None) is not None
+               and "(" in window.switch_progress.status_label.text(), 60)
+    shoot(window.switch_progress, lang, "31-switch-progress")
+    sandbox.faults.clear("test_enable_stuck")
+    wait_until(lambda: window.switch_progress.result is not None, 60)
+    shoot(window.switch_progress, lang, "32-switch-result")
+    window.switch_progress.accept()
+    wait_until(lambda: window.primary_label.text() == other.display_name, 60)
+    window.refresh()
+    wait_until(lambda: all(r.status not in ("checking", "unknown", "error")
+                           for r in window.model.rows()), 60)
+    settle(500)
+    shoot(window, lang, "33-main-exchange-holder")
+
+    # A user without the privilege to change mailbox records: per-org messages, then the
+    # offer to finish the switch.
+    sandbox.faults.set("mailbox_write_denied")
+    first = next(r for r in window.model.rows() if r.key != other.key)
+    window.select_key(first.key)
+    before = window.switch_dialog
+    window.synchronize()
+    wait_until(lambda: window.switch_dialog is not before and window.switch_dialog.isVisible(), 60)
+    progress_before = window.switch_progress
+    window.switch_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_until(lambda: window.switch_progress is not progress_before
+               and window.switch_progress.result is not None, 60)
+    shoot(window.switch_progress, lang, "34-switch-incomplete")
+    window.switch_progress.accept()
+    sandbox.faults.reset()
+    window._offer_finish(services.pending_switch())
+    wait_until(lambda: window.finish_box.isVisible())
+    shoot(window.finish_box, lang, "35-finish-switch-offer")
+    window.finish_box.button(QMessageBox.StandardButton.No).click()
 
     window.runner.cancel_all()
     window.runner.wait_for_done(30000)

@@ -124,7 +124,8 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="197"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="489"/>
-        <location filename="../../wizard/gui/dialogs.py" line="132"/>
+        <location filename="../../wizard/gui/dialogs.py" line="134"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
         <source>Progress</source>
         <translation>進行状況</translation>
@@ -165,25 +166,25 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="245"/>
-        <location filename="../../wizard/gui/dialogs.py" line="398"/>
+        <location filename="../../wizard/gui/dialogs.py" line="509"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
-        <location filename="../../wizard/gui/dialogs.py" line="401"/>
+        <location filename="../../wizard/gui/dialogs.py" line="512"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
-        <location filename="../../wizard/gui/dialogs.py" line="405"/>
+        <location filename="../../wizard/gui/dialogs.py" line="516"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
-        <location filename="../../wizard/gui/dialogs.py" line="405"/>
+        <location filename="../../wizard/gui/dialogs.py" line="516"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -194,7 +195,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="255"/>
-        <location filename="../../wizard/gui/dialogs.py" line="53"/>
+        <location filename="../../wizard/gui/dialogs.py" line="54"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
@@ -267,7 +268,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
-        <location filename="../../wizard/gui/dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/dialogs.py" line="529"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
@@ -428,7 +429,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="556"/>
-        <location filename="../../wizard/gui/dialogs.py" line="172"/>
+        <location filename="../../wizard/gui/dialogs.py" line="180"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
@@ -454,7 +455,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="592"/>
-        <location filename="../../wizard/gui/dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/dialogs.py" line="71"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
         <source>Problem</source>
         <translation>問題</translation>
@@ -466,7 +467,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="600"/>
-        <location filename="../../wizard/gui/dialogs.py" line="204"/>
+        <location filename="../../wizard/gui/dialogs.py" line="355"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
@@ -521,273 +522,348 @@ Choose Back to correct your input.</source>
         <translation>組織は追加されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="28"/>
+        <location filename="../../wizard/gui/dialogs.py" line="29"/>
         <source>Properties of {name}</source>
         <translation>{name} のプロパティ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="33"/>
+        <location filename="../../wizard/gui/dialogs.py" line="34"/>
         <location filename="../../wizard/gui/models.py" line="55"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="33"/>
+        <location filename="../../wizard/gui/dialogs.py" line="34"/>
         <source>The name shown for this organization.</source>
         <translation>この組織に表示される名前です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="34"/>
+        <location filename="../../wizard/gui/dialogs.py" line="35"/>
         <source>&amp;Display name:</source>
         <translation>表示名(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="37"/>
+        <location filename="../../wizard/gui/dialogs.py" line="38"/>
         <source>Unique name:</source>
         <translation>一意の名前:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="37"/>
+        <location filename="../../wizard/gui/dialogs.py" line="38"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="38"/>
+        <location filename="../../wizard/gui/dialogs.py" line="39"/>
         <source>User:</source>
         <translation>ユーザー:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="38"/>
+        <location filename="../../wizard/gui/dialogs.py" line="39"/>
         <location filename="../../wizard/gui/models.py" line="86"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="39"/>
+        <location filename="../../wizard/gui/dialogs.py" line="40"/>
         <source>Version:</source>
         <translation>バージョン:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="39"/>
+        <location filename="../../wizard/gui/dialogs.py" line="40"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="46"/>
+        <location filename="../../wizard/gui/dialogs.py" line="47"/>
         <source>&amp;Save credentials so I am not asked again</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="51"/>
+        <location filename="../../wizard/gui/dialogs.py" line="52"/>
         <source>This organization signs you in with your work account; there is no password to save.</source>
         <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="54"/>
+        <location filename="../../wizard/gui/dialogs.py" line="55"/>
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55"/>
+        <location filename="../../wizard/gui/dialogs.py" line="56"/>
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="57"/>
+        <location filename="../../wizard/gui/dialogs.py" line="58"/>
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="58"/>
+        <location filename="../../wizard/gui/dialogs.py" line="59"/>
         <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
         <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/dialogs.py" line="60"/>
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="61"/>
+        <location filename="../../wizard/gui/dialogs.py" line="62"/>
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="62"/>
+        <location filename="../../wizard/gui/dialogs.py" line="63"/>
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="123"/>
+        <location filename="../../wizard/gui/dialogs.py" line="125"/>
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="126"/>
+        <location filename="../../wizard/gui/dialogs.py" line="128"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="128"/>
+        <location filename="../../wizard/gui/dialogs.py" line="130"/>
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="132"/>
+        <location filename="../../wizard/gui/dialogs.py" line="134"/>
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="135"/>
+        <location filename="../../wizard/gui/dialogs.py" line="137"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="157"/>
+        <location filename="../../wizard/gui/dialogs.py" line="165"/>
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="160"/>
+        <location filename="../../wizard/gui/dialogs.py" line="168"/>
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="171"/>
+        <location filename="../../wizard/gui/dialogs.py" line="179"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="174"/>
+        <location filename="../../wizard/gui/dialogs.py" line="182"/>
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="177"/>
+        <location filename="../../wizard/gui/dialogs.py" line="185"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="194"/>
+        <location filename="../../wizard/gui/dialogs.py" line="188"/>
+        <source>&amp;Finish the switch</source>
+        <translation>切り替えを完了する(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="189"/>
+        <source>Read every mailbox record again and change what is still to do.</source>
+        <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="190"/>
+        <source>Set &amp;None in the other organizations</source>
+        <translation>ほかの組織を「なし」にする(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="191"/>
+        <source>Set appointments, contacts and tasks to None in your mailbox record of every organization but the synchronizing one.</source>
+        <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="221"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="196"/>
+        <location filename="../../wizard/gui/dialogs.py" line="223"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="202"/>
+        <location filename="../../wizard/gui/dialogs.py" line="229"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="400"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="204"/>
+        <location filename="../../wizard/gui/dialogs.py" line="239"/>
+        <source>How {name} synchronizes appointments, contacts and tasks</source>
+        <translation>{name} の予定・連絡先・タスクの同期方法</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="241"/>
+        <source>Synchronization method</source>
+        <translation>同期方法</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="243"/>
+        <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
+        <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="245"/>
+        <source>Server-side synchronization</source>
+        <translation>サーバー側同期</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="246"/>
+        <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
+        <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="248"/>
+        <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
+        <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="250"/>
+        <source>This computer</source>
+        <translation>このコンピューター</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="251"/>
+        <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
+        <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="271"/>
+        <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
+        <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでテストと有効化 (Test &amp; Enable)を実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="276"/>
+        <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
+        <translation>テストと有効化 (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="355"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="205"/>
+        <location filename="../../wizard/gui/dialogs.py" line="356"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="207"/>
+        <location filename="../../wizard/gui/dialogs.py" line="358"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="209"/>
+        <location filename="../../wizard/gui/dialogs.py" line="360"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="212"/>
+        <location filename="../../wizard/gui/dialogs.py" line="363"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="215"/>
-        <source>Your mailbox is not set to synchronize with any organization yet.</source>
-        <translation>メールボックスはまだどの組織とも同期するように設定されていません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/dialogs.py" line="218"/>
+        <location filename="../../wizard/gui/dialogs.py" line="370"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="219"/>
-        <source>Your mailbox is set to synchronize with {name} (last synchronized: {when}).</source>
-        <translation>メールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
+        <location filename="../../wizard/gui/dialogs.py" line="375"/>
+        <source>In your mailbox record of each organization:</source>
+        <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="224"/>
+        <location filename="../../wizard/gui/dialogs.py" line="380"/>
+        <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
+        <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="384"/>
+        <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
+        <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="388"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="233"/>
+        <location filename="../../wizard/gui/dialogs.py" line="266"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="168"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="236"/>
-        <location filename="../../wizard/gui/main_window.py" line="547"/>
+        <location filename="../../wizard/gui/dialogs.py" line="269"/>
+        <location filename="../../wizard/gui/main_window.py" line="675"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="238"/>
+        <location filename="../../wizard/gui/dialogs.py" line="280"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="172"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="240"/>
+        <location filename="../../wizard/gui/dialogs.py" line="282"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="242"/>
+        <location filename="../../wizard/gui/dialogs.py" line="284"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="243"/>
+        <location filename="../../wizard/gui/dialogs.py" line="285"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="177"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/dialogs.py" line="290"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="179"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="247"/>
+        <location filename="../../wizard/gui/dialogs.py" line="292"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="247"/>
+        <location filename="../../wizard/gui/dialogs.py" line="292"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="250"/>
+        <location filename="../../wizard/gui/dialogs.py" line="295"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
@@ -799,21 +875,25 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="256"/>
+        <location filename="../../wizard/gui/dialogs.py" line="301"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="189"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="261"/>
+        <location filename="../../wizard/gui/dialogs.py" line="311"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="200"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="82"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="193"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="263"/>
-        <location filename="../../wizard/gui/dialogs.py" line="268"/>
+        <location filename="../../wizard/gui/dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/dialogs.py" line="318"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="208"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="236"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
@@ -822,128 +902,138 @@ How to fix it: {fix}</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="263"/>
+        <location filename="../../wizard/gui/dialogs.py" line="313"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="296"/>
+        <location filename="../../wizard/gui/dialogs.py" line="366"/>
+        <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
+        <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="371"/>
+        <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
+        <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="407"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="299"/>
+        <location filename="../../wizard/gui/dialogs.py" line="410"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/dialogs.py" line="414"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/dialogs.py" line="414"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="312"/>
+        <location filename="../../wizard/gui/dialogs.py" line="423"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="323"/>
+        <location filename="../../wizard/gui/dialogs.py" line="434"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="324"/>
+        <location filename="../../wizard/gui/dialogs.py" line="435"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="324"/>
+        <location filename="../../wizard/gui/dialogs.py" line="435"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="342"/>
+        <location filename="../../wizard/gui/dialogs.py" line="453"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="343"/>
+        <location filename="../../wizard/gui/dialogs.py" line="454"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="356"/>
+        <location filename="../../wizard/gui/dialogs.py" line="467"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="365"/>
+        <location filename="../../wizard/gui/dialogs.py" line="476"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="374"/>
+        <location filename="../../wizard/gui/dialogs.py" line="485"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="397"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="403"/>
+        <location filename="../../wizard/gui/dialogs.py" line="514"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="404"/>
+        <location filename="../../wizard/gui/dialogs.py" line="515"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="406"/>
+        <location filename="../../wizard/gui/dialogs.py" line="517"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="415"/>
+        <location filename="../../wizard/gui/dialogs.py" line="526"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="451"/>
+        <location filename="../../wizard/gui/dialogs.py" line="562"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="464"/>
+        <location filename="../../wizard/gui/dialogs.py" line="575"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="466"/>
+        <location filename="../../wizard/gui/dialogs.py" line="577"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="467"/>
+        <location filename="../../wizard/gui/dialogs.py" line="578"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="467"/>
+        <location filename="../../wizard/gui/dialogs.py" line="578"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/dialogs.py" line="587"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
@@ -970,307 +1060,391 @@ How to fix it: {fix}</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113"/>
+        <location filename="../../wizard/gui/main_window.py" line="115"/>
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113"/>
+        <location filename="../../wizard/gui/main_window.py" line="115"/>
         <location filename="../../wizard/gui/models.py" line="79"/>
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="114"/>
+        <location filename="../../wizard/gui/main_window.py" line="116"/>
+        <source>Exchange mailbox synchronizes with:</source>
+        <translation>Exchange メールボックスの同期先:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="117"/>
+        <source>Organization that holds your Exchange mailbox</source>
+        <translation>Exchange メールボックスを保持している組織</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="118"/>
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="114"/>
+        <location filename="../../wizard/gui/main_window.py" line="118"/>
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115"/>
+        <location filename="../../wizard/gui/main_window.py" line="119"/>
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115"/>
+        <location filename="../../wizard/gui/main_window.py" line="119"/>
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="134"/>
+        <location filename="../../wizard/gui/main_window.py" line="138"/>
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="135"/>
+        <location filename="../../wizard/gui/main_window.py" line="139"/>
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="142"/>
+        <location filename="../../wizard/gui/main_window.py" line="146"/>
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="143"/>
+        <location filename="../../wizard/gui/main_window.py" line="147"/>
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="144"/>
+        <location filename="../../wizard/gui/main_window.py" line="148"/>
         <source>&amp;Delete</source>
         <translation>削除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="145"/>
+        <location filename="../../wizard/gui/main_window.py" line="149"/>
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="146"/>
+        <location filename="../../wizard/gui/main_window.py" line="150"/>
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="147"/>
+        <location filename="../../wizard/gui/main_window.py" line="151"/>
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="148"/>
+        <location filename="../../wizard/gui/main_window.py" line="152"/>
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="149"/>
+        <location filename="../../wizard/gui/main_window.py" line="153"/>
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="150"/>
+        <location filename="../../wizard/gui/main_window.py" line="154"/>
         <source>S&amp;ynchronize</source>
         <translation>同期(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="151"/>
+        <location filename="../../wizard/gui/main_window.py" line="155"/>
         <source>Make the selected organization the one that synchronizes with your mailbox.</source>
         <translation>選択した組織をメールボックスと同期する組織にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="152"/>
+        <location filename="../../wizard/gui/main_window.py" line="156"/>
         <source>Synchronize &amp;Now</source>
         <translation>今すぐ同期(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="153"/>
+        <location filename="../../wizard/gui/main_window.py" line="157"/>
         <source>Synchronize your mailbox with the synchronizing organization now.</source>
         <translation>同期する組織とメールボックスを今すぐ同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="154"/>
+        <location filename="../../wizard/gui/main_window.py" line="158"/>
         <source>Synchronization &amp;Settings…</source>
         <translation>同期の設定(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="156"/>
+        <location filename="../../wizard/gui/main_window.py" line="160"/>
         <source>Show the synchronizing organization&apos;s Synchronization settings, fields and filters.</source>
         <translation>同期する組織の同期設定、フィールド、フィルターを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="157"/>
+        <location filename="../../wizard/gui/main_window.py" line="161"/>
         <source>Sign &amp;in…</source>
         <translation>サインイン(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="158"/>
+        <location filename="../../wizard/gui/main_window.py" line="162"/>
         <source>Sign in to the selected organization again (for example after signing out).</source>
         <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="159"/>
+        <location filename="../../wizard/gui/main_window.py" line="163"/>
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="160"/>
+        <location filename="../../wizard/gui/main_window.py" line="164"/>
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="161"/>
+        <location filename="../../wizard/gui/main_window.py" line="165"/>
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="162"/>
+        <location filename="../../wizard/gui/main_window.py" line="166"/>
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="163"/>
+        <location filename="../../wizard/gui/main_window.py" line="167"/>
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="164"/>
+        <location filename="../../wizard/gui/main_window.py" line="168"/>
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="165"/>
+        <location filename="../../wizard/gui/main_window.py" line="169"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="166"/>
+        <location filename="../../wizard/gui/main_window.py" line="170"/>
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="177"/>
+        <location filename="../../wizard/gui/main_window.py" line="181"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="184"/>
+        <location filename="../../wizard/gui/main_window.py" line="188"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="186"/>
+        <location filename="../../wizard/gui/main_window.py" line="190"/>
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="210"/>
+        <location filename="../../wizard/gui/main_window.py" line="214"/>
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="296"/>
-        <location filename="../../wizard/gui/main_window.py" line="298"/>
+        <location filename="../../wizard/gui/main_window.py" line="301"/>
+        <location filename="../../wizard/gui/main_window.py" line="303"/>
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="297"/>
+        <location filename="../../wizard/gui/main_window.py" line="302"/>
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="336"/>
+        <location filename="../../wizard/gui/main_window.py" line="342"/>
         <source>{count} organization(s) configured.</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread.</extracomment>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="355"/>
+        <location filename="../../wizard/gui/main_window.py" line="377"/>
+        <source>Not read yet</source>
+        <translation>まだ読み取っていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="381"/>
+        <source>(not every organization could be read)</source>
+        <translation>(読み取れなかった組織があります)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="384"/>
+        <source>None of your organizations</source>
+        <translation>あなたの組織のいずれでもありません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="386"/>
+        <source>Unknown: not every organization could be read</source>
+        <translation>不明: 読み取れなかった組織があります</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="387"/>
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="359"/>
+        <location filename="../../wizard/gui/main_window.py" line="391"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="364"/>
+        <location filename="../../wizard/gui/main_window.py" line="396"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="383"/>
-        <location filename="../../wizard/gui/main_window.py" line="393"/>
+        <location filename="../../wizard/gui/main_window.py" line="415"/>
+        <location filename="../../wizard/gui/main_window.py" line="425"/>
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="384"/>
+        <location filename="../../wizard/gui/main_window.py" line="416"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="387"/>
+        <location filename="../../wizard/gui/main_window.py" line="419"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="389"/>
+        <location filename="../../wizard/gui/main_window.py" line="421"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="402"/>
+        <location filename="../../wizard/gui/main_window.py" line="434"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="458"/>
+        <location filename="../../wizard/gui/main_window.py" line="485"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
+        <source>Reading your mailbox records in the organizations…</source>
+        <translation>各組織のメールボックス レコードを読み取っています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="508"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="463"/>
+        <location filename="../../wizard/gui/main_window.py" line="511"/>
+        <source>The switch to {name} is not finished.</source>
+        <translation>{name} への切り替えは完了していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="517"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="471"/>
+        <location filename="../../wizard/gui/main_window.py" line="527"/>
+        <location filename="../../wizard/gui/main_window.py" line="536"/>
+        <location filename="../../wizard/gui/main_window.py" line="548"/>
+        <source>Finish the switch</source>
+        <translation>切り替えの完了</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="528"/>
+        <source>A switch of your synchronizing organization to {name} is not finished.</source>
+        <translation>同期する組織の {name} への切り替えが完了していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="532"/>
+        <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
+        <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="549"/>
+        <source>Finishing the switch of your synchronizing organization…</source>
+        <translation>同期する組織の切り替えを完了しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="562"/>
+        <source>The switch was not finished</source>
+        <translation>切り替えは完了しませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="577"/>
+        <source>There are no other organizations.</source>
+        <translation>ほかの組織はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="578"/>
+        <source>Set None in the other organizations</source>
+        <translation>ほかの組織を「なし」にする</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="586"/>
+        <source>The other organizations were not changed</source>
+        <translation>ほかの組織は変更されませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="599"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="480"/>
+        <location filename="../../wizard/gui/main_window.py" line="608"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="482"/>
+        <location filename="../../wizard/gui/main_window.py" line="610"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="523"/>
+        <location filename="../../wizard/gui/main_window.py" line="651"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="138"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="569"/>
+        <location filename="../../wizard/gui/main_window.py" line="697"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="579"/>
+        <location filename="../../wizard/gui/main_window.py" line="707"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="583"/>
+        <location filename="../../wizard/gui/main_window.py" line="711"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="600"/>
+        <location filename="../../wizard/gui/main_window.py" line="728"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="604"/>
+        <location filename="../../wizard/gui/main_window.py" line="732"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="623"/>
+        <location filename="../../wizard/gui/main_window.py" line="751"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="623"/>
+        <location filename="../../wizard/gui/main_window.py" line="751"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1388,6 +1562,8 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="213"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="239"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="80"/>
         <source>Result</source>
         <translation>結果</translation>
@@ -1499,119 +1675,129 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="287"/>
+        <location filename="../../wizard/gui/services.py" line="355"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="287"/>
+        <location filename="../../wizard/gui/services.py" line="355"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="288"/>
+        <location filename="../../wizard/gui/services.py" line="356"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="288"/>
+        <location filename="../../wizard/gui/services.py" line="356"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="289"/>
+        <location filename="../../wizard/gui/services.py" line="357"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="289"/>
+        <location filename="../../wizard/gui/services.py" line="357"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="290"/>
+        <location filename="../../wizard/gui/services.py" line="358"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="290"/>
+        <location filename="../../wizard/gui/services.py" line="358"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="291"/>
+        <location filename="../../wizard/gui/services.py" line="359"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="291"/>
+        <location filename="../../wizard/gui/services.py" line="359"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="292"/>
+        <location filename="../../wizard/gui/services.py" line="360"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="510"/>
+        <location filename="../../wizard/gui/services.py" line="360"/>
+        <source>Exchange mailbox</source>
+        <translation>Exchange メールボックス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="361"/>
+        <source>Switch of the synchronizing organization</source>
+        <translation>同期する組織の切り替え</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="649"/>
         <source>Step: {step}</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="878"/>
+        <location filename="../../wizard/gui/services.py" line="1044"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="878"/>
-        <location filename="../../wizard/gui/services.py" line="903"/>
+        <location filename="../../wizard/gui/services.py" line="1044"/>
+        <location filename="../../wizard/gui/services.py" line="1069"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="887"/>
+        <location filename="../../wizard/gui/services.py" line="1053"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="888"/>
+        <location filename="../../wizard/gui/services.py" line="1054"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="890"/>
+        <location filename="../../wizard/gui/services.py" line="1056"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="891"/>
+        <location filename="../../wizard/gui/services.py" line="1057"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="895"/>
+        <location filename="../../wizard/gui/services.py" line="1061"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="896"/>
+        <location filename="../../wizard/gui/services.py" line="1062"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="900"/>
+        <location filename="../../wizard/gui/services.py" line="1066"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="901"/>
+        <location filename="../../wizard/gui/services.py" line="1067"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="903"/>
+        <location filename="../../wizard/gui/services.py" line="1069"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -1706,9 +1892,255 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>接続しています…</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="21"/>
+        <source>Dynamics 365 for Outlook</source>
+        <translation>Dynamics 365 for Outlook</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="21"/>
+        <source>Server-Side Synchronization</source>
+        <translation>サーバー側同期</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="22"/>
+        <source>None</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="22"/>
+        <source>not set</source>
+        <translation>未設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="26"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="32"/>
+        <source>{name}: could not be read ({problem}). Its record is changed as soon as it can be reached; until then the switch is not finished.</source>
+        <translation>{name}: 読み取れませんでした ({problem})。接続できるようになり次第レコードを変更します。それまで切り替えは完了しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="34"/>
+        <source>not connected</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="38"/>
+        <source>{name}: appointments, contacts and tasks stay None.</source>
+        <translation>{name}: 予定・連絡先・タスクは「なし」のままです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="39"/>
+        <source>{name}: appointments, contacts and tasks → None (was {was}).</source>
+        <translation>{name}: 予定・連絡先・タスク → なし (変更前: {was})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="43"/>
+        <source>{name}: appointments, contacts and tasks stay with this computer.</source>
+        <translation>{name}: 予定・連絡先・タスクは引き続きこのコンピューターで同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="45"/>
+        <source>{name}: appointments, contacts and tasks → this computer (Dynamics 365 for Outlook; was {was}).</source>
+        <translation>{name}: 予定・連絡先・タスク → このコンピューター (Dynamics 365 for Outlook、変更前: {was})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="49"/>
+        <source>{name}: stays on Server-Side Synchronization; it holds your Exchange mailbox already.</source>
+        <translation>{name}: サーバー側同期のままです。Exchange メールボックスはすでにこの組織が保持しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="52"/>
+        <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only” (takes your Exchange mailbox from {holders}).</source>
+        <translation>{name}: サーバー側同期、「この組織のみ」でテストと有効化 (Test &amp; Enable) (Exchange メールボックスを {holders} から引き継ぎます)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="56"/>
+        <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only”.</source>
+        <translation>{name}: サーバー側同期、「この組織のみ」でテストと有効化 (Test &amp; Enable)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="58"/>
+        <source>{name}: Server-Side Synchronization, then Test &amp; Enable.</source>
+        <translation>{name}: サーバー側同期、その後テストと有効化 (Test &amp; Enable)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="63"/>
+        <source>Your Exchange mailbox synchronizes with {names}.</source>
+        <translation>Exchange メールボックスは {names} と同期しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="64"/>
+        <source>None of your organizations holds your Exchange mailbox.</source>
+        <translation>あなたの組織のいずれも Exchange メールボックスを保持していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="71"/>
+        <source>Changing the mailbox records…</source>
+        <translation>メールボックス レコードを変更しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="72"/>
+        <source>Test &amp; Enable in {org}…</source>
+        <translation>{org} でテストと有効化 (Test &amp; Enable)を実行しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="73"/>
+        <source>Waiting for the result of Test &amp; Enable in {org} (check {n} of {total})…</source>
+        <translation>{org} のテストと有効化 (Test &amp; Enable)の結果を待っています (確認 {n} / {total})…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="75"/>
+        <source>Reading the mailbox records back…</source>
+        <translation>メールボックス レコードを読み直しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="76"/>
+        <source>A record changed meanwhile: undoing the changes already made…</source>
+        <translation>その間にレコードが変更されました。すでに行った変更を元に戻しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="78"/>
+        <source>Working…</source>
+        <translation>処理しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="83"/>
+        <source>{name}: set to {method}.</source>
+        <translation>{name}: {method} に設定しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="85"/>
+        <source>{name}: already as planned.</source>
+        <translation>{name}: すでに計画どおりです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="88"/>
+        <source>Server-Side Synchronization, then Test &amp; Enable</source>
+        <translation>サーバー側同期、その後テストと有効化 (Test &amp; Enable)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="90"/>
+        <source>Server-Side Synchronization, then Test &amp; Enable with “this org only”</source>
+        <translation>サーバー側同期、その後「この組織のみ」でテストと有効化 (Test &amp; Enable)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="93"/>
+        <source>{name}: not changed: your security roles do not allow you to change your mailbox record there. An administrator of {name} must add the privilege to change mailbox records (Mailbox: Write) to one of your roles, or set it for you: {what}.</source>
+        <translation>{name}: 変更されていません。セキュリティ ロールで、この組織のメールボックス レコードの変更が許可されていません。{name} の管理者が、メールボックス レコードを変更する特権 (Mailbox: Write) をあなたのロールに追加するか、代わりに設定する必要があります: {what}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="98"/>
+        <source>{name}: not changed: the organization did not accept your sign-in. Sign in to it again; the switch is finished afterwards.</source>
+        <translation>{name}: 変更されていません。組織がサインインを受け付けませんでした。もう一度サインインしてください。その後、切り替えが完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="101"/>
+        <source>{name}: not changed: it could not be reached ({message}). The switch is finished when it can be reached again.</source>
+        <translation>{name}: 変更されていません。接続できませんでした ({message})。再び接続できるようになると切り替えが完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="103"/>
+        <source>{name}: not changed. {message}</source>
+        <translation>{name}: 変更されていません。{message}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="115"/>
+        <source>Test &amp; Enable in {name} succeeded: it synchronizes appointments, contacts and tasks with your Exchange mailbox.</source>
+        <translation>{name} のテストと有効化 (Test &amp; Enable)に成功しました。予定・連絡先・タスクを Exchange メールボックスと同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="117"/>
+        <source>Test &amp; Enable in {name} failed: your Exchange mailbox is configured with another organization. If {name} should synchronize, choose Synchronize again and tick “Sync items from this organization only, even if the mailbox was set to sync with a different organization”.</source>
+        <translation>{name} のテストと有効化 (Test &amp; Enable)に失敗しました。Exchange メールボックスが別の組織に構成されています。{name} で同期する場合は、もう一度「同期」を選び、「メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する」をオンにしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="121"/>
+        <source>Server-side synchronization in {name} cannot start yet: your e-mail address is not approved. An administrator approves it (Approve Email in your mailbox record); this is not a fault of this computer.</source>
+        <translation>{name} のサーバー側同期はまだ開始できません。メール アドレスが承認されていません。管理者が承認します (メールボックス レコードの「メールの承認」)。このコンピューターの問題ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="124"/>
+        <source>Test &amp; Enable in {name} failed: {message}</source>
+        <translation>{name} のテストと有効化 (Test &amp; Enable)に失敗しました: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="125"/>
+        <source>Test &amp; Enable in {name} has not run yet. Dynamics 365 runs it in the background, which can take several minutes; test the connection later to see the result.</source>
+        <translation>{name} のテストと有効化 (Test &amp; Enable)はまだ実行されていません。Dynamics 365 がバックグラウンドで実行するため、数分かかることがあります。あとで接続テストを行い、結果を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="128"/>
+        <source>You stopped waiting for Test &amp; Enable in {name}; it still runs on the server. Test the connection later to see the result.</source>
+        <translation>{name} のテストと有効化 (Test &amp; Enable)の待機を中止しました。サーバー上では引き続き実行されます。あとで接続テストを行い、結果を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="130"/>
+        <source>Test &amp; Enable in {name} was not run because its mailbox record could not be changed.</source>
+        <translation>メールボックス レコードを変更できなかったため、{name} のテストと有効化 (Test &amp; Enable)は実行されませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="145"/>
+        <source>{name} is now your synchronizing organization; the other organizations are set to None.</source>
+        <translation>{name} が同期する組織になりました。ほかの組織は「なし」に設定されました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="149"/>
+        <source>The switch to {name} is not finished: {orgs} could not be changed. When the problems are fixed, choose Finish the switch in Test Connection; the app also offers it when it starts.</source>
+        <translation>{name} への切り替えは完了していません: {orgs} を変更できませんでした。問題が解決したら、接続テストで「切り替えを完了する」を選んでください。アプリの起動時にも表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="176"/>
+        <source>Changing the synchronizing organization</source>
+        <translation>同期する組織を変更しています</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="179"/>
+        <source>Making {name} your synchronizing organization…</source>
+        <translation>{name} を同期する組織にしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
+        <source>What is happening</source>
+        <translation>処理の内容</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="188"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="71"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
+        <source>The switch is running.</source>
+        <translation>切り替えを実行しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
+        <source>Show the result as the engine wrote it.</source>
+        <translation>エンジンが記録した結果を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="229"/>
+        <source>There was nothing to finish.</source>
+        <translation>完了すべきものはありませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="233"/>
+        <source>Done.</source>
+        <translation>完了しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="233"/>
+        <source>Done, with problems to look at.</source>
+        <translation>完了しましたが、確認が必要な問題があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="254"/>
+        <source>Stopping after the current step…</source>
+        <translation>現在の手順のあとで停止します…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>

@@ -16,7 +16,8 @@ from wizard.engine.errors import InvalidOrgUrl, WizardError
 from wizard.gui.services import (Account, AddressChangeRow, AddressPlanView, AuthProbe, BundleResult,
                                  ConnectedOrg, Credentials, DeviceCodePrompt, Diagnostics, DiscoveredOrg,
                                  FieldMappingRow, FilterRow, MailboxHeader, OrgRow, OrgStatus, StepReport,
-                                 SwitchPlanView, SyncSettingsView, SyncSummary, UrlFacts)
+                                 SwitchPlanView, SyncSettingsView, SyncSummary, UrlFacts,
+                                 OrgChangeView, OrgOutcomeView, SwitchResultView)
 from wizard.sandbox import seed
 
 BASE = "https://127.0.0.1:4430"
@@ -268,13 +269,44 @@ class FakeServices:
         current = self._primary()
         conflict = bool(self.stamp and target.org_id and self.stamp[0] != target.org_id
                         and (current is None or self.stamp[0] != current.org_id))
+        orgs = tuple(OrgChangeView(k, r.display_name, k == key, 1, holds_exchange=r.is_primary,
+                                   approval=1, email="alice@contoso.example")
+                     for k, r in self.orgs.items())
         return SwitchPlanView(current.display_name if current else None, target.display_name,
                               self.stamp[1] if self.stamp else None, self.last_sync, conflict,
                               current is not None and current.key == key, "engine summary",
-                              plan={"key": key, "stamp": self.stamp})
+                              plan={"key": key, "stamp": self.stamp}, orgs=orgs,
+                              exchange_holders=tuple(r.display_name for r in self.orgs.values()
+                                                     if r.is_primary))
 
-    def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None:
+    pending = None          # a PendingSwitchView to offer at start
+
+    def pending_switch(self):
+        self._blocking("pending_switch")
+        return self.pending
+
+    def finish_switch(self, progress, cancel):
+        self._blocking("finish_switch")
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return None
+        progress(("reading", {"count": len(self.orgs)}))
+        return SwitchResultView(pending.target_name, "server", True, (), "success",
+                                holders=(pending.target_name,))
+
+    def set_none_elsewhere(self):
+        self._blocking("set_none_elsewhere")
+        return tuple(OrgOutcomeView(k, r.display_name, "done", 2)
+                     for k, r in self.orgs.items() if not r.is_primary)
+
+    def refresh_mailbox_records(self) -> None:
+        self._blocking("refresh_mailbox_records")
+
+    def apply_switch(self, plan: SwitchPlanView, *, override: bool, method=None, progress=None,
+                     cancel=None) -> SwitchResultView:
         self._blocking("apply_switch")
+        if progress is not None:
+            progress(("writing", {"count": len(self.orgs)}))
         if plan.plan["stamp"] != self.stamp:
             raise WizardError("Something changed since the plan was made.", fix="Try again.", code="stale_plan")
         if plan.conflict and not override:
@@ -286,6 +318,10 @@ class FakeServices:
             self.orgs[k] = replace(r, is_primary=(k == key))
         row = self.orgs[key]
         self.stamp = (row.org_id or "", row.display_name)
+        return SwitchResultView(row.display_name, method or "server", True,
+                                tuple(OrgOutcomeView(k, r.display_name, "done", 1 if k == key else 2)
+                                      for k, r in self.orgs.items()),
+                                "success", holders=(row.display_name,))
 
     def diagnostics(self) -> Diagnostics:
         self._blocking("diagnostics")

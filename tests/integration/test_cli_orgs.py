@@ -143,17 +143,23 @@ def test_use_dry_run_shows_the_plan(home):
 
 
 def test_use_with_yes_switches_and_stamps(home, leak_check):
+    """Orgs added without connecting: the list and the stamp switch, and the switch says it
+    is not finished, because the orgs' mailbox records could not be read (nothing is sent
+    for an org that was never connected)."""
     add_two(home)
     proc = run(home, "use", "fabrikam", "--yes")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr
     assert "“fabrikam” now synchronizes" in proc.stdout
     assert "“Contoso Sales” no longer does" in proc.stdout
+    assert "has not been connected yet" in proc.stdout
+    assert "d365-orgs use   (finishes the switch)" in proc.stdout
     code, data = run_json(home, "list")
     assert [o["sync_method"] for o in data["orgs"]] == ["none", "mailbox"]
     assert data["stamp"]["org_id"] == ID_B
     assert "Mailbox stamp: fabrikam, organization ID " + ID_B in run(home, "list").stdout
     code, data = run_json(home, "use", "fabrikam", "--yes")
-    assert code == 0 and data["switched"] is False  # nothing to change
+    assert code == 1 and data["error"]["code"] == "switch_incomplete"
+    assert data["primary"]["display_name"] == "fabrikam" and data["complete"] is False
     leak_check()
 
 
@@ -166,7 +172,8 @@ def test_use_with_a_foreign_stamp_needs_override(home):
     assert "Nothing was changed" in data["error"]["message"]
     assert "--override-stamp" in data["error"]["message"]
     code, data = run_json(home, "use", "2", "--yes", "--override-stamp")
-    assert code == 0 and data["switched"] is True and data["stamp"]["org_id"] == ID_B
+    assert data["switched"] is True and data["stamp"]["org_id"] == ID_B
+    assert code == 1 and data["error"]["code"] == "switch_incomplete"   # never connected
 
 
 def test_use_an_org_without_an_id(home):

@@ -42,8 +42,9 @@ def primary_names() -> list[str]:
 @pytest.mark.parametrize("answer", ["y", "YES", " yes "])
 def test_use_goes_ahead_on_yes(two_orgs, answer):
     code, out, err = cli("use", "fabrikam", answer=answer)
-    assert code == 0, err
+    assert code == 1, err       # switched here; the orgs' records wait (never connected)
     assert "will start synchronizing" in err and "[y/N]" in err   # plan, then the question
+    assert "has not been connected yet" in out
     assert "“fabrikam” now synchronizes" in out
     assert primary_names() == ["fabrikam"]
 

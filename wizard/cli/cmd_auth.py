@@ -294,7 +294,11 @@ def cmd_discover(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 
 # -- test / doctor -----------------------------------------------------------------------
-_MARK = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}
+_MARK = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip", "warning": "warn"}
+# This command line's wording of the steps' one-click fixes.
+_ACTION_COMMANDS = {"finish_switch": "d365-orgs use   (without ORG: finishes the switch; "
+                                     "with ORG: switches again)",
+                    "set_none_elsewhere": "d365-orgs mailbox none-elsewhere"}
 
 
 def _run_steps(ctx: CliContext, args: argparse.Namespace):
@@ -304,8 +308,11 @@ def _run_steps(ctx: CliContext, args: argparse.Namespace):
     for step in ctx.engine.connector.test(target, options):
         steps.append(step)
         ctx.progress(f"[{_MARK[step.status]}] {step.title}: {step.message}")
-        if step.status == "failed" and step.fix:
+        if step.status in ("failed", "warning") and step.fix:
             ctx.progress(f"       Fix: {step.fix}")
+        command = _ACTION_COMMANDS.get(step.data.get("action") or "")
+        if step.status in ("failed", "warning") and command:
+            ctx.progress(f"       Run: {command}")
     return target, steps
 
 

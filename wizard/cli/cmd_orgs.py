@@ -65,14 +65,20 @@ def register(sub, parents) -> None:
 
     p = sub.add_parser("use", parents=parents,
                        help="make an organization the one that synchronizes with your mailbox",
-                       description="Show what changes when ORG becomes the synchronizing org, "
-                                   "ask for confirmation, then switch.")
-    p.add_argument("org", metavar="ORG", help="number, name, unique name or organization ID")
+                       description="Show what changes when ORG becomes the synchronizing org "
+                                   "(here and in every org's mailbox record), ask for "
+                                   "confirmation, then switch. Without ORG, finish a switch "
+                                   "that is not done yet.")
+    p.add_argument("org", metavar="ORG", nargs="?",
+                   help="number, name, unique name or organization ID")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     p.add_argument("--override-stamp", action="store_true",
                    help="sync items from this org only, even if the mailbox was set to sync "
                         "with a different org")
     p.add_argument("--dry-run", action="store_true", help="show the plan and change nothing")
+    from wizard.cli.cmd_serverside import add_use_arguments
+
+    add_use_arguments(p)
     p.set_defaults(func=cmd_use)
 
 
@@ -122,7 +128,22 @@ def cmd_list(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         "stamp": stamp.to_dict() if stamp else None,
         "warnings": _warnings(ctx),
     }
-    return CommandResult(data=data, text=_format_list(orgs, stamp))
+    holder = registry.exchange_holder()
+    text = _format_list(orgs, stamp)
+    if holder is not None:
+        data["exchange_holder"] = holder
+        names = [p.display_name for p in orgs if p.key in (holder.get("keys") or [])]
+        text += ("\nExchange mailbox: synchronizes with " + ", ".join(names) if names else
+                 "\nExchange mailbox: none of these organizations holds it") + \
+            f" (read {holder.get('checked_at')}; d365-orgs mailbox status reads it again)."
+    journal = registry.switch_journal()
+    if journal is not None:
+        from wizard.engine.serverside.journal import summary
+
+        data["pending_switch"] = journal
+        text += (f"\nwarning: the switch to {journal.get('target_label')} is not finished: "
+                 f"{summary(journal)} Finish it: d365-orgs use")
+    return CommandResult(data=data, text=text)
 
 
 def _format_list(orgs, stamp) -> str:
@@ -130,8 +151,10 @@ def _format_list(orgs, stamp) -> str:
         lines = ["No organizations yet. Add one with: d365-orgs add URL"]
     else:
         header = ("", "#", "Name", "Unique name", "Kind", "Address", "Synchronization")
+        via = {"server": "mailbox (server-side)", "computer": "mailbox (this computer)"}
         rows = [("*" if p.is_primary else "", str(i), p.display_name, p.unique_name or "-",
-                 p.kind, p.base_url, "mailbox" if p.is_primary else "none")
+                 p.kind, p.base_url, via.get(p.sync_via or "", "mailbox") if p.is_primary
+                 else "none")
                 for i, p in enumerate(orgs, 1)]
         widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
@@ -226,30 +249,10 @@ def cmd_rename(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 # -- use ---------------------------------------------------------------------------------------
 def cmd_use(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
-    from wizard.engine.mailbox import StampConflict
+    """The switch, here and in every org's mailbox record (:mod:`wizard.cli.cmd_serverside`)."""
+    from wizard.cli.cmd_serverside import cmd_use as use
 
-    registry = _registry(ctx)
-    plan = registry.plan_switch(args.org)
-    lines = plan.summary_lines()
-    if args.dry_run:
-        return CommandResult(data={"switched": False, "dry_run": True, "plan": plan.to_dict()},
-                             text="\n".join(lines) + "\nNothing was changed (--dry-run).")
-    if not plan.changes_anything:
-        return CommandResult(data={"switched": False, "plan": plan.to_dict()},
-                             text="\n".join(lines) + "\nNothing to change.")
-    if plan.stamp_conflict and not args.override_stamp:
-        assert plan.stamp is not None
-        raise StampConflict(plan.stamp, plan.to_org.display_name, consequence=(
-            f"Nothing was changed: {plan.to_org.label} was not made the synchronizing "
-            "organization."))
-    if not ctx.json:
-        ctx.stderr.write("\n".join(lines) + "\n")
-        ctx.stderr.flush()
-    _confirm(ctx, args, f"Make {plan.to_org.label} the synchronizing organization?",
-             "Switching the synchronizing organization")
-    result = registry.apply(plan, override=args.override_stamp)
-    return CommandResult(data={"switched": True, "plan": plan.to_dict(), **result.to_dict()},
-                         text=result.message)
+    return use(ctx, args, _registry(ctx))
 
 
 def _confirm(ctx: CliContext, args: argparse.Namespace, question: str, what: str) -> None:

@@ -71,6 +71,9 @@ def register(sub, parents) -> None:
     q.set_defaults(func=cmd_mailbox_export)
     q = msub.add_parser("conflicts", parents=parents, help="the conflicts of past syncs")
     q.set_defaults(func=cmd_mailbox_conflicts)
+    from wizard.cli.cmd_serverside import register_mailbox
+
+    register_mailbox(msub, parents)
     q = msub.add_parser("offline", parents=parents,
                         help="records kept for offline use (by the offline filters)")
     q.add_argument("--folder", choices=("calendar", "contacts", "tasks"), default="contacts")
@@ -280,7 +283,7 @@ def cmd_settings_show(ctx: CliContext, args: argparse.Namespace) -> CommandResul
     from wizard.engine.sync.mapping import DIRECTION_NAMES, effective_mappings
     from wizard.engine.sync.run import open_synchronizer
 
-    sync, store = open_synchronizer(ctx.engine, org_ref=args.org)
+    sync, store = open_synchronizer(ctx.engine, org_ref=args.org, settings_only=True)
     try:
         settings = sync.org.settings()
         rows = sync.org.attribute_mappings()
@@ -325,7 +328,7 @@ def cmd_settings_set(ctx: CliContext, args: argparse.Namespace) -> CommandResult
         new = value in TRUE
     else:
         raise CliSyncError(f"{args.name} is either 'on' or 'off'.")
-    sync, store = open_synchronizer(ctx.engine, org_ref=args.org)
+    sync, store = open_synchronizer(ctx.engine, org_ref=args.org, settings_only=True)
     try:
         if not sync.org.has_sync_privilege():
             raise NoSyncPrivilege(sync.org.org_name)

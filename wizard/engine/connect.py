@@ -105,7 +105,7 @@ class OrgSession:
 class StepResult:
     name: str
     title: str
-    status: str                 # "passed" | "failed" | "skipped"
+    status: str                 # "passed" | "failed" | "skipped" | "warning" (does not fail)
     elapsed: float
     message: str
     fix: str | None = None
@@ -134,8 +134,14 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("version", "Dynamics 365 version"),
     ("privilege", "Sync-to-Outlook privilege"),
     ("mailbox", "Mailbox synchronization method"),
+    ("exchange", "Exchange mailbox"),
     ("stamp", "Local mailbox stamp"),
+    ("switch", "Switch of the synchronizing organization"),
 )
+# Steps that run even after an earlier step failed (they need no connection), and steps
+# whose failure does not make the later ones pointless.
+_ALWAYS = ("stamp", "switch")
+_ADVISORY = ("privilege", "mailbox", "exchange", "stamp", "switch")
 _TITLES = dict(STEPS)
 
 
@@ -395,7 +401,7 @@ class Connector:
             if cancel_event is not None and cancel_event.is_set():
                 raise Cancelled()
             start = time.monotonic()
-            if failed and name not in ("stamp",):
+            if failed and name not in _ALWAYS:
                 yield StepResult(name, title, "skipped", 0.0,
                                  "Not checked because an earlier step failed.")
                 continue
@@ -412,9 +418,12 @@ class Connector:
             except Cancelled:
                 raise
             except WizardError as err:
-                status, message, fix, details, code, data = ("failed", err.message, err.fix,
-                                                             err.details, err.code, {})
-            if status == "failed" and name not in ("privilege", "mailbox", "stamp"):
+                data = {k: v for k, v in err.params.items() if isinstance(v, (str, int, bool))}
+                if err.action is not None:
+                    data["action"] = err.action.value
+                status = "warning" if getattr(err, "severity", None) == "warning" else "failed"
+                message, fix, details, code = err.message, err.fix, err.details, err.code
+            if status == "failed" and name not in _ADVISORY:
                 failed = True
             yield StepResult(name, title, status, time.monotonic() - start, message, fix,
                              details, code, data)
@@ -566,33 +575,97 @@ class Connector:
             code="no_sync_privilege", data={"privilege": False})
 
     def _step_mailbox(self, target, state, options):
+        from wizard.engine.serverside import errors as sse
+        from wizard.engine.serverside.records import (ACT_NONE, ACT_OUTLOOK, ACT_SERVER,
+                                                      FAILURE, FIELDS, MailboxRecord)
+        from wizard.engine.serverside.words import STATUS_WORDS
+
         conn: OrgSession = state["conn"]
         user_id = state["whoami"].get("UserId")
-        fields = ["mailboxid", "name", "emailaddress", "actdeliverymethod",
-                  "orgmarkedasprimaryforexchangesync", "isactsyncorgflagset"]
         rows = list(conn.client.list(
-            "mailboxes", select=fields, filter=f"_regardingobjectid_value eq {user_id}",
-            top=1))
+            "mailboxes", select=FIELDS, filter=f"_regardingobjectid_value eq {user_id}", top=1))
         if not rows:
             raise _StepFailed("No mailbox record was found for your user in this "
                               "organization.", fix="Ask your administrator to check your "
                               "user's mailbox record.", code="no_mailbox")
-        box = rows[0]
-        method = box.get("actdeliverymethod")
+        record = MailboxRecord.from_row(rows[0])
+        state["mailbox_record"] = record
+        method = record.method
         label = DELIVERY_METHODS.get(method, f"unknown ({method})")
         profile = state.get("profile")
-        data = {"mailbox": box.get("emailaddress") or box.get("name"),
-                "actdeliverymethod": method, "method": label,
-                "primary_for_exchange": box.get("orgmarkedasprimaryforexchangesync")}
-        message = f"Appointments, contacts and tasks: {label}."
-        if profile is not None and getattr(profile, "is_primary", False) and method == 2:
-            raise _StepFailed(message + " This org is your synchronizing org, but the "
-                              "mailbox is set not to synchronize.",
-                              fix="Ask your administrator to set the mailbox's "
-                                  "synchronization method for appointments, contacts and "
-                                  "tasks to Server-Side Synchronization.",
-                              code="mailbox_not_syncing", data=data)
-        return message, data
+        org = profile.label if profile is not None else conn.org_url.base_url
+        data = {"mailbox": record.email or record.name, "actdeliverymethod": method,
+                "method": label, "actstatus": record.status,
+                "primary_for_exchange": record.holds_exchange,
+                "approval": record.approval}
+        primary = profile is not None and getattr(profile, "is_primary", False)
+        via = getattr(profile, "sync_via", None)
+        if primary:
+            if method == ACT_NONE:
+                raise sse.RecordSaysNone(org=org)
+            chosen = {"server": ACT_SERVER, "computer": ACT_OUTLOOK}.get(via)
+            if chosen is not None and method != chosen:
+                raise sse.MethodMismatch(org=org, method=label, chosen=(
+                    "server-side synchronization" if via == "server" else "this computer"))
+            if method == ACT_SERVER and not record.approved:
+                from wizard.engine.serverside.words import APPROVAL_WORDS
+
+                err = sse.AddressNotApproved(org=org, email=record.email or "",
+                                             state=APPROVAL_WORDS.get(record.approval, "?"))
+                err.severity = "warning"
+                raise err
+            if method == ACT_SERVER and record.status == FAILURE:
+                err = (sse.ConfiguredElsewhere(org=org, details=record.last_error)
+                       if record.configured_elsewhere else
+                       sse.MailboxTestFailed(org=org, error=record.last_error or "no reason "
+                                            "was recorded"))
+                err.severity = "warning"
+                raise err
+        elif profile is not None and method in (ACT_OUTLOOK, ACT_SERVER) and \
+                self.registry is not None and self.registry.primary() is not None:
+            raise sse.StillSynchronizing(org=org, method=label)
+        status = STATUS_WORDS.get(record.status, "?")
+        return (f"Appointments, contacts and tasks: {label} (Test & Enable: {status}).", data)
+
+    def _step_exchange(self, target, state, options):
+        from wizard.engine.serverside import errors as sse
+
+        record = state.get("mailbox_record")
+        if record is None:
+            raise _StepSkipped("The mailbox record was not read.")
+        profile = state.get("profile")
+        org = profile.label if profile is not None else "This organization"
+        primary = profile is not None and getattr(profile, "is_primary", False)
+        data = {"holds_exchange": record.holds_exchange}
+        if record.holds_exchange:
+            if profile is not None and not primary and self.registry is not None \
+                    and self.registry.primary() is not None:
+                raise sse.HoldsButNotPrimary(org=org)
+            return ("This organization holds your Exchange mailbox: its server-side "
+                    "synchronization synchronizes appointments, contacts and tasks with it.",
+                    data)
+        if primary and getattr(profile, "sync_via", None) == "server":
+            holder = ""
+            if self.registry is not None:
+                known = self.registry.exchange_holder() or {}
+                labels = [p.label for p in self.registry.list() if p.key in (known.get("keys")
+                                                                              or [])]
+                if labels:
+                    holder = f" (last seen with {', '.join(labels)})"
+            raise sse.NotHolding(org=org, holder=holder)
+        return ("This organization does not hold your Exchange mailbox.", data)
+
+    def _step_switch(self, target, state, options):
+        from wizard.engine.serverside import errors as sse
+        from wizard.engine.serverside.journal import summary
+
+        if self.registry is None:
+            raise _StepSkipped("No organization list.")
+        journal = self.registry.switch_journal()
+        if journal is None:
+            return ("No switch of the synchronizing organization is waiting to be finished.",
+                    {"pending": False})
+        raise sse.SwitchPending(org=journal.get("target_label", ""), what=summary(journal))
 
     def _step_stamp(self, target, state, options):
         if self.mailbox is None:

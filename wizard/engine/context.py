@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.orgs import OrgRegistry
     from wizard.engine.secrets import SecretStore
     from wizard.engine.mailbox import MailboxStore
+    from wizard.engine.serverside import MailboxSwitcher
 
 
 class Engine:
@@ -107,6 +108,14 @@ class Engine:
         return Connector(session=self.session, authenticator=self.authenticator,
                          secrets=self.secrets, clouds=self.clouds, registry=self.registry,
                          mailbox=self.mailbox)
+
+    @cached_property
+    def switcher(self) -> "MailboxSwitcher":
+        """The switch on the servers: every org's mailbox record and Test & Enable."""
+        from wizard.engine.serverside import MailboxSwitcher
+
+        return MailboxSwitcher(registry=self.registry, connector=self.connector,
+                               clock=self.clock)
 
     def drop_org_tokens(self, profile) -> None:
         """Registry hook: an org was removed; forget its account's cached tokens."""

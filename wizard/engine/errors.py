@@ -50,6 +50,7 @@ class Action(str, enum.Enum):
     UNLOCK_KEYRING = "unlock_keyring"    # unlock the OS keyring, then retry
     RETRY = "retry"                      # try the same thing again later
     FINISH_SWITCH = "finish_switch"      # complete a half-done switch of the synchronizing org
+    SET_NONE_ELSEWHERE = "set_none_elsewhere"  # set None in every org but the synchronizing one
     CONTACT_ADMIN = "contact_admin"      # only an administrator can fix it
     CHOOSE_ORG = "choose_org"            # pick another org / name the org
     DIAGNOSTICS = "diagnostics"          # collect a diagnostics bundle for the helpdesk

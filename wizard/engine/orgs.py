@@ -57,6 +57,13 @@ SCHEMA_VERSION = 1
 SYNC_MAILBOX = "mailbox"
 SYNC_NONE = "none"
 SYNC_METHODS = (SYNC_MAILBOX, SYNC_NONE)
+# How the synchronizing org's appointments, contacts and tasks are synchronized: by the
+# org's server-side synchronization with the Exchange mailbox, or by this computer's local
+# sync engine (mailbox record method 0, the role the Outlook client played). ``None``: not
+# chosen yet (organization lists from before this setting existed): this computer.
+VIA_SERVER = "server"
+VIA_COMPUTER = "computer"
+SYNC_VIA = (VIA_SERVER, VIA_COMPUTER)
 KINDS = ("online", "onprem", "ifd")
 AUTH_METHODS = ("oauth", "ntlm", "adfs", "unknown")
 DISPLAY_NAME_MAX = 100
@@ -140,6 +147,7 @@ class OrgProfile:
     save_credentials: bool = False
     keep_connected: bool = True
     sync_method: str = SYNC_NONE         # "mailbox" | "none"
+    sync_via: str | None = None          # "server" | "computer" | None (not chosen: computer)
     added_at: str | None = None
     last_connected_at: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -147,6 +155,12 @@ class OrgProfile:
     @property
     def is_primary(self) -> bool:
         return self.sync_method == SYNC_MAILBOX
+
+    @property
+    def synchronizes_on_server(self) -> bool:
+        """The org's own server-side synchronization handles its appointments, contacts and
+        tasks (so this computer's sync engine must not)."""
+        return self.sync_via == VIA_SERVER
 
     @property
     def label(self) -> str:
@@ -275,6 +289,9 @@ def _validate_profile(p: OrgProfile) -> None:
                              f"{', '.join(AUTH_METHODS)}).")
     if p.sync_method not in SYNC_METHODS:
         raise InvalidProfile(f"Unknown synchronization method “{p.sync_method}”.")
+    if p.sync_via is not None and p.sync_via not in SYNC_VIA:
+        raise InvalidProfile(f"Unknown way of synchronizing “{p.sync_via}” (expected one of "
+                             f"{', '.join(SYNC_VIA)}).")
     if not isinstance(p.extra, dict):
         raise InvalidProfile("The profile's extra settings must be a mapping.")
     for k in p.extra:
@@ -555,7 +572,7 @@ class OrgRegistry:
     def update(self, ref: str | int, **changes: Any) -> OrgProfile:
         """Change fields of one org and return it. ``display_name`` follows the rename
         rules; ``key``, ``sync_method`` and ``added_at`` cannot be changed here."""
-        fixed = {"key", "sync_method", "added_at"} & changes.keys()
+        fixed = {"key", "sync_method", "sync_via", "added_at"} & changes.keys()
         if fixed:
             raise InvalidProfile(
                 f"{', '.join(sorted(fixed))} cannot be changed with update(); the synchronizing "
@@ -637,9 +654,15 @@ class OrgRegistry:
         orgs = self.list()
         return self._plan(orgs, _resolve(orgs, ref), self.mailbox.stamp())
 
-    def apply(self, plan: SwitchPlan, *, override: bool = False) -> SwitchResult:
+    def apply(self, plan: SwitchPlan, *, override: bool = False, sync_via: str | None = None,
+              during: Callable[[dict[str, Any]], None] | None = None) -> SwitchResult:
         """Carry out ``plan``: write the new primary and every other org's sync method
         ``none`` in one atomic write, then claim the mailbox stamp for the new primary.
+
+        ``sync_via`` records how the new primary synchronizes (:data:`VIA_SERVER` or
+        :data:`VIA_COMPUTER`; ``None`` keeps what the profile says). ``during(state)`` runs
+        inside the same atomic write, after the checks (the server-side switch uses it to
+        move its journal on together with the primary).
 
         Raises :class:`StalePlan` when the registry or the stamp changed since the plan
         was made (make and show a new plan), and
@@ -668,9 +691,15 @@ class OrgRegistry:
                 assert stamp is not None
                 raise StampConflict(stamp, target.display_name, consequence=_not_switched(target))
             assert target.org_id  # _plan refuses orgs without an id
+            if sync_via is not None and sync_via not in SYNC_VIA:
+                raise InvalidProfile(f"Unknown way of synchronizing “{sync_via}”.")
             for p in orgs:
                 p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
+                if p.key == target.key and sync_via is not None:
+                    p.sync_via = sync_via
             state["orgs"] = [p.to_dict() for p in orgs]
+            if during is not None:
+                during(state)
             # The stamp we checked is the one we replace; a different one appearing in
             # between makes the claim fail instead of silently overwriting it.
             state["pending_stamp"] = {"action": "claim", "org_id": target.org_id,
@@ -689,6 +718,41 @@ class OrgRegistry:
         else:
             message = f"{primary.label} now synchronizes {WHAT_SYNCS} with your mailbox."
         return SwitchResult(primary.copy(), previous.copy() if previous else None, stamp, message)
+
+    # -- the server-side switch's journal and the Exchange holder --------------------------------
+    def switch_journal(self) -> dict[str, Any] | None:
+        """The journal of a switch whose server-side writes are not all done (see
+        :mod:`wizard.engine.serverside.journal`), or ``None``."""
+        journal = self._read().get("switch")
+        return dict(journal) if isinstance(journal, dict) else None
+
+    def update_switch_journal(self, change: Callable[[dict[str, Any] | None],
+                                                     dict[str, Any] | None]) -> None:
+        """Replace the journal by ``change(current)`` (``None`` removes it), atomically."""
+        def mutate(state: dict[str, Any]) -> None:
+            current = state.get("switch")
+            new = change(dict(current) if isinstance(current, dict) else None)
+            if new is None:
+                state.pop("switch", None)
+            else:
+                state["switch"] = new
+        self._mutate(mutate)
+
+    def exchange_holder(self) -> dict[str, Any] | None:
+        """What was last read about who holds the Exchange mailbox: ``{"keys": [...],
+        "checked_at": ISO time, "complete": bool}`` (``complete``: every org was read)."""
+        found = self._read().get("exchange")
+        return dict(found) if isinstance(found, dict) else None
+
+    def record_exchange_holder(self, keys: list[str], *, complete: bool) -> None:
+        facts = {"keys": sorted(keys), "complete": complete}
+        current = self.exchange_holder()
+        if current is not None and {k: current.get(k) for k in facts} == facts:
+            return          # unchanged: no write
+
+        def mutate(state: dict[str, Any]) -> None:
+            state["exchange"] = {**facts, "checked_at": self._now()}
+        self._mutate(mutate)
 
     # -- internals --------------------------------------------------------------------------------
     def _secret_store(self) -> "SecretStore":
@@ -1034,7 +1098,7 @@ def _find_same_org(orgs: list[OrgProfile], incoming: OrgProfile) -> OrgProfile |
 def _merge(existing: OrgProfile, incoming: OrgProfile) -> OrgProfile:
     merged = existing.copy()
     defaults = OrgProfile(base_url="x")
-    keep = {"key", "display_name", "added_at", "sync_method", "extra"}
+    keep = {"key", "display_name", "added_at", "sync_method", "sync_via", "extra"}
     for f in dataclasses.fields(OrgProfile):
         if f.name in keep:
             continue
@@ -1115,5 +1179,5 @@ __all__ = [
     "AmbiguousOrg", "DuplicateOrg", "InvalidDisplayName", "InvalidProfile", "OrgNotFound",
     "OrgProfile", "OrgRegistry", "RemoveResult", "StalePlan", "StampConflict", "SwitchNotPossible",
     "SwitchPlan", "SwitchResult", "check_display_name", "normalize_base_url", "parse_time",
-    "SYNC_MAILBOX", "SYNC_NONE",
+    "SYNC_MAILBOX", "SYNC_NONE", "SYNC_VIA", "VIA_COMPUTER", "VIA_SERVER",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QTableWidget,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
+                               QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget, QAbstractItemView, QHeaderView)
 
 from wizard.gui.i18n import tr
@@ -112,6 +113,7 @@ class TestConnectionDialog(QDialog):
     """Runs the engine's connection test and lists each step with its fix."""
 
     finished_test = Signal(list)
+    fix_requested = Signal(str)      # a step's one-click fix: "finish_switch", "set_none_elsewhere"
 
     def __init__(self, row: OrgRow, services, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
@@ -134,6 +136,12 @@ class TestConnectionDialog(QDialog):
         self.model = StepListModel(self)
         self.view = step_table(self.model, self, name=tr("Connection test steps"))
         layout.addWidget(self.view)
+        self.fix_button = QPushButton("")
+        self.fix_button.setObjectName("stepFixButton")
+        self.fix_button.setVisible(False)
+        self.fix_button.clicked.connect(self._fix)
+        layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.fix_action = ""
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self._cancel_or_close)
         layout.addWidget(self.buttons)
@@ -176,7 +184,23 @@ class TestConnectionDialog(QDialog):
             else:
                 self.summary.setText(tr("All steps passed. The organization is reachable."))
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        action = next((s.action for s in self.model.steps() if s.action), "")
+        labels = {"finish_switch": (tr("&Finish the switch"),
+                                    tr("Read every mailbox record again and change what is still to do.")),
+                  "set_none_elsewhere": (tr("Set &None in the other organizations"),
+                                         tr("Set appointments, contacts and tasks to None in your mailbox "
+                                            "record of every organization but the synchronizing one."))}
+        if action in labels:
+            text, tip = labels[action]
+            self.fix_action = action
+            self.fix_button.setText(text)
+            accessible(self.fix_button, text.replace("&", ""), tip)
+            self.fix_button.setVisible(True)
         self.finished_test.emit(self.model.steps())
+
+    def _fix(self) -> None:
+        self.fix_requested.emit(self.fix_action)
+        self.accept()
 
     def _cancel_or_close(self) -> None:
         if self.steps is None:
@@ -185,7 +209,10 @@ class TestConnectionDialog(QDialog):
 
 
 class SwitchDialog(QDialog):
-    """"Do you want to change your synchronizing organization?" with the engine's plan."""
+    """"Do you want to change your synchronizing organization?" with the engine's plan: what
+    changes here and in every org's mailbox record, the synchronization method, and the
+    option "Sync items from this org only, even if the mailbox was set to sync with a
+    different org". OK is the default button; Cancel changes nothing."""
 
     def __init__(self, plan: SwitchPlanView, parent=None) -> None:
         super().__init__(parent)
@@ -201,39 +228,54 @@ class SwitchDialog(QDialog):
         question.setWordWrap(True)
         accessible(question, tr("Question"))
         layout.addWidget(question)
-        lines = [tr("From: {name}").format(name=plan.from_name or tr("(none)")),
-                 tr("To: {name}").format(name=plan.to_name)]
-        if plan.already_primary:
-            lines.append(tr("{name} already synchronizes with your mailbox.").format(name=plan.to_name))
-        elif plan.from_name:
-            lines.append(tr("{name} will stop synchronizing appointments, contacts and tasks with your "
-                            "mailbox. You stay connected to it.").format(name=plan.from_name))
-        if not plan.already_primary:
-            lines.append(tr("{name} will start synchronizing appointments, contacts and tasks with your "
-                            "mailbox.").format(name=plan.to_name))
-        if plan.stamp_org_name is None:
-            lines.append(tr("Your mailbox is not set to synchronize with any organization yet."))
-        else:
-            when = (QLocale().toString(plan.stamp_last_sync.astimezone(), QLocale.FormatType.ShortFormat)
-                    if plan.stamp_last_sync else tr("never"))
-            lines.append(tr("Your mailbox is set to synchronize with {name} (last synchronized: {when}).").format(
-                name=plan.stamp_org_name, when=when))
-        self.plan_label = QLabel("\n".join(line for line in lines if line))
+        self.plan_label = QLabel("")
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        accessible(self.plan_label, tr("What will change"), self.plan_label.text())
         layout.addWidget(self.plan_label)
+
+        self.server_radio: QRadioButton | None = None
+        self.computer_radio: QRadioButton | None = None
+        if plan.orgs:
+            group = QGroupBox(tr("How {name} synchronizes appointments, contacts and tasks").format(
+                name=plan.to_name))
+            accessible(group, tr("Synchronization method"))
+            inner = QVBoxLayout(group)
+            self.server_radio = QRadioButton(tr("&Server-side synchronization: Dynamics 365 synchronizes "
+                                                "them with your Exchange mailbox"))
+            accessible(self.server_radio, tr("Server-side synchronization"),
+                       tr("Dynamics 365 synchronizes appointments, contacts and tasks with your "
+                          "Exchange mailbox; this computer does not."))
+            self.computer_radio = QRadioButton(tr("This &computer: this app synchronizes them with "
+                                                  "the mailbox on this computer"))
+            accessible(self.computer_radio, tr("This computer"),
+                       tr("This app's synchronization engine synchronizes appointments, contacts and "
+                          "tasks; the organization's record is set to Dynamics 365 for Outlook."))
+            (self.computer_radio if plan.method == "computer" else self.server_radio).setChecked(True)
+            inner.addWidget(self.server_radio)
+            inner.addWidget(self.computer_radio)
+            layout.addWidget(group)
+
         self.override_box: QCheckBox | None = None
         self.help_label: QLabel | None = None
-        if plan.conflict:
+        self.override_frame: QFrame | None = None
+        if plan.conflict or plan.orgs:
             frame = QFrame()
             frame.setFrameShape(QFrame.Shape.StyledPanel)
             inner = QVBoxLayout(frame)
-            warn = QLabel(tr(
-                "Your mailbox is set to synchronize with another organization, {other}. "
-                "As long as that is so, nothing will synchronize with {target}. If you are sure "
-                "this mailbox should synchronize with {target}, choose the option below.").format(
-                other=plan.stamp_org_name or tr("another organization"), target=plan.to_name))
+            if plan.conflict:
+                text = tr("Your mailbox is set to synchronize with another organization, {other}. "
+                          "As long as that is so, nothing will synchronize with {target}. If you are sure "
+                          "this mailbox should synchronize with {target}, choose the option below.").format(
+                    other=plan.stamp_org_name or tr("another organization"), target=plan.to_name)
+            elif plan.override_suggested:
+                text = tr("Your Exchange mailbox synchronizes with {other} now. To take it for {target}, "
+                          "Test & Enable runs with the option below, as Microsoft advises when the "
+                          "synchronizing organization changes.").format(
+                    other=", ".join(h for h in plan.exchange_holders if h != plan.to_name), target=plan.to_name)
+            else:
+                text = tr("If Test & Enable says that your mailbox is configured with another "
+                          "organization, choose the option below.")
+            warn = QLabel(text)
             warn.setWordWrap(True)
             accessible(warn, tr("Mailbox set to another organization"), warn.text())
             inner.addWidget(warn)
@@ -241,6 +283,9 @@ class SwitchDialog(QDialog):
                                              "mailbox was set to sync with a different organization"))
             accessible(self.override_box, tr("Sync from this organization only"),
                        tr("Rewrite the mailbox's record so it synchronizes with this organization."))
+            # Ticked for the user only when it takes the Exchange mailbox from one of their own
+            # orgs; a mailbox on this computer stamped with another org needs their own tick.
+            self.override_box.setChecked(plan.override_suggested and not plan.conflict)
             inner.addWidget(self.override_box)
             self.help_button = QPushButton(tr("&When would I use this?"))
             self.help_button.setCheckable(True)
@@ -256,7 +301,12 @@ class SwitchDialog(QDialog):
             accessible(self.help_label, tr("When to use this option"), self.help_label.text())
             inner.addWidget(self.help_label)
             self.help_button.toggled.connect(self.help_label.setVisible)
+            self.help_button.toggled.connect(lambda _on: self.fit())
+            self.override_box.toggled.connect(lambda _on: self._show_plan())
             layout.addWidget(frame)
+            self.override_frame = frame
+        if self.server_radio is not None:
+            self.server_radio.toggled.connect(lambda _on: self._show_plan())
         if plan.engine_text:
             self.details_button = QPushButton(tr("&Details"))
             self.details_button.setCheckable(True)
@@ -272,13 +322,74 @@ class SwitchDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setDefault(True)
+        ok.setAutoDefault(True)
         layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        self._show_plan()
+        ok.setFocus()
+        self.resize(660, 100)
+        self.fit()
+
+    def fit(self) -> None:
+        """Height for the current width (word-wrapped labels need it asked this way)."""
+        layout = self.layout()
+        layout.activate()
+        self.resize(self.width(), max(layout.totalHeightForWidth(self.width()),
+                                      layout.totalMinimumSize().height()))
+
+    @property
+    def method(self) -> str:
+        if self.computer_radio is not None and self.computer_radio.isChecked():
+            return "computer"
+        return "server" if self.server_radio is not None else self.plan.method
 
     @property
     def override(self) -> bool:
         return bool(self.override_box is not None and self.override_box.isChecked())
+
+    def _show_plan(self) -> None:
+        from wizard.gui.switch_dialogs import holder_line, org_line
+
+        plan = self.plan
+        lines = [tr("From: {name}").format(name=plan.from_name or tr("(none)")),
+                 tr("To: {name}").format(name=plan.to_name)]
+        if plan.already_primary:
+            lines.append(tr("{name} already synchronizes with your mailbox.").format(name=plan.to_name))
+        elif plan.from_name:
+            lines.append(tr("{name} will stop synchronizing appointments, contacts and tasks with your "
+                            "mailbox. You stay connected to it.").format(name=plan.from_name))
+        if not plan.already_primary:
+            lines.append(tr("{name} will start synchronizing appointments, contacts and tasks with your "
+                            "mailbox.").format(name=plan.to_name))
+        if plan.stamp_org_name is None:
+            lines.append(tr("The mailbox on this computer is not set to synchronize with any organization "
+                            "yet."))
+        else:
+            when = (QLocale().toString(plan.stamp_last_sync.astimezone(), QLocale.FormatType.ShortFormat)
+                    if plan.stamp_last_sync else tr("never"))
+            lines.append(tr("The mailbox on this computer is set to synchronize with {name} (last "
+                            "synchronized: {when}).").format(name=plan.stamp_org_name, when=when))
+        if plan.orgs:
+            lines.append("")
+            lines.append(tr("In your mailbox record of each organization:"))
+            lines += ["• " + org_line(plan, org, self.method, self.override) for org in plan.orgs]
+            lines.append(holder_line(plan.exchange_holders))
+            target = next((o for o in plan.orgs if o.is_target), None)
+            if self.method == "server" and target is not None and target.approval not in (None, 1):
+                lines.append(tr("Your e-mail address {email} is not approved in {name} yet: an administrator "
+                                "must approve it (Approve Email) before server-side synchronization "
+                                "works.").format(email=target.email, name=target.name))
+        if plan.pending_name:
+            lines.append(tr("An earlier switch to {name} is not finished; this switch takes its place.").format(
+                name=plan.pending_name))
+        text = "\n".join(lines)
+        self.plan_label.setText(text)
+        accessible(self.plan_label, tr("What will change"), text)
+        if self.override_frame is not None:
+            self.override_frame.setVisible(plan.conflict or self.method == "server")
+        if self.isVisible():
+            self.fit()
 
 
 class DiagnosticsDialog(QDialog):

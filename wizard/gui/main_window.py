@@ -109,8 +109,12 @@ class MainWindow(QMainWindow):
         self.primary_label = QLabel(tr("Loading…"))
         self.stamp_label = QLabel("")
         self.last_sync_label = QLabel("")
+        self.exchange_label = QLabel("")
+        self.exchange_label.setObjectName("exchangeHolder")
         for caption, label, name in (
                 (tr("Synchronizing organization:"), self.primary_label, tr("Synchronizing organization")),
+                (tr("Exchange mailbox synchronizes with:"), self.exchange_label,
+                 tr("Organization that holds your Exchange mailbox")),
                 (tr("Mailbox set to synchronize with:"), self.stamp_label, tr("Mailbox stamp")),
                 (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization"))):
             accessible(label, name)
@@ -235,7 +239,8 @@ class MainWindow(QMainWindow):
         row = self.selected()
         for name in ("delete", "properties", "test", "sign_in", "sign_out"):
             self.actions[name].setEnabled(ready and row is not None)
-        self.actions["synchronize"].setEnabled(ready and row is not None and not row.is_primary)
+        # Also for the synchronizing org: choosing it again repairs its records.
+        self.actions["synchronize"].setEnabled(ready and row is not None)
         for name in ("add", "diagnostics", "refresh"):
             self.actions[name].setEnabled(ready)
         has_primary = self.model.primary() is not None
@@ -320,10 +325,11 @@ class MainWindow(QMainWindow):
                 import_ahead(dialog_modules)
                 if hasattr(services, "warm_up"):
                     services.warm_up()
-            return services.list_orgs(), services.mailbox_header()
+            pending = services.pending_switch() if first and hasattr(services, "pending_switch") else None
+            return services.list_orgs(), services.mailbox_header(), pending
 
         def loaded(value) -> None:
-            rows, header = value
+            rows, header, pending = value
             current = self.selected()
             self.model.set_rows(rows)
             self._show_header(header)
@@ -337,9 +343,13 @@ class MainWindow(QMainWindow):
             if after is not None:
                 after()
             self.orgs_loaded.emit()
+            if pending is not None:
+                self._offer_finish(pending)
             if check:
                 for row in rows:
                     self.check_status(row.key)
+                if rows and hasattr(services, "refresh_mailbox_records"):
+                    self._read_mailbox_records()
 
         self.run(load, on_result=loaded, action="refresh")
 
@@ -350,8 +360,30 @@ class MainWindow(QMainWindow):
                  on_result=lambda value: self.model.set_status(key, *value),
                  on_error=lambda exc: self.model.set_status(key, OrgStatus.ERROR, str(exc)))
 
+    def _read_mailbox_records(self) -> None:
+        """Who holds the Exchange mailbox, read from every org in the background."""
+        services = self.services
+
+        def done(header) -> None:
+            self._show_header(header)
+            self.action_done.emit("mailbox_records")
+
+        self.run(lambda task: (services.refresh_mailbox_records(), services.mailbox_header())[1],
+                 on_result=done, on_error=lambda exc: self.action_done.emit("mailbox_records"))
+
     def _show_header(self, header: MailboxHeader) -> None:
         self.header_info = header
+        if not header.exchange_checked:
+            self.exchange_label.setText(tr("Not read yet"))
+        elif header.exchange_holders:
+            text = ", ".join(header.exchange_holders)
+            if not header.exchange_complete:
+                text += " " + tr("(not every organization could be read)")
+            self.exchange_label.setText(text)
+        elif header.exchange_complete:
+            self.exchange_label.setText(tr("None of your organizations"))
+        else:
+            self.exchange_label.setText(tr("Unknown: not every organization could be read"))
         self.primary_label.setText(header.primary_name or tr("None. Select an organization and choose Synchronize."))
         if header.stamp_org_name:
             self.stamp_label.setText(header.stamp_org_name)
@@ -430,6 +462,7 @@ class MainWindow(QMainWindow):
             self.action_done.emit("test")
 
         dialog.finished_test.connect(finished)
+        dialog.fix_requested.connect(self._step_fix)
         self.test_dialog = dialog
         dialog.open()
         dialog.start()
@@ -445,23 +478,118 @@ class MainWindow(QMainWindow):
 
             dialog = SwitchDialog(plan, self)
             self.switch_dialog = dialog
-            dialog.accepted.connect(lambda: self._apply_switch(plan, dialog.override, row))
-            dialog.rejected.connect(lambda: self.action_done.emit("synchronize-cancelled"))
+            dialog.accepted.connect(lambda: self._apply_switch(plan, dialog.override, row, dialog.method))
+            dialog.rejected.connect(lambda: (self._close_plan(plan), self.action_done.emit("synchronize-cancelled")))
             dialog.open()
 
+        self.statusBar().showMessage(tr("Reading your mailbox records in the organizations…"))
         self.run(lambda task: services.plan_switch(row.key), on_result=show)
 
-    def _apply_switch(self, plan, override: bool, row: OrgRow) -> None:
-        services = self.services
+    def _close_plan(self, plan) -> None:
+        close = getattr(plan.plan, "close", None)
+        if close is not None:
+            close()
 
-        def done(_value) -> None:
-            self.statusBar().showMessage(tr("{name} is now your synchronizing organization.").format(
-                name=row.display_name))
+    def _apply_switch(self, plan, override: bool, row: OrgRow, method: str | None = None) -> None:
+        """The records change and Test & Enable runs off the GUI thread, with progress and Cancel."""
+        from wizard.gui.switch_dialogs import SwitchProgressDialog
+        from wizard.gui.tasks import CancelToken
+
+        services = self.services
+        progress = SwitchProgressDialog(row.display_name, self)
+        token = CancelToken()
+        progress.cancel_requested.connect(token.cancel)
+        self.switch_progress = progress
+        progress.open()
+
+        def done(result) -> None:
+            progress.show_result(result)
+            if result is None or result.complete:
+                self.statusBar().showMessage(tr("{name} is now your synchronizing organization.").format(
+                    name=row.display_name))
+            else:
+                self.statusBar().showMessage(tr("The switch to {name} is not finished.").format(name=row.display_name))
             self.refresh(check=False, select=row.key)
 
-        self.run(lambda task: services.apply_switch(plan, override=override), on_result=done,
-                 on_error=lambda exc: error_box(self, exc, title=tr("The synchronizing organization was not changed")),
-                 action="synchronize")
+        def failed(exc) -> None:
+            if isValid(progress):
+                progress.reject()
+            error_box(self, exc, title=tr("The synchronizing organization was not changed"))
+
+        self.run(lambda task: services.apply_switch(plan, override=override, method=method,
+                                                    progress=task.progress, cancel=task.cancel_token),
+                 on_result=done, on_error=failed, on_progress=progress.show_progress,
+                 action="synchronize", cancel_token=token)
+
+    def _offer_finish(self, pending) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Finish the switch"),
+                          tr("A switch of your synchronizing organization to {name} is not finished.").format(
+                              name=pending.target_name),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("finishSwitch")
+        box.setInformativeText(tr("Finish it now? Every organization's mailbox record is read again first, "
+                                  "and only what is still to do is changed."))
+        box.setDetailedText(pending.what)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAccessibleName(tr("Finish the switch"))
+        box.finished.connect(lambda result: self.finish_switch() if result == QMessageBox.StandardButton.Yes
+                             else self.action_done.emit("finish-declined"))
+        self.finish_box = box
+        box.open()
+
+    def finish_switch(self) -> None:
+        """Finish a half-done switch (after a crash, or once its problems are fixed)."""
+        from wizard.gui.switch_dialogs import SwitchProgressDialog
+        from wizard.gui.tasks import CancelToken
+
+        services = self.services
+        progress = SwitchProgressDialog("", self, title=tr("Finish the switch"))
+        progress.heading.setText(tr("Finishing the switch of your synchronizing organization…"))
+        token = CancelToken()
+        progress.cancel_requested.connect(token.cancel)
+        self.switch_progress = progress
+        progress.open()
+
+        def done(result) -> None:
+            progress.show_result(result)
+            self.refresh(check=False)
+
+        def failed(exc) -> None:
+            if isValid(progress):
+                progress.reject()
+            error_box(self, exc, title=tr("The switch was not finished"))
+
+        self.run(lambda task: services.finish_switch(task.progress, task.cancel_token), on_result=done,
+                 on_error=failed, on_progress=progress.show_progress, action="finish_switch",
+                 cancel_token=token)
+
+    def set_none_elsewhere(self) -> None:
+        """The connection test's one-click fix: None in every org but the synchronizing one."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from wizard.gui.switch_dialogs import outcome_line
+
+        services = self.services
+
+        def done(outcomes) -> None:
+            lines = [outcome_line(o) for o in outcomes] or [tr("There are no other organizations.")]
+            box = QMessageBox(QMessageBox.Icon.Information, tr("Set None in the other organizations"),
+                              "\n".join(lines), QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("noneElsewhereResult")
+            self.none_elsewhere_box = box
+            box.open()
+            self.refresh(check=False)
+
+        self.run(lambda task: services.set_none_elsewhere(), on_result=done, action="none_elsewhere",
+                 on_error=lambda exc: error_box(self, exc, title=tr("The other organizations were not changed")))
+
+    def _step_fix(self, action: str) -> None:
+        if action == "finish_switch":
+            self.finish_switch()
+        elif action == "set_none_elsewhere":
+            self.set_none_elsewhere()
 
     def sign_in(self) -> None:
         """Sign in again: the add wizard on this org's address (adding the same org updates it)."""

@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.context import Engine
     from wizard.gui.tasks import CancelToken
 
-__all__ = ["OrgStatus", "OrgRow", "MailboxHeader", "StepReport", "SwitchPlanView", "DiscoveredOrg",
+__all__ = ["OrgStatus", "OrgRow", "MailboxHeader", "StepReport", "SwitchPlanView", "OrgChangeView",
+           "OrgOutcomeView", "SwitchResultView", "PendingSwitchView", "DiscoveredOrg",
            "UrlFacts", "AuthProbe", "DeviceCodePrompt", "Account", "Credentials", "ConnectedOrg",
            "Diagnostics", "SyncSummary", "SyncSettingsView", "FieldMappingRow", "FilterRow",
            "AddressChangeRow", "AddressPlanView", "BundleResult", "Services", "EngineServices"]
@@ -51,6 +52,7 @@ class OrgRow:
     version: str | None = None
     status: str = OrgStatus.UNKNOWN
     status_text: str = ""
+    sync_via: str | None = None          # "server", "computer" or None (this computer)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class MailboxHeader:
     stamp_org_name: str | None
     stamp_org_id: str | None
     last_sync: _dt.datetime | None
+    exchange_holders: tuple[str, ...] = ()  # the orgs last seen holding the Exchange mailbox
+    exchange_checked: bool = False          # whether the holder was read at all
+    exchange_complete: bool = True          # every org could be read then
+    primary_via: str | None = None          # how the synchronizing org synchronizes
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,23 @@ class StepReport:
     message: str = ""
     fix: str = ""
     seconds: float | None = None
+    action: str = ""                # a one-click fix: "finish_switch", "set_none_elsewhere"
+
+
+@dataclass(frozen=True)
+class OrgChangeView:
+    """One org's line of the switch prompt, as facts."""
+
+    key: str
+    name: str
+    is_target: bool
+    current_method: int | None       # actdeliverymethod now: 0 Outlook, 1 server-side, 2 None
+    reachable: bool = True
+    problem: str = ""                # why the record cannot be read (engine words)
+    holds_exchange: bool = False
+    approval: int | None = None      # emailrouteraccessapproval
+    email: str = ""
+    tested_ok: bool = False          # its last Test & Enable succeeded
 
 
 @dataclass(frozen=True)
@@ -85,6 +108,45 @@ class SwitchPlanView:
     already_primary: bool = False
     engine_text: str = ""            # the engine's own (English) summary, for Details
     plan: Any = None                 # the engine's plan object, handed back to apply
+    method: str = "server"           # the suggested method: "server" or "computer"
+    override_suggested: bool = False  # the Exchange mailbox is held by another org of the list
+    orgs: tuple[OrgChangeView, ...] = ()
+    exchange_holders: tuple[str, ...] = ()
+    pending_name: str | None = None  # an earlier switch that is not finished (its target)
+
+
+@dataclass(frozen=True)
+class OrgOutcomeView:
+    key: str
+    name: str
+    state: str                       # "done", "unchanged", "failed", "unreachable"
+    new_method: int | None = None
+    message: str = ""                # the engine's words of the error
+    fix: str = ""
+    code: str = ""
+    want_method: int | None = None   # what its record was to be set to
+    want_override: bool = False
+
+
+@dataclass(frozen=True)
+class SwitchResultView:
+    target_name: str
+    method: str
+    complete: bool
+    orgs: tuple[OrgOutcomeView, ...] = ()
+    test_enable: str | None = None   # "success", "elsewhere", "not_approved", "failure",
+                                     # "not_run", "cancelled", "not_requested" or None
+    test_enable_message: str = ""
+    test_enable_fix: str = ""
+    holders: tuple[str, ...] = ()
+    engine_text: str = ""
+
+
+@dataclass(frozen=True)
+class PendingSwitchView:
+    target_key: str
+    target_name: str
+    what: str                        # the engine's words of what is left
 
 
 @dataclass(frozen=True)
@@ -259,7 +321,13 @@ class Services(Protocol):
     def test_connection(self, key: str, report: Callable[[StepReport], None],
                         cancel: "CancelToken") -> list[StepReport]: ...
     def plan_switch(self, key: str) -> SwitchPlanView: ...
-    def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None: ...
+    def apply_switch(self, plan: SwitchPlanView, *, override: bool, method: str | None = None,
+                     progress: Callable[[tuple[str, dict]], None] | None = None,
+                     cancel: "CancelToken | None" = None) -> SwitchResultView: ...
+    def pending_switch(self) -> PendingSwitchView | None: ...
+    def finish_switch(self, progress: Callable[[tuple[str, dict]], None],
+                      cancel: "CancelToken") -> SwitchResultView | None: ...
+    def set_none_elsewhere(self) -> tuple[OrgOutcomeView, ...]: ...
     def diagnostics(self) -> Diagnostics: ...
     def synchronize_now(self, progress: Callable[[tuple[str, int, int]], None], cancel: "CancelToken", *,
                         override: bool = False) -> SyncSummary: ...
@@ -289,13 +357,14 @@ def step_title(name: str, fallback: str) -> str:
         "proxy": tr("Proxy"), "signin": tr("Sign-in"),
         "whoami": tr("Access to the organization (WhoAmI)"), "version": tr("Dynamics 365 version"),
         "privilege": tr("Sync-to-Outlook privilege"), "mailbox": tr("Mailbox synchronization method"),
-        "stamp": tr("Local mailbox stamp"),
+        "stamp": tr("Local mailbox stamp"), "exchange": tr("Exchange mailbox"),
+        "switch": tr("Switch of the synchronizing organization"),
     }
     return titles.get(name, fallback)
 
 
 # Steps whose failure does not stop an org from being added; they become warnings.
-ADVISORY_STEPS = ("privilege", "mailbox", "stamp")
+ADVISORY_STEPS = ("privilege", "mailbox", "exchange", "stamp", "switch")
 STATUS_BY_CODE = {
     "mfa_required": OrgStatus.MFA_NEEDED, "mfa_enrollment_required": OrgStatus.MFA_NEEDED,
     "signin_required": OrgStatus.NEEDS_SIGN_IN, "signin_expired": OrgStatus.NEEDS_SIGN_IN,
@@ -311,7 +380,65 @@ def _view(step) -> StepReport:
     if state == "failed" and step.name in ADVISORY_STEPS:
         state = "warning"
     return StepReport(step.name, step_title(step.name, step.title), state, step.message or "",
-                      step.fix or "", round(step.elapsed, 3))
+                      step.fix or "", round(step.elapsed, 3),
+                      str((step.data or {}).get("action") or "") if state in ("failed", "warning")
+                      else "")
+
+
+def switch_plan_view(plan) -> SwitchPlanView:
+    """The engine's ServerSwitchPlan as the prompt's facts."""
+    local = plan.local
+    orgs = []
+    for key in plan.order:
+        read = plan.reads[key]
+        rec = read.record
+        orgs.append(OrgChangeView(
+            key, read.profile.display_name, key == plan.target.key,
+            rec.method if rec else None, rec is not None,
+            read.error.message if read.error is not None and rec is None else "",
+            bool(rec and rec.holds_exchange), rec.approval if rec else None,
+            (rec.email or "") if rec else "", bool(rec and rec.status == 1)))
+    holders = tuple(r.profile.display_name for r in plan.holders)
+    pending = plan.pending
+    pending_name = None
+    if pending is not None:
+        pending_name = next((r.profile.display_name for r in plan.reads.values()
+                             if r.key == pending.get("target")), str(pending.get("target_label") or ""))
+    return SwitchPlanView(local.from_org.display_name if local.from_org else None, local.to_org.display_name,
+                          local.stamp.org_name if local.stamp else None,
+                          local.stamp.last_sync if local.stamp else None, local.stamp_conflict,
+                          local.already_primary, "\n".join(plan.summary_lines()), plan,
+                          plan.method, plan.override_suggested, tuple(orgs), holders, pending_name)
+
+
+def _outcome_view(o) -> OrgOutcomeView:
+    new_method = {"done_none": 2, "done_server": 1, "done_computer": 0}.get(o.note.code)
+    err = o.error
+    want = getattr(o, "want", None) or {}
+    return OrgOutcomeView(o.key, _plain_name(o.label), o.state, new_method,
+                          err.message if err else "", (err.fix or "") if err else "",
+                          err.code if err else "", want.get("actdeliverymethod"),
+                          bool(want.get("isactsyncorgflagset")))
+
+
+def switch_result_view(result) -> SwitchResultView:
+    """The engine's ServerSwitchResult as the result dialog's facts."""
+    te = result.test_enable
+    return SwitchResultView(_plain_name(result.target_label), result.method, result.complete,
+                            tuple(_outcome_view(o) for o in result.outcomes),
+                            te.state if te else None,
+                            (te.error.message if te and te.error else ""),
+                            ((te.error.fix or "") if te and te.error else ""),
+                            tuple(_plain_name(label) for _k, label in result.holders),
+                            "\n".join(result.lines()))
+
+
+def _plain_name(label: str) -> str:
+    """The engine's label “Name” (unique) -> Name (the GUI shows display names)."""
+    text = label.strip()
+    if text.startswith("“") and "”" in text:
+        return text[1:text.index("”")]
+    return text
 
 
 class EngineServices:
@@ -389,17 +516,28 @@ class EngineServices:
                       url=p.base_url, kind=p.kind, cloud=p.cloud, region=p.region, user=p.user,
                       org_id=p.org_id, auth_method=p.auth_method, is_primary=p.is_primary,
                       save_credentials=p.save_credentials, keep_connected=p.keep_connected,
-                      has_saved_credentials=bool(p.save_credentials), version=p.version)
+                      has_saved_credentials=bool(p.save_credentials), version=p.version,
+                      sync_via=p.sync_via)
 
     def list_orgs(self) -> list[OrgRow]:
         return [self._row(p) for p in self.registry.list()]
 
     def mailbox_header(self) -> MailboxHeader:
-        primary = self.registry.primary()
+        orgs = self.registry.list()
+        primary = next((p for p in orgs if p.is_primary), None)
         stamp = self.engine.mailbox.stamp()
+        holder = self.registry.exchange_holder()
+        keys = (holder or {}).get("keys") or []
+        names = tuple(p.display_name for p in orgs if p.key in keys)
         return MailboxHeader(primary.display_name if primary else None,
                              stamp.org_name if stamp else None, stamp.org_id if stamp else None,
-                             stamp.last_sync if stamp else None)
+                             stamp.last_sync if stamp else None, names, holder is not None,
+                             bool((holder or {}).get("complete", True)),
+                             primary.sync_via if primary else None)
+
+    def refresh_mailbox_records(self) -> None:
+        """Read every org's mailbox record to learn who holds the Exchange mailbox (network)."""
+        self.engine.switcher.status()
 
     def check_status(self, key: str) -> tuple[str, str]:
         """Silent sign-in and WhoAmI: never prompts."""
@@ -594,14 +732,41 @@ class EngineServices:
         return steps
 
     def plan_switch(self, key: str) -> SwitchPlanView:
-        plan = self.registry.plan_switch(key)
-        return SwitchPlanView(plan.from_org.display_name if plan.from_org else None, plan.to_org.display_name,
-                              plan.stamp.org_name if plan.stamp else None,
-                              plan.stamp.last_sync if plan.stamp else None, plan.stamp_conflict,
-                              plan.already_primary, "\n".join(plan.summary_lines()), plan)
+        """Reads every org's mailbox record (network): run it on a worker."""
+        return switch_plan_view(self.engine.switcher.plan(key))
 
-    def apply_switch(self, plan: SwitchPlanView, *, override: bool) -> None:
-        self.registry.apply(plan.plan, override=override)
+    def apply_switch(self, plan: SwitchPlanView, *, override: bool, method: str | None = None,
+                     progress=None, cancel=None) -> SwitchResultView:
+        engine_plan = plan.plan
+        try:
+            result = self.engine.switcher.apply(
+                engine_plan, override=override, method=method,
+                progress=None if progress is None else lambda n: progress((n.code, dict(n.params))),
+                cancel=cancel._event if cancel is not None else None)
+        finally:
+            engine_plan.close()
+        return switch_result_view(result)
+
+    def pending_switch(self) -> PendingSwitchView | None:
+        from wizard.engine.serverside.journal import summary
+
+        journal = self.registry.switch_journal()
+        if journal is None:
+            return None
+        try:
+            name = self.registry.get(journal["target"]).display_name
+        except Exception:  # noqa: BLE001 - the org was removed: finishing drops the journal
+            name = str(journal.get("target_label") or "")
+        return PendingSwitchView(str(journal.get("target")), name, summary(journal))
+
+    def finish_switch(self, progress, cancel) -> SwitchResultView | None:
+        result = self.engine.switcher.finish(
+            progress=lambda n: progress((n.code, dict(n.params))),
+            cancel=cancel._event if cancel is not None else None)
+        return switch_result_view(result) if result is not None else None
+
+    def set_none_elsewhere(self) -> tuple[OrgOutcomeView, ...]:
+        return tuple(_outcome_view(o) for o in self.engine.switcher.set_none_elsewhere())
 
     def diagnostics(self) -> Diagnostics:
         import platform
@@ -649,7 +814,7 @@ class EngineServices:
     def _synchronizer(self):
         from wizard.engine.sync.run import open_synchronizer
 
-        return open_synchronizer(self.engine)
+        return open_synchronizer(self.engine, settings_only=True)
 
     def _settings_view(self, sync) -> SyncSettingsView:
         from wizard.engine.sync import filters as flt

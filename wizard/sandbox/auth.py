@@ -126,7 +126,7 @@ class BearerOrgMiddleware:
         user = next((u for u in seed.USERS if u.object_id == claims.get("oid")), None)
         if user is None or user.disabled:
             return self._challenge("invalid_token", "The user is unknown or disabled.")
-        if self.org.unique_name not in user.orgs:
+        if not seed.is_member(user, self.org):
             return dataverse_error(403, NOT_A_MEMBER_CODE,
                                    f"The user {user.upn} is not a member of the organization.")
         return user
@@ -225,7 +225,7 @@ class NtlmOrgMiddleware:
         elif not state or state.get("user") is None:
             return self._challenge()(environ, start_response)
         user = state["user"]
-        if self.org.unique_name not in user.orgs:
+        if not seed.is_member(user, self.org):
             return dataverse_error(403, NOT_A_MEMBER_CODE,
                                    f"The user {user.ntlm_name} is not a member of the "
                                    "organization.")(environ, start_response)

@@ -123,8 +123,8 @@ class DiscoveryService:
         if fault is not None:
             return fault
         tenant = request.environ["sandbox.token_tenant"]
-        orgs = [o for o in seed.ONLINE_ORGS
-                if o.unique_name in user.orgs and tenant == seed.TENANT_ID]
+        orgs = [o for o in getattr(self.sandbox, "online_orgs", seed.ONLINE_ORGS)
+                if seed.is_member(user, o) and tenant == seed.TENANT_ID]
         rows = [self.instance(o, user) for o in orgs]
         wanted_id = (match.group("guid") or match.group("idguid") or "").lower()
         if wanted_id:

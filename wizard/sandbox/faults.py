@@ -16,6 +16,12 @@ Where each fault acts:
 - ``mfa_required``, ``mfa_enrollment_required``, ``consent_missing``, ``consent_declined``,
   ``conditional_access``, ``refresh_expired``: the identity provider answers every token
   request with that Entra error (helpdesk practice).
+- ``test_enable_stuck``: a scheduled Test & Enable never runs (``actstatus`` stays Not Run).
+- ``mailbox_write_denied`` (True, or one user's sign-in name): writes to mailbox records
+  answer 403 with Dataverse's missing-privilege error, as for a user whose security role
+  lacks Mailbox: Write.
+- ``mailbox_changed``: someone else changes the mailbox record just before the next write
+  (``count=N`` writes), so a write conditional on the old ETag answers 412.
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ DEFAULTS: dict[str, Any] = {
     "consent_declined": True,
     "conditional_access": True,
     "refresh_expired": True,
+    "test_enable_stuck": True,
+    "mailbox_write_denied": True,
+    "mailbox_changed": True,
 }
 FAULT_NAMES = tuple(DEFAULTS)
 IDENTITY_SCENARIOS = ("mfa_required", "mfa_enrollment_required", "consent_missing",
@@ -71,6 +80,8 @@ def _coerce(name: str, value: Any) -> Any:
         return number
     if name == "org_disabled":
         return str(value)
+    if name == "mailbox_write_denied" and isinstance(value, str) and "@" in value:
+        return value.strip().lower()        # only this user's mailbox writes are refused
     if isinstance(value, str):
         return value.strip().lower() not in ("0", "false", "no", "off")
     return bool(value)

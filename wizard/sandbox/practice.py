@@ -44,6 +44,11 @@ class Scenario:
     expected_code: str | None = None  # ... and its error code (tests check it)
     stamp_owner: str | None = None   # unique name of the org that owns the mailbox stamp
     preset_orgs: tuple[str, ...] = ("contosona",)
+    # Server-side synchronization: the org the user's Exchange mailbox is stamped with (a
+    # unique name, or "unknown" for an OrgID outside the tenant); the first preset org is
+    # the synchronizing one, on server-side synchronization.
+    exchange_holder: str | None = None
+    exchange_tested: bool = True     # the synchronizing org's Test & Enable already ran
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self, *, solution: bool = True) -> dict[str, Any]:
@@ -122,6 +127,50 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
+SCENARIOS += (
+    Scenario(
+        "exchange-overwritten", "Another org's administrator took the Exchange mailbox", (),
+        ALICE,
+        symptom="Appointments, contacts and tasks stop synchronizing with “Contoso (North "
+                "America)”. Test Connection warns that its last Test & Enable failed because "
+                "the mailbox “is configured with another organization”, that it does not hold "
+                "the Exchange mailbox, and (testing “Contoso (Japan)”) that Japan's record is "
+                "still on Server-Side Synchronization.",
+        fix="The Japan org's administrator ran Test & Enable for the same mailbox and "
+            "overwrote the OrgID stored in Exchange. Select “Contoso (North America)”, press "
+            "Synchronize and keep “Sync items from this organization only, even if the "
+            "mailbox was set to sync with a different organization” ticked (d365-orgs use "
+            "contosona): North America takes the mailbox back and Japan's method becomes "
+            "None, so it cannot happen again.",
+        expected_step="exchange", expected_code="not_holding",
+        preset_orgs=("contosona", "contosojp"), exchange_holder="contosojp"),
+    Scenario(
+        "exchange-unknown-state", "The Exchange mailbox is in an unknown state", (), ALICE,
+        symptom="Server-side synchronization with “Contoso (North America)” keeps failing: "
+                "Test Connection warns that Test & Enable failed because the mailbox is "
+                "configured with another organization, but none of the user's organizations "
+                "holds it.",
+        fix="The state stored in Exchange is unknown (no org the user can see holds it). "
+            "Select the org, press Synchronize and tick “Sync items from this organization "
+            "only, even if the mailbox was set to sync with a different organization” "
+            "(d365-orgs use contosona --override-stamp); Test & Enable then takes the "
+            "mailbox.",
+        expected_step="mailbox", expected_code="configured_elsewhere",
+        exchange_holder="unknown"),
+    Scenario(
+        "exchange-migrated", "User migrated from another organization", (), ALICE,
+        symptom="After a move to “Contoso (North America)”, nothing synchronizes there: Test "
+                "Connection warns that the org does not hold the Exchange mailbox; the mailbox "
+                "status shows that no listed org holds it (Exchange still names the old org).",
+        fix="The mailbox is still set to synchronize with the org the user was migrated "
+            "from. Select “Contoso (North America)”, press Synchronize and tick “Sync items "
+            "from this organization only, even if the mailbox was set to sync with a "
+            "different organization” (d365-orgs use contosona --override-stamp).",
+        expected_step="exchange", expected_code="not_holding",
+        exchange_holder="contosoretired", exchange_tested=False),
+)
+
+
 def get_scenario(name: str) -> Scenario:
     wanted = name.strip().lower().replace("_", "-")
     for s in SCENARIOS:
@@ -154,6 +203,8 @@ class PracticeSession:
     def solve(self) -> None:
         """What the right fix achieves: the problem disappears."""
         self.sandbox.faults.reset()
+        if self.scenario.exchange_holder:
+            _exchange_fixed(self.scenario, self.sandbox)
 
     def stop(self) -> None:
         self.sandbox.stop()
@@ -196,6 +247,9 @@ def _prepare_home(scenario: Scenario, sandbox: "Sandbox", home: Path) -> None:
             cloud=sandbox.cloud.name, tenant_id=seed.TENANT_ID, user=user.upn,
             user_id=user.systemuser_id, auth_method="oauth", version=org.version))
     primary = engine.registry.primary()
+    if scenario.exchange_holder and primary is not None:
+        engine.registry.apply(engine.registry.plan_switch(primary.key), sync_via="server")
+        _exchange_problem(scenario, sandbox)
     if scenario.stamp_owner:
         owner = seed.org_by_name(scenario.stamp_owner)
         assert owner is not None
@@ -255,3 +309,44 @@ def _wait(duration: float | None) -> None:
         threading.Event().wait()  # until Ctrl+C
     else:
         time.sleep(max(0.0, duration))
+
+
+def _mailbox(sandbox: "Sandbox", org: str, upn: str) -> dict[str, Any]:
+    return next(r for r in sandbox.store.rows(org, "mailbox") if r["emailaddress"] == upn)
+
+
+def _exchange_problem(scenario: Scenario, sandbox: "Sandbox") -> None:
+    """Stamp the Exchange mailbox as the scenario says (another admin's Test & Enable, an
+    unknown OrgID, the org the user came from)."""
+    import uuid
+
+    for name in scenario.preset_orgs:
+        sandbox.store.org_data(name)        # built now, so the stamp change reaches them
+    holder = scenario.exchange_holder
+    org = seed.org_by_name(holder) if holder != "unknown" else None
+    sandbox.store.exchange.set_holder(scenario.user, org.org_id if org else str(uuid.uuid4()))
+    if holder in scenario.preset_orgs:
+        row = _mailbox(sandbox, holder, scenario.user)
+        sandbox.store.update(holder, "mailbox", row["mailboxid"], {"actstatus": 1})
+    if not scenario.exchange_tested:
+        first = scenario.preset_orgs[0]
+        row = _mailbox(sandbox, first, scenario.user)
+        sandbox.store.update(first, "mailbox", row["mailboxid"], {
+            "actstatus": 0, "lastsyncerror": None, "lastsyncerrorcode": None,
+            "lastsyncerroroccurredon": None})
+
+
+def _exchange_fixed(scenario: Scenario, sandbox: "Sandbox") -> None:
+    """What Synchronize with "this org only" does: the first org takes the mailbox, the
+    others are set to None."""
+    first, *others = scenario.preset_orgs
+    org = seed.org_by_name(first)
+    assert org is not None
+    sandbox.store.exchange.set_holder(scenario.user, org.org_id)
+    row = _mailbox(sandbox, first, scenario.user)
+    sandbox.store.update(first, "mailbox", row["mailboxid"], {
+        "actdeliverymethod": 1, "actstatus": 1, "lastsyncerror": None,
+        "lastsyncerrorcode": None, "lastsyncerroroccurredon": None})
+    for name in others:
+        row = _mailbox(sandbox, name, scenario.user)
+        sandbox.store.update(name, "mailbox", row["mailboxid"], {"actdeliverymethod": 2})

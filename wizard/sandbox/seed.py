@@ -53,6 +53,7 @@ class Org:
     purpose: str = ""
     organization_type: int = 0      # 0 customer/production, 2 sandbox, ...
     extra: dict[str, str] = field(default_factory=dict)
+    members: tuple[str, ...] | None = None  # sign-in names; None: the users' own ``orgs``
 
 
 ORGS: tuple[Org, ...] = (
@@ -89,6 +90,23 @@ USERS: tuple[User, ...] = (
          "5e7a0005-0000-4000-8000-000000000005", home_tenant_id=GUEST_TENANT_ID,
          orgs=("contosona",)),
 )
+
+
+def is_member(user: User, org: Org) -> bool:
+    if org.members is not None:
+        return user.upn in org.members
+    return org.unique_name in user.orgs
+
+
+def extra_online_orgs(count: int) -> tuple[Org, ...]:
+    """``count`` more online orgs Alice belongs to (``start_sandbox(extra_orgs=N)``: the
+    switch benchmark needs five orgs that sign in alike)."""
+    alice = f"alice@{TENANT_DOMAIN}"
+    return tuple(
+        Org(f"a1b2c3d4-01{i:02d}-4000-8000-0000000001{i:02d}", f"contosox{i}", f"contosox{i}",
+            f"Contoso Extra {i}", "NA", "NA", f"0f5a1b2c-01{i:02d}-4000-8000-0000000001{i:02d}",
+            "9.2.24101.00185", "online", members=(alice,))
+        for i in range(1, count + 1))
 
 
 def user_by_upn(upn: str) -> User | None:

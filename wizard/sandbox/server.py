@@ -37,6 +37,7 @@ from wizard.sandbox.auth import (BearerOrgMiddleware, LatencyMiddleware, NtlmOrg
 from wizard.sandbox.certs import SIGNING_KEY_FILE, ensure_certificates, load_or_create_key
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.identity import SAMPLE_CLIENT_ID, IdentityProvider
+from wizard.sandbox.requestlog import RequestLog, RequestLogMiddleware
 
 log = logging.getLogger("wizard.sandbox")
 
@@ -298,15 +299,12 @@ def _webapi_factory():
     return create_webapi_app
 
 
-def _make_store(contacts: int | None):
+def _make_store(contacts: int | None, orgs: tuple[seed.Org, ...]):
     try:
         from wizard.sandbox.store import DataStore
     except ImportError:
         return None
-    seeded = getattr(DataStore, "seeded", None)
-    if seeded is None:
-        return DataStore()
-    return seeded(contacts=contacts) if contacts is not None else seeded()
+    return DataStore.seeded(contacts, orgs=orgs)
 
 
 class Sandbox:
@@ -316,14 +314,17 @@ class Sandbox:
                  contacts: int | None = None, token_lifetime: int = 3600,
                  faults: Faults | list[str] | tuple[str, ...] | None = None,
                  remember_ports: bool = False,
-                 refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> None:
+                 refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME, extra_orgs: int = 0) -> None:
         self._temp_dir: str | None = None
+        self.orgs: tuple[seed.Org, ...] = seed.ORGS + seed.extra_online_orgs(max(0, extra_orgs))
+        self.online_orgs = tuple(o for o in self.orgs if o.kind == "online")
         self._servers: list[_SandboxHTTPServer] = []
         self._threads: list[threading.Thread] = []
         self._stopped = False
         self._previous_ntlm_file = os.environ.get("NTLM_USER_FILE")
         self._ntlm_file: str | None = None
         self._ntlm_middleware: NtlmOrgMiddleware | None = None
+        self.requests = RequestLog()
         if isinstance(faults, Faults):
             self.faults = faults
         else:
@@ -340,7 +341,7 @@ class Sandbox:
             self.certs = ensure_certificates(self.data_dir)
             self._contexts = {False: self.certs.server_context(),
                               True: self.certs.server_context(unknown_ca=True)}
-            self.store = _make_store(contacts)
+            self.store = _make_store(contacts, self.orgs)
             self._start(port, remember_ports, token_lifetime)
         except BaseException:
             self.stop()
@@ -350,7 +351,7 @@ class Sandbox:
 
     def _choose_sockets(self, port: int, remember: bool) -> tuple[socket.socket,
                                                                   dict[str, socket.socket]]:
-        online = [o.unique_name for o in seed.ONLINE_ORGS]
+        online = [o.unique_name for o in self.online_orgs]
         if port:
             wanted = {"main": port, **{n: port + 1 + i for i, n in enumerate(online)}}
             strict = True
@@ -400,7 +401,7 @@ class Sandbox:
             self.discovery_url = f"https://{HOST}:{self.port}"
             self.authority_url = f"{self.discovery_url}/{seed.TENANT_ID}"
             self.org_urls: dict[str, str] = {}
-            for org in seed.ORGS:
+            for org in self.orgs:
                 if org.kind == "online":
                     self.org_urls[org.unique_name] = \
                         f"https://{HOST}:{org_socks[org.unique_name].getsockname()[1]}"
@@ -415,20 +416,23 @@ class Sandbox:
             self._write_ntlm_file()
             self.discovery = self._make_discovery()
             webapi = _webapi_factory()
+            if self.store is not None and hasattr(self.store, "exchange"):
+                self.store.exchange.faults = self.faults
             mounts: dict[str, Any] = {"/_sandbox": self._admin_app}
             if self.discovery is not None:
                 mounts["/api/discovery"] = self.discovery
             org_apps: dict[str, Any] = {}
-            for org in seed.ORGS:
+            for org in self.orgs:
                 url = self.org_urls[org.unique_name]
-                inner = webapi(org, self.store, url)
+                inner = RequestLogMiddleware(webapi(org, self.store, url), org.unique_name,
+                                             self.requests)
                 org_apps[org.unique_name] = self._protect(org, inner, url)
                 if org.kind != "online":
                     mounts[f"/{org.unique_name}"] = org_apps[org.unique_name]
             main_app = LatencyMiddleware(DispatcherMiddleware(self.identity, mounts),
                                          self.faults)
             self._serve(main_sock, main_app, drop=self._drop_on_main)
-            for org in seed.ONLINE_ORGS:
+            for org in self.online_orgs:
                 app = LatencyMiddleware(org_apps[org.unique_name], self.faults)
                 self._serve(org_socks[org.unique_name], app, drop=self._drop_always)
         finally:
@@ -552,7 +556,7 @@ class Sandbox:
         return False
 
     def _entra_resources(self) -> list[str]:
-        return [self.discovery_url] + [self.org_urls[o.unique_name] for o in seed.ONLINE_ORGS]
+        return [self.discovery_url] + [self.org_urls[o.unique_name] for o in self.online_orgs]
 
     def _adfs_resources(self) -> list[str]:
         return [self.org_urls[o.unique_name] for o in seed.ORGS if o.auth == "adfs"]
@@ -564,14 +568,14 @@ class Sandbox:
         return self.certs.ca_file
 
     def org(self, unique_name: str) -> seed.Org:
-        org = seed.org_by_name(unique_name)
+        org = next((o for o in self.orgs if o.unique_name == unique_name), None)
         if org is None:
             raise KeyError(unique_name)
         return org
 
     def cloud_dict(self) -> dict[str, Any]:
         hosts = {}
-        for org in seed.ONLINE_ORGS:
+        for org in self.online_orgs:
             netloc = self.org_urls[org.unique_name].split("://", 1)[1]
             hosts[netloc] = {"region": REGION_CODES.get(org.region, org.region),
                              "unique_name": org.unique_name}
@@ -624,9 +628,13 @@ class Sandbox:
         self.identity.revoke(upn, sessions=sessions)
 
     def reset(self) -> None:
-        """Faults off and the configured token lifetimes back (between tests)."""
+        """Faults off, the configured token lifetimes back, the request log empty and the
+        mailbox records and Exchange stamps as seeded (between tests)."""
         self.faults.reset()
         self.identity.clear_revocations()
+        self.requests.clear()
+        if self.store is not None and hasattr(self.store, "exchange"):
+            self.store.exchange.reset()
         self.identity.token_lifetime = self.default_token_lifetime
         self.identity.refresh_lifetime = self.default_refresh_lifetime
         self.identity.device_code_lifetime = 900
@@ -667,15 +675,16 @@ def start_sandbox(data_dir: str | os.PathLike[str] | None = None, *, port: int =
                   contacts: int | None = None, token_lifetime: int = 3600,
                   faults: Faults | list[str] | tuple[str, ...] | None = None,
                   remember_ports: bool = False,
-                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME) -> Sandbox:
+                  refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME, extra_orgs: int = 0) -> Sandbox:
     """Start the sandbox tenant in threads of this process and return it (TEAM.md contract).
 
     ``data_dir`` keeps the CA, keys and remembered ports (a temporary dir, removed on stop,
     when None). ``port`` fixes the main port (online orgs take the next ones); 0 picks free
     ports, or with ``remember_ports`` the ports of the last run when they are free.
     ``refresh_lifetime`` is how long (seconds) a refresh token may sit unused before it
-    fails with AADSTS700082.
+    fails with AADSTS700082. ``extra_orgs`` adds that many online orgs (``contosox1``, …)
+    whose only member is Alice, for benchmarks that need more orgs.
     """
     return Sandbox(data_dir, port=port, contacts=contacts, token_lifetime=token_lifetime,
                    faults=faults, remember_ports=remember_ports,
-                   refresh_lifetime=refresh_lifetime)
+                   refresh_lifetime=refresh_lifetime, extra_orgs=extra_orgs)

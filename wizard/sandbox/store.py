@@ -143,7 +143,12 @@ ENTITIES: dict[str, EntityInfo] = {e.logical_name: e for e in (
     EntityInfo("mailbox", "mailboxes", "mailboxid", "name", 9606,
                ("name", "emailaddress", "actdeliverymethod", "incomingemaildeliverymethod",
                 "outgoingemaildeliverymethod", "orgmarkedasprimaryforexchangesync",
-                "isactsyncorgflagset", "actstatus", "isforwardmailbox", "enabledforact"),
+                "isactsyncorgflagset", "actstatus", "isforwardmailbox", "enabledforact",
+                "incomingemailstatus", "outgoingemailstatus", "mailboxstatus",
+                "emailrouteraccessapproval", "isemailaddressapprovedbyo365admin",
+                "testemailconfigurationscheduled", "testmailboxaccesscompletedon",
+                "lastsyncerror", "lastsyncerrorcode", "lastsyncerroroccurredon",
+                "lastsuccessfulsynccompletedon"),
                {**_OWNER, "regardingobjectid": ("systemuser", "queue"), **_AUDIT},
                display_name="Mailbox"),
     EntityInfo("contact", "contacts", "contactid", "fullname", 2,
@@ -310,7 +315,7 @@ class OrgData:
 
 
 def _user_rows_for(org: seed.Org) -> list[seed.User]:
-    return [u for u in seed.USERS if org.unique_name in u.orgs]
+    return [u for u in seed.USERS if seed.is_member(u, org)]
 
 
 class DataStore:
@@ -324,10 +329,15 @@ class DataStore:
         self._data: dict[str, OrgData] = {}
         self._lock = threading.RLock()
         self._journal: list[Callable[[], None]] | None = None
+        from wizard.sandbox.exchange import ExchangeMailboxes
+
+        self.exchange = ExchangeMailboxes(self)
 
     @classmethod
-    def seeded(cls, contacts: int | None = None, *, clock: Clock | None = None) -> "DataStore":
-        return cls(contacts=DEFAULT_SAMPLE_CONTACTS if contacts is None else contacts, clock=clock)
+    def seeded(cls, contacts: int | None = None, *, clock: Clock | None = None,
+               orgs: tuple[seed.Org, ...] | None = None) -> "DataStore":
+        return cls(contacts=DEFAULT_SAMPLE_CONTACTS if contacts is None else contacts, clock=clock,
+                   orgs=orgs if orgs is not None else seed.ORGS)
 
     # ------------------------------------------------------------------ access
 
@@ -338,6 +348,14 @@ class DataStore:
     def org_names(self) -> tuple[str, ...]:
         return tuple(self._orgs)
 
+    def org_info(self, org_name: str) -> seed.Org:
+        return self._orgs[org_name]
+
+    def built_orgs(self) -> tuple[str, ...]:
+        """The orgs whose tables exist already (an org is built on first use)."""
+        with self._lock:
+            return tuple(self._data)
+
     def org_data(self, org_name: str) -> OrgData:
         with self._lock:
             data = self._data.get(org_name)
@@ -345,7 +363,8 @@ class DataStore:
                 org = self._orgs.get(org_name)
                 if org is None:
                     raise KeyError(org_name)
-                data = _SeedBuilder(org, self.contacts_per_org).build()
+                data = _SeedBuilder(org, self.contacts_per_org, self.exchange.holder).build()
+                self.exchange.remember_seed(org_name, data)
                 self._data[org_name] = data
             return data
 
@@ -479,6 +498,8 @@ class DataStore:
             if current is None:
                 raise not_found(entity, row_id)
             check_etag(current, if_match)
+            if entity == "mailbox":
+                self.exchange.note_write()      # reset() brings the seeded records back
             row = dict(current)
             row.update({k: v for k, v in values.items() if k != info.primary_id})
             _apply_computed(info, row, values)
@@ -618,9 +639,11 @@ def _apply_computed(info: EntityInfo, row: Row, changed: Mapping[str, Any]) -> N
 class _SeedBuilder:
     """Builds one org's tables; every id and timestamp derives from the org and a counter."""
 
-    def __init__(self, org: seed.Org, contacts: int) -> None:
+    def __init__(self, org: seed.Org, contacts: int,
+                 holder_of: Callable[[str], str | None] = lambda address: None) -> None:
         self.org = org
         self.contacts = contacts
+        self.holder_of = holder_of     # address -> OrgID its Exchange mailbox is stamped with
         self.data = OrgData(org, tables={e: {} for e in ENTITIES})
         self.users = _user_rows_for(org)
         self.minute = 0
@@ -688,19 +711,26 @@ class _SeedBuilder:
                 "azureactivedirectoryobjectid": u.object_id, "accessmode": 0,
                 "title": None, "_businessunitid_value": bu,
             }, owner=u.systemuser_id)
-        primary_user = self.users[0].systemuser_id if self.users else None
         for n, u in enumerate(self.users):
-            # Alice synchronizes through server-side sync and this org (the first online org)
-            # is primary for her mailbox; Bob's mailbox syncs nothing; others vary.
+            # Alice's mailbox record says Server-Side Synchronization in every org; her
+            # Exchange mailbox is stamped with the North America org (see
+            # wizard/sandbox/exchange.py), the only record where Test & Enable has run.
+            # Bob's mailbox syncs nothing; the others vary.
             method = {0: 1, 1: 2}.get(n, 1 if n % 2 == 0 else 0)
+            holds = self.holder_of(u.upn) == self.org.org_id
             self.add("mailbox", self._id("mailbox", u.systemuser_id), {
                 "name": u.display_name, "emailaddress": u.upn,
                 "actdeliverymethod": method, "incomingemaildeliverymethod": 2,
                 "outgoingemaildeliverymethod": 2,
-                "orgmarkedasprimaryforexchangesync": (
-                    u.systemuser_id == primary_user and self.org.unique_name == "contosona"),
-                "isactsyncorgflagset": False, "actstatus": 0, "isforwardmailbox": False,
-                "enabledforact": method != 2,
+                "orgmarkedasprimaryforexchangesync": holds,
+                "isactsyncorgflagset": False, "actstatus": 1 if holds else 0,
+                "incomingemailstatus": 1 if holds else 0,
+                "outgoingemailstatus": 1 if holds else 0, "mailboxstatus": 1 if holds else 0,
+                "emailrouteraccessapproval": 1, "isemailaddressapprovedbyo365admin": True,
+                "testemailconfigurationscheduled": False,
+                "testmailboxaccesscompletedon": iso(SEED_EPOCH) if holds else None,
+                "lastsuccessfulsynccompletedon": iso(SEED_EPOCH) if holds else None,
+                "isforwardmailbox": False, "enabledforact": method != 2,
                 "_regardingobjectid_value": u.systemuser_id,
             }, owner=u.systemuser_id)
 

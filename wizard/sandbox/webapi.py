@@ -29,6 +29,7 @@ from werkzeug.wrappers import Request, Response
 
 from wizard.sandbox import fetchxml, odata, seed
 from wizard.sandbox.auth import ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE
+from wizard.sandbox.exchange import SERVICE_COLUMNS
 from wizard.sandbox.odata import ODataError
 from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, FILTER_TYPE_OF_TEMPLATE, GUID_RE,
                                   OFFLINE_FILTER, OUTLOOK_FILTER, PAYLOAD_ERROR, DataStore,
@@ -206,7 +207,7 @@ class WebApiApp:
         if not isinstance(user, seed.User):
             raise HttpError(401, "", "The user is not authenticated. Sign in and send the "
                                      "access token as 'Authorization: Bearer <token>'.")
-        if self.org.unique_name not in user.orgs:
+        if not seed.is_member(user, self.org):
             raise HttpError(403, USER_NOT_MEMBER,
                             f"The user {user.upn} is not a member of the organization "
                             f"{self.org.unique_name}.")
@@ -328,7 +329,8 @@ class WebApiApp:
                  "prvReadSyncAttributeMapping"]
         if seed_user is not None and seed_user.sync_privilege:
             names += ["prvSyncToOutlook", "prvGoOffline", "prvUseOfficeApps",
-                      "prvWriteOrganization", "prvWriteSyncAttributeMapping"]
+                      "prvWriteOrganization", "prvWriteSyncAttributeMapping",
+                      "prvWriteMailbox"]
         privileges = [{
             "Depth": "Global" if n.startswith(("prvRead", "prvSync", "prvGo", "prvUse"))
             else "Basic",
@@ -454,6 +456,8 @@ class WebApiApp:
 
     def _retrieve(self, info: EntityInfo, row_id: str, request: Request) -> Response:
         _reject_unsupported_options(request.args, allowed={"$select", "$expand"})
+        if info.logical_name == "mailbox":
+            self.store.exchange.run_scheduled(self.org.unique_name)
         prefer = Prefer.parse(request.headers.get("Prefer"))
         select = self._select(info, request.args.get("$select"))
         expand = _parse_expand(info, request.args.get("$expand"))
@@ -532,6 +536,8 @@ class WebApiApp:
                 return
 
     def _count(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
+        if info.logical_name == "mailbox":
+            self.store.exchange.run_scheduled(self.org.unique_name)
         user_id = user.systemuser_id
         token = request.args.get("$deltatoken")
         if token is not None:
@@ -554,6 +560,8 @@ class WebApiApp:
 
     def _list(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
         args = request.args
+        if info.logical_name == "mailbox":
+            self.store.exchange.run_scheduled(self.org.unique_name)
         _reject_unsupported_options(args, allowed=_SUPPORTED_OPTIONS)
         view = self._view(info, args, user)
         prefer = Prefer.parse(request.headers.get("Prefer"))
@@ -861,6 +869,17 @@ class WebApiApp:
             raise HttpError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"{privilege} privilege.")
+        if info.logical_name == "mailbox":
+            faults = self.store.exchange.faults
+            denied = faults.get("mailbox_write_denied") if faults is not None else None
+            if not user.sync_privilege or denied is True or denied == user.upn.lower():
+                # A security role without Mailbox: Write (the sandbox's non-administrators).
+                raise HttpError(403, PRIVILEGE_DENIED,
+                                f"Principal user (Id={user.systemuser_id}, type=8, "
+                                f"roleCount=1, privilegeCount=0, accessMode=0), is missing "
+                                f"prvWriteMailbox privilege "
+                                f"(Id={_privilege_id('prvWriteMailbox')}) on OTC=9606 for "
+                                f"entity 'mailbox'.")
         if info.logical_name == "systemuser":
             raise HttpError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
@@ -896,6 +915,11 @@ class WebApiApp:
                 continue
             if "@" in key:
                 continue                    # instance annotations in a payload are ignored
+            if info.logical_name == "mailbox" and key in SERVICE_COLUMNS:
+                raise DataverseError(
+                    400, PAYLOAD_ERROR,
+                    f"The sandbox sets '{key}' itself (it follows the Exchange mailbox and "
+                    "Test & Enable); it cannot be written.")
             if key not in writable:
                 if key.startswith("_") and key.endswith("_value"):
                     raise DataverseError(
@@ -967,6 +991,12 @@ class WebApiApp:
         if_none_match = request.headers.get("If-None-Match")
         with self.store.lock:
             existing = self.store.find(org, info.logical_name, row_id)
+            if info.logical_name == "mailbox" and existing is not None:
+                self.store.exchange.note_write()
+                faults = self.store.exchange.faults
+                if faults is not None and faults.take("mailbox_changed"):
+                    # Someone else (an administrator) changed the record just now.
+                    self.store.update(org, "mailbox", row_id, {"name": existing["name"]})
             if existing is None:
                 if if_match is not None:
                     raise not_found(info.logical_name, row_id)
@@ -1333,7 +1363,11 @@ def _definition_by_key(key: str) -> EntityInfo:
 _PICKLISTS: dict[str, list[tuple[int, str]]] = {
     "prioritycode": [(0, "Low"), (1, "Normal"), (2, "High")],
     "actdeliverymethod": [(0, "Microsoft Dynamics 365 for Outlook"),
-                          (1, "Server-Side Synchronization or Email Router"), (2, "None")],
+                          (1, "Server-Side Synchronization"), (2, "None")],
+    **{status: [(0, "Not Run"), (1, "Success"), (2, "Failure")]
+       for status in ("actstatus", "incomingemailstatus", "outgoingemailstatus", "mailboxstatus")},
+    "emailrouteraccessapproval": [(0, "Empty"), (1, "Approved"), (2, "Pending Approval"),
+                                  (3, "Rejected")],
     "address1_addresstypecode": [(1, "Bill To"), (2, "Ship To"), (3, "Primary"), (4, "Other")],
     "address2_addresstypecode": [(1, "Default Value")],
     "address3_addresstypecode": [(1, "Default Value")],
@@ -1354,7 +1388,11 @@ def _options(name: str) -> list[dict[str, Any]]:
 
 _TYPE_OVERRIDES = {
     "seriesid": "Uniqueidentifier", "azureactivedirectoryobjectid": "Uniqueidentifier",
-    "orgmarkedasprimaryforexchangesync": "Boolean",
+    "orgmarkedasprimaryforexchangesync": "Boolean", "testemailconfigurationscheduled": "Boolean",
+    "incomingemailstatus": "Picklist", "outgoingemailstatus": "Picklist",
+    "mailboxstatus": "Picklist", "emailrouteraccessapproval": "Picklist",
+    "lastsyncerrorcode": "Integer", "testmailboxaccesscompletedon": "DateTime",
+    "lastsyncerroroccurredon": "DateTime", "lastsuccessfulsynccompletedon": "DateTime",
     "actstatus": "Picklist", "incomingemaildeliverymethod": "Picklist",
     "outgoingemaildeliverymethod": "Picklist", "patternendtype": "Picklist",
     "componentstate": "Picklist", "maxappointmentdurationdays": "Integer",
@@ -1366,7 +1404,7 @@ _MAX_LENGTH = {
     "subject": 200, "firstname": 50, "lastname": 50, "middlename": 50, "fullname": 160,
     "emailaddress1": 100, "emailaddress2": 100, "emailaddress": 100, "jobtitle": 100,
     "department": 100, "telephone1": 50, "telephone2": 50, "mobilephone": 50, "fax": 50,
-    "location": 200, "name": 200, "salutation": 100, "filename": 255,
+    "location": 200, "name": 200, "salutation": 100, "filename": 255, "lastsyncerror": 2048,
     **{f"address{n}_{p}": size for n in (1, 2, 3) for p, size in (
         ("line1", 250), ("line2", 250), ("line3", 250), ("city", 80),
         ("stateorprovince", 50), ("postalcode", 20), ("country", 80), ("telephone1", 50),

@@ -58,7 +58,7 @@ def test_signin_add_test_signout_across_processes(sandbox, private_keyring, wiza
     # 5. test: every step passes.
     proc, out = run(sandbox, "test", "contosona")
     assert out["ok"], out
-    assert [s["status"] for s in out["steps"]] == ["passed"] * 11
+    assert [s["status"] for s in out["steps"]] == ["passed"] * 13
     # 6. doctor: the same plus facts.
     _, out = run(sandbox, "doctor", "1")
     assert out["environment"]["keyring"]["available"]

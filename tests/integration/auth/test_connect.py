@@ -73,7 +73,8 @@ def test_connection_test_all_steps_pass_for_alice(sandbox, parts):
     profile, _ = parts.connector.add_org(sandbox.org_urls["contosona"], pw())
     steps = parts.connector.run_test(profile)
     assert [s.name for s in steps] == ["url", "dns", "tcp", "tls", "proxy", "signin",
-                                       "whoami", "version", "privilege", "mailbox", "stamp"]
+                                       "whoami", "version", "privilege", "mailbox", "exchange",
+                                       "stamp", "switch"]
     assert all(s.status == "passed" for s in steps), [s.to_dict() for s in steps
                                                       if s.status != "passed"]
     assert all(s.elapsed >= 0 for s in steps)

@@ -41,13 +41,22 @@ def synchronizing_profile(engine: Any, org_ref: str | None = None):
 def open_synchronizer(engine: Any, *, org_ref: str | None = None,
                       resolver: str = DEFAULT_RESOLVER,
                       progress: Callable[[str, int, int], None] | None = None,
-                      cancel: Any = None) -> tuple[Synchronizer, SqliteMailStore]:
+                      cancel: Any = None,
+                      settings_only: bool = False) -> tuple[Synchronizer, SqliteMailStore]:
     """A :class:`Synchronizer` for the synchronizing org (signed in silently on first use)
-    and the mailbox store it uses (close it when done). ``cancel``: a threading.Event."""
+    and the mailbox store it uses (close it when done). ``cancel``: a threading.Event.
+
+    An org whose appointments, contacts and tasks synchronize through its own server-side
+    synchronization is refused (:class:`~wizard.engine.serverside.errors.
+    ServerSideSynchronizes`) unless ``settings_only`` (its Synchronization settings apply to
+    server-side synchronization too)."""
     from wizard.engine.connect import SignInOptions
+    from wizard.engine.serverside import check_local_sync
     from wizard.engine.sync.webapi import DataverseOrgSide
 
     profile = synchronizing_profile(engine, org_ref)
+    if not settings_only:
+        check_local_sync(profile)
     engine.paths.ensure()
 
     def connect():

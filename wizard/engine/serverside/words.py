@@ -1,0 +1,113 @@
+"""The server-side switch's sentences as data: a code, a neutral English template, params.
+
+A front end words a :class:`Note` itself from ``code`` and ``params`` (the GUI through
+``tr``); ``text`` is the engine's English, which the CLI prints. Same rules as
+:class:`wizard.engine.errors.WizardError`: no front end's wording, never a secret in params.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.engine.errors import _Params, _plain
+
+WHAT = "appointments, contacts and tasks"
+OVERRIDE_OPTION = ("Sync items with Exchange from this org only, even if Exchange was set to "
+                   "sync with a different org")
+
+# actdeliverymethod as the mailbox form names it.
+METHOD_WORDS = {0: "Dynamics 365 for Outlook", 1: "Server-Side Synchronization", 2: "None",
+                None: "not set"}
+STATUS_WORDS = {0: "Not Run", 1: "Success", 2: "Failure", None: "not known"}
+APPROVAL_WORDS = {0: "Empty", 1: "Approved", 2: "Pending Approval", 3: "Rejected",
+                  None: "not known"}
+
+TEMPLATES: Mapping[str, str] = {
+    # -- the plan, one line per org --------------------------------------------------------
+    "set_none": "{org}: " + WHAT + " → None (was {was}).",
+    "stays_none": "{org}: " + WHAT + " stay None.",
+    "set_server": "{org}: " + WHAT + " → Server-Side Synchronization (was {was}), then "
+                  "Test & Enable.",
+    "set_server_override": "{org}: " + WHAT + " → Server-Side Synchronization (was {was}), "
+                           "then Test & Enable with “this org only”{takes}.",
+    "stays_server": "{org}: stays on Server-Side Synchronization; Test & Enable again.",
+    "holds_already": "{org}: stays on Server-Side Synchronization; it holds your Exchange "
+                     "mailbox already.",
+    "stays_server_override": "{org}: stays on Server-Side Synchronization; Test & Enable "
+                             "again with “this org only”{takes}.",
+    "set_computer": "{org}: " + WHAT + " → this computer (method Dynamics 365 for Outlook, "
+                    "was {was}); the org's server-side synchronization does not sync them.",
+    "stays_computer": "{org}: " + WHAT + " stay with this computer.",
+    "takes_from": " (takes your Exchange mailbox from {holders})",
+    "unreachable": "{org}: could not be read: {reason} Its record cannot be changed now; "
+                   "the switch stays incomplete until it is.",
+    "no_record": "{org}: there is no mailbox record for you; nothing to change there.",
+    "holder": "Your Exchange mailbox synchronizes with {holders}.",
+    "holder_none": "None of your organizations holds your Exchange mailbox.",
+    "holder_unknown": "None of the organizations that could be read holds your Exchange "
+                      "mailbox.",
+    "not_approved": "{org}: your e-mail address {email} is “{state}”, not approved. An "
+                    "administrator must approve it (Approve Email in the mailbox record) "
+                    "before server-side synchronization works; this app cannot do that.",
+    "pending": "An earlier switch to {org} is not finished: {what}",
+    # -- progress --------------------------------------------------------------------------
+    "reading": "Reading your mailbox records in {count} organization(s)…",
+    "writing": "Changing the mailbox records in {count} organization(s)…",
+    "test_enable": "Test & Enable in {org}…",
+    "waiting": "Waiting for the result of Test & Enable in {org} (check {n} of {total})…",
+    "reading_back": "Reading the mailbox records back…",
+    "rolling_back": "Undoing the changes already made…",
+    # -- the result, one line per org ------------------------------------------------------
+    "done_none": "{org}: set to None.",
+    "done_server": "{org}: set to Server-Side Synchronization.",
+    "done_computer": "{org}: set to this computer (Dynamics 365 for Outlook).",
+    "unchanged": "{org}: already as planned.",
+    "failed": "{org}: not changed. {reason}",
+    "te_success": "Test & Enable in {org} succeeded: it synchronizes " + WHAT + " with your "
+                  "Exchange mailbox.",
+    "te_failure": "Test & Enable in {org} failed: {error}",
+    "te_elsewhere": "Test & Enable in {org} failed: your Exchange mailbox is configured with "
+                    "another organization.",
+    "te_not_approved": "Test & Enable in {org} could not run: your e-mail address is not "
+                       "approved yet (an administrator's step).",
+    "te_not_run": "Test & Enable in {org} has not run yet. Dynamics 365 runs it in the "
+                  "background, which can take several minutes; check the mailbox status "
+                  "later.",
+    "te_cancelled": "Stopped waiting for Test & Enable in {org}; it still runs on the server. "
+                    "Check the mailbox status later.",
+    "complete": "{org} is now your synchronizing organization; the other organizations are "
+                "set to None.",
+    "incomplete": "The switch to {org} is not finished: {count} organization(s) could not be "
+                  "changed. It is finished when you switch again.",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sentence: ``code`` (stable), ``params`` (plain values), ``text`` (English)."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return TEMPLATES[self.code].format_map(_Params(dict(self.params)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "text": self.text,
+                "params": {k: _plain(v) for k, v in self.params.items()}}
+
+
+def note(code: str, **params: Any) -> Note:
+    if code not in TEMPLATES:
+        raise KeyError(code)
+    return Note(code, params)
+
+
+def names(labels: list[str]) -> str:
+    """“A”, “A and B”, “A, B and C”."""
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
