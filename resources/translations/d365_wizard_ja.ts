@@ -126,7 +126,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="489"/>
         <location filename="../../wizard/gui/dialogs.py" line="134"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="77"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
@@ -167,24 +167,28 @@ Go Back to correct the address.</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="245"/>
         <location filename="../../wizard/gui/dialogs.py" line="509"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
         <location filename="../../wizard/gui/dialogs.py" line="512"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="476"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
         <location filename="../../wizard/gui/dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="249"/>
         <location filename="../../wizard/gui/dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="478"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -456,7 +460,7 @@ Choose Back to correct your input.</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="592"/>
         <location filename="../../wizard/gui/dialogs.py" line="71"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
@@ -702,7 +706,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="229"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="626"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
@@ -803,13 +807,13 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="388"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="643"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="266"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="168"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
@@ -821,50 +825,50 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="280"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="172"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="282"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="284"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="178"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="285"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="177"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="179"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="290"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="179"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="292"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="183"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="292"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="183"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="295"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="186"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -876,15 +880,15 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="301"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="189"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="191"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="311"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="200"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="82"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="193"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="84"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
@@ -894,10 +898,10 @@ How to fix it: {fix}</source>
         <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="208"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="236"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="87"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="93"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="200"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
@@ -958,7 +962,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="453"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
@@ -1232,6 +1236,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="181"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="240"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
@@ -1409,42 +1414,57 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="651"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="138"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="140"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="697"/>
+        <location filename="../../wizard/gui/main_window.py" line="701"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="707"/>
+        <location filename="../../wizard/gui/main_window.py" line="710"/>
+        <source>Looking for the calendar, task list and address book…</source>
+        <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="739"/>
+        <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
+        <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="743"/>
+        <source>The mailbox was changed.</source>
+        <translation>メールボックスを変更しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="765"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="711"/>
+        <location filename="../../wizard/gui/main_window.py" line="769"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="728"/>
+        <location filename="../../wizard/gui/main_window.py" line="786"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="732"/>
+        <location filename="../../wizard/gui/main_window.py" line="790"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="751"/>
+        <location filename="../../wizard/gui/main_window.py" line="809"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="751"/>
+        <location filename="../../wizard/gui/main_window.py" line="809"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1536,7 +1556,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="162"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="430"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
@@ -1564,7 +1584,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/models.py" line="213"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="239"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="80"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="82"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -1635,7 +1655,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="290"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
@@ -1675,129 +1695,129 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="355"/>
+        <location filename="../../wizard/gui/services.py" line="396"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="355"/>
+        <location filename="../../wizard/gui/services.py" line="396"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="356"/>
+        <location filename="../../wizard/gui/services.py" line="397"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="356"/>
+        <location filename="../../wizard/gui/services.py" line="397"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="357"/>
+        <location filename="../../wizard/gui/services.py" line="398"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="357"/>
+        <location filename="../../wizard/gui/services.py" line="398"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="358"/>
+        <location filename="../../wizard/gui/services.py" line="399"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="358"/>
+        <location filename="../../wizard/gui/services.py" line="399"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="359"/>
+        <location filename="../../wizard/gui/services.py" line="400"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="359"/>
+        <location filename="../../wizard/gui/services.py" line="400"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="360"/>
+        <location filename="../../wizard/gui/services.py" line="401"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="360"/>
+        <location filename="../../wizard/gui/services.py" line="401"/>
         <source>Exchange mailbox</source>
         <translation>Exchange メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="361"/>
+        <location filename="../../wizard/gui/services.py" line="402"/>
         <source>Switch of the synchronizing organization</source>
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="649"/>
+        <location filename="../../wizard/gui/services.py" line="690"/>
         <source>Step: {step}</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1044"/>
+        <location filename="../../wizard/gui/services.py" line="1132"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1044"/>
-        <location filename="../../wizard/gui/services.py" line="1069"/>
+        <location filename="../../wizard/gui/services.py" line="1132"/>
+        <location filename="../../wizard/gui/services.py" line="1157"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1053"/>
+        <location filename="../../wizard/gui/services.py" line="1141"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1054"/>
+        <location filename="../../wizard/gui/services.py" line="1142"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1056"/>
+        <location filename="../../wizard/gui/services.py" line="1144"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1057"/>
+        <location filename="../../wizard/gui/services.py" line="1145"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1061"/>
+        <location filename="../../wizard/gui/services.py" line="1149"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1062"/>
+        <location filename="../../wizard/gui/services.py" line="1150"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1066"/>
+        <location filename="../../wizard/gui/services.py" line="1154"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1067"/>
+        <location filename="../../wizard/gui/services.py" line="1155"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="1069"/>
+        <location filename="../../wizard/gui/services.py" line="1157"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -1807,87 +1827,88 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>コンピューター全体の展開ファイルは適用されませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="20"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="22"/>
         <source>Contacts</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="20"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="22"/>
         <source>Appointments</source>
         <translation>予定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="20"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="22"/>
         <source>Tasks</source>
         <translation>タスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="25"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="27"/>
         <source>Reading contacts…</source>
         <translation>取引先担当者を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="25"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="27"/>
         <source>Reading appointments…</source>
         <translation>予定を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="26"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="28"/>
         <source>Reading tasks…</source>
         <translation>タスクを読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="26"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="28"/>
         <source>Reading resource bookings…</source>
         <translation>リソースの予約を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="27"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="29"/>
         <source>Checking tracked e-mail…</source>
         <translation>追跡する電子メールを確認しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="28"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="30"/>
         <source>Sending your changes…</source>
         <translation>変更を送信しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="33"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="35"/>
         <source>{n} new</source>
         <translation>新規 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="33"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="35"/>
         <source>{n} changed</source>
         <translation>変更 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="33"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="35"/>
         <source>{n} removed</source>
         <translation>削除 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="36"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="38"/>
         <source>nothing</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="58"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="60"/>
         <source>Synchronize with {name}</source>
         <translation>{name} との同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="63"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="65"/>
         <source>Synchronizing your mailbox with {name}…</source>
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="68"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="70"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/main_window.py" line="731"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="72"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
@@ -2108,7 +2129,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="188"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="71"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="73"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
     </message>
@@ -2143,366 +2164,593 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>現在の手順のあとで停止します…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="75"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="77"/>
         <source>How far the synchronization has come.</source>
         <translation>同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="87"/>
         <source>Show every change the synchronization made.</source>
         <translation>同期で行われたすべての変更を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="93"/>
         <source>Every change, as the engine reported it.</source>
         <translation>エンジンが報告したすべての変更です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="105"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="107"/>
         <source>%v of %m</source>
         <translation>%v / %m</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="124"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="126"/>
         <source>Into your mailbox: {what}.</source>
         <translation>メールボックスへ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="125"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="127"/>
         <source>Into the organization: {what}.</source>
         <translation>組織へ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="127"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="129"/>
         <source>{n} conflict(s): both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>競合 {n} 件: 両方で同じフィールドが変更されたため、組織の値を残しました。詳細を参照してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="130"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="132"/>
         <source>No conflicts.</source>
         <translation>競合はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="132"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="134"/>
         <source>Not sent (they stay queued and are tried again next time):</source>
         <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="136"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="138"/>
         <source>Last synchronization: {when}</source>
         <translation>最終同期: {when}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="142"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="144"/>
         <source>Synchronization cancelled.</source>
         <translation>同期はキャンセルされました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="143"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="145"/>
         <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
         <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="148"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="150"/>
         <source>The synchronization did not run.</source>
         <translation>同期は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="154"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="204"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="229"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="232"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="237"/>
+        <source>Synchronization settings pages</source>
+        <translation>同期設定のページ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
+        <source>&amp;Mailbox</source>
+        <translation>メールボックス(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="245"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="236"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="248"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="240"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="243"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="255"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="246"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="247"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="250"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="262"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="251"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="263"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="264"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="253"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="265"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="254"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="266"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="256"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="269"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="270"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="271"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="272"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="261"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="273"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="280"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="305"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="286"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="286"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="287"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="294"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="323"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="325"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="318"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="330"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="331"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="390"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="397"/>
+        <source>This app&apos;s own mailbox</source>
+        <translation>このアプリ内のメールボックス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="397"/>
+        <source>A folder of calendar and contact files (vdir)</source>
+        <translation>予定表と連絡先のファイルのフォルダー (vdir)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="398"/>
+        <source>A CalDAV/CardDAV account</source>
+        <translation>CalDAV/CardDAV アカウント</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="402"/>
+        <source>Calendar</source>
+        <translation>予定表</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="402"/>
+        <source>Task list</source>
+        <translation>タスク リスト</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="402"/>
+        <source>Address book</source>
+        <translation>アドレス帳</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <source>Choose where this computer keeps the appointments, contacts and tasks of the synchronizing organization: in this app only, in a folder that calendar programs such as khal, khard and vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, Radicale…). Items already there are matched before anything is created.</source>
+        <translation>同期する組織の予定、連絡先、タスクをこのコンピューターのどこに置くかを選びます: このアプリ内だけ、khal・khard・vdirsyncer などの予定表プログラムが読むフォルダー、またはお使いの予定表とアドレス帳のアカウント (Nextcloud、iCloud、Fastmail、Radicale など)。既にあるアイテムは、何かを作成する前に照合されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="425"/>
+        <source>About the mailbox</source>
+        <translation>メールボックスについて</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="429"/>
+        <source>Current mailbox</source>
+        <translation>現在のメールボックス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="435"/>
+        <source>This app&apos;s own mailbox (&amp;local)</source>
+        <translation>このアプリ内のメールボックス (ローカル)(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="436"/>
+        <source>A &amp;folder of calendar and contact files (vdir)</source>
+        <translation>予定表と連絡先のファイルのフォルダー (vdir)(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="437"/>
+        <source>A Cal&amp;DAV/CardDAV account</source>
+        <translation>CalDAV/CardDAV アカウント(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="446"/>
+        <source>e.g. ~/.calendars/d365</source>
+        <translation>例: ~/.calendars/d365</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="447"/>
+        <source>Folder</source>
+        <translation>フォルダー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="447"/>
+        <source>The folder that holds one folder per calendar, task list and address book.</source>
+        <translation>予定表、タスク リスト、アドレス帳ごとに 1 つのフォルダーを収めるフォルダーです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="449"/>
+        <source>&amp;Browse…</source>
+        <translation>参照(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="450"/>
+        <source>Browse for a folder</source>
+        <translation>フォルダーを参照</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
+        <source>F&amp;older:</source>
+        <translation>フォルダー(&amp;O):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
+        <source>e.g. https://cloud.example.com/remote.php/dav/</source>
+        <translation>例: https://cloud.example.com/remote.php/dav/</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="461"/>
+        <source>Server address</source>
+        <translation>サーバーのアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="462"/>
+        <source>The CalDAV/CardDAV address your provider gives; the server&apos;s own address is often enough.</source>
+        <translation>プロバイダーが案内する CalDAV/CardDAV のアドレスです。多くの場合、サーバー自体のアドレスで十分です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="464"/>
+        <source>Server &amp;address:</source>
+        <translation>サーバーのアドレス(&amp;A):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="477"/>
+        <source>Your password or an app password made for this program; it is kept in the keyring.</source>
+        <translation>パスワード、またはこのプログラム用に作成したアプリ パスワードです。キーリングに保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="485"/>
+        <source>&amp;Test</source>
+        <translation>テスト(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
+        <source>Test</source>
+        <translation>テスト</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
+        <source>Look for the calendar, task list and address book; nothing is changed.</source>
+        <translation>予定表、タスク リスト、アドレス帳を探します。何も変更されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="488"/>
+        <source>&amp;Use this mailbox</source>
+        <translation>このメールボックスを使用(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
+        <source>Use this mailbox</source>
+        <translation>このメールボックスを使用</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
+        <source>Synchronize with this mailbox from now on, starting with a first synchronization.</source>
+        <translation>今後はこのメールボックスと同期します。最初の同期から始めます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
+        <source>For</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
+        <source>Collection</source>
+        <translation>コレクション</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="508"/>
+        <source>Collections found</source>
+        <translation>見つかったコレクション</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
+        <source>Which calendar, task list and address book the items go to.</source>
+        <translation>アイテムが入る予定表、タスク リスト、アドレス帳です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="514"/>
+        <source>First synchronization</source>
+        <translation>最初の同期</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="514"/>
+        <source>How far the first synchronization has come.</source>
+        <translation>最初の同期の進み具合です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="518"/>
+        <source>Mailbox status</source>
+        <translation>メールボックスの状態</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="528"/>
+        <source>Now: {side}, {where}</source>
+        <translation>現在: {side}、{where}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="529"/>
+        <source>Now: {side}</source>
+        <translation>現在: {side}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="558"/>
+        <source>Choose the mailbox folder</source>
+        <translation>メールボックスのフォルダーを選択</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="578"/>
+        <source>Found. Choose Use this mailbox to synchronize with it.</source>
+        <translation>見つかりました。同期するには [このメールボックスを使用] を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="580"/>
+        <source>Not found: {what}; those items are not synchronized.</source>
+        <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="602"/>
+        <source>This computer now synchronizes with this mailbox.</source>
+        <translation>このコンピューターは今後このメールボックスと同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="604"/>
+        <source>This computer now synchronizes with this mailbox. First synchronization: {came_in} into the mailbox, {went_out} into the organization.</source>
+        <translation>このコンピューターは今後このメールボックスと同期します。最初の同期: メールボックスへ {came_in}、組織へ {went_out}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="616"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="393"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="394"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="619"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="620"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="393"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="394"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="619"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="620"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="395"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="621"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="405"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="631"/>
         <source>Existing contacts are remapped. {fields} field(s) of {contacts} contact(s) would change; {lost} value(s) would be lost (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
         <translation>既存の取引先担当者が再マッピングされます。{contacts} 件の取引先担当者の {fields} 個のフィールドが変更され、{lost} 個の値が失われます (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="410"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="636"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="412"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="638"/>
         <source>{n} field pair(s) stop synchronizing; their values stay as they are.</source>
         <translation>{n} 組のフィールドの同期が止まります。値はそのまま残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="414"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="640"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="648"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="430"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="432"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="431"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="665"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="440"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="666"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="443"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="669"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="461"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="463"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="689"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="465"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="691"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="466"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="692"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="474"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="700"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>

@@ -15,7 +15,8 @@ from dataclasses import replace
 from wizard.engine.errors import InvalidOrgUrl, WizardError
 from wizard.gui.services import (Account, AddressChangeRow, AddressPlanView, AuthProbe, BundleResult,
                                  ConnectedOrg, Credentials, DeviceCodePrompt, Diagnostics, DiscoveredOrg,
-                                 FieldMappingRow, FilterRow, MailboxHeader, OrgRow, OrgStatus, StepReport,
+                                 FieldMappingRow, FilterRow, MailboxCollectionRow, MailboxConnected,
+                                 MailboxHeader, MailboxSideView, OrgRow, OrgStatus, StepReport,
                                  SwitchPlanView, SyncSettingsView, SyncSummary, UrlFacts,
                                  OrgChangeView, OrgOutcomeView, SwitchResultView)
 from wizard.sandbox import seed
@@ -362,6 +363,39 @@ class FakeServices:
         self._blocking("update_sync_settings")
         self.settings = {**self.settings, **changes}
         return self.sync_settings()
+
+    mailbox = MailboxSideView("local", "/home/ann/.local/share/d365-wizard/mailbox.sqlite3")
+    dav_password = "ann-app-password"
+
+    def mailbox_side(self) -> MailboxSideView:
+        self._blocking("mailbox_side")
+        return self.mailbox
+
+    def test_mailbox_side(self, choice) -> MailboxSideView:
+        self._blocking("test_mailbox_side")
+        if choice.side == "local":
+            return MailboxSideView("local", self.mailbox.target)
+        if choice.side == "vdir":
+            if not choice.target:
+                raise WizardError("The folder (none) cannot be used as a mailbox: no folder was given",
+                                  fix="Choose a folder you can write to.", code="vdir_error")
+            return MailboxSideView("vdir", choice.target, "", tuple(
+                MailboxCollectionRow(k, n, f"{choice.target}/{n}")
+                for k, n in (("appointment", "calendar"), ("task", "tasks"), ("contact", "contacts"))))
+        if choice.password != self.dav_password:
+            raise WizardError("The calendar server at cloud.example.com did not accept the user name and "
+                              "password.", fix="Check the user name and password.", code="dav_auth_failed")
+        base = choice.target.rstrip("/")
+        return MailboxSideView("dav", choice.target, choice.user, (
+            MailboxCollectionRow("appointment", "Personal", f"{base}/calendars/{choice.user}/personal/"),
+            MailboxCollectionRow("task", "Tasks", f"{base}/calendars/{choice.user}/tasks/"),
+            MailboxCollectionRow("contact", "Contacts", f"{base}/addressbooks/{choice.user}/contacts/")))
+
+    def connect_mailbox_side(self, choice, progress, cancel) -> MailboxConnected:
+        view = self.test_mailbox_side(choice)
+        self._blocking("connect_mailbox_side")
+        self.mailbox = view
+        return MailboxConnected(view, self.synchronize_now(progress, cancel))
 
     def plan_address_switch(self, mailing_only) -> AddressPlanView:
         self._blocking("plan_address_switch")

@@ -106,3 +106,63 @@ def test_diagnostics_bundle_panel(qtbot, window, fake, tmp_path):
     assert target.exists() and str(target) in panel.status.text()
     assert "save_diagnostics_bundle" in fake.calls
     dialog.reject()
+
+
+def _mailbox_page(qtbot, window):
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings"):
+        window.actions["sync_settings"].trigger()
+    dialog = window.settings_dialog
+    qtbot.wait_until(dialog.isVisible)
+    dialog.tabs.setCurrentWidget(dialog.mailbox_page)
+    return dialog, dialog.mailbox_page
+
+
+def test_mailbox_page_tests_and_uses_a_dav_account_off_the_gui_thread(qtbot, window, fake):
+    j.add_online(qtbot, window, {"contosona"})
+    dialog, page = _mailbox_page(qtbot, window)
+    assert unnamed_controls(dialog) == []
+    assert page.local_radio.isChecked() and "own mailbox" in page.current.text()
+    assert not page.url_edit.isEnabled() and not page.folder_edit.isEnabled()
+    page.dav_radio.setChecked(True)
+    assert page.url_edit.isEnabled() and page.password_edit.isEnabled()
+    assert page.password_edit.echoMode() == page.password_edit.EchoMode.Password
+    page.url_edit.setText("https://cloud.example.com/remote.php/dav/")
+    page.user_edit.setText("ann")
+    page.password_edit.setText("wrong")
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "mailbox_tested"):
+        page.test_button.click()
+    assert "did not accept the user name and password" in page.status.text()
+    assert page.found.rowCount() == 0 and page.test_button.isEnabled()
+    page.password_edit.setText(fake.dav_password)
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "mailbox_tested"):
+        page.test_button.click()
+    assert page.found.rowCount() == 3
+    assert [page.found.item(r, 0).text() for r in range(3)] == ["Calendar", "Task list", "Address book"]
+    assert fake.mailbox.side == "local"                       # a test changes nothing
+    seen = []
+    page.progress.valueChanged.connect(seen.append)
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "mailbox_used"):
+        page.use_button.click()
+    assert fake.mailbox.side == "dav" and "now synchronizes with this mailbox" in page.status.text()
+    assert "3 new" in page.status.text()
+    assert page.password_edit.text() == "" and "cloud.example.com" in page.current.text()
+    assert seen, "the first synchronization showed no progress"
+    for name in ("test_mailbox_side", "connect_mailbox_side", "synchronize_now", "mailbox_side"):
+        assert name in fake.calls
+    assert all(t is not threading.main_thread() for _n, t in fake.blocking_threads)
+    dialog.reject()
+
+
+def test_mailbox_page_vdir_without_a_folder_says_so(qtbot, window, fake):
+    j.add_online(qtbot, window, {"contosona"})
+    dialog, page = _mailbox_page(qtbot, window)
+    page.vdir_radio.setChecked(True)
+    assert page.folder_edit.isEnabled() and page.browse_button.isEnabled()
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "mailbox_tested"):
+        page.test_button.click()
+    assert "no folder was given" in page.status.text()
+    page.folder_edit.setText("/home/ann/.calendars/d365")
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "mailbox_tested"):
+        page.test_button.click()
+    assert page.found.item(2, 2).text() == "/home/ann/.calendars/d365/contacts"
+    dialog.reject()

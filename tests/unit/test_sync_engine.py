@@ -490,6 +490,7 @@ class PagedOrgSide(MemoryOrgSide):
     a server may when a record changes while it is being paged."""
 
     repeat: str | None = None
+    streams_pages = True
 
     def changes(self, kind, token, columns=None, on_rows=None):
         batch = super().changes(kind, token, columns)
@@ -507,7 +508,17 @@ class PagedOrgSide(MemoryOrgSide):
         return type(batch)(rows, batch.deleted, batch.token, batch.full)
 
 
-def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path):
+def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path, monkeypatch):
+    from wizard.engine.sync import plan
+
+    staged = []
+    real_stage = plan.stage
+
+    def stage(run):
+        real_stage(run)
+        staged[:] = run.staged
+
+    monkeypatch.setattr(plan, "stage", stage)
     w = World(tmp_path)
     try:
         w.side = w.sync.org = PagedOrgSide(w.org, ME)
@@ -516,7 +527,7 @@ def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path):
         w.side.repeat = ids[0]
         w.org.update("contact", ids[0], {"jobtitle": "CEO"})
         w.run()
-        assert w.sync._staged and w.sync._staged[0].org_record_id == ids[0]
+        assert staged and staged[0].org_record_id == ids[0]
         items = contacts(w)
         assert sorted(i.org_record_id for i in items) == sorted(ids)   # no duplicate
         [first] = [i for i in items if i.org_record_id == ids[0]]

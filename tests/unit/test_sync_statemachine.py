@@ -224,3 +224,30 @@ SyncMachine.TestCase.settings = settings(
     max_examples=75, stateful_step_count=30, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 test_sync_state_machine = SyncMachine.TestCase
+
+
+class VdirSyncMachine(SyncMachine):
+    """The same machine over the vdir side: the mailbox is a folder of .vcf files."""
+
+    def __init__(self):
+        from wizard.engine.sync.vdir import VdirSide
+
+        RuleBasedStateMachine.__init__(self)
+        self.dir = Path(tempfile.mkdtemp(prefix="syncsm-vdir-"))
+        self.org = MemoryOrg()
+        self.org.privileged = {ME}
+        self.side = MemoryOrgSide(self.org, ME)
+        counter = itertools.count(1)
+        self.store = VdirSide(self.dir / "vdir", self.dir / "index.sqlite3",
+                              clock=lambda: float(next(counter)))
+        self.sync = Synchronizer(self.store, self.side,
+                                 id_factory=lambda: f"00000000-0000-4000-8000-{next(counter):012d}")
+        self.mb_edits = {}
+        self.org_edits = {}
+        self.untracked = {}
+
+
+VdirSyncMachine.TestCase.settings = settings(
+    max_examples=20, stateful_step_count=25, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+test_vdir_sync_state_machine = VdirSyncMachine.TestCase

@@ -71,8 +71,10 @@ def register(sub, parents) -> None:
     q.set_defaults(func=cmd_mailbox_export)
     q = msub.add_parser("conflicts", parents=parents, help="the conflicts of past syncs")
     q.set_defaults(func=cmd_mailbox_conflicts)
+    from wizard.cli import cmd_mailbox_side
     from wizard.cli.cmd_serverside import register_mailbox
 
+    cmd_mailbox_side.register(msub, parents)
     register_mailbox(msub, parents)
     q = msub.add_parser("offline", parents=parents,
                         help="records kept for offline use (by the offline filters)")
@@ -154,8 +156,16 @@ def cmd_sync(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 # ------------------------------------------------------------------ mailbox
 def _store(ctx: CliContext) -> SqliteMailStore:
-    ctx.engine.paths.ensure()
-    return SqliteMailStore(ctx.engine.paths.mailbox_db, clock=ctx.engine.clock)
+    """The configured mailbox side (the local store by default), up to date."""
+    from wizard.engine.sync.sides import open_side
+
+    side = open_side(ctx.engine)
+    try:
+        side.refresh()
+    except BaseException:
+        side.close()
+        raise
+    return side
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, Any]:
@@ -255,11 +265,11 @@ def cmd_mailbox_export(ctx: CliContext, args: argparse.Namespace) -> CommandResu
 def _status_for(ctx: CliContext, store: SqliteMailStore):
     from wizard.engine.sync.status import StatusDB
 
-    stamp = ctx.engine.mailbox.stamp()
+    stamp = (getattr(store, "stamp_store", None) or ctx.engine.mailbox).stamp()
     if stamp is None:
         raise CliSyncError("The mailbox has not synchronized with any organization yet.",
                            code="not_synced")
-    return StatusDB(store.conn, stamp.org_id)
+    return StatusDB(store.status_conn, stamp.org_id)
 
 
 def cmd_mailbox_conflicts(ctx: CliContext, args: argparse.Namespace) -> CommandResult:

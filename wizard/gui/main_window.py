@@ -685,16 +685,74 @@ class MainWindow(QMainWindow):
             return
         services = self.services
 
-        def show(view) -> None:
+        def show(views) -> None:
             from wizard.gui.sync_dialogs import SyncSettingsDialog
 
-            dialog = SyncSettingsDialog(view, self)
+            view, mailbox = views
+            dialog = SyncSettingsDialog(view, self, mailbox=mailbox)
             dialog.save_requested.connect(lambda flags, mailing: self._save_sync_settings(dialog, flags, mailing))
+            dialog.mailbox_page.test_requested.connect(lambda choice: self._test_mailbox(dialog, choice))
+            dialog.mailbox_page.use_requested.connect(lambda choice: self._use_mailbox(dialog, choice))
             self.settings_dialog = dialog
             dialog.open()
 
-        self.run(lambda task: services.sync_settings(), on_result=show, action="sync_settings",
+        self.run(lambda task: (services.sync_settings(), services.mailbox_side()), on_result=show,
+                 action="sync_settings",
                  on_error=lambda exc: error_box(self, exc, title=tr("The synchronization settings could not be read")))
+
+    def _test_mailbox(self, dialog, choice) -> None:
+        """Look for the chosen mailbox's collections (off the GUI thread); nothing is saved."""
+        from wizard.gui.widgets import error_text
+
+        services = self.services
+        page = dialog.mailbox_page
+        page.set_busy(True)
+        page.status.setText(tr("Looking for the calendar, task list and address book…"))
+
+        def found(view) -> None:
+            if isValid(page):
+                page.show_found(view)
+
+        def failed(exc) -> None:
+            if isValid(page):
+                message, fix, _ = error_text(exc)
+                page.show_problem(message, fix)
+
+        self.run(lambda task: services.test_mailbox_side(choice), on_result=found, on_error=failed,
+                 action="mailbox_tested")
+
+    def _use_mailbox(self, dialog, choice) -> None:
+        """Make it the mailbox side and run the first synchronization, with its progress."""
+        from wizard.gui.widgets import error_text
+
+        services = self.services
+        page = dialog.mailbox_page
+        page.set_busy(True)
+        page.status.setText(tr("Connecting…"))
+
+        def done(result) -> None:
+            if not isValid(page):
+                return
+            if result.problem is not None:
+                page.set_view(result.view)
+                message, fix, _ = error_text(result.problem)
+                page.show_problem(tr("The mailbox was chosen, but the first synchronization did not run: "
+                                     "{message}").format(message=message), fix)
+            else:
+                page.show_connected(result.view, result.summary)
+            self.statusBar().showMessage(tr("The mailbox was changed."))
+
+        def failed(exc) -> None:
+            if isValid(page):
+                message, fix, _ = error_text(exc)
+                page.show_problem(message, fix)
+
+        def progress(value) -> None:
+            if isValid(page):
+                page.show_progress(value)
+
+        self.run(lambda task: services.connect_mailbox_side(choice, task.progress, task.cancel_token),
+                 on_result=done, on_error=failed, on_progress=progress, action="mailbox_used")
 
     def _save_sync_settings(self, dialog, flags: dict, mailing_only) -> None:
         services = self.services

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from wizard.gui.status import OrgStatus  # re-exported: part of the view types
@@ -287,6 +288,41 @@ class AddressPlanView:
 
 
 @dataclass(frozen=True)
+class MailboxCollectionRow:
+    kind: str                            # appointment | task | contact
+    name: str
+    where: str                           # a URL or a folder
+
+
+@dataclass(frozen=True)
+class MailboxSideView:
+    """Which mailbox "This computer" synchronizes with: local, vdir or dav."""
+
+    side: str
+    target: str = ""                     # the folder (vdir) or the server (dav)
+    user: str = ""
+    collections: tuple[MailboxCollectionRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class MailboxChoice:
+    side: str
+    target: str = ""
+    user: str = ""
+    password: str = ""
+
+    def __repr__(self) -> str:           # never show the password in logs or tracebacks
+        return f"MailboxChoice(side={self.side!r}, target={self.target!r}, user={self.user!r})"
+
+
+@dataclass(frozen=True)
+class MailboxConnected:
+    view: MailboxSideView
+    summary: "SyncSummary | None" = None     # the first synchronization, when it ran
+    problem: BaseException | None = None     # why the first synchronization did not run
+
+
+@dataclass(frozen=True)
 class BundleResult:
     path: str
     text: str
@@ -333,6 +369,11 @@ class Services(Protocol):
                         override: bool = False) -> SyncSummary: ...
     def sync_settings(self) -> SyncSettingsView: ...
     def update_sync_settings(self, changes: dict[str, bool]) -> SyncSettingsView: ...
+    def mailbox_side(self) -> MailboxSideView: ...
+    def test_mailbox_side(self, choice: MailboxChoice) -> MailboxSideView: ...
+    def connect_mailbox_side(self, choice: MailboxChoice,
+                             progress: Callable[[tuple[str, int, int]], None],
+                             cancel: "CancelToken") -> MailboxConnected: ...
     def plan_address_switch(self, mailing_only: bool) -> AddressPlanView: ...
     def apply_address_switch(self, plan: AddressPlanView, other_changes: dict[str, bool]) -> str: ...
     def save_diagnostics_bundle(self, path: str, *, include_identities: bool,
@@ -806,9 +847,9 @@ class EngineServices:
             (stage, done, total)), cancel=cancel._event)
         try:
             report = sync.run(override_stamp=override)
+            stamp = sync.stamp_store.stamp() if sync.stamp_store is not None else None
         finally:
             store.close()
-        stamp = self.engine.mailbox.stamp()
         return summarize_report(report, stamp.last_sync if stamp else None)
 
     def _synchronizer(self):
@@ -862,6 +903,53 @@ class EngineServices:
             return self._settings_view(sync)
         finally:
             store.close()
+
+    # -- the mailbox side ("This computer": local, vdir or dav) -------------------------
+    @staticmethod
+    def _side_view(config, collections: dict | None = None) -> MailboxSideView:
+        rows = []
+        found = collections if collections is not None else (
+            config.collections or {k: {"name": v, "url": str(Path(config.path or "") / v)}
+                                   for k, v in config.folders.items()})
+        for kind in ("appointment", "task", "contact"):
+            c = found.get(kind)
+            if c:
+                rows.append(MailboxCollectionRow(kind, str(c.get("name", "")), str(c.get("url", ""))))
+        return MailboxSideView(config.side, config.target, config.user or "", tuple(rows))
+
+    def mailbox_side(self) -> MailboxSideView:
+        from wizard.engine.sync.sides import load_config
+
+        config = load_config(self.engine.paths)
+        if config.side == "local":
+            return MailboxSideView("local", str(self.engine.paths.mailbox_db))
+        return self._side_view(config)
+
+    def test_mailbox_side(self, choice: MailboxChoice) -> MailboxSideView:
+        from wizard.engine.sync.sides import probe
+
+        connection = probe(self.engine, choice.side, choice.target or None, user=choice.user or None,
+                           password=choice.password or None)
+        if choice.side == "local":
+            return MailboxSideView("local", str(self.engine.paths.mailbox_db))
+        return self._side_view(connection.config, connection.collections)
+
+    def connect_mailbox_side(self, choice: MailboxChoice, progress, cancel) -> MailboxConnected:
+        """Make it the mailbox side, then run the first synchronization (which matches what
+        the mailbox already holds before it creates anything)."""
+        from wizard.engine.sync.sides import connect
+
+        connection = connect(self.engine, choice.side, choice.target or None, user=choice.user or None,
+                             password=choice.password or None)
+        view = (MailboxSideView("local", str(self.engine.paths.mailbox_db)) if choice.side == "local"
+                else self._side_view(connection.config, connection.collections))
+        if self.registry.primary() is None:
+            return MailboxConnected(view)
+        try:
+            summary = self.synchronize_now(progress, cancel)
+        except Exception as exc:         # shown on the page; the side stays chosen
+            return MailboxConnected(view, None, exc)
+        return MailboxConnected(view, summary)
 
     def plan_address_switch(self, mailing_only: bool) -> AddressPlanView:
         """The dry run: every contact field that would change or be lost."""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
-                               QProgressBar, QPushButton, QTableView, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog,
+                               QDialogButtonBox, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton,
+                               QRadioButton, QTableView, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from wizard.gui.i18n import tr
 from wizard.gui.models import FieldMappingModel
-from wizard.gui.services import AddressPlanView, SyncSettingsView, SyncSummary
+from wizard.gui.services import (AddressPlanView, MailboxChoice, MailboxSideView, SyncSettingsView,
+                                 SyncSummary)
 from wizard.gui.widgets import accessible
 
 ITEM_TYPES = ("contact", "appointment", "task")
@@ -222,13 +224,23 @@ class SyncSettingsDialog(QDialog):
 
     SETTINGS = ("appointment_attachments", "assigned_tasks", "resource_bookings")
 
-    def __init__(self, view: SyncSettingsView, parent=None) -> None:
+    def __init__(self, view: SyncSettingsView, parent=None, *,
+                 mailbox: MailboxSideView | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("syncSettingsDialog")
         self.view = view
         self.setWindowTitle(tr("Synchronization Settings of {name}").format(name=view.org_name))
         self.resize(820, 780)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("syncSettingsTabs")
+        accessible(self.tabs, tr("Synchronization settings pages"))
+        org_page = QWidget()
+        layout = QVBoxLayout(org_page)
+        self.tabs.addTab(org_page, tr("&Organization"))
+        self.mailbox_page = MailboxPage(mailbox or MailboxSideView("local"))
+        self.tabs.addTab(self.mailbox_page, tr("&Mailbox"))
+        outer.addWidget(self.tabs, 1)
         if view.can_edit:
             note = tr("These settings apply to everyone in {name}. Changes take effect at the next "
                       "synchronization.").format(name=view.org_name)
@@ -326,6 +338,7 @@ class SyncSettingsDialog(QDialog):
         self.error_label.setObjectName("settingsError")
         accessible(self.error_label, tr("Problem"))
         layout.addWidget(self.error_label)
+        layout = outer
         if view.can_edit:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                             | QDialogButtonBox.StandardButton.Cancel)
@@ -378,6 +391,219 @@ class SyncSettingsDialog(QDialog):
             return
         self.error_label.setText("")
         self.save_requested.emit(flags, mailing_only)
+
+
+def side_label(side: str) -> str:
+    return {"local": tr("This app's own mailbox"), "vdir": tr("A folder of calendar and contact files (vdir)"),
+            "dav": tr("A CalDAV/CardDAV account")}.get(side, side)
+
+
+def collection_label(kind: str) -> str:
+    return {"appointment": tr("Calendar"), "task": tr("Task list"), "contact": tr("Address book")}.get(kind, kind)
+
+
+class MailboxPage(QWidget):
+    """Where "This computer" keeps the synchronizing org's items: choose, test, use.
+
+    The page emits ``test_requested`` / ``use_requested`` with a :class:`MailboxChoice`;
+    the main window runs the engine work off the GUI thread and reports back through
+    :meth:`show_found`, :meth:`show_problem`, :meth:`show_progress` and :meth:`show_connected`.
+    """
+
+    test_requested = Signal(object)
+    use_requested = Signal(object)
+
+    def __init__(self, view: MailboxSideView, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mailboxPage")
+        layout = QVBoxLayout(self)
+        intro = _selectable(QLabel(tr(
+            "Choose where this computer keeps the appointments, contacts and tasks of the synchronizing "
+            "organization: in this app only, in a folder that calendar programs such as khal, khard and "
+            "vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, "
+            "Radicale…). Items already there are matched before anything is created.")))
+        accessible(intro, tr("About the mailbox"))
+        layout.addWidget(intro)
+        self.current = _selectable(QLabel())
+        self.current.setObjectName("mailboxCurrent")
+        accessible(self.current, tr("Current mailbox"))
+        layout.addWidget(self.current)
+
+        choice_box = QGroupBox(tr("Mailbox"))
+        form = QFormLayout(choice_box)
+        self.group = QButtonGroup(self)
+        self.local_radio = QRadioButton(tr("This app's own mailbox (&local)"))
+        self.vdir_radio = QRadioButton(tr("A &folder of calendar and contact files (vdir)"))
+        self.dav_radio = QRadioButton(tr("A Cal&DAV/CardDAV account"))
+        for n, (radio, side) in enumerate(((self.local_radio, "local"), (self.vdir_radio, "vdir"),
+                                           (self.dav_radio, "dav"))):
+            self.group.addButton(radio, n)
+            radio.setProperty("side", side)
+            accessible(radio, side_label(side))
+            form.addRow(radio)
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setObjectName("mailboxFolder")
+        self.folder_edit.setPlaceholderText(tr("e.g. ~/.calendars/d365"))
+        accessible(self.folder_edit, tr("Folder"), tr("The folder that holds one folder per calendar, "
+                                                       "task list and address book."))
+        self.browse_button = QPushButton(tr("&Browse…"))
+        accessible(self.browse_button, tr("Browse for a folder"))
+        self.browse_button.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(self.browse_button)
+        folder_label = QLabel(tr("F&older:"))
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, folder_row)
+        self.url_edit = QLineEdit()
+        self.url_edit.setObjectName("mailboxUrl")
+        self.url_edit.setPlaceholderText(tr("e.g. https://cloud.example.com/remote.php/dav/"))
+        accessible(self.url_edit, tr("Server address"),
+                   tr("The CalDAV/CardDAV address your provider gives; the server's own address is often "
+                      "enough."))
+        url_label = QLabel(tr("Server &address:"))
+        url_label.setBuddy(self.url_edit)
+        form.addRow(url_label, self.url_edit)
+        self.user_edit = QLineEdit()
+        self.user_edit.setObjectName("mailboxUser")
+        accessible(self.user_edit, tr("User name"))
+        user_label = QLabel(tr("&User name:"))
+        user_label.setBuddy(self.user_edit)
+        form.addRow(user_label, self.user_edit)
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("mailboxPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        accessible(self.password_edit, tr("Password"),
+                   tr("Your password or an app password made for this program; it is kept in the keyring."))
+        password_label = QLabel(tr("&Password:"))
+        password_label.setBuddy(self.password_edit)
+        form.addRow(password_label, self.password_edit)
+        self._dav_widgets = (self.url_edit, self.user_edit, self.password_edit)
+        layout.addWidget(choice_box)
+
+        buttons = QHBoxLayout()
+        self.test_button = QPushButton(tr("&Test"))
+        accessible(self.test_button, tr("Test"), tr("Look for the calendar, task list and address book; "
+                                                    "nothing is changed."))
+        self.use_button = QPushButton(tr("&Use this mailbox"))
+        accessible(self.use_button, tr("Use this mailbox"),
+                   tr("Synchronize with this mailbox from now on, starting with a first synchronization."))
+        self.test_button.clicked.connect(lambda: self.test_requested.emit(self.choice()))
+        self.use_button.clicked.connect(lambda: self.use_requested.emit(self.choice()))
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.use_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.found = QTableWidget(0, 3)
+        self.found.setObjectName("mailboxCollections")
+        self.found.setHorizontalHeaderLabels([tr("For"), tr("Collection"), tr("Where")])
+        self.found.verticalHeader().setVisible(False)
+        self.found.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.found.setTabKeyNavigation(False)
+        self.found.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.found.horizontalHeader().setStretchLastSection(True)
+        self.found.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.found.setMaximumHeight(5 * (self.fontMetrics().height() + 8))
+        accessible(self.found, tr("Collections found"),
+                   tr("Which calendar, task list and address book the items go to."))
+        layout.addWidget(self.found)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("mailboxProgress")
+        self.progress.setVisible(False)
+        accessible(self.progress, tr("First synchronization"), tr("How far the first synchronization has come."))
+        layout.addWidget(self.progress)
+        self.status = _selectable(QLabel())
+        self.status.setObjectName("mailboxStatus")
+        accessible(self.status, tr("Mailbox status"))
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.group.idToggled.connect(lambda _id, on: on and self._update_fields())
+        self.set_view(view)
+
+    # -- state ------------------------------------------------------------------------------
+    def set_view(self, view: MailboxSideView) -> None:
+        self.view = view
+        where = view.target + (f" ({view.user})" if view.user else "")
+        self.current.setText(tr("Now: {side}, {where}").format(side=side_label(view.side), where=where)
+                             if where else tr("Now: {side}").format(side=side_label(view.side)))
+        radio = {"local": self.local_radio, "vdir": self.vdir_radio, "dav": self.dav_radio}[view.side]
+        radio.setChecked(True)
+        if view.side == "vdir":
+            self.folder_edit.setText(view.target)
+        elif view.side == "dav":
+            self.url_edit.setText(view.target)
+            self.user_edit.setText(view.user)
+        self._show_collections(view)
+        self._update_fields()
+
+    def side(self) -> str:
+        button = self.group.checkedButton()
+        return button.property("side") if button is not None else "local"
+
+    def choice(self) -> MailboxChoice:
+        side = self.side()
+        target = {"vdir": self.folder_edit.text().strip(), "dav": self.url_edit.text().strip()}.get(side, "")
+        return MailboxChoice(side, target, self.user_edit.text().strip() if side == "dav" else "",
+                             self.password_edit.text() if side == "dav" else "")
+
+    def _update_fields(self) -> None:
+        side = self.side()
+        self.folder_edit.setEnabled(side == "vdir")
+        self.browse_button.setEnabled(side == "vdir")
+        for widget in self._dav_widgets:
+            widget.setEnabled(side == "dav")
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Choose the mailbox folder"), self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def set_busy(self, busy: bool) -> None:
+        for widget in (self.test_button, self.use_button):
+            widget.setEnabled(not busy)
+
+    def _show_collections(self, view: MailboxSideView) -> None:
+        self.found.setRowCount(len(view.collections))
+        for i, row in enumerate(view.collections):
+            for column, text in enumerate((collection_label(row.kind), row.name, row.where)):
+                self.found.setItem(i, column, QTableWidgetItem(text))
+
+    # -- results ------------------------------------------------------------------------------
+    def show_found(self, view: MailboxSideView) -> None:
+        self.set_busy(False)
+        self._show_collections(view)
+        kinds = {row.kind for row in view.collections}
+        missing = [collection_label(k) for k in ("appointment", "task", "contact") if k not in kinds]
+        text = tr("Found. Choose Use this mailbox to synchronize with it.")
+        if view.side != "local" and missing:
+            text += " " + tr("Not found: {what}; those items are not synchronized.").format(what=", ".join(missing))
+        self.status.setText(text)
+
+    def show_problem(self, message: str, fix: str = "") -> None:
+        self.set_busy(False)
+        self.progress.setVisible(False)
+        self.status.setText(message + ("\n" + fix if fix else ""))
+
+    def show_progress(self, value) -> None:
+        stage, done, total = value
+        self.progress.setVisible(True)
+        self.progress.setRange(0, total or 0)
+        if total:
+            self.progress.setValue(done)
+        self.status.setText(stage_label(stage))
+
+    def show_connected(self, view: MailboxSideView, summary: SyncSummary | None) -> None:
+        self.set_busy(False)
+        self.progress.setVisible(False)
+        self.password_edit.clear()
+        self.set_view(view)
+        if summary is None:
+            self.status.setText(tr("This computer now synchronizes with this mailbox."))
+        else:
+            self.status.setText(tr("This computer now synchronizes with this mailbox. First synchronization: "
+                                   "{came_in} into the mailbox, {went_out} into the organization.").format(
+                came_in=_counts_text(summary.came_in), went_out=_counts_text(summary.went_out)))
 
 
 class AddressSwitchDialog(QDialog):

@@ -409,16 +409,28 @@ def test_email_tracking_and_untracking_against_the_org(env):
     client.request = real_request
 
 
-def test_an_initial_sync_in_small_pages_matches_one_in_large_pages(env, sb, tmp_path):
+def test_an_initial_sync_in_small_pages_matches_one_in_large_pages(env, sb, tmp_path,
+                                                                   monkeypatch):
     """Small pages exercise the pipelined path: new items staged in TEMP tables while the
-    next page is fetched, the last page planned while SQLite copies them (engine._stage,
-    engine._late_creates). The mailbox and status must equal a run in one page."""
+    next page is fetched, the last page planned while SQLite copies them (plan.stage,
+    commit.late_creates). The mailbox and status must equal a run in one page."""
+    from wizard.engine.sync import plan
+
+    staged = []
+    real_stage = plan.stage
+
+    def stage(run):
+        real_stage(run)
+        staged.extend(run.staged)
+
+    monkeypatch.setattr(plan, "stage", stage)
     env.sync.run()
+    staged.clear()
     small = Env(sb, tmp_path / "small")
     small.side.page_size = 2
     try:
         small.sync.run()
-        assert small.sync._staged, "the small pages were not staged"
+        assert staged, "the small pages were not staged"
 
         def content(e):
             return sorted((i.kind, i.org_record_id, i.hash, json.dumps(i.data, sort_keys=True))

@@ -45,6 +45,9 @@ ATTENDEES = (lambda v: "; ".join(v) if v else None,
              if v else None)
 TASK_STATUS = _enum({"not_started": 2, "in_progress": 3, "waiting": 4, "completed": 5,
                      "deferred": 7})
+# "Not all day" is the absence of the flag in the mailbox (iCalendar has no such value),
+# and false in the org (Dataverse's column is never empty).
+ALL_DAY = (lambda v: bool(v), lambda v: True if v else None)
 SHOW_AS = _enum({"free": 1, "tentative": 2, "busy": 5, "out_of_office": 6})
 
 
@@ -119,7 +122,7 @@ APPOINTMENT_FIELDS: list[FieldMapping] = [
     _m("subject", "subject", "Subject"),
     _m("start", "scheduledstart", "Appointment Time (start)"),
     _m("end", "scheduledend", "Appointment Time (end)"),
-    _m("all_day", "isalldayevent", "Appointment Time (all day)"),
+    _m("all_day", "isalldayevent", "Appointment Time (all day)", conv=ALL_DAY),
     _m("location", "location", "Location"),
     _m("body", "description", "Body"),
     _m("importance", "prioritycode", "Importance", conv=PRIORITY),

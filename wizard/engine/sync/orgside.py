@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -84,17 +84,28 @@ class OrgUser:
 
 
 class OrgSide(Protocol):
+    """What the engine needs of an org. Besides the reads and writes, a side says whether
+    it hands a full read over page by page (``streams_pages``: ``changes`` then calls
+    ``on_rows`` with each page, and ``next_page_on_its_way`` is true while the next one
+    is being fetched), and may fetch ahead (``prefetch``: the first requests of a run at
+    once; ``changes_many``: several incremental deltas in one round trip, ``{}`` when it
+    cannot)."""
+
     org_id: str
     org_name: str
+    streams_pages: bool
+    next_page_on_its_way: bool
 
+    def prefetch(self) -> None: ...
+    def changes_many(self, tokens: dict[str, str]) -> dict[str, ChangeBatch]: ...
     def whoami(self) -> OrgUser: ...
     def has_sync_privilege(self) -> bool: ...
     def settings(self) -> SyncSettings: ...
     def update_settings(self, **changes: bool) -> SyncSettings: ...
     def attribute_mappings(self) -> list[dict[str, Any]]: ...
     def filters(self) -> list[SyncFilter]: ...
-    def changes(self, kind: str, token: str | None,
-                columns: list[str] | None = None) -> ChangeBatch: ...
+    def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
+                on_rows: Callable[[list[OrgRecord]], None] | None = None) -> ChangeBatch: ...
     def get(self, kind: str, record_id: str) -> OrgRecord | None: ...
     def write(self, writes: list[OrgWrite]) -> list[WriteResult]: ...
     def email_matches(self, sender: str, recipients: list[str], subject: str) -> bool: ...
@@ -187,6 +198,9 @@ class MemoryOrg:
 class MemoryOrgSide:
     """The org as seen by one user, straight from a :class:`MemoryOrg`."""
 
+    streams_pages = False
+    next_page_on_its_way = False
+
     def __init__(self, org: MemoryOrg, user_id: str, *, user_name: str = "") -> None:
         self.org = org
         self.user = OrgUser(user_id, user_name)
@@ -206,6 +220,12 @@ class MemoryOrgSide:
         if not self.online:
             raise OrgUnreachable(f"{self.org.org_name} cannot be reached.",
                                  fix="Your changes are kept and sent when it can be reached.")
+
+    def prefetch(self) -> None:
+        """Nothing to fetch ahead: the data is in memory."""
+
+    def changes_many(self, tokens: dict[str, str]) -> dict[str, ChangeBatch]:
+        return {}
 
     def whoami(self) -> OrgUser:
         self._check("whoami")
@@ -233,8 +253,8 @@ class MemoryOrgSide:
         self._check("filters")
         return list(self.org.userqueries.get(self.user.user_id, []))
 
-    def changes(self, kind: str, token: str | None,
-                columns: list[str] | None = None) -> ChangeBatch:
+    def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
+                on_rows: Callable[[list[OrgRecord]], None] | None = None) -> ChangeBatch:
         self._check(f"changes:{kind}")
         table = self.org.tables[kind]
         if token is None:

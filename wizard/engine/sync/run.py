@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from wizard.engine.errors import WizardError
-from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.sync.conflicts import DEFAULT_RESOLVER, RESOLVERS
 from wizard.engine.sync.engine import Synchronizer
 
@@ -42,9 +41,10 @@ def open_synchronizer(engine: Any, *, org_ref: str | None = None,
                       resolver: str = DEFAULT_RESOLVER,
                       progress: Callable[[str, int, int], None] | None = None,
                       cancel: Any = None,
-                      settings_only: bool = False) -> tuple[Synchronizer, SqliteMailStore]:
+                      settings_only: bool = False) -> tuple[Synchronizer, Any]:
     """A :class:`Synchronizer` for the synchronizing org (signed in silently on first use)
-    and the mailbox store it uses (close it when done). ``cancel``: a threading.Event.
+    and the mailbox side it uses (the configured one: see :mod:`~wizard.engine.sync.sides`;
+    close it when done). ``cancel``: a threading.Event.
 
     An org whose appointments, contacts and tasks synchronize through its own server-side
     synchronization is refused (:class:`~wizard.engine.serverside.errors.
@@ -52,6 +52,7 @@ def open_synchronizer(engine: Any, *, org_ref: str | None = None,
     server-side synchronization too)."""
     from wizard.engine.connect import SignInOptions
     from wizard.engine.serverside import check_local_sync
+    from wizard.engine.sync.sides import open_side
     from wizard.engine.sync.webapi import DataverseOrgSide
 
     profile = synchronizing_profile(engine, org_ref)
@@ -63,7 +64,8 @@ def open_synchronizer(engine: Any, *, org_ref: str | None = None,
         return engine.connector.connect(profile, SignInOptions(method="silent")).client
 
     side = DataverseOrgSide(connect, org_id=profile.org_id, org_name=profile.label)
-    store = SqliteMailStore(engine.paths.mailbox_db, clock=engine.clock)
-    sync = Synchronizer(store, side, stamp_store=engine.mailbox, resolver=RESOLVERS[resolver],
-                        clock=engine.clock, progress=progress, cancel=cancel)
+    store = open_side(engine)
+    sync = Synchronizer(store, side, stamp_store=store.stamp_store or engine.mailbox,
+                        resolver=RESOLVERS[resolver], clock=engine.clock, progress=progress,
+                        cancel=cancel)
     return sync, store

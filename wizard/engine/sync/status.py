@@ -6,8 +6,11 @@ item's content hash, and the synchronized field values (``base``) that the three
 merge compares against. A row in state ``excluded`` marks an org record the user removed
 from the mailbox without being allowed to delete it in the org (it is not pulled back).
 
-The rows live in the mailbox's SQLite file so that mailbox writes, status rows and the
-delta token of one sync commit in a single transaction.
+The database belongs to neither side of the sync. It lives in the SQLite file the
+mailbox side names (:attr:`~wizard.engine.sync.mailside.MailboxSide.status_conn`): the
+local store's own file, so that mailbox writes, status rows and the delta token of one
+sync commit in a single transaction; for a vdir folder or a DAV account, the file in the
+app's data folder that also keeps the index of that folder or collection.
 """
 
 from __future__ import annotations
@@ -182,6 +185,23 @@ class StatusDB:
             (self.org_id, row.kind, row.org_record_id, row.local_id, row.state, row.etag,
              row.local_hash, row.base_json(), row.owner_id,
              int(row.in_filter)))
+
+    def put_rows(self, rows: list[tuple]) -> None:
+        """Rows in bulk: (org id, kind, org record id, local id, state, etag, local hash,
+        base JSON, owner id, in filter)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO sync_status (org_id, kind, org_record_id, local_id, state,"
+            " etag, local_hash, base, owner_id, in_filter) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def links_to_other_orgs(self) -> list[str]:
+        """Local ids of items linked to an org other than this one (a previous one)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT local_id FROM sync_status WHERE org_id<>? AND local_id IS NOT NULL",
+            (self.org_id,))]
+
+    def has_other_orgs(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM sync_status WHERE org_id<>? LIMIT 1",
+                                 (self.org_id,)).fetchone() is not None
 
     def drop(self, kind: str, org_record_id: str) -> None:
         self.conn.execute("DELETE FROM sync_status WHERE org_id=? AND kind=? AND org_record_id=?",

@@ -105,6 +105,8 @@ _TIME_COLUMNS = ("scheduledstart", "scheduledend", "actualend", "starttime", "en
 class DataverseOrgSide:
     """:class:`~wizard.engine.sync.orgside.OrgSide` for one signed-in org."""
 
+    streams_pages = True          # changes() hands a full read over page by page
+
     def __init__(self, client: DataverseClient | Callable[[], DataverseClient], *,
                  org_id: str | None = None, org_name: str = "the organization",
                  page_size: int = PAGE_SIZE) -> None:

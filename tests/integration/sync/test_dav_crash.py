@@ -1,0 +1,108 @@
+"""SIGKILL a sync with a real Radicale at counted points, many times: the next run converges,
+nothing is duplicated in the address book or the org, no edit is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.radicale import USERS
+from wizard.engine import calcard
+from wizard.engine.sync.orgside import MemoryOrg
+
+pytestmark = [pytest.mark.slow]
+
+ME = "user-me"
+WORKER = Path(__file__).with_name("dav_sync_worker.py")
+KILLS = 12
+
+
+def start(radicale, org_file: Path, index: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[3]))
+    proc = subprocess.Popen([sys.executable, str(WORKER), str(org_file), str(index),
+                             radicale.url, str(radicale.ca_file), "ann"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    proc.stdin.write(USERS["ann"] + "\n")
+    proc.stdin.close()
+    proc.stdin = None
+    assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+    return proc
+
+
+def finish(proc: subprocess.Popen) -> None:
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+
+
+def test_sigkill_mid_sync_with_radicale_converges(radicale, tmp_path):
+    rng = random.Random(20261203)
+    org = MemoryOrg()
+    org.privileged = {ME}
+    for n in range(6):
+        org.create("contact", {"firstname": "Org", "lastname": f"Seed-{n}"}, owner=ME)
+    org_file = tmp_path / "org.json"
+    org_file.write_text(json.dumps(org.to_json()))
+    index = tmp_path / "index.sqlite3"
+    dav = radicale.client("ann")
+    finish(start(radicale, org_file, index))
+    made: list[str] = []
+    dav_edits: dict[str, str] = {}          # org record id -> job title set in Radicale
+    org_edits: dict[str, str] = {}          # org record id -> mobile phone set in the org
+    killed = 0
+    for round_no in range(KILLS):
+        state = MemoryOrg.from_json(json.loads(org_file.read_text()))
+        for n in range(2):                  # new in the org
+            name = f"Crash-{round_no}-{n}"
+            state.create("contact", {"firstname": "K", "lastname": name}, owner=ME)
+            made.append(name)
+        for rid in rng.sample(sorted(state.tables["contact"]), 2):
+            phone = f"+47 {round_no:02d} {rng.randrange(1000):03d}"
+            state.update("contact", rid, {"mobilephone": phone})
+            org_edits[rid] = phone
+        org_file.write_text(json.dumps(state.to_json()))
+        cards = dav.items("contacts")
+        for name in rng.sample(sorted(cards), 2):   # edited by another program
+            text = cards[name]
+            p = calcard.parse(text)
+            if not p.meta.org_record_id or p.meta.org_record_id in org_edits:
+                continue
+            title = f"Title {round_no}"
+            new = calcard.serialize("contact", {**p.data, "job_title": title}, uid=p.uid,
+                                    base=text)
+            if dav.put("contacts", name, new, dav.get("contacts", name)[1]).status_code == 204:
+                dav_edits[p.meta.org_record_id] = title
+        proc = start(radicale, org_file, index)
+        kill_after = rng.randrange(1, 16)
+        seen = 0
+        while seen < kill_after and proc.stdout.readline().strip() == "response":
+            seen += 1
+        if seen == kill_after and proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.communicate(timeout=60)
+    assert killed >= KILLS // 2, f"only {killed} runs were interrupted"
+    finish(start(radicale, org_file, index))
+    finish(start(radicale, org_file, index))
+
+    state = MemoryOrg.from_json(json.loads(org_file.read_text()))
+    rows = state.tables["contact"]
+    cards = {n: calcard.parse(t) for n, t in dav.items("contacts").items()}
+    by_record = {}
+    for name, p in cards.items():
+        assert p.meta.org_record_id not in by_record, f"{name} is a duplicate"
+        by_record[p.meta.org_record_id] = p
+    assert set(by_record) == set(rows)                       # nothing missing, nothing extra
+    for name in made:
+        assert sum(1 for r in rows.values() if r["lastname"] == name) == 1, name
+    for rid, phone in org_edits.items():
+        assert by_record[rid].data["mobile_phone"] == phone
+    for rid, title in dav_edits.items():
+        assert rows[rid]["jobtitle"] == title and by_record[rid].data["job_title"] == title
