@@ -203,7 +203,9 @@ def _kind(action: argparse.Action) -> str:
         return "name"
     if dest in ("set", "unset"):
         return "set"
-    if dest in ("port", "contacts", "token_lifetime", "refresh_lifetime", "duration"):
+    if dest == "target":
+        return "target"
+    if dest in ("port", "contacts", "token_lifetime", "refresh_lifetime", "duration", "wait"):
         return "number"
     if dest == "user":
         return "user"
@@ -233,6 +235,10 @@ def value_for(draw, action: argparse.Action, world: World, bad: list[str]) -> st
                 "folder": str(world.files / "folder"), "long": "y" * 300 + ".zip"}[choice]
     if kind == "dir":
         return str(world.base / "sandbox-data")
+    if kind == "target":
+        name = draw(st.sampled_from(["vdir", "fifo.json", "folder", "https://127.0.0.1:9/dav/",
+                                     "http://[::1]:9/x", "relative/vdir"]))
+        return name if "://" in name or name.startswith("relative") else str(world.files / name)
     if kind == "item":
         return draw(st.sampled_from(["0", "ffff", "", "a" * 40]))
     if roll == 0:
@@ -295,6 +301,9 @@ def world(tmp_path_factory, monkeypatch):
                         lambda *a, **k: (_ for _ in ()).throw(ConnectionRefusedError(111, "off")))
     monkeypatch.setattr("webbrowser.open", lambda *a, **k: False)
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    cwd = world.base / "cwd" / "deep"       # relative paths (../../x) stay inside the test
+    cwd.mkdir(parents=True)
+    monkeypatch.chdir(cwd)
     yield world
     shutdown_logging()
 
