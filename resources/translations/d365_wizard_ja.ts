@@ -1501,8 +1501,14 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>オフライン</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/app.py" line="100"/>
+        <source>d365-wizard cannot start</source>
+        <translation>d365-wizard を起動できません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="60"/>
+        <location filename="../../wizard/gui/widgets.py" line="72"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -1669,22 +1675,22 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="31"/>
+        <location filename="../../wizard/gui/widgets.py" line="43"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="52"/>
+        <location filename="../../wizard/gui/widgets.py" line="64"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="109"/>
+        <location filename="../../wizard/gui/widgets.py" line="121"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="109"/>
+        <location filename="../../wizard/gui/widgets.py" line="121"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -1754,7 +1760,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="322"/>
+        <location filename="../../wizard/gui/services.py" line="323"/>
         <source>Step: {step}</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>ステップ: {step}</translation>
@@ -1820,7 +1826,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>サインインが完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/app.py" line="60"/>
+        <location filename="../../wizard/gui/app.py" line="70"/>
         <source>The machine-wide deployment file was not applied: {error}</source>
         <translation>コンピューター全体の展開ファイルは適用されませんでした: {error}</translation>
     </message>
@@ -2751,6 +2757,21 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/sync_dialogs.py" line="700"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/crash.py" line="27"/>
+        <source>d365-wizard ran into an unexpected problem ({error}).</source>
+        <translation>d365-wizard で予期しない問題が発生しました ({error})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/crash.py" line="31"/>
+        <source>The details are in the log file {path}.</source>
+        <translation>詳細はログ ファイル {path} にあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/crash.py" line="32"/>
+        <source>If it happens again, send your helpdesk a diagnostics bundle (Diagnostics… ▸ Save diagnostics bundle…) and the log file.</source>
+        <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
 </context>
 </TS>

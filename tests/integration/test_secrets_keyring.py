@@ -27,8 +27,10 @@ def test_detects_the_secret_service(private_keyring, tmp_path):
     store = _store(tmp_path / "home")
     assert store.backend_name == "keyring.backends.SecretService.Keyring"
     assert store.unavailable_reason is None
-    assert store.describe() == {"available": True, "unavailable_reason": None,
-                                "backend": "keyring.backends.SecretService.Keyring"}
+    assert store.describe() == {
+        "available": True, "unavailable_reason": None,
+        "backend": "keyring.backends.SecretService.Keyring",
+        "trusted_because": "a known secure keyring (Secret Service (GNOME Keyring, KWallet))"}
 
 
 def test_round_trip(private_keyring, tmp_path):

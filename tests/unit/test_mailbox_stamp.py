@@ -169,10 +169,12 @@ def test_a_newer_stamp_schema_is_refused(store, clock):
 def test_a_damaged_file_gives_a_clear_error(tmp_path, clock):
     path = tmp_path / "mailbox.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(MailboxError) as info:
+    from wizard.engine.fileio import DatabaseDamaged
+
+    with pytest.raises(DatabaseDamaged) as info:
         MailboxStore(path, clock=clock).stamp()
     assert str(path) in str(info.value)
-    assert info.value.code == "mailbox_error"
+    assert info.value.code == "database_damaged"
 
 
 def test_claim_needs_an_id_and_a_name(store):

@@ -114,7 +114,11 @@ def test_empty_chainer_is_refused(monkeypatch):
     assert not open_secret_store("svc", backend=chainer.ChainerBackend()).available
 
 
+STUB = f"{VaultStub.__module__}.{VaultStub.__qualname__}"
+
+
 def test_chainer_uses_its_secure_member_not_the_plaintext_one(monkeypatch):
+    monkeypatch.setenv("D365_WIZARD_KEYRING_BACKEND", STUB)   # the stub stands for a vault
     plain, vault = PlaintextKeyring(), VaultStub()
     _chain(monkeypatch, [plain, vault])
     store = open_secret_store("svc", backend=chainer.ChainerBackend())
@@ -124,11 +128,13 @@ def test_chainer_uses_its_secure_member_not_the_plaintext_one(monkeypatch):
     assert vault.items == {("svc", "k"): "v"} and plain.items == {}
 
 
-def test_insecure_reason_accepts_the_os_keyrings():
+def test_insecure_reason_accepts_the_os_keyrings(monkeypatch):
     from keyring.backends import SecretService, kwallet
 
     assert insecure_reason(SecretService.Keyring) is None
     assert insecure_reason(kwallet.DBusKeyring) is None
+    assert "not a secure keyring" in insecure_reason(VaultStub())   # an allowlist
+    monkeypatch.setenv("D365_WIZARD_KEYRING_BACKEND", STUB)
     assert insecure_reason(VaultStub()) is None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -77,6 +79,9 @@ def _check(text: str, clouds) -> OrgUrl | None:
     if result.kind != "onprem":
         assert result.base_url.startswith("https://")
     assert "Pw0rdZ9" not in repr(result)
+    for text_out in (result.base_url, result.api_url, result.host, result.org_name or ""):
+        assert not any(ord(c) < 33 or ord(c) == 127 or unicodedata.category(c) in
+                       ("Cc", "Cf", "Zl", "Zp", "Zs") for c in text_out), repr(text_out)
     again = parse_org_url(result.base_url, clouds)
     assert again == result, f"{text!r} -> {result.base_url!r} -> {again.base_url!r}"
     return result
@@ -146,3 +151,37 @@ def test_a_password_is_never_echoed(tail):
         assert password not in repr(err.args)
     else:  # pragma: no cover - the assertion says what went wrong
         raise AssertionError("an address with a password was accepted")
+
+
+# Control and invisible characters, raw and percent-encoded, anywhere in an address.
+CONTROLS = ["%0A", "%0a", "%0D", "%09", "%00", "%7F", "%1B", "%E2%80%8B", "%C2%85",
+            "%E2%80%A8", "\x85", "\u2028", "\x00", "\x7f", "%20", "%2520"]
+with_controls = st.builds(
+    lambda base, where, ctl: (base[:where] + ctl + base[where:]) if base else ctl,
+    st.sampled_from(["https://contoso.crm4.dynamics.com/main.aspx",
+                     "http://crmserver:5555/Contoso/main.aspx",
+                     "https://crm.contoso.local/contoso", "https://127.0.0.1:44361/api",
+                     "https://contoso.contoso.com/"]),
+    st.integers(min_value=0, max_value=60), st.sampled_from(CONTROLS))
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(with_controls, st.sampled_from([None, CLOUDS]))
+@example("http://crmserver/contoso%0A", None)
+@example("https://crm.contoso.local/contoso%0a/main.aspx", None)
+@example("http://crmserver%0A/contoso", None)
+@example("https://127.0.0.1:44361%0A", CLOUDS)
+def test_no_control_character_survives_parsing(text, clouds):
+    _check(text, clouds)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(url_shaped, with_controls), st.sampled_from([None, CLOUDS]))
+def test_parsing_is_idempotent_on_every_field(text, clouds):
+    try:
+        first = parse_org_url(text, clouds)
+    except InvalidOrgUrl:
+        return
+    for again_text in (first.base_url, first.base_url + "/", first.base_url.upper()
+                       if first.kind == "online" else first.base_url):
+        assert parse_org_url(again_text, clouds) == first

@@ -211,7 +211,9 @@ def cmd_signin(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     options = signin_options(ctx, args, interactive_default="browser")
     if args.org:
         target = _org_or_url(ctx, args.org)
-        conn = engine.connector.connect(target, options)
+        # "signin" means sign in again, never "reuse the cached token" (which may be the
+        # one the org refuses).
+        conn = engine.connector.connect(target, options, force=True)
         who = conn.client.whoami()
         data: dict[str, Any] = {"user": conn.username, "auth_method": conn.auth_method,
                                 "tenant_id": conn.tenant_id, "authority": conn.authority,
@@ -339,7 +341,7 @@ def environment_facts(engine) -> dict[str, Any]:
     import requests
 
     from wizard import __version__
-    from wizard.engine.http import proxy_for_url
+    from wizard.engine.http import environment_ca_variables, proxy_for_url
 
     secrets = engine.secrets
     facts: dict[str, Any] = {
@@ -347,25 +349,21 @@ def environment_facts(engine) -> dict[str, Any]:
         "platform": platform.platform(), "msal": msal.__version__,
         "requests": requests.__version__, "openssl": ssl.OPENSSL_VERSION,
         "keyring": {"available": secrets.available, "backend": secrets.backend_name,
-                    "problem": secrets.unavailable_reason},
+                    "problem": secrets.unavailable_reason,
+                    "trusted_because": secrets.describe().get("trusted_because")},
         "token_cache": engine.token_cache.status,
         "ca_bundles": engine.ca_bundles,
         "os_trust_store": {k: v for k, v in ssl.get_default_verify_paths()._asdict().items()
                            if k in ("cafile", "capath")},
-        "ignored_environment": {k: v for k, v in _ca_env().items()},
+        "ca_environment": environment_ca_variables(),
+        "trust": "the operating system's certificate verifier (truststore) plus --ca-bundle "
+                 "and cloud-file CAs",
         "clouds": sorted(engine.clouds),
         "config_dir": str(engine.paths.config_dir),
     }
     facts["proxy"] = {c.name: proxy_for_url(engine.session, c.discovery_url)
                       for c in engine.clouds.values()}
     return facts
-
-
-def _ca_env() -> dict[str, str]:
-    import os
-
-    return {k: os.environ[k] for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-            if os.environ.get(k)}
 
 
 def cmd_doctor(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
@@ -375,8 +373,9 @@ def cmd_doctor(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     lines = [summary, "", "This computer:"]
     for k, v in facts.items():
         lines.append(f"  {k}: {json.dumps(v) if isinstance(v, (dict, list)) else v}")
-    if facts["ignored_environment"]:
-        lines.append("  (REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE are not used: d365-wizard trusts "
-                     "the system store plus --ca-bundle.)")
+    if facts["ca_environment"]:
+        lines.append("  (REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE are not used; SSL_CERT_FILE can only "
+                     "add to the system store: d365-wizard trusts the system store plus "
+                     "--ca-bundle.)")
     return CommandResult(data={**_test_data(ok, summary, steps), "environment": facts},
                          text="\n".join(lines), exit_code=0 if ok else 1)

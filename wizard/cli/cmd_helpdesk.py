@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from wizard.cli.base import CliContext, CommandResult
+from wizard.cli.base import CliContext, CommandResult, non_negative_seconds, output_file
 
 
 def register(sub, parents) -> None:
@@ -40,7 +39,8 @@ def register(sub, parents) -> None:
                        description="Write your organizations as a deployment file that "
                                    "'d365-orgs deploy' applies on other machines. It holds no "
                                    "user names, tenants or secrets.")
-    p.add_argument("--out", metavar="FILE", help="write to FILE (default: print it)")
+    p.add_argument("--out", metavar="FILE", type=output_file,
+                   help="write to FILE (default: print it)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -50,7 +50,8 @@ def register(sub, parents) -> None:
                     "passwords, cookies and authorization headers are always removed; user "
                     "names, tenant IDs and addresses are replaced by placeholders unless "
                     "--include-identities is given.")
-    p.add_argument("--bundle", metavar="FILE.zip", required=True, help="where to write the zip")
+    p.add_argument("--bundle", metavar="FILE.zip", required=True, type=output_file,
+                   help="where to write the zip")
     p.add_argument("--include-identities", action="store_true",
                    help="keep user names, tenant IDs and org addresses (only with the user's "
                         "consent)")
@@ -68,7 +69,7 @@ def register(sub, parents) -> None:
     p.add_argument("--list", action="store_true", dest="list_scenarios",
                    help="list the scenarios, what the trainee sees and the right fix")
     p.add_argument("--solution", action="store_true", help="also print the solution")
-    p.add_argument("--duration", type=float, metavar="SECONDS",
+    p.add_argument("--duration", type=non_negative_seconds, metavar="SECONDS",
                    help="stop after SECONDS (default: until Ctrl+C)")
     p.set_defaults(func=cmd_practice)
 
@@ -99,7 +100,9 @@ def cmd_export(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
     if args.out:
         out = write_export(ctx.engine, args.out)
-        data = json.loads(Path(out).read_text())
+        from wizard.engine.fileio import read_json
+
+        data = read_json(out, what="the deployment file")
         return CommandResult(data={"written": str(out), "orgs": len(data["orgs"])},
                              text=f"Wrote {len(data['orgs'])} organization(s) to {out}.")
     data = export_deployment(ctx.engine)
@@ -121,7 +124,7 @@ def _extend_doctor(sub) -> None:
     for action in doctor._actions:
         if action.dest == "org" and not action.option_strings:
             action.nargs, action.default = "?", None
-    doctor.add_argument("--bundle", metavar="FILE.zip",
+    doctor.add_argument("--bundle", metavar="FILE.zip", type=output_file,
                         help="write a redacted diagnostics bundle for the helpdesk")
     doctor.add_argument("--include-identities", action="store_true",
                         help="with --bundle: keep user names, tenant IDs and org addresses "

@@ -13,7 +13,7 @@ import argparse
 import math
 from typing import Any
 
-from wizard.cli.base import CliContext, CommandResult
+from wizard.cli.base import CliContext, CommandResult, non_negative_seconds
 from wizard.engine.errors import Action, WizardError
 
 DEFAULT_WAIT = 120.0
@@ -32,7 +32,7 @@ def add_use_arguments(p: argparse.ArgumentParser) -> None:
                         "(its server-side synchronization with your Exchange mailbox) or "
                         "'computer' (this computer's sync engine); default: what its "
                         "mailbox record says")
-    p.add_argument("--wait", type=float, metavar="SECONDS", default=DEFAULT_WAIT,
+    p.add_argument("--wait", type=non_negative_seconds, metavar="SECONDS", default=DEFAULT_WAIT,
                    help=f"how long to wait for the result of Test & Enable (default "
                         f"{DEFAULT_WAIT:.0f})")
 
@@ -53,7 +53,7 @@ def register_mailbox(msub, parents) -> None:
     q.add_argument("--override-stamp", action="store_true",
                    help="sync items with Exchange from this org only, even if Exchange was "
                         "set to sync with a different org")
-    q.add_argument("--wait", type=float, metavar="SECONDS", default=DEFAULT_WAIT,
+    q.add_argument("--wait", type=non_negative_seconds, metavar="SECONDS", default=DEFAULT_WAIT,
                    help=f"how long to wait for the result (default {DEFAULT_WAIT:.0f})")
     q.set_defaults(func=cmd_test_enable)
     q = msub.add_parser("none-elsewhere", parents=parents,

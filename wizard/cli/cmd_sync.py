@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from wizard.cli.base import CliContext, CommandResult
+from wizard.cli.base import CliContext, CommandResult, output_file
 from wizard.engine.errors import WizardError
 from wizard.engine.mailstore import FOLDERS, SqliteMailStore
 
@@ -66,7 +67,7 @@ def register(sub, parents) -> None:
     q.set_defaults(func=cmd_mailbox_delete)
     q = msub.add_parser("export", parents=parents, help="export a folder to .ics/.vcf")
     q.add_argument("--folder", choices=("calendar", "contacts", "tasks"), required=True)
-    q.add_argument("--out", metavar="FILE", required=True)
+    q.add_argument("--out", metavar="FILE", required=True, type=output_file)
     q.set_defaults(func=cmd_mailbox_export)
     q = msub.add_parser("conflicts", parents=parents, help="the conflicts of past syncs")
     q.set_defaults(func=cmd_mailbox_conflicts)
@@ -173,22 +174,39 @@ def _parse_sets(pairs: list[str]) -> dict[str, Any]:
         if "=" not in pair:
             raise CliSyncError(f"--set needs FIELD=VALUE, not {pair!r}.")
         k, _, v = pair.partition("=")
+        if not k.strip():
+            raise CliSyncError(f"--set needs a field name before '=', not {pair!r}.")
         try:
-            value = json.loads(v) if v[:1] in "[{" or v in ("true", "false", "null") or \
-                v.lstrip("-").isdigit() else v
+            value = json.loads(v) if v[:1] in "[{\"" or v in ("true", "false", "null") or \
+                _NUMBER.fullmatch(v) else v
         except ValueError:
             value = v
         out[k.strip()] = value
     return out
 
 
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
 def cmd_mailbox_list(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     with _store(ctx) as store:
         items = store.items(FOLDERS[args.folder]) if args.folder else store.items()
-        data = [i.to_dict() for i in items]
+        data = []
+        for item in items:
+            d = item.to_dict()
+            problems = store.check(item)
+            if problems:
+                d["problems"] = problems
+            data.append(d)
     lines = [f"{i['local_id'][:8]}  {i['folder']:<8} {'tracked ' if i['tracked'] else 'local   '}"
-             f"{i['title']}" for i in data] or ["The mailbox is empty."]
-    return CommandResult(data={"items": data}, text="\n".join(lines))
+             f"{i['title']}" + ("  [!]" if i.get("problems") else "") for i in data] or [
+        "The mailbox is empty."]
+    bad = [i for i in data if i.get("problems")]
+    for i in bad:
+        lines.append(f"warning: item {i['local_id'][:8]} has values of the wrong kind: "
+                     f"{'; '.join(i['problems'])}. Correct them with 'd365-orgs mailbox edit "
+                     f"{i['local_id'][:8]} --set FIELD=VALUE' (or --unset FIELD).")
+    return CommandResult(data={"items": data, "damaged": len(bad)}, text="\n".join(lines))
 
 
 def cmd_mailbox_add(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
@@ -234,8 +252,14 @@ def cmd_mailbox_export(ctx: CliContext, args: argparse.Namespace) -> CommandResu
     out = Path(args.out)
     with _store(ctx) as store:
         n = store.export(args.folder, out)
-    return CommandResult(data={"folder": args.folder, "file": str(out), "items": n},
-                         text=f"Exported {n} item(s) from {args.folder} to {out}.")
+        skipped = store.export_skipped
+    text = f"Exported {n} item(s) from {args.folder} to {out}."
+    for local_id, title, problems in skipped:
+        text += (f"\nwarning: skipped {title} ({local_id[:8]}): {'; '.join(problems)}. "
+                 f"Correct it with 'd365-orgs mailbox edit {local_id[:8]} --set FIELD=VALUE'.")
+    return CommandResult(data={"folder": args.folder, "file": str(out), "items": n,
+                               "skipped": [{"local_id": i, "title": t, "problems": p}
+                                           for i, t, p in skipped]}, text=text)
 
 
 def _status_for(ctx: CliContext, store: SqliteMailStore):

@@ -39,7 +39,7 @@ import requests
 
 from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import SAMPLE_CLIENT_ID, Cloud
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import network_error
 from wizard.engine.signin_errors import (NotSignedIn, SignInCancelled, SignInError,
                                          signin_error)
@@ -243,14 +243,24 @@ class Authenticator:
         return self._result(authority, scopes, result)
 
     def silent(self, authority: str, scopes: list[str], *, username: str | None = None,
-               client_id: str | None = None, force_refresh: bool = False) -> SignInResult:
-        """A token from the cache (refreshed if needed). Raises NotSignedIn/SignInExpired."""
+               client_id: str | None = None, force_refresh: bool = False,
+               claims_challenge: str | None = None) -> SignInResult:
+        """A token from the cache (refreshed if needed). Raises NotSignedIn/SignInExpired.
+
+        ``force_refresh`` skips the cached access token and redeems the refresh token;
+        ``claims_challenge`` (the decoded JSON of a ``claims`` challenge the resource sent
+        with a 401) is passed to the identity provider with it, as Microsoft's guidance on
+        claims challenges and Continuous Access Evaluation asks."""
         app = self.app(authority, client_id)
         accounts = self._accounts_for(app, authority, username)
         if not accounts:
             if not username and len(app.get_accounts()) > 1:
                 raise NotSignedIn("Several accounts are signed in; say which one to use.",
                                   fix="Give the user name (--user).", code="account_ambiguous")
+            recovery = getattr(self.cache, "recovery", None)
+            if recovery:
+                raise NotSignedIn(recovery, fix="Sign in again.", code="token_cache_reset",
+                                  action=Action.SIGN_IN)
             who = f" as {username}" if username else ""
             raise NotSignedIn(f"You are not signed in{who} yet.",
                               fix="Sign in (d365-orgs signin, or the Sign in button).")
@@ -258,7 +268,9 @@ class Authenticator:
         for account in accounts:
             try:
                 result = app.acquire_token_silent_with_error(
-                    scopes, account=account, authority=None, force_refresh=force_refresh)
+                    scopes, account=account, authority=None,
+                    force_refresh=force_refresh or claims_challenge is not None,
+                    claims_challenge=claims_challenge)
             except requests.exceptions.RequestException as exc:
                 raise _authority_unreachable(authority, exc) from exc
             if result and "access_token" in result:
@@ -271,12 +283,10 @@ class Authenticator:
 
     def token_provider(self, authority: str, scopes: list[str], *,
                        username: str | None = None,
-                       client_id: str | None = None) -> Callable[[], str]:
-        """A callable for DataverseClient: a fresh ``Bearer`` value on every call."""
-        def provide() -> str:
-            return self.silent(authority, scopes, username=username,
-                               client_id=client_id).authorization
-        return provide
+                       client_id: str | None = None) -> "TokenProvider":
+        """A callable for DataverseClient: a fresh ``Bearer`` value on every call, and
+        ``refresh(claims)`` for the client to call once when the server refused a token."""
+        return TokenProvider(self, authority, scopes, username, client_id)
 
     def accounts(self, authority: str, *, client_id: str | None = None) -> list[dict[str, Any]]:
         return list(self.app(authority, client_id).get_accounts())
@@ -321,6 +331,54 @@ class Authenticator:
                             tenant_id=tenant, object_id=claims.get("oid"),
                             home_account_id=home, expires_at=expires_at,
                             access_token=result["access_token"])
+
+
+class TokenProvider:
+    """``provider()`` is the ``Authorization`` value of a cached (or refreshed) token;
+    ``provider.refresh(claims)`` forces one refresh with the refresh token, passing the
+    resource's claims challenge, when the resource refused the token (HTTP 401)."""
+
+    def __init__(self, auth: Authenticator, authority: str, scopes: list[str],
+                 username: str | None, client_id: str | None) -> None:
+        self.auth, self.authority, self.scopes = auth, authority, scopes
+        self.username, self.client_id = username, client_id
+
+    def __call__(self) -> str:
+        return self.auth.silent(self.authority, self.scopes, username=self.username,
+                                client_id=self.client_id).authorization
+
+    def refresh(self, claims: str | None = None) -> str:
+        return self.auth.silent(self.authority, self.scopes, username=self.username,
+                                client_id=self.client_id, force_refresh=True,
+                                claims_challenge=claims).authorization
+
+
+def claims_challenge(response: requests.Response) -> str | None:
+    """The decoded claims challenge of a 401 (``WWW-Authenticate: Bearer ...,
+    error="insufficient_claims", claims="<base64 JSON>"``), or None.
+
+    Microsoft Learn, "Claims challenges, claims requests and client capabilities": the
+    ``claims`` parameter is base64-encoded JSON; msal wants the JSON text itself.
+    """
+    import base64
+    import json
+
+    raw = response.raw.headers.getlist("WWW-Authenticate") if hasattr(
+        response.raw, "headers") and hasattr(response.raw.headers, "getlist") else []
+    if not raw and response.headers.get("WWW-Authenticate"):
+        raw = [response.headers["WWW-Authenticate"]]
+    encoded = parse_challenges(raw).get("bearer", {}).get("claims")
+    if not encoded:
+        return None
+    try:
+        padded = encoded + "=" * (-len(encoded) % 4)
+        text = base64.b64decode(padded.replace("-", "+").replace("_", "/"),
+                                validate=True).decode("utf-8")
+        json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        log.warning("ignoring a claims challenge that is not base64-encoded JSON")
+        return None
+    return text
 
 
 def _authority_unreachable(authority: str, exc: BaseException) -> WizardError:

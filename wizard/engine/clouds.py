@@ -18,7 +18,7 @@ from ``--cloud-file`` JSON files::
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,19 +86,62 @@ BUILTIN_CLOUDS: dict[str, Cloud] = {c.name: c for c in (
 )}
 
 
+MAX_CLOUD_FILE_BYTES = 256_000
+# Keys and values that mean a secret: a cloud file describes public endpoints only (the app
+# is a public client), so one that carries a secret is refused, never used or copied.
+SECRET_KEY = re.compile(
+    r"pass(word|wd|phrase)?|pwd|secret|token|credential|cookie|api_?key|auth(orization)?$"
+    r"|bearer|assertion|private_?key|refresh|session", re.IGNORECASE)
+SECRET_VALUE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|://[^/\s@]*:[^/\s@]*@")
+
+
+def find_secret(data: Any, where: str = "") -> tuple[str, str] | None:
+    """``(path, "key"|"value")`` of the first secret-looking key or value in ``data``."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            path = f"{where}.{k}" if where else str(k)
+            if SECRET_KEY.search(str(k)):
+                return path, "key"
+            found = find_secret(v, path)
+            if found:
+                return found
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found = find_secret(v, f"{where}[{i}]")
+            if found:
+                return found
+    elif isinstance(data, str) and SECRET_VALUE.search(data):
+        return where, "value"
+    return None
+
+
+class CloudFileSecret(ConfigError):
+    code = "cloud_file_contains_secret"
+    template = ("The cloud file {path} contains “{field}”, which looks like a password, "
+                "secret or token. Cloud files never carry secrets (d365-wizard signs in as a "
+                "public client), so it was not used.")
+    fix_template = ("Remove it from the file; credentials are entered when signing in and "
+                    "saved only in the OS keyring.")
+
+
 def load_cloud_file(path: str | Path) -> Cloud:
     """Read a custom cloud definition; errors say which field is wrong."""
+    from wizard.engine.fileio import FileNotFound, FileProblem, read_json
+
     p = Path(path)
     try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
+        raw = read_json(p, what="the cloud file", max_bytes=MAX_CLOUD_FILE_BYTES)
+    except FileNotFound as exc:
         raise ConfigError(f"The cloud file {p} does not exist.",
                           fix="Check the path given to --cloud-file.") from exc
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"The cloud file {p} is not valid JSON: {exc}.",
-                          fix="Ask your administrator for a corrected file.") from exc
+    except FileProblem as exc:
+        raise ConfigError(exc.message, fix=exc.fix or "Ask your administrator for a corrected "
+                          "file.", details=exc.details, code=exc.code, **exc.params) from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"The cloud file {p} must hold a JSON object.")
+    secret = find_secret(raw)
+    if secret is not None:
+        raise CloudFileSecret(path=str(p), field=secret[0])
     return cloud_from_dict(raw, source=str(p))
 
 

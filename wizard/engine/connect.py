@@ -30,7 +30,7 @@ from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import (SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient,
                                      DataverseError)
 from wizard.engine.errors import WizardError
-from wizard.engine.http import Cancelled, NetworkError, proxy_for_url
+from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
 from wizard.engine.signin_errors import NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 
@@ -234,16 +234,20 @@ class Connector:
 
     # -- signing in to an org ------------------------------------------------------------
     def connect(self, target: "str | OrgUrl | OrgProfile",
-                options: SignInOptions | None = None) -> OrgSession:
+                options: SignInOptions | None = None, *, force: bool = False) -> OrgSession:
+        """Sign in to the org. ``force`` (an explicit "sign in"): with a browser, device-code
+        or password method, sign in that way even when a cached sign-in exists (it may be
+        the one the server refuses)."""
         options = options or SignInOptions()
         profile = None if isinstance(target, (str, OrgUrl)) else target
         org_url = target if isinstance(target, OrgUrl) else self.parse(
             target if isinstance(target, str) else target.base_url)
         challenge = probe_org(self.session, org_url.api_url)
-        return self._connect(org_url, challenge, profile, options)
+        return self._connect(org_url, challenge, profile, options, force=force)
 
     def _connect(self, org_url: OrgUrl, challenge: AuthChallenge,
-                 profile: "OrgProfile | None", options: SignInOptions) -> OrgSession:
+                 profile: "OrgProfile | None", options: SignInOptions, *,
+                 force: bool = False) -> OrgSession:
         if challenge.kind == "ntlm":
             return self._connect_windows(org_url, challenge, profile, options)
         if challenge.kind != "oauth":
@@ -258,20 +262,12 @@ class Connector:
         username = options.username or (profile.user if profile else None)
         before = {a.get("home_account_id") for a in self.auth.accounts(authority,
                                                                         client_id=client_id)}
-        result = self._acquire(authority, scopes, username, client_id, options)
+        result = self._acquire(authority, scopes, username, client_id, options, force=force)
         after_user = result.username or username
         provider = self.auth.token_provider(authority, scopes, username=after_user,
                                             client_id=client_id)
-        first = result.authorization
-
-        def tokens() -> str:
-            nonlocal first
-            if first is not None:
-                value, first = first, None
-                return value
-            return provider()
-
-        client = DataverseClient(self.session, org_url.api_url, tokens)
+        client = DataverseClient(self.session, org_url.api_url,
+                                 _FirstThen(result.authorization, provider))
         return OrgSession(org_url=org_url, auth_method=challenge.auth_method, client=client,
                           authority=authority, resource=resource, username=after_user,
                           tenant_id=result.tenant_id or challenge.tenant_id, signin=result,
@@ -571,18 +567,13 @@ class Connector:
                     version = tls.version()
         except ssl.SSLCertVerificationError as exc:
             issuer = peer_certificate_issuer(host, port, self.connect_timeout)
-            raise _StepFailed(
-                f"The certificate of {host} is not trusted" + (
-                    f": it was issued by “{issuer}”." if issuer else "."),
-                fix=("If that issuer is your company's proxy or firewall, ask IT for its CA "
-                     "certificate and add it with --ca-bundle FILE (or to the system "
-                     "certificate store). Otherwise check the address."),
-                details=f"{exc.verify_message or exc}", code="tls_untrusted",
-                data={"issuer": issuer})
+            err = tls_error(exc, host, port, issuer=issuer,
+                            details=f"{exc.verify_message or exc}")
+            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code,
+                              data={"issuer": issuer, "tls_problem": tls_kind(exc)})
         except (ssl.SSLError, OSError) as exc:
-            raise _StepFailed(f"A secure connection to {host} could not be set up.",
-                              fix="Check the address and port; the server may not offer "
-                                  "HTTPS on it.", details=str(exc), code="tls_failed")
+            err = tls_error(None, host, port, details=str(exc))
+            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code)
         issuer = _name(cert.get("issuer"))
         return (f"{version}, certificate issued by {issuer or 'a trusted authority'}.",
                 {"issuer": issuer, "tls_version": version})
@@ -762,6 +753,24 @@ class Connector:
                 code="stamp_conflict", data=data)
         return (f"The mailbox synchronizes with {stamp.org_name or stamp.org_id}; this "
                 "organization does not synchronize.", data)
+
+
+class _FirstThen:
+    """The token just obtained, then the provider's (with its ``refresh`` for a 401)."""
+
+    def __init__(self, first: str, provider: Callable[[], str]) -> None:
+        self._first: str | None = first
+        self._provider = provider
+
+    def __call__(self) -> str:
+        if self._first is not None:
+            value, self._first = self._first, None
+            return value
+        return self._provider()
+
+    def refresh(self, claims: str | None = None) -> str:
+        self._first = None
+        return self._provider.refresh(claims)  # type: ignore[attr-defined]
 
 
 def _secret_key(org_key: str, name: str) -> str:

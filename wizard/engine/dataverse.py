@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import network_error
 
 API_PATH = "/api/data/v9.2/"
@@ -40,8 +40,8 @@ class DataverseError(WizardError):
 
     def __init__(self, status: int, error_code: str | None, message: str, *,
                  fix: str | None = None, details: str | None = None,
-                 code: str | None = None) -> None:
-        super().__init__(message, fix=fix, details=details, code=code)
+                 code: str | None = None, action: Action | None = None) -> None:
+        super().__init__(message, fix=fix, details=details, code=code, action=action)
         self.status = status
         self.error_code = error_code
 
@@ -99,7 +99,7 @@ def error_for(response: requests.Response, *, org: str | None = None) -> Dataver
         return SignInRequired(status, error_code,
                               f"{where} did not accept the sign-in (HTTP 401).",
                               fix="Sign in again (d365-orgs signin, or the Sign in button).",
-                              details=details)
+                              details=details, action=Action.SIGN_IN)
     if status == 403:
         if "disabled" in lowered or "suspended" in lowered:
             return OrgDisabled(status, error_code, f"The organization {where} is disabled.",
@@ -171,9 +171,35 @@ class DataverseClient:
                 data: bytes | str | None = None, expect_json: bool = True
                 ) -> requests.Response:
         url = self.url(path)
+        credential = self.token_provider()
+        response = self._send(method, url, credential, params, json, headers, data)
+        refresh = getattr(self.token_provider, "refresh", None)
+        if response.status_code == 401 and isinstance(credential, str) and refresh is not None:
+            # The server refused a token we still hold (revoked after a password change,
+            # by Conditional Access or Continuous Access Evaluation): force one refresh,
+            # with the claims it asked for, and try once more; then "sign in again".
+            from wizard.engine.auth import claims_challenge
+            from wizard.engine.signin_errors import SignInError
+
+            claims = claims_challenge(response)
+            response.close()
+            try:
+                credential = refresh(claims)
+            except SignInError as exc:
+                raise SignInRequired(401, None, f"{self.org_label} did not accept the "
+                                     "sign-in (HTTP 401), and it could not be renewed: "
+                                     f"{exc.message}", fix="Sign in again.",
+                                     details=f"{exc.code}: {exc.details or ''}".strip(),
+                                     action=Action.SIGN_IN) from exc
+            response = self._send(method, url, credential, params, json, headers, data)
+        if response.status_code >= 400:
+            raise error_for(response, org=self.org_label)
+        return response
+
+    def _send(self, method: str, url: str, credential: Any, params, json, headers, data
+              ) -> requests.Response:
         hdrs = dict(BASE_HEADERS)
         auth = None
-        credential = self.token_provider()
         if isinstance(credential, str):
             hdrs["Authorization"] = credential
         elif credential is not None:
@@ -182,13 +208,10 @@ class DataverseClient:
             hdrs["Content-Type"] = "application/json; charset=utf-8"
         hdrs.update(headers or {})
         try:
-            response = self.session.request(method, url, params=params, json=json, data=data,
-                                            headers=hdrs, auth=auth)
+            return self.session.request(method, url, params=params, json=json, data=data,
+                                        headers=hdrs, auth=auth)
         except requests.exceptions.RequestException as exc:
             raise network_error(exc, url) from exc
-        if response.status_code >= 400:
-            raise error_for(response, org=self.org_label)
-        return response
 
     def _json(self, response: requests.Response) -> dict[str, Any]:
         try:

@@ -48,12 +48,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.engine.clouds import BUILTIN_CLOUDS, Cloud, load_cloud_file
+from wizard.engine.clouds import (BUILTIN_CLOUDS, SECRET_KEY, SECRET_VALUE, Cloud,
+                                  CloudFileSecret, load_cloud_file)
 from wizard.engine.errors import InvalidOrgUrl, WizardError
 from wizard.engine.storage import (atomic_write_bytes, atomic_write_json, locked,
                                    read_versioned_json)
@@ -70,10 +72,8 @@ MAX_FILE_BYTES = 1_000_000
 TOP_KEYS = {"schema_version", "kind", "replace", "orgs", "comment", "exported_at"}
 ORG_KEYS = {"url", "display_name", "cloud", "cloud_file", "primary", "org_id", "unique_name",
             "keep_connected", "comment"}
-_SECRET_KEY = re.compile(
-    r"pass(word|wd|phrase)?|pwd|secret|token|credential|cookie|api_?key|auth(orization)?$"
-    r"|bearer|assertion|private_?key|refresh|session", re.IGNORECASE)
-_SECRET_VALUE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|://[^/\s@]*:[^/\s@]*@")
+_SECRET_KEY = SECRET_KEY
+_SECRET_VALUE = SECRET_VALUE
 
 
 class DeploymentError(WizardError):
@@ -181,23 +181,17 @@ class DeployReport:
 def load_deployment(path: str | Path, *, known_clouds: dict[str, Cloud] | None = None
                     ) -> Deployment:
     """Read and validate a deployment file. Raises :class:`DeploymentError` (nothing applied)."""
+    from wizard.engine.fileio import FileProblem, decode_text, parse_json, read_input
+
     path = Path(path)
+    what = "the deployment file"
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DeploymentError(f"The deployment file {path} does not exist.",
-                              fix="Check the path.") from None
-    except OSError as exc:
-        raise DeploymentError(f"The deployment file {path} could not be read: "
-                              f"{exc.strerror or exc}.") from exc
-    if len(raw) > MAX_FILE_BYTES:
-        raise DeploymentError(f"The deployment file {path} is larger than 1 MB; it is not a "
-                              "deployment file.")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise DeploymentError(f"The deployment file {path} is not valid JSON: {exc}.",
-                              fix="Check it with a JSON validator; README shows an example.") from exc
+        raw = read_input(path, what=what, max_bytes=MAX_FILE_BYTES)
+        data = parse_json(decode_text(raw, path=path, what=what), path=path, what=what)
+    except FileProblem as exc:
+        raise DeploymentError(exc.message, fix=exc.fix, details=exc.details,
+                              code=exc.code if exc.code != "invalid_json" else None,
+                              **exc.params) from exc
     return parse_deployment(data, source=str(path), base_dir=path.parent,
                             sha256=hashlib.sha256(raw).hexdigest(), known_clouds=known_clouds)
 
@@ -254,6 +248,18 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
         for k in ("primary", "keep_connected"):
             if k in raw and not isinstance(raw[k], bool):
                 raise DeploymentError(f"{where}: \"{k}\" must be true or false.")
+        if text["org_id"] is not None:
+            try:
+                uuid.UUID(text["org_id"].strip().strip("{}"))
+            except ValueError:
+                raise DeploymentError(
+                    f"{where}: \"org_id\" “{text['org_id']}” is not an organization ID.",
+                    fix="An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b; "
+                        "nothing was applied.") from None
+        for k in ("url", "display_name", "cloud", "cloud_file", "org_id", "unique_name"):
+            if text[k] is not None and any(ord(c) < 32 or ord(c) == 127 for c in text[k]):
+                raise DeploymentError(f"{where}: \"{k}\" contains a control character "
+                                      "(a line break or tab).", fix="Nothing was applied.")
         cloud_name = text["cloud"]
         if text["cloud_file"]:
             cf = Path(text["cloud_file"]).expanduser()
@@ -261,8 +267,13 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
                 cf = base_dir / cf
             try:
                 cloud = load_cloud_file(cf)
+            except CloudFileSecret as exc:
+                raise DeploymentContainsSecret(
+                    f"{where}: {exc.message} Nothing was applied.", fix=exc.fix) from exc
             except WizardError as exc:
-                raise DeploymentError(f"{where}: the cloud file could not be used: {exc}") from exc
+                code = exc.code if exc.code not in ("config_error", "invalid_json") else None
+                raise DeploymentError(f"{where}: the cloud file could not be used: {exc}",
+                                      code=code) from exc
             if cloud_name and cloud_name != cloud.name:
                 raise DeploymentError(f"{where}: \"cloud\" is “{cloud_name}” but the cloud file "
                                       f"defines “{cloud.name}”.")
@@ -357,50 +368,48 @@ def apply_deployment(engine: "Engine", file: str | Path, replace: bool = False, 
 
 def apply_loaded(engine: "Engine", deployment: Deployment, *, replace: bool,
                  source_kind: str = "file") -> DeployReport:
-    from wizard.engine.orgs import SYNC_MAILBOX
+    """Apply a validated deployment: the whole new org list in ONE registry write.
+
+    The list is computed and validated first (a dry run against the current list), so an
+    entry that cannot be stored stops the run before anything changed. Then the cloud
+    files are copied, the list is written at once, and only after that write the keyring
+    entries and tokens of removed orgs are deleted (the registry finishes that clean-up
+    after a crash). A crash at any point leaves the old list or the new one.
+    """
+    from wizard.engine.orgs import SYNC_MAILBOX, InvalidProfile
 
     registry = engine.registry
     report = DeployReport(source=deployment.source, sha256=deployment.sha256)
-    stored_clouds = _store_clouds(engine, deployment)
-    existing = registry.list()
+    stored_clouds = {name: str(_cloud_dest(engine.paths, name))
+                     for name in deployment.cloud_paths}
+    planned: dict[str, Any] = {}
 
-    matches: dict[int, OrgProfile] = {}
-    for entry in deployment.orgs:
-        found = _match(existing, entry)
-        if found is not None:
-            matches[entry.index] = found
+    def change(orgs: list["OrgProfile"]) -> list["OrgProfile"]:
+        outcomes, pending, after = _plan_list(registry, orgs, deployment, replace,
+                                              stored_clouds, source_kind)
+        planned.update(outcomes=outcomes, pending=pending)
+        return after
 
-    if replace:
-        keep = {p.key for p in matches.values()}
-        for profile in existing:
-            if profile.key in keep:
-                continue
-            result = registry.remove(profile.key)
-            outcome = OrgOutcome(entry="(not in the file)", action="removed",
-                                 org=profile.display_name, key=profile.key)
-            outcome.notes.extend(result.problems)
-            if result.was_primary:
+    try:
+        registry.apply_batch(change, dry_run=True)
+    except InvalidProfile as exc:
+        raise DeploymentError(f"{deployment.source} was not applied: {exc.message}",
+                              fix="Correct the file; nothing was changed.") from exc
+    _store_clouds(engine, deployment)
+    batch = registry.apply_batch(change)
+    report.outcomes = planned["outcomes"]
+    for outcome in report.outcomes:
+        if outcome.action == "removed":
+            outcome.notes.extend(p for p in batch.problems if outcome.org and outcome.org in p)
+            if outcome.key and any(r.key == outcome.key and r.is_primary for r in batch.removed):
                 report.removed_primary = (
-                    f"{profile.display_name} was your synchronizing organization and is not in "
-                    f"the deployment file; it was removed. {result.message}")
-            report.outcomes.append(outcome)
+                    f"{outcome.org} was your synchronizing organization and is not in the "
+                    "deployment file; it was removed. No organization synchronizes with your "
+                    "mailbox now.")
+    report.warnings.extend(p for p in batch.problems
+                           if not any(o.org and o.org in p for o in report.outcomes))
 
-    pending: list[dict[str, Any]] = []
-    # The primary goes first so that, on a machine without orgs, it becomes the
-    # synchronizing org by the registry's own rule ("the first org added").
-    ordered = sorted(deployment.orgs, key=lambda e: not e.primary)
-    for entry in ordered:
-        if entry.by_discovery and entry.index not in matches:
-            pending.append(_pending_record(entry, deployment))
-            report.outcomes.append(OrgOutcome(
-                entry=entry.label, action="pending", org=entry.display_name,
-                notes=[f"Will be added after the user signs in to the {entry.cloud} cloud and "
-                       f"discovery finds “{entry.unique_name}”."]))
-            continue
-        report.outcomes.append(_apply_entry(registry, entry, matches.get(entry.index),
-                                            stored_clouds, source_kind))
-
-    _save_pending(engine, deployment, pending)
+    _save_pending(engine, deployment, planned["pending"])
     primary_entry = next((e for e in deployment.orgs if e.primary), None)
     current = registry.primary()
     report.primary = current.display_name if current else None
@@ -411,6 +420,55 @@ def apply_loaded(engine: "Engine", deployment: Deployment, *, replace: bool,
     if current is not None and current.sync_method != SYNC_MAILBOX:  # pragma: no cover
         report.warnings.append("The organization list has an inconsistent synchronizing org.")
     return report
+
+
+def _plan_list(registry, existing: list["OrgProfile"], deployment: Deployment, replace: bool,
+               stored_clouds: dict[str, str], source_kind: str
+               ) -> tuple[list[OrgOutcome], list[dict[str, Any]], list["OrgProfile"]]:
+    """The new list (and the report's outcomes) for ``deployment`` applied to ``existing``."""
+    outcomes: list[OrgOutcome] = []
+    matches: dict[int, OrgProfile] = {}
+    claimed: dict[str, OrgEntry] = {}
+    for entry in deployment.orgs:
+        found = _match(existing, entry)
+        if found is None:
+            continue
+        if found.key in claimed:
+            raise DeploymentError(
+                f"{deployment.source}: {claimed[found.key].label} and {entry.label} both "
+                f"describe the organization “{found.display_name}” already in the list.",
+                fix="Remove one of the two entries; nothing was changed.")
+        claimed[found.key] = entry
+        matches[entry.index] = found
+
+    keep = {p.key for p in matches.values()}
+    after = list(existing)
+    if replace:
+        after = [p for p in existing if p.key in keep]
+        for profile in existing:
+            if profile.key not in keep:
+                outcomes.append(OrgOutcome(entry="(not in the file)", action="removed",
+                                           org=profile.display_name, key=profile.key))
+
+    pending: list[dict[str, Any]] = []
+    # The primary goes first so that, on a machine without orgs, it becomes the
+    # synchronizing org by the registry's own rule ("the first org added").
+    for entry in sorted(deployment.orgs, key=lambda e: not e.primary):
+        if entry.by_discovery and entry.index not in matches:
+            pending.append(_pending_record(entry, deployment))
+            outcomes.append(OrgOutcome(
+                entry=entry.label, action="pending", org=entry.display_name,
+                notes=[f"Will be added after the user signs in to the {entry.cloud} cloud and "
+                       f"discovery finds “{entry.unique_name}”."]))
+            continue
+        outcome, profile = _plan_entry(registry, entry, matches.get(entry.index), after,
+                                       stored_clouds, source_kind)
+        outcomes.append(outcome)
+        if entry.index in matches:
+            after = [profile if p.key == profile.key else p for p in after]
+        else:
+            after.append(profile)
+    return outcomes, pending, after
 
 
 def _match(existing: list["OrgProfile"], entry: OrgEntry) -> "OrgProfile | None":
@@ -436,9 +494,12 @@ def _match(existing: list["OrgProfile"], entry: OrgEntry) -> "OrgProfile | None"
     return None
 
 
-def _apply_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
-                 stored_clouds: dict[str, str], source_kind: str) -> OrgOutcome:
-    from wizard.engine.orgs import OrgProfile, check_display_name, InvalidDisplayName
+def _plan_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
+                current: list["OrgProfile"], stored_clouds: dict[str, str],
+                source_kind: str) -> tuple[OrgOutcome, "OrgProfile"]:
+    import dataclasses
+
+    from wizard.engine.orgs import InvalidDisplayName, OrgProfile, check_display_name
 
     marker = {"source": source_kind}
     if entry.display_name:
@@ -456,18 +517,17 @@ def _apply_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
     if existing is None:
         profile = OrgProfile(base_url=entry.url or "", display_name=entry.display_name or "",
                              auth_method="unknown", extra=extra, **wanted)
-        others = registry.list()
         outcome = OrgOutcome(entry=entry.label, action="added")
         if entry.display_name:
             try:
-                check_display_name(entry.display_name, existing=others)
+                check_display_name(entry.display_name, existing=current)
             except InvalidDisplayName as exc:
                 outcome.name_taken = entry.display_name
                 outcome.notes.append(f"The name “{entry.display_name}” could not be used "
                                      f"({exc.message}); another name was chosen.")
-        stored, _created = registry.add(profile)
+        stored = registry.new_entry(profile, current)
         outcome.org, outcome.key = stored.display_name, stored.key
-        return outcome
+        return outcome, stored
 
     outcome = OrgOutcome(entry=entry.label, action="unchanged", org=existing.display_name,
                          key=existing.key)
@@ -493,11 +553,12 @@ def _apply_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
         new_extra["cloud_file"] = extra["cloud_file"]
     if new_extra != existing.extra:
         changes["extra"] = new_extra
-    if changes:
-        updated = registry.update(existing.key, **changes)
-        outcome.action = "updated"
-        outcome.org = updated.display_name
-    return outcome
+    if not changes:
+        return outcome, existing
+    updated = dataclasses.replace(existing.copy(), **changes)
+    outcome.action = "updated"
+    outcome.org = updated.display_name
+    return outcome, updated
 
 
 def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
@@ -530,23 +591,28 @@ def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
     return result.message
 
 
+def _cloud_dest(paths, name: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "cloud"
+    return clouds_dir(paths) / f"{safe}.json"
+
+
 def _store_clouds(engine: "Engine", deployment: Deployment) -> dict[str, str]:
-    """Copy the file's cloud definitions next to the org list; returns name -> stored path."""
+    """Copy the file's cloud definitions next to the org list; returns name -> stored path.
+
+    The copies are private (0600) and never carry a secret: a cloud file with one was
+    refused when the deployment was read.
+    """
+    from wizard.engine.fileio import read_json
+
     stored: dict[str, str] = {}
-    if not deployment.cloud_paths:
-        return stored
-    target_dir = clouds_dir(engine.paths)
-    target_dir.mkdir(parents=True, exist_ok=True)
     for name, src in deployment.cloud_paths.items():
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "cloud"
-        dest = target_dir / f"{safe}.json"
-        raw = json.loads(src.read_text(encoding="utf-8-sig"))
+        dest = _cloud_dest(engine.paths, name)
+        raw = read_json(src, what="the cloud file")
         ca = raw.get("ca_bundle")
         if isinstance(ca, str) and ca and not Path(ca).expanduser().is_absolute():
             raw["ca_bundle"] = str((src.parent / ca).resolve())  # keeps working after the copy
         content = (json.dumps(raw, indent=2, sort_keys=True) + "\n").encode()
-        if not dest.exists() or dest.read_bytes() != content:
-            atomic_write_bytes(dest, content, mode=0o644)
+        atomic_write_bytes(dest, content, what="the copy of the cloud file")
         stored[name] = str(dest)
         engine.custom_clouds.setdefault(name, deployment.clouds[name])
     return stored
@@ -758,9 +824,12 @@ def write_export(engine: "Engine", out: str | Path) -> Path:
         if cf:
             dest = out.parent / f"{item.get('cloud') or Path(cf).stem}.cloud.json"
             if Path(cf).resolve() != dest.resolve():
-                atomic_write_bytes(dest, Path(cf).read_bytes(), mode=0o644)
+                from wizard.engine.fileio import read_input
+
+                atomic_write_bytes(dest, read_input(cf, what="the cloud file"),
+                                   what="the copy of the cloud file")
             item["cloud_file"] = dest.name
-    atomic_write_json(out, data)
+    atomic_write_json(out, data, what="the deployment file")
     return out
 
 

@@ -70,6 +70,8 @@ class Anonymizer:
     """Stable placeholders for identities: the same value gets the same placeholder."""
 
     def __init__(self) -> None:
+        self._ips: dict[str, str] = {}       # compressed IP -> documentation address
+        self._ip_outputs: set[str] = set()
         self._map: dict[str, str] = {}       # casefolded value -> placeholder
         self._counters: dict[str, int] = {}
         self._pattern: re.Pattern[str] | None = None
@@ -115,15 +117,37 @@ class Anonymizer:
     def add_url(self, url: str | None) -> None:
         if not url:
             return
-        m = re.match(r"(?i)https?://([^/:?#]+)(?::\d+)?(/[^/?#]+)?", url)
+        m = re.match(r"(?i)https?://(\[[0-9a-f:.]+\]|[^/:?#]+)(?::\d+)?(/[^/?#]+)?", url)
         if not m:
             return
         host, path = m.group(1), m.group(2)
-        self._host(host)
-        if path and not _is_public(host) and len(path) > 3:
+        if _as_ip(host) is not None:
+            self._ip(host, org=True)          # an org's address, even a loopback one
+        else:
+            self._host(host)
+        if path and (not _is_public(host) or _as_ip(host) is not None) and len(path) > 3:
             self.placeholder("org", path.strip("/"))  # the on-premises org name
 
+    def _ip(self, text: str, *, org: bool = False) -> str:
+        """A documentation address (RFC 5737 / RFC 3849) for an IP address; loopback and
+        unspecified addresses stay unless they are an org's address."""
+        addr = _as_ip(text)
+        if addr is None or text in self._ip_outputs:
+            return text
+        key = addr.compressed
+        if key not in self._ips:
+            if not org and (addr.is_loopback or addr.is_unspecified):
+                return text
+            n = len(self._ips) + 1
+            self._ips[key] = (f"192.0.2.{n}" if n < 255 else f"198.51.100.{n % 254 + 1}") \
+                if addr.version == 4 else f"2001:db8::{n:x}"
+            self._ip_outputs.add(self._ips[key])
+        out = self._ips[key]
+        return f"[{out}]" if text.startswith("[") else out
+
     def _host(self, host: str) -> str:
+        if _as_ip(host) is not None:
+            return self._ip(host)
         if host == MASK or _is_public(host) or re.fullmatch(r"[\d.]+|\[?[0-9a-fA-F:]+\]?", host):
             return host
         online = ONLINE_SUFFIX.match(host)
@@ -140,6 +164,7 @@ class Anonymizer:
         if not text:
             return text
         text = _URL_HOST.sub(lambda m: m.group(1) + self._host(m.group(2)), text)
+        text = _BARE_IP.sub(lambda m: self._ip(m.group(0)), text)
         text = _TENANT_AFTER_AUTHORITY.sub(
             lambda m: m.group(1) + self.placeholder("tenant", m.group(2)), text)
         text = _EMAIL.sub(lambda m: self.placeholder("user", m.group(0)), text)
@@ -158,6 +183,19 @@ class Anonymizer:
             kind = ph.split("-")[0] if "-" in ph else ph.split()[0].lower()
             out[kind] = out.get(kind, 0) + 1
         return out
+
+
+_BARE_IP = re.compile(r"(?<![\w.:\[])(?:(?:\d{1,3}\.){3}\d{1,3}|(?:[0-9A-Fa-f]{0,4}:){2,7}"
+                      r"[0-9A-Fa-f]{0,4})(?![\w.:\]])")
+
+
+def _as_ip(text: str):
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return None
 
 
 def _is_public(host: str) -> bool:
@@ -239,7 +277,8 @@ def build_bundle(engine: "Engine", out_path: str | Path, *, include_identities: 
 
     orgs = _section(problems, "organization list", lambda: engine.registry.list(), [])
     if anonymizer is not None:
-        anonymizer.add_literal(str(Path.home()), "~")
+        for home, placeholder in _home_paths(engine):
+            anonymizer.add_literal(home, placeholder)
         for p in orgs:
             anonymizer.add_user(p.user)
             anonymizer.add("tenant", p.tenant_id)
@@ -304,24 +343,41 @@ def build_bundle(engine: "Engine", out_path: str | Path, *, include_identities: 
     manifest["files"] = sorted(files) + ["manifest.json"]
     files["manifest.json"] = _json_bytes(scrub(manifest, None))
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(files):
             zf.writestr(name, files[name])
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buf.getvalue())
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DiagnosticsError(f"The diagnostics bundle could not be written to {out}: "
-                               f"{exc.strerror or exc}.",
-                               fix="Choose a folder you can write to.") from exc
+    from wizard.engine.fileio import write_private
+
+    write_private(out, buf.getvalue(), what="the diagnostics bundle")
     return BundleReport(out, out.stat().st_size, manifest["files"], include_identities,
                         len(orgs), sum(1 for t in tests.values() if t.get("steps")), problems)
+
+
+def _home_paths(engine: "Engine") -> list[tuple[str, str]]:
+    """The user's home folder and the app's home (``--home``), as written and as resolved,
+    also JSON-escaped (Windows paths): they name the OS account."""
+    out: list[tuple[str, str]] = []
+    config = Path(engine.paths.config_dir)
+    app_home = config.parent if config.name == "config" else None
+    if app_home is not None and _under(app_home, Path.home()):
+        app_home = None                     # "~/..." says enough
+    for path, placeholder in ((app_home, "<d365-wizard home>"), (Path.home(), "~")):
+        if path is None:
+            continue
+        for form in {str(path), os.path.realpath(path)}:
+            if len(form) > 3:
+                out.append((form, placeholder))
+                out.append((json.dumps(form)[1:-1], placeholder))
+    return out
+
+
+def _under(path: Path, folder: Path) -> bool:
+    for a in {path, Path(os.path.realpath(path))}:
+        for b in {folder, Path(os.path.realpath(folder))}:
+            if a == b or b in a.parents:
+                return True
+    return False
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -381,6 +437,7 @@ def _dist_version(*names: str) -> str | None:
 
 def environment_info(engine: "Engine") -> dict[str, Any]:
     from wizard import __version__
+    from wizard.engine.http import environment_ca_variables
 
     proxies = {k: redact(v) for k, v in os.environ.items()
                if k.lower() in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")}
@@ -398,15 +455,16 @@ def environment_info(engine: "Engine") -> dict[str, Any]:
             "msal": _dist_version("msal"), "keyring": _dist_version("keyring"),
             "requests": _dist_version("requests"), "platformdirs": _dist_version("platformdirs"),
             "cryptography": _dist_version("cryptography"), "pyspnego": _dist_version("pyspnego"),
+            "truststore": _dist_version("truststore"),
         },
         "paths": {"config": str(engine.paths.config_dir), "data": str(engine.paths.data_dir),
                   "logs": str(engine.paths.log_dir),
                   "site_deployment_file": str(engine.paths.site_deployment_file),
                   "home_override": bool(os.environ.get("D365_WIZARD_HOME"))},
         "network": {"proxy_variables": proxies,
-                    "ca_bundle_variables_set": sorted(
-                        k for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE")
-                        if os.environ.get(k)),
+                    "ca_bundle_variables_set": sorted(environment_ca_variables()),
+                    "ca_environment": environment_ca_variables(),
+                    "trust": "operating system verifier (truststore) plus extra CA bundles",
                     "extra_ca_bundle": engine.ca_bundle},
         "clouds": {name: {"builtin": c.builtin, "authority_host": c.authority_host,
                           "discovery_url": c.discovery_url}
@@ -427,10 +485,17 @@ def _qt_version() -> str | None:
 
 
 def keyring_info(engine: "Engine") -> dict[str, Any]:
+    from wizard.engine.secrets import ALLOW_ENV, allowed_by_setting, trust_reason
+
     store = engine.secrets
-    return {"available": getattr(store, "available", None),
-            "backend": getattr(store, "backend_name", type(store).__name__),
-            "unavailable_reason": getattr(store, "unavailable_reason", None)}
+    backend = getattr(store, "backend_name", type(store).__name__)
+    available = getattr(store, "available", None)
+    return {"available": available, "backend": backend,
+            "unavailable_reason": getattr(store, "unavailable_reason", None),
+            "trusted_because": trust_reason(backend) if available else None,
+            "policy": "known secure keyrings only; another backend only when named in "
+                      f"{ALLOW_ENV}",
+            "allowed_by_setting": allowed_by_setting()}
 
 
 def mailbox_info(engine: "Engine") -> dict[str, Any]:

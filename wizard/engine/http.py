@@ -3,12 +3,14 @@
 Every request the engine makes (sign-in through msal, Global Discovery, the Web API)
 goes through a session from :func:`make_session`, so they all obey the same rules:
 
-- TLS is always verified against the OS trust store (``ssl.create_default_context``;
-  certifi only when the OS store is empty) plus the extra CA files given with
-  ``--ca-bundle`` or a cloud file. ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` cannot
-  replace that trust: requests would put them into ``verify`` and urllib3 would then
-  load them into our context, so the session drops them and the adapter ignores any
-  ``verify`` value. ``verify=False`` is refused.
+- TLS is always verified by the operating system's verifier (``truststore``: the Windows
+  certificate store, the macOS Keychain, the Linux system store; certifi only when Linux
+  has no store) plus the extra CA files given with ``--ca-bundle`` or a cloud file.
+  ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` cannot replace that trust: requests would put
+  them into ``verify`` and urllib3 would then load them into our context, so the session
+  drops them and the adapter ignores any ``verify`` value; ``SSL_CERT_FILE`` can only add
+  to the Linux store. ``verify=False`` is refused. TLS failures are named for what they are
+  (:func:`tls_error`): unknown issuer (named), intercepted, wrong host, expired.
 - Proxies come from the environment / system settings (``HTTPS_PROXY``, ``NO_PROXY``,
   ``urllib.request.getproxies()`` which reads the Windows registry and macOS settings).
   A proxy that wants credentials (407) raises :class:`ProxyAuthRequired`.
@@ -27,6 +29,7 @@ import math
 import os
 import socket
 import ssl
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -39,7 +42,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from wizard.engine.cancel import CancelEvent
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +86,17 @@ class Cancelled(WizardError):
 
 
 class NetworkError(HttpError):
-    """Could not reach the server. ``kind``: dns, refused, timeout, tls, proxy, dropped."""
+    """Could not reach the server. ``kind``: dns, refused, timeout, tls, proxy, dropped.
+
+    A ``tls`` failure is not an outage: the server answered, but its certificate was
+    refused (``code`` says why: tls_untrusted, tls_intercepted, tls_wrong_host,
+    tls_expired, tls_not_yet_valid, tls_revoked, tls_failed)."""
 
     code = "network_error"
 
     def __init__(self, message: str, *, kind: str, host: str | None = None, **kw: Any) -> None:
+        if kind == "tls":
+            kw.setdefault("action", Action.CONTACT_ADMIN)
         super().__init__(message, **kw)
         self.kind = kind
         self.host = host
@@ -112,24 +121,64 @@ NO_RETRIES = RetryPolicy(max_retries=0, connect_retries=0)
 # --------------------------------------------------------------------------------------
 # TLS
 # --------------------------------------------------------------------------------------
-def _os_store_present(ctx: ssl.SSLContext) -> bool:
-    if ctx.cert_store_stats().get("x509_ca", 0):
-        return True  # Windows/macOS stores load eagerly
+def _load_system_store(ctx: ssl.SSLContext) -> bool:
+    """Load the operating system's CA store into ``ctx`` explicitly (Linux and other
+    OpenSSL systems); returns whether one was found.
+
+    truststore verifies with OpenSSL's default locations there, which ``SSL_CERT_FILE`` and
+    ``SSL_CERT_DIR`` replace. Loading the compiled-in locations (and the usual distribution
+    bundles) first means such a variable can only add certificates, never take the
+    system's away."""
     paths = ssl.get_default_verify_paths()
-    if paths.cafile and os.path.isfile(paths.cafile):
-        return True
-    if paths.capath and os.path.isdir(paths.capath):
+    found = False
+    candidates = [paths.openssl_cafile, "/etc/ssl/certs/ca-certificates.crt",
+                  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem",
+                  "/etc/pki/tls/cert.pem", "/etc/ssl/ca-bundle.pem"]
+    for cafile in dict.fromkeys(c for c in candidates if c):
+        if os.path.isfile(cafile):
+            try:
+                ctx.load_verify_locations(cafile=cafile)
+                found = True
+                break
+            except (ssl.SSLError, OSError):
+                continue
+    capath = paths.openssl_capath
+    if capath and os.path.isdir(capath):
         try:
-            return any(os.scandir(paths.capath))
-        except OSError:
-            return False
-    return False
+            with os.scandir(capath) as entries:
+                present = any(True for _ in entries)
+            if present:
+                ctx.load_verify_locations(capath=capath)
+                found = True
+        except (ssl.SSLError, OSError):
+            pass
+    return found
+
+
+def environment_ca_variables() -> dict[str, str]:
+    """CA variables set in the environment, and what d365-wizard does with each."""
+    out = {}
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        if os.environ.get(name):
+            out[name] = "ignored (it would replace the system store)"
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        if os.environ.get(name):
+            out[name] = ("added on top of the system store" if sys.platform not in
+                         ("win32", "darwin") else "ignored (the system verifier decides)")
+    return out
 
 
 def build_ssl_context(ca_bundles: Iterable[str | os.PathLike[str]] = ()) -> ssl.SSLContext:
-    """OS trust store (certifi only if the OS has none) plus every extra CA file/dir."""
-    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
-    if not _os_store_present(ctx):
+    """The operating system's certificate verifier (``truststore``: the Windows certificate
+    store, the macOS Keychain, the Linux system store) plus every extra CA file or folder.
+
+    ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` never reach it (see :class:`WizardSession`),
+    and on Linux ``SSL_CERT_FILE``/``SSL_CERT_DIR`` can only add to the system store.
+    """
+    import truststore
+
+    ctx: ssl.SSLContext = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if sys.platform not in ("win32", "darwin") and not _load_system_store(ctx):
         try:
             import certifi
 
@@ -137,25 +186,47 @@ def build_ssl_context(ca_bundles: Iterable[str | os.PathLike[str]] = ()) -> ssl.
         except (ImportError, OSError):  # pragma: no cover - certifi ships with requests
             log.warning("No OS certificate store and no certifi bundle found")
     for bundle in ca_bundles:
-        if not bundle:
-            continue
-        path = Path(bundle)
-        try:
-            if path.is_dir():
-                ctx.load_verify_locations(capath=str(path))
-            else:
-                ctx.load_verify_locations(cafile=str(path))
-        except FileNotFoundError as exc:
-            raise HttpError(f"The CA bundle {path} does not exist.",
-                            fix="Check the path given to --ca-bundle or in the cloud file.",
-                            code="ca_bundle_missing") from exc
-        except (ssl.SSLError, OSError, ValueError) as exc:
-            raise HttpError(f"The CA bundle {path} could not be read as PEM certificates.",
-                            fix="Export the CA certificate in PEM (Base-64) format.",
-                            details=str(exc), code="ca_bundle_invalid") from exc
+        if bundle:
+            _load_ca_bundle(ctx, Path(bundle))
     ctx.check_hostname = True
     ctx.verify_mode = ssl.CERT_REQUIRED
     return ctx
+
+
+def _load_ca_bundle(ctx: ssl.SSLContext, path: Path) -> None:
+    """Extra trusted CAs: a PEM (or DER) file read with the bounded reader (a FIFO or a
+    device is refused, not read forever), or a folder of hashed certificates."""
+    from wizard.engine.fileio import FileNotFound, FileProblem, read_input
+
+    if path.is_dir():
+        try:
+            ctx.load_verify_locations(capath=str(path))
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            raise HttpError(f"The CA folder {path} could not be read.", details=str(exc),
+                            fix="Give a PEM file with --ca-bundle.",
+                            code="ca_bundle_invalid") from exc
+        return
+    try:
+        raw = read_input(path, what="the CA bundle", max_bytes=MAX_CA_BUNDLE_BYTES)
+    except FileNotFound as exc:
+        raise HttpError(f"The CA bundle {path} does not exist.",
+                        fix="Check the path given to --ca-bundle or in the cloud file.",
+                        code="ca_bundle_missing") from exc
+    except FileProblem as exc:
+        raise HttpError(exc.message, fix=exc.fix, details=exc.details, code=exc.code,
+                        **exc.params) from exc
+    try:
+        if b"-----BEGIN" in raw:
+            ctx.load_verify_locations(cadata=raw.decode("ascii", "strict"))
+        else:
+            ctx.load_verify_locations(cadata=raw)
+    except (ssl.SSLError, ValueError, UnicodeDecodeError) as exc:
+        raise HttpError(f"The CA bundle {path} could not be read as PEM certificates.",
+                        fix="Export the CA certificate in PEM (Base-64) format.",
+                        details=str(exc), code="ca_bundle_invalid") from exc
+
+
+MAX_CA_BUNDLE_BYTES = 10_000_000
 
 
 class TrustedAdapter(HTTPAdapter):
@@ -470,13 +541,11 @@ def network_error(exc: BaseException, url: str) -> WizardError:
     details = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, requests.exceptions.SSLError) or any(
             isinstance(e, ssl.SSLError) for e in _chain(exc)):
-        return NetworkError(
-            f"The secure connection to {host} failed: its certificate is not trusted or "
-            f"does not match the address.",
-            fix=("If your company uses a proxy that inspects HTTPS, ask IT for its CA "
-                 "certificate and pass it with --ca-bundle (or add it to the system "
-                 "certificate store). Check that the address is right."),
-            details=details, kind="tls", host=host, code="tls_failed")
+        verify = next((e for e in _chain(exc) if isinstance(e, ssl.SSLCertVerificationError)),
+                      None)
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return tls_error(verify, host, port, details=details)
     if _is_dns_failure(exc):
         return NetworkError(
             f"The name {host} could not be found (DNS).",
@@ -504,6 +573,109 @@ def network_error(exc: BaseException, url: str) -> WizardError:
         f"The connection to {host} was interrupted.",
         fix="Check your network connection and try again.",
         details=details, kind="dropped", host=host, code="connection_dropped")
+
+
+# -- TLS failures, named for what they are -------------------------------------------------
+# OpenSSL's X509_V_ERR_* numbers (x509_vfy.h); truststore on macOS/Windows reports the
+# platform's text instead, matched by words below.
+_UNKNOWN_ISSUER = {2, 18, 19, 20, 21, 27, 32}
+_EXPIRED, _NOT_YET_VALID, _REVOKED = 10, 9, 23
+_WRONG_HOST = {62, 63, 64}      # host name, e-mail, IP address mismatch
+# Issuers of TLS-inspecting proxies and security software (what "intercepted" looks like).
+_INSPECTORS = ("zscaler", "fortinet", "fortigate", "palo alto", "paloalto", "blue coat",
+               "bluecoat", "proxysg", "netskope", "umbrella", "sophos", "forcepoint",
+               "websense", "check point", "checkpoint", "barracuda", "mcafee", "skyhigh",
+               "kaspersky", "avast", "avg ", "eset", "bitdefender", "untangle", "squid",
+               "mitmproxy", "charles proxy", "fiddler", "do_not_trust", "cisco", "iboss",
+               "smoothwall", "lightspeed", "securly", "trend micro", "watchguard", "sonicwall")
+# Hosts whose certificates always chain to a public CA: an unknown issuer there means
+# someone in between (REFERENCE.md's clouds).
+_PUBLIC_DOMAINS = ("dynamics.com", "dynamics.cn", "microsoftdynamics.us", "appsplatform.us",
+                   "microsoftonline.com", "microsoftonline.us", "chinacloudapi.cn",
+                   "microsoft.com", "windows.net", "powerplatform.com")
+
+
+def tls_kind(verify: ssl.SSLCertVerificationError | None) -> str:
+    """``unknown_issuer``, ``expired``, ``not_yet_valid``, ``wrong_host``, ``revoked`` or
+    ``other`` for a certificate verification error (None: the handshake itself failed)."""
+    if verify is None:
+        return "other"
+    code = getattr(verify, "verify_code", None)
+    text = f"{getattr(verify, 'verify_message', '')} {verify}".lower()
+    if code in _WRONG_HOST or "mismatch" in text or "doesn't match" in text \
+            or "does not match" in text:
+        return "wrong_host"
+    if code == _EXPIRED or "expired" in text:
+        return "expired"
+    if code == _NOT_YET_VALID or "not yet valid" in text:
+        return "not_yet_valid"
+    if code == _REVOKED or "revoked" in text:
+        return "revoked"
+    if code in _UNKNOWN_ISSUER or "issuer" in text or "self-signed" in text or \
+            "self signed" in text or "untrusted" in text or "not trusted" in text:
+        return "unknown_issuer"
+    return "other"
+
+
+def looks_intercepted(host: str, issuer: str | None) -> bool:
+    name = (issuer or "").lower()
+    h = host.lower().rstrip(".")
+    return any(word in name for word in _INSPECTORS) or \
+        any(h == d or h.endswith("." + d) for d in _PUBLIC_DOMAINS)
+
+
+def tls_error(verify: ssl.SSLCertVerificationError | None, host: str, port: int, *,
+              issuer: str | None = None, details: str | None = None) -> "NetworkError":
+    """A TLS failure in plain words: unknown issuer (named), intercepted, wrong host,
+    expired, not yet valid, revoked, or a handshake that failed."""
+    kind = tls_kind(verify)
+    details = details or (f"{verify.verify_message}" if verify is not None else None)
+    if kind == "unknown_issuer":
+        if issuer is None:
+            from wizard.engine.connect import peer_certificate_issuer
+
+            issuer = peer_certificate_issuer(host, port, 5.0)
+        named = f" It was issued by “{issuer}”." if issuer else ""
+        if looks_intercepted(host, issuer):
+            return NetworkError(
+                f"The secure connection to {host} is intercepted: its certificate was not "
+                f"issued by a public certificate authority.{named} A company proxy or "
+                "security software that inspects HTTPS is between this computer and the "
+                "server.",
+                fix=("Ask IT for that CA certificate and add it with --ca-bundle FILE (or to "
+                     "the system certificate store); never turn certificate checks off."),
+                details=details, kind="tls", host=host, code="tls_intercepted", issuer=issuer)
+        return NetworkError(
+            f"The certificate of {host} is not trusted: its issuer is unknown to this "
+            f"computer.{named}",
+            fix=("If that issuer is your company's proxy or firewall, ask IT for its CA "
+                 "certificate and add it with --ca-bundle FILE (or to the system certificate "
+                 "store). Otherwise check the address."),
+            details=details, kind="tls", host=host, code="tls_untrusted", issuer=issuer)
+    if kind == "wrong_host":
+        return NetworkError(
+            f"The certificate of {host} is for another address, so the connection was "
+            "refused.", fix="Check the address (use the organization's own name, not an IP "
+                            "address or an alias); if it is right, tell the server's "
+                            "administrator.",
+            details=details, kind="tls", host=host, code="tls_wrong_host")
+    if kind in ("expired", "not_yet_valid"):
+        return NetworkError(
+            f"The certificate of {host} is "
+            + ("expired." if kind == "expired" else "not valid yet."),
+            fix="Check that this computer's date and time are right; if they are, tell the "
+                "server's administrator (the certificate must be renewed).",
+            details=details, kind="tls", host=host,
+            code="tls_expired" if kind == "expired" else "tls_not_yet_valid")
+    if kind == "revoked":
+        return NetworkError(f"The certificate of {host} was revoked by its issuer.",
+                            fix="Tell the server's administrator; do not connect meanwhile.",
+                            details=details, kind="tls", host=host, code="tls_revoked")
+    return NetworkError(
+        f"A secure connection to {host} could not be set up.",
+        fix=("Check the address and port (the server may not offer HTTPS there); a proxy "
+             "that inspects HTTPS can also cause this: ask IT."),
+        details=details, kind="tls", host=host, code="tls_failed")
 
 
 def make_session(*, ca_bundles: Iterable[str | os.PathLike[str] | None] = (),

@@ -19,11 +19,14 @@ import logging
 import logging.handlers
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from wizard.engine.fileio import (FileProblem, ensure_private_dir, foreign_owner,
+                                  open_private_append)
 from wizard.engine.paths import AppPaths
 
 MASK = "[REDACTED]"
@@ -38,12 +41,16 @@ LOG_FORMAT = "%(asctime)s %(levelname)-7s %(process)d %(name)s: %(message)s"
 SECRET_KEYS = (
     "access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
     "assertion", "device_code", "code_verifier", "password", "passwd", "pwd", "passphrase",
-    "secret", "api_key", "apikey", "session_key", "sessionkey", "token", "sas",
+    "secret", "api_key", "apikey", "api-key", "session_key", "sessionkey", "token", "sas",
+    "cookie", "samlresponse", "samlart", "wresult", "subscription-key", "subscription_key",
+    "accountkey", "sharedaccesskey", "sharedaccesssignature", "functions-key",
 )
 # Whole values masked. WWW-Authenticate is not: its Bearer challenge (authority, resource)
 # is what diagnosis needs; NTLM/Negotiate blobs in it are masked by the blob patterns.
 SENSITIVE_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie",
-                     "x-ms-refresh-token")
+                     "x-ms-refresh-token", "x-api-key", "api-key", "apikey",
+                     "ocp-apim-subscription-key", "x-functions-key", "x-goog-api-key",
+                     "x-auth-token", "x-csrf-token", "x-xsrf-token", "x-amz-security-token")
 
 _KEYS = "|".join(sorted((re.escape(k) for k in SECRET_KEYS), key=len, reverse=True))
 _HEADERS = "|".join(re.escape(h) for h in SENSITIVE_HEADERS)
@@ -54,6 +61,16 @@ _ERROR_CODE_VALUE = re.compile(r"0x[0-9A-Fa-f]{1,8}|[A-Za-z]+(?:[_.\-][A-Za-z]+)
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Header lines "Authorization: Bearer ..." (to the end of the line) ...
     (re.compile(rf"(?im)((?:{_HEADERS})\s*:[ \t]*)[^\r\n]+"), rf"\1{MASK}"),
+    # ... and URL-encoded: "Authorization%3A%20Bearer%20...", "authorization=Bearer%20..."
+    (re.compile(rf"(?i)((?:{_HEADERS})(?:%22|%27)?(?:%3A|%3D|=)(?:%20|%22|%27|\+)*+)"
+                r"(?!\[REDACTED)[^\s&;'\"<>]+"), rf"\1{MASK}"),
+    # a SAML assertion as XML (decoded SAMLResponse / WS-Federation wresult)
+    (re.compile(r"(?is)<(?:[\w-]+:)?Assertion\b.*?</(?:[\w-]+:)?Assertion\s*>"), MASK),
+    # cookie jars as requests prints them: <Cookie ESTSAUTH=... for .example.com/>
+    (re.compile(r"(?i)(<Cookie\s+[^=\s]+=)[^\s>]+"), rf"\1{MASK}"),
+    # Shared Access Signatures (Azure Storage, Service Bus): ...&sig=<base64>
+    (re.compile(r"(?i)((?:^|[?&;\s'\"])sig(?:=|%3D))(?!\[REDACTED)[^\s&;'\"<>]+"),
+     rf"\1{MASK}"),
     # ... and headers inside dict reprs / JSON: 'Authorization': 'Bearer ...'
     (re.compile(rf"(?i)(['\"](?:{_HEADERS})['\"]\s*[:=]\s*)(['\"])(?:\\.|(?!\2).)*\2"),
      rf"\1\2{MASK}\2"),
@@ -78,6 +95,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # (not a challenge's parameters: Bearer authorization_uri="...", realm="...")
     (re.compile(r"(?i)(Bearer|Basic|Digest|NTLM|Negotiate|Kerberos)(\s+)(?!\[REDACTED)"
                 r"(?![A-Za-z_]+=\s*\"?[A-Za-z])[A-Za-z0-9+/._~\-]{8,}=*"), rf"\1\2{MASK}"),
+    # ... also URL-encoded ("Bearer%20eyJ...", "Basic+dXNlcjpw...")
+    (re.compile(r"(?i)(Bearer|Basic|Digest|NTLM|Negotiate)(%20|\+)(?!\[REDACTED)"
+                r"[A-Za-z0-9+/._~%\-]{8,}"), rf"\1\2{MASK}"),
     # bare NTLMSSP ("TlRMTVNTUA" is base64 of "NTLMSSP\0") and SPNEGO/Kerberos blobs
     (re.compile(r"TlRMTVNTUA[A-Za-z0-9+/]*=*"), MASK),
     (re.compile(r"\b(?:YII|oYI|oRs|oXs|oYH)[A-Za-z0-9+/]{20,}=*"), MASK),
@@ -129,13 +149,19 @@ class RedactingFormatter(logging.Formatter):
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Log files readable by their owner only (they hold org URLs and user names)."""
+    """Log files readable by their owner only (they hold org URLs and user names), opened
+    without following a symbolic link planted in their place (``O_NOFOLLOW``)."""
 
     def _open(self):  # noqa: ANN202 - matches the base class
-        if "b" not in self.mode and not os.path.exists(self.baseFilename):
-            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            os.close(fd)
-        return super()._open()
+        return open_private_append(self.baseFilename, encoding=self.encoding or "utf-8")
+
+    def shouldRollover(self, record: logging.LogRecord) -> int:  # noqa: N802 - base class
+        # The base class stats the path (following links) to decide; rotating renames
+        # files, which never follows a link, and the new file is opened as above.
+        try:
+            return super().shouldRollover(record)
+        except OSError:
+            return False
 
 
 _OWN_HANDLER = "_d365_wizard_handler"
@@ -146,6 +172,7 @@ class LogSetup:
     log_file: Path | None          # None when the log dir could not be used
     level: int
     problem: str | None = None     # why there is no log file, in words
+    warnings: tuple[str, ...] = ()  # e.g. the home belongs to another user
 
 
 def log_file_for(paths: AppPaths, name: str = "d365-orgs") -> Path:
@@ -170,9 +197,12 @@ def setup_logging(paths: AppPaths, verbose: bool = False, *, name: str = "d365-o
     log_file: Path | None = log_file_for(paths, name)
     problem = None
     try:
-        paths.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_private_dir(paths.log_dir, what="the log folder")
         file_handler: logging.Handler = _PrivateRotatingFileHandler(
             log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8")
+    except FileProblem as exc:
+        problem = f"Logs cannot be written: {exc}"
+        log_file = None
     except OSError as exc:
         problem = f"Logs cannot be written to {paths.log_dir}: {exc.strerror or exc}."
         log_file = None
@@ -187,7 +217,25 @@ def setup_logging(paths: AppPaths, verbose: bool = False, *, name: str = "d365-o
     logging.getLogger("wizard").info(
         "d365-wizard %s starting (%s, Python %s, %s)", _version(), name,
         sys.version.split()[0], sys.platform)
-    return LogSetup(log_file, level, problem)
+    warnings = home_warnings(paths)
+    for w in warnings:
+        logging.getLogger("wizard").warning("%s", w)
+    return LogSetup(log_file, level, problem, tuple(warnings))
+
+
+def home_warnings(paths: AppPaths) -> list[str]:
+    """Folders of the home that belong to another user: that user could read the org list
+    and logs, or plant links and files (warned about, not refused: an administrator may
+    have prepared the folder)."""
+    out = []
+    for folder in dict.fromkeys((paths.config_dir.parent, paths.config_dir, paths.data_dir,
+                                 paths.cache_dir, paths.log_dir)):
+        owner = foreign_owner(folder)
+        if owner is not None:
+            out.append(f"The folder {folder} belongs to another user (uid {owner}); that user "
+                       "can read or change d365-wizard's files. Use a folder of your own "
+                       "(--home DIR or D365_WIZARD_HOME).")
+    return out
 
 
 def _install(root: logging.Logger, handler: logging.Handler, formatter: logging.Formatter,
@@ -197,6 +245,15 @@ def _install(root: logging.Logger, handler: logging.Handler, formatter: logging.
     handler.setLevel(level)
     setattr(handler, _OWN_HANDLER, True)
     root.addHandler(handler)
+
+
+def active_log_file() -> Path | None:
+    """The log file this process writes (set up by :func:`setup_logging`), if any."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, _OWN_HANDLER, False) and isinstance(
+                handler, logging.handlers.RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None
 
 
 def shutdown_logging() -> None:
@@ -216,14 +273,20 @@ def recent_log_text(paths: AppPaths, max_bytes: int = 256_000) -> dict[str, str]
     out: dict[str, str] = {}
     if not paths.log_dir.is_dir():
         return out
-    files = sorted(p for p in paths.log_dir.iterdir() if p.is_file() and ".log" in p.name)
+    files = sorted(p for p in paths.log_dir.iterdir()
+                   if ".log" in p.name and not p.is_symlink() and p.is_file())
+    nofollow = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     for path in files:
         try:
-            size = path.stat().st_size
-            with path.open("rb") as fh:
+            fd = os.open(path, os.O_RDONLY | nofollow)   # never a planted link's target
+            with os.fdopen(fd, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                size = st.st_size
                 if size > max_bytes:
                     fh.seek(size - max_bytes)
-                data = fh.read()
+                data = fh.read(max_bytes)
         except OSError:
             continue
         text = data.decode("utf-8", errors="replace")

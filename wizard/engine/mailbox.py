@@ -25,8 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from wizard.engine.errors import ConfigError, WizardError
+from wizard.engine.fileio import classify_sqlite_error, open_sqlite
 
 STAMP_SCHEMA_VERSION = 1
+WHAT = "the local mailbox"
 BUSY_TIMEOUT_S = 30.0
 
 OVERRIDE_OPTION = ("Sync items from this org only, even if the mailbox was set to sync "
@@ -200,12 +202,11 @@ class MailboxStore:
     # -- internals ---------------------------------------------------------------------
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S,
-                                   isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise self._error("open", exc) from exc
+        # Errors are classified (fileio): a full disk, a read-only home, a folder or link
+        # in the file's place, a busy or a damaged file each get their own message; an
+        # empty or truncated file is reported, never re-created.
+        conn = open_sqlite(self.db_path, what=WHAT, timeout=BUSY_TIMEOUT_S,
+                           isolation_level=None)
         try:
             try:
                 if not self._schema_ready:
@@ -218,21 +219,15 @@ class MailboxStore:
                         f"locked for over {BUSY_TIMEOUT_S:.0f} seconds.",
                         fix="Close other d365-wizard windows or commands and try again.",
                         details=str(exc)) from exc
-                raise self._error("use", exc) from exc
+                raise classify_sqlite_error(exc, self.db_path, what=WHAT) from exc
             except sqlite3.DatabaseError as exc:
-                raise self._error("read", exc) from exc
+                raise classify_sqlite_error(exc, self.db_path, what=WHAT,
+                                            verb="read") from exc
         finally:
             if conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
             conn.close()
-
-    def _error(self, verb: str, exc: BaseException) -> MailboxError:
-        return MailboxError(
-            f"Could not {verb} the local mailbox store {self.db_path}.",
-            fix=("If the file is damaged, close d365-wizard, move the file away and "
-                 "synchronize again; items are downloaded afresh."),
-            details=f"{type(exc).__name__}: {exc}")
 
     def _ensure_schema(self, conn: sqlite3.Connection) -> None:
         if self._schema_present(conn):

@@ -27,6 +27,13 @@ Item shapes (``data`` keys; every key optional):
   (not_started/in_progress/completed/waiting/deferred), ``percent_complete, body, owner,
   assignee``.
 - email: ``sender, to, cc`` (lists), ``subject, body, received_at``.
+
+Every field has a type (:mod:`wizard.engine.itemtypes`): ``add``/``update`` refuse a value
+of the wrong type or an unknown field before anything is stored, validate dates, and store
+times with a UTC offset as UTC. Rows an older version stored with wrong types are still
+read (``title`` never fails); :meth:`SqliteMailStore.check` names what is wrong, listing
+reports it and export skips such items, saying so. Opening a file that is empty,
+truncated or not a database is reported (:mod:`wizard.engine.fileio`), never re-created.
 """
 
 from __future__ import annotations
@@ -41,12 +48,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from wizard.engine import jsoncodec
 from wizard.engine.errors import ConfigError, NotFound, WizardError
+from wizard.engine.fileio import classify_sqlite_error, open_sqlite
+from wizard.engine.itemtypes import clean_item, item_problems
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +101,7 @@ class MailItem:
     created_at: float = 0.0
     modified_at: float = 0.0
     booking: bool = False            # set by heads(): a resource booking in the calendar
+    problems: list[str] = field(default_factory=list)   # set when the stored row is unreadable
 
     @property
     def folder(self) -> str:
@@ -99,18 +109,27 @@ class MailItem:
 
     @property
     def title(self) -> str:
-        d = self.data
+        # Never fails, whatever an older version stored (a number as a name, a list ...).
+        d = self.data if isinstance(self.data, dict) else {}
+
+        def text(key: str) -> str:
+            value = d.get(key)
+            return value if isinstance(value, str) else ("" if value is None else str(value))
+
         if self.kind == "contact":
-            name = d.get("full_name") or " ".join(
-                p for p in (d.get("first_name"), d.get("last_name")) if p)
-            return name or d.get("email1") or "(no name)"
-        return d.get("subject") or "(no subject)"
+            name = text("full_name") or " ".join(
+                p for p in (text("first_name"), text("last_name")) if p)
+            return name or text("email1") or "(no name)"
+        return text("subject") or "(no subject)"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"local_id": self.local_id, "kind": self.kind, "folder": self.folder,
-                "title": self.title, "tracked": self.tracked,
-                "org_record_id": self.org_record_id, "origin": self.origin,
-                "change_counter": self.change_counter, "hash": self.hash, "data": self.data}
+        out = {"local_id": self.local_id, "kind": self.kind, "folder": self.folder,
+               "title": self.title, "tracked": self.tracked,
+               "org_record_id": self.org_record_id, "origin": self.origin,
+               "change_counter": self.change_counter, "hash": self.hash, "data": self.data}
+        if self.problems:
+            out["problems"] = list(self.problems)
+        return out
 
 
 class Mailbox(Protocol):
@@ -162,16 +181,19 @@ class SqliteMailStore:
         self.db_path = Path(db_path)
         self.clock = clock
         self.id_factory = id_factory
-        self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            self.conn = sqlite3.connect(self.db_path, timeout=BUSY_TIMEOUT_S,
-                                        isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise MailStoreError(f"Could not open the local mailbox {self.db_path}.",
-                                 details=str(exc)) from exc
+        self.conn = open_sqlite(self.db_path, what="the local mailbox", timeout=BUSY_TIMEOUT_S,
+                                isolation_level=None, check_same_thread=False)
         self._depth = 0
         self._checkpointer: threading.Thread | None = None
-        self._ensure_schema()
+        self.export_skipped: list[tuple[str, str, list[str]]] = []
+        try:
+            self._ensure_schema()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise classify_sqlite_error(exc, self.db_path, what="the local mailbox") from exc
+        except BaseException:
+            self.conn.close()
+            raise
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
@@ -271,18 +293,30 @@ class SqliteMailStore:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One SQLite transaction (nested calls join the outer one)."""
         if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise classify_sqlite_error(exc, self.db_path, what="the local mailbox") from exc
         self._depth += 1
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
             if self._depth == 0:
-                self.conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):   # disk full, read-only, damaged ...
+                    raise classify_sqlite_error(exc, self.db_path,
+                                                what="the local mailbox") from exc
             raise
         self._depth -= 1
         if self._depth == 0:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise classify_sqlite_error(exc, self.db_path, what="the local mailbox") from exc
 
     # -- meta ---------------------------------------------------------------------------
     def meta_get(self, key: str) -> str | None:
@@ -299,8 +333,20 @@ class SqliteMailStore:
 
     @staticmethod
     def _row(row: tuple) -> MailItem:
-        return MailItem(row[0], row[1], json.loads(row[2]), bool(row[3]), row[4], row[5],
-                        row[6], row[7], row[8], row[9])
+        try:
+            data = json.loads(row[2])
+        except (TypeError, ValueError):
+            data = None
+        item = MailItem(row[0], row[1], data if isinstance(data, dict) else {}, bool(row[3]),
+                        row[4], row[5], row[6], row[7], row[8], row[9])
+        if not isinstance(data, dict):
+            item.problems = ["its stored content is not readable"]
+        return item
+
+    def check(self, item: MailItem) -> list[str]:
+        """What is wrong with a stored item (rows from an older version may hold values of
+        the wrong type): listing shows it, export skips it, and both say so."""
+        return item.problems or item_problems(item.kind, item.data)
 
     def items(self, kind: str | None = None) -> list[MailItem]:
         if kind is None:
@@ -412,8 +458,9 @@ class SqliteMailStore:
             origin: str = "mailbox", org_record_id: str | None = None,
             local_id: str | None = None, hash: str | None = None) -> MailItem:
         _check_kind(kind)
+        cleaned = clean_item(kind, data)          # typed fields: refused before storing
         now = self.clock()
-        item = MailItem(local_id or self.id_factory(), kind, _clean(data), tracked,
+        item = MailItem(local_id or self.id_factory(), kind, cleaned, tracked,
                         org_record_id, origin, 1, "", now, now)
         raw = content_json(item.data)
         item.hash = hash or content_hash(item.data, raw)
@@ -438,7 +485,7 @@ class SqliteMailStore:
             if expect_counter is not None and item.change_counter != expect_counter:
                 raise ItemChanged(local_id)
             new = dict(data) if replace else {**item.data, **data}
-            new = _clean(new)
+            new = clean_item(item.kind, new, changed=None if replace else set(data))
             raw = content_json(new)
             h = content_hash(new, raw)
             if h == item.hash:
@@ -495,14 +542,21 @@ class SqliteMailStore:
         if kind not in ("appointment", "task", "contact"):
             raise MailStoreError(f"The {folder!r} folder cannot be exported.",
                                  fix="Choose calendar, contacts or tasks.")
-        items = self.items(kind)
+        items, skipped = [], []
+        for item in self.items(kind):
+            problems = self.check(item)
+            if problems:
+                skipped.append((item, problems))
+            else:
+                items.append(item)
         if kind == "contact":
             payload = mailexport.contacts_to_vcf(items)
         else:
             payload = mailexport.items_to_ics(items)
         from wizard.engine.storage import atomic_write_bytes
 
-        atomic_write_bytes(Path(out), payload, mode=0o600)
+        atomic_write_bytes(Path(out), payload, what="the export file")
+        self.export_skipped = [(i.local_id, i.title, p) for i, p in skipped]
         return len(items)
 
 

@@ -383,6 +383,18 @@ class SwitchPlan:
 
 
 @dataclass(frozen=True)
+class BatchResult:
+    """What :meth:`OrgRegistry.apply_batch` did."""
+
+    before: list[OrgProfile]
+    after: list[OrgProfile]
+    removed: list[OrgProfile]
+    stamp_released: bool = False
+    problems: tuple[str, ...] = ()       # keyring/token clean-up that failed (told, not fatal)
+    written: bool = True
+
+
+@dataclass(frozen=True)
 class SwitchResult:
     primary: OrgProfile
     previous: OrgProfile | None
@@ -438,13 +450,15 @@ class OrgRegistry:
         if not recovery:
             return None
         moved = recovery.get("moved_to", "?")
+        reason = recovery.get("reason")
+        why = f": {reason}" if reason else ""
         return CorruptConfig(
             f"The organization list was damaged and could not be read (found "
-            f"{recovery.get('at', 'earlier')}). It was moved to {moved} and a new, empty "
-            "list is in use.",
+            f"{recovery.get('at', 'earlier')}{why}). It was moved to {moved} and a new, "
+            "empty list is in use.",
             fix="Add your organizations again; if you need the old list, send that file "
                 "to your helpdesk.",
-            moved_to=moved)
+            moved_to=moved, details=reason)
 
     def dismiss_load_warning(self) -> None:
         """The user has seen :attr:`load_warning`; stop showing it."""
@@ -481,25 +495,79 @@ class OrgRegistry:
                 orgs = [merged if p.key == match.key else p for p in orgs]
                 result.update(profile=merged, created=False)
             else:
-                new = incoming
-                if any(p.key == new.key for p in orgs):
-                    new.key = _new_key()
-                if new.display_name.strip():
-                    try:
-                        new.display_name = check_display_name(new.display_name, existing=orgs)
-                    except InvalidDisplayName:
-                        new.display_name = _default_display_name(new, orgs)
-                else:
-                    new.display_name = _default_display_name(new, orgs)
-                new.base_url = new.base_url.strip().rstrip("/")
-                new.added_at = new.added_at or self._now()
-                new.sync_method = SYNC_MAILBOX if not orgs else SYNC_NONE
+                new = self.new_entry(incoming, orgs)
                 orgs.append(new)
                 result.update(profile=new, created=True)
             state["orgs"] = [p.to_dict() for p in orgs]
 
         self._mutate(change)
         return result["profile"].copy(), result["created"]
+
+    def new_entry(self, profile: OrgProfile, orgs: list[OrgProfile]) -> OrgProfile:
+        """``profile`` as a new entry of the list ``orgs`` would be stored (the rules of
+        :meth:`add`: a free key and a valid, unique name; the first org synchronizes)."""
+        new = profile.copy()
+        if any(p.key == new.key for p in orgs):
+            new.key = _new_key()
+        if new.display_name.strip():
+            try:
+                new.display_name = check_display_name(new.display_name, existing=orgs)
+            except InvalidDisplayName:
+                new.display_name = _default_display_name(new, orgs)
+        else:
+            new.display_name = _default_display_name(new, orgs)
+        new.base_url = new.base_url.strip().rstrip("/")
+        new.added_at = new.added_at or self._now()
+        new.sync_method = SYNC_MAILBOX if not orgs else SYNC_NONE
+        _validate_profile(new)
+        return new
+
+    def apply_batch(self, change: Callable[[list[OrgProfile]], list[OrgProfile]], *,
+                    dry_run: bool = False) -> "BatchResult":
+        """Replace the whole list with ``change(orgs)`` in ONE atomic write.
+
+        ``change`` gets copies of the current entries and returns the new list (entries
+        it leaves out are removed; build new ones with :meth:`new_entry`). Everything is
+        validated before anything is written: an exception from ``change`` or an invalid
+        result (two synchronizing orgs, the same org twice, a bad field) leaves the file,
+        the keyring and the token cache as they were. Only after the write has succeeded
+        are the removed orgs' keyring entries and tokens deleted; the write records them
+        (``pending_cleanup``) so a process killed in between finishes the clean-up on the
+        next use. ``dry_run`` validates without writing.
+        """
+        result: dict[str, Any] = {}
+
+        def mutate(state: dict[str, Any]) -> None:
+            before = [OrgProfile.from_dict(d) for d in state["orgs"]]
+            after = change([p.copy() for p in before])
+            for p in after:
+                _validate_profile(p)
+            keys = {p.key for p in after}
+            removed = [p for p in before if p.key not in keys]
+            state["orgs"] = [p.to_dict() for p in after]
+            if removed:
+                state["pending_cleanup"] = list(state.get("pending_cleanup") or []) + [
+                    p.to_dict() for p in removed]
+            gone_primary = next((p for p in removed if p.is_primary and p.org_id), None)
+            if gone_primary is not None:
+                state["pending_stamp"] = {"action": "release", "org_id": gone_primary.org_id}
+            result.update(before=before, after=after, removed=removed)
+            if dry_run:
+                _check_writable_state(state)
+                raise _DryRun()
+
+        problems: list[str] = []
+        released: Any = None
+        try:
+            released = self._mutate(mutate, settle=True, problems=problems)
+        except _DryRun:
+            pass
+        except _SettleFailed as failed:
+            problems.append(f"The mailbox stamp could not be released yet: {failed.error}")
+        return BatchResult([p.copy() for p in result["before"]],
+                           [p.copy() for p in result["after"]],
+                           [p.copy() for p in result["removed"]], released is True,
+                           tuple(problems), written=not dry_run)
 
     def update(self, ref: str | int, **changes: Any) -> OrgProfile:
         """Change fields of one org and return it. ``display_name`` follows the rename
@@ -578,8 +646,9 @@ class OrgRegistry:
 
         Removing the synchronizing org leaves no org synchronizing (nothing is promoted)
         and releases the mailbox stamp if it names that org; the result's ``message`` says
-        so. Keyring or token clean-up that fails is reported in ``problems``; the org is
-        removed from the list either way.
+        so. The keyring entries and tokens are deleted after the registry write (which
+        records them, so a crash in between is finished later); clean-up that fails is
+        reported in ``problems``; the org is removed from the list either way.
         """
         removed: dict[str, Any] = {}
 
@@ -587,6 +656,8 @@ class OrgRegistry:
             orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
             target = _resolve(orgs, ref)
             state["orgs"] = [p.to_dict() for p in orgs if p.key != target.key]
+            state["pending_cleanup"] = list(state.get("pending_cleanup") or []) + [
+                target.to_dict()]
             if target.is_primary and target.org_id:
                 # Written with the removal, so a crash before the release is finished later.
                 state["pending_stamp"] = {"action": "release", "org_id": target.org_id}
@@ -594,20 +665,11 @@ class OrgRegistry:
 
         problems: list[str] = []
         try:
-            removed["released"] = self._mutate(change, settle=True)
+            removed["released"] = self._mutate(change, settle=True, problems=problems)
         except _SettleFailed as failed:
             removed["released"] = False
             problems.append(f"The mailbox stamp could not be released yet: {failed.error}")
         profile = removed["profile"]
-        try:
-            self._secret_store().delete_org(profile.key)
-        except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
-            problems.append(f"Saved credentials could not be deleted from the keyring: {exc}")
-        if self.token_cleanup is not None:
-            try:
-                self.token_cleanup(profile)
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"Cached sign-in tokens could not be deleted: {exc}")
         stamp_released = removed["released"] is True
         message = f"Removed {profile.label}."
         if profile.is_primary:
@@ -786,19 +848,24 @@ class OrgRegistry:
                 state = _normalize_state(self._load())
             except CorruptConfig as err:  # damaged from outside between the two reads
                 return self._remember_recovery(err)
-            if "pending_stamp" not in state:
+            if "pending_stamp" not in state and "pending_cleanup" not in state:
                 return state
-        with locked(self.path):
-            state = self._read_locked()
-            try:
-                self._settle(state)
-            except _SettleFailed:
-                pass  # left pending; the next use tries again
-            return state
+        removed: list[OrgProfile] = []
+        try:
+            with locked(self.path):
+                state = self._read_locked()
+                removed = self._clean_up(state, [])
+                try:
+                    self._settle(state)
+                except _SettleFailed:
+                    pass  # left pending; the next use tries again
+                return state
+        finally:
+            self._drop_tokens(removed, [])
 
     def _load(self) -> dict[str, Any] | None:
         return read_versioned_json(self.path, schema_version=SCHEMA_VERSION,
-                                   kind="organization list")
+                                   kind="organization list", validate=check_registry_state)
 
     def _read_locked(self) -> dict[str, Any]:
         """Read with the lock held; a damaged file is moved aside and that is recorded."""
@@ -806,32 +873,75 @@ class OrgRegistry:
             return _normalize_state(self._load())
         except CorruptConfig as err:
             state = _normalize_state(None)
-            state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
-            atomic_write_json(self.path, state)
+            state["recovery"] = _recovery_record(err, self._now())
+            atomic_write_json(self.path, state, what="the organization list")
             return state
 
     def _remember_recovery(self, err: CorruptConfig) -> dict[str, Any]:
         with locked(self.path):
             state = self._read_locked()
             if "recovery" not in state:
-                state["recovery"] = {"moved_to": err.moved_to, "at": self._now()}
-                atomic_write_json(self.path, state)
+                state["recovery"] = _recovery_record(err, self._now())
+                atomic_write_json(self.path, state, what="the organization list")
             return state
 
-    def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False) -> Any:
-        """Lock, re-read, change, write atomically; then carry out a stamp change the
-        write recorded as pending (``settle``) and return its outcome."""
-        with locked(self.path):
-            self._sweep_temp_files()
-            state = self._read_locked()
+    def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False,
+                problems: list[str] | None = None) -> Any:
+        """Lock, re-read, change, validate, write atomically; then delete the keyring
+        entries of removed orgs, carry out a stamp change the write recorded as pending
+        (``settle``) and return its outcome; last, with the lock released, drop the
+        removed orgs' cached tokens."""
+        problems = [] if problems is None else problems
+        removed: list[OrgProfile] = []
+        try:
+            with locked(self.path):
+                self._sweep_temp_files()
+                state = self._read_locked()
+                removed += self._clean_up(state, problems)  # an earlier process's leftovers
+                try:
+                    self._settle(state)  # an earlier process's unfinished stamp change first
+                except _SettleFailed:
+                    pass  # still pending unless ``change`` records a newer stamp change
+                change(state)
+                state["schema_version"] = SCHEMA_VERSION
+                _check_writable_state(state)  # never write what the next reader would refuse
+                atomic_write_json(self.path, state, what="the organization list")
+                removed += self._clean_up(state, problems)
+                return self._settle(state) if settle else None
+        finally:
+            self._drop_tokens(removed, problems)
+
+    def _clean_up(self, state: dict[str, Any], problems: list[str]) -> list[OrgProfile]:
+        """Delete the keyring entries of orgs a write removed (lock held), then write the
+        list without the record of them; returns those orgs (their tokens go next).
+
+        The keyring goes first, so a crash in between repeats the (idempotent) deletions
+        and never leaves an entry behind."""
+        pending = state.get("pending_cleanup")
+        if not pending:
+            state.pop("pending_cleanup", None)
+            return []
+        profiles = [OrgProfile.from_dict(d) for d in pending if isinstance(d, dict)]
+        for profile in profiles:
             try:
-                self._settle(state)  # an earlier process's unfinished stamp change first
-            except _SettleFailed:
-                pass  # still pending unless ``change`` records a newer stamp change
-            change(state)
-            state["schema_version"] = SCHEMA_VERSION
-            atomic_write_json(self.path, state)
-            return self._settle(state) if settle else None
+                self._secret_store().delete_org(profile.key)
+            except Exception as exc:  # noqa: BLE001 - reported to the user, removal stands
+                problems.append(f"Saved credentials of {profile.label} could not be deleted "
+                                f"from the keyring: {exc}")
+        state.pop("pending_cleanup", None)
+        atomic_write_json(self.path, state, what="the organization list")
+        return profiles
+
+    def _drop_tokens(self, profiles: list[OrgProfile], problems: list[str]) -> None:
+        # Without the lock: the hook reads the registry (is the account still used?).
+        if self.token_cleanup is None:
+            return
+        for profile in profiles:
+            try:
+                self.token_cleanup(profile)
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"Cached sign-in tokens of {profile.label} could not be "
+                                f"deleted: {exc}")
 
     def _sweep_temp_files(self) -> None:
         """Remove temp files of writes that a killed process left behind (lock held: every
@@ -872,10 +982,31 @@ class OrgRegistry:
         return outcome
 
 
+class _DryRun(Exception):
+    pass
+
+
+def _check_writable_state(state: dict[str, Any]) -> None:
+    from wizard.engine.storage import SchemaError
+
+    try:
+        check_registry_state(state)
+    except SchemaError as exc:
+        raise InvalidProfile(f"The change was not made: {exc}.",
+                             fix="Nothing was changed.") from None
+
+
 class _SettleFailed(Exception):
     def __init__(self, error: WizardError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def _recovery_record(err: CorruptConfig, at: str) -> dict[str, Any]:
+    record = {"moved_to": err.moved_to, "at": at}
+    if err.params.get("reason"):
+        record["reason"] = str(err.params["reason"])
+    return record
 
 
 def _parses(raw: bytes) -> bool:
@@ -892,12 +1023,87 @@ def _not_switched(target: OrgProfile) -> str:
 
 
 def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:
+    """The state with its defaults; ``data`` has passed :func:`check_registry_state`."""
     state = dict(data or {})
     state["schema_version"] = SCHEMA_VERSION
-    orgs = state.get("orgs")
-    state["orgs"] = [o for o in orgs if isinstance(o, dict) and o.get("base_url")] \
-        if isinstance(orgs, list) else []
+    state["orgs"] = list(state.get("orgs") or [])
     return state
+
+
+_TEXT_FIELDS = ("display_name", "key", "base_url")
+_OPTIONAL_TEXT_FIELDS = ("org_id", "unique_name", "api_url", "cloud", "region", "tenant_id",
+                         "user", "user_id", "version", "added_at", "last_connected_at")
+_BOOL_FIELDS = ("save_credentials", "keep_connected")
+
+
+def check_registry_state(data: dict[str, Any]) -> None:
+    """Raise :class:`~wizard.engine.storage.SchemaError` unless ``data`` is a registry the
+    app could have written: every entry well-formed, keys unique, at most one org
+    synchronizing, no org listed twice. Such a file is moved aside like a damaged one."""
+    from wizard.engine.storage import SchemaError
+
+    orgs = data.get("orgs", [])
+    if not isinstance(orgs, list):
+        raise SchemaError("“orgs” is not a list")
+    keys: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    primaries: list[int] = []
+    for i, entry in enumerate(orgs, 1):
+        if not isinstance(entry, dict):
+            raise SchemaError(f"entry {i} is not an object")
+        for name in _TEXT_FIELDS:
+            value = entry.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise SchemaError(f"entry {i} has no valid “{name}”")
+        for name in _OPTIONAL_TEXT_FIELDS:
+            if not isinstance(entry.get(name, None), (str, type(None))):
+                raise SchemaError(f"entry {i}: “{name}” is not text")
+        for name in _BOOL_FIELDS:
+            if name in entry and not isinstance(entry[name], bool):
+                raise SchemaError(f"entry {i}: “{name}” is not true or false")
+        if "extra" in entry and not isinstance(entry["extra"], dict):
+            raise SchemaError(f"entry {i}: “extra” is not an object")
+        for name, allowed in (("kind", KINDS), ("auth_method", AUTH_METHODS),
+                              ("sync_method", SYNC_METHODS)):
+            if name in entry and entry[name] not in allowed:
+                raise SchemaError(f"entry {i}: “{name}” is {entry[name]!r}, not one of "
+                                  f"{', '.join(allowed)}")
+        key = entry["key"]
+        if ":" in key or any(ch.isspace() for ch in key):
+            raise SchemaError(f"entry {i}: “key” {key!r} is not a registry key")
+        try:
+            profile = OrgProfile.from_dict(entry)
+            _validate_profile(profile)
+        except (InvalidProfile, TypeError, ValueError) as exc:
+            raise SchemaError(f"entry {i}: {exc}") from None
+        for seen, value, what in ((keys, key, "key"),
+                                  (ids, (profile.org_id or "").lower(), "organization ID"),
+                                  (urls, normalize_base_url(profile.base_url), "address")):
+            if not value:
+                continue
+            if value in seen:
+                raise SchemaError(f"entries {seen[value]} and {i} have the same {what} "
+                                  f"({value})")
+            seen[value] = i
+        if profile.is_primary:
+            primaries.append(i)
+    if len(primaries) > 1:
+        raise SchemaError(f"entries {', '.join(map(str, primaries))} are all marked as the "
+                          "synchronizing organization; only one org can synchronize")
+    pending = data.get("pending_stamp")
+    if pending is not None and not (
+            isinstance(pending, dict) and pending.get("action") in ("claim", "release")
+            and isinstance(pending.get("org_id"), str)
+            and (pending.get("action") != "claim" or isinstance(pending.get("org_name"), str))):
+        raise SchemaError("“pending_stamp” is not a stamp change")
+    cleanup = data.get("pending_cleanup")
+    if cleanup is not None and not (isinstance(cleanup, list) and all(
+            isinstance(c, dict) and isinstance(c.get("key"), str) and c.get("key")
+            and ":" not in c["key"] for c in cleanup)):
+        raise SchemaError("“pending_cleanup” is not a list of removed organizations")
+    if data.get("recovery") is not None and not isinstance(data["recovery"], dict):
+        raise SchemaError("“recovery” is not an object")
 
 
 def _fingerprint(current: OrgProfile | None, target: OrgProfile, stamp: Stamp | None) -> str:

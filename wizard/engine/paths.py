@@ -67,6 +67,10 @@ class AppPaths:
         return self.site_config_dir / "deployment.json"
 
     def ensure(self) -> "AppPaths":
+        """Create the folders (0700). A file in the way, a read-only disk and the like raise
+        :class:`~wizard.engine.fileio.FileProblem` with a plain message."""
+        from wizard.engine.fileio import ensure_private_dir
+
         for d in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
-            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+            ensure_private_dir(d, what="a d365-wizard folder")
         return self

@@ -5,18 +5,18 @@ GNOME Keyring or KWallet on Linux, Windows Credential Manager, the macOS Keychai
 returns a :class:`SecretStore` bound to one service name. Backends that would store
 secrets in the clear or drop them are refused, never used silently:
 
-* ``keyring.backends.fail.Keyring`` (keyring found nothing) and
-  ``keyring.backends.null.Keyring`` (keyring disabled by the user);
-* everything from ``keyrings.alt`` (plaintext files, "encrypted" files that prompt on
-  the terminal, the Windows registry, ...) and any backend whose class name says
-  plaintext, null, fail, memory or insecure;
-* ``keyring.backends.chainer.ChainerBackend``: it writes to whichever member comes first,
-  so we use its best secure member directly, or refuse when there is none.
+an allowlist of class paths (:data:`SECURE_BACKENDS`: Secret Service / libsecret, KWallet,
+macOS Keychain, Windows Credential Locker), never a denylist of names: any other backend
+(``keyrings.alt``'s plaintext files, the ``null`` and ``fail`` backends, a plugin with a
+reassuring name) is refused unless the user names its class path in the documented
+setting ``D365_WIZARD_KEYRING_BACKEND``, and diagnostics then say it was allowed that way.
+``keyring.backends.chainer.ChainerBackend`` writes to whichever member comes first, so its
+best allowed member is used directly, or it is refused when there is none.
 
 Then ``available`` is False, ``unavailable_reason`` says why and that credentials will
 not be saved; ``get`` returns None and ``set`` raises ``SecretStoreUnavailable``. An
 explicit choice (``PYTHON_KEYRING_BACKEND`` or keyring's ``keyringrc.cfg``) is honoured
-when it is secure and refused with the same reasons otherwise.
+when it is allowed and refused with the same reasons otherwise.
 
 The service name is namespaced per home (:func:`service_name_for`): the default home
 uses ``d365-wizard``; a ``D365_WIZARD_HOME``/``--home`` directory gets
@@ -127,9 +127,11 @@ class SecretStore:
             self.delete(org_secret_key(org_key, name))
 
     def describe(self) -> dict[str, Any]:
-        """For diagnostics: which backend, and whether credentials can be saved."""
+        """For diagnostics: which backend, whether credentials can be saved, and why the
+        backend is trusted (a known secure keyring, or named by the user's setting)."""
         return {"available": self.available, "backend": self.backend_name,
-                "unavailable_reason": self.unavailable_reason}
+                "unavailable_reason": self.unavailable_reason,
+                "trusted_because": trust_reason(self.backend_name) if self.available else None}
 
     # -- for subclasses --------------------------------------------------------------
     def _get(self, key: str) -> str | None:  # pragma: no cover - abstract
@@ -205,6 +207,17 @@ class KeyringSecretStore(SecretStore):
             raise _translate(exc, verb, self.backend_name) from None
 
 
+def trust_reason(backend_name: str) -> str:
+    if backend_name in SECURE_BACKENDS:
+        return f"a known secure keyring ({SECURE_BACKENDS[backend_name]})"
+    if backend_name == allowed_by_setting():
+        return (f"not a keyring d365-wizard knows: allowed because {ALLOW_ENV} names it "
+                "(the user's choice)")
+    if backend_name == "memory":
+        return "kept in memory only (nothing is saved)"
+    return "unknown"
+
+
 def _close_abandoned_connections(exc: BaseException) -> None:
     """Close D-Bus connections a failing backend left open.
 
@@ -253,8 +266,18 @@ def _unlock_hint() -> str:
 
 # -- choosing a backend ------------------------------------------------------------------
 
-_INSECURE_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
-_INSECURE_WORDS = ("plaintext", "null", "fail", "memory", "insecure", "unencrypted")
+# The keyrings that protect secrets with the user's login: an allowlist of class paths
+# (module and class, never a display name, which any plugin can claim).
+SECURE_BACKENDS: dict[str, str] = {
+    "keyring.backends.SecretService.Keyring": "Secret Service (GNOME Keyring, KWallet)",
+    "keyring.backends.libsecret.Keyring": "libsecret (Secret Service)",
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+    "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet 4",
+    "keyring.backends.macOS.Keyring": "macOS Keychain",
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Locker",
+}
+# The documented setting that allows (and selects) one other backend by its class path.
+ALLOW_ENV = "D365_WIZARD_KEYRING_BACKEND"
 
 
 def _class_path(backend: object) -> str:
@@ -262,24 +285,36 @@ def _class_path(backend: object) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+def allowed_by_setting() -> str | None:
+    """The backend class path the user named in ``D365_WIZARD_KEYRING_BACKEND``, if any."""
+    import os
+
+    value = (os.environ.get(ALLOW_ENV) or "").strip()
+    return value or None
+
+
 def insecure_reason(backend: object) -> str | None:
-    """Why ``backend`` must not hold credentials, or None when it is acceptable."""
+    """Why ``backend`` must not hold credentials, or None when it is acceptable: a known
+    secure keyring, or the one backend the user named in ``D365_WIZARD_KEYRING_BACKEND``."""
     path = _class_path(backend)
-    module = path.rsplit(".", 1)[0]
     if path == "keyring.backends.fail.Keyring":
         return "no keyring backend is available"
     if path == "keyring.backends.null.Keyring":
         return "the keyring is disabled (null backend)"
-    if module == "keyrings.alt" or module.startswith(_INSECURE_MODULES):
-        return f"{path} stores secrets in a file or registry without real protection"
-    cls_name = path.rsplit(".", 1)[-1].lower()
-    if any(word in cls_name for word in _INSECURE_WORDS):
-        return f"{path} is not a secure keyring"
     if _is_chainer(backend):
         members = list(_chainer_members(backend))
         if not any(insecure_reason(m) is None for m in members):
             return "the chained keyrings are all insecure or unavailable"
-    return None
+        return None
+    if path in SECURE_BACKENDS or path == allowed_by_setting():
+        return None
+    module = path.rsplit(".", 1)[0]
+    if module == "keyrings.alt" or module.startswith("keyrings.alt."):
+        return (f"{path} stores secrets in a file or registry without real protection, "
+                f"and is not a secure keyring")
+    return (f"{path} is not a secure keyring d365-wizard knows (it accepts Secret Service, "
+            f"KWallet, the macOS Keychain and the Windows Credential Locker; set "
+            f"{ALLOW_ENV}={path} to use this one anyway)")
 
 
 def _is_chainer(backend: object) -> bool:
@@ -319,10 +354,14 @@ def _no_keyring_message(why: str) -> str:
 
 
 def _explicit_backend() -> object | None:
-    """The backend the user chose via PYTHON_KEYRING_BACKEND or keyringrc.cfg, if any."""
+    """The backend chosen by PYTHON_KEYRING_BACKEND or keyringrc.cfg, else the one named in
+    D365_WIZARD_KEYRING_BACKEND, if any."""
     import keyring.core
 
-    return keyring.core.load_env() or keyring.core.load_config()
+    chosen = keyring.core.load_env() or keyring.core.load_config()
+    if chosen is None and allowed_by_setting():
+        chosen = keyring.core.load_keyring(allowed_by_setting())
+    return chosen
 
 
 def _detect_backend() -> object | None:

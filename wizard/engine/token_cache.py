@@ -13,6 +13,7 @@ cache stays in memory (``persistent`` is False and ``status`` says why).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -22,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 import msal
 from cryptography.fernet import Fernet, InvalidToken
 
-from wizard.engine.storage import atomic_write_bytes, locked
+from wizard.engine.errors import WizardError
+from wizard.engine.fileio import FileProblem, read_input
+from wizard.engine.storage import atomic_write_bytes, locked, move_aside
 
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.secrets import SecretStore
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CACHE_KEY_NAME = "token-cache-key"
 _MAGIC = b"D365WTC1\n"
+MAX_CACHE_BYTES = 64_000_000
 
 
 class EncryptedTokenCache(msal.SerializableTokenCache):
@@ -44,6 +48,7 @@ class EncryptedTokenCache(msal.SerializableTokenCache):
         self._guard = threading.RLock()
         self.status = ""
         self.persistent = False
+        self.recovery: str | None = None   # set when a damaged cache was moved aside
         self._open()
 
     # -- setup -------------------------------------------------------------------------
@@ -61,10 +66,12 @@ class EncryptedTokenCache(msal.SerializableTokenCache):
                 with locked(self.path):
                     key = secrets.get(CACHE_KEY_NAME)
                     if key is None:
+                        # A file from an older key can never be read again: it is moved
+                        # aside (not deleted) and the user is told to sign in again.
+                        if self.path.exists():
+                            self._move_aside("its key is no longer in the keyring")
                         key = Fernet.generate_key().decode("ascii")
                         secrets.set(CACHE_KEY_NAME, key)
-                        # A file from an older key can never be read again.
-                        self.path.unlink(missing_ok=True)
             self._fernet = Fernet(key.encode("ascii"))
         except Exception as exc:  # noqa: BLE001 - degrade to memory, and say so
             log.warning("Token cache key unavailable: %s", type(exc).__name__)
@@ -72,7 +79,8 @@ class EncryptedTokenCache(msal.SerializableTokenCache):
                            "not hold the token-cache key.")
             return
         self.persistent = True
-        self.status = "Sign-ins are saved, encrypted, with the key in the system keyring."
+        self.status = self.recovery or (
+            "Sign-ins are saved, encrypted, with the key in the system keyring.")
         with self._guard:
             self._reload(force=True)
 
@@ -91,27 +99,49 @@ class EncryptedTokenCache(msal.SerializableTokenCache):
         if not force and seen == self._seen:
             return
         state = "{}"
+        problem = None
         if seen is not None:
             try:
-                raw = self.path.read_bytes()
+                raw = read_input(self.path, what="the token cache", max_bytes=MAX_CACHE_BYTES,
+                                 private=True)
                 if raw.startswith(_MAGIC):
                     assert self._fernet is not None
                     state = self._fernet.decrypt(raw[len(_MAGIC):]).decode("utf-8")
+                    json.loads(state)
                 else:
-                    log.warning("Token cache file has an unknown format; starting empty")
-            except (OSError, InvalidToken, UnicodeDecodeError) as exc:
-                log.warning("Token cache unreadable (%s); starting empty", type(exc).__name__)
-        try:
-            self.deserialize(state)
-        except ValueError:
-            log.warning("Token cache content invalid; starting empty")
-            self.deserialize("{}")
+                    problem = "it is not in d365-wizard's format (damaged or replaced)"
+            except InvalidToken:
+                problem = "it cannot be decrypted with the key in the keyring"
+            except (UnicodeDecodeError, ValueError):
+                problem = "its content is damaged"
+            except FileProblem as exc:
+                problem = exc.message
+        if problem is not None:
+            self._move_aside(problem)
+            state = "{}"
+            seen = self._stat()
+        self.deserialize(state)
         self._seen = seen
+
+    def _move_aside(self, why: str) -> None:
+        """Keep a damaged or undecryptable cache for the helpdesk and say so (lock held or
+        not: the rename is atomic); the app then starts with no saved sign-ins."""
+        try:
+            moved = move_aside(self.path)
+        except WizardError as exc:
+            log.warning("Token cache unreadable (%s) and could not be moved aside: %s",
+                        why, exc.message)
+            moved = None
+        where = f" It was moved to {moved}." if moved else ""
+        self.recovery = (f"Your saved sign-ins could not be read ({why}).{where} Sign in "
+                         "again; nothing else was lost.")
+        log.warning("Token cache reset: %s", self.recovery)
+        self.status = self.recovery
 
     def _save(self) -> None:
         assert self._fernet is not None
         blob = _MAGIC + self._fernet.encrypt(self.serialize().encode("utf-8"))
-        atomic_write_bytes(self.path, blob, mode=0o600)
+        atomic_write_bytes(self.path, blob, what="the token cache")
         self._seen = self._stat()
         self.has_state_changed = False
 

@@ -253,7 +253,20 @@ _INVISIBLE = dict.fromkeys(map(ord, "\r\n\t\v\f\u200b\u200c\u200d\u2060\ufeff\u0
 
 def parse_org_url(text: object,
                   clouds: Mapping[str, Cloud] | Iterable[Cloud] | None = None) -> OrgUrl:
-    """Return the organization address in ``text`` or raise ``InvalidOrgUrl``."""
+    """Return the organization address in ``text`` or raise ``InvalidOrgUrl``.
+
+    No control or invisible character survives (also none written percent-encoded, such as
+    a trailing ``%0A``), and the result parses to itself: ``parse(parse(t).base_url)``
+    equals ``parse(t)``.
+    """
+    found = _parse(text, clouds)
+    for url in (found.base_url, found.api_url):
+        if _has_control(url) or any(c.isspace() for c in url):
+            raise _fail("not_org", "The address contains control characters.")
+    return found
+
+
+def _parse(text: object, clouds: Mapping[str, Cloud] | Iterable[Cloud] | None) -> OrgUrl:
     parts = _split(_clean(text))
     if isinstance(clouds, Mapping):
         clouds = clouds.values()
@@ -363,6 +376,9 @@ def _split(text: str) -> _Parts:
                     "when it signs in.")
     host, port = _split_host_port(netloc)
     segments = tuple(unquote(s) for s in path.split("/") if s)
+    if any(_has_control(seg) for seg in segments):
+        # e.g. "/contoso%0A": decoded, a line break would become part of the org name
+        raise _fail("not_org", "The address contains control characters.")
     return _Parts(scheme, host, _drop_default_port(scheme, port), segments,
                   _is_ip(host), f"[{host}]" if ":" in host else host)
 
@@ -380,8 +396,16 @@ def _scheme_error(scheme: str) -> InvalidOrgUrl:
                            "addresses.")
 
 
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 or unicodedata.category(c) in ("Cc", "Cf", "Zl",
+                                                                          "Zp")
+               for c in text)
+
+
 def _split_host_port(netloc: str) -> tuple[str, int | None]:
     netloc = unquote(netloc)
+    if _has_control(netloc) or any(c.isspace() for c in netloc):
+        raise _fail("not_org", "The address contains control characters.")
     port_text = ""
     if netloc.startswith("["):
         host, sep, after = netloc[1:].partition("]")

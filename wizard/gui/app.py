@@ -31,8 +31,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="apply a deployment file without questions, print the report and exit (no window)")
     p.add_argument("--replace", action="store_true",
                    help="with --deploy: remove organizations the file does not list")
-    p.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
+    p.add_argument("--quit-after", type=_milliseconds, metavar="MS", help=argparse.SUPPRESS)
     return p.parse_args(argv)
+
+
+def _milliseconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 24 * 3600 * 1000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range")
+    return value
 
 
 def services_factory(args: argparse.Namespace) -> "Callable[[], Services]":
@@ -67,6 +77,34 @@ def services_factory(args: argparse.Namespace) -> "Callable[[], Services]":
     return build
 
 
+def _home_problem(home: str | None):
+    if not home:
+        return None
+    from wizard.engine.errors import WizardError
+    from wizard.engine.fileio import check_home_root
+
+    try:
+        check_home_root(os.path.abspath(os.path.expanduser(home)))
+    except WizardError as exc:
+        return exc
+    return None
+
+
+def _show_startup_error(problem) -> None:
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from wizard.gui.i18n import tr
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("d365-wizard cannot start"), str(problem))
+        box.setAccessibleName(tr("Error"))
+        box.exec()
+        del app
+    except Exception:  # noqa: BLE001 - no display: stderr already has the message
+        pass
+
+
 def deploy(args: argparse.Namespace) -> int:
     """``d365-wizard --deploy FILE [--replace]``: apply silently, print the report, exit 0/1.
 
@@ -86,16 +124,42 @@ def deploy(args: argparse.Namespace) -> int:
     except WizardError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        from wizard.engine.fileio import classify_os_error
+
+        print(f"error: {classify_os_error(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - last resort: traceback to the log only
+        import logging
+
+        from wizard.engine.logs import active_log_file
+
+        logging.getLogger("wizard.gui").error("unexpected error", exc_info=exc)
+        print(f"error: d365-wizard stopped because of an unexpected problem "
+              f"({type(exc).__name__}). The details are in the log file {active_log_file()}. "
+              "If it happens again, send your helpdesk a diagnostics bundle.", file=sys.stderr)
+        return 1
     print(report.text())
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = _home_problem(args.home or os.environ.get("D365_WIZARD_HOME"))
+    if problem is not None:
+        # No window can work without its home: say why on stderr, and in a dialog when
+        # there is a display.
+        print(f"error: {problem}", file=sys.stderr)
+        if not args.deploy:
+            _show_startup_error(problem)
+        return 1
     if args.home:
         os.environ["D365_WIZARD_HOME"] = os.path.abspath(os.path.expanduser(args.home))
     if args.deploy:
         return deploy(args)
+    from wizard.gui import crash
+
+    crash.install()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -232,7 +232,8 @@ class EngineServices:
             self.connector.connect(profile).client.whoami()
         except WizardError as exc:
             status = STATUS_BY_CODE.get(exc.code)
-            if status is None and isinstance(exc, NetworkError):
+            if status is None and isinstance(exc, NetworkError) and \
+                    exc.kind != "tls":   # a refused certificate is no outage
                 status = OrgStatus.OFFLINE
             return status or OrgStatus.ERROR, str(exc)
         return OrgStatus.CONNECTED, ""

@@ -96,6 +96,15 @@ def _report_unhandled(exc: object) -> None:
     from wizard.gui import message
 
     log.error("background task failed", exc_info=exc)  # type: ignore[arg-type]
+    from wizard.gui.crash import is_unexpected, unexpected_text
+
+    if isinstance(exc, OSError):
+        from wizard.engine.fileio import classify_os_error
+
+        exc = classify_os_error(exc)
+    if isinstance(exc, BaseException) and is_unexpected(exc):
+        message.error(" ".join(unexpected_text(exc)), "")
+        return
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     fix = getattr(exc, "fix", None)
     message.error(f"{text} {fix}" if fix else text, getattr(exc, "details", None) or "")

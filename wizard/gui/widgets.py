@@ -20,7 +20,19 @@ def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
 
 
 def error_text(exc: BaseException) -> tuple[str, str, str]:
-    """(message, fix, details) of an exception, in plain words for the dialog."""
+    """(message, fix, details) of an exception, in plain words for the dialog.
+
+    An exception the engine did not raise on purpose is a bug: the dialog says so in one
+    line, with the log file's path (the traceback is in the log, never here)."""
+    from wizard.gui.crash import is_unexpected, unexpected_text
+
+    if isinstance(exc, OSError):
+        from wizard.engine.fileio import classify_os_error
+
+        exc = classify_os_error(exc)
+    if is_unexpected(exc):
+        message, fix = unexpected_text(exc)
+        return message, fix, ""
     from wizard.gui.render import render
 
     message, fix, _action = render(exc)

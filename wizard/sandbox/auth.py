@@ -62,13 +62,18 @@ def apply_request_faults(faults: Faults, org_name: str | None) -> Response | Non
 
 
 def bearer_challenge(authority_url: str, resource_id: str, *, error: str | None = None,
-                     description: str | None = None) -> Response:
-    """401 the way Dataverse sends it: the client learns where to sign in and for what."""
+                     description: str | None = None, claims: str | None = None) -> Response:
+    """401 the way Dataverse sends it: the client learns where to sign in and for what.
+
+    ``claims`` (JSON) makes it a claims challenge (``error="insufficient_claims"``,
+    ``claims="<base64>"``), as Microsoft Learn's "Claims challenges" page shows."""
     parts = []
     if error:
-        parts.append(f"error={error}")
+        parts.append(f"error={error}" if not claims else f'error="{error}"')
         if description:
             parts.append(f"error_description={description}")
+    if claims:
+        parts.append('claims="' + base64.b64encode(claims.encode()).decode() + '"')
     parts.append(f"authorization_uri={authority_url.rstrip('/')}/oauth2/authorize")
     parts.append(f"resource_id={resource_id}")
     return Response(b"", status=401, headers={"WWW-Authenticate": "Bearer " + ", ".join(parts)})
@@ -78,7 +83,8 @@ class BearerOrgMiddleware:
     """Validate the bearer JWT for one org (online orgs and the ADFS one)."""
 
     def __init__(self, app, *, org: seed.Org, base_url: str, authority_url: str,
-                 issuer: str, decode: Callable[..., dict[str, Any]], faults: Faults) -> None:
+                 issuer: str, decode: Callable[..., dict[str, Any]], faults: Faults,
+                 revoked: Callable[[dict[str, Any]], bool] | None = None) -> None:
         self.app = app
         self.org = org
         self.base_url = base_url.rstrip("/")
@@ -86,10 +92,12 @@ class BearerOrgMiddleware:
         self.issuer = issuer
         self.decode = decode
         self.faults = faults
+        self.revoked = revoked or (lambda claims: False)
 
-    def _challenge(self, error: str | None = None, description: str | None = None) -> Response:
+    def _challenge(self, error: str | None = None, description: str | None = None, *,
+                   claims: str | None = None) -> Response:
         return bearer_challenge(self.authority_url, self.base_url, error=error,
-                                description=description)
+                                description=description, claims=claims)
 
     def authenticate(self, environ) -> seed.User | Response:
         header = environ.get("HTTP_AUTHORIZATION", "")
@@ -104,6 +112,12 @@ class BearerOrgMiddleware:
             return self._challenge("invalid_token", "Error during token validation!")
         if self.faults.get("token_expired"):
             return self._challenge("invalid_token", "The access token is expired.")
+        if self.revoked(claims):
+            # Continuous Access Evaluation: the token was revoked; a token issued from now on
+            # is accepted (the challenge asks for one not before this moment).
+            nbf = json.dumps({"access_token": {"nbf": {"essential": True,
+                                                       "value": str(int(time.time()))}}})
+            return self._challenge("insufficient_claims", claims=nbf)
         if str(claims.get("aud", "")).rstrip("/").lower() != self.base_url.lower():
             return self._challenge("invalid_token", "The access token audience is not this "
                                                     "organization.")

@@ -67,13 +67,16 @@ def _coerce(name: str, value: Any) -> Any:
     if value is None:
         return DEFAULTS[name]
     if name == "latency":
-        return float(value)
+        number = float(value)
+        if not 0 <= number <= 3600:          # also refuses NaN
+            raise ValueError("latency takes seconds from 0 to 3600")
+        return number
     if name in ("throttle", "server_error"):
         number = int(value)
         if name == "server_error" and not 500 <= number <= 599:
             raise ValueError("server_error takes an HTTP status from 500 to 599")
-        if name == "throttle" and number < 0:
-            raise ValueError("throttle takes the Retry-After seconds (0 or more)")
+        if name == "throttle" and not 0 <= number <= 86400:
+            raise ValueError("throttle takes the Retry-After seconds (0 to 86400)")
         return number
     if name == "org_disabled":
         return str(value)
@@ -96,6 +99,9 @@ class Faults:
         """Switch ``name`` on (with ``value``), for the next ``count`` requests or until cleared."""
         if name not in DEFAULTS:
             raise UnknownFault(f"unknown fault {name!r}; known: {', '.join(FAULT_NAMES)}")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int)
+                                  or count < 1):
+            raise ValueError("count takes a number of requests (1 or more)")
         value = _coerce(name, value)
         with self._lock:
             if name == "org_disabled":

@@ -335,6 +335,10 @@ class IdentityProvider:
         self.device_code_interval = device_code_interval
         self.clock = clock
         self._lock = threading.Lock()
+        # Revocation (Sandbox.revoke): per user, a generation for access tokens and one for
+        # refresh tokens; a token carrying an older generation is refused.
+        self._access_generation: dict[str, int] = {}
+        self._refresh_generation: dict[str, int] = {}
         self._codes: dict[str, AuthCode] = {}
         self._devices: dict[str, DeviceFlow] = {}
         self._logins: dict[str, LoginFlow] = {}
@@ -374,6 +378,29 @@ class IdentityProvider:
         return jwt.decode(token, self._public_key, algorithms=["RS256"],
                           options={"verify_aud": False, "verify_exp": verify_exp,
                                    "require": ["exp", "aud", "iss"]}, leeway=0)
+
+    def revoke(self, upn: str, *, sessions: bool = False) -> None:
+        """Revoke ``upn``'s access tokens now (resources answer 401 with a claims challenge,
+        as under Continuous Access Evaluation); with ``sessions`` also the refresh tokens
+        (as after a password change: a refresh then fails with AADSTS50173)."""
+        user = next((u for u in seed.USERS if u.upn.lower() == upn.lower()), None)
+        if user is None:
+            raise KeyError(upn)
+        with self._lock:
+            oid = user.object_id
+            self._access_generation[oid] = self._access_generation.get(oid, 0) + 1
+            if sessions:
+                self._refresh_generation[oid] = self._refresh_generation.get(oid, 0) + 1
+
+    def clear_revocations(self) -> None:
+        with self._lock:
+            self._access_generation.clear()
+            self._refresh_generation.clear()
+
+    def access_revoked(self, claims: dict[str, Any]) -> bool:
+        with self._lock:
+            current = self._access_generation.get(str(claims.get("oid")), 0)
+        return int(claims.get("sbx_gen", 0) or 0) < current
 
     def jwks(self) -> dict[str, Any]:
         jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._public_key))
@@ -592,6 +619,9 @@ class IdentityProvider:
             "unique_name": user.upn, "upn": user.upn, "uti": b64url(secrets.token_bytes(16)),
             "ver": "1.0",
         }
+        with self._lock:
+            access["sbx_gen"] = self._access_generation.get(user.object_id, 0)
+            refresh_gen = self._refresh_generation.get(user.object_id, 0)
         if realm.is_adfs:
             access["iss"] = self.adfs_issuer
             access["unique_name"] = user.ntlm_name
@@ -619,6 +649,7 @@ class IdentityProvider:
             "aud": REFRESH_AUDIENCE, "iss": access["iss"], "sub": user.object_id,
             "tid": tenant_id, "cid": client_id, "realm": realm.name, "mfa": mfa,
             "iat": now, "exp": now + 365 * 24 * 3600, "jti": b64url(secrets.token_bytes(12)),
+            "sbx_gen": refresh_gen,
         }
         target = [s for s in scopes if s not in OIDC_SCOPES]
         out: dict[str, Any] = {
@@ -737,6 +768,19 @@ class IdentityProvider:
                               "issued by another authority.")
         if self.faults.get("refresh_expired") or now - claims["iat"] > self.refresh_lifetime:
             raise err_refresh_expired(claims["iat"], now)
+        with self._lock:
+            revoked = int(claims.get("sbx_gen", 0) or 0) < self._refresh_generation.get(
+                str(claims.get("sub")), 0)
+        if revoked:
+            raise err_bad_grant(50173, "The provided grant has expired due to it being "
+                                       "revoked, a fresh auth token is needed. The user might "
+                                       "have changed or reset their password.")
+        if form.get("claims"):
+            try:
+                json.loads(form["claims"])
+            except ValueError:
+                raise SignInError("invalid_request", 90014,
+                                  "The claims parameter is not valid JSON.") from None
         user = next((u for u in seed.USERS if u.object_id == claims["sub"]), None)
         if user is None:
             raise err_bad_grant(50034, "The user account does not exist in the directory.")

@@ -457,6 +457,8 @@ class Sandbox:
         from wizard.sandbox.faults import UnknownFault
 
         request = Request(environ)
+        if request.path == "/revoke":
+            return self._admin_revoke(request)(environ, start_response)
         if request.path != "/faults":
             return Response("Not Found", status=404)(environ, start_response)
         if request.method == "POST":
@@ -479,6 +481,24 @@ class Sandbox:
             return Response("Method Not Allowed", status=405)(environ, start_response)
         return Response(json.dumps({"faults": self.faults.active()}),
                         content_type="application/json")(environ, start_response)
+
+    def _admin_revoke(self, request) -> Response:
+        """``POST /_sandbox/revoke {"upn": ..., "sessions": false}``: see :meth:`revoke`."""
+        if request.method != "POST":
+            return Response("Method Not Allowed", status=405)
+        if request.headers.get("X-Sandbox-Admin") != "1" or not request.is_json:
+            return Response("Forbidden", status=403)
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("upn"), str):
+            return Response("Bad Request", status=400)
+        try:
+            self.revoke(body["upn"], sessions=bool(body.get("sessions")))
+        except KeyError:
+            return Response(json.dumps({"error": f"unknown user {body['upn']!r}"}), status=404,
+                            content_type="application/json")
+        return Response(json.dumps({"revoked": body["upn"],
+                                    "sessions": bool(body.get("sessions"))}),
+                        content_type="application/json")
 
     def _make_discovery(self):
         try:
@@ -503,10 +523,11 @@ class Sandbox:
                                        authority_url=self.identity.adfs_issuer,
                                        issuer=self.identity.adfs_issuer,
                                        decode=self.identity.decode_access_token,
-                                       faults=self.faults)
+                                       faults=self.faults, revoked=self.identity.access_revoked)
         return BearerOrgMiddleware(app, org=org, base_url=url, authority_url=self.authority_url,
                                    issuer=self.identity.access_issuer(seed.TENANT_ID),
-                                   decode=self.identity.decode_access_token, faults=self.faults)
+                                   decode=self.identity.decode_access_token, faults=self.faults,
+                                   revoked=self.identity.access_revoked)
 
     def _serve(self, sock: socket.socket, app, *, drop: Callable[[str], bool]) -> None:
         server = _SandboxHTTPServer(sock, app, tls=self._tls_context, drop=drop,
@@ -600,10 +621,17 @@ class Sandbox:
         scope = resource.rstrip("/") + "/user_impersonation"
         return self.identity.password_grant(upn, password, scope, tenant=tenant)["access_token"]
 
+    def revoke(self, upn: str, *, sessions: bool = False) -> None:
+        """Revoke ``upn``'s access tokens (orgs answer 401 with a claims challenge; a
+        refreshed token works); ``sessions`` revokes the refresh tokens too (AADSTS50173),
+        as a password change does."""
+        self.identity.revoke(upn, sessions=sessions)
+
     def reset(self) -> None:
         """Faults off, the configured token lifetimes back, the request log empty and the
         mailbox records and Exchange stamps as seeded (between tests)."""
         self.faults.reset()
+        self.identity.clear_revocations()
         self.requests.clear()
         if self.store is not None and hasattr(self.store, "exchange"):
             self.store.exchange.reset()

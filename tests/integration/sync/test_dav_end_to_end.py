@@ -121,7 +121,7 @@ def test_org_to_radicale_edited_elsewhere_and_back(sb, radicale, private_keyring
 def test_connect_errors_are_plain(sb, radicale, private_keyring, wizard_home, case):
     url, user, password, ca = radicale.url, "ann", USERS["ann"], True
     code = {"wrong password": "dav_auth_failed", "no such collection": "dav_not_found",
-            "not a DAV server": "not_dav_server", "untrusted certificate": "tls_failed",
+            "not a DAV server": "not_dav_server", "untrusted certificate": "tls_untrusted",
             "other user's collection": "dav_forbidden",
             "sign-in without a password": "dav_auth_unsupported"}[case]
     if case == "wrong password":

@@ -239,6 +239,15 @@ class LocalSide(IndexQueries):
     def export(self, folder: str, out: Path) -> int:
         return self.store.export(folder, out)
 
+    @property
+    def export_skipped(self) -> list[tuple[str, str, list[str]]]:
+        """Items the last export left out because a value has the wrong type."""
+        return self.store.export_skipped
+
+    def check(self, item: MailItem) -> list[str]:
+        """What is wrong with a stored item (see :meth:`SqliteMailStore.check`)."""
+        return self.store.check(item)
+
 
 def as_side(mailbox: Any) -> MailboxSide:
     """A side for ``mailbox``: a side as it is, a bare store wrapped in :class:`LocalSide`."""

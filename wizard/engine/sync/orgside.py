@@ -12,7 +12,6 @@ creator ``_createdby_value``.
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -318,7 +317,11 @@ class FileOrgSide(MemoryOrgSide):
 
     def __init__(self, path: Path, user_id: str) -> None:
         self.path = Path(path)
-        super().__init__(MemoryOrg.from_json(json.loads(self.path.read_text())), user_id)
+        from wizard.engine.fileio import read_json
+
+        super().__init__(MemoryOrg.from_json(read_json(self.path, what="the org file",
+                                                       max_bytes=256_000_000,
+                                                       max_depth=64)), user_id)
 
     def write(self, writes: list[OrgWrite]) -> list[WriteResult]:
         out = []

@@ -38,6 +38,7 @@ from typing import Any, Protocol
 
 from wizard.engine import calcard
 from wizard.engine.errors import NotFound, WizardError
+from wizard.engine.itemtypes import clean_item, item_problems
 from wizard.engine.mailstore import (ItemChanged, MailItem, SqliteMailStore, _clean,
                                      content_hash, content_json)
 from wizard.engine.sync.mailside import IndexQueries
@@ -216,6 +217,11 @@ class RemoteSide(IndexQueries, SqliteMailStore):
             return
         if parsed.kind not in coll.kinds:
             return
+        problems = item_problems(parsed.kind, parsed.data)
+        if problems:                     # a value of the wrong kind: skip this one item
+            log.warning("skipped %s: %s", href, "; ".join(problems))
+            self.skipped.append(href)
+            return
         reading = {"data": parsed.data, "meta": parsed.meta.__dict__}
         if known is None:
             item = SqliteMailStore.add(self, parsed.kind, parsed.data,
@@ -303,7 +309,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
             origin: str = "mailbox", org_record_id: str | None = None,
             local_id: str | None = None, hash: str | None = None) -> MailItem:
-        data = _clean(data)
+        data = clean_item(kind, data)       # typed fields, checked before the remote write
         meta = calcard.ItemMeta(tracked, org_record_id, origin)
         href, uid, etag, key, reading = self._create_remote(kind, data, meta)
         with SqliteMailStore.transaction(self):
@@ -392,7 +398,8 @@ class RemoteSide(IndexQueries, SqliteMailStore):
                 raise NotFound(f"No mailbox item {local_id!r}.")
             if expect_counter is not None and item.change_counter != expect_counter:
                 raise ItemChanged(local_id)
-            new = _clean(dict(data) if replace else {**item.data, **data})
+            new = clean_item(item.kind, dict(data) if replace else {**item.data, **data},
+                             changed=None if replace else set(data))
             if content_hash(new, content_json(new)) == item.hash:
                 return item
             self._rewrite(local_id, item.kind, new, self._meta_of(item))

@@ -30,6 +30,7 @@ from typing import Any
 from wizard.engine import jsoncodec
 from wizard.engine.dataverse import DataverseClient, DataverseError
 from wizard.engine.errors import WizardError
+from wizard.engine.itemtypes import utc_text
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.mapping import SyncSettings
 from wizard.engine.sync.orgside import (ChangeBatch, DeltaTokenExpired, OrgRecord, OrgUnreachable,
@@ -89,8 +90,16 @@ def _pk(entity_set: str) -> str:
 def _is_network(exc: BaseException) -> bool:
     from wizard.engine.http import NetworkError
 
-    return isinstance(exc, NetworkError) or (
-        isinstance(exc, DataverseError) and exc.status in UNREACHABLE_STATUS)
+    # A TLS failure is not an outage: the server answered with a certificate this computer
+    # refuses (untrusted, intercepted, expired, wrong host). It is reported as what it is,
+    # never as "cannot be reached, your changes are queued".
+    if isinstance(exc, NetworkError):
+        return exc.kind != "tls"
+    return isinstance(exc, DataverseError) and exc.status in UNREACHABLE_STATUS
+
+
+# Date-time columns that reach mailbox fields: stored as UTC whatever offset they carry.
+_TIME_COLUMNS = ("scheduledstart", "scheduledend", "actualend", "starttime", "endtime")
 
 
 class DataverseOrgSide:
@@ -404,6 +413,10 @@ class DataverseOrgSide:
             del row[k]
         if entity_set == "appointments" and data.get("instancetypecode") == 2:
             return None                      # an occurrence: the series stands for it
+        for column in _TIME_COLUMNS:         # Dataverse answers UTC; another server may not
+            value = data.get(column)
+            if isinstance(value, str) and value[-1:] != "Z" and len(value) > 10:
+                data[column] = utc_text(value) or value
         if entity_set == "recurringappointmentmasters":
             data["scheduledstart"] = data.get("starttime")
             data["scheduledend"] = data.get("endtime")
