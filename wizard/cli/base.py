@@ -210,15 +210,17 @@ def report_failure(exc: BaseException, *, json_mode: bool, stdout: TextIO, stder
 
 def _write_error(err: WizardError, *, json_mode: bool, stdout: TextIO, stderr: TextIO,
                  verbose: bool, status: int) -> int:
+    from wizard.cli.render import render
+
     if json_mode:
-        body: dict[str, Any] = {"code": err.code, "message": str(err)}
+        body: dict[str, Any] = {"code": err.code, "message": render(err)}
         if err.action is not None:
             body["action"] = err.action.value
         if err.params.get("log_file"):
             body["log_file"] = err.params["log_file"]
         stdout.write(json.dumps({"error": body}) + "\n")
     else:
-        stderr.write(f"error: {err}\n")
+        stderr.write(f"error: {render(err)}\n")
         if err.details and verbose:
             stderr.write(f"details: {err.details}\n")
     return status

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from wizard.cli.base import CliContext, CommandResult
+from wizard.cli.render import action_command
 from wizard.engine.errors import WizardError
 
 
@@ -289,10 +290,6 @@ def cmd_discover(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 # -- test / doctor -----------------------------------------------------------------------
 _MARK = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip", "warning": "warn"}
-# This command line's wording of the steps' one-click fixes.
-_ACTION_COMMANDS = {"finish_switch": "d365-orgs use   (without ORG: finishes the switch; "
-                                     "with ORG: switches again)",
-                    "set_none_elsewhere": "d365-orgs mailbox none-elsewhere"}
 
 
 def _run_steps(ctx: CliContext, args: argparse.Namespace):
@@ -304,7 +301,7 @@ def _run_steps(ctx: CliContext, args: argparse.Namespace):
         ctx.progress(f"[{_MARK[step.status]}] {step.title}: {step.message}")
         if step.status in ("failed", "warning") and step.fix:
             ctx.progress(f"       Fix: {step.fix}")
-        command = _ACTION_COMMANDS.get(step.data.get("action") or "")
+        command = action_command(step.data.get("action"), {**step.data, "org_ref": args.org})
         if step.status in ("failed", "warning") and command:
             ctx.progress(f"       Run: {command}")
     return target, steps

@@ -233,6 +233,8 @@ def cmd_remove(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     _confirm(ctx, args, question, "Removing an organization")
     result = registry.remove(profile.key)
     text = result.message
+    if result.was_primary:
+        text += " Choose one with: d365-orgs use ORG"
     for problem in result.problems:
         text += f"\nwarning: {problem}"
     return CommandResult(data=result.to_dict(), text=text)

@@ -41,7 +41,8 @@ from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import SAMPLE_CLIENT_ID, Cloud
 from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import network_error
-from wizard.engine.signin_errors import (NotSignedIn, SignInCancelled, SignInError,
+from wizard.engine.signin_errors import (NotSignedIn, NotSignedInAs, NotSignedInYet, SavedSignInUnusable,
+                                         SignInCancelled, SignInError,
                                          signin_error)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -261,9 +262,7 @@ class Authenticator:
             if recovery:
                 raise NotSignedIn(recovery, fix="Sign in again.", code="token_cache_reset",
                                   action=Action.SIGN_IN)
-            who = f" as {username}" if username else ""
-            raise NotSignedIn(f"You are not signed in{who} yet.",
-                              fix="Sign in (d365-orgs signin, or the Sign in button).")
+            raise NotSignedInAs(username=username) if username else NotSignedInYet()
         last: Mapping[str, Any] | None = None
         for account in accounts:
             try:
@@ -278,8 +277,7 @@ class Authenticator:
             last = result or last
         if last:
             raise signin_error(last)
-        raise NotSignedIn("Your saved sign-in cannot be used for this organization.",
-                          fix="Sign in again (d365-orgs signin, or the Sign in button).")
+        raise SavedSignInUnusable()
 
     def token_provider(self, authority: str, scopes: list[str], *,
                        username: str | None = None,

@@ -29,7 +29,7 @@ from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import (SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient,
                                      DataverseError)
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
 from wizard.engine.signin_errors import NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
@@ -315,8 +315,8 @@ class Connector:
             raise WindowsCredentialsRequired(
                 f"{org_url.base_url} uses Windows authentication: a user name and password "
                 "are needed.",
-                fix="Enter your Windows user name (DOMAIN\\user) and password"
-                    + (" (d365-orgs ... --user DOMAIN\\user --password-stdin)."))
+                fix="Enter your Windows user name (DOMAIN\\user) and password.",
+                action=Action.ENTER_CREDENTIALS)
         protocol = "negotiate" if "negotiate" in challenge.schemes else "ntlm"
         auth = WindowsAuth(username, password, protocol=protocol)
         # Its own connection pool: the server ties the signed-in user to the connection,
@@ -596,8 +596,8 @@ class Connector:
         try:
             conn = self._connect(org_url, challenge, state["profile"], options)
         except NotSignedIn as err:
-            raise _StepFailed(err.message, fix="Sign in first: d365-orgs signin ORG (or the "
-                              "Sign in button).", code=err.code)
+            raise _StepFailed(err.message, fix="Sign in first.", code=err.code,
+                              data={"action": Action.SIGN_IN.value})
         state["conn"] = conn
         how = {"ntlm": "Windows authentication", "adfs": "AD FS",
                "oauth": "Microsoft Entra ID"}.get(conn.auth_method, conn.auth_method)
@@ -747,10 +747,10 @@ class Connector:
             raise _StepFailed(
                 f"The mailbox is marked as synchronizing with another organization "
                 f"({stamp.org_name or stamp.org_id}), so this org will not synchronize.",
-                fix="If this org should synchronize, choose it with Synchronize and tick "
-                    "“Sync items from this org only, even if the mailbox was set to sync "
-                    "with a different org” (d365-orgs use ORG --override).",
-                code="stamp_conflict", data=data)
+                fix="If this org should synchronize, make it the synchronizing org with "
+                    "the option “Sync items from this org only, even if the mailbox was set "
+                    "to sync with a different org”.",
+                code="stamp_conflict", data={**data, "action": Action.OVERRIDE_STAMP.value})
         return (f"The mailbox synchronizes with {stamp.org_name or stamp.org_id}; this "
                 "organization does not synchronize.", data)
 

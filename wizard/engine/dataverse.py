@@ -98,7 +98,7 @@ def error_for(response: requests.Response, *, org: str | None = None) -> Dataver
     if status == 401:
         return SignInRequired(status, error_code,
                               f"{where} did not accept the sign-in (HTTP 401).",
-                              fix="Sign in again (d365-orgs signin, or the Sign in button).",
+                              fix="Sign in again.",
                               details=details, action=Action.SIGN_IN)
     if status == 403:
         if "disabled" in lowered or "suspended" in lowered:

@@ -568,19 +568,19 @@ def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
     outcome = next((o for o in report.outcomes if o.entry == entry.label), None)
     if outcome is None or outcome.action == "pending":
         return (f"The file's primary org {entry.label} will be added after sign-in; make it "
-                "the synchronizing org then (d365-orgs use ORG).")
+                "the synchronizing org then.")
     target = registry.get(outcome.key)
     if current is not None and current.key == target.key:
         return None
     if current is not None:
         return (f"Your synchronizing organization stays “{current.display_name}”. The file "
                 f"names “{target.display_name}” as primary; switching changes what "
-                "synchronizes with the mailbox, so it is never done silently: run "
-                f"d365-orgs use \"{target.display_name}\" (or press Synchronize) to switch.")
+                "synchronizes with the mailbox, so it is never done silently: make it the "
+                "synchronizing org yourself to switch.")
     if not target.org_id:
         return (f"No organization synchronizes with the mailbox. “{target.display_name}” (the "
                 "file's primary org) becomes the synchronizing org after the user connects to "
-                f"it once: d365-orgs use \"{target.display_name}\".")
+                "it once and makes it the synchronizing org.")
     try:
         plan = registry.plan_switch(target.key)
         result = registry.apply(plan, override=False)
@@ -744,8 +744,7 @@ def resolve_pending_by_discovery(engine: "Engine") -> DeployReport:
                                    lambda r=result: f"Bearer {r.access_token}")
         except WizardError as exc:
             report.warnings.append(
-                f"{name}: {exc} Sign in to that cloud first (d365-orgs signin --cloud {name}), "
-                "then try again.")
+                f"{name}: {exc} Sign in to that cloud first, then try again.")
             continue
         sub = resolve_pending(engine, name, [o for o in found if o.can_add])
         report.outcomes.extend(sub.outcomes)

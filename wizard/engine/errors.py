@@ -53,6 +53,13 @@ class Action(str, enum.Enum):
     SET_NONE_ELSEWHERE = "set_none_elsewhere"  # set None in every org but the synchronizing one
     CONTACT_ADMIN = "contact_admin"      # only an administrator can fix it
     CHOOSE_ORG = "choose_org"            # pick another org / name the org
+    LIST_ORGS = "list_orgs"              # look the orgs up in the list (numbers, names)
+    SWITCH_ORG = "switch_org"            # make ``org_ref`` the synchronizing org
+    OVERRIDE_STAMP = "override_stamp"    # sync from this org only, even if the mailbox was set
+                                         # to sync with a different org (rewrites the stamp)
+    CONFIRM_MASS_DELETE = "confirm_mass_delete"  # confirm mirroring a side that was emptied
+    LIST_ITEMS = "list_items"            # look the mailbox items up (their ids)
+    ENTER_CREDENTIALS = "enter_credentials"  # give a user name and password (Windows auth)
     DIAGNOSTICS = "diagnostics"          # collect a diagnostics bundle for the helpdesk
 
 

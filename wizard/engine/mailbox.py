@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from wizard.engine.errors import ConfigError, WizardError
+from wizard.engine.errors import Action, ConfigError, WizardError
 from wizard.engine.fileio import classify_sqlite_error, open_sqlite
 
 STAMP_SCHEMA_VERSION = 1
@@ -55,12 +55,12 @@ class StampConflict(WizardError):
                 else "")
         target = f"“{wanted_org_name}”" if wanted_org_name else "this organization"
         hint = override_hint or (
-            f"To synchronize with {target} anyway, choose the option “{OVERRIDE_OPTION}” "
-            "(d365-orgs: --override-stamp). Items then come from this org only.")
+            f"To synchronize with {target} anyway, choose the option “{OVERRIDE_OPTION}”. "
+            "Items then come from this org only.")
         super().__init__(
             f"Your mailbox is set to synchronize with a different organization: {who}{when}. "
             + (consequence or f"Nothing was synchronized with {target}."),
-            fix=hint,
+            fix=hint, action=Action.OVERRIDE_STAMP,
         )
 
 
@@ -168,7 +168,7 @@ class MailboxStore:
                 raise StampMissing(
                     "Your mailbox is not set to synchronize with any organization yet, "
                     "so the sync time was not recorded.",
-                    fix="Choose the synchronizing organization first (d365-orgs use ORG).")
+                    fix="Choose the synchronizing organization first.", action=Action.SWITCH_ORG)
             if not _same_id(current.org_id, org_id):
                 conn.execute("ROLLBACK")
                 raise StampConflict(current)

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from wizard.engine import jsoncodec
-from wizard.engine.errors import ConfigError, NotFound, WizardError
+from wizard.engine.errors import Action, ConfigError, NotFound, WizardError
 from wizard.engine.fileio import classify_sqlite_error, open_sqlite
 from wizard.engine.itemtypes import clean_item, item_problems
 
@@ -443,7 +443,7 @@ class SqliteMailStore:
             return self._row(rows[0])
         raise NotFound(f"No mailbox item {ref!r}." if not rows else
                        f"{ref!r} matches {len(rows)} mailbox items.",
-                       fix="Use `d365-orgs mailbox list` to see the item ids.")
+                       fix="Look the item ids up in the mailbox list.", action=Action.LIST_ITEMS)
 
     def by_org_id(self, org_record_id: str) -> list[MailItem]:
         rows = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE org_record_id=?",

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from wizard.engine.errors import CorruptConfig, NotFound, WizardError
+from wizard.engine.errors import Action, CorruptConfig, NotFound, WizardError
 from wizard.engine.mailbox import Stamp, StampConflict, format_time, parse_time
 from wizard.engine.storage import atomic_write_json, locked, read_versioned_json
 
@@ -367,7 +367,7 @@ class SwitchPlan:
         if self.stamp_conflict:
             lines.append(
                 "Continuing needs the option “Sync items from this org only, even if the "
-                "mailbox was set to sync with a different org” (d365-orgs: --override-stamp).")
+                "mailbox was set to sync with a different org”.")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -674,8 +674,7 @@ class OrgRegistry:
         message = f"Removed {profile.label}."
         if profile.is_primary:
             message += (f" It was the synchronizing organization: no organization synchronizes "
-                        f"{WHAT_SYNCS} with your mailbox now. Choose one with "
-                        "“Synchronize” (d365-orgs use ORG).")
+                        f"{WHAT_SYNCS} with your mailbox now. Choose one to synchronize.")
             if stamp_released:
                 message += " Your mailbox no longer records it as its synchronizing organization."
         return RemoveResult(profile, profile.is_primary, message, stamp_released, tuple(problems))
@@ -1171,7 +1170,7 @@ def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:
         if 1 <= ref <= len(orgs):
             return orgs[ref - 1]
         raise OrgNotFound(f"There is no organization number {ref}. {_listing(orgs)}",
-                          fix="Use a number from the list (d365-orgs list).")
+                          fix="Use a number from the list.", action=Action.LIST_ORGS)
     text = str(ref).strip()
     if not text:
         raise OrgNotFound(f"No organization was named. {_listing(orgs)}")
@@ -1196,7 +1195,7 @@ def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:
             matches[orgs[i - 1].key] = orgs[i - 1]
         elif not matches:
             raise OrgNotFound(f"There is no organization number {i}. {_listing(orgs)}",
-                              fix="Use a number from the list (d365-orgs list).")
+                              fix="Use a number from the list.", action=Action.LIST_ORGS)
     if len(matches) == 1:
         return next(iter(matches.values()))
     if not matches:

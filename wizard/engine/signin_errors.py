@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 
 _AADSTS = re.compile(r"AADSTS(\d+)")
 
@@ -23,7 +23,7 @@ class SignInError(WizardError):
 
     code = "signin_failed"
 
-    def __init__(self, message: str, *, aadsts: int | None = None, error: str | None = None,
+    def __init__(self, message: str | None = None, *, aadsts: int | None = None, error: str | None = None,
                  **kw: Any) -> None:
         super().__init__(message, **kw)
         self.aadsts = aadsts
@@ -54,6 +54,7 @@ class SignInExpired(SignInError):
     """The saved sign-in can no longer be used silently: sign in again."""
 
     code = "signin_expired"
+    action = Action.SIGN_IN
 
 
 class WrongTenant(SignInError):
@@ -88,9 +89,25 @@ class NotSignedIn(SignInError):
     """No saved sign-in for this org/account: an interactive sign-in is needed."""
 
     code = "signin_required"
+    action = Action.SIGN_IN
 
 
-_SIGN_IN_AGAIN = "Sign in again (d365-orgs signin, or the Sign in button)."
+class NotSignedInYet(NotSignedIn):
+    template = "You are not signed in yet."
+    fix_template = "Sign in."
+
+
+class NotSignedInAs(NotSignedIn):
+    template = "You are not signed in as {username} yet."
+    fix_template = "Sign in."
+
+
+class SavedSignInUnusable(NotSignedIn):
+    template = "Your saved sign-in cannot be used for this organization."
+    fix_template = "Sign in again."
+
+
+_SIGN_IN_AGAIN = "Sign in again."
 _ADMIN = "your administrator"
 
 # AADSTS number -> (class, message, fix)

@@ -184,13 +184,13 @@ class TestConnectionDialog(QDialog):
             else:
                 self.summary.setText(tr("All steps passed. The organization is reachable."))
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
-        action = next((s.action for s in self.model.steps() if s.action), "")
         labels = {"finish_switch": (tr("&Finish the switch"),
                                     tr("Read every mailbox record again and change what is still to do.")),
                   "set_none_elsewhere": (tr("Set &None in the other organizations"),
                                          tr("Set appointments, contacts and tasks to None in your mailbox "
                                             "record of every organization but the synchronizing one."))}
-        if action in labels:
+        action = next((s.action for s in self.model.steps() if s.action in labels), "")
+        if action:
             text, tip = labels[action]
             self.fix_action = action
             self.fix_button.setText(text)

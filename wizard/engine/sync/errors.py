@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 from wizard.engine.sync.orgside import OrgUnreachable
 
 
@@ -41,7 +41,7 @@ class MassDeletionRefused(SyncError):
             f"Every {kind} in the {side} is gone, which would delete {count} "
             f"{kind}s in the {other} as well. Nothing was synchronized.",
             fix="If that is really what you want, run the sync again and confirm the "
-                "deletion (d365-orgs sync --allow-mass-delete).")
+                "deletion.", action=Action.CONFIRM_MASS_DELETE)
 
 
 class SyncOffline(OrgUnreachable):

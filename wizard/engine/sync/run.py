@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import Action, WizardError
 from wizard.engine.sync.conflicts import DEFAULT_RESOLVER, RESOLVERS
 from wizard.engine.sync.engine import Synchronizer
 
@@ -22,18 +22,20 @@ def synchronizing_profile(engine: Any, org_ref: str | None = None):
     if primary is None:
         raise NotSynchronizingOrg(
             "No organization synchronizes with your mailbox yet.",
-            fix="Choose one with `d365-orgs use ORG` (its synchronization method becomes "
-                "Mailbox).")
+            fix="Choose one (its synchronization method becomes Mailbox).",
+            action=Action.SWITCH_ORG)
     if wanted.key != primary.key:
         raise NotSynchronizingOrg(
             f"{wanted.label} does not synchronize with your mailbox (its synchronization "
             f"method is None); {primary.label} does. Nothing was synchronized.",
-            fix=f"To synchronize with {wanted.label} instead, run `d365-orgs use "
-                f"{wanted.unique_name or wanted.key}` first.")
+            fix=f"To synchronize with {wanted.label} instead, make it the synchronizing "
+                "organization first.", action=Action.SWITCH_ORG,
+            org_ref=wanted.unique_name or wanted.key)
     if not primary.org_id:
         raise NotSynchronizingOrg(
             f"{primary.label} has not been connected yet, so its organization ID is unknown.",
-            fix=f"Run `d365-orgs test {primary.key}` once while online.")
+            fix="Test its connection once while online.", action=Action.TEST_AGAIN,
+            org_ref=primary.key)
     return primary
 
 
