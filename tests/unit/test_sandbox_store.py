@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wizard.sandbox import seed
-from wizard.sandbox.store import ENTITIES, DataStore, DataverseError
+from wizard.sandbox.store import ENTITIES, DataStore, StoreError
 
 
 def test_seed_is_identical_on_every_run():
@@ -51,7 +51,7 @@ def test_atomic_block_undoes_creates_updates_and_deletes():
     before = store.rows("contosona", "contact")
     version = store.current_version("contosona")
     victim, changed = before[0]["contactid"], before[1]["contactid"]
-    with pytest.raises(DataverseError):
+    with pytest.raises(StoreError):
         with store.atomic():
             store.create("contosona", "contact", {"firstname": "Temp"})
             store.update("contosona", "contact", changed, {"firstname": "Changed"})

@@ -30,6 +30,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.sandbox.errors import SandboxError
+
 DEFAULTS: dict[str, Any] = {
     "latency": 1.0,
     "throttle": 5,
@@ -53,7 +55,7 @@ IDENTITY_SCENARIOS = ("mfa_required", "mfa_enrollment_required", "consent_missin
                       "consent_declined", "conditional_access", "refresh_expired")
 
 
-class UnknownFault(ValueError):
+class UnknownFault(SandboxError, ValueError):
     pass
 
 

@@ -36,6 +36,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from wizard.sandbox import seed
+from wizard.sandbox.errors import SandboxError
 from wizard.sandbox.faults import Faults
 
 SAMPLE_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d"
@@ -85,7 +86,7 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-class SignInError(Exception):
+class IdentityError(SandboxError):
     """An Entra error: ``error`` (OAuth), AADSTS ``code``, and its text."""
 
     def __init__(self, error: str, code: int, text: str, *, suberror: str | None = None,
@@ -120,8 +121,8 @@ class SignInError(Exception):
 
 
 # The Entra errors the sandbox produces, by name (texts follow Entra's wording).
-def err_mfa_required(resource: str) -> SignInError:
-    return SignInError(
+def err_mfa_required(resource: str) -> IdentityError:
+    return IdentityError(
         "interaction_required", 50076,
         "Due to a configuration change made by your administrator, or because you moved to a "
         f"new location, you must use multi-factor authentication to access '{resource}'.",
@@ -129,54 +130,54 @@ def err_mfa_required(resource: str) -> SignInError:
         claims='{"access_token":{"capolids":{"essential":true,"values":["sandbox-mfa"]}}}')
 
 
-def err_mfa_enrollment_required(resource: str) -> SignInError:
-    return SignInError(
+def err_mfa_enrollment_required(resource: str) -> IdentityError:
+    return IdentityError(
         "interaction_required", 50079,
         "Due to a configuration change made by your administrator, or because you moved to a "
         f"new location, you must enroll in multi-factor authentication to access '{resource}'.",
         suberror="basic_action")
 
 
-def err_consent_declined() -> SignInError:
-    return SignInError("access_denied", 65004, "User declined to consent to access the app.")
+def err_consent_declined() -> IdentityError:
+    return IdentityError("access_denied", 65004, "User declined to consent to access the app.")
 
 
-def err_bad_password() -> SignInError:
-    return SignInError("invalid_grant", 50126,
+def err_bad_password() -> IdentityError:
+    return IdentityError("invalid_grant", 50126,
                        "Error validating credentials due to invalid username or password.")
 
 
-def err_unknown_user(upn: str, tenant: str) -> SignInError:
-    return SignInError("invalid_grant", 50034,
+def err_unknown_user(upn: str, tenant: str) -> IdentityError:
+    return IdentityError("invalid_grant", 50034,
                        f"The user account {upn} does not exist in the {tenant} directory. To "
                        "sign into this application, the account must be added to the directory.")
 
 
-def err_consent(client_id: str) -> SignInError:
+def err_consent(client_id: str) -> IdentityError:
     name = CLIENT_APPS.get(client_id, client_id)
-    return SignInError("invalid_grant", 65001,
+    return IdentityError("invalid_grant", 65001,
                        f"The user or administrator has not consented to use the application "
                        f"with ID '{client_id}' named '{name}'. Send an interactive authorization "
                        "request for this user and resource.", suberror="consent_required")
 
 
-def err_conditional_access() -> SignInError:
-    return SignInError("invalid_grant", 53003,
+def err_conditional_access() -> IdentityError:
+    return IdentityError("invalid_grant", 53003,
                        "Access has been blocked by Conditional Access policies. The access "
                        "policy does not allow token issuance.", suberror="message_only")
 
 
-def err_refresh_expired(issued: float, now: float) -> SignInError:
+def err_refresh_expired(issued: float, now: float) -> IdentityError:
     when = dt.datetime.fromtimestamp(issued, dt.timezone.utc).strftime("%m/%d/%Y %H:%M:%S")
     idle = dt.timedelta(seconds=int(max(0, now - issued)))
-    return SignInError("invalid_grant", 700082,
+    return IdentityError("invalid_grant", 700082,
                        f"The refresh token has expired due to inactivity. The token was issued "
                        f"on {when} and was inactive for {idle}.", suberror="bad_token")
 
 
-def err_not_in_tenant(upn: str, tenant: Tenant, client_id: str) -> SignInError:
+def err_not_in_tenant(upn: str, tenant: Tenant, client_id: str) -> IdentityError:
     home = upn.split("@")[-1]
-    return SignInError("invalid_grant", 50020,
+    return IdentityError("invalid_grant", 50020,
                        f"User account '{upn}' from identity provider 'https://sts.windows.net/"
                        f"{home}/' does not exist in tenant '{tenant.name}' and cannot access the "
                        f"application '{client_id}'({CLIENT_APPS.get(client_id, client_id)}) in "
@@ -185,22 +186,22 @@ def err_not_in_tenant(upn: str, tenant: Tenant, client_id: str) -> SignInError:
                        "Directory user account.")
 
 
-def err_disabled(upn: str) -> SignInError:
-    return SignInError("invalid_grant", 50057,
+def err_disabled(upn: str) -> IdentityError:
+    return IdentityError("invalid_grant", 50057,
                        "The user account is disabled. The account has been disabled by an "
                        "administrator.")
 
 
-def err_tenant_not_found(segment: str) -> SignInError:
-    return SignInError("invalid_tenant", 90002,
+def err_tenant_not_found(segment: str) -> IdentityError:
+    return IdentityError("invalid_tenant", 90002,
                        f"Tenant '{segment}' not found. Check to make sure you have the correct "
                        "tenant ID and are signing into the correct cloud. Check with your "
                        "subscription administrator, this may happen if there are no active "
                        "subscriptions for the tenant.")
 
 
-def err_resource_not_found(resource: str, tenant: str) -> SignInError:
-    return SignInError("invalid_resource", 500011,
+def err_resource_not_found(resource: str, tenant: str) -> IdentityError:
+    return IdentityError("invalid_resource", 500011,
                        f"The resource principal named {resource} was not found in the tenant "
                        f"named {tenant}. This can happen if the application has not been "
                        "installed by the administrator of the tenant or consented to by any user "
@@ -208,8 +209,8 @@ def err_resource_not_found(resource: str, tenant: str) -> SignInError:
                        "wrong tenant.")
 
 
-def err_unknown_client(client_id: str, tenant: str) -> SignInError:
-    return SignInError("unauthorized_client", 700016,
+def err_unknown_client(client_id: str, tenant: str) -> IdentityError:
+    return IdentityError("unauthorized_client", 700016,
                        f"Application with identifier '{client_id}' was not found in the "
                        f"directory '{tenant}'. This can happen if the application has not been "
                        "installed by the administrator of the tenant or consented to by any user "
@@ -217,37 +218,37 @@ def err_unknown_client(client_id: str, tenant: str) -> SignInError:
                        "wrong tenant.")
 
 
-def err_invalid_scope(scope: str) -> SignInError:
-    return SignInError("invalid_scope", 70011,
+def err_invalid_scope(scope: str) -> IdentityError:
+    return IdentityError("invalid_scope", 70011,
                        f"The provided request must include a 'scope' input parameter. The "
                        f"provided value for the input parameter 'scope' is not valid: {scope!r}.")
 
 
-def err_missing(param: str) -> SignInError:
-    return SignInError("invalid_request", 900144,
+def err_missing(param: str) -> IdentityError:
+    return IdentityError("invalid_request", 900144,
                        f"The request body must contain the following parameter: '{param}'.")
 
 
-def err_bad_grant(code: int, text: str) -> SignInError:
-    return SignInError("invalid_grant", code, text)
+def err_bad_grant(code: int, text: str) -> IdentityError:
+    return IdentityError("invalid_grant", code, text)
 
 
-def err_pending() -> SignInError:
-    return SignInError("authorization_pending", 70016,
+def err_pending() -> IdentityError:
+    return IdentityError("authorization_pending", 70016,
                        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.")
 
 
-def err_device_expired() -> SignInError:
-    return SignInError("expired_token", 70019, "Verification code expired.")
+def err_device_expired() -> IdentityError:
+    return IdentityError("expired_token", 70019, "Verification code expired.")
 
 
-def err_slow_down() -> SignInError:
-    return SignInError("slow_down", 70016,
+def err_slow_down() -> IdentityError:
+    return IdentityError("slow_down", 70016,
                        "OAuth 2.0 device flow error. Polling too fast: slow down.")
 
 
-def err_login_required() -> SignInError:
-    return SignInError("login_required", 50058,
+def err_login_required() -> IdentityError:
+    return IdentityError("login_required", 50058,
                        "A silent sign-in request was sent but no user is signed in.")
 
 
@@ -279,7 +280,7 @@ class DeviceFlow:
     user: seed.User | None = None
     tenant_id: str | None = None
     mfa: bool = False
-    error: SignInError | None = None
+    error: IdentityError | None = None
 
 
 @dataclass
@@ -410,7 +411,7 @@ class IdentityProvider:
     def password_grant(self, upn: str, password: str, scope: str, *,
                        tenant: str = seed.TENANT_ID,
                        client_id: str = SAMPLE_CLIENT_ID) -> dict[str, Any]:
-        """Issue tokens in-process (the same checks as the token endpoint); raises SignInError."""
+        """Issue tokens in-process (the same checks as the token endpoint); raises IdentityError."""
         realm = ADFS if tenant == "adfs" else Realm("entra", f"/{tenant}")
         return self._grant_password(realm, tenant, {
             "client_id": client_id, "username": upn, "password": password, "scope": scope})
@@ -423,13 +424,13 @@ class IdentityProvider:
         try:
             endpoint, values = adapter.match()
             response = getattr(self, f"on_{endpoint}")(request, **values)
-        except SignInError as exc:
+        except IdentityError as exc:
             response = self._error_json(exc)
         except HTTPException as exc:
             response = exc.get_response(environ)
         return response(environ, start_response)
 
-    def _error_json(self, exc: SignInError) -> Response:
+    def _error_json(self, exc: IdentityError) -> Response:
         return Response(json.dumps(exc.body(self.clock())), status=exc.status,
                         content_type="application/json; charset=utf-8",
                         headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
@@ -551,7 +552,7 @@ class IdentityProvider:
         if not resources:
             raise err_invalid_scope(" ".join(scopes))
         if len({r.rstrip("/").lower() for r in resources}) > 1:
-            raise SignInError("invalid_request", 28000,
+            raise IdentityError("invalid_request", 28000,
                               "Provided value for the input parameter scope is not valid "
                               "because it contains more than one resource.")
         resource = resources[0]
@@ -692,7 +693,7 @@ class IdentityProvider:
         if not grant:
             raise err_missing("grant_type")
         if grant not in handlers:
-            raise SignInError("unsupported_grant_type", 70003,
+            raise IdentityError("unsupported_grant_type", 70003,
                               f"The app requested an unsupported grant type '{grant}'.")
         return self._json(handlers[grant](realm, tenant, form))
 
@@ -729,10 +730,10 @@ class IdentityProvider:
                                        "expired due to inactivity. Send a new interactive "
                                        "authorization request for this user and resource.")
         if code.client_id != form["client_id"]:
-            raise SignInError("invalid_grant", 70000, "Provided grant is invalid or malformed: "
+            raise IdentityError("invalid_grant", 70000, "Provided grant is invalid or malformed: "
                               "the code was issued to another client.")
         if code.redirect_uri != form["redirect_uri"]:
-            raise SignInError("invalid_grant", 500112,
+            raise IdentityError("invalid_grant", 500112,
                               "The reply address does not match the reply address used in the "
                               "authorization request.")
         if code.challenge is not None:
@@ -740,7 +741,7 @@ class IdentityProvider:
             if not verifier:
                 raise err_missing("code_verifier")
             if b64url(hashlib.sha256(verifier.encode("ascii")).digest()) != code.challenge:
-                raise SignInError("invalid_grant", 501481,
+                raise IdentityError("invalid_grant", 501481,
                                   "The Code_Verifier does not match the code_challenge supplied "
                                   "in the authorization request.")
         scopes = form.get("scope", "").split() or code.scopes
@@ -757,14 +758,14 @@ class IdentityProvider:
             claims = jwt.decode(form["refresh_token"], self._public_key, algorithms=["RS256"],
                                 audience=REFRESH_AUDIENCE)
         except jwt.PyJWTError:
-            raise SignInError("invalid_grant", 9002313,
+            raise IdentityError("invalid_grant", 9002313,
                               "Invalid request. Request is malformed or invalid.") from None
         now = self.clock()
         if claims.get("cid") != form["client_id"]:
-            raise SignInError("invalid_grant", 700005, "Provided Authorization Code is intended "
+            raise IdentityError("invalid_grant", 700005, "Provided Authorization Code is intended "
                               "to use against other tenant or client.")
         if claims.get("realm") != realm.name:
-            raise SignInError("invalid_grant", 9002313, "Invalid request. The refresh token was "
+            raise IdentityError("invalid_grant", 9002313, "Invalid request. The refresh token was "
                               "issued by another authority.")
         if self.faults.get("refresh_expired") or now - claims["iat"] > self.refresh_lifetime:
             raise err_refresh_expired(claims["iat"], now)
@@ -779,7 +780,7 @@ class IdentityProvider:
             try:
                 json.loads(form["claims"])
             except ValueError:
-                raise SignInError("invalid_request", 90014,
+                raise IdentityError("invalid_request", 90014,
                                   "The claims parameter is not valid JSON.") from None
         user = next((u for u in seed.USERS if u.object_id == claims["sub"]), None)
         if user is None:
@@ -807,7 +808,7 @@ class IdentityProvider:
         with self._lock:
             flow = self._devices.get(device_code)
             if flow is None:
-                raise SignInError("invalid_grant", 70000, "Provided grant is invalid or "
+                raise IdentityError("invalid_grant", 70000, "Provided grant is invalid or "
                                                           "malformed.")
             if flow.expires < now:
                 del self._devices[device_code]
@@ -886,20 +887,20 @@ class IdentityProvider:
         redirect_uri = params.get("redirect_uri", "")
         try:
             self._check_client(client_id, tenant)
-        except SignInError as exc:
+        except IdentityError as exc:
             return self._error_page(exc)
         if not _allowed_redirect(redirect_uri):
-            return self._error_page(SignInError(
+            return self._error_page(IdentityError(
                 "invalid_request", 50011,
                 f"The redirect URI '{redirect_uri}' specified in the request does not match the "
                 f"redirect URIs configured for the application '{client_id}'."))
         try:
             if params.get("response_type") != "code":
-                raise SignInError("unsupported_response_type", 900144,
+                raise IdentityError("unsupported_response_type", 900144,
                                   "The sandbox supports response_type=code only.")
             if params.get("code_challenge") and params.get("code_challenge_method",
                                                            "plain") != "S256":
-                raise SignInError("invalid_request", 5000131,
+                raise IdentityError("invalid_request", 5000131,
                                   "The sandbox only accepts code_challenge_method=S256.")
             scopes = params.get("scope", "").split()
             if not realm.is_adfs and not [s for s in scopes if s not in OIDC_SCOPES] \
@@ -907,7 +908,7 @@ class IdentityProvider:
                 scopes.append(params["resource"].rstrip("/") + "/user_impersonation")
                 params["scope"] = " ".join(scopes)
             self._resource_of(realm, scopes, tenant)
-        except SignInError as exc:
+        except IdentityError as exc:
             return self._redirect_error(params, exc)
         prompt = params.get("prompt", "")
         session = self._session(request)
@@ -935,7 +936,7 @@ class IdentityProvider:
             user, tenant_id = self._check_user(realm, t, user.upn, None, params["client_id"])
             scopes = params.get("scope", "").split()
             self._check_issuance(realm, user, params["client_id"], scopes, tenant_id, mfa=mfa)
-        except SignInError as exc:
+        except IdentityError as exc:
             return self._redirect_error(params, exc)
         code = b64url(secrets.token_bytes(32))
         with self._lock:
@@ -952,7 +953,7 @@ class IdentityProvider:
         query["session_state"] = str(uuid.uuid5(uuid.NAMESPACE_URL, user.object_id))
         return _auth_response(params, query)
 
-    def _redirect_error(self, params: dict[str, str], exc: SignInError) -> Response:
+    def _redirect_error(self, params: dict[str, str], exc: IdentityError) -> Response:
         body = exc.body(self.clock())
         query = {"error": exc.error, "error_description": body["error_description"],
                  "error_uri": body["error_uri"]}
@@ -999,7 +1000,7 @@ class IdentityProvider:
         try:
             user, _ = self._check_user(login.realm, t, upn, form.get("passwd", ""),
                                        login.client_id)
-        except SignInError as exc:
+        except IdentityError as exc:
             if exc.code in (50126, 50034):
                 login.params["login_hint"] = upn
                 text = ("Your account or password is incorrect. If you don't remember your "
@@ -1038,7 +1039,7 @@ class IdentityProvider:
         try:
             user, tenant_id = self._check_user(realm, t, user.upn, None, flow.client_id)
             self._check_issuance(realm, user, flow.client_id, flow.scopes, tenant_id, mfa=mfa)
-        except SignInError as exc:
+        except IdentityError as exc:
             with self._lock:
                 flow.error = exc
             return self._error_page(exc)
@@ -1083,7 +1084,7 @@ class IdentityProvider:
   <button type="submit">Verify</button>
 </form>""", status=200 if not error else 400)
 
-    def _error_page(self, exc: SignInError) -> Response:
+    def _error_page(self, exc: IdentityError) -> Response:
         body = exc.body(self.clock())
         return self._page("Sign in error", f"""
 <h1>Sorry, but we're having trouble signing you in.</h1>

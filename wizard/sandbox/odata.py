@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from wizard.sandbox.errors import SandboxError
+
 SYNTAX_ERROR_CODE = "0x80060888"
 UNKNOWN_PROPERTY_CODE = "0x0"
 
@@ -36,7 +38,7 @@ MAX_FILTER_LENGTH = 32_000
 MAX_DEPTH = 100
 
 
-class ODataError(Exception):
+class ODataError(SandboxError):
     """A query the service refuses; `status`/`code`/`message` go straight into the error body."""
 
     def __init__(self, message: str, *, code: str = SYNTAX_ERROR_CODE, status: int = 400) -> None:

@@ -617,7 +617,7 @@ class Sandbox:
 
     def token(self, upn: str, resource: str, *, tenant: str = seed.TENANT_ID,
               password: str = seed.PRACTICE_PASSWORD) -> str:
-        """An access token for ``upn`` (the password grant, in-process). Raises SignInError."""
+        """An access token for ``upn`` (the password grant, in-process). Raises IdentityError."""
         scope = resource.rstrip("/") + "/user_impersonation"
         return self.identity.password_grant(upn, password, scope, tenant=tenant)["access_token"]
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 from wizard.sandbox import seed
+from wizard.sandbox.errors import SandboxError
 
 Row = dict[str, Any]
 Clock = Callable[[], dt.datetime]
@@ -56,7 +57,7 @@ INVALID_ARGUMENT = "0x80040203"
 PAYLOAD_ERROR = "0x80048d19"
 
 
-class DataverseError(Exception):
+class StoreError(SandboxError):
     """A request the service refuses, in Dataverse's terms (status, hex code, message)."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
@@ -466,10 +467,10 @@ class DataStore:
             data = self.org_data(org_name)
             new_id = _norm_id(row_id or values.get(info.primary_id) or str(uuid.uuid4()))
             if not GUID_RE.match(new_id):
-                raise DataverseError(400, INVALID_ARGUMENT,
+                raise StoreError(400, INVALID_ARGUMENT,
                                      f"Invalid value '{new_id}' for {info.primary_id}.")
             if new_id in data.tables[entity]:
-                raise DataverseError(412, DUPLICATE_RECORD,
+                raise StoreError(412, DUPLICATE_RECORD,
                                      "A record with matching key values already exists.")
             now = iso(self.clock())
             row: Row = {c: None for c in info.all_columns}
@@ -536,19 +537,19 @@ class DataStore:
     def parse_delta_token(self, org_name: str, token: str) -> int:
         m = re.fullmatch(r"(\d{1,18})!(\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2})", token or "")
         if m is None:
-            raise DataverseError(400, "0x80060888", f"The delta token '{token}' is not valid.")
+            raise StoreError(400, "0x80060888", f"The delta token '{token}' is not valid.")
         version = int(m.group(1))
         try:
             issued = dt.datetime.strptime(m.group(2), "%m/%d/%Y %H:%M:%S").replace(
                 tzinfo=dt.timezone.utc)
         except ValueError:
-            raise DataverseError(400, "0x80060888",
+            raise StoreError(400, "0x80060888",
                                  f"The delta token '{token}' is not valid.") from None
         org_row = self.organization_row(org_name)
         days = org_row.get("expirechangetrackingindays") or 7
         if self.clock() - issued > dt.timedelta(days=int(days)) or version > self.current_version(
                 org_name):
-            raise DataverseError(400, EXPIRED_VERSION_STAMP,
+            raise StoreError(400, EXPIRED_VERSION_STAMP,
                                  "Version stamp associated with the client has expired. "
                                  "Please perform a full sync.")
         return version
@@ -583,8 +584,8 @@ def _norm_id(value: Any) -> str:
     return text
 
 
-def not_found(entity: str, row_id: str) -> DataverseError:
-    return DataverseError(404, OBJECT_DOES_NOT_EXIST,
+def not_found(entity: str, row_id: str) -> StoreError:
+    return StoreError(404, OBJECT_DOES_NOT_EXIST,
                           f"{entity} With Id = {_norm_id(row_id)} Does Not Exist")
 
 
@@ -603,7 +604,7 @@ def check_etag(row: Mapping[str, Any], if_match: str | None) -> None:
     wanted = {_etag_value(t) for t in if_match.split(",")}
     if "*" in wanted or _etag_value(etag_of(row)) in wanted:
         return
-    raise DataverseError(412, CONCURRENCY_VERSION_MISMATCH,
+    raise StoreError(412, CONCURRENCY_VERSION_MISMATCH,
                          "The version of the existing record doesn't match the RowVersion "
                          "property provided.")
 

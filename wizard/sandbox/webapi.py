@@ -29,11 +29,12 @@ from werkzeug.wrappers import Request, Response
 
 from wizard.sandbox import fetchxml, odata, seed
 from wizard.sandbox.auth import ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE
+from wizard.sandbox.errors import SandboxError
 from wizard.sandbox.exchange import SERVICE_COLUMNS
 from wizard.sandbox.odata import ODataError
 from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, FILTER_TYPE_OF_TEMPLATE, GUID_RE,
                                   OFFLINE_FILTER, OUTLOOK_FILTER, PAYLOAD_ERROR, DataStore,
-                                  DataverseError, EntityInfo, deterministic_id, etag_of,
+                                  StoreError, EntityInfo, deterministic_id, etag_of,
                                   not_found)
 
 _log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ _KEY_RE = re.compile(r"^(?P<set>[A-Za-z_][A-Za-z0-9_]*)(?:\((?P<key>[^()]*)\))?"
                      r"(?:/(?P<rest>.*))?$")
 
 
-class HttpError(Exception):
+class WebApiError(SandboxError):
     def __init__(self, status: int, code: str, message: str,
                  headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
@@ -119,7 +120,7 @@ class Prefer:
                 try:
                     out.max_page_size = int(value)
                 except ValueError:
-                    raise HttpError(400, "0x80060888",
+                    raise WebApiError(400, "0x80060888",
                                     f"Invalid Prefer header value '{item}'.") from None
             elif name == "odata.track-changes":
                 out.track_changes = True
@@ -157,9 +158,9 @@ class WebApiApp:
     def dispatch(self, request: Request) -> Response:
         try:
             return self._dispatch(request)
-        except HttpError as e:
+        except WebApiError as e:
             return _error_response(e.status, e.code, e.message, e.headers)
-        except (ODataError, DataverseError) as e:
+        except (ODataError, StoreError) as e:
             return _error_response(e.status, e.code, e.message)
         except Exception:       # a sandbox bug: answer like the service would, keep the trace
             _log.exception("Web API request failed: %s %s", request.method, request.path)
@@ -171,7 +172,7 @@ class WebApiApp:
             if path.rstrip("/") == API_PREFIX.rstrip("/"):
                 path = API_PREFIX
             else:
-                raise HttpError(404, "", "No HTTP resource was found that matches the request "
+                raise WebApiError(404, "", "No HTTP resource was found that matches the request "
                                          f"URI '{request.url}'.")
         user = self._authorize(request)
         rest = path[len(API_PREFIX):]
@@ -196,7 +197,7 @@ class WebApiApp:
             return self._reset_user_filters(request, user)
         if name == "EntityDefinitions":
             if method != "GET":
-                raise HttpError(405, "0x80060888", "The sandbox's metadata is read-only.")
+                raise WebApiError(405, "0x80060888", "The sandbox's metadata is read-only.")
             return self._entity_definitions(rest, request)
         return self._entity_set(rest, request, user)
 
@@ -205,20 +206,20 @@ class WebApiApp:
     def _authorize(self, request: Request) -> seed.User:
         user = request.environ.get("sandbox.user")
         if not isinstance(user, seed.User):
-            raise HttpError(401, "", "The user is not authenticated. Sign in and send the "
+            raise WebApiError(401, "", "The user is not authenticated. Sign in and send the "
                                      "access token as 'Authorization: Bearer <token>'.")
         if not seed.is_member(user, self.org):
-            raise HttpError(403, USER_NOT_MEMBER,
+            raise WebApiError(403, USER_NOT_MEMBER,
                             f"The user {user.upn} is not a member of the organization "
                             f"{self.org.unique_name}.")
         if user.disabled:
-            raise HttpError(403, USER_DISABLED,
+            raise WebApiError(403, USER_DISABLED,
                             f"The user with SystemUserId={user.systemuser_id} in "
                             f"OrganizationContext={self.org.org_id} is disabled. Disabled users "
                             "cannot access the system. Consider enabling this user. Also, users "
                             "are disabled if they don't have a license assigned to them.")
         if self.org.state != 0:
-            raise HttpError(403, ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE)
+            raise WebApiError(403, ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE)
         return user
 
     # ------------------------------------------------------------------ documents
@@ -271,13 +272,13 @@ class WebApiApp:
         if name == "RetrieveCurrentOrganization":
             access = args.get("AccessType")
             if access is None:
-                raise HttpError(400, "0x80040203",
+                raise WebApiError(400, "0x80040203",
                                 "The parameter 'AccessType' of RetrieveCurrentOrganization is "
                                 "required, e.g. (AccessType=@p1)?@p1=Microsoft.Dynamics.CRM."
                                 "EndpointAccessType'Default'.")
             m = re.fullmatch(r"(?:Microsoft\.Dynamics\.CRM\.EndpointAccessType)?'(\w+)'", access)
             if m is None or m.group(1) not in ("Default", "Internet", "Intranet"):
-                raise HttpError(400, "0x80060888",
+                raise WebApiError(400, "0x80060888",
                                 f"The value '{access}' is not a valid EndpointAccessType.")
             return _json_response({
                 "@odata.context": self._context(
@@ -287,7 +288,7 @@ class WebApiApp:
         # RetrieveUserPrivileges(UserId=@p1) (the bound form is routed via systemusers).
         target = args.get("UserId")
         if target is None:
-            raise HttpError(400, "0x80040203", "The parameter 'UserId' is required.")
+            raise WebApiError(400, "0x80040203", "The parameter 'UserId' is required.")
         return self._user_privileges(target.strip("'"))
 
     def _organization_detail(self) -> dict[str, Any]:
@@ -385,7 +386,7 @@ class WebApiApp:
                 if a["LogicalName"] == am.group(1):
                     return _json_response({"@odata.context": self._context(
                         "EntityDefinitions/Attributes/$entity"), **a})
-            raise HttpError(404, "0x80040217",
+            raise WebApiError(404, "0x80040217",
                             f"Could not find attribute '{am.group(1)}' on entity "
                             f"'{info.logical_name}'.")
         raise _not_found_segment(sub)
@@ -583,7 +584,7 @@ class WebApiApp:
                 raise _tracking_refuses("fetchXml")
             for option in ("$filter", "$orderby", "$top", "$select"):
                 if option in args:
-                    raise HttpError(400, QUERY_ERROR,
+                    raise WebApiError(400, QUERY_ERROR,
                                     f"The query parameter {option} cannot be combined with "
                                     "savedQuery, userQuery or fetchXml.")
             if view.attributes is not None:
@@ -722,7 +723,7 @@ class WebApiApp:
         if not given:
             return None
         if len(given) > 1:
-            raise HttpError(400, QUERY_ERROR, "Use only one of savedQuery, userQuery and fetchXml.")
+            raise WebApiError(400, QUERY_ERROR, "Use only one of savedQuery, userQuery and fetchXml.")
         kind = given[0]
         if kind == "fetchXml":
             view = fetchxml.parse_fetch(args["fetchXml"])
@@ -731,12 +732,12 @@ class WebApiApp:
             row = self.store.get(self.org.unique_name, entity, _parse_key(ENTITIES[entity],
                                                                           args[kind]))
             if row.get("returnedtypecode") != info.logical_name:
-                raise HttpError(400, "0x80040203",
+                raise WebApiError(400, "0x80040203",
                                 f"The {entity} {row[ENTITIES[entity].primary_id]} returns "
                                 f"{row.get('returnedtypecode')} rows, not {info.logical_name}.")
             view = fetchxml.parse_fetch(row.get("fetchxml") or "")
         if view.entity != info.logical_name:
-            raise HttpError(400, "0x80040203",
+            raise WebApiError(400, "0x80040203",
                             f"The FetchXML queries '{view.entity}', not '{info.logical_name}'.")
         for name in (view.attributes or []):
             _view_column(info, name)
@@ -749,7 +750,7 @@ class WebApiApp:
             body = None
         query_type = body.get("QueryType") if isinstance(body, dict) else None
         if query_type not in (OUTLOOK_FILTER, OFFLINE_FILTER):
-            raise HttpError(400, "0x80040203",
+            raise WebApiError(400, "0x80040203",
                             "ResetUserFilters needs {\"QueryType\": 256} (Outlook filters) or "
                             "{\"QueryType\": 16} (offline filters).")
         template_type = {v: k for k, v in FILTER_TYPE_OF_TEMPLATE.items()}[query_type]
@@ -781,7 +782,7 @@ class WebApiApp:
             body = None
         templates = body.get("TemplateCollection") if isinstance(body, dict) else None
         if not isinstance(templates, list) or not templates:
-            raise HttpError(400, "0x80040203",
+            raise WebApiError(400, "0x80040203",
                             "InstantiateFilters needs a TemplateCollection of savedquery "
                             "templates, e.g. [{\"@odata.type\": \"Microsoft.Dynamics.CRM."
                             "savedquery\", \"savedqueryid\": \"<id>\"}].")
@@ -790,11 +791,11 @@ class WebApiApp:
             for item in templates:
                 sq_id = item.get("savedqueryid") if isinstance(item, dict) else None
                 if not isinstance(sq_id, str):
-                    raise HttpError(400, "0x80040203", "Each template needs a savedqueryid.")
+                    raise WebApiError(400, "0x80040203", "Each template needs a savedqueryid.")
                 template = self.store.get(self.org.unique_name, "savedquery",
                                           _parse_key(ENTITIES["savedquery"], sq_id))
                 if template["querytype"] not in FILTER_TYPE_OF_TEMPLATE:
-                    raise HttpError(400, "0x80040203",
+                    raise WebApiError(400, "0x80040203",
                                     f"The savedquery {sq_id} is not an Outlook or offline "
                                     "filter template (querytype 131072 or 8192).")
                 created.append(self._user_filter_from(template, target["systemuserid"],
@@ -832,7 +833,7 @@ class WebApiApp:
         targets = body.get("Targets") if isinstance(body, dict) else None
         if not isinstance(targets, list) or not targets or \
                 not all(isinstance(t, dict) for t in targets):
-            raise HttpError(400, "0x80040203",
+            raise WebApiError(400, "0x80040203",
                             f"{action} needs {{\"Targets\": [{{...}}, ...]}} with one object per "
                             "record.")
         org = self.org.unique_name
@@ -846,7 +847,7 @@ class WebApiApp:
                 else:
                     row_id = values.pop(info.primary_id, None)
                     if not isinstance(row_id, str):
-                        raise HttpError(400, "0x80040203",
+                        raise WebApiError(400, "0x80040203",
                                         f"Each UpdateMultiple target needs its "
                                         f"{info.primary_id}.")
                     row = self.store.update(org, info.logical_name, row_id, values,
@@ -866,7 +867,7 @@ class WebApiApp:
             privilege = {"organization": "prvWriteOrganization",
                          "syncattributemapping": "prvWriteSyncAttributeMapping",
                          "savedquery": "prvWriteQuery"}[info.logical_name]
-            raise HttpError(403, PRIVILEGE_DENIED,
+            raise WebApiError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"{privilege} privilege.")
         if info.logical_name == "mailbox":
@@ -874,14 +875,14 @@ class WebApiApp:
             denied = faults.get("mailbox_write_denied") if faults is not None else None
             if not user.sync_privilege or denied is True or denied == user.upn.lower():
                 # A security role without Mailbox: Write (the sandbox's non-administrators).
-                raise HttpError(403, PRIVILEGE_DENIED,
+                raise WebApiError(403, PRIVILEGE_DENIED,
                                 f"Principal user (Id={user.systemuser_id}, type=8, "
                                 f"roleCount=1, privilegeCount=0, accessMode=0), is missing "
                                 f"prvWriteMailbox privilege "
                                 f"(Id={_privilege_id('prvWriteMailbox')}) on OTC=9606 for "
                                 f"entity 'mailbox'.")
         if info.logical_name == "systemuser":
-            raise HttpError(403, PRIVILEGE_DENIED,
+            raise WebApiError(403, PRIVILEGE_DENIED,
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"prvWrite{info.logical_name.capitalize()} privilege.")
 
@@ -889,12 +890,12 @@ class WebApiApp:
         try:
             data = json.loads(request.get_data(as_text=True) or "{}")
         except ValueError as e:
-            raise DataverseError(400, PAYLOAD_ERROR,
+            raise StoreError(400, PAYLOAD_ERROR,
                                  f"Error identified in Payload provided by the user for Entity "
                                  f":'{info.entity_set}': the body is not valid JSON ({e}).") \
                 from None
         if not isinstance(data, dict):
-            raise DataverseError(400, PAYLOAD_ERROR,
+            raise StoreError(400, PAYLOAD_ERROR,
                                  f"Error identified in Payload provided by the user for Entity "
                                  f":'{info.entity_set}': expected a JSON object.")
         return self._to_columns(info, data)
@@ -916,13 +917,13 @@ class WebApiApp:
             if "@" in key:
                 continue                    # instance annotations in a payload are ignored
             if info.logical_name == "mailbox" and key in SERVICE_COLUMNS:
-                raise DataverseError(
+                raise StoreError(
                     400, PAYLOAD_ERROR,
                     f"The sandbox sets '{key}' itself (it follows the Exchange mailbox and "
                     "Test & Enable); it cannot be written.")
             if key not in writable:
                 if key.startswith("_") and key.endswith("_value"):
-                    raise DataverseError(
+                    raise StoreError(
                         400, PAYLOAD_ERROR,
                         f"Error identified in Payload provided by the user for Entity "
                         f":'{info.entity_set}'. The lookup property '{key}' is read-only: set "
@@ -937,14 +938,14 @@ class WebApiApp:
         path = urlsplit(text).path if "://" in text else text
         m = re.search(r"/?([A-Za-z_][A-Za-z0-9_]*)\(\{?([0-9a-fA-F-]{36})\}?\)$", path)
         if m is None:
-            raise DataverseError(400, "0x80060888",
+            raise StoreError(400, "0x80060888",
                                  f"The value '{text}' of '{base}@odata.bind' is not a URI of a "
                                  "single record, e.g. /systemusers(<id>).")
         target = ENTITY_SETS.get(m.group(1))
         if target is None:
             raise _not_found_segment(m.group(1))
         if target.logical_name not in info.lookups.get(base, ()):
-            raise DataverseError(400, "0x80060888",
+            raise StoreError(400, "0x80060888",
                                  f"'{base}' cannot refer to a {target.logical_name}.")
         row_id = m.group(2).lower()
         if self.store.find(self.org.unique_name, target.logical_name, row_id) is None and \
@@ -1004,7 +1005,7 @@ class WebApiApp:
                                         user_id=user.systemuser_id, row_id=row_id)
                 return self._write_response(info, row, request, prefer, created=True)
             if if_none_match is not None and if_none_match.strip() == "*":
-                raise DataverseError(412, "0x80040237",
+                raise StoreError(412, "0x80040237",
                                      "A record with matching key values already exists.")
             row = self.store.update(org, info.logical_name, row_id, values,
                                     user_id=user.systemuser_id, if_match=if_match)
@@ -1016,18 +1017,18 @@ class WebApiApp:
         content_type = request.headers.get("Content-Type", "")
         if not content_type.lower().startswith("multipart/mixed") or "boundary" not in \
                 content_type:
-            raise HttpError(400, "0x80060888",
+            raise WebApiError(400, "0x80060888",
                             "The batch request must have a 'Content-Type' header of "
                             "'multipart/mixed; boundary=batch_<id>'.")
         raw = request.get_data()
         message = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
             b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
         if not message.is_multipart():
-            raise HttpError(400, "0x80060888", "The batch request body is not multipart.")
+            raise WebApiError(400, "0x80060888", "The batch request body is not multipart.")
         parts = message.get_payload()
         count = sum(len(p.get_payload()) if p.is_multipart() else 1 for p in parts)
         if count > MAX_BATCH_REQUESTS:
-            raise HttpError(400, "0x80060888",
+            raise WebApiError(400, "0x80060888",
                             f"Number of requests in a batch request exceeded the limit of "
                             f"{MAX_BATCH_REQUESTS}.")
         prefer = Prefer.parse(request.headers.get("Prefer"))
@@ -1038,7 +1039,7 @@ class WebApiApp:
                 text, error = self._changeset(part, request, user)
             else:
                 if part.get("Content-Type", "").split(";")[0].strip() != "application/http":
-                    raise HttpError(400, "0x80060888",
+                    raise WebApiError(400, "0x80060888",
                                     "Each batch item must have 'Content-Type: application/http'.")
                 response = self._batch_item(part, request, user, references={}, in_changeset=False)
                 text = _batch_part(response, part.get("Content-ID"))
@@ -1113,7 +1114,7 @@ class WebApiApp:
             target = self._resolve_reference(target, references)
             body = self._resolve_body_references(body, references)
             path, query = self._batch_path(target)
-        except HttpError as e:
+        except WebApiError as e:
             return _error_response(e.status, e.code, e.message)
         script_name = request.environ.get("SCRIPT_NAME", "")
         builder = EnvironBuilder(path=path, query_string=query, method=method,
@@ -1131,7 +1132,7 @@ class WebApiApp:
             return target
         name, sep, rest = target[1:].partition("/")
         if name not in references:
-            raise HttpError(400, "0x80060888",
+            raise WebApiError(400, "0x80060888",
                             f"Content-ID Reference: '${name}' does not exist in the batch "
                             "context.")
         return references[name] + (sep + rest if sep else "")
@@ -1159,7 +1160,7 @@ class WebApiApp:
         base_path = urlsplit(self.base_url).path.rstrip("/")
         if parts.scheme:
             if not target.startswith(self.base_url):
-                raise HttpError(400, "0x80060888",
+                raise WebApiError(400, "0x80060888",
                                 f"The batch item URL '{target}' does not belong to this "
                                 "organization.")
             path = path[len(base_path):]
@@ -1169,7 +1170,7 @@ class WebApiApp:
         else:
             path = API_PREFIX + path
         if not path.startswith(API_PREFIX):
-            raise HttpError(404, "", f"No HTTP resource was found that matches the request URI "
+            raise WebApiError(404, "", f"No HTTP resource was found that matches the request URI "
                                      f"'{target}'.")
         return path, parts.query
 
@@ -1184,13 +1185,13 @@ def _privilege_id(name: str) -> str:
     return deterministic_id("privilege", name)
 
 
-def _no_resource(request: Request) -> HttpError:
-    return HttpError(404, "", f"No HTTP resource was found that matches the request URI "
+def _no_resource(request: Request) -> WebApiError:
+    return WebApiError(404, "", f"No HTTP resource was found that matches the request URI "
                               f"'{request.url}'.")
 
 
-def _not_found_segment(segment: str) -> HttpError:
-    return HttpError(404, RESOURCE_NOT_FOUND, f"Resource not found for the segment '{segment}'.")
+def _not_found_segment(segment: str) -> WebApiError:
+    return WebApiError(404, RESOURCE_NOT_FOUND, f"Resource not found for the segment '{segment}'.")
 
 
 @dataclass(frozen=True)
@@ -1225,11 +1226,11 @@ def _parse_expand(info: EntityInfo, text: str | None) -> list[_Expansion]:
     for item in _split_top_level(text):
         m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?", item, flags=re.DOTALL)
         if m is None:
-            raise HttpError(400, QUERY_ERROR, f"Syntax error in $expand at '{item}'.")
+            raise WebApiError(400, QUERY_ERROR, f"Syntax error in $expand at '{item}'.")
         nav, options = m.group(1), m.group(2)
         base = _lookup_base(info, nav)
         if base is None:
-            raise HttpError(400, UNKNOWN_PROPERTY,
+            raise WebApiError(400, UNKNOWN_PROPERTY,
                             f"Could not find a property named '{nav}' on type "
                             f"'Microsoft.Dynamics.CRM.{info.logical_name}'. (The sandbox expands "
                             "single-valued lookups only.)")
@@ -1239,7 +1240,7 @@ def _parse_expand(info: EntityInfo, text: str | None) -> list[_Expansion]:
             names = [t for t in names if suffix == t or suffix.startswith(t + "_")]
         targets = tuple(ENTITIES[t] for t in names)
         if not targets:
-            raise HttpError(400, UNKNOWN_PROPERTY,
+            raise WebApiError(400, UNKNOWN_PROPERTY,
                             f"The navigation property '{nav}' does not lead to a table the "
                             "sandbox serves.")
         select = None
@@ -1247,7 +1248,7 @@ def _parse_expand(info: EntityInfo, text: str | None) -> list[_Expansion]:
             for option in options.split(";"):
                 key, _, value = option.partition("=")
                 if key.strip() != "$select":
-                    raise HttpError(400, QUERY_ERROR,
+                    raise WebApiError(400, QUERY_ERROR,
                                     f"The sandbox supports only $select inside $expand, not "
                                     f"'{key.strip()}'.")
                 select = odata.parse_select(value)
@@ -1264,14 +1265,14 @@ def _select_context(select: list[str] | None, expand: list[_Expansion]) -> str:
     return f"({','.join(parts)})" if parts else ""
 
 
-def _tracking_refuses(option: str) -> HttpError:
-    return HttpError(400, QUERY_ERROR,
+def _tracking_refuses(option: str) -> WebApiError:
+    return WebApiError(400, QUERY_ERROR,
                      f'The "{option}" query parameter isn\'t supported when Change Tracking '
                      "is enabled.")
 
 
-def _undeclared(info: EntityInfo, name: str) -> DataverseError:
-    return DataverseError(
+def _undeclared(info: EntityInfo, name: str) -> StoreError:
+    return StoreError(
         400, PAYLOAD_ERROR,
         f"Error identified in Payload provided by the user for Entity :'{info.entity_set}', "
         "For more information on this error please follow this help link "
@@ -1286,10 +1287,10 @@ def _reject_unsupported_options(args: Any, *, allowed: Iterable[str]) -> None:
     for key in args.keys():
         if key.startswith("$") and key not in allowed_set:
             if key == "$skip":
-                raise HttpError(400, QUERY_ERROR,
+                raise WebApiError(400, QUERY_ERROR,
                                 "The query parameter $skip is not supported. Use "
                                 "Prefer: odata.maxpagesize and follow @odata.nextLink.")
-            raise HttpError(400, QUERY_ERROR, f"The query parameter {key} is not supported.")
+            raise WebApiError(400, QUERY_ERROR, f"The query parameter {key} is not supported.")
 
 
 def _parse_key(info: EntityInfo, key: str) -> str:
@@ -1297,7 +1298,7 @@ def _parse_key(info: EntityInfo, key: str) -> str:
     if text.startswith(f"{info.primary_id}="):
         text = text.split("=", 1)[1].strip().strip("{}")
     if not GUID_RE.match(text):
-        raise HttpError(400, QUERY_ERROR,
+        raise WebApiError(400, QUERY_ERROR,
                         f"Bad Request - Error in query syntax: the key '{key}' is not a GUID "
                         "(alternate keys are not supported by the sandbox).")
     return text.lower()
@@ -1324,7 +1325,7 @@ def _function_args(rest: str, name: str, query: Any) -> dict[str, str]:
         if v.startswith("@"):
             alias = query.get(v)
             if alias is None:
-                raise HttpError(400, QUERY_ERROR,
+                raise WebApiError(400, QUERY_ERROR,
                                 f"The parameter alias '{v}' has no value in the query string.")
             v = alias
         out[k.strip()] = v
@@ -1356,7 +1357,7 @@ def _definition_by_key(key: str) -> EntityInfo:
     for info in ENTITIES.values():
         if (m and info.logical_name == m.group(1)) or info.metadata_id == key.strip("{}").lower():
             return info
-    raise HttpError(404, "0x80040217",
+    raise WebApiError(404, "0x80040217",
                     f"Could not find an entity with key {key}.")
 
 
@@ -1434,7 +1435,7 @@ def _check_value(info: EntityInfo, column: str, value: Any) -> None:
     elif kind in ("String", "Memo"):
         ok = isinstance(value, str)
     if not ok:
-        raise DataverseError(
+        raise StoreError(
             400, PAYLOAD_ERROR,
             f"Error identified in Payload provided by the user for Entity :'{info.entity_set}', "
             "For more information on this error please follow this help link "
@@ -1444,7 +1445,7 @@ def _check_value(info: EntityInfo, column: str, value: Any) -> None:
     if kind in ("String", "Memo"):
         limit = _MAX_LENGTH.get(column, _DEFAULT_MAX[kind])
         if len(value) > limit:
-            raise DataverseError(
+            raise StoreError(
                 400, "0x80044331",
                 f"A validation error occurred.  The length of the '{column}' attribute of the "
                 f"'{info.logical_name}' entity exceeded the maximum allowed length of "
@@ -1555,7 +1556,7 @@ class _PagingCookie:
         m = re.fullmatch(r'<cookie pagenumber="(\d+)" pagingcookie="([A-Za-z0-9_=-]*)" '
                          r'istracking="(True|False)" />', text or "")
         if m is None:
-            raise HttpError(400, QUERY_ERROR, "The $skiptoken value is not valid. Follow "
+            raise WebApiError(400, QUERY_ERROR, "The $skiptoken value is not valid. Follow "
                                               "@odata.nextLink exactly as returned.")
         try:
             fields = json.loads(base64.urlsafe_b64decode(m.group(2)))
@@ -1565,5 +1566,5 @@ class _PagingCookie:
                        since=int(since), tomb_since=int(tomb_since),
                        last_version=int(last_version))
         except (ValueError, TypeError, binascii.Error):
-            raise HttpError(400, QUERY_ERROR, "The $skiptoken value is not valid. Follow "
+            raise WebApiError(400, QUERY_ERROR, "The $skiptoken value is not valid. Follow "
                                               "@odata.nextLink exactly as returned.") from None
