@@ -675,22 +675,24 @@ How to fix it: {fix}</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="188"/>
+        <location filename="../../wizard/gui/dialogs.py" line="187"/>
+        <location filename="../../wizard/gui/render.py" line="52"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="189"/>
+        <location filename="../../wizard/gui/dialogs.py" line="188"/>
         <source>Read every mailbox record again and change what is still to do.</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="190"/>
+        <location filename="../../wizard/gui/dialogs.py" line="189"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="191"/>
+        <location filename="../../wizard/gui/dialogs.py" line="190"/>
         <source>Set appointments, contacts and tasks to None in your mailbox record of every organization but the synchronizing one.</source>
         <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
     </message>
@@ -753,12 +755,12 @@ How to fix it: {fix}</source>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="271"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
-        <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでテストと有効化 (Test &amp; Enable)を実行します。</translation>
+        <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="276"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
-        <translation>テストと有効化 (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
+        <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="355"/>
@@ -1766,62 +1768,602 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="23"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="182"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="24"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="184"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="28"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="194"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="29"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="196"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="30"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="198"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="31"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="200"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="32"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="178"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="33"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="8"/>
+        <source>The {what} could not be read as {format}: {reason}</source>
+        <translation>{what} を {format} として読み取れませんでした: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="10"/>
+        <source>Fix or remove that item in your calendar or address book program.</source>
+        <translation>予定表またはアドレス帳のプログラムで、その項目を修正するか削除してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="12"/>
+        <source>The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used.</source>
+        <translation>クラウド ファイル {path} に、パスワード、シークレット、またはトークンと思われる「{field}」が含まれています。クラウド ファイルにシークレットを含めることはありません (d365-wizard はパブリック クライアントとしてサインインします) ので、このファイルは使用されませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="14"/>
+        <source>Remove it from the file; credentials are entered when signing in and saved only in the OS keyring.</source>
+        <translation>ファイルから削除してください。資格情報はサインイン時に入力し、OS のキーリングにのみ保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="16"/>
+        <source>{What} {path} is busy: another d365-wizard process kept it locked.</source>
+        <translation>{What} {path} は使用中です: 別の d365-wizard のプロセスがロックしています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="18"/>
+        <source>Close other d365-wizard windows or commands and try again.</source>
+        <translation>ほかの d365-wizard のウィンドウやコマンドを閉じて、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="20"/>
+        <source>{What} {path} is damaged and cannot be read ({reason}).</source>
+        <translation>{What} {path} は破損していて読み取れません ({reason})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="22"/>
+        <source>Close d365-wizard, restore the file from a backup, or move it away to start with an empty one (items from the organization are downloaded again at the next synchronization; items that were only on this computer are lost). Send the file to your helpdesk if you need it recovered.</source>
+        <translation>d365-wizard を閉じ、バックアップからファイルを復元するか、ファイルを移動して空の状態から始めてください (組織の項目は次回の同期で再びダウンロードされます。このコンピューターにしかなかった項目は失われます)。復旧が必要な場合は、ファイルをヘルプデスクに送ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="24"/>
+        <source>There is no space left on the disk (or your disk quota is used up), so {what} {path} could not be written.</source>
+        <translation>ディスクの空き容量がない (またはディスク クォータを使い切った) ため、{what} {path} を書き込めませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="26"/>
+        <source>Free some disk space (or ask IT to raise the quota) and try again. Nothing was changed.</source>
+        <translation>ディスクの空き容量を増やして (または IT 部門にクォータの引き上げを依頼して)、もう一度お試しください。何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="28"/>
+        <source>{What} {path} does not exist.</source>
+        <translation>{What} {path} は存在しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="30"/>
+        <source>Check the path.</source>
+        <translation>パスを確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="32"/>
+        <source>Could not {verb} {what} {path}: {reason}.</source>
+        <translation>{what} {path} を {verb} できませんでした: {reason}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="34"/>
+        <source>Check the file and try again.</source>
+        <translation>ファイルを確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="36"/>
+        <source>{What} {path} is larger than {limit}, so it is not {what} d365-wizard can use.</source>
+        <translation>{What} {path} は {limit} を超えているため、d365-wizard が使用できる {what} ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="38"/>
+        <source>Check that you gave the right file.</source>
+        <translation>正しいファイルを指定したか確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="40"/>
+        <source>{What} {path} is not valid JSON: {reason}.</source>
+        <translation>{What} {path} は有効な JSON ではありません: {reason}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="42"/>
+        <source>Check it with a JSON validator and correct it.</source>
+        <translation>JSON 検証ツールで確認して修正してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="44"/>
+        <source>{What} {path} is nested more than {limit} levels deep, far more than any file d365-wizard reads.</source>
+        <translation>{What} {path} は {limit} 階層を超えて入れ子になっており、d365-wizard が読むどのファイルよりもはるかに深くなっています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="46"/>
+        <source>The file name {path} is too long for the file system.</source>
+        <translation>ファイル名 {path} はファイル システムには長すぎます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="48"/>
+        <source>Choose a shorter name.</source>
+        <translation>もっと短い名前を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="50"/>
+        <source>{path} is a file, not a folder, so d365-wizard cannot keep its files there.</source>
+        <translation>{path} はフォルダーではなくファイルなので、d365-wizard はそこにファイルを保存できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="52"/>
+        <source>Give a folder with --home DIR (or D365_WIZARD_HOME), or move that file away.</source>
+        <translation>--home DIR (または D365_WIZARD_HOME) でフォルダーを指定するか、そのファイルを移動してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="54"/>
+        <source>{path} is {found}, not a regular file, so it cannot be used as {what}.</source>
+        <translation>{path} は通常のファイルではなく {found} なので、{what} として使用できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="56"/>
+        <source>Give the path of an ordinary file.</source>
+        <translation>通常のファイルのパスを指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="58"/>
+        <source>{What} {path} is not UTF-8 text (the byte at position {offset} is not valid).</source>
+        <translation>{What} {path} は UTF-8 のテキストではありません (位置 {offset} のバイトが無効です)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="60"/>
+        <source>Save the file as UTF-8 text and try again.</source>
+        <translation>ファイルを UTF-8 のテキストとして保存して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="62"/>
+        <source>{path} is a folder where d365-wizard expects {what}.</source>
+        <translation>{path} はフォルダーですが、d365-wizard はそこに {what} があるものとしています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="64"/>
+        <source>Move that folder away (d365-wizard keeps a file there) and try again; nothing was changed.</source>
+        <translation>そのフォルダーを移動して (d365-wizard はそこにファイルを置きます)、もう一度お試しください。何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="66"/>
+        <source>You do not have permission to {verb} {path}.</source>
+        <translation>{path} を {verb} するアクセス許可がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="68"/>
+        <source>Check who owns the file or folder and its permissions, or use another folder (--home DIR or the D365_WIZARD_HOME setting).</source>
+        <translation>ファイルまたはフォルダーの所有者とアクセス許可を確認するか、別のフォルダーを使用してください (--home DIR または D365_WIZARD_HOME の設定)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="70"/>
+        <source>{path} cannot be written: the disk or folder is read-only.</source>
+        <translation>{path} に書き込めません: ディスクまたはフォルダーが読み取り専用です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="72"/>
+        <source>Use a folder you can write to (--home DIR or the D365_WIZARD_HOME setting), or ask IT why your home folder is read-only.</source>
+        <translation>書き込みできるフォルダーを使用する (--home DIR または D365_WIZARD_HOME の設定) か、ホーム フォルダーが読み取り専用である理由を IT 部門に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="74"/>
+        <source>{path} is a symbolic link; d365-wizard does not read or write its own files through links.</source>
+        <translation>{path} はシンボリック リンクです。d365-wizard は自身のファイルをリンク経由で読み書きしません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="76"/>
+        <source>Replace the link with the file it points to (or remove it) and try again; nothing was changed.</source>
+        <translation>リンクを、リンク先のファイルに置き換える (または削除する) して、もう一度お試しください。何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="78"/>
+        <source>The {kind} field “{field}” cannot hold {value}: it must be {expected}.</source>
+        <translation>{kind} のフィールド「{field}」には {value} を格納できません: {expected} である必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="80"/>
+        <source>Nothing was stored. Give a value of that kind{hint}.</source>
+        <translation>何も保存されていません。その種類の値を指定してください{hint}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="82"/>
+        <source>A {kind} has no field “{field}”.</source>
+        <translation>{kind} にはフィールド「{field}」がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="84"/>
+        <source>Nothing was stored. The fields of a {kind} are: {known}.</source>
+        <translation>何も保存されていません。{kind} のフィールドは次のとおりです: {known}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="86"/>
+        <source>Server-side synchronization in {org} cannot start yet: your e-mail address {email} is “{state}”, not approved.</source>
+        <translation>{org} のサーバー側同期はまだ開始できません: 電子メール アドレス {email} は承認されておらず、「{state}」です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="88"/>
+        <source>This is an administrator&apos;s step, not a fault of this computer: an administrator of {org} approves the address (Approve Email in your mailbox record); then switch again or run Test &amp; Enable.</source>
+        <translation>これは管理者が行う手順で、このコンピューターの問題ではありません: {org} の管理者がアドレスを承認します (メールボックス レコードの [電子メールの承認])。その後、もう一度切り替えるか、Test &amp; Enableを実行してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="90"/>
+        <source>Test &amp; Enable in {org} failed: your Exchange mailbox is configured with another organization.</source>
+        <translation>{org} のTest &amp; Enableに失敗しました: Exchange メールボックスは別の組織に構成されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="92"/>
+        <source>If {org} should synchronize, switch to it again with the option “Sync items with Exchange from this org only, even if Exchange was set to sync with a different org”; the other organizations are set to None.</source>
+        <translation>{org} で同期する場合は、オプション「Exchange が別の組織と同期するように設定されている場合でも、この組織のアイテムのみを Exchange と同期する」を選んで、もう一度切り替えてください。ほかの組織は [なし] に設定されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="94"/>
+        <source>{org} holds your Exchange mailbox, but it is not your synchronizing organization.</source>
+        <translation>{org} が Exchange メールボックスを保持していますが、同期する組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="96"/>
+        <source>Switch again to the organization that should synchronize, with the option “Sync items with Exchange from this org only, even if Exchange was set to sync with a different org”.</source>
+        <translation>オプション「Exchange が別の組織と同期するように設定されている場合でも、この組織のアイテムのみを Exchange と同期する」を選んで、同期するべき組織にもう一度切り替えてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="98"/>
+        <source>{org} did not accept your sign-in, so your mailbox record there was not read or changed.</source>
+        <translation>{org} がサインインを受け付けなかったため、そこのメールボックス レコードは読み取りも変更もされていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="100"/>
+        <source>Sign in to {org} again; the switch is finished afterwards.</source>
+        <translation>{org} にもう一度サインインしてください。その後、切り替えが完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="102"/>
+        <source>Test &amp; Enable in {org} failed: {error}</source>
+        <translation>{org} のTest &amp; Enableに失敗しました: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="104"/>
+        <source>Open the mailbox record&apos;s alerts in {org} (Settings &gt; Email &gt; Mailboxes) or send the details to your administrator.</source>
+        <translation>{org} でメールボックス レコードの警告を開く ([設定] &gt; [電子メール] &gt; [メールボックス]) か、詳細を管理者に送ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="106"/>
+        <source>Test &amp; Enable in {org} has not run yet (waited {seconds} seconds).</source>
+        <translation>{org} のTest &amp; Enableはまだ実行されていません ({seconds} 秒待機しました)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="108"/>
+        <source>Dynamics 365 runs it in the background, which can take several minutes. Check the mailbox status later.</source>
+        <translation>Dynamics 365 はこれをバックグラウンドで実行するため、数分かかることがあります。後でメールボックスの状態を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="110"/>
+        <source>{org} could not be reached: {reason}</source>
+        <translation>{org} に接続できませんでした: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="112"/>
+        <source>Check the network connection (and VPN); the switch is finished when {org} can be reached again.</source>
+        <translation>ネットワーク接続 (および VPN) を確認してください。{org} に再び接続できるようになると、切り替えが完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="114"/>
+        <source>You may not change your mailbox record in {org} (HTTP 403: missing privilege).</source>
+        <translation>{org} のメールボックス レコードを変更する権限がありません (HTTP 403: 特権がありません)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="116"/>
+        <source>An administrator of {org} must either add the privilege to change mailbox records (Mailbox: Write, Core Records tab of a security role) to one of your roles, or make the change in your mailbox record themselves (Settings &gt; Email &gt; Mailboxes): {what}</source>
+        <translation>{org} の管理者が、メールボックス レコードを変更する特権 (セキュリティ ロールの [コア レコード] タブの [メールボックス: 書き込み]) をあなたのロールのいずれかに追加するか、メールボックス レコードを自分で変更する必要があります ([設定] &gt; [電子メール] &gt; [メールボックス]): {what}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="118"/>
+        <source>{org}&apos;s mailbox record says {method}, but you chose {chosen} for it.</source>
+        <translation>{org} のメールボックス レコードは {method} ですが、あなたは {chosen} を選びました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="120"/>
+        <source>Choose it again as the synchronizing organization with the method you want: that sets its mailbox record.</source>
+        <translation>希望する方法で、その組織をもう一度同期する組織として選んでください。それによってメールボックス レコードが設定されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="122"/>
+        <source>{org} has not been connected yet, so your mailbox record there cannot be read.</source>
+        <translation>{org} にはまだ接続していないため、そこのメールボックス レコードを読み取れません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="124"/>
+        <source>Connect to it once (test the connection or sign in); the switch is finished afterwards.</source>
+        <translation>一度接続してください (接続をテストするかサインインします)。その後、切り替えが完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="126"/>
+        <source>{org} does not hold your Exchange mailbox{holder}, so its server-side synchronization does not synchronize appointments, contacts and tasks.</source>
+        <translation>{org} は Exchange メールボックスを保持していない{holder}ため、そのサーバー側同期では予定、取引先担当者、タスクは同期されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="128"/>
+        <source>Choose it again as the synchronizing organization with the option “Sync items with Exchange from this org only, even if Exchange was set to sync with a different org”.</source>
+        <translation>オプション「Exchange が別の組織と同期するように設定されている場合でも、この組織のアイテムのみを Exchange と同期する」を選んで、もう一度同期する組織として選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="130"/>
+        <source>Your mailbox record in {org} is set to {method}, so Test &amp; Enable would not synchronize appointments, contacts and tasks there.</source>
+        <translation>{org} のメールボックス レコードは {method} に設定されているため、Test &amp; Enableを行っても、そこでは予定、取引先担当者、タスクは同期されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="132"/>
+        <source>Switch to {org} with the method Server-side synchronization instead.</source>
+        <translation>代わりに、サーバー側同期の方法で {org} に切り替えてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="134"/>
+        <source>{org} is your synchronizing organization, but its mailbox record says None for appointments, contacts and tasks, so nothing synchronizes them.</source>
+        <translation>{org} は同期する組織ですが、メールボックス レコードでは予定、取引先担当者、タスクが [なし] になっているため、それらは何も同期されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="136"/>
+        <source>Choose it again as the synchronizing organization: that sets the method in its mailbox record (and runs Test &amp; Enable for server-side synchronization).</source>
+        <translation>もう一度同期する組織として選んでください。それによってメールボックス レコードの方法が設定されます (サーバー側同期の場合はTest &amp; Enableも実行されます)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="138"/>
+        <source>The switch to {org} had to be undone because a mailbox record changed, but {orgs} could not be set back yet.</source>
+        <translation>メールボックス レコードが変更されたため {org} への切り替えを元に戻す必要がありましたが、{orgs} はまだ元に戻せていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="140"/>
+        <source>The change is undone when the organizations can be reached again.</source>
+        <translation>組織に再び接続できるようになると、変更は元に戻されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="142"/>
+        <source>{org} refused the change of your mailbox record: {reason}</source>
+        <translation>{org} はメールボックス レコードの変更を拒否しました: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="144"/>
+        <source>Try again later; if it keeps happening, send the details to your helpdesk.</source>
+        <translation>後でもう一度お試しください。繰り返し発生する場合は、詳細をヘルプデスクに送ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="146"/>
+        <source>{org} synchronizes appointments, contacts and tasks through its server-side synchronization with your Exchange mailbox, so this computer does not synchronize them.</source>
+        <translation>{org} はサーバー側同期によって予定、取引先担当者、タスクを Exchange メールボックスと同期しているため、このコンピューターでは同期しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="148"/>
+        <source>To synchronize them on this computer instead, switch to {org} again and choose the synchronization method This computer.</source>
+        <translation>代わりにこのコンピューターで同期するには、もう一度 {org} に切り替えて、同期方法として [このコンピューター] を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="150"/>
+        <source>{org} is not your synchronizing organization, but its mailbox record still says {method}: its server-side synchronization could take your Exchange mailbox (for example when an administrator runs Test &amp; Enable there).</source>
+        <translation>{org} は同期する組織ではありませんが、メールボックス レコードはまだ {method} です: そのサーバー側同期が Exchange メールボックスを使用する可能性があります (たとえば、管理者がそこでTest &amp; Enableを実行した場合)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="152"/>
+        <source>Set the method to None in the other organizations, as Microsoft advises for every organization that is not the primary one.</source>
+        <translation>Microsoft がプライマリ以外のすべての組織に推奨しているとおり、ほかの組織では方法を [なし] に設定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="154"/>
+        <source>The switch to {org} is not finished: {count} organization(s) could not be changed ({orgs}).</source>
+        <translation>{org} への切り替えは完了していません: {count} 個の組織を変更できませんでした ({orgs})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="156"/>
+        <source>Fix what each organization&apos;s message says, then finish the switch; until then more than one organization may synchronize with your Exchange mailbox.</source>
+        <translation>各組織のメッセージに従って問題を解決してから、切り替えを完了してください。それまでは、複数の組織が Exchange メールボックスと同期する可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="158"/>
+        <source>An earlier switch to {org} is not finished: {what}</source>
+        <translation>以前の {org} への切り替えが完了していません: {what}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="160"/>
+        <source>Finish the switch; it reads every mailbox record again first.</source>
+        <translation>切り替えを完了してください。最初にすべてのメールボックス レコードが読み直されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="162"/>
+        <source>Your mailbox record in {org} was changed by someone else after the plan was shown, so the switch was not carried out.</source>
+        <translation>計画が表示された後に {org} のメールボックス レコードがほかの人によって変更されたため、切り替えは実行されませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="164"/>
+        <source>Nothing was changed. Review the new plan and confirm again.</source>
+        <translation>何も変更されていません。新しい計画を確認して、もう一度確定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="166"/>
+        <source>“{method}” is not a synchronization method (server or computer).</source>
+        <translation>「{method}」は同期方法ではありません (server または computer)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="168"/>
+        <source>You are not signed in as {username} yet.</source>
+        <translation>{username} としてまだサインインしていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="170"/>
+        <source>Sign in.</source>
+        <translation>サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="172"/>
+        <source>You are not signed in yet.</source>
+        <translation>まだサインインしていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="174"/>
+        <source>Your saved sign-in cannot be used for this organization.</source>
+        <translation>保存されているサインインは、この組織には使用できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="176"/>
+        <source>Sign in again.</source>
+        <translation>もう一度サインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="180"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="25"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="188"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="22"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="202"/>
+        <source>The calendar server at {host} did not accept the user name and password.</source>
+        <translation>{host} の予定表サーバーがユーザー名とパスワードを受け付けませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="204"/>
+        <source>Check the user name and password. Many providers (iCloud, Fastmail, Google, Nextcloud with two-step sign-in) need an app password made for this program in your account&apos;s security settings.</source>
+        <translation>ユーザー名とパスワードを確認してください。多くのプロバイダー (iCloud、Fastmail、Google、2 段階サインインを使う Nextcloud) では、アカウントのセキュリティ設定でこのプログラム用に作成したアプリ パスワードが必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="206"/>
+        <source>The server at {host} asks for a kind of sign-in this app does not support ({scheme}); it signs in to CalDAV/CardDAV servers with a user name and password.</source>
+        <translation>{host} のサーバーは、このアプリが対応していない種類のサインイン ({scheme}) を求めています。このアプリは CalDAV/CardDAV サーバーにユーザー名とパスワードでサインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="208"/>
+        <source>Check the address: it may not be a CalDAV/CardDAV server. Google Calendar&apos;s CalDAV needs OAuth; sync Google through a vdir folder and vdirsyncer instead.</source>
+        <translation>アドレスを確認してください: CalDAV/CardDAV サーバーではない可能性があります。Google カレンダーの CalDAV には OAuth が必要です。代わりに vdir フォルダーと vdirsyncer を使って Google と同期してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="210"/>
+        <source>The calendar server at {host} answered HTTP {status} to {what}.</source>
+        <translation>{host} の予定表サーバーは {what} に対して HTTP {status} を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="212"/>
+        <source>Try again later; if it keeps failing, check the address with your provider.</source>
+        <translation>後でもう一度お試しください。失敗が続く場合は、プロバイダーにアドレスを確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="214"/>
+        <source>The calendar server at {host} does not let this account {what}.</source>
+        <translation>{host} の予定表サーバーは、このアカウントに {what} を許可していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="216"/>
+        <source>Choose a calendar or address book the account may change.</source>
+        <translation>このアカウントで変更できる予定表またはアドレス帳を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="218"/>
+        <source>There is no calendar or address book at {url}.</source>
+        <translation>{url} には予定表もアドレス帳もありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="220"/>
+        <source>Check the address. Your provider&apos;s help names it; the server&apos;s own address (https://server/) is often enough.</source>
+        <translation>アドレスを確認してください。プロバイダーのヘルプに記載されています。多くの場合、サーバー自体のアドレス (https://server/) で十分です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="222"/>
+        <source>The account at {host} has no calendar, task list or address book.</source>
+        <translation>{host} のアカウントには、予定表、タスク一覧、アドレス帳のいずれもありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="224"/>
+        <source>Create a calendar and an address book in your account, then try again.</source>
+        <translation>アカウントに予定表とアドレス帳を作成してから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="226"/>
+        <source>{url} is not a CalDAV or CardDAV server.</source>
+        <translation>{url} は CalDAV または CardDAV のサーバーではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="228"/>
+        <source>Check the address. Your provider&apos;s help names the CalDAV and CardDAV address; it is not the address of the web calendar.</source>
+        <translation>アドレスを確認してください。CalDAV と CardDAV のアドレスはプロバイダーのヘルプに記載されています。Web カレンダーのアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="230"/>
+        <source>{href} no longer exists.</source>
+        <translation>{href} はもう存在しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="232"/>
+        <source>This mailbox has no collection for {kind}s.</source>
+        <translation>このメールボックスには {kind} のコレクションがありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="234"/>
+        <source>Connect a mailbox that has one, or create one in it and connect again.</source>
+        <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="236"/>
+        <source>{href} changed while it was being written.</source>
+        <translation>{href} は書き込み中に変更されました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="238"/>
+        <source>The password for {user} at {url} is not in the keyring.</source>
+        <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="240"/>
+        <source>Connect the mailbox again and enter the password (or app password).</source>
+        <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="242"/>
+        <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
+        <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="244"/>
+        <source>The folder {path} cannot be used as a mailbox: {reason}</source>
+        <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="246"/>
+        <source>Choose a folder you can write to.</source>
+        <translation>書き込みできるフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="186"/>
         <source>The sign-in page reported a problem: {page_text}</source>
         <translation>サインイン ページが問題を報告しました: {page_text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="26"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="190"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="27"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="192"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -1979,17 +2521,17 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="52"/>
         <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only” (takes your Exchange mailbox from {holders}).</source>
-        <translation>{name}: サーバー側同期、「この組織のみ」でテストと有効化 (Test &amp; Enable) (Exchange メールボックスを {holders} から引き継ぎます)。</translation>
+        <translation>{name}: サーバー側同期、「この組織のみ」でTest &amp; Enable (Test &amp; Enable) (Exchange メールボックスを {holders} から引き継ぎます)。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="56"/>
         <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only”.</source>
-        <translation>{name}: サーバー側同期、「この組織のみ」でテストと有効化 (Test &amp; Enable)。</translation>
+        <translation>{name}: サーバー側同期、「この組織のみ」でTest &amp; Enable (Test &amp; Enable)。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="58"/>
         <source>{name}: Server-Side Synchronization, then Test &amp; Enable.</source>
-        <translation>{name}: サーバー側同期、その後テストと有効化 (Test &amp; Enable)。</translation>
+        <translation>{name}: サーバー側同期、その後Test &amp; Enable (Test &amp; Enable)。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="63"/>
@@ -2009,12 +2551,12 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="72"/>
         <source>Test &amp; Enable in {org}…</source>
-        <translation>{org} でテストと有効化 (Test &amp; Enable)を実行しています…</translation>
+        <translation>{org} でTest &amp; Enable (Test &amp; Enable)を実行しています…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="73"/>
         <source>Waiting for the result of Test &amp; Enable in {org} (check {n} of {total})…</source>
-        <translation>{org} のテストと有効化 (Test &amp; Enable)の結果を待っています (確認 {n} / {total})…</translation>
+        <translation>{org} のTest &amp; Enable (Test &amp; Enable)の結果を待っています (確認 {n} / {total})…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="75"/>
@@ -2044,12 +2586,12 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="88"/>
         <source>Server-Side Synchronization, then Test &amp; Enable</source>
-        <translation>サーバー側同期、その後テストと有効化 (Test &amp; Enable)</translation>
+        <translation>サーバー側同期、その後Test &amp; Enable (Test &amp; Enable)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="90"/>
         <source>Server-Side Synchronization, then Test &amp; Enable with “this org only”</source>
-        <translation>サーバー側同期、その後「この組織のみ」でテストと有効化 (Test &amp; Enable)</translation>
+        <translation>サーバー側同期、その後「この組織のみ」でTest &amp; Enable (Test &amp; Enable)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="93"/>
@@ -2074,12 +2616,12 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="115"/>
         <source>Test &amp; Enable in {name} succeeded: it synchronizes appointments, contacts and tasks with your Exchange mailbox.</source>
-        <translation>{name} のテストと有効化 (Test &amp; Enable)に成功しました。予定・連絡先・タスクを Exchange メールボックスと同期します。</translation>
+        <translation>{name} のTest &amp; Enable (Test &amp; Enable)に成功しました。予定・連絡先・タスクを Exchange メールボックスと同期します。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="117"/>
         <source>Test &amp; Enable in {name} failed: your Exchange mailbox is configured with another organization. If {name} should synchronize, choose Synchronize again and tick “Sync items from this organization only, even if the mailbox was set to sync with a different organization”.</source>
-        <translation>{name} のテストと有効化 (Test &amp; Enable)に失敗しました。Exchange メールボックスが別の組織に構成されています。{name} で同期する場合は、もう一度「同期」を選び、「メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する」をオンにしてください。</translation>
+        <translation>{name} のTest &amp; Enable (Test &amp; Enable)に失敗しました。Exchange メールボックスが別の組織に構成されています。{name} で同期する場合は、もう一度「同期」を選び、「メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する」をオンにしてください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="121"/>
@@ -2089,22 +2631,22 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="124"/>
         <source>Test &amp; Enable in {name} failed: {message}</source>
-        <translation>{name} のテストと有効化 (Test &amp; Enable)に失敗しました: {message}</translation>
+        <translation>{name} のTest &amp; Enable (Test &amp; Enable)に失敗しました: {message}</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="125"/>
         <source>Test &amp; Enable in {name} has not run yet. Dynamics 365 runs it in the background, which can take several minutes; test the connection later to see the result.</source>
-        <translation>{name} のテストと有効化 (Test &amp; Enable)はまだ実行されていません。Dynamics 365 がバックグラウンドで実行するため、数分かかることがあります。あとで接続テストを行い、結果を確認してください。</translation>
+        <translation>{name} のTest &amp; Enable (Test &amp; Enable)はまだ実行されていません。Dynamics 365 がバックグラウンドで実行するため、数分かかることがあります。あとで接続テストを行い、結果を確認してください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="128"/>
         <source>You stopped waiting for Test &amp; Enable in {name}; it still runs on the server. Test the connection later to see the result.</source>
-        <translation>{name} のテストと有効化 (Test &amp; Enable)の待機を中止しました。サーバー上では引き続き実行されます。あとで接続テストを行い、結果を確認してください。</translation>
+        <translation>{name} のTest &amp; Enable (Test &amp; Enable)の待機を中止しました。サーバー上では引き続き実行されます。あとで接続テストを行い、結果を確認してください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="130"/>
         <source>Test &amp; Enable in {name} was not run because its mailbox record could not be changed.</source>
-        <translation>メールボックス レコードを変更できなかったため、{name} のテストと有効化 (Test &amp; Enable)は実行されませんでした。</translation>
+        <translation>メールボックス レコードを変更できなかったため、{name} のTest &amp; Enable (Test &amp; Enable)は実行されませんでした。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="145"/>
@@ -2772,6 +3314,46 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/crash.py" line="32"/>
         <source>If it happens again, send your helpdesk a diagnostics bundle (Diagnostics… ▸ Save diagnostics bundle…) and the log file.</source>
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="49"/>
+        <source>Sign in…</source>
+        <translation>サインイン…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="49"/>
+        <source>Enter the password…</source>
+        <translation>パスワードを入力…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="50"/>
+        <source>Enter the user name and password…</source>
+        <translation>ユーザー名とパスワードを入力…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="51"/>
+        <source>Test the connection</source>
+        <translation>接続をテスト</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="51"/>
+        <source>Synchronization settings…</source>
+        <translation>同期の設定…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="54"/>
+        <source>Synchronize…</source>
+        <translation>同期…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="55"/>
+        <source>Diagnostics…</source>
+        <translation>診断…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="55"/>
+        <source>Try again</source>
+        <translation>もう一度試す</translation>
     </message>
 </context>
 </TS>

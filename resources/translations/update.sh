@@ -5,5 +5,7 @@
 set -e
 cd "$(dirname "$0")/../.."
 BIN="${PYSIDE_BIN:-$(dirname "$(command -v python3)")}"
+# The engine's message templates, listed for lupdate (wizard/gui/render.py).
+"$BIN/python" -m wizard.gui.render
 "$BIN/pyside6-lupdate" -no-obsolete wizard/gui/*.py -ts resources/translations/d365_wizard_ja.ts
 "$BIN/pyside6-lrelease" resources/translations/d365_wizard_ja.ts -qm resources/translations/d365_wizard_ja.qm
