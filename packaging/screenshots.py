@@ -188,7 +188,8 @@ def run(lang: str) -> None:
     sandbox.faults.reset()
 
     window.diagnostics()
-    wait_until(lambda: getattr(window, "diagnostics_dialog", None) is not None and window.diagnostics_dialog.isVisible())
+    wait_until(lambda: getattr(window, "diagnostics_dialog", None) is not None
+               and window.diagnostics_dialog.isVisible())
     shoot(window.diagnostics_dialog, lang, "21-diagnostics")
     window.diagnostics_dialog.reject()
 

@@ -97,11 +97,10 @@ def main() -> int:
     from wizard.engine.paths import AppPaths
     from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_PICK, PAGE_SIGN_IN, PAGE_SUMMARY
     from wizard.gui.main_window import MainWindow
+    from wizard.gui.runtime import favour_gui_thread
     from wizard.gui.services import EngineServices
     from wizard.sandbox import seed
     from wizard.sandbox.server import start_sandbox
-
-    from wizard.gui.runtime import favour_gui_thread
 
     app = QApplication([sys.argv[0]])
     if not args.python_default_switch:
@@ -247,7 +246,8 @@ def main() -> int:
           f"{len(gaps)} ticks of 5 ms")
     print(f"longest event-loop stall:  {worst:.1f} ms  (during: {where})  target < 50 ms")
     print(f"  of that gap the GUI thread ran {worst_cpu:.1f} ms, " + (
-        f"waited {worst_queued:.1f} ms for a CPU (others ran), and {max(0.0, worst + 5 - worst_cpu - worst_queued):.1f} ms "
+        f"waited {worst_queued:.1f} ms for a CPU (others ran), and "
+        f"{max(0.0, worst + 5 - worst_cpu - worst_queued):.1f} ms "
         "for a lock (the GIL, or an import)" if schedstat else "and waited the rest (for a CPU or the GIL)"))
     print(f"most GUI-thread CPU in one gap: {busiest[0]:.1f} ms  (during: {busiest[1]})")
     over = sum(1 for s in stalls if s[0] > 50)

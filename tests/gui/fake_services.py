@@ -14,12 +14,34 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from wizard.engine.errors import InvalidOrgUrl, WizardError
-from wizard.gui.views import (Account, AddressChangeRow, AddressPlanView, AuthProbe, BundleResult,
-                                 ConnectedOrg, Credentials, DeviceCodePrompt, Diagnostics, DiscoveredOrg,
-                                 FieldMappingRow, FilterRow, MailboxCollectionRow, MailboxConnected,
-                                 MailboxHeader, MailboxSideView, OrgRow, OrgStatus, StepReport,
-                                 SwitchPlanView, SyncSettingsView, SyncSummary, UrlFacts,
-                                 OrgChangeView, OrgOutcomeView, SwitchResultView)
+from wizard.gui.views import (
+    Account,
+    AddressChangeRow,
+    AddressPlanView,
+    AuthProbe,
+    BundleResult,
+    ConnectedOrg,
+    Credentials,
+    DeviceCodePrompt,
+    Diagnostics,
+    DiscoveredOrg,
+    FieldMappingRow,
+    FilterRow,
+    MailboxCollectionRow,
+    MailboxConnected,
+    MailboxHeader,
+    MailboxSideView,
+    OrgChangeView,
+    OrgOutcomeView,
+    OrgRow,
+    OrgStatus,
+    StepReport,
+    SwitchPlanView,
+    SwitchResultView,
+    SyncSettingsView,
+    SyncSummary,
+    UrlFacts,
+)
 from wizard.sandbox import seed
 
 BASE = "https://127.0.0.1:4430"
@@ -214,7 +236,8 @@ class FakeServices:
             kind = c.handle.get("kind", "online")
             row = OrgRow(key, c.display_name, c.unique_name, c.url, kind,
                          "sandbox" if kind == "online" else None, None, c.user, c.handle.get("org_id"),
-                         c.handle.get("auth", "oauth"), first or (self.orgs.get(key, None) or OrgRow("", "", "", "")).is_primary,
+                         c.handle.get("auth", "oauth"),
+                         first or (self.orgs.get(key, None) or OrgRow("", "", "", "")).is_primary,
                          save_credentials, True, bool(save_credentials and c.handle.get("password")))
             if save_credentials and c.handle.get("password"):
                 self.secrets[key] = c.handle["password"]

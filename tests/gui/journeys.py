@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
 
-from wizard.gui.add_org_wizard import (PAGE_CONNECT, PAGE_CREDENTIALS, PAGE_DETECT, PAGE_PICK, PAGE_SIGN_IN,
-                                       PAGE_SUMMARY, AddOrgWizard)
+from wizard.gui.add_org_wizard import (
+    PAGE_CONNECT,
+    PAGE_CREDENTIALS,
+    PAGE_DETECT,
+    PAGE_PICK,
+    PAGE_SIGN_IN,
+    PAGE_SUMMARY,
+    AddOrgWizard,
+)
 
 TIMEOUT = 20000
 

@@ -7,7 +7,7 @@ import threading
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from tests.gui import journeys as j
-from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_DETECT, PAGE_START
+from wizard.gui.add_org_wizard import PAGE_CONNECT
 from wizard.sandbox import seed
 
 
@@ -87,7 +87,8 @@ def test_switch_synchronizing_org_ok_and_cancel(qtbot, window, fake):
     window.synchronize()
     qtbot.wait_until(lambda: getattr(window, "switch_dialog", None) is not None and window.switch_dialog.isVisible())
     dialog = window.switch_dialog
-    assert "Do you want to change your synchronizing organization?" in dialog.findChildren(type(dialog.plan_label))[0].text()
+    question = dialog.findChildren(type(dialog.plan_label))[0].text()
+    assert "Do you want to change your synchronizing organization?" in question
     assert "Contoso (Japan)" in dialog.plan_label.text()
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "synchronize-cancelled"):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()

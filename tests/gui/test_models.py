@@ -3,7 +3,7 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QVBoxLayout
 
-from wizard.gui.models import DiscoveredOrgModel, OrgTableModel, StepListModel, ORG_KEY_ROLE
+from wizard.gui.models import ORG_KEY_ROLE, DiscoveredOrgModel, OrgTableModel, StepListModel
 from wizard.gui.views import DiscoveredOrg, OrgRow, OrgStatus, StepReport
 from wizard.gui.widgets import step_table
 

@@ -71,8 +71,8 @@ def test_start_offers_to_finish_and_yes_finishes(qtbot, fake, runner):
 
 
 def test_a_refused_write_says_what_the_administrator_must_do(qtbot):
-    from wizard.gui.views import OrgOutcomeView, SwitchResultView
     from wizard.gui.switch_dialogs import result_text
+    from wizard.gui.views import OrgOutcomeView, SwitchResultView
 
     result = SwitchResultView("Contoso (Japan)", "server", False, (
         OrgOutcomeView("a", "Contoso (Japan)", "failed", code="mailbox_write_denied",

@@ -9,8 +9,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from tests.gui import journeys as j
-from tests.integration.serverside.helpers import (ALICE, JP, NA, box, marked_primary,
-                                                  synchronizing)
+from tests.integration.serverside.helpers import ALICE, JP, NA, box, marked_primary, synchronizing
 from wizard.engine.connect import SignInOptions
 from wizard.sandbox import seed
 

@@ -3,9 +3,10 @@
 ``zygote HOME SEED``: imports the engine once, then, for every line ``fork`` on stdin,
 forks a writer child that changes the registry in a loop (add, switch, remove) and prints
 ``child PID``. ``wait N`` answers ``ready`` once the child has started its N-th operation.
-The test kills that child with SIGKILL whenever it likes and then sends ``reap``; the zygote answers with one JSON line: the operations the child started and
-finished (``[["s", op, name], ["d", op, name], ...]``) and how it ended. Forking from one
-warm process keeps hundreds of kills cheap; the zygote is single-threaded, so forking is safe.
+The test kills that child with SIGKILL whenever it likes and then sends ``reap``; the zygote
+answers with one JSON line: the operations the child started and finished
+(``[["s", op, name], ["d", op, name], ...]``) and how it ended. Forking from one warm process
+keeps hundreds of kills cheap; the zygote is single-threaded, so forking is safe.
 
 ``adder HOME PREFIX COUNT``: adds COUNT orgs named PREFIX-0... one by one, then exits.
 ``switcher HOME COUNT``: switches the synchronizing org COUNT times among existing orgs.

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from wizard.engine.paths import AppPaths
-from wizard.engine.secrets import ORG_SECRET_NAMES, open_secret_store, org_secret_key, \
-    service_name_for
+from wizard.engine.secrets import ORG_SECRET_NAMES, open_secret_store, org_secret_key, service_name_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Pa55-word-for-fabrikam!"
@@ -30,8 +29,8 @@ def test_remove_deletes_that_orgs_secrets_only(private_keyring, wizard_home, lea
     assert cli(wizard_home, "add", "https://contoso.crm.dynamics.com", "--no-connect",
                "--org-id", "aaaaaaaa-0000-0000-0000-000000000001").returncode == 0
     assert cli(wizard_home, "add", "http://crmsrv/fabrikam", "--no-connect").returncode == 0
-    from wizard.engine.orgs import OrgRegistry  # read the keys the CLI generated
     from wizard.engine.mailbox import MailboxStore
+    from wizard.engine.orgs import OrgRegistry  # read the keys the CLI generated
 
     paths = AppPaths.resolve(wizard_home)
     orgs = OrgRegistry(paths.registry_file, secrets=lambda: None,

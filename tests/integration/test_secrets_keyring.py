@@ -10,7 +10,11 @@ import pytest
 from wizard.engine.context import Engine
 from wizard.engine.paths import AppPaths
 from wizard.engine.secrets import (
-    ORG_SECRET_NAMES, KeyringSecretStore, open_secret_store, org_secret_key, service_name_for,
+    ORG_SECRET_NAMES,
+    KeyringSecretStore,
+    open_secret_store,
+    org_secret_key,
+    service_name_for,
 )
 
 pytestmark = pytest.mark.keyring

@@ -14,12 +14,17 @@ import trustme
 
 from tests.fixtures.scripted_https import start_scripted_server
 from wizard.engine.dataverse import DataverseClient
-from wizard.engine.http import (NetworkError, build_ssl_context, environment_ca_variables,
-                                looks_intercepted, make_session, network_error)
+from wizard.engine.http import (
+    NetworkError,
+    build_ssl_context,
+    environment_ca_variables,
+    looks_intercepted,
+    make_session,
+    network_error,
+)
 from wizard.engine.mailstore import SqliteMailStore
-from wizard.engine.sync.engine import SyncOffline, Synchronizer
+from wizard.engine.sync.engine import Synchronizer, SyncOffline
 from wizard.engine.sync.webapi import DataverseOrgSide
-
 
 
 def _server(tmp_path, authority, *identities, **kw):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wizard.engine.auth import authority_from_authorization_uri, parse_challenges
 from wizard.engine.http import parse_retry_after

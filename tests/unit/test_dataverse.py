@@ -8,9 +8,16 @@ import pytest
 import trustme
 
 from tests.fixtures.scripted_https import respond, start_scripted_server
-from wizard.engine.dataverse import (AccessDenied, DataverseClient, DataverseError,
-                                     DataverseNotFound, OrgDisabled, PreconditionFailed,
-                                     SignInRequired, Throttled)
+from wizard.engine.dataverse import (
+    AccessDenied,
+    DataverseClient,
+    DataverseError,
+    DataverseNotFound,
+    OrgDisabled,
+    PreconditionFailed,
+    SignInRequired,
+    Throttled,
+)
 from wizard.engine.http import RetryPolicy, make_session
 
 

@@ -10,9 +10,15 @@ from pathlib import Path
 import pytest
 
 from wizard.engine.context import Engine
-from wizard.engine.deploy import (DeploymentContainsSecret, DeploymentError, apply_deployment,
-                                  apply_site_deployment, export_deployment, pending_orgs,
-                                  resolve_pending)
+from wizard.engine.deploy import (
+    DeploymentContainsSecret,
+    DeploymentError,
+    apply_deployment,
+    apply_site_deployment,
+    export_deployment,
+    pending_orgs,
+    resolve_pending,
+)
 from wizard.engine.orgs import OrgProfile
 from wizard.engine.paths import AppPaths
 

@@ -141,7 +141,7 @@ def test_placeholders_are_stable_and_public_hosts_kept():
             "https://fabrikam.api.crm.dynamics.com; again carol@contoso.example")
     out = a.text(text)
     assert out.count("user-1") == 2 and "carol" not in out
-    assert f"login.microsoftonline.com/tenant-1/oauth2" in out
+    assert "login.microsoftonline.com/tenant-1/oauth2" in out
     assert "https://org-1.crm.dynamics.com" in out and "https://org-1.api.crm.dynamics.com" in out
     assert a.text(text) == out
 

@@ -12,11 +12,26 @@ import sys
 import pytest
 
 from wizard.engine import fileio
-from wizard.engine.fileio import (DatabaseDamaged, DiskFull, FileNotFound, FileTooLarge,
-                                  InvalidJson, JsonTooDeep, NotADirectory, NotARegularFile,
-                                  NotUtf8, PathIsDirectory, PermissionDenied, ReadOnlyLocation,
-                                  SymlinkRefused, classify_os_error, classify_sqlite_error,
-                                  read_input, read_json, write_private)
+from wizard.engine.fileio import (
+    DatabaseDamaged,
+    DiskFull,
+    FileNotFound,
+    FileTooLarge,
+    InvalidJson,
+    JsonTooDeep,
+    NotADirectory,
+    NotARegularFile,
+    NotUtf8,
+    PathIsDirectory,
+    PermissionDenied,
+    ReadOnlyLocation,
+    SymlinkRefused,
+    classify_os_error,
+    classify_sqlite_error,
+    read_input,
+    read_json,
+    write_private,
+)
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices and modes are POSIX")
 

@@ -13,8 +13,15 @@ import trustme
 
 from tests.fixtures.scripted_https import drop_connection, respond, start_scripted_server
 from wizard.engine import http
-from wizard.engine.http import (Cancelled, ProxyAuthRequired, RetryPolicy, ServerBusy,
-                                make_session, network_error, parse_retry_after)
+from wizard.engine.http import (
+    Cancelled,
+    ProxyAuthRequired,
+    RetryPolicy,
+    ServerBusy,
+    make_session,
+    network_error,
+    parse_retry_after,
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +77,8 @@ def test_unknown_ca_rejected_even_when_requests_ca_bundle_names_it(server, ca, m
 
 
 def test_tls_failure_maps_to_a_user_message(server):
-    with make_session() as s:
-        with pytest.raises(requests.exceptions.SSLError) as info:
-            s.get(server.url + "/x")
+    with make_session() as s, pytest.raises(requests.exceptions.SSLError) as info:
+        s.get(server.url + "/x")
     err = network_error(info.value, server.url)
     assert err.kind == "tls" and "--ca-bundle" in err.fix
 
@@ -111,9 +117,8 @@ def test_429_retry_after_http_date(server, ca):
 def test_absurd_retry_after_is_reported_not_waited(server, ca):
     waits = []
     server.add(respond(429, None, {"Retry-After": "86400"}))
-    with make_session(ca_bundles=[ca["ca"]], sleep=waits.append) as s:
-        with pytest.raises(ServerBusy) as info:
-            s.get(server.url + "/x")
+    with make_session(ca_bundles=[ca["ca"]], sleep=waits.append) as s, pytest.raises(ServerBusy) as info:
+        s.get(server.url + "/x")
     assert waits == [] and "1440 minute" in str(info.value)
 
 
@@ -176,9 +181,8 @@ def test_refused_connection_is_retried_even_for_post_then_reported(ca):
 
 def test_dns_failure_is_not_retried_and_is_named():
     waits = []
-    with make_session(sleep=waits.append) as s:
-        with pytest.raises(requests.exceptions.ConnectionError) as info:
-            s.get("https://nonexistent-host.invalid/")
+    with make_session(sleep=waits.append) as s, pytest.raises(requests.exceptions.ConnectionError) as info:
+        s.get("https://nonexistent-host.invalid/")
     assert waits == []
     err = network_error(info.value, "https://nonexistent-host.invalid/")
     assert err.kind == "dns" and "nonexistent-host.invalid" in err.message

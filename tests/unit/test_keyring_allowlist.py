@@ -7,8 +7,8 @@ from __future__ import annotations
 import keyring.backend
 import pytest
 
-from wizard.engine.secrets import (ALLOW_ENV, SECURE_BACKENDS, insecure_reason,
-                                   open_secret_store)
+from wizard.engine.errors import SecretStoreUnavailable
+from wizard.engine.secrets import ALLOW_ENV, SECURE_BACKENDS, insecure_reason, open_secret_store
 
 
 class Vault(keyring.backend.KeyringBackend):
@@ -42,7 +42,7 @@ def test_a_neutrally_named_backend_is_refused(monkeypatch):
     store = open_secret_store("svc", backend=Vault())
     assert not store.available
     assert "not a secure keyring" in store.unavailable_reason and ALLOW_ENV in store.unavailable_reason
-    with pytest.raises(Exception):
+    with pytest.raises(SecretStoreUnavailable):
         store.set("org:x:password", "hunter2-secret")
     assert Vault.store == {}
 

@@ -162,9 +162,8 @@ def test_a_truncated_mailbox_is_reported(tmp_path):
     size = path.stat().st_size
     with open(path, "r+b") as fh:
         fh.truncate(size // 2)
-    with pytest.raises(DatabaseDamaged) as info:
-        with SqliteMailStore(path) as store:
-            store.items()
+    with pytest.raises(DatabaseDamaged) as info, SqliteMailStore(path) as store:
+        store.items()
     assert str(path) in str(info.value)
     assert path.stat().st_size == size // 2      # not replaced
 
@@ -175,7 +174,7 @@ def test_a_full_disk_is_called_a_full_disk(tmp_path):
         pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
         store.conn.execute(f"PRAGMA max_page_count={pages}")
         with pytest.raises(DiskFull) as info:
-            for i in range(200):
+            for _i in range(200):
                 store.add("contact", {"first_name": "x", "notes": "y" * 2000})
         assert "damaged" not in str(info.value)
 

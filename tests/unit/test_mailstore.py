@@ -125,10 +125,9 @@ def test_bulk_transaction_checkpoints_on_its_own_thread(store):
 
 
 def test_a_failed_bulk_transaction_leaves_nothing_and_starts_no_checkpoint(store):
-    with pytest.raises(RuntimeError):
-        with store.bulk_transaction(-8192):
-            store.add("contact", {"last_name": "Lee"})
-            raise RuntimeError("stop")
+    with pytest.raises(RuntimeError), store.bulk_transaction(-8192):
+        store.add("contact", {"last_name": "Lee"})
+        raise RuntimeError("stop")
     assert store.count("contact") == 0 and store._checkpointer is None
 
 

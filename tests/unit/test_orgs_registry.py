@@ -9,9 +9,19 @@ import pytest
 
 from wizard.engine.errors import ConfigError, CorruptConfig
 from wizard.engine.mailbox import MailboxStore, StampConflict
-from wizard.engine.orgs import (AmbiguousOrg, DuplicateOrg, InvalidDisplayName, InvalidProfile,
-                                OrgNotFound, OrgProfile, OrgRegistry, StalePlan,
-                                SwitchNotPossible, check_display_name, normalize_base_url)
+from wizard.engine.orgs import (
+    AmbiguousOrg,
+    DuplicateOrg,
+    InvalidDisplayName,
+    InvalidProfile,
+    OrgNotFound,
+    OrgProfile,
+    OrgRegistry,
+    StalePlan,
+    SwitchNotPossible,
+    check_display_name,
+    normalize_base_url,
+)
 
 ID_A = "aaaaaaaa-0000-0000-0000-000000000001"
 ID_B = "bbbbbbbb-0000-0000-0000-000000000002"

@@ -15,12 +15,12 @@ import unicodedata
 import uuid
 from pathlib import Path
 
-from hypothesis import settings, strategies as st
+from hypothesis import settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from wizard.engine.mailbox import MailboxStore, StampConflict
-from wizard.engine.orgs import (InvalidDisplayName, OrgProfile, OrgRegistry,
-                                SwitchNotPossible, normalize_base_url)
+from wizard.engine.orgs import InvalidDisplayName, OrgProfile, OrgRegistry, SwitchNotPossible, normalize_base_url
 
 NS = uuid.UUID("0d0c8a4e-7d0a-4b7e-9c36-2f5b0e0c1a55")
 POOL = 3

@@ -51,12 +51,11 @@ def test_atomic_block_undoes_creates_updates_and_deletes():
     before = store.rows("contosona", "contact")
     version = store.current_version("contosona")
     victim, changed = before[0]["contactid"], before[1]["contactid"]
-    with pytest.raises(StoreError):
-        with store.atomic():
-            store.create("contosona", "contact", {"firstname": "Temp"})
-            store.update("contosona", "contact", changed, {"firstname": "Changed"})
-            store.delete("contosona", "contact", victim)
-            store.get("contosona", "contact", "00000000-0000-0000-0000-000000000000")
+    with pytest.raises(StoreError), store.atomic():
+        store.create("contosona", "contact", {"firstname": "Temp"})
+        store.update("contosona", "contact", changed, {"firstname": "Changed"})
+        store.delete("contosona", "contact", victim)
+        store.get("contosona", "contact", "00000000-0000-0000-0000-000000000000")
     assert store.rows("contosona", "contact") == before
     changed_rows, deleted, _ = store.changes_since("contosona", "contact", version)
     assert changed_rows == [] and deleted == []

@@ -13,8 +13,16 @@ from wizard.engine.context import Engine
 from wizard.engine.errors import SecretStoreUnavailable, WizardError
 from wizard.engine.paths import AppPaths
 from wizard.engine.secrets import (
-    ORG_SECRET_NAMES, KeyringLocked, KeyringSecretStore, MemorySecretStore, SecretStoreError,
-    UnavailableSecretStore, insecure_reason, open_secret_store, org_secret_key, service_name_for,
+    ORG_SECRET_NAMES,
+    KeyringLocked,
+    KeyringSecretStore,
+    MemorySecretStore,
+    SecretStoreError,
+    UnavailableSecretStore,
+    insecure_reason,
+    open_secret_store,
+    org_secret_key,
+    service_name_for,
 )
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wizard.engine import signin_errors as se
-from wizard.engine.auth import (AuthChallenge, authority_for_org, authority_from_authorization_uri,
-                                parse_challenges)
+from wizard.engine.auth import AuthChallenge, authority_for_org, authority_from_authorization_uri, parse_challenges
 from wizard.engine.clouds import BUILTIN_CLOUDS, cloud_from_dict
 
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import ast
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from wizard.cli import main
+from wizard.engine.errors import CorruptConfig
 from wizard.engine.paths import AppPaths
 from wizard.engine.storage import atomic_write_json, read_versioned_json
-from wizard.engine.errors import CorruptConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 

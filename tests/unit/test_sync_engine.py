@@ -7,8 +7,7 @@ import pytest
 from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.conflicts import mailbox_wins
-from wizard.engine.sync.engine import (EMAIL_NOTICE, MassDeletionRefused, NoSyncPrivilege,
-                                       SyncOffline, Synchronizer)
+from wizard.engine.sync.engine import EMAIL_NOTICE, MassDeletionRefused, NoSyncPrivilege, Synchronizer, SyncOffline
 from wizard.engine.sync.orgside import MemoryOrg, MemoryOrgSide
 
 ME = "5e7a0001-0000-4000-8000-000000000001"
@@ -339,9 +338,8 @@ def test_one_sync_at_a_time(w, tmp_path):
 
     from wizard.engine.sync.engine import SyncError
 
-    with FileLock(str(w.store.db_path) + ".sync.lock"):
-        with pytest.raises(SyncError, match="Another synchronization"):
-            w.run()
+    with FileLock(str(w.store.db_path) + ".sync.lock"), pytest.raises(SyncError, match="Another synchronization"):
+        w.run()
     w.run()
 
 

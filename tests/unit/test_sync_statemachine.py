@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.sync import filters as flt
-from wizard.engine.sync.engine import MassDeletionRefused, SyncOffline, Synchronizer
+from wizard.engine.sync.engine import MassDeletionRefused, Synchronizer, SyncOffline
 from wizard.engine.sync.orgside import MemoryOrg, MemoryOrgSide
 
 ME, OTHER = "user-me", "user-other"

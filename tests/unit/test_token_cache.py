@@ -7,7 +7,6 @@ import json
 import time
 
 import msal
-import pytest
 
 from wizard.engine.token_cache import CACHE_KEY_NAME, EncryptedTokenCache
 

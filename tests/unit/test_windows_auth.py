@@ -98,9 +98,8 @@ def test_handshake_on_one_connection(ntlm_server, protocol):
 
 def test_wrong_password(ntlm_server):
     url, ca, _ = ntlm_server
-    with make_session(ca_bundles=[ca]) as s:
-        with pytest.raises(BadPassword):
-            s.get(url + "/whoami", auth=WindowsAuth("CORP\\jdoe", "nope"))
+    with make_session(ca_bundles=[ca]) as s, pytest.raises(BadPassword):
+        s.get(url + "/whoami", auth=WindowsAuth("CORP\\jdoe", "nope"))
 
 
 def test_password_not_in_repr():

@@ -14,8 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import __version__
-from wizard.cli.base import (CliContext, CliParser, UsageError, common_parent, report_failure,
-                             run_handler)
+from wizard.cli.base import CliContext, CliParser, UsageError, common_parent, report_failure, run_handler
 from wizard.engine.errors import WizardError
 
 # One module per capability; each registers its own subcommands.

@@ -41,9 +41,15 @@ from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import SAMPLE_CLIENT_ID, Cloud
 from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import network_error
-from wizard.engine.signin_errors import (NotSignedIn, NotSignedInAs, NotSignedInYet, SavedSignInUnusable,
-                                         SignInCancelled, SignInError,
-                                         signin_error)
+from wizard.engine.signin_errors import (
+    NotSignedIn,
+    NotSignedInAs,
+    NotSignedInYet,
+    SavedSignInUnusable,
+    SignInCancelled,
+    SignInError,
+    signin_error,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.token_cache import EncryptedTokenCache

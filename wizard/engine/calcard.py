@@ -30,7 +30,8 @@ import base64
 import binascii
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time as dtime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dtime
 from typing import Any
 
 from wizard.engine.errors import WizardError
@@ -156,9 +157,9 @@ def _norm(data: dict[str, Any]) -> dict[str, Any]:
 def _master(cal: Any, uid: str | None = None) -> Any:
     """The item's main VEVENT/VTODO (not a RECURRENCE-ID instance)."""
     for comp in cal.subcomponents:
-        if comp.name in ("VEVENT", "VTODO") and "RECURRENCE-ID" not in comp:
-            if uid is None or str(comp.get("uid", "")) == uid:
-                return comp
+        if comp.name in ("VEVENT", "VTODO") and "RECURRENCE-ID" not in comp \
+                and (uid is None or str(comp.get("uid", "")) == uid):
+            return comp
     for comp in cal.subcomponents:
         if comp.name in ("VEVENT", "VTODO"):
             return comp

@@ -13,6 +13,7 @@ yielded one by one as :class:`StepResult` so a GUI can show progress and cancel.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import time
@@ -23,12 +24,18 @@ from urllib.parse import urlsplit
 
 import requests
 
-from wizard.engine.auth import (AuthChallenge, Authenticator, DeviceCodePrompt, SignInResult,
-                                authority_for_org, org_scopes, probe_org)
+from wizard.engine.auth import (
+    AuthChallenge,
+    Authenticator,
+    DeviceCodePrompt,
+    SignInResult,
+    authority_for_org,
+    org_scopes,
+    probe_org,
+)
 from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import Cloud
-from wizard.engine.dataverse import (SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient,
-                                     DataverseError)
+from wizard.engine.dataverse import SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient, DataverseError
 from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
 from wizard.engine.signin_errors import NotSignedIn, SignInError
@@ -297,7 +304,7 @@ class Connector:
                 if not (options.username and options.password is not None):
                     raise SignInError("A user name and password are needed for this sign-in.",
                                       fix="Give --user and --password-stdin, or sign in with "
-                                          "the browser.", code="credentials_required")
+                                          "the browser.", code="credentials_required") from silent_error
                 return self.auth.password(authority, scopes, options.username,
                                           options.password, client_id=client_id)
             raise silent_error
@@ -388,9 +395,9 @@ class Connector:
                 extra={k: v for k, v in (("authority", conn.authority),
                                          ("resource", conn.resource)) if v})
             saved_key = None
-            if conn.password_to_save is not None:
-                if self.secrets is None or not getattr(self.secrets, "available", False):
-                    raise ConnectError(
+            if conn.password_to_save is not None and (
+                    self.secrets is None or not getattr(self.secrets, "available", False)):
+                raise ConnectError(
                         "The password cannot be saved: no secure keyring is available.",
                         fix="Add the org without saving the password; you will be asked "
                             "for it when connecting.", code="keyring_unavailable")
@@ -403,10 +410,8 @@ class Connector:
                     if created:
                         self.registry.remove(stored.key)
                     raise
-            try:
+            with contextlib.suppress(WizardError):
                 self.registry.mark_connected(stored.key)
-            except WizardError:
-                pass
             return self.registry.get(stored.key), created
         except BaseException:
             if conn.new_account and conn.authority:
@@ -532,7 +537,7 @@ class Connector:
             raise _StepFailed(f"The name of the {what}{host} could not be found (DNS).",
                               fix="Check the address for typos and your network connection "
                                   "(and VPN for on-premises servers).",
-                              details=str(exc), code="dns_failed")
+                              details=str(exc), code="dns_failed") from exc
         addresses = sorted({i[4][0] for i in infos})
         state["addresses"] = addresses
         suffix = " (the proxy server)" if via_proxy else ""
@@ -548,7 +553,7 @@ class Connector:
             raise _StepFailed(f"Could not connect to {what}{host} port {port}.",
                               fix="The server may be down, or a firewall blocks the port. "
                                   "Check the address and port, or ask IT.",
-                              details=f"{type(exc).__name__}: {exc}", code="tcp_failed")
+                              details=f"{type(exc).__name__}: {exc}", code="tcp_failed") from exc
         return (f"Connected to {host} port {port}.", {})
 
     def _step_tls(self, target, state, options):
@@ -570,10 +575,10 @@ class Connector:
             err = tls_error(exc, host, port, issuer=issuer,
                             details=f"{exc.verify_message or exc}")
             raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code,
-                              data={"issuer": issuer, "tls_problem": tls_kind(exc)})
+                              data={"issuer": issuer, "tls_problem": tls_kind(exc)}) from exc
         except (ssl.SSLError, OSError) as exc:
             err = tls_error(None, host, port, details=str(exc))
-            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code)
+            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code) from exc
         issuer = _name(cert.get("issuer"))
         return (f"{version}, certificate issued by {issuer or 'a trusted authority'}.",
                 {"issuer": issuer, "tls_version": version})
@@ -584,7 +589,7 @@ class Connector:
         try:
             challenge = probe_org(self.session, org_url.api_url)
         except NetworkError as err:
-            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code)
+            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code) from err
         state["challenge"] = challenge
         if not proxy:
             return ("No proxy: the organization is reached directly.", {"proxy": None})
@@ -597,7 +602,7 @@ class Connector:
             conn = self._connect(org_url, challenge, state["profile"], options)
         except NotSignedIn as err:
             raise _StepFailed(err.message, fix="Sign in first.", code=err.code,
-                              data={"action": Action.SIGN_IN.value})
+                              data={"action": Action.SIGN_IN.value}) from err
         state["conn"] = conn
         how = {"ntlm": "Windows authentication", "adfs": "AD FS",
                "oauth": "Microsoft Entra ID"}.get(conn.auth_method, conn.auth_method)
@@ -638,8 +643,7 @@ class Connector:
 
     def _step_mailbox(self, target, state, options):
         from wizard.engine.serverside import errors as sse
-        from wizard.engine.serverside.records import (ACT_NONE, ACT_OUTLOOK, ACT_SERVER,
-                                                      FAILURE, FIELDS, MailboxRecord)
+        from wizard.engine.serverside.records import ACT_NONE, ACT_OUTLOOK, ACT_SERVER, FAILURE, FIELDS, MailboxRecord
         from wizard.engine.serverside.words import STATUS_WORDS
 
         conn: OrgSession = state["conn"]

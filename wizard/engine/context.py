@@ -20,11 +20,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from wizard.engine.auth import Authenticator
     from wizard.engine.connect import Connector
-    from wizard.engine.token_cache import EncryptedTokenCache
+    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgRegistry
     from wizard.engine.secrets import SecretStore
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.serverside import MailboxSwitcher
+    from wizard.engine.token_cache import EncryptedTokenCache
 
 
 class Engine:

@@ -54,11 +54,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.engine.clouds import (BUILTIN_CLOUDS, SECRET_KEY, SECRET_VALUE, Cloud,
-                                  CloudFileSecret, load_cloud_file)
+from wizard.engine.clouds import BUILTIN_CLOUDS, SECRET_KEY, SECRET_VALUE, Cloud, CloudFileSecret, load_cloud_file
 from wizard.engine.errors import InvalidOrgUrl, WizardError
-from wizard.engine.storage import (atomic_write_bytes, atomic_write_json, locked,
-                                   read_versioned_json)
+from wizard.engine.storage import atomic_write_bytes, atomic_write_json, locked, read_versioned_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.context import Engine

@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from wizard.engine.fileio import (FileProblem, ensure_private_dir, foreign_owner,
-                                  open_private_append)
+from wizard.engine.fileio import FileProblem, ensure_private_dir, foreign_owner, open_private_append
 from wizard.engine.paths import AppPaths
 
 MASK = "[REDACTED]"

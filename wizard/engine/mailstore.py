@@ -549,10 +549,7 @@ class SqliteMailStore:
                 skipped.append((item, problems))
             else:
                 items.append(item)
-        if kind == "contact":
-            payload = mailexport.contacts_to_vcf(items)
-        else:
-            payload = mailexport.items_to_ics(items)
+        payload = mailexport.contacts_to_vcf(items) if kind == "contact" else mailexport.items_to_ics(items)
         from wizard.engine.storage import atomic_write_bytes
 
         atomic_write_bytes(Path(out), payload, what="the export file")

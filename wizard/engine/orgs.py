@@ -31,6 +31,7 @@ profile's ``key`` (:mod:`wizard.engine.secrets`); :meth:`OrgRegistry.remove` del
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -946,10 +947,8 @@ class OrgRegistry:
         """Remove temp files of writes that a killed process left behind (lock held: every
         writer holds the lock while its temp file exists, so any found now is stale)."""
         for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            try:
+            with contextlib.suppress(OSError):
                 stale.unlink()
-            except OSError:
-                pass
 
     def _settle(self, state: dict[str, Any]) -> Any:
         """Do the mailbox stamp change recorded in ``state`` (lock held), then forget it.

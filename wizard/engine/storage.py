@@ -21,9 +21,19 @@ from typing import Any
 from filelock import FileLock
 
 from wizard.engine.errors import ConfigError, CorruptConfig
-from wizard.engine.fileio import (FileNotFound, FileProblem, InvalidJson, NotUtf8, check_target,
-                                  classify_os_error, decode_text, ensure_private_dir,
-                                  parse_json, read_input, write_private)
+from wizard.engine.fileio import (
+    FileNotFound,
+    FileProblem,
+    InvalidJson,
+    NotUtf8,
+    check_target,
+    classify_os_error,
+    decode_text,
+    ensure_private_dir,
+    parse_json,
+    read_input,
+    write_private,
+)
 
 LOCK_TIMEOUT_S = 30.0
 

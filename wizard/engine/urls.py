@@ -12,8 +12,8 @@ Decisions (the rules a helpdesk can predict):
   tabs and zero-width characters inside the text are removed (mail clients wrap long
   links); the text is NFKC-normalised (full-width letters); backslashes become slashes.
   Text around one ``scheme://`` address ("Our CRM: https://...") is dropped when no
-  other word has a dot, slash or @; otherwise a space inside the address is an error. Text longer than 32,768 characters is
-  refused.
+  other word has a dot, slash or @; otherwise a space inside the address is an error. Text
+  longer than 32,768 characters is refused.
 * Only ``http`` and ``https`` are accepted. No scheme means https. ``mailto:``,
   ``file:``, ``ftp:``, Windows paths and other schemes are refused with a message
   saying what an org address looks like. A percent-encoded URL (``https%3A%2F%2F...``,

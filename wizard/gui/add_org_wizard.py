@@ -8,17 +8,40 @@ closes (the shape of Picard's ``setupwizard``).
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QRadioButton, QTableView, QVBoxLayout, QWizard, QWizardPage)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
 
 from wizard.gui.dialogs import DeviceCodePanel, SignInDialog
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
 from wizard.gui.models import DiscoveredOrgModel, StepListModel
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
-from wizard.gui.views import (Account, AuthProbe, ConnectedOrg, Credentials, DiscoveredOrg, Services, StepReport,
-                              UrlFacts)
+from wizard.gui.views import (
+    Account,
+    AuthProbe,
+    ConnectedOrg,
+    Credentials,
+    DiscoveredOrg,
+    Services,
+    StepReport,
+    UrlFacts,
+)
 from wizard.gui.widgets import accessible, error_box, error_text, step_table
 
 PAGE_START, PAGE_DETECT, PAGE_CREDENTIALS, PAGE_SIGN_IN, PAGE_PICK, PAGE_CONNECT, PAGE_SUMMARY = range(7)
@@ -497,7 +520,8 @@ class ConnectPage(BusyPage):
         accessible(self.result_label, tr("Connection result"))
         layout.addWidget(self.result_label)
         self.stop_button = QPushButton(tr("S&top"))
-        accessible(self.stop_button, tr("Stop connecting"), tr("Cancel connecting; you can go Back and change your input."))
+        accessible(self.stop_button, tr("Stop connecting"),
+                   tr("Cancel connecting; you can go Back and change your input."))
         self.stop_button.clicked.connect(self._stop_clicked)
         row = QHBoxLayout()
         row.addWidget(self.stop_button)

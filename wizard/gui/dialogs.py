@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
-                               QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget, QAbstractItemView, QHeaderView)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wizard.gui.i18n import tr
 from wizard.gui.models import StepListModel
-from wizard.gui.views import Credentials, DeviceCodePrompt, OrgRow, Services, StepReport, SwitchPlanView
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
+from wizard.gui.views import Credentials, DeviceCodePrompt, OrgRow, Services, StepReport, SwitchPlanView
 from wizard.gui.widgets import accessible, error_box, step_table
 
 

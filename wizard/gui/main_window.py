@@ -12,8 +12,8 @@ from wizard.gui.i18n import tr
 from wizard.gui.status import OrgStatus
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wizard.gui.views import MailboxHeader, OrgRow, Services, StepReport
     from wizard.gui.tasks import TaskRunner
+    from wizard.gui.views import MailboxHeader, OrgRow, Services, StepReport
 
 
 def _load_ui_modules() -> None:
@@ -29,8 +29,17 @@ def _load_ui_modules() -> None:
     global message, icon, OrgTableModel, accessible, error_box, TaskRunner, TaskCancelled
     from PySide6.QtCore import QLocale, Qt
     from PySide6.QtGui import QAction, QKeySequence
-    from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView,
-                                   QPushButton, QTableView, QVBoxLayout, QWidget)
+    from PySide6.QtWidgets import (
+        QAbstractItemView,
+        QFormLayout,
+        QFrame,
+        QHBoxLayout,
+        QHeaderView,
+        QPushButton,
+        QTableView,
+        QVBoxLayout,
+        QWidget,
+    )
     from shiboken6 import isValid
 
     from wizard.gui import message
@@ -207,8 +216,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # Tab order: the table first, then the buttons left to right.
         previous: QWidget = self.table
-        for name in ("sync_now", "sync_settings", "add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics",
-                     "close"):
+        for name in ("sync_now", "sync_settings", "add", "delete", "properties", "test", "synchronize", "sign_in",
+                     "sign_out", "diagnostics", "close"):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
         self.statusBar().showMessage(tr("Loading organizations…"))

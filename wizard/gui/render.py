@@ -16,6 +16,7 @@ from typing import Any
 from wizard.engine.errors import Action, WizardError
 from wizard.gui.i18n import tr
 
+
 class _Params(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

@@ -10,16 +10,40 @@ synchronous and may block: the windows call them through the task runner.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.gui.views import (Account, AddressChangeRow, AddressPlanView, AuthProbe, BundleResult,
-                              ConnectedOrg, Credentials, DeviceCodePrompt, Diagnostics, DiscoveredOrg,
-                              FieldMappingRow, FilterRow, MailboxCollectionRow, MailboxChoice,
-                              MailboxConnected, MailboxHeader, MailboxSideView, OrgChangeView,
-                              OrgOutcomeView, OrgRow, OrgStatus, PendingSwitchView, StepReport,
-                              SwitchPlanView, SwitchResultView, SyncSettingsView, SyncSummary, UrlFacts)
+from wizard.gui.views import (
+    Account,
+    AddressChangeRow,
+    AddressPlanView,
+    AuthProbe,
+    BundleResult,
+    ConnectedOrg,
+    Credentials,
+    DeviceCodePrompt,
+    Diagnostics,
+    DiscoveredOrg,
+    FieldMappingRow,
+    FilterRow,
+    MailboxChoice,
+    MailboxCollectionRow,
+    MailboxConnected,
+    MailboxHeader,
+    MailboxSideView,
+    OrgChangeView,
+    OrgOutcomeView,
+    OrgRow,
+    OrgStatus,
+    PendingSwitchView,
+    StepReport,
+    SwitchPlanView,
+    SwitchResultView,
+    SyncSettingsView,
+    SyncSummary,
+    UrlFacts,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.auth import SignInResult

@@ -8,12 +8,10 @@ The engine hands facts (codes, method numbers, names); every sentence here goes 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from wizard.gui.i18n import tr
-from wizard.gui.views import (OrgChangeView, OrgOutcomeView, SwitchPlanView,
-                                 SwitchResultView)
+from wizard.gui.views import OrgChangeView, OrgOutcomeView, SwitchPlanView, SwitchResultView
 from wizard.gui.widgets import accessible
 
 

@@ -281,7 +281,7 @@ def run_practice(ctx: "CliContext", scenario: Scenario, *, duration: float | Non
         interactive = ctx.interactive and duration is None
         lines.append("Press Enter when the trainee has named the fix (the problem then goes "
                      "away), Ctrl+C to stop." if interactive else
-                     f"Running {'for %.0f s' % duration if duration is not None else 'until Ctrl+C'}.")
+                     f"Running {f'for {duration:.0f} s' if duration is not None else 'until Ctrl+C'}.")
         out.write("\n".join(lines) + "\n")
         out.flush()
         if interactive:

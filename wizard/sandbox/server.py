@@ -12,6 +12,7 @@ every open connection and joins every thread.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -32,8 +33,7 @@ from werkzeug.wsgi import LimitedStream
 
 from wizard.engine.clouds import cloud_from_dict
 from wizard.sandbox import seed
-from wizard.sandbox.auth import (BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware,
-                                 write_ntlm_user_file)
+from wizard.sandbox.auth import BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware, write_ntlm_user_file
 from wizard.sandbox.certs import SIGNING_KEY_FILE, ensure_certificates, load_or_create_key
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.identity import SAMPLE_CLIENT_ID, IdentityProvider
@@ -130,10 +130,8 @@ class _Handler(WSGIRequestHandler):
         if server.should_drop(self.path):
             # The "drop_connection" fault: no status line, no headers, just a closed socket.
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 socket.socket.shutdown(self.connection, socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         try:
             super().run_wsgi()
@@ -231,10 +229,8 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
                 if tls_sock is not None:
                     self._open.discard(tls_sock)
             if tls_sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     socket.socket.shutdown(tls_sock, socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 tls_sock.close()
 
     def handle_error(self, request, client_address) -> None:
@@ -244,10 +240,8 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
         with self._open_lock:
             socks = list(self._open)
         for s in socks:
-            try:
+            with contextlib.suppress(OSError):
                 socket.socket.shutdown(s, socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def log(self, type: str, message: str, *args: Any) -> None:
         log.debug(message, *args)

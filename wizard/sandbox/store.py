@@ -33,8 +33,9 @@ import hashlib
 import re
 import threading
 import uuid
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from wizard.sandbox import seed
 from wizard.sandbox.errors import SandboxError
@@ -255,12 +256,12 @@ DEFAULT_SYNC_MAPPINGS: dict[str, tuple[tuple[str, str, int, int], ...]] = {
         ("mobilephone", "MobilePhone", 3, 3), ("fax", "BusinessFax", 3, 3),
         ("birthdate", "Birthday", 3, 3), ("description", "Body", 3, 3),
         ("parentcustomerid", "CompanyName", 1, 1),
-        *(((f"address1_{p}", f"BusinessAddress{p.capitalize()}", 3, 3) for p in
-           ("line1", "line2", "line3", "city", "stateorprovince", "postalcode", "country"))),
-        *(((f"address2_{p}", f"HomeAddress{p.capitalize()}", 3, 3) for p in
-           ("line1", "line2", "line3", "city", "stateorprovince", "postalcode", "country"))),
-        *(((f"address3_{p}", f"OtherAddress{p.capitalize()}", 3, 3) for p in
-           ("line1", "line2", "line3", "city", "stateorprovince", "postalcode", "country"))),
+        *((f"address1_{p}", f"BusinessAddress{p.capitalize()}", 3, 3) for p in
+           ("line1", "line2", "line3", "city", "stateorprovince", "postalcode", "country")),
+        *((f"address2_{p}", f"HomeAddress{p.capitalize()}", 3, 3) for p in
+           ("line1", "line2", "line3", "city", "stateorprovince", "postalcode", "country")),
+        *((f"address3_{p}", f"OtherAddress{p.capitalize()}", 3, 3) for p in
+           ("line1", "line2", "line3", "city", "stateorprovince", "postalcode", "country")),
     ),
     "appointment": (
         ("subject", "Subject", 3, 3), ("location", "Location", 3, 3),
@@ -933,7 +934,7 @@ class _SeedBuilder:
                                    f"filter template: {name.lower()}.",
                 })
             for u in self.users:
-                for template_type, filter_type in FILTER_TYPE_OF_TEMPLATE.items():
+                for filter_type in FILTER_TYPE_OF_TEMPLATE.values():
                     self.add("userquery", self._id("userquery", filter_type, entity,
                                                    u.systemuser_id), {
                         "name": name, "returnedtypecode": entity, "querytype": filter_type,

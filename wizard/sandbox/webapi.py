@@ -19,8 +19,9 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from werkzeug.datastructures import Headers
@@ -32,10 +33,21 @@ from wizard.sandbox.auth import ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE
 from wizard.sandbox.errors import SandboxError
 from wizard.sandbox.exchange import SERVICE_COLUMNS
 from wizard.sandbox.odata import ODataError
-from wizard.sandbox.store import (ENTITIES, ENTITY_SETS, FILTER_TYPE_OF_TEMPLATE, GUID_RE,
-                                  OFFLINE_FILTER, OUTLOOK_FILTER, PAYLOAD_ERROR, DataStore,
-                                  StoreError, EntityInfo, deterministic_id, etag_of,
-                                  not_found)
+from wizard.sandbox.store import (
+    ENTITIES,
+    ENTITY_SETS,
+    FILTER_TYPE_OF_TEMPLATE,
+    GUID_RE,
+    OFFLINE_FILTER,
+    OUTLOOK_FILTER,
+    PAYLOAD_ERROR,
+    DataStore,
+    EntityInfo,
+    StoreError,
+    deterministic_id,
+    etag_of,
+    not_found,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -1284,7 +1296,7 @@ def _undeclared(info: EntityInfo, name: str) -> StoreError:
 
 def _reject_unsupported_options(args: Any, *, allowed: Iterable[str]) -> None:
     allowed_set = set(allowed)
-    for key in args.keys():
+    for key in args:
         if key.startswith("$") and key not in allowed_set:
             if key == "$skip":
                 raise WebApiError(400, QUERY_ERROR,

@@ -97,7 +97,6 @@ def test_pick_required_without_tty(sandbox, private_keyring):
 def test_device_code_prints_code_on_stderr(sandbox, wizard_home):
     """Device code from the CLI: a thread plays the person who types the code."""
     import re
-    import threading
 
     from tests.fixtures.browser import ScriptedBrowser
 

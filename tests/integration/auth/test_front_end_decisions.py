@@ -8,8 +8,13 @@ import pytest
 from wizard.engine import signin_errors as se
 from wizard.engine.connect import NotDynamics, SignInOptions
 from wizard.engine.secrets import org_secret_key
-from wizard.engine.signin_form import (FormAnswers, PasswordRejected, VerificationCodeNeeded,
-                                       VerificationCodeRejected, sign_in_with_form)
+from wizard.engine.signin_form import (
+    FormAnswers,
+    PasswordRejected,
+    VerificationCodeNeeded,
+    VerificationCodeRejected,
+    sign_in_with_form,
+)
 from wizard.sandbox import seed
 
 pytestmark = pytest.mark.sandbox

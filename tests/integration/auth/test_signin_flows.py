@@ -9,7 +9,6 @@ import pytest
 from tests.fixtures.browser import ScriptedBrowser
 from wizard.engine import signin_errors as se
 from wizard.engine.auth import org_scopes
-from wizard.engine.connect import SignInOptions
 from wizard.engine.dataverse import DataverseClient
 from wizard.sandbox import seed
 

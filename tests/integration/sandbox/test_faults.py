@@ -95,16 +95,14 @@ def test_seeded_disabled_org_answers_as_disabled(sandbox, sandbox_token):
 
 def test_unknown_ca_certificate(sandbox):
     sandbox.faults.set("unknown_ca")
-    with trusting_session(sandbox.ca_file) as s:
-        with pytest.raises(requests.exceptions.SSLError):
-            s.get(sandbox.discovery_url + "/adfs/discovery/keys")
+    with trusting_session(sandbox.ca_file) as s, pytest.raises(requests.exceptions.SSLError):
+        s.get(sandbox.discovery_url + "/adfs/discovery/keys")
     # What a diagnosis would show: the certificate's issuer.
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE     # only to read the certificate in this test
-    with socket.create_connection(("127.0.0.1", sandbox.port)) as raw:
-        with ctx.wrap_socket(raw) as tls:
-            der = tls.getpeercert(binary_form=True)
+    with socket.create_connection(("127.0.0.1", sandbox.port)) as raw, ctx.wrap_socket(raw) as tls:
+        der = tls.getpeercert(binary_form=True)
     from cryptography import x509
 
     issuer = x509.load_der_x509_certificate(der).issuer.rfc4514_string()

@@ -34,7 +34,7 @@ class WindowsAuth(requests.auth.AuthBase):
         return r
 
     def _resend(self, response, token: bytes, **kwargs):
-        response.content  # drain, so the connection goes back to the pool for reuse
+        _ = response.content  # drain, so the connection goes back to the pool for reuse
         response.raw.release_conn()
         prep = response.request.copy()
         prep.headers["Authorization"] = f"{self.scheme} {base64.b64encode(token).decode()}"

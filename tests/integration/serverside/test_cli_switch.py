@@ -13,8 +13,7 @@ import uuid
 
 import pytest
 
-from tests.integration.serverside.helpers import (ALICE, JP, NA, ORG_ID, box, marked_primary,
-                                                  synchronizing)
+from tests.integration.serverside.helpers import ALICE, JP, NA, ORG_ID, box, marked_primary, synchronizing
 from wizard.sandbox import seed
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.keyring, pytest.mark.slow]

@@ -9,15 +9,30 @@ import uuid
 
 import pytest
 
-from tests.integration.serverside.helpers import (ALICE, BOB, JP, NA, ORG_ID, box, key_of,
-                                                  marked_primary, signed_in_engine,
-                                                  synchronizing)
+from tests.integration.serverside.helpers import (
+    ALICE,
+    BOB,
+    JP,
+    NA,
+    ORG_ID,
+    box,
+    key_of,
+    marked_primary,
+    signed_in_engine,
+    synchronizing,
+)
 from wizard.engine.errors import Action
 from wizard.engine.http import Cancelled
-from wizard.engine.serverside.errors import (AddressNotApproved, ConfiguredElsewhere,
-                                             MailboxSignInRequired, MailboxUnreachable,
-                                             MailboxWriteDenied, ServerSideSynchronizes,
-                                             SwitchStale, MailboxTestNotRun)
+from wizard.engine.serverside.errors import (
+    AddressNotApproved,
+    ConfiguredElsewhere,
+    MailboxSignInRequired,
+    MailboxTestNotRun,
+    MailboxUnreachable,
+    MailboxWriteDenied,
+    ServerSideSynchronizes,
+    SwitchStale,
+)
 
 pytestmark = pytest.mark.sandbox
 

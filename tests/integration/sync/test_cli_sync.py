@@ -10,9 +10,9 @@ import sys
 import pytest
 import vobject
 
+from tests.fixtures.leaks import assert_no_secrets_under
 from wizard.engine.mailbox import MailboxStore
 from wizard.sandbox import seed
-from tests.fixtures.leaks import assert_no_secrets_under
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.keyring, pytest.mark.slow]
 

@@ -395,8 +395,8 @@ def _one_file_each(shared_kit, shared_side):
     Synchronizer(shared_side, orgside).run()
     cards = sorted((shared_kit.root / "contacts").glob("*.vcf"))
     assert len(cards) == 3
-    import vobject
     import icalendar
+    import vobject
 
     for path in cards:
         card = vobject.readOne(path.read_text())

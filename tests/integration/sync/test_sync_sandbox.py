@@ -16,7 +16,7 @@ from wizard.engine.http import make_session
 from wizard.engine.mailbox import MailboxStore, StampConflict
 from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.sync.addresses import apply_address_switch, plan_address_switch
-from wizard.engine.sync.engine import NoSyncPrivilege, SyncOffline, Synchronizer
+from wizard.engine.sync.engine import NoSyncPrivilege, Synchronizer, SyncOffline
 from wizard.engine.sync.webapi import DataverseOrgSide
 from wizard.sandbox import seed
 

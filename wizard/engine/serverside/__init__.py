@@ -8,7 +8,6 @@
 - :mod:`.words`: the sentences as codes and params; :mod:`.errors`: the errors.
 """
 
-from wizard.engine.serverside.switch import (MailboxSwitcher, ServerSwitchPlan,
-                                             ServerSwitchResult, check_local_sync)
+from wizard.engine.serverside.switch import MailboxSwitcher, ServerSwitchPlan, ServerSwitchResult, check_local_sync
 
 __all__ = ["MailboxSwitcher", "ServerSwitchPlan", "ServerSwitchResult", "check_local_sync"]

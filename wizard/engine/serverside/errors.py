@@ -138,8 +138,7 @@ class ServerSideSynchronizes(WizardError):
 
 def classify(exc: BaseException, org: str, what: str = "") -> WizardError:
     """A request's failure as the per-org error the user can act on."""
-    from wizard.engine.dataverse import (AccessDenied, DataverseError, OrgDisabled,
-                                         PreconditionFailed, SignInRequired)
+    from wizard.engine.dataverse import AccessDenied, DataverseError, OrgDisabled, PreconditionFailed, SignInRequired
     from wizard.engine.http import Cancelled
     from wizard.engine.signin_errors import SignInError
 

@@ -45,16 +45,32 @@ from wizard.engine.errors import WizardError
 from wizard.engine.mailbox import StampConflict, format_time
 from wizard.engine.orgs import VIA_COMPUTER, VIA_SERVER, OrgProfile, StalePlan, SwitchPlan
 from wizard.engine.serverside import journal as jr
-from wizard.engine.serverside.errors import (AddressNotApproved, ConfiguredElsewhere,
-                                             MailboxUnreachable, NeverConnected,
-                                             NotServerSide,
-                                             RollbackIncomplete, ServerSideSynchronizes,
-                                             SwitchIncomplete, SwitchStale, MailboxTestFailed,
-                                             MailboxTestNotRun, classify)
-from wizard.engine.serverside.records import (ACT_NONE, ACT_OUTLOOK, ACT_SERVER, FAILURE,
-                                              SUCCESS, MailboxRecord, read_mailbox,
-                                              read_own_mailbox, patch_mailbox)
-from wizard.engine.serverside.words import (APPROVAL_WORDS, METHOD_WORDS, Note, names, note)
+from wizard.engine.serverside.errors import (
+    AddressNotApproved,
+    ConfiguredElsewhere,
+    MailboxTestFailed,
+    MailboxTestNotRun,
+    MailboxUnreachable,
+    NeverConnected,
+    NotServerSide,
+    RollbackIncomplete,
+    ServerSideSynchronizes,
+    SwitchIncomplete,
+    SwitchStale,
+    classify,
+)
+from wizard.engine.serverside.records import (
+    ACT_NONE,
+    ACT_OUTLOOK,
+    ACT_SERVER,
+    FAILURE,
+    SUCCESS,
+    MailboxRecord,
+    patch_mailbox,
+    read_mailbox,
+    read_own_mailbox,
+)
+from wizard.engine.serverside.words import APPROVAL_WORDS, METHOD_WORDS, Note, names, note
 
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.connect import Connector, OrgSession
@@ -419,7 +435,7 @@ class StatusReport:
             for n in view.notes:
                 out.append(f"    {n.text}")
         if self.holders:
-            out.append(note("holder", holders=names([l for _k, l in self.holders])).text)
+            out.append(note("holder", holders=names([label for _k, label in self.holders])).text)
         else:
             out.append(note("holder_none").text)
         if self.journal is not None:

@@ -21,8 +21,7 @@ from typing import Any
 
 from wizard.engine.errors import WizardError
 from wizard.engine.sync.engine import Synchronizer
-from wizard.engine.sync.mapping import (BOTH, NONE, TO_MAILBOX, TO_ORG, ADDRESS_COLUMNS,
-                                        effective_mappings)
+from wizard.engine.sync.mapping import ADDRESS_COLUMNS, BOTH, NONE, TO_MAILBOX, TO_ORG, effective_mappings
 from wizard.engine.sync.orgside import OrgWrite
 
 ADDRESS_ORG_PREFIXES = ("address1_", "address2_", "address3_")

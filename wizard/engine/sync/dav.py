@@ -39,8 +39,7 @@ from xml.etree import ElementTree as ET
 import requests
 
 from wizard.engine.errors import Action, WizardError
-from wizard.engine.sync.remote import (Gone, Listing, PreconditionFailed, RemoteError,
-                                       RemoteSide, safe_name)
+from wizard.engine.sync.remote import Gone, Listing, PreconditionFailed, RemoteError, RemoteSide, safe_name
 from wizard.engine.sync.stamps import StampKeeper, stamp_from_json, stamp_to_json
 
 D, C, CARD, CS = "DAV:", "urn:ietf:params:xml:ns:caldav", "urn:ietf:params:xml:ns:carddav", \

@@ -37,9 +37,6 @@ One run:
 
 from __future__ import annotations
 
-
-from __future__ import annotations
-
 import gc
 import logging
 import time
@@ -50,15 +47,12 @@ from typing import Any
 from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.sync.commit import BULK_CACHE_KIB, BULK_CREATES, commit
 from wizard.engine.sync.conflicts import Resolver, org_wins
-from wizard.engine.sync.errors import (MassDeletionRefused, NoSyncPrivilege, SyncCancelled,
-                                       SyncError, SyncOffline)
+from wizard.engine.sync.errors import MassDeletionRefused, NoSyncPrivilege, SyncCancelled, SyncError, SyncOffline
 from wizard.engine.sync.mailside import MailboxSide, as_side
 from wizard.engine.sync.orgside import ChangeBatch, OrgSide, OrgUnreachable
-from wizard.engine.sync.plan import (channel_items, guard, plan_channel, prefetch_deltas,
-                                     same_id)
+from wizard.engine.sync.plan import channel_items, guard, plan_channel, prefetch_deltas, same_id
 from wizard.engine.sync.push import MAX_RETRIES, push
-from wizard.engine.sync.runstate import (CHANNELS, MAILBOX_KIND, Action, Channel, Plan,
-                                         SyncReport, SyncRun)
+from wizard.engine.sync.runstate import CHANNELS, MAILBOX_KIND, Action, Channel, Plan, SyncReport, SyncRun
 from wizard.engine.sync.status import StatusDB
 
 __all__ = ["Synchronizer", "SyncReport", "Action", "SyncError", "NoSyncPrivilege",

@@ -119,7 +119,7 @@ def compile_filters(filters: Iterable[SyncFilter], entity: str, user_id: str
     if any(_owned_by_me(f) for f in chosen):
         def mine(row: Mapping[str, Any]) -> bool:
             v = row.get(OWNER)
-            return v == user_id or v == me or (v is not None and _same(v, user_id))
+            return v in (user_id, me) or v is not None and _same(v, user_id)
         rest = [f for f in chosen if not _owned_by_me(f)]
         if not rest:
             return mine

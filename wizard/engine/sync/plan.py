@@ -23,12 +23,19 @@ from typing import Any
 from wizard.engine.mailstore import MailItem, content_hash, content_json
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.errors import MassDeletionRefused
-from wizard.engine.sync.mapping import (BOTH, NONE, TO_MAILBOX, TO_ORG, ENTITY_OF_KIND,
-                                        FieldMapping, _identity, _recurring_or_service,
-                                        effective_mappings)
+from wizard.engine.sync.mapping import (
+    BOTH,
+    ENTITY_OF_KIND,
+    NONE,
+    TO_MAILBOX,
+    TO_ORG,
+    FieldMapping,
+    _identity,
+    _recurring_or_service,
+    effective_mappings,
+)
 from wizard.engine.sync.orgside import ChangeBatch, DeltaTokenExpired, OrgRecord, OrgWrite
-from wizard.engine.sync.runstate import (DEFERRED, MAILBOX_KIND, Action, Channel, Plan,
-                                         SyncReport, SyncRun)
+from wizard.engine.sync.runstate import DEFERRED, MAILBOX_KIND, Action, Channel, Plan, SyncReport, SyncRun
 from wizard.engine.sync.status import Conflict, StatusRow
 
 log = logging.getLogger(__name__)
@@ -75,8 +82,8 @@ def channel_signature(ctx: Channel) -> str:
     entity = ENTITY_OF_KIND[ctx.kind]
     parts = {
         "user": ctx.user_id.lower(), "settings": ctx.settings.to_dict(),
-        "mappings": sorted((json.dumps(r, sort_keys=True, default=str)
-                            for r in ctx.mapping_rows)),
+        "mappings": sorted(json.dumps(r, sort_keys=True, default=str)
+                            for r in ctx.mapping_rows),
         "filters": sorted(flt.to_fetchxml(f) + str(f.querytype) for f in ctx.filters
                           if f.entity == entity),
     }
@@ -206,11 +213,8 @@ def include(ctx: Channel, row: dict[str, Any]) -> bool:
         ctx.matches = flt.compile_filters(ctx.sync_filters, entity, me)
     if ctx.matches(row):
         return True
-    if (ctx.kind == "task" and ctx.settings.assigned_tasks
-            and same_id(row.get("_createdby_value"), me)
-            and not same_id(row.get("_ownerid_value"), me)):
-        return True
-    return False
+    return bool(ctx.kind == "task" and ctx.settings.assigned_tasks
+                and same_id(row.get("_createdby_value"), me) and not same_id(row.get("_ownerid_value"), me))
 
 
 def maps_for(ctx: Channel, item: MailItem | None,
@@ -247,10 +251,7 @@ def plan_channel(run: SyncRun, ctx: Channel, report: SyncReport
         return plans, None
     early: dict[str, tuple[OrgRecord, Plan | None]] = {}
     run.preloaded = None
-    if kind == "email":
-        batch = ChangeBatch([], [], None, False)
-    else:
-        batch = fetch(run, ctx, report, early)
+    batch = ChangeBatch([], [], None, False) if kind == "email" else fetch(run, ctx, report, early)
     ctx.full = batch.full
     if batch.full and run.preloaded is not None:
         statuses, items = run.preloaded
@@ -546,9 +547,9 @@ def plan_merge(run: SyncRun, ctx: Channel, p: Plan, item: MailItem, org_data: di
         mv = m.org_value(item.data)
         ov = _norm(org_data.get(k))
         if m.direction == TO_MAILBOX:
-            if ov != b or k not in base:
-                if m.mailbox_value(org_data) != _norm(item.data.get(m.mailbox_field)):
-                    mb_changes[m.mailbox_field] = m.mailbox_value(org_data)
+            if (ov != b or k not in base) and \
+                    m.mailbox_value(org_data) != _norm(item.data.get(m.mailbox_field)):
+                mb_changes[m.mailbox_field] = m.mailbox_value(org_data)
             new_base[k] = ov
         elif m.direction == TO_ORG:
             if mv != b or k not in base:

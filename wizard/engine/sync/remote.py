@@ -39,8 +39,7 @@ from typing import Any, Protocol
 from wizard.engine import calcard
 from wizard.engine.errors import NotFound, WizardError
 from wizard.engine.itemtypes import clean_item, item_problems
-from wizard.engine.mailstore import (ItemChanged, MailItem, SqliteMailStore, _clean,
-                                     content_hash, content_json)
+from wizard.engine.mailstore import ItemChanged, MailItem, SqliteMailStore, content_hash, content_json
 from wizard.engine.sync.mailside import IndexQueries
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from wizard.engine.mailbox import (Stamp, StampConflict, StampMissing, _same_id, format_time,
-                                   parse_time, to_datetime)
+from wizard.engine.mailbox import Stamp, StampConflict, StampMissing, _same_id, format_time, parse_time, to_datetime
 
 STAMP_FORMAT = 1
 
@@ -70,10 +69,9 @@ class StampKeeper:
         now = to_datetime(self.clock())
         with self._locked():
             current = self._read()
-            if current is not None and not _same_id(current.org_id, org_id):
-                if not (override or (replacing is not None
-                                     and _same_id(current.org_id, replacing))):
-                    raise StampConflict(current, org_name)
+            if current is not None and not _same_id(current.org_id, org_id) and not (
+                    override or (replacing is not None and _same_id(current.org_id, replacing))):
+                raise StampConflict(current, org_name)
             if current is not None and _same_id(current.org_id, org_id):
                 new = Stamp(org_id, org_name, current.last_sync, current.claimed_at or now)
             else:

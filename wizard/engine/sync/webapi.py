@@ -33,8 +33,15 @@ from wizard.engine.errors import WizardError
 from wizard.engine.itemtypes import utc_text
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.mapping import SyncSettings
-from wizard.engine.sync.orgside import (ChangeBatch, DeltaTokenExpired, OrgRecord, OrgUnreachable,
-                                        OrgUser, OrgWrite, WriteResult)
+from wizard.engine.sync.orgside import (
+    ChangeBatch,
+    DeltaTokenExpired,
+    OrgRecord,
+    OrgUnreachable,
+    OrgUser,
+    OrgWrite,
+    WriteResult,
+)
 
 SYNC_TO_OUTLOOK = "prvSyncToOutlook"
 EXPIRED_VERSION_STAMP = "0x80044352"
