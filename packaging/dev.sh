@@ -2,6 +2,7 @@
 # One command per job on a fresh machine: installs what is missing, then runs.
 #   bash packaging/dev.sh sandbox   # the app on the built-in sandbox tenant
 #   bash packaging/dev.sh test      # the test suite (extra args go to pytest)
+#   bash packaging/dev.sh lint      # ruff and mypy (configured in pyproject.toml); fails on a finding
 #   bash packaging/dev.sh setup     # only install
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,5 +34,8 @@ case "$cmd" in
     setup) system_packages; python_env ;;
     sandbox) system_packages; python_env; exec "$VENV/bin/d365-wizard" --sandbox "$@" ;;
     test) system_packages; python_env; exec "$VENV/bin/python" -m pytest "$@" ;;
-    *) echo "usage: bash packaging/dev.sh {sandbox|test|setup}" >&2; exit 2 ;;
+    lint) system_packages; python_env
+          "$VENV/bin/ruff" check wizard tests packaging
+          exec "$VENV/bin/mypy" ;;
+    *) echo "usage: bash packaging/dev.sh {sandbox|test|lint|setup}" >&2; exit 2 ;;
 esac

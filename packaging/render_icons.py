@@ -15,9 +15,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QRectF, Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtCore import QRectF, Qt  # noqa: E402 - imported after QT_QPA_PLATFORM is set
+from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter  # noqa: E402 - imported after QT_QPA_PLATFORM is set
+from PySide6.QtSvg import QSvgRenderer  # noqa: E402 - imported after QT_QPA_PLATFORM is set
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "io.github.d365wizard.D365Wizard"
@@ -37,7 +37,7 @@ def render(renderer: QSvgRenderer, size: int) -> QImage:
 
 
 def main() -> int:
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841 - the app must exist while icons render
     renderer = QSvgRenderer(str(SOURCE))
     if not renderer.isValid():
         print(f"render_icons: {SOURCE} is not a valid SVG", file=sys.stderr)

@@ -34,13 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.radicale import MKADDRESSBOOK, USERS, Dav, start_radicale  # noqa: E402
-from wizard.engine.dataverse import DataverseClient  # noqa: E402
-from wizard.engine.http import make_session  # noqa: E402
-from wizard.engine.sync.dav import DavClient, DavSide, FoundCollection  # noqa: E402
-from wizard.engine.sync.engine import Synchronizer  # noqa: E402
-from wizard.engine.sync.vdir import VdirSide  # noqa: E402
-from wizard.engine.sync.webapi import DataverseOrgSide  # noqa: E402
+from tests.fixtures.radicale import MKADDRESSBOOK, USERS, Dav, start_radicale
+from wizard.engine.dataverse import DataverseClient
+from wizard.engine.http import make_session
+from wizard.engine.sync.dav import DavClient, DavSide, FoundCollection
+from wizard.engine.sync.engine import Synchronizer
+from wizard.engine.sync.vdir import VdirSide
+from wizard.engine.sync.webapi import DataverseOrgSide
 
 ORG = "contosona"
 

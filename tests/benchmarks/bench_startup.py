@@ -68,10 +68,10 @@ else:
 
 def seed_home(home: Path, count: int = 20) -> None:
     sys.path.insert(0, str(ROOT))
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgProfile, OrgRegistry
     from wizard.engine.paths import AppPaths
     from wizard.engine.secrets import MemorySecretStore
+    from wizard.engine.stamp import MailboxStore
 
     paths = AppPaths.resolve(home).ensure()
     registry = OrgRegistry(paths.registry_file, secrets=MemorySecretStore(),

@@ -28,12 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from wizard.engine import jsoncodec  # noqa: E402
-from wizard.engine.dataverse import DataverseClient  # noqa: E402
-from wizard.engine.http import make_session  # noqa: E402
-from wizard.engine.mailstore import SqliteMailStore  # noqa: E402
-from wizard.engine.sync.engine import Synchronizer  # noqa: E402
-from wizard.engine.sync.webapi import DataverseOrgSide  # noqa: E402
+from wizard.engine import jsoncodec
+from wizard.engine.dataverse import DataverseClient
+from wizard.engine.http import make_session
+from wizard.engine.mailstore import SqliteMailStore
+from wizard.engine.sync.engine import Synchronizer
+from wizard.engine.sync.webapi import DataverseOrgSide
 
 ORG = "contosona"
 

@@ -256,9 +256,9 @@ def test_no_network_keyring_or_registry_work_on_gui_thread(qtbot, private_keyrin
     registry/mailbox write happens on a worker thread."""
     import requests
 
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgRegistry
     from wizard.engine.secrets import SecretStore
+    from wizard.engine.stamp import MailboxStore
 
     spy = j.ThreadSpy(monkeypatch)
     spy.spy(requests.Session, "send")

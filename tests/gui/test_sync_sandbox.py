@@ -141,10 +141,10 @@ def test_no_network_keyring_or_disk_work_on_gui_thread_during_sync(qtbot, privat
                                                                    monkeypatch):
     import requests
 
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.mailstore import SqliteMailStore
     from wizard.engine.orgs import OrgRegistry
     from wizard.engine.secrets import SecretStore
+    from wizard.engine.stamp import MailboxStore
 
     j.add_online(qtbot, window, {ORG})
     spy = j.ThreadSpy(monkeypatch)

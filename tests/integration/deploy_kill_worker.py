@@ -22,8 +22,8 @@ from pathlib import Path
 
 import wizard.cli
 import wizard.engine.context  # noqa: F401 - warm imports before forking
-import wizard.engine.deploy  # noqa: F401
-import wizard.engine.orgs  # noqa: F401
+import wizard.engine.deploy  # noqa: F401 - imported before the fork, so the child starts warm
+import wizard.engine.orgs  # noqa: F401 - imported before the fork, so the child starts warm
 from wizard.engine import secrets, storage
 from wizard.engine.secrets import SecretStore
 

@@ -23,8 +23,8 @@ import traceback
 import uuid
 from pathlib import Path
 
-from wizard.engine.mailbox import MailboxStore
 from wizard.engine.orgs import OrgProfile, OrgRegistry
+from wizard.engine.stamp import MailboxStore
 
 MAX_ORGS = 40
 NAMESPACE = uuid.UUID("6f1c3f2e-6d1d-4c33-9b64-6a1c1d1f0a11")

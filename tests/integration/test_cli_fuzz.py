@@ -129,8 +129,8 @@ class World:
 
 
 def _registry(paths):
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgRegistry
+    from wizard.engine.stamp import MailboxStore
 
     return OrgRegistry(paths.registry_file, secrets=MemorySecretStore(),
                        mailbox=MailboxStore(paths.mailbox_db))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from wizard.engine.mailbox import MailboxStore
 from wizard.engine.paths import AppPaths
+from wizard.engine.stamp import MailboxStore
 
 ROOT = Path(__file__).resolve().parents[2]
 ID_A = "aaaaaaaa-0000-0000-0000-000000000001"

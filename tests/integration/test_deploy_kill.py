@@ -32,8 +32,8 @@ pytestmark = [
 
 def open_registry(home: Path):
     from tests.integration.deploy_kill_worker import FileSecretStore
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgRegistry
+    from wizard.engine.stamp import MailboxStore
 
     return OrgRegistry(home / "config" / "organizations.json",
                        secrets=FileSecretStore(home / "keyring.json"),

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
+from wizard.cli.practice import SCENARIOS, get_scenario, start_practice
 from wizard.engine.context import Engine
 from wizard.engine.paths import AppPaths
 from wizard.engine.secrets import MemorySecretStore
 from wizard.sandbox import seed
-from wizard.sandbox.practice import SCENARIOS, get_scenario, start_practice
 
 pytestmark = pytest.mark.sandbox
 

@@ -29,8 +29,8 @@ def test_remove_deletes_that_orgs_secrets_only(private_keyring, wizard_home, lea
     assert cli(wizard_home, "add", "https://contoso.crm.dynamics.com", "--no-connect",
                "--org-id", "aaaaaaaa-0000-0000-0000-000000000001").returncode == 0
     assert cli(wizard_home, "add", "http://crmsrv/fabrikam", "--no-connect").returncode == 0
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgRegistry  # read the keys the CLI generated
+    from wizard.engine.stamp import MailboxStore
 
     paths = AppPaths.resolve(wizard_home)
     orgs = OrgRegistry(paths.registry_file, secrets=lambda: None,

@@ -97,7 +97,7 @@ def _check_home(ctx: CliContext) -> None:
 
 
 def _start_logging(ctx: CliContext) -> None:
-    """Redacted, rotated log file for this run (owner: helpdesk, ``wizard.engine.logs``)."""
+    """Redacted, rotated log file for this run (:mod:`wizard.engine.logs`)."""
     from wizard.engine.logs import setup_logging
     from wizard.engine.paths import AppPaths
 
@@ -111,7 +111,7 @@ def _start_logging(ctx: CliContext) -> None:
 
 
 def _apply_site_deployment(ctx: CliContext) -> None:
-    """The machine-wide deployment file, once per change (owner: helpdesk, ``deploy.py``).
+    """The machine-wide deployment file, once per change (:mod:`wizard.engine.deploy`).
 
     Costs one ``stat`` when there is no file; a broken file is reported, never fatal.
     """

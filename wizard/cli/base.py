@@ -26,7 +26,7 @@ class CliParser(argparse.ArgumentParser):
     failure, usage errors included, is reported the same way (the JSON error object under
     ``--json``). Subcommand parsers are of the same class (argparse's default)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):  # type: ignore[override] # argparse's error() returns NoReturn; ours raises
         raise UsageError(problem=f"{self.prog}: {message}.", prog=self.prog.split()[0])
 
 

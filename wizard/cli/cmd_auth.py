@@ -74,7 +74,7 @@ def add_signin_arguments(p: argparse.ArgumentParser) -> None:
                    help="keep the password in the system keyring (on-premises)")
 
 
-# -- hooks used by ``d365-orgs add`` (wizard/cli/cmd_orgs.py) ----------------------------
+# -- connecting for ``d365-orgs add`` (wizard/cli/cmd_orgs.py) ----------------------------
 def add_connect_arguments(p: argparse.ArgumentParser) -> None:
     add_signin_arguments(p)
     p.add_argument("--online", action="store_true",

@@ -165,8 +165,8 @@ def _bundle(ctx: CliContext, out: str, *, include_identities: bool, only: str | 
 
 # -- practice -------------------------------------------------------------------------------------
 def cmd_practice(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
+    from wizard.cli.practice import SCENARIOS, get_scenario, run_practice
     from wizard.engine.errors import WizardError
-    from wizard.sandbox.practice import SCENARIOS, get_scenario, run_practice
 
     if args.list_scenarios or not args.scenario:
         data = [s.to_dict(solution=args.solution) for s in SCENARIOS]

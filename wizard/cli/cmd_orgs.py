@@ -1,18 +1,16 @@
 """``d365-orgs list|add|remove|rename|use``: the organization registry and the synchronizing org.
 
 Questions (remove, use) are asked on the terminal; without one they must be answered
-with ``--yes``. Connecting while adding (``add`` without ``--no-connect``) is provided by
-the auth capability: when ``wizard.cli.cmd_auth`` defines
-``add_connect_arguments(parser)`` and ``connect_new_org(ctx, args, org_url)``, ``add``
-uses them; until then ``add`` needs ``--no-connect``.
+with ``--yes``. ``add`` connects and signs in (:mod:`wizard.cli.cmd_auth`) unless
+``--no-connect`` only records the org.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 from typing import Any
 
+from wizard.cli import cmd_auth
 from wizard.cli.base import CliContext, CommandResult
 from wizard.engine.errors import WizardError
 
@@ -23,10 +21,6 @@ class ConfirmationRequired(WizardError):
 
 class Cancelled(WizardError):
     code = "cancelled"
-
-
-class ConnectUnavailable(WizardError):
-    code = "connect_unavailable"
 
 
 def register(sub, parents) -> None:
@@ -45,9 +39,7 @@ def register(sub, parents) -> None:
     p.add_argument("--org-id", metavar="GUID",
                    help="the organization ID, if known (needed to make it synchronize)")
     p.add_argument("--unique-name", metavar="NAME", help="the org's unique name, if known")
-    connect_hooks = _auth_hooks()
-    if connect_hooks and hasattr(connect_hooks, "add_connect_arguments"):
-        connect_hooks.add_connect_arguments(p)
+    cmd_auth.add_connect_arguments(p)
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("remove", parents=parents,
@@ -80,14 +72,6 @@ def register(sub, parents) -> None:
 
     add_use_arguments(p)
     p.set_defaults(func=cmd_use)
-
-
-def _auth_hooks():
-    try:
-        module = importlib.import_module("wizard.cli.cmd_auth")
-    except ImportError:
-        return None
-    return module if hasattr(module, "connect_new_org") else None
 
 
 def _registry(ctx: CliContext):
@@ -183,16 +167,10 @@ def cmd_add(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     from wizard.engine.urls import parse_org_url
 
     if getattr(args, "online", False):  # ``add --online``: pick from discovery (auth)
-        return _auth_hooks().add_online(ctx, args)
+        return cmd_auth.add_online(ctx, args)
     org_url = parse_org_url(args.url, clouds=ctx.engine.custom_clouds or None)
     if not args.no_connect:
-        hooks = _auth_hooks()
-        if hooks is None:
-            raise ConnectUnavailable(
-                "Connecting to an organization needs sign-in, which this version of "
-                "d365-orgs cannot do yet.",
-                fix="Add it without connecting: d365-orgs add URL --no-connect")
-        return hooks.connect_new_org(ctx, args, org_url)
+        return cmd_auth.connect_new_org(ctx, args, org_url)
     registry = _registry(ctx)
     if args.name is not None:  # clear errors before anything is written
         url = normalize_base_url(org_url.base_url)

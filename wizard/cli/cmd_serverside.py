@@ -99,7 +99,7 @@ def _ref(profile_key: str, ctx: CliContext) -> str:
 
 def cmd_use(ctx: CliContext, args: argparse.Namespace, registry: Any) -> CommandResult:
     from wizard.cli.cmd_orgs import _confirm
-    from wizard.engine.mailbox import StampConflict
+    from wizard.engine.stamp import StampConflict
 
     switcher = ctx.engine.switcher
     journal = registry.switch_journal()

@@ -567,7 +567,7 @@ def _phone_slot(types: set[str], taken: set[str]) -> str | None:
     return "other_phone" if "other_phone" not in taken else None
 
 
-def _read_vcard(card: Any) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+def _read_vcard(card: Any) -> tuple[dict[str, Any], dict[str, list[Any]]]:  # noqa: C901 - one branch per vCard property, read top to bottom
     """The card's data and, per group, the lines that hold it (rewritten on a change)."""
     d: dict[str, Any] = {}
     used: dict[str, list[Any]] = {g: [] for g in ("name", "org", "title", "email", "tel",
@@ -672,7 +672,7 @@ _CARD_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _write_card_group(card: Any, group: str, d: dict[str, Any], version: str) -> None:
+def _write_card_group(card: Any, group: str, d: dict[str, Any], version: str) -> None:  # noqa: C901 - one branch per vCard property, written top to bottom
     import vobject
 
     v4 = version.startswith("4")

@@ -42,9 +42,9 @@ from wizard.engine.signin_errors import NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgProfile, OrgRegistry
     from wizard.engine.secrets import SecretStore
+    from wizard.engine.stamp import MailboxStore
 
 PASSWORD_SECRET = "password"
 DELIVERY_METHODS = {0: "Dynamics 365 for Outlook", 1: "Server-Side Synchronization",
@@ -405,7 +405,7 @@ class Connector:
             if conn.password_to_save is not None:
                 saved_key = _secret_key(stored.key, PASSWORD_SECRET)
                 try:
-                    self.secrets.set(saved_key, conn.password_to_save)  # type: ignore[union-attr]
+                    self.secrets.set(saved_key, conn.password_to_save)  # type: ignore[union-attr] # checked available above
                 except Exception:
                     if created:
                         self.registry.remove(stored.key)
@@ -418,7 +418,7 @@ class Connector:
                 # A sign-in done only for this failed add leaves no tokens behind.
                 try:
                     self.auth.sign_out(conn.authority, username=conn.username)
-                except Exception:  # noqa: BLE001
+                except Exception:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
                     pass
             raise
 
@@ -774,7 +774,7 @@ class _FirstThen:
 
     def refresh(self, claims: str | None = None) -> str:
         self._first = None
-        return self._provider.refresh(claims)  # type: ignore[attr-defined]
+        return self._provider.refresh(claims)  # type: ignore[attr-defined] # providers with a refresh() (see _FirstThen)
 
 
 def _secret_key(org_key: str, name: str) -> str:

@@ -20,10 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from wizard.engine.auth import Authenticator
     from wizard.engine.connect import Connector
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.orgs import OrgRegistry
     from wizard.engine.secrets import SecretStore
     from wizard.engine.serverside import MailboxSwitcher
+    from wizard.engine.stamp import MailboxStore
     from wizard.engine.token_cache import EncryptedTokenCache
 
 
@@ -53,7 +53,7 @@ class Engine:
     def cloud(self, name: str) -> Cloud:
         return get_cloud(name, self.custom_clouds)
 
-    # -- collaborators (each module's owner fills its own) ----------------------------
+    # -- collaborators ----------------------------------------------------------------
     @cached_property
     def secrets(self) -> "SecretStore":
         from wizard.engine.secrets import open_secret_store, service_name_for
@@ -71,11 +71,11 @@ class Engine:
 
     @cached_property
     def mailbox(self) -> "MailboxStore":
-        from wizard.engine.mailbox import MailboxStore
+        from wizard.engine.stamp import MailboxStore
 
         return MailboxStore(self.paths.mailbox_db, clock=self.clock)
 
-    # -- sign-in and HTTP (owner: auth) ------------------------------------------------
+    # -- sign-in and HTTP ----------------------------------------------------------------
     @property
     def ca_bundles(self) -> list[str]:
         """--ca-bundle plus every loaded cloud file's CA bundle."""

@@ -194,7 +194,7 @@ def load_deployment(path: str | Path, *, known_clouds: dict[str, Cloud] | None =
                             sha256=hashlib.sha256(raw).hexdigest(), known_clouds=known_clouds)
 
 
-def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Path | None = None,
+def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Path | None = None,  # noqa: C901 - a field-by-field validator of the deployment file
                      sha256: str | None = None, known_clouds: dict[str, Cloud] | None = None
                      ) -> Deployment:
     from wizard.engine.urls import parse_org_url
@@ -561,7 +561,7 @@ def _plan_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
 
 def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
                   report: DeployReport) -> str | None:
-    from wizard.engine.mailbox import StampConflict
+    from wizard.engine.stamp import StampConflict
 
     outcome = next((o for o in report.outcomes if o.entry == entry.label), None)
     if outcome is None or outcome.action == "pending":

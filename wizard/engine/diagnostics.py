@@ -479,7 +479,7 @@ def _qt_version() -> str | None:
     if core is not None:
         try:
             return core.qVersion()
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
             return None
     return None
 

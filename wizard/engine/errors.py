@@ -106,7 +106,7 @@ class WizardError(Exception):
         return out
 
 
-class _Params(dict):  # type: ignore[type-arg]
+class _Params(dict):  # type: ignore[type-arg] # format_map needs a dict subclass
     """``format_map`` source: a missing field shows as ``{name}`` instead of raising."""
 
     def __init__(self, params: Mapping[str, Any]) -> None:

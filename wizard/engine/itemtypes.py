@@ -151,7 +151,7 @@ def utc_text(value: str) -> str | None:
     return when.strftime(fmt)
 
 
-def _check(kind: str, name: str, ftype: FieldType, value: Any) -> Any:
+def _check(kind: str, name: str, ftype: FieldType, value: Any) -> Any:  # noqa: C901 - one branch per field type of the item schema
     """The value to store, or raise :class:`InvalidItemValue`."""
     def bad(hint: str = "") -> InvalidItemValue:
         return InvalidItemValue(kind=kind, field=name, value=_show(value),

@@ -155,7 +155,7 @@ class Mailbox(Protocol):
             " ORDER BY created_at, local_id", (kind, *params))
         out = []
         for r in rows:
-            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type] # sqlite row values are the declared column types
             item.booking = bool(r[2])
             out.append(item)
         return out
@@ -380,7 +380,7 @@ class SqliteMailStore:
             " ORDER BY created_at, local_id", params)
         out = []
         for r in rows:
-            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type]
+            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type] # sqlite row values are the declared column types
             item.booking = bool(r[2])
             out.append(item)
         return out

@@ -401,14 +401,14 @@ def open_secret_store(service: str = APP_NAME, *, backend: object | None = None)
     if _is_chainer(chosen):
         member = _secure_member(chosen)
         if member is not None:
-            return KeyringSecretStore(service, member)  # type: ignore[arg-type]
+            return KeyringSecretStore(service, member)  # type: ignore[arg-type] # keyring backends are untyped
     why = insecure_reason(chosen)
     if why is not None:
         if _class_path(chosen) != "keyring.backends.fail.Keyring":
             why = f"refused: {why}"
         return UnavailableSecretStore(_no_keyring_message(why),
                                       backend_name=_class_path(chosen))
-    return KeyringSecretStore(service, chosen)  # type: ignore[arg-type]
+    return KeyringSecretStore(service, chosen)  # type: ignore[arg-type] # keyring backends are untyped
 
 
 def service_name_for(paths: "AppPaths") -> str:

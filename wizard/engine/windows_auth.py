@@ -52,7 +52,7 @@ def _offered(response: requests.Response) -> list[str]:
 def _channel_bindings(response: requests.Response):
     """tls-server-end-point bindings from the server certificate (None over HTTP)."""
     try:
-        sock = response.raw.connection.sock  # type: ignore[union-attr]
+        sock = response.raw.connection.sock  # type: ignore[union-attr] # urllib3 keeps the socket on the pooled connection
         der = sock.getpeercert(True)
     except AttributeError:
         return None
@@ -87,7 +87,7 @@ class WindowsAuth(requests.auth.AuthBase):
         request.register_hook("response", self._on_response)
         return request
 
-    def _on_response(self, response: requests.Response, **kwargs: Any) -> requests.Response:
+    def _on_response(self, response: requests.Response, **kwargs: Any) -> requests.Response:  # noqa: C901 - the NTLM/Negotiate handshake's states in order
         if response.status_code != 401 or response.request.headers.get("Authorization"):
             return response
         offered = _offered(response)
@@ -122,7 +122,7 @@ class WindowsAuth(requests.auth.AuthBase):
             if hasattr(request, "body") and request.body is not None and hasattr(
                     request.body, "seek"):
                 request.body.seek(0)
-            current = response.connection.send(request, **kwargs)  # type: ignore[attr-defined]
+            current = response.connection.send(request, **kwargs)  # type: ignore[attr-defined] # requests sets response.connection to the adapter
             if current.status_code != 401:
                 in_token = _server_token(current, scheme)
                 if in_token and not context.complete:

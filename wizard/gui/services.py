@@ -455,7 +455,7 @@ class EngineServices:
         paths = self.engine.paths
         try:
             store = self.engine.secrets
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
             store = None
         facts = [
             ("d365-wizard", __version__),

@@ -17,7 +17,7 @@ from wizard.gui.widgets import accessible
 
 def method_name(value: int | None) -> str:
     return {0: tr("Dynamics 365 for Outlook"), 1: tr("Server-Side Synchronization"),
-            2: tr("None")}.get(value, tr("not set"))  # type: ignore[arg-type]
+            2: tr("None")}.get(value, tr("not set"))  # type: ignore[arg-type] # dict.get with an int key from the record
 
 
 def _names(names) -> str:

@@ -95,7 +95,7 @@ def _report_unhandled(exc: object) -> None:
     # Nobody asked: report through the message bridge (the main window shows it).
     from wizard.gui import message
 
-    log.error("background task failed", exc_info=exc)  # type: ignore[arg-type]
+    log.error("background task failed", exc_info=exc)  # type: ignore[arg-type] # logging accepts an exception instance
     from wizard.gui.crash import is_unexpected, unexpected_text
 
     if isinstance(exc, OSError):

@@ -317,7 +317,7 @@ class _Parser:
                              f"Supported functions: {', '.join(STRING_FUNCTIONS)}.")
         self.expect("lparen")
         args: list[Expr] = [self.parse_or()]
-        while self.peek() is not None and self.peek().kind == "comma":  # type: ignore[union-attr]
+        while self.peek() is not None and self.peek().kind == "comma":  # type: ignore[union-attr] # peek() was just checked for None
             self.next()
             args.append(self.parse_or())
         self.expect("rparen")
@@ -336,7 +336,7 @@ class _Parser:
         while True:
             key = self.expect("ident")
             self.expect("equals")
-            if self.peek() is not None and self.peek().kind == "lbracket":  # type: ignore[union-attr]
+            if self.peek() is not None and self.peek().kind == "lbracket":  # type: ignore[union-attr] # peek() was just checked for None
                 self.next()
                 values: list[str] = []
                 while True:
@@ -402,7 +402,7 @@ def parse_filter(text: str) -> Expr:
 _MISSING = object()
 
 
-def _coerce_pair(a: Any, b: Any, case_sensitive: bool) -> tuple[Any, Any] | None:
+def _coerce_pair(a: Any, b: Any, case_sensitive: bool) -> tuple[Any, Any] | None:  # noqa: C901 - one branch per OData literal type
     """Bring two operands to comparable Python values, or None when they cannot be compared."""
     if isinstance(a, Guid) or isinstance(b, Guid):
         sa = str(a).lower() if isinstance(a, (Guid, str)) else None

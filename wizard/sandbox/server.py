@@ -85,7 +85,7 @@ class _Handler(WSGIRequestHandler):
     def setup(self) -> None:
         super().setup()
         self._raw_rfile = self.rfile
-        self.rfile = _FencedReader(self, self._raw_rfile)  # type: ignore[assignment]
+        self.rfile = _FencedReader(self, self._raw_rfile)  # type: ignore[assignment] # the server subclass and a fenced reader
 
     def handle_one_request(self) -> None:
         self.fenced = False
@@ -126,7 +126,7 @@ class _Handler(WSGIRequestHandler):
         super().send_header(keyword, value)
 
     def run_wsgi(self) -> None:
-        server: _SandboxHTTPServer = self.server  # type: ignore[assignment]
+        server: _SandboxHTTPServer = self.server  # type: ignore[assignment] # the server subclass and a fenced reader
         if server.should_drop(self.path):
             # The "drop_connection" fault: no status line, no headers, just a closed socket.
             self.close_connection = True
@@ -220,7 +220,7 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
             with self._open_lock:
                 self._open.discard(request)
                 self._open.add(tls_sock)
-            tls_sock.sandbox_connection_id = conn_id  # type: ignore[attr-defined]
+            tls_sock.sandbox_connection_id = conn_id  # type: ignore[attr-defined] # tag the socket with its connection id
             self.RequestHandlerClass(tls_sock, client_address, self)
         finally:
             self._on_close(conn_id)

@@ -9,9 +9,9 @@ import pytest
 from wizard.engine.auth import Authenticator
 from wizard.engine.connect import Connector
 from wizard.engine.http import RetryPolicy, make_session
-from wizard.engine.mailbox import MailboxStore
 from wizard.engine.orgs import OrgRegistry
 from wizard.engine.secrets import MemorySecretStore
+from wizard.engine.stamp import MailboxStore
 from wizard.engine.token_cache import EncryptedTokenCache
 
 

@@ -144,7 +144,7 @@ def test_sigkill_at_each_write_then_the_next_command_finishes(sandbox, signed_in
     state = registry_state(signed_in)
     assert [o["unique_name"] for o in state["orgs"] if o["sync_method"] == "mailbox"] == [JP]
     assert "switch" not in state
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.paths import AppPaths
+    from wizard.engine.stamp import MailboxStore
 
     assert MailboxStore(AppPaths.resolve(signed_in).mailbox_db).stamp().org_id == ORG_ID[JP]

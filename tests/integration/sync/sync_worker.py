@@ -16,8 +16,8 @@ def main() -> int:
     token = sys.stdin.readline().strip()
     from wizard.engine.dataverse import DataverseClient
     from wizard.engine.http import make_session
-    from wizard.engine.mailbox import MailboxStore
     from wizard.engine.mailstore import SqliteMailStore
+    from wizard.engine.stamp import MailboxStore
     from wizard.engine.sync.engine import Synchronizer
     from wizard.engine.sync.webapi import DataverseOrgSide
 

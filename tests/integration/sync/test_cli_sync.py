@@ -11,7 +11,7 @@ import pytest
 import vobject
 
 from tests.fixtures.leaks import assert_no_secrets_under
-from wizard.engine.mailbox import MailboxStore
+from wizard.engine.stamp import MailboxStore
 from wizard.sandbox import seed
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.keyring, pytest.mark.slow]

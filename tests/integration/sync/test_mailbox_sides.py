@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from wizard.engine import calcard
-from wizard.engine.mailbox import MailboxStore, StampConflict
 from wizard.engine.mailstore import ItemChanged, SqliteMailStore
+from wizard.engine.stamp import MailboxStore, StampConflict
 from wizard.engine.sync.engine import Synchronizer
 from wizard.engine.sync.mailside import LocalSide
 from wizard.engine.sync.orgside import MemoryOrg, MemoryOrgSide
@@ -353,7 +353,7 @@ def test_a_first_sync_against_a_full_mailbox_matches_before_creating(shared_kit,
 
 
 def test_two_computers_with_two_orgs_are_told_so(shared_kit, shared_side):
-    from wizard.engine.mailbox import StampConflict
+    from wizard.engine.stamp import StampConflict
 
     org, orgside = world(kit)
     Synchronizer(shared_side, orgside, stamp_store=shared_side.stamp_store).run()

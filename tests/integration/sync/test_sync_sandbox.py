@@ -13,8 +13,8 @@ import pytest
 
 from wizard.engine.dataverse import DataverseClient
 from wizard.engine.http import make_session
-from wizard.engine.mailbox import MailboxStore, StampConflict
 from wizard.engine.mailstore import SqliteMailStore
+from wizard.engine.stamp import MailboxStore, StampConflict
 from wizard.engine.sync.addresses import apply_address_switch, plan_address_switch
 from wizard.engine.sync.engine import NoSyncPrivilege, Synchronizer, SyncOffline
 from wizard.engine.sync.webapi import DataverseOrgSide

@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.engine.cancel import CancelEvent
 from wizard.engine.errors import WizardError
-from wizard.engine.mailbox import StampConflict, format_time
 from wizard.engine.orgs import VIA_COMPUTER, VIA_SERVER, OrgProfile, StalePlan, SwitchPlan
 from wizard.engine.serverside import journal as jr
 from wizard.engine.serverside.errors import (
@@ -71,6 +70,7 @@ from wizard.engine.serverside.records import (
     read_own_mailbox,
 )
 from wizard.engine.serverside.words import APPROVAL_WORDS, METHOD_WORDS, Note, names, note
+from wizard.engine.stamp import StampConflict, format_time
 
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.connect import Connector, OrgSession
@@ -549,7 +549,7 @@ class MailboxSwitcher:
         """Carry out ``plan`` (see the module docstring). ``override``: the "this org only"
         option (``None``: the plan's suggestion; the local stamp is overridden only by an
         explicit ``True``). Raises :class:`~wizard.engine.orgs.StalePlan` /
-        :class:`SwitchStale` and :class:`~wizard.engine.mailbox.StampConflict` with nothing
+        :class:`SwitchStale` and :class:`~wizard.engine.stamp.StampConflict` with nothing
         changed; per-org failures are in the result (``complete`` False)."""
         from wizard.engine.http import Cancelled
 
@@ -859,7 +859,7 @@ class MailboxSwitcher:
             _say(progress, note("waiting", org=label, n=n, total=polls))
             try:
                 record = read_mailbox(client, record.mailbox_id)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
                 err = classify(exc, label)
                 return MailboxTestOutcome(read.key, label, "not_run",
                                          note("te_failure", org=label, error=err.message), err,

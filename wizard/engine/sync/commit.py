@@ -139,7 +139,7 @@ def late_creates(run: SyncRun, staging: Staging, first_seq: int, now: float) -> 
     return late
 
 
-def commit_plan(run: SyncRun, p: Plan) -> None:
+def commit_plan(run: SyncRun, p: Plan) -> None:  # noqa: C901 - one transaction's steps in order; sync internals in flux (issue 15b)
     if p.mailbox_op is None and p.new_status is None and not p.drop_status:
         return
     item = p.item

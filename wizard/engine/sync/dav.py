@@ -316,7 +316,7 @@ def _speaks_dav(client: DavClient) -> bool:
     return bool(r.headers.get("DAV"))
 
 
-def discover(client: DavClient) -> list[FoundCollection]:
+def discover(client: DavClient) -> list[FoundCollection]:  # noqa: C901 - RFC 6764 discovery steps in order; sync internals in flux (issue 15b)
     """Every calendar, task list and address book of the account at ``client.url``."""
     base = client.url
     # The address may be a collection already.

@@ -215,7 +215,7 @@ class Synchronizer:
     def _stamp_gate(self, override: bool, dry_run: bool, report: SyncReport) -> None:
         if self.stamp_store is None:
             return
-        from wizard.engine.mailbox import StampConflict
+        from wizard.engine.stamp import StampConflict
 
         current = self.stamp_store.stamp()
         if current is not None and not same_id(current.org_id, self.org.org_id) and not override:

@@ -232,7 +232,7 @@ def maps_for(ctx: Channel, item: MailItem | None,
     return cache[key]
 
 
-def plan_channel(run: SyncRun, ctx: Channel, report: SyncReport
+def plan_channel(run: SyncRun, ctx: Channel, report: SyncReport  # noqa: C901 - sync internals in flux (issue 15b); split with that work
                   ) -> tuple[list[Plan], ChangeBatch | None]:
     kind = ctx.kind
     plans: list[Plan] = []
@@ -331,7 +331,7 @@ def load(run: SyncRun, kind: str, batch: ChangeBatch) -> tuple[dict[str, StatusR
     return statuses, sorted(found, key=lambda i: (i.created_at, i.local_id))
 
 
-def plan_pair(run: SyncRun, ctx: Channel, rid: str, item: MailItem | None, st: StatusRow | None,
+def plan_pair(run: SyncRun, ctx: Channel, rid: str, item: MailItem | None, st: StatusRow | None,  # noqa: C901 - vdirsyncer's per-item decision table, kept whole; split with issue 15b
                row: OrgRecord | None, org_deleted: bool) -> Plan:
     kind, me = ctx.kind, ctx.user_id
     if (st is not None and st.state == "linked" and item is not None and item.tracked

@@ -1,11 +1,11 @@
 """The mailbox stamp kept with a mailbox side that lives outside the app.
 
-The local store keeps its stamp in its SQLite file (:class:`wizard.engine.mailbox.MailboxStore`).
+The local store keeps its stamp in its SQLite file (:class:`wizard.engine.stamp.MailboxStore`).
 A vdir folder keeps it in a file of the folder, a CalDAV/CardDAV account in a property of
 its collection: every computer that syncs the same folder or account reads the same
 stamp, so two computers synchronizing one calendar with two different orgs are told so,
 exactly as with the local stamp. The rules (claim, override, record a sync) are those of
-:class:`~wizard.engine.mailbox.MailboxStore`; only where the stamp is stored differs.
+:class:`~wizard.engine.stamp.MailboxStore`; only where the stamp is stored differs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from wizard.engine.mailbox import Stamp, StampConflict, StampMissing, _same_id, format_time, parse_time, to_datetime
+from wizard.engine.stamp import Stamp, StampConflict, StampMissing, _same_id, format_time, parse_time, to_datetime
 
 STAMP_FORMAT = 1
 

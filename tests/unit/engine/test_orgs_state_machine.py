@@ -19,8 +19,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from wizard.engine.mailbox import MailboxStore, StampConflict
 from wizard.engine.orgs import InvalidDisplayName, OrgProfile, OrgRegistry, SwitchNotPossible, normalize_base_url
+from wizard.engine.stamp import MailboxStore, StampConflict
 
 NS = uuid.UUID("0d0c8a4e-7d0a-4b7e-9c36-2f5b0e0c1a55")
 POOL = 3

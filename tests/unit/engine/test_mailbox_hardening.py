@@ -12,9 +12,9 @@ import pytest
 from wizard.cli import main
 from wizard.engine.fileio import DatabaseDamaged, DiskFull
 from wizard.engine.itemtypes import InvalidItemValue, UnknownItemField
-from wizard.engine.mailbox import MailboxStore
 from wizard.engine.mailstore import SqliteMailStore, content_hash, content_json
 from wizard.engine.paths import AppPaths
+from wizard.engine.stamp import MailboxStore
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.engine.mailbox import MailboxStore
 from wizard.engine.orgs import OrgProfile, OrgRegistry
 from wizard.engine.secrets import MemorySecretStore
 from wizard.engine.serverside import journal as jr
 from wizard.engine.serverside.errors import MailboxUnreachable, ServerSideSynchronizes
 from wizard.engine.serverside.records import MailboxRecord
 from wizard.engine.serverside.switch import OrgRead, ServerSwitchPlan, check_local_sync
+from wizard.engine.stamp import MailboxStore
 
 ID_A = "aaaaaaaa-0000-4000-8000-000000000001"
 ID_B = "bbbbbbbb-0000-4000-8000-000000000002"

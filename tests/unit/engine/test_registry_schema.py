@@ -10,8 +10,8 @@ import pytest
 
 from wizard.engine.errors import CorruptConfig
 from wizard.engine.fileio import FileProblem, PathIsDirectory, SymlinkRefused
-from wizard.engine.mailbox import MailboxStore
 from wizard.engine.orgs import OrgProfile, OrgRegistry
+from wizard.engine.stamp import MailboxStore
 
 ID_A = "aaaaaaaa-0000-0000-0000-000000000001"
 ID_B = "bbbbbbbb-0000-0000-0000-000000000002"

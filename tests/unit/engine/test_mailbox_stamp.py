@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from wizard.engine.errors import Action, ConfigError, WizardError
-from wizard.engine.mailbox import MailboxStore, Stamp, StampConflict, StampMissing
+from wizard.engine.stamp import MailboxStore, Stamp, StampConflict, StampMissing
 
 ORG_A = "aaaaaaaa-0000-0000-0000-000000000001"
 ORG_B = "bbbbbbbb-0000-0000-0000-000000000002"

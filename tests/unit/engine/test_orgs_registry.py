@@ -8,7 +8,6 @@ import os
 import pytest
 
 from wizard.engine.errors import ConfigError, CorruptConfig
-from wizard.engine.mailbox import MailboxStore, StampConflict
 from wizard.engine.orgs import (
     AmbiguousOrg,
     DuplicateOrg,
@@ -22,6 +21,7 @@ from wizard.engine.orgs import (
     check_display_name,
     normalize_base_url,
 )
+from wizard.engine.stamp import MailboxStore, StampConflict
 
 ID_A = "aaaaaaaa-0000-0000-0000-000000000001"
 ID_B = "bbbbbbbb-0000-0000-0000-000000000002"
@@ -590,7 +590,7 @@ def test_a_removal_interrupted_before_the_release_is_finished_by_the_next_change
 
 
 def test_a_stamp_change_that_cannot_be_written_stays_pending(registry, mailbox, monkeypatch):
-    from wizard.engine.mailbox import MailboxError
+    from wizard.engine.stamp import MailboxError
 
     three(registry)
     plan = registry.plan_switch(2)

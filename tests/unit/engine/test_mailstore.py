@@ -6,8 +6,8 @@ import icalendar
 import pytest
 import vobject
 
-from wizard.engine.mailbox import MailboxStore
 from wizard.engine.mailstore import ItemChanged, MailStoreError, SqliteMailStore
+from wizard.engine.stamp import MailboxStore
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.webapi import parse_batch_response, rrule_of
 

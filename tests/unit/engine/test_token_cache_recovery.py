@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.unit.test_token_cache import FakeSecrets, token_event, usernames
+from tests.unit.engine.test_token_cache import FakeSecrets, token_event, usernames
 from wizard.engine.auth import Authenticator
 from wizard.engine.http import make_session
 from wizard.engine.signin_errors import NotSignedIn
