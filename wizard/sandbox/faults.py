@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from wizard.sandbox.errors import SandboxError
+from wizard.sandbox.sandbox_error import SandboxError
 
 DEFAULTS: dict[str, Any] = {
     "latency": 1.0,

@@ -36,8 +36,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from wizard.sandbox import seed
-from wizard.sandbox.errors import SandboxError
 from wizard.sandbox.faults import Faults
+from wizard.sandbox.sandbox_error import SandboxError
 
 SAMPLE_CLIENT_ID = "51f81489-12ee-4a9e-aaae-a2591f45987d"
 # Registered in the tenant, but nobody consented to it: every sign-in gets AADSTS65001.

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wizard.sandbox.errors import SandboxError
+from wizard.sandbox.sandbox_error import SandboxError
 
 SYNTAX_ERROR_CODE = "0x80060888"
 UNKNOWN_PROPERTY_CODE = "0x0"

@@ -33,10 +33,10 @@ from werkzeug.wsgi import LimitedStream
 
 from wizard.engine.clouds import cloud_from_dict
 from wizard.sandbox import seed
-from wizard.sandbox.auth import BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware, write_ntlm_user_file
 from wizard.sandbox.certs import SIGNING_KEY_FILE, ensure_certificates, load_or_create_key
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.identity import SAMPLE_CLIENT_ID, IdentityProvider
+from wizard.sandbox.org_auth import BearerOrgMiddleware, LatencyMiddleware, NtlmOrgMiddleware, write_ntlm_user_file
 from wizard.sandbox.requestlog import RequestLog, RequestLogMiddleware
 
 log = logging.getLogger("wizard.sandbox")
@@ -260,7 +260,7 @@ def _bind(port: int) -> socket.socket:
 
 
 def _placeholder_webapi_app(org: seed.Org, store: Any, base_url: str):
-    """Stands in until the Web API app (wizard.sandbox.webapi) is merged: WhoAmI, version."""
+    """Stands in until the Web API app (wizard.sandbox.dataverse_api) is merged: WhoAmI, version."""
 
     def app(environ, start_response):
         user: seed.User = environ["sandbox.user"]
@@ -287,7 +287,7 @@ def _placeholder_webapi_app(org: seed.Org, store: Any, base_url: str):
 
 def _webapi_factory():
     try:
-        from wizard.sandbox.webapi import create_webapi_app
+        from wizard.sandbox.dataverse_api import create_webapi_app
     except ImportError:
         return _placeholder_webapi_app
     return create_webapi_app
@@ -496,7 +496,7 @@ class Sandbox:
 
     def _make_discovery(self):
         try:
-            from wizard.sandbox.discovery import DiscoveryService
+            from wizard.sandbox.global_discovery import DiscoveryService
         except ImportError:
             return None
         return DiscoveryService(sandbox=self)

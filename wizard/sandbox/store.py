@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.sandbox import seed
-from wizard.sandbox.errors import SandboxError
+from wizard.sandbox.sandbox_error import SandboxError
 
 Row = dict[str, Any]
 Clock = Callable[[], dt.datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wizard.sandbox import seed
-from wizard.sandbox.discovery import FIELDS
+from wizard.sandbox.global_discovery import FIELDS
 
 pytestmark = pytest.mark.sandbox
 

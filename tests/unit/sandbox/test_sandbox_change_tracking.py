@@ -13,8 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from werkzeug.test import Client
 
 from wizard.sandbox import seed
+from wizard.sandbox.dataverse_api import create_webapi_app
 from wizard.sandbox.store import DataStore
-from wizard.sandbox.webapi import create_webapi_app
 
 BASE = "https://127.0.0.1:44361"
 ALICE = seed.USERS[0]

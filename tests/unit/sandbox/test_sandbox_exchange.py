@@ -9,10 +9,10 @@ import pytest
 from werkzeug.test import Client
 
 from wizard.sandbox import seed
+from wizard.sandbox.dataverse_api import create_webapi_app
 from wizard.sandbox.exchange import CONFIGURED_ELSEWHERE
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.store import DataStore
-from wizard.sandbox.webapi import create_webapi_app
 
 API = "/api/data/v9.2/"
 ALICE, BOB = seed.USERS[0], seed.USERS[1]

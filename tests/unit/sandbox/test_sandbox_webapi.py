@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from wizard.sandbox import seed
+from wizard.sandbox.dataverse_api import create_webapi_app
 from wizard.sandbox.store import DataStore
-from wizard.sandbox.webapi import create_webapi_app
 
 BASE = "https://127.0.0.1:44361"
 API = "/api/data/v9.2/"
@@ -805,7 +805,7 @@ def test_disabled_org_answers_like_the_sandbox_core(store):
     member = next(u for u in seed.USERS if "contosoretired" in u.orgs and not u.disabled)
     resp = retired.get("WhoAmI", user=member)
     assert resp.status_code == 403
-    from wizard.sandbox.auth import ORG_DISABLED_CODE
+    from wizard.sandbox.org_auth import ORG_DISABLED_CODE
     assert error_of(resp)[0] == ORG_DISABLED_CODE
 
 

@@ -17,7 +17,7 @@ import jwt
 from werkzeug.wrappers import Request, Response
 
 from wizard.sandbox import odata, seed
-from wizard.sandbox.auth import apply_request_faults, bearer_challenge
+from wizard.sandbox.org_auth import apply_request_faults, bearer_challenge
 
 if TYPE_CHECKING:
     from wizard.sandbox.server import Sandbox

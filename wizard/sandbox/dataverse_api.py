@@ -29,10 +29,10 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from wizard.sandbox import fetchxml, odata, seed
-from wizard.sandbox.auth import ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE
-from wizard.sandbox.errors import SandboxError
 from wizard.sandbox.exchange import SERVICE_COLUMNS
 from wizard.sandbox.odata import ODataError
+from wizard.sandbox.org_auth import ORG_DISABLED_CODE, ORG_DISABLED_MESSAGE
+from wizard.sandbox.sandbox_error import SandboxError
 from wizard.sandbox.store import (
     ENTITIES,
     ENTITY_SETS,
