@@ -17,8 +17,8 @@ def register(sub, parents) -> None:
     """Add this module's subcommands to ``sub``."""
     p = sub.add_parser(
         "deploy", parents=parents, help="apply a deployment file (org list) without questions",
-        description="Add the organizations listed in a deployment file (README: 'Deployment "
-                    "file'). Orgs are recorded without connecting; users sign in on first "
+        description="Add the organizations listed in a deployment file (wizard/engine/HELPDESK.md: "
+                    "'Deployment file'). Orgs are recorded without connecting; users sign in on first "
                     "use. Re-applying the same file changes nothing.")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("file", metavar="FILE", nargs="?", help="the deployment file (JSON)")

@@ -212,7 +212,7 @@ def cmd_remove(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     result = registry.remove(profile.key)
     text = result.message
     if result.was_primary:
-        text += " Choose one with: d365-orgs use ORG"
+        text += " (Run: d365-orgs use ORG.)"
     for problem in result.problems:
         text += f"\nwarning: {problem}"
     return CommandResult(data=result.to_dict(), text=text)

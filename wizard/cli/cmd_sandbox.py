@@ -42,7 +42,7 @@ def register(sub, parents) -> None:
                        help="seconds a refresh token may sit unused before sign-in fails with "
                             "AADSTS700082 (default 90 days)")
     serve.add_argument("--fault", action="append", default=[], metavar="NAME[=VALUE]",
-                       help="switch a fault on from the start (repeatable); see README")
+                       help="switch a fault on from the start (repeatable); see wizard/sandbox/README.md")
     serve.set_defaults(func=cmd_serve)
 
     fault = actions.add_parser(

@@ -6,7 +6,7 @@ profile) and prints how to point the app at it. The trainee diagnoses the proble
 the real app (Test Connection, the diagnostics bundle, the logs) and names the fix; the
 trainer can then press Enter to make the problem go away, as the right fix would.
 
-Each :class:`Scenario` documents what the trainee sees and the right fix; README lists
+Each :class:`Scenario` documents what the trainee sees and the right fix; wizard/engine/HELPDESK.md lists
 them. Scenarios are built on :mod:`wizard.sandbox.faults` and the seeded tenant.
 """
 

@@ -1,7 +1,7 @@
 """Silent deployment: a prepared org list applied without questions.
 
 The successor of the original ``ConfigWizard.exe /Q /i config.xml``. An administrator
-writes a JSON *deployment file* (format below, also in README) and either runs
+writes a JSON *deployment file* (format below, also in wizard/engine/HELPDESK.md) and either runs
 ``d365-orgs deploy FILE`` / ``d365-wizard --deploy FILE`` on each machine, or puts it at
 the machine-wide location (:attr:`AppPaths.site_deployment_file`) where every start of
 the app applies it once (:func:`apply_site_deployment`; unchanged files are not re-applied).

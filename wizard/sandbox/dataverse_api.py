@@ -5,7 +5,7 @@ mounts it (for on-premises orgs under a path prefix via SCRIPT_NAME), authentica
 and puts the `seed.User` into `environ["sandbox.user"]`; without one this app answers 401.
 
 What it speaks, and where it follows Microsoft's documentation, is described in
-README.md ("The sandbox's Web API").
+wizard/sandbox/README.md ("The sandbox's Web API").
 """
 
 from __future__ import annotations

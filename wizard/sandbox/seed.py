@@ -2,7 +2,7 @@
 
 Shared by the identity provider, Global Discovery and the Web API so they agree on
 ids. Passwords here are public practice passwords for the sandbox only, documented
-in README; they are not secrets and never leave the sandbox.
+in wizard/sandbox/README.md; they are not secrets and never leave the sandbox.
 """
 
 from __future__ import annotations
