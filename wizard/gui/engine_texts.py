@@ -244,4 +244,126 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The folder {path} cannot be used as a mailbox: {reason}"),
     # wizard.engine.sync.vdir.VdirError.fix_template
     QT_TRANSLATE_NOOP("", "Choose a folder you can write to."),
+    # wizard.engine.url_errors.AdfsServer.template
+    QT_TRANSLATE_NOOP("", "This is the sign-in (AD FS) server, not the organization."),
+    # wizard.engine.url_errors.AdminPortal.template
+    QT_TRANSLATE_NOOP("", "This is {portal}, not an organization address."),
+    # wizard.engine.url_errors.AdminPortal.fix_template
+    QT_TRANSLATE_NOOP("", "In the Power Platform admin center open Environments, select the environment and copy its 'Environment URL' (e.g. https://contoso.crm.dynamics.com)."),
+    # wizard.engine.url_errors.BadOrgName.template
+    QT_TRANSLATE_NOOP("", "The organization name in the address is not valid."),
+    # wizard.engine.url_errors.BadPort.template
+    QT_TRANSLATE_NOOP("", "The port number in the address is not valid."),
+    # wizard.engine.url_errors.BadPort.fix_template
+    QT_TRANSLATE_NOOP("", "A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555."),
+    # wizard.engine.url_errors.BadServerName.template
+    QT_TRANSLATE_NOOP("", "The server name in the address is not valid."),
+    # wizard.engine.url_errors.BadServerPart.template
+    QT_TRANSLATE_NOOP("", "The server part of the address is not valid."),
+    # wizard.engine.url_errors.BareIp.template
+    QT_TRANSLATE_NOOP("", "An IP address alone is not an organization address."),
+    # wizard.engine.url_errors.BareIp.fix_template
+    QT_TRANSLATE_NOOP("", "Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso."),
+    # wizard.engine.url_errors.CloudWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "This address names the Dynamics 365 cloud but no organization."),
+    # wizard.engine.url_errors.CloudWithoutOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Put your org's name in front, e.g. https://contoso.{domain}."),
+    # wizard.engine.url_errors.ControlCharacters.template
+    QT_TRANSLATE_NOOP("", "The address contains control characters."),
+    # wizard.engine.url_errors.CustomCloudNotOrg.template
+    QT_TRANSLATE_NOOP("", "This address is in the {cloud} cloud but is not an organization address."),
+    # wizard.engine.url_errors.CustomCloudNotOrg.fix_template
+    QT_TRANSLATE_NOOP("", "An organization address looks like https://contoso.{domain}."),
+    # wizard.engine.url_errors.CustomCloudWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "This address names the {cloud} cloud but no organization."),
+    # wizard.engine.url_errors.DiscoveryAddress.template
+    QT_TRANSLATE_NOOP("", "This is a Discovery Service address, not an organization."),
+    # wizard.engine.url_errors.DiscoveryAddress.fix_template
+    QT_TRANSLATE_NOOP("", "Choose 'Dynamics 365 (online)' to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com)."),
+    # wizard.engine.url_errors.DiscoveryHost.template
+    QT_TRANSLATE_NOOP("", "This is a discovery service address, not an organization."),
+    # wizard.engine.url_errors.DomainWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "{host} is a domain, not an organization address."),
+    # wizard.engine.url_errors.DomainWithoutOrg.fix_template
+    QT_TRANSLATE_NOOP("", "An Internet-facing deployment's address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso."),
+    # wizard.engine.url_errors.DynamicsNotOrg.template
+    QT_TRANSLATE_NOOP("", "This Dynamics 365 address is not an organization address."),
+    # wizard.engine.url_errors.DynamicsNotOrg.fix_template
+    QT_TRANSLATE_NOOP("", "An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org's name). Copy it from the browser while the org is open."),
+    # wizard.engine.url_errors.EmailAddress.template
+    QT_TRANSLATE_NOOP("", "This looks like an e-mail address or user name, not an organization address."),
+    # wizard.engine.url_errors.FilePath.template
+    QT_TRANSLATE_NOOP("", "This is a file path, not an organization address."),
+    # wizard.engine.url_errors.FinanceAndOperations.template
+    QT_TRANSLATE_NOOP("", "This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations."),
+    # wizard.engine.url_errors.HasPassword.template
+    QT_TRANSLATE_NOOP("", "The address contains a user name and password."),
+    # wizard.engine.url_errors.HasPassword.fix_template
+    QT_TRANSLATE_NOOP("", "Never put a password in an address: remove the part up to and including '@', and sign in when the wizard asks. If that password is real, consider changing it."),
+    # wizard.engine.url_errors.HasSpaces.template
+    QT_TRANSLATE_NOOP("", "An organization address cannot contain spaces."),
+    # wizard.engine.url_errors.HasSpaces.fix_template
+    QT_TRANSLATE_NOOP("", "Copy the whole address from the browser's address bar and paste it as one line."),
+    # wizard.engine.url_errors.HasUserName.template
+    QT_TRANSLATE_NOOP("", "The address contains a user name."),
+    # wizard.engine.url_errors.HasUserName.fix_template
+    QT_TRANSLATE_NOOP("", "Remove the part up to and including '@'; the wizard asks who you are when it signs in."),
+    # wizard.engine.url_errors.IfdDiscovery.template
+    QT_TRANSLATE_NOOP("", "This is the discovery address of an Internet-facing deployment, not an organization."),
+    # wizard.engine.url_errors.IfdSignIn.template
+    QT_TRANSLATE_NOOP("", "This is the sign-in address of an Internet-facing deployment, not the organization."),
+    # wizard.engine.url_errors.Lookalike.template
+    QT_TRANSLATE_NOOP("", "This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft's."),
+    # wizard.engine.url_errors.Lookalike.fix_template
+    QT_TRANSLATE_NOOP("", "Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator."),
+    # wizard.engine.url_errors.MailtoLink.template
+    QT_TRANSLATE_NOOP("", "This is an e-mail link, not an organization address."),
+    # wizard.engine.url_errors.MicrosoftService.template
+    QT_TRANSLATE_NOOP("", "This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization."),
+    # wizard.engine.url_errors.MicrosoftSignInPage.template
+    QT_TRANSLATE_NOOP("", "This is the Microsoft sign-in page, not your organization."),
+    # wizard.engine.url_errors.MicrosoftSignInPage.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose 'Dynamics 365 (online)' to sign in and pick from your organizations."),
+    # wizard.engine.url_errors.NoAddress.template
+    QT_TRANSLATE_NOOP("", "No organization address was given."),
+    # wizard.engine.url_errors.NoServerName.template
+    QT_TRANSLATE_NOOP("", "The address has no server name."),
+    # wizard.engine.url_errors.NotDynamicsAddress.template
+    QT_TRANSLATE_NOOP("", "This does not look like a Dynamics 365 organization address."),
+    # wizard.engine.url_errors.NotDynamicsAtAll.template
+    QT_TRANSLATE_NOOP("", "This is not the address of a Dynamics 365 organization."),
+    # wizard.engine.url_errors.NotText.template
+    QT_TRANSLATE_NOOP("", "An organization address must be text."),
+    # wizard.engine.url_errors.NotWebAddress.template
+    QT_TRANSLATE_NOOP("", "Only web addresses (https:// or http://) can be organization addresses."),
+    # wizard.engine.url_errors.OrgPicker.template
+    QT_TRANSLATE_NOOP("", "This page lists your apps and organizations; it is not an organization address."),
+    # wizard.engine.url_errors.OrgPicker.fix_template
+    QT_TRANSLATE_NOOP("", "Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose 'Dynamics 365 (online)' to sign in and pick from your organizations."),
+    # wizard.engine.url_errors.OtherScheme.template
+    QT_TRANSLATE_NOOP("", "'{scheme}:' addresses cannot be organization addresses; only web addresses (https://...) can."),
+    # wizard.engine.url_errors.PowerPagesSite.template
+    QT_TRANSLATE_NOOP("", "This is a Power Pages (portal) website, not the organization behind it."),
+    # wizard.engine.url_errors.PowerPagesSite.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com)."),
+    # wizard.engine.url_errors.PublicWebsite.template
+    QT_TRANSLATE_NOOP("", "This is the address of a public website, not of a Dynamics 365 organization."),
+    # wizard.engine.url_errors.PunycodeOrgName.template
+    QT_TRANSLATE_NOOP("", "The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do."),
+    # wizard.engine.url_errors.PunycodeOrgName.fix_template
+    QT_TRANSLATE_NOOP("", "Type the address yourself or copy it again from the browser while the org is open."),
+    # wizard.engine.url_errors.ServerWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "The address names the server {host} but not the organization."),
+    # wizard.engine.url_errors.ServerWithoutOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it)."),
+    # wizard.engine.url_errors.SignInHost.template
+    QT_TRANSLATE_NOOP("", "This is a sign-in page, not the organization."),
+    # wizard.engine.url_errors.TooLong.template
+    QT_TRANSLATE_NOOP("", "This text is far too long to be an organization address."),
+    # wizard.engine.url_errors.UnbracketedIpv6.fix_template
+    QT_TRANSLATE_NOOP("", "Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso."),
+    # wizard.engine.url_errors.WebsiteHost.template
+    QT_TRANSLATE_NOOP("", "This is a website address, not an organization address."),
+    # wizard.engine.url_errors._UrlError.fix_template
+    QT_TRANSLATE_NOOP("", "Paste the address from your browser's address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD)."),
 )
