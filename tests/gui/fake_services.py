@@ -217,7 +217,7 @@ class FakeServices:
         username = credentials.username if credentials else (account.username if account else "?")
         if credentials is not None and credentials.password != seed.PRACTICE_PASSWORD:
             report(StepReport("signin", "Sign in", "failed", "The user name or password is not correct.",
-                              "Check them and try again."))
+                              "Check them and try again.", action="enter_password"))
             raise WizardError("The user name or password is not correct.", fix="Check them and try again.",
                               code="bad_password")
         user = seed.user_by_upn(username)

@@ -276,3 +276,27 @@ def test_no_network_keyring_or_registry_work_on_gui_thread(qtbot, private_keyrin
         j.answer(qtbot, "confirmDelete", QMessageBox.StandardButton.Yes)
     assert {"send", "_mutate", "claim", "get", "delete_org"} <= set(spy.calls)
     assert spy.on_gui == []
+
+
+def test_wrong_onprem_password_fails_sign_in_and_offers_the_fix(qtbot, window, real, sandbox):
+    """A rejected Windows password fails the Sign-in step (not the next one), and the fix
+    button takes the user back to the password."""
+    from PySide6.QtCore import Qt
+
+    from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_CREDENTIALS
+
+    wizard = j.add_by_url(qtbot, window, sandbox.org_urls["contosoonprem"])
+    j.enter_credentials(qtbot, wizard, "CONTOSO\\alice", "wrong", save=False)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: page.failure is not None, timeout=20000)
+    states = {s.step_id: s.state for s in page.model.steps()}
+    assert states["signin"] == "failed" and states["whoami"] == "skipped", states
+    assert page.failure.step_id == "signin"
+    assert page.fix_button.text() == "Enter the password…"
+    qtbot.mouseClick(page.fix_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == PAGE_CREDENTIALS
+    wizard.currentPage().password_edit.setText(seed.PRACTICE_PASSWORD)
+    j.next_page(qtbot, wizard, PAGE_CONNECT)
+    j.wait_complete(qtbot, wizard)
+    assert {s.step_id: s.state for s in wizard.currentPage().model.steps()}["signin"] == "passed"
+    wizard.reject()

@@ -38,7 +38,7 @@ from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient, DataverseError
 from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
-from wizard.engine.signin_errors import NotSignedIn, SignInError
+from wizard.engine.signin_errors import BadPassword, NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -604,6 +604,17 @@ class Connector:
             raise _StepFailed(err.message, fix="Sign in first.", code=err.code,
                               data={"action": Action.SIGN_IN.value}) from err
         state["conn"] = conn
+        if conn.auth_method == "ntlm":
+            # Windows authentication is decided by the server's answer to a request, not
+            # by building the session: ask now, so a rejected user name or password fails
+            # this step (with its fix) instead of passing it and failing the next.
+            try:
+                state["whoami"] = conn.client.whoami()
+            except BadPassword as err:
+                raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code,
+                                  data={"action": Action.ENTER_PASSWORD.value}) from err
+            except WizardError as err:   # accepted, but refused otherwise: the next step says so
+                state["whoami_error"] = err
         how = {"ntlm": "Windows authentication", "adfs": "AD FS",
                "oauth": "Microsoft Entra ID"}.get(conn.auth_method, conn.auth_method)
         who = conn.username or "you"
@@ -613,7 +624,9 @@ class Connector:
 
     def _step_whoami(self, target, state, options):
         conn: OrgSession = state["conn"]
-        who = conn.client.whoami()
+        if "whoami_error" in state:
+            raise state.pop("whoami_error")
+        who = state.get("whoami") or conn.client.whoami()
         state["whoami"] = who
         return (f"The organization knows you (user id {who.get('UserId')}).",
                 {k: who.get(k) for k in ("UserId", "OrganizationId", "BusinessUnitId")})

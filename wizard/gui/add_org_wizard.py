@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from wizard.engine.errors import Action
 from wizard.gui.dialogs import DeviceCodePanel, SignInDialog
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
 from wizard.gui.models import DiscoveredOrgModel, StepListModel
+from wizard.gui.render import action_label, render
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
 from wizard.gui.views import (
     Account,
@@ -523,8 +525,15 @@ class ConnectPage(BusyPage):
         accessible(self.stop_button, tr("Stop connecting"),
                    tr("Cancel connecting; you can go Back and change your input."))
         self.stop_button.clicked.connect(self._stop_clicked)
+        # The failed step's fix as a button that does it (Enter the password…, Sign in…).
+        self.fix_button = QPushButton("")
+        self.fix_button.setObjectName("connectFixButton")
+        self.fix_button.setVisible(False)
+        self.fix_button.clicked.connect(self._fix_clicked)
+        self.fix_action = ""
         row = QHBoxLayout()
         row.addWidget(self.stop_button)
+        row.addWidget(self.fix_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.connected: list[ConnectedOrg] = []
@@ -533,6 +542,8 @@ class ConnectPage(BusyPage):
     def initializePage(self) -> None:
         self.connected = []
         self.failure = None
+        self.fix_action = ""
+        self.fix_button.setVisible(False)
         self.model.clear()
         self.result_label.setText("")
         self.progress.setVisible(True)
@@ -579,6 +590,41 @@ class ConnectPage(BusyPage):
             step=self.failure.title, message=message, fix=fix or self.failure.fix or tr("see Details")))
         self.result_label.setToolTip(details)
         self.result_label.setAccessibleDescription(self.result_label.text())
+        action = self.failure.action or getattr(render(exc)[2], "value", "")
+        target = self._fix_target(action)
+        if target is not None:
+            self.fix_action = action
+            text = action_label(Action(action))
+            self.fix_button.setText(text)
+            accessible(self.fix_button, text.replace("&", "").rstrip("…"),
+                       tr("Go back to the page where you can correct it."))
+            self.fix_button.setVisible(True)
+            self.fix_button.setFocus()
+
+    def _fix_target(self, action: str) -> int | None:
+        """The page where the user can do what ``action`` asks (None: no button)."""
+        pages = {"enter_password": PAGE_CREDENTIALS, "enter_credentials": PAGE_CREDENTIALS,
+                 "sign_in": PAGE_SIGN_IN}
+        target = pages.get(action)
+        if target is not None and target in self.w.visitedIds():
+            return target
+        if action in ("test_again", "retry"):
+            return PAGE_CONNECT
+        return None
+
+    def _fix_clicked(self) -> None:
+        target = self._fix_target(self.fix_action)
+        if target is None:
+            return
+        if target == PAGE_CONNECT:
+            self.initializePage()
+            return
+        while self.w.currentId() != target and self.w.currentId() != PAGE_START:
+            self.w.back()
+        page = self.w.currentPage()
+        if isinstance(page, CredentialsPage):
+            page.password_edit.selectAll()
+            page.password_edit.setFocus()
 
     def _stop_clicked(self) -> None:
         self.stop()
