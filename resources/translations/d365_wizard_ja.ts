@@ -4,144 +4,144 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="28"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="58"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="85"/>
         <source>Dynamics 365 (online)</source>
         <translation>Dynamics 365 (オンライン)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="28"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
         <location filename="../../wizard/gui/models.py" line="38"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="29"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
         <source>Internet-facing deployment (IFD)</source>
         <translation>インターネット接続展開 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="33"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
         <source>Microsoft Entra ID sign-in</source>
         <translation>Microsoft Entra ID サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="33"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
         <source>Windows authentication (user name and password)</source>
         <translation>Windows 認証 (ユーザー名とパスワード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="34"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="61"/>
         <source>Claims-based sign-in (AD FS)</source>
         <translation>クレーム ベースのサインイン (AD FS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="42"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="69"/>
         <source>Add an organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="43"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="70"/>
         <source>Paste the address of your organization, or sign in to Dynamics 365 (online) and choose from your organizations.</source>
         <translation>組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="46"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="73"/>
         <source>Server &amp;URL</source>
         <translation>サーバー URL(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="47"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="50"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="77"/>
         <source>Server URL</source>
         <translation>サーバー URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="47"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
         <source>Add an organization by its address.</source>
         <translation>アドレスを指定して組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="49"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="76"/>
         <source>For example https://contoso.crm.dynamics.com or https://server/orgname</source>
         <translation>例: https://contoso.crm.dynamics.com または https://server/orgname</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="51"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="78"/>
         <source>Any address of the organization, copied from your browser, works.</source>
         <translation>ブラウザーからコピーした組織のアドレスであれば、どの形式でも使えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="83"/>
         <source>What the address means</source>
         <translation>アドレスの解析結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="57"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="84"/>
         <source>Dynamics 365 (&amp;online): sign in and choose from your organizations</source>
         <translation>Dynamics 365 (オンライン)(&amp;O): サインインして組織を選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="59"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
         <source>Sign in and pick from the organizations you belong to.</source>
         <translation>サインインして、所属する組織から選択します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="63"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="90"/>
         <source>Cloud</source>
         <translation>クラウド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="63"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="90"/>
         <source>Where your organization is hosted.</source>
         <translation>組織がホストされている場所です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="80"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="107"/>
         <source>&amp;Cloud:</source>
         <translation>クラウド(&amp;C):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="104"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="131"/>
         <source>Found: {url}</source>
         <translation>検出: {url}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="106"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="133"/>
         <source>organization {name}</source>
         <translation>組織 {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="189"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="216"/>
         <source>Finding out how to sign in</source>
         <translation>サインイン方法を確認しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="193"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="220"/>
         <source>Detection result</source>
         <translation>検出結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="196"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="488"/>
-        <location filename="../../wizard/gui/dialogs.py" line="134"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="77"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="531"/>
+        <location filename="../../wizard/gui/dialogs.py" line="164"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="205"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="232"/>
         <source>Contacting {url}…</source>
         <translation>{url} に接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="214"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="241"/>
         <source>{url} uses {method}.</source>
         <translation>{url} は {method} を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="220"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="247"/>
         <source>Could not reach the organization: {message}
 {fix}
 Go Back to correct the address.</source>
@@ -150,280 +150,291 @@ Go Back to correct the address.</source>
 [戻る] を選んでアドレスを修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="238"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="265"/>
         <source>Enter your credentials</source>
         <translation>資格情報の入力</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="239"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="266"/>
         <source>This organization uses Windows authentication.</source>
         <translation>この組織は Windows 認証を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="243"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="270"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="244"/>
-        <location filename="../../wizard/gui/dialogs.py" line="510"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
+        <location filename="../../wizard/gui/dialogs.py" line="540"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="247"/>
-        <location filename="../../wizard/gui/dialogs.py" line="513"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
+        <location filename="../../wizard/gui/dialogs.py" line="543"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="496"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
-        <location filename="../../wizard/gui/dialogs.py" line="517"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
+        <location filename="../../wizard/gui/dialogs.py" line="547"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
-        <location filename="../../wizard/gui/dialogs.py" line="517"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="478"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
+        <location filename="../../wizard/gui/dialogs.py" line="547"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="498"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="253"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="280"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="254"/>
-        <location filename="../../wizard/gui/dialogs.py" line="54"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
+        <location filename="../../wizard/gui/dialogs.py" line="70"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="255"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="257"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="297"/>
         <source>When this is unchecked, nothing is stored.</source>
         <translation>オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="280"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="348"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
+        <source>About saving credentials</source>
+        <translation>資格情報の保存について</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="323"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="391"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="324"/>
         <source>Sign in with your work account.</source>
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="326"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="285"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="328"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="286"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="329"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="330"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="288"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="331"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="289"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="332"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="290"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="333"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="297"/>
-        <location filename="../../wizard/gui/dialogs.py" line="530"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
+        <location filename="../../wizard/gui/dialogs.py" line="560"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="298"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="310"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="353"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="329"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="372"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="335"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="342"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="385"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="348"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="391"/>
         <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="357"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="400"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="375"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="418"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="381"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="395"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="438"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="396"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="439"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="399"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="442"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="401"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="444"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="402"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="445"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="467"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="467"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="429"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="472"/>
         <location filename="../../wizard/gui/models.py" line="56"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="436"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="479"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="446"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="489"/>
         <source>{count} organization(s) found.</source>
         <translation>{count} 件の組織が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="447"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="490"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="483"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="526"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="484"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="527"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="491"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="534"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="497"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="540"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="499"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="542"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="500"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="543"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="500"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="544"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="545"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="549"/>
+        <source>Fix the problem</source>
+        <translation>問題を修正</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="552"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="606"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="553"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="607"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -432,445 +443,475 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="555"/>
-        <location filename="../../wizard/gui/dialogs.py" line="180"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="609"/>
+        <location filename="../../wizard/gui/dialogs.py" line="210"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="563"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="619"/>
+        <source>Go back to the page where you can correct it.</source>
+        <translation>修正できるページに戻ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="652"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="578"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="667"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="579"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="668"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="587"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="676"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="591"/>
-        <location filename="../../wizard/gui/dialogs.py" line="71"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="681"/>
+        <location filename="../../wizard/gui/dialogs.py" line="87"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="359"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="598"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="684"/>
+        <source>Add &amp;without saving credentials</source>
+        <translation>資格情報を保存せずに追加(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="686"/>
+        <source>Add without saving credentials</source>
+        <translation>資格情報を保存せずに追加</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="687"/>
+        <source>Add the organization now; you are asked for the password next time.</source>
+        <translation>今すぐ組織を追加します。次回はパスワードを尋ねられます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="705"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
-        <location filename="../../wizard/gui/dialogs.py" line="355"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="706"/>
+        <location filename="../../wizard/gui/dialogs.py" line="385"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="601"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="708"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="604"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="711"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="607"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="716"/>
+        <source>Your credentials will not be saved: this computer has no secure keyring.</source>
+        <translation>資格情報は保存されません: このコンピューターには安全なキーリングがありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="718"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="608"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="719"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="641"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="721"/>
+        <source>This computer has no secure keyring: your sign-in is kept only until you close the app.</source>
+        <translation>このコンピューターには安全なキーリングがありません。サインインはアプリを閉じるまでしか保持されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="756"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="655"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="770"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="656"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="771"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="657"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="772"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="658"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="773"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="682"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="811"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="29"/>
+        <location filename="../../wizard/gui/dialogs.py" line="45"/>
         <source>Properties of {name}</source>
         <translation>{name} のプロパティ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="34"/>
+        <location filename="../../wizard/gui/dialogs.py" line="50"/>
         <location filename="../../wizard/gui/models.py" line="55"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="34"/>
+        <location filename="../../wizard/gui/dialogs.py" line="50"/>
         <source>The name shown for this organization.</source>
         <translation>この組織に表示される名前です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="35"/>
+        <location filename="../../wizard/gui/dialogs.py" line="51"/>
         <source>&amp;Display name:</source>
         <translation>表示名(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="38"/>
+        <location filename="../../wizard/gui/dialogs.py" line="54"/>
         <source>Unique name:</source>
         <translation>一意の名前:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="38"/>
+        <location filename="../../wizard/gui/dialogs.py" line="54"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="39"/>
+        <location filename="../../wizard/gui/dialogs.py" line="55"/>
         <source>User:</source>
         <translation>ユーザー:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="39"/>
+        <location filename="../../wizard/gui/dialogs.py" line="55"/>
         <location filename="../../wizard/gui/models.py" line="86"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="40"/>
+        <location filename="../../wizard/gui/dialogs.py" line="56"/>
         <source>Version:</source>
         <translation>バージョン:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="40"/>
+        <location filename="../../wizard/gui/dialogs.py" line="56"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="47"/>
+        <location filename="../../wizard/gui/dialogs.py" line="63"/>
         <source>&amp;Save credentials so I am not asked again</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="52"/>
+        <location filename="../../wizard/gui/dialogs.py" line="68"/>
         <source>This organization signs you in with your work account; there is no password to save.</source>
         <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55"/>
+        <location filename="../../wizard/gui/dialogs.py" line="71"/>
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56"/>
+        <location filename="../../wizard/gui/dialogs.py" line="72"/>
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="58"/>
+        <location filename="../../wizard/gui/dialogs.py" line="74"/>
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/dialogs.py" line="75"/>
         <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
         <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="60"/>
+        <location filename="../../wizard/gui/dialogs.py" line="76"/>
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="62"/>
+        <location filename="../../wizard/gui/dialogs.py" line="78"/>
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="63"/>
+        <location filename="../../wizard/gui/dialogs.py" line="79"/>
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="125"/>
+        <location filename="../../wizard/gui/dialogs.py" line="155"/>
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="128"/>
+        <location filename="../../wizard/gui/dialogs.py" line="158"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="130"/>
+        <location filename="../../wizard/gui/dialogs.py" line="160"/>
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="134"/>
+        <location filename="../../wizard/gui/dialogs.py" line="164"/>
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="137"/>
+        <location filename="../../wizard/gui/dialogs.py" line="167"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="165"/>
+        <location filename="../../wizard/gui/dialogs.py" line="195"/>
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="168"/>
+        <location filename="../../wizard/gui/dialogs.py" line="198"/>
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="179"/>
+        <location filename="../../wizard/gui/dialogs.py" line="209"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="182"/>
+        <location filename="../../wizard/gui/dialogs.py" line="212"/>
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="185"/>
+        <location filename="../../wizard/gui/dialogs.py" line="215"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="187"/>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/dialogs.py" line="217"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="188"/>
+        <location filename="../../wizard/gui/dialogs.py" line="218"/>
         <source>Read every mailbox record again and change what is still to do.</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="189"/>
-        <location filename="../../wizard/gui/render.py" line="53"/>
+        <location filename="../../wizard/gui/dialogs.py" line="219"/>
+        <location filename="../../wizard/gui/render.py" line="54"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="190"/>
+        <location filename="../../wizard/gui/dialogs.py" line="220"/>
         <source>Set appointments, contacts and tasks to None in your mailbox record of every organization but the synchronizing one.</source>
         <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="221"/>
+        <location filename="../../wizard/gui/dialogs.py" line="251"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="223"/>
+        <location filename="../../wizard/gui/dialogs.py" line="253"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="229"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="626"/>
+        <location filename="../../wizard/gui/dialogs.py" line="259"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="646"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="239"/>
+        <location filename="../../wizard/gui/dialogs.py" line="269"/>
         <source>How {name} synchronizes appointments, contacts and tasks</source>
         <translation>{name} の予定・連絡先・タスクの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="241"/>
+        <location filename="../../wizard/gui/dialogs.py" line="271"/>
         <source>Synchronization method</source>
         <translation>同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="243"/>
+        <location filename="../../wizard/gui/dialogs.py" line="273"/>
         <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
         <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/dialogs.py" line="275"/>
         <source>Server-side synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="246"/>
+        <location filename="../../wizard/gui/dialogs.py" line="276"/>
         <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
         <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="248"/>
+        <location filename="../../wizard/gui/dialogs.py" line="278"/>
         <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
         <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="250"/>
+        <location filename="../../wizard/gui/dialogs.py" line="280"/>
         <source>This computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="251"/>
+        <location filename="../../wizard/gui/dialogs.py" line="281"/>
         <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
         <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="271"/>
+        <location filename="../../wizard/gui/dialogs.py" line="301"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
         <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="276"/>
+        <location filename="../../wizard/gui/dialogs.py" line="306"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
         <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="355"/>
+        <location filename="../../wizard/gui/dialogs.py" line="385"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="356"/>
+        <location filename="../../wizard/gui/dialogs.py" line="386"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="358"/>
+        <location filename="../../wizard/gui/dialogs.py" line="388"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="360"/>
+        <location filename="../../wizard/gui/dialogs.py" line="390"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="363"/>
+        <location filename="../../wizard/gui/dialogs.py" line="393"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="370"/>
+        <location filename="../../wizard/gui/dialogs.py" line="400"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="375"/>
+        <location filename="../../wizard/gui/dialogs.py" line="405"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="380"/>
+        <location filename="../../wizard/gui/dialogs.py" line="410"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="384"/>
+        <location filename="../../wizard/gui/dialogs.py" line="414"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="388"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="643"/>
+        <location filename="../../wizard/gui/dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="266"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
+        <location filename="../../wizard/gui/dialogs.py" line="296"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="190"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="269"/>
-        <location filename="../../wizard/gui/main_window.py" line="674"/>
+        <location filename="../../wizard/gui/dialogs.py" line="299"/>
+        <location filename="../../wizard/gui/main_window.py" line="707"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="280"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
+        <location filename="../../wizard/gui/dialogs.py" line="310"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="187"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="282"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
+        <location filename="../../wizard/gui/dialogs.py" line="312"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="196"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="284"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="178"/>
+        <location filename="../../wizard/gui/dialogs.py" line="314"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="198"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="285"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="179"/>
+        <location filename="../../wizard/gui/dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="199"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="290"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
+        <location filename="../../wizard/gui/dialogs.py" line="320"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="292"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="183"/>
+        <location filename="../../wizard/gui/dialogs.py" line="322"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="292"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="183"/>
+        <location filename="../../wizard/gui/dialogs.py" line="322"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="295"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="186"/>
+        <location filename="../../wizard/gui/dialogs.py" line="325"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -881,592 +922,597 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="301"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="191"/>
+        <location filename="../../wizard/gui/dialogs.py" line="331"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="211"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="311"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="200"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="84"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="195"/>
+        <location filename="../../wizard/gui/dialogs.py" line="341"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="215"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="313"/>
-        <location filename="../../wizard/gui/dialogs.py" line="318"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="208"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="236"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="87"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="93"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="200"/>
+        <location filename="../../wizard/gui/dialogs.py" line="343"/>
+        <location filename="../../wizard/gui/dialogs.py" line="348"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="107"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="113"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="220"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/dialogs.py" line="343"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="366"/>
+        <location filename="../../wizard/gui/dialogs.py" line="396"/>
         <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
         <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="371"/>
+        <location filename="../../wizard/gui/dialogs.py" line="401"/>
         <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="408"/>
+        <location filename="../../wizard/gui/dialogs.py" line="438"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="411"/>
+        <location filename="../../wizard/gui/dialogs.py" line="441"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="415"/>
+        <location filename="../../wizard/gui/dialogs.py" line="445"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="415"/>
+        <location filename="../../wizard/gui/dialogs.py" line="445"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="424"/>
+        <location filename="../../wizard/gui/dialogs.py" line="454"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="435"/>
+        <location filename="../../wizard/gui/dialogs.py" line="465"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="436"/>
+        <location filename="../../wizard/gui/dialogs.py" line="466"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="436"/>
+        <location filename="../../wizard/gui/dialogs.py" line="466"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="454"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
+        <location filename="../../wizard/gui/dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="455"/>
+        <location filename="../../wizard/gui/dialogs.py" line="485"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="468"/>
+        <location filename="../../wizard/gui/dialogs.py" line="498"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="477"/>
+        <location filename="../../wizard/gui/dialogs.py" line="507"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="486"/>
+        <location filename="../../wizard/gui/dialogs.py" line="516"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="509"/>
+        <location filename="../../wizard/gui/dialogs.py" line="539"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="515"/>
+        <location filename="../../wizard/gui/dialogs.py" line="545"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/dialogs.py" line="546"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="518"/>
+        <location filename="../../wizard/gui/dialogs.py" line="548"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="527"/>
+        <location filename="../../wizard/gui/dialogs.py" line="557"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="563"/>
+        <location filename="../../wizard/gui/dialogs.py" line="593"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="576"/>
+        <location filename="../../wizard/gui/dialogs.py" line="606"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="578"/>
+        <location filename="../../wizard/gui/dialogs.py" line="608"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="579"/>
+        <location filename="../../wizard/gui/dialogs.py" line="609"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="579"/>
+        <location filename="../../wizard/gui/dialogs.py" line="609"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="588"/>
+        <location filename="../../wizard/gui/dialogs.py" line="618"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="61"/>
+        <location filename="../../wizard/gui/main_window.py" line="70"/>
         <source>Configure Organizations</source>
         <translation>組織の構成</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="99"/>
+        <location filename="../../wizard/gui/main_window.py" line="108"/>
         <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
         <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="102"/>
+        <location filename="../../wizard/gui/main_window.py" line="111"/>
         <source>About this window</source>
         <translation>このウィンドウについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="64"/>
-        <location filename="../../wizard/gui/main_window.py" line="65"/>
-        <location filename="../../wizard/gui/main_window.py" line="109"/>
+        <location filename="../../wizard/gui/main_window.py" line="73"/>
+        <location filename="../../wizard/gui/main_window.py" line="74"/>
+        <location filename="../../wizard/gui/main_window.py" line="126"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115"/>
+        <location filename="../../wizard/gui/main_window.py" line="119"/>
+        <source>Credentials are not saved</source>
+        <translation>資格情報は保存されません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="132"/>
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="115"/>
+        <location filename="../../wizard/gui/main_window.py" line="132"/>
         <location filename="../../wizard/gui/models.py" line="79"/>
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="116"/>
+        <location filename="../../wizard/gui/main_window.py" line="133"/>
         <source>Exchange mailbox synchronizes with:</source>
         <translation>Exchange メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="117"/>
+        <location filename="../../wizard/gui/main_window.py" line="134"/>
         <source>Organization that holds your Exchange mailbox</source>
         <translation>Exchange メールボックスを保持している組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="118"/>
+        <location filename="../../wizard/gui/main_window.py" line="135"/>
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="118"/>
+        <location filename="../../wizard/gui/main_window.py" line="135"/>
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="119"/>
+        <location filename="../../wizard/gui/main_window.py" line="136"/>
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="119"/>
+        <location filename="../../wizard/gui/main_window.py" line="136"/>
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="138"/>
+        <location filename="../../wizard/gui/main_window.py" line="155"/>
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="139"/>
+        <location filename="../../wizard/gui/main_window.py" line="156"/>
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="146"/>
+        <location filename="../../wizard/gui/main_window.py" line="163"/>
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="147"/>
+        <location filename="../../wizard/gui/main_window.py" line="164"/>
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="148"/>
+        <location filename="../../wizard/gui/main_window.py" line="165"/>
         <source>&amp;Delete</source>
         <translation>削除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="149"/>
+        <location filename="../../wizard/gui/main_window.py" line="166"/>
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="150"/>
+        <location filename="../../wizard/gui/main_window.py" line="167"/>
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="151"/>
+        <location filename="../../wizard/gui/main_window.py" line="168"/>
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="152"/>
+        <location filename="../../wizard/gui/main_window.py" line="169"/>
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="153"/>
+        <location filename="../../wizard/gui/main_window.py" line="170"/>
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="154"/>
+        <location filename="../../wizard/gui/main_window.py" line="171"/>
         <source>S&amp;ynchronize</source>
         <translation>同期(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="155"/>
+        <location filename="../../wizard/gui/main_window.py" line="172"/>
         <source>Make the selected organization the one that synchronizes with your mailbox.</source>
         <translation>選択した組織をメールボックスと同期する組織にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="156"/>
+        <location filename="../../wizard/gui/main_window.py" line="173"/>
         <source>Synchronize &amp;Now</source>
         <translation>今すぐ同期(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="157"/>
+        <location filename="../../wizard/gui/main_window.py" line="174"/>
         <source>Synchronize your mailbox with the synchronizing organization now.</source>
         <translation>同期する組織とメールボックスを今すぐ同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="158"/>
+        <location filename="../../wizard/gui/main_window.py" line="175"/>
         <source>Synchronization &amp;Settings…</source>
         <translation>同期の設定(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="160"/>
+        <location filename="../../wizard/gui/main_window.py" line="177"/>
         <source>Show the synchronizing organization&apos;s Synchronization settings, fields and filters.</source>
         <translation>同期する組織の同期設定、フィールド、フィルターを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="161"/>
+        <location filename="../../wizard/gui/main_window.py" line="178"/>
         <source>Sign &amp;in…</source>
         <translation>サインイン(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="162"/>
+        <location filename="../../wizard/gui/main_window.py" line="179"/>
         <source>Sign in to the selected organization again (for example after signing out).</source>
         <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="163"/>
+        <location filename="../../wizard/gui/main_window.py" line="180"/>
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="164"/>
+        <location filename="../../wizard/gui/main_window.py" line="181"/>
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="165"/>
+        <location filename="../../wizard/gui/main_window.py" line="182"/>
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="166"/>
+        <location filename="../../wizard/gui/main_window.py" line="183"/>
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="167"/>
+        <location filename="../../wizard/gui/main_window.py" line="184"/>
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="168"/>
+        <location filename="../../wizard/gui/main_window.py" line="185"/>
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="169"/>
+        <location filename="../../wizard/gui/main_window.py" line="186"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="170"/>
+        <location filename="../../wizard/gui/main_window.py" line="187"/>
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="181"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="240"/>
+        <location filename="../../wizard/gui/main_window.py" line="198"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="188"/>
+        <location filename="../../wizard/gui/main_window.py" line="205"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="190"/>
+        <location filename="../../wizard/gui/main_window.py" line="207"/>
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="214"/>
+        <location filename="../../wizard/gui/main_window.py" line="231"/>
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="301"/>
-        <location filename="../../wizard/gui/main_window.py" line="303"/>
+        <location filename="../../wizard/gui/main_window.py" line="318"/>
+        <location filename="../../wizard/gui/main_window.py" line="320"/>
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="302"/>
+        <location filename="../../wizard/gui/main_window.py" line="319"/>
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="341"/>
+        <location filename="../../wizard/gui/main_window.py" line="358"/>
         <source>{count} organization(s) configured.</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread.</extracomment>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="376"/>
+        <location filename="../../wizard/gui/main_window.py" line="409"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="380"/>
+        <location filename="../../wizard/gui/main_window.py" line="413"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="383"/>
+        <location filename="../../wizard/gui/main_window.py" line="416"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="385"/>
+        <location filename="../../wizard/gui/main_window.py" line="418"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="386"/>
+        <location filename="../../wizard/gui/main_window.py" line="419"/>
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="390"/>
+        <location filename="../../wizard/gui/main_window.py" line="423"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="395"/>
+        <location filename="../../wizard/gui/main_window.py" line="428"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="414"/>
-        <location filename="../../wizard/gui/main_window.py" line="424"/>
+        <location filename="../../wizard/gui/main_window.py" line="447"/>
+        <location filename="../../wizard/gui/main_window.py" line="457"/>
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="415"/>
+        <location filename="../../wizard/gui/main_window.py" line="448"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="418"/>
+        <location filename="../../wizard/gui/main_window.py" line="451"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="420"/>
+        <location filename="../../wizard/gui/main_window.py" line="453"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="433"/>
+        <location filename="../../wizard/gui/main_window.py" line="466"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="484"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="70"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
+        <location filename="../../wizard/gui/main_window.py" line="517"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="507"/>
+        <location filename="../../wizard/gui/main_window.py" line="540"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="510"/>
+        <location filename="../../wizard/gui/main_window.py" line="543"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="516"/>
+        <location filename="../../wizard/gui/main_window.py" line="549"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="526"/>
-        <location filename="../../wizard/gui/main_window.py" line="535"/>
-        <location filename="../../wizard/gui/main_window.py" line="547"/>
+        <location filename="../../wizard/gui/main_window.py" line="559"/>
+        <location filename="../../wizard/gui/main_window.py" line="568"/>
+        <location filename="../../wizard/gui/main_window.py" line="580"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="527"/>
+        <location filename="../../wizard/gui/main_window.py" line="560"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="531"/>
+        <location filename="../../wizard/gui/main_window.py" line="564"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="548"/>
+        <location filename="../../wizard/gui/main_window.py" line="581"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="561"/>
+        <location filename="../../wizard/gui/main_window.py" line="594"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="576"/>
+        <location filename="../../wizard/gui/main_window.py" line="609"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="577"/>
+        <location filename="../../wizard/gui/main_window.py" line="610"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="585"/>
+        <location filename="../../wizard/gui/main_window.py" line="618"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="598"/>
+        <location filename="../../wizard/gui/main_window.py" line="631"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="607"/>
+        <location filename="../../wizard/gui/main_window.py" line="640"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="609"/>
+        <location filename="../../wizard/gui/main_window.py" line="642"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="650"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="140"/>
+        <location filename="../../wizard/gui/main_window.py" line="683"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="160"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="700"/>
+        <location filename="../../wizard/gui/main_window.py" line="733"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="709"/>
+        <location filename="../../wizard/gui/main_window.py" line="742"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="738"/>
+        <location filename="../../wizard/gui/main_window.py" line="771"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="742"/>
+        <location filename="../../wizard/gui/main_window.py" line="775"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="764"/>
+        <location filename="../../wizard/gui/main_window.py" line="797"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="768"/>
+        <location filename="../../wizard/gui/main_window.py" line="801"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="785"/>
+        <location filename="../../wizard/gui/main_window.py" line="818"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="789"/>
+        <location filename="../../wizard/gui/main_window.py" line="822"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="808"/>
+        <location filename="../../wizard/gui/main_window.py" line="841"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="808"/>
+        <location filename="../../wizard/gui/main_window.py" line="841"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1510,7 +1556,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="72"/>
+        <location filename="../../wizard/gui/widgets.py" line="78"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -1558,7 +1604,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="162"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
@@ -1584,9 +1630,9 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="213"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="239"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="82"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="196"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="237"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="102"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -1657,7 +1703,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="290"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
@@ -1677,94 +1723,104 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="43"/>
+        <location filename="../../wizard/gui/widgets.py" line="24"/>
+        <source>Credentials cannot be saved: this computer has no secure keyring (such as GNOME Keyring or KWallet). You will be asked for your password each time.</source>
+        <translation>資格情報を保存できません: このコンピューターには安全なキーリング (GNOME Keyring や KWallet など) がありません。毎回パスワードを尋ねられます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/widgets.py" line="49"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="64"/>
+        <location filename="../../wizard/gui/widgets.py" line="70"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="121"/>
+        <location filename="../../wizard/gui/widgets.py" line="127"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="121"/>
+        <location filename="../../wizard/gui/widgets.py" line="127"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="43"/>
+        <location filename="../../wizard/gui/services.py" line="68"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="43"/>
+        <location filename="../../wizard/gui/services.py" line="68"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="44"/>
+        <location filename="../../wizard/gui/services.py" line="69"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="44"/>
+        <location filename="../../wizard/gui/services.py" line="69"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="45"/>
+        <location filename="../../wizard/gui/services.py" line="70"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="45"/>
+        <location filename="../../wizard/gui/services.py" line="70"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="46"/>
+        <location filename="../../wizard/gui/services.py" line="71"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="46"/>
+        <location filename="../../wizard/gui/services.py" line="71"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="47"/>
+        <location filename="../../wizard/gui/services.py" line="72"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="47"/>
+        <location filename="../../wizard/gui/services.py" line="72"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="48"/>
+        <location filename="../../wizard/gui/services.py" line="73"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="48"/>
+        <location filename="../../wizard/gui/services.py" line="73"/>
         <source>Exchange mailbox</source>
         <translation>Exchange メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="49"/>
+        <location filename="../../wizard/gui/services.py" line="74"/>
         <source>Switch of the synchronizing organization</source>
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="323"/>
-        <source>Step: {step}</source>
+        <location filename="../../wizard/gui/services.py" line="271"/>
+        <source>Sign in again: this computer has no secure keyring, so your credentials and sign-in cannot be kept between sessions.</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
+        <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="358"/>
+        <source>Step: {step}</source>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
@@ -2373,930 +2429,930 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>コンピューター全体の展開ファイルは適用されませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="22"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="42"/>
         <source>Contacts</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="22"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="42"/>
         <source>Appointments</source>
         <translation>予定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="22"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="42"/>
         <source>Tasks</source>
         <translation>タスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="27"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="47"/>
         <source>Reading contacts…</source>
         <translation>取引先担当者を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="27"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="47"/>
         <source>Reading appointments…</source>
         <translation>予定を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="28"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="48"/>
         <source>Reading tasks…</source>
         <translation>タスクを読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="28"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="48"/>
         <source>Reading resource bookings…</source>
         <translation>リソースの予約を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="29"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="49"/>
         <source>Checking tracked e-mail…</source>
         <translation>追跡する電子メールを確認しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="30"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="50"/>
         <source>Sending your changes…</source>
         <translation>変更を送信しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="35"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="55"/>
         <source>{n} new</source>
         <translation>新規 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="35"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="55"/>
         <source>{n} changed</source>
         <translation>変更 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="35"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="55"/>
         <source>{n} removed</source>
         <translation>削除 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="38"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="58"/>
         <source>nothing</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="60"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="80"/>
         <source>Synchronize with {name}</source>
         <translation>{name} との同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="65"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
         <source>Synchronizing your mailbox with {name}…</source>
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="90"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="730"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="72"/>
+        <location filename="../../wizard/gui/main_window.py" line="763"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="92"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="21"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="19"/>
         <source>Dynamics 365 for Outlook</source>
         <translation>Dynamics 365 for Outlook</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="21"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="19"/>
         <source>Server-Side Synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="22"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="20"/>
         <source>None</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="22"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="20"/>
         <source>not set</source>
         <translation>未設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="26"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="24"/>
         <source>, </source>
         <translation>、</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="32"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="30"/>
         <source>{name}: could not be read ({problem}). Its record is changed as soon as it can be reached; until then the switch is not finished.</source>
         <translation>{name}: 読み取れませんでした ({problem})。接続できるようになり次第レコードを変更します。それまで切り替えは完了しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="34"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="32"/>
         <source>not connected</source>
         <translation>未接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="38"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="36"/>
         <source>{name}: appointments, contacts and tasks stay None.</source>
         <translation>{name}: 予定・連絡先・タスクは「なし」のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="39"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="37"/>
         <source>{name}: appointments, contacts and tasks → None (was {was}).</source>
         <translation>{name}: 予定・連絡先・タスク → なし (変更前: {was})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="43"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="41"/>
         <source>{name}: appointments, contacts and tasks stay with this computer.</source>
         <translation>{name}: 予定・連絡先・タスクは引き続きこのコンピューターで同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="45"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="43"/>
         <source>{name}: appointments, contacts and tasks → this computer (Dynamics 365 for Outlook; was {was}).</source>
         <translation>{name}: 予定・連絡先・タスク → このコンピューター (Dynamics 365 for Outlook、変更前: {was})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="49"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="47"/>
         <source>{name}: stays on Server-Side Synchronization; it holds your Exchange mailbox already.</source>
         <translation>{name}: サーバー側同期のままです。Exchange メールボックスはすでにこの組織が保持しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="52"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="50"/>
         <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only” (takes your Exchange mailbox from {holders}).</source>
         <translation>{name}: サーバー側同期、「この組織のみ」でTest &amp; Enable (Test &amp; Enable) (Exchange メールボックスを {holders} から引き継ぎます)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="56"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="54"/>
         <source>{name}: Server-Side Synchronization, Test &amp; Enable with “this org only”.</source>
         <translation>{name}: サーバー側同期、「この組織のみ」でTest &amp; Enable (Test &amp; Enable)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="58"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="56"/>
         <source>{name}: Server-Side Synchronization, then Test &amp; Enable.</source>
         <translation>{name}: サーバー側同期、その後Test &amp; Enable (Test &amp; Enable)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="63"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="61"/>
         <source>Your Exchange mailbox synchronizes with {names}.</source>
         <translation>Exchange メールボックスは {names} と同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="64"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="62"/>
         <source>None of your organizations holds your Exchange mailbox.</source>
         <translation>あなたの組織のいずれも Exchange メールボックスを保持していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="71"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="69"/>
         <source>Changing the mailbox records…</source>
         <translation>メールボックス レコードを変更しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="72"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="70"/>
         <source>Test &amp; Enable in {org}…</source>
         <translation>{org} でTest &amp; Enable (Test &amp; Enable)を実行しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="73"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="71"/>
         <source>Waiting for the result of Test &amp; Enable in {org} (check {n} of {total})…</source>
         <translation>{org} のTest &amp; Enable (Test &amp; Enable)の結果を待っています (確認 {n} / {total})…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="75"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="73"/>
         <source>Reading the mailbox records back…</source>
         <translation>メールボックス レコードを読み直しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="76"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="74"/>
         <source>A record changed meanwhile: undoing the changes already made…</source>
         <translation>その間にレコードが変更されました。すでに行った変更を元に戻しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="78"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="76"/>
         <source>Working…</source>
         <translation>処理しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="83"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="81"/>
         <source>{name}: set to {method}.</source>
         <translation>{name}: {method} に設定しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="85"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="83"/>
         <source>{name}: already as planned.</source>
         <translation>{name}: すでに計画どおりです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="88"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="86"/>
         <source>Server-Side Synchronization, then Test &amp; Enable</source>
         <translation>サーバー側同期、その後Test &amp; Enable (Test &amp; Enable)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="90"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="88"/>
         <source>Server-Side Synchronization, then Test &amp; Enable with “this org only”</source>
         <translation>サーバー側同期、その後「この組織のみ」でTest &amp; Enable (Test &amp; Enable)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="93"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="91"/>
         <source>{name}: not changed: your security roles do not allow you to change your mailbox record there. An administrator of {name} must add the privilege to change mailbox records (Mailbox: Write) to one of your roles, or set it for you: {what}.</source>
         <translation>{name}: 変更されていません。セキュリティ ロールで、この組織のメールボックス レコードの変更が許可されていません。{name} の管理者が、メールボックス レコードを変更する特権 (Mailbox: Write) をあなたのロールに追加するか、代わりに設定する必要があります: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="98"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="96"/>
         <source>{name}: not changed: the organization did not accept your sign-in. Sign in to it again; the switch is finished afterwards.</source>
         <translation>{name}: 変更されていません。組織がサインインを受け付けませんでした。もう一度サインインしてください。その後、切り替えが完了します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="101"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="99"/>
         <source>{name}: not changed: it could not be reached ({message}). The switch is finished when it can be reached again.</source>
         <translation>{name}: 変更されていません。接続できませんでした ({message})。再び接続できるようになると切り替えが完了します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="103"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="101"/>
         <source>{name}: not changed. {message}</source>
         <translation>{name}: 変更されていません。{message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="115"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="113"/>
         <source>Test &amp; Enable in {name} succeeded: it synchronizes appointments, contacts and tasks with your Exchange mailbox.</source>
         <translation>{name} のTest &amp; Enable (Test &amp; Enable)に成功しました。予定・連絡先・タスクを Exchange メールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="117"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="115"/>
         <source>Test &amp; Enable in {name} failed: your Exchange mailbox is configured with another organization. If {name} should synchronize, choose Synchronize again and tick “Sync items from this organization only, even if the mailbox was set to sync with a different organization”.</source>
         <translation>{name} のTest &amp; Enable (Test &amp; Enable)に失敗しました。Exchange メールボックスが別の組織に構成されています。{name} で同期する場合は、もう一度「同期」を選び、「メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する」をオンにしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="121"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="119"/>
         <source>Server-side synchronization in {name} cannot start yet: your e-mail address is not approved. An administrator approves it (Approve Email in your mailbox record); this is not a fault of this computer.</source>
         <translation>{name} のサーバー側同期はまだ開始できません。メール アドレスが承認されていません。管理者が承認します (メールボックス レコードの「メールの承認」)。このコンピューターの問題ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="124"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="122"/>
         <source>Test &amp; Enable in {name} failed: {message}</source>
         <translation>{name} のTest &amp; Enable (Test &amp; Enable)に失敗しました: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="125"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="123"/>
         <source>Test &amp; Enable in {name} has not run yet. Dynamics 365 runs it in the background, which can take several minutes; test the connection later to see the result.</source>
         <translation>{name} のTest &amp; Enable (Test &amp; Enable)はまだ実行されていません。Dynamics 365 がバックグラウンドで実行するため、数分かかることがあります。あとで接続テストを行い、結果を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="128"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="126"/>
         <source>You stopped waiting for Test &amp; Enable in {name}; it still runs on the server. Test the connection later to see the result.</source>
         <translation>{name} のTest &amp; Enable (Test &amp; Enable)の待機を中止しました。サーバー上では引き続き実行されます。あとで接続テストを行い、結果を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="130"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="128"/>
         <source>Test &amp; Enable in {name} was not run because its mailbox record could not be changed.</source>
         <translation>メールボックス レコードを変更できなかったため、{name} のTest &amp; Enable (Test &amp; Enable)は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="145"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="143"/>
         <source>{name} is now your synchronizing organization; the other organizations are set to None.</source>
         <translation>{name} が同期する組織になりました。ほかの組織は「なし」に設定されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="149"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="147"/>
         <source>The switch to {name} is not finished: {orgs} could not be changed. When the problems are fixed, choose Finish the switch in Test Connection; the app also offers it when it starts.</source>
         <translation>{name} への切り替えは完了していません: {orgs} を変更できませんでした。問題が解決したら、接続テストで「切り替えを完了する」を選んでください。アプリの起動時にも表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="176"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="174"/>
         <source>Changing the synchronizing organization</source>
         <translation>同期する組織を変更しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="179"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="177"/>
         <source>Making {name} your synchronizing organization…</source>
         <translation>{name} を同期する組織にしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="182"/>
         <source>What is happening</source>
         <translation>処理の内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="188"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="73"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="93"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="192"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <source>The switch is running.</source>
         <translation>切り替えを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <source>Show the result as the engine wrote it.</source>
         <translation>エンジンが記録した結果を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="229"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="227"/>
         <source>There was nothing to finish.</source>
         <translation>完了すべきものはありませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="233"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="231"/>
         <source>Done.</source>
         <translation>完了しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="233"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="231"/>
         <source>Done, with problems to look at.</source>
         <translation>完了しましたが、確認が必要な問題があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="254"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="252"/>
         <source>Stopping after the current step…</source>
         <translation>現在の手順のあとで停止します…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="77"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>How far the synchronization has come.</source>
         <translation>同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="87"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="107"/>
         <source>Show every change the synchronization made.</source>
         <translation>同期で行われたすべての変更を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="93"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="113"/>
         <source>Every change, as the engine reported it.</source>
         <translation>エンジンが報告したすべての変更です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="107"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="127"/>
         <source>%v of %m</source>
         <translation>%v / %m</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="126"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="146"/>
         <source>Into your mailbox: {what}.</source>
         <translation>メールボックスへ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="127"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="147"/>
         <source>Into the organization: {what}.</source>
         <translation>組織へ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="129"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="149"/>
         <source>{n} conflict(s): both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>競合 {n} 件: 両方で同じフィールドが変更されたため、組織の値を残しました。詳細を参照してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="132"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
         <source>No conflicts.</source>
         <translation>競合はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="134"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="154"/>
         <source>Not sent (they stay queued and are tried again next time):</source>
         <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="138"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="158"/>
         <source>Last synchronization: {when}</source>
         <translation>最終同期: {when}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="144"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="164"/>
         <source>Synchronization cancelled.</source>
         <translation>同期はキャンセルされました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="145"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
         <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
         <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="150"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
         <source>The synchronization did not run.</source>
         <translation>同期は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="154"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="232"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="237"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
         <source>Synchronization settings pages</source>
         <translation>同期設定のページ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="262"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="265"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="248"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="272"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="255"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="277"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="278"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="279"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="262"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="282"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="263"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="283"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="264"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="284"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="265"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="285"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="266"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="286"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="288"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="269"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="289"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="270"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="290"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="271"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="272"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="273"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="280"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="305"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="300"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="325"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="286"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="335"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="286"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="287"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="307"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="326"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="331"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="335"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="335"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="323"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="343"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="325"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="345"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="347"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="347"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="330"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="350"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="331"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="351"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="397"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
         <source>This app&apos;s own mailbox</source>
         <translation>このアプリ内のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="397"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
         <source>A folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="398"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="418"/>
         <source>A CalDAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="402"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
         <source>Calendar</source>
         <translation>予定表</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="402"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
         <source>Task list</source>
         <translation>タスク リスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="402"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
         <source>Address book</source>
         <translation>アドレス帳</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="441"/>
         <source>Choose where this computer keeps the appointments, contacts and tasks of the synchronizing organization: in this app only, in a folder that calendar programs such as khal, khard and vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, Radicale…). Items already there are matched before anything is created.</source>
         <translation>同期する組織の予定、連絡先、タスクをこのコンピューターのどこに置くかを選びます: このアプリ内だけ、khal・khard・vdirsyncer などの予定表プログラムが読むフォルダー、またはお使いの予定表とアドレス帳のアカウント (Nextcloud、iCloud、Fastmail、Radicale など)。既にあるアイテムは、何かを作成する前に照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="425"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="445"/>
         <source>About the mailbox</source>
         <translation>メールボックスについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="429"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="449"/>
         <source>Current mailbox</source>
         <translation>現在のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="435"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
         <source>This app&apos;s own mailbox (&amp;local)</source>
         <translation>このアプリ内のメールボックス (ローカル)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="436"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="456"/>
         <source>A &amp;folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="437"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="457"/>
         <source>A Cal&amp;DAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="446"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="466"/>
         <source>e.g. ~/.calendars/d365</source>
         <translation>例: ~/.calendars/d365</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="447"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="467"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="447"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="467"/>
         <source>The folder that holds one folder per calendar, task list and address book.</source>
         <translation>予定表、タスク リスト、アドレス帳ごとに 1 つのフォルダーを収めるフォルダーです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="449"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
         <source>&amp;Browse…</source>
         <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="450"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
         <source>Browse for a folder</source>
         <translation>フォルダーを参照</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="475"/>
         <source>F&amp;older:</source>
         <translation>フォルダー(&amp;O):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="480"/>
         <source>e.g. https://cloud.example.com/remote.php/dav/</source>
         <translation>例: https://cloud.example.com/remote.php/dav/</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="461"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="481"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="462"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="482"/>
         <source>The CalDAV/CardDAV address your provider gives; the server&apos;s own address is often enough.</source>
         <translation>プロバイダーが案内する CalDAV/CardDAV のアドレスです。多くの場合、サーバー自体のアドレスで十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="464"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
         <source>Server &amp;address:</source>
         <translation>サーバーのアドレス(&amp;A):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="477"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="497"/>
         <source>Your password or an app password made for this program; it is kept in the keyring.</source>
         <translation>パスワード、またはこのプログラム用に作成したアプリ パスワードです。キーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="485"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="505"/>
         <source>&amp;Test</source>
         <translation>テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
         <source>Test</source>
         <translation>テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
         <source>Look for the calendar, task list and address book; nothing is changed.</source>
         <translation>予定表、タスク リスト、アドレス帳を探します。何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="488"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="508"/>
         <source>&amp;Use this mailbox</source>
         <translation>このメールボックスを使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
         <source>Use this mailbox</source>
         <translation>このメールボックスを使用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="510"/>
         <source>Synchronize with this mailbox from now on, starting with a first synchronization.</source>
         <translation>今後はこのメールボックスと同期します。最初の同期から始めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="520"/>
         <source>For</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="520"/>
         <source>Collection</source>
         <translation>コレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="528"/>
         <source>Collections found</source>
         <translation>見つかったコレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="529"/>
         <source>Which calendar, task list and address book the items go to.</source>
         <translation>アイテムが入る予定表、タスク リスト、アドレス帳です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="514"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="534"/>
         <source>First synchronization</source>
         <translation>最初の同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="514"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="534"/>
         <source>How far the first synchronization has come.</source>
         <translation>最初の同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="518"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="538"/>
         <source>Mailbox status</source>
         <translation>メールボックスの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="528"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="548"/>
         <source>Now: {side}, {where}</source>
         <translation>現在: {side}、{where}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="549"/>
         <source>Now: {side}</source>
         <translation>現在: {side}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="558"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="578"/>
         <source>Choose the mailbox folder</source>
         <translation>メールボックスのフォルダーを選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="578"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="598"/>
         <source>Found. Choose Use this mailbox to synchronize with it.</source>
         <translation>見つかりました。同期するには [このメールボックスを使用] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="580"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="600"/>
         <source>Not found: {what}; those items are not synchronized.</source>
         <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="602"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="622"/>
         <source>This computer now synchronizes with this mailbox.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="604"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="624"/>
         <source>This computer now synchronizes with this mailbox. First synchronization: {came_in} into the mailbox, {went_out} into the organization.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。最初の同期: メールボックスへ {came_in}、組織へ {went_out}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="616"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="636"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="619"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="620"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="639"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="640"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="619"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="620"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="639"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="640"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="621"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="641"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="631"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="651"/>
         <source>Existing contacts are remapped. {fields} field(s) of {contacts} contact(s) would change; {lost} value(s) would be lost (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
         <translation>既存の取引先担当者が再マッピングされます。{contacts} 件の取引先担当者の {fields} 個のフィールドが変更され、{lost} 個の値が失われます (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="636"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="638"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="658"/>
         <source>{n} field pair(s) stop synchronizing; their values stay as they are.</source>
         <translation>{n} 組のフィールドの同期が止まります。値はそのまま残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="640"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="660"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="520"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="648"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="668"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="432"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="452"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="665"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="666"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="669"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="689"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="707"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="689"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="709"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="691"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="711"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="692"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="712"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="700"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="720"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>
@@ -3316,42 +3372,42 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="49"/>
+        <location filename="../../wizard/gui/render.py" line="50"/>
         <source>Sign in…</source>
         <translation>サインイン…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="49"/>
+        <location filename="../../wizard/gui/render.py" line="50"/>
         <source>Enter the password…</source>
         <translation>パスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="50"/>
+        <location filename="../../wizard/gui/render.py" line="51"/>
         <source>Enter the user name and password…</source>
         <translation>ユーザー名とパスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="51"/>
+        <location filename="../../wizard/gui/render.py" line="52"/>
         <source>Test the connection</source>
         <translation>接続をテスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="51"/>
+        <location filename="../../wizard/gui/render.py" line="52"/>
         <source>Synchronization settings…</source>
         <translation>同期の設定…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="54"/>
+        <location filename="../../wizard/gui/render.py" line="55"/>
         <source>Synchronize…</source>
         <translation>同期…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="55"/>
+        <location filename="../../wizard/gui/render.py" line="56"/>
         <source>Diagnostics…</source>
         <translation>診断…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="55"/>
+        <location filename="../../wizard/gui/render.py" line="56"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>
     </message>

@@ -27,6 +27,7 @@ from wizard.gui.views import (
     DiscoveredOrg,
     FieldMappingRow,
     FilterRow,
+    KeyringState,
     MailboxCollectionRow,
     MailboxConnected,
     MailboxHeader,
@@ -68,6 +69,7 @@ class FakeServices:
         self.calls: list[str] = []
         self.fail_test_step: str | None = None
         self.device_approved = threading.Event()     # the user finished on the other device
+        self.keyring_available = True                # False: no secure keyring on this computer
 
     # -- helpers ------------------------------------------------------------------------
     def _blocking(self, name: str) -> None:
@@ -118,10 +120,18 @@ class FakeServices:
         return MailboxHeader(p.display_name if p else None, self.stamp[1] if self.stamp else None,
                              self.stamp[0] if self.stamp else None, self.last_sync)
 
+    def keyring_state(self) -> KeyringState:
+        self._blocking("keyring_state")
+        if self.keyring_available:
+            return KeyringState(True, "keyring.backends.SecretService.Keyring")
+        return KeyringState(False, "none", "Credentials will not be saved (no secure keyring was found).")
+
     def check_status(self, key: str) -> tuple[str, str]:
         self._blocking("check_status")
         row = self.orgs[key]
         user = seed.user_by_upn(row.user or "") if row.user else None
+        if row.auth_method == "ntlm" and key not in self.secrets and not self.keyring_available:
+            return OrgStatus.NEEDS_SIGN_IN, "Sign in again: this computer has no secure keyring."
         if row.user is None:
             return OrgStatus.NEEDS_SIGN_IN, "Sign in to use this organization."
         if user is not None and user.requires_mfa:
@@ -229,6 +239,7 @@ class FakeServices:
 
     def commit(self, orgs, *, save_credentials: bool) -> list[OrgRow]:
         self._blocking("commit")
+        save_credentials = save_credentials and self.keyring_available
         rows = []
         for c in orgs:
             key = next((k for k, r in self.orgs.items() if r.url == c.url), uuid.uuid4().hex)

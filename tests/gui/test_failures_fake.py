@@ -3,6 +3,7 @@ happened and offers the fix as a button that does it."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui import journeys as j
@@ -28,3 +29,61 @@ def test_wrong_password_offers_enter_the_password(qtbot, window, fake):
     j.wait_complete(qtbot, wizard)
     assert wizard.currentPage().failure is None and not wizard.currentPage().fix_button.isVisible()
     wizard.reject()
+
+
+# -- no secure keyring ------------------------------------------------------------------------
+@pytest.fixture
+def no_keyring_window(qtbot, fake, runner):
+    fake.keyring_available = False
+    yield from j.open_window(qtbot, fake, runner, timeout=5000)
+
+
+def test_no_keyring_add_says_so_and_never_fails(qtbot, no_keyring_window, fake):
+    window = no_keyring_window
+    qtbot.wait_until(window.keyring_banner.isVisible, timeout=5000)
+    assert "no secure keyring" in window.keyring_banner.text()
+    wizard = j.add_by_url(qtbot, window, ONPREM)
+    j.next_page(qtbot, wizard, PAGE_CREDENTIALS)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: not page.save_box.isEnabled(), timeout=5000)
+    assert not page.save_box.isChecked() and "no secure keyring" in page.keyring_note.text()
+    page.user_edit.setText("CONTOSO\\alice")
+    page.password_edit.setText(seed.PRACTICE_PASSWORD)
+    j.next_page(qtbot, wizard, PAGE_CONNECT)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    summary = wizard.currentPage().label.text()
+    assert "will not be saved: this computer has no secure keyring" in summary
+    assert "will be saved" not in summary
+    j.finish_wizard(qtbot, window, wizard)
+    row = j.row_by_name(window, "contosoonprem")
+    assert not row.save_credentials and fake.secrets == {}
+    qtbot.wait_until(lambda: j.row_by_name(window, "contosoonprem").status == "needs_sign_in", timeout=5000)
+    assert "no secure keyring" in j.row_by_name(window, "contosoonprem").status_text
+
+
+def test_keyring_failing_on_finish_keeps_the_input_and_offers_adding_without_saving(qtbot, window, fake):
+    from wizard.engine.secrets import KeyringLocked
+
+    wizard = j.add_by_url(qtbot, window, ONPREM)
+    j.enter_credentials(qtbot, wizard, "CONTOSO\\alice", seed.PRACTICE_PASSWORD, save=True)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    commit = fake.commit
+
+    def locked(orgs, *, save_credentials):
+        if save_credentials:
+            raise KeyringLocked("The keyring is locked.", fix="Unlock it and try again.")
+        return commit(orgs, save_credentials=save_credentials)
+
+    fake.commit = locked
+    summary = wizard.currentPage()
+    with qtbot.wait_signal(wizard.commit_failed, timeout=5000):
+        wizard.button(wizard.WizardButton.FinishButton).click()
+    assert wizard.isVisible() and summary.without_saving_button.isVisible()
+    for box in j.message_boxes("errorBox"):
+        box.close()
+    with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
+        qtbot.mouseClick(summary.without_saving_button, Qt.MouseButton.LeftButton)
+    assert not wizard.isVisible()
+    assert not j.row_by_name(window, "contosoonprem").save_credentials and fake.secrets == {}

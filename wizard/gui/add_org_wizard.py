@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from shiboken6 import isValid
 
 from wizard.engine.errors import Action
 from wizard.gui.dialogs import DeviceCodePanel, SignInDialog
@@ -40,11 +41,12 @@ from wizard.gui.views import (
     ConnectedOrg,
     Credentials,
     DiscoveredOrg,
+    KeyringState,
     Services,
     StepReport,
     UrlFacts,
 )
-from wizard.gui.widgets import accessible, error_box, error_text, step_table
+from wizard.gui.widgets import accessible, error_box, error_text, no_keyring_text, step_table
 
 PAGE_START, PAGE_DETECT, PAGE_CREDENTIALS, PAGE_SIGN_IN, PAGE_PICK, PAGE_CONNECT, PAGE_SUMMARY = range(7)
 
@@ -280,18 +282,34 @@ class CredentialsPage(QWizardPage):
                    tr("When unchecked, nothing is stored and you are asked again next time."))
         layout.addWidget(self.save_box)
         self.keyring_note = QLabel(tr("When this is unchecked, nothing is stored."))
+        self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
+        accessible(self.keyring_note, tr("About saving credentials"))
         layout.addWidget(self.keyring_note)
         layout.addStretch(1)
         self.user_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.password_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def show_keyring(self, state: KeyringState) -> None:
+        """No secure keyring: the box is off and disabled, and the note says why."""
+        if state.available:
+            self.save_box.setEnabled(True)
+            self.keyring_note.setText(tr("When this is unchecked, nothing is stored."))
+            self.keyring_note.setToolTip("")
+            return
+        self.save_box.setChecked(False)
+        self.save_box.setEnabled(False)
+        self.keyring_note.setText(no_keyring_text())
+        self.keyring_note.setToolTip(state.reason)
+        self.keyring_note.setAccessibleDescription(self.keyring_note.text())
+        self.save_box.setAccessibleDescription(self.keyring_note.text())
 
     def isComplete(self) -> bool:
         return bool(self.user_edit.text().strip() and self.password_edit.text())
 
     def validatePage(self) -> bool:
         self.w.credentials = Credentials(self.user_edit.text().strip(), self.password_edit.text())
-        self.w.save_credentials = self.save_box.isChecked()
+        self.w.save_credentials = self.save_box.isChecked() and self.save_box.isEnabled()
         return True
 
     def nextId(self) -> int:
@@ -528,6 +546,7 @@ class ConnectPage(BusyPage):
         # The failed step's fix as a button that does it (Enter the password…, Sign in…).
         self.fix_button = QPushButton("")
         self.fix_button.setObjectName("connectFixButton")
+        accessible(self.fix_button, tr("Fix the problem"))
         self.fix_button.setVisible(False)
         self.fix_button.clicked.connect(self._fix_clicked)
         self.fix_action = ""
@@ -657,10 +676,28 @@ class SummaryPage(QWizardPage):
         accessible(self.label, tr("Summary"))
         layout.addWidget(self.label)
         self.error_label = QLabel()
+        self.error_label.setObjectName("summaryProblem")
         self.error_label.setWordWrap(True)
         accessible(self.error_label, tr("Problem"))
         layout.addWidget(self.error_label)
+        # When the keyring fails while saving, the user can still add the org without it.
+        self.without_saving_button = QPushButton(tr("Add &without saving credentials"))
+        self.without_saving_button.setObjectName("addWithoutSaving")
+        accessible(self.without_saving_button, tr("Add without saving credentials"),
+                   tr("Add the organization now; you are asked for the password next time."))
+        self.without_saving_button.setVisible(False)
+        self.without_saving_button.clicked.connect(self._without_saving)
+        row = QHBoxLayout()
+        row.addWidget(self.without_saving_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
+
+    def _without_saving(self) -> None:
+        self.w.save_credentials = False
+        self.without_saving_button.setVisible(False)
+        self.initializePage()
+        self.w.accept()
 
     def initializePage(self) -> None:
         lines = []
@@ -673,9 +710,16 @@ class SummaryPage(QWizardPage):
             lines.append("")
             lines.append(tr("{name} will become your synchronizing organization.").format(
                 name=self.w.connected[0].display_name))
+        no_keyring = self.w.keyring is not None and not self.w.keyring.available
         if self.w.mode == "url" and self.w.credentials is not None:
-            lines.append(tr("Your credentials will be saved in the system keyring.") if self.w.save_credentials
-                         else tr("Your credentials will not be saved."))
+            if no_keyring:
+                lines.append(tr("Your credentials will not be saved: this computer has no secure keyring."))
+            else:
+                lines.append(tr("Your credentials will be saved in the system keyring.") if self.w.save_credentials
+                             else tr("Your credentials will not be saved."))
+        elif no_keyring:
+            lines.append(tr("This computer has no secure keyring: your sign-in is kept only until you "
+                            "close the app."))
         self.label.setText("\n".join(lines))
         self.label.setAccessibleDescription(self.label.text())
 
@@ -704,6 +748,7 @@ class AddOrgWizard(QWizard):
         self.targets: list[DiscoveredOrg] = []
         self.connected: list[ConnectedOrg] = []
         self.committing = False
+        self.keyring: KeyringState | None = None
         if first_org is None:
             model = getattr(parent, "model", None)
             first_org = model is None or model.primary() is None
@@ -728,6 +773,16 @@ class AddOrgWizard(QWizard):
                             (QWizard.WizardButton.CancelButton, tr("Cancel"))):
             self.setButtonText(which, text)
             accessible(self.button(which), text.replace("&", "").strip("<> "))
+        runner.run_task(lambda task: services.keyring_state(), on_result=self._keyring_known,
+                        on_error=lambda _exc: None)
+
+    def _keyring_known(self, state: KeyringState) -> None:
+        if not isValid(self):
+            return
+        self.keyring = state
+        self.pages[PAGE_CREDENTIALS].show_keyring(state)
+        if self.currentId() == PAGE_SUMMARY:
+            self.pages[PAGE_SUMMARY].initializePage()
 
     def accept(self) -> None:
         """Finish: save through the engine on a worker; close only when it worked."""
@@ -735,9 +790,11 @@ class AddOrgWizard(QWizard):
             return
         self.committing = True
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
-        connected, save = list(self.connected), self.save_credentials
+        connected = list(self.connected)
+        save = self.save_credentials and (self.keyring is None or self.keyring.available)
         services = self.services
         summary = self.pages[PAGE_SUMMARY]
+        summary.error_label.setText("")
 
         def saved(rows) -> None:
             self.committing = False
@@ -748,6 +805,8 @@ class AddOrgWizard(QWizard):
             self.committing = False
             self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
             summary.error_label.setText(" ".join(p for p in error_text(exc)[:2] if p))
+            summary.without_saving_button.setVisible(
+                save and str(getattr(exc, "code", "")).startswith("keyring_"))
             self.commit_failed.emit(exc)
             error_box(self, exc, title=tr("The organization was not added"))
 

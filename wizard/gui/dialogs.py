@@ -90,6 +90,20 @@ class PropertiesDialog(QDialog):
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        runner.run_task(lambda task: services.keyring_state(), on_result=self._keyring_known,
+                        on_error=lambda _exc: None)
+
+    def _keyring_known(self, state) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self) or state.available or self.row.auth_method != "ntlm":
+            return
+        from wizard.gui.widgets import no_keyring_text
+
+        self.save_box.setEnabled(False)
+        self.save_box.setToolTip(no_keyring_text())
+        self.save_box.setAccessibleDescription(no_keyring_text())
+        self.error_label.setText(no_keyring_text())
 
     def _forget(self) -> None:
         self.forget_button.setEnabled(False)

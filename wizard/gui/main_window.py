@@ -110,6 +110,14 @@ class MainWindow(QMainWindow):
         intro.setWordWrap(True)
         accessible(intro, tr("About this window"))
         layout.addWidget(intro)
+        # Said once, when the keyring turns out to be missing (see _check_keyring).
+        self.keyring_banner = QLabel("")
+        self.keyring_banner.setObjectName("keyringBanner")
+        self.keyring_banner.setWordWrap(True)
+        self.keyring_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.keyring_banner.setVisible(False)
+        accessible(self.keyring_banner, tr("Credentials are not saved"))
+        layout.addWidget(self.keyring_banner)
 
         header = QFrame()
         header.setObjectName("mailboxHeader")
@@ -353,6 +361,8 @@ class MainWindow(QMainWindow):
             self.orgs_loaded.emit()
             if pending is not None:
                 self._offer_finish(pending)
+            if first:
+                self._check_keyring()
             if check:
                 for row in rows:
                     self.check_status(row.key)
@@ -360,6 +370,20 @@ class MainWindow(QMainWindow):
                     self._read_mailbox_records()
 
         self.run(load, on_result=loaded, action="refresh")
+
+    def _check_keyring(self) -> None:
+        def show(state) -> None:
+            if state.available:
+                return
+            from wizard.gui.widgets import no_keyring_text
+
+            self.keyring_banner.setText("⚠ " + no_keyring_text())
+            self.keyring_banner.setToolTip(state.reason)
+            self.keyring_banner.setAccessibleDescription(no_keyring_text())
+            self.keyring_banner.setVisible(True)
+
+        services = self.services
+        self.run(lambda task: services.keyring_state(), on_result=show, on_error=lambda _exc: None)
 
     def check_status(self, key: str) -> None:
         services = self.services

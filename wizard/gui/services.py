@@ -27,6 +27,7 @@ from wizard.gui.views import (
     DiscoveredOrg,
     FieldMappingRow,
     FilterRow,
+    KeyringState,
     MailboxChoice,
     MailboxCollectionRow,
     MailboxConnected,
@@ -242,6 +243,12 @@ class EngineServices:
                              bool((holder or {}).get("complete", True)),
                              primary.sync_via if primary else None)
 
+    def keyring_state(self) -> KeyringState:
+        """Whether a secure keyring can keep credentials (opens the keyring: blocking)."""
+        store = self.engine.secrets
+        return KeyringState(bool(getattr(store, "available", False)), str(getattr(store, "backend_name", "")),
+                            str(getattr(store, "unavailable_reason", "") or ""))
+
     def refresh_mailbox_records(self) -> None:
         """Read every org's mailbox record to learn who holds the Exchange mailbox (network)."""
         self.engine.switcher.status()
@@ -259,6 +266,10 @@ class EngineServices:
             if status is None and isinstance(exc, NetworkError) and \
                     exc.kind != "tls":   # a refused certificate is no outage
                 status = OrgStatus.OFFLINE
+            if status == OrgStatus.NEEDS_SIGN_IN and not self.keyring_state().available:
+                # Nothing could be kept from the last sign-in: say why, not only that.
+                return status, tr("Sign in again: this computer has no secure keyring, so your "
+                                  "credentials and sign-in cannot be kept between sessions.")
             return status or OrgStatus.ERROR, str(exc)
         return OrgStatus.CONNECTED, ""
 
@@ -376,8 +387,11 @@ class EngineServices:
         requests = []
         for connected in orgs:
             h = connected.handle
+            # Without a secure keyring the org is added all the same, with nothing saved
+            # (the wizard said so): a password is never kept anywhere else.
             options = self._options(account=h.get("account"), credentials=h.get("credentials"),
-                                    save=save_credentials and h.get("credentials") is not None)
+                                    save=save_credentials and h.get("credentials") is not None
+                                    and self.keyring_state().available)
             requests.append((h["url"], options, h.get("display_name")))
         return [self._row(profile) for profile, _created in self.connector.add_orgs(requests)]
 

@@ -28,7 +28,7 @@ __all__ = ["OrgStatus", "OrgRow", "MailboxHeader", "StepReport", "SwitchPlanView
            "UrlFacts", "AuthProbe", "DeviceCodePrompt", "Account", "Credentials", "ConnectedOrg",
            "Diagnostics", "SyncSummary", "SyncSettingsView", "FieldMappingRow", "FilterRow",
            "AddressChangeRow", "AddressPlanView", "MailboxCollectionRow", "MailboxSideView",
-           "MailboxChoice", "MailboxConnected", "BundleResult", "Services"]
+           "MailboxChoice", "MailboxConnected", "BundleResult", "KeyringState", "Services"]
 
 # -- view types ------------------------------------------------------------------------
 
@@ -326,6 +326,15 @@ class BundleResult:
     text: str
 
 
+@dataclass(frozen=True)
+class KeyringState:
+    """Whether credentials can be saved on this computer (a secure OS keyring exists)."""
+
+    available: bool
+    backend: str = ""
+    reason: str = ""                     # the engine's words of why not (for Details)
+
+
 # -- the protocol ----------------------------------------------------------------------
 
 Progress = Callable[[Any], None]
@@ -342,6 +351,7 @@ class Services(Protocol):
     def parse_url(self, text: str) -> UrlFacts: ...
     def list_orgs(self) -> list[OrgRow]: ...
     def mailbox_header(self) -> MailboxHeader: ...
+    def keyring_state(self) -> KeyringState: ...
     def refresh_mailbox_records(self) -> None: ...
     def check_status(self, key: str) -> tuple[str, str]: ...
     def probe_url(self, url: str, cancel: "CancelToken") -> AuthProbe: ...

@@ -19,6 +19,12 @@ def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
     return widget
 
 
+def no_keyring_text() -> str:
+    """What the user is told, once, when no secure keyring can keep credentials."""
+    return tr("Credentials cannot be saved: this computer has no secure keyring (such as GNOME "
+              "Keyring or KWallet). You will be asked for your password each time.")
+
+
 def error_text(exc: BaseException) -> tuple[str, str, str]:
     """(message, fix, details) of an exception, in plain words for the dialog.
 
