@@ -123,7 +123,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="531"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="572"/>
         <location filename="../../wizard/gui/dialogs.py" line="164"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
@@ -222,7 +222,7 @@ Go Back to correct the address.</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="323"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="391"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
@@ -288,153 +288,174 @@ Go Back to correct the address.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="353"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <source>Stop signing in</source>
+        <translation>サインインを中止</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <source>Stop waiting for the sign-in.</source>
+        <translation>サインインを待つのをやめます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="363"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="372"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
+        <source>Signing in was stopped.</source>
+        <translation>サインインを中止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="391"/>
+        <source>Waiting for you to sign in…</source>
+        <translation>サインインを待っています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="403"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="409"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="385"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="416"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="391"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
         <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="400"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="433"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="418"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="453"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="465"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="438"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="479"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="439"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="480"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="442"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="483"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="444"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="485"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="445"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="486"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="467"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="467"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="472"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="513"/>
         <location filename="../../wizard/gui/models.py" line="56"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="479"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="520"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="489"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="530"/>
         <source>{count} organization(s) found.</source>
         <translation>{count} 件の組織が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="490"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="531"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="526"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="567"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="527"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="568"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="534"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="575"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="540"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="581"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="542"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="347"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="583"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="543"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="584"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="544"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="585"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="549"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="590"/>
         <source>Fix the problem</source>
         <translation>問題を修正</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="640"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="606"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="647"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="607"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="648"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -443,126 +464,126 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="609"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="650"/>
         <location filename="../../wizard/gui/dialogs.py" line="210"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="619"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="660"/>
         <source>Go back to the page where you can correct it.</source>
         <translation>修正できるページに戻ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="652"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="693"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="667"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="708"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="668"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="709"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="676"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="717"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="681"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="722"/>
         <location filename="../../wizard/gui/dialogs.py" line="87"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="359"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="684"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
         <source>Add &amp;without saving credentials</source>
         <translation>資格情報を保存せずに追加(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="686"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="727"/>
         <source>Add without saving credentials</source>
         <translation>資格情報を保存せずに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="687"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="728"/>
         <source>Add the organization now; you are asked for the password next time.</source>
         <translation>今すぐ組織を追加します。次回はパスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="705"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="746"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="706"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="747"/>
         <location filename="../../wizard/gui/dialogs.py" line="385"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="708"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="711"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="752"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="716"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="757"/>
         <source>Your credentials will not be saved: this computer has no secure keyring.</source>
         <translation>資格情報は保存されません: このコンピューターには安全なキーリングがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="718"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="759"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="719"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="760"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="721"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="762"/>
         <source>This computer has no secure keyring: your sign-in is kept only until you close the app.</source>
         <translation>このコンピューターには安全なキーリングがありません。サインインはアプリを閉じるまでしか保持されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="756"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="797"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="770"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="811"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="771"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="812"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="772"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="813"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="773"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="814"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="811"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="852"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
@@ -717,7 +738,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="217"/>
-        <location filename="../../wizard/gui/render.py" line="53"/>
+        <location filename="../../wizard/gui/render.py" line="50"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
@@ -728,7 +749,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="219"/>
-        <location filename="../../wizard/gui/render.py" line="54"/>
+        <location filename="../../wizard/gui/render.py" line="51"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
@@ -853,6 +874,62 @@ How to fix it: {fix}</source>
         <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
         <source>What will change</source>
         <translation>変更内容</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="640"/>
+        <source>Browser sign-in</source>
+        <translation>ブラウザーでのサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="646"/>
+        <source>Sign-in address</source>
+        <translation>サインインのアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="646"/>
+        <source>Open this address in a web browser to sign in.</source>
+        <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="648"/>
+        <source>Copy &amp;address</source>
+        <translation>アドレスをコピー(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="649"/>
+        <source>Copy address</source>
+        <translation>アドレスをコピー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="649"/>
+        <source>Copy the sign-in address to the clipboard.</source>
+        <translation>サインインのアドレスをクリップボードにコピーします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="653"/>
+        <source>Sign in with a &amp;code instead</source>
+        <translation>代わりにコードでサインイン(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="655"/>
+        <location filename="../../wizard/gui/render.py" line="54"/>
+        <source>Sign in with a code instead</source>
+        <translation>代わりにコードでサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="656"/>
+        <source>Stop waiting for the browser and show a code to enter on any device.</source>
+        <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="667"/>
+        <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
+        <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="670"/>
+        <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
+        <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="296"/>
@@ -1819,42 +1896,43 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="358"/>
+        <location filename="../../wizard/gui/services.py" line="367"/>
         <source>Step: {step}</source>
+        <extracomment>How long a browser sign-in may take before it ends with a message (seconds).</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="182"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="190"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="184"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="192"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="194"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="202"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="196"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="204"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="198"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="206"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="200"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="208"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="178"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="186"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
@@ -2260,166 +2338,186 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="168"/>
+        <source>The sign-in was not completed in the browser within {minutes} minutes.</source>
+        <translation>{minutes} 分以内にブラウザーでのサインインが完了しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="170"/>
+        <source>Start it again, or sign in with a code on another device.</source>
+        <translation>もう一度やり直すか、別のデバイスでコードを使ってサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="172"/>
+        <source>No web browser could be opened for sign-in.</source>
+        <translation>サインイン用の Web ブラウザーを開けませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="174"/>
+        <source>Open the sign-in address in a web browser yourself, or sign in with a code on another device.</source>
+        <translation>サインインのアドレスをご自身で Web ブラウザーで開くか、別のデバイスでコードを使ってサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="176"/>
         <source>You are not signed in as {username} yet.</source>
         <translation>{username} としてまだサインインしていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="170"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="178"/>
         <source>Sign in.</source>
         <translation>サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="172"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="180"/>
         <source>You are not signed in yet.</source>
         <translation>まだサインインしていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="174"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="182"/>
         <source>Your saved sign-in cannot be used for this organization.</source>
         <translation>保存されているサインインは、この組織には使用できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="176"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="184"/>
         <source>Sign in again.</source>
         <translation>もう一度サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="180"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="188"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="188"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="196"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="202"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="210"/>
         <source>The calendar server at {host} did not accept the user name and password.</source>
         <translation>{host} の予定表サーバーがユーザー名とパスワードを受け付けませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="204"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="212"/>
         <source>Check the user name and password. Many providers (iCloud, Fastmail, Google, Nextcloud with two-step sign-in) need an app password made for this program in your account&apos;s security settings.</source>
         <translation>ユーザー名とパスワードを確認してください。多くのプロバイダー (iCloud、Fastmail、Google、2 段階サインインを使う Nextcloud) では、アカウントのセキュリティ設定でこのプログラム用に作成したアプリ パスワードが必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="206"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="214"/>
         <source>The server at {host} asks for a kind of sign-in this app does not support ({scheme}); it signs in to CalDAV/CardDAV servers with a user name and password.</source>
         <translation>{host} のサーバーは、このアプリが対応していない種類のサインイン ({scheme}) を求めています。このアプリは CalDAV/CardDAV サーバーにユーザー名とパスワードでサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="208"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="216"/>
         <source>Check the address: it may not be a CalDAV/CardDAV server. Google Calendar&apos;s CalDAV needs OAuth; sync Google through a vdir folder and vdirsyncer instead.</source>
         <translation>アドレスを確認してください: CalDAV/CardDAV サーバーではない可能性があります。Google カレンダーの CalDAV には OAuth が必要です。代わりに vdir フォルダーと vdirsyncer を使って Google と同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="210"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="218"/>
         <source>The calendar server at {host} answered HTTP {status} to {what}.</source>
         <translation>{host} の予定表サーバーは {what} に対して HTTP {status} を返しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="212"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="220"/>
         <source>Try again later; if it keeps failing, check the address with your provider.</source>
         <translation>後でもう一度お試しください。失敗が続く場合は、プロバイダーにアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="214"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="222"/>
         <source>The calendar server at {host} does not let this account {what}.</source>
         <translation>{host} の予定表サーバーは、このアカウントに {what} を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="216"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="224"/>
         <source>Choose a calendar or address book the account may change.</source>
         <translation>このアカウントで変更できる予定表またはアドレス帳を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="218"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="226"/>
         <source>There is no calendar or address book at {url}.</source>
         <translation>{url} には予定表もアドレス帳もありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="220"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="228"/>
         <source>Check the address. Your provider&apos;s help names it; the server&apos;s own address (https://server/) is often enough.</source>
         <translation>アドレスを確認してください。プロバイダーのヘルプに記載されています。多くの場合、サーバー自体のアドレス (https://server/) で十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="222"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="230"/>
         <source>The account at {host} has no calendar, task list or address book.</source>
         <translation>{host} のアカウントには、予定表、タスク一覧、アドレス帳のいずれもありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="224"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="232"/>
         <source>Create a calendar and an address book in your account, then try again.</source>
         <translation>アカウントに予定表とアドレス帳を作成してから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="226"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="234"/>
         <source>{url} is not a CalDAV or CardDAV server.</source>
         <translation>{url} は CalDAV または CardDAV のサーバーではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="228"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="236"/>
         <source>Check the address. Your provider&apos;s help names the CalDAV and CardDAV address; it is not the address of the web calendar.</source>
         <translation>アドレスを確認してください。CalDAV と CardDAV のアドレスはプロバイダーのヘルプに記載されています。Web カレンダーのアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="230"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="238"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="232"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="240"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="234"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="242"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="236"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="244"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="238"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="246"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="240"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="248"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="242"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="250"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="244"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="252"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="246"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="254"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="186"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="194"/>
         <source>The sign-in page reported a problem: {page_text}</source>
         <translation>サインイン ページが問題を報告しました: {page_text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="190"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="198"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="192"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="200"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -3372,42 +3470,43 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="50"/>
+        <location filename="../../wizard/gui/render.py" line="47"/>
         <source>Sign in…</source>
         <translation>サインイン…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="50"/>
+        <location filename="../../wizard/gui/render.py" line="47"/>
         <source>Enter the password…</source>
         <translation>パスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="51"/>
+        <location filename="../../wizard/gui/render.py" line="48"/>
         <source>Enter the user name and password…</source>
         <translation>ユーザー名とパスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/render.py" line="49"/>
         <source>Test the connection</source>
         <translation>接続をテスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/render.py" line="49"/>
         <source>Synchronization settings…</source>
         <translation>同期の設定…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="55"/>
+        <location filename="../../wizard/gui/render.py" line="52"/>
         <source>Synchronize…</source>
         <translation>同期…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="56"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>Diagnostics…</source>
         <translation>診断…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="56"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
+        <location filename="../../wizard/gui/render.py" line="54"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>
     </message>

@@ -150,8 +150,24 @@ class FakeServices:
     def _account(self, username: str, cloud: str) -> Account:
         return Account(username=username, cloud=cloud, tenant_id=seed.TENANT_ID)
 
-    def sign_in_browser(self, cloud, probe, cancel) -> Account:
+    browser_opens = True          # False: the browser launcher fails (no browser here)
+    browser_signs_in = True       # False: nobody finishes in the browser; the wait times out
+
+    def sign_in_browser(self, cloud, probe, cancel, on_address=None) -> Account:
+        from wizard.engine.signin_errors import BrowserSignInTimedOut, NoBrowser
+
         self._blocking("sign_in_browser")
+        address = f"{BASE}/oauth2/v2.0/authorize?client_id=fake&state=1"
+        if not self.browser_opens and on_address is None:
+            raise NoBrowser()
+        if on_address is not None:
+            on_address(address, self.browser_opens)
+        if not (self.browser_opens and self.browser_signs_in):
+            deadline = time.monotonic() + 0.5
+            while time.monotonic() < deadline:
+                if cancel.wait(0.01):
+                    cancel.raise_if_cancelled()
+            raise BrowserSignInTimedOut(minutes=5)
         return self._account("alice@contoso.example", cloud)
 
     def start_device_code(self, cloud, probe):

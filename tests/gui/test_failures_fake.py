@@ -87,3 +87,54 @@ def test_keyring_failing_on_finish_keeps_the_input_and_offers_adding_without_sav
         qtbot.mouseClick(summary.without_saving_button, Qt.MouseButton.LeftButton)
     assert not wizard.isVisible()
     assert not j.row_by_name(window, "contosoonprem").save_credentials and fake.secrets == {}
+
+
+# -- browser sign-in without a browser ------------------------------------------------------
+def _browser_sign_in(qtbot, window):
+    from wizard.gui.add_org_wizard import PAGE_SIGN_IN
+
+    wizard = j.open_wizard(qtbot, window)
+    wizard.currentPage().online_radio.setChecked(True)
+    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
+    page = wizard.currentPage()
+    page.browser_radio.setChecked(True)
+    qtbot.mouseClick(page.sign_in_button, Qt.MouseButton.LeftButton)
+    return wizard, page
+
+
+def test_no_browser_shows_the_address_to_copy_and_offers_a_code(qtbot, window, fake):
+    from PySide6.QtGui import QGuiApplication
+
+    fake.browser_opens = False
+    wizard, page = _browser_sign_in(qtbot, window)
+    qtbot.wait_until(page.address_panel.isVisible, timeout=5000)
+    panel = page.address_panel
+    assert "No web browser could be opened" in panel.note.text()
+    assert panel.address.isReadOnly() and panel.address.text().startswith("https://")
+    qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == panel.address.text()
+    qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(page.device_panel.isVisible, timeout=5000)
+    assert page.device_radio.isChecked() and page.device_panel.code_label.text() == "ABCD-EFGH"
+    fake.device_approved.set()
+    j.wait_complete(qtbot, wizard)
+    assert wizard.account.username == "alice@contoso.example"
+    wizard.reject()
+
+
+def test_browser_sign_in_times_out_with_a_message_and_the_code_way_out(qtbot, window, fake):
+    fake.browser_signs_in = False
+    wizard, page = _browser_sign_in(qtbot, window)
+    qtbot.wait_until(lambda: "within 5 minutes" in page.status.text(), timeout=5000)
+    assert not page.busy and not page.isComplete()
+    assert page.address_panel.isVisible() and page.address_panel.code_button.isVisible()
+    wizard.reject()
+
+
+def test_browser_sign_in_can_be_stopped(qtbot, window, fake):
+    fake.browser_signs_in = False
+    wizard, page = _browser_sign_in(qtbot, window)
+    assert page.stop_button.isVisible() and page.busy
+    qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+    assert not page.busy and "stopped" in page.status.text()
+    wizard.reject()

@@ -54,3 +54,66 @@ def test_no_keyring_adds_the_org_without_saving_and_says_why(qtbot, no_keyring, 
                      timeout=20000)
     row = j.row_by_name(window, "contosoonprem")
     assert row.status == "needs_sign_in" and "no secure keyring" in row.status_text
+
+
+@pytest.fixture
+def no_browser(monkeypatch):
+    """The system's launcher fails: ``BROWSER=/bin/false`` (webbrowser reads it afresh)."""
+    import webbrowser
+
+    monkeypatch.setenv("BROWSER", "/bin/false")
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+
+
+def _browser_sign_in(qtbot, window):
+    from PySide6.QtCore import Qt
+
+    from wizard.gui.add_org_wizard import PAGE_SIGN_IN
+
+    wizard = j.open_wizard(qtbot, window)
+    start = wizard.currentPage()
+    start.online_radio.setChecked(True)
+    start.cloud_combo.setCurrentIndex(start.cloud_combo.findData("sandbox"))
+    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
+    page = wizard.currentPage()
+    page.browser_radio.setChecked(True)
+    qtbot.mouseClick(page.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(page.address_panel.isVisible, timeout=20000)
+    return wizard, page
+
+
+def test_no_browser_the_copied_address_signs_in(qtbot, no_browser, window, real, sandbox):
+    """The launcher fails; the person opens the shown address in a browser themselves."""
+    from tests.fixtures.browser import ScriptedBrowser
+
+    wizard, page = _browser_sign_in(qtbot, window)
+    assert "No web browser could be opened" in page.address_panel.note.text()
+    address = page.address_panel.address.text()
+    assert address.startswith(sandbox.authority_url)
+    person = ScriptedBrowser(sandbox, "alice@contoso.example")
+    person.open(address)
+    j.wait_complete(qtbot, wizard)
+    person.join()
+    assert wizard.account.username == "alice@contoso.example"
+    wizard.reject()
+
+
+def test_no_browser_times_out_then_the_device_code_signs_in(qtbot, no_browser, window, real, sandbox):
+    from PySide6.QtCore import Qt
+
+    from tests.fixtures.browser import ScriptedBrowser
+
+    real.browser_timeout = 1.0
+    wizard, page = _browser_sign_in(qtbot, window)
+    qtbot.wait_until(lambda: "not completed in the browser" in page.status.text(), timeout=20000)
+    assert not page.busy and page.address_panel.code_button.isVisible()
+    qtbot.mouseClick(page.address_panel.code_button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: bool(page.device_panel.code_label.text()), timeout=20000)
+    person = ScriptedBrowser(sandbox, "alice@contoso.example",
+                             device_code=page.device_panel.code_label.text())
+    person.open(f"{sandbox.discovery_url}/devicelogin")
+    j.wait_complete(qtbot, wizard)
+    person.join()
+    assert wizard.account.username == "alice@contoso.example"
+    wizard.reject()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from wizard.engine.errors import Action
-from wizard.gui.dialogs import DeviceCodePanel, SignInDialog
+from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, SignInDialog
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
 from wizard.gui.models import DiscoveredOrgModel, StepListModel
@@ -344,9 +344,19 @@ class SignInPage(BusyPage):
         row.addWidget(self.sign_in_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.stop_button = QPushButton(tr("S&top"))
+        self.stop_button.setObjectName("stopSignIn")
+        accessible(self.stop_button, tr("Stop signing in"), tr("Stop waiting for the sign-in."))
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self._stop_clicked)
+        row.insertWidget(1, self.stop_button)
         self.device_panel = DeviceCodePanel()
         self.device_panel.setVisible(False)
         layout.addWidget(self.device_panel)
+        self.address_panel = BrowserAddressPanel()
+        self.address_panel.setVisible(False)
+        self.address_panel.use_code.connect(self._use_code)
+        layout.addWidget(self.address_panel)
         self.status = QLabel()
         self.status.setObjectName("signInStatus")
         self.status.setWordWrap(True)
@@ -359,6 +369,27 @@ class SignInPage(BusyPage):
         self.w.account = None
         self.status.setText("")
         self.device_panel.setVisible(False)
+        self.address_panel.setVisible(False)
+        self.stop_button.setVisible(False)
+
+    def _stop_clicked(self) -> None:
+        self.stop()
+        self.stop_button.setVisible(False)
+        self.status.setText(tr("Signing in was stopped."))
+        self.completeChanged.emit()
+
+    def _use_code(self) -> None:
+        self.stop()
+        self.address_panel.setVisible(False)
+        self.device_radio.setChecked(True)
+        self.sign_in()
+
+    def _browser_address(self, value) -> None:
+        url, opened = value
+        self.address_panel.show_address(url, opened)
+        if not opened:
+            self.status.setText(tr("Waiting for you to sign in…"))
+        self.w.page_ready.emit("browserAddress")
 
     def sign_in(self) -> None:
         self.w.account = None
@@ -383,8 +414,10 @@ class SignInPage(BusyPage):
             self.start(lambda task: services.start_device_code(cloud, probe), started, self._failed)
         else:
             self.status.setText(tr("Continue in your web browser…"))
-            self.start(lambda task: services.sign_in_browser(cloud, probe, task.cancel_token), self._signed_in,
-                       self._failed)
+            self.start(lambda task: services.sign_in_browser(cloud, probe, task.cancel_token,
+                                                             lambda url, opened: task.progress((url, opened))),
+                       self._signed_in, self._failed, on_progress=self._browser_address)
+        self.stop_button.setVisible(True)
 
     def _form_sign_in(self, cloud: str | None, probe, *, problem: str = "", ask_mfa: bool = False,
                       username: str = "") -> None:
@@ -414,13 +447,21 @@ class SignInPage(BusyPage):
 
     def _signed_in(self, account: Account) -> None:
         self.w.account = account
+        self.stop_button.setVisible(False)
+        self.address_panel.setVisible(False)
         self.device_panel.setVisible(False)
         self.status.setText(tr("Signed in as {user}.").format(user=account.username))
         self.status.setAccessibleDescription(self.status.text())
 
     def _failed(self, exc: BaseException) -> None:
         message, fix, _ = error_text(exc)
+        self.stop_button.setVisible(False)
         self.device_panel.setVisible(False)
+        if render(exc)[2] is Action.DEVICE_CODE:    # the browser failed: the code is the way out
+            self.address_panel.setVisible(True)
+            self.address_panel.code_button.setFocus()
+        else:
+            self.address_panel.setVisible(False)
         self.status.setText(tr("Sign-in failed: {message} {fix}").format(message=message, fix=fix))
         self.status.setAccessibleDescription(self.status.text())
 

@@ -621,3 +621,58 @@ class DeviceCodePanel(QWidget):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.code_label.text())
+
+
+class BrowserAddressPanel(QWidget):
+    """The browser sign-in's address, to copy into a browser by hand (always shown, since a
+    launcher can claim success and show nothing), and the way out to a device code."""
+
+    use_code = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("browserAddressPanel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel()
+        self.note.setObjectName("browserNote")
+        self.note.setWordWrap(True)
+        accessible(self.note, tr("Browser sign-in"))
+        layout.addWidget(self.note)
+        row = QHBoxLayout()
+        self.address = QLineEdit()
+        self.address.setObjectName("signInAddress")
+        self.address.setReadOnly(True)
+        accessible(self.address, tr("Sign-in address"), tr("Open this address in a web browser to sign in."))
+        row.addWidget(self.address, 1)
+        self.copy_button = QPushButton(tr("Copy &address"))
+        accessible(self.copy_button, tr("Copy address"), tr("Copy the sign-in address to the clipboard."))
+        self.copy_button.clicked.connect(self.copy)
+        row.addWidget(self.copy_button)
+        layout.addLayout(row)
+        self.code_button = QPushButton(tr("Sign in with a &code instead"))
+        self.code_button.setObjectName("useDeviceCode")
+        accessible(self.code_button, tr("Sign in with a code instead"),
+                   tr("Stop waiting for the browser and show a code to enter on any device."))
+        self.code_button.clicked.connect(self.use_code)
+        code_row = QHBoxLayout()
+        code_row.addWidget(self.code_button)
+        code_row.addStretch(1)
+        layout.addLayout(code_row)
+
+    def show_address(self, url: str, opened: bool) -> None:
+        self.address.setText(url)
+        self.address.setCursorPosition(0)
+        if opened:
+            self.note.setText(tr("Continue in your web browser. If no sign-in page appeared, open "
+                                 "this address in a browser yourself:"))
+        else:
+            self.note.setText(tr("No web browser could be opened. Open this address in a web browser "
+                                 "yourself, or sign in with a code on another device instead:"))
+        self.note.setAccessibleDescription(self.note.text())
+        self.setVisible(True)
+        if not opened:
+            self.copy_button.setFocus()
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.address.text())

@@ -51,6 +51,7 @@ def action_label(action: Action | None) -> str:
         Action.SET_NONE_ELSEWHERE: tr("Set &None in the other organizations"),
         Action.SWITCH_ORG: tr("Synchronize…"), Action.OVERRIDE_STAMP: tr("Synchronize…"),
         Action.DIAGNOSTICS: tr("Diagnostics…"), Action.RETRY: tr("Try again"),
+        Action.UNLOCK_KEYRING: tr("Try again"), Action.DEVICE_CODE: tr("Sign in with a code instead"),
     }
     return labels.get(action, "")
 

@@ -296,10 +296,19 @@ class EngineServices:
         return Account(username=result.username or "", cloud=cloud or "", tenant_id=result.tenant_id,
                        handle={"authority": result.authority})
 
-    def sign_in_browser(self, cloud: str | None, probe: AuthProbe | None, cancel: CancelToken) -> Account:
+    #: How long a browser sign-in may take before it ends with a message (seconds).
+    browser_timeout: float | None = None
+
+    def sign_in_browser(self, cloud: str | None, probe: AuthProbe | None, cancel: CancelToken,
+                        on_address=None) -> Account:
+        """Sign in in the system browser. ``on_address(url, opened)`` gets the sign-in address
+        (to show for copying) and whether a browser could be opened; the wait is bounded."""
+        from wizard.engine.auth import INTERACTIVE_TIMEOUT_S
+
         target = self._target(cloud, probe)
-        result = self.engine.authenticator.interactive(target.authority, target.scopes,
-                                                       client_id=target.client_id, cancel_event=cancel)
+        result = self.engine.authenticator.interactive(
+            target.authority, target.scopes, client_id=target.client_id, cancel_event=cancel,
+            on_address=on_address, timeout=self.browser_timeout or INTERACTIVE_TIMEOUT_S)
         return self._account(cloud, result)
 
     def start_device_code(self, cloud: str | None, probe: AuthProbe | None) -> tuple[DeviceCodePrompt, Any]:
