@@ -124,7 +124,7 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="572"/>
-        <location filename="../../wizard/gui/dialogs.py" line="164"/>
+        <location filename="../../wizard/gui/dialogs.py" line="220"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>Progress</source>
@@ -161,50 +161,58 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="270"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="89"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
-        <location filename="../../wizard/gui/dialogs.py" line="540"/>
+        <location filename="../../wizard/gui/dialogs.py" line="603"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="90"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
-        <location filename="../../wizard/gui/dialogs.py" line="543"/>
+        <location filename="../../wizard/gui/dialogs.py" line="606"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="93"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="496"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
-        <location filename="../../wizard/gui/dialogs.py" line="547"/>
+        <location filename="../../wizard/gui/dialogs.py" line="610"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
-        <location filename="../../wizard/gui/dialogs.py" line="547"/>
+        <location filename="../../wizard/gui/dialogs.py" line="610"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="498"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="280"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="104"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
-        <location filename="../../wizard/gui/dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/dialogs.py" line="95"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="106"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="107"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
@@ -223,6 +231,7 @@ Go Back to correct the address.</source>
         <location filename="../../wizard/gui/add_org_wizard.py" line="323"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
@@ -233,57 +242,68 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="326"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="68"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="328"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="70"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="329"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="71"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="330"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="72"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="331"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="73"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="332"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="74"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="333"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="75"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
-        <location filename="../../wizard/gui/dialogs.py" line="560"/>
+        <location filename="../../wizard/gui/dialogs.py" line="623"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="131"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
@@ -299,11 +319,13 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="363"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="122"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="261"/>
         <source>Signing in was stopped.</source>
         <translation>サインインを中止しました。</translation>
     </message>
@@ -314,16 +336,19 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="403"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="409"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="223"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="416"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="200"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
@@ -339,11 +364,13 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="453"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="244"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="465"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="265"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
@@ -441,6 +468,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="590"/>
+        <location filename="../../wizard/gui/dialogs.py" line="116"/>
         <source>Fix the problem</source>
         <translation>問題を修正</translation>
     </message>
@@ -465,7 +493,8 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="650"/>
-        <location filename="../../wizard/gui/dialogs.py" line="210"/>
+        <location filename="../../wizard/gui/dialogs.py" line="266"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="247"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
@@ -496,7 +525,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="722"/>
-        <location filename="../../wizard/gui/dialogs.py" line="87"/>
+        <location filename="../../wizard/gui/dialogs.py" line="112"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="359"/>
         <source>Problem</source>
         <translation>問題</translation>
@@ -523,7 +552,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="747"/>
-        <location filename="../../wizard/gui/dialogs.py" line="385"/>
+        <location filename="../../wizard/gui/dialogs.py" line="448"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
@@ -588,406 +617,444 @@ Choose Back to correct your input.</source>
         <translation>組織は追加されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="45"/>
+        <location filename="../../wizard/gui/dialogs.py" line="70"/>
         <source>Properties of {name}</source>
         <translation>{name} のプロパティ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="50"/>
+        <location filename="../../wizard/gui/dialogs.py" line="75"/>
         <location filename="../../wizard/gui/models.py" line="55"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="50"/>
+        <location filename="../../wizard/gui/dialogs.py" line="75"/>
         <source>The name shown for this organization.</source>
         <translation>この組織に表示される名前です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="51"/>
+        <location filename="../../wizard/gui/dialogs.py" line="76"/>
         <source>&amp;Display name:</source>
         <translation>表示名(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="54"/>
+        <location filename="../../wizard/gui/dialogs.py" line="79"/>
         <source>Unique name:</source>
         <translation>一意の名前:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="54"/>
+        <location filename="../../wizard/gui/dialogs.py" line="79"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55"/>
+        <location filename="../../wizard/gui/dialogs.py" line="80"/>
         <source>User:</source>
         <translation>ユーザー:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55"/>
+        <location filename="../../wizard/gui/dialogs.py" line="80"/>
         <location filename="../../wizard/gui/models.py" line="86"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56"/>
+        <location filename="../../wizard/gui/dialogs.py" line="81"/>
         <source>Version:</source>
         <translation>バージョン:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56"/>
+        <location filename="../../wizard/gui/dialogs.py" line="81"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="63"/>
+        <location filename="../../wizard/gui/dialogs.py" line="88"/>
         <source>&amp;Save credentials so I am not asked again</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="68"/>
+        <location filename="../../wizard/gui/dialogs.py" line="93"/>
         <source>This organization signs you in with your work account; there is no password to save.</source>
         <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="71"/>
+        <location filename="../../wizard/gui/dialogs.py" line="96"/>
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="72"/>
+        <location filename="../../wizard/gui/dialogs.py" line="97"/>
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="74"/>
+        <location filename="../../wizard/gui/dialogs.py" line="99"/>
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="75"/>
+        <location filename="../../wizard/gui/dialogs.py" line="100"/>
         <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
         <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="76"/>
+        <location filename="../../wizard/gui/dialogs.py" line="101"/>
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="78"/>
+        <location filename="../../wizard/gui/dialogs.py" line="103"/>
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="79"/>
+        <location filename="../../wizard/gui/dialogs.py" line="104"/>
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="155"/>
+        <location filename="../../wizard/gui/dialogs.py" line="211"/>
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="158"/>
+        <location filename="../../wizard/gui/dialogs.py" line="214"/>
+        <location filename="../../wizard/gui/dialogs.py" line="290"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="160"/>
+        <location filename="../../wizard/gui/dialogs.py" line="216"/>
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="164"/>
+        <location filename="../../wizard/gui/dialogs.py" line="220"/>
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="167"/>
+        <location filename="../../wizard/gui/dialogs.py" line="223"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="125"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="195"/>
+        <location filename="../../wizard/gui/dialogs.py" line="251"/>
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/dialogs.py" line="254"/>
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="209"/>
+        <location filename="../../wizard/gui/dialogs.py" line="265"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="246"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="212"/>
+        <location filename="../../wizard/gui/dialogs.py" line="268"/>
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="215"/>
+        <location filename="../../wizard/gui/dialogs.py" line="271"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="249"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="217"/>
         <location filename="../../wizard/gui/render.py" line="50"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="218"/>
+        <location filename="../../wizard/gui/dialogs.py" line="40"/>
         <source>Read every mailbox record again and change what is still to do.</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="219"/>
         <location filename="../../wizard/gui/render.py" line="51"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="220"/>
+        <location filename="../../wizard/gui/dialogs.py" line="41"/>
         <source>Set appointments, contacts and tasks to None in your mailbox record of every organization but the synchronizing one.</source>
         <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="251"/>
+        <location filename="../../wizard/gui/dialogs.py" line="314"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="253"/>
+        <location filename="../../wizard/gui/dialogs.py" line="316"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="259"/>
+        <location filename="../../wizard/gui/dialogs.py" line="322"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="646"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="269"/>
+        <location filename="../../wizard/gui/dialogs.py" line="332"/>
         <source>How {name} synchronizes appointments, contacts and tasks</source>
         <translation>{name} の予定・連絡先・タスクの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="271"/>
+        <location filename="../../wizard/gui/dialogs.py" line="334"/>
         <source>Synchronization method</source>
         <translation>同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="273"/>
+        <location filename="../../wizard/gui/dialogs.py" line="336"/>
         <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
         <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="275"/>
+        <location filename="../../wizard/gui/dialogs.py" line="338"/>
         <source>Server-side synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="276"/>
+        <location filename="../../wizard/gui/dialogs.py" line="339"/>
         <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
         <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="278"/>
+        <location filename="../../wizard/gui/dialogs.py" line="341"/>
         <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
         <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="280"/>
+        <location filename="../../wizard/gui/dialogs.py" line="343"/>
         <source>This computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="281"/>
+        <location filename="../../wizard/gui/dialogs.py" line="344"/>
         <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
         <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="301"/>
+        <location filename="../../wizard/gui/dialogs.py" line="364"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
         <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/dialogs.py" line="369"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
         <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="385"/>
+        <location filename="../../wizard/gui/dialogs.py" line="448"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="386"/>
+        <location filename="../../wizard/gui/dialogs.py" line="449"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="388"/>
+        <location filename="../../wizard/gui/dialogs.py" line="451"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="390"/>
+        <location filename="../../wizard/gui/dialogs.py" line="453"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="393"/>
+        <location filename="../../wizard/gui/dialogs.py" line="456"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/dialogs.py" line="463"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="405"/>
+        <location filename="../../wizard/gui/dialogs.py" line="468"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="410"/>
+        <location filename="../../wizard/gui/dialogs.py" line="473"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="414"/>
+        <location filename="../../wizard/gui/dialogs.py" line="477"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/dialogs.py" line="481"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="640"/>
+        <location filename="../../wizard/gui/dialogs.py" line="703"/>
         <source>Browser sign-in</source>
         <translation>ブラウザーでのサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="646"/>
+        <location filename="../../wizard/gui/dialogs.py" line="709"/>
         <source>Sign-in address</source>
         <translation>サインインのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="646"/>
+        <location filename="../../wizard/gui/dialogs.py" line="709"/>
         <source>Open this address in a web browser to sign in.</source>
         <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="648"/>
+        <location filename="../../wizard/gui/dialogs.py" line="711"/>
         <source>Copy &amp;address</source>
         <translation>アドレスをコピー(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="649"/>
+        <location filename="../../wizard/gui/dialogs.py" line="712"/>
         <source>Copy address</source>
         <translation>アドレスをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="649"/>
+        <location filename="../../wizard/gui/dialogs.py" line="712"/>
         <source>Copy the sign-in address to the clipboard.</source>
         <translation>サインインのアドレスをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="653"/>
+        <location filename="../../wizard/gui/dialogs.py" line="716"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>代わりにコードでサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="655"/>
+        <location filename="../../wizard/gui/dialogs.py" line="718"/>
         <location filename="../../wizard/gui/render.py" line="54"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="656"/>
+        <location filename="../../wizard/gui/dialogs.py" line="719"/>
         <source>Stop waiting for the browser and show a code to enter on any device.</source>
         <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="667"/>
+        <location filename="../../wizard/gui/dialogs.py" line="730"/>
         <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
         <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="670"/>
+        <location filename="../../wizard/gui/dialogs.py" line="733"/>
         <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
         <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="296"/>
+        <location filename="../../wizard/gui/dialogs.py" line="359"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="190"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="299"/>
-        <location filename="../../wizard/gui/main_window.py" line="707"/>
+        <location filename="../../wizard/gui/dialogs.py" line="43"/>
+        <source>Sign in to this organization again.</source>
+        <translation>この組織にもう一度サインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="44"/>
+        <location filename="../../wizard/gui/dialogs.py" line="45"/>
+        <source>Sign in to this organization again with your password.</source>
+        <translation>パスワードを使ってこの組織にもう一度サインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="46"/>
+        <source>Sign in to this organization again with a code on another device.</source>
+        <translation>別のデバイスでコードを使ってこの組織にもう一度サインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="47"/>
+        <source>Run the connection test again.</source>
+        <translation>接続テストをもう一度実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="48"/>
+        <source>Unlock the keyring, then run the connection test again.</source>
+        <translation>キーリングのロックを解除してから、接続テストをもう一度実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="49"/>
+        <source>Show the synchronizing organization&apos;s Synchronization settings.</source>
+        <translation>同期する組織の同期設定を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="50"/>
+        <source>Collect facts for your helpdesk.</source>
+        <translation>ヘルプデスク向けの情報を集めます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="362"/>
+        <location filename="../../wizard/gui/main_window.py" line="728"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="310"/>
+        <location filename="../../wizard/gui/dialogs.py" line="373"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="187"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="312"/>
+        <location filename="../../wizard/gui/dialogs.py" line="375"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="196"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="314"/>
+        <location filename="../../wizard/gui/dialogs.py" line="377"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="198"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/dialogs.py" line="378"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="199"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="320"/>
+        <location filename="../../wizard/gui/dialogs.py" line="383"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="322"/>
+        <location filename="../../wizard/gui/dialogs.py" line="385"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="322"/>
+        <location filename="../../wizard/gui/dialogs.py" line="385"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="325"/>
+        <location filename="../../wizard/gui/dialogs.py" line="388"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
@@ -999,13 +1066,13 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="331"/>
+        <location filename="../../wizard/gui/dialogs.py" line="394"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="211"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="341"/>
+        <location filename="../../wizard/gui/dialogs.py" line="404"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="215"/>
@@ -1013,8 +1080,8 @@ How to fix it: {fix}</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="343"/>
-        <location filename="../../wizard/gui/dialogs.py" line="348"/>
+        <location filename="../../wizard/gui/dialogs.py" line="406"/>
+        <location filename="../../wizard/gui/dialogs.py" line="411"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
@@ -1026,138 +1093,140 @@ How to fix it: {fix}</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="343"/>
+        <location filename="../../wizard/gui/dialogs.py" line="406"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="396"/>
+        <location filename="../../wizard/gui/dialogs.py" line="459"/>
         <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
         <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="401"/>
+        <location filename="../../wizard/gui/dialogs.py" line="464"/>
         <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="438"/>
+        <location filename="../../wizard/gui/dialogs.py" line="501"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="441"/>
+        <location filename="../../wizard/gui/dialogs.py" line="504"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="445"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="445"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="454"/>
+        <location filename="../../wizard/gui/dialogs.py" line="517"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="465"/>
+        <location filename="../../wizard/gui/dialogs.py" line="528"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="466"/>
+        <location filename="../../wizard/gui/dialogs.py" line="529"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="466"/>
+        <location filename="../../wizard/gui/dialogs.py" line="529"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/dialogs.py" line="547"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="485"/>
+        <location filename="../../wizard/gui/dialogs.py" line="548"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="498"/>
+        <location filename="../../wizard/gui/dialogs.py" line="561"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="507"/>
+        <location filename="../../wizard/gui/dialogs.py" line="570"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/dialogs.py" line="579"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="539"/>
+        <location filename="../../wizard/gui/dialogs.py" line="602"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="545"/>
+        <location filename="../../wizard/gui/dialogs.py" line="608"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="546"/>
+        <location filename="../../wizard/gui/dialogs.py" line="609"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="548"/>
+        <location filename="../../wizard/gui/dialogs.py" line="611"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="97"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="557"/>
+        <location filename="../../wizard/gui/dialogs.py" line="620"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="593"/>
+        <location filename="../../wizard/gui/dialogs.py" line="656"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="606"/>
+        <location filename="../../wizard/gui/dialogs.py" line="669"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="608"/>
+        <location filename="../../wizard/gui/dialogs.py" line="671"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="609"/>
+        <location filename="../../wizard/gui/dialogs.py" line="672"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="609"/>
+        <location filename="../../wizard/gui/dialogs.py" line="672"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="618"/>
+        <location filename="../../wizard/gui/dialogs.py" line="681"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
@@ -1392,204 +1461,244 @@ How to fix it: {fix}</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="358"/>
+        <location filename="../../wizard/gui/main_window.py" line="359"/>
         <source>{count} organization(s) configured.</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread.</extracomment>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="409"/>
+        <location filename="../../wizard/gui/main_window.py" line="410"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="413"/>
+        <location filename="../../wizard/gui/main_window.py" line="414"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="416"/>
+        <location filename="../../wizard/gui/main_window.py" line="417"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="418"/>
+        <location filename="../../wizard/gui/main_window.py" line="419"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="419"/>
+        <location filename="../../wizard/gui/main_window.py" line="420"/>
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="423"/>
+        <location filename="../../wizard/gui/main_window.py" line="424"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="428"/>
+        <location filename="../../wizard/gui/main_window.py" line="429"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="447"/>
-        <location filename="../../wizard/gui/main_window.py" line="457"/>
+        <location filename="../../wizard/gui/main_window.py" line="448"/>
+        <location filename="../../wizard/gui/main_window.py" line="458"/>
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="448"/>
+        <location filename="../../wizard/gui/main_window.py" line="449"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="451"/>
+        <location filename="../../wizard/gui/main_window.py" line="452"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="453"/>
+        <location filename="../../wizard/gui/main_window.py" line="454"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="466"/>
+        <location filename="../../wizard/gui/main_window.py" line="467"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="517"/>
+        <location filename="../../wizard/gui/main_window.py" line="519"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="540"/>
+        <location filename="../../wizard/gui/main_window.py" line="542"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="543"/>
+        <location filename="../../wizard/gui/main_window.py" line="545"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="549"/>
+        <location filename="../../wizard/gui/main_window.py" line="551"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="559"/>
-        <location filename="../../wizard/gui/main_window.py" line="568"/>
-        <location filename="../../wizard/gui/main_window.py" line="580"/>
+        <location filename="../../wizard/gui/main_window.py" line="561"/>
+        <location filename="../../wizard/gui/main_window.py" line="570"/>
+        <location filename="../../wizard/gui/main_window.py" line="582"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="560"/>
+        <location filename="../../wizard/gui/main_window.py" line="562"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="564"/>
+        <location filename="../../wizard/gui/main_window.py" line="566"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="581"/>
+        <location filename="../../wizard/gui/main_window.py" line="583"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="594"/>
+        <location filename="../../wizard/gui/main_window.py" line="596"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="609"/>
+        <location filename="../../wizard/gui/main_window.py" line="611"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="610"/>
+        <location filename="../../wizard/gui/main_window.py" line="612"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="618"/>
+        <location filename="../../wizard/gui/main_window.py" line="620"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="631"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="51"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="640"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="54"/>
+        <source>Sign in to {name} again. Nothing else about the organization changes.</source>
+        <translation>{name} にもう一度サインインします。組織のほかの設定は変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="57"/>
+        <source>About this dialog</source>
+        <translation>このダイアログについて</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="64"/>
+        <source>Address</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="65"/>
+        <source>Address:</source>
+        <translation>アドレス:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
+        <source>The code from your authenticator app, if asked.</source>
+        <translation>求められた場合は、認証アプリのコード。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="190"/>
+        <source>Enter your user name and password.</source>
+        <translation>ユーザー名とパスワードを入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
+        <source>Signing in…</source>
+        <translation>サインインしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="228"/>
+        <source>Signed in. Testing the connection…</source>
+        <translation>サインインしました。接続をテストしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="661"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="642"/>
+        <location filename="../../wizard/gui/main_window.py" line="663"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="683"/>
+        <location filename="../../wizard/gui/main_window.py" line="704"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="160"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="733"/>
+        <location filename="../../wizard/gui/main_window.py" line="754"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="742"/>
+        <location filename="../../wizard/gui/main_window.py" line="763"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="771"/>
+        <location filename="../../wizard/gui/main_window.py" line="792"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="775"/>
+        <location filename="../../wizard/gui/main_window.py" line="796"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="797"/>
+        <location filename="../../wizard/gui/main_window.py" line="818"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="801"/>
+        <location filename="../../wizard/gui/main_window.py" line="822"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="818"/>
+        <location filename="../../wizard/gui/main_window.py" line="839"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="822"/>
+        <location filename="../../wizard/gui/main_window.py" line="843"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="841"/>
+        <location filename="../../wizard/gui/main_window.py" line="862"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="841"/>
+        <location filename="../../wizard/gui/main_window.py" line="862"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1633,7 +1742,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="78"/>
+        <location filename="../../wizard/gui/widgets.py" line="96"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -1810,17 +1919,17 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="70"/>
+        <location filename="../../wizard/gui/widgets.py" line="76"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="127"/>
+        <location filename="../../wizard/gui/widgets.py" line="145"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="127"/>
+        <location filename="../../wizard/gui/widgets.py" line="145"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -1896,7 +2005,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="367"/>
+        <location filename="../../wizard/gui/services.py" line="418"/>
         <source>Step: {step}</source>
         <extracomment>How long a browser sign-in may take before it ends with a message (seconds).</extracomment>
         <translation>ステップ: {step}</translation>
@@ -2607,7 +2716,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="763"/>
+        <location filename="../../wizard/gui/main_window.py" line="784"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="92"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
@@ -3505,6 +3614,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>診断…</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/dialogs.py" line="188"/>
         <location filename="../../wizard/gui/render.py" line="53"/>
         <location filename="../../wizard/gui/render.py" line="54"/>
         <source>Try again</source>

@@ -68,6 +68,7 @@ class FakeServices:
         self.blocking_threads: list[tuple[str, threading.Thread]] = []
         self.calls: list[str] = []
         self.fail_test_step: str | None = None
+        self.fail_test_action = ""                   # the failed step's one-click fix (an Action value)
         self.device_approved = threading.Event()     # the user finished on the other device
         self.keyring_available = True                # False: no secure keyring on this computer
 
@@ -193,6 +194,33 @@ class FakeServices:
                               fix="Enter the code from your authenticator app.", code="mfa_required")
         return self._account(user.upn, cloud)
 
+    def sign_in_org(self, key, *, method, credentials=None, save_password=False, report, cancel,
+                    on_device_code=None, on_address=None):
+        self._blocking("sign_in_org")
+        self.calls.append(f"sign_in_org:{method}")
+        row = self.orgs[key]
+        if method == "password":
+            if credentials is None or credentials.password != seed.PRACTICE_PASSWORD:
+                raise WizardError("The user name or password is not correct.", fix="Check them and try again.",
+                                  code="bad_password")
+            username = credentials.username
+        elif method == "form":
+            username = self.sign_in_with_password(row.cloud, None, credentials).username
+        elif method == "device_code":
+            prompt, flow = self.start_device_code(row.cloud, None)
+            if on_device_code is not None:
+                on_device_code(prompt)
+            username = self.finish_device_code(flow, cancel).username
+        else:
+            username = self.sign_in_browser(row.cloud, None, cancel, on_address).username
+        saved = save_password and method == "password" and self.keyring_available
+        if saved:
+            self.secrets[key] = credentials.password
+        row = replace(row, user=username, save_credentials=row.save_credentials or saved,
+                      has_saved_credentials=row.has_saved_credentials or saved)
+        self.orgs[key] = row
+        return row, self._steps(report, cancel, user=seed.user_by_upn(username))
+
     def discover(self, account: Account) -> list[DiscoveredOrg]:
         self._blocking("discover")
         user = seed.user_by_upn(account.username)
@@ -213,7 +241,7 @@ class FakeServices:
                 time.sleep(self.delay)
             if sid == fail:
                 step = StepReport(sid, title, "failed", "The server did not answer.",
-                                  "Check your network connection or proxy.", 0.1)
+                                  "Check your network connection or proxy.", 0.1, action=self.fail_test_action)
                 report(step)
                 out.append(step)
                 raise WizardError("The server did not answer.", fix="Check your network connection or proxy.",

@@ -117,3 +117,60 @@ def test_no_browser_times_out_then_the_device_code_signs_in(qtbot, no_browser, w
     person.join()
     assert wizard.account.username == "alice@contoso.example"
     wizard.reject()
+
+
+def _reauth(qtbot, window, name):
+    j.select(window, j.row_by_name(window, name).key)
+    window.sign_in()
+    dialog = window.reauth_dialog
+    qtbot.wait_until(dialog.isVisible, timeout=10000)
+    return dialog
+
+
+def _click_sign_in(qtbot, dialog):
+    from PySide6.QtCore import Qt
+
+    with qtbot.wait_signal(dialog.sign_in_ended, timeout=30000):
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+
+
+def test_reauth_online_org_with_the_sign_in_form_and_retest(qtbot, window, real, sandbox):
+    j.add_online(qtbot, window, {"contosona"})
+    with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
+        window.sign_out()
+    dialog = _reauth(qtbot, window, "contosona")
+    assert dialog.address.text() == j.row_by_name(window, "contosona").url
+    dialog.user_edit.setText("alice@contoso.example")
+    dialog.password_edit.setText("wrong")
+    _click_sign_in(qtbot, dialog)
+    assert "Sign-in failed" in dialog.status.text() and dialog.focusWidget() is dialog.password_edit
+    dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    with qtbot.wait_signal(window.orgs_loaded, timeout=20000):
+        _click_sign_in(qtbot, dialog)
+    states = {s.step_id: s.state for s in dialog.model.steps()}
+    assert states["signin"] == "passed" and states["whoami"] == "passed", states
+    row = j.row_by_name(window, "contosona")
+    assert row.user == "alice@contoso.example" and row.status == "connected"
+    dialog.close()
+
+
+@pytest.mark.keyring
+def test_reauth_onprem_saves_the_password_in_the_real_keyring(qtbot, private_keyring, window, real, sandbox):
+    wizard = j.add_by_url(qtbot, window, sandbox.org_urls["contosoonprem"])
+    j.enter_credentials(qtbot, wizard, "CONTOSO\\alice", seed.PRACTICE_PASSWORD, save=False)
+    j.wait_complete(qtbot, wizard)
+    wizard.next()
+    j.finish_wizard(qtbot, window, wizard)
+    assert not [s for _a, s in private_keyring.all_secrets() if s == seed.PRACTICE_PASSWORD]
+    dialog = _reauth(qtbot, window, "contosoonprem")
+    assert dialog.windows_auth and dialog.user_edit.text() == "CONTOSO\\alice"
+    dialog.password_edit.setText("wrong")
+    _click_sign_in(qtbot, dialog)
+    assert "Sign-in failed" in dialog.status.text()
+    dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    dialog.save_box.setChecked(True)
+    _click_sign_in(qtbot, dialog)
+    assert {s.step_id: s.state for s in dialog.model.steps()}["signin"] == "passed"
+    assert [s for _a, s in private_keyring.all_secrets() if s == seed.PRACTICE_PASSWORD]
+    qtbot.wait_until(lambda: j.row_by_name(window, "contosoonprem").save_credentials, timeout=10000)
+    dialog.close()

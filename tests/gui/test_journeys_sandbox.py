@@ -210,20 +210,19 @@ def test_sign_out(qtbot, window, real):
     assert j.row_by_name(window, "contosona").status == "needs_sign_in"
     key = j.row_by_name(window, "contosona").key
     assert real.check_status(key)[0] == "needs_sign_in"
-    # ... and sign in again: the wizard on the org's address updates the same entry.
+    # ... and sign in again: the org's own sign-in dialog updates the same entry.
+    from PySide6.QtCore import Qt
+
     window.sign_in()
-    wizard = window.add_wizard
-    j.next_page(qtbot, wizard, 1)
-    j.wait_complete(qtbot, wizard)
-    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
-    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.finish_wizard(qtbot, window, wizard)
+    dialog = window.reauth_dialog
+    qtbot.wait_until(dialog.isVisible, timeout=10000)
+    dialog.user_edit.setText("alice@contoso.example")
+    dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    with qtbot.wait_signal(window.orgs_loaded, timeout=20000):
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    dialog.close()
     assert [r.key for r in window.model.rows()] == [key]
-    assert _wait_status(qtbot, window, "contosona").status == "connected"
+    assert j.row_by_name(window, "contosona").status == "connected"
 
 
 def test_mfa_user(qtbot, window, real):

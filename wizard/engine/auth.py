@@ -279,7 +279,8 @@ class Authenticator:
         if not accounts:
             if not username and len(app.get_accounts()) > 1:
                 raise NotSignedIn("Several accounts are signed in; say which one to use.",
-                                  fix="Give the user name (--user).", code="account_ambiguous")
+                                  fix="Say which user name to use, or sign in again.",
+                                  code="account_ambiguous")
             recovery = getattr(self.cache, "recovery", None)
             if recovery:
                 raise NotSignedIn(recovery, fix="Sign in again.", code="token_cache_reset",

@@ -32,8 +32,33 @@ from wizard.gui.views import Credentials, DeviceCodePrompt, OrgRow, Services, St
 from wizard.gui.widgets import accessible, error_box, step_table
 
 
+def fix_label(action: str) -> tuple[str, str]:
+    """(button text, tooltip) of a result's one-click fix (("", "") when there is none)."""
+    from wizard.engine.errors import Action
+    from wizard.gui.render import action_label
+
+    tips = {"finish_switch": tr("Read every mailbox record again and change what is still to do."),
+            "set_none_elsewhere": tr("Set appointments, contacts and tasks to None in your mailbox "
+                                     "record of every organization but the synchronizing one."),
+            "sign_in": tr("Sign in to this organization again."),
+            "enter_password": tr("Sign in to this organization again with your password."),
+            "enter_credentials": tr("Sign in to this organization again with your password."),
+            "device_code": tr("Sign in to this organization again with a code on another device."),
+            "test_again": tr("Run the connection test again."), "retry": tr("Run the connection test again."),
+            "unlock_keyring": tr("Unlock the keyring, then run the connection test again."),
+            "show_settings": tr("Show the synchronizing organization's Synchronization settings."),
+            "diagnostics": tr("Collect facts for your helpdesk.")}
+    try:
+        text = action_label(Action(action))
+    except ValueError:
+        return "", ""
+    return (text, tips.get(action, "")) if text and action in tips else ("", "")
+
+
 class PropertiesDialog(QDialog):
     """Display name, saved credentials and "keep connected" of one org."""
+
+    fix_requested = Signal(str)      # an error's fix that the main window does (Sign in…)
 
     def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
@@ -86,6 +111,13 @@ class PropertiesDialog(QDialog):
         self.error_label.setObjectName("propertiesError")
         accessible(self.error_label, tr("Problem"))
         layout.addWidget(self.error_label)
+        self.fix_button = QPushButton("")
+        self.fix_button.setObjectName("propertiesFixButton")
+        accessible(self.fix_button, tr("Fix the problem"))
+        self.fix_button.setVisible(False)
+        self.fix_button.clicked.connect(self._fix)
+        layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.fix_action = ""
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
@@ -104,6 +136,15 @@ class PropertiesDialog(QDialog):
         self.save_box.setToolTip(no_keyring_text())
         self.save_box.setAccessibleDescription(no_keyring_text())
         self.error_label.setText(no_keyring_text())
+
+    def _fix(self) -> None:
+        self.fix_button.setVisible(False)
+        self.error_label.setText("")
+        if self.fix_action in ("retry", "unlock_keyring"):
+            self._save()
+            return
+        self.fix_requested.emit(self.fix_action)
+        self.reject()
 
     def _forget(self) -> None:
         self.forget_button.setEnabled(False)
@@ -124,6 +165,8 @@ class PropertiesDialog(QDialog):
             self.accept()
             return
         self.buttons.setEnabled(False)
+        self.error_label.setText("")
+        self.fix_button.setVisible(False)
         key = self.row.key
 
         def done(row: OrgRow) -> None:
@@ -131,8 +174,21 @@ class PropertiesDialog(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
+            from wizard.gui.render import render
+            from wizard.gui.widgets import error_text
+
             self.buttons.setEnabled(True)
-            self.error_label.setText(str(exc))
+            message, fix, details = error_text(exc)
+            self.error_label.setText(" ".join(p for p in (message, fix) if p))
+            self.error_label.setToolTip(details)
+            action = render(exc)[2]
+            self.fix_action = action.value if action is not None else ""
+            text = fix_label(self.fix_action)[0] if self.fix_action else ""
+            if self.fix_action in ("retry", "unlock_keyring"):
+                text = tr("Try again")
+            self.fix_button.setText(text)
+            self.fix_button.setVisible(bool(text))
+            self.adjustSize()
             self.name_edit.setFocus()
 
         self.runner.run_task(lambda task: self.services.update(key, **changes),
@@ -214,21 +270,28 @@ class TestConnectionDialog(QDialog):
             else:
                 self.summary.setText(tr("All steps passed. The organization is reachable."))
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
-        labels = {"finish_switch": (tr("&Finish the switch"),
-                                    tr("Read every mailbox record again and change what is still to do.")),
-                  "set_none_elsewhere": (tr("Set &None in the other organizations"),
-                                         tr("Set appointments, contacts and tasks to None in your mailbox "
-                                            "record of every organization but the synchronizing one."))}
-        action = next((s.action for s in self.model.steps() if s.action in labels), "")
+        self.fix_button.setVisible(False)
+        action = next((s.action for s in self.model.steps() if s.action and fix_label(s.action)[0]), "")
         if action:
-            text, tip = labels[action]
+            text, tip = fix_label(action)
             self.fix_action = action
             self.fix_button.setText(text)
-            accessible(self.fix_button, text.replace("&", ""), tip)
+            accessible(self.fix_button, text.replace("&", "").rstrip("…"), tip)
             self.fix_button.setVisible(True)
         self.finished_test.emit(self.model.steps())
 
     def _fix(self) -> None:
+        if self.fix_action in ("test_again", "retry", "unlock_keyring"):
+            self.model.clear()
+            self.steps = None
+            self.progress.setRange(0, 0)
+            self.progress.setVisible(True)
+            self.fix_button.setVisible(False)
+            self.summary.setText(tr("Testing the connection…"))
+            self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Cancel)
+            self.token = CancelToken()
+            self.start()
+            return
         self.fix_requested.emit(self.fix_action)
         self.accept()
 

@@ -336,6 +336,57 @@ class EngineServices:
                                    self._target(cloud, probe), answers)
         return self._account(cloud, result)
 
+    def sign_in_org(self, key: str, *, method: str, credentials: Credentials | None = None,
+                    save_password: bool = False, report, cancel, on_device_code=None,
+                    on_address=None) -> tuple[OrgRow, list[StepReport]]:
+        """Sign in to an added org again (the re-authentication dialog), then run its
+        connection test with that sign-in. ``method``: "password" (Windows authentication
+        or the authority's password sign-in), "form" (the in-app sign-in form), "browser"
+        or "device_code"."""
+        import time
+
+        from wizard.engine.auth import INTERACTIVE_TIMEOUT_S
+        from wizard.engine.connect import SignInOptions
+
+        profile = self.registry.get(key)
+
+        def device_code(prompt) -> None:
+            if on_device_code is not None:
+                on_device_code(DeviceCodePrompt(prompt.user_code, prompt.verification_uri, prompt.message,
+                                                max(0, int(prompt.expires_at - time.time()))))
+
+        username = (credentials.username if credentials else None) or profile.user
+        if method == "form":
+            from wizard.engine.signin_form import FormAnswers, FormSignIn
+
+            answers = FormAnswers(credentials.username, credentials.password, credentials.mfa_code) \
+                if credentials else FormAnswers(username or "", "")
+            options = SignInOptions(method="browser", username=username, prompt="login",
+                                    open_browser=FormSignIn(self.engine.session, answers), cancel_event=cancel)
+        else:
+            options = SignInOptions(
+                method=method, username=username,
+                password=credentials.password if credentials and method == "password" else None,
+                save_password=save_password and method == "password" and self.keyring_state().available,
+                on_device_code=device_code, cancel_event=cancel, on_address=on_address,
+                browser_timeout=self.browser_timeout or INTERACTIVE_TIMEOUT_S)
+        profile, conn = self.connector.sign_in_org(profile, options)
+        conn.close()
+        # The test signs in as the user just did: silently (tokens), or with the password
+        # typed (Windows authentication keeps no password it was not told to save).
+        test_options = (SignInOptions(method="password", username=options.username, password=options.password)
+                        if profile.auth_method == "ntlm" and options.password is not None
+                        else SignInOptions(method="silent", username=profile.user))
+        steps: list[StepReport] = []
+
+        def on_step(step) -> None:
+            view = _view(step)
+            steps.append(view)
+            report(view)
+
+        self.connector.run_test(profile, test_options, on_step=on_step, cancel_event=cancel)
+        return self._row(profile), steps
+
     def discover(self, account: Account) -> list[DiscoveredOrg]:
         from wizard.engine.discovery import list_instances
 
