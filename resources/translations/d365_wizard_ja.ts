@@ -4,144 +4,144 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="51"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="81"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="85"/>
         <source>Dynamics 365 (online)</source>
         <translation>Dynamics 365 (オンライン)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="51"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
         <location filename="../../wizard/gui/models.py" line="38"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="52"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
         <source>Internet-facing deployment (IFD)</source>
         <translation>インターネット接続展開 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
         <source>Microsoft Entra ID sign-in</source>
         <translation>Microsoft Entra ID サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
         <source>Windows authentication (user name and password)</source>
         <translation>Windows 認証 (ユーザー名とパスワード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="57"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="61"/>
         <source>Claims-based sign-in (AD FS)</source>
         <translation>クレーム ベースのサインイン (AD FS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="65"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="69"/>
         <source>Add an organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="66"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="70"/>
         <source>Paste the address of your organization, or sign in to Dynamics 365 (online) and choose from your organizations.</source>
         <translation>組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="69"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="73"/>
         <source>Server &amp;URL</source>
         <translation>サーバー URL(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="70"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="73"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="77"/>
         <source>Server URL</source>
         <translation>サーバー URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="70"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
         <source>Add an organization by its address.</source>
         <translation>アドレスを指定して組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="72"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="76"/>
         <source>For example https://contoso.crm.dynamics.com or https://server/orgname</source>
         <translation>例: https://contoso.crm.dynamics.com または https://server/orgname</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="78"/>
         <source>Any address of the organization, copied from your browser, works.</source>
         <translation>ブラウザーからコピーした組織のアドレスであれば、どの形式でも使えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="79"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="83"/>
         <source>What the address means</source>
         <translation>アドレスの解析結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="80"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="84"/>
         <source>Dynamics 365 (&amp;online): sign in and choose from your organizations</source>
         <translation>Dynamics 365 (オンライン)(&amp;O): サインインして組織を選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="82"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
         <source>Sign in and pick from the organizations you belong to.</source>
         <translation>サインインして、所属する組織から選択します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="90"/>
         <source>Cloud</source>
         <translation>クラウド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="90"/>
         <source>Where your organization is hosted.</source>
         <translation>組織がホストされている場所です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="103"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="107"/>
         <source>&amp;Cloud:</source>
         <translation>クラウド(&amp;C):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="127"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="131"/>
         <source>Found: {url}</source>
         <translation>検出: {url}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="129"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="133"/>
         <source>organization {name}</source>
         <translation>組織 {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="212"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="216"/>
         <source>Finding out how to sign in</source>
         <translation>サインイン方法を確認しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="216"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="220"/>
         <source>Detection result</source>
         <translation>検出結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="219"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="511"/>
-        <location filename="../../wizard/gui/dialogs.py" line="150"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="572"/>
+        <location filename="../../wizard/gui/dialogs.py" line="220"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="228"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="232"/>
         <source>Contacting {url}…</source>
         <translation>{url} に接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="237"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="241"/>
         <source>{url} uses {method}.</source>
         <translation>{url} は {method} を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="243"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="247"/>
         <source>Could not reach the organization: {message}
 {fix}
 Go Back to correct the address.</source>
@@ -150,280 +150,340 @@ Go Back to correct the address.</source>
 [戻る] を選んでアドレスを修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="261"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="265"/>
         <source>Enter your credentials</source>
         <translation>資格情報の入力</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="262"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="266"/>
         <source>This organization uses Windows authentication.</source>
         <translation>この組織は Windows 認証を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="266"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="270"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="89"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="267"/>
-        <location filename="../../wizard/gui/dialogs.py" line="526"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
+        <location filename="../../wizard/gui/dialogs.py" line="603"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="90"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="270"/>
-        <location filename="../../wizard/gui/dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
+        <location filename="../../wizard/gui/dialogs.py" line="606"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="93"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="496"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
-        <location filename="../../wizard/gui/dialogs.py" line="533"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
+        <location filename="../../wizard/gui/dialogs.py" line="610"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
-        <location filename="../../wizard/gui/dialogs.py" line="533"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
+        <location filename="../../wizard/gui/dialogs.py" line="610"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="498"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="276"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="280"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="104"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="277"/>
-        <location filename="../../wizard/gui/dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
+        <location filename="../../wizard/gui/dialogs.py" line="95"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="106"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="278"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="107"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="280"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="297"/>
         <source>When this is unchecked, nothing is stored.</source>
         <translation>オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="303"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="321"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="371"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
+        <source>About saving credentials</source>
+        <translation>資格情報の保存について</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="323"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="304"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="324"/>
         <source>Sign in with your work account.</source>
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="306"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="326"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="68"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="307"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="307"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="308"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="328"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="70"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="309"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="329"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="71"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="310"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="330"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="72"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="311"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="331"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="73"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="312"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="332"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="74"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="313"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="333"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="75"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="320"/>
-        <location filename="../../wizard/gui/dialogs.py" line="546"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
+        <location filename="../../wizard/gui/dialogs.py" line="623"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="131"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="321"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="333"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <source>Stop signing in</source>
+        <translation>サインインを中止</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <source>Stop waiting for the sign-in.</source>
+        <translation>サインインを待つのをやめます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="363"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="122"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="352"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="266"/>
+        <source>Signing in was stopped.</source>
+        <translation>サインインを中止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="391"/>
+        <source>Waiting for you to sign in…</source>
+        <translation>サインインを待っています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="403"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="358"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="409"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="228"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="365"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="416"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="200"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="371"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
         <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="380"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="433"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="398"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="453"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="249"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="404"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="465"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="270"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="418"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="479"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="419"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="480"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="422"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="483"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="485"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="425"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="486"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="447"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="447"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="452"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="513"/>
         <location filename="../../wizard/gui/models.py" line="56"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="459"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="520"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="469"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="530"/>
         <source>{count} organization(s) found.</source>
         <translation>{count} 件の組織が見つかりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="470"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="531"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="506"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="567"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="507"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="568"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="514"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="575"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="520"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="581"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="522"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="347"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="583"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="523"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="584"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="524"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="585"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="569"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="590"/>
+        <location filename="../../wizard/gui/dialogs.py" line="116"/>
+        <source>Fix the problem</source>
+        <translation>問題を修正</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="640"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="576"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="647"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="577"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="648"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -432,444 +492,569 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="579"/>
-        <location filename="../../wizard/gui/dialogs.py" line="196"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="650"/>
+        <location filename="../../wizard/gui/dialogs.py" line="266"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="252"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="587"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="660"/>
+        <source>Go back to the page where you can correct it.</source>
+        <translation>修正できるページに戻ります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="693"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="602"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="708"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="603"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="709"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="611"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="717"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="615"/>
-        <location filename="../../wizard/gui/dialogs.py" line="87"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="722"/>
+        <location filename="../../wizard/gui/dialogs.py" line="112"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="359"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="622"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
+        <source>Add &amp;without saving credentials</source>
+        <translation>資格情報を保存せずに追加(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="727"/>
+        <source>Add without saving credentials</source>
+        <translation>資格情報を保存せずに追加</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="728"/>
+        <source>Add the organization now; you are asked for the password next time.</source>
+        <translation>今すぐ組織を追加します。次回はパスワードを尋ねられます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="746"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="623"/>
-        <location filename="../../wizard/gui/dialogs.py" line="371"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="747"/>
+        <location filename="../../wizard/gui/dialogs.py" line="448"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="625"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="628"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="752"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="631"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="757"/>
+        <source>Your credentials will not be saved: this computer has no secure keyring.</source>
+        <translation>資格情報は保存されません: このコンピューターには安全なキーリングがありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="759"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="632"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="760"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="665"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="762"/>
+        <source>This computer has no secure keyring: your sign-in is kept only until you close the app.</source>
+        <translation>このコンピューターには安全なキーリングがありません。サインインはアプリを閉じるまでしか保持されません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="797"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="679"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="811"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="680"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="812"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="681"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="813"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="682"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="814"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="706"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="852"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="45"/>
+        <location filename="../../wizard/gui/dialogs.py" line="70"/>
         <source>Properties of {name}</source>
         <translation>{name} のプロパティ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="50"/>
+        <location filename="../../wizard/gui/dialogs.py" line="75"/>
         <location filename="../../wizard/gui/models.py" line="55"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="50"/>
+        <location filename="../../wizard/gui/dialogs.py" line="75"/>
         <source>The name shown for this organization.</source>
         <translation>この組織に表示される名前です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="51"/>
+        <location filename="../../wizard/gui/dialogs.py" line="76"/>
         <source>&amp;Display name:</source>
         <translation>表示名(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="54"/>
+        <location filename="../../wizard/gui/dialogs.py" line="79"/>
         <source>Unique name:</source>
         <translation>一意の名前:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="54"/>
+        <location filename="../../wizard/gui/dialogs.py" line="79"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55"/>
+        <location filename="../../wizard/gui/dialogs.py" line="80"/>
         <source>User:</source>
         <translation>ユーザー:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="55"/>
+        <location filename="../../wizard/gui/dialogs.py" line="80"/>
         <location filename="../../wizard/gui/models.py" line="86"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56"/>
+        <location filename="../../wizard/gui/dialogs.py" line="81"/>
         <source>Version:</source>
         <translation>バージョン:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="56"/>
+        <location filename="../../wizard/gui/dialogs.py" line="81"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="63"/>
+        <location filename="../../wizard/gui/dialogs.py" line="88"/>
         <source>&amp;Save credentials so I am not asked again</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="68"/>
+        <location filename="../../wizard/gui/dialogs.py" line="93"/>
         <source>This organization signs you in with your work account; there is no password to save.</source>
         <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="71"/>
+        <location filename="../../wizard/gui/dialogs.py" line="96"/>
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="72"/>
+        <location filename="../../wizard/gui/dialogs.py" line="97"/>
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="74"/>
+        <location filename="../../wizard/gui/dialogs.py" line="99"/>
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="75"/>
+        <location filename="../../wizard/gui/dialogs.py" line="100"/>
         <source>Stay signed in between sessions, using the sign-in kept in the keyring.</source>
         <translation>キーリングに保存されたサインイン情報を使い、セッション間でサインイン状態を維持します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="76"/>
+        <location filename="../../wizard/gui/dialogs.py" line="101"/>
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="78"/>
+        <location filename="../../wizard/gui/dialogs.py" line="103"/>
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="79"/>
+        <location filename="../../wizard/gui/dialogs.py" line="104"/>
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="141"/>
+        <location filename="../../wizard/gui/dialogs.py" line="211"/>
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="144"/>
+        <location filename="../../wizard/gui/dialogs.py" line="214"/>
+        <location filename="../../wizard/gui/dialogs.py" line="290"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="146"/>
+        <location filename="../../wizard/gui/dialogs.py" line="216"/>
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="150"/>
+        <location filename="../../wizard/gui/dialogs.py" line="220"/>
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="153"/>
+        <location filename="../../wizard/gui/dialogs.py" line="223"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="125"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="181"/>
+        <location filename="../../wizard/gui/dialogs.py" line="251"/>
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="184"/>
+        <location filename="../../wizard/gui/dialogs.py" line="254"/>
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="195"/>
+        <location filename="../../wizard/gui/dialogs.py" line="265"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="251"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/dialogs.py" line="268"/>
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="201"/>
+        <location filename="../../wizard/gui/dialogs.py" line="271"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="254"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="203"/>
-        <location filename="../../wizard/gui/render.py" line="53"/>
+        <location filename="../../wizard/gui/render.py" line="50"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="204"/>
+        <location filename="../../wizard/gui/dialogs.py" line="40"/>
         <source>Read every mailbox record again and change what is still to do.</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="205"/>
-        <location filename="../../wizard/gui/render.py" line="54"/>
+        <location filename="../../wizard/gui/render.py" line="51"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="206"/>
+        <location filename="../../wizard/gui/dialogs.py" line="41"/>
         <source>Set appointments, contacts and tasks to None in your mailbox record of every organization but the synchronizing one.</source>
         <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="237"/>
+        <location filename="../../wizard/gui/dialogs.py" line="314"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="239"/>
+        <location filename="../../wizard/gui/dialogs.py" line="316"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/dialogs.py" line="322"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="646"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="255"/>
+        <location filename="../../wizard/gui/dialogs.py" line="332"/>
         <source>How {name} synchronizes appointments, contacts and tasks</source>
         <translation>{name} の予定・連絡先・タスクの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="257"/>
+        <location filename="../../wizard/gui/dialogs.py" line="334"/>
         <source>Synchronization method</source>
         <translation>同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="259"/>
+        <location filename="../../wizard/gui/dialogs.py" line="336"/>
         <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
         <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="261"/>
+        <location filename="../../wizard/gui/dialogs.py" line="338"/>
         <source>Server-side synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="262"/>
+        <location filename="../../wizard/gui/dialogs.py" line="339"/>
         <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
         <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="264"/>
+        <location filename="../../wizard/gui/dialogs.py" line="341"/>
         <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
         <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="266"/>
+        <location filename="../../wizard/gui/dialogs.py" line="343"/>
         <source>This computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="267"/>
+        <location filename="../../wizard/gui/dialogs.py" line="344"/>
         <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
         <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="287"/>
+        <location filename="../../wizard/gui/dialogs.py" line="364"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
         <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="292"/>
+        <location filename="../../wizard/gui/dialogs.py" line="369"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
         <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="371"/>
+        <location filename="../../wizard/gui/dialogs.py" line="448"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="372"/>
+        <location filename="../../wizard/gui/dialogs.py" line="449"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="374"/>
+        <location filename="../../wizard/gui/dialogs.py" line="451"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="376"/>
+        <location filename="../../wizard/gui/dialogs.py" line="453"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="379"/>
+        <location filename="../../wizard/gui/dialogs.py" line="456"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="386"/>
+        <location filename="../../wizard/gui/dialogs.py" line="463"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="391"/>
+        <location filename="../../wizard/gui/dialogs.py" line="468"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="396"/>
+        <location filename="../../wizard/gui/dialogs.py" line="473"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/dialogs.py" line="477"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="404"/>
+        <location filename="../../wizard/gui/dialogs.py" line="481"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="282"/>
+        <location filename="../../wizard/gui/dialogs.py" line="703"/>
+        <source>Browser sign-in</source>
+        <translation>ブラウザーでのサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="709"/>
+        <source>Sign-in address</source>
+        <translation>サインインのアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="709"/>
+        <source>Open this address in a web browser to sign in.</source>
+        <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="711"/>
+        <source>Copy &amp;address</source>
+        <translation>アドレスをコピー(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="712"/>
+        <source>Copy address</source>
+        <translation>アドレスをコピー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="712"/>
+        <source>Copy the sign-in address to the clipboard.</source>
+        <translation>サインインのアドレスをクリップボードにコピーします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="716"/>
+        <source>Sign in with a &amp;code instead</source>
+        <translation>代わりにコードでサインイン(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="718"/>
+        <location filename="../../wizard/gui/render.py" line="54"/>
+        <source>Sign in with a code instead</source>
+        <translation>代わりにコードでサインイン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="719"/>
+        <source>Stop waiting for the browser and show a code to enter on any device.</source>
+        <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="730"/>
+        <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
+        <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="733"/>
+        <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
+        <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="359"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="190"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="285"/>
-        <location filename="../../wizard/gui/main_window.py" line="683"/>
+        <location filename="../../wizard/gui/dialogs.py" line="43"/>
+        <source>Sign in to this organization again.</source>
+        <translation>この組織にもう一度サインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="44"/>
+        <location filename="../../wizard/gui/dialogs.py" line="45"/>
+        <source>Sign in to this organization again with your password.</source>
+        <translation>パスワードを使ってこの組織にもう一度サインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="46"/>
+        <source>Sign in to this organization again with a code on another device.</source>
+        <translation>別のデバイスでコードを使ってこの組織にもう一度サインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="47"/>
+        <source>Run the connection test again.</source>
+        <translation>接続テストをもう一度実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="48"/>
+        <source>Unlock the keyring, then run the connection test again.</source>
+        <translation>キーリングのロックを解除してから、接続テストをもう一度実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="49"/>
+        <source>Show the synchronizing organization&apos;s Synchronization settings.</source>
+        <translation>同期する組織の同期設定を表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="50"/>
+        <source>Collect facts for your helpdesk.</source>
+        <translation>ヘルプデスク向けの情報を集めます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/dialogs.py" line="362"/>
+        <location filename="../../wizard/gui/main_window.py" line="728"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="296"/>
+        <location filename="../../wizard/gui/dialogs.py" line="373"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="187"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="298"/>
+        <location filename="../../wizard/gui/dialogs.py" line="375"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="196"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="300"/>
+        <location filename="../../wizard/gui/dialogs.py" line="377"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="198"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="301"/>
+        <location filename="../../wizard/gui/dialogs.py" line="378"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="199"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/dialogs.py" line="383"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="308"/>
+        <location filename="../../wizard/gui/dialogs.py" line="385"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="308"/>
+        <location filename="../../wizard/gui/dialogs.py" line="385"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="311"/>
+        <location filename="../../wizard/gui/dialogs.py" line="388"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
@@ -881,13 +1066,13 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="317"/>
+        <location filename="../../wizard/gui/dialogs.py" line="394"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="211"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="327"/>
+        <location filename="../../wizard/gui/dialogs.py" line="404"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="215"/>
@@ -895,8 +1080,8 @@ How to fix it: {fix}</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="329"/>
-        <location filename="../../wizard/gui/dialogs.py" line="334"/>
+        <location filename="../../wizard/gui/dialogs.py" line="406"/>
+        <location filename="../../wizard/gui/dialogs.py" line="411"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
@@ -908,138 +1093,140 @@ How to fix it: {fix}</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="329"/>
+        <location filename="../../wizard/gui/dialogs.py" line="406"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="382"/>
+        <location filename="../../wizard/gui/dialogs.py" line="459"/>
         <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
         <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="387"/>
+        <location filename="../../wizard/gui/dialogs.py" line="464"/>
         <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="424"/>
+        <location filename="../../wizard/gui/dialogs.py" line="501"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="427"/>
+        <location filename="../../wizard/gui/dialogs.py" line="504"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="431"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="431"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="440"/>
+        <location filename="../../wizard/gui/dialogs.py" line="517"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="451"/>
+        <location filename="../../wizard/gui/dialogs.py" line="528"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="452"/>
+        <location filename="../../wizard/gui/dialogs.py" line="529"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="452"/>
+        <location filename="../../wizard/gui/dialogs.py" line="529"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="470"/>
+        <location filename="../../wizard/gui/dialogs.py" line="547"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="471"/>
+        <location filename="../../wizard/gui/dialogs.py" line="548"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/dialogs.py" line="561"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="493"/>
+        <location filename="../../wizard/gui/dialogs.py" line="570"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="502"/>
+        <location filename="../../wizard/gui/dialogs.py" line="579"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="525"/>
+        <location filename="../../wizard/gui/dialogs.py" line="602"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="531"/>
+        <location filename="../../wizard/gui/dialogs.py" line="608"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="532"/>
+        <location filename="../../wizard/gui/dialogs.py" line="609"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="534"/>
+        <location filename="../../wizard/gui/dialogs.py" line="611"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="97"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="543"/>
+        <location filename="../../wizard/gui/dialogs.py" line="620"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="579"/>
+        <location filename="../../wizard/gui/dialogs.py" line="656"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="592"/>
+        <location filename="../../wizard/gui/dialogs.py" line="669"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="594"/>
+        <location filename="../../wizard/gui/dialogs.py" line="671"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="595"/>
+        <location filename="../../wizard/gui/dialogs.py" line="672"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="595"/>
+        <location filename="../../wizard/gui/dialogs.py" line="672"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="604"/>
+        <location filename="../../wizard/gui/dialogs.py" line="681"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
@@ -1061,412 +1248,457 @@ How to fix it: {fix}</source>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="73"/>
         <location filename="../../wizard/gui/main_window.py" line="74"/>
-        <location filename="../../wizard/gui/main_window.py" line="118"/>
+        <location filename="../../wizard/gui/main_window.py" line="126"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="124"/>
+        <location filename="../../wizard/gui/main_window.py" line="119"/>
+        <source>Credentials are not saved</source>
+        <translation>資格情報は保存されません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="132"/>
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="124"/>
+        <location filename="../../wizard/gui/main_window.py" line="132"/>
         <location filename="../../wizard/gui/models.py" line="79"/>
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="125"/>
+        <location filename="../../wizard/gui/main_window.py" line="133"/>
         <source>Exchange mailbox synchronizes with:</source>
         <translation>Exchange メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="126"/>
+        <location filename="../../wizard/gui/main_window.py" line="134"/>
         <source>Organization that holds your Exchange mailbox</source>
         <translation>Exchange メールボックスを保持している組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="127"/>
+        <location filename="../../wizard/gui/main_window.py" line="135"/>
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="127"/>
+        <location filename="../../wizard/gui/main_window.py" line="135"/>
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="128"/>
+        <location filename="../../wizard/gui/main_window.py" line="136"/>
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="128"/>
+        <location filename="../../wizard/gui/main_window.py" line="136"/>
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="147"/>
+        <location filename="../../wizard/gui/main_window.py" line="155"/>
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="148"/>
+        <location filename="../../wizard/gui/main_window.py" line="156"/>
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="155"/>
+        <location filename="../../wizard/gui/main_window.py" line="163"/>
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="156"/>
+        <location filename="../../wizard/gui/main_window.py" line="164"/>
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="157"/>
+        <location filename="../../wizard/gui/main_window.py" line="165"/>
         <source>&amp;Delete</source>
         <translation>削除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="158"/>
+        <location filename="../../wizard/gui/main_window.py" line="166"/>
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="159"/>
+        <location filename="../../wizard/gui/main_window.py" line="167"/>
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="160"/>
+        <location filename="../../wizard/gui/main_window.py" line="168"/>
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="161"/>
+        <location filename="../../wizard/gui/main_window.py" line="169"/>
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="162"/>
+        <location filename="../../wizard/gui/main_window.py" line="170"/>
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="163"/>
+        <location filename="../../wizard/gui/main_window.py" line="171"/>
         <source>S&amp;ynchronize</source>
         <translation>同期(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="164"/>
+        <location filename="../../wizard/gui/main_window.py" line="172"/>
         <source>Make the selected organization the one that synchronizes with your mailbox.</source>
         <translation>選択した組織をメールボックスと同期する組織にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="165"/>
+        <location filename="../../wizard/gui/main_window.py" line="173"/>
         <source>Synchronize &amp;Now</source>
         <translation>今すぐ同期(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="166"/>
+        <location filename="../../wizard/gui/main_window.py" line="174"/>
         <source>Synchronize your mailbox with the synchronizing organization now.</source>
         <translation>同期する組織とメールボックスを今すぐ同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="167"/>
+        <location filename="../../wizard/gui/main_window.py" line="175"/>
         <source>Synchronization &amp;Settings…</source>
         <translation>同期の設定(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="169"/>
+        <location filename="../../wizard/gui/main_window.py" line="177"/>
         <source>Show the synchronizing organization&apos;s Synchronization settings, fields and filters.</source>
         <translation>同期する組織の同期設定、フィールド、フィルターを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="170"/>
+        <location filename="../../wizard/gui/main_window.py" line="178"/>
         <source>Sign &amp;in…</source>
         <translation>サインイン(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="171"/>
+        <location filename="../../wizard/gui/main_window.py" line="179"/>
         <source>Sign in to the selected organization again (for example after signing out).</source>
         <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="172"/>
+        <location filename="../../wizard/gui/main_window.py" line="180"/>
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="173"/>
+        <location filename="../../wizard/gui/main_window.py" line="181"/>
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="174"/>
+        <location filename="../../wizard/gui/main_window.py" line="182"/>
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="175"/>
+        <location filename="../../wizard/gui/main_window.py" line="183"/>
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="176"/>
+        <location filename="../../wizard/gui/main_window.py" line="184"/>
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="177"/>
+        <location filename="../../wizard/gui/main_window.py" line="185"/>
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="178"/>
+        <location filename="../../wizard/gui/main_window.py" line="186"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="179"/>
+        <location filename="../../wizard/gui/main_window.py" line="187"/>
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="190"/>
+        <location filename="../../wizard/gui/main_window.py" line="198"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="197"/>
+        <location filename="../../wizard/gui/main_window.py" line="205"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="199"/>
+        <location filename="../../wizard/gui/main_window.py" line="207"/>
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="223"/>
+        <location filename="../../wizard/gui/main_window.py" line="231"/>
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="310"/>
-        <location filename="../../wizard/gui/main_window.py" line="312"/>
+        <location filename="../../wizard/gui/main_window.py" line="318"/>
+        <location filename="../../wizard/gui/main_window.py" line="320"/>
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="311"/>
+        <location filename="../../wizard/gui/main_window.py" line="319"/>
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="350"/>
+        <location filename="../../wizard/gui/main_window.py" line="359"/>
         <source>{count} organization(s) configured.</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread.</extracomment>
         <translation>{count} 件の組織が構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="385"/>
+        <location filename="../../wizard/gui/main_window.py" line="410"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="389"/>
+        <location filename="../../wizard/gui/main_window.py" line="414"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="392"/>
+        <location filename="../../wizard/gui/main_window.py" line="417"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="394"/>
+        <location filename="../../wizard/gui/main_window.py" line="419"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="395"/>
+        <location filename="../../wizard/gui/main_window.py" line="420"/>
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="399"/>
+        <location filename="../../wizard/gui/main_window.py" line="424"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="404"/>
+        <location filename="../../wizard/gui/main_window.py" line="429"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="423"/>
-        <location filename="../../wizard/gui/main_window.py" line="433"/>
+        <location filename="../../wizard/gui/main_window.py" line="448"/>
+        <location filename="../../wizard/gui/main_window.py" line="458"/>
         <source>Delete organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="424"/>
+        <location filename="../../wizard/gui/main_window.py" line="449"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="427"/>
+        <location filename="../../wizard/gui/main_window.py" line="452"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="429"/>
+        <location filename="../../wizard/gui/main_window.py" line="454"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="442"/>
+        <location filename="../../wizard/gui/main_window.py" line="467"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="493"/>
+        <location filename="../../wizard/gui/main_window.py" line="519"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="516"/>
+        <location filename="../../wizard/gui/main_window.py" line="542"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="519"/>
+        <location filename="../../wizard/gui/main_window.py" line="545"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="525"/>
+        <location filename="../../wizard/gui/main_window.py" line="551"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="535"/>
-        <location filename="../../wizard/gui/main_window.py" line="544"/>
-        <location filename="../../wizard/gui/main_window.py" line="556"/>
+        <location filename="../../wizard/gui/main_window.py" line="561"/>
+        <location filename="../../wizard/gui/main_window.py" line="570"/>
+        <location filename="../../wizard/gui/main_window.py" line="582"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="536"/>
+        <location filename="../../wizard/gui/main_window.py" line="562"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="540"/>
+        <location filename="../../wizard/gui/main_window.py" line="566"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="557"/>
+        <location filename="../../wizard/gui/main_window.py" line="583"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="570"/>
+        <location filename="../../wizard/gui/main_window.py" line="596"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="585"/>
+        <location filename="../../wizard/gui/main_window.py" line="611"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="586"/>
+        <location filename="../../wizard/gui/main_window.py" line="612"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="594"/>
+        <location filename="../../wizard/gui/main_window.py" line="620"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="607"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="51"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="616"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="54"/>
+        <source>Sign in to {name} again. Nothing else about the organization changes.</source>
+        <translation>{name} にもう一度サインインします。組織のほかの設定は変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="57"/>
+        <source>About this dialog</source>
+        <translation>このダイアログについて</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="64"/>
+        <source>Address</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="65"/>
+        <source>Address:</source>
+        <translation>アドレス:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
+        <source>The code from your authenticator app, if asked.</source>
+        <translation>求められた場合は、認証アプリのコード。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="190"/>
+        <source>Enter your user name and password.</source>
+        <translation>ユーザー名とパスワードを入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
+        <source>Signing in…</source>
+        <translation>サインインしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="233"/>
+        <source>Signed in. Testing the connection…</source>
+        <translation>サインインしました。接続をテストしています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="661"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="618"/>
+        <location filename="../../wizard/gui/main_window.py" line="663"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="659"/>
+        <location filename="../../wizard/gui/main_window.py" line="704"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="160"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="709"/>
+        <location filename="../../wizard/gui/main_window.py" line="754"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="718"/>
+        <location filename="../../wizard/gui/main_window.py" line="763"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="747"/>
+        <location filename="../../wizard/gui/main_window.py" line="792"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="751"/>
+        <location filename="../../wizard/gui/main_window.py" line="796"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="773"/>
+        <location filename="../../wizard/gui/main_window.py" line="818"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="777"/>
+        <location filename="../../wizard/gui/main_window.py" line="822"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="794"/>
+        <location filename="../../wizard/gui/main_window.py" line="839"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="798"/>
+        <location filename="../../wizard/gui/main_window.py" line="843"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="817"/>
+        <location filename="../../wizard/gui/main_window.py" line="862"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="817"/>
+        <location filename="../../wizard/gui/main_window.py" line="862"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1510,7 +1742,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="72"/>
+        <location filename="../../wizard/gui/widgets.py" line="96"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -1677,128 +1909,139 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="43"/>
+        <location filename="../../wizard/gui/widgets.py" line="24"/>
+        <source>Credentials cannot be saved: this computer has no secure keyring (such as GNOME Keyring or KWallet). You will be asked for your password each time.</source>
+        <translation>資格情報を保存できません: このコンピューターには安全なキーリング (GNOME Keyring や KWallet など) がありません。毎回パスワードを尋ねられます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/widgets.py" line="49"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="64"/>
+        <location filename="../../wizard/gui/widgets.py" line="76"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="121"/>
+        <location filename="../../wizard/gui/widgets.py" line="145"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="121"/>
+        <location filename="../../wizard/gui/widgets.py" line="145"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="67"/>
+        <location filename="../../wizard/gui/services.py" line="68"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="67"/>
+        <location filename="../../wizard/gui/services.py" line="68"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="68"/>
+        <location filename="../../wizard/gui/services.py" line="69"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="68"/>
+        <location filename="../../wizard/gui/services.py" line="69"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="69"/>
+        <location filename="../../wizard/gui/services.py" line="70"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="69"/>
+        <location filename="../../wizard/gui/services.py" line="70"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="70"/>
+        <location filename="../../wizard/gui/services.py" line="71"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="70"/>
+        <location filename="../../wizard/gui/services.py" line="71"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="71"/>
+        <location filename="../../wizard/gui/services.py" line="72"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="71"/>
+        <location filename="../../wizard/gui/services.py" line="72"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="72"/>
+        <location filename="../../wizard/gui/services.py" line="73"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="72"/>
+        <location filename="../../wizard/gui/services.py" line="73"/>
         <source>Exchange mailbox</source>
         <translation>Exchange メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="73"/>
+        <location filename="../../wizard/gui/services.py" line="74"/>
         <source>Switch of the synchronizing organization</source>
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="347"/>
-        <source>Step: {step}</source>
+        <location filename="../../wizard/gui/services.py" line="271"/>
+        <source>Sign in again: this computer has no secure keyring, so your credentials and sign-in cannot be kept between sessions.</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
+        <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/services.py" line="418"/>
+        <source>Step: {step}</source>
+        <extracomment>How long a browser sign-in may take before it ends with a message (seconds).</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="182"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="190"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="184"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="192"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="194"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="202"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="196"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="204"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="198"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="206"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="200"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="208"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="178"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="186"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
@@ -2204,471 +2447,491 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="168"/>
+        <source>The sign-in was not completed in the browser within {minutes} minutes.</source>
+        <translation>{minutes} 分以内にブラウザーでのサインインが完了しませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="170"/>
+        <source>Start it again, or sign in with a code on another device.</source>
+        <translation>もう一度やり直すか、別のデバイスでコードを使ってサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="172"/>
+        <source>No web browser could be opened for sign-in.</source>
+        <translation>サインイン用の Web ブラウザーを開けませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="174"/>
+        <source>Open the sign-in address in a web browser yourself, or sign in with a code on another device.</source>
+        <translation>サインインのアドレスをご自身で Web ブラウザーで開くか、別のデバイスでコードを使ってサインインしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="176"/>
         <source>You are not signed in as {username} yet.</source>
         <translation>{username} としてまだサインインしていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="170"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="178"/>
         <source>Sign in.</source>
         <translation>サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="172"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="180"/>
         <source>You are not signed in yet.</source>
         <translation>まだサインインしていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="174"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="182"/>
         <source>Your saved sign-in cannot be used for this organization.</source>
         <translation>保存されているサインインは、この組織には使用できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="176"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="184"/>
         <source>Sign in again.</source>
         <translation>もう一度サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="180"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="188"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="188"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="196"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="202"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="210"/>
         <source>The calendar server at {host} did not accept the user name and password.</source>
         <translation>{host} の予定表サーバーがユーザー名とパスワードを受け付けませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="204"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="212"/>
         <source>Check the user name and password. Many providers (iCloud, Fastmail, Google, Nextcloud with two-step sign-in) need an app password made for this program in your account&apos;s security settings.</source>
         <translation>ユーザー名とパスワードを確認してください。多くのプロバイダー (iCloud、Fastmail、Google、2 段階サインインを使う Nextcloud) では、アカウントのセキュリティ設定でこのプログラム用に作成したアプリ パスワードが必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="206"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="214"/>
         <source>The server at {host} asks for a kind of sign-in this app does not support ({scheme}); it signs in to CalDAV/CardDAV servers with a user name and password.</source>
         <translation>{host} のサーバーは、このアプリが対応していない種類のサインイン ({scheme}) を求めています。このアプリは CalDAV/CardDAV サーバーにユーザー名とパスワードでサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="208"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="216"/>
         <source>Check the address: it may not be a CalDAV/CardDAV server. Google Calendar&apos;s CalDAV needs OAuth; sync Google through a vdir folder and vdirsyncer instead.</source>
         <translation>アドレスを確認してください: CalDAV/CardDAV サーバーではない可能性があります。Google カレンダーの CalDAV には OAuth が必要です。代わりに vdir フォルダーと vdirsyncer を使って Google と同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="210"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="218"/>
         <source>The calendar server at {host} answered HTTP {status} to {what}.</source>
         <translation>{host} の予定表サーバーは {what} に対して HTTP {status} を返しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="212"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="220"/>
         <source>Try again later; if it keeps failing, check the address with your provider.</source>
         <translation>後でもう一度お試しください。失敗が続く場合は、プロバイダーにアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="214"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="222"/>
         <source>The calendar server at {host} does not let this account {what}.</source>
         <translation>{host} の予定表サーバーは、このアカウントに {what} を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="216"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="224"/>
         <source>Choose a calendar or address book the account may change.</source>
         <translation>このアカウントで変更できる予定表またはアドレス帳を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="218"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="226"/>
         <source>There is no calendar or address book at {url}.</source>
         <translation>{url} には予定表もアドレス帳もありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="220"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="228"/>
         <source>Check the address. Your provider&apos;s help names it; the server&apos;s own address (https://server/) is often enough.</source>
         <translation>アドレスを確認してください。プロバイダーのヘルプに記載されています。多くの場合、サーバー自体のアドレス (https://server/) で十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="222"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="230"/>
         <source>The account at {host} has no calendar, task list or address book.</source>
         <translation>{host} のアカウントには、予定表、タスク一覧、アドレス帳のいずれもありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="224"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="232"/>
         <source>Create a calendar and an address book in your account, then try again.</source>
         <translation>アカウントに予定表とアドレス帳を作成してから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="226"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="234"/>
         <source>{url} is not a CalDAV or CardDAV server.</source>
         <translation>{url} は CalDAV または CardDAV のサーバーではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="228"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="236"/>
         <source>Check the address. Your provider&apos;s help names the CalDAV and CardDAV address; it is not the address of the web calendar.</source>
         <translation>アドレスを確認してください。CalDAV と CardDAV のアドレスはプロバイダーのヘルプに記載されています。Web カレンダーのアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="230"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="238"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="232"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="240"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="234"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="242"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="236"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="244"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="238"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="246"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="240"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="248"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="242"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="250"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="244"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="252"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="246"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="254"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="248"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="256"/>
         <source>This is the sign-in (AD FS) server, not the organization.</source>
         <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="250"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="258"/>
         <source>This is {portal}, not an organization address.</source>
         <translation>これは {portal} で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="252"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="260"/>
         <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="254"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="262"/>
         <source>The organization name in the address is not valid.</source>
         <translation>アドレス内の組織名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="256"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="264"/>
         <source>The port number in the address is not valid.</source>
         <translation>アドレス内のポート番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="258"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="266"/>
         <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
         <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="260"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="268"/>
         <source>The server name in the address is not valid.</source>
         <translation>アドレス内のサーバー名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="262"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="270"/>
         <source>The server part of the address is not valid.</source>
         <translation>アドレスのサーバー部分が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="264"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="272"/>
         <source>An IP address alone is not an organization address.</source>
         <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="266"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="274"/>
         <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
         <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="268"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="276"/>
         <source>This address names the Dynamics 365 cloud but no organization.</source>
         <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="270"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="278"/>
         <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
         <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="272"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="280"/>
         <source>The address contains control characters.</source>
         <translation>アドレスに制御文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="274"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="282"/>
         <source>This address is in the {cloud} cloud but is not an organization address.</source>
         <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="276"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="284"/>
         <source>An organization address looks like https://contoso.{domain}.</source>
         <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="278"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="286"/>
         <source>This address names the {cloud} cloud but no organization.</source>
         <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="280"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="288"/>
         <source>This is a Discovery Service address, not an organization.</source>
         <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="282"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="290"/>
         <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="284"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="292"/>
         <source>This is a discovery service address, not an organization.</source>
         <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="286"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="294"/>
         <source>{host} is a domain, not an organization address.</source>
         <translation>{host} はドメインで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="288"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="296"/>
         <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
         <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="290"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="298"/>
         <source>This Dynamics 365 address is not an organization address.</source>
         <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="292"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="300"/>
         <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
         <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="294"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="302"/>
         <source>This looks like an e-mail address or user name, not an organization address.</source>
         <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="296"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="304"/>
         <source>This is a file path, not an organization address.</source>
         <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="298"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="306"/>
         <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
         <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="300"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="308"/>
         <source>The address contains a user name and password.</source>
         <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="302"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="310"/>
         <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
         <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="304"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="312"/>
         <source>An organization address cannot contain spaces.</source>
         <translation>組織のアドレスに空白を含めることはできません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="306"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="314"/>
         <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
         <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="308"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="316"/>
         <source>The address contains a user name.</source>
         <translation>アドレスにユーザー名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="310"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="318"/>
         <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
         <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="312"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="320"/>
         <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
         <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="314"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="322"/>
         <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
         <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="316"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="324"/>
         <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
         <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="318"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="326"/>
         <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
         <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="320"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="328"/>
         <source>This is an e-mail link, not an organization address.</source>
         <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="322"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="330"/>
         <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
         <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="328"/>
-        <source>No organization address was given.</source>
-        <translation>組織のアドレスが指定されていません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="330"/>
-        <source>The address has no server name.</source>
-        <translation>アドレスにサーバー名がありません。</translation>
-    </message>
-    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="332"/>
-        <source>This does not look like a Dynamics 365 organization address.</source>
-        <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="334"/>
-        <source>This is not the address of a Dynamics 365 organization.</source>
-        <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="336"/>
-        <source>An organization address must be text.</source>
-        <translation>組織のアドレスはテキストでなければなりません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="338"/>
-        <source>Only web addresses (https:// or http://) can be organization addresses.</source>
-        <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="340"/>
-        <source>This page lists your apps and organizations; it is not an organization address.</source>
-        <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="342"/>
-        <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
-        <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="344"/>
-        <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
-        <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="346"/>
-        <source>This is a Power Pages (portal) website, not the organization behind it.</source>
-        <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="348"/>
-        <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
-        <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="350"/>
-        <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
-        <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="352"/>
-        <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
-        <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="354"/>
-        <source>Type the address yourself or copy it again from the browser while the org is open.</source>
-        <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="356"/>
-        <source>The address names the server {host} but not the organization.</source>
-        <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="358"/>
-        <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
-        <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="360"/>
-        <source>This is a sign-in page, not the organization.</source>
-        <translation>これはサインイン ページで、組織ではありません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="324"/>
         <source>This is the Microsoft sign-in page, not your organization.</source>
         <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="326"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="334"/>
         <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="336"/>
+        <source>No organization address was given.</source>
+        <translation>組織のアドレスが指定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="338"/>
+        <source>The address has no server name.</source>
+        <translation>アドレスにサーバー名がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="340"/>
+        <source>This does not look like a Dynamics 365 organization address.</source>
+        <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="342"/>
+        <source>This is not the address of a Dynamics 365 organization.</source>
+        <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="344"/>
+        <source>An organization address must be text.</source>
+        <translation>組織のアドレスはテキストでなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="346"/>
+        <source>Only web addresses (https:// or http://) can be organization addresses.</source>
+        <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="348"/>
+        <source>This page lists your apps and organizations; it is not an organization address.</source>
+        <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="350"/>
+        <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
+        <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="352"/>
+        <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
+        <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="354"/>
+        <source>This is a Power Pages (portal) website, not the organization behind it.</source>
+        <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="356"/>
+        <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
+        <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="358"/>
+        <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
+        <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="360"/>
+        <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
+        <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="362"/>
+        <source>Type the address yourself or copy it again from the browser while the org is open.</source>
+        <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="364"/>
+        <source>The address names the server {host} but not the organization.</source>
+        <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="366"/>
+        <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
+        <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="368"/>
+        <source>This is a sign-in page, not the organization.</source>
+        <translation>これはサインイン ページで、組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="370"/>
         <source>This text is far too long to be an organization address.</source>
         <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="364"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="372"/>
         <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
         <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="366"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="374"/>
         <source>This is a website address, not an organization address.</source>
         <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="368"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="376"/>
         <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
         <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="186"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="194"/>
         <source>The sign-in page reported a problem: {page_text}</source>
         <translation>サインイン ページが問題を報告しました: {page_text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="190"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="198"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="192"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="200"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -2758,7 +3021,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="739"/>
+        <location filename="../../wizard/gui/main_window.py" line="784"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="92"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
@@ -3621,42 +3884,44 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="50"/>
+        <location filename="../../wizard/gui/render.py" line="47"/>
         <source>Sign in…</source>
         <translation>サインイン…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="50"/>
+        <location filename="../../wizard/gui/render.py" line="47"/>
         <source>Enter the password…</source>
         <translation>パスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="51"/>
+        <location filename="../../wizard/gui/render.py" line="48"/>
         <source>Enter the user name and password…</source>
         <translation>ユーザー名とパスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/render.py" line="49"/>
         <source>Test the connection</source>
         <translation>接続をテスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/render.py" line="49"/>
         <source>Synchronization settings…</source>
         <translation>同期の設定…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="55"/>
+        <location filename="../../wizard/gui/render.py" line="52"/>
         <source>Synchronize…</source>
         <translation>同期…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="56"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>Diagnostics…</source>
         <translation>診断…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="56"/>
+        <location filename="../../wizard/gui/dialogs.py" line="188"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
+        <location filename="../../wizard/gui/render.py" line="54"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>
     </message>

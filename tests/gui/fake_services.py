@@ -27,6 +27,7 @@ from wizard.gui.views import (
     DiscoveredOrg,
     FieldMappingRow,
     FilterRow,
+    KeyringState,
     MailboxCollectionRow,
     MailboxConnected,
     MailboxHeader,
@@ -67,7 +68,9 @@ class FakeServices:
         self.blocking_threads: list[tuple[str, threading.Thread]] = []
         self.calls: list[str] = []
         self.fail_test_step: str | None = None
+        self.fail_test_action = ""                   # the failed step's one-click fix (an Action value)
         self.device_approved = threading.Event()     # the user finished on the other device
+        self.keyring_available = True                # False: no secure keyring on this computer
 
     # -- helpers ------------------------------------------------------------------------
     def _blocking(self, name: str) -> None:
@@ -118,10 +121,18 @@ class FakeServices:
         return MailboxHeader(p.display_name if p else None, self.stamp[1] if self.stamp else None,
                              self.stamp[0] if self.stamp else None, self.last_sync)
 
+    def keyring_state(self) -> KeyringState:
+        self._blocking("keyring_state")
+        if self.keyring_available:
+            return KeyringState(True, "keyring.backends.SecretService.Keyring")
+        return KeyringState(False, "none", "Credentials will not be saved (no secure keyring was found).")
+
     def check_status(self, key: str) -> tuple[str, str]:
         self._blocking("check_status")
         row = self.orgs[key]
         user = seed.user_by_upn(row.user or "") if row.user else None
+        if row.auth_method == "ntlm" and key not in self.secrets and not self.keyring_available:
+            return OrgStatus.NEEDS_SIGN_IN, "Sign in again: this computer has no secure keyring."
         if row.user is None:
             return OrgStatus.NEEDS_SIGN_IN, "Sign in to use this organization."
         if user is not None and user.requires_mfa:
@@ -140,8 +151,24 @@ class FakeServices:
     def _account(self, username: str, cloud: str) -> Account:
         return Account(username=username, cloud=cloud, tenant_id=seed.TENANT_ID)
 
-    def sign_in_browser(self, cloud, probe, cancel) -> Account:
+    browser_opens = True          # False: the browser launcher fails (no browser here)
+    browser_signs_in = True       # False: nobody finishes in the browser; the wait times out
+
+    def sign_in_browser(self, cloud, probe, cancel, on_address=None) -> Account:
+        from wizard.engine.signin_errors import BrowserSignInTimedOut, NoBrowser
+
         self._blocking("sign_in_browser")
+        address = f"{BASE}/oauth2/v2.0/authorize?client_id=fake&state=1"
+        if not self.browser_opens and on_address is None:
+            raise NoBrowser()
+        if on_address is not None:
+            on_address(address, self.browser_opens)
+        if not (self.browser_opens and self.browser_signs_in):
+            deadline = time.monotonic() + 0.5
+            while time.monotonic() < deadline:
+                if cancel.wait(0.01):
+                    cancel.raise_if_cancelled()
+            raise BrowserSignInTimedOut(minutes=5)
         return self._account("alice@contoso.example", cloud)
 
     def start_device_code(self, cloud, probe):
@@ -167,6 +194,33 @@ class FakeServices:
                               fix="Enter the code from your authenticator app.", code="mfa_required")
         return self._account(user.upn, cloud)
 
+    def sign_in_org(self, key, *, method, credentials=None, save_password=False, report, cancel,
+                    on_device_code=None, on_address=None):
+        self._blocking("sign_in_org")
+        self.calls.append(f"sign_in_org:{method}")
+        row = self.orgs[key]
+        if method == "password":
+            if credentials is None or credentials.password != seed.PRACTICE_PASSWORD:
+                raise WizardError("The user name or password is not correct.", fix="Check them and try again.",
+                                  code="bad_password")
+            username = credentials.username
+        elif method == "form":
+            username = self.sign_in_with_password(row.cloud, None, credentials).username
+        elif method == "device_code":
+            prompt, flow = self.start_device_code(row.cloud, None)
+            if on_device_code is not None:
+                on_device_code(prompt)
+            username = self.finish_device_code(flow, cancel).username
+        else:
+            username = self.sign_in_browser(row.cloud, None, cancel, on_address).username
+        saved = save_password and method == "password" and self.keyring_available
+        if saved:
+            self.secrets[key] = credentials.password
+        row = replace(row, user=username, save_credentials=row.save_credentials or saved,
+                      has_saved_credentials=row.has_saved_credentials or saved)
+        self.orgs[key] = row
+        return row, self._steps(report, cancel, user=seed.user_by_upn(username))
+
     def discover(self, account: Account) -> list[DiscoveredOrg]:
         self._blocking("discover")
         user = seed.user_by_upn(account.username)
@@ -187,7 +241,7 @@ class FakeServices:
                 time.sleep(self.delay)
             if sid == fail:
                 step = StepReport(sid, title, "failed", "The server did not answer.",
-                                  "Check your network connection or proxy.", 0.1)
+                                  "Check your network connection or proxy.", 0.1, action=self.fail_test_action)
                 report(step)
                 out.append(step)
                 raise WizardError("The server did not answer.", fix="Check your network connection or proxy.",
@@ -217,7 +271,7 @@ class FakeServices:
         username = credentials.username if credentials else (account.username if account else "?")
         if credentials is not None and credentials.password != seed.PRACTICE_PASSWORD:
             report(StepReport("signin", "Sign in", "failed", "The user name or password is not correct.",
-                              "Check them and try again."))
+                              "Check them and try again.", action="enter_password"))
             raise WizardError("The user name or password is not correct.", fix="Check them and try again.",
                               code="bad_password")
         user = seed.user_by_upn(username)
@@ -229,6 +283,7 @@ class FakeServices:
 
     def commit(self, orgs, *, save_credentials: bool) -> list[OrgRow]:
         self._blocking("commit")
+        save_credentials = save_credentials and self.keyring_available
         rows = []
         for c in orgs:
             key = next((k for k, r in self.orgs.items() if r.url == c.url), uuid.uuid4().hex)

@@ -190,20 +190,16 @@ def test_sign_in_again_after_sign_out(qtbot, window, fake):
     with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
         window.sign_out()
     window.sign_in()
-    wizard = window.add_wizard
-    assert wizard.currentPage().facts is not None          # the org's address is filled in
-    j.next_page(qtbot, wizard, 1)
-    j.wait_complete(qtbot, wizard)
-    j.next_page(qtbot, wizard, 3)
-    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.finish_wizard(qtbot, window, wizard)
+    dialog = window.reauth_dialog                      # the org's own dialog, not the Add wizard
+    qtbot.wait_until(dialog.isVisible, timeout=5000)
+    dialog.user_edit.setText("alice@contoso.example")
+    dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
+        dialog.sign_in()
+    dialog.close()
     row = j.row_by_name(window, "contosona")
     assert row.key == key and row.user == "alice@contoso.example" and len(window.model.rows()) == 1
-    qtbot.wait_until(lambda: j.row_by_name(window, "contosona").status == "connected", timeout=5000)
+    assert row.status == "connected"
 
 
 def test_mfa_user_is_asked_for_a_code(qtbot, window, fake):

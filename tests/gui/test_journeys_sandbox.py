@@ -210,20 +210,19 @@ def test_sign_out(qtbot, window, real):
     assert j.row_by_name(window, "contosona").status == "needs_sign_in"
     key = j.row_by_name(window, "contosona").key
     assert real.check_status(key)[0] == "needs_sign_in"
-    # ... and sign in again: the wizard on the org's address updates the same entry.
+    # ... and sign in again: the org's own sign-in dialog updates the same entry.
+    from PySide6.QtCore import Qt
+
     window.sign_in()
-    wizard = window.add_wizard
-    j.next_page(qtbot, wizard, 1)
-    j.wait_complete(qtbot, wizard)
-    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
-    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.finish_wizard(qtbot, window, wizard)
+    dialog = window.reauth_dialog
+    qtbot.wait_until(dialog.isVisible, timeout=10000)
+    dialog.user_edit.setText("alice@contoso.example")
+    dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    with qtbot.wait_signal(window.orgs_loaded, timeout=20000):
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    dialog.close()
     assert [r.key for r in window.model.rows()] == [key]
-    assert _wait_status(qtbot, window, "contosona").status == "connected"
+    assert j.row_by_name(window, "contosona").status == "connected"
 
 
 def test_mfa_user(qtbot, window, real):
@@ -276,3 +275,27 @@ def test_no_network_keyring_or_registry_work_on_gui_thread(qtbot, private_keyrin
         j.answer(qtbot, "confirmDelete", QMessageBox.StandardButton.Yes)
     assert {"send", "_mutate", "claim", "get", "delete_org"} <= set(spy.calls)
     assert spy.on_gui == []
+
+
+def test_wrong_onprem_password_fails_sign_in_and_offers_the_fix(qtbot, window, real, sandbox):
+    """A rejected Windows password fails the Sign-in step (not the next one), and the fix
+    button takes the user back to the password."""
+    from PySide6.QtCore import Qt
+
+    from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_CREDENTIALS
+
+    wizard = j.add_by_url(qtbot, window, sandbox.org_urls["contosoonprem"])
+    j.enter_credentials(qtbot, wizard, "CONTOSO\\alice", "wrong", save=False)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: page.failure is not None, timeout=20000)
+    states = {s.step_id: s.state for s in page.model.steps()}
+    assert states["signin"] == "failed" and states["whoami"] == "skipped", states
+    assert page.failure.step_id == "signin"
+    assert page.fix_button.text() == "Enter the password…"
+    qtbot.mouseClick(page.fix_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == PAGE_CREDENTIALS
+    wizard.currentPage().password_edit.setText(seed.PRACTICE_PASSWORD)
+    j.next_page(qtbot, wizard, PAGE_CONNECT)
+    j.wait_complete(qtbot, wizard)
+    assert {s.step_id: s.state for s in wizard.currentPage().model.steps()}["signin"] == "passed"
+    wizard.reject()

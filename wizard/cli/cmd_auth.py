@@ -214,30 +214,16 @@ def cmd_signin(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
         target = _org_or_url(ctx, args.org)
         # "signin" means sign in again, never "reuse the cached token" (which may be the
         # one the org refuses).
-        conn = engine.connector.connect(target, options, force=True)
-        who = conn.client.whoami()
+        if isinstance(target, str):
+            conn = engine.connector.connect(target, options, force=True)
+            who = conn.client.whoami()
+        else:
+            profile, conn = engine.connector.sign_in_org(target, options)
+            who = {"UserId": profile.user_id}
         data: dict[str, Any] = {"user": conn.username, "auth_method": conn.auth_method,
                                 "tenant_id": conn.tenant_id, "authority": conn.authority,
                                 "org_url": conn.org_url.base_url, "user_id": who.get("UserId")}
         if not isinstance(target, str):
-            changes = {"user": conn.username, "user_id": who.get("UserId")}
-            if conn.tenant_id:
-                changes["tenant_id"] = conn.tenant_id
-            extra = dict(target.extra)
-            if conn.authority:
-                extra["authority"] = conn.authority
-            changes["extra"] = extra
-            if conn.password_to_save is not None:
-                from wizard.engine.secrets import org_secret_key
-
-                engine.secrets.set(org_secret_key(target.key, "password"),
-                                   conn.password_to_save)
-                changes["save_credentials"] = True
-            try:
-                engine.registry.update(target.key, **changes)
-            except (WizardError, TypeError):
-                engine.registry.update(target.key, user=conn.username)
-            engine.registry.mark_connected(target.key)
             data["org"] = target.key
         text = f"Signed in to {conn.org_url.base_url} as {conn.username}."
         return CommandResult(data=data, text=_with_cache_note(engine, text))

@@ -28,6 +28,7 @@ ACTION_COMMANDS: dict[Action, str] = {
     Action.CONFIRM_MASS_DELETE: "d365-orgs sync --allow-mass-delete",
     Action.LIST_ITEMS: "d365-orgs mailbox list",
     Action.DIAGNOSTICS: "d365-orgs diagnostics --bundle support.zip",
+    Action.DEVICE_CODE: "the same command with --device-code",
 }
 
 

@@ -42,6 +42,8 @@ from wizard.engine.clouds import SAMPLE_CLIENT_ID, Cloud
 from wizard.engine.errors import Action, WizardError
 from wizard.engine.http import network_error
 from wizard.engine.signin_errors import (
+    BrowserSignInTimedOut,
+    NoBrowser,
     NotSignedIn,
     NotSignedInAs,
     NotSignedInYet,
@@ -178,8 +180,14 @@ class Authenticator:
                     prompt: str | None = None, client_id: str | None = None,
                     open_browser: Callable[[str], Any] | None = None,
                     timeout: float = INTERACTIVE_TIMEOUT_S,
-                    cancel_event: CancelEvent | None = None) -> SignInResult:
-        """Sign in in a browser; returns when the browser came back to the loopback."""
+                    cancel_event: CancelEvent | None = None,
+                    on_address: Callable[[str, bool], None] | None = None) -> SignInResult:
+        """Sign in in a browser; returns when the browser came back to the loopback.
+
+        ``on_address(url, opened)``: told the sign-in address once the browser was asked to
+        open it, and whether that worked. With it, a failed browser launcher does not end
+        the sign-in: the front end shows the address to open by hand (the wait is still
+        bounded by ``timeout``); without it, :class:`NoBrowser` is raised."""
         app = self.app(authority, client_id)
         with _LoopbackReceiver() as receiver:
             try:
@@ -188,7 +196,15 @@ class Authenticator:
                     prompt=prompt, response_mode="form_post")
             except requests.exceptions.RequestException as exc:
                 raise _authority_unreachable(authority, exc) from exc
-            (open_browser or self.open_browser)(flow["auth_uri"])
+            opened = True
+            try:
+                (open_browser or self.open_browser)(flow["auth_uri"])
+            except NoBrowser:
+                if on_address is None:
+                    raise
+                opened = False       # the person can still open the address themselves
+            if on_address is not None:
+                on_address(flow["auth_uri"], opened)
             response = receiver.wait(timeout, cancel_event)
         if "error" in response and "code" not in response:
             raise signin_error(response)
@@ -263,7 +279,8 @@ class Authenticator:
         if not accounts:
             if not username and len(app.get_accounts()) > 1:
                 raise NotSignedIn("Several accounts are signed in; say which one to use.",
-                                  fix="Give the user name (--user).", code="account_ambiguous")
+                                  fix="Say which user name to use, or sign in again.",
+                                  code="account_ambiguous")
             recovery = getattr(self.cache, "recovery", None)
             if recovery:
                 raise NotSignedIn(recovery, fix="Sign in again.", code="token_cache_reset",
@@ -392,10 +409,12 @@ def _authority_unreachable(authority: str, exc: BaseException) -> WizardError:
 
 
 def _system_browser(url: str) -> None:
-    if not webbrowser.open(url):
-        raise SignInError("No web browser could be opened for sign-in.",
-                          fix="Use device-code sign-in instead (--device-code).",
-                          code="no_browser")
+    try:
+        opened = webbrowser.open(url)
+    except Exception as exc:  # noqa: BLE001 - a broken launcher is "no browser", whatever it raised
+        raise NoBrowser(details=f"{type(exc).__name__}: {exc}") from exc
+    if not opened:
+        raise NoBrowser()
 
 
 # --------------------------------------------------------------------------------------
@@ -475,10 +494,7 @@ class _LoopbackReceiver:
             if cancel_event is not None and cancel_event.is_set():
                 raise SignInCancelled("The sign-in was cancelled.")
             if time.monotonic() > deadline:
-                raise SignInCancelled(
-                    f"The sign-in was not completed in the browser within "
-                    f"{int(timeout // 60)} minutes.",
-                    fix="Start it again, or use device-code sign-in.", code="signin_timeout")
+                raise BrowserSignInTimedOut(minutes=max(1, round(timeout / 60)))
         assert self._answer is not None
         return self._answer
 

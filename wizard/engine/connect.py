@@ -36,9 +36,9 @@ from wizard.engine.auth import (
 from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient, DataverseError
-from wizard.engine.errors import Action, WizardError
+from wizard.engine.errors import Action, SecretStoreUnavailable, WizardError
 from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
-from wizard.engine.signin_errors import NotSignedIn, SignInError
+from wizard.engine.signin_errors import BadPassword, NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,6 +83,10 @@ class SignInOptions:
     open_browser: Callable[[str], Any] | None = None
     on_device_code: Callable[[DeviceCodePrompt], None] | None = None
     cancel_event: CancelEvent | None = None
+    #: browser sign-in: told the address and whether a browser opened (see
+    #: :meth:`Authenticator.interactive`); with it, a failed launcher does not end the sign-in
+    on_address: Callable[[str, bool], None] | None = None
+    browser_timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -291,10 +295,14 @@ class Connector:
             if options.method == "silent":
                 raise
             if options.method == "browser":
+                extra: dict[str, Any] = {}
+                if options.browser_timeout:
+                    extra["timeout"] = options.browser_timeout
                 return self.auth.interactive(authority, scopes, login_hint=username,
                                              prompt=options.prompt, client_id=client_id,
                                              open_browser=options.open_browser,
-                                             cancel_event=options.cancel_event)
+                                             cancel_event=options.cancel_event,
+                                             on_address=options.on_address, **extra)
             if options.method == "device_code":
                 prompt = self.auth.start_device_code(authority, scopes, client_id=client_id)
                 if options.on_device_code is not None:
@@ -303,8 +311,9 @@ class Connector:
             if options.method == "password":
                 if not (options.username and options.password is not None):
                     raise SignInError("A user name and password are needed for this sign-in.",
-                                      fix="Give --user and --password-stdin, or sign in with "
-                                          "the browser.", code="credentials_required") from silent_error
+                                      fix="Give the user name and password, or sign in with "
+                                          "the browser.", code="credentials_required",
+                                      action=Action.ENTER_CREDENTIALS) from silent_error
                 return self.auth.password(authority, scopes, options.username,
                                           options.password, client_id=client_id)
             raise silent_error
@@ -421,6 +430,38 @@ class Connector:
                 except Exception:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
                     pass
             raise
+
+    def sign_in_org(self, profile: "OrgProfile", options: SignInOptions) -> tuple["OrgProfile", OrgSession]:
+        """Sign in to an added org again ("sign in"): never with the cached sign-in (it may
+        be the one the org refuses). The server must accept it (WhoAmI); then the org's
+        record gets the signed-in user, tenant and authority, and a password the user
+        chose to save goes to the keyring (refused without a secure one)."""
+        if self.registry is None:
+            raise ConnectError("No organization registry is available.")
+        conn = self.connect(profile, options, force=True)
+        who = conn.client.whoami()
+        changes: dict[str, Any] = {"user": conn.username, "user_id": who.get("UserId")}
+        if conn.tenant_id:
+            changes["tenant_id"] = conn.tenant_id
+        extra = dict(profile.extra)
+        if conn.authority:
+            extra["authority"] = conn.authority
+        changes["extra"] = extra
+        if conn.password_to_save is not None:
+            if self.secrets is None or not getattr(self.secrets, "available", False):
+                raise SecretStoreUnavailable(
+                    "The password cannot be saved: no secure keyring is available.",
+                    fix="Sign in without saving the password; you will be asked for it "
+                        "when connecting.")
+            self.secrets.set(_secret_key(profile.key, PASSWORD_SECRET), conn.password_to_save)
+            changes["save_credentials"] = True
+        try:
+            self.registry.update(profile.key, **changes)
+        except (WizardError, TypeError):
+            self.registry.update(profile.key, user=conn.username)
+        with contextlib.suppress(WizardError):
+            self.registry.mark_connected(profile.key)
+        return self.registry.get(profile.key), conn
 
     def add_orgs(self, orgs: Iterable[tuple[str, SignInOptions | None, str | None]]
                  ) -> list[tuple["OrgProfile", bool]]:
@@ -604,6 +645,17 @@ class Connector:
             raise _StepFailed(err.message, fix="Sign in first.", code=err.code,
                               data={"action": Action.SIGN_IN.value}) from err
         state["conn"] = conn
+        if conn.auth_method == "ntlm":
+            # Windows authentication is decided by the server's answer to a request, not
+            # by building the session: ask now, so a rejected user name or password fails
+            # this step (with its fix) instead of passing it and failing the next.
+            try:
+                state["whoami"] = conn.client.whoami()
+            except BadPassword as err:
+                raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code,
+                                  data={"action": Action.ENTER_PASSWORD.value}) from err
+            except WizardError as err:   # accepted, but refused otherwise: the next step says so
+                state["whoami_error"] = err
         how = {"ntlm": "Windows authentication", "adfs": "AD FS",
                "oauth": "Microsoft Entra ID"}.get(conn.auth_method, conn.auth_method)
         who = conn.username or "you"
@@ -613,7 +665,9 @@ class Connector:
 
     def _step_whoami(self, target, state, options):
         conn: OrgSession = state["conn"]
-        who = conn.client.whoami()
+        if "whoami_error" in state:
+            raise state.pop("whoami_error")
+        who = state.get("whoami") or conn.client.whoami()
         state["whoami"] = who
         return (f"The organization knows you (user id {who.get('UserId')}).",
                 {k: who.get(k) for k in ("UserId", "OrganizationId", "BusinessUnitId")})

@@ -61,6 +61,7 @@ class Action(str, enum.Enum):
     LIST_ITEMS = "list_items"            # look the mailbox items up (their ids)
     ENTER_CREDENTIALS = "enter_credentials"  # give a user name and password (Windows auth)
     DIAGNOSTICS = "diagnostics"          # collect a diagnostics bundle for the helpdesk
+    DEVICE_CODE = "device_code"          # sign in with a code on another device instead
 
 
 class WizardError(Exception):

@@ -85,6 +85,25 @@ class SignInCancelled(SignInError):
     code = "cancelled"
 
 
+class NoBrowser(SignInError):
+    """The system's browser launcher failed (no browser, no handler, a broken ``BROWSER``)."""
+
+    code = "no_browser"
+    action = Action.DEVICE_CODE
+    template = "No web browser could be opened for sign-in."
+    fix_template = ("Open the sign-in address in a web browser yourself, or sign in with a code "
+                    "on another device.")
+
+
+class BrowserSignInTimedOut(SignInCancelled):
+    """Nobody finished the browser sign-in in time (the loopback waited ``minutes``)."""
+
+    code = "signin_timeout"
+    action = Action.DEVICE_CODE
+    template = "The sign-in was not completed in the browser within {minutes} minutes."
+    fix_template = "Start it again, or sign in with a code on another device."
+
+
 class NotSignedIn(SignInError):
     """No saved sign-in for this org/account: an interactive sign-in is needed."""
 

@@ -20,6 +20,7 @@ import spnego
 import spnego.channel_bindings
 import spnego.exceptions
 
+from wizard.engine.errors import Action
 from wizard.engine.signin_errors import BadPassword, SignInError
 
 log = logging.getLogger(__name__)
@@ -148,5 +149,5 @@ class WindowsAuth(requests.auth.AuthBase):
                 f"The server did not accept the Windows user name or password for "
                 f"{self.username}.",
                 fix="Check the user name (DOMAIN\\user) and the password, and watch Caps Lock.",
-                code="bad_password")
+                code="bad_password", action=Action.ENTER_PASSWORD)
         return current

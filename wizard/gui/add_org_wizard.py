@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from shiboken6 import isValid
 
-from wizard.gui.dialogs import DeviceCodePanel, SignInDialog
+from wizard.engine.errors import Action
+from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, SignInDialog
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
 from wizard.gui.models import DiscoveredOrgModel, StepListModel
+from wizard.gui.render import action_label, render
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
 from wizard.gui.views import (
     Account,
@@ -38,11 +41,12 @@ from wizard.gui.views import (
     ConnectedOrg,
     Credentials,
     DiscoveredOrg,
+    KeyringState,
     Services,
     StepReport,
     UrlFacts,
 )
-from wizard.gui.widgets import accessible, error_box, error_text, step_table
+from wizard.gui.widgets import accessible, error_box, error_text, no_keyring_text, step_table
 
 PAGE_START, PAGE_DETECT, PAGE_CREDENTIALS, PAGE_SIGN_IN, PAGE_PICK, PAGE_CONNECT, PAGE_SUMMARY = range(7)
 
@@ -278,18 +282,34 @@ class CredentialsPage(QWizardPage):
                    tr("When unchecked, nothing is stored and you are asked again next time."))
         layout.addWidget(self.save_box)
         self.keyring_note = QLabel(tr("When this is unchecked, nothing is stored."))
+        self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
+        accessible(self.keyring_note, tr("About saving credentials"))
         layout.addWidget(self.keyring_note)
         layout.addStretch(1)
         self.user_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
         self.password_edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def show_keyring(self, state: KeyringState) -> None:
+        """No secure keyring: the box is off and disabled, and the note says why."""
+        if state.available:
+            self.save_box.setEnabled(True)
+            self.keyring_note.setText(tr("When this is unchecked, nothing is stored."))
+            self.keyring_note.setToolTip("")
+            return
+        self.save_box.setChecked(False)
+        self.save_box.setEnabled(False)
+        self.keyring_note.setText(no_keyring_text())
+        self.keyring_note.setToolTip(state.reason)
+        self.keyring_note.setAccessibleDescription(self.keyring_note.text())
+        self.save_box.setAccessibleDescription(self.keyring_note.text())
 
     def isComplete(self) -> bool:
         return bool(self.user_edit.text().strip() and self.password_edit.text())
 
     def validatePage(self) -> bool:
         self.w.credentials = Credentials(self.user_edit.text().strip(), self.password_edit.text())
-        self.w.save_credentials = self.save_box.isChecked()
+        self.w.save_credentials = self.save_box.isChecked() and self.save_box.isEnabled()
         return True
 
     def nextId(self) -> int:
@@ -324,9 +344,19 @@ class SignInPage(BusyPage):
         row.addWidget(self.sign_in_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.stop_button = QPushButton(tr("S&top"))
+        self.stop_button.setObjectName("stopSignIn")
+        accessible(self.stop_button, tr("Stop signing in"), tr("Stop waiting for the sign-in."))
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self._stop_clicked)
+        row.insertWidget(1, self.stop_button)
         self.device_panel = DeviceCodePanel()
         self.device_panel.setVisible(False)
         layout.addWidget(self.device_panel)
+        self.address_panel = BrowserAddressPanel()
+        self.address_panel.setVisible(False)
+        self.address_panel.use_code.connect(self._use_code)
+        layout.addWidget(self.address_panel)
         self.status = QLabel()
         self.status.setObjectName("signInStatus")
         self.status.setWordWrap(True)
@@ -339,6 +369,27 @@ class SignInPage(BusyPage):
         self.w.account = None
         self.status.setText("")
         self.device_panel.setVisible(False)
+        self.address_panel.setVisible(False)
+        self.stop_button.setVisible(False)
+
+    def _stop_clicked(self) -> None:
+        self.stop()
+        self.stop_button.setVisible(False)
+        self.status.setText(tr("Signing in was stopped."))
+        self.completeChanged.emit()
+
+    def _use_code(self) -> None:
+        self.stop()
+        self.address_panel.setVisible(False)
+        self.device_radio.setChecked(True)
+        self.sign_in()
+
+    def _browser_address(self, value) -> None:
+        url, opened = value
+        self.address_panel.show_address(url, opened)
+        if not opened:
+            self.status.setText(tr("Waiting for you to sign in…"))
+        self.w.page_ready.emit("browserAddress")
 
     def sign_in(self) -> None:
         self.w.account = None
@@ -363,8 +414,10 @@ class SignInPage(BusyPage):
             self.start(lambda task: services.start_device_code(cloud, probe), started, self._failed)
         else:
             self.status.setText(tr("Continue in your web browser…"))
-            self.start(lambda task: services.sign_in_browser(cloud, probe, task.cancel_token), self._signed_in,
-                       self._failed)
+            self.start(lambda task: services.sign_in_browser(cloud, probe, task.cancel_token,
+                                                             lambda url, opened: task.progress((url, opened))),
+                       self._signed_in, self._failed, on_progress=self._browser_address)
+        self.stop_button.setVisible(True)
 
     def _form_sign_in(self, cloud: str | None, probe, *, problem: str = "", ask_mfa: bool = False,
                       username: str = "") -> None:
@@ -394,13 +447,21 @@ class SignInPage(BusyPage):
 
     def _signed_in(self, account: Account) -> None:
         self.w.account = account
+        self.stop_button.setVisible(False)
+        self.address_panel.setVisible(False)
         self.device_panel.setVisible(False)
         self.status.setText(tr("Signed in as {user}.").format(user=account.username))
         self.status.setAccessibleDescription(self.status.text())
 
     def _failed(self, exc: BaseException) -> None:
         message, fix, _ = error_text(exc)
+        self.stop_button.setVisible(False)
         self.device_panel.setVisible(False)
+        if render(exc)[2] is Action.DEVICE_CODE:    # the browser failed: the code is the way out
+            self.address_panel.setVisible(True)
+            self.address_panel.code_button.setFocus()
+        else:
+            self.address_panel.setVisible(False)
         self.status.setText(tr("Sign-in failed: {message} {fix}").format(message=message, fix=fix))
         self.status.setAccessibleDescription(self.status.text())
 
@@ -523,8 +584,16 @@ class ConnectPage(BusyPage):
         accessible(self.stop_button, tr("Stop connecting"),
                    tr("Cancel connecting; you can go Back and change your input."))
         self.stop_button.clicked.connect(self._stop_clicked)
+        # The failed step's fix as a button that does it (Enter the password…, Sign in…).
+        self.fix_button = QPushButton("")
+        self.fix_button.setObjectName("connectFixButton")
+        accessible(self.fix_button, tr("Fix the problem"))
+        self.fix_button.setVisible(False)
+        self.fix_button.clicked.connect(self._fix_clicked)
+        self.fix_action = ""
         row = QHBoxLayout()
         row.addWidget(self.stop_button)
+        row.addWidget(self.fix_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.connected: list[ConnectedOrg] = []
@@ -533,6 +602,8 @@ class ConnectPage(BusyPage):
     def initializePage(self) -> None:
         self.connected = []
         self.failure = None
+        self.fix_action = ""
+        self.fix_button.setVisible(False)
         self.model.clear()
         self.result_label.setText("")
         self.progress.setVisible(True)
@@ -579,6 +650,41 @@ class ConnectPage(BusyPage):
             step=self.failure.title, message=message, fix=fix or self.failure.fix or tr("see Details")))
         self.result_label.setToolTip(details)
         self.result_label.setAccessibleDescription(self.result_label.text())
+        action = self.failure.action or getattr(render(exc)[2], "value", "")
+        target = self._fix_target(action)
+        if target is not None:
+            self.fix_action = action
+            text = action_label(Action(action))
+            self.fix_button.setText(text)
+            accessible(self.fix_button, text.replace("&", "").rstrip("…"),
+                       tr("Go back to the page where you can correct it."))
+            self.fix_button.setVisible(True)
+            self.fix_button.setFocus()
+
+    def _fix_target(self, action: str) -> int | None:
+        """The page where the user can do what ``action`` asks (None: no button)."""
+        pages = {"enter_password": PAGE_CREDENTIALS, "enter_credentials": PAGE_CREDENTIALS,
+                 "sign_in": PAGE_SIGN_IN}
+        target = pages.get(action)
+        if target is not None and target in self.w.visitedIds():
+            return target
+        if action in ("test_again", "retry"):
+            return PAGE_CONNECT
+        return None
+
+    def _fix_clicked(self) -> None:
+        target = self._fix_target(self.fix_action)
+        if target is None:
+            return
+        if target == PAGE_CONNECT:
+            self.initializePage()
+            return
+        while self.w.currentId() != target and self.w.currentId() != PAGE_START:
+            self.w.back()
+        page = self.w.currentPage()
+        if isinstance(page, CredentialsPage):
+            page.password_edit.selectAll()
+            page.password_edit.setFocus()
 
     def _stop_clicked(self) -> None:
         self.stop()
@@ -611,10 +717,28 @@ class SummaryPage(QWizardPage):
         accessible(self.label, tr("Summary"))
         layout.addWidget(self.label)
         self.error_label = QLabel()
+        self.error_label.setObjectName("summaryProblem")
         self.error_label.setWordWrap(True)
         accessible(self.error_label, tr("Problem"))
         layout.addWidget(self.error_label)
+        # When the keyring fails while saving, the user can still add the org without it.
+        self.without_saving_button = QPushButton(tr("Add &without saving credentials"))
+        self.without_saving_button.setObjectName("addWithoutSaving")
+        accessible(self.without_saving_button, tr("Add without saving credentials"),
+                   tr("Add the organization now; you are asked for the password next time."))
+        self.without_saving_button.setVisible(False)
+        self.without_saving_button.clicked.connect(self._without_saving)
+        row = QHBoxLayout()
+        row.addWidget(self.without_saving_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(1)
+
+    def _without_saving(self) -> None:
+        self.w.save_credentials = False
+        self.without_saving_button.setVisible(False)
+        self.initializePage()
+        self.w.accept()
 
     def initializePage(self) -> None:
         lines = []
@@ -627,9 +751,16 @@ class SummaryPage(QWizardPage):
             lines.append("")
             lines.append(tr("{name} will become your synchronizing organization.").format(
                 name=self.w.connected[0].display_name))
+        no_keyring = self.w.keyring is not None and not self.w.keyring.available
         if self.w.mode == "url" and self.w.credentials is not None:
-            lines.append(tr("Your credentials will be saved in the system keyring.") if self.w.save_credentials
-                         else tr("Your credentials will not be saved."))
+            if no_keyring:
+                lines.append(tr("Your credentials will not be saved: this computer has no secure keyring."))
+            else:
+                lines.append(tr("Your credentials will be saved in the system keyring.") if self.w.save_credentials
+                             else tr("Your credentials will not be saved."))
+        elif no_keyring:
+            lines.append(tr("This computer has no secure keyring: your sign-in is kept only until you "
+                            "close the app."))
         self.label.setText("\n".join(lines))
         self.label.setAccessibleDescription(self.label.text())
 
@@ -658,6 +789,7 @@ class AddOrgWizard(QWizard):
         self.targets: list[DiscoveredOrg] = []
         self.connected: list[ConnectedOrg] = []
         self.committing = False
+        self.keyring: KeyringState | None = None
         if first_org is None:
             model = getattr(parent, "model", None)
             first_org = model is None or model.primary() is None
@@ -682,6 +814,16 @@ class AddOrgWizard(QWizard):
                             (QWizard.WizardButton.CancelButton, tr("Cancel"))):
             self.setButtonText(which, text)
             accessible(self.button(which), text.replace("&", "").strip("<> "))
+        runner.run_task(lambda task: services.keyring_state(), on_result=self._keyring_known,
+                        on_error=lambda _exc: None)
+
+    def _keyring_known(self, state: KeyringState) -> None:
+        if not isValid(self):
+            return
+        self.keyring = state
+        self.pages[PAGE_CREDENTIALS].show_keyring(state)
+        if self.currentId() == PAGE_SUMMARY:
+            self.pages[PAGE_SUMMARY].initializePage()
 
     def accept(self) -> None:
         """Finish: save through the engine on a worker; close only when it worked."""
@@ -689,9 +831,11 @@ class AddOrgWizard(QWizard):
             return
         self.committing = True
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
-        connected, save = list(self.connected), self.save_credentials
+        connected = list(self.connected)
+        save = self.save_credentials and (self.keyring is None or self.keyring.available)
         services = self.services
         summary = self.pages[PAGE_SUMMARY]
+        summary.error_label.setText("")
 
         def saved(rows) -> None:
             self.committing = False
@@ -702,6 +846,8 @@ class AddOrgWizard(QWizard):
             self.committing = False
             self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
             summary.error_label.setText(" ".join(p for p in error_text(exc)[:2] if p))
+            summary.without_saving_button.setVisible(
+                save and str(getattr(exc, "code", "")).startswith("keyring_"))
             self.commit_failed.emit(exc)
             error_box(self, exc, title=tr("The organization was not added"))
 

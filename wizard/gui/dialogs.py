@@ -32,8 +32,33 @@ from wizard.gui.views import Credentials, DeviceCodePrompt, OrgRow, Services, St
 from wizard.gui.widgets import accessible, error_box, step_table
 
 
+def fix_label(action: str) -> tuple[str, str]:
+    """(button text, tooltip) of a result's one-click fix (("", "") when there is none)."""
+    from wizard.engine.errors import Action
+    from wizard.gui.render import action_label
+
+    tips = {"finish_switch": tr("Read every mailbox record again and change what is still to do."),
+            "set_none_elsewhere": tr("Set appointments, contacts and tasks to None in your mailbox "
+                                     "record of every organization but the synchronizing one."),
+            "sign_in": tr("Sign in to this organization again."),
+            "enter_password": tr("Sign in to this organization again with your password."),
+            "enter_credentials": tr("Sign in to this organization again with your password."),
+            "device_code": tr("Sign in to this organization again with a code on another device."),
+            "test_again": tr("Run the connection test again."), "retry": tr("Run the connection test again."),
+            "unlock_keyring": tr("Unlock the keyring, then run the connection test again."),
+            "show_settings": tr("Show the synchronizing organization's Synchronization settings."),
+            "diagnostics": tr("Collect facts for your helpdesk.")}
+    try:
+        text = action_label(Action(action))
+    except ValueError:
+        return "", ""
+    return (text, tips.get(action, "")) if text and action in tips else ("", "")
+
+
 class PropertiesDialog(QDialog):
     """Display name, saved credentials and "keep connected" of one org."""
+
+    fix_requested = Signal(str)      # an error's fix that the main window does (Sign in…)
 
     def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)
@@ -86,10 +111,40 @@ class PropertiesDialog(QDialog):
         self.error_label.setObjectName("propertiesError")
         accessible(self.error_label, tr("Problem"))
         layout.addWidget(self.error_label)
+        self.fix_button = QPushButton("")
+        self.fix_button.setObjectName("propertiesFixButton")
+        accessible(self.fix_button, tr("Fix the problem"))
+        self.fix_button.setVisible(False)
+        self.fix_button.clicked.connect(self._fix)
+        layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.fix_action = ""
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        runner.run_task(lambda task: services.keyring_state(), on_result=self._keyring_known,
+                        on_error=lambda _exc: None)
+
+    def _keyring_known(self, state) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self) or state.available or self.row.auth_method != "ntlm":
+            return
+        from wizard.gui.widgets import no_keyring_text
+
+        self.save_box.setEnabled(False)
+        self.save_box.setToolTip(no_keyring_text())
+        self.save_box.setAccessibleDescription(no_keyring_text())
+        self.error_label.setText(no_keyring_text())
+
+    def _fix(self) -> None:
+        self.fix_button.setVisible(False)
+        self.error_label.setText("")
+        if self.fix_action in ("retry", "unlock_keyring"):
+            self._save()
+            return
+        self.fix_requested.emit(self.fix_action)
+        self.reject()
 
     def _forget(self) -> None:
         self.forget_button.setEnabled(False)
@@ -110,6 +165,8 @@ class PropertiesDialog(QDialog):
             self.accept()
             return
         self.buttons.setEnabled(False)
+        self.error_label.setText("")
+        self.fix_button.setVisible(False)
         key = self.row.key
 
         def done(row: OrgRow) -> None:
@@ -117,8 +174,21 @@ class PropertiesDialog(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
+            from wizard.gui.render import render
+            from wizard.gui.widgets import error_text
+
             self.buttons.setEnabled(True)
-            self.error_label.setText(str(exc))
+            message, fix, details = error_text(exc)
+            self.error_label.setText(" ".join(p for p in (message, fix) if p))
+            self.error_label.setToolTip(details)
+            action = render(exc)[2]
+            self.fix_action = action.value if action is not None else ""
+            text = fix_label(self.fix_action)[0] if self.fix_action else ""
+            if self.fix_action in ("retry", "unlock_keyring"):
+                text = tr("Try again")
+            self.fix_button.setText(text)
+            self.fix_button.setVisible(bool(text))
+            self.adjustSize()
             self.name_edit.setFocus()
 
         self.runner.run_task(lambda task: self.services.update(key, **changes),
@@ -200,21 +270,28 @@ class TestConnectionDialog(QDialog):
             else:
                 self.summary.setText(tr("All steps passed. The organization is reachable."))
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
-        labels = {"finish_switch": (tr("&Finish the switch"),
-                                    tr("Read every mailbox record again and change what is still to do.")),
-                  "set_none_elsewhere": (tr("Set &None in the other organizations"),
-                                         tr("Set appointments, contacts and tasks to None in your mailbox "
-                                            "record of every organization but the synchronizing one."))}
-        action = next((s.action for s in self.model.steps() if s.action in labels), "")
+        self.fix_button.setVisible(False)
+        action = next((s.action for s in self.model.steps() if s.action and fix_label(s.action)[0]), "")
         if action:
-            text, tip = labels[action]
+            text, tip = fix_label(action)
             self.fix_action = action
             self.fix_button.setText(text)
-            accessible(self.fix_button, text.replace("&", ""), tip)
+            accessible(self.fix_button, text.replace("&", "").rstrip("…"), tip)
             self.fix_button.setVisible(True)
         self.finished_test.emit(self.model.steps())
 
     def _fix(self) -> None:
+        if self.fix_action in ("test_again", "retry", "unlock_keyring"):
+            self.model.clear()
+            self.steps = None
+            self.progress.setRange(0, 0)
+            self.progress.setVisible(True)
+            self.fix_button.setVisible(False)
+            self.summary.setText(tr("Testing the connection…"))
+            self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Cancel)
+            self.token = CancelToken()
+            self.start()
+            return
         self.fix_requested.emit(self.fix_action)
         self.accept()
 
@@ -607,3 +684,58 @@ class DeviceCodePanel(QWidget):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.code_label.text())
+
+
+class BrowserAddressPanel(QWidget):
+    """The browser sign-in's address, to copy into a browser by hand (always shown, since a
+    launcher can claim success and show nothing), and the way out to a device code."""
+
+    use_code = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("browserAddressPanel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel()
+        self.note.setObjectName("browserNote")
+        self.note.setWordWrap(True)
+        accessible(self.note, tr("Browser sign-in"))
+        layout.addWidget(self.note)
+        row = QHBoxLayout()
+        self.address = QLineEdit()
+        self.address.setObjectName("signInAddress")
+        self.address.setReadOnly(True)
+        accessible(self.address, tr("Sign-in address"), tr("Open this address in a web browser to sign in."))
+        row.addWidget(self.address, 1)
+        self.copy_button = QPushButton(tr("Copy &address"))
+        accessible(self.copy_button, tr("Copy address"), tr("Copy the sign-in address to the clipboard."))
+        self.copy_button.clicked.connect(self.copy)
+        row.addWidget(self.copy_button)
+        layout.addLayout(row)
+        self.code_button = QPushButton(tr("Sign in with a &code instead"))
+        self.code_button.setObjectName("useDeviceCode")
+        accessible(self.code_button, tr("Sign in with a code instead"),
+                   tr("Stop waiting for the browser and show a code to enter on any device."))
+        self.code_button.clicked.connect(self.use_code)
+        code_row = QHBoxLayout()
+        code_row.addWidget(self.code_button)
+        code_row.addStretch(1)
+        layout.addLayout(code_row)
+
+    def show_address(self, url: str, opened: bool) -> None:
+        self.address.setText(url)
+        self.address.setCursorPosition(0)
+        if opened:
+            self.note.setText(tr("Continue in your web browser. If no sign-in page appeared, open "
+                                 "this address in a browser yourself:"))
+        else:
+            self.note.setText(tr("No web browser could be opened. Open this address in a web browser "
+                                 "yourself, or sign in with a code on another device instead:"))
+        self.note.setAccessibleDescription(self.note.text())
+        self.setVisible(True)
+        if not opened:
+            self.copy_button.setFocus()
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.address.text())

@@ -164,6 +164,14 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Nothing was changed. Review the new plan and confirm again."),
     # wizard.engine.serverside.switch.UnknownMethod.template
     QT_TRANSLATE_NOOP("", "“{method}” is not a synchronization method (server or computer)."),
+    # wizard.engine.signin_errors.BrowserSignInTimedOut.template
+    QT_TRANSLATE_NOOP("", "The sign-in was not completed in the browser within {minutes} minutes."),
+    # wizard.engine.signin_errors.BrowserSignInTimedOut.fix_template
+    QT_TRANSLATE_NOOP("", "Start it again, or sign in with a code on another device."),
+    # wizard.engine.signin_errors.NoBrowser.template
+    QT_TRANSLATE_NOOP("", "No web browser could be opened for sign-in."),
+    # wizard.engine.signin_errors.NoBrowser.fix_template
+    QT_TRANSLATE_NOOP("", "Open the sign-in address in a web browser yourself, or sign in with a code on another device."),
     # wizard.engine.signin_errors.NotSignedInAs.template
     QT_TRANSLATE_NOOP("", "You are not signed in as {username} yet."),
     # wizard.engine.signin_errors.NotSignedInAs.fix_template

@@ -110,6 +110,14 @@ class MainWindow(QMainWindow):
         intro.setWordWrap(True)
         accessible(intro, tr("About this window"))
         layout.addWidget(intro)
+        # Said once, when the keyring turns out to be missing (see _check_keyring).
+        self.keyring_banner = QLabel("")
+        self.keyring_banner.setObjectName("keyringBanner")
+        self.keyring_banner.setWordWrap(True)
+        self.keyring_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.keyring_banner.setVisible(False)
+        accessible(self.keyring_banner, tr("Credentials are not saved"))
+        layout.addWidget(self.keyring_banner)
 
         header = QFrame()
         header.setObjectName("mailboxHeader")
@@ -276,7 +284,7 @@ class MainWindow(QMainWindow):
                 if on_error is not None:
                     on_error(exc)
                 else:
-                    error_box(self, exc)
+                    error_box(self, exc, on_action=self._step_fix)
             finally:
                 if action:
                     self.action_done.emit(action)
@@ -315,7 +323,8 @@ class MainWindow(QMainWindow):
 
     #: The dialogs' modules. Importing one builds its Qt classes' Python enums: 35 ms that the
     #: first click on Add would otherwise spend on this thread.
-    DIALOG_MODULES = ("wizard.gui.add_org_wizard", "wizard.gui.dialogs", "wizard.gui.sync_dialogs")
+    DIALOG_MODULES = ("wizard.gui.add_org_wizard", "wizard.gui.dialogs", "wizard.gui.sync_dialogs",
+                      "wizard.gui.reauth_dialog")
 
     def refresh(self, *, check: bool = True, select: str | None = None,
                 after: Callable[[], None] | None = None, first: bool = False) -> None:
@@ -353,6 +362,8 @@ class MainWindow(QMainWindow):
             self.orgs_loaded.emit()
             if pending is not None:
                 self._offer_finish(pending)
+            if first:
+                self._check_keyring()
             if check:
                 for row in rows:
                     self.check_status(row.key)
@@ -360,6 +371,20 @@ class MainWindow(QMainWindow):
                     self._read_mailbox_records()
 
         self.run(load, on_result=loaded, action="refresh")
+
+    def _check_keyring(self) -> None:
+        def show(state) -> None:
+            if state.available:
+                return
+            from wizard.gui.widgets import no_keyring_text
+
+            self.keyring_banner.setText("⚠ " + no_keyring_text())
+            self.keyring_banner.setToolTip(state.reason)
+            self.keyring_banner.setAccessibleDescription(no_keyring_text())
+            self.keyring_banner.setVisible(True)
+
+        services = self.services
+        self.run(lambda task: services.keyring_state(), on_result=show, on_error=lambda _exc: None)
 
     def check_status(self, key: str) -> None:
         services = self.services
@@ -449,6 +474,7 @@ class MainWindow(QMainWindow):
         from wizard.gui.dialogs import PropertiesDialog
 
         dialog = PropertiesDialog(row, self.services, self.runner, self)
+        dialog.fix_requested.connect(self._step_fix)
         dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(check=False, select=row.key))
         self.properties_dialog = dialog
         dialog.open()
@@ -594,17 +620,36 @@ class MainWindow(QMainWindow):
                  on_error=lambda exc: error_box(self, exc, title=tr("The other organizations were not changed")))
 
     def _step_fix(self, action: str) -> None:
-        if action == "finish_switch":
-            self.finish_switch()
-        elif action == "set_none_elsewhere":
-            self.set_none_elsewhere()
+        """A result's fix button (an engine ``Action``): do what it names."""
+        handlers = {"finish_switch": self.finish_switch, "set_none_elsewhere": self.set_none_elsewhere,
+                    "sign_in": self.sign_in, "enter_password": self.sign_in, "enter_credentials": self.sign_in,
+                    "device_code": self.sign_in, "test_again": self.test_connection,
+                    "show_settings": self.sync_settings, "diagnostics": self.diagnostics,
+                    "switch_org": self.synchronize}
+        handler = handlers.get(action)
+        if handler is not None:
+            handler()
 
     def sign_in(self) -> None:
-        """Sign in again: the add wizard on this org's address (adding the same org updates it)."""
+        """Sign in to the selected org again (its own dialog: the address stays as it is)."""
         row = self.selected()
         if row is None:
             return
-        self.add(url=row.url, title=tr("Sign in to {name}").format(name=row.display_name))
+        from wizard.gui.reauth_dialog import ReauthDialog
+
+        dialog = ReauthDialog(row, self.services, self.runner, self)
+        dialog.signed_in.connect(lambda updated: self.refresh(
+            check=False, select=updated.key,
+            after=lambda: self.model.set_status(updated.key, *self._tested(dialog))))
+        self.reauth_dialog = dialog
+        dialog.open()
+
+    @staticmethod
+    def _tested(dialog) -> tuple[str, str]:
+        failed = dialog.model.failed()
+        if failed is not None:
+            return OrgStatus.ERROR, f"{failed.message} {failed.fix}".strip()
+        return OrgStatus.CONNECTED, ""
 
     def sign_out(self) -> None:
         row = self.selected()

@@ -38,24 +38,22 @@ def render(exc: BaseException) -> tuple[str, str, Action | None]:
 
 
 # -- the catalogue of engine templates ------------------------------------------------------
-ACTION_LABELS: dict[Action, str] = {}
-
-
 def action_label(action: Action | None) -> str:
-    """The button text for ``action`` ("" when the GUI offers no button for it)."""
+    """The button text for ``action`` ("" when the GUI offers no button for it), in the
+    language in force now (never cached: the language can change while the app runs)."""
     if action is None:
         return ""
-    if not ACTION_LABELS:
-        ACTION_LABELS.update({
-            Action.SIGN_IN: tr("Sign in…"), Action.ENTER_PASSWORD: tr("Enter the password…"),
-            Action.ENTER_CREDENTIALS: tr("Enter the user name and password…"),
-            Action.TEST_AGAIN: tr("Test the connection"), Action.SHOW_SETTINGS: tr("Synchronization settings…"),
-            Action.FINISH_SWITCH: tr("&Finish the switch"),
-            Action.SET_NONE_ELSEWHERE: tr("Set &None in the other organizations"),
-            Action.SWITCH_ORG: tr("Synchronize…"), Action.OVERRIDE_STAMP: tr("Synchronize…"),
-            Action.DIAGNOSTICS: tr("Diagnostics…"), Action.RETRY: tr("Try again"),
-        })
-    return ACTION_LABELS.get(action, "")
+    labels = {
+        Action.SIGN_IN: tr("Sign in…"), Action.ENTER_PASSWORD: tr("Enter the password…"),
+        Action.ENTER_CREDENTIALS: tr("Enter the user name and password…"),
+        Action.TEST_AGAIN: tr("Test the connection"), Action.SHOW_SETTINGS: tr("Synchronization settings…"),
+        Action.FINISH_SWITCH: tr("&Finish the switch"),
+        Action.SET_NONE_ELSEWHERE: tr("Set &None in the other organizations"),
+        Action.SWITCH_ORG: tr("Synchronize…"), Action.OVERRIDE_STAMP: tr("Synchronize…"),
+        Action.DIAGNOSTICS: tr("Diagnostics…"), Action.RETRY: tr("Try again"),
+        Action.UNLOCK_KEYRING: tr("Try again"), Action.DEVICE_CODE: tr("Sign in with a code instead"),
+    }
+    return labels.get(action, "")
 
 
 def engine_error_classes() -> list[type[WizardError]]:

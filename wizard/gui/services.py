@@ -27,6 +27,7 @@ from wizard.gui.views import (
     DiscoveredOrg,
     FieldMappingRow,
     FilterRow,
+    KeyringState,
     MailboxChoice,
     MailboxCollectionRow,
     MailboxConnected,
@@ -242,6 +243,12 @@ class EngineServices:
                              bool((holder or {}).get("complete", True)),
                              primary.sync_via if primary else None)
 
+    def keyring_state(self) -> KeyringState:
+        """Whether a secure keyring can keep credentials (opens the keyring: blocking)."""
+        store = self.engine.secrets
+        return KeyringState(bool(getattr(store, "available", False)), str(getattr(store, "backend_name", "")),
+                            str(getattr(store, "unavailable_reason", "") or ""))
+
     def refresh_mailbox_records(self) -> None:
         """Read every org's mailbox record to learn who holds the Exchange mailbox (network)."""
         self.engine.switcher.status()
@@ -259,6 +266,10 @@ class EngineServices:
             if status is None and isinstance(exc, NetworkError) and \
                     exc.kind != "tls":   # a refused certificate is no outage
                 status = OrgStatus.OFFLINE
+            if status == OrgStatus.NEEDS_SIGN_IN and not self.keyring_state().available:
+                # Nothing could be kept from the last sign-in: say why, not only that.
+                return status, tr("Sign in again: this computer has no secure keyring, so your "
+                                  "credentials and sign-in cannot be kept between sessions.")
             return status or OrgStatus.ERROR, str(exc)
         return OrgStatus.CONNECTED, ""
 
@@ -285,10 +296,19 @@ class EngineServices:
         return Account(username=result.username or "", cloud=cloud or "", tenant_id=result.tenant_id,
                        handle={"authority": result.authority})
 
-    def sign_in_browser(self, cloud: str | None, probe: AuthProbe | None, cancel: CancelToken) -> Account:
+    #: How long a browser sign-in may take before it ends with a message (seconds).
+    browser_timeout: float | None = None
+
+    def sign_in_browser(self, cloud: str | None, probe: AuthProbe | None, cancel: CancelToken,
+                        on_address=None) -> Account:
+        """Sign in in the system browser. ``on_address(url, opened)`` gets the sign-in address
+        (to show for copying) and whether a browser could be opened; the wait is bounded."""
+        from wizard.engine.auth import INTERACTIVE_TIMEOUT_S
+
         target = self._target(cloud, probe)
-        result = self.engine.authenticator.interactive(target.authority, target.scopes,
-                                                       client_id=target.client_id, cancel_event=cancel)
+        result = self.engine.authenticator.interactive(
+            target.authority, target.scopes, client_id=target.client_id, cancel_event=cancel,
+            on_address=on_address, timeout=self.browser_timeout or INTERACTIVE_TIMEOUT_S)
         return self._account(cloud, result)
 
     def start_device_code(self, cloud: str | None, probe: AuthProbe | None) -> tuple[DeviceCodePrompt, Any]:
@@ -315,6 +335,57 @@ class EngineServices:
         result = sign_in_with_form(self.engine.authenticator, self.engine.session,
                                    self._target(cloud, probe), answers)
         return self._account(cloud, result)
+
+    def sign_in_org(self, key: str, *, method: str, credentials: Credentials | None = None,
+                    save_password: bool = False, report, cancel, on_device_code=None,
+                    on_address=None) -> tuple[OrgRow, list[StepReport]]:
+        """Sign in to an added org again (the re-authentication dialog), then run its
+        connection test with that sign-in. ``method``: "password" (Windows authentication
+        or the authority's password sign-in), "form" (the in-app sign-in form), "browser"
+        or "device_code"."""
+        import time
+
+        from wizard.engine.auth import INTERACTIVE_TIMEOUT_S
+        from wizard.engine.connect import SignInOptions
+
+        profile = self.registry.get(key)
+
+        def device_code(prompt) -> None:
+            if on_device_code is not None:
+                on_device_code(DeviceCodePrompt(prompt.user_code, prompt.verification_uri, prompt.message,
+                                                max(0, int(prompt.expires_at - time.time()))))
+
+        username = (credentials.username if credentials else None) or profile.user
+        if method == "form":
+            from wizard.engine.signin_form import FormAnswers, FormSignIn
+
+            answers = FormAnswers(credentials.username, credentials.password, credentials.mfa_code) \
+                if credentials else FormAnswers(username or "", "")
+            options = SignInOptions(method="browser", username=username, prompt="login",
+                                    open_browser=FormSignIn(self.engine.session, answers), cancel_event=cancel)
+        else:
+            options = SignInOptions(
+                method=method, username=username,
+                password=credentials.password if credentials and method == "password" else None,
+                save_password=save_password and method == "password" and self.keyring_state().available,
+                on_device_code=device_code, cancel_event=cancel, on_address=on_address,
+                browser_timeout=self.browser_timeout or INTERACTIVE_TIMEOUT_S)
+        profile, conn = self.connector.sign_in_org(profile, options)
+        conn.close()
+        # The test signs in as the user just did: silently (tokens), or with the password
+        # typed (Windows authentication keeps no password it was not told to save).
+        test_options = (SignInOptions(method="password", username=options.username, password=options.password)
+                        if profile.auth_method == "ntlm" and options.password is not None
+                        else SignInOptions(method="silent", username=profile.user))
+        steps: list[StepReport] = []
+
+        def on_step(step) -> None:
+            view = _view(step)
+            steps.append(view)
+            report(view)
+
+        self.connector.run_test(profile, test_options, on_step=on_step, cancel_event=cancel)
+        return self._row(profile), steps
 
     def discover(self, account: Account) -> list[DiscoveredOrg]:
         from wizard.engine.discovery import list_instances
@@ -376,8 +447,11 @@ class EngineServices:
         requests = []
         for connected in orgs:
             h = connected.handle
+            # Without a secure keyring the org is added all the same, with nothing saved
+            # (the wizard said so): a password is never kept anywhere else.
             options = self._options(account=h.get("account"), credentials=h.get("credentials"),
-                                    save=save_credentials and h.get("credentials") is not None)
+                                    save=save_credentials and h.get("credentials") is not None
+                                    and self.keyring_state().available)
             requests.append((h["url"], options, h.get("display_name")))
         return [self._row(profile) for profile, _created in self.connector.add_orgs(requests)]
 

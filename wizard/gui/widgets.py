@@ -19,6 +19,12 @@ def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
     return widget
 
 
+def no_keyring_text() -> str:
+    """What the user is told, once, when no secure keyring can keep credentials."""
+    return tr("Credentials cannot be saved: this computer has no secure keyring (such as GNOME "
+              "Keyring or KWallet). You will be asked for your password each time.")
+
+
 def error_text(exc: BaseException) -> tuple[str, str, str]:
     """(message, fix, details) of an exception, in plain words for the dialog.
 
@@ -49,13 +55,19 @@ def error_text(exc: BaseException) -> tuple[str, str, str]:
 
 
 def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | None = None,
-              details: str = ""):
-    """A non-modal-blocking error dialog: plain text, the fix, and a Details section."""
+              details: str = "", on_action=None):
+    """A non-modal-blocking error dialog: plain text, the fix, and a Details section.
+
+    ``on_action(action_value)``: when given and the error names an engine ``Action`` the GUI
+    has a button for, the box offers that button (Sign in…, Test the connection, …); it
+    closes the box and calls ``on_action``."""
     from PySide6.QtWidgets import QMessageBox
 
+    action = None
     if isinstance(exc, BaseException):
         message, fix, more = error_text(exc)
         details = "\n".join(d for d in (details, more) if d)
+        action = getattr(exc, "action", None)
     else:
         message, fix = exc, ""
     box = QMessageBox(parent)
@@ -69,6 +81,18 @@ def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | 
     if details:
         box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    if on_action is not None and action is not None:
+        from wizard.gui.render import action_label
+
+        label = action_label(action)
+        if label:
+            button = box.addButton(label, QMessageBox.ButtonRole.ActionRole)
+            button.setObjectName("errorActionButton")
+            accessible(button, label.replace("&", "").rstrip("…"))
+            value = getattr(action, "value", str(action))
+            # ActionRole buttons close the box themselves; the action runs afterwards.
+            button.clicked.connect(lambda: on_action(value))
+            box.setDefaultButton(button)
     box.setAccessibleName(tr("Error"))
     box.setAccessibleDescription(message)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -169,6 +169,19 @@ def test_ntlm_wrong_password(sandbox, parts):
         conn.client.whoami()
 
 
+def test_ntlm_wrong_password_fails_the_sign_in_step(sandbox, parts):
+    """The server decides a Windows sign-in: a rejected password fails Sign-in, with its fix."""
+    steps = parts.connector.run_test(sandbox.org_urls["contosoonprem"], pw("CONTOSO\\alice", "wrong"))
+    by = {s.name: s for s in steps}
+    assert by["signin"].status == "failed" and by["signin"].code == "bad_password"
+    assert by["signin"].data["action"] == "enter_password"
+    assert by["whoami"].status == "skipped"
+    good = {s.name: s for s in parts.connector.run_test(sandbox.org_urls["contosoonprem"],
+                                                       pw("CONTOSO\\alice"))}
+    assert good["signin"].status == "passed" and good["whoami"].status == "passed"
+    assert "Signed in as CONTOSO\\alice" in good["signin"].message
+
+
 def test_ntlm_add_saves_password_only_when_asked(sandbox, parts):
     url = sandbox.org_urls["contosoonprem"]
     profile, _ = parts.connector.add_org(url, pw("CONTOSO\\alice"))
