@@ -12,6 +12,84 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used."),
     # wizard.engine.clouds.CloudFileSecret.fix_template
     QT_TRANSLATE_NOOP("", "Remove it from the file; credentials are entered when signing in and saved only in the OS keyring."),
+    # wizard.engine.deploy_errors.CloudMismatch.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"cloud\" is “{cloud}” but the cloud file defines “{defined}”."),
+    # wizard.engine.deploy_errors.DeploymentFileUnusable.template
+    QT_TRANSLATE_NOOP("", "{cause}"),
+    # wizard.engine.deploy_errors.EntryBadOrgId.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"org_id\" “{org_id}” is not an organization ID."),
+    # wizard.engine.deploy_errors.EntryBadOrgId.fix_template
+    QT_TRANSLATE_NOOP("", "An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b; nothing was applied."),
+    # wizard.engine.deploy_errors.EntryBadUrl.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: {cause}"),
+    # wizard.engine.deploy_errors.EntryCloudFileSecret.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used. Nothing was applied."),
+    # wizard.engine.deploy_errors.EntryCloudFileUnusable.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: the cloud file could not be used: {cause}"),
+    # wizard.engine.deploy_errors.EntryControlCharacter.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"{key}\" contains a control character (a line break or tab)."),
+    # wizard.engine.deploy_errors.EntryControlCharacter.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was applied."),
+    # wizard.engine.deploy_errors.EntryNotBool.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"{key}\" must be true or false."),
+    # wizard.engine.deploy_errors.EntryNotObject.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index} must be an object such as {{\"url\": \"https://contoso.crm.dynamics.com\"}}."),
+    # wizard.engine.deploy_errors.EntryNotText.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"{key}\" must be non-empty text."),
+    # wizard.engine.deploy_errors.EntryUnknownKeys.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index} has unknown key(s) {keys}."),
+    # wizard.engine.deploy_errors.EntryUnknownKeys.fix_template
+    QT_TRANSLATE_NOOP("", "Allowed: {allowed}."),
+    # wizard.engine.deploy_errors.EntryWithoutUrl.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index} needs a \"url\", or a \"unique_name\" and a \"cloud\" to find the org by discovery after sign-in."),
+    # wizard.engine.deploy_errors.NewerFormat.template
+    QT_TRANSLATE_NOOP("", "{source} uses deployment format {version}; this version of d365-wizard reads format {supported}."),
+    # wizard.engine.deploy_errors.NewerFormat.fix_template
+    QT_TRANSLATE_NOOP("", "Update d365-wizard on this machine."),
+    # wizard.engine.deploy_errors.NoOrgsList.template
+    QT_TRANSLATE_NOOP("", "{source} needs an \"orgs\" list (it may be empty)."),
+    # wizard.engine.deploy_errors.NoSchemaVersion.template
+    QT_TRANSLATE_NOOP("", "{source} has no \"schema_version\" (use 1)."),
+    # wizard.engine.deploy_errors.NotAnObject.template
+    QT_TRANSLATE_NOOP("", "{source} must hold a JSON object with \"schema_version\" and \"orgs\"."),
+    # wizard.engine.deploy_errors.NotApplied.template
+    QT_TRANSLATE_NOOP("", "{source} was not applied: {cause}"),
+    # wizard.engine.deploy_errors.NotApplied.fix_template
+    QT_TRANSLATE_NOOP("", "Correct the file; nothing was changed."),
+    # wizard.engine.deploy_errors.ReplaceNotBool.template
+    QT_TRANSLATE_NOOP("", "{source}: \"replace\" must be true or false."),
+    # wizard.engine.deploy_errors.SameOrgTwice.template
+    QT_TRANSLATE_NOOP("", "{source} lists the same org twice: {first} and {second}."),
+    # wizard.engine.deploy_errors.SameOrgTwice.fix_template
+    QT_TRANSLATE_NOOP("", "Remove one of them."),
+    # wizard.engine.deploy_errors.SecretKey.template
+    QT_TRANSLATE_NOOP("", "{source} contains “{path}”, which looks like a password or token. Deployment files never carry secrets; nothing was applied."),
+    # wizard.engine.deploy_errors.SecretKey.fix_template
+    QT_TRANSLATE_NOOP("", "Remove it: users sign in on first use, and saved credentials live only in each user's OS keyring."),
+    # wizard.engine.deploy_errors.SecretValue.template
+    QT_TRANSLATE_NOOP("", "{source} contains a value at “{path}” that looks like a token or a password in an address. Deployment files never carry secrets; nothing was applied."),
+    # wizard.engine.deploy_errors.SecretValue.fix_template
+    QT_TRANSLATE_NOOP("", "Remove it: users sign in on first use."),
+    # wizard.engine.deploy_errors.SeveralPrimaries.template
+    QT_TRANSLATE_NOOP("", "{source} marks {count} orgs as primary ({labels}); only one org synchronizes with the mailbox."),
+    # wizard.engine.deploy_errors.SeveralPrimaries.fix_template
+    QT_TRANSLATE_NOOP("", "Set \"primary\": true on one org only."),
+    # wizard.engine.deploy_errors.TwoEntriesOneOrg.template
+    QT_TRANSLATE_NOOP("", "{source}: {first} and {second} both describe the organization “{org}” already in the list."),
+    # wizard.engine.deploy_errors.TwoEntriesOneOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Remove one of the two entries; nothing was changed."),
+    # wizard.engine.deploy_errors.UnknownCloud.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: unknown cloud “{cloud}”."),
+    # wizard.engine.deploy_errors.UnknownCloud.fix_template
+    QT_TRANSLATE_NOOP("", "Use one of {choices}, or give a \"cloud_file\"."),
+    # wizard.engine.deploy_errors.UnknownSettings.template
+    QT_TRANSLATE_NOOP("", "{source} has unknown setting(s) {keys}."),
+    # wizard.engine.deploy_errors.UnknownSettings.fix_template
+    QT_TRANSLATE_NOOP("", "Allowed at the top level: {allowed}."),
+    # wizard.engine.deploy_errors.UrlInOtherCloud.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: {url} is in the “{url_cloud}” cloud, not “{cloud}”."),
+    # wizard.engine.deploy_errors.WrongKind.template
+    QT_TRANSLATE_NOOP("", "{source} is a “{kind}” file, not a deployment file."),
     # wizard.engine.fileio.DatabaseBusy.template
     QT_TRANSLATE_NOOP("", "{What} {path} is busy: another d365-wizard process kept it locked."),
     # wizard.engine.fileio.DatabaseBusy.fix_template
@@ -82,6 +160,98 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "A {kind} has no field “{field}”."),
     # wizard.engine.itemtypes.UnknownItemField.fix_template
     QT_TRANSLATE_NOOP("", "Nothing was stored. The fields of a {kind} are: {known}."),
+    # wizard.engine.org_errors.AmbiguousOrg.template
+    QT_TRANSLATE_NOOP("", "“{ref}” matches more than one organization: {matches}."),
+    # wizard.engine.org_errors.AmbiguousOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Use the number or the unique name instead."),
+    # wizard.engine.org_errors.ChangeBreaksRegistry.template
+    QT_TRANSLATE_NOOP("", "The change was not made: {reason}."),
+    # wizard.engine.org_errors.ChangeBreaksRegistry.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was changed."),
+    # wizard.engine.org_errors.DisplayNameEmpty.template
+    QT_TRANSLATE_NOOP("", "The organization name cannot be empty."),
+    # wizard.engine.org_errors.DisplayNameEmpty.fix_template
+    QT_TRANSLATE_NOOP("", "Type a name, for example “Contoso Sales”."),
+    # wizard.engine.org_errors.DisplayNameHasControl.template
+    QT_TRANSLATE_NOOP("", "The organization name contains a tab, line break or other invisible control character."),
+    # wizard.engine.org_errors.DisplayNameHasControl.fix_template
+    QT_TRANSLATE_NOOP("", "Type the name again on one line."),
+    # wizard.engine.org_errors.DisplayNameNotText.template
+    QT_TRANSLATE_NOOP("", "The organization name must be text."),
+    # wizard.engine.org_errors.DisplayNameOnlyDigits.template
+    QT_TRANSLATE_NOOP("", "The organization name cannot be only digits (“{name}”): numbers select organizations by their position in the list."),
+    # wizard.engine.org_errors.DisplayNameOnlyDigits.fix_template
+    QT_TRANSLATE_NOOP("", "Add a word, for example “Org {name}”."),
+    # wizard.engine.org_errors.DisplayNameTaken.template
+    QT_TRANSLATE_NOOP("", "Another organization is already called “{name}”."),
+    # wizard.engine.org_errors.DisplayNameTaken.fix_template
+    QT_TRANSLATE_NOOP("", "Choose a different name; names must differ in more than upper/lower case."),
+    # wizard.engine.org_errors.DisplayNameTooLong.template
+    QT_TRANSLATE_NOOP("", "The organization name is {length} characters long; the limit is {limit}."),
+    # wizard.engine.org_errors.DuplicateOrg.template
+    QT_TRANSLATE_NOOP("", "{org} already has that organization ID or address."),
+    # wizard.engine.org_errors.DuplicateOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Remove one of the two entries first."),
+    # wizard.engine.org_errors.ExtraNotMapping.template
+    QT_TRANSLATE_NOOP("", "The profile's extra settings must be a mapping."),
+    # wizard.engine.org_errors.FieldsNotUpdatable.template
+    QT_TRANSLATE_NOOP("", "{fields} cannot be changed with update(); the synchronizing org changes through plan_switch() and apply()."),
+    # wizard.engine.org_errors.NoOrgNamed.template
+    QT_TRANSLATE_NOOP("", "No organization was named. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.NoOrgNumber.template
+    QT_TRANSLATE_NOOP("", "There is no organization number {number}. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.NoOrgNumber.fix_template
+    QT_TRANSLATE_NOOP("", "Use a number from the list."),
+    # wizard.engine.org_errors.NoOrgsAdded.template
+    QT_TRANSLATE_NOOP("", "No organizations have been added yet."),
+    # wizard.engine.org_errors.NotAnOrgRef.template
+    QT_TRANSLATE_NOOP("", "“{ref}” does not name an organization. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.OrgIdUnknown.template
+    QT_TRANSLATE_NOOP("", "{org} cannot synchronize yet: its organization ID is not known because it was added without connecting."),
+    # wizard.engine.org_errors.OrgIdUnknown.fix_template
+    QT_TRANSLATE_NOOP("", "Connect to it once (test the connection or sign in), then try again."),
+    # wizard.engine.org_errors.OrgNotFound.template
+    QT_TRANSLATE_NOOP("", "No organization matches “{ref}”. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.OrgNotFound.fix_template
+    QT_TRANSLATE_NOOP("", "Use a name, unique name, organization ID or number from the list."),
+    # wizard.engine.org_errors.OrgRemovedSincePlan.template
+    QT_TRANSLATE_NOOP("", "{org} was removed after the plan was made."),
+    # wizard.engine.org_errors.OrgRemovedSincePlan.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was changed. Choose the organization again."),
+    # wizard.engine.org_errors.ProfileAddressHasCredentials.template
+    QT_TRANSLATE_NOOP("", "An organization address must not contain a user name or password."),
+    # wizard.engine.org_errors.ProfileBadAddress.template
+    QT_TRANSLATE_NOOP("", "“{url}” is not an organization address."),
+    # wizard.engine.org_errors.ProfileBadAddress.fix_template
+    QT_TRANSLATE_NOOP("", "Use an address such as https://contoso.crm.dynamics.com."),
+    # wizard.engine.org_errors.ProfileBadOrgId.template
+    QT_TRANSLATE_NOOP("", "“{org_id}” is not an organization ID."),
+    # wizard.engine.org_errors.ProfileBadOrgId.fix_template
+    QT_TRANSLATE_NOOP("", "An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b (Settings > Customizations > Developer Resources)."),
+    # wizard.engine.org_errors.ProfileWithoutAddress.template
+    QT_TRANSLATE_NOOP("", "An organization needs its address (base URL)."),
+    # wizard.engine.org_errors.RegistryMovedAside.template
+    QT_TRANSLATE_NOOP("", "The organization list was damaged and could not be read (found {at}{why}). It was moved to {moved_to} and a new, empty list is in use."),
+    # wizard.engine.org_errors.RegistryMovedAside.fix_template
+    QT_TRANSLATE_NOOP("", "Add your organizations again; if you need the old list, send that file to your helpdesk."),
+    # wizard.engine.org_errors.SecretInProfile.template
+    QT_TRANSLATE_NOOP("", "Refusing to store “{key}” in the organization list: secrets belong in the OS keyring (wizard.engine.secrets), never in settings files."),
+    # wizard.engine.org_errors.StalePlan.template
+    QT_TRANSLATE_NOOP("", "The organizations or your mailbox changed after this plan was shown, so it was not carried out."),
+    # wizard.engine.org_errors.StalePlan.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was changed. Review the new plan and confirm again."),
+    # wizard.engine.org_errors.TokenInProfile.template
+    QT_TRANSLATE_NOOP("", "Refusing to store a value of “{field}” that looks like an access token: secrets belong in the OS keyring."),
+    # wizard.engine.org_errors.UnknownAuthMethod.template
+    QT_TRANSLATE_NOOP("", "Unknown sign-in method “{value}” (expected one of {choices})."),
+    # wizard.engine.org_errors.UnknownFields.template
+    QT_TRANSLATE_NOOP("", "Unknown organization field(s): {fields}."),
+    # wizard.engine.org_errors.UnknownKind.template
+    QT_TRANSLATE_NOOP("", "Unknown organization kind “{value}” (expected one of {choices})."),
+    # wizard.engine.org_errors.UnknownSyncMethod.template
+    QT_TRANSLATE_NOOP("", "Unknown synchronization method “{value}”."),
+    # wizard.engine.org_errors.UnknownSyncVia.template
+    QT_TRANSLATE_NOOP("", "Unknown way of synchronizing “{value}” (expected one of {choices})."),
     # wizard.engine.serverside.errors.AddressNotApproved.template
     QT_TRANSLATE_NOOP("", "Server-side synchronization in {org} cannot start yet: your e-mail address {email} is “{state}”, not approved."),
     # wizard.engine.serverside.errors.AddressNotApproved.fix_template
@@ -160,8 +330,6 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Finish the switch; it reads every mailbox record again first."),
     # wizard.engine.serverside.errors.SwitchStale.template
     QT_TRANSLATE_NOOP("", "Your mailbox record in {org} was changed by someone else after the plan was shown, so the switch was not carried out."),
-    # wizard.engine.serverside.errors.SwitchStale.fix_template
-    QT_TRANSLATE_NOOP("", "Nothing was changed. Review the new plan and confirm again."),
     # wizard.engine.serverside.switch.UnknownMethod.template
     QT_TRANSLATE_NOOP("", "“{method}” is not a synchronization method (server or computer)."),
     # wizard.engine.signin_errors.BrowserSignInTimedOut.template
