@@ -7,7 +7,7 @@ orgs that exist ("1. Contoso Sales (contososales); 2. Fabrikam"), so a user can 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from wizard.engine.errors import Action, CorruptConfig, NotFound, WizardError
 
@@ -17,7 +17,7 @@ class OrgNotFound(NotFound):
 
     code = "org_not_found"
     template = "No organization matches “{ref}”. Known organizations: {orgs}."
-    fix_template = "Use a name, unique name, organization ID or number from the list."
+    fix_template: ClassVar[str | None] = "Use a name, unique name, organization ID or number from the list."
 
 
 class NoOrgsAdded(OrgNotFound):
