@@ -778,7 +778,7 @@ How to fix it: {fix}</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="50"/>
+        <location filename="../../wizard/gui/render.py" line="54"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
@@ -788,7 +788,7 @@ How to fix it: {fix}</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="51"/>
+        <location filename="../../wizard/gui/render.py" line="55"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
@@ -951,7 +951,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="721"/>
-        <location filename="../../wizard/gui/render.py" line="54"/>
+        <location filename="../../wizard/gui/render.py" line="58"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
@@ -1744,6 +1744,7 @@ How to fix it: {fix}</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="170"/>
         <location filename="../../wizard/gui/main_window.py" line="922"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
@@ -2199,37 +2200,37 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>ステップ: {step}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="190"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="358"/>
         <source>The sign-in page failed.</source>
         <translation>サインイン ページでエラーが発生しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="192"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="360"/>
         <source>Try again.</source>
         <translation>もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="202"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="370"/>
         <source>Your organization requires multi-factor authentication.</source>
         <translation>組織では多要素認証が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="204"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="372"/>
         <source>Enter the verification code from your authenticator app.</source>
         <translation>認証アプリに表示される確認コードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="206"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="374"/>
         <source>The verification code was not accepted.</source>
         <translation>確認コードが受け付けられませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="208"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="376"/>
         <source>Check the code and try again.</source>
         <translation>コードを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="186"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="354"/>
         <source>The user name or password is not correct.</source>
         <translation>ユーザー名またはパスワードが正しくありません。</translation>
     </message>
@@ -2254,567 +2255,1287 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>ファイルから削除してください。資格情報はサインイン時に入力し、OS のキーリングにのみ保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="16"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="94"/>
         <source>{What} {path} is busy: another d365-wizard process kept it locked.</source>
         <translation>{What} {path} は使用中です: 別の d365-wizard のプロセスがロックしています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="18"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="96"/>
         <source>Close other d365-wizard windows or commands and try again.</source>
         <translation>ほかの d365-wizard のウィンドウやコマンドを閉じて、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="20"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="98"/>
         <source>{What} {path} is damaged and cannot be read ({reason}).</source>
         <translation>{What} {path} は破損していて読み取れません ({reason})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="22"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="100"/>
         <source>Close d365-wizard, restore the file from a backup, or move it away to start with an empty one (items from the organization are downloaded again at the next synchronization; items that were only on this computer are lost). Send the file to your helpdesk if you need it recovered.</source>
         <translation>d365-wizard を閉じ、バックアップからファイルを復元するか、ファイルを移動して空の状態から始めてください (組織の項目は次回の同期で再びダウンロードされます。このコンピューターにしかなかった項目は失われます)。復旧が必要な場合は、ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="24"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="102"/>
         <source>There is no space left on the disk (or your disk quota is used up), so {what} {path} could not be written.</source>
         <translation>ディスクの空き容量がない (またはディスク クォータを使い切った) ため、{what} {path} を書き込めませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="26"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="104"/>
         <source>Free some disk space (or ask IT to raise the quota) and try again. Nothing was changed.</source>
         <translation>ディスクの空き容量を増やして (または IT 部門にクォータの引き上げを依頼して)、もう一度お試しください。何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="28"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="106"/>
         <source>{What} {path} does not exist.</source>
         <translation>{What} {path} は存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="30"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="108"/>
         <source>Check the path.</source>
         <translation>パスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="32"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="110"/>
         <source>Could not {verb} {what} {path}: {reason}.</source>
         <translation>{what} {path} を {verb} できませんでした: {reason}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="34"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="112"/>
         <source>Check the file and try again.</source>
         <translation>ファイルを確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="36"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="114"/>
         <source>{What} {path} is larger than {limit}, so it is not {what} d365-wizard can use.</source>
         <translation>{What} {path} は {limit} を超えているため、d365-wizard が使用できる {what} ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="38"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="116"/>
         <source>Check that you gave the right file.</source>
         <translation>正しいファイルを指定したか確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="40"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="118"/>
         <source>{What} {path} is not valid JSON: {reason}.</source>
         <translation>{What} {path} は有効な JSON ではありません: {reason}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="42"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="120"/>
         <source>Check it with a JSON validator and correct it.</source>
         <translation>JSON 検証ツールで確認して修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="44"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="122"/>
         <source>{What} {path} is nested more than {limit} levels deep, far more than any file d365-wizard reads.</source>
         <translation>{What} {path} は {limit} 階層を超えて入れ子になっており、d365-wizard が読むどのファイルよりもはるかに深くなっています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="46"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="124"/>
         <source>The file name {path} is too long for the file system.</source>
         <translation>ファイル名 {path} はファイル システムには長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="48"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="126"/>
         <source>Choose a shorter name.</source>
         <translation>もっと短い名前を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="50"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="128"/>
         <source>{path} is a file, not a folder, so d365-wizard cannot keep its files there.</source>
         <translation>{path} はフォルダーではなくファイルなので、d365-wizard はそこにファイルを保存できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="52"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="130"/>
         <source>Give a folder with --home DIR (or D365_WIZARD_HOME), or move that file away.</source>
         <translation>--home DIR (または D365_WIZARD_HOME) でフォルダーを指定するか、そのファイルを移動してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="54"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="132"/>
         <source>{path} is {found}, not a regular file, so it cannot be used as {what}.</source>
         <translation>{path} は通常のファイルではなく {found} なので、{what} として使用できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="56"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="134"/>
         <source>Give the path of an ordinary file.</source>
         <translation>通常のファイルのパスを指定してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="58"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="136"/>
         <source>{What} {path} is not UTF-8 text (the byte at position {offset} is not valid).</source>
         <translation>{What} {path} は UTF-8 のテキストではありません (位置 {offset} のバイトが無効です)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="60"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="138"/>
         <source>Save the file as UTF-8 text and try again.</source>
         <translation>ファイルを UTF-8 のテキストとして保存して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="62"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="140"/>
         <source>{path} is a folder where d365-wizard expects {what}.</source>
         <translation>{path} はフォルダーですが、d365-wizard はそこに {what} があるものとしています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="64"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="142"/>
         <source>Move that folder away (d365-wizard keeps a file there) and try again; nothing was changed.</source>
         <translation>そのフォルダーを移動して (d365-wizard はそこにファイルを置きます)、もう一度お試しください。何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="66"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="144"/>
         <source>You do not have permission to {verb} {path}.</source>
         <translation>{path} を {verb} するアクセス許可がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="68"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="146"/>
         <source>Check who owns the file or folder and its permissions, or use another folder (--home DIR or the D365_WIZARD_HOME setting).</source>
         <translation>ファイルまたはフォルダーの所有者とアクセス許可を確認するか、別のフォルダーを使用してください (--home DIR または D365_WIZARD_HOME の設定)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="70"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="148"/>
         <source>{path} cannot be written: the disk or folder is read-only.</source>
         <translation>{path} に書き込めません: ディスクまたはフォルダーが読み取り専用です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="72"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="150"/>
         <source>Use a folder you can write to (--home DIR or the D365_WIZARD_HOME setting), or ask IT why your home folder is read-only.</source>
         <translation>書き込みできるフォルダーを使用する (--home DIR または D365_WIZARD_HOME の設定) か、ホーム フォルダーが読み取り専用である理由を IT 部門に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="74"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="152"/>
         <source>{path} is a symbolic link; d365-wizard does not read or write its own files through links.</source>
         <translation>{path} はシンボリック リンクです。d365-wizard は自身のファイルをリンク経由で読み書きしません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="76"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="154"/>
         <source>Replace the link with the file it points to (or remove it) and try again; nothing was changed.</source>
         <translation>リンクを、リンク先のファイルに置き換える (または削除する) して、もう一度お試しください。何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="78"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="156"/>
         <source>The {kind} field “{field}” cannot hold {value}: it must be {expected}.</source>
         <translation>{kind} のフィールド「{field}」には {value} を格納できません: {expected} である必要があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="80"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="158"/>
         <source>Nothing was stored. Give a value of that kind{hint}.</source>
         <translation>何も保存されていません。その種類の値を指定してください{hint}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="82"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="160"/>
         <source>A {kind} has no field “{field}”.</source>
         <translation>{kind} にはフィールド「{field}」がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="84"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="162"/>
         <source>Nothing was stored. The fields of a {kind} are: {known}.</source>
         <translation>何も保存されていません。{kind} のフィールドは次のとおりです: {known}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="86"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="256"/>
         <source>Server-side synchronization in {org} cannot start yet: your e-mail address {email} is “{state}”, not approved.</source>
         <translation>{org} のサーバー側同期はまだ開始できません: 電子メール アドレス {email} は承認されておらず、「{state}」です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="88"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="258"/>
         <source>This is an administrator&apos;s step, not a fault of this computer: an administrator of {org} approves the address (Approve Email in your mailbox record); then switch again or run Test &amp; Enable.</source>
         <translation>これは管理者が行う手順で、このコンピューターの問題ではありません: {org} の管理者がアドレスを承認します (メールボックス レコードの [電子メールの承認])。その後、もう一度切り替えるか、Test &amp; Enableを実行してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="90"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="260"/>
         <source>Test &amp; Enable in {org} failed: your Exchange mailbox is configured with another organization.</source>
         <translation>{org} のTest &amp; Enableに失敗しました: Exchange メールボックスは別の組織に構成されています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="92"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="262"/>
         <source>If {org} should synchronize, switch to it again with the option “Sync items with Exchange from this org only, even if Exchange was set to sync with a different org”; the other organizations are set to None.</source>
         <translation>{org} で同期する場合は、オプション「Exchange が別の組織と同期するように設定されている場合でも、この組織のアイテムのみを Exchange と同期する」を選んで、もう一度切り替えてください。ほかの組織は [なし] に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="94"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="264"/>
         <source>{org} holds your Exchange mailbox, but it is not your synchronizing organization.</source>
         <translation>{org} が Exchange メールボックスを保持していますが、同期する組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="96"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="266"/>
         <source>Switch again to the organization that should synchronize, with the option “Sync items with Exchange from this org only, even if Exchange was set to sync with a different org”.</source>
         <translation>オプション「Exchange が別の組織と同期するように設定されている場合でも、この組織のアイテムのみを Exchange と同期する」を選んで、同期するべき組織にもう一度切り替えてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="98"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="268"/>
         <source>{org} did not accept your sign-in, so your mailbox record there was not read or changed.</source>
         <translation>{org} がサインインを受け付けなかったため、そこのメールボックス レコードは読み取りも変更もされていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="100"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="270"/>
         <source>Sign in to {org} again; the switch is finished afterwards.</source>
         <translation>{org} にもう一度サインインしてください。その後、切り替えが完了します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="102"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="272"/>
         <source>Test &amp; Enable in {org} failed: {error}</source>
         <translation>{org} のTest &amp; Enableに失敗しました: {error}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="104"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="274"/>
         <source>Open the mailbox record&apos;s alerts in {org} (Settings &gt; Email &gt; Mailboxes) or send the details to your administrator.</source>
         <translation>{org} でメールボックス レコードの警告を開く ([設定] &gt; [電子メール] &gt; [メールボックス]) か、詳細を管理者に送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="106"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="276"/>
         <source>Test &amp; Enable in {org} has not run yet (waited {seconds} seconds).</source>
         <translation>{org} のTest &amp; Enableはまだ実行されていません ({seconds} 秒待機しました)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="108"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="278"/>
         <source>Dynamics 365 runs it in the background, which can take several minutes. Check the mailbox status later.</source>
         <translation>Dynamics 365 はこれをバックグラウンドで実行するため、数分かかることがあります。後でメールボックスの状態を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="110"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="280"/>
         <source>{org} could not be reached: {reason}</source>
         <translation>{org} に接続できませんでした: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="112"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="282"/>
         <source>Check the network connection (and VPN); the switch is finished when {org} can be reached again.</source>
         <translation>ネットワーク接続 (および VPN) を確認してください。{org} に再び接続できるようになると、切り替えが完了します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="114"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="284"/>
         <source>You may not change your mailbox record in {org} (HTTP 403: missing privilege).</source>
         <translation>{org} のメールボックス レコードを変更する権限がありません (HTTP 403: 特権がありません)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="116"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="286"/>
         <source>An administrator of {org} must either add the privilege to change mailbox records (Mailbox: Write, Core Records tab of a security role) to one of your roles, or make the change in your mailbox record themselves (Settings &gt; Email &gt; Mailboxes): {what}</source>
         <translation>{org} の管理者が、メールボックス レコードを変更する特権 (セキュリティ ロールの [コア レコード] タブの [メールボックス: 書き込み]) をあなたのロールのいずれかに追加するか、メールボックス レコードを自分で変更する必要があります ([設定] &gt; [電子メール] &gt; [メールボックス]): {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="118"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="288"/>
         <source>{org}&apos;s mailbox record says {method}, but you chose {chosen} for it.</source>
         <translation>{org} のメールボックス レコードは {method} ですが、あなたは {chosen} を選びました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="120"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="290"/>
         <source>Choose it again as the synchronizing organization with the method you want: that sets its mailbox record.</source>
         <translation>希望する方法で、その組織をもう一度同期する組織として選んでください。それによってメールボックス レコードが設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="122"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="292"/>
         <source>{org} has not been connected yet, so your mailbox record there cannot be read.</source>
         <translation>{org} にはまだ接続していないため、そこのメールボックス レコードを読み取れません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="124"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="294"/>
         <source>Connect to it once (test the connection or sign in); the switch is finished afterwards.</source>
         <translation>一度接続してください (接続をテストするかサインインします)。その後、切り替えが完了します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="126"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="296"/>
         <source>{org} does not hold your Exchange mailbox{holder}, so its server-side synchronization does not synchronize appointments, contacts and tasks.</source>
         <translation>{org} は Exchange メールボックスを保持していない{holder}ため、そのサーバー側同期では予定、取引先担当者、タスクは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="128"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="298"/>
         <source>Choose it again as the synchronizing organization with the option “Sync items with Exchange from this org only, even if Exchange was set to sync with a different org”.</source>
         <translation>オプション「Exchange が別の組織と同期するように設定されている場合でも、この組織のアイテムのみを Exchange と同期する」を選んで、もう一度同期する組織として選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="130"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="300"/>
         <source>Your mailbox record in {org} is set to {method}, so Test &amp; Enable would not synchronize appointments, contacts and tasks there.</source>
         <translation>{org} のメールボックス レコードは {method} に設定されているため、Test &amp; Enableを行っても、そこでは予定、取引先担当者、タスクは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="132"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="302"/>
         <source>Switch to {org} with the method Server-side synchronization instead.</source>
         <translation>代わりに、サーバー側同期の方法で {org} に切り替えてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="134"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="304"/>
         <source>{org} is your synchronizing organization, but its mailbox record says None for appointments, contacts and tasks, so nothing synchronizes them.</source>
         <translation>{org} は同期する組織ですが、メールボックス レコードでは予定、取引先担当者、タスクが [なし] になっているため、それらは何も同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="136"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="306"/>
         <source>Choose it again as the synchronizing organization: that sets the method in its mailbox record (and runs Test &amp; Enable for server-side synchronization).</source>
         <translation>もう一度同期する組織として選んでください。それによってメールボックス レコードの方法が設定されます (サーバー側同期の場合はTest &amp; Enableも実行されます)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="138"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="308"/>
         <source>The switch to {org} had to be undone because a mailbox record changed, but {orgs} could not be set back yet.</source>
         <translation>メールボックス レコードが変更されたため {org} への切り替えを元に戻す必要がありましたが、{orgs} はまだ元に戻せていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="140"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="310"/>
         <source>The change is undone when the organizations can be reached again.</source>
         <translation>組織に再び接続できるようになると、変更は元に戻されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="142"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="312"/>
         <source>{org} refused the change of your mailbox record: {reason}</source>
         <translation>{org} はメールボックス レコードの変更を拒否しました: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="144"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="314"/>
         <source>Try again later; if it keeps happening, send the details to your helpdesk.</source>
         <translation>後でもう一度お試しください。繰り返し発生する場合は、詳細をヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="146"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="316"/>
         <source>{org} synchronizes appointments, contacts and tasks through its server-side synchronization with your Exchange mailbox, so this computer does not synchronize them.</source>
         <translation>{org} はサーバー側同期によって予定、取引先担当者、タスクを Exchange メールボックスと同期しているため、このコンピューターでは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="148"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="318"/>
         <source>To synchronize them on this computer instead, switch to {org} again and choose the synchronization method This computer.</source>
         <translation>代わりにこのコンピューターで同期するには、もう一度 {org} に切り替えて、同期方法として [このコンピューター] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="150"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="320"/>
         <source>{org} is not your synchronizing organization, but its mailbox record still says {method}: its server-side synchronization could take your Exchange mailbox (for example when an administrator runs Test &amp; Enable there).</source>
         <translation>{org} は同期する組織ではありませんが、メールボックス レコードはまだ {method} です: そのサーバー側同期が Exchange メールボックスを使用する可能性があります (たとえば、管理者がそこでTest &amp; Enableを実行した場合)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="152"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="322"/>
         <source>Set the method to None in the other organizations, as Microsoft advises for every organization that is not the primary one.</source>
         <translation>Microsoft がプライマリ以外のすべての組織に推奨しているとおり、ほかの組織では方法を [なし] に設定してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="154"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="324"/>
         <source>The switch to {org} is not finished: {count} organization(s) could not be changed ({orgs}).</source>
         <translation>{org} への切り替えは完了していません: {count} 個の組織を変更できませんでした ({orgs})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="156"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="326"/>
         <source>Fix what each organization&apos;s message says, then finish the switch; until then more than one organization may synchronize with your Exchange mailbox.</source>
         <translation>各組織のメッセージに従って問題を解決してから、切り替えを完了してください。それまでは、複数の組織が Exchange メールボックスと同期する可能性があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="158"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="328"/>
         <source>An earlier switch to {org} is not finished: {what}</source>
         <translation>以前の {org} への切り替えが完了していません: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="160"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="330"/>
         <source>Finish the switch; it reads every mailbox record again first.</source>
         <translation>切り替えを完了してください。最初にすべてのメールボックス レコードが読み直されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="162"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="332"/>
         <source>Your mailbox record in {org} was changed by someone else after the plan was shown, so the switch was not carried out.</source>
         <translation>計画が表示された後に {org} のメールボックス レコードがほかの人によって変更されたため、切り替えは実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="164"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="242"/>
         <source>Nothing was changed. Review the new plan and confirm again.</source>
         <translation>何も変更されていません。新しい計画を確認して、もう一度確定してください。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="16"/>
+        <source>{source}, org {index}: &quot;cloud&quot; is “{cloud}” but the cloud file defines “{defined}”.</source>
+        <translation>{source} の組織 {index}: &quot;cloud&quot; は「{cloud}」ですが、クラウド ファイルでは「{defined}」が定義されています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="18"/>
+        <source>{cause}</source>
+        <translation>{cause}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="20"/>
+        <source>{source}, org {index}: &quot;org_id&quot; “{org_id}” is not an organization ID.</source>
+        <translation>{source} の組織 {index}: &quot;org_id&quot; の「{org_id}」は組織 ID ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="22"/>
+        <source>An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b; nothing was applied.</source>
+        <translation>組織 ID は 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b のような形式です。何も適用されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="24"/>
+        <source>{source}, org {index}: {cause}</source>
+        <translation>{source} の組織 {index}: {cause}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="26"/>
+        <source>{source}, org {index}: The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used. Nothing was applied.</source>
+        <translation>{source} の組織 {index}: クラウド ファイル {path} にパスワード、シークレット、またはトークンと思われる「{field}」が含まれています。クラウド ファイルにシークレットが含まれることはないため (d365-wizard はパブリック クライアントとしてサインインします)、このファイルは使用されませんでした。何も適用されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="28"/>
+        <source>{source}, org {index}: the cloud file could not be used: {cause}</source>
+        <translation>{source} の組織 {index}: クラウド ファイルを使用できませんでした: {cause}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="30"/>
+        <source>{source}, org {index}: &quot;{key}&quot; contains a control character (a line break or tab).</source>
+        <translation>{source} の組織 {index}: &quot;{key}&quot; に制御文字 (改行またはタブ) が含まれています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="32"/>
+        <source>Nothing was applied.</source>
+        <translation>何も適用されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="34"/>
+        <source>{source}, org {index}: &quot;{key}&quot; must be true or false.</source>
+        <translation>{source} の組織 {index}: &quot;{key}&quot; は true または false でなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="36"/>
+        <source>{source}, org {index} must be an object such as {{&quot;url&quot;: &quot;https://contoso.crm.dynamics.com&quot;}}.</source>
+        <translation>{source} の組織 {index} は {{&quot;url&quot;: &quot;https://contoso.crm.dynamics.com&quot;}} のようなオブジェクトでなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="38"/>
+        <source>{source}, org {index}: &quot;{key}&quot; must be non-empty text.</source>
+        <translation>{source} の組織 {index}: &quot;{key}&quot; は空でないテキストでなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="40"/>
+        <source>{source}, org {index} has unknown key(s) {keys}.</source>
+        <translation>{source} の組織 {index} に不明なキーがあります: {keys}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="42"/>
+        <source>Allowed: {allowed}.</source>
+        <translation>使用できるキー: {allowed}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="44"/>
+        <source>{source}, org {index} needs a &quot;url&quot;, or a &quot;unique_name&quot; and a &quot;cloud&quot; to find the org by discovery after sign-in.</source>
+        <translation>{source} の組織 {index} には &quot;url&quot;、またはサインイン後に探索で組織を見つけるための &quot;unique_name&quot; と &quot;cloud&quot; が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="46"/>
+        <source>{source} uses deployment format {version}; this version of d365-wizard reads format {supported}.</source>
+        <translation>{source} は展開形式 {version} を使用していますが、このバージョンの d365-wizard が読み取れるのは形式 {supported} です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="48"/>
+        <source>Update d365-wizard on this machine.</source>
+        <translation>このコンピューターの d365-wizard を更新してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="50"/>
+        <source>{source} needs an &quot;orgs&quot; list (it may be empty).</source>
+        <translation>{source} には &quot;orgs&quot; の一覧が必要です (空でもかまいません)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="52"/>
+        <source>{source} has no &quot;schema_version&quot; (use 1).</source>
+        <translation>{source} に &quot;schema_version&quot; がありません (1 を指定してください)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="54"/>
+        <source>{source} must hold a JSON object with &quot;schema_version&quot; and &quot;orgs&quot;.</source>
+        <translation>{source} には &quot;schema_version&quot; と &quot;orgs&quot; を持つ JSON オブジェクトが必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="56"/>
+        <source>{source} was not applied: {cause}</source>
+        <translation>{source} は適用されませんでした: {cause}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="58"/>
+        <source>Correct the file; nothing was changed.</source>
+        <translation>ファイルを修正してください。何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="60"/>
+        <source>{source}: &quot;replace&quot; must be true or false.</source>
+        <translation>{source}: &quot;replace&quot; は true または false でなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="62"/>
+        <source>{source} lists the same org twice: {first} and {second}.</source>
+        <translation>{source} に同じ組織が 2 回記載されています: {first} と {second}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="64"/>
+        <source>Remove one of them.</source>
+        <translation>どちらか一方を削除してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="66"/>
+        <source>{source} contains “{path}”, which looks like a password or token. Deployment files never carry secrets; nothing was applied.</source>
+        <translation>{source} にパスワードまたはトークンと思われる「{path}」が含まれています。展開ファイルにシークレットが含まれることはありません。何も適用されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="68"/>
+        <source>Remove it: users sign in on first use, and saved credentials live only in each user&apos;s OS keyring.</source>
+        <translation>それを削除してください。ユーザーは初回使用時にサインインし、保存された資格情報は各ユーザーの OS キーリングにのみ保管されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="70"/>
+        <source>{source} contains a value at “{path}” that looks like a token or a password in an address. Deployment files never carry secrets; nothing was applied.</source>
+        <translation>{source} の「{path}」に、トークンまたはアドレス内のパスワードと思われる値が含まれています。展開ファイルにシークレットが含まれることはありません。何も適用されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="72"/>
+        <source>Remove it: users sign in on first use.</source>
+        <translation>それを削除してください。ユーザーは初回使用時にサインインします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="74"/>
+        <source>{source} marks {count} orgs as primary ({labels}); only one org synchronizes with the mailbox.</source>
+        <translation>{source} では {count} 個の組織がプライマリに指定されています ({labels})。メールボックスと同期する組織は 1 つだけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="76"/>
+        <source>Set &quot;primary&quot;: true on one org only.</source>
+        <translation>&quot;primary&quot;: true は 1 つの組織だけに設定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="78"/>
+        <source>{source}: {first} and {second} both describe the organization “{org}” already in the list.</source>
+        <translation>{source}: {first} と {second} はどちらも、すでに一覧にある組織「{org}」を表しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="80"/>
+        <source>Remove one of the two entries; nothing was changed.</source>
+        <translation>2 つのエントリのどちらかを削除してください。何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="82"/>
+        <source>{source}, org {index}: unknown cloud “{cloud}”.</source>
+        <translation>{source} の組織 {index}: 不明なクラウド「{cloud}」です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="84"/>
+        <source>Use one of {choices}, or give a &quot;cloud_file&quot;.</source>
+        <translation>{choices} のいずれかを使用するか、&quot;cloud_file&quot; を指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="86"/>
+        <source>{source} has unknown setting(s) {keys}.</source>
+        <translation>{source} に不明な設定があります: {keys}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="88"/>
+        <source>Allowed at the top level: {allowed}.</source>
+        <translation>最上位で使用できる設定: {allowed}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="90"/>
+        <source>{source}, org {index}: {url} is in the “{url_cloud}” cloud, not “{cloud}”.</source>
+        <translation>{source} の組織 {index}: {url} は「{cloud}」ではなく「{url_cloud}」クラウドにあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="92"/>
+        <source>{source} is a “{kind}” file, not a deployment file.</source>
+        <translation>{source} は「{kind}」ファイルで、展開ファイルではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="164"/>
+        <source>“{ref}” matches more than one organization: {matches}.</source>
+        <translation>「{ref}」は複数の組織に一致します: {matches}。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="166"/>
+        <source>Use the number or the unique name instead.</source>
+        <translation>代わりに番号または一意の名前を使用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="168"/>
+        <source>The change was not made: {reason}.</source>
+        <translation>変更は行われませんでした: {reason}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="172"/>
+        <source>The organization name cannot be empty.</source>
+        <translation>組織名を空にすることはできません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="174"/>
+        <source>Type a name, for example “Contoso Sales”.</source>
+        <translation>名前を入力してください (例: 「Contoso Sales」)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="176"/>
+        <source>The organization name contains a tab, line break or other invisible control character.</source>
+        <translation>組織名にタブ、改行、またはその他の見えない制御文字が含まれています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="178"/>
+        <source>Type the name again on one line.</source>
+        <translation>名前を 1 行で入力し直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="180"/>
+        <source>The organization name must be text.</source>
+        <translation>組織名はテキストでなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="182"/>
+        <source>The organization name cannot be only digits (“{name}”): numbers select organizations by their position in the list.</source>
+        <translation>組織名を数字だけにすることはできません (「{name}」)。数字は一覧内の位置で組織を選ぶために使われます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="184"/>
+        <source>Add a word, for example “Org {name}”.</source>
+        <translation>語を追加してください (例: 「Org {name}」)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="186"/>
+        <source>Another organization is already called “{name}”.</source>
+        <translation>「{name}」という名前の組織がすでにあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="188"/>
+        <source>Choose a different name; names must differ in more than upper/lower case.</source>
+        <translation>別の名前を選んでください。名前は大文字と小文字の違い以外でも異なっている必要があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="190"/>
+        <source>The organization name is {length} characters long; the limit is {limit}.</source>
+        <translation>組織名の長さは {length} 文字です。上限は {limit} 文字です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="192"/>
+        <source>{org} already has that organization ID or address.</source>
+        <translation>{org} にはすでにその組織 ID またはアドレスがあります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="194"/>
+        <source>Remove one of the two entries first.</source>
+        <translation>先に 2 つのエントリのどちらかを削除してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="196"/>
+        <source>The profile&apos;s extra settings must be a mapping.</source>
+        <translation>プロファイルの追加設定はマッピングでなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="198"/>
+        <source>{fields} cannot be changed with update(); the synchronizing org changes through plan_switch() and apply().</source>
+        <translation>{fields} は update() では変更できません。同期する組織は plan_switch() と apply() で変更されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="200"/>
+        <source>No organization was named. Known organizations: {orgs}.</source>
+        <translation>組織が指定されていません。登録済みの組織: {orgs}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="202"/>
+        <source>There is no organization number {number}. Known organizations: {orgs}.</source>
+        <translation>組織番号 {number} はありません。登録済みの組織: {orgs}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="204"/>
+        <source>Use a number from the list.</source>
+        <translation>一覧にある番号を使用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="206"/>
+        <source>No organizations have been added yet.</source>
+        <translation>まだ組織が追加されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="208"/>
+        <source>“{ref}” does not name an organization. Known organizations: {orgs}.</source>
+        <translation>「{ref}」は組織を示していません。登録済みの組織: {orgs}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="210"/>
+        <source>{org} cannot synchronize yet: its organization ID is not known because it was added without connecting.</source>
+        <translation>{org} はまだ同期できません: 接続せずに追加されたため、組織 ID がわかりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="212"/>
+        <source>Connect to it once (test the connection or sign in), then try again.</source>
+        <translation>一度接続 (接続のテストまたはサインイン) してから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="214"/>
+        <source>No organization matches “{ref}”. Known organizations: {orgs}.</source>
+        <translation>「{ref}」に一致する組織はありません。登録済みの組織: {orgs}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="216"/>
+        <source>Use a name, unique name, organization ID or number from the list.</source>
+        <translation>一覧にある名前、一意の名前、組織 ID、または番号を使用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="218"/>
+        <source>{org} was removed after the plan was made.</source>
+        <translation>計画の作成後に {org} が削除されました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="220"/>
+        <source>Nothing was changed. Choose the organization again.</source>
+        <translation>何も変更されていません。もう一度組織を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="222"/>
+        <source>An organization address must not contain a user name or password.</source>
+        <translation>組織のアドレスにユーザー名やパスワードを含めることはできません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="224"/>
+        <source>“{url}” is not an organization address.</source>
+        <translation>「{url}」は組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="226"/>
+        <source>Use an address such as https://contoso.crm.dynamics.com.</source>
+        <translation>https://contoso.crm.dynamics.com のようなアドレスを使用してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="228"/>
+        <source>“{org_id}” is not an organization ID.</source>
+        <translation>「{org_id}」は組織 ID ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="230"/>
+        <source>An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b (Settings &gt; Customizations &gt; Developer Resources).</source>
+        <translation>組織 ID は 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b のような形式です ([設定] &gt; [カスタマイズ] &gt; [開発者リソース])。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="232"/>
+        <source>An organization needs its address (base URL).</source>
+        <translation>組織にはアドレス (ベース URL) が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="234"/>
+        <source>The organization list was damaged and could not be read (found {at}{why}). It was moved to {moved_to} and a new, empty list is in use.</source>
+        <translation>組織の一覧が破損していて読み取れませんでした (検出: {at}{why})。一覧は {moved_to} に移動され、新しい空の一覧が使われています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="236"/>
+        <source>Add your organizations again; if you need the old list, send that file to your helpdesk.</source>
+        <translation>組織をもう一度追加してください。古い一覧が必要な場合は、そのファイルをヘルプデスクに送ってください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="238"/>
+        <source>Refusing to store “{key}” in the organization list: secrets belong in the OS keyring (wizard.engine.secrets), never in settings files.</source>
+        <translation>「{key}」を組織の一覧に保存することを拒否しました: シークレットは設定ファイルではなく OS キーリング (wizard.engine.secrets) に保存します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="240"/>
+        <source>The organizations or your mailbox changed after this plan was shown, so it was not carried out.</source>
+        <translation>この計画の表示後に組織またはメールボックスが変更されたため、計画は実行されませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="244"/>
+        <source>Refusing to store a value of “{field}” that looks like an access token: secrets belong in the OS keyring.</source>
+        <translation>アクセス トークンと思われる「{field}」の値の保存を拒否しました: シークレットは OS キーリングに保存します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="246"/>
+        <source>Unknown sign-in method “{value}” (expected one of {choices}).</source>
+        <translation>不明なサインイン方法「{value}」です ({choices} のいずれかを指定してください)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="248"/>
+        <source>Unknown organization field(s): {fields}.</source>
+        <translation>不明な組織のフィールド: {fields}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="250"/>
+        <source>Unknown organization kind “{value}” (expected one of {choices}).</source>
+        <translation>不明な組織の種類「{value}」です ({choices} のいずれかを指定してください)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="252"/>
+        <source>Unknown synchronization method “{value}”.</source>
+        <translation>不明な同期方法「{value}」です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="254"/>
+        <source>Unknown way of synchronizing “{value}” (expected one of {choices}).</source>
+        <translation>不明な同期の方式「{value}」です ({choices} のいずれかを指定してください)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="334"/>
         <source>“{method}” is not a synchronization method (server or computer).</source>
         <translation>「{method}」は同期方法ではありません (server または computer)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="168"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="336"/>
         <source>The sign-in was not completed in the browser within {minutes} minutes.</source>
         <translation>{minutes} 分以内にブラウザーでのサインインが完了しませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="170"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="338"/>
         <source>Start it again, or sign in with a code on another device.</source>
         <translation>もう一度やり直すか、別のデバイスでコードを使ってサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="172"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="340"/>
         <source>No web browser could be opened for sign-in.</source>
         <translation>サインイン用の Web ブラウザーを開けませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="174"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="342"/>
         <source>Open the sign-in address in a web browser yourself, or sign in with a code on another device.</source>
         <translation>サインインのアドレスをご自身で Web ブラウザーで開くか、別のデバイスでコードを使ってサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="176"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="344"/>
         <source>You are not signed in as {username} yet.</source>
         <translation>{username} としてまだサインインしていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="178"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="346"/>
         <source>Sign in.</source>
         <translation>サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="180"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="348"/>
         <source>You are not signed in yet.</source>
         <translation>まだサインインしていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="182"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="350"/>
         <source>Your saved sign-in cannot be used for this organization.</source>
         <translation>保存されているサインインは、この組織には使用できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="184"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="352"/>
         <source>Sign in again.</source>
         <translation>もう一度サインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="188"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="356"/>
         <source>Check them and try again.</source>
         <translation>確認して、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="196"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="364"/>
         <source>The sign-in page asked for something this app cannot answer.</source>
         <translation>サインイン ページが、このアプリでは応答できない情報を要求しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="210"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="378"/>
         <source>The calendar server at {host} did not accept the user name and password.</source>
         <translation>{host} の予定表サーバーがユーザー名とパスワードを受け付けませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="212"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="380"/>
         <source>Check the user name and password. Many providers (iCloud, Fastmail, Google, Nextcloud with two-step sign-in) need an app password made for this program in your account&apos;s security settings.</source>
         <translation>ユーザー名とパスワードを確認してください。多くのプロバイダー (iCloud、Fastmail、Google、2 段階サインインを使う Nextcloud) では、アカウントのセキュリティ設定でこのプログラム用に作成したアプリ パスワードが必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="214"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="382"/>
         <source>The server at {host} asks for a kind of sign-in this app does not support ({scheme}); it signs in to CalDAV/CardDAV servers with a user name and password.</source>
         <translation>{host} のサーバーは、このアプリが対応していない種類のサインイン ({scheme}) を求めています。このアプリは CalDAV/CardDAV サーバーにユーザー名とパスワードでサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="216"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="384"/>
         <source>Check the address: it may not be a CalDAV/CardDAV server. Google Calendar&apos;s CalDAV needs OAuth; sync Google through a vdir folder and vdirsyncer instead.</source>
         <translation>アドレスを確認してください: CalDAV/CardDAV サーバーではない可能性があります。Google カレンダーの CalDAV には OAuth が必要です。代わりに vdir フォルダーと vdirsyncer を使って Google と同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="218"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="386"/>
         <source>The calendar server at {host} answered HTTP {status} to {what}.</source>
         <translation>{host} の予定表サーバーは {what} に対して HTTP {status} を返しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="220"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="388"/>
         <source>Try again later; if it keeps failing, check the address with your provider.</source>
         <translation>後でもう一度お試しください。失敗が続く場合は、プロバイダーにアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="222"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="390"/>
         <source>The calendar server at {host} does not let this account {what}.</source>
         <translation>{host} の予定表サーバーは、このアカウントに {what} を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="224"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="392"/>
         <source>Choose a calendar or address book the account may change.</source>
         <translation>このアカウントで変更できる予定表またはアドレス帳を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="226"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="394"/>
         <source>There is no calendar or address book at {url}.</source>
         <translation>{url} には予定表もアドレス帳もありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="228"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="396"/>
         <source>Check the address. Your provider&apos;s help names it; the server&apos;s own address (https://server/) is often enough.</source>
         <translation>アドレスを確認してください。プロバイダーのヘルプに記載されています。多くの場合、サーバー自体のアドレス (https://server/) で十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="230"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="398"/>
         <source>The account at {host} has no calendar, task list or address book.</source>
         <translation>{host} のアカウントには、予定表、タスク一覧、アドレス帳のいずれもありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="232"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="400"/>
         <source>Create a calendar and an address book in your account, then try again.</source>
         <translation>アカウントに予定表とアドレス帳を作成してから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="234"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="402"/>
         <source>{url} is not a CalDAV or CardDAV server.</source>
         <translation>{url} は CalDAV または CardDAV のサーバーではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="236"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="404"/>
         <source>Check the address. Your provider&apos;s help names the CalDAV and CardDAV address; it is not the address of the web calendar.</source>
         <translation>アドレスを確認してください。CalDAV と CardDAV のアドレスはプロバイダーのヘルプに記載されています。Web カレンダーのアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="238"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="406"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="240"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="408"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="242"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="410"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="244"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="412"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="246"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="414"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="248"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="416"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="250"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="418"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="252"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="420"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="254"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="422"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="194"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="424"/>
+        <source>This is the sign-in (AD FS) server, not the organization.</source>
+        <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="426"/>
+        <source>This is {portal}, not an organization address.</source>
+        <translation>これは {portal} で、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="428"/>
+        <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
+        <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="430"/>
+        <source>The organization name in the address is not valid.</source>
+        <translation>アドレス内の組織名が正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="432"/>
+        <source>The port number in the address is not valid.</source>
+        <translation>アドレス内のポート番号が正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="434"/>
+        <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
+        <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="436"/>
+        <source>The server name in the address is not valid.</source>
+        <translation>アドレス内のサーバー名が正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="438"/>
+        <source>The server part of the address is not valid.</source>
+        <translation>アドレスのサーバー部分が正しくありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="440"/>
+        <source>An IP address alone is not an organization address.</source>
+        <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="442"/>
+        <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
+        <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="444"/>
+        <source>This address names the Dynamics 365 cloud but no organization.</source>
+        <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="446"/>
+        <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
+        <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="448"/>
+        <source>The address contains control characters.</source>
+        <translation>アドレスに制御文字が含まれています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="450"/>
+        <source>This address is in the {cloud} cloud but is not an organization address.</source>
+        <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="452"/>
+        <source>An organization address looks like https://contoso.{domain}.</source>
+        <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="454"/>
+        <source>This address names the {cloud} cloud but no organization.</source>
+        <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="456"/>
+        <source>This is a Discovery Service address, not an organization.</source>
+        <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="458"/>
+        <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
+        <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="460"/>
+        <source>This is a discovery service address, not an organization.</source>
+        <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="462"/>
+        <source>{host} is a domain, not an organization address.</source>
+        <translation>{host} はドメインで、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="464"/>
+        <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
+        <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="466"/>
+        <source>This Dynamics 365 address is not an organization address.</source>
+        <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="468"/>
+        <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
+        <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="470"/>
+        <source>This looks like an e-mail address or user name, not an organization address.</source>
+        <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="472"/>
+        <source>This is a file path, not an organization address.</source>
+        <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="474"/>
+        <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
+        <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="476"/>
+        <source>The address contains a user name and password.</source>
+        <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="478"/>
+        <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
+        <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="480"/>
+        <source>An organization address cannot contain spaces.</source>
+        <translation>組織のアドレスに空白を含めることはできません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="482"/>
+        <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
+        <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="484"/>
+        <source>The address contains a user name.</source>
+        <translation>アドレスにユーザー名が含まれています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="486"/>
+        <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
+        <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="488"/>
+        <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
+        <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="490"/>
+        <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
+        <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="492"/>
+        <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
+        <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="494"/>
+        <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
+        <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="496"/>
+        <source>This is an e-mail link, not an organization address.</source>
+        <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="498"/>
+        <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
+        <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="500"/>
+        <source>This is the Microsoft sign-in page, not your organization.</source>
+        <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="502"/>
+        <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
+        <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="504"/>
+        <source>No organization address was given.</source>
+        <translation>組織のアドレスが指定されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="506"/>
+        <source>The address has no server name.</source>
+        <translation>アドレスにサーバー名がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="508"/>
+        <source>This does not look like a Dynamics 365 organization address.</source>
+        <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="510"/>
+        <source>This is not the address of a Dynamics 365 organization.</source>
+        <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="512"/>
+        <source>An organization address must be text.</source>
+        <translation>組織のアドレスはテキストでなければなりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="514"/>
+        <source>Only web addresses (https:// or http://) can be organization addresses.</source>
+        <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="516"/>
+        <source>This page lists your apps and organizations; it is not an organization address.</source>
+        <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="518"/>
+        <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
+        <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="520"/>
+        <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
+        <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="522"/>
+        <source>This is a Power Pages (portal) website, not the organization behind it.</source>
+        <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="524"/>
+        <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
+        <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="526"/>
+        <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
+        <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="528"/>
+        <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
+        <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="530"/>
+        <source>Type the address yourself or copy it again from the browser while the org is open.</source>
+        <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="532"/>
+        <source>The address names the server {host} but not the organization.</source>
+        <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="534"/>
+        <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
+        <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="536"/>
+        <source>This is a sign-in page, not the organization.</source>
+        <translation>これはサインイン ページで、組織ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="538"/>
+        <source>This text is far too long to be an organization address.</source>
+        <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="540"/>
+        <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
+        <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="542"/>
+        <source>This is a website address, not an organization address.</source>
+        <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="544"/>
+        <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
+        <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="362"/>
         <source>The sign-in page reported a problem: {page_text}</source>
         <translation>サインイン ページが問題を報告しました: {page_text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="198"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="366"/>
         <source>Use sign-in with a code instead.</source>
         <translation>代わりにコードを使ったサインインを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="200"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="368"/>
         <source>The sign-in did not finish.</source>
         <translation>サインインが完了しませんでした。</translation>
     </message>
@@ -3800,44 +4521,44 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="47"/>
+        <location filename="../../wizard/gui/render.py" line="51"/>
         <source>Sign in…</source>
         <translation>サインイン…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="47"/>
+        <location filename="../../wizard/gui/render.py" line="51"/>
         <source>Enter the password…</source>
         <translation>パスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="48"/>
+        <location filename="../../wizard/gui/render.py" line="52"/>
         <source>Enter the user name and password…</source>
         <translation>ユーザー名とパスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="49"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>Test the connection</source>
         <translation>接続をテスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="49"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>Synchronization settings…</source>
         <translation>同期の設定…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/render.py" line="56"/>
         <source>Synchronize…</source>
         <translation>同期…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="53"/>
+        <location filename="../../wizard/gui/render.py" line="57"/>
         <source>Diagnostics…</source>
         <translation>診断…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="188"/>
-        <location filename="../../wizard/gui/render.py" line="53"/>
-        <location filename="../../wizard/gui/render.py" line="54"/>
+        <location filename="../../wizard/gui/render.py" line="57"/>
+        <location filename="../../wizard/gui/render.py" line="58"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>
     </message>

@@ -15,6 +15,10 @@ that each front end can render it in its own words and language:
 - ``params``: the fields the templates use (org name, path, status code…). Never a
   secret: params go to logs and ``--json``.
 - ``details``: technical text for a "Details" section and logs (never a secret).
+- ``cause``: a param may be another :class:`WizardError` that this one wraps ("{where}:
+  {cause}"); each front end renders it in its own words (the CLI ``str(cause)``, the GUI
+  its translated template). A class with ``keeps_cause_code`` reports its cause's code
+  (so ``--json`` users see ``file_not_found``, not the wrapper's generic code).
 
 A subclass sets ``code`` and ``template`` and passes its fields as keywords::
 
@@ -71,6 +75,8 @@ class WizardError(Exception):
     template: ClassVar[str | None] = None
     fix_template: ClassVar[str | None] = None
     action: Action | None = None
+    #: Report the ``cause`` param's code instead of ``code`` (unless the cause's is generic).
+    keeps_cause_code: ClassVar[bool] = False
 
     def __init__(self, message: str | None = None, *, fix: str | None = None,
                  details: str | None = None, code: str | None = None,
@@ -79,6 +85,9 @@ class WizardError(Exception):
             self.code = code  # type: ignore[misc]  # a per-instance code for legacy raise sites
         if action is not None:
             self.action = action
+        cause = params.get("cause")
+        if self.keeps_cause_code and isinstance(cause, WizardError) and cause.code not in _GENERIC_CODES:
+            self.code = cause.code  # type: ignore[misc]  # the wrapped error's code, on purpose
         self.params: dict[str, Any] = params
         #: True when ``message``/``fix`` came from the class templates (a front end may then
         #: render them in its own words); False for a legacy literal message.
@@ -105,6 +114,10 @@ class WizardError(Exception):
         if self.params:
             out["params"] = {k: _plain(v) for k, v in self.params.items()}
         return out
+
+
+#: Codes that say nothing a wrapper's own code does not (``keeps_cause_code`` skips them).
+_GENERIC_CODES = frozenset({"error", "config_error", "invalid_json"})
 
 
 class _Params(dict):  # type: ignore[type-arg] # format_map needs a dict subclass

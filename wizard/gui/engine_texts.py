@@ -12,6 +12,84 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used."),
     # wizard.engine.clouds.CloudFileSecret.fix_template
     QT_TRANSLATE_NOOP("", "Remove it from the file; credentials are entered when signing in and saved only in the OS keyring."),
+    # wizard.engine.deploy_errors.CloudMismatch.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"cloud\" is “{cloud}” but the cloud file defines “{defined}”."),
+    # wizard.engine.deploy_errors.DeploymentFileUnusable.template
+    QT_TRANSLATE_NOOP("", "{cause}"),
+    # wizard.engine.deploy_errors.EntryBadOrgId.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"org_id\" “{org_id}” is not an organization ID."),
+    # wizard.engine.deploy_errors.EntryBadOrgId.fix_template
+    QT_TRANSLATE_NOOP("", "An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b; nothing was applied."),
+    # wizard.engine.deploy_errors.EntryBadUrl.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: {cause}"),
+    # wizard.engine.deploy_errors.EntryCloudFileSecret.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used. Nothing was applied."),
+    # wizard.engine.deploy_errors.EntryCloudFileUnusable.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: the cloud file could not be used: {cause}"),
+    # wizard.engine.deploy_errors.EntryControlCharacter.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"{key}\" contains a control character (a line break or tab)."),
+    # wizard.engine.deploy_errors.EntryControlCharacter.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was applied."),
+    # wizard.engine.deploy_errors.EntryNotBool.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"{key}\" must be true or false."),
+    # wizard.engine.deploy_errors.EntryNotObject.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index} must be an object such as {{\"url\": \"https://contoso.crm.dynamics.com\"}}."),
+    # wizard.engine.deploy_errors.EntryNotText.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: \"{key}\" must be non-empty text."),
+    # wizard.engine.deploy_errors.EntryUnknownKeys.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index} has unknown key(s) {keys}."),
+    # wizard.engine.deploy_errors.EntryUnknownKeys.fix_template
+    QT_TRANSLATE_NOOP("", "Allowed: {allowed}."),
+    # wizard.engine.deploy_errors.EntryWithoutUrl.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index} needs a \"url\", or a \"unique_name\" and a \"cloud\" to find the org by discovery after sign-in."),
+    # wizard.engine.deploy_errors.NewerFormat.template
+    QT_TRANSLATE_NOOP("", "{source} uses deployment format {version}; this version of d365-wizard reads format {supported}."),
+    # wizard.engine.deploy_errors.NewerFormat.fix_template
+    QT_TRANSLATE_NOOP("", "Update d365-wizard on this machine."),
+    # wizard.engine.deploy_errors.NoOrgsList.template
+    QT_TRANSLATE_NOOP("", "{source} needs an \"orgs\" list (it may be empty)."),
+    # wizard.engine.deploy_errors.NoSchemaVersion.template
+    QT_TRANSLATE_NOOP("", "{source} has no \"schema_version\" (use 1)."),
+    # wizard.engine.deploy_errors.NotAnObject.template
+    QT_TRANSLATE_NOOP("", "{source} must hold a JSON object with \"schema_version\" and \"orgs\"."),
+    # wizard.engine.deploy_errors.NotApplied.template
+    QT_TRANSLATE_NOOP("", "{source} was not applied: {cause}"),
+    # wizard.engine.deploy_errors.NotApplied.fix_template
+    QT_TRANSLATE_NOOP("", "Correct the file; nothing was changed."),
+    # wizard.engine.deploy_errors.ReplaceNotBool.template
+    QT_TRANSLATE_NOOP("", "{source}: \"replace\" must be true or false."),
+    # wizard.engine.deploy_errors.SameOrgTwice.template
+    QT_TRANSLATE_NOOP("", "{source} lists the same org twice: {first} and {second}."),
+    # wizard.engine.deploy_errors.SameOrgTwice.fix_template
+    QT_TRANSLATE_NOOP("", "Remove one of them."),
+    # wizard.engine.deploy_errors.SecretKey.template
+    QT_TRANSLATE_NOOP("", "{source} contains “{path}”, which looks like a password or token. Deployment files never carry secrets; nothing was applied."),
+    # wizard.engine.deploy_errors.SecretKey.fix_template
+    QT_TRANSLATE_NOOP("", "Remove it: users sign in on first use, and saved credentials live only in each user's OS keyring."),
+    # wizard.engine.deploy_errors.SecretValue.template
+    QT_TRANSLATE_NOOP("", "{source} contains a value at “{path}” that looks like a token or a password in an address. Deployment files never carry secrets; nothing was applied."),
+    # wizard.engine.deploy_errors.SecretValue.fix_template
+    QT_TRANSLATE_NOOP("", "Remove it: users sign in on first use."),
+    # wizard.engine.deploy_errors.SeveralPrimaries.template
+    QT_TRANSLATE_NOOP("", "{source} marks {count} orgs as primary ({labels}); only one org synchronizes with the mailbox."),
+    # wizard.engine.deploy_errors.SeveralPrimaries.fix_template
+    QT_TRANSLATE_NOOP("", "Set \"primary\": true on one org only."),
+    # wizard.engine.deploy_errors.TwoEntriesOneOrg.template
+    QT_TRANSLATE_NOOP("", "{source}: {first} and {second} both describe the organization “{org}” already in the list."),
+    # wizard.engine.deploy_errors.TwoEntriesOneOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Remove one of the two entries; nothing was changed."),
+    # wizard.engine.deploy_errors.UnknownCloud.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: unknown cloud “{cloud}”."),
+    # wizard.engine.deploy_errors.UnknownCloud.fix_template
+    QT_TRANSLATE_NOOP("", "Use one of {choices}, or give a \"cloud_file\"."),
+    # wizard.engine.deploy_errors.UnknownSettings.template
+    QT_TRANSLATE_NOOP("", "{source} has unknown setting(s) {keys}."),
+    # wizard.engine.deploy_errors.UnknownSettings.fix_template
+    QT_TRANSLATE_NOOP("", "Allowed at the top level: {allowed}."),
+    # wizard.engine.deploy_errors.UrlInOtherCloud.template
+    QT_TRANSLATE_NOOP("", "{source}, org {index}: {url} is in the “{url_cloud}” cloud, not “{cloud}”."),
+    # wizard.engine.deploy_errors.WrongKind.template
+    QT_TRANSLATE_NOOP("", "{source} is a “{kind}” file, not a deployment file."),
     # wizard.engine.fileio.DatabaseBusy.template
     QT_TRANSLATE_NOOP("", "{What} {path} is busy: another d365-wizard process kept it locked."),
     # wizard.engine.fileio.DatabaseBusy.fix_template
@@ -82,6 +160,98 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "A {kind} has no field “{field}”."),
     # wizard.engine.itemtypes.UnknownItemField.fix_template
     QT_TRANSLATE_NOOP("", "Nothing was stored. The fields of a {kind} are: {known}."),
+    # wizard.engine.org_errors.AmbiguousOrg.template
+    QT_TRANSLATE_NOOP("", "“{ref}” matches more than one organization: {matches}."),
+    # wizard.engine.org_errors.AmbiguousOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Use the number or the unique name instead."),
+    # wizard.engine.org_errors.ChangeBreaksRegistry.template
+    QT_TRANSLATE_NOOP("", "The change was not made: {reason}."),
+    # wizard.engine.org_errors.ChangeBreaksRegistry.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was changed."),
+    # wizard.engine.org_errors.DisplayNameEmpty.template
+    QT_TRANSLATE_NOOP("", "The organization name cannot be empty."),
+    # wizard.engine.org_errors.DisplayNameEmpty.fix_template
+    QT_TRANSLATE_NOOP("", "Type a name, for example “Contoso Sales”."),
+    # wizard.engine.org_errors.DisplayNameHasControl.template
+    QT_TRANSLATE_NOOP("", "The organization name contains a tab, line break or other invisible control character."),
+    # wizard.engine.org_errors.DisplayNameHasControl.fix_template
+    QT_TRANSLATE_NOOP("", "Type the name again on one line."),
+    # wizard.engine.org_errors.DisplayNameNotText.template
+    QT_TRANSLATE_NOOP("", "The organization name must be text."),
+    # wizard.engine.org_errors.DisplayNameOnlyDigits.template
+    QT_TRANSLATE_NOOP("", "The organization name cannot be only digits (“{name}”): numbers select organizations by their position in the list."),
+    # wizard.engine.org_errors.DisplayNameOnlyDigits.fix_template
+    QT_TRANSLATE_NOOP("", "Add a word, for example “Org {name}”."),
+    # wizard.engine.org_errors.DisplayNameTaken.template
+    QT_TRANSLATE_NOOP("", "Another organization is already called “{name}”."),
+    # wizard.engine.org_errors.DisplayNameTaken.fix_template
+    QT_TRANSLATE_NOOP("", "Choose a different name; names must differ in more than upper/lower case."),
+    # wizard.engine.org_errors.DisplayNameTooLong.template
+    QT_TRANSLATE_NOOP("", "The organization name is {length} characters long; the limit is {limit}."),
+    # wizard.engine.org_errors.DuplicateOrg.template
+    QT_TRANSLATE_NOOP("", "{org} already has that organization ID or address."),
+    # wizard.engine.org_errors.DuplicateOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Remove one of the two entries first."),
+    # wizard.engine.org_errors.ExtraNotMapping.template
+    QT_TRANSLATE_NOOP("", "The profile's extra settings must be a mapping."),
+    # wizard.engine.org_errors.FieldsNotUpdatable.template
+    QT_TRANSLATE_NOOP("", "{fields} cannot be changed with update(); the synchronizing org changes through plan_switch() and apply()."),
+    # wizard.engine.org_errors.NoOrgNamed.template
+    QT_TRANSLATE_NOOP("", "No organization was named. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.NoOrgNumber.template
+    QT_TRANSLATE_NOOP("", "There is no organization number {number}. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.NoOrgNumber.fix_template
+    QT_TRANSLATE_NOOP("", "Use a number from the list."),
+    # wizard.engine.org_errors.NoOrgsAdded.template
+    QT_TRANSLATE_NOOP("", "No organizations have been added yet."),
+    # wizard.engine.org_errors.NotAnOrgRef.template
+    QT_TRANSLATE_NOOP("", "“{ref}” does not name an organization. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.OrgIdUnknown.template
+    QT_TRANSLATE_NOOP("", "{org} cannot synchronize yet: its organization ID is not known because it was added without connecting."),
+    # wizard.engine.org_errors.OrgIdUnknown.fix_template
+    QT_TRANSLATE_NOOP("", "Connect to it once (test the connection or sign in), then try again."),
+    # wizard.engine.org_errors.OrgNotFound.template
+    QT_TRANSLATE_NOOP("", "No organization matches “{ref}”. Known organizations: {orgs}."),
+    # wizard.engine.org_errors.OrgNotFound.fix_template
+    QT_TRANSLATE_NOOP("", "Use a name, unique name, organization ID or number from the list."),
+    # wizard.engine.org_errors.OrgRemovedSincePlan.template
+    QT_TRANSLATE_NOOP("", "{org} was removed after the plan was made."),
+    # wizard.engine.org_errors.OrgRemovedSincePlan.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was changed. Choose the organization again."),
+    # wizard.engine.org_errors.ProfileAddressHasCredentials.template
+    QT_TRANSLATE_NOOP("", "An organization address must not contain a user name or password."),
+    # wizard.engine.org_errors.ProfileBadAddress.template
+    QT_TRANSLATE_NOOP("", "“{url}” is not an organization address."),
+    # wizard.engine.org_errors.ProfileBadAddress.fix_template
+    QT_TRANSLATE_NOOP("", "Use an address such as https://contoso.crm.dynamics.com."),
+    # wizard.engine.org_errors.ProfileBadOrgId.template
+    QT_TRANSLATE_NOOP("", "“{org_id}” is not an organization ID."),
+    # wizard.engine.org_errors.ProfileBadOrgId.fix_template
+    QT_TRANSLATE_NOOP("", "An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b (Settings > Customizations > Developer Resources)."),
+    # wizard.engine.org_errors.ProfileWithoutAddress.template
+    QT_TRANSLATE_NOOP("", "An organization needs its address (base URL)."),
+    # wizard.engine.org_errors.RegistryMovedAside.template
+    QT_TRANSLATE_NOOP("", "The organization list was damaged and could not be read (found {at}{why}). It was moved to {moved_to} and a new, empty list is in use."),
+    # wizard.engine.org_errors.RegistryMovedAside.fix_template
+    QT_TRANSLATE_NOOP("", "Add your organizations again; if you need the old list, send that file to your helpdesk."),
+    # wizard.engine.org_errors.SecretInProfile.template
+    QT_TRANSLATE_NOOP("", "Refusing to store “{key}” in the organization list: secrets belong in the OS keyring (wizard.engine.secrets), never in settings files."),
+    # wizard.engine.org_errors.StalePlan.template
+    QT_TRANSLATE_NOOP("", "The organizations or your mailbox changed after this plan was shown, so it was not carried out."),
+    # wizard.engine.org_errors.StalePlan.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was changed. Review the new plan and confirm again."),
+    # wizard.engine.org_errors.TokenInProfile.template
+    QT_TRANSLATE_NOOP("", "Refusing to store a value of “{field}” that looks like an access token: secrets belong in the OS keyring."),
+    # wizard.engine.org_errors.UnknownAuthMethod.template
+    QT_TRANSLATE_NOOP("", "Unknown sign-in method “{value}” (expected one of {choices})."),
+    # wizard.engine.org_errors.UnknownFields.template
+    QT_TRANSLATE_NOOP("", "Unknown organization field(s): {fields}."),
+    # wizard.engine.org_errors.UnknownKind.template
+    QT_TRANSLATE_NOOP("", "Unknown organization kind “{value}” (expected one of {choices})."),
+    # wizard.engine.org_errors.UnknownSyncMethod.template
+    QT_TRANSLATE_NOOP("", "Unknown synchronization method “{value}”."),
+    # wizard.engine.org_errors.UnknownSyncVia.template
+    QT_TRANSLATE_NOOP("", "Unknown way of synchronizing “{value}” (expected one of {choices})."),
     # wizard.engine.serverside.errors.AddressNotApproved.template
     QT_TRANSLATE_NOOP("", "Server-side synchronization in {org} cannot start yet: your e-mail address {email} is “{state}”, not approved."),
     # wizard.engine.serverside.errors.AddressNotApproved.fix_template
@@ -160,8 +330,6 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Finish the switch; it reads every mailbox record again first."),
     # wizard.engine.serverside.errors.SwitchStale.template
     QT_TRANSLATE_NOOP("", "Your mailbox record in {org} was changed by someone else after the plan was shown, so the switch was not carried out."),
-    # wizard.engine.serverside.errors.SwitchStale.fix_template
-    QT_TRANSLATE_NOOP("", "Nothing was changed. Review the new plan and confirm again."),
     # wizard.engine.serverside.switch.UnknownMethod.template
     QT_TRANSLATE_NOOP("", "“{method}” is not a synchronization method (server or computer)."),
     # wizard.engine.signin_errors.BrowserSignInTimedOut.template
@@ -252,4 +420,126 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The folder {path} cannot be used as a mailbox: {reason}"),
     # wizard.engine.sync.vdir.VdirError.fix_template
     QT_TRANSLATE_NOOP("", "Choose a folder you can write to."),
+    # wizard.engine.url_errors.AdfsServer.template
+    QT_TRANSLATE_NOOP("", "This is the sign-in (AD FS) server, not the organization."),
+    # wizard.engine.url_errors.AdminPortal.template
+    QT_TRANSLATE_NOOP("", "This is {portal}, not an organization address."),
+    # wizard.engine.url_errors.AdminPortal.fix_template
+    QT_TRANSLATE_NOOP("", "In the Power Platform admin center open Environments, select the environment and copy its 'Environment URL' (e.g. https://contoso.crm.dynamics.com)."),
+    # wizard.engine.url_errors.BadOrgName.template
+    QT_TRANSLATE_NOOP("", "The organization name in the address is not valid."),
+    # wizard.engine.url_errors.BadPort.template
+    QT_TRANSLATE_NOOP("", "The port number in the address is not valid."),
+    # wizard.engine.url_errors.BadPort.fix_template
+    QT_TRANSLATE_NOOP("", "A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555."),
+    # wizard.engine.url_errors.BadServerName.template
+    QT_TRANSLATE_NOOP("", "The server name in the address is not valid."),
+    # wizard.engine.url_errors.BadServerPart.template
+    QT_TRANSLATE_NOOP("", "The server part of the address is not valid."),
+    # wizard.engine.url_errors.BareIp.template
+    QT_TRANSLATE_NOOP("", "An IP address alone is not an organization address."),
+    # wizard.engine.url_errors.BareIp.fix_template
+    QT_TRANSLATE_NOOP("", "Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso."),
+    # wizard.engine.url_errors.CloudWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "This address names the Dynamics 365 cloud but no organization."),
+    # wizard.engine.url_errors.CloudWithoutOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Put your org's name in front, e.g. https://contoso.{domain}."),
+    # wizard.engine.url_errors.ControlCharacters.template
+    QT_TRANSLATE_NOOP("", "The address contains control characters."),
+    # wizard.engine.url_errors.CustomCloudNotOrg.template
+    QT_TRANSLATE_NOOP("", "This address is in the {cloud} cloud but is not an organization address."),
+    # wizard.engine.url_errors.CustomCloudNotOrg.fix_template
+    QT_TRANSLATE_NOOP("", "An organization address looks like https://contoso.{domain}."),
+    # wizard.engine.url_errors.CustomCloudWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "This address names the {cloud} cloud but no organization."),
+    # wizard.engine.url_errors.DiscoveryAddress.template
+    QT_TRANSLATE_NOOP("", "This is a Discovery Service address, not an organization."),
+    # wizard.engine.url_errors.DiscoveryAddress.fix_template
+    QT_TRANSLATE_NOOP("", "Choose 'Dynamics 365 (online)' to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com)."),
+    # wizard.engine.url_errors.DiscoveryHost.template
+    QT_TRANSLATE_NOOP("", "This is a discovery service address, not an organization."),
+    # wizard.engine.url_errors.DomainWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "{host} is a domain, not an organization address."),
+    # wizard.engine.url_errors.DomainWithoutOrg.fix_template
+    QT_TRANSLATE_NOOP("", "An Internet-facing deployment's address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso."),
+    # wizard.engine.url_errors.DynamicsNotOrg.template
+    QT_TRANSLATE_NOOP("", "This Dynamics 365 address is not an organization address."),
+    # wizard.engine.url_errors.DynamicsNotOrg.fix_template
+    QT_TRANSLATE_NOOP("", "An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org's name). Copy it from the browser while the org is open."),
+    # wizard.engine.url_errors.EmailAddress.template
+    QT_TRANSLATE_NOOP("", "This looks like an e-mail address or user name, not an organization address."),
+    # wizard.engine.url_errors.FilePath.template
+    QT_TRANSLATE_NOOP("", "This is a file path, not an organization address."),
+    # wizard.engine.url_errors.FinanceAndOperations.template
+    QT_TRANSLATE_NOOP("", "This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations."),
+    # wizard.engine.url_errors.HasPassword.template
+    QT_TRANSLATE_NOOP("", "The address contains a user name and password."),
+    # wizard.engine.url_errors.HasPassword.fix_template
+    QT_TRANSLATE_NOOP("", "Never put a password in an address: remove the part up to and including '@', and sign in when the wizard asks. If that password is real, consider changing it."),
+    # wizard.engine.url_errors.HasSpaces.template
+    QT_TRANSLATE_NOOP("", "An organization address cannot contain spaces."),
+    # wizard.engine.url_errors.HasSpaces.fix_template
+    QT_TRANSLATE_NOOP("", "Copy the whole address from the browser's address bar and paste it as one line."),
+    # wizard.engine.url_errors.HasUserName.template
+    QT_TRANSLATE_NOOP("", "The address contains a user name."),
+    # wizard.engine.url_errors.HasUserName.fix_template
+    QT_TRANSLATE_NOOP("", "Remove the part up to and including '@'; the wizard asks who you are when it signs in."),
+    # wizard.engine.url_errors.IfdDiscovery.template
+    QT_TRANSLATE_NOOP("", "This is the discovery address of an Internet-facing deployment, not an organization."),
+    # wizard.engine.url_errors.IfdSignIn.template
+    QT_TRANSLATE_NOOP("", "This is the sign-in address of an Internet-facing deployment, not the organization."),
+    # wizard.engine.url_errors.Lookalike.template
+    QT_TRANSLATE_NOOP("", "This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft's."),
+    # wizard.engine.url_errors.Lookalike.fix_template
+    QT_TRANSLATE_NOOP("", "Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator."),
+    # wizard.engine.url_errors.MailtoLink.template
+    QT_TRANSLATE_NOOP("", "This is an e-mail link, not an organization address."),
+    # wizard.engine.url_errors.MicrosoftService.template
+    QT_TRANSLATE_NOOP("", "This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization."),
+    # wizard.engine.url_errors.MicrosoftSignInPage.template
+    QT_TRANSLATE_NOOP("", "This is the Microsoft sign-in page, not your organization."),
+    # wizard.engine.url_errors.MicrosoftSignInPage.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose 'Dynamics 365 (online)' to sign in and pick from your organizations."),
+    # wizard.engine.url_errors.NoAddress.template
+    QT_TRANSLATE_NOOP("", "No organization address was given."),
+    # wizard.engine.url_errors.NoServerName.template
+    QT_TRANSLATE_NOOP("", "The address has no server name."),
+    # wizard.engine.url_errors.NotDynamicsAddress.template
+    QT_TRANSLATE_NOOP("", "This does not look like a Dynamics 365 organization address."),
+    # wizard.engine.url_errors.NotDynamicsAtAll.template
+    QT_TRANSLATE_NOOP("", "This is not the address of a Dynamics 365 organization."),
+    # wizard.engine.url_errors.NotText.template
+    QT_TRANSLATE_NOOP("", "An organization address must be text."),
+    # wizard.engine.url_errors.NotWebAddress.template
+    QT_TRANSLATE_NOOP("", "Only web addresses (https:// or http://) can be organization addresses."),
+    # wizard.engine.url_errors.OrgPicker.template
+    QT_TRANSLATE_NOOP("", "This page lists your apps and organizations; it is not an organization address."),
+    # wizard.engine.url_errors.OrgPicker.fix_template
+    QT_TRANSLATE_NOOP("", "Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose 'Dynamics 365 (online)' to sign in and pick from your organizations."),
+    # wizard.engine.url_errors.OtherScheme.template
+    QT_TRANSLATE_NOOP("", "'{scheme}:' addresses cannot be organization addresses; only web addresses (https://...) can."),
+    # wizard.engine.url_errors.PowerPagesSite.template
+    QT_TRANSLATE_NOOP("", "This is a Power Pages (portal) website, not the organization behind it."),
+    # wizard.engine.url_errors.PowerPagesSite.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com)."),
+    # wizard.engine.url_errors.PublicWebsite.template
+    QT_TRANSLATE_NOOP("", "This is the address of a public website, not of a Dynamics 365 organization."),
+    # wizard.engine.url_errors.PunycodeOrgName.template
+    QT_TRANSLATE_NOOP("", "The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do."),
+    # wizard.engine.url_errors.PunycodeOrgName.fix_template
+    QT_TRANSLATE_NOOP("", "Type the address yourself or copy it again from the browser while the org is open."),
+    # wizard.engine.url_errors.ServerWithoutOrg.template
+    QT_TRANSLATE_NOOP("", "The address names the server {host} but not the organization."),
+    # wizard.engine.url_errors.ServerWithoutOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it)."),
+    # wizard.engine.url_errors.SignInHost.template
+    QT_TRANSLATE_NOOP("", "This is a sign-in page, not the organization."),
+    # wizard.engine.url_errors.TooLong.template
+    QT_TRANSLATE_NOOP("", "This text is far too long to be an organization address."),
+    # wizard.engine.url_errors.UnbracketedIpv6.fix_template
+    QT_TRANSLATE_NOOP("", "Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso."),
+    # wizard.engine.url_errors.WebsiteHost.template
+    QT_TRANSLATE_NOOP("", "This is a website address, not an organization address."),
+    # wizard.engine.url_errors._UrlError.fix_template
+    QT_TRANSLATE_NOOP("", "Paste the address from your browser's address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD)."),
 )

@@ -23,7 +23,11 @@ class _Params(dict[str, Any]):
 
 
 def _compose(template: str | None, params: dict[str, Any]) -> str:
-    return tr(template).format_map(_Params(params)) if template else ""
+    if not template:
+        return ""
+    shown = {k: " ".join(t for t in render(v)[:2] if t) if isinstance(v, WizardError) else v
+             for k, v in params.items()}    # a wrapped error (``cause``) in the user's language
+    return tr(template).format_map(_Params(shown))
 
 
 def render(exc: BaseException) -> tuple[str, str, Action | None]:
