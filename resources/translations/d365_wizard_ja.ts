@@ -11,7 +11,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
-        <location filename="../../wizard/gui/models.py" line="38"/>
+        <location filename="../../wizard/gui/models.py" line="61"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
@@ -37,6 +37,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="69"/>
+        <location filename="../../wizard/gui/main_window.py" line="186"/>
         <source>Add an organization</source>
         <translation>組織の追加</translation>
     </message>
@@ -123,7 +124,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="572"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="575"/>
         <location filename="../../wizard/gui/dialogs.py" line="220"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
@@ -167,33 +168,33 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
-        <location filename="../../wizard/gui/dialogs.py" line="603"/>
+        <location filename="../../wizard/gui/dialogs.py" line="606"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="90"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="492"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
-        <location filename="../../wizard/gui/dialogs.py" line="606"/>
+        <location filename="../../wizard/gui/dialogs.py" line="609"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="93"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="496"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="499"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
-        <location filename="../../wizard/gui/dialogs.py" line="610"/>
+        <location filename="../../wizard/gui/dialogs.py" line="613"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="493"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
-        <location filename="../../wizard/gui/dialogs.py" line="610"/>
+        <location filename="../../wizard/gui/dialogs.py" line="613"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="498"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="501"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -296,7 +297,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
-        <location filename="../../wizard/gui/dialogs.py" line="623"/>
+        <location filename="../../wizard/gui/dialogs.py" line="626"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="131"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
@@ -411,7 +412,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="513"/>
-        <location filename="../../wizard/gui/models.py" line="56"/>
+        <location filename="../../wizard/gui/models.py" line="84"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
@@ -421,69 +422,76 @@ Go Back to correct the address.</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="530"/>
-        <source>{count} organization(s) found.</source>
-        <translation>{count} 件の組織が見つかりました。</translation>
-    </message>
-    <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="531"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="567"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="570"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="568"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="571"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="575"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="578"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="581"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="584"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="347"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="583"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="586"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="584"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="533"/>
+        <source>1 organization found.</source>
+        <translation>1 件の組織が見つかりました。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/add_org_wizard.py" line="534"/>
+        <source>%n organizations found.</source>
+        <translation>
+            <numerusform>%n 件の組織が見つかりました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="587"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="585"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="588"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="590"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="593"/>
         <location filename="../../wizard/gui/dialogs.py" line="116"/>
         <source>Fix the problem</source>
         <translation>問題を修正</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="640"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="643"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="647"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="650"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="648"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="651"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -492,127 +500,127 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="650"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="653"/>
         <location filename="../../wizard/gui/dialogs.py" line="266"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="252"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="660"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="663"/>
         <source>Go back to the page where you can correct it.</source>
         <translation>修正できるページに戻ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="693"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="696"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="708"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="711"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="709"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="712"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="717"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="720"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="722"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
         <location filename="../../wizard/gui/dialogs.py" line="112"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="359"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="362"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="728"/>
         <source>Add &amp;without saving credentials</source>
         <translation>資格情報を保存せずに追加(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="727"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="730"/>
         <source>Add without saving credentials</source>
         <translation>資格情報を保存せずに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="728"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="731"/>
         <source>Add the organization now; you are asked for the password next time.</source>
         <translation>今すぐ組織を追加します。次回はパスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="746"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="747"/>
-        <location filename="../../wizard/gui/dialogs.py" line="448"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="750"/>
+        <location filename="../../wizard/gui/dialogs.py" line="452"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="752"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="752"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="755"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="757"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="760"/>
         <source>Your credentials will not be saved: this computer has no secure keyring.</source>
         <translation>資格情報は保存されません: このコンピューターには安全なキーリングがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="759"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="762"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="760"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="763"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="762"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="765"/>
         <source>This computer has no secure keyring: your sign-in is kept only until you close the app.</source>
         <translation>このコンピューターには安全なキーリングがありません。サインインはアプリを閉じるまでしか保持されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="797"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="800"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="811"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="814"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="812"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="815"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="813"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="816"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="814"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="817"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="852"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="855"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
@@ -623,7 +631,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="75"/>
-        <location filename="../../wizard/gui/models.py" line="55"/>
+        <location filename="../../wizard/gui/models.py" line="84"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
@@ -654,7 +662,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="80"/>
-        <location filename="../../wizard/gui/models.py" line="86"/>
+        <location filename="../../wizard/gui/models.py" line="115"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
@@ -801,170 +809,170 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="322"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="646"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="649"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="332"/>
+        <location filename="../../wizard/gui/dialogs.py" line="335"/>
         <source>How {name} synchronizes appointments, contacts and tasks</source>
         <translation>{name} の予定・連絡先・タスクの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="334"/>
+        <location filename="../../wizard/gui/dialogs.py" line="337"/>
         <source>Synchronization method</source>
         <translation>同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="336"/>
+        <location filename="../../wizard/gui/dialogs.py" line="339"/>
         <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
         <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="338"/>
+        <location filename="../../wizard/gui/dialogs.py" line="341"/>
         <source>Server-side synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="339"/>
+        <location filename="../../wizard/gui/dialogs.py" line="342"/>
         <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
         <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="341"/>
+        <location filename="../../wizard/gui/dialogs.py" line="344"/>
         <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
         <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="343"/>
+        <location filename="../../wizard/gui/dialogs.py" line="346"/>
         <source>This computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="344"/>
+        <location filename="../../wizard/gui/dialogs.py" line="347"/>
         <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
         <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="364"/>
+        <location filename="../../wizard/gui/dialogs.py" line="367"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
         <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="369"/>
+        <location filename="../../wizard/gui/dialogs.py" line="372"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
         <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="448"/>
+        <location filename="../../wizard/gui/dialogs.py" line="452"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="449"/>
+        <location filename="../../wizard/gui/dialogs.py" line="453"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="451"/>
+        <location filename="../../wizard/gui/dialogs.py" line="455"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="453"/>
+        <location filename="../../wizard/gui/dialogs.py" line="457"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="456"/>
+        <location filename="../../wizard/gui/dialogs.py" line="460"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="463"/>
+        <location filename="../../wizard/gui/dialogs.py" line="466"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="468"/>
+        <location filename="../../wizard/gui/dialogs.py" line="471"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="473"/>
+        <location filename="../../wizard/gui/dialogs.py" line="476"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="477"/>
+        <location filename="../../wizard/gui/dialogs.py" line="480"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="481"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
+        <location filename="../../wizard/gui/dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/dialogs.py" line="706"/>
         <source>Browser sign-in</source>
         <translation>ブラウザーでのサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="709"/>
+        <location filename="../../wizard/gui/dialogs.py" line="712"/>
         <source>Sign-in address</source>
         <translation>サインインのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="709"/>
+        <location filename="../../wizard/gui/dialogs.py" line="712"/>
         <source>Open this address in a web browser to sign in.</source>
         <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="711"/>
+        <location filename="../../wizard/gui/dialogs.py" line="714"/>
         <source>Copy &amp;address</source>
         <translation>アドレスをコピー(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="712"/>
+        <location filename="../../wizard/gui/dialogs.py" line="715"/>
         <source>Copy address</source>
         <translation>アドレスをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="712"/>
+        <location filename="../../wizard/gui/dialogs.py" line="715"/>
         <source>Copy the sign-in address to the clipboard.</source>
         <translation>サインインのアドレスをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="716"/>
+        <location filename="../../wizard/gui/dialogs.py" line="719"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>代わりにコードでサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="718"/>
+        <location filename="../../wizard/gui/dialogs.py" line="721"/>
         <location filename="../../wizard/gui/render.py" line="58"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="719"/>
+        <location filename="../../wizard/gui/dialogs.py" line="722"/>
         <source>Stop waiting for the browser and show a code to enter on any device.</source>
         <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="730"/>
+        <location filename="../../wizard/gui/dialogs.py" line="733"/>
         <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
         <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="733"/>
+        <location filename="../../wizard/gui/dialogs.py" line="736"/>
         <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
         <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="359"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="190"/>
+        <location filename="../../wizard/gui/dialogs.py" line="362"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="193"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
@@ -1005,57 +1013,57 @@ How to fix it: {fix}</source>
         <translation>ヘルプデスク向けの情報を集めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="362"/>
-        <location filename="../../wizard/gui/main_window.py" line="728"/>
+        <location filename="../../wizard/gui/dialogs.py" line="365"/>
+        <location filename="../../wizard/gui/main_window.py" line="811"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="373"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="187"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
+        <location filename="../../wizard/gui/dialogs.py" line="376"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="190"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="375"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="196"/>
+        <location filename="../../wizard/gui/dialogs.py" line="378"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="199"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="377"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/dialogs.py" line="380"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="378"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="199"/>
+        <location filename="../../wizard/gui/dialogs.py" line="381"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="202"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="383"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
+        <location filename="../../wizard/gui/dialogs.py" line="386"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="204"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="385"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/dialogs.py" line="388"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="385"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/dialogs.py" line="388"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="388"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
+        <location filename="../../wizard/gui/dialogs.py" line="391"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="209"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -1066,528 +1074,581 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="394"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="211"/>
+        <location filename="../../wizard/gui/dialogs.py" line="397"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="214"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="404"/>
+        <location filename="../../wizard/gui/dialogs.py" line="407"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="215"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="218"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="406"/>
-        <location filename="../../wizard/gui/dialogs.py" line="411"/>
+        <location filename="../../wizard/gui/dialogs.py" line="409"/>
+        <location filename="../../wizard/gui/dialogs.py" line="414"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="107"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="113"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="220"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="223"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="406"/>
+        <location filename="../../wizard/gui/dialogs.py" line="409"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="459"/>
+        <location filename="../../wizard/gui/dialogs.py" line="463"/>
         <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
         <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="464"/>
+        <location filename="../../wizard/gui/dialogs.py" line="467"/>
         <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="501"/>
+        <location filename="../../wizard/gui/dialogs.py" line="504"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="504"/>
+        <location filename="../../wizard/gui/dialogs.py" line="507"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/dialogs.py" line="511"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/dialogs.py" line="511"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="517"/>
+        <location filename="../../wizard/gui/dialogs.py" line="520"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="528"/>
+        <location filename="../../wizard/gui/dialogs.py" line="531"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/dialogs.py" line="532"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/dialogs.py" line="532"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="547"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
+        <location filename="../../wizard/gui/dialogs.py" line="550"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="710"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="548"/>
+        <location filename="../../wizard/gui/dialogs.py" line="551"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="561"/>
+        <location filename="../../wizard/gui/dialogs.py" line="564"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="570"/>
+        <location filename="../../wizard/gui/dialogs.py" line="573"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="579"/>
+        <location filename="../../wizard/gui/dialogs.py" line="582"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="602"/>
+        <location filename="../../wizard/gui/dialogs.py" line="605"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="608"/>
+        <location filename="../../wizard/gui/dialogs.py" line="611"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="609"/>
+        <location filename="../../wizard/gui/dialogs.py" line="612"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="611"/>
+        <location filename="../../wizard/gui/dialogs.py" line="614"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="97"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="620"/>
+        <location filename="../../wizard/gui/dialogs.py" line="623"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="656"/>
+        <location filename="../../wizard/gui/dialogs.py" line="659"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="669"/>
+        <location filename="../../wizard/gui/dialogs.py" line="672"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="671"/>
+        <location filename="../../wizard/gui/dialogs.py" line="674"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="672"/>
+        <location filename="../../wizard/gui/dialogs.py" line="675"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="672"/>
+        <location filename="../../wizard/gui/dialogs.py" line="675"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="681"/>
+        <location filename="../../wizard/gui/dialogs.py" line="684"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="70"/>
+        <location filename="../../wizard/gui/main_window.py" line="71"/>
         <source>Configure Organizations</source>
         <translation>組織の構成</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="108"/>
+        <location filename="../../wizard/gui/main_window.py" line="109"/>
         <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
         <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="111"/>
+        <location filename="../../wizard/gui/main_window.py" line="112"/>
         <source>About this window</source>
         <translation>このウィンドウについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="73"/>
         <location filename="../../wizard/gui/main_window.py" line="74"/>
-        <location filename="../../wizard/gui/main_window.py" line="126"/>
+        <location filename="../../wizard/gui/main_window.py" line="75"/>
+        <location filename="../../wizard/gui/main_window.py" line="137"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="119"/>
+        <location filename="../../wizard/gui/main_window.py" line="120"/>
         <source>Credentials are not saved</source>
         <translation>資格情報は保存されません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="132"/>
+        <location filename="../../wizard/gui/main_window.py" line="130"/>
+        <source>Sandbox mode</source>
+        <translation>サンドボックス モード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="143"/>
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="132"/>
-        <location filename="../../wizard/gui/models.py" line="79"/>
+        <location filename="../../wizard/gui/main_window.py" line="143"/>
+        <location filename="../../wizard/gui/models.py" line="108"/>
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="133"/>
+        <location filename="../../wizard/gui/main_window.py" line="144"/>
         <source>Exchange mailbox synchronizes with:</source>
         <translation>Exchange メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="134"/>
+        <location filename="../../wizard/gui/main_window.py" line="145"/>
         <source>Organization that holds your Exchange mailbox</source>
         <translation>Exchange メールボックスを保持している組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="135"/>
+        <location filename="../../wizard/gui/main_window.py" line="146"/>
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="135"/>
+        <location filename="../../wizard/gui/main_window.py" line="146"/>
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="136"/>
+        <location filename="../../wizard/gui/main_window.py" line="147"/>
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="136"/>
+        <location filename="../../wizard/gui/main_window.py" line="147"/>
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="155"/>
+        <location filename="../../wizard/gui/main_window.py" line="166"/>
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="156"/>
+        <location filename="../../wizard/gui/main_window.py" line="167"/>
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="163"/>
+        <location filename="../../wizard/gui/main_window.py" line="177"/>
+        <source>No organizations yet. To start, choose Add…: paste the address of your organization from your browser, or sign in to Dynamics 365 (online) to pick from the organizations you belong to.</source>
+        <translation>まだ組織がありません。[追加…] を選んで始めてください。ブラウザーから組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選びます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="182"/>
+        <source>How to start</source>
+        <translation>始め方</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="184"/>
+        <source>&amp;Add an organization…</source>
+        <translation>組織を追加(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="196"/>
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="164"/>
+        <location filename="../../wizard/gui/main_window.py" line="187"/>
+        <location filename="../../wizard/gui/main_window.py" line="197"/>
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="165"/>
-        <source>&amp;Delete</source>
-        <translation>削除(&amp;D)</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/main_window.py" line="166"/>
+        <location filename="../../wizard/gui/main_window.py" line="199"/>
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="167"/>
+        <location filename="../../wizard/gui/main_window.py" line="200"/>
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="168"/>
+        <location filename="../../wizard/gui/main_window.py" line="201"/>
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="169"/>
+        <location filename="../../wizard/gui/main_window.py" line="202"/>
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="170"/>
+        <location filename="../../wizard/gui/main_window.py" line="203"/>
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="171"/>
-        <source>S&amp;ynchronize</source>
-        <translation>同期(&amp;Y)</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/main_window.py" line="172"/>
-        <source>Make the selected organization the one that synchronizes with your mailbox.</source>
-        <translation>選択した組織をメールボックスと同期する組織にします。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/main_window.py" line="173"/>
+        <location filename="../../wizard/gui/main_window.py" line="210"/>
         <source>Synchronize &amp;Now</source>
         <translation>今すぐ同期(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="174"/>
-        <source>Synchronize your mailbox with the synchronizing organization now.</source>
-        <translation>同期する組織とメールボックスを今すぐ同期します。</translation>
+        <location filename="../../wizard/gui/main_window.py" line="198"/>
+        <source>&amp;Remove…</source>
+        <translation>削除(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="175"/>
+        <location filename="../../wizard/gui/main_window.py" line="206"/>
+        <source>Set as S&amp;ynchronizing Organization…</source>
+        <translation>同期する組織に設定(&amp;Y)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="208"/>
+        <source>Make the selected organization the one that synchronizes with your mailbox. You are asked first and shown what changes; nothing is synchronized yet.</source>
+        <translation>選択した組織を、メールボックスと同期する組織にします。変更内容を示して先に確認します。この時点では何も同期しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="211"/>
+        <source>Synchronize appointments, contacts and tasks between your mailbox and the synchronizing organization now. The synchronizing organization stays the same.</source>
+        <translation>メールボックスと同期する組織の間で、予定、連絡先、タスクを今すぐ同期します。同期する組織は変わりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="213"/>
         <source>Synchronization &amp;Settings…</source>
         <translation>同期の設定(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="177"/>
+        <location filename="../../wizard/gui/main_window.py" line="215"/>
         <source>Show the synchronizing organization&apos;s Synchronization settings, fields and filters.</source>
         <translation>同期する組織の同期設定、フィールド、フィルターを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="178"/>
+        <location filename="../../wizard/gui/main_window.py" line="216"/>
         <source>Sign &amp;in…</source>
         <translation>サインイン(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="179"/>
+        <location filename="../../wizard/gui/main_window.py" line="217"/>
         <source>Sign in to the selected organization again (for example after signing out).</source>
         <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="180"/>
+        <location filename="../../wizard/gui/main_window.py" line="218"/>
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="181"/>
+        <location filename="../../wizard/gui/main_window.py" line="219"/>
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="182"/>
+        <location filename="../../wizard/gui/main_window.py" line="220"/>
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="183"/>
+        <location filename="../../wizard/gui/main_window.py" line="221"/>
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="184"/>
+        <location filename="../../wizard/gui/main_window.py" line="222"/>
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="185"/>
+        <location filename="../../wizard/gui/main_window.py" line="223"/>
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="186"/>
+        <location filename="../../wizard/gui/main_window.py" line="224"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="187"/>
+        <location filename="../../wizard/gui/main_window.py" line="225"/>
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="198"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
+        <location filename="../../wizard/gui/main_window.py" line="236"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="263"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="205"/>
+        <location filename="../../wizard/gui/main_window.py" line="243"/>
+        <source>&amp;Synchronization</source>
+        <translation>同期(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="250"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="207"/>
+        <location filename="../../wizard/gui/main_window.py" line="252"/>
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="231"/>
+        <location filename="../../wizard/gui/main_window.py" line="287"/>
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="318"/>
-        <location filename="../../wizard/gui/main_window.py" line="320"/>
+        <location filename="../../wizard/gui/main_window.py" line="378"/>
+        <location filename="../../wizard/gui/main_window.py" line="380"/>
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="319"/>
+        <location filename="../../wizard/gui/main_window.py" line="379"/>
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="359"/>
-        <source>{count} organization(s) configured.</source>
-        <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread.</extracomment>
-        <translation>{count} 件の組織が構成されています。</translation>
+        <location filename="../../wizard/gui/main_window.py" line="961"/>
+        <source>1 organization configured.</source>
+        <translation>1 件の組織が構成されています。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/main_window.py" line="962"/>
+        <source>%n organizations configured.</source>
+        <translation>
+            <numerusform>%n 件の組織が構成されています。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="410"/>
+        <location filename="../../wizard/gui/main_window.py" line="967"/>
+        <source>{name} was added.</source>
+        <translation>{name} を追加しました。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/main_window.py" line="968"/>
+        <source>%n organizations were added.</source>
+        <translation>
+            <numerusform>%n 件の組織を追加しました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="973"/>
+        <source>{old} was renamed to {new}.</source>
+        <translation>{old} の名前を {new} に変更しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="974"/>
+        <source>The properties of {name} were saved.</source>
+        <translation>{name} のプロパティを保存しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="487"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="414"/>
+        <location filename="../../wizard/gui/main_window.py" line="491"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="417"/>
+        <location filename="../../wizard/gui/main_window.py" line="494"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="419"/>
+        <location filename="../../wizard/gui/main_window.py" line="496"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="420"/>
+        <location filename="../../wizard/gui/main_window.py" line="497"/>
         <source>None. Select an organization and choose Synchronize.</source>
         <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="424"/>
+        <location filename="../../wizard/gui/main_window.py" line="501"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="429"/>
+        <location filename="../../wizard/gui/main_window.py" line="505"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="448"/>
-        <location filename="../../wizard/gui/main_window.py" line="458"/>
-        <source>Delete organization</source>
-        <translation>組織の削除</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/main_window.py" line="449"/>
+        <location filename="../../wizard/gui/main_window.py" line="526"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="452"/>
+        <location filename="../../wizard/gui/main_window.py" line="530"/>
+        <source>&amp;Remove</source>
+        <translation>削除(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="534"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="454"/>
+        <location filename="../../wizard/gui/main_window.py" line="536"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="467"/>
+        <location filename="../../wizard/gui/main_window.py" line="549"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="519"/>
+        <location filename="../../wizard/gui/main_window.py" line="603"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="542"/>
+        <location filename="../../wizard/gui/main_window.py" line="626"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="545"/>
+        <location filename="../../wizard/gui/main_window.py" line="628"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="551"/>
+        <location filename="../../wizard/gui/main_window.py" line="634"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="561"/>
-        <location filename="../../wizard/gui/main_window.py" line="570"/>
-        <location filename="../../wizard/gui/main_window.py" line="582"/>
+        <location filename="../../wizard/gui/main_window.py" line="644"/>
+        <location filename="../../wizard/gui/main_window.py" line="653"/>
+        <location filename="../../wizard/gui/main_window.py" line="665"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="562"/>
+        <location filename="../../wizard/gui/main_window.py" line="645"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="566"/>
+        <location filename="../../wizard/gui/main_window.py" line="649"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="583"/>
+        <location filename="../../wizard/gui/main_window.py" line="666"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="596"/>
+        <location filename="../../wizard/gui/main_window.py" line="679"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="611"/>
+        <location filename="../../wizard/gui/main_window.py" line="694"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="612"/>
+        <location filename="../../wizard/gui/main_window.py" line="695"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="620"/>
+        <location filename="../../wizard/gui/main_window.py" line="703"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
@@ -1637,69 +1698,69 @@ How to fix it: {fix}</source>
         <translation>サインインしました。接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="661"/>
+        <location filename="../../wizard/gui/main_window.py" line="744"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="663"/>
+        <location filename="../../wizard/gui/main_window.py" line="746"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="704"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="160"/>
+        <location filename="../../wizard/gui/main_window.py" line="787"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="163"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="754"/>
+        <location filename="../../wizard/gui/main_window.py" line="837"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="763"/>
+        <location filename="../../wizard/gui/main_window.py" line="846"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="792"/>
+        <location filename="../../wizard/gui/main_window.py" line="875"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="796"/>
+        <location filename="../../wizard/gui/main_window.py" line="879"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="818"/>
+        <location filename="../../wizard/gui/main_window.py" line="901"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="822"/>
+        <location filename="../../wizard/gui/main_window.py" line="905"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="240"/>
-        <location filename="../../wizard/gui/main_window.py" line="839"/>
+        <location filename="../../wizard/gui/main_window.py" line="922"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="843"/>
+        <location filename="../../wizard/gui/main_window.py" line="926"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="862"/>
+        <location filename="../../wizard/gui/main_window.py" line="945"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="862"/>
+        <location filename="../../wizard/gui/main_window.py" line="945"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1743,80 +1804,206 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="96"/>
+        <location filename="../../wizard/gui/widgets.py" line="180"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="40"/>
+        <location filename="../../wizard/gui/models.py" line="63"/>
         <source>Internet-facing (IFD)</source>
         <translation>インターネット接続 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="55"/>
+        <location filename="../../wizard/gui/models.py" line="84"/>
         <source>Synchronizing</source>
+        <extracomment>Status comes right after the name so that it shows at the window&apos;s default size; the address, the longest, is last and takes what is left.</extracomment>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="55"/>
-        <location filename="../../wizard/gui/models.py" line="162"/>
+        <location filename="../../wizard/gui/models.py" line="85"/>
+        <location filename="../../wizard/gui/models.py" line="191"/>
         <source>Unique name</source>
         <translation>一意の名前</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="55"/>
-        <location filename="../../wizard/gui/models.py" line="162"/>
+        <location filename="../../wizard/gui/models.py" line="85"/>
+        <location filename="../../wizard/gui/models.py" line="191"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="56"/>
+        <location filename="../../wizard/gui/models.py" line="85"/>
         <source>Cloud / region</source>
         <translation>クラウド / リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="56"/>
+        <location filename="../../wizard/gui/models.py" line="84"/>
         <source>User</source>
         <translation>ユーザー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="79"/>
+        <location filename="../../wizard/gui/models.py" line="41"/>
+        <source>North America</source>
+        <translation>北米</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="41"/>
+        <source>South America</source>
+        <translation>南米</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="41"/>
+        <source>Canada</source>
+        <translation>カナダ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="42"/>
+        <source>Europe</source>
+        <translation>ヨーロッパ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="42"/>
+        <source>Asia Pacific</source>
+        <translation>アジア太平洋</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="42"/>
+        <source>Australia</source>
+        <translation>オーストラリア</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="42"/>
+        <source>Japan</source>
+        <translation>日本</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="43"/>
+        <source>India</source>
+        <translation>インド</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="43"/>
+        <source>United Kingdom</source>
+        <translation>英国</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="43"/>
+        <source>France</source>
+        <translation>フランス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="44"/>
+        <source>South Africa</source>
+        <translation>南アフリカ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="44"/>
+        <source>United Arab Emirates</source>
+        <translation>アラブ首長国連邦</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="44"/>
+        <source>Germany</source>
+        <translation>ドイツ</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="45"/>
+        <source>Switzerland</source>
+        <translation>スイス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="45"/>
+        <source>Norway</source>
+        <translation>ノルウェー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="45"/>
+        <source>Singapore</source>
+        <translation>シンガポール</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="45"/>
+        <source>Korea</source>
+        <translation>韓国</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="46"/>
+        <source>Sweden</source>
+        <translation>スウェーデン</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="49"/>
+        <source>{name} ({code})</source>
+        <translation>{name} ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="53"/>
+        <source>Commercial</source>
+        <translation>商用</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="53"/>
+        <source>GCC</source>
+        <translation>GCC</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="53"/>
+        <source>GCC High</source>
+        <translation>GCC High</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="54"/>
+        <source>DoD</source>
+        <translation>DoD</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="54"/>
+        <source>China</source>
+        <translation>中国</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="65"/>
+        <source> / </source>
+        <translation> / </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/models.py" line="108"/>
         <source>Not synchronizing</source>
         <translation>同期していません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="80"/>
+        <location filename="../../wizard/gui/models.py" line="109"/>
         <source>✔ Yes</source>
         <translation>✔ はい</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="162"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
+        <location filename="../../wizard/gui/models.py" line="191"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="680"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="162"/>
+        <location filename="../../wizard/gui/models.py" line="191"/>
         <source>Region</source>
         <translation>リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="162"/>
+        <location filename="../../wizard/gui/models.py" line="191"/>
         <source>Version</source>
         <translation>バージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="173"/>
+        <location filename="../../wizard/gui/models.py" line="202"/>
         <source>{name} (disabled)</source>
         <translation>{name} (無効)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="176"/>
+        <location filename="../../wizard/gui/models.py" line="205"/>
         <source>This organization is disabled and cannot be added.</source>
         <translation>この組織は無効になっているため追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213"/>
+        <location filename="../../wizard/gui/models.py" line="242"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="196"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="237"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="102"/>
@@ -1824,113 +2011,114 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213"/>
+        <location filename="../../wizard/gui/models.py" line="242"/>
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213"/>
+        <location filename="../../wizard/gui/models.py" line="242"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="213"/>
+        <location filename="../../wizard/gui/models.py" line="242"/>
         <source>How to fix it</source>
         <translation>解決方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219"/>
+        <location filename="../../wizard/gui/models.py" line="248"/>
         <source>Running…</source>
         <translation>実行中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="219"/>
+        <location filename="../../wizard/gui/models.py" line="248"/>
         <source>Passed</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="220"/>
+        <location filename="../../wizard/gui/models.py" line="249"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="220"/>
+        <location filename="../../wizard/gui/models.py" line="249"/>
         <source>Skipped</source>
         <translation>スキップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="221"/>
+        <location filename="../../wizard/gui/models.py" line="250"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="221"/>
+        <location filename="../../wizard/gui/models.py" line="250"/>
         <source>Waiting</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="267"/>
+        <location filename="../../wizard/gui/models.py" line="296"/>
         <source>Not synchronized</source>
         <translation>同期しない</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="267"/>
+        <location filename="../../wizard/gui/models.py" line="296"/>
         <source>To the mailbox</source>
         <translation>メールボックスへ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="268"/>
+        <location filename="../../wizard/gui/models.py" line="297"/>
         <source>To the organization</source>
         <translation>組織へ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="268"/>
+        <location filename="../../wizard/gui/models.py" line="297"/>
         <source>Both ways</source>
         <translation>双方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="290"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
+        <location filename="../../wizard/gui/models.py" line="319"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="671"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="290"/>
+        <location filename="../../wizard/gui/models.py" line="319"/>
         <source>Mailbox field</source>
         <translation>メールボックスのフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="290"/>
+        <location filename="../../wizard/gui/models.py" line="319"/>
         <source>Organization column</source>
         <translation>組織の列</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="290"/>
+        <location filename="../../wizard/gui/models.py" line="319"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="24"/>
+        <location filename="../../wizard/gui/widgets.py" line="108"/>
         <source>Credentials cannot be saved: this computer has no secure keyring (such as GNOME Keyring or KWallet). You will be asked for your password each time.</source>
+        <extracomment>Room a window manager takes around a dialog (title bar, frame) and for a panel; a dialog is never taller than its screen&apos;s available height less this.</extracomment>
         <translation>資格情報を保存できません: このコンピューターには安全なキーリング (GNOME Keyring や KWallet など) がありません。毎回パスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="49"/>
+        <location filename="../../wizard/gui/widgets.py" line="133"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="76"/>
+        <location filename="../../wizard/gui/widgets.py" line="160"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="145"/>
+        <location filename="../../wizard/gui/widgets.py" line="229"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="145"/>
+        <location filename="../../wizard/gui/widgets.py" line="229"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -2000,13 +2188,13 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="271"/>
+        <location filename="../../wizard/gui/services.py" line="277"/>
         <source>Sign in again: this computer has no secure keyring, so your credentials and sign-in cannot be kept between sessions.</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="418"/>
+        <location filename="../../wizard/gui/services.py" line="424"/>
         <source>Step: {step}</source>
         <extracomment>How long a browser sign-in may take before it ends with a message (seconds).</extracomment>
         <translation>ステップ: {step}</translation>
@@ -4147,12 +4335,31 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/main_window.py" line="265"/>
+        <location filename="../../wizard/gui/main_window.py" line="269"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="90"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="784"/>
+        <location filename="../../wizard/gui/main_window.py" line="443"/>
+        <source>Configure Organizations — Sandbox</source>
+        <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread.</extracomment>
+        <translation>組織の構成 — サンドボックス</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="444"/>
+        <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365. Paste one of these addresses into Add…:</source>
+        <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。次のいずれかのアドレスを [追加…] に貼り付けてください:</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="525"/>
+        <location filename="../../wizard/gui/main_window.py" line="541"/>
+        <source>Remove organization</source>
+        <translation>組織の削除</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="867"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="92"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
@@ -4439,563 +4646,577 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>組織へ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="149"/>
-        <source>{n} conflict(s): both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
-        <translation>競合 {n} 件: 両方で同じフィールドが変更されたため、組織の値を残しました。詳細を参照してください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="155"/>
         <source>No conflicts.</source>
         <translation>競合はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="154"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="157"/>
         <source>Not sent (they stay queued and are tried again next time):</source>
         <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="158"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="161"/>
         <source>Last synchronization: {when}</source>
         <translation>最終同期: {when}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="164"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
         <source>Synchronization cancelled.</source>
         <translation>同期はキャンセルされました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="168"/>
         <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
         <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="173"/>
         <source>The synchronization did not run.</source>
         <translation>同期は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="177"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="220"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="229"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="255"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="257"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="260"/>
         <source>Synchronization settings pages</source>
         <translation>同期設定のページ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="262"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="265"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="265"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="271"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="272"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="278"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="277"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="280"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="278"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="281"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="279"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="282"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="282"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="285"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="283"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="286"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="284"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="287"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="285"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="288"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="286"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="289"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="288"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="289"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="290"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="294"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="295"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="296"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="300"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="325"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="328"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="335"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="309"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="338"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="309"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="307"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="310"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="326"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="329"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="331"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="334"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="335"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="338"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="335"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="338"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="343"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="346"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="345"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="348"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="347"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="350"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="347"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="350"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="350"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="353"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="351"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="354"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="420"/>
         <source>This app&apos;s own mailbox</source>
         <translation>このアプリ内のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="417"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="420"/>
         <source>A folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="421"/>
         <source>A CalDAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="425"/>
         <source>Calendar</source>
         <translation>予定表</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="425"/>
         <source>Task list</source>
         <translation>タスク リスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="422"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="425"/>
         <source>Address book</source>
         <translation>アドレス帳</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="441"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="444"/>
         <source>Choose where this computer keeps the appointments, contacts and tasks of the synchronizing organization: in this app only, in a folder that calendar programs such as khal, khard and vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, Radicale…). Items already there are matched before anything is created.</source>
         <translation>同期する組織の予定、連絡先、タスクをこのコンピューターのどこに置くかを選びます: このアプリ内だけ、khal・khard・vdirsyncer などの予定表プログラムが読むフォルダー、またはお使いの予定表とアドレス帳のアカウント (Nextcloud、iCloud、Fastmail、Radicale など)。既にあるアイテムは、何かを作成する前に照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="445"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="448"/>
         <source>About the mailbox</source>
         <translation>メールボックスについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="449"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="452"/>
         <source>Current mailbox</source>
         <translation>現在のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="458"/>
         <source>This app&apos;s own mailbox (&amp;local)</source>
         <translation>このアプリ内のメールボックス (ローカル)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="456"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
         <source>A &amp;folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="457"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
         <source>A Cal&amp;DAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="466"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
         <source>e.g. ~/.calendars/d365</source>
         <translation>例: ~/.calendars/d365</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="467"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="467"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
         <source>The folder that holds one folder per calendar, task list and address book.</source>
         <translation>予定表、タスク リスト、アドレス帳ごとに 1 つのフォルダーを収めるフォルダーです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="472"/>
         <source>&amp;Browse…</source>
         <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="470"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="473"/>
         <source>Browse for a folder</source>
         <translation>フォルダーを参照</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="475"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="478"/>
         <source>F&amp;older:</source>
         <translation>フォルダー(&amp;O):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="480"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="483"/>
         <source>e.g. https://cloud.example.com/remote.php/dav/</source>
         <translation>例: https://cloud.example.com/remote.php/dav/</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="481"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="482"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="485"/>
         <source>The CalDAV/CardDAV address your provider gives; the server&apos;s own address is often enough.</source>
         <translation>プロバイダーが案内する CalDAV/CardDAV のアドレスです。多くの場合、サーバー自体のアドレスで十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="487"/>
         <source>Server &amp;address:</source>
         <translation>サーバーのアドレス(&amp;A):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="497"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
         <source>Your password or an app password made for this program; it is kept in the keyring.</source>
         <translation>パスワード、またはこのプログラム用に作成したアプリ パスワードです。キーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="505"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="508"/>
         <source>&amp;Test</source>
         <translation>テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
         <source>Test</source>
         <translation>テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
         <source>Look for the calendar, task list and address book; nothing is changed.</source>
         <translation>予定表、タスク リスト、アドレス帳を探します。何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="511"/>
         <source>&amp;Use this mailbox</source>
         <translation>このメールボックスを使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="512"/>
         <source>Use this mailbox</source>
         <translation>このメールボックスを使用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="510"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="513"/>
         <source>Synchronize with this mailbox from now on, starting with a first synchronization.</source>
         <translation>今後はこのメールボックスと同期します。最初の同期から始めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="520"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
         <source>For</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="520"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
         <source>Collection</source>
         <translation>コレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="528"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="531"/>
         <source>Collections found</source>
         <translation>見つかったコレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="532"/>
         <source>Which calendar, task list and address book the items go to.</source>
         <translation>アイテムが入る予定表、タスク リスト、アドレス帳です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="534"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
         <source>First synchronization</source>
         <translation>最初の同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="534"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
         <source>How far the first synchronization has come.</source>
         <translation>最初の同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="538"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="541"/>
         <source>Mailbox status</source>
         <translation>メールボックスの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="548"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="551"/>
         <source>Now: {side}, {where}</source>
         <translation>現在: {side}、{where}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="549"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="552"/>
         <source>Now: {side}</source>
         <translation>現在: {side}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="578"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="581"/>
         <source>Choose the mailbox folder</source>
         <translation>メールボックスのフォルダーを選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="598"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="601"/>
         <source>Found. Choose Use this mailbox to synchronize with it.</source>
         <translation>見つかりました。同期するには [このメールボックスを使用] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="600"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="603"/>
         <source>Not found: {what}; those items are not synchronized.</source>
         <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="622"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="625"/>
         <source>This computer now synchronizes with this mailbox.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="624"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="627"/>
         <source>This computer now synchronizes with this mailbox. First synchronization: {came_in} into the mailbox, {went_out} into the organization.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。最初の同期: メールボックスへ {came_in}、組織へ {went_out}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="636"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="639"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="639"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="640"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="642"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="643"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="639"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="640"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="642"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="643"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="641"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="644"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="651"/>
-        <source>Existing contacts are remapped. {fields} field(s) of {contacts} contact(s) would change; {lost} value(s) would be lost (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
-        <translation>既存の取引先担当者が再マッピングされます。{contacts} 件の取引先担当者の {fields} 個のフィールドが変更され、{lost} 個の値が失われます (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="659"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="658"/>
-        <source>{n} field pair(s) stop synchronizing; their values stay as they are.</source>
-        <translation>{n} 組のフィールドの同期が止まります。値はそのまま残ります。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="660"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="664"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="671"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="520"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="671"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="671"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="668"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="672"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="452"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="680"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="150"/>
+        <source>1 conflict: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
+        <translation>競合 1 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
+        <source>%n conflicts: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
+        <translation>
+            <numerusform>競合 %n 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="654"/>
+        <source>Existing contacts are remapped. Contacts that change: {contacts}; field values that change: {fields}; values that would be lost: {lost} (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
+        <translation>既存の連絡先の対応付けを変更します。変わる連絡先: {contacts}、変わるフィールド値: {fields}、失われる値: {lost} (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="662"/>
+        <source>1 field pair stops synchronizing; its values stay as they are.</source>
+        <translation>1 組のフィールドの同期を停止します。値はそのまま残ります。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
+        <source>%n field pairs stop synchronizing; their values stay as they are.</source>
+        <translation>
+            <numerusform>%n 組のフィールドの同期を停止します。値はそのまま残ります。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="681"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="689"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="690"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="689"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="693"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="709"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="707"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="711"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="709"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="713"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="711"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="715"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="712"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="716"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="720"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="724"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>

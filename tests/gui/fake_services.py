@@ -58,6 +58,7 @@ class FakeServices:
 
     sandbox_mode = True
     startup_notes: Sequence[str] = ()
+    sandbox_addresses: Sequence[tuple[str, str]] = tuple((o.friendly_name, org_url(o)) for o in seed.ORGS)
 
     def __init__(self, *, delay: float = 0.0) -> None:
         self.delay = delay

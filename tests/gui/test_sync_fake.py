@@ -55,7 +55,7 @@ def test_synchronize_now_shows_progress_result_and_details(qtbot, window, fake):
         dialog = _synchronize_now(qtbot, window)
     text = dialog.summary.text()
     assert "Into your mailbox: 3 new" in text and "Into the organization: 1 changed" in text
-    assert "1 conflict(s)" in text and "Ann Lee: the organization refused the change" in text
+    assert "1 conflict:" in text and "Ann Lee: the organization refused the change" in text
     assert dialog.details_button.isVisible() and not dialog.details.isVisible()
     dialog.details_button.click()
     assert dialog.details.isVisible() and "mailbox-create" in dialog.details.toPlainText()

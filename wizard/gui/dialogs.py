@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,7 @@ from wizard.gui.i18n import tr
 from wizard.gui.models import StepListModel
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
 from wizard.gui.views import Credentials, DeviceCodePrompt, OrgRow, Services, StepReport, SwitchPlanView
-from wizard.gui.widgets import accessible, error_box, step_table
+from wizard.gui.widgets import accessible, error_box, fit_to_screen, format_when, scroll_body, step_table
 
 
 def fix_label(action: str) -> tuple[str, str]:
@@ -321,6 +321,9 @@ class SwitchDialog(QDialog):
         question.setWordWrap(True)
         accessible(question, tr("Question"))
         layout.addWidget(question)
+        outer = layout
+        # The rest scrolls only when the screen is too small for it (Details can be long).
+        self.scroll, layout = scroll_body(outer)
         self.plan_label = QLabel("")
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -410,8 +413,11 @@ class SwitchDialog(QDialog):
             self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             accessible(self.details_label, tr("Details"), plan.engine_text)
             self.details_button.toggled.connect(self.details_label.setVisible)
+            self.details_button.toggled.connect(lambda _on: self.fit())
             layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
             layout.addWidget(self.details_label)
+        layout.addStretch(1)
+        layout = outer
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -425,11 +431,9 @@ class SwitchDialog(QDialog):
         self.fit()
 
     def fit(self) -> None:
-        """Height for the current width (word-wrapped labels need it asked this way)."""
-        layout = self.layout()
-        layout.activate()
-        self.resize(self.width(), max(layout.totalHeightForWidth(self.width()),
-                                      layout.totalMinimumSize().height()))
+        """Height for the current width (word-wrapped labels need it asked this way), at most
+        what the screen allows; the body scrolls beyond that."""
+        fit_to_screen(self)
 
     @property
     def method(self) -> str:
@@ -459,8 +463,7 @@ class SwitchDialog(QDialog):
             lines.append(tr("The mailbox on this computer is not set to synchronize with any organization "
                             "yet."))
         else:
-            when = (QLocale().toString(plan.stamp_last_sync.astimezone(), QLocale.FormatType.ShortFormat)
-                    if plan.stamp_last_sync else tr("never"))
+            when = format_when(plan.stamp_last_sync) if plan.stamp_last_sync else tr("never")
             lines.append(tr("The mailbox on this computer is set to synchronize with {name} (last "
                             "synchronized: {when}).").format(name=plan.stamp_org_name, when=when))
         if plan.orgs:

@@ -15,8 +15,11 @@ CONTEXT = ""
 SUPPORTED = ("en", "ja")
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+def tr(text: str, disambiguation: str = "", n: int = -1) -> str:
+    """``text`` in the user's language. With ``n`` (and "%n" in ``text``), the plural form for
+    that number from the catalogue's numerus forms: ``tr("%n organizations configured.", "", n)``
+    (lupdate reads exactly that shape)."""
+    return QCoreApplication.translate(CONTEXT, text, disambiguation or None, n)
 
 
 def resources_dir() -> Path:

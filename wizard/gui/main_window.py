@@ -25,8 +25,8 @@ def _load_ui_modules() -> None:
     (tests/benchmarks/bench_startup.py measures both moments).
     """
     global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
-    global QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget, isValid
-    global message, icon, OrgTableModel, accessible, error_box, TaskRunner, TaskCancelled
+    global QHeaderView, QPushButton, QTableView, QToolBar, QVBoxLayout, QWidget, isValid
+    global message, icon, OrgTableModel, accessible, error_box, format_when, TaskRunner, TaskCancelled
     from PySide6.QtCore import QLocale, Qt
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import (
@@ -37,6 +37,7 @@ def _load_ui_modules() -> None:
         QHeaderView,
         QPushButton,
         QTableView,
+        QToolBar,
         QVBoxLayout,
         QWidget,
     )
@@ -46,7 +47,7 @@ def _load_ui_modules() -> None:
     from wizard.gui.icons import icon
     from wizard.gui.models import OrgTableModel
     from wizard.gui.tasks import TaskCancelled, TaskRunner
-    from wizard.gui.widgets import accessible, error_box
+    from wizard.gui.widgets import accessible, error_box, format_when
 
 
 class MainWindow(QMainWindow):
@@ -118,6 +119,16 @@ class MainWindow(QMainWindow):
         self.keyring_banner.setVisible(False)
         accessible(self.keyring_banner, tr("Credentials are not saved"))
         layout.addWidget(self.keyring_banner)
+        # Practice mode says so, with the sandbox's addresses to paste into Add (see _show_sandbox).
+        self.sandbox_banner = QLabel("")
+        self.sandbox_banner.setObjectName("sandboxBanner")
+        self.sandbox_banner.setWordWrap(True)
+        self.sandbox_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.sandbox_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                    | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.sandbox_banner.setVisible(False)
+        accessible(self.sandbox_banner, tr("Sandbox mode"))
+        layout.addWidget(self.sandbox_banner)
 
         header = QFrame()
         header.setObjectName("mailboxHeader")
@@ -157,21 +168,48 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.doubleClicked.connect(lambda _index: self.properties())
         layout.addWidget(self.table, 1)
+        # An empty list says how to start, with the Add button right there.
+        self.empty_panel = QFrame()
+        self.empty_panel.setObjectName("emptyList")
+        self.empty_panel.setFrameShape(QFrame.Shape.StyledPanel)
+        empty = QVBoxLayout(self.empty_panel)
+        empty.addStretch(1)
+        self.empty_label = QLabel(tr("No organizations yet. To start, choose Add…: paste the address of "
+                                     "your organization from your browser, or sign in to Dynamics 365 "
+                                     "(online) to pick from the organizations you belong to."))
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        accessible(self.empty_label, tr("How to start"))
+        empty.addWidget(self.empty_label)
+        self.empty_add = QPushButton(icon("add"), tr("&Add an organization…"))
+        self.empty_add.setObjectName("emptyAdd")
+        accessible(self.empty_add, tr("Add an organization"),
+                   tr("Add an organization by address or by signing in to Dynamics 365 (online)."))
+        self.empty_add.clicked.connect(lambda: self.add())
+        empty.addWidget(self.empty_add, 0, Qt.AlignmentFlag.AlignCenter)
+        empty.addStretch(1)
+        self.empty_panel.setVisible(False)
+        layout.addWidget(self.empty_panel, 1)
 
         self.actions: dict[str, QAction] = {}
         spec = [
             ("add", tr("&Add…"), "add", QKeySequence.StandardKey.New, self.add,
              tr("Add an organization by address or by signing in to Dynamics 365 (online).")),
-            ("delete", tr("&Delete"), "delete", QKeySequence.StandardKey.Delete, self.delete,
+            ("delete", tr("&Remove…"), "delete", QKeySequence.StandardKey.Delete, self.delete,
              tr("Remove the selected organization from this computer.")),
             ("properties", tr("&Properties…"), "properties", QKeySequence("Alt+Return"), self.properties,
              tr("Change the display name, saved credentials and connection options.")),
             ("test", tr("&Test Connection"), "test-connection", QKeySequence("Ctrl+T"), self.test_connection,
              tr("Check each step of connecting and show how to fix a failure.")),
-            ("synchronize", tr("S&ynchronize"), "synchronize", QKeySequence("Ctrl+Y"), self.synchronize,
-             tr("Make the selected organization the one that synchronizes with your mailbox.")),
+            # The original's "Synchronize" prompt, named for what it does: it changes which org
+            # synchronizes (and asks first). Syncing now is a different act, elsewhere.
+            ("synchronize", tr("Set as S&ynchronizing Organization…"), "make-synchronizing",
+             QKeySequence("Ctrl+Y"), self.synchronize,
+             tr("Make the selected organization the one that synchronizes with your mailbox. You "
+                "are asked first and shown what changes; nothing is synchronized yet.")),
             ("sync_now", tr("Synchronize &Now"), "synchronize", QKeySequence("F9"), self.synchronize_now,
-             tr("Synchronize your mailbox with the synchronizing organization now.")),
+             tr("Synchronize appointments, contacts and tasks between your mailbox and the "
+                "synchronizing organization now. The synchronizing organization stays the same.")),
             ("sync_settings", tr("Synchronization &Settings…"), "properties", QKeySequence("Ctrl+Shift+S"),
              self.sync_settings,
              tr("Show the synchronizing organization's Synchronization settings, fields and filters.")),
@@ -197,11 +235,18 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar().addMenu(tr("&Organization"))
         for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None,
-                     "sync_now", "sync_settings", None, "refresh", None, "close"):
+                     "refresh", None, "close"):
             if name is None:
                 menu.addSeparator()
             else:
                 menu.addAction(self.actions[name])
+        sync_menu = self.menuBar().addMenu(tr("&Synchronization"))
+        sync_menu.addAction(self.actions["sync_now"])
+        sync_menu.addAction(self.actions["sync_settings"])
+        # The table's own menu: what acts on the selected org (never Synchronize Now).
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for name in ("properties", "test", "synchronize", "sign_in", "sign_out", "delete"):
+            self.table.addAction(self.actions[name])
         help_menu = self.menuBar().addMenu(tr("&Help"))
         help_menu.addAction(self.actions["diagnostics"])
         about = QAction(tr("&About"), self)
@@ -215,16 +260,27 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self._button("close"))
-        sync_row = QHBoxLayout()
-        sync_row.addWidget(self._button("sync_now"))
-        sync_row.addWidget(self._button("sync_settings"))
-        sync_row.addStretch(1)
-        layout.addLayout(sync_row)
+        # Synchronize Now lives in the toolbar, with the synchronizing org it works on; the
+        # buttons under the list act on the selected org.
+        self.sync_toolbar = QToolBar(tr("Synchronization"))
+        self.sync_toolbar.setObjectName("syncToolbar")
+        self.sync_toolbar.setMovable(False)
+        self.sync_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        accessible(self.sync_toolbar, tr("Synchronization"))
+        for name in ("sync_now", "sync_settings"):
+            self.sync_toolbar.addAction(self.actions[name])
+            tool = self.sync_toolbar.widgetForAction(self.actions[name])
+            tool.setObjectName(f"button_{name}")
+            tool.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            accessible(tool, self.actions[name].text().replace("&", "").rstrip("…"), self.actions[name].toolTip())
+            tool.setToolTip(self._tip(self.actions[name]))
+            self.buttons[name] = tool
+        self.addToolBar(self.sync_toolbar)
         layout.addLayout(buttons)
         self.setCentralWidget(central)
         # Tab order: the table first, then the buttons left to right.
         previous: QWidget = self.table
-        for name in ("sync_now", "sync_settings", "add", "delete", "properties", "test", "synchronize", "sign_in",
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_in",
                      "sign_out", "diagnostics", "close"):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
@@ -235,11 +291,15 @@ class MainWindow(QMainWindow):
         button = QPushButton(action.icon(), action.text())
         button.setObjectName(f"button_{name}")
         accessible(button, action.text().replace("&", "").rstrip("…"), action.toolTip())
-        button.setToolTip(f"{action.toolTip()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        button.setToolTip(self._tip(action))
         button.clicked.connect(action.trigger)
         action.enabledChanged.connect(button.setEnabled)
         self.buttons[name] = button
         return button
+
+    @staticmethod
+    def _tip(action) -> str:
+        return f"{action.toolTip()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
 
     # -- state --------------------------------------------------------------------------
     def selected(self) -> OrgRow | None:
@@ -327,7 +387,7 @@ class MainWindow(QMainWindow):
                       "wizard.gui.reauth_dialog")
 
     def refresh(self, *, check: bool = True, select: str | None = None,
-                after: Callable[[], None] | None = None, first: bool = False) -> None:
+                after: Callable[[], None] | None = None, first: bool = False, confirm: str = "") -> None:
         """Reload the list on a worker. ``first``: before the first list shows, import on that
         worker what the first Add, sign-in and status check need (:mod:`wizard.gui.runtime`),
         so that no click waits on an import and no import competes with the user's clicks."""
@@ -356,7 +416,10 @@ class MainWindow(QMainWindow):
             elif rows:
                 self.table.selectRow(0)
             self._update_actions()
-            self.statusBar().showMessage(tr("{count} organization(s) configured.").format(count=len(rows)))
+            self.table.setVisible(bool(rows))
+            self.empty_panel.setVisible(not rows)
+            # A confirmation of what the user just did wins over the count.
+            self.statusBar().showMessage(confirm or count_text(len(rows)))
             if after is not None:
                 after()
             self.orgs_loaded.emit()
@@ -364,6 +427,7 @@ class MainWindow(QMainWindow):
                 self._offer_finish(pending)
             if first:
                 self._check_keyring()
+                self._show_sandbox()
             if check:
                 for row in rows:
                     self.check_status(row.key)
@@ -371,6 +435,19 @@ class MainWindow(QMainWindow):
                     self._read_mailbox_records()
 
         self.run(load, on_result=loaded, action="refresh")
+
+    def _show_sandbox(self) -> None:
+        services = self.services
+        if services is None or not services.sandbox_mode:
+            return
+        self.setWindowTitle(tr("Configure Organizations — Sandbox"))
+        lines = [tr("Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches "
+                    "Dynamics 365. Paste one of these addresses into Add…:")]
+        lines += [f"{name}: {url}" for name, url in services.sandbox_addresses]
+        text = "\n".join(lines)
+        self.sandbox_banner.setText(text)
+        self.sandbox_banner.setAccessibleDescription(text)
+        self.sandbox_banner.setVisible(True)
 
     def _check_keyring(self) -> None:
         def show(state) -> None:
@@ -423,8 +500,7 @@ class MainWindow(QMainWindow):
         else:
             self.stamp_label.setText(tr("No organization yet"))
         if header.last_sync is not None:
-            self.last_sync_label.setText(QLocale().toString(header.last_sync.astimezone(),
-                                                            QLocale.FormatType.ShortFormat))
+            self.last_sync_label.setText(format_when(header.last_sync))
         else:
             self.last_sync_label.setText(tr("Never"))
 
@@ -435,7 +511,8 @@ class MainWindow(QMainWindow):
         wizard = AddOrgWizard(self.services, self.runner, self, initial_url=url)
         if title:
             wizard.setWindowTitle(title)
-        wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None))
+        wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None,
+                                                           confirm=added_text(rows)))
         self.add_wizard = wizard
         wizard.open()
 
@@ -445,26 +522,32 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Delete organization"),
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Remove organization"),
                           tr("Do you want to remove {name} from this computer?").format(name=row.display_name),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+                          QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("confirmDelete")
+        # Buttons named for the act: Remove / Cancel (Cancel is the default and Esc).
+        remove = box.addButton(tr("&Remove"), QMessageBox.ButtonRole.DestructiveRole)
+        remove.setObjectName("removeButton")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.remove_button = remove
         text = tr("Its saved credentials and sign-in are deleted too. The organization itself is not changed.")
         if row.is_primary:
             text += "\n" + tr("It is your synchronizing organization: afterwards no organization "
                               "synchronizes until you choose one.")
         box.setInformativeText(text)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAccessibleName(tr("Delete organization"))
-        box.finished.connect(lambda result: result == QMessageBox.StandardButton.Yes and self._do_delete(row))
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.setAccessibleName(tr("Remove organization"))
+        box.finished.connect(lambda _result: box.clickedButton() is remove and self._do_delete(row))
         self.confirm_box = box
         box.open()
 
     def _do_delete(self, row: OrgRow) -> None:
         services = self.services
         self.run(lambda task: services.remove(row.key),
-                 on_result=lambda _v: (self.statusBar().showMessage(
-                     tr("{name} was removed.").format(name=row.display_name)), self.refresh(check=False)),
+                 on_result=lambda _v: self.refresh(check=False, confirm=tr("{name} was removed.").format(
+                     name=row.display_name)),
                  action="delete")
 
     def properties(self) -> None:
@@ -475,7 +558,8 @@ class MainWindow(QMainWindow):
 
         dialog = PropertiesDialog(row, self.services, self.runner, self)
         dialog.fix_requested.connect(self._step_fix)
-        dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(check=False, select=row.key))
+        dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(
+            check=False, select=row.key, confirm=changed_text(row, dialog.result_row)))
         self.properties_dialog = dialog
         dialog.open()
 
@@ -539,11 +623,10 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             progress.show_result(result)
             if result is None or result.complete:
-                self.statusBar().showMessage(tr("{name} is now your synchronizing organization.").format(
-                    name=row.display_name))
+                confirm = tr("{name} is now your synchronizing organization.").format(name=row.display_name)
             else:
-                self.statusBar().showMessage(tr("The switch to {name} is not finished.").format(name=row.display_name))
-            self.refresh(check=False, select=row.key)
+                confirm = tr("The switch to {name} is not finished.").format(name=row.display_name)
+            self.refresh(check=False, select=row.key, confirm=confirm)
 
         def failed(exc) -> None:
             if isValid(progress):
@@ -870,3 +953,22 @@ class MainWindow(QMainWindow):
         if self.runner is not None:
             self.runner.cancel_all()
         super().closeEvent(event)
+
+
+def count_text(count: int) -> str:
+    """How many orgs the list holds, in words with the right plural."""
+    if count == 1:
+        return tr("1 organization configured.")
+    return tr("%n organizations configured.", "", count)
+
+
+def added_text(rows) -> str:
+    if len(rows) == 1:
+        return tr("{name} was added.").format(name=rows[0].display_name)
+    return tr("%n organizations were added.", "", len(rows))
+
+
+def changed_text(before, after) -> str:
+    if after.display_name != before.display_name:
+        return tr("{old} was renamed to {new}.").format(old=before.display_name, new=after.display_name)
+    return tr("The properties of {name} were saved.").format(name=after.display_name)

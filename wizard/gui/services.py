@@ -162,6 +162,12 @@ class EngineServices:
         self.sandbox = sandbox                  # a sandbox we started and stop on close()
         self.sandbox_mode = sandbox is not None if sandbox_mode is None else sandbox_mode
         self.startup_notes: Sequence[str] = ()
+        self.sandbox_addresses: Sequence[tuple[str, str]] = ()
+        if sandbox is not None:
+            from wizard.sandbox import seed
+
+            names = {o.unique_name: o.friendly_name for o in seed.ORGS}
+            self.sandbox_addresses = tuple((names.get(k, k), url) for k, url in sandbox.org_urls.items())
 
     @classmethod
     def from_options(cls, *, home: str | None = None, sandbox: bool = False,

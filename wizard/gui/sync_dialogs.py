@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from wizard.gui.i18n import tr
 from wizard.gui.models import FieldMappingModel
 from wizard.gui.views import AddressPlanView, MailboxChoice, MailboxSideView, SyncSettingsView, SyncSummary
-from wizard.gui.widgets import accessible
+from wizard.gui.widgets import accessible, format_when
 
 ITEM_TYPES = ("contact", "appointment", "task")
 
@@ -146,8 +146,11 @@ class SyncDialog(QDialog):
         lines = [tr("Into your mailbox: {what}.").format(what=_counts_text(summary.came_in)),
                  tr("Into the organization: {what}.").format(what=_counts_text(summary.went_out))]
         if summary.conflicts:
-            lines.append(tr("{n} conflict(s): both sides changed the same field; the organization's "
-                            "value was kept. See Details.").format(n=len(summary.conflicts)))
+            n = len(summary.conflicts)
+            lines.append(tr("1 conflict: both sides changed the same field; the organization's value was "
+                            "kept. See Details.") if n == 1 else
+                         tr("%n conflicts: both sides changed the same field; the organization's value "
+                            "was kept. See Details.", "", n))
         else:
             lines.append(tr("No conflicts."))
         if summary.not_sent:
@@ -156,7 +159,7 @@ class SyncDialog(QDialog):
         lines += [f"• {notice}" for notice in summary.notices]
         if summary.last_sync is not None:
             lines.append(tr("Last synchronization: {when}").format(
-                when=QLocale().toString(summary.last_sync.astimezone(), QLocale.FormatType.ShortFormat)))
+                when=format_when(summary.last_sync)))
         self._finish(tr("Synchronized with {name}.").format(name=self.org_name), "\n".join(lines),
                      summary.details)
 
@@ -648,15 +651,16 @@ class AddressSwitchDialog(QDialog):
         lost = sum(1 for c in plan.changes if c.lost)
         contacts = len({c.contact for c in plan.changes})
         if plan.changes:
-            text = tr("Existing contacts are remapped. {fields} field(s) of {contacts} contact(s) would "
-                      "change; {lost} value(s) would be lost (for fields that synchronize both ways the "
-                      "organization's value wins). Every change is listed below.").format(
-                fields=len(plan.changes), contacts=contacts, lost=lost)
+            text = tr("Existing contacts are remapped. Contacts that change: {contacts}; field values "
+                      "that change: {fields}; values that would be lost: {lost} (for fields that "
+                      "synchronize both ways the organization's value wins). Every change is listed "
+                      "below.").format(fields=len(plan.changes), contacts=contacts, lost=lost)
         else:
             text = tr("No existing contact changes.")
         if plan.stop_syncing:
-            text += "\n" + tr("{n} field pair(s) stop synchronizing; their values stay as they are.").format(
-                n=len(plan.stop_syncing))
+            n = len(plan.stop_syncing)
+            text += "\n" + (tr("1 field pair stops synchronizing; its values stay as they are.") if n == 1
+                            else tr("%n field pairs stop synchronizing; their values stay as they are.", "", n))
         text += "\n" + tr("A backup of both sides' values is taken first. Nothing changes until you "
                           "choose Switch; Cancel changes nothing.")
         self.explanation = _selectable(QLabel(text))

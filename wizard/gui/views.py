@@ -345,6 +345,7 @@ class Services(Protocol):
 
     sandbox_mode: bool                   # practising on the built-in sandbox tenant
     startup_notes: Sequence[str]         # told once the main window shows (e.g. a deployment)
+    sandbox_addresses: Sequence[tuple[str, str]]  # (name, address) of the sandbox's orgs, to paste
 
     def clouds(self) -> Sequence[tuple[str, str]]: ...
     def warm_up(self) -> None: ...
