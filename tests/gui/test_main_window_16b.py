@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from wizard.gui.views import OrgChangeView, SwitchPlanView
@@ -194,3 +194,32 @@ def test_no_gui_string_writes_a_plural_as_s_in_brackets():
     found = [f"{p.name}: {m}" for p in root.glob("*.py") if p.name != "engine_texts.py"
              for m in re.findall(r"tr\(\"[^\"]*\w\(s\)[^\"]*\"", p.read_text(encoding="utf-8"))]
     assert found == []
+
+
+# -- item 4: Keep me connected -------------------------------------------------------------------
+def test_keep_connected_is_shown_and_set_in_its_dialog(qtbot, window, fake):
+    from tests.gui import journeys as j
+
+    j.add_online(qtbot, window, {"contosona", "contosojp"})
+    assert window.keep_label.text() == "Every 15 min, all organizations"
+    window.actions["keep_connected"].trigger()
+    dialog = window.keep_dialog
+    assert dialog.minutes.value() == 15 and "may then be slower" in dialog.note.text()
+    dialog.minutes.setValue(40)
+    jp = j.row_by_name(window, "contosojp")
+    index = [r.key for r in dialog.rows].index(jp.key)
+    dialog.orgs.item(index).setCheckState(Qt.CheckState.Unchecked)
+    with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert fake.keep_minutes == 40 and fake.orgs[jp.key].keep_connected is False
+    assert window.keep_label.text() == "Every 40 min, 1 of 2 organizations"
+    assert window.statusBar().currentMessage() == "Keep me connected was saved."
+
+
+def test_properties_says_what_off_costs(qtbot, window, fake):
+    from tests.gui import journeys as j
+
+    j.add_online(qtbot, window, {"contosona"})
+    window.properties()
+    assert "may then be slower" in window.properties_dialog.keep_note.text()
+    window.properties_dialog.reject()

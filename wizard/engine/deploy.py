@@ -29,6 +29,7 @@ Format (``schema_version`` 1)::
     {
       "schema_version": 1,
       "replace": false,                  # optional; like --replace
+      "keep_connected_minutes": 15,      # optional; Keep me connected interval, 1-1440
       "orgs": [
         {"url": "https://contoso.crm4.dynamics.com", "display_name": "Contoso Sales",
          "primary": true},
@@ -70,7 +71,8 @@ STATE_SCHEMA_VERSION = 1
 FILE_KIND = "d365-wizard-deployment"
 MAX_FILE_BYTES = 1_000_000
 
-TOP_KEYS = {"schema_version", "kind", "replace", "orgs", "comment", "exported_at"}
+TOP_KEYS = {"schema_version", "kind", "replace", "orgs", "comment", "exported_at",
+            "keep_connected_minutes"}
 ORG_KEYS = {"url", "display_name", "cloud", "cloud_file", "primary", "org_id", "unique_name",
             "keep_connected", "comment"}
 _SECRET_KEY = SECRET_KEY
@@ -112,6 +114,7 @@ class Deployment:
     cloud_paths: dict[str, Path]          # their source files
     sha256: str
     source: str
+    keep_connected_minutes: int | None = None   # the Keep me connected interval to set
 
 
 @dataclass
@@ -135,10 +138,12 @@ class DeployReport:
     removed_primary: str | None = None
     skipped: bool = False                 # the machine-wide file was applied before, unchanged
     warnings: list[str] = field(default_factory=list)
+    keep_connected_minutes: int | None = None   # set to this by the file (None: not changed)
 
     @property
     def changed(self) -> bool:
-        return any(o.action in ("added", "updated", "removed") for o in self.outcomes)
+        return (any(o.action in ("added", "updated", "removed") for o in self.outcomes)
+                or self.keep_connected_minutes is not None)
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -163,6 +168,8 @@ class DeployReport:
         if self.primary_note:
             lines.append(self.primary_note)
         lines.extend(f"warning: {w}" for w in self.warnings)
+        if self.keep_connected_minutes is not None:
+            lines.append(f"Keep me connected: every {self.keep_connected_minutes} minutes.")
         if self.count("added"):
             lines.append("Users sign in to each organization the first time they use it.")
         return "\n".join(lines)
@@ -208,6 +215,15 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
     replace = data.get("replace", False)
     if not isinstance(replace, bool):
         raise E.ReplaceNotBool(source=source)
+    minutes = data.get("keep_connected_minutes")
+    if minutes is not None:
+        from wizard.engine import keepalive
+
+        try:
+            minutes = keepalive.check_minutes(minutes, text=False)
+        except keepalive.InvalidInterval:
+            raise E.BadKeepConnectedMinutes(source=source, value=minutes, low=keepalive.MIN_MINUTES,
+                                            high=keepalive.MAX_MINUTES) from None
     orgs_raw = data.get("orgs")
     if not isinstance(orgs_raw, list):
         raise E.NoOrgsList(source=source)
@@ -278,7 +294,8 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
         raise E.SeveralPrimaries(source=source, count=len(primaries), labels=", ".join(e.label for e in primaries))
     _refuse_duplicates(entries, source)
     return Deployment(tuple(entries), replace, {k: v for k, v in clouds.items()
-                                                if k in cloud_paths}, cloud_paths, sha256, source)
+                                                if k in cloud_paths}, cloud_paths, sha256, source,
+                      keep_connected_minutes=minutes)
 
 
 def _refuse_secrets(data: Any, source: str, where: str = "") -> None:
@@ -367,6 +384,9 @@ def apply_loaded(engine: "Engine", deployment: Deployment, *, replace: bool,
                            if not any(o.org and o.org in p for o in report.outcomes))
 
     _save_pending(engine, deployment, planned["pending"])
+    if deployment.keep_connected_minutes is not None \
+            and registry.keep_connected_minutes() != deployment.keep_connected_minutes:
+        report.keep_connected_minutes = registry.set_keep_connected_minutes(deployment.keep_connected_minutes)
     primary_entry = next((e for e in deployment.orgs if e.primary), None)
     current = registry.primary()
     report.primary = current.display_name if current else None
@@ -763,9 +783,15 @@ def export_deployment(engine: "Engine") -> dict[str, Any]:
             "cloud": rec.get("cloud"), "unique_name": rec.get("unique_name"),
             "display_name": rec.get("display_name"), "org_id": rec.get("org_id"),
             "primary": (rec.get("primary") and not has_primary) or None}.items() if v})
-    return {"schema_version": SCHEMA_VERSION, "kind": FILE_KIND,
-            "exported_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "orgs": orgs}
+    from wizard.engine import keepalive
+
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "kind": FILE_KIND,
+                            "exported_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "orgs": orgs}
+    minutes = engine.registry.keep_connected_minutes()
+    if minutes != keepalive.DEFAULT_MINUTES:
+        data["keep_connected_minutes"] = minutes
+    return data
 
 
 def write_export(engine: "Engine", out: str | Path) -> Path:

@@ -57,6 +57,11 @@ class ReplaceNotBool(DeploymentError):
     template = "{source}: \"replace\" must be true or false."
 
 
+class BadKeepConnectedMinutes(DeploymentError):
+    template = ("{source}: \"keep_connected_minutes\" must be a whole number of minutes from {low} "
+                "to {high}, not {value}.")
+
+
 class NoOrgsList(DeploymentError):
     template = "{source} needs an \"orgs\" list (it may be empty)."
 

@@ -734,6 +734,24 @@ class OrgRegistry:
             state["exchange"] = {**facts, "checked_at": self._now()}
         self._mutate(mutate)
 
+    # -- Keep me connected (wizard/engine/keepalive.py) ---------------------------------------------
+    def keep_connected_minutes(self) -> int:
+        """The background interval for orgs with Keep me connected on, in minutes."""
+        from wizard.engine import keepalive
+
+        value = (self._read().get("settings") or {}).get(keepalive.SETTING)
+        return keepalive.DEFAULT_MINUTES if value is None else int(value)
+
+    def set_keep_connected_minutes(self, minutes: Any) -> int:
+        from wizard.engine import keepalive
+
+        value = keepalive.check_minutes(minutes)
+
+        def mutate(state: dict[str, Any]) -> None:
+            state["settings"] = {**(state.get("settings") or {}), keepalive.SETTING: value}
+        self._mutate(mutate)
+        return value
+
     # -- internals --------------------------------------------------------------------------------
     def _secret_store(self) -> "SecretStore":
         if callable(self.secrets) and not hasattr(self.secrets, "delete_org"):
@@ -1046,6 +1064,17 @@ def check_registry_state(data: dict[str, Any]) -> None:  # noqa: C901 - a field-
         raise SchemaError("“pending_cleanup” is not a list of removed organizations")
     if data.get("recovery") is not None and not isinstance(data["recovery"], dict):
         raise SchemaError("“recovery” is not an object")
+    settings = data.get("settings")
+    if settings is not None:
+        from wizard.engine import keepalive
+
+        if not isinstance(settings, dict):
+            raise SchemaError("“settings” is not an object")
+        if keepalive.SETTING in settings:
+            try:
+                keepalive.check_minutes(settings[keepalive.SETTING], text=False)
+            except keepalive.InvalidInterval as exc:
+                raise SchemaError(f"“settings.{keepalive.SETTING}”: {exc.message}") from None
 
 
 def _fingerprint(current: OrgProfile | None, target: OrgProfile, stamp: Stamp | None) -> str:

@@ -97,7 +97,15 @@ class PropertiesDialog(QDialog):
         self.keep_box = QCheckBox(tr("&Keep me connected to this organization"))
         self.keep_box.setChecked(row.keep_connected)
         accessible(self.keep_box, tr("Keep connected"),
-                   tr("Stay signed in between sessions, using the sign-in kept in the keyring."))
+                   tr("While this app runs, check this organization in the background and, when it "
+                      "is the synchronizing organization, synchronize it at the Keep me connected "
+                      "interval."))
+        from wizard.gui.sync_dialogs import keep_connected_note
+
+        self.keep_note = QLabel(keep_connected_note())
+        self.keep_note.setObjectName("keepNote")
+        self.keep_note.setWordWrap(True)
+        accessible(self.keep_note, tr("Note"), self.keep_note.text())
         self.forget_button = QPushButton(tr("&Forget saved credentials"))
         self.forget_button.setEnabled(row.has_saved_credentials)
         accessible(self.forget_button, tr("Forget saved credentials"),
@@ -105,6 +113,7 @@ class PropertiesDialog(QDialog):
         self.forget_button.clicked.connect(self._forget)
         layout.addWidget(self.save_box)
         layout.addWidget(self.keep_box)
+        layout.addWidget(self.keep_note)
         layout.addWidget(self.forget_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)

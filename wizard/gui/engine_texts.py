@@ -82,6 +82,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Wait a few minutes and try again."),
     # wizard.engine.dataverse.UnexpectedAnswer.template
     QT_TRANSLATE_NOOP("", "Unexpected Web API answer."),
+    # wizard.engine.deploy_errors.BadKeepConnectedMinutes.template
+    QT_TRANSLATE_NOOP("", "{source}: \"keep_connected_minutes\" must be a whole number of minutes from {low} to {high}, not {value}."),
     # wizard.engine.deploy_errors.CloudMismatch.template
     QT_TRANSLATE_NOOP("", "{source}, org {index}: \"cloud\" is “{cloud}” but the cloud file defines “{defined}”."),
     # wizard.engine.deploy_errors.DeploymentFileUnusable.template
@@ -304,6 +306,10 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "A {kind} has no field “{field}”."),
     # wizard.engine.itemtypes.UnknownItemField.fix_template
     QT_TRANSLATE_NOOP("", "Nothing was stored. The fields of a {kind} are: {known}."),
+    # wizard.engine.keepalive.InvalidInterval.template
+    QT_TRANSLATE_NOOP("", "The Keep me connected interval must be a whole number of minutes from {low} to {high}; “{value}” is not."),
+    # wizard.engine.keepalive.InvalidInterval.fix_template
+    QT_TRANSLATE_NOOP("", "Choose a number of minutes from {low} to {high}, for example 15."),
     # wizard.engine.org_errors.AmbiguousOrg.template
     QT_TRANSLATE_NOOP("", "“{ref}” matches more than one organization: {matches}."),
     # wizard.engine.org_errors.AmbiguousOrg.fix_template

@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self.primary_label = QLabel(tr("Loading…"))
         self.stamp_label = QLabel("")
         self.last_sync_label = QLabel("")
+        self.keep_label = QLabel("")
+        self.keep_label.setObjectName("keepConnectedState")
         self.exchange_label = QLabel("")
         self.exchange_label.setObjectName("exchangeHolder")
         for caption, label, name in (
@@ -144,7 +146,8 @@ class MainWindow(QMainWindow):
                 (tr("Exchange mailbox synchronizes with:"), self.exchange_label,
                  tr("Organization that holds your Exchange mailbox")),
                 (tr("Mailbox set to synchronize with:"), self.stamp_label, tr("Mailbox stamp")),
-                (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization"))):
+                (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization")),
+                (tr("Keep me connected:"), self.keep_label, tr("Keep me connected"))):
             accessible(label, name)
             form.addRow(caption, label)
         bold = self.primary_label.font()
@@ -213,6 +216,10 @@ class MainWindow(QMainWindow):
             ("sync_settings", tr("Synchronization &Settings…"), "properties", QKeySequence("Ctrl+Shift+S"),
              self.sync_settings,
              tr("Show the synchronizing organization's Synchronization settings, fields and filters.")),
+            ("keep_connected", tr("&Keep Me Connected…"), "synchronize", QKeySequence("Ctrl+K"),
+             self.keep_connected_settings,
+             tr("How often, while this app runs, organizations are checked and the synchronizing "
+                "organization synchronizes; which organizations are kept connected.")),
             ("sign_in", tr("Sign &in…"), "sign-in", QKeySequence("Ctrl+Shift+I"), self.sign_in,
              tr("Sign in to the selected organization again (for example after signing out).")),
             ("sign_out", tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+O"), self.sign_out,
@@ -243,6 +250,7 @@ class MainWindow(QMainWindow):
         sync_menu = self.menuBar().addMenu(tr("&Synchronization"))
         sync_menu.addAction(self.actions["sync_now"])
         sync_menu.addAction(self.actions["sync_settings"])
+        sync_menu.addAction(self.actions["keep_connected"])
         # The table's own menu: what acts on the selected org (never Synchronize Now).
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for name in ("properties", "test", "synchronize", "sign_in", "sign_out", "delete"):
@@ -318,11 +326,11 @@ class MainWindow(QMainWindow):
             self.actions[name].setEnabled(ready and row is not None)
         # Also for the synchronizing org: choosing it again repairs its records.
         self.actions["synchronize"].setEnabled(ready and row is not None)
-        for name in ("add", "diagnostics", "refresh"):
+        for name in ("add", "diagnostics", "refresh", "keep_connected"):
             self.actions[name].setEnabled(ready)
         has_primary = self.model.primary() is not None
         self.actions["sync_now"].setEnabled(ready and has_primary and getattr(self, "sync_dialog_running", None)
-                                            is None)
+                                            is None and not getattr(self, "background_sync_running", False))
         self.actions["sync_settings"].setEnabled(ready and has_primary)
 
     def run(self, fn, *, on_result=None, on_error=None, on_progress=None, action: str = "", cancel_token=None):
@@ -403,10 +411,11 @@ class MainWindow(QMainWindow):
                 import_ahead(dialog_modules)
                 services.warm_up()
             pending = services.pending_switch() if first else None
-            return services.list_orgs(), services.mailbox_header(), pending
+            return services.list_orgs(), services.mailbox_header(), pending, services.keep_connected_minutes()
 
         def loaded(value) -> None:
-            rows, header, pending = value
+            rows, header, pending, minutes = value
+            self._show_keep_connected(minutes, rows)
             current = self.selected()
             self.model.set_rows(rows)
             self._show_header(header)
@@ -428,6 +437,7 @@ class MainWindow(QMainWindow):
             if first:
                 self._check_keyring()
                 self._show_sandbox()
+                self._start_keep_connected()
             if check:
                 for row in rows:
                     self.check_status(row.key)
@@ -435,6 +445,118 @@ class MainWindow(QMainWindow):
                     self._read_mailbox_records()
 
         self.run(load, on_result=loaded, action="refresh")
+
+    # -- Keep me connected ----------------------------------------------------------------
+    #: How often the window asks the engine whether Keep me connected work is due. Asking
+    #: reads only the registry file: no traffic unless the engine says an org is due.
+    KEEP_TICK_MS = 60_000
+
+    def _show_keep_connected(self, minutes: int, rows) -> None:
+        from wizard.gui.sync_dialogs import keep_connected_summary
+
+        self.keep_minutes = minutes
+        on = sum(1 for r in rows if r.keep_connected)
+        self.keep_label.setText(keep_connected_summary(minutes, on, len(rows)))
+
+    def _start_keep_connected(self) -> None:
+        import datetime as dt
+
+        # The window has just checked every org: the first round is one interval away.
+        self.last_keep_round = dt.datetime.now(dt.timezone.utc)
+        self.keep_deciding = False
+        self.background_sync_running = False
+        if getattr(self, "keep_timer", None) is None:
+            self.keep_timer = QTimer(self)
+            self.keep_timer.timeout.connect(self.keep_connected_round)
+        self.keep_timer.start(self.KEEP_TICK_MS)
+
+    def keep_connected_round(self) -> None:
+        """Ask the engine what is due (on a worker) and do it: refresh connected orgs'
+        status quietly, synchronize the synchronizing org in the background."""
+        import datetime as dt
+
+        if self.services is None or getattr(self, "keep_deciding", False):
+            return
+        services = self.services
+        connected = {r.key for r in self.model.rows() if r.status == OrgStatus.CONNECTED}
+        busy = getattr(self, "sync_dialog_running", None) is not None or self.background_sync_running
+        last = self.last_keep_round
+        self.keep_deciding = True
+
+        def decided(work) -> None:
+            self.keep_deciding = False
+            if not work:
+                self.action_done.emit("keep_connected-idle")
+                return
+            self.last_keep_round = dt.datetime.now(dt.timezone.utc)
+            for key in work.refresh:
+                self.check_status(key, quiet=True)
+            if work.sync:
+                self._background_sync()
+            self.action_done.emit("keep_connected")
+
+        def failed(_exc) -> None:
+            self.keep_deciding = False
+            self.action_done.emit("keep_connected-idle")
+
+        self.run(lambda task: services.background_work(connected, last, busy), on_result=decided, on_error=failed)
+
+    def _background_sync(self) -> None:
+        from wizard.gui.tasks import CancelToken
+        from wizard.gui.widgets import error_text
+
+        primary = self.model.primary()
+        if primary is None:
+            return
+        services = self.services
+        self.background_sync_running = True
+        self._update_actions()
+        self.statusBar().showMessage(tr("Synchronizing with {name} in the background…").format(
+            name=primary.display_name))
+
+        def finished() -> None:
+            self.background_sync_running = False
+            self._update_actions()
+
+        def done(summary) -> None:
+            finished()
+            self.refresh(check=False, confirm=tr("Synchronized with {name} in the background.").format(
+                name=summary.org_name))
+
+        def failed(exc) -> None:
+            # No dialog for what the user did not start: the status bar says it, and the next
+            # Synchronize Now shows the whole story.
+            finished()
+            message, _fix, _details = error_text(exc)
+            self.statusBar().showMessage(tr("The background synchronization did not run: {message}").format(
+                message=message))
+
+        self.run(lambda task: services.synchronize_now(lambda _value: None, task.cancel_token),
+                 on_result=done, on_error=failed, action="background_sync", cancel_token=CancelToken())
+
+    def keep_connected_settings(self) -> None:
+        from wizard.gui.sync_dialogs import KeepConnectedDialog
+
+        rows = self.model.rows()
+        dialog = KeepConnectedDialog(getattr(self, "keep_minutes", 15), rows, self)
+        self.keep_dialog = dialog
+        services = self.services
+
+        def save() -> None:
+            minutes, changes = dialog.minutes.value(), dialog.changes()
+
+            def work(task):
+                services.set_keep_connected_minutes(minutes)
+                for key, on in changes.items():
+                    services.update(key, keep_connected=on)
+
+            self.run(work, action="keep_connected_saved",
+                     on_result=lambda _v: self.refresh(check=False, confirm=tr(
+                         "Keep me connected was saved.")),
+                     on_error=lambda exc: error_box(self, exc, title=tr("Keep me connected was not saved")))
+
+        dialog.accepted.connect(save)
+        dialog.open()
 
     def _show_sandbox(self) -> None:
         services = self.services
@@ -463,9 +585,11 @@ class MainWindow(QMainWindow):
         services = self.services
         self.run(lambda task: services.keyring_state(), on_result=show, on_error=lambda _exc: None)
 
-    def check_status(self, key: str) -> None:
+    def check_status(self, key: str, *, quiet: bool = False) -> None:
+        """The org's live status, on a worker; ``quiet``: keep showing the last one meanwhile."""
         services = self.services
-        self.model.set_status(key, OrgStatus.CHECKING)
+        if not quiet:
+            self.model.set_status(key, OrgStatus.CHECKING)
         self.run(lambda task: services.check_status(key),
                  on_result=lambda value: self.model.set_status(key, *value),
                  on_error=lambda exc: self.model.set_status(key, OrgStatus.ERROR, str(exc)))

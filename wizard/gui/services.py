@@ -10,7 +10,7 @@ synchronous and may block: the windows call them through the task runner.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from wizard.gui.views import (
     AddressChangeRow,
     AddressPlanView,
     AuthProbe,
+    BackgroundWorkView,
     BundleResult,
     ConnectedOrg,
     Credentials,
@@ -472,6 +473,24 @@ class EngineServices:
 
     def forget_credentials(self, key: str) -> None:
         self.registry.forget_credentials(key)
+
+    # -- Keep me connected (wizard/engine/keepalive.py decides) ------------------------------
+    def keep_connected_minutes(self) -> int:
+        return self.registry.keep_connected_minutes()
+
+    def set_keep_connected_minutes(self, minutes: int) -> int:
+        return self.registry.set_keep_connected_minutes(minutes)
+
+    def background_work(self, connected: Collection[str], last_round: _dt.datetime | None,
+                        busy: bool) -> BackgroundWorkView:
+        """What Keep me connected does now: the engine's decision on the registry's orgs and
+        interval. Reads only the registry file; no network."""
+        from wizard.engine import keepalive
+
+        work = keepalive.due_work(self.registry.list(), connected=connected,
+                                  minutes=self.registry.keep_connected_minutes(), last_round=last_round,
+                                  now=_dt.datetime.now(_dt.timezone.utc), busy=busy)
+        return BackgroundWorkView(work.refresh, work.sync)
 
     def sign_out(self, key: str) -> None:
         self.connector.sign_out(self.registry.get(key))

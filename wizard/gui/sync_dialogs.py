@@ -18,10 +18,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -723,3 +726,81 @@ class BundlePanel(QFrame):
         self.status.setObjectName("bundleStatus")
         accessible(self.status, tr("Diagnostics bundle"))
         layout.addWidget(self.status)
+
+
+def keep_connected_note() -> str:
+    """The original's warning beside Keep me connected."""
+    return tr("When it is off for an organization, nothing connects to it in the background. "
+              "Opening it and synchronizing may then be slower.")
+
+
+def keep_connected_summary(minutes: int, on: int, total: int) -> str:
+    """The main window's one line about Keep me connected."""
+    if total == 0 or on == 0:
+        return tr("Off: nothing connects in the background")
+    if on == total:
+        return tr("Every {minutes} min, all organizations").format(minutes=minutes)
+    return tr("Every {minutes} min, {on} of {total} organizations").format(minutes=minutes, on=on, total=total)
+
+
+class KeepConnectedDialog(QDialog):
+    """Keep me connected: the interval and, per org, on or off (with the original's note)."""
+
+    def __init__(self, minutes: int, rows, parent=None) -> None:
+        from wizard.engine import keepalive
+
+        super().__init__(parent)
+        self.setObjectName("keepConnectedDialog")
+        self.setWindowTitle(tr("Keep Me Connected"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        intro = _selectable(QLabel(tr("While this app runs, the organizations ticked below have their "
+                                      "status refreshed, and the synchronizing organization synchronizes, "
+                                      "at this interval.")))
+        accessible(intro, tr("About Keep me connected"), intro.text())
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        caption = QLabel(tr("&Every:"))
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("keepMinutes")
+        self.minutes.setRange(keepalive.MIN_MINUTES, keepalive.MAX_MINUTES)
+        self.minutes.setValue(minutes)
+        self.minutes.setSuffix(tr(" min"))
+        accessible(self.minutes, tr("Interval in minutes"),
+                   tr("How often, from 1 to 1440 minutes."))
+        caption.setBuddy(self.minutes)
+        row.addWidget(caption)
+        row.addWidget(self.minutes)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.orgs = QListWidget()
+        self.orgs.setObjectName("keepOrgs")
+        accessible(self.orgs, tr("Organizations kept connected"),
+                   tr("Tick an organization to keep it connected; Space ticks the selected one."))
+        self.rows = list(rows)
+        for r in self.rows:
+            item = QListWidgetItem(r.display_name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if r.keep_connected else Qt.CheckState.Unchecked)
+            self.orgs.addItem(item)
+        self.orgs.setMaximumHeight(max(60, min(len(self.rows), 8) * self.orgs.sizeHintForRow(0) + 8)
+                                   if self.rows else 60)
+        layout.addWidget(self.orgs)
+        self.note = _selectable(QLabel(keep_connected_note()))
+        accessible(self.note, tr("Note"), self.note.text())
+        layout.addWidget(self.note)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        layout.addWidget(self.buttons)
+        self.minutes.setFocus()
+
+    def changes(self) -> dict[str, bool]:
+        """The orgs whose Keep me connected the user changed: key → on."""
+        out = {}
+        for i, r in enumerate(self.rows):
+            on = self.orgs.item(i).checkState() == Qt.CheckState.Checked
+            if on != r.keep_connected:
+                out[r.key] = on
+        return out
