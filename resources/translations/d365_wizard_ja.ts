@@ -2656,11 +2656,6 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>Microsoft がプライマリ以外のすべての組織に推奨しているとおり、ほかの組織では方法を [なし] に設定してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="330"/>
-        <source>The switch to {org} is not finished: {count} organization(s) could not be changed ({orgs}).</source>
-        <translation>{org} への切り替えは完了していません: {count} 個の組織を変更できませんでした ({orgs})。</translation>
-    </message>
-    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="332"/>
         <source>Fix what each organization&apos;s message says, then finish the switch; until then more than one organization may synchronize with your Exchange mailbox.</source>
         <translation>各組織のメッセージに従って問題を解決してから、切り替えを完了してください。それまでは、複数の組織が Exchange メールボックスと同期する可能性があります。</translation>
@@ -3114,6 +3109,11 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/engine_texts.py" line="260"/>
         <source>Unknown way of synchronizing “{value}” (expected one of {choices}).</source>
         <translation>不明な同期の方式「{value}」です ({choices} のいずれかを指定してください)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="330"/>
+        <source>The switch to {org} is not finished. Not changed ({count} in all): {orgs}.</source>
+        <translation>{org} への切り替えは完了していません。変更されなかった組織 (計 {count} 件): {orgs}。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="340"/>

@@ -287,3 +287,16 @@ def test_no_dialog_is_taller_than_a_1366_by_768_screen_allows(qtbot, window, fak
             assert size.height() <= limit and size.width() <= 1366, (name, what, size)
         assert dialog.height() <= max_dialog_height(dialog) and dialog.width() <= 1366, (name, dialog.size())
     assert len(seen) == 9
+
+
+# -- item 5: found while measuring a 20,000-contact Synchronize Now ----------------------------
+def test_the_result_counts_every_new_item_not_only_the_listed_ones():
+    from wizard.engine.sync.runstate import LISTED_CREATES, Action, SyncReport
+    from wizard.gui.services import summarize_report
+
+    report = SyncReport("id", "Contoso")
+    report.add([Action("contact", "mailbox-create", f"Person {i}") for i in range(LISTED_CREATES + 1234)])
+    report.add([Action("task", "org-update", "Call back")])
+    summary = summarize_report(report)
+    assert summary.came_in == {"create": LISTED_CREATES + 1234} and summary.went_out == {"update": 1}
+    assert "and 1234 more" in summary.details
