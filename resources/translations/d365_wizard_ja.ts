@@ -125,9 +125,9 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
         <location filename="../../wizard/gui/add_org_wizard.py" line="575"/>
-        <location filename="../../wizard/gui/dialogs.py" line="229"/>
+        <location filename="../../wizard/gui/dialogs.py" line="244"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="100"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="101"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
@@ -168,33 +168,33 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
-        <location filename="../../wizard/gui/dialogs.py" line="615"/>
+        <location filename="../../wizard/gui/dialogs.py" line="630"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="90"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="495"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
-        <location filename="../../wizard/gui/dialogs.py" line="618"/>
+        <location filename="../../wizard/gui/dialogs.py" line="633"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="93"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="502"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="513"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
-        <location filename="../../wizard/gui/dialogs.py" line="622"/>
+        <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="496"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="507"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
-        <location filename="../../wizard/gui/dialogs.py" line="622"/>
+        <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="504"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="515"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -297,7 +297,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
-        <location filename="../../wizard/gui/dialogs.py" line="635"/>
+        <location filename="../../wizard/gui/dialogs.py" line="650"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="131"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
@@ -476,7 +476,7 @@ Go Back to correct the address.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="593"/>
-        <location filename="../../wizard/gui/dialogs.py" line="125"/>
+        <location filename="../../wizard/gui/dialogs.py" line="126"/>
         <source>Fix the problem</source>
         <translation>問題を修正</translation>
     </message>
@@ -501,7 +501,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="653"/>
-        <location filename="../../wizard/gui/dialogs.py" line="275"/>
+        <location filename="../../wizard/gui/dialogs.py" line="290"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="252"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
@@ -534,7 +534,7 @@ Choose Back to correct your input.</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
         <location filename="../../wizard/gui/dialogs.py" line="121"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="365"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="372"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
@@ -560,7 +560,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="750"/>
-        <location filename="../../wizard/gui/dialogs.py" line="461"/>
+        <location filename="../../wizard/gui/dialogs.py" line="476"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
@@ -717,44 +717,44 @@ Choose Back to correct your input.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="220"/>
+        <location filename="../../wizard/gui/dialogs.py" line="235"/>
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="223"/>
-        <location filename="../../wizard/gui/dialogs.py" line="299"/>
+        <location filename="../../wizard/gui/dialogs.py" line="238"/>
+        <location filename="../../wizard/gui/dialogs.py" line="314"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="225"/>
+        <location filename="../../wizard/gui/dialogs.py" line="240"/>
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="229"/>
+        <location filename="../../wizard/gui/dialogs.py" line="244"/>
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="232"/>
+        <location filename="../../wizard/gui/dialogs.py" line="247"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="125"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="260"/>
+        <location filename="../../wizard/gui/dialogs.py" line="275"/>
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="263"/>
+        <location filename="../../wizard/gui/dialogs.py" line="278"/>
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="274"/>
+        <location filename="../../wizard/gui/dialogs.py" line="289"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="251"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
@@ -762,12 +762,12 @@ How to fix it: {fix}</source>
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="277"/>
+        <location filename="../../wizard/gui/dialogs.py" line="292"/>
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="280"/>
+        <location filename="../../wizard/gui/dialogs.py" line="295"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="254"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
@@ -793,181 +793,181 @@ How to fix it: {fix}</source>
         <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="323"/>
+        <location filename="../../wizard/gui/dialogs.py" line="338"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="325"/>
+        <location filename="../../wizard/gui/dialogs.py" line="340"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="331"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="652"/>
+        <location filename="../../wizard/gui/dialogs.py" line="346"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="344"/>
+        <location filename="../../wizard/gui/dialogs.py" line="359"/>
         <source>How {name} synchronizes appointments, contacts and tasks</source>
         <translation>{name} の予定・連絡先・タスクの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="346"/>
+        <location filename="../../wizard/gui/dialogs.py" line="361"/>
         <source>Synchronization method</source>
         <translation>同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="348"/>
+        <location filename="../../wizard/gui/dialogs.py" line="363"/>
         <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
         <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="350"/>
+        <location filename="../../wizard/gui/dialogs.py" line="365"/>
         <source>Server-side synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="351"/>
+        <location filename="../../wizard/gui/dialogs.py" line="366"/>
         <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
         <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="353"/>
+        <location filename="../../wizard/gui/dialogs.py" line="368"/>
         <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
         <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="355"/>
+        <location filename="../../wizard/gui/dialogs.py" line="370"/>
         <source>This computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="356"/>
+        <location filename="../../wizard/gui/dialogs.py" line="371"/>
         <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
         <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="376"/>
+        <location filename="../../wizard/gui/dialogs.py" line="391"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
         <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="381"/>
+        <location filename="../../wizard/gui/dialogs.py" line="396"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
         <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="461"/>
+        <location filename="../../wizard/gui/dialogs.py" line="476"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="462"/>
+        <location filename="../../wizard/gui/dialogs.py" line="477"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="464"/>
+        <location filename="../../wizard/gui/dialogs.py" line="479"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="466"/>
+        <location filename="../../wizard/gui/dialogs.py" line="481"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="469"/>
+        <location filename="../../wizard/gui/dialogs.py" line="484"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="475"/>
+        <location filename="../../wizard/gui/dialogs.py" line="490"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="480"/>
+        <location filename="../../wizard/gui/dialogs.py" line="495"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="485"/>
+        <location filename="../../wizard/gui/dialogs.py" line="500"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="489"/>
+        <location filename="../../wizard/gui/dialogs.py" line="504"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="493"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="670"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="681"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="715"/>
+        <location filename="../../wizard/gui/dialogs.py" line="730"/>
         <source>Browser sign-in</source>
         <translation>ブラウザーでのサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="721"/>
+        <location filename="../../wizard/gui/dialogs.py" line="736"/>
         <source>Sign-in address</source>
         <translation>サインインのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="721"/>
+        <location filename="../../wizard/gui/dialogs.py" line="736"/>
         <source>Open this address in a web browser to sign in.</source>
         <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="723"/>
+        <location filename="../../wizard/gui/dialogs.py" line="738"/>
         <source>Copy &amp;address</source>
         <translation>アドレスをコピー(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="724"/>
+        <location filename="../../wizard/gui/dialogs.py" line="739"/>
         <source>Copy address</source>
         <translation>アドレスをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="724"/>
+        <location filename="../../wizard/gui/dialogs.py" line="739"/>
         <source>Copy the sign-in address to the clipboard.</source>
         <translation>サインインのアドレスをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="728"/>
+        <location filename="../../wizard/gui/dialogs.py" line="743"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>代わりにコードでサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="730"/>
+        <location filename="../../wizard/gui/dialogs.py" line="745"/>
         <location filename="../../wizard/gui/render.py" line="59"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="731"/>
+        <location filename="../../wizard/gui/dialogs.py" line="746"/>
         <source>Stop waiting for the browser and show a code to enter on any device.</source>
         <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="742"/>
+        <location filename="../../wizard/gui/dialogs.py" line="757"/>
         <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
         <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="745"/>
+        <location filename="../../wizard/gui/dialogs.py" line="760"/>
         <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
         <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="371"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="196"/>
+        <location filename="../../wizard/gui/dialogs.py" line="386"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
@@ -1014,62 +1014,62 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="790"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="801"/>
         <source>Note</source>
         <translation>注意</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="374"/>
+        <location filename="../../wizard/gui/dialogs.py" line="389"/>
         <location filename="../../wizard/gui/main_window.py" line="935"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="385"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="193"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="200"/>
+        <location filename="../../wizard/gui/dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="387"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="202"/>
+        <location filename="../../wizard/gui/dialogs.py" line="402"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="389"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="204"/>
+        <location filename="../../wizard/gui/dialogs.py" line="404"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="205"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="390"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="205"/>
+        <location filename="../../wizard/gui/dialogs.py" line="405"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="395"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="207"/>
+        <location filename="../../wizard/gui/dialogs.py" line="410"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="208"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="397"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="209"/>
+        <location filename="../../wizard/gui/dialogs.py" line="412"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="210"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="397"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="209"/>
+        <location filename="../../wizard/gui/dialogs.py" line="412"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="210"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="400"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="212"/>
+        <location filename="../../wizard/gui/dialogs.py" line="415"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="213"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -1080,167 +1080,167 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="406"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
+        <location filename="../../wizard/gui/dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="218"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="416"/>
+        <location filename="../../wizard/gui/dialogs.py" line="431"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="107"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="221"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="108"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="222"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="418"/>
-        <location filename="../../wizard/gui/dialogs.py" line="423"/>
+        <location filename="../../wizard/gui/dialogs.py" line="433"/>
+        <location filename="../../wizard/gui/dialogs.py" line="438"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="110"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="116"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="223"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="111"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="117"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="224"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="227"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="418"/>
+        <location filename="../../wizard/gui/dialogs.py" line="433"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="472"/>
+        <location filename="../../wizard/gui/dialogs.py" line="487"/>
         <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
         <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/dialogs.py" line="491"/>
         <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="513"/>
+        <location filename="../../wizard/gui/dialogs.py" line="528"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/dialogs.py" line="531"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="520"/>
+        <location filename="../../wizard/gui/dialogs.py" line="535"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="520"/>
+        <location filename="../../wizard/gui/dialogs.py" line="535"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/dialogs.py" line="544"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="540"/>
+        <location filename="../../wizard/gui/dialogs.py" line="555"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="541"/>
+        <location filename="../../wizard/gui/dialogs.py" line="556"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="541"/>
+        <location filename="../../wizard/gui/dialogs.py" line="556"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="559"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="713"/>
+        <location filename="../../wizard/gui/dialogs.py" line="574"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="724"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="560"/>
+        <location filename="../../wizard/gui/dialogs.py" line="575"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="573"/>
+        <location filename="../../wizard/gui/dialogs.py" line="588"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="582"/>
+        <location filename="../../wizard/gui/dialogs.py" line="597"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="591"/>
+        <location filename="../../wizard/gui/dialogs.py" line="606"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="614"/>
+        <location filename="../../wizard/gui/dialogs.py" line="629"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="620"/>
+        <location filename="../../wizard/gui/dialogs.py" line="635"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="621"/>
+        <location filename="../../wizard/gui/dialogs.py" line="636"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="623"/>
+        <location filename="../../wizard/gui/dialogs.py" line="638"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="97"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="632"/>
+        <location filename="../../wizard/gui/dialogs.py" line="647"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="668"/>
+        <location filename="../../wizard/gui/dialogs.py" line="683"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="681"/>
+        <location filename="../../wizard/gui/dialogs.py" line="696"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="683"/>
+        <location filename="../../wizard/gui/dialogs.py" line="698"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="684"/>
+        <location filename="../../wizard/gui/dialogs.py" line="699"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="684"/>
+        <location filename="../../wizard/gui/dialogs.py" line="699"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="693"/>
+        <location filename="../../wizard/gui/dialogs.py" line="708"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
@@ -1485,7 +1485,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="243"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="266"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="273"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
@@ -1547,36 +1547,41 @@ How to fix it: {fix}</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1085"/>
+        <location filename="../../wizard/gui/main_window.py" line="1047"/>
+        <source>Nothing was changed; the contact addresses stay as they were.</source>
+        <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="1086"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1086"/>
+        <location filename="../../wizard/gui/main_window.py" line="1087"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1091"/>
+        <location filename="../../wizard/gui/main_window.py" line="1092"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1092"/>
+        <location filename="../../wizard/gui/main_window.py" line="1093"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1097"/>
+        <location filename="../../wizard/gui/main_window.py" line="1098"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1098"/>
+        <location filename="../../wizard/gui/main_window.py" line="1099"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
@@ -1761,7 +1766,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="911"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="166"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
@@ -1797,22 +1802,21 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="270"/>
-        <location filename="../../wizard/gui/main_window.py" line="1046"/>
         <source>Nothing was changed.</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1050"/>
+        <location filename="../../wizard/gui/main_window.py" line="1051"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1069"/>
+        <location filename="../../wizard/gui/main_window.py" line="1070"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1069"/>
+        <location filename="../../wizard/gui/main_window.py" line="1070"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -2030,7 +2034,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="191"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="683"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="694"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
@@ -2058,7 +2062,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/models.py" line="242"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="196"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="237"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="105"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="106"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -2129,7 +2133,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="319"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="674"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
@@ -2650,11 +2654,6 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/engine_texts.py" line="540"/>
         <source>Set the method to None in the other organizations, as Microsoft advises for every organization that is not the primary one.</source>
         <translation>Microsoft がプライマリ以外のすべての組織に推奨しているとおり、ほかの組織では方法を [なし] に設定してください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="542"/>
-        <source>The switch to {org} is not finished: {count} organization(s) could not be changed ({orgs}).</source>
-        <translation>{org} への切り替えは完了していません: {count} 個の組織を変更できませんでした ({orgs})。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="544"/>
@@ -3637,6 +3636,11 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>資格情報を処理 ({verb}) できませんでした: キーリングのロック解除の確認が閉じられました。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="542"/>
+        <source>The switch to {org} is not finished. Not changed ({count} in all): {orgs}.</source>
+        <translation>{org} への切り替えは完了していません。変更されなかった組織 (計 {count} 件): {orgs}。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="552"/>
         <source>{org} has no mailbox record for your user.</source>
         <translation>{org} には、あなたのユーザーのメールボックス レコードがありません。</translation>
@@ -4587,84 +4591,84 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>コンピューター全体の展開ファイルは適用されませんでした: {error}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="45"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="46"/>
         <source>Contacts</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="45"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="46"/>
         <source>Appointments</source>
         <translation>予定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="45"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="46"/>
         <source>Tasks</source>
         <translation>タスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="50"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="51"/>
         <source>Reading contacts…</source>
         <translation>取引先担当者を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="50"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="51"/>
         <source>Reading appointments…</source>
         <translation>予定を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="51"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="52"/>
         <source>Reading tasks…</source>
         <translation>タスクを読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="51"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="52"/>
         <source>Reading resource bookings…</source>
         <translation>リソースの予約を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="52"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="53"/>
         <source>Checking tracked e-mail…</source>
         <translation>追跡する電子メールを確認しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="53"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="54"/>
         <source>Sending your changes…</source>
         <translation>変更を送信しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="58"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
         <source>{n} new</source>
         <translation>新規 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="58"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
         <source>{n} changed</source>
         <translation>変更 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="58"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
         <source>{n} removed</source>
         <translation>削除 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="61"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="62"/>
         <source>nothing</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="83"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="84"/>
         <source>Synchronize with {name}</source>
         <translation>{name} との同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="88"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="89"/>
         <source>Synchronizing your mailbox with {name}…</source>
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="273"/>
         <location filename="../../wizard/gui/main_window.py" line="277"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="93"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="94"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
@@ -4686,7 +4690,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="991"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="95"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="96"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
@@ -4907,7 +4911,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="96"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
     </message>
@@ -4942,672 +4946,672 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>現在の手順のあとで停止します…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="100"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="101"/>
         <source>How far the synchronization has come.</source>
         <translation>同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="110"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="111"/>
         <source>Show every change the synchronization made.</source>
         <translation>同期で行われたすべての変更を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="116"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="117"/>
         <source>Every change, as the engine reported it.</source>
         <translation>エンジンが報告したすべての変更です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="130"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="131"/>
         <source>%v of %m</source>
         <translation>%v / %m</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="149"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="150"/>
         <source>Into your mailbox: {what}.</source>
         <translation>メールボックスへ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="150"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="151"/>
         <source>Into the organization: {what}.</source>
         <translation>組織へ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="158"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="159"/>
         <source>No conflicts.</source>
         <translation>競合はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="160"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="161"/>
         <source>Not sent (they stay queued and are tried again next time):</source>
         <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="164"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
         <source>Last synchronization: {when}</source>
         <translation>最終同期: {when}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="171"/>
         <source>Synchronization cancelled.</source>
         <translation>同期はキャンセルされました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="171"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="172"/>
         <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
         <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="176"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="177"/>
         <source>The synchronization did not run.</source>
         <translation>同期は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="180"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="223"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="224"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="232"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="263"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="264"/>
         <source>Synchronization settings pages</source>
         <translation>同期設定のページ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="268"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="271"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="278"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="274"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="281"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="278"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="285"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="281"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="288"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="283"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="290"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="284"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="285"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="288"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="295"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="289"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="296"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="290"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="297"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="298"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="294"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="295"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="302"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="296"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="297"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="304"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="298"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="305"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="331"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="338"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="312"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="341"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="348"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="312"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="320"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="332"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="337"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="344"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="341"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="348"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="341"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="348"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="349"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="356"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="351"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="358"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="353"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="360"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="353"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="360"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="356"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="363"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="357"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="364"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="423"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="434"/>
         <source>This app&apos;s own mailbox</source>
         <translation>このアプリ内のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="423"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="434"/>
         <source>A folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="424"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="435"/>
         <source>A CalDAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="428"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
         <source>Calendar</source>
         <translation>予定表</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="428"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
         <source>Task list</source>
         <translation>タスク リスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="428"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
         <source>Address book</source>
         <translation>アドレス帳</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="447"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="458"/>
         <source>Choose where this computer keeps the appointments, contacts and tasks of the synchronizing organization: in this app only, in a folder that calendar programs such as khal, khard and vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, Radicale…). Items already there are matched before anything is created.</source>
         <translation>同期する組織の予定、連絡先、タスクをこのコンピューターのどこに置くかを選びます: このアプリ内だけ、khal・khard・vdirsyncer などの予定表プログラムが読むフォルダー、またはお使いの予定表とアドレス帳のアカウント (Nextcloud、iCloud、Fastmail、Radicale など)。既にあるアイテムは、何かを作成する前に照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="451"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="462"/>
         <source>About the mailbox</source>
         <translation>メールボックスについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="466"/>
         <source>Current mailbox</source>
         <translation>現在のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="461"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="472"/>
         <source>This app&apos;s own mailbox (&amp;local)</source>
         <translation>このアプリ内のメールボックス (ローカル)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="462"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="473"/>
         <source>A &amp;folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="463"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="474"/>
         <source>A Cal&amp;DAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="472"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="483"/>
         <source>e.g. ~/.calendars/d365</source>
         <translation>例: ~/.calendars/d365</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="473"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="473"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
         <source>The folder that holds one folder per calendar, task list and address book.</source>
         <translation>予定表、タスク リスト、アドレス帳ごとに 1 つのフォルダーを収めるフォルダーです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="475"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
         <source>&amp;Browse…</source>
         <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="487"/>
         <source>Browse for a folder</source>
         <translation>フォルダーを参照</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="481"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="492"/>
         <source>F&amp;older:</source>
         <translation>フォルダー(&amp;O):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="497"/>
         <source>e.g. https://cloud.example.com/remote.php/dav/</source>
         <translation>例: https://cloud.example.com/remote.php/dav/</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="487"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="498"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="488"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="499"/>
         <source>The CalDAV/CardDAV address your provider gives; the server&apos;s own address is often enough.</source>
         <translation>プロバイダーが案内する CalDAV/CardDAV のアドレスです。多くの場合、サーバー自体のアドレスで十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="501"/>
         <source>Server &amp;address:</source>
         <translation>サーバーのアドレス(&amp;A):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="503"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="514"/>
         <source>Your password or an app password made for this program; it is kept in the keyring.</source>
         <translation>パスワード、またはこのプログラム用に作成したアプリ パスワードです。キーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="511"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="522"/>
         <source>&amp;Test</source>
         <translation>テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="512"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
         <source>Test</source>
         <translation>テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="512"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
         <source>Look for the calendar, task list and address book; nothing is changed.</source>
         <translation>予定表、タスク リスト、アドレス帳を探します。何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="514"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="525"/>
         <source>&amp;Use this mailbox</source>
         <translation>このメールボックスを使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="515"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
         <source>Use this mailbox</source>
         <translation>このメールボックスを使用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="527"/>
         <source>Synchronize with this mailbox from now on, starting with a first synchronization.</source>
         <translation>今後はこのメールボックスと同期します。最初の同期から始めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
         <source>For</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
         <source>Collection</source>
         <translation>コレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="534"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="545"/>
         <source>Collections found</source>
         <translation>見つかったコレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="535"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="546"/>
         <source>Which calendar, task list and address book the items go to.</source>
         <translation>アイテムが入る予定表、タスク リスト、アドレス帳です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="540"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="551"/>
         <source>First synchronization</source>
         <translation>最初の同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="540"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="551"/>
         <source>How far the first synchronization has come.</source>
         <translation>最初の同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="544"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="555"/>
         <source>Mailbox status</source>
         <translation>メールボックスの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="554"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="565"/>
         <source>Now: {side}, {where}</source>
         <translation>現在: {side}、{where}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="555"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="566"/>
         <source>Now: {side}</source>
         <translation>現在: {side}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="584"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="595"/>
         <source>Choose the mailbox folder</source>
         <translation>メールボックスのフォルダーを選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="604"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="615"/>
         <source>Found. Choose Use this mailbox to synchronize with it.</source>
         <translation>見つかりました。同期するには [このメールボックスを使用] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="606"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="617"/>
         <source>Not found: {what}; those items are not synchronized.</source>
         <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="628"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="639"/>
         <source>This computer now synchronizes with this mailbox.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="630"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="641"/>
         <source>This computer now synchronizes with this mailbox. First synchronization: {came_in} into the mailbox, {went_out} into the organization.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。最初の同期: メールボックスへ {came_in}、組織へ {went_out}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="642"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="653"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="645"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="646"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="645"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="646"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="658"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="662"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="673"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="667"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="678"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="674"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="733"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="744"/>
         <source>When it is off for an organization, nothing connects to it in the background. Opening it and synchronizing may then be slower.</source>
         <translation>オフにした組織には、バックグラウンドで何も接続しません。そのため、組織を開くときや同期するときに時間がかかることがあります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="740"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="751"/>
         <source>Off: nothing connects in the background</source>
         <translation>オフ: バックグラウンドでは何も接続しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="742"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
         <source>Every {minutes} min, all organizations</source>
         <translation>{minutes} 分ごと、すべての組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="743"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="754"/>
         <source>Every {minutes} min, {on} of {total} organizations</source>
         <translation>{minutes} 分ごと、{total} 件中 {on} 件の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="754"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="765"/>
         <source>Keep Me Connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="757"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="768"/>
         <source>While this app runs, the organizations ticked below have their status refreshed, and the synchronizing organization synchronizes, at this interval.</source>
         <translation>このアプリの実行中、この間隔で、下でチェックした組織の状態を更新し、同期する組織を同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="760"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="771"/>
         <source>About Keep me connected</source>
         <translation>[接続を維持する] について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="763"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="774"/>
         <source>&amp;Every:</source>
         <translation>間隔(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="768"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="779"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="769"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="780"/>
         <source>Interval in minutes</source>
         <translation>間隔 (分)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="770"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
         <source>How often, from 1 to 1440 minutes.</source>
         <translation>1 から 1440 分までの間隔です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="778"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="789"/>
         <source>Organizations kept connected</source>
         <translation>接続を維持する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="779"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="790"/>
         <source>Tick an organization to keep it connected; Space ticks the selected one.</source>
         <translation>接続を維持する組織をチェックします。Space キーで選択中の組織をチェックできます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="674"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="674"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="675"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="458"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="683"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="694"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="153"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="154"/>
         <source>1 conflict: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>競合 1 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/sync_dialogs.py" line="155"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="156"/>
         <source>%n conflicts: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>
             <numerusform>競合 %n 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="668"/>
         <source>Existing contacts are remapped. Contacts that change: {contacts}; field values that change: {fields}; values that would be lost: {lost} (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
         <translation>既存の連絡先の対応付けを変更します。変わる連絡先: {contacts}、変わるフィールド値: {fields}、失われる値: {lost} (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="665"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
         <source>1 field pair stops synchronizing; its values stay as they are.</source>
         <translation>1 組のフィールドの同期を停止します。値はそのまま残ります。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/sync_dialogs.py" line="666"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
         <source>%n field pairs stop synchronizing; their values stay as they are.</source>
         <translation>
             <numerusform>%n 組のフィールドの同期を停止します。値はそのまま残ります。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="684"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="695"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="692"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="703"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="693"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="704"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="696"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="707"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="712"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="723"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="725"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="716"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="727"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="718"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="729"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="719"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="730"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="727"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="738"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>
@@ -5662,7 +5666,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>診断…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="197"/>
+        <location filename="../../wizard/gui/dialogs.py" line="213"/>
         <location filename="../../wizard/gui/render.py" line="58"/>
         <location filename="../../wizard/gui/render.py" line="59"/>
         <source>Try again</source>

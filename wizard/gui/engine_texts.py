@@ -539,7 +539,7 @@ ENGINE_TEXTS = (
     # wizard.engine.serverside.errors.StillSynchronizing.fix_template
     QT_TRANSLATE_NOOP("", "Set the method to None in the other organizations, as Microsoft advises for every organization that is not the primary one."),
     # wizard.engine.serverside.errors.SwitchIncomplete.template
-    QT_TRANSLATE_NOOP("", "The switch to {org} is not finished: {count} organization(s) could not be changed ({orgs})."),
+    QT_TRANSLATE_NOOP("", "The switch to {org} is not finished. Not changed ({count} in all): {orgs}."),
     # wizard.engine.serverside.errors.SwitchIncomplete.fix_template
     QT_TRANSLATE_NOOP("", "Fix what each organization's message says, then finish the switch; until then more than one organization may synchronize with your Exchange mailbox."),
     # wizard.engine.serverside.errors.SwitchPending.template

@@ -1043,7 +1043,8 @@ class MainWindow(QMainWindow):
 
             def declined() -> None:
                 dialog.set_busy(False)
-                dialog.show_problem(tr("Nothing was changed."))
+                dialog.restore_address_choice()
+                dialog.show_problem(tr("Nothing was changed; the contact addresses stay as they were."))
                 self.action_done.emit("address_switch-cancelled")
 
             def switched(backup: str) -> None:
