@@ -4152,421 +4152,551 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="774"/>
+        <source>The setting was switched, but {count} contact(s) changed in the organization meanwhile and were not remapped: {contacts}.</source>
+        <translation>設定は切り替えられましたが、その間に組織で {count} 件の取引先担当者が変更されたため、対応付けし直されませんでした: {contacts}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="776"/>
+        <source>Synchronize again; the backup is {backup}.</source>
+        <translation>もう一度同期してください。バックアップは {backup} です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="778"/>
         <source>The calendar server at {host} did not accept the user name and password.</source>
         <translation>{host} の予定表サーバーがユーザー名とパスワードを受け付けませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="776"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="780"/>
         <source>Check the user name and password. Many providers (iCloud, Fastmail, Google, Nextcloud with two-step sign-in) need an app password made for this program in your account&apos;s security settings.</source>
         <translation>ユーザー名とパスワードを確認してください。多くのプロバイダー (iCloud、Fastmail、Google、2 段階サインインを使う Nextcloud) では、アカウントのセキュリティ設定でこのプログラム用に作成したアプリ パスワードが必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="778"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="782"/>
         <source>The server at {host} asks for a kind of sign-in this app does not support ({scheme}); it signs in to CalDAV/CardDAV servers with a user name and password.</source>
         <translation>{host} のサーバーは、このアプリが対応していない種類のサインイン ({scheme}) を求めています。このアプリは CalDAV/CardDAV サーバーにユーザー名とパスワードでサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="780"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="784"/>
         <source>Check the address: it may not be a CalDAV/CardDAV server. Google Calendar&apos;s CalDAV needs OAuth; sync Google through a vdir folder and vdirsyncer instead.</source>
         <translation>アドレスを確認してください: CalDAV/CardDAV サーバーではない可能性があります。Google カレンダーの CalDAV には OAuth が必要です。代わりに vdir フォルダーと vdirsyncer を使って Google と同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="782"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="786"/>
         <source>The calendar server at {host} answered HTTP {status} to {what}.</source>
         <translation>{host} の予定表サーバーは {what} に対して HTTP {status} を返しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="784"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="788"/>
         <source>Try again later; if it keeps failing, check the address with your provider.</source>
         <translation>後でもう一度お試しください。失敗が続く場合は、プロバイダーにアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="786"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="790"/>
         <source>The calendar server at {host} does not let this account {what}.</source>
         <translation>{host} の予定表サーバーは、このアカウントに {what} を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="788"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="792"/>
         <source>Choose a calendar or address book the account may change.</source>
         <translation>このアカウントで変更できる予定表またはアドレス帳を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="790"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="794"/>
         <source>There is no calendar or address book at {url}.</source>
         <translation>{url} には予定表もアドレス帳もありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="792"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="796"/>
         <source>Check the address. Your provider&apos;s help names it; the server&apos;s own address (https://server/) is often enough.</source>
         <translation>アドレスを確認してください。プロバイダーのヘルプに記載されています。多くの場合、サーバー自体のアドレス (https://server/) で十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="794"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="798"/>
         <source>The account at {host} has no calendar, task list or address book.</source>
         <translation>{host} のアカウントには、予定表、タスク一覧、アドレス帳のいずれもありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="796"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="800"/>
         <source>Create a calendar and an address book in your account, then try again.</source>
         <translation>アカウントに予定表とアドレス帳を作成してから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="798"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="802"/>
         <source>{url} is not a CalDAV or CardDAV server.</source>
         <translation>{url} は CalDAV または CardDAV のサーバーではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="800"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="804"/>
         <source>Check the address. Your provider&apos;s help names the CalDAV and CardDAV address; it is not the address of the web calendar.</source>
         <translation>アドレスを確認してください。CalDAV と CardDAV のアドレスはプロバイダーのヘルプに記載されています。Web カレンダーのアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="802"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="806"/>
+        <source>Every {kind} in the mailbox is gone, which would delete {count} {kind}s in the organization as well. Nothing was synchronized.</source>
+        <translation>メールボックスの {kind} がすべてなくなっています。このまま同期すると組織の {kind} も {count} 件削除されます。何も同期されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="808"/>
+        <source>Every {kind} in the organization is gone, which would delete {count} {kind}s in the mailbox as well. Nothing was synchronized.</source>
+        <translation>組織の {kind} がすべてなくなっています。このまま同期するとメールボックスの {kind} も {count} 件削除されます。何も同期されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="810"/>
+        <source>If that is really what you want, run the sync again and confirm the deletion.</source>
+        <translation>それが本当に意図したことであれば、もう一度同期を実行して削除を確定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="812"/>
+        <source>Your account is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized.</source>
+        <translation>あなたのアカウントには {org} で Outlook と同期する権限がありません (「Outlook への同期」特権がありません)。何も同期されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="814"/>
+        <source>Your account ({user}) is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized.</source>
+        <translation>あなたのアカウント ({user}) には {org} で Outlook と同期する権限がありません (「Outlook への同期」特権がありません)。何も同期されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="816"/>
+        <source>Ask your Dynamics 365 administrator to add the privilege to one of your security roles.</source>
+        <translation>Dynamics 365 の管理者に、あなたのセキュリティ ロールのいずれかにその特権を追加するよう依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="818"/>
+        <source>Synchronization was cancelled; nothing in your mailbox changed.</source>
+        <translation>同期はキャンセルされました。メールボックスは何も変更されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="820"/>
+        <source>Changes already sent to the organization are matched up at the next sync.</source>
+        <translation>組織に送信済みの変更は、次回の同期で照合されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="822"/>
+        <source>{org} cannot be reached right now. Nothing from your mailbox is waiting to be sent.</source>
+        <translation>現在 {org} に接続できません。メールボックスから送信待ちのものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="824"/>
+        <source>{org} cannot be reached right now. 1 change from your mailbox is queued and will be sent when it is back.</source>
+        <translation>現在 {org} に接続できません。メールボックスからの変更 1 件が待機中で、接続が回復すると送信されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="826"/>
+        <source>{org} cannot be reached right now. {pending} changes from your mailbox are queued and will be sent when it is back.</source>
+        <translation>現在 {org} に接続できません。メールボックスからの変更 {pending} 件が待機中で、接続が回復すると送信されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="828"/>
+        <source>Check your network connection and synchronize again later.</source>
+        <translation>ネットワーク接続を確認して、後でもう一度同期してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="830"/>
+        <source>Another synchronization of this mailbox is running.</source>
+        <translation>このメールボックスの別の同期が実行中です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="832"/>
+        <source>Wait for it to finish, then synchronize again.</source>
+        <translation>完了するまで待ってから、もう一度同期してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="834"/>
+        <source>The change-tracking token expired.</source>
+        <translation>変更追跡のトークンの有効期限が切れました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="836"/>
+        <source>{org} is busy; try again shortly.</source>
+        <translation>{org} は混み合っています。しばらくしてからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="838"/>
+        <source>{org} cannot be reached.</source>
+        <translation>{org} に接続できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="840"/>
+        <source>Your changes are kept and sent when it can be reached.</source>
+        <translation>変更は保持され、接続できるようになると送信されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="842"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="804"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="844"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="806"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="846"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="808"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="848"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="810"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="850"/>
+        <source>No organization synchronizes with your mailbox yet.</source>
+        <translation>まだどの組織もメールボックスと同期していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="852"/>
+        <source>Choose one (its synchronization method becomes Mailbox).</source>
+        <translation>組織を 1 つ選んでください (その同期方法はメールボックスになります)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="854"/>
+        <source>{org} does not synchronize with your mailbox (its synchronization method is None); {primary} does. Nothing was synchronized.</source>
+        <translation>{org} はメールボックスと同期していません (同期方法は [なし] です)。同期しているのは {primary} です。何も同期されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="856"/>
+        <source>To synchronize with {org} instead, make it the synchronizing organization first.</source>
+        <translation>代わりに {org} と同期するには、先にそれを同期する組織にしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="858"/>
+        <source>{org} has not been connected yet, so its organization ID is unknown.</source>
+        <translation>{org} にはまだ接続していないため、組織 ID がわかりません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="860"/>
+        <source>Test its connection once while online.</source>
+        <translation>オンラインのときに一度接続をテストしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="862"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="812"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="864"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="814"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="866"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="816"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="868"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="818"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="870"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="820"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="872"/>
         <source>This is the sign-in (AD FS) server, not the organization.</source>
         <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="822"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="874"/>
         <source>This is {portal}, not an organization address.</source>
         <translation>これは {portal} で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="824"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="876"/>
         <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="826"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="878"/>
         <source>The organization name in the address is not valid.</source>
         <translation>アドレス内の組織名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="828"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="880"/>
         <source>The port number in the address is not valid.</source>
         <translation>アドレス内のポート番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="830"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="882"/>
         <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
         <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="832"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="884"/>
         <source>The server name in the address is not valid.</source>
         <translation>アドレス内のサーバー名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="834"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="886"/>
         <source>The server part of the address is not valid.</source>
         <translation>アドレスのサーバー部分が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="836"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="888"/>
         <source>An IP address alone is not an organization address.</source>
         <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="838"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="890"/>
         <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
         <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="840"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="892"/>
         <source>This address names the Dynamics 365 cloud but no organization.</source>
         <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="842"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="894"/>
         <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
         <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="844"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="896"/>
         <source>The address contains control characters.</source>
         <translation>アドレスに制御文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="846"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="898"/>
         <source>This address is in the {cloud} cloud but is not an organization address.</source>
         <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="848"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="900"/>
         <source>An organization address looks like https://contoso.{domain}.</source>
         <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="850"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="902"/>
         <source>This address names the {cloud} cloud but no organization.</source>
         <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="852"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="904"/>
         <source>This is a Discovery Service address, not an organization.</source>
         <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="854"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="906"/>
         <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="856"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="908"/>
         <source>This is a discovery service address, not an organization.</source>
         <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="858"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="910"/>
         <source>{host} is a domain, not an organization address.</source>
         <translation>{host} はドメインで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="860"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="912"/>
         <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
         <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="862"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="914"/>
         <source>This Dynamics 365 address is not an organization address.</source>
         <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="864"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="916"/>
         <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
         <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="866"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="918"/>
         <source>This looks like an e-mail address or user name, not an organization address.</source>
         <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="868"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="920"/>
         <source>This is a file path, not an organization address.</source>
         <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="870"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="922"/>
         <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
         <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="872"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
         <source>The address contains a user name and password.</source>
         <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="874"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="926"/>
         <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
         <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="876"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
         <source>An organization address cannot contain spaces.</source>
         <translation>組織のアドレスに空白を含めることはできません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="878"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
         <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
         <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="880"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
         <source>The address contains a user name.</source>
         <translation>アドレスにユーザー名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="882"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
         <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
         <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="884"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
         <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
         <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="886"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
         <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
         <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="888"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
         <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
         <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="890"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="942"/>
         <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
         <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="892"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="944"/>
         <source>This is an e-mail link, not an organization address.</source>
         <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="894"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="946"/>
         <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
         <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="896"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="948"/>
         <source>This is the Microsoft sign-in page, not your organization.</source>
         <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="898"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="950"/>
         <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="900"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="952"/>
         <source>No organization address was given.</source>
         <translation>組織のアドレスが指定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="902"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="954"/>
         <source>The address has no server name.</source>
         <translation>アドレスにサーバー名がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="904"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="956"/>
         <source>This does not look like a Dynamics 365 organization address.</source>
         <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="906"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="958"/>
         <source>This is not the address of a Dynamics 365 organization.</source>
         <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="908"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="960"/>
         <source>An organization address must be text.</source>
         <translation>組織のアドレスはテキストでなければなりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="910"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="962"/>
         <source>Only web addresses (https:// or http://) can be organization addresses.</source>
         <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="912"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="964"/>
         <source>This page lists your apps and organizations; it is not an organization address.</source>
         <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="914"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
         <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="916"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
         <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
         <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="918"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
         <source>This is a Power Pages (portal) website, not the organization behind it.</source>
         <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="920"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
         <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="922"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
         <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
         <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
         <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
         <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="926"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
         <source>Type the address yourself or copy it again from the browser while the org is open.</source>
         <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
         <source>The address names the server {host} but not the organization.</source>
         <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
         <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
         <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
         <source>This is a sign-in page, not the organization.</source>
         <translation>これはサインイン ページで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
         <source>This text is far too long to be an organization address.</source>
         <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
         <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
         <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
         <source>This is a website address, not an organization address.</source>
         <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
         <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
         <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
     </message>

@@ -97,10 +97,16 @@ class StampMissing(WizardError):
     """``record_sync`` before any org claimed the mailbox."""
 
     code = "stamp_missing"
-    action = Action.SWITCH_ORG
+    action: Action | None = Action.SWITCH_ORG
     template = ("Your mailbox is not set to synchronize with any organization yet, so the sync "
                 "time was not recorded.")
     fix_template = "Choose the synchronizing organization first."
+
+
+class StampMissingNoAction(StampMissing):
+    """As :class:`StampMissing`, raised where no next step can be offered (the sync engine)."""
+
+    action = None
 
 
 @dataclass(frozen=True)

@@ -770,6 +770,10 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The {kind} file was damaged and could not be read ({reason}). It was moved to {moved_to} and a new, empty one will be used."),
     # wizard.engine.storage.StateFileMovedAside.fix_template
     QT_TRANSLATE_NOOP("", "If you need the old content, send that file to your helpdesk."),
+    # wizard.engine.sync.addresses.ContactsNotRemapped.template
+    QT_TRANSLATE_NOOP("", "The setting was switched, but {count} contact(s) changed in the organization meanwhile and were not remapped: {contacts}."),
+    # wizard.engine.sync.addresses.ContactsNotRemapped.fix_template
+    QT_TRANSLATE_NOOP("", "Synchronize again; the backup is {backup}."),
     # wizard.engine.sync.dav.DavAuthFailed.template
     QT_TRANSLATE_NOOP("", "The calendar server at {host} did not accept the user name and password."),
     # wizard.engine.sync.dav.DavAuthFailed.fix_template
@@ -798,6 +802,42 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{url} is not a CalDAV or CardDAV server."),
     # wizard.engine.sync.dav.NotADavServer.fix_template
     QT_TRANSLATE_NOOP("", "Check the address. Your provider's help names the CalDAV and CardDAV address; it is not the address of the web calendar."),
+    # wizard.engine.sync.errors.MassDeletionRefused.template
+    QT_TRANSLATE_NOOP("", "Every {kind} in the mailbox is gone, which would delete {count} {kind}s in the organization as well. Nothing was synchronized."),
+    # wizard.engine.sync.errors.MassDeletionRefused.org_side_template
+    QT_TRANSLATE_NOOP("", "Every {kind} in the organization is gone, which would delete {count} {kind}s in the mailbox as well. Nothing was synchronized."),
+    # wizard.engine.sync.errors.MassDeletionRefused.fix_template
+    QT_TRANSLATE_NOOP("", "If that is really what you want, run the sync again and confirm the deletion."),
+    # wizard.engine.sync.errors.NoSyncPrivilege.template
+    QT_TRANSLATE_NOOP("", "Your account is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized."),
+    # wizard.engine.sync.errors.NoSyncPrivilege.user_template
+    QT_TRANSLATE_NOOP("", "Your account ({user}) is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized."),
+    # wizard.engine.sync.errors.NoSyncPrivilege.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your Dynamics 365 administrator to add the privilege to one of your security roles."),
+    # wizard.engine.sync.errors.SyncCancelled.template
+    QT_TRANSLATE_NOOP("", "Synchronization was cancelled; nothing in your mailbox changed."),
+    # wizard.engine.sync.errors.SyncCancelled.fix_template
+    QT_TRANSLATE_NOOP("", "Changes already sent to the organization are matched up at the next sync."),
+    # wizard.engine.sync.errors.SyncOffline.template
+    QT_TRANSLATE_NOOP("", "{org} cannot be reached right now. Nothing from your mailbox is waiting to be sent."),
+    # wizard.engine.sync.errors.SyncOffline.one_pending_template
+    QT_TRANSLATE_NOOP("", "{org} cannot be reached right now. 1 change from your mailbox is queued and will be sent when it is back."),
+    # wizard.engine.sync.errors.SyncOffline.pending_template
+    QT_TRANSLATE_NOOP("", "{org} cannot be reached right now. {pending} changes from your mailbox are queued and will be sent when it is back."),
+    # wizard.engine.sync.errors.SyncOffline.fix_template
+    QT_TRANSLATE_NOOP("", "Check your network connection and synchronize again later."),
+    # wizard.engine.sync.errors.SyncRunning.template
+    QT_TRANSLATE_NOOP("", "Another synchronization of this mailbox is running."),
+    # wizard.engine.sync.errors.SyncRunning.fix_template
+    QT_TRANSLATE_NOOP("", "Wait for it to finish, then synchronize again."),
+    # wizard.engine.sync.orgside.DeltaTokenExpired.template
+    QT_TRANSLATE_NOOP("", "The change-tracking token expired."),
+    # wizard.engine.sync.orgside.OrgBusy.template
+    QT_TRANSLATE_NOOP("", "{org} is busy; try again shortly."),
+    # wizard.engine.sync.orgside.OrgUnreachable.template
+    QT_TRANSLATE_NOOP("", "{org} cannot be reached."),
+    # wizard.engine.sync.orgside.OrgUnreachableChangesKept.fix_template
+    QT_TRANSLATE_NOOP("", "Your changes are kept and sent when it can be reached."),
     # wizard.engine.sync.remote.Gone.template
     QT_TRANSLATE_NOOP("", "{href} no longer exists."),
     # wizard.engine.sync.remote.NoCollection.template
@@ -806,6 +846,18 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Connect a mailbox that has one, or create one in it and connect again."),
     # wizard.engine.sync.remote.PreconditionFailed.template
     QT_TRANSLATE_NOOP("", "{href} changed while it was being written."),
+    # wizard.engine.sync.run.NotSynchronizingOrg.template
+    QT_TRANSLATE_NOOP("", "No organization synchronizes with your mailbox yet."),
+    # wizard.engine.sync.run.NotSynchronizingOrg.fix_template
+    QT_TRANSLATE_NOOP("", "Choose one (its synchronization method becomes Mailbox)."),
+    # wizard.engine.sync.run.OtherOrgSynchronizes.template
+    QT_TRANSLATE_NOOP("", "{org} does not synchronize with your mailbox (its synchronization method is None); {primary} does. Nothing was synchronized."),
+    # wizard.engine.sync.run.OtherOrgSynchronizes.fix_template
+    QT_TRANSLATE_NOOP("", "To synchronize with {org} instead, make it the synchronizing organization first."),
+    # wizard.engine.sync.run.PrimaryNeverConnected.template
+    QT_TRANSLATE_NOOP("", "{org} has not been connected yet, so its organization ID is unknown."),
+    # wizard.engine.sync.run.PrimaryNeverConnected.fix_template
+    QT_TRANSLATE_NOOP("", "Test its connection once while online."),
     # wizard.engine.sync.sides.NoDavPassword.template
     QT_TRANSLATE_NOOP("", "The password for {user} at {url} is not in the keyring."),
     # wizard.engine.sync.sides.NoDavPassword.fix_template

@@ -31,6 +31,14 @@ class AddressSwitchError(WizardError):
     code = "address_switch"
 
 
+class ContactsNotRemapped(AddressSwitchError):
+    """``contacts`` lists the contacts that changed meanwhile; ``backup`` is the backup file."""
+
+    template = ("The setting was switched, but {count} contact(s) changed in the organization "
+                "meanwhile and were not remapped: {contacts}.")
+    fix_template = "Synchronize again; the backup is {backup}."
+
+
 @dataclass
 class FieldChange:
     side: str              # "mailbox" or "org": where the value changes
@@ -197,8 +205,5 @@ def apply_address_switch(sync: Synchronizer, plan: AddressSwitchPlan, backup_dir
                     st.base[ch.org_field] = ch.agreed
                 sync.status.put(st)
     if refused:
-        raise AddressSwitchError(
-            f"The setting was switched, but {len(refused)} contact(s) changed in the "
-            f"organization meanwhile and were not remapped: {', '.join(refused)}.",
-            fix=f"Synchronize again; the backup is {backup}.")
+        raise ContactsNotRemapped(count=len(refused), contacts=", ".join(refused), backup=str(backup))
     return backup

@@ -47,7 +47,14 @@ from typing import Any
 from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.sync.commit import BULK_CACHE_KIB, BULK_CREATES, commit
 from wizard.engine.sync.conflicts import Resolver, org_wins
-from wizard.engine.sync.errors import MassDeletionRefused, NoSyncPrivilege, SyncCancelled, SyncError, SyncOffline
+from wizard.engine.sync.errors import (
+    MassDeletionRefused,
+    NoSyncPrivilege,
+    SyncCancelled,
+    SyncError,
+    SyncOffline,
+    SyncRunning,
+)
 from wizard.engine.sync.mailside import MailboxSide, as_side
 from wizard.engine.sync.orgside import ChangeBatch, OrgSide, OrgUnreachable
 from wizard.engine.sync.plan import channel_items, guard, plan_channel, prefetch_deltas, same_id
@@ -124,9 +131,7 @@ class Synchronizer:
         try:
             lock.acquire()
         except Timeout:
-            raise SyncError("Another synchronization of this mailbox is running.",
-                            fix="Wait for it to finish, then synchronize again.",
-                            code="sync_running") from None
+            raise SyncRunning() from None
         # The cyclic garbage collector is paused for the run: an initial sync makes a few
         # objects per record (10,000s, none of them in cycles) and the collector would
         # otherwise walk the growing heap again and again (a fifth of the run's time).

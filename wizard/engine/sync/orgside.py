@@ -31,11 +31,23 @@ class OrgSideError(WizardError):
 
 
 class OrgUnreachable(OrgSideError):
+    """``org`` (its name) cannot be reached."""
+
     code = "org_unreachable"
+    template = "{org} cannot be reached."
+
+
+class OrgUnreachableChangesKept(OrgUnreachable):
+    fix_template = "Your changes are kept and sent when it can be reached."
+
+
+class OrgBusy(OrgUnreachable):
+    template = "{org} is busy; try again shortly."
 
 
 class DeltaTokenExpired(OrgSideError):
     code = "delta_token_expired"
+    template = "The change-tracking token expired."
 
 
 @dataclass(slots=True)
@@ -218,8 +230,7 @@ class MemoryOrgSide:
     def _check(self, what: str) -> None:
         self.calls.append(what)
         if not self.online:
-            raise OrgUnreachable(f"{self.org.org_name} cannot be reached.",
-                                 fix="Your changes are kept and sent when it can be reached.")
+            raise OrgUnreachableChangesKept(org=self.org.org_name)
 
     def prefetch(self) -> None:
         """Nothing to fetch ahead: the data is in memory."""
@@ -262,7 +273,7 @@ class MemoryOrgSide:
             return ChangeBatch([r for r in rows if r], [], str(self.org.version), True)
         since = int(token)
         if since < self.org.min_token:
-            raise DeltaTokenExpired("The change-tracking token expired.")
+            raise DeltaTokenExpired()
         touched = sorted({rid for v, k, rid in self.org.log if v > since and k == kind})
         rows = [self.org.record(kind, rid) for rid in touched if rid in table]
         deleted = [rid for rid in touched if rid not in table]

@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from wizard.engine import calcard
-from wizard.engine.errors import NotFound, WizardError
+from wizard.engine.errors import WizardError
 from wizard.engine.itemtypes import clean_item, item_problems
-from wizard.engine.mailstore import ItemChanged, MailItem, SqliteMailStore, content_hash, content_json
+from wizard.engine.mailstore import ItemChanged, MailItem, NoSuchItem, SqliteMailStore, content_hash, content_json
 from wizard.engine.sync.mailside import IndexQueries
 
 log = logging.getLogger(__name__)
@@ -202,7 +202,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
         row = self.conn.execute("SELECT collection, href, etag, uid, parsed FROM remote_items"
                                 " WHERE local_id=?", (local_id,)).fetchone()
         if row is None:
-            raise NotFound(f"No mailbox item {local_id!r}.")
+            raise NoSuchItem(ref=local_id)
         return row[0], row[1], row[2], row[3] or "", json.loads(row[4])
 
     def _absorb(self, coll: Collection, href: str, raw: str, etag: str | None,
@@ -394,7 +394,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
         with self._writing():
             item = self.get(local_id)
             if item is None:
-                raise NotFound(f"No mailbox item {local_id!r}.")
+                raise NoSuchItem(ref=local_id)
             if expect_counter is not None and item.change_counter != expect_counter:
                 raise ItemChanged(local_id)
             new = clean_item(item.kind, dict(data) if replace else {**item.data, **data},
@@ -426,7 +426,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
         with self._writing():
             item = self.get(local_id)
             if item is None:
-                raise NotFound(f"No mailbox item {local_id!r}.")
+                raise NoSuchItem(ref=local_id)
             if item.tracked != tracked:
                 self._rewrite(local_id, item.kind, item.data,
                               calcard.ItemMeta(tracked, item.org_record_id, item.origin))

@@ -12,6 +12,23 @@ from wizard.engine.sync.engine import Synchronizer
 
 class NotSynchronizingOrg(WizardError):
     code = "not_synchronizing_org"
+    action = Action.SWITCH_ORG
+    template = "No organization synchronizes with your mailbox yet."
+    fix_template = "Choose one (its synchronization method becomes Mailbox)."
+
+
+class OtherOrgSynchronizes(NotSynchronizingOrg):
+    """``org`` was asked for, ``primary`` synchronizes; ``org_ref`` names ``org`` for a command."""
+
+    template = ("{org} does not synchronize with your mailbox (its synchronization method is None); "
+                "{primary} does. Nothing was synchronized.")
+    fix_template = "To synchronize with {org} instead, make it the synchronizing organization first."
+
+
+class PrimaryNeverConnected(NotSynchronizingOrg):
+    action = Action.TEST_AGAIN
+    template = "{org} has not been connected yet, so its organization ID is unknown."
+    fix_template = "Test its connection once while online."
 
 
 def synchronizing_profile(engine: Any, org_ref: str | None = None):
@@ -20,22 +37,12 @@ def synchronizing_profile(engine: Any, org_ref: str | None = None):
     primary = registry.primary()
     wanted = registry.get(org_ref) if org_ref else primary
     if primary is None:
-        raise NotSynchronizingOrg(
-            "No organization synchronizes with your mailbox yet.",
-            fix="Choose one (its synchronization method becomes Mailbox).",
-            action=Action.SWITCH_ORG)
+        raise NotSynchronizingOrg()
     if wanted.key != primary.key:
-        raise NotSynchronizingOrg(
-            f"{wanted.label} does not synchronize with your mailbox (its synchronization "
-            f"method is None); {primary.label} does. Nothing was synchronized.",
-            fix=f"To synchronize with {wanted.label} instead, make it the synchronizing "
-                "organization first.", action=Action.SWITCH_ORG,
-            org_ref=wanted.unique_name or wanted.key)
+        raise OtherOrgSynchronizes(org=wanted.label, primary=primary.label,
+                                   org_ref=wanted.unique_name or wanted.key)
     if not primary.org_id:
-        raise NotSynchronizingOrg(
-            f"{primary.label} has not been connected yet, so its organization ID is unknown.",
-            fix="Test its connection once while online.", action=Action.TEST_AGAIN,
-            org_ref=primary.key)
+        raise PrimaryNeverConnected(org=primary.label, org_ref=primary.key)
     return primary
 
 

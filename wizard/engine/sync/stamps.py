@@ -17,7 +17,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from wizard.engine.stamp import Stamp, StampConflict, StampMissing, _same_id, format_time, parse_time, to_datetime
+from wizard.engine.stamp import (
+    Stamp,
+    StampConflict,
+    StampMissingNoAction,
+    _same_id,
+    format_time,
+    parse_time,
+    to_datetime,
+)
 
 STAMP_FORMAT = 1
 
@@ -85,10 +93,7 @@ class StampKeeper:
         with self._locked():
             current = self._read()
             if current is None:
-                raise StampMissing(
-                    "Your mailbox is not set to synchronize with any organization yet, "
-                    "so the sync time was not recorded.",
-                    fix="Choose the synchronizing organization first.")
+                raise StampMissingNoAction()
             if not _same_id(current.org_id, org_id):
                 raise StampConflict(current)
             new = Stamp(current.org_id, current.org_name, moment, current.claimed_at)

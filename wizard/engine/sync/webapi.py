@@ -36,6 +36,7 @@ from wizard.engine.sync.mapping import SyncSettings
 from wizard.engine.sync.orgside import (
     ChangeBatch,
     DeltaTokenExpired,
+    OrgBusy,
     OrgRecord,
     OrgUnreachable,
     OrgUser,
@@ -140,8 +141,7 @@ class DataverseOrgSide:
                 self._client = self._connect()
             except WizardError as exc:
                 if _is_network(exc):
-                    raise OrgUnreachable(f"{self.org_name} cannot be reached.",
-                                         details=str(exc)) from exc
+                    raise OrgUnreachable(org=self.org_name, details=str(exc)) from exc
                 raise
         return self._client
 
@@ -150,8 +150,7 @@ class DataverseOrgSide:
             return self.client.request(method, path, **kw)
         except WizardError as exc:
             if _is_network(exc):
-                raise OrgUnreachable(f"{self.org_name} cannot be reached.",
-                                     details=str(exc)) from exc
+                raise OrgUnreachable(org=self.org_name, details=str(exc)) from exc
             raise
 
     def _json(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
@@ -370,7 +369,7 @@ class DataverseOrgSide:
                 return self._json("GET", url, params=params, headers=headers)
             except DataverseError as exc:
                 if exc.error_code == EXPIRED_VERSION_STAMP:
-                    raise DeltaTokenExpired(str(exc)) from exc
+                    raise DeltaTokenExpired(details=str(exc)) from exc
                 raise
 
         delta_link = None
@@ -605,7 +604,7 @@ class DataverseOrgSide:
         for n, w in enumerate(writes, 1):
             status, body = answers.get(str(n), (500, None))
             if status == 429 or status in UNREACHABLE_STATUS:
-                raise OrgUnreachable(f"{self.org_name} is busy; try again shortly.")
+                raise OrgBusy(org=self.org_name)
             record = None
             if 200 <= status < 300 and isinstance(body, dict) and w.op != "delete":
                 entity_set = self._where.get(w.record_id.lower()) or ENTITY_SETS[w.kind][0]
