@@ -1014,7 +1014,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="801"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="803"/>
         <source>Note</source>
         <translation>注意</translation>
     </message>
@@ -1547,6 +1547,11 @@ How to fix it: {fix}</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/main_window.py" line="621"/>
+        <source>None. Select an organization and choose Set as Synchronizing Organization.</source>
+        <translation>なし。組織を選択して [同期する組織に設定] を選んでください。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/main_window.py" line="1047"/>
         <source>Nothing was changed; the contact addresses stay as they were.</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
@@ -1604,11 +1609,6 @@ How to fix it: {fix}</source>
         <location filename="../../wizard/gui/main_window.py" line="620"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/main_window.py" line="621"/>
-        <source>None. Select an organization and choose Synchronize.</source>
-        <translation>なし。組織を選択して [同期] を選んでください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="625"/>
@@ -1860,7 +1860,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="180"/>
+        <location filename="../../wizard/gui/widgets.py" line="191"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -2018,6 +2018,11 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>中国</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/models.py" line="54"/>
+        <source>Sandbox</source>
+        <translation>サンドボックス</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/models.py" line="65"/>
         <source> / </source>
         <translation> / </translation>
@@ -2153,28 +2158,28 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="108"/>
+        <location filename="../../wizard/gui/widgets.py" line="119"/>
         <source>Credentials cannot be saved: this computer has no secure keyring (such as GNOME Keyring or KWallet). You will be asked for your password each time.</source>
         <extracomment>Room a window manager takes around a dialog (title bar, frame) and for a panel; a dialog is never taller than its screen&apos;s available height less this.</extracomment>
         <translation>資格情報を保存できません: このコンピューターには安全なキーリング (GNOME Keyring や KWallet など) がありません。毎回パスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="133"/>
+        <location filename="../../wizard/gui/widgets.py" line="144"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="160"/>
+        <location filename="../../wizard/gui/widgets.py" line="171"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="229"/>
+        <location filename="../../wizard/gui/widgets.py" line="240"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="229"/>
+        <location filename="../../wizard/gui/widgets.py" line="240"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -5196,61 +5201,66 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/sync_dialogs.py" line="751"/>
+        <source>Every {minutes} min</source>
+        <translation>{minutes} 分ごと</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
         <source>Off: nothing connects in the background</source>
         <translation>オフ: バックグラウンドでは何も接続しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="755"/>
         <source>Every {minutes} min, all organizations</source>
         <translation>{minutes} 分ごと、すべての組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="754"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="756"/>
         <source>Every {minutes} min, {on} of {total} organizations</source>
         <translation>{minutes} 分ごと、{total} 件中 {on} 件の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="765"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="767"/>
         <source>Keep Me Connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="768"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="770"/>
         <source>While this app runs, the organizations ticked below have their status refreshed, and the synchronizing organization synchronizes, at this interval.</source>
         <translation>このアプリの実行中、この間隔で、下でチェックした組織の状態を更新し、同期する組織を同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="771"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="773"/>
         <source>About Keep me connected</source>
         <translation>[接続を維持する] について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="774"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="776"/>
         <source>&amp;Every:</source>
         <translation>間隔(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="779"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="780"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="782"/>
         <source>Interval in minutes</source>
         <translation>間隔 (分)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="783"/>
         <source>How often, from 1 to 1440 minutes.</source>
         <translation>1 から 1440 分までの間隔です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="789"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="791"/>
         <source>Organizations kept connected</source>
         <translation>接続を維持する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="790"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="792"/>
         <source>Tick an organization to keep it connected; Space ticks the selected one.</source>
         <translation>接続を維持する組織をチェックします。Space キーで選択中の組織をチェックできます。</translation>
     </message>
