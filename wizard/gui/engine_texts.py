@@ -8,10 +8,36 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The {what} could not be read as {format}: {reason}"),
     # wizard.engine.calcard.ItemFormatError.fix_template
     QT_TRANSLATE_NOOP("", "Fix or remove that item in your calendar or address book program."),
+    # wizard.engine.clouds.AuthorityNotHttps.template
+    QT_TRANSLATE_NOOP("", "{source}: 'authority' must be an https:// URL."),
+    # wizard.engine.clouds.AuthorityNotHttps.fix_template
+    QT_TRANSLATE_NOOP("", "Sign-in only works over HTTPS."),
+    # wizard.engine.clouds.CaBundleNotPath.template
+    QT_TRANSLATE_NOOP("", "{source}: 'ca_bundle' must be a file path."),
+    # wizard.engine.clouds.CloudFieldMissing.template
+    QT_TRANSLATE_NOOP("", "{source}: the field '{field}' is missing or empty."),
+    # wizard.engine.clouds.CloudFieldMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator for a corrected cloud file."),
+    # wizard.engine.clouds.CloudFileMissing.template
+    QT_TRANSLATE_NOOP("", "The cloud file {path} does not exist."),
+    # wizard.engine.clouds.CloudFileMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Check the path given to --cloud-file."),
+    # wizard.engine.clouds.CloudFileNotObject.template
+    QT_TRANSLATE_NOOP("", "The cloud file {path} must hold a JSON object."),
     # wizard.engine.clouds.CloudFileSecret.template
     QT_TRANSLATE_NOOP("", "The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used."),
     # wizard.engine.clouds.CloudFileSecret.fix_template
     QT_TRANSLATE_NOOP("", "Remove it from the file; credentials are entered when signing in and saved only in the OS keyring."),
+    # wizard.engine.clouds.CloudFileUnreadable.template
+    QT_TRANSLATE_NOOP("", "{cause}"),
+    # wizard.engine.clouds.OrgDomainsNotList.template
+    QT_TRANSLATE_NOOP("", "{source}: 'org_domains' must be a list of host suffixes."),
+    # wizard.engine.clouds.OrgHostsNotMap.template
+    QT_TRANSLATE_NOOP("", "{source}: 'org_hosts' must map host[:port] to details."),
+    # wizard.engine.clouds.UnknownCloud.template
+    QT_TRANSLATE_NOOP("", "Unknown cloud '{name}'."),
+    # wizard.engine.clouds.UnknownCloud.fix_template
+    QT_TRANSLATE_NOOP("", "Use one of: {choices}, or give --cloud-file."),
     # wizard.engine.connect.LetInWithoutSignIn.template
     QT_TRANSLATE_NOOP("", "{org} let us in without signing in, which a Dynamics 365 organization never does."),
     # wizard.engine.connect.LetInWithoutSignIn.fix_template
@@ -86,8 +112,6 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{source}: \"keep_connected_minutes\" must be a whole number of minutes from {low} to {high}, not {value}."),
     # wizard.engine.deploy_errors.CloudMismatch.template
     QT_TRANSLATE_NOOP("", "{source}, org {index}: \"cloud\" is “{cloud}” but the cloud file defines “{defined}”."),
-    # wizard.engine.deploy_errors.DeploymentFileUnusable.template
-    QT_TRANSLATE_NOOP("", "{cause}"),
     # wizard.engine.deploy_errors.EntryBadOrgId.template
     QT_TRANSLATE_NOOP("", "{source}, org {index}: \"org_id\" “{org_id}” is not an organization ID."),
     # wizard.engine.deploy_errors.EntryBadOrgId.fix_template
@@ -162,6 +186,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{source}, org {index}: {url} is in the “{url_cloud}” cloud, not “{cloud}”."),
     # wizard.engine.deploy_errors.WrongKind.template
     QT_TRANSLATE_NOOP("", "{source} is a “{kind}” file, not a deployment file."),
+    # wizard.engine.discovery.DiscoveryUnexpected.template
+    QT_TRANSLATE_NOOP("", "The discovery service answered with something unexpected."),
     # wizard.engine.fileio.DatabaseBusy.template
     QT_TRANSLATE_NOOP("", "{What} {path} is busy: another d365-wizard process kept it locked."),
     # wizard.engine.fileio.DatabaseBusy.fix_template
@@ -174,6 +200,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "There is no space left on the disk (or your disk quota is used up), so {what} {path} could not be written."),
     # wizard.engine.fileio.DiskFull.fix_template
     QT_TRANSLATE_NOOP("", "Free some disk space (or ask IT to raise the quota) and try again. Nothing was changed."),
+    # wizard.engine.fileio.DiskIoError.fix_template
+    QT_TRANSLATE_NOOP("", "Check the disk (it may be full, failing or disconnected) and try again."),
     # wizard.engine.fileio.FileNotFound.template
     QT_TRANSLATE_NOOP("", "{What} {path} does not exist."),
     # wizard.engine.fileio.FileNotFound.fix_template
@@ -302,6 +330,10 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The {kind} field “{field}” cannot hold {value}: it must be {expected}."),
     # wizard.engine.itemtypes.InvalidItemValue.fix_template
     QT_TRANSLATE_NOOP("", "Nothing was stored. Give a value of that kind{hint}."),
+    # wizard.engine.itemtypes.ItemNotAMapping.template
+    QT_TRANSLATE_NOOP("", "An item's content must be a set of fields."),
+    # wizard.engine.itemtypes.ItemNotAMapping.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was stored."),
     # wizard.engine.itemtypes.UnknownItemField.template
     QT_TRANSLATE_NOOP("", "A {kind} has no field “{field}”."),
     # wizard.engine.itemtypes.UnknownItemField.fix_template
@@ -310,6 +342,26 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The Keep me connected interval must be a whole number of minutes from {low} to {high}; “{value}” is not."),
     # wizard.engine.keepalive.InvalidInterval.fix_template
     QT_TRANSLATE_NOOP("", "Choose a number of minutes from {low} to {high}, for example 15."),
+    # wizard.engine.mailstore.FolderNotExportable.template
+    QT_TRANSLATE_NOOP("", "The '{folder}' folder cannot be exported."),
+    # wizard.engine.mailstore.FolderNotExportable.fix_template
+    QT_TRANSLATE_NOOP("", "Choose calendar, contacts or tasks."),
+    # wizard.engine.mailstore.ItemAmbiguous.template
+    QT_TRANSLATE_NOOP("", "'{ref}' matches {count} mailbox items."),
+    # wizard.engine.mailstore.ItemChanged.template
+    QT_TRANSLATE_NOOP("", "Mailbox item {local_id} changed while synchronizing; it is picked up by the next sync."),
+    # wizard.engine.mailstore.ItemNotFound.template
+    QT_TRANSLATE_NOOP("", "No mailbox item '{ref}'."),
+    # wizard.engine.mailstore.ItemNotFound.fix_template
+    QT_TRANSLATE_NOOP("", "Look the item ids up in the mailbox list."),
+    # wizard.engine.mailstore.NewerItemFormat.template
+    QT_TRANSLATE_NOOP("", "The local mailbox {path} was written by a newer d365-wizard (item format {found})."),
+    # wizard.engine.mailstore.NewerItemFormat.fix_template
+    QT_TRANSLATE_NOOP("", "Update d365-wizard."),
+    # wizard.engine.mailstore.UnknownItemType.template
+    QT_TRANSLATE_NOOP("", "Unknown item type '{kind}'."),
+    # wizard.engine.mailstore.UnknownItemType.fix_template
+    QT_TRANSLATE_NOOP("", "Use one of: {choices}."),
     # wizard.engine.org_errors.AmbiguousOrg.template
     QT_TRANSLATE_NOOP("", "“{ref}” matches more than one organization: {matches}."),
     # wizard.engine.org_errors.AmbiguousOrg.fix_template
@@ -400,6 +452,24 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Unknown synchronization method “{value}”."),
     # wizard.engine.org_errors.UnknownSyncVia.template
     QT_TRANSLATE_NOOP("", "Unknown way of synchronizing “{value}” (expected one of {choices})."),
+    # wizard.engine.secrets.KeyringFailed.template
+    QT_TRANSLATE_NOOP("", "Could not {verb} the credential in the system keyring."),
+    # wizard.engine.secrets.KeyringFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Check that your keyring service is running and unlocked, then try again; choose not to save credentials to continue without it."),
+    # wizard.engine.secrets.KeyringLocked.template
+    QT_TRANSLATE_NOOP("", "Could not {verb} the credential: the keyring is locked."),
+    # wizard.engine.secrets.KeyringLocked.fix_template
+    QT_TRANSLATE_NOOP("", "Unlock your keyring (GNOME Keyring / KWallet; it usually unlocks when you log in) and answer its prompt, then try again."),
+    # wizard.engine.secrets.KeyringLocked.macos_fix_template
+    QT_TRANSLATE_NOOP("", "Unlock the login keychain (Keychain Access) and try again."),
+    # wizard.engine.secrets.KeyringLocked.windows_fix_template
+    QT_TRANSLATE_NOOP("", "Sign in to Windows again (Credential Manager) and try again."),
+    # wizard.engine.secrets.NoSecureKeyring.template
+    QT_TRANSLATE_NOOP("", "Credentials cannot be saved: no secure keyring is available."),
+    # wizard.engine.secrets.NoSecureKeyring.fix_template
+    QT_TRANSLATE_NOOP("", "{reason}"),
+    # wizard.engine.secrets.UnlockPromptDismissed.template
+    QT_TRANSLATE_NOOP("", "Could not {verb} the credential: the keyring's unlock prompt was dismissed."),
     # wizard.engine.serverside.errors.AddressNotApproved.template
     QT_TRANSLATE_NOOP("", "Server-side synchronization in {org} cannot start yet: your e-mail address {email} is “{state}”, not approved."),
     # wizard.engine.serverside.errors.AddressNotApproved.fix_template
@@ -666,6 +736,40 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The verification code was not accepted."),
     # wizard.engine.signin_form.VerificationCodeRejected.fix_template
     QT_TRANSLATE_NOOP("", "Check the code and try again."),
+    # wizard.engine.stamp.MailboxBusy.template
+    QT_TRANSLATE_NOOP("", "The mailbox store is busy: another d365-wizard process kept it locked for over {seconds} seconds."),
+    # wizard.engine.stamp.NewerStampFormat.template
+    QT_TRANSLATE_NOOP("", "The mailbox store {path} was written by a newer version of d365-wizard (stamp format {found}; this version reads up to {supported})."),
+    # wizard.engine.stamp.StampConflict.template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}). Nothing was synchronized with this organization."),
+    # wizard.engine.stamp.StampConflict.named_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}). Nothing was synchronized with “{wanted}”."),
+    # wizard.engine.stamp.StampConflict.not_switched_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}). Nothing was changed: {not_switched} was not made the synchronizing organization."),
+    # wizard.engine.stamp.StampConflict.since_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}), last synchronized {last_sync}. Nothing was synchronized with this organization."),
+    # wizard.engine.stamp.StampConflict.since_named_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}), last synchronized {last_sync}. Nothing was synchronized with “{wanted}”."),
+    # wizard.engine.stamp.StampConflict.since_not_switched_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}), last synchronized {last_sync}. Nothing was changed: {not_switched} was not made the synchronizing organization."),
+    # wizard.engine.stamp.StampConflict.fix_template
+    QT_TRANSLATE_NOOP("", "To synchronize with this organization anyway, choose the option “Sync items from this org only, even if the mailbox was set to sync with a different org”. Items then come from this org only."),
+    # wizard.engine.stamp.StampConflict.named_fix_template
+    QT_TRANSLATE_NOOP("", "To synchronize with “{wanted}” anyway, choose the option “Sync items from this org only, even if the mailbox was set to sync with a different org”. Items then come from this org only."),
+    # wizard.engine.stamp.StampMissing.template
+    QT_TRANSLATE_NOOP("", "Your mailbox is not set to synchronize with any organization yet, so the sync time was not recorded."),
+    # wizard.engine.stamp.StampMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Choose the synchronizing organization first."),
+    # wizard.engine.storage.FileLocked.template
+    QT_TRANSLATE_NOOP("", "Another d365-wizard process has kept {name} locked for over {seconds} seconds."),
+    # wizard.engine.storage.NewerStateFormat.template
+    QT_TRANSLATE_NOOP("", "The {kind} file {path} was written by a newer version of d365-wizard (format {found}; this version reads up to {supported})."),
+    # wizard.engine.storage.NewerStateFormat.fix_template
+    QT_TRANSLATE_NOOP("", "Update d365-wizard, or remove the file to start over."),
+    # wizard.engine.storage.StateFileMovedAside.template
+    QT_TRANSLATE_NOOP("", "The {kind} file was damaged and could not be read ({reason}). It was moved to {moved_to} and a new, empty one will be used."),
+    # wizard.engine.storage.StateFileMovedAside.fix_template
+    QT_TRANSLATE_NOOP("", "If you need the old content, send that file to your helpdesk."),
     # wizard.engine.sync.dav.DavAuthFailed.template
     QT_TRANSLATE_NOOP("", "The calendar server at {host} did not accept the user name and password."),
     # wizard.engine.sync.dav.DavAuthFailed.fix_template

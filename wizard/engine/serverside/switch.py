@@ -562,9 +562,7 @@ class MailboxSwitcher:
             raise StalePlan()
         if current.stamp_conflict and override is not True:
             assert current.stamp is not None
-            raise StampConflict(current.stamp, target.display_name, consequence=(
-                f"Nothing was changed: {target.label} was not made the synchronizing "
-                "organization."))
+            raise StampConflict(current.stamp, target.display_name, not_switched=target.label)
         if cancel is not None and cancel.is_set():
             raise CancelledUnchanged()
         changes = plan.changes(method, flag)
