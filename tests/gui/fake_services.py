@@ -58,6 +58,7 @@ class FakeServices:
 
     sandbox_mode = True
     startup_notes: Sequence[str] = ()
+    sandbox_addresses: Sequence[tuple[str, str]] = tuple((o.friendly_name, org_url(o)) for o in seed.ORGS)
 
     def __init__(self, *, delay: float = 0.0) -> None:
         self.delay = delay
@@ -126,6 +127,32 @@ class FakeServices:
         if self.keyring_available:
             return KeyringState(True, "keyring.backends.SecretService.Keyring")
         return KeyringState(False, "none", "Credentials will not be saved (no secure keyring was found).")
+
+    keep_minutes = 15
+
+    def keep_connected_minutes(self) -> int:
+        self._blocking("keep_connected_minutes")
+        return self.keep_minutes
+
+    def set_keep_connected_minutes(self, minutes: int) -> int:
+        from wizard.engine import keepalive
+
+        self._blocking("set_keep_connected_minutes")
+        self.keep_minutes = keepalive.check_minutes(minutes)
+        return self.keep_minutes
+
+    def background_work(self, connected, last_round, busy):
+        from types import SimpleNamespace
+
+        from wizard.engine import keepalive
+        from wizard.gui.views import BackgroundWorkView
+
+        self._blocking("background_work")
+        orgs = [SimpleNamespace(key=r.key, keep_connected=r.keep_connected, is_primary=r.is_primary,
+                                synchronizes_on_server=False) for r in self.orgs.values()]
+        work = keepalive.due_work(orgs, connected=connected, minutes=self.keep_minutes,  # type: ignore[arg-type]
+                                  last_round=last_round, now=dt.datetime.now(dt.timezone.utc), busy=busy)
+        return BackgroundWorkView(work.refresh, work.sync)
 
     def check_status(self, key: str) -> tuple[str, str]:
         self._blocking("check_status")

@@ -160,6 +160,12 @@ def answer(qtbot, box_name: str, button) -> None:
     box.button(button).click()
 
 
+def answer_remove(qtbot) -> None:
+    """Confirm the Remove question with its Remove button (it has no Yes)."""
+    qtbot.wait_until(lambda: bool(message_boxes("confirmDelete")), timeout=TIMEOUT)
+    message_boxes("confirmDelete")[0].remove_button.click()
+
+
 def close_errors() -> list[str]:
     texts = []
     for box in message_boxes("errorBox"):

@@ -349,9 +349,7 @@ def test_no_gui_visible_text_names_a_command(qtbot, language, window, fake):
         qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     seen += visible_texts()
     dialog.close()
-    for exc in (NotSignedInYet(), NoBrowser(), WindowsCredentialsRequired(
-            "https://server uses Windows authentication: a user name and password are needed.",
-            fix="Enter your Windows user name (DOMAIN\\user) and password.")):
+    for exc in (NotSignedInYet(), NoBrowser(), WindowsCredentialsRequired(org="https://server")):
         box = error_box(window, exc, on_action=lambda _a: None)
         seen += visible_texts()
         box.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.gui import journeys as j
 from wizard.gui.add_org_wizard import PAGE_SIGN_IN
@@ -185,7 +185,7 @@ def test_delete_and_rename(qtbot, window, real):
     j.select(window, jp.key)
     window.delete()
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
-        j.answer(qtbot, "confirmDelete", QMessageBox.StandardButton.Yes)
+        j.answer_remove(qtbot)
     assert [p.unique_name for p in real.registry.list()] == ["contosona"]
 
 
@@ -272,7 +272,7 @@ def test_no_network_keyring_or_registry_work_on_gui_thread(qtbot, private_keyrin
     j.select(window, na.key)
     window.delete()
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
-        j.answer(qtbot, "confirmDelete", QMessageBox.StandardButton.Yes)
+        j.answer_remove(qtbot)
     assert {"send", "_mutate", "claim", "get", "delete_org"} <= set(spy.calls)
     assert spy.on_gui == []
 

@@ -27,16 +27,16 @@ def test_org_model_shows_primary_status_and_keeps_live_status(qtbot):
     assert model.rowCount() == 2 and model.columnCount() == 7
     assert model.data(model.index(0, 0)) == "✔ Yes"
     assert model.data(model.index(1, 0)) == ""
-    assert model.data(model.index(0, 6)) == "Connected"
+    assert model.data(model.index(0, 2)) == "Connected"
     assert model.data(model.index(1, 4)) == "On-premises"
-    assert model.data(model.index(1, 5)) == "(not signed in)"
+    assert model.data(model.index(1, 3)) == "(not signed in)"
     assert model.data(model.index(1, 0), ORG_KEY_ROLE) == "k2"
     with qtbot.wait_signal(model.dataChanged):
         model.set_status("k2", OrgStatus.MFA_NEEDED, "MFA")
-    assert model.data(model.index(1, 6)) == "MFA needed"
-    assert model.data(model.index(1, 6), Qt.ItemDataRole.ToolTipRole) == "MFA"
+    assert model.data(model.index(1, 2)) == "MFA needed"
+    assert model.data(model.index(1, 2), Qt.ItemDataRole.ToolTipRole) == "MFA"
     model.set_rows(rows())   # a reload from the registry keeps the live status
-    assert model.data(model.index(1, 6)) == "MFA needed"
+    assert model.data(model.index(1, 2)) == "MFA needed"
     assert model.primary().key == "k1"
 
 

@@ -39,7 +39,9 @@ def test_every_engine_template_renders_translated_in_japanese(japanese):
     for where, template in templates:
         sample = {name: f"<{name}>" for name in re.findall(r"{(\w+)}", template)}
         text = render._compose(template, sample)
-        if text == template.format(**sample) or not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text):
+        words = re.sub(r"{\w+}", "", template).strip()     # "{cause}" alone has none to translate
+        if words and (text == template.format(**sample)
+                      or not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)):
             untranslated.append(where)
         assert all(f"<{name}>" in text for name in sample), where   # every parameter shown
     assert not untranslated, untranslated[:5]
@@ -68,3 +70,11 @@ def test_every_action_has_a_command_line_wording():
     assert action_command(Action.SIGN_IN, {"org_key": "k1"}) == "d365-orgs signin k1"
     assert action_command("switch_org", {}) == "d365-orgs use ORG"
     assert action_command("no_such_action") == ""
+
+
+def test_a_wrapped_error_renders_its_cause_in_japanese_too(japanese):
+    from wizard.engine.deploy_errors import EntryBadUrl
+    from wizard.engine.url_errors import PublicWebsite
+
+    text, _fix, _ = render.render(EntryBadUrl(source="d.json", index=2, cause=PublicWebsite()))
+    assert text.startswith("d.json の組織 2: これは公開 Web サイトのアドレスで")

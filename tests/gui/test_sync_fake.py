@@ -55,7 +55,7 @@ def test_synchronize_now_shows_progress_result_and_details(qtbot, window, fake):
         dialog = _synchronize_now(qtbot, window)
     text = dialog.summary.text()
     assert "Into your mailbox: 3 new" in text and "Into the organization: 1 changed" in text
-    assert "1 conflict(s)" in text and "Ann Lee: the organization refused the change" in text
+    assert "1 conflict:" in text and "Ann Lee: the organization refused the change" in text
     assert dialog.details_button.isVisible() and not dialog.details.isVisible()
     dialog.details_button.click()
     assert dialog.details.isVisible() and "mailbox-create" in dialog.details.toPlainText()
@@ -89,6 +89,9 @@ def test_settings_page_named_tab_order_and_address_dialog(qtbot, window, fake):
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "address_switch-cancelled"):
         confirm.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert fake.settings["mailing_address_only"] is True and dialog.isVisible()
+    # the choice is back to what the org has, so OK now changes nothing
+    assert dialog.address_combo.currentData() is True and dialog.changes() == ({}, None)
+    assert "stay as they were" in dialog.error_label.text()
     dialog.reject()
 
 

@@ -1,4 +1,4 @@
-"""``d365-orgs list|add|remove|rename|use``: the organization registry and the synchronizing org.
+"""``d365-orgs list|add|remove|rename|keep-connected|use``: the organization registry and the synchronizing org.
 
 Questions (remove, use) are asked on the terminal; without one they must be answered
 with ``--yes``. ``add`` connects and signs in (:mod:`wizard.cli.cmd_auth`) unless
@@ -54,6 +54,19 @@ def register(sub, parents) -> None:
     p.add_argument("org", metavar="ORG", help="number, name, unique name or organization ID")
     p.add_argument("name", metavar="NAME", help="the new display name")
     p.set_defaults(func=cmd_rename)
+
+    p = sub.add_parser("keep-connected", parents=parents,
+                       help="show or set Keep me connected (background refresh and sync)",
+                       description="While the app runs, orgs with Keep me connected on have their "
+                                   "status refreshed and the synchronizing org synchronizes, every "
+                                   "MINUTES. Off: no background traffic to that org (opening it may "
+                                   "then be slower). Without arguments: show the settings.")
+    p.add_argument("org", metavar="ORG", nargs="?", help="number, name, unique name or organization ID")
+    p.add_argument("state", metavar="on|off", nargs="?", choices=("on", "off"),
+                   help="turn Keep me connected on or off for ORG")
+    p.add_argument("--every", metavar="MINUTES",
+                   help="the interval for every org, in minutes (1-1440, default 15)")
+    p.set_defaults(func=cmd_keep_connected)
 
     p = sub.add_parser("use", parents=parents,
                        help="make an organization the one that synchronizes with your mailbox",
@@ -225,6 +238,37 @@ def cmd_rename(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     after = registry.rename(before.key, args.name)
     return CommandResult(data={"org": after.to_dict(), "old_name": before.display_name},
                          text=f"Renamed “{before.display_name}” to “{after.display_name}”.")
+
+
+# -- keep-connected ---------------------------------------------------------------------------
+class KeepConnectedUsage(WizardError):
+    code = "usage"
+    template = "Name an organization and on or off, for example: keep-connected 1 off."
+
+
+def cmd_keep_connected(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
+    registry = _registry(ctx)
+    if (args.org is None) != (args.state is None):
+        raise KeepConnectedUsage()
+    lines = []
+    if args.every is not None:
+        minutes = registry.set_keep_connected_minutes(args.every)
+        lines.append(f"Keep me connected: every {minutes} minutes.")
+    if args.org is not None:
+        before = registry.get(args.org)
+        after = registry.change_preferences(before.key, keep_connected=args.state == "on")
+        lines.append(f"Keep me connected is {args.state} for {after.label}."
+                     + ("" if after.keep_connected else " No background traffic goes to it; opening "
+                        "it may be slower."))
+    minutes = registry.keep_connected_minutes()
+    orgs = registry.list()
+    if not lines:
+        lines.append(f"Every {minutes} minutes while the app runs:")
+        lines += [f"  {i}. {p.label}: {'on' if p.keep_connected else 'off'}" for i, p in enumerate(orgs, 1)]
+    data = {"minutes": minutes,
+            "orgs": [{"index": i, "key": p.key, "display_name": p.display_name,
+                      "keep_connected": p.keep_connected} for i, p in enumerate(orgs, 1)]}
+    return CommandResult(data=data, text="\n".join(lines))
 
 
 # -- use ---------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ Format (``schema_version`` 1)::
     {
       "schema_version": 1,
       "replace": false,                  # optional; like --replace
+      "keep_connected_minutes": 15,      # optional; Keep me connected interval, 1-1440
       "orgs": [
         {"url": "https://contoso.crm4.dynamics.com", "display_name": "Contoso Sales",
          "primary": true},
@@ -54,7 +55,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.engine import deploy_errors as E
 from wizard.engine.clouds import BUILTIN_CLOUDS, SECRET_KEY, SECRET_VALUE, Cloud, CloudFileSecret, load_cloud_file
+from wizard.engine.deploy_errors import DeploymentContainsSecret as DeploymentContainsSecret
+from wizard.engine.deploy_errors import DeploymentError as DeploymentError
 from wizard.engine.errors import InvalidOrgUrl, WizardError
 from wizard.engine.storage import atomic_write_bytes, atomic_write_json, locked, read_versioned_json
 
@@ -67,21 +71,12 @@ STATE_SCHEMA_VERSION = 1
 FILE_KIND = "d365-wizard-deployment"
 MAX_FILE_BYTES = 1_000_000
 
-TOP_KEYS = {"schema_version", "kind", "replace", "orgs", "comment", "exported_at"}
+TOP_KEYS = {"schema_version", "kind", "replace", "orgs", "comment", "exported_at",
+            "keep_connected_minutes"}
 ORG_KEYS = {"url", "display_name", "cloud", "cloud_file", "primary", "org_id", "unique_name",
             "keep_connected", "comment"}
 _SECRET_KEY = SECRET_KEY
 _SECRET_VALUE = SECRET_VALUE
-
-
-class DeploymentError(WizardError):
-    """The deployment file cannot be used; nothing was changed."""
-
-    code = "deployment_invalid"
-
-
-class DeploymentContainsSecret(DeploymentError):
-    code = "deployment_contains_secret"
 
 
 @dataclass(frozen=True)
@@ -119,6 +114,7 @@ class Deployment:
     cloud_paths: dict[str, Path]          # their source files
     sha256: str
     source: str
+    keep_connected_minutes: int | None = None   # the Keep me connected interval to set
 
 
 @dataclass
@@ -142,10 +138,12 @@ class DeployReport:
     removed_primary: str | None = None
     skipped: bool = False                 # the machine-wide file was applied before, unchanged
     warnings: list[str] = field(default_factory=list)
+    keep_connected_minutes: int | None = None   # set to this by the file (None: not changed)
 
     @property
     def changed(self) -> bool:
-        return any(o.action in ("added", "updated", "removed") for o in self.outcomes)
+        return (any(o.action in ("added", "updated", "removed") for o in self.outcomes)
+                or self.keep_connected_minutes is not None)
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -170,6 +168,8 @@ class DeployReport:
         if self.primary_note:
             lines.append(self.primary_note)
         lines.extend(f"warning: {w}" for w in self.warnings)
+        if self.keep_connected_minutes is not None:
+            lines.append(f"Keep me connected: every {self.keep_connected_minutes} minutes.")
         if self.count("added"):
             lines.append("Users sign in to each organization the first time they use it.")
         return "\n".join(lines)
@@ -187,9 +187,7 @@ def load_deployment(path: str | Path, *, known_clouds: dict[str, Cloud] | None =
         raw = read_input(path, what=what, max_bytes=MAX_FILE_BYTES)
         data = parse_json(decode_text(raw, path=path, what=what), path=path, what=what)
     except FileProblem as exc:
-        raise DeploymentError(exc.message, fix=exc.fix, details=exc.details,
-                              code=exc.code if exc.code != "invalid_json" else None,
-                              **exc.params) from exc
+        raise E.DeploymentFileUnusable(cause=exc, details=exc.details) from exc
     return parse_deployment(data, source=str(path), base_dir=path.parent,
                             sha256=hashlib.sha256(raw).hexdigest(), known_clouds=known_clouds)
 
@@ -203,61 +201,59 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
         sha256 = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
     _refuse_secrets(data, source)
     if not isinstance(data, dict):
-        raise DeploymentError(f"{source} must hold a JSON object with \"schema_version\" and "
-                              "\"orgs\".")
+        raise E.NotAnObject(source=source)
     version = data.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise DeploymentError(f"{source} has no \"schema_version\" (use 1).")
+        raise E.NoSchemaVersion(source=source)
     if version > SCHEMA_VERSION:
-        raise DeploymentError(
-            f"{source} uses deployment format {version}; this version of d365-wizard reads "
-            f"format {SCHEMA_VERSION}.", fix="Update d365-wizard on this machine.")
+        raise E.NewerFormat(source=source, version=version, supported=SCHEMA_VERSION)
     if data.get("kind", FILE_KIND) != FILE_KIND:
-        raise DeploymentError(f"{source} is a “{data.get('kind')}” file, not a deployment file.")
+        raise E.WrongKind(source=source, kind=data.get("kind"))
     unknown = set(data) - TOP_KEYS
     if unknown:
-        raise DeploymentError(
-            f"{source} has unknown setting(s) {', '.join(sorted(unknown))}.",
-            fix=f"Allowed at the top level: {', '.join(sorted(TOP_KEYS))}.")
+        raise E.UnknownSettings(source=source, keys=", ".join(sorted(unknown)), allowed=", ".join(sorted(TOP_KEYS)))
     replace = data.get("replace", False)
     if not isinstance(replace, bool):
-        raise DeploymentError(f"{source}: \"replace\" must be true or false.")
+        raise E.ReplaceNotBool(source=source)
+    minutes = data.get("keep_connected_minutes")
+    if minutes is not None:
+        from wizard.engine import keepalive
+
+        try:
+            minutes = keepalive.check_minutes(minutes, text=False)
+        except keepalive.InvalidInterval:
+            raise E.BadKeepConnectedMinutes(source=source, value=minutes, low=keepalive.MIN_MINUTES,
+                                            high=keepalive.MAX_MINUTES) from None
     orgs_raw = data.get("orgs")
     if not isinstance(orgs_raw, list):
-        raise DeploymentError(f"{source} needs an \"orgs\" list (it may be empty).")
+        raise E.NoOrgsList(source=source)
 
     clouds: dict[str, Cloud] = dict(known_clouds or {})
     cloud_paths: dict[str, Path] = {}
     entries: list[OrgEntry] = []
     for i, raw in enumerate(orgs_raw, 1):
-        where = f"{source}, org {i}"
+        at = {"source": source, "index": i}
         if not isinstance(raw, dict):
-            raise DeploymentError(f"{where} must be an object such as "
-                                  "{\"url\": \"https://contoso.crm.dynamics.com\"}.")
+            raise E.EntryNotObject(**at)
         unknown = set(raw) - ORG_KEYS
         if unknown:
-            raise DeploymentError(f"{where} has unknown key(s) {', '.join(sorted(unknown))}.",
-                                  fix=f"Allowed: {', '.join(sorted(ORG_KEYS))}.")
+            raise E.EntryUnknownKeys(**at, keys=", ".join(sorted(unknown)), allowed=", ".join(sorted(ORG_KEYS)))
         text = {k: raw.get(k) for k in ("url", "display_name", "cloud", "cloud_file", "org_id",
                                         "unique_name")}
         for k, v in text.items():
             if v is not None and (not isinstance(v, str) or not v.strip()):
-                raise DeploymentError(f"{where}: \"{k}\" must be non-empty text.")
+                raise E.EntryNotText(**at, key=k)
         for k in ("primary", "keep_connected"):
             if k in raw and not isinstance(raw[k], bool):
-                raise DeploymentError(f"{where}: \"{k}\" must be true or false.")
+                raise E.EntryNotBool(**at, key=k)
         if text["org_id"] is not None:
             try:
                 uuid.UUID(text["org_id"].strip().strip("{}"))
             except ValueError:
-                raise DeploymentError(
-                    f"{where}: \"org_id\" “{text['org_id']}” is not an organization ID.",
-                    fix="An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b; "
-                        "nothing was applied.") from None
+                raise E.EntryBadOrgId(**at, org_id=text["org_id"]) from None
         for k in ("url", "display_name", "cloud", "cloud_file", "org_id", "unique_name"):
             if text[k] is not None and any(ord(c) < 32 or ord(c) == 127 for c in text[k]):
-                raise DeploymentError(f"{where}: \"{k}\" contains a control character "
-                                      "(a line break or tab).", fix="Nothing was applied.")
+                raise E.EntryControlCharacter(**at, key=k)
         cloud_name = text["cloud"]
         if text["cloud_file"]:
             cf = Path(text["cloud_file"]).expanduser()
@@ -266,37 +262,28 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
             try:
                 cloud = load_cloud_file(cf)
             except CloudFileSecret as exc:
-                raise DeploymentContainsSecret(
-                    f"{where}: {exc.message} Nothing was applied.", fix=exc.fix) from exc
+                raise E.EntryCloudFileSecret(**at, **exc.params) from exc
             except WizardError as exc:
-                code = exc.code if exc.code not in ("config_error", "invalid_json") else None
-                raise DeploymentError(f"{where}: the cloud file could not be used: {exc}",
-                                      code=code) from exc
+                raise E.EntryCloudFileUnusable(**at, cause=exc) from exc
             if cloud_name and cloud_name != cloud.name:
-                raise DeploymentError(f"{where}: \"cloud\" is “{cloud_name}” but the cloud file "
-                                      f"defines “{cloud.name}”.")
+                raise E.CloudMismatch(**at, cloud=cloud_name, defined=cloud.name)
             cloud_name = cloud.name
             clouds[cloud.name] = cloud
             cloud_paths[cloud.name] = cf
         if cloud_name and cloud_name not in BUILTIN_CLOUDS and cloud_name not in clouds:
-            raise DeploymentError(
-                f"{where}: unknown cloud “{cloud_name}”.",
-                fix=f"Use one of {', '.join(BUILTIN_CLOUDS)}, or give a \"cloud_file\".")
+            raise E.UnknownCloud(**at, cloud=cloud_name, choices=", ".join(BUILTIN_CLOUDS))
         url = kind = region = api_url = None
         if text["url"]:
             try:
                 parsed = parse_org_url(text["url"], clouds=clouds)
             except InvalidOrgUrl as exc:
-                raise DeploymentError(f"{where}: {exc}") from exc
+                raise E.EntryBadUrl(**at, cause=exc) from exc
             url, kind, region, api_url = parsed.base_url, parsed.kind, parsed.region, parsed.api_url
             if cloud_name and parsed.cloud and parsed.cloud != cloud_name:
-                raise DeploymentError(f"{where}: {url} is in the “{parsed.cloud}” cloud, not "
-                                      f"“{cloud_name}”.")
+                raise E.UrlInOtherCloud(**at, url=url, url_cloud=parsed.cloud, cloud=cloud_name)
             cloud_name = cloud_name or parsed.cloud
         elif not (text["unique_name"] and cloud_name):
-            raise DeploymentError(
-                f"{where} needs a \"url\", or a \"unique_name\" and a \"cloud\" to find the org "
-                "by discovery after sign-in.")
+            raise E.EntryWithoutUrl(**at)
         entries.append(OrgEntry(
             index=i, url=url, display_name=(text["display_name"] or "").strip() or None,
             cloud=cloud_name, unique_name=text["unique_name"], org_id=text["org_id"],
@@ -304,13 +291,11 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
             cloud_file=text["cloud_file"], kind=kind, region=region, api_url=api_url))
     primaries = [e for e in entries if e.primary]
     if len(primaries) > 1:
-        raise DeploymentError(
-            f"{source} marks {len(primaries)} orgs as primary "
-            f"({', '.join(e.label for e in primaries)}); only one org synchronizes with the "
-            "mailbox.", fix="Set \"primary\": true on one org only.")
+        raise E.SeveralPrimaries(source=source, count=len(primaries), labels=", ".join(e.label for e in primaries))
     _refuse_duplicates(entries, source)
     return Deployment(tuple(entries), replace, {k: v for k, v in clouds.items()
-                                                if k in cloud_paths}, cloud_paths, sha256, source)
+                                                if k in cloud_paths}, cloud_paths, sha256, source,
+                      keep_connected_minutes=minutes)
 
 
 def _refuse_secrets(data: Any, source: str, where: str = "") -> None:
@@ -318,20 +303,13 @@ def _refuse_secrets(data: Any, source: str, where: str = "") -> None:
         for k, v in data.items():
             path = f"{where}.{k}" if where else str(k)
             if _SECRET_KEY.search(str(k)):
-                raise DeploymentContainsSecret(
-                    f"{source} contains “{path}”, which looks like a password or token. "
-                    "Deployment files never carry secrets; nothing was applied.",
-                    fix="Remove it: users sign in on first use, and saved credentials live only "
-                        "in each user's OS keyring.")
+                raise E.SecretKey(source=source, path=path)
             _refuse_secrets(v, source, path)
     elif isinstance(data, list):
         for i, v in enumerate(data):
             _refuse_secrets(v, source, f"{where}[{i}]")
     elif isinstance(data, str) and _SECRET_VALUE.search(data):
-        raise DeploymentContainsSecret(
-            f"{source} contains a value at “{where}” that looks like a token or a password in "
-            "an address. Deployment files never carry secrets; nothing was applied.",
-            fix="Remove it: users sign in on first use.")
+        raise E.SecretValue(source=source, path=where)
 
 
 def _refuse_duplicates(entries: list[OrgEntry], source: str) -> None:
@@ -346,8 +324,7 @@ def _refuse_duplicates(entries: list[OrgEntry], source: str) -> None:
             keys.append(f"disco:{e.cloud}:{(e.unique_name or '').lower()}")
         for k in keys:
             if k in seen:
-                raise DeploymentError(f"{source} lists the same org twice: {seen[k].label} and "
-                                      f"{e.label}.", fix="Remove one of them.")
+                raise E.SameOrgTwice(source=source, first=seen[k].label, second=e.label)
             seen[k] = e
 
 
@@ -391,8 +368,7 @@ def apply_loaded(engine: "Engine", deployment: Deployment, *, replace: bool,
     try:
         registry.apply_batch(change, dry_run=True)
     except InvalidProfile as exc:
-        raise DeploymentError(f"{deployment.source} was not applied: {exc.message}",
-                              fix="Correct the file; nothing was changed.") from exc
+        raise E.NotApplied(source=deployment.source, cause=exc) from exc
     _store_clouds(engine, deployment)
     batch = registry.apply_batch(change)
     report.outcomes = planned["outcomes"]
@@ -408,6 +384,9 @@ def apply_loaded(engine: "Engine", deployment: Deployment, *, replace: bool,
                            if not any(o.org and o.org in p for o in report.outcomes))
 
     _save_pending(engine, deployment, planned["pending"])
+    if deployment.keep_connected_minutes is not None \
+            and registry.keep_connected_minutes() != deployment.keep_connected_minutes:
+        report.keep_connected_minutes = registry.set_keep_connected_minutes(deployment.keep_connected_minutes)
     primary_entry = next((e for e in deployment.orgs if e.primary), None)
     current = registry.primary()
     report.primary = current.display_name if current else None
@@ -432,10 +411,8 @@ def _plan_list(registry, existing: list["OrgProfile"], deployment: Deployment, r
         if found is None:
             continue
         if found.key in claimed:
-            raise DeploymentError(
-                f"{deployment.source}: {claimed[found.key].label} and {entry.label} both "
-                f"describe the organization “{found.display_name}” already in the list.",
-                fix="Remove one of the two entries; nothing was changed.")
+            raise E.TwoEntriesOneOrg(source=deployment.source, first=claimed[found.key].label,
+                                     second=entry.label, org=found.display_name)
         claimed[found.key] = entry
         matches[entry.index] = found
 
@@ -806,9 +783,15 @@ def export_deployment(engine: "Engine") -> dict[str, Any]:
             "cloud": rec.get("cloud"), "unique_name": rec.get("unique_name"),
             "display_name": rec.get("display_name"), "org_id": rec.get("org_id"),
             "primary": (rec.get("primary") and not has_primary) or None}.items() if v})
-    return {"schema_version": SCHEMA_VERSION, "kind": FILE_KIND,
-            "exported_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "orgs": orgs}
+    from wizard.engine import keepalive
+
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "kind": FILE_KIND,
+                            "exported_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "orgs": orgs}
+    minutes = engine.registry.keep_connected_minutes()
+    if minutes != keepalive.DEFAULT_MINUTES:
+        data["keep_connected_minutes"] = minutes
+    return data
 
 
 def write_export(engine: "Engine", out: str | Path) -> Path:

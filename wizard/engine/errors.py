@@ -15,6 +15,10 @@ that each front end can render it in its own words and language:
 - ``params``: the fields the templates use (org name, path, status code…). Never a
   secret: params go to logs and ``--json``.
 - ``details``: technical text for a "Details" section and logs (never a secret).
+- ``cause``: a param may be another :class:`WizardError` that this one wraps ("{where}:
+  {cause}"); each front end renders it in its own words (the CLI ``str(cause)``, the GUI
+  its translated template). A class with ``keeps_cause_code`` reports its cause's code
+  (so ``--json`` users see ``file_not_found``, not the wrapper's generic code).
 
 A subclass sets ``code`` and ``template`` and passes its fields as keywords::
 
@@ -71,6 +75,10 @@ class WizardError(Exception):
     template: ClassVar[str | None] = None
     fix_template: ClassVar[str | None] = None
     action: Action | None = None
+    #: Report the ``cause`` param's code instead of ``code``, unless it is one of
+    #: ``generic_cause_codes`` (codes that say no more than this class's own).
+    keeps_cause_code: ClassVar[bool] = False
+    generic_cause_codes: ClassVar[frozenset[str]] = frozenset({"error"})
 
     def __init__(self, message: str | None = None, *, fix: str | None = None,
                  details: str | None = None, code: str | None = None,
@@ -79,14 +87,24 @@ class WizardError(Exception):
             self.code = code  # type: ignore[misc]  # a per-instance code for legacy raise sites
         if action is not None:
             self.action = action
+        cause = params.get("cause")
+        if self.keeps_cause_code and isinstance(cause, WizardError) and cause.code not in self.generic_cause_codes:
+            self.code = cause.code  # type: ignore[misc]  # the wrapped error's code, on purpose
         self.params: dict[str, Any] = params
         #: True when ``message``/``fix`` came from the class templates (a front end may then
         #: render them in its own words); False for a legacy literal message.
         self.composed = message is None and fix is None
-        self.message = message if message is not None else self._compose(self.template)
-        self.fix = fix if fix is not None else (self._compose(self.fix_template) or None)
+        template, fix_template = self.templates()
+        self.message = message if message is not None else self._compose(template)
+        self.fix = fix if fix is not None else (self._compose(fix_template) or None)
         self.details = details
         super().__init__(self.message)
+
+    def templates(self) -> tuple[str | None, str | None]:
+        """The (template, fix template) this error's text is built from: the class's own,
+        or, in a class whose text has variants, the one its fields call for (the variants are
+        class attributes named ``..._template`` so the catalogue finds them)."""
+        return self.template, self.fix_template
 
     def _compose(self, template: str | None) -> str:
         if not template:
@@ -142,8 +160,8 @@ class CorruptConfig(ConfigError):
 
     code = "corrupt_config"
 
-    def __init__(self, message: str | None = None, *, moved_to: str, **kw: Any) -> None:
-        super().__init__(message, moved_to=moved_to, **kw)
+    def __init__(self, *, moved_to: str, **kw: Any) -> None:
+        super().__init__(moved_to=moved_to, **kw)
         self.moved_to = moved_to
 
 

@@ -46,7 +46,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from wizard.engine.errors import Action, CorruptConfig, NotFound, WizardError
+from wizard.engine import org_errors as E
+from wizard.engine.errors import CorruptConfig, WizardError
+from wizard.engine.org_errors import (
+    AmbiguousOrg as AmbiguousOrg,
+)
+from wizard.engine.org_errors import (
+    DuplicateOrg as DuplicateOrg,
+)
+from wizard.engine.org_errors import (
+    InvalidDisplayName as InvalidDisplayName,
+)
+from wizard.engine.org_errors import (
+    InvalidProfile as InvalidProfile,
+)
+from wizard.engine.org_errors import (
+    OrgNotFound as OrgNotFound,
+)
+from wizard.engine.org_errors import (
+    StalePlan as StalePlan,
+)
+from wizard.engine.org_errors import (
+    SwitchNotPossible as SwitchNotPossible,
+)
 from wizard.engine.stamp import Stamp, StampConflict, format_time, parse_time
 from wizard.engine.storage import atomic_write_json, locked, read_versioned_json
 
@@ -74,46 +96,6 @@ WHAT_SYNCS = "appointments, contacts and tasks"
 _SECRETISH_KEY = re.compile(r"pass(word|wd)?|pwd|secret|token|credential|cookie|api_?key",
                             re.IGNORECASE)
 _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
-
-
-# -- errors ------------------------------------------------------------------------------
-class OrgNotFound(NotFound):
-    """No org matches what the user typed; the message lists the orgs that exist."""
-
-    code = "org_not_found"
-
-
-class AmbiguousOrg(NotFound):
-    """What the user typed matches more than one org (so no single org was found); the
-    message lists them."""
-
-    code = "ambiguous_org"
-
-
-class InvalidDisplayName(WizardError, ValueError):
-    code = "invalid_name"
-
-
-class InvalidProfile(WizardError, ValueError):
-    """A profile field has a value the registry does not accept (or looks like a secret)."""
-
-    code = "invalid_profile"
-
-
-class DuplicateOrg(WizardError):
-    """A change would make two entries describe the same org."""
-
-    code = "duplicate_org"
-
-
-class StalePlan(WizardError):
-    """The registry or the mailbox stamp changed after the plan was shown."""
-
-    code = "stale_plan"
-
-
-class SwitchNotPossible(WizardError):
-    code = "switch_not_possible"
 
 
 # -- the profile ---------------------------------------------------------------------------
@@ -218,30 +200,20 @@ def check_display_name(name: str, *, existing: Iterable[OrgProfile] = (),
     unique among the other orgs, ignoring upper/lower case.
     """
     if not isinstance(name, str):
-        raise InvalidDisplayName("The organization name must be text.")
+        raise E.DisplayNameNotText()
     cleaned = name.strip()
     if not cleaned:
-        raise InvalidDisplayName("The organization name cannot be empty.",
-                                 fix="Type a name, for example “Contoso Sales”.")
+        raise E.DisplayNameEmpty()
     if len(cleaned) > DISPLAY_NAME_MAX:
-        raise InvalidDisplayName(
-            f"The organization name is {len(cleaned)} characters long; the limit is "
-            f"{DISPLAY_NAME_MAX}.", fix="Choose a shorter name.")
+        raise E.DisplayNameTooLong(length=len(cleaned), limit=DISPLAY_NAME_MAX)
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in cleaned):
-        raise InvalidDisplayName(
-            "The organization name contains a tab, line break or other invisible control "
-            "character.", fix="Type the name again on one line.")
+        raise E.DisplayNameHasControl()
     if cleaned.isdigit():
-        raise InvalidDisplayName(
-            f"The organization name cannot be only digits (“{cleaned}”): numbers select "
-            "organizations by their position in the list.",
-            fix="Add a word, for example “Org " + cleaned + "”.")
+        raise E.DisplayNameOnlyDigits(name=cleaned)
     folded = cleaned.casefold()
     for other in existing:
         if other.key != exclude_key and other.display_name.casefold() == folded:
-            raise InvalidDisplayName(
-                f"Another organization is already called “{other.display_name}”.",
-                fix="Choose a different name; names must differ in more than upper/lower case.")
+            raise E.DisplayNameTaken(name=other.display_name)
     return cleaned
 
 
@@ -267,48 +239,37 @@ def _default_display_name(profile: OrgProfile, existing: list[OrgProfile]) -> st
 
 def _validate_profile(p: OrgProfile) -> None:  # noqa: C901 - a field-by-field validator
     if not isinstance(p.base_url, str) or not p.base_url.strip():
-        raise InvalidProfile("An organization needs its address (base URL).")
+        raise E.ProfileWithoutAddress()
+    if urlsplit(p.base_url.strip()).password is not None or "@" in urlsplit(p.base_url).netloc:
+        raise E.ProfileAddressHasCredentials()   # checked first: the address is never echoed
     scheme = urlsplit(p.base_url.strip()).scheme.lower()
     if scheme not in ("https", "http") or not urlsplit(p.base_url.strip()).hostname:
-        raise InvalidProfile(f"“{p.base_url}” is not an organization address.",
-                             fix="Use an address such as https://contoso.crm.dynamics.com.")
-    if urlsplit(p.base_url.strip()).password is not None or "@" in urlsplit(p.base_url).netloc:
-        raise InvalidProfile("An organization address must not contain a user name or password.")
+        raise E.ProfileBadAddress(url=p.base_url)
     if p.org_id is not None:
         try:
             p.org_id = str(uuid.UUID(str(p.org_id).strip().strip("{}")))
         except ValueError:
-            raise InvalidProfile(
-                f"“{p.org_id}” is not an organization ID.",
-                fix="An organization ID looks like 6f3c2a51-0b1e-4c2d-9a7b-1c2d3e4f5a6b "
-                    "(Settings > Customizations > Developer Resources).") from None
+            raise E.ProfileBadOrgId(org_id=p.org_id) from None
     if p.kind not in KINDS:
-        raise InvalidProfile(f"Unknown organization kind “{p.kind}” (expected one of "
-                             f"{', '.join(KINDS)}).")
+        raise E.UnknownKind(value=p.kind, choices=", ".join(KINDS))
     if p.auth_method not in AUTH_METHODS:
-        raise InvalidProfile(f"Unknown sign-in method “{p.auth_method}” (expected one of "
-                             f"{', '.join(AUTH_METHODS)}).")
+        raise E.UnknownAuthMethod(value=p.auth_method, choices=", ".join(AUTH_METHODS))
     if p.sync_method not in SYNC_METHODS:
-        raise InvalidProfile(f"Unknown synchronization method “{p.sync_method}”.")
+        raise E.UnknownSyncMethod(value=p.sync_method)
     if p.sync_via is not None and p.sync_via not in SYNC_VIA:
-        raise InvalidProfile(f"Unknown way of synchronizing “{p.sync_via}” (expected one of "
-                             f"{', '.join(SYNC_VIA)}).")
+        raise E.UnknownSyncVia(value=p.sync_via, choices=", ".join(SYNC_VIA))
     if not isinstance(p.extra, dict):
-        raise InvalidProfile("The profile's extra settings must be a mapping.")
+        raise E.ExtraNotMapping()
     for k in p.extra:
         if _SECRETISH_KEY.search(str(k)):
-            raise InvalidProfile(
-                f"Refusing to store “{k}” in the organization list: secrets belong in the "
-                "OS keyring (wizard.engine.secrets), never in settings files.")
+            raise E.SecretInProfile(key=str(k))
     for f in dataclasses.fields(p):
         value = getattr(p, f.name)
         texts = [value] if isinstance(value, str) else (
             [v for v in p.extra.values() if isinstance(v, str)] if f.name == "extra" else [])
         for text in texts:
             if _JWT_SHAPE.search(text):
-                raise InvalidProfile(
-                    f"Refusing to store a value of “{f.name}” that looks like an access "
-                    "token: secrets belong in the OS keyring.")
+                raise E.TokenInProfile(field=f.name)
 
 
 # -- results and plans ---------------------------------------------------------------------
@@ -452,14 +413,7 @@ class OrgRegistry:
             return None
         moved = recovery.get("moved_to", "?")
         reason = recovery.get("reason")
-        why = f": {reason}" if reason else ""
-        return CorruptConfig(
-            f"The organization list was damaged and could not be read (found "
-            f"{recovery.get('at', 'earlier')}{why}). It was moved to {moved} and a new, "
-            "empty list is in use.",
-            fix="Add your organizations again; if you need the old list, send that file "
-                "to your helpdesk.",
-            moved_to=moved, details=reason)
+        return E.RegistryMovedAside(moved_to=moved, at=recovery.get("at", "earlier"), reason=reason)
 
     def dismiss_load_warning(self) -> None:
         """The user has seen :attr:`load_warning`; stop showing it."""
@@ -575,13 +529,11 @@ class OrgRegistry:
         rules; ``key``, ``sync_method`` and ``added_at`` cannot be changed here."""
         fixed = {"key", "sync_method", "sync_via", "added_at"} & changes.keys()
         if fixed:
-            raise InvalidProfile(
-                f"{', '.join(sorted(fixed))} cannot be changed with update(); the synchronizing "
-                "org changes through plan_switch() and apply().")
+            raise E.FieldsNotUpdatable(fields=", ".join(sorted(fixed)))
         known = {f.name for f in dataclasses.fields(OrgProfile)}
         unknown = set(changes) - known
         if unknown:
-            raise InvalidProfile(f"Unknown organization field(s): {', '.join(sorted(unknown))}.")
+            raise E.UnknownFields(fields=", ".join(sorted(unknown)))
         result: dict[str, OrgProfile] = {}
 
         def change(state: dict[str, Any]) -> None:
@@ -710,21 +662,17 @@ class OrgRegistry:
             orgs = [OrgProfile.from_dict(d) for d in state["orgs"]]
             target = next((p for p in orgs if p.key == plan.to_org.key), None)
             if target is None:
-                raise StalePlan(f"{plan.to_org.label} was removed after the plan was made.",
-                                fix="Nothing was changed. Choose the organization again.")
+                raise E.OrgRemovedSincePlan(org=plan.to_org.label)
             stamp = self.mailbox.stamp()
             current = self._plan(orgs, target, stamp)
             if current.fingerprint != plan.fingerprint:
-                raise StalePlan(
-                    "The organizations or your mailbox changed after this plan was shown, "
-                    "so it was not carried out.",
-                    fix="Nothing was changed. Review the new plan and confirm again.")
+                raise E.StalePlan()
             if current.stamp_conflict and not override:
                 assert stamp is not None
-                raise StampConflict(stamp, target.display_name, consequence=_not_switched(target))
+                raise StampConflict(stamp, target.display_name, not_switched=target.label)
             assert target.org_id  # _plan refuses orgs without an id
             if sync_via is not None and sync_via not in SYNC_VIA:
-                raise InvalidProfile(f"Unknown way of synchronizing “{sync_via}”.")
+                raise E.UnknownSyncVia(value=sync_via, choices=", ".join(SYNC_VIA))
             for p in orgs:
                 p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
                 if p.key == target.key and sync_via is not None:
@@ -786,6 +734,24 @@ class OrgRegistry:
             state["exchange"] = {**facts, "checked_at": self._now()}
         self._mutate(mutate)
 
+    # -- Keep me connected (wizard/engine/keepalive.py) ---------------------------------------------
+    def keep_connected_minutes(self) -> int:
+        """The background interval for orgs with Keep me connected on, in minutes."""
+        from wizard.engine import keepalive
+
+        value = (self._read().get("settings") or {}).get(keepalive.SETTING)
+        return keepalive.DEFAULT_MINUTES if value is None else int(value)
+
+    def set_keep_connected_minutes(self, minutes: Any) -> int:
+        from wizard.engine import keepalive
+
+        value = keepalive.check_minutes(minutes)
+
+        def mutate(state: dict[str, Any]) -> None:
+            state["settings"] = {**(state.get("settings") or {}), keepalive.SETTING: value}
+        self._mutate(mutate)
+        return value
+
     # -- internals --------------------------------------------------------------------------------
     def _secret_store(self) -> "SecretStore":
         if callable(self.secrets) and not hasattr(self.secrets, "delete_org"):
@@ -797,10 +763,7 @@ class OrgRegistry:
 
     def _plan(self, orgs: list[OrgProfile], target: OrgProfile, stamp: Stamp | None) -> SwitchPlan:
         if not target.org_id:
-            raise SwitchNotPossible(
-                f"{target.label} cannot synchronize yet: its organization ID is not known "
-                "because it was added without connecting.",
-                fix="Connect to it once (test the connection or sign in), then try again.")
+            raise E.OrgIdUnknown(org=target.label)
         current = next((p for p in orgs if p.is_primary), None)
         already = current is not None and current.key == target.key
         foreign = stamp is not None and not _same_org_id(stamp.org_id, target.org_id) and not (
@@ -990,8 +953,7 @@ def _check_writable_state(state: dict[str, Any]) -> None:
     try:
         check_registry_state(state)
     except SchemaError as exc:
-        raise InvalidProfile(f"The change was not made: {exc}.",
-                             fix="Nothing was changed.") from None
+        raise E.ChangeBreaksRegistry(reason=str(exc)) from None
 
 
 class _SettleFailed(Exception):
@@ -1014,10 +976,6 @@ def _parses(raw: bytes) -> bool:
         return False
     return isinstance(data, dict) and isinstance(data.get("schema_version"), int)
 
-
-def _not_switched(target: OrgProfile) -> str:
-    return (f"Nothing was changed: {target.label} was not made the synchronizing "
-            "organization.")
 
 
 def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -1102,6 +1060,17 @@ def check_registry_state(data: dict[str, Any]) -> None:  # noqa: C901 - a field-
         raise SchemaError("“pending_cleanup” is not a list of removed organizations")
     if data.get("recovery") is not None and not isinstance(data["recovery"], dict):
         raise SchemaError("“recovery” is not an object")
+    settings = data.get("settings")
+    if settings is not None:
+        from wizard.engine import keepalive
+
+        if not isinstance(settings, dict):
+            raise SchemaError("“settings” is not an object")
+        if keepalive.SETTING in settings:
+            try:
+                keepalive.check_minutes(settings[keepalive.SETTING], text=False)
+            except keepalive.InvalidInterval as exc:
+                raise SchemaError(f"“settings.{keepalive.SETTING}”: {exc.message}") from None
 
 
 def _fingerprint(current: OrgProfile | None, target: OrgProfile, stamp: Stamp | None) -> str:
@@ -1150,29 +1119,30 @@ def _check_no_duplicate(orgs: list[OrgProfile], changed: OrgProfile) -> None:
             continue
         if _same_org_id(p.org_id, changed.org_id) or (
                 normalize_base_url(p.base_url) == normalize_base_url(changed.base_url)):
-            raise DuplicateOrg(f"{p.label} already has that organization ID or address.",
-                               fix="Remove one of the two entries first.")
+            raise E.DuplicateOrg(org=p.label)
 
 
 def _listing(orgs: list[OrgProfile]) -> str:
-    if not orgs:
-        return "No organizations have been added yet."
-    return "Known organizations: " + "; ".join(
-        f"{i}. {p.display_name}" + (f" ({p.unique_name})" if p.unique_name else "")
-        for i, p in enumerate(orgs, 1)) + "."
+    """The numbered list of ``orgs`` for a not-found error ("1. Contoso (contoso); 2. …")."""
+    return "; ".join(f"{i}. {p.display_name}" + (f" ({p.unique_name})" if p.unique_name else "")
+                     for i, p in enumerate(orgs, 1))
+
+
+def _not_found(orgs: list[OrgProfile], cls: type[OrgNotFound], **params: Any) -> OrgNotFound:
+    """``cls`` naming the orgs that exist, or :class:`NoOrgsAdded` when there are none."""
+    return cls(orgs=_listing(orgs), **params) if orgs else E.NoOrgsAdded(**params)
 
 
 def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:  # noqa: C901 - the lookup order of an org reference (number, key, id, names)
     if isinstance(ref, bool):
-        raise OrgNotFound(f"“{ref}” does not name an organization. {_listing(orgs)}")
+        raise _not_found(orgs, E.NotAnOrgRef, ref=ref)
     if isinstance(ref, int):
         if 1 <= ref <= len(orgs):
             return orgs[ref - 1]
-        raise OrgNotFound(f"There is no organization number {ref}. {_listing(orgs)}",
-                          fix="Use a number from the list.", action=Action.LIST_ORGS)
+        raise _not_found(orgs, E.NoOrgNumber, number=ref)
     text = str(ref).strip()
     if not text:
-        raise OrgNotFound(f"No organization was named. {_listing(orgs)}")
+        raise _not_found(orgs, E.NoOrgNamed)
     folded = text.casefold()
     matches: dict[str, OrgProfile] = {}
     for p in orgs:
@@ -1193,16 +1163,13 @@ def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:  # noqa: C90
         if 1 <= i <= len(orgs):
             matches[orgs[i - 1].key] = orgs[i - 1]
         elif not matches:
-            raise OrgNotFound(f"There is no organization number {i}. {_listing(orgs)}",
-                              fix="Use a number from the list.", action=Action.LIST_ORGS)
+            raise _not_found(orgs, E.NoOrgNumber, number=i)
     if len(matches) == 1:
         return next(iter(matches.values()))
     if not matches:
-        raise OrgNotFound(f"No organization matches “{text}”. {_listing(orgs)}",
-                          fix="Use a name, unique name, organization ID or number from the list.")
+        raise _not_found(orgs, OrgNotFound, ref=text)
     names = "; ".join(f"{orgs.index(p) + 1}. {p.display_name}" for p in matches.values())
-    raise AmbiguousOrg(f"“{text}” matches more than one organization: {names}.",
-                       fix="Use the number or the unique name instead.")
+    raise AmbiguousOrg(ref=text, matches=names)
 
 
 __all__ = [

@@ -78,6 +78,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from wizard.engine import url_errors as E
 from wizard.engine.clouds import BUILTIN_CLOUDS, COMMERCIAL_REGIONS, Cloud
 from wizard.engine.errors import InvalidOrgUrl
 
@@ -97,11 +98,6 @@ REGION_NAMES = {
 }
 WEB_API_PATH = "/api/data/v9.2/"
 MAX_LENGTH = 32768
-
-_EXAMPLES = ("Paste the address from your browser's address bar while the org is open, "
-             "for example https://contoso.crm.dynamics.com (online), "
-             "http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).")
-
 
 @dataclass(frozen=True)
 class OrgUrl:
@@ -130,12 +126,6 @@ class OrgUrl:
                 "region": self.region, "host": self.host, "port": self.port,
                 "scheme": self.scheme, "org_name": self.org_name, "api_url": self.api_url,
                 "web_api_base": self.web_api_base}
-
-
-def _fail(reason: str, message: str, fix: str | None = _EXAMPLES) -> InvalidOrgUrl:
-    err = InvalidOrgUrl(message, fix=fix)
-    err.reason = reason  # type: ignore[attr-defined]  # stable tag for tests and the GUI
-    return err
 
 
 # -- tables ------------------------------------------------------------------------------
@@ -218,15 +208,6 @@ _WEBSITES = (
     "wikipedia.org", "gmail.com", "icloud.com", "apple.com", "amazon.com", "zoom.us",
     "slack.com", "dropbox.com", "example.com", "example.org", "example.net",
 )
-_NOT_ORG_FIRST_LABELS = {
-    "www": "This is a website address, not an organization address.",
-    "adfs": "This is the sign-in (AD FS) server, not the organization.",
-    "sts": "This is the sign-in (AD FS) server, not the organization.",
-    "login": "This is a sign-in page, not the organization.",
-    "auth": "This is the sign-in address of an Internet-facing deployment, not the organization.",
-    "dev": "This is the discovery address of an Internet-facing deployment, not an organization.",
-    "disco": "This is a discovery service address, not an organization.",
-}
 # Sign-in servers: refused even with a path (an on-premises server is never called that).
 _SIGNIN_FIRST_LABELS = {"adfs", "sts", "login"}
 # First path segments that are Dynamics' own and never an org name (lower case).
@@ -262,7 +243,7 @@ def parse_org_url(text: object,
     found = _parse(text, clouds)
     for url in (found.base_url, found.api_url):
         if _has_control(url) or any(c.isspace() for c in url):
-            raise _fail("not_org", "The address contains control characters.")
+            raise E.ControlCharacters()
     return found
 
 
@@ -282,7 +263,7 @@ def _parse(text: object, clouds: Mapping[str, Cloud] | Iterable[Cloud] | None) -
         found = finder(parts)
         if found is not None:
             return found
-    raise _fail("not_org", "This is not the address of a Dynamics 365 organization.")
+    raise E.NotDynamicsAtAll()
 
 
 @dataclass(frozen=True)
@@ -304,11 +285,11 @@ class _Parts:
 
 def _clean(text: object) -> str:
     if text is None:
-        raise _fail("empty", "No organization address was given.")
+        raise E.NoAddress()
     if not isinstance(text, str):
-        raise _fail("not_org", "An organization address must be text.")
+        raise E.NotText()
     if len(text) > MAX_LENGTH:
-        raise _fail("too_long", "This text is far too long to be an organization address.")
+        raise E.TooLong()
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
     for _ in range(3):
         stripped = text.strip().strip("\"'`").strip()
@@ -319,17 +300,15 @@ def _clean(text: object) -> str:
         text = stripped
     text = text.rstrip(".,;")
     if not text:
-        raise _fail("empty", "No organization address was given.")
+        raise E.NoAddress()
     if re.match(r"^https?%3a", text, re.IGNORECASE):
         text = unquote(text)
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise _fail("not_org", "The address contains control characters.")
+        raise E.ControlCharacters()
     if any(c.isspace() for c in text):
         text = _address_in_sentence(text)
     if any(c.isspace() for c in text):
-        raise _fail("spaces", "An organization address cannot contain spaces.",
-                    "Copy the whole address from the browser's address bar and paste it as "
-                    "one line.")
+        raise E.HasSpaces()
     return text.replace("\\", "/")
 
 
@@ -345,7 +324,7 @@ def _address_in_sentence(text: str) -> str:
 
 def _split(text: str) -> _Parts:
     if re.match(r"^[a-z]:/", text, re.IGNORECASE):
-        raise _fail("file_path", "This is a file path, not an organization address.")
+        raise E.FilePath()
     scheme: str | None = None
     m = _SCHEME_RE.match(text)
     rest = text
@@ -364,36 +343,28 @@ def _split(text: str) -> _Parts:
     if "@" in netloc:
         userinfo = netloc.rpartition("@")[0]
         if ":" in userinfo:
-            raise _fail("credentials", "The address contains a user name and password.",
-                        "Never put a password in an address: remove the part up to and including "
-                        "'@', and sign in when the wizard asks. If that password is real, "
-                        "consider changing it.")
+            raise E.HasPassword()
         if scheme is None and not path:
-            raise _fail("email", "This looks like an e-mail address or user name, not an "
-                                 "organization address.")
-        raise _fail("credentials", "The address contains a user name.",
-                    "Remove the part up to and including '@'; the wizard asks who you are "
-                    "when it signs in.")
+            raise E.EmailAddress()
+        raise E.HasUserName()
     host, port = _split_host_port(netloc)
     segments = tuple(unquote(s) for s in path.split("/") if s)
     if any(_has_control(seg) for seg in segments):
         # e.g. "/contoso%0A": decoded, a line break would become part of the org name
-        raise _fail("not_org", "The address contains control characters.")
+        raise E.ControlCharacters()
     return _Parts(scheme, host, _drop_default_port(scheme, port), segments,
                   _is_ip(host), f"[{host}]" if ":" in host else host)
 
 
 def _scheme_error(scheme: str) -> InvalidOrgUrl:
     if scheme == "mailto":
-        return _fail("scheme", "This is an e-mail link, not an organization address.")
+        return E.MailtoLink()
     if scheme == "file":
-        return _fail("file_path", "This is a file path, not an organization address.")
+        return E.FilePath()
     if scheme in ("ftp", "ftps", "sftp", "ssh", "ws", "wss", "ldap", "smb", "tel", "data",
                   "javascript", "about", "chrome", "edge", "urn", "ms-outlook", "outlook"):
-        return _fail("scheme", f"'{scheme}:' addresses cannot be organization addresses; "
-                               "only web addresses (https://...) can.")
-    return _fail("scheme", "Only web addresses (https:// or http://) can be organization "
-                           "addresses.")
+        return E.OtherScheme(scheme=scheme)
+    return E.NotWebAddress()
 
 
 def _has_control(text: str) -> bool:
@@ -405,28 +376,26 @@ def _has_control(text: str) -> bool:
 def _split_host_port(netloc: str) -> tuple[str, int | None]:
     netloc = unquote(netloc)
     if _has_control(netloc) or any(c.isspace() for c in netloc):
-        raise _fail("not_org", "The address contains control characters.")
+        raise E.ControlCharacters()
     port_text = ""
     if netloc.startswith("["):
         host, sep, after = netloc[1:].partition("]")
         if not sep or (after and not after.startswith(":")):
-            raise _fail("bad_host", "The server part of the address is not valid.")
+            raise E.BadServerPart()
         port_text = after[1:]
         try:
             host = ipaddress.IPv6Address(host).compressed
         except ValueError:
-            raise _fail("bad_host", "The server part of the address is not valid.") from None
+            raise E.BadServerPart() from None
     else:
         if netloc.count(":") > 1:
-            raise _fail("bad_host", "The server part of the address is not valid.",
-                        "Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.")
+            raise E.UnbracketedIpv6()
         host, _, port_text = netloc.partition(":")
         host = _normalise_host(host)
     port: int | None = None
     if port_text:
         if not port_text.isascii() or not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise _fail("bad_port", "The port number in the address is not valid.",
-                        "A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.")
+            raise E.BadPort()
         port = int(port_text)
     return host, port
 
@@ -434,20 +403,20 @@ def _split_host_port(netloc: str) -> tuple[str, int | None]:
 def _normalise_host(host: str) -> str:
     host = host.lower().rstrip(".")
     if not host:
-        raise _fail("empty", "The address has no server name.")
+        raise E.NoServerName()
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
         except (UnicodeError, ValueError):
-            raise _fail("bad_host", "The server name in the address is not valid.") from None
+            raise E.BadServerName() from None
     labels = host.split(".")
     if len(host) > 253 or not all(_LABEL_RE.match(label) for label in labels):
-        raise _fail("bad_host", "The server name in the address is not valid.")
+        raise E.BadServerName()
     if labels[-1].isdigit():
         try:
             ipaddress.IPv4Address(host)
         except ValueError:
-            raise _fail("bad_host", "The server name in the address is not valid.") from None
+            raise E.BadServerName() from None
     return host
 
 
@@ -489,18 +458,14 @@ def _match_custom_cloud(parts: _Parts, cloud: Cloud) -> OrgUrl | None:
     for domain in cloud.org_domains:
         domain = domain.lower().strip(".")
         if parts.host == domain:
-            raise _fail("not_org", f"This address names the {cloud.display_name} cloud but no "
-                                   "organization.",
-                        f"An organization address looks like https://contoso.{domain}.")
+            raise E.CustomCloudWithoutOrg(cloud=cloud.display_name, domain=domain)
         if not domain or not parts.host.endswith("." + domain):
             continue
         labels = parts.host[: -len(domain) - 1].split(".")
         if len(labels) == 2 and labels[1] == "api":
             labels = labels[:1]
         if len(labels) != 1 or not _ORG_LABEL_RE.match(labels[0]):
-            raise _fail("not_org", f"This address is in the {cloud.display_name} cloud but is not "
-                                   "an organization address.",
-                        f"An organization address looks like https://contoso.{domain}.")
+            raise E.CustomCloudNotOrg(cloud=cloud.display_name, domain=domain)
         if labels[0] in _DISCOVERY_LABELS:
             raise _discovery_error()
         host = f"{labels[0]}.{domain}"
@@ -535,31 +500,19 @@ def _key_in(parts: _Parts, hosts: set[str]) -> bool:
 # -- Microsoft's own addresses -----------------------------------------------------------
 
 def _signin_error() -> InvalidOrgUrl:
-    return _fail("signin", "This is the Microsoft sign-in page, not your organization.",
-                 "Sign in in the browser, open the org, then copy the address from the address "
-                 "bar (e.g. https://contoso.crm.dynamics.com). Or choose 'Dynamics 365 (online)' "
-                 "to sign in and pick from your organizations.")
+    return E.MicrosoftSignInPage()
 
 
 def _discovery_error() -> InvalidOrgUrl:
-    return _fail("discovery", "This is a Discovery Service address, not an organization.",
-                 "Choose 'Dynamics 365 (online)' to sign in and pick from your organizations, "
-                 "or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).")
+    return E.DiscoveryAddress()
 
 
 def _picker_error() -> InvalidOrgUrl:
-    return _fail("picker", "This page lists your apps and organizations; it is not an "
-                           "organization address.",
-                 "Open the org from that page, then copy the address from the browser "
-                 "(e.g. https://contoso.crm.dynamics.com). Or choose 'Dynamics 365 (online)' "
-                 "to sign in and pick from your organizations.")
+    return E.OrgPicker()
 
 
 def _portal_error(what: str) -> InvalidOrgUrl:
-    return _fail("portal", f"This is {what}, not an organization address.",
-                 "In the Power Platform admin center open Environments, select the "
-                 "environment and copy its 'Environment URL' (e.g. "
-                 "https://contoso.crm.dynamics.com).")
+    return E.AdminPortal(portal=what)
 
 
 def _under(host: str, domains) -> bool:
@@ -582,15 +535,10 @@ def _refuse_known_non_orgs(parts: _Parts) -> None:
     labels = parts.labels
     if _under(host, ("operations.dynamics.com", "operations.dynamics.cn",
                      "operations.microsoftdynamics.us", "axcloud.dynamics.com")):
-        raise _fail("not_org", "This is a Dynamics 365 Finance and Operations address; this "
-                               "wizard connects to Dynamics 365 Customer Engagement / Dataverse "
-                               "organizations.")
+        raise E.FinanceAndOperations()
     if _under(host, ("powerappsportals.com", "powerappsportals.us", "microsoftcrmportals.com",
                      "powerpagesites.com")):
-        raise _fail("not_org", "This is a Power Pages (portal) website, not the organization "
-                               "behind it.",
-                    "Ask your administrator for the organization address "
-                    "(e.g. https://contoso.crm.dynamics.com).")
+        raise E.PowerPagesSite()
     if len(labels) >= 3 and labels[0] == "globaldisco":
         raise _discovery_error()
     if _under(host, _DYNAMICS_DOMAINS):
@@ -605,11 +553,9 @@ def _refuse_known_non_orgs(parts: _Parts) -> None:
                      "powerplatform.microsoft.us")):
         raise _portal_error("a Power Platform portal")
     if _under(host, _MICROSOFT_DOMAINS):
-        raise _fail("not_org", "This is a Microsoft service address (such as Outlook, "
-                               "SharePoint, Teams or Azure), not a Dynamics 365 organization.")
+        raise E.MicrosoftService()
     if _under(host, _WEBSITES) or re.match(r"^(www\.)?google\.[a-z.]+$", host):
-        raise _fail("website", "This is the address of a public website, not of a Dynamics 365 "
-                               "organization.")
+        raise E.PublicWebsite()
 
 
 # -- online orgs in the built-in clouds ----------------------------------------------------
@@ -618,26 +564,19 @@ def _match_builtin_online(parts: _Parts) -> OrgUrl | None:
     host = parts.host
     inner = "." + host + "."
     if not _under(host, _DYNAMICS_DOMAINS) and any(f".{d}." in inner for d in _DYNAMICS_DOMAINS):
-        raise _fail("lookalike", "This address only imitates a Dynamics 365 address: the "
-                                 f"server is {parts.host}, which is not Microsoft's.",
-                    "Do not sign in there. Copy the address again from the browser while the "
-                    "org is open, or ask your administrator.")
+        raise E.Lookalike(host=parts.host)
     m = _COMMERCIAL_RE.match(host)
     if m:
         crm = m.group("crm")
         org = m.group("org")
         if not org:
-            raise _fail("not_org", "This address names the Dynamics 365 cloud but no "
-                                   "organization.",
-                        f"Put your org's name in front, e.g. https://contoso.{crm}.dynamics.com.")
+            raise E.CloudWithoutOrg(domain=f"{crm}.dynamics.com")
         cloud = "gcc" if crm == _GCC_CRM else "commercial"
         region = COMMERCIAL_REGIONS.get(crm) if cloud == "commercial" else None
         return _online(org, f"{crm}.dynamics.com", cloud, region)
     for domain, cloud in _SOVEREIGN_DOMAINS:
         if host == domain:
-            raise _fail("not_org", "This address names the Dynamics 365 cloud but no "
-                                   "organization.",
-                        f"Put your org's name in front, e.g. https://contoso.{domain}.")
+            raise E.CloudWithoutOrg(domain=domain)
         if host.endswith("." + domain):
             labels = host[: -len(domain) - 1].split(".")
             if len(labels) == 2 and labels[1] == "api":
@@ -645,21 +584,15 @@ def _match_builtin_online(parts: _Parts) -> OrgUrl | None:
             if len(labels) == 1:
                 return _online(labels[0], domain, cloud, None)
     if _under(host, _DYNAMICS_DOMAINS):
-        raise _fail("not_org", "This Dynamics 365 address is not an organization address.",
-                    "An online organization address looks like https://contoso.crm.dynamics.com "
-                    "(the part before .crm is the org's name). Copy it from the browser while "
-                    "the org is open.")
+        raise E.DynamicsNotOrg()
     return None
 
 
 def _online(org: str, domain: str, cloud: str, region: str | None) -> OrgUrl:
     if org.startswith("xn--"):
-        raise _fail("lookalike", "The organization name in this address contains non-Latin "
-                                 "look-alike letters; Dynamics 365 org names never do.",
-                    "Type the address yourself or copy it again from the browser while the org "
-                    "is open.")
+        raise E.PunycodeOrgName()
     if not _ORG_LABEL_RE.match(org):
-        raise _fail("bad_host", "The organization name in the address is not valid.")
+        raise E.BadOrgName()
     if org in _DISCOVERY_LABELS:
         raise _discovery_error()
     if org in _PICKER_LABELS:
@@ -705,33 +638,24 @@ def _match_server(parts: _Parts) -> OrgUrl | None:
     if parts.is_ip:
         if has_org:
             return _onprem(parts)
-        raise _fail("bare_ip", "An IP address alone is not an organization address.",
-                    "Online organizations have a name such as https://contoso.crm.dynamics.com; "
-                    "for an on-premises server add the organization name, e.g. "
-                    f"http://{parts.netloc_host}/contoso.")
+        raise E.BareIp(server=parts.netloc_host)
     labels = parts.labels
     if len(labels) == 1:
         if has_org:
             return _onprem(parts)
-        raise _fail("no_org", f"The address names the server {parts.host} but not the "
-                              "organization.",
-                    f"Add the organization name after the server, e.g. "
-                    f"http://{parts.host}/contoso (ask your administrator for it).")
+        raise E.ServerWithoutOrg(host=parts.host)
     if len(labels) >= 3 and labels[0] in _SIGNIN_FIRST_LABELS:
-        raise _fail("not_org", _NOT_ORG_FIRST_LABELS[labels[0]])
+        raise E.NOT_ORG_FIRST_LABELS[labels[0]]()
     if has_org:
         if len(segs) > 1 and not _is_crm_path(segs[1]):
-            raise _fail("not_org", "This does not look like a Dynamics 365 organization address.")
+            raise E.NotDynamicsAddress()
         return _onprem(parts)
     if segs and not _is_crm_page(segs[0]):
-        raise _fail("not_org", "This does not look like a Dynamics 365 organization address.")
-    if labels[0] in _NOT_ORG_FIRST_LABELS:
-        raise _fail("not_org", _NOT_ORG_FIRST_LABELS[labels[0]])
+        raise E.NotDynamicsAddress()
+    if labels[0] in E.NOT_ORG_FIRST_LABELS:
+        raise E.NOT_ORG_FIRST_LABELS[labels[0]]()
     if len(labels) == 2:
-        raise _fail("no_org", f"{parts.host} is a domain, not an organization address.",
-                    f"An Internet-facing deployment's address starts with the organization "
-                    f"name, e.g. https://contoso.{parts.host}; an on-premises one ends with it, "
-                    f"e.g. https://crm.{parts.host}/contoso.")
+        raise E.DomainWithoutOrg(host=parts.host)
     port = parts.port if parts.port != 443 else None
     base = _url("https", parts.host, port)
     return OrgUrl(base, "ifd", None, None, parts.host, labels[0], base, "https", port)

@@ -33,7 +33,7 @@ from wizard.engine.errors import Action
 from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, SignInDialog
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
-from wizard.gui.models import DiscoveredOrgModel, StepListModel
+from wizard.gui.models import DiscoveredOrgModel, StepListModel, place_label
 from wizard.gui.render import action_label, render
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
 from wizard.gui.views import (
@@ -138,7 +138,7 @@ class StartPage(QWizardPage):
                 if f.org_name:
                     parts.append(tr("organization {name}").format(name=f.org_name))
                 if f.cloud or f.region:
-                    parts.append(" / ".join(p for p in (f.cloud, f.region) if p))
+                    parts.append(place_label("online", f.cloud, f.region))
                 self.feedback.setText("✔ " + ", ".join(parts))
         self.feedback.setAccessibleDescription(self.feedback.text())
         self.completeChanged.emit()
@@ -565,8 +565,11 @@ class PickOrgsPage(BusyPage):
         self.loaded = True
         self.model.set_orgs(orgs)
         enabled = [o for o in orgs if o.enabled]
-        found = tr("%n organization(s) found.", "", len(orgs))
-        self.status.setText(found if orgs else tr("You do not belong to any organization in this cloud."))
+        if not orgs:
+            self.status.setText(tr("You do not belong to any organization in this cloud."))
+        else:
+            self.status.setText(tr("1 organization found.") if len(orgs) == 1
+                                else tr("%n organizations found.", "", len(orgs)))
         if len(enabled) == 1:
             row = self.proxy.mapFromSource(self.model.index(orgs.index(enabled[0]), 0)).row()
             self.view.selectRow(row)

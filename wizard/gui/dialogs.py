@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,7 @@ from wizard.gui.i18n import tr
 from wizard.gui.models import StepListModel
 from wizard.gui.tasks import CancelToken, TaskCancelled, TaskRunner
 from wizard.gui.views import Credentials, DeviceCodePrompt, OrgRow, Services, StepReport, SwitchPlanView
-from wizard.gui.widgets import accessible, error_box, step_table
+from wizard.gui.widgets import accessible, error_box, fit_to_screen, format_when, scroll_body, step_table
 
 
 def fix_label(action: str) -> tuple[str, str]:
@@ -97,7 +97,15 @@ class PropertiesDialog(QDialog):
         self.keep_box = QCheckBox(tr("&Keep me connected to this organization"))
         self.keep_box.setChecked(row.keep_connected)
         accessible(self.keep_box, tr("Keep connected"),
-                   tr("Stay signed in between sessions, using the sign-in kept in the keyring."))
+                   tr("While this app runs, check this organization in the background and, when it "
+                      "is the synchronizing organization, synchronize it at the Keep me connected "
+                      "interval."))
+        from wizard.gui.sync_dialogs import keep_connected_note
+
+        self.keep_note = QLabel(keep_connected_note())
+        self.keep_note.setObjectName("keepNote")
+        self.keep_note.setWordWrap(True)
+        accessible(self.keep_note, tr("Note"), self.keep_note.text())
         self.forget_button = QPushButton(tr("&Forget saved credentials"))
         self.forget_button.setEnabled(row.has_saved_credentials)
         accessible(self.forget_button, tr("Forget saved credentials"),
@@ -105,11 +113,13 @@ class PropertiesDialog(QDialog):
         self.forget_button.clicked.connect(self._forget)
         layout.addWidget(self.save_box)
         layout.addWidget(self.keep_box)
+        layout.addWidget(self.keep_note)
         layout.addWidget(self.forget_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setObjectName("propertiesError")
         accessible(self.error_label, tr("Problem"))
+        self.error_label.setVisible(False)
         layout.addWidget(self.error_label)
         self.fix_button = QPushButton("")
         self.fix_button.setObjectName("propertiesFixButton")
@@ -122,8 +132,26 @@ class PropertiesDialog(QDialog):
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # A changed value makes a shown problem stale: it goes, and the dialog shrinks back.
+        for box in (self.save_box, self.keep_box):
+            box.toggled.connect(lambda _on: self.show_problem(""))
+        self.name_edit.textEdited.connect(lambda _text: self.show_problem(""))
         runner.run_task(lambda task: services.keyring_state(), on_result=self._keyring_known,
                         on_error=lambda _exc: None)
+
+    def show_problem(self, text: str, details: str = "", fix_text: str = "") -> None:
+        """Show (or with "" clear) the problem and its fix button; the dialog fits it."""
+        if not text and not self.error_label.text():
+            return
+        self.error_label.setText(text)
+        self.error_label.setToolTip(details)
+        self.error_label.setAccessibleDescription(text)
+        self.error_label.setVisible(bool(text))
+        self.fix_button.setText(fix_text)
+        self.fix_button.setVisible(bool(fix_text))
+        if not fix_text:
+            self.fix_action = ""
+        fit_to_screen(self)
 
     def _keyring_known(self, state) -> None:
         from shiboken6 import isValid
@@ -135,11 +163,12 @@ class PropertiesDialog(QDialog):
         self.save_box.setEnabled(False)
         self.save_box.setToolTip(no_keyring_text())
         self.save_box.setAccessibleDescription(no_keyring_text())
-        self.error_label.setText(no_keyring_text())
+        self.show_problem(no_keyring_text())
 
     def _fix(self) -> None:
-        self.fix_button.setVisible(False)
-        self.error_label.setText("")
+        action = self.fix_action
+        self.show_problem("")
+        self.fix_action = action
         if self.fix_action in ("retry", "unlock_keyring"):
             self._save()
             return
@@ -165,8 +194,6 @@ class PropertiesDialog(QDialog):
             self.accept()
             return
         self.buttons.setEnabled(False)
-        self.error_label.setText("")
-        self.fix_button.setVisible(False)
         key = self.row.key
 
         def done(row: OrgRow) -> None:
@@ -179,16 +206,13 @@ class PropertiesDialog(QDialog):
 
             self.buttons.setEnabled(True)
             message, fix, details = error_text(exc)
-            self.error_label.setText(" ".join(p for p in (message, fix) if p))
-            self.error_label.setToolTip(details)
             action = render(exc)[2]
-            self.fix_action = action.value if action is not None else ""
-            text = fix_label(self.fix_action)[0] if self.fix_action else ""
-            if self.fix_action in ("retry", "unlock_keyring"):
+            fix_action = action.value if action is not None else ""
+            text = fix_label(fix_action)[0] if fix_action else ""
+            if fix_action in ("retry", "unlock_keyring"):
                 text = tr("Try again")
-            self.fix_button.setText(text)
-            self.fix_button.setVisible(bool(text))
-            self.adjustSize()
+            self.show_problem(" ".join(p for p in (message, fix) if p), details, text)
+            self.fix_action = fix_action
             self.name_edit.setFocus()
 
         self.runner.run_task(lambda task: self.services.update(key, **changes),
@@ -321,6 +345,9 @@ class SwitchDialog(QDialog):
         question.setWordWrap(True)
         accessible(question, tr("Question"))
         layout.addWidget(question)
+        outer = layout
+        # The rest scrolls only when the screen is too small for it (Details can be long).
+        self.scroll, layout = scroll_body(outer)
         self.plan_label = QLabel("")
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -410,8 +437,11 @@ class SwitchDialog(QDialog):
             self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             accessible(self.details_label, tr("Details"), plan.engine_text)
             self.details_button.toggled.connect(self.details_label.setVisible)
+            self.details_button.toggled.connect(lambda _on: self.fit())
             layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
             layout.addWidget(self.details_label)
+        layout.addStretch(1)
+        layout = outer
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -425,11 +455,9 @@ class SwitchDialog(QDialog):
         self.fit()
 
     def fit(self) -> None:
-        """Height for the current width (word-wrapped labels need it asked this way)."""
-        layout = self.layout()
-        layout.activate()
-        self.resize(self.width(), max(layout.totalHeightForWidth(self.width()),
-                                      layout.totalMinimumSize().height()))
+        """Height for the current width (word-wrapped labels need it asked this way), at most
+        what the screen allows; the body scrolls beyond that."""
+        fit_to_screen(self)
 
     @property
     def method(self) -> str:
@@ -459,8 +487,7 @@ class SwitchDialog(QDialog):
             lines.append(tr("The mailbox on this computer is not set to synchronize with any organization "
                             "yet."))
         else:
-            when = (QLocale().toString(plan.stamp_last_sync.astimezone(), QLocale.FormatType.ShortFormat)
-                    if plan.stamp_last_sync else tr("never"))
+            when = format_when(plan.stamp_last_sync) if plan.stamp_last_sync else tr("never")
             lines.append(tr("The mailbox on this computer is set to synchronize with {name} (last "
                             "synchronized: {when}).").format(name=plan.stamp_org_name, when=when))
         if plan.orgs:

@@ -15,14 +15,11 @@ CONTEXT = ""
 SUPPORTED = ("en", "ja")
 
 
-def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """``text`` in the user's language; with ``n``, a text with ``%n`` in the plural form
-    the language needs (``tr("%n organization(s) found.", "", count)``). The English
-    source marks the plural with "(s)"; English has no catalogue, so it is resolved here."""
-    out = QCoreApplication.translate(CONTEXT, text, disambiguation or None, n)
-    if n >= 0 and "(s)" in out:
-        out = out.replace("(s)", "" if n == 1 else "s")
-    return out
+def tr(text: str, disambiguation: str = "", n: int = -1) -> str:
+    """``text`` in the user's language. With ``n`` (and "%n" in ``text``), the plural form for
+    that number from the catalogue's numerus forms: ``tr("%n organizations configured.", "", n)``
+    (lupdate reads exactly that shape)."""
+    return QCoreApplication.translate(CONTEXT, text, disambiguation or None, n)
 
 
 def resources_dir() -> Path:

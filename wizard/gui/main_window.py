@@ -25,8 +25,8 @@ def _load_ui_modules() -> None:
     (tests/benchmarks/bench_startup.py measures both moments).
     """
     global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
-    global QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget, isValid
-    global message, icon, OrgTableModel, accessible, error_box, TaskRunner, TaskCancelled
+    global QHeaderView, QPushButton, QTableView, QToolBar, QVBoxLayout, QWidget, isValid
+    global message, icon, OrgTableModel, accessible, error_box, format_when, TaskRunner, TaskCancelled
     from PySide6.QtCore import QLocale, Qt
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import (
@@ -37,6 +37,7 @@ def _load_ui_modules() -> None:
         QHeaderView,
         QPushButton,
         QTableView,
+        QToolBar,
         QVBoxLayout,
         QWidget,
     )
@@ -46,7 +47,7 @@ def _load_ui_modules() -> None:
     from wizard.gui.icons import icon
     from wizard.gui.models import OrgTableModel
     from wizard.gui.tasks import TaskCancelled, TaskRunner
-    from wizard.gui.widgets import accessible, error_box
+    from wizard.gui.widgets import accessible, error_box, format_when
 
 
 class MainWindow(QMainWindow):
@@ -118,6 +119,16 @@ class MainWindow(QMainWindow):
         self.keyring_banner.setVisible(False)
         accessible(self.keyring_banner, tr("Credentials are not saved"))
         layout.addWidget(self.keyring_banner)
+        # Practice mode says so, with the sandbox's addresses to paste into Add (see _show_sandbox).
+        self.sandbox_banner = QLabel("")
+        self.sandbox_banner.setObjectName("sandboxBanner")
+        self.sandbox_banner.setWordWrap(True)
+        self.sandbox_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.sandbox_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                                    | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.sandbox_banner.setVisible(False)
+        accessible(self.sandbox_banner, tr("Sandbox mode"))
+        layout.addWidget(self.sandbox_banner)
 
         header = QFrame()
         header.setObjectName("mailboxHeader")
@@ -126,6 +137,8 @@ class MainWindow(QMainWindow):
         self.primary_label = QLabel(tr("Loading…"))
         self.stamp_label = QLabel("")
         self.last_sync_label = QLabel("")
+        self.keep_label = QLabel("")
+        self.keep_label.setObjectName("keepConnectedState")
         self.exchange_label = QLabel("")
         self.exchange_label.setObjectName("exchangeHolder")
         for caption, label, name in (
@@ -133,7 +146,8 @@ class MainWindow(QMainWindow):
                 (tr("Exchange mailbox synchronizes with:"), self.exchange_label,
                  tr("Organization that holds your Exchange mailbox")),
                 (tr("Mailbox set to synchronize with:"), self.stamp_label, tr("Mailbox stamp")),
-                (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization"))):
+                (tr("Last synchronization:"), self.last_sync_label, tr("Last synchronization")),
+                (tr("Keep me connected:"), self.keep_label, tr("Keep me connected"))):
             accessible(label, name)
             form.addRow(caption, label)
         bold = self.primary_label.font()
@@ -157,24 +171,55 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.doubleClicked.connect(lambda _index: self.properties())
         layout.addWidget(self.table, 1)
+        # An empty list says how to start, with the Add button right there.
+        self.empty_panel = QFrame()
+        self.empty_panel.setObjectName("emptyList")
+        self.empty_panel.setFrameShape(QFrame.Shape.StyledPanel)
+        empty = QVBoxLayout(self.empty_panel)
+        empty.addStretch(1)
+        self.empty_label = QLabel(tr("No organizations yet. To start, choose Add…: paste the address of "
+                                     "your organization from your browser, or sign in to Dynamics 365 "
+                                     "(online) to pick from the organizations you belong to."))
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        accessible(self.empty_label, tr("How to start"))
+        empty.addWidget(self.empty_label)
+        self.empty_add = QPushButton(icon("add"), tr("&Add an organization…"))
+        self.empty_add.setObjectName("emptyAdd")
+        accessible(self.empty_add, tr("Add an organization"),
+                   tr("Add an organization by address or by signing in to Dynamics 365 (online)."))
+        self.empty_add.clicked.connect(lambda: self.add())
+        empty.addWidget(self.empty_add, 0, Qt.AlignmentFlag.AlignCenter)
+        empty.addStretch(1)
+        self.empty_panel.setVisible(False)
+        layout.addWidget(self.empty_panel, 1)
 
         self.actions: dict[str, QAction] = {}
         spec = [
             ("add", tr("&Add…"), "add", QKeySequence.StandardKey.New, self.add,
              tr("Add an organization by address or by signing in to Dynamics 365 (online).")),
-            ("delete", tr("&Delete"), "delete", QKeySequence.StandardKey.Delete, self.delete,
+            ("delete", tr("&Remove…"), "delete", QKeySequence.StandardKey.Delete, self.delete,
              tr("Remove the selected organization from this computer.")),
             ("properties", tr("&Properties…"), "properties", QKeySequence("Alt+Return"), self.properties,
              tr("Change the display name, saved credentials and connection options.")),
             ("test", tr("&Test Connection"), "test-connection", QKeySequence("Ctrl+T"), self.test_connection,
              tr("Check each step of connecting and show how to fix a failure.")),
-            ("synchronize", tr("S&ynchronize"), "synchronize", QKeySequence("Ctrl+Y"), self.synchronize,
-             tr("Make the selected organization the one that synchronizes with your mailbox.")),
+            # The original's "Synchronize" prompt, named for what it does: it changes which org
+            # synchronizes (and asks first). Syncing now is a different act, elsewhere.
+            ("synchronize", tr("Set as S&ynchronizing Organization…"), "make-synchronizing",
+             QKeySequence("Ctrl+Y"), self.synchronize,
+             tr("Make the selected organization the one that synchronizes with your mailbox. You "
+                "are asked first and shown what changes; nothing is synchronized yet.")),
             ("sync_now", tr("Synchronize &Now"), "synchronize", QKeySequence("F9"), self.synchronize_now,
-             tr("Synchronize your mailbox with the synchronizing organization now.")),
+             tr("Synchronize appointments, contacts and tasks between your mailbox and the "
+                "synchronizing organization now. The synchronizing organization stays the same.")),
             ("sync_settings", tr("Synchronization &Settings…"), "properties", QKeySequence("Ctrl+Shift+S"),
              self.sync_settings,
              tr("Show the synchronizing organization's Synchronization settings, fields and filters.")),
+            ("keep_connected", tr("&Keep Me Connected…"), "synchronize", QKeySequence("Ctrl+K"),
+             self.keep_connected_settings,
+             tr("How often, while this app runs, organizations are checked and the synchronizing "
+                "organization synchronizes; which organizations are kept connected.")),
             ("sign_in", tr("Sign &in…"), "sign-in", QKeySequence("Ctrl+Shift+I"), self.sign_in,
              tr("Sign in to the selected organization again (for example after signing out).")),
             ("sign_out", tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+O"), self.sign_out,
@@ -197,11 +242,19 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar().addMenu(tr("&Organization"))
         for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None,
-                     "sync_now", "sync_settings", None, "refresh", None, "close"):
+                     "refresh", None, "close"):
             if name is None:
                 menu.addSeparator()
             else:
                 menu.addAction(self.actions[name])
+        sync_menu = self.menuBar().addMenu(tr("&Synchronization"))
+        sync_menu.addAction(self.actions["sync_now"])
+        sync_menu.addAction(self.actions["sync_settings"])
+        sync_menu.addAction(self.actions["keep_connected"])
+        # The table's own menu: what acts on the selected org (never Synchronize Now).
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for name in ("properties", "test", "synchronize", "sign_in", "sign_out", "delete"):
+            self.table.addAction(self.actions[name])
         help_menu = self.menuBar().addMenu(tr("&Help"))
         help_menu.addAction(self.actions["diagnostics"])
         about = QAction(tr("&About"), self)
@@ -215,16 +268,27 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self._button("close"))
-        sync_row = QHBoxLayout()
-        sync_row.addWidget(self._button("sync_now"))
-        sync_row.addWidget(self._button("sync_settings"))
-        sync_row.addStretch(1)
-        layout.addLayout(sync_row)
+        # Synchronize Now lives in the toolbar, with the synchronizing org it works on; the
+        # buttons under the list act on the selected org.
+        self.sync_toolbar = QToolBar(tr("Synchronization"))
+        self.sync_toolbar.setObjectName("syncToolbar")
+        self.sync_toolbar.setMovable(False)
+        self.sync_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        accessible(self.sync_toolbar, tr("Synchronization"))
+        for name in ("sync_now", "sync_settings"):
+            self.sync_toolbar.addAction(self.actions[name])
+            tool = self.sync_toolbar.widgetForAction(self.actions[name])
+            tool.setObjectName(f"button_{name}")
+            tool.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            accessible(tool, self.actions[name].text().replace("&", "").rstrip("…"), self.actions[name].toolTip())
+            tool.setToolTip(self._tip(self.actions[name]))
+            self.buttons[name] = tool
+        self.addToolBar(self.sync_toolbar)
         layout.addLayout(buttons)
         self.setCentralWidget(central)
         # Tab order: the table first, then the buttons left to right.
         previous: QWidget = self.table
-        for name in ("sync_now", "sync_settings", "add", "delete", "properties", "test", "synchronize", "sign_in",
+        for name in ("add", "delete", "properties", "test", "synchronize", "sign_in",
                      "sign_out", "diagnostics", "close"):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
@@ -235,11 +299,15 @@ class MainWindow(QMainWindow):
         button = QPushButton(action.icon(), action.text())
         button.setObjectName(f"button_{name}")
         accessible(button, action.text().replace("&", "").rstrip("…"), action.toolTip())
-        button.setToolTip(f"{action.toolTip()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+        button.setToolTip(self._tip(action))
         button.clicked.connect(action.trigger)
         action.enabledChanged.connect(button.setEnabled)
         self.buttons[name] = button
         return button
+
+    @staticmethod
+    def _tip(action) -> str:
+        return f"{action.toolTip()} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
 
     # -- state --------------------------------------------------------------------------
     def selected(self) -> OrgRow | None:
@@ -258,11 +326,11 @@ class MainWindow(QMainWindow):
             self.actions[name].setEnabled(ready and row is not None)
         # Also for the synchronizing org: choosing it again repairs its records.
         self.actions["synchronize"].setEnabled(ready and row is not None)
-        for name in ("add", "diagnostics", "refresh"):
+        for name in ("add", "diagnostics", "refresh", "keep_connected"):
             self.actions[name].setEnabled(ready)
         has_primary = self.model.primary() is not None
         self.actions["sync_now"].setEnabled(ready and has_primary and getattr(self, "sync_dialog_running", None)
-                                            is None)
+                                            is None and not getattr(self, "background_sync_running", False))
         self.actions["sync_settings"].setEnabled(ready and has_primary)
 
     def run(self, fn, *, on_result=None, on_error=None, on_progress=None, action: str = "", cancel_token=None):
@@ -327,7 +395,7 @@ class MainWindow(QMainWindow):
                       "wizard.gui.reauth_dialog")
 
     def refresh(self, *, check: bool = True, select: str | None = None,
-                after: Callable[[], None] | None = None, first: bool = False) -> None:
+                after: Callable[[], None] | None = None, first: bool = False, confirm: str = "") -> None:
         """Reload the list on a worker. ``first``: before the first list shows, import on that
         worker what the first Add, sign-in and status check need (:mod:`wizard.gui.runtime`),
         so that no click waits on an import and no import competes with the user's clicks."""
@@ -343,10 +411,11 @@ class MainWindow(QMainWindow):
                 import_ahead(dialog_modules)
                 services.warm_up()
             pending = services.pending_switch() if first else None
-            return services.list_orgs(), services.mailbox_header(), pending
+            return services.list_orgs(), services.mailbox_header(), pending, services.keep_connected_minutes()
 
         def loaded(value) -> None:
-            rows, header, pending = value
+            rows, header, pending, minutes = value
+            self._show_keep_connected(minutes, rows)
             current = self.selected()
             self.model.set_rows(rows)
             self._show_header(header)
@@ -356,7 +425,10 @@ class MainWindow(QMainWindow):
             elif rows:
                 self.table.selectRow(0)
             self._update_actions()
-            self.statusBar().showMessage(tr("{count} organization(s) configured.").format(count=len(rows)))
+            self.table.setVisible(bool(rows))
+            self.empty_panel.setVisible(not rows)
+            # A confirmation of what the user just did wins over the count.
+            self.statusBar().showMessage(confirm or count_text(len(rows)))
             if after is not None:
                 after()
             self.orgs_loaded.emit()
@@ -364,6 +436,8 @@ class MainWindow(QMainWindow):
                 self._offer_finish(pending)
             if first:
                 self._check_keyring()
+                self._show_sandbox()
+                self._start_keep_connected()
             if check:
                 for row in rows:
                     self.check_status(row.key)
@@ -371,6 +445,131 @@ class MainWindow(QMainWindow):
                     self._read_mailbox_records()
 
         self.run(load, on_result=loaded, action="refresh")
+
+    # -- Keep me connected ----------------------------------------------------------------
+    #: How often the window asks the engine whether Keep me connected work is due. Asking
+    #: reads only the registry file: no traffic unless the engine says an org is due.
+    KEEP_TICK_MS = 60_000
+
+    def _show_keep_connected(self, minutes: int, rows) -> None:
+        from wizard.gui.sync_dialogs import keep_connected_summary
+
+        self.keep_minutes = minutes
+        on = sum(1 for r in rows if r.keep_connected)
+        self.keep_label.setText(keep_connected_summary(minutes, on, len(rows)))
+
+    def _start_keep_connected(self) -> None:
+        import datetime as dt
+
+        # The window has just checked every org: the first round is one interval away.
+        self.last_keep_round = dt.datetime.now(dt.timezone.utc)
+        self.keep_deciding = False
+        self.background_sync_running = False
+        if getattr(self, "keep_timer", None) is None:
+            self.keep_timer = QTimer(self)
+            self.keep_timer.timeout.connect(self.keep_connected_round)
+        self.keep_timer.start(self.KEEP_TICK_MS)
+
+    def keep_connected_round(self) -> None:
+        """Ask the engine what is due (on a worker) and do it: refresh connected orgs'
+        status quietly, synchronize the synchronizing org in the background."""
+        import datetime as dt
+
+        if self.services is None or getattr(self, "keep_deciding", False):
+            return
+        services = self.services
+        connected = {r.key for r in self.model.rows() if r.status == OrgStatus.CONNECTED}
+        busy = getattr(self, "sync_dialog_running", None) is not None or self.background_sync_running
+        last = self.last_keep_round
+        self.keep_deciding = True
+
+        def decided(work) -> None:
+            self.keep_deciding = False
+            if not work:
+                self.action_done.emit("keep_connected-idle")
+                return
+            self.last_keep_round = dt.datetime.now(dt.timezone.utc)
+            for key in work.refresh:
+                self.check_status(key, quiet=True)
+            if work.sync:
+                self._background_sync()
+            self.action_done.emit("keep_connected")
+
+        def failed(_exc) -> None:
+            self.keep_deciding = False
+            self.action_done.emit("keep_connected-idle")
+
+        self.run(lambda task: services.background_work(connected, last, busy), on_result=decided, on_error=failed)
+
+    def _background_sync(self) -> None:
+        from wizard.gui.tasks import CancelToken
+        from wizard.gui.widgets import error_text
+
+        primary = self.model.primary()
+        if primary is None:
+            return
+        services = self.services
+        self.background_sync_running = True
+        self._update_actions()
+        self.statusBar().showMessage(tr("Synchronizing with {name} in the background…").format(
+            name=primary.display_name))
+
+        def finished() -> None:
+            self.background_sync_running = False
+            self._update_actions()
+
+        def done(summary) -> None:
+            finished()
+            self.refresh(check=False, confirm=tr("Synchronized with {name} in the background.").format(
+                name=summary.org_name))
+
+        def failed(exc) -> None:
+            # No dialog for what the user did not start: the status bar says it, and the next
+            # Synchronize Now shows the whole story.
+            finished()
+            message, _fix, _details = error_text(exc)
+            self.statusBar().showMessage(tr("The background synchronization did not run: {message}").format(
+                message=message))
+
+        self.run(lambda task: services.synchronize_now(lambda _value: None, task.cancel_token),
+                 on_result=done, on_error=failed, action="background_sync", cancel_token=CancelToken())
+
+    def keep_connected_settings(self) -> None:
+        from wizard.gui.sync_dialogs import KeepConnectedDialog
+
+        rows = self.model.rows()
+        dialog = KeepConnectedDialog(getattr(self, "keep_minutes", 15), rows, self)
+        self.keep_dialog = dialog
+        services = self.services
+
+        def save() -> None:
+            minutes, changes = dialog.minutes.value(), dialog.changes()
+
+            def work(task):
+                services.set_keep_connected_minutes(minutes)
+                for key, on in changes.items():
+                    services.update(key, keep_connected=on)
+
+            self.run(work, action="keep_connected_saved",
+                     on_result=lambda _v: self.refresh(check=False, confirm=tr(
+                         "Keep me connected was saved.")),
+                     on_error=lambda exc: error_box(self, exc, title=tr("Keep me connected was not saved")))
+
+        dialog.accepted.connect(save)
+        dialog.open()
+
+    def _show_sandbox(self) -> None:
+        services = self.services
+        if services is None or not services.sandbox_mode:
+            return
+        self.setWindowTitle(tr("Configure Organizations — Sandbox"))
+        lines = [tr("Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches "
+                    "Dynamics 365. Paste one of these addresses into Add…:")]
+        lines += [f"{name}: {url}" for name, url in services.sandbox_addresses]
+        text = "\n".join(lines)
+        self.sandbox_banner.setText(text)
+        self.sandbox_banner.setAccessibleDescription(text)
+        self.sandbox_banner.setVisible(True)
 
     def _check_keyring(self) -> None:
         def show(state) -> None:
@@ -386,9 +585,11 @@ class MainWindow(QMainWindow):
         services = self.services
         self.run(lambda task: services.keyring_state(), on_result=show, on_error=lambda _exc: None)
 
-    def check_status(self, key: str) -> None:
+    def check_status(self, key: str, *, quiet: bool = False) -> None:
+        """The org's live status, on a worker; ``quiet``: keep showing the last one meanwhile."""
         services = self.services
-        self.model.set_status(key, OrgStatus.CHECKING)
+        if not quiet:
+            self.model.set_status(key, OrgStatus.CHECKING)
         self.run(lambda task: services.check_status(key),
                  on_result=lambda value: self.model.set_status(key, *value),
                  on_error=lambda exc: self.model.set_status(key, OrgStatus.ERROR, str(exc)))
@@ -423,8 +624,7 @@ class MainWindow(QMainWindow):
         else:
             self.stamp_label.setText(tr("No organization yet"))
         if header.last_sync is not None:
-            self.last_sync_label.setText(QLocale().toString(header.last_sync.astimezone(),
-                                                            QLocale.FormatType.ShortFormat))
+            self.last_sync_label.setText(format_when(header.last_sync))
         else:
             self.last_sync_label.setText(tr("Never"))
 
@@ -435,7 +635,8 @@ class MainWindow(QMainWindow):
         wizard = AddOrgWizard(self.services, self.runner, self, initial_url=url)
         if title:
             wizard.setWindowTitle(title)
-        wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None))
+        wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None,
+                                                           confirm=added_text(rows)))
         self.add_wizard = wizard
         wizard.open()
 
@@ -445,26 +646,32 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Delete organization"),
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Remove organization"),
                           tr("Do you want to remove {name} from this computer?").format(name=row.display_name),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+                          QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("confirmDelete")
+        # Buttons named for the act: Remove / Cancel (Cancel is the default and Esc).
+        remove = box.addButton(tr("&Remove"), QMessageBox.ButtonRole.DestructiveRole)
+        remove.setObjectName("removeButton")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.remove_button = remove
         text = tr("Its saved credentials and sign-in are deleted too. The organization itself is not changed.")
         if row.is_primary:
             text += "\n" + tr("It is your synchronizing organization: afterwards no organization "
                               "synchronizes until you choose one.")
         box.setInformativeText(text)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAccessibleName(tr("Delete organization"))
-        box.finished.connect(lambda result: result == QMessageBox.StandardButton.Yes and self._do_delete(row))
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.setAccessibleName(tr("Remove organization"))
+        box.finished.connect(lambda _result: box.clickedButton() is remove and self._do_delete(row))
         self.confirm_box = box
         box.open()
 
     def _do_delete(self, row: OrgRow) -> None:
         services = self.services
         self.run(lambda task: services.remove(row.key),
-                 on_result=lambda _v: (self.statusBar().showMessage(
-                     tr("{name} was removed.").format(name=row.display_name)), self.refresh(check=False)),
+                 on_result=lambda _v: self.refresh(check=False, confirm=tr("{name} was removed.").format(
+                     name=row.display_name)),
                  action="delete")
 
     def properties(self) -> None:
@@ -475,7 +682,8 @@ class MainWindow(QMainWindow):
 
         dialog = PropertiesDialog(row, self.services, self.runner, self)
         dialog.fix_requested.connect(self._step_fix)
-        dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(check=False, select=row.key))
+        dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(
+            check=False, select=row.key, confirm=changed_text(row, dialog.result_row)))
         self.properties_dialog = dialog
         dialog.open()
 
@@ -539,11 +747,10 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             progress.show_result(result)
             if result is None or result.complete:
-                self.statusBar().showMessage(tr("{name} is now your synchronizing organization.").format(
-                    name=row.display_name))
+                confirm = tr("{name} is now your synchronizing organization.").format(name=row.display_name)
             else:
-                self.statusBar().showMessage(tr("The switch to {name} is not finished.").format(name=row.display_name))
-            self.refresh(check=False, select=row.key)
+                confirm = tr("The switch to {name} is not finished.").format(name=row.display_name)
+            self.refresh(check=False, select=row.key, confirm=confirm)
 
         def failed(exc) -> None:
             if isValid(progress):
@@ -836,7 +1043,8 @@ class MainWindow(QMainWindow):
 
             def declined() -> None:
                 dialog.set_busy(False)
-                dialog.show_problem(tr("Nothing was changed."))
+                dialog.restore_address_choice()
+                dialog.show_problem(tr("Nothing was changed; the contact addresses stay as they were."))
                 self.action_done.emit("address_switch-cancelled")
 
             def switched(backup: str) -> None:
@@ -870,3 +1078,22 @@ class MainWindow(QMainWindow):
         if self.runner is not None:
             self.runner.cancel_all()
         super().closeEvent(event)
+
+
+def count_text(count: int) -> str:
+    """How many orgs the list holds, in words with the right plural."""
+    if count == 1:
+        return tr("1 organization configured.")
+    return tr("%n organizations configured.", "", count)
+
+
+def added_text(rows) -> str:
+    if len(rows) == 1:
+        return tr("{name} was added.").format(name=rows[0].display_name)
+    return tr("%n organizations were added.", "", len(rows))
+
+
+def changed_text(before, after) -> str:
+    if after.display_name != before.display_name:
+        return tr("{old} was renamed to {new}.").format(old=before.display_name, new=after.display_name)
+    return tr("The properties of {name} were saved.").format(name=after.display_name)

@@ -33,27 +33,56 @@ def status_label(status: str) -> str:
     }.get(status, status)
 
 
-def cloud_label(row: OrgRow) -> str:
-    if row.kind == "onprem":
+def region_label(code: str | None) -> str:
+    """A region code as the user reads it everywhere: "North America (NAM)"."""
+    if not code:
+        return ""
+    names = {
+        "NAM": tr("North America"), "SAM": tr("South America"), "CAN": tr("Canada"),
+        "EUR": tr("Europe"), "APJ": tr("Asia Pacific"), "OCE": tr("Australia"), "JPN": tr("Japan"),
+        "IND": tr("India"), "GBR": tr("United Kingdom"), "FRA": tr("France"),
+        "ZAF": tr("South Africa"), "UAE": tr("United Arab Emirates"), "GER": tr("Germany"),
+        "CHE": tr("Switzerland"), "NOR": tr("Norway"), "SGP": tr("Singapore"), "KOR": tr("Korea"),
+        "SWE": tr("Sweden"),
+    }
+    name = names.get(code.upper())
+    return tr("{name} ({code})").format(name=name, code=code.upper()) if name else code
+
+
+def cloud_name(cloud: str | None) -> str:
+    names = {"commercial": tr("Commercial"), "gcc": tr("GCC"), "gcchigh": tr("GCC High"),
+             "dod": tr("DoD"), "china": tr("China")}
+    return names.get(cloud or "", cloud or "")
+
+
+def place_label(kind: str | None, cloud: str | None, region: str | None) -> str:
+    """Where an org lives, worded one way in the list, the Add wizard and its org picker."""
+    if kind == "onprem":
         return tr("On-premises")
-    if row.kind == "ifd":
+    if kind == "ifd":
         return tr("Internet-facing (IFD)")
-    parts = [p for p in (row.cloud, row.region) if p]
-    return " / ".join(parts)
+    parts = [p for p in (cloud_name(cloud), region_label(region)) if p]
+    return tr(" / ").join(parts)
+
+
+def cloud_label(row: OrgRow) -> str:
+    return place_label(row.kind, row.cloud, row.region)
 
 
 class OrgTableModel(QAbstractTableModel):
     """One row per configured org; the synchronizing org is marked in its own column."""
 
-    COLUMNS = ("sync", "display_name", "unique_name", "url", "cloud", "user", "status")
+    #: Status comes right after the name so that it shows at the window's default size; the
+    #: address, the longest, is last and takes what is left.
+    COLUMNS = ("sync", "display_name", "status", "user", "cloud", "unique_name", "url")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[OrgRow] = []
 
     def headers(self) -> list[str]:
-        return [tr("Synchronizing"), tr("Display name"), tr("Unique name"), tr("URL"),
-                tr("Cloud / region"), tr("User"), tr("Status")]
+        return [tr("Synchronizing"), tr("Display name"), tr("Status"), tr("User"),
+                tr("Cloud / region"), tr("Unique name"), tr("URL")]
 
     # -- Qt API -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -168,7 +197,7 @@ class DiscoveredOrgModel(QAbstractTableModel):
         org = self._rows[index.row()]
         column = self.COLUMNS[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = getattr(org, column) or ""
+            text = region_label(org.region) if column == "region" else (getattr(org, column) or "")
             if column == "friendly_name" and not org.enabled:
                 text = tr("{name} (disabled)").format(name=text)
             return text

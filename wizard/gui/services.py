@@ -10,7 +10,7 @@ synchronous and may block: the windows call them through the task runner.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from wizard.gui.views import (
     AddressChangeRow,
     AddressPlanView,
     AuthProbe,
+    BackgroundWorkView,
     BundleResult,
     ConnectedOrg,
     Credentials,
@@ -162,6 +163,12 @@ class EngineServices:
         self.sandbox = sandbox                  # a sandbox we started and stop on close()
         self.sandbox_mode = sandbox is not None if sandbox_mode is None else sandbox_mode
         self.startup_notes: Sequence[str] = ()
+        self.sandbox_addresses: Sequence[tuple[str, str]] = ()
+        if sandbox is not None:
+            from wizard.sandbox import seed
+
+            names = {o.unique_name: o.friendly_name for o in seed.ORGS}
+            self.sandbox_addresses = tuple((names.get(k, k), url) for k, url in sandbox.org_urls.items())
 
     @classmethod
     def from_options(cls, *, home: str | None = None, sandbox: bool = False,
@@ -467,6 +474,24 @@ class EngineServices:
     def forget_credentials(self, key: str) -> None:
         self.registry.forget_credentials(key)
 
+    # -- Keep me connected (wizard/engine/keepalive.py decides) ------------------------------
+    def keep_connected_minutes(self) -> int:
+        return self.registry.keep_connected_minutes()
+
+    def set_keep_connected_minutes(self, minutes: int) -> int:
+        return self.registry.set_keep_connected_minutes(minutes)
+
+    def background_work(self, connected: Collection[str], last_round: _dt.datetime | None,
+                        busy: bool) -> BackgroundWorkView:
+        """What Keep me connected does now: the engine's decision on the registry's orgs and
+        interval. Reads only the registry file; no network."""
+        from wizard.engine import keepalive
+
+        work = keepalive.due_work(self.registry.list(), connected=connected,
+                                  minutes=self.registry.keep_connected_minutes(), last_round=last_round,
+                                  now=_dt.datetime.now(_dt.timezone.utc), busy=busy)
+        return BackgroundWorkView(work.refresh, work.sync)
+
     def sign_out(self, key: str) -> None:
         self.connector.sign_out(self.registry.get(key))
 
@@ -682,17 +707,20 @@ def summarize_report(report, last_sync: _dt.datetime | None = None) -> SyncSumma
     """The engine's SyncReport as counts and lines for the result dialog."""
     came_in: dict[str, int] = {}
     went_out: dict[str, int] = {}
-    for action in report.actions:
-        side, _, verb = action.op.partition("-")
+    # counts(): the listed actions and those only counted (an initial sync lists the first
+    # 500 new mailbox items one by one and counts the rest)
+    for op, n in report.counts().items():
+        side, _, verb = op.partition("-")
         target = came_in if side == "mailbox" else went_out if side == "org" else None
         if target is not None:
-            target[verb] = target.get(verb, 0) + 1
+            target[verb] = target.get(verb, 0) + n
     conflicts = tuple(f"{c.kind} {c.field}: mailbox {c.mailbox_value!r}, organization {c.org_value!r} "
                       f"-> {c.winner} wins" for c in report.conflicts)
     details = []
     for a in report.actions:
         extra = f" ({', '.join(a.fields)})" if a.fields else ""
         details.append(f"{a.op:<15} {a.kind:<11} {a.title}{extra}" + (f": {a.reason}" if a.reason else ""))
+    details += [f"{op:<15} … and {n} more" for op, n in getattr(report, "unlisted", {}).items()]
     details += [f"not sent: {s}" for s in report.skipped]
     details += [f"conflict: {c}" for c in conflicts]
     details += [f"note: {n}" for n in report.notices]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -18,10 +18,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
+    QSpinBox,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -33,7 +37,7 @@ from PySide6.QtWidgets import (
 from wizard.gui.i18n import tr
 from wizard.gui.models import FieldMappingModel
 from wizard.gui.views import AddressPlanView, MailboxChoice, MailboxSideView, SyncSettingsView, SyncSummary
-from wizard.gui.widgets import accessible
+from wizard.gui.widgets import accessible, format_when, max_dialog_height
 
 ITEM_TYPES = ("contact", "appointment", "task")
 
@@ -146,8 +150,11 @@ class SyncDialog(QDialog):
         lines = [tr("Into your mailbox: {what}.").format(what=_counts_text(summary.came_in)),
                  tr("Into the organization: {what}.").format(what=_counts_text(summary.went_out))]
         if summary.conflicts:
-            lines.append(tr("{n} conflict(s): both sides changed the same field; the organization's "
-                            "value was kept. See Details.").format(n=len(summary.conflicts)))
+            n = len(summary.conflicts)
+            lines.append(tr("1 conflict: both sides changed the same field; the organization's value was "
+                            "kept. See Details.") if n == 1 else
+                         tr("%n conflicts: both sides changed the same field; the organization's value "
+                            "was kept. See Details.", "", n))
         else:
             lines.append(tr("No conflicts."))
         if summary.not_sent:
@@ -156,7 +163,7 @@ class SyncDialog(QDialog):
         lines += [f"• {notice}" for notice in summary.notices]
         if summary.last_sync is not None:
             lines.append(tr("Last synchronization: {when}").format(
-                when=QLocale().toString(summary.last_sync.astimezone(), QLocale.FormatType.ShortFormat)))
+                when=format_when(summary.last_sync)))
         self._finish(tr("Synchronized with {name}.").format(name=self.org_name), "\n".join(lines),
                      summary.details)
 
@@ -250,14 +257,20 @@ class SyncSettingsDialog(QDialog):
         self.setObjectName("syncSettingsDialog")
         self.view = view
         self.setWindowTitle(tr("Synchronization Settings of {name}").format(name=view.org_name))
-        self.resize(820, 780)
+        self.resize(820, min(780, max_dialog_height(self)))
         outer = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("syncSettingsTabs")
         accessible(self.tabs, tr("Synchronization settings pages"))
+        # The page scrolls on a screen too small for it (1366×768 with a panel fits it whole).
+        org_scroll = QScrollArea()
+        org_scroll.setObjectName("orgPageScroll")
+        org_scroll.setWidgetResizable(True)
+        org_scroll.setFrameShape(QFrame.Shape.NoFrame)
         org_page = QWidget()
         layout = QVBoxLayout(org_page)
-        self.tabs.addTab(org_page, tr("&Organization"))
+        org_scroll.setWidget(org_page)
+        self.tabs.addTab(org_scroll, tr("&Organization"))
         self.mailbox_page = MailboxPage(mailbox or MailboxSideView("local"))
         self.tabs.addTab(self.mailbox_page, tr("&Mailbox"))
         outer.addWidget(self.tabs, 1)
@@ -400,6 +413,10 @@ class SyncSettingsDialog(QDialog):
 
     def set_busy(self, busy: bool) -> None:
         self.buttons.setEnabled(not busy)
+
+    def restore_address_choice(self) -> None:
+        """Put the contact address choice back to what the org has (the dry run was cancelled)."""
+        self.address_combo.setCurrentIndex(self.address_combo.findData(self.view.mailing_address_only))
 
     def show_problem(self, text: str) -> None:
         self.error_label.setText(text)
@@ -648,15 +665,16 @@ class AddressSwitchDialog(QDialog):
         lost = sum(1 for c in plan.changes if c.lost)
         contacts = len({c.contact for c in plan.changes})
         if plan.changes:
-            text = tr("Existing contacts are remapped. {fields} field(s) of {contacts} contact(s) would "
-                      "change; {lost} value(s) would be lost (for fields that synchronize both ways the "
-                      "organization's value wins). Every change is listed below.").format(
-                fields=len(plan.changes), contacts=contacts, lost=lost)
+            text = tr("Existing contacts are remapped. Contacts that change: {contacts}; field values "
+                      "that change: {fields}; values that would be lost: {lost} (for fields that "
+                      "synchronize both ways the organization's value wins). Every change is listed "
+                      "below.").format(fields=len(plan.changes), contacts=contacts, lost=lost)
         else:
             text = tr("No existing contact changes.")
         if plan.stop_syncing:
-            text += "\n" + tr("{n} field pair(s) stop synchronizing; their values stay as they are.").format(
-                n=len(plan.stop_syncing))
+            n = len(plan.stop_syncing)
+            text += "\n" + (tr("1 field pair stops synchronizing; its values stay as they are.") if n == 1
+                            else tr("%n field pairs stop synchronizing; their values stay as they are.", "", n))
         text += "\n" + tr("A backup of both sides' values is taken first. Nothing changes until you "
                           "choose Switch; Cancel changes nothing.")
         self.explanation = _selectable(QLabel(text))
@@ -719,3 +737,81 @@ class BundlePanel(QFrame):
         self.status.setObjectName("bundleStatus")
         accessible(self.status, tr("Diagnostics bundle"))
         layout.addWidget(self.status)
+
+
+def keep_connected_note() -> str:
+    """The original's warning beside Keep me connected."""
+    return tr("When it is off for an organization, nothing connects to it in the background. "
+              "Opening it and synchronizing may then be slower.")
+
+
+def keep_connected_summary(minutes: int, on: int, total: int) -> str:
+    """The main window's one line about Keep me connected."""
+    if total == 0 or on == 0:
+        return tr("Off: nothing connects in the background")
+    if on == total:
+        return tr("Every {minutes} min, all organizations").format(minutes=minutes)
+    return tr("Every {minutes} min, {on} of {total} organizations").format(minutes=minutes, on=on, total=total)
+
+
+class KeepConnectedDialog(QDialog):
+    """Keep me connected: the interval and, per org, on or off (with the original's note)."""
+
+    def __init__(self, minutes: int, rows, parent=None) -> None:
+        from wizard.engine import keepalive
+
+        super().__init__(parent)
+        self.setObjectName("keepConnectedDialog")
+        self.setWindowTitle(tr("Keep Me Connected"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        intro = _selectable(QLabel(tr("While this app runs, the organizations ticked below have their "
+                                      "status refreshed, and the synchronizing organization synchronizes, "
+                                      "at this interval.")))
+        accessible(intro, tr("About Keep me connected"), intro.text())
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        caption = QLabel(tr("&Every:"))
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("keepMinutes")
+        self.minutes.setRange(keepalive.MIN_MINUTES, keepalive.MAX_MINUTES)
+        self.minutes.setValue(minutes)
+        self.minutes.setSuffix(tr(" min"))
+        accessible(self.minutes, tr("Interval in minutes"),
+                   tr("How often, from 1 to 1440 minutes."))
+        caption.setBuddy(self.minutes)
+        row.addWidget(caption)
+        row.addWidget(self.minutes)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.orgs = QListWidget()
+        self.orgs.setObjectName("keepOrgs")
+        accessible(self.orgs, tr("Organizations kept connected"),
+                   tr("Tick an organization to keep it connected; Space ticks the selected one."))
+        self.rows = list(rows)
+        for r in self.rows:
+            item = QListWidgetItem(r.display_name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if r.keep_connected else Qt.CheckState.Unchecked)
+            self.orgs.addItem(item)
+        self.orgs.setMaximumHeight(max(60, min(len(self.rows), 8) * self.orgs.sizeHintForRow(0) + 8)
+                                   if self.rows else 60)
+        layout.addWidget(self.orgs)
+        self.note = _selectable(QLabel(keep_connected_note()))
+        accessible(self.note, tr("Note"), self.note.text())
+        layout.addWidget(self.note)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        layout.addWidget(self.buttons)
+        self.minutes.setFocus()
+
+    def changes(self) -> dict[str, bool]:
+        """The orgs whose Keep me connected the user changed: key → on."""
+        out = {}
+        for i, r in enumerate(self.rows):
+            on = self.orgs.item(i).checkState() == Qt.CheckState.Checked
+            if on != r.keep_connected:
+                out[r.key] = on
+        return out

@@ -14,7 +14,7 @@ This module imports no Qt and no engine module, so importing it costs nothing at
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -158,6 +158,17 @@ class DiscoveredOrg:
     enabled: bool = True
     org_id: str | None = None
     raw: Any = None
+
+
+@dataclass(frozen=True)
+class BackgroundWorkView:
+    """One round of Keep me connected, as the engine decided it."""
+
+    refresh: tuple[str, ...] = ()    # org keys whose status to refresh
+    sync: str | None = None          # the synchronizing org's key, to synchronize
+
+    def __bool__(self) -> bool:
+        return bool(self.refresh or self.sync)
 
 
 @dataclass(frozen=True)
@@ -345,6 +356,7 @@ class Services(Protocol):
 
     sandbox_mode: bool                   # practising on the built-in sandbox tenant
     startup_notes: Sequence[str]         # told once the main window shows (e.g. a deployment)
+    sandbox_addresses: Sequence[tuple[str, str]]  # (name, address) of the sandbox's orgs, to paste
 
     def clouds(self) -> Sequence[tuple[str, str]]: ...
     def warm_up(self) -> None: ...
@@ -352,6 +364,10 @@ class Services(Protocol):
     def list_orgs(self) -> list[OrgRow]: ...
     def mailbox_header(self) -> MailboxHeader: ...
     def keyring_state(self) -> KeyringState: ...
+    def keep_connected_minutes(self) -> int: ...
+    def set_keep_connected_minutes(self, minutes: int) -> int: ...
+    def background_work(self, connected: Collection[str], last_round: _dt.datetime | None,
+                        busy: bool) -> BackgroundWorkView: ...
     def refresh_mailbox_records(self) -> None: ...
     def check_status(self, key: str) -> tuple[str, str]: ...
     def probe_url(self, url: str, cancel: "CancelToken") -> AuthProbe: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from wizard.gui.i18n import tr
 
@@ -17,6 +17,90 @@ def accessible(widget: QWidget, name: str, description: str = "") -> QWidget:
         if not widget.toolTip():
             widget.setToolTip(description)
     return widget
+
+
+#: Room a window manager takes around a dialog (title bar, frame) and for a panel; a dialog is
+#: never taller than its screen's available height less this.
+WINDOW_CHROME = 60
+
+
+def max_dialog_height(widget: QWidget) -> int:
+    """The tallest a dialog on ``widget``'s screen may be (768 px screen: 708 px)."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return max(200, screen.availableGeometry().height() - WINDOW_CHROME)
+
+
+def scroll_body(outer: QVBoxLayout) -> tuple[QScrollArea, QVBoxLayout]:
+    """A frameless scroll area added to ``outer``; what grows goes into the returned layout,
+    so that a dialog can grow to its content and scroll only when the screen is too small."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    body = QWidget()
+    body.setObjectName("scrollBody")
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(0, 0, 0, 0)
+    area.setWidget(body)
+    outer.addWidget(area, 1)
+    return area, layout
+
+
+def wanted_height(dialog: QWidget, width: int) -> int:
+    """The height ``dialog``'s layout needs at ``width``, with a :func:`scroll_body` counted at
+    its content's height (a scroll area's own size hint is capped)."""
+    layout = dialog.layout()
+    if layout is None:
+        return dialog.sizeHint().height()
+    layout.activate()
+    margins = layout.contentsMargins()
+    inner = width - margins.left() - margins.right()
+    total = margins.top() + margins.bottom()
+    shown = 0
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item is None:
+            continue
+        widget = item.widget()
+        if widget is not None and widget.isHidden():
+            continue
+        body = widget.widget() if isinstance(widget, QScrollArea) else None
+        body_layout = body.layout() if body is not None else None
+        if body_layout is not None:
+            body_layout.activate()
+            height = (body_layout.totalHeightForWidth(inner) if body_layout.hasHeightForWidth()
+                      else body_layout.sizeHint().height())
+        elif item.hasHeightForWidth():
+            height = item.heightForWidth(inner)
+        else:
+            height = item.sizeHint().height()
+        if height <= 0 and item.isEmpty():
+            continue
+        total += height
+        shown += 1
+    return total + max(layout.spacing(), 0) * max(shown - 1, 0)
+
+
+def fit_to_screen(dialog: QWidget, width: int | None = None) -> None:
+    """Resize ``dialog`` to the height its content needs at ``width``, never taller than the
+    screen allows (its :func:`scroll_body` scrolls the rest)."""
+    width = width or dialog.width()
+    height = min(wanted_height(dialog, width), max_dialog_height(dialog))
+    dialog.resize(width, max(height, dialog.minimumSizeHint().height()))
+
+
+def format_when(when) -> str:
+    """A date and time in the user's locale, in local time. The C/POSIX locale's own short
+    format reads "3 12 2026 09:05"; it gets ISO 8601 instead ("2026-12-03 09:05")."""
+    from PySide6.QtCore import QLocale
+
+    local = when.astimezone()
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return local.strftime("%Y-%m-%d %H:%M")
+    return locale.toString(local, QLocale.FormatType.ShortFormat)
 
 
 def no_keyring_text() -> str:

@@ -29,3 +29,18 @@ def test_legacy_literal_message_still_works():
     err = WizardError("Plain text.", fix="Do this.", code="legacy")
     assert (err.code, str(err), err.params) == ("legacy", "Plain text. Do this.", {})
     assert WizardError.code == "error"
+
+
+class _Wrapper(WizardError):
+    code = "sample_wrapper"
+    template = "In {where}: {cause}"
+    keeps_cause_code = True
+
+
+def test_a_wrapper_shows_its_cause_and_keeps_a_specific_code():
+    err = _Wrapper(where="file.json", cause=_Locked(user="bob"))
+    assert str(err) == "In file.json: The keyring of bob is locked. Unlock it and try again."
+    assert err.code == "sample_locked" and _Wrapper.code == "sample_wrapper"
+    assert err.to_dict()["params"]["cause"] == str(err.params["cause"])
+    generic = _Wrapper(where="x", cause=WizardError("Plain."))
+    assert generic.code == "sample_wrapper"           # "error" says nothing: the wrapper's own

@@ -551,7 +551,7 @@ class MailboxSwitcher:
         explicit ``True``). Raises :class:`~wizard.engine.orgs.StalePlan` /
         :class:`SwitchStale` and :class:`~wizard.engine.stamp.StampConflict` with nothing
         changed; per-org failures are in the result (``complete`` False)."""
-        from wizard.engine.http import Cancelled
+        from wizard.engine.http_errors import CancelledUnchanged
 
         method = _check_method(method) or plan.method
         flag = plan.override_suggested if override is None else bool(override)
@@ -559,16 +559,12 @@ class MailboxSwitcher:
         # The local checks first: a stale plan or a foreign local stamp changes nothing.
         current = self.registry.plan_switch(target.key)
         if current.fingerprint != plan.local.fingerprint:
-            raise StalePlan("The organizations or your mailbox changed after this plan was "
-                            "shown, so it was not carried out.",
-                            fix="Nothing was changed. Review the new plan and confirm again.")
+            raise StalePlan()
         if current.stamp_conflict and override is not True:
             assert current.stamp is not None
-            raise StampConflict(current.stamp, target.display_name, consequence=(
-                f"Nothing was changed: {target.label} was not made the synchronizing "
-                "organization."))
+            raise StampConflict(current.stamp, target.display_name, not_switched=target.label)
         if cancel is not None and cancel.is_set():
-            raise Cancelled("Nothing was changed.")
+            raise CancelledUnchanged()
         changes = plan.changes(method, flag)
         journal = jr.new_journal(
             target_key=target.key, target_label=target.label, method=method, override=flag,
