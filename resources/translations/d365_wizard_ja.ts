@@ -4,127 +4,127 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="85"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
         <source>Dynamics 365 (online)</source>
         <translation>Dynamics 365 (オンライン)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
         <location filename="../../wizard/gui/models.py" line="61"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="57"/>
         <source>Internet-facing deployment (IFD)</source>
         <translation>インターネット接続展開 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="61"/>
         <source>Microsoft Entra ID sign-in</source>
         <translation>Microsoft Entra ID サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="61"/>
         <source>Windows authentication (user name and password)</source>
         <translation>Windows 認証 (ユーザー名とパスワード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="61"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="62"/>
         <source>Claims-based sign-in (AD FS)</source>
         <translation>クレーム ベースのサインイン (AD FS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="69"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="70"/>
         <location filename="../../wizard/gui/main_window.py" line="189"/>
         <source>Add an organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="70"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="71"/>
         <source>Paste the address of your organization, or sign in to Dynamics 365 (online) and choose from your organizations.</source>
         <translation>組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="73"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
         <source>Server &amp;URL</source>
         <translation>サーバー URL(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="77"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="75"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="78"/>
         <source>Server URL</source>
         <translation>サーバー URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="75"/>
         <source>Add an organization by its address.</source>
         <translation>アドレスを指定して組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="76"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="77"/>
         <source>For example https://contoso.crm.dynamics.com or https://server/orgname</source>
         <translation>例: https://contoso.crm.dynamics.com または https://server/orgname</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="78"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="79"/>
         <source>Any address of the organization, copied from your browser, works.</source>
         <translation>ブラウザーからコピーした組織のアドレスであれば、どの形式でも使えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="83"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="84"/>
         <source>What the address means</source>
         <translation>アドレスの解析結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="84"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="85"/>
         <source>Dynamics 365 (&amp;online): sign in and choose from your organizations</source>
         <translation>Dynamics 365 (オンライン)(&amp;O): サインインして組織を選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="87"/>
         <source>Sign in and pick from the organizations you belong to.</source>
         <translation>サインインして、所属する組織から選択します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="90"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="91"/>
         <source>Cloud</source>
         <translation>クラウド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="90"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="91"/>
         <source>Where your organization is hosted.</source>
         <translation>組織がホストされている場所です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="107"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="108"/>
         <source>&amp;Cloud:</source>
         <translation>クラウド(&amp;C):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="131"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="137"/>
         <source>Found: {url}</source>
         <translation>検出: {url}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="133"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="139"/>
         <source>organization {name}</source>
         <translation>組織 {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="216"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="222"/>
         <source>Finding out how to sign in</source>
         <translation>サインイン方法を確認しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="220"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="227"/>
         <source>Detection result</source>
         <translation>検出結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="575"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="230"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="613"/>
         <location filename="../../wizard/gui/dialogs.py" line="244"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="101"/>
@@ -132,42 +132,33 @@
         <translation>進行状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="232"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="239"/>
         <source>Contacting {url}…</source>
         <translation>{url} に接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="241"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
         <source>{url} uses {method}.</source>
         <translation>{url} は {method} を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="247"/>
-        <source>Could not reach the organization: {message}
-{fix}
-Go Back to correct the address.</source>
-        <translation>組織に接続できませんでした: {message}
-{fix}
-[戻る] を選んでアドレスを修正してください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="265"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="273"/>
         <source>Enter your credentials</source>
         <translation>資格情報の入力</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="266"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
         <source>This organization uses Windows authentication.</source>
         <translation>この組織は Windows 認証を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="270"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="278"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="89"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="271"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="279"/>
         <location filename="../../wizard/gui/dialogs.py" line="630"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="90"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
@@ -175,7 +166,7 @@ Go Back to correct the address.</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
         <location filename="../../wizard/gui/dialogs.py" line="633"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="93"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="513"/>
@@ -183,7 +174,7 @@ Go Back to correct the address.</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="507"/>
@@ -191,7 +182,7 @@ Go Back to correct the address.</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="275"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="515"/>
@@ -199,299 +190,313 @@ Go Back to correct the address.</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="280"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="288"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="104"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="281"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="289"/>
         <location filename="../../wizard/gui/dialogs.py" line="95"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="106"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="290"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="107"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="284"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="297"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="292"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="305"/>
         <source>When this is unchecked, nothing is stored.</source>
         <translation>オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="295"/>
         <source>About saving credentials</source>
         <translation>資格情報の保存について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="323"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="331"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="432"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="324"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="332"/>
         <source>Sign in with your work account.</source>
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="326"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="334"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="68"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="335"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="327"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="335"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="328"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="336"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="70"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="329"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="337"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="71"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="330"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="338"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="72"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="331"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="339"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="73"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="332"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="74"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="333"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="75"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="348"/>
         <location filename="../../wizard/gui/dialogs.py" line="650"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="131"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="357"/>
         <source>Stop signing in</source>
         <translation>サインインを中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="357"/>
         <source>Stop waiting for the sign-in.</source>
         <translation>サインインを待つのをやめます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="363"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="371"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="122"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="386"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="266"/>
         <source>Signing in was stopped.</source>
         <translation>サインインを中止しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="391"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="399"/>
         <source>Waiting for you to sign in…</source>
         <translation>サインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="403"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="411"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="409"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="417"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="228"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="416"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="200"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="432"/>
         <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="433"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="441"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="453"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="461"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="249"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="465"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="473"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="270"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="479"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="516"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="480"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="517"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="483"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="520"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="485"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="522"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="486"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="523"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="545"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="545"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="513"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="551"/>
         <location filename="../../wizard/gui/models.py" line="84"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="520"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="558"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="531"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="569"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="570"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="608"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="571"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="609"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="578"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="616"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="584"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="622"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="347"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="586"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="355"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="624"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="533"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
+        <source>Asking the organization how it signs you in. This takes a moment.</source>
+        <translation>組織にサインインの方法を問い合わせています。しばらくお待ちください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="255"/>
+        <source>Could not reach the organization at “{typed}”: {message}
+{fix}
+Go Back to correct the address.</source>
+        <translation>「{typed}」の組織に接続できませんでした: {message}
+{fix}
+[戻る] でアドレスを修正してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="571"/>
         <source>1 organization found.</source>
         <translation>1 件の組織が見つかりました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/add_org_wizard.py" line="534"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="572"/>
         <source>%n organizations found.</source>
         <translation>
             <numerusform>%n 件の組織が見つかりました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="587"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="625"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="588"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="626"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="593"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="631"/>
         <location filename="../../wizard/gui/dialogs.py" line="126"/>
         <source>Fix the problem</source>
         <translation>問題を修正</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="643"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="681"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="650"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="688"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="651"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="689"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -500,127 +505,142 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="653"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="691"/>
         <location filename="../../wizard/gui/dialogs.py" line="290"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="252"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="663"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="701"/>
         <source>Go back to the page where you can correct it.</source>
         <translation>修正できるページに戻ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="696"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="734"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="711"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="712"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="750"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="720"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="758"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="767"/>
+        <source>The organization that synchronizes appointments, contacts and tasks with your mailbox.</source>
+        <translation>予定、連絡先、タスクをメールボックスと同期する組織です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="768"/>
+        <source>S&amp;ynchronizing organization:</source>
+        <translation>同期する組織(&amp;Y):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="777"/>
         <location filename="../../wizard/gui/dialogs.py" line="121"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="372"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="728"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="780"/>
         <source>Add &amp;without saving credentials</source>
         <translation>資格情報を保存せずに追加(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="730"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="782"/>
         <source>Add without saving credentials</source>
         <translation>資格情報を保存せずに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="731"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="783"/>
         <source>Add the organization now; you are asked for the password next time.</source>
         <translation>今すぐ組織を追加します。次回はパスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="801"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="750"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="802"/>
         <location filename="../../wizard/gui/dialogs.py" line="476"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="752"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="805"/>
+        <source>Already in your list as {name}; it will be updated.</source>
+        <translation>{name} として一覧にすでにあります。更新されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="808"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="755"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="817"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="760"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="822"/>
         <source>Your credentials will not be saved: this computer has no secure keyring.</source>
         <translation>資格情報は保存されません: このコンピューターには安全なキーリングがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="762"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="824"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="763"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="825"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="765"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="827"/>
         <source>This computer has no secure keyring: your sign-in is kept only until you close the app.</source>
         <translation>このコンピューターには安全なキーリングがありません。サインインはアプリを閉じるまでしか保持されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="800"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="862"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="814"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="876"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="815"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="877"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="816"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="878"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="817"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="879"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="855"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="928"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
@@ -1014,13 +1034,13 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="801"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="803"/>
         <source>Note</source>
         <translation>注意</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="389"/>
-        <location filename="../../wizard/gui/main_window.py" line="935"/>
+        <location filename="../../wizard/gui/main_window.py" line="936"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
@@ -1282,6 +1302,7 @@ How to fix it: {fix}</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="766"/>
         <location filename="../../wizard/gui/main_window.py" line="145"/>
         <location filename="../../wizard/gui/models.py" line="108"/>
         <source>Synchronizing organization</source>
@@ -1547,41 +1568,46 @@ How to fix it: {fix}</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1047"/>
+        <location filename="../../wizard/gui/main_window.py" line="622"/>
+        <source>None. Select an organization and choose Set as Synchronizing Organization.</source>
+        <translation>なし。組織を選択して [同期する組織に設定] を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="1048"/>
         <source>Nothing was changed; the contact addresses stay as they were.</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1086"/>
+        <location filename="../../wizard/gui/main_window.py" line="1087"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1087"/>
+        <location filename="../../wizard/gui/main_window.py" line="1088"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1092"/>
+        <location filename="../../wizard/gui/main_window.py" line="1093"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1093"/>
+        <location filename="../../wizard/gui/main_window.py" line="1094"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1098"/>
+        <location filename="../../wizard/gui/main_window.py" line="1099"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1099"/>
+        <location filename="../../wizard/gui/main_window.py" line="1100"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
@@ -1606,106 +1632,101 @@ How to fix it: {fix}</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="621"/>
-        <source>None. Select an organization and choose Synchronize.</source>
-        <translation>なし。組織を選択して [同期] を選んでください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/main_window.py" line="625"/>
+        <location filename="../../wizard/gui/main_window.py" line="626"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="629"/>
+        <location filename="../../wizard/gui/main_window.py" line="630"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="650"/>
+        <location filename="../../wizard/gui/main_window.py" line="651"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="654"/>
+        <location filename="../../wizard/gui/main_window.py" line="655"/>
         <source>&amp;Remove</source>
         <translation>削除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="658"/>
+        <location filename="../../wizard/gui/main_window.py" line="659"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="660"/>
+        <location filename="../../wizard/gui/main_window.py" line="661"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="673"/>
+        <location filename="../../wizard/gui/main_window.py" line="674"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="727"/>
+        <location filename="../../wizard/gui/main_window.py" line="728"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="750"/>
+        <location filename="../../wizard/gui/main_window.py" line="751"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="752"/>
+        <location filename="../../wizard/gui/main_window.py" line="753"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="758"/>
+        <location filename="../../wizard/gui/main_window.py" line="759"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="768"/>
-        <location filename="../../wizard/gui/main_window.py" line="777"/>
-        <location filename="../../wizard/gui/main_window.py" line="789"/>
+        <location filename="../../wizard/gui/main_window.py" line="769"/>
+        <location filename="../../wizard/gui/main_window.py" line="778"/>
+        <location filename="../../wizard/gui/main_window.py" line="790"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="769"/>
+        <location filename="../../wizard/gui/main_window.py" line="770"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="773"/>
+        <location filename="../../wizard/gui/main_window.py" line="774"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="790"/>
+        <location filename="../../wizard/gui/main_window.py" line="791"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="803"/>
+        <location filename="../../wizard/gui/main_window.py" line="804"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="818"/>
+        <location filename="../../wizard/gui/main_window.py" line="819"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="819"/>
+        <location filename="../../wizard/gui/main_window.py" line="820"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="827"/>
+        <location filename="../../wizard/gui/main_window.py" line="828"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
@@ -1755,48 +1776,48 @@ How to fix it: {fix}</source>
         <translation>サインインしました。接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="868"/>
+        <location filename="../../wizard/gui/main_window.py" line="869"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="870"/>
+        <location filename="../../wizard/gui/main_window.py" line="871"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="911"/>
+        <location filename="../../wizard/gui/main_window.py" line="912"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="961"/>
+        <location filename="../../wizard/gui/main_window.py" line="962"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="970"/>
+        <location filename="../../wizard/gui/main_window.py" line="971"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="999"/>
+        <location filename="../../wizard/gui/main_window.py" line="1000"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1003"/>
+        <location filename="../../wizard/gui/main_window.py" line="1004"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1025"/>
+        <location filename="../../wizard/gui/main_window.py" line="1026"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1029"/>
+        <location filename="../../wizard/gui/main_window.py" line="1030"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
@@ -1806,17 +1827,17 @@ How to fix it: {fix}</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1051"/>
+        <location filename="../../wizard/gui/main_window.py" line="1052"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1070"/>
+        <location filename="../../wizard/gui/main_window.py" line="1071"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1070"/>
+        <location filename="../../wizard/gui/main_window.py" line="1071"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1860,7 +1881,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="180"/>
+        <location filename="../../wizard/gui/widgets.py" line="192"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -2018,6 +2039,11 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>中国</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/models.py" line="54"/>
+        <source>Sandbox</source>
+        <translation>サンドボックス</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/models.py" line="65"/>
         <source> / </source>
         <translation> / </translation>
@@ -2153,28 +2179,28 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="108"/>
+        <location filename="../../wizard/gui/widgets.py" line="120"/>
         <source>Credentials cannot be saved: this computer has no secure keyring (such as GNOME Keyring or KWallet). You will be asked for your password each time.</source>
         <extracomment>Room a window manager takes around a dialog (title bar, frame) and for a panel; a dialog is never taller than its screen&apos;s available height less this.</extracomment>
         <translation>資格情報を保存できません: このコンピューターには安全なキーリング (GNOME Keyring や KWallet など) がありません。毎回パスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="133"/>
+        <location filename="../../wizard/gui/widgets.py" line="145"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="160"/>
+        <location filename="../../wizard/gui/widgets.py" line="172"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="229"/>
+        <location filename="../../wizard/gui/widgets.py" line="241"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="229"/>
+        <location filename="../../wizard/gui/widgets.py" line="241"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -4813,13 +4839,13 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。次のいずれかのアドレスを [追加…] に貼り付けてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="649"/>
-        <location filename="../../wizard/gui/main_window.py" line="665"/>
+        <location filename="../../wizard/gui/main_window.py" line="650"/>
+        <location filename="../../wizard/gui/main_window.py" line="666"/>
         <source>Remove organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="991"/>
+        <location filename="../../wizard/gui/main_window.py" line="992"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="96"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
@@ -5586,61 +5612,66 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/sync_dialogs.py" line="751"/>
+        <source>Every {minutes} min</source>
+        <translation>{minutes} 分ごと</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
         <source>Off: nothing connects in the background</source>
         <translation>オフ: バックグラウンドでは何も接続しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="755"/>
         <source>Every {minutes} min, all organizations</source>
         <translation>{minutes} 分ごと、すべての組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="754"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="756"/>
         <source>Every {minutes} min, {on} of {total} organizations</source>
         <translation>{minutes} 分ごと、{total} 件中 {on} 件の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="765"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="767"/>
         <source>Keep Me Connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="768"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="770"/>
         <source>While this app runs, the organizations ticked below have their status refreshed, and the synchronizing organization synchronizes, at this interval.</source>
         <translation>このアプリの実行中、この間隔で、下でチェックした組織の状態を更新し、同期する組織を同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="771"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="773"/>
         <source>About Keep me connected</source>
         <translation>[接続を維持する] について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="774"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="776"/>
         <source>&amp;Every:</source>
         <translation>間隔(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="779"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="780"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="782"/>
         <source>Interval in minutes</source>
         <translation>間隔 (分)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="783"/>
         <source>How often, from 1 to 1440 minutes.</source>
         <translation>1 から 1440 分までの間隔です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="789"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="791"/>
         <source>Organizations kept connected</source>
         <translation>接続を維持する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="790"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="792"/>
         <source>Tick an organization to keep it connected; Space ticks the selected one.</source>
         <translation>接続を維持する組織をチェックします。Space キーで選択中の組織をチェックできます。</translation>
     </message>
