@@ -29,8 +29,18 @@ A subclass sets ``code`` and ``template`` and passes its fields as keywords::
 
     raise KeyringLocked(backend=name)
 
-Older raise sites still pass a literal ``message`` (and ``fix``); those are being moved to
-templates.
+Where the wording depends on a field (one change or several, with or without a known
+account), the class sets variants as further ``..._template`` attributes and picks one in
+:meth:`WizardError.templates`; the GUI renders the same choice, and the catalogue lists every
+variant.
+
+The engine never builds an error from literal text: ``tests/unit/engine/
+test_error_raise_sites.py`` walks ``wizard/engine`` and fails on a positional message,
+``message=``/``fix=`` or a per-instance ``code=``. A server's own words go in a named param
+(``server_message``) or ``details``; a wrapped error goes in ``cause``. The front ends may
+still pass a literal ``message``/``fix``/``code`` for text that is theirs (the CLI's usage
+errors, the GUI adapter re-raising a failed step in the words it already shows); such an
+error has ``composed`` False and is shown as written.
 """
 
 from __future__ import annotations
@@ -84,7 +94,7 @@ class WizardError(Exception):
                  details: str | None = None, code: str | None = None,
                  action: Action | None = None, **params: Any) -> None:
         if code is not None:
-            self.code = code  # type: ignore[misc]  # a per-instance code for legacy raise sites
+            self.code = code  # type: ignore[misc]  # a front end's own error (never the engine's)
         if action is not None:
             self.action = action
         cause = params.get("cause")
@@ -92,7 +102,7 @@ class WizardError(Exception):
             self.code = cause.code  # type: ignore[misc]  # the wrapped error's code, on purpose
         self.params: dict[str, Any] = params
         #: True when ``message``/``fix`` came from the class templates (a front end may then
-        #: render them in its own words); False for a legacy literal message.
+        #: render them in its own words); False for a front end's literal message.
         self.composed = message is None and fix is None
         template, fix_template = self.templates()
         self.message = message if message is not None else self._compose(template)

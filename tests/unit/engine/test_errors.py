@@ -25,7 +25,7 @@ def test_missing_field_shows_its_name_instead_of_raising():
     assert _Locked().message == "The keyring of {user} is locked."
 
 
-def test_legacy_literal_message_still_works():
+def test_a_front_ends_literal_message_is_kept_as_written():
     err = WizardError("Plain text.", fix="Do this.", code="legacy")
     assert (err.code, str(err), err.params) == ("legacy", "Plain text. Do this.", {})
     assert WizardError.code == "error"
