@@ -793,7 +793,7 @@ How to fix it: {fix}</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="55"/>
+        <location filename="../../wizard/gui/render.py" line="56"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
@@ -803,7 +803,7 @@ How to fix it: {fix}</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="56"/>
+        <location filename="../../wizard/gui/render.py" line="57"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
@@ -966,7 +966,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="745"/>
-        <location filename="../../wizard/gui/render.py" line="59"/>
+        <location filename="../../wizard/gui/render.py" line="60"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
@@ -5792,44 +5792,44 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>Sign in…</source>
         <translation>サインイン…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="52"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
         <source>Enter the password…</source>
         <translation>パスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="53"/>
+        <location filename="../../wizard/gui/render.py" line="54"/>
         <source>Enter the user name and password…</source>
         <translation>ユーザー名とパスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="54"/>
+        <location filename="../../wizard/gui/render.py" line="55"/>
         <source>Test the connection</source>
         <translation>接続をテスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="54"/>
+        <location filename="../../wizard/gui/render.py" line="55"/>
         <source>Synchronization settings…</source>
         <translation>同期の設定…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="57"/>
+        <location filename="../../wizard/gui/render.py" line="58"/>
         <source>Synchronize…</source>
         <translation>同期…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="58"/>
+        <location filename="../../wizard/gui/render.py" line="59"/>
         <source>Diagnostics…</source>
         <translation>診断…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="213"/>
-        <location filename="../../wizard/gui/render.py" line="58"/>
         <location filename="../../wizard/gui/render.py" line="59"/>
+        <location filename="../../wizard/gui/render.py" line="60"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>
     </message>
