@@ -395,8 +395,7 @@ class SignInPage(BusyPage):
     def _browser_address(self, value) -> None:
         url, opened = value
         self.address_panel.show_address(url, opened)
-        if not opened:
-            self.status.setText(tr("Waiting for you to sign in…"))
+        self.status.setText(tr("Waiting for you to sign in…"))
         self.w.page_ready.emit("browserAddress")
 
     def sign_in(self) -> None:

@@ -124,6 +124,7 @@ class ReauthDialog(QDialog):
         self.model = StepListModel(self)
         self.steps_view = step_table(self.model, self, name=tr("Connection test steps"))
         self.steps_view.setVisible(False)
+        self.steps_view.setMinimumHeight(300)
         layout.addWidget(self.steps_view, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -245,6 +246,7 @@ class ReauthDialog(QDialog):
         self.steps_view.setVisible(True)
         self.device_panel.setVisible(False)
         self.address_panel.setVisible(False)
+        self.resize(max(self.width(), 900), max(self.height(), self.sizeHint().height()))
         failed: StepReport | None = self.model.failed()
         who = tr("Signed in as {user}.").format(user=row.user or "")
         if failed is not None:
