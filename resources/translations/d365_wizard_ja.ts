@@ -1034,13 +1034,13 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="801"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="803"/>
         <source>Note</source>
         <translation>注意</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="389"/>
-        <location filename="../../wizard/gui/main_window.py" line="935"/>
+        <location filename="../../wizard/gui/main_window.py" line="936"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
@@ -1568,41 +1568,46 @@ How to fix it: {fix}</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1047"/>
+        <location filename="../../wizard/gui/main_window.py" line="622"/>
+        <source>None. Select an organization and choose Set as Synchronizing Organization.</source>
+        <translation>なし。組織を選択して [同期する組織に設定] を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="1048"/>
         <source>Nothing was changed; the contact addresses stay as they were.</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1086"/>
+        <location filename="../../wizard/gui/main_window.py" line="1087"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1087"/>
+        <location filename="../../wizard/gui/main_window.py" line="1088"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1092"/>
+        <location filename="../../wizard/gui/main_window.py" line="1093"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1093"/>
+        <location filename="../../wizard/gui/main_window.py" line="1094"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1098"/>
+        <location filename="../../wizard/gui/main_window.py" line="1099"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1099"/>
+        <location filename="../../wizard/gui/main_window.py" line="1100"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
@@ -1627,106 +1632,101 @@ How to fix it: {fix}</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="621"/>
-        <source>None. Select an organization and choose Synchronize.</source>
-        <translation>なし。組織を選択して [同期] を選んでください。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/main_window.py" line="625"/>
+        <location filename="../../wizard/gui/main_window.py" line="626"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="629"/>
+        <location filename="../../wizard/gui/main_window.py" line="630"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="650"/>
+        <location filename="../../wizard/gui/main_window.py" line="651"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="654"/>
+        <location filename="../../wizard/gui/main_window.py" line="655"/>
         <source>&amp;Remove</source>
         <translation>削除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="658"/>
+        <location filename="../../wizard/gui/main_window.py" line="659"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="660"/>
+        <location filename="../../wizard/gui/main_window.py" line="661"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="673"/>
+        <location filename="../../wizard/gui/main_window.py" line="674"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="727"/>
+        <location filename="../../wizard/gui/main_window.py" line="728"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="750"/>
+        <location filename="../../wizard/gui/main_window.py" line="751"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="752"/>
+        <location filename="../../wizard/gui/main_window.py" line="753"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="758"/>
+        <location filename="../../wizard/gui/main_window.py" line="759"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="768"/>
-        <location filename="../../wizard/gui/main_window.py" line="777"/>
-        <location filename="../../wizard/gui/main_window.py" line="789"/>
+        <location filename="../../wizard/gui/main_window.py" line="769"/>
+        <location filename="../../wizard/gui/main_window.py" line="778"/>
+        <location filename="../../wizard/gui/main_window.py" line="790"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="769"/>
+        <location filename="../../wizard/gui/main_window.py" line="770"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="773"/>
+        <location filename="../../wizard/gui/main_window.py" line="774"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="790"/>
+        <location filename="../../wizard/gui/main_window.py" line="791"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="803"/>
+        <location filename="../../wizard/gui/main_window.py" line="804"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="818"/>
+        <location filename="../../wizard/gui/main_window.py" line="819"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="819"/>
+        <location filename="../../wizard/gui/main_window.py" line="820"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="827"/>
+        <location filename="../../wizard/gui/main_window.py" line="828"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
@@ -1776,48 +1776,48 @@ How to fix it: {fix}</source>
         <translation>サインインしました。接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="868"/>
+        <location filename="../../wizard/gui/main_window.py" line="869"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="870"/>
+        <location filename="../../wizard/gui/main_window.py" line="871"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="911"/>
+        <location filename="../../wizard/gui/main_window.py" line="912"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="961"/>
+        <location filename="../../wizard/gui/main_window.py" line="962"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="970"/>
+        <location filename="../../wizard/gui/main_window.py" line="971"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="999"/>
+        <location filename="../../wizard/gui/main_window.py" line="1000"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1003"/>
+        <location filename="../../wizard/gui/main_window.py" line="1004"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1025"/>
+        <location filename="../../wizard/gui/main_window.py" line="1026"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1029"/>
+        <location filename="../../wizard/gui/main_window.py" line="1030"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
@@ -1827,17 +1827,17 @@ How to fix it: {fix}</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1051"/>
+        <location filename="../../wizard/gui/main_window.py" line="1052"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1070"/>
+        <location filename="../../wizard/gui/main_window.py" line="1071"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1070"/>
+        <location filename="../../wizard/gui/main_window.py" line="1071"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1881,7 +1881,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
         <location filename="../../wizard/gui/models.py" line="32"/>
-        <location filename="../../wizard/gui/widgets.py" line="180"/>
+        <location filename="../../wizard/gui/widgets.py" line="192"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
@@ -2039,6 +2039,11 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>中国</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/models.py" line="54"/>
+        <source>Sandbox</source>
+        <translation>サンドボックス</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/models.py" line="65"/>
         <source> / </source>
         <translation> / </translation>
@@ -2174,28 +2179,28 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="108"/>
+        <location filename="../../wizard/gui/widgets.py" line="120"/>
         <source>Credentials cannot be saved: this computer has no secure keyring (such as GNOME Keyring or KWallet). You will be asked for your password each time.</source>
         <extracomment>Room a window manager takes around a dialog (title bar, frame) and for a panel; a dialog is never taller than its screen&apos;s available height less this.</extracomment>
         <translation>資格情報を保存できません: このコンピューターには安全なキーリング (GNOME Keyring や KWallet など) がありません。毎回パスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="133"/>
+        <location filename="../../wizard/gui/widgets.py" line="145"/>
         <source>Error code: {code}</source>
         <translation>エラー コード: {code}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="160"/>
+        <location filename="../../wizard/gui/widgets.py" line="172"/>
         <source>Something went wrong</source>
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="229"/>
+        <location filename="../../wizard/gui/widgets.py" line="241"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="229"/>
+        <location filename="../../wizard/gui/widgets.py" line="241"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -4704,13 +4709,13 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。次のいずれかのアドレスを [追加…] に貼り付けてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="649"/>
-        <location filename="../../wizard/gui/main_window.py" line="665"/>
+        <location filename="../../wizard/gui/main_window.py" line="650"/>
+        <location filename="../../wizard/gui/main_window.py" line="666"/>
         <source>Remove organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="991"/>
+        <location filename="../../wizard/gui/main_window.py" line="992"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="96"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
@@ -5477,61 +5482,66 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/sync_dialogs.py" line="751"/>
+        <source>Every {minutes} min</source>
+        <translation>{minutes} 分ごと</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
         <source>Off: nothing connects in the background</source>
         <translation>オフ: バックグラウンドでは何も接続しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="755"/>
         <source>Every {minutes} min, all organizations</source>
         <translation>{minutes} 分ごと、すべての組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="754"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="756"/>
         <source>Every {minutes} min, {on} of {total} organizations</source>
         <translation>{minutes} 分ごと、{total} 件中 {on} 件の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="765"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="767"/>
         <source>Keep Me Connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="768"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="770"/>
         <source>While this app runs, the organizations ticked below have their status refreshed, and the synchronizing organization synchronizes, at this interval.</source>
         <translation>このアプリの実行中、この間隔で、下でチェックした組織の状態を更新し、同期する組織を同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="771"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="773"/>
         <source>About Keep me connected</source>
         <translation>[接続を維持する] について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="774"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="776"/>
         <source>&amp;Every:</source>
         <translation>間隔(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="779"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="780"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="782"/>
         <source>Interval in minutes</source>
         <translation>間隔 (分)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="783"/>
         <source>How often, from 1 to 1440 minutes.</source>
         <translation>1 から 1440 分までの間隔です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="789"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="791"/>
         <source>Organizations kept connected</source>
         <translation>接続を維持する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="790"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="792"/>
         <source>Tick an organization to keep it connected; Space ticks the selected one.</source>
         <translation>接続を維持する組織をチェックします。Space キーで選択中の組織をチェックできます。</translation>
     </message>

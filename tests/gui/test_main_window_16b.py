@@ -34,6 +34,11 @@ def test_switch_details_grow_the_dialog_and_every_org_is_listed(qtbot):
     dialog.show()
     qtbot.wait_exposed(dialog)
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isDefault()
+    # nothing cut off sideways: the long check box is as wide as its text wants
+    box = dialog.override_box
+    assert box.width() >= box.sizeHint().width()
+    assert box.mapTo(dialog, box.rect().topRight()).x() <= dialog.scroll.viewport().mapTo(
+        dialog, dialog.scroll.viewport().rect().topRight()).x()
     for i in range(3):
         assert f"Org {i}:" in dialog.plan_label.text()
     before = dialog.height()

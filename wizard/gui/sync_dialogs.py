@@ -747,7 +747,9 @@ def keep_connected_note() -> str:
 
 def keep_connected_summary(minutes: int, on: int, total: int) -> str:
     """The main window's one line about Keep me connected."""
-    if total == 0 or on == 0:
+    if total == 0:
+        return tr("Every {minutes} min").format(minutes=minutes)
+    if on == 0:
         return tr("Off: nothing connects in the background")
     if on == total:
         return tr("Every {minutes} min, all organizations").format(minutes=minutes)
