@@ -516,7 +516,8 @@ class MailboxSwitcher:
         orgs = self.registry.list()
         _say(progress, note("reading", count=len(orgs)))
         reads = self.read(orgs)
-        self._remember_holders(reads)
+        # No write here, not even the cached Exchange holder: a plan that is refused or
+        # cancelled leaves the registry as it was (apply and status record what they read).
         target_read = reads[local.to_org.key]
         chosen = method or local.to_org.sync_via or _default_method(target_read.record)
         takes = [r for r in reads.values() if r.record is not None and r.record.holds_exchange
