@@ -251,7 +251,7 @@ def signin_error(result: Mapping[str, Any], *, context: str | None = None) -> Si
     if code in _TABLE:
         cls, message, fix = _TABLE[code]
     elif error in _BY_ERROR:
-        cls, message, fix = _BY_ERROR[error]  # type: ignore[index] # error is in _BY_ERROR, tested in the elif
+        cls, message, fix = _BY_ERROR[error]
     else:
         cls = SignInError
         message = "Signing in did not work" + (f" (AADSTS{code})." if code else ".")

@@ -134,7 +134,7 @@ class StatusDB:
     _COLS = ("s.kind, s.org_record_id, s.local_id, s.state, s.etag, s.local_hash, s.base,"
              " s.owner_id, s.in_filter")
 
-    def _rows(self, sql: str, params: tuple) -> dict[str, StatusRow]:
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> dict[str, StatusRow]:
         return {r[1]: StatusRow(r[0], r[1], r[2], r[3], r[4], r[5], None, r[7], bool(r[8]),
                                 base_json=r[6])
                 for r in self.conn.execute(sql, params)}
@@ -175,8 +175,9 @@ class StatusDB:
             (self.org_id, kind))
 
     def count_linked(self, kind: str) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM sync_status WHERE org_id=? AND kind=?"
-                                 " AND state='linked'", (self.org_id, kind)).fetchone()[0]
+        count: int = self.conn.execute("SELECT COUNT(*) FROM sync_status WHERE org_id=? AND kind=?"
+                                       " AND state='linked'", (self.org_id, kind)).fetchone()[0]
+        return count
 
     def put(self, row: StatusRow) -> None:
         self.conn.execute(
@@ -186,7 +187,7 @@ class StatusDB:
              row.local_hash, row.base_json(), row.owner_id,
              int(row.in_filter)))
 
-    def put_rows(self, rows: list[tuple]) -> None:
+    def put_rows(self, rows: list[tuple[Any, ...]]) -> None:
         """Rows in bulk: (org id, kind, org record id, local id, state, etag, local hash,
         base JSON, owner id, in filter)."""
         self.conn.executemany(
