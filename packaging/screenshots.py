@@ -5,8 +5,11 @@ Run under a real X server (fonts, xcb), e.g.::
 
     QT_QPA_PLATFORM=xcb xvfb-run -a python packaging/screenshots.py
 
-PNGs go to packaging/screenshots/<lang>-<name>.png. Each language runs in its own process
-(one translator, one sandbox tenant, a throw-away profile).
+PNGs go to packaging/screenshots/<lang>-<name>.png, and with ``--theme dark`` (a dark
+Fusion palette, as on a dark desktop) the shots in :data:`DARK` go to
+<lang>-dark-<name>.png. Each language and theme runs in its own process (one translator,
+one sandbox tenant, a throw-away profile). Run it on a 1366×768 screen (the size the
+dialogs are built to fit), e.g. ``Xvfb :62 -screen 0 1366x768x24`` with openbox.
 """
 
 from __future__ import annotations
@@ -23,6 +26,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "packaging" / "screenshots"
+#: The shots also taken in the dark palette: the main window, the switch prompt, the
+#: Synchronization settings, failures with their fix, Keep me connected.
+DARK = {"01-main-empty", "13-main-two-orgs", "16-connect-failed", "17-switch-confirm",
+        "20-test-connection-failed", "27-sync-settings", "30-switch-prompt-records",
+        "39-keep-connected", "40-properties-error"}
+THEME = ["light"]
+
+
+def dark_palette():
+    """A dark palette for the Fusion style (what a dark desktop theme hands Qt)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in ((roles.Window, "#2b2b2b"), (roles.WindowText, "#e6e6e6"),
+                         (roles.Base, "#1e1e1e"), (roles.AlternateBase, "#2f2f2f"),
+                         (roles.ToolTipBase, "#3a3a3a"), (roles.ToolTipText, "#f0f0f0"),
+                         (roles.PlaceholderText, "#8a8a8a"), (roles.Text, "#e6e6e6"),
+                         (roles.Button, "#353535"), (roles.ButtonText, "#e6e6e6"),
+                         (roles.BrightText, "#ff6b6b"), (roles.Link, "#6cb4ff"),
+                         (roles.Highlight, "#2f6fb5"), (roles.HighlightedText, "#ffffff"),
+                         (roles.Light, "#4a4a4a"), (roles.Midlight, "#3e3e3e"),
+                         (roles.Mid, "#303030"), (roles.Dark, "#1a1a1a"), (roles.Shadow, "#000000")):
+        p.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        p.setColor(disabled, role, QColor("#7a7a7a"))
+    return p
 
 
 def wait_until(condition, timeout: float = 30.0) -> None:
@@ -46,13 +77,15 @@ def settle(ms: int = 150) -> None:
 
 
 def shoot(widget, lang: str, name: str) -> None:
+    if THEME[0] == "dark" and name not in DARK:
+        return
     settle()
-    path = OUT / f"{lang}-{name}.png"
+    path = OUT / (f"{lang}-dark-{name}.png" if THEME[0] == "dark" else f"{lang}-{name}.png")
     widget.grab().save(str(path))
     print(path.relative_to(ROOT))
 
 
-def run(lang: str) -> None:
+def run(lang: str, theme: str = "light") -> None:
     from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
 
     from wizard.engine.context import Engine
@@ -65,12 +98,18 @@ def run(lang: str) -> None:
     from wizard.sandbox.server import start_sandbox
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    THEME[0] = theme
+    if theme == "dark":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     install_translators(app, lang)
     home = Path(tempfile.mkdtemp(prefix="d365-shots-"))
     os.environ["D365_WIZARD_HOME"] = str(home)
     sandbox = start_sandbox(home / "sandbox")
     engine = Engine(AppPaths.resolve(home / "profile").ensure(), cloud_files=[sandbox.cloud_file])
     services = EngineServices(engine, sandbox_mode=True)
+    names = {o.unique_name: o.friendly_name for o in seed.ORGS}
+    services.sandbox_addresses = tuple((names[k], url) for k, url in sandbox.org_urls.items())
     window = MainWindow(services)
     window.show()
     loaded = []
@@ -176,7 +215,18 @@ def run(lang: str) -> None:
 
     window.properties()
     shoot(window.properties_dialog, lang, "19-properties")
+    # A failure with its fix: a display name another org has.
+    first_name = next(r for r in rows if r.key != other.key).display_name
+    window.properties_dialog.name_edit.setText(first_name)
+    window.properties_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_until(lambda: window.properties_dialog.error_label.isVisible())
+    shoot(window.properties_dialog, lang, "40-properties-error")
     window.properties_dialog.reject()
+
+    window.keep_connected_settings()
+    wait_until(lambda: window.keep_dialog.isVisible())
+    shoot(window.keep_dialog, lang, "39-keep-connected")
+    window.keep_dialog.reject()
 
     sandbox.faults.set("org_disabled", other.unique_name)
     done = []
@@ -196,7 +246,7 @@ def run(lang: str) -> None:
     window.delete()
     wait_until(lambda: window.confirm_box.isVisible())
     shoot(window.confirm_box, lang, "22-delete-confirm")
-    window.confirm_box.button(QMessageBox.StandardButton.No).click()
+    window.confirm_box.button(QMessageBox.StandardButton.Cancel).click()
 
     # Synchronize Now: the mailbox is still stamped with Fabrikam Sales, so the gate comes first.
     window.actions["sync_now"].trigger()
@@ -319,13 +369,16 @@ def run(lang: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=["en", "ja"], help="one language (default: both, one process each)")
+    parser.add_argument("--theme", choices=["light", "dark"],
+                        help="one palette (default: both; dark takes the shots in DARK)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    if args.lang:
-        run(args.lang)
+    if args.lang and args.theme:
+        run(args.lang, args.theme)
         return 0
-    for lang in ("en", "ja"):
-        subprocess.run([sys.executable, __file__, "--lang", lang], check=True)
+    for lang in [args.lang] if args.lang else ["en", "ja"]:
+        for theme in [args.theme] if args.theme else ["light", "dark"]:
+            subprocess.run([sys.executable, __file__, "--lang", lang, "--theme", theme], check=True)
     return 0
 
 

@@ -349,9 +349,7 @@ def test_no_gui_visible_text_names_a_command(qtbot, language, window, fake):
         qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     seen += visible_texts()
     dialog.close()
-    for exc in (NotSignedInYet(), NoBrowser(), WindowsCredentialsRequired(
-            "https://server uses Windows authentication: a user name and password are needed.",
-            fix="Enter your Windows user name (DOMAIN\\user) and password.")):
+    for exc in (NotSignedInYet(), NoBrowser(), WindowsCredentialsRequired(org="https://server")):
         box = error_box(window, exc, on_action=lambda _a: None)
         seen += visible_texts()
         box.close()
@@ -361,3 +359,71 @@ def test_no_gui_visible_text_names_a_command(qtbot, language, window, fake):
     assert len(seen) > 200
     assert language == "en" or any("組織" in t for t in seen)
     assert _commands(seen) == []
+
+
+# -- wording and layout of the Add wizard -------------------------------------------------
+def test_first_page_focuses_the_address_field(qtbot, window):
+    wizard = j.open_wizard(qtbot, window)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: wizard.focusWidget() is page.url_edit, timeout=5000)
+    wizard.reject()
+
+
+def test_org_picker_shows_check_boxes_that_follow_the_selection(qtbot, window, fake):
+    from PySide6.QtCore import Qt as _Qt
+
+    wizard = j.open_wizard(qtbot, window)
+    wizard.currentPage().online_radio.setChecked(True)
+    from wizard.gui.add_org_wizard import PAGE_PICK, PAGE_SIGN_IN
+
+    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
+    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
+    j.wait_complete(qtbot, wizard)
+    j.next_page(qtbot, wizard, PAGE_PICK)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: page.loaded, timeout=5000)
+    assert page.status.text() == f"{page.model.rowCount()} organizations found."
+    page.view.clearSelection()
+    check = _Qt.ItemDataRole.CheckStateRole
+    states = {page.model.org_at(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).unique_name:
+              page.proxy.data(page.proxy.index(r, 0), check) for r in range(page.proxy.rowCount())}
+    assert states["contosoretired"] is None                       # disabled: no box at all
+    assert {v for k, v in states.items() if k != "contosoretired"} == {_Qt.CheckState.Unchecked}
+    page.select_unique_names({"contosojp"})
+    row = next(r for r in range(page.proxy.rowCount())
+               if page.model.org_at(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).unique_name == "contosojp")
+    assert page.proxy.data(page.proxy.index(row, 0), check) == _Qt.CheckState.Checked
+    wizard.reject()
+
+
+def test_summary_lets_the_user_choose_the_synchronizing_org(qtbot, window, fake):
+    wizard = j.add_online(qtbot, window, {"contosona", "contosojp"}, finish=False)
+    summary = wizard.currentPage()
+    assert summary.primary_row.isVisible()
+    assert "will become your synchronizing organization" not in summary.label.text()
+    jp = next(i for i in range(summary.primary_combo.count()) if "Japan" in summary.primary_combo.itemText(i))
+    summary.primary_combo.setCurrentIndex(jp)
+    j.finish_wizard(qtbot, window, wizard)
+    assert j.row_by_name(window, "contosojp").is_primary and not j.row_by_name(window, "contosona").is_primary
+
+
+def test_re_adding_an_org_says_it_will_be_updated(qtbot, window, fake):
+    j.add_online(qtbot, window, {"contosona"})
+    wizard = j.add_online(qtbot, window, {"contosona"}, finish=False)
+    text = wizard.currentPage().label.text()
+    assert "Already in your list as Contoso (North America); it will be updated." in text
+    assert not wizard.currentPage().primary_row.isVisible()
+    wizard.reject()
+
+
+def test_an_unreachable_address_names_what_the_user_typed(qtbot, window, fake):
+    from wizard.gui.add_org_wizard import PAGE_DETECT
+
+    wizard = j.open_wizard(qtbot, window)
+    wizard.currentPage().url_edit.setText("nosuch.crm4.dynamics.com/main.aspx")
+    j.next_page(qtbot, wizard, PAGE_DETECT)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: "Could not reach" in page.label.text(), timeout=5000)
+    assert "“nosuch.crm4.dynamics.com/main.aspx”" in page.label.text()
+    assert page.subTitle()
+    wizard.reject()

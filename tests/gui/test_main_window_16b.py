@@ -34,6 +34,11 @@ def test_switch_details_grow_the_dialog_and_every_org_is_listed(qtbot):
     dialog.show()
     qtbot.wait_exposed(dialog)
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isDefault()
+    # nothing cut off sideways: the long check box is as wide as its text wants
+    box = dialog.override_box
+    assert box.width() >= box.sizeHint().width()
+    assert box.mapTo(dialog, box.rect().topRight()).x() <= dialog.scroll.viewport().mapTo(
+        dialog, dialog.scroll.viewport().rect().topRight()).x()
     for i in range(3):
         assert f"Org {i}:" in dialog.plan_label.text()
     before = dialog.height()
@@ -223,3 +228,80 @@ def test_properties_says_what_off_costs(qtbot, window, fake):
     window.properties()
     assert "may then be slower" in window.properties_dialog.keep_note.text()
     window.properties_dialog.reject()
+
+
+# -- item 6: layout ---------------------------------------------------------------------------------
+def test_properties_grows_for_its_error_and_clears_it_when_fixed(qtbot, window, fake):
+    from tests.gui import journeys as j
+
+    j.add_online(qtbot, window, {"contosona", "contosojp"})
+    j.select(window, j.row_by_name(window, "contosojp").key)
+    window.properties()
+    dialog = window.properties_dialog
+    qtbot.wait_exposed(dialog)
+    assert not dialog.error_label.isVisible()
+    before = dialog.height()
+    dialog.name_edit.setText("Contoso (North America)")            # taken by the other org
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.wait_until(lambda: dialog.error_label.isVisible(), timeout=5000)
+    assert "already called" in dialog.error_label.text()
+    assert dialog.height() > before
+    assert dialog.error_label.height() >= dialog.error_label.heightForWidth(dialog.error_label.width()) - 1
+    qtbot.keyClicks(dialog.name_edit, " 2")                        # the user fixes the name
+    assert not dialog.error_label.isVisible() and dialog.error_label.text() == ""
+    assert dialog.height() < before + 10
+    with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert j.row_by_name(window, "contosojp").display_name == "Contoso (North America) 2"
+
+
+def _every_dialog(qtbot, window, fake):
+    """Open each dialog the main window shows (fake services) and yield it."""
+    from tests.gui import journeys as j
+
+    j.add_online(qtbot, window, {"contosona", "contosojp"})
+    jp = j.row_by_name(window, "contosojp")
+    j.select(window, jp.key)
+    for opener, attr in ((window.properties, "properties_dialog"), (window.test_connection, "test_dialog"),
+                         (window.synchronize, "switch_dialog"), (window.keep_connected_settings, "keep_dialog"),
+                         (window.sign_in, "reauth_dialog"), (window.diagnostics, "diagnostics_dialog"),
+                         (window.sync_settings, "settings_dialog"), (window.add, "add_wizard")):
+        before = getattr(window, attr, None)
+        opener()
+        qtbot.wait_until(lambda a=attr, b=before: getattr(window, a, None) not in (None, b)
+                         and getattr(window, a).isVisible(), timeout=5000)
+        dialog = getattr(window, attr)
+        yield attr, dialog
+        dialog.reject()
+    window.synchronize_now()
+    qtbot.wait_until(lambda: not window.sync_dialog.running, timeout=5000)
+    yield "sync_dialog", window.sync_dialog
+    window.sync_dialog.reject()
+
+
+def test_no_dialog_is_taller_than_a_1366_by_768_screen_allows(qtbot, window, fake):
+    from wizard.gui.widgets import WINDOW_CHROME
+
+    limit = 768 - WINDOW_CHROME           # the tallest a dialog may be on a 1366×768 screen
+    seen = []
+    for name, dialog in _every_dialog(qtbot, window, fake):
+        seen.append(name)
+        # what it asks for and what it needs fit that screen; as opened it fits its own
+        # screen (this test's offscreen screen is 800×800)
+        for what, size in (("sizeHint", dialog.sizeHint()), ("minimum", dialog.minimumSizeHint())):
+            assert size.height() <= limit and size.width() <= 1366, (name, what, size)
+        assert dialog.height() <= max_dialog_height(dialog) and dialog.width() <= 1366, (name, dialog.size())
+    assert len(seen) == 9
+
+
+# -- item 5: found while measuring a 20,000-contact Synchronize Now ----------------------------
+def test_the_result_counts_every_new_item_not_only_the_listed_ones():
+    from wizard.engine.sync.runstate import LISTED_CREATES, Action, SyncReport
+    from wizard.gui.services import summarize_report
+
+    report = SyncReport("id", "Contoso")
+    report.add([Action("contact", "mailbox-create", f"Person {i}") for i in range(LISTED_CREATES + 1234)])
+    report.add([Action("task", "org-update", "Call back")])
+    summary = summarize_report(report)
+    assert summary.came_in == {"create": LISTED_CREATES + 1234} and summary.went_out == {"update": 1}
+    assert "and 1234 more" in summary.details

@@ -89,6 +89,9 @@ def test_settings_page_named_tab_order_and_address_dialog(qtbot, window, fake):
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "address_switch-cancelled"):
         confirm.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert fake.settings["mailing_address_only"] is True and dialog.isVisible()
+    # the choice is back to what the org has, so OK now changes nothing
+    assert dialog.address_combo.currentData() is True and dialog.changes() == ({}, None)
+    assert "stay as they were" in dialog.error_label.text()
     dialog.reject()
 
 

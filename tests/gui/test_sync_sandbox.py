@@ -217,6 +217,9 @@ def test_settings_editable_for_alice_and_address_switch(qtbot, window, real, sb)
     assert _org_setting(sb, "isassignedtaskssyncenabled") is False
     assert not list((real.engine.paths.data_dir / "backups").glob("*.json")) \
         if (real.engine.paths.data_dir / "backups").exists() else True
+    # the cancelled choice is put back; choose it again ...
+    assert page.address_combo.currentData() is True and page.tasks_box.isChecked()
+    page.address_combo.setCurrentIndex(page.address_combo.findData(False))
     # ... and confirmed: a backup, the switch, the other change too
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "address_plan", timeout=30000):
         page.buttons.button(QDialogButtonBox.StandardButton.Ok).click()

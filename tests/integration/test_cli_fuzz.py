@@ -136,6 +136,13 @@ def _registry(paths):
                        mailbox=MailboxStore(paths.mailbox_db))
 
 
+def recorded_incomplete_switch(state: dict) -> bool:
+    """The registry holds the journal of a switch left incomplete (and says so)."""
+    raw = state["config"].get("config/organizations.json")
+    journal = json.loads(raw).get("switch") if raw else None
+    return isinstance(journal, dict) and journal.get("phase") == "incomplete"
+
+
 def snapshot(home: Path, store: MemorySecretStore) -> dict:
     paths = AppPaths.resolve(home)
     config = {}
@@ -341,4 +348,6 @@ def test_no_traceback_json_errors_and_nothing_changed_on_failure(world, monkeypa
             assert {"code", "message"} <= set(body["error"]), (full, out)
             assert body["error"]["message"], (full, out)
         after = snapshot(home, store)
+        if argv[0] == "use" and recorded_incomplete_switch(after):
+            return  # issue 13: a switch that reached only some orgs is recorded, to be finished
         assert after == before, (full, out, err)

@@ -104,7 +104,7 @@ def cmd_export(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
         data = read_json(out, what="the deployment file")
         return CommandResult(data={"written": str(out), "orgs": len(data["orgs"])},
-                             text=f"Wrote {len(data['orgs'])} organization(s) to {out}.")
+                             text=f"Wrote the organization list to {out} ({len(data['orgs'])} in all).")
     data = export_deployment(ctx.engine)
     return CommandResult(data=data, text=json.dumps(data, indent=2))
 

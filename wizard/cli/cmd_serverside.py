@@ -122,9 +122,7 @@ def cmd_use(ctx: CliContext, args: argparse.Namespace, registry: Any) -> Command
                                  text="\n".join(lines) + "\nNothing to change.")
         if plan.local.stamp_conflict and not args.override_stamp:
             assert plan.local.stamp is not None
-            raise StampConflict(plan.local.stamp, plan.target.display_name, consequence=(
-                f"Nothing was changed: {plan.target.label} was not made the synchronizing "
-                "organization."))
+            raise StampConflict(plan.local.stamp, plan.target.display_name, not_switched=plan.target.label)
         if not ctx.json:
             ctx.stderr.write("\n".join(lines) + "\n")
             ctx.stderr.flush()

@@ -39,17 +39,23 @@ import requests
 
 from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import SAMPLE_CLIENT_ID, Cloud
-from wizard.engine.errors import Action, WizardError
+from wizard.engine.errors import WizardError
 from wizard.engine.http import network_error
+from wizard.engine.http_errors import NetworkError
 from wizard.engine.signin_errors import (
+    AccountAmbiguous,
+    AuthorityInvalid,
+    AuthorityUnknown,
+    BrowserAnswerMismatch,
     BrowserSignInTimedOut,
+    DeviceCodeNotStarted,
+    NoAnswer,
     NoBrowser,
-    NotSignedIn,
     NotSignedInAs,
     NotSignedInYet,
     SavedSignInUnusable,
     SignInCancelled,
-    SignInError,
+    SignInServiceUnreachable,
     signin_error,
 )
 
@@ -153,10 +159,7 @@ class Authenticator:
             answer = self._discovery_error(authority)
             if answer is not None:
                 raise signin_error(answer) from exc
-            raise SignInError(
-                f"The sign-in service at {authority} could not be used.",
-                fix="Check the cloud file's 'authority' or the organization address.",
-                details=str(exc), code="authority_invalid") from exc
+            raise AuthorityInvalid(authority=authority, details=str(exc)) from exc
         if not is_microsoft_authority(authority):
             # Home-realm discovery (federated ROPC) is an Entra ID feature, and msal would
             # call https://<host without port>/common/userrealm/... for it: skip it.
@@ -211,9 +214,7 @@ class Authenticator:
         try:
             result = app.acquire_token_by_auth_code_flow(flow, response, scopes=scopes)
         except ValueError as exc:  # state mismatch: not our sign-in
-            raise SignInError("The browser returned an answer that does not belong to this "
-                              "sign-in.", fix="Start the sign-in again.",
-                              details=str(exc), code="signin_state_mismatch") from exc
+            raise BrowserAnswerMismatch(details=str(exc)) from exc
         except requests.exceptions.RequestException as exc:
             raise _authority_unreachable(authority, exc) from exc
         return self._result(authority, scopes, result)
@@ -226,7 +227,7 @@ class Authenticator:
         except requests.exceptions.RequestException as exc:
             raise _authority_unreachable(authority, exc) from exc
         if "user_code" not in flow:
-            raise signin_error(flow, context="Could not start a device-code sign-in")
+            raise DeviceCodeNotStarted(cause=signin_error(flow))
         return DeviceCodePrompt(
             user_code=flow["user_code"], verification_uri=flow.get("verification_uri", ""),
             message=flow.get("message") or (f"Open {flow.get('verification_uri')} and enter "
@@ -248,7 +249,7 @@ class Authenticator:
         except requests.exceptions.RequestException as exc:
             raise _authority_unreachable(prompt.authority, exc) from exc
         if cancel_event is not None and cancel_event.is_set() and "access_token" not in result:
-            raise SignInCancelled("The sign-in was cancelled.")
+            raise SignInCancelled()
         return self._result(prompt.authority, prompt.scopes, result)
 
     def password(self, authority: str, scopes: list[str], username: str, password: str, *,
@@ -278,13 +279,10 @@ class Authenticator:
         accounts = self._accounts_for(app, authority, username)
         if not accounts:
             if not username and len(app.get_accounts()) > 1:
-                raise NotSignedIn("Several accounts are signed in; say which one to use.",
-                                  fix="Say which user name to use, or sign in again.",
-                                  code="account_ambiguous")
-            recovery = getattr(self.cache, "recovery", None)
-            if recovery:
-                raise NotSignedIn(recovery, fix="Sign in again.", code="token_cache_reset",
-                                  action=Action.SIGN_IN)
+                raise AccountAmbiguous()
+            reset = getattr(self.cache, "reset", None)
+            if reset is not None:
+                raise reset
             raise NotSignedInAs(username=username) if username else NotSignedInYet()
         last: Mapping[str, Any] | None = None
         for account in accounts:
@@ -334,7 +332,7 @@ class Authenticator:
     def _result(self, authority: str, scopes: list[str], result: Mapping[str, Any] | None,
                 account: Mapping[str, Any] | None = None) -> SignInResult:
         if not result:
-            raise SignInError("The sign-in service did not answer.", fix="Try again.")
+            raise NoAnswer()
         if "access_token" not in result:
             raise signin_error(result)
         claims = result.get("id_token_claims") or {}
@@ -405,8 +403,7 @@ def claims_challenge(response: requests.Response) -> str | None:
 
 def _authority_unreachable(authority: str, exc: BaseException) -> WizardError:
     err = network_error(exc, authority)
-    err.message = f"Could not reach the sign-in service: {err.message}"
-    return err
+    return SignInServiceUnreachable(cause=err) if isinstance(err, NetworkError) else err
 
 
 def _system_browser(url: str) -> None:
@@ -493,7 +490,7 @@ class _LoopbackReceiver:
         deadline = time.monotonic() + timeout
         while not self._arrived.wait(0.2):
             if cancel_event is not None and cancel_event.is_set():
-                raise SignInCancelled("The sign-in was cancelled.")
+                raise SignInCancelled()
             if time.monotonic() > deadline:
                 raise BrowserSignInTimedOut(minutes=max(1, round(timeout / 60)))
         assert self._answer is not None
@@ -645,7 +642,5 @@ def authority_for_org(cloud: Cloud | None, challenge: AuthChallenge | None,
         if cloud is None or not cloud.builtin or host == cloud.authority_host.lower():
             return challenge.authority
     if cloud is None:
-        raise SignInError("This organization did not say where to sign in.",
-                          fix="Check the address, or give the cloud with --cloud/--cloud-file.",
-                          code="authority_unknown")
+        raise AuthorityUnknown()
     return cloud.authority_for(tenant_id or (challenge.tenant_id if challenge else None))

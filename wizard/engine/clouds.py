@@ -124,6 +124,51 @@ class CloudFileSecret(ConfigError):
                     "saved only in the OS keyring.")
 
 
+class CloudFileMissing(ConfigError):
+    template = "The cloud file {path} does not exist."
+    fix_template = "Check the path given to --cloud-file."
+
+
+class CloudFileUnreadable(ConfigError):
+    """``cause`` is the file problem; its code is reported."""
+
+    keeps_cause_code = True
+    template = "{cause}"
+
+
+class CloudFileNotObject(ConfigError):
+    template = "The cloud file {path} must hold a JSON object."
+
+
+class CloudFieldMissing(ConfigError):
+    """``source`` names the cloud file (or definition), ``field`` the missing field."""
+
+    template = "{source}: the field '{field}' is missing or empty."
+    fix_template = "Ask your administrator for a corrected cloud file."
+
+
+class AuthorityNotHttps(ConfigError):
+    template = "{source}: 'authority' must be an https:// URL."
+    fix_template = "Sign-in only works over HTTPS."
+
+
+class CaBundleNotPath(ConfigError):
+    template = "{source}: 'ca_bundle' must be a file path."
+
+
+class OrgDomainsNotList(ConfigError):
+    template = "{source}: 'org_domains' must be a list of host suffixes."
+
+
+class OrgHostsNotMap(ConfigError):
+    template = "{source}: 'org_hosts' must map host[:port] to details."
+
+
+class UnknownCloud(ConfigError):
+    template = "Unknown cloud '{name}'."
+    fix_template = "Use one of: {choices}, or give --cloud-file."
+
+
 def load_cloud_file(path: str | Path) -> Cloud:
     """Read a custom cloud definition; errors say which field is wrong."""
     from wizard.engine.fileio import FileNotFound, FileProblem, read_json
@@ -132,13 +177,11 @@ def load_cloud_file(path: str | Path) -> Cloud:
     try:
         raw = read_json(p, what="the cloud file", max_bytes=MAX_CLOUD_FILE_BYTES)
     except FileNotFound as exc:
-        raise ConfigError(f"The cloud file {p} does not exist.",
-                          fix="Check the path given to --cloud-file.") from exc
+        raise CloudFileMissing(path=str(p)) from exc
     except FileProblem as exc:
-        raise ConfigError(exc.message, fix=exc.fix or "Ask your administrator for a corrected "
-                          "file.", details=exc.details, code=exc.code, **exc.params) from exc
+        raise CloudFileUnreadable(cause=exc, details=exc.details) from exc
     if not isinstance(raw, dict):
-        raise ConfigError(f"The cloud file {p} must hold a JSON object.")
+        raise CloudFileNotObject(path=str(p))
     secret = find_secret(raw)
     if secret is not None:
         raise CloudFileSecret(path=str(p), field=secret[0])
@@ -151,26 +194,24 @@ def cloud_from_dict(raw: dict[str, Any], *, source: str = "cloud definition") ->
     def need(key: str) -> str:
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{source}: the field {key!r} is missing or empty.",
-                              fix="Ask your administrator for a corrected cloud file.")
+            raise CloudFieldMissing(source=source, field=key)
         return value.strip()
 
     name = need("name").lower()
     authority = urlsplit(need("authority"))
     if authority.scheme != "https" or not authority.netloc:
-        raise ConfigError(f"{source}: 'authority' must be an https:// URL.",
-                          fix="Sign-in only works over HTTPS.")
+        raise AuthorityNotHttps(source=source)
     tenant = authority.path.strip("/") or "organizations"
     discovery = need("discovery_url").rstrip("/")
     ca_bundle = raw.get("ca_bundle")
     if ca_bundle is not None and not isinstance(ca_bundle, str):
-        raise ConfigError(f"{source}: 'ca_bundle' must be a file path.")
+        raise CaBundleNotPath(source=source)
     domains = raw.get("org_domains", [])
     hosts = raw.get("org_hosts", {})
     if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
-        raise ConfigError(f"{source}: 'org_domains' must be a list of host suffixes.")
+        raise OrgDomainsNotList(source=source)
     if not isinstance(hosts, dict):
-        raise ConfigError(f"{source}: 'org_hosts' must map host[:port] to details.")
+        raise OrgHostsNotMap(source=source)
     return Cloud(
         name=name, display_name=str(raw.get("display_name") or name),
         authority_host=authority.netloc, tenant=tenant, discovery_url=discovery,
@@ -186,5 +227,4 @@ def get_cloud(name: str, custom: dict[str, Cloud] | None = None) -> Cloud:
     merged = {**BUILTIN_CLOUDS, **(custom or {})}
     if key in merged:
         return merged[key]
-    raise ConfigError(f"Unknown cloud {name!r}.",
-                      fix="Use one of: " + ", ".join(merged) + ", or give --cloud-file.")
+    raise UnknownCloud(name=name, choices=", ".join(merged))

@@ -38,7 +38,7 @@ from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient, DataverseError
 from wizard.engine.errors import Action, SecretStoreUnavailable, WizardError
 from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
-from wizard.engine.signin_errors import BadPassword, NotSignedIn, SignInError
+from wizard.engine.signin_errors import BadPassword, CredentialsRequired, NewSignInAsked, NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,14 +55,51 @@ class ConnectError(WizardError):
     code = "connect_failed"
 
 
+class NoRegistry(ConnectError):
+    template = "No organization registry is available."
+
+
+class OrgStateDisabled(ConnectError):
+    """The org's own record says State Disabled (``org`` is its address)."""
+
+    code = "org_disabled"
+    template = "The organization {org} is disabled."
+    fix_template = "Ask your administrator to enable it."
+
+
+class PasswordNotSavable(ConnectError):
+    code = "keyring_unavailable"
+    template = "The password cannot be saved: no secure keyring is available."
+    fix_template = "Add the org without saving the password; you will be asked for it when connecting."
+
+
+class PasswordNotSavableOnSignIn(SecretStoreUnavailable):
+    template = "The password cannot be saved: no secure keyring is available."
+    fix_template = "Sign in without saving the password; you will be asked for it when connecting."
+
+
 class WindowsCredentialsRequired(SignInError):
-    """The org uses Windows authentication and no user name/password was given or saved."""
+    """The org (``org``: its address) uses Windows authentication and no user name/password
+    was given or saved."""
 
     code = "windows_credentials_required"
+    action = Action.ENTER_CREDENTIALS
+    template = "{org} uses Windows authentication: a user name and password are needed."
+    fix_template = "Enter your Windows user name (DOMAIN\\user) and password."
 
 
 class NotDynamics(ConnectError):
+    """``org`` (an address) answered, but not as a Dynamics 365 organization does."""
+
     code = "not_dynamics"
+    template = ("{org} does not look like a Dynamics 365 organization (HTTP {status} and no "
+                "sign-in request).")
+    fix_template = "Check the address; paste it from the browser while the org is open."
+
+
+class LetInWithoutSignIn(NotDynamics):
+    template = "{org} let us in without signing in, which a Dynamics 365 organization never does."
+    fix_template = "Check the address."
 
 
 @dataclass
@@ -172,13 +209,8 @@ _TITLES = dict(STEPS)
 
 def _not_dynamics(org_url: OrgUrl, challenge: AuthChallenge) -> NoReturn:
     if challenge.status and 200 <= challenge.status < 300:
-        raise NotDynamics(
-            f"{org_url.base_url} let us in without signing in, which a Dynamics 365 "
-            "organization never does.", fix="Check the address.")
-    raise NotDynamics(
-        f"{org_url.base_url} does not look like a Dynamics 365 organization "
-        f"(HTTP {challenge.status} and no sign-in request).",
-        fix="Check the address; paste it from the browser while the org is open.")
+        raise LetInWithoutSignIn(org=org_url.base_url, status=challenge.status)
+    raise NotDynamics(org=org_url.base_url, status=challenge.status)
 
 
 class _StepFailed(Exception):
@@ -289,7 +321,7 @@ class Connector:
                  force: bool = False) -> SignInResult:
         try:
             if force and options.method != "silent":
-                raise NotSignedIn("A new sign-in was asked for.")
+                raise NewSignInAsked()
             return self.auth.silent(authority, scopes, username=username, client_id=client_id)
         except SignInError as silent_error:
             if options.method == "silent":
@@ -310,10 +342,7 @@ class Connector:
                 return self.auth.finish_device_code(prompt, cancel_event=options.cancel_event)
             if options.method == "password":
                 if not (options.username and options.password is not None):
-                    raise SignInError("A user name and password are needed for this sign-in.",
-                                      fix="Give the user name and password, or sign in with "
-                                          "the browser.", code="credentials_required",
-                                      action=Action.ENTER_CREDENTIALS) from silent_error
+                    raise CredentialsRequired() from silent_error
                 return self.auth.password(authority, scopes, options.username,
                                           options.password, client_id=client_id)
             raise silent_error
@@ -328,11 +357,7 @@ class Connector:
                 and getattr(self.secrets, "available", False):
             password = self.secrets.get(_secret_key(profile.key, PASSWORD_SECRET))
         if not username or password is None:
-            raise WindowsCredentialsRequired(
-                f"{org_url.base_url} uses Windows authentication: a user name and password "
-                "are needed.",
-                fix="Enter your Windows user name (DOMAIN\\user) and password.",
-                action=Action.ENTER_CREDENTIALS)
+            raise WindowsCredentialsRequired(org=org_url.base_url)
         protocol = "negotiate" if "negotiate" in challenge.schemes else "ntlm"
         auth = WindowsAuth(username, password, protocol=protocol)
         # Its own connection pool: the server ties the signed-in user to the connection,
@@ -376,7 +401,7 @@ class Connector:
         from wizard.engine.orgs import OrgProfile
 
         if self.registry is None:
-            raise ConnectError("No organization registry is available.")
+            raise NoRegistry()
         org_url = self.parse(text)
         conn = self.connect(org_url, options)
         try:
@@ -388,9 +413,7 @@ class Connector:
                 detail = {}
             org_id = str(detail.get("OrganizationId") or who.get("OrganizationId") or "") or None
             if str(detail.get("State") or "Enabled").lower() == "disabled":
-                raise ConnectError(f"The organization {org_url.base_url} is disabled.",
-                                   fix="Ask your administrator to enable it.",
-                                   code="org_disabled")
+                raise OrgStateDisabled(org=org_url.base_url)
             profile = OrgProfile(
                 base_url=org_url.base_url, display_name=display_name or str(
                     detail.get("FriendlyName") or ""),
@@ -406,10 +429,7 @@ class Connector:
             saved_key = None
             if conn.password_to_save is not None and (
                     self.secrets is None or not getattr(self.secrets, "available", False)):
-                raise ConnectError(
-                        "The password cannot be saved: no secure keyring is available.",
-                        fix="Add the org without saving the password; you will be asked "
-                            "for it when connecting.", code="keyring_unavailable")
+                raise PasswordNotSavable()
             stored, created = self.registry.add(profile)
             if conn.password_to_save is not None:
                 saved_key = _secret_key(stored.key, PASSWORD_SECRET)
@@ -437,7 +457,7 @@ class Connector:
         record gets the signed-in user, tenant and authority, and a password the user
         chose to save goes to the keyring (refused without a secure one)."""
         if self.registry is None:
-            raise ConnectError("No organization registry is available.")
+            raise NoRegistry()
         conn = self.connect(profile, options, force=True)
         who = conn.client.whoami()
         changes: dict[str, Any] = {"user": conn.username, "user_id": who.get("UserId")}
@@ -449,10 +469,7 @@ class Connector:
         changes["extra"] = extra
         if conn.password_to_save is not None:
             if self.secrets is None or not getattr(self.secrets, "available", False):
-                raise SecretStoreUnavailable(
-                    "The password cannot be saved: no secure keyring is available.",
-                    fix="Sign in without saving the password; you will be asked for it "
-                        "when connecting.")
+                raise PasswordNotSavableOnSignIn()
             self.secrets.set(_secret_key(profile.key, PASSWORD_SECRET), conn.password_to_save)
             changes["save_credentials"] = True
         try:

@@ -34,42 +34,102 @@ TokenProvider = Callable[[], "str | requests.auth.AuthBase | None"]
 
 
 class DataverseError(WizardError):
-    """An error answer from the Web API: HTTP ``status``, Dataverse ``error_code``."""
+    """An error answer from the Web API: HTTP ``status``, Dataverse ``error_code``.
+
+    ``org`` names the organization (or the service) that answered; ``server_message`` is
+    the server's own text when it sent one."""
 
     code = "dataverse_error"
+    template = "{org} had a problem answering (HTTP {status})."
+    fix_template = "Try again later. If it keeps happening, send the details to your administrator."
 
-    def __init__(self, status: int, error_code: str | None, message: str, *,
-                 fix: str | None = None, details: str | None = None,
-                 code: str | None = None, action: Action | None = None) -> None:
-        super().__init__(message, fix=fix, details=details, code=code, action=action)
+    def __init__(self, status: int, error_code: str | None, **params: Any) -> None:
+        super().__init__(status=status, error_code=error_code, **params)
         self.status = status
         self.error_code = error_code
 
 
+class RequestRefused(DataverseError):
+    template = "{org} refused the request (HTTP {status})."
+    fix_template = None
+
+
+class ServerSays(DataverseError):
+    """The server explained the refusal itself: its words are the message."""
+
+    template = "{server_message}"
+    fix_template = None
+
+
 class SignInRequired(DataverseError):
     code = "signin_required"
+    template = "{org} did not accept the sign-in (HTTP 401)."
+    fix_template = "Sign in again."
+    action = Action.SIGN_IN
+
+
+class SignInNotRenewed(SignInRequired):
+    """``cause`` is the :class:`~wizard.engine.signin_errors.SignInError` of the renewal."""
+
+    template = "{org} did not accept the sign-in (HTTP 401), and it could not be renewed: {cause}"
 
 
 class AccessDenied(DataverseError):
     code = "access_denied"
+    template = "Your account has no access to {org} (HTTP 403)."
+    fix_template = "Ask your Dynamics 365 administrator to add you to this organization with a security role."
 
 
 class DataverseNotFound(DataverseError):
     code = "not_found"
+    template = "{org} answered 'not found' (HTTP 404)."
+    fix_template = "Check the organization address; the org may have been renamed, moved or deleted."
+
+
+class DataverseNotFoundSaying(DataverseNotFound):
+    template = "{org} answered 'not found' (HTTP 404). {server_message}"
 
 
 class OrgDisabled(DataverseError):
     code = "org_disabled"
+    template = "The organization {org} is disabled."
+    fix_template = "Ask your Dynamics 365 administrator to enable it, or choose another organization."
+
+
+class OrgNotAvailable(OrgDisabled):
+    template = "The organization {org} is not available."
+    fix_template = "It may be disabled or being updated; ask your administrator."
 
 
 class Throttled(DataverseError):
     code = "throttled"
+    template = "{org} is limiting requests from your account (HTTP 429)."
+    fix_template = "Wait a few minutes and try again."
 
 
 class PreconditionFailed(DataverseError):
     """The row changed since it was read (ETag mismatch)."""
 
     code = "precondition_failed"
+    template = "The record was changed by someone else since it was read."
+    fix_template = "Reload and try again."
+
+
+class NotDataverse(DataverseError):
+    code = "not_dataverse"
+    template = "{org} answered with something that is not Dataverse JSON."
+    fix_template = ("Check that the address is a Dynamics 365 organization and not a sign-in or "
+                    "proxy page.")
+
+
+class UnexpectedAnswer(NotDataverse):
+    template = "Unexpected Web API answer."
+    fix_template = None
+
+
+class NoCreatedId(NotDataverse):
+    template = "The organization did not say which record it created."
+    fix_template = None
 
 
 def _parse_error(response: requests.Response) -> tuple[str | None, str]:
@@ -95,46 +155,28 @@ def error_for(response: requests.Response, *, org: str | None = None) -> Dataver
     details = f"HTTP {status}" + (f" {error_code}" if error_code else "") + (
         f": {server_message}" if server_message else "")
     lowered = server_message.lower()
+    at = {"org": where, "details": details}
     if status == 401:
-        return SignInRequired(status, error_code,
-                              f"{where} did not accept the sign-in (HTTP 401).",
-                              fix="Sign in again.",
-                              details=details, action=Action.SIGN_IN)
+        return SignInRequired(status, error_code, **at)
     if status == 403:
         if "disabled" in lowered or "suspended" in lowered:
-            return OrgDisabled(status, error_code, f"The organization {where} is disabled.",
-                               fix="Ask your Dynamics 365 administrator to enable it, or "
-                                   "choose another organization.", details=details)
-        return AccessDenied(status, error_code,
-                            f"Your account has no access to {where} (HTTP 403).",
-                            fix="Ask your Dynamics 365 administrator to add you to this "
-                                "organization with a security role.", details=details)
+            return OrgDisabled(status, error_code, **at)
+        return AccessDenied(status, error_code, **at)
     if status == 404:
-        return DataverseNotFound(status, error_code,
-                                 f"{where} answered 'not found' (HTTP 404)."
-                                 + (f" {server_message}" if server_message else ""),
-                                 fix="Check the organization address; the org may have been "
-                                     "renamed, moved or deleted.", details=details)
+        if server_message:
+            return DataverseNotFoundSaying(status, error_code, server_message=server_message, **at)
+        return DataverseNotFound(status, error_code, **at)
     if status == 412:
-        return PreconditionFailed(status, error_code,
-                                  "The record was changed by someone else since it was read.",
-                                  fix="Reload and try again.", details=details)
+        return PreconditionFailed(status, error_code, **at)
     if status == 429:
-        return Throttled(status, error_code,
-                         f"{where} is limiting requests from your account (HTTP 429).",
-                         fix="Wait a few minutes and try again.", details=details)
+        return Throttled(status, error_code, **at)
     if status == 503 and ("disabled" in lowered or "not available" in lowered):
-        return OrgDisabled(status, error_code, f"The organization {where} is not available.",
-                           fix="It may be disabled or being updated; ask your administrator.",
-                           details=details)
+        return OrgNotAvailable(status, error_code, **at)
     if status >= 500:
-        return DataverseError(status, error_code,
-                              f"{where} had a problem answering (HTTP {status}).",
-                              fix="Try again later. If it keeps happening, send the details "
-                                  "to your administrator.", details=details)
-    return DataverseError(status, error_code,
-                          server_message or f"{where} refused the request (HTTP {status}).",
-                          details=details)
+        return DataverseError(status, error_code, **at)
+    if server_message:
+        return ServerSays(status, error_code, server_message=server_message, **at)
+    return RequestRefused(status, error_code, **at)
 
 
 def _odata_literal(value: str) -> str:
@@ -186,11 +228,8 @@ class DataverseClient:
             try:
                 credential = refresh(claims)
             except SignInError as exc:
-                raise SignInRequired(401, None, f"{self.org_label} did not accept the "
-                                     "sign-in (HTTP 401), and it could not be renewed: "
-                                     f"{exc.message}", fix="Sign in again.",
-                                     details=f"{exc.code}: {exc.details or ''}".strip(),
-                                     action=Action.SIGN_IN) from exc
+                raise SignInNotRenewed(401, None, org=self.org_label, cause=exc,
+                                       details=f"{exc.code}: {exc.details or ''}".strip()) from exc
             response = self._send(method, url, credential, params, json, headers, data)
         if response.status_code >= 400:
             raise error_for(response, org=self.org_label)
@@ -218,16 +257,10 @@ class DataverseClient:
         try:
             data = response.json()
         except ValueError as exc:
-            raise DataverseError(response.status_code, None,
-                                 f"{self.org_label} answered with something that is not "
-                                 f"Dataverse JSON.",
-                                 fix="Check that the address is a Dynamics 365 organization "
-                                     "and not a sign-in or proxy page.",
-                                 details=(response.text or "")[:300],
-                                 code="not_dataverse") from exc
+            raise NotDataverse(response.status_code, None, org=self.org_label,
+                               details=(response.text or "")[:300]) from exc
         if not isinstance(data, dict):
-            raise DataverseError(response.status_code, None, "Unexpected Web API answer.",
-                                 code="not_dataverse")
+            raise UnexpectedAnswer(response.status_code, None, org=self.org_label)
         return data
 
     # -- functions ---------------------------------------------------------------------
@@ -299,9 +332,7 @@ class DataverseClient:
             for k, v in data.items():
                 if k.endswith("id") and isinstance(v, str) and _GUID.fullmatch(v):
                     return v
-        raise DataverseError(response.status_code, None,
-                             "The organization did not say which record it created.",
-                             code="not_dataverse")
+        raise NoCreatedId(response.status_code, None, org=self.org_label)
 
     def update(self, entity_set: str, entity_id: str, body: Mapping[str, Any],
                etag: str | None = None) -> None:

@@ -14,6 +14,8 @@ class DeploymentError(WizardError):
     """The deployment file cannot be used; nothing was changed."""
 
     code = "deployment_invalid"
+    #: A wrapped file or cloud-file problem keeps its code, but "not JSON" is this one's.
+    generic_cause_codes = frozenset({"error", "config_error", "invalid_json"})
 
 
 class DeploymentContainsSecret(DeploymentError):

@@ -20,6 +20,17 @@ class DiscoveryError(WizardError):
     code = "discovery_failed"
 
 
+class DiscoveryRefused(DiscoveryError):
+    """The service answered with an error (``cause``: the Web API error; its code is kept)."""
+
+    keeps_cause_code = True
+    template = "{cause}"
+
+
+class DiscoveryUnexpected(DiscoveryError):
+    template = "The discovery service answered with something unexpected."
+
+
 @dataclass(frozen=True)
 class DiscoveredOrg:
     org_id: str
@@ -81,14 +92,13 @@ def list_instances(session: requests.Session, cloud: Cloud,
         raise network_error(exc, url) from exc
     if response.status_code >= 400:
         err = error_for(response, org=f"The discovery service of {cloud.display_name}")
-        raise DiscoveryError(err.message, fix=err.fix, details=err.details, code=err.code)
+        raise DiscoveryRefused(cause=err, details=err.details)
     try:
         value = response.json().get("value")
     except (ValueError, AttributeError) as exc:
-        raise DiscoveryError("The discovery service answered with something unexpected.",
-                             details=response.text[:300]) from exc
+        raise DiscoveryUnexpected(details=response.text[:300]) from exc
     if not isinstance(value, list):
-        raise DiscoveryError("The discovery service answered with something unexpected.")
+        raise DiscoveryUnexpected()
     orgs = [_instance(v) for v in value if isinstance(v, dict)]
     return sorted(orgs, key=lambda o: (not o.can_add, o.friendly_name.casefold()))
 

@@ -75,8 +75,10 @@ class WizardError(Exception):
     template: ClassVar[str | None] = None
     fix_template: ClassVar[str | None] = None
     action: Action | None = None
-    #: Report the ``cause`` param's code instead of ``code`` (unless the cause's is generic).
+    #: Report the ``cause`` param's code instead of ``code``, unless it is one of
+    #: ``generic_cause_codes`` (codes that say no more than this class's own).
     keeps_cause_code: ClassVar[bool] = False
+    generic_cause_codes: ClassVar[frozenset[str]] = frozenset({"error"})
 
     def __init__(self, message: str | None = None, *, fix: str | None = None,
                  details: str | None = None, code: str | None = None,
@@ -86,16 +88,23 @@ class WizardError(Exception):
         if action is not None:
             self.action = action
         cause = params.get("cause")
-        if self.keeps_cause_code and isinstance(cause, WizardError) and cause.code not in _GENERIC_CODES:
+        if self.keeps_cause_code and isinstance(cause, WizardError) and cause.code not in self.generic_cause_codes:
             self.code = cause.code  # type: ignore[misc]  # the wrapped error's code, on purpose
         self.params: dict[str, Any] = params
         #: True when ``message``/``fix`` came from the class templates (a front end may then
         #: render them in its own words); False for a legacy literal message.
         self.composed = message is None and fix is None
-        self.message = message if message is not None else self._compose(self.template)
-        self.fix = fix if fix is not None else (self._compose(self.fix_template) or None)
+        template, fix_template = self.templates()
+        self.message = message if message is not None else self._compose(template)
+        self.fix = fix if fix is not None else (self._compose(fix_template) or None)
         self.details = details
         super().__init__(self.message)
+
+    def templates(self) -> tuple[str | None, str | None]:
+        """The (template, fix template) this error's text is built from: the class's own,
+        or, in a class whose text has variants, the one its fields call for (the variants are
+        class attributes named ``..._template`` so the catalogue finds them)."""
+        return self.template, self.fix_template
 
     def _compose(self, template: str | None) -> str:
         if not template:
@@ -114,10 +123,6 @@ class WizardError(Exception):
         if self.params:
             out["params"] = {k: _plain(v) for k, v in self.params.items()}
         return out
-
-
-#: Codes that say nothing a wrapper's own code does not (``keeps_cause_code`` skips them).
-_GENERIC_CODES = frozenset({"error", "config_error", "invalid_json"})
 
 
 class _Params(dict):  # type: ignore[type-arg] # format_map needs a dict subclass
@@ -155,8 +160,8 @@ class CorruptConfig(ConfigError):
 
     code = "corrupt_config"
 
-    def __init__(self, message: str | None = None, *, moved_to: str, **kw: Any) -> None:
-        super().__init__(message, moved_to=moved_to, **kw)
+    def __init__(self, *, moved_to: str, **kw: Any) -> None:
+        super().__init__(moved_to=moved_to, **kw)
         self.moved_to = moved_to
 
 

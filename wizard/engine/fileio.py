@@ -72,11 +72,11 @@ class FileProblem(ConfigError):
     template = "Could not {verb} {what} {path}: {reason}."
     fix_template = "Check the file and try again."
 
-    def __init__(self, message: str | None = None, **params: Any) -> None:
+    def __init__(self, **params: Any) -> None:
         params.setdefault("what", "the file")
         params.setdefault("verb", "use")
         params.setdefault("reason", "the operating system refused")
-        super().__init__(message, **params)
+        super().__init__(**params)
         self.path = params.get("path")
 
     def _compose(self, template: str | None) -> str:
@@ -159,6 +159,10 @@ class NotUtf8(FileProblem):
     code = "not_utf8"
     template = "{What} {path} is not UTF-8 text (the byte at position {offset} is not valid)."
     fix_template = "Save the file as UTF-8 text and try again."
+
+
+class DiskIoError(FileProblem):
+    fix_template = "Check the disk (it may be full, failing or disconnected) and try again."
 
 
 class InvalidJson(FileProblem):
@@ -297,9 +301,7 @@ def classify_sqlite_error(exc: sqlite3.Error, path: str | os.PathLike[str], *,
     if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
         return _cantopen(Path(path), kw)
     if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
-        return FileProblem(**{**kw, "reason": "a disk input/output error"},
-                           fix="Check the disk (it may be full, failing or disconnected) "
-                               "and try again.")
+        return DiskIoError(**{**kw, "reason": "a disk input/output error"})
     return FileProblem(**{**kw, "reason": text})
 
 

@@ -41,8 +41,14 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
+from wizard.engine import http_errors as E
 from wizard.engine.cancel import CancelEvent
-from wizard.engine.errors import Action, WizardError
+from wizard.engine.errors import WizardError
+from wizard.engine.http_errors import Cancelled as Cancelled
+from wizard.engine.http_errors import HttpError as HttpError
+from wizard.engine.http_errors import NetworkError as NetworkError
+from wizard.engine.http_errors import ProxyAuthRequired as ProxyAuthRequired
+from wizard.engine.http_errors import ServerBusy as ServerBusy
 
 log = logging.getLogger(__name__)
 
@@ -52,54 +58,6 @@ USER_AGENT = "d365-wizard"
 
 # Methods a server processes the same way however often they arrive (RFC 9110, 9.2.2).
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-
-
-class HttpError(WizardError):
-    """A request could not be completed (network, TLS, proxy, server busy)."""
-
-    code = "http_error"
-
-
-class ProxyAuthRequired(HttpError):
-    code = "proxy_auth_required"
-
-    def __init__(self, proxy: str | None = None, **kw: Any) -> None:
-        where = f" ({proxy})" if proxy else ""
-        super().__init__(
-            f"The proxy server{where} asks for a user name and password (HTTP 407).",
-            fix=("Put the proxy credentials in the HTTPS_PROXY setting "
-                 "(https://user:password@proxy:port) or ask your IT department to let "
-                 "d365-wizard through the proxy without sign-in."), **kw)
-
-
-class ServerBusy(HttpError):
-    """The server asked us to wait longer than we are prepared to (or kept refusing)."""
-
-    code = "server_busy"
-
-
-class Cancelled(WizardError):
-    code = "cancelled"
-
-    def __init__(self, message: str = "Cancelled.", **kw: Any) -> None:
-        super().__init__(message, **kw)
-
-
-class NetworkError(HttpError):
-    """Could not reach the server. ``kind``: dns, refused, timeout, tls, proxy, dropped.
-
-    A ``tls`` failure is not an outage: the server answered, but its certificate was
-    refused (``code`` says why: tls_untrusted, tls_intercepted, tls_wrong_host,
-    tls_expired, tls_not_yet_valid, tls_revoked, tls_failed)."""
-
-    code = "network_error"
-
-    def __init__(self, message: str, *, kind: str, host: str | None = None, **kw: Any) -> None:
-        if kind == "tls":
-            kw.setdefault("action", Action.CONTACT_ADMIN)
-        super().__init__(message, **kw)
-        self.kind = kind
-        self.host = host
 
 
 @dataclass(frozen=True)
@@ -202,28 +160,21 @@ def _load_ca_bundle(ctx: ssl.SSLContext, path: Path) -> None:
         try:
             ctx.load_verify_locations(capath=str(path))
         except (ssl.SSLError, OSError, ValueError) as exc:
-            raise HttpError(f"The CA folder {path} could not be read.", details=str(exc),
-                            fix="Give a PEM file with --ca-bundle.",
-                            code="ca_bundle_invalid") from exc
+            raise E.CaFolderUnreadable(path=str(path), details=str(exc)) from exc
         return
     try:
         raw = read_input(path, what="the CA bundle", max_bytes=MAX_CA_BUNDLE_BYTES)
     except FileNotFound as exc:
-        raise HttpError(f"The CA bundle {path} does not exist.",
-                        fix="Check the path given to --ca-bundle or in the cloud file.",
-                        code="ca_bundle_missing") from exc
+        raise E.CaBundleMissing(path=str(path)) from exc
     except FileProblem as exc:
-        raise HttpError(exc.message, fix=exc.fix, details=exc.details, code=exc.code,
-                        **exc.params) from exc
+        raise E.CaBundleUnreadable(cause=exc, details=exc.details) from exc
     try:
         if b"-----BEGIN" in raw:
             ctx.load_verify_locations(cadata=raw.decode("ascii", "strict"))
         else:
             ctx.load_verify_locations(cadata=raw)
     except (ssl.SSLError, ValueError, UnicodeDecodeError) as exc:
-        raise HttpError(f"The CA bundle {path} could not be read as PEM certificates.",
-                        fix="Export the CA certificate in PEM (Base-64) format.",
-                        details=str(exc), code="ca_bundle_invalid") from exc
+        raise E.CaBundleNotPem(path=str(path), details=str(exc)) from exc
 
 
 MAX_CA_BUNDLE_BYTES = 10_000_000
@@ -400,13 +351,10 @@ class WizardSession(requests.Session):
         if retry_after is None:
             return self.retry.backoff(attempt)
         if retry_after > self.retry.max_retry_after:
-            host = urlsplit(response.url or "").hostname or "The server"
+            host = urlsplit(response.url or "").hostname or response.url
             minutes = math.ceil(retry_after / 60)
-            raise ServerBusy(
-                f"{host} is limiting requests and asked to wait {minutes} minute(s) "
-                f"before trying again.",
-                fix="Wait that long and try again, or ask your administrator whether "
-                    "another tool is using your account heavily.",
+            raise E.RetryAfterTooLong(
+                host=host, minutes=minutes,
                 details=f"HTTP {response.status_code}, Retry-After: "
                         f"{response.headers.get('Retry-After')}")
         # Honour it exactly: never shorter than asked, even for 503.
@@ -547,32 +495,14 @@ def network_error(exc: BaseException, url: str) -> WizardError:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         return tls_error(verify, host, port, details=details)
     if _is_dns_failure(exc):
-        return NetworkError(
-            f"The name {host} could not be found (DNS).",
-            fix="Check the address for typos and that you are connected to the network "
-                "(and to the VPN for an on-premises server).",
-            details=details, kind="dns", host=host, code="dns_failed")
+        return E.DnsFailed(host=host, details=details)
     if isinstance(exc, requests.exceptions.ProxyError):
-        return NetworkError(
-            f"The proxy server refused or failed the connection to {host}.",
-            fix="Check the proxy settings (HTTPS_PROXY, system proxy) or ask IT.",
-            details=details, kind="proxy", host=host, code="proxy_failed")
+        return E.ProxyFailed(host=host, details=details)
     if isinstance(exc, requests.exceptions.Timeout):
-        return NetworkError(
-            f"{host} did not answer in time.",
-            fix="Check your network connection and try again; a firewall may be "
-                "blocking the connection.",
-            details=details, kind="timeout", host=host, code="timeout")
+        return E.TimedOut(host=host, details=details)
     if _failed_before_sending(exc):
-        return NetworkError(
-            f"Could not connect to {host}: the connection was refused.",
-            fix="Check the address and port; the server may be down or a firewall may "
-                "block it.",
-            details=details, kind="refused", host=host, code="connection_refused")
-    return NetworkError(
-        f"The connection to {host} was interrupted.",
-        fix="Check your network connection and try again.",
-        details=details, kind="dropped", host=host, code="connection_dropped")
+        return E.ConnectionRefused(host=host, details=details)
+    return E.ConnectionDropped(host=host, details=details)
 
 
 # -- TLS failures, named for what they are -------------------------------------------------
@@ -635,47 +565,18 @@ def tls_error(verify: ssl.SSLCertVerificationError | None, host: str, port: int,
             from wizard.engine.connect import peer_certificate_issuer
 
             issuer = peer_certificate_issuer(host, port, 5.0)
-        named = f" It was issued by “{issuer}”." if issuer else ""
         if looks_intercepted(host, issuer):
-            return NetworkError(
-                f"The secure connection to {host} is intercepted: its certificate was not "
-                f"issued by a public certificate authority.{named} A company proxy or "
-                "security software that inspects HTTPS is between this computer and the "
-                "server.",
-                fix=("Ask IT for that CA certificate and add it with --ca-bundle FILE (or to "
-                     "the system certificate store); never turn certificate checks off."),
-                details=details, kind="tls", host=host, code="tls_intercepted", issuer=issuer)
-        return NetworkError(
-            f"The certificate of {host} is not trusted: its issuer is unknown to this "
-            f"computer.{named}",
-            fix=("If that issuer is your company's proxy or firewall, ask IT for its CA "
-                 "certificate and add it with --ca-bundle FILE (or to the system certificate "
-                 "store). Otherwise check the address."),
-            details=details, kind="tls", host=host, code="tls_untrusted", issuer=issuer)
+            cls: type[NetworkError] = E.TlsInterceptedBy if issuer else E.TlsIntercepted
+        else:
+            cls = E.TlsUntrustedIssuer if issuer else E.TlsUntrusted
+        return cls(host=host, issuer=issuer, details=details)
     if kind == "wrong_host":
-        return NetworkError(
-            f"The certificate of {host} is for another address, so the connection was "
-            "refused.", fix="Check the address (use the organization's own name, not an IP "
-                            "address or an alias); if it is right, tell the server's "
-                            "administrator.",
-            details=details, kind="tls", host=host, code="tls_wrong_host")
+        return E.TlsWrongHost(host=host, details=details)
     if kind in ("expired", "not_yet_valid"):
-        return NetworkError(
-            f"The certificate of {host} is "
-            + ("expired." if kind == "expired" else "not valid yet."),
-            fix="Check that this computer's date and time are right; if they are, tell the "
-                "server's administrator (the certificate must be renewed).",
-            details=details, kind="tls", host=host,
-            code="tls_expired" if kind == "expired" else "tls_not_yet_valid")
+        return (E.TlsExpired if kind == "expired" else E.TlsNotYetValid)(host=host, details=details)
     if kind == "revoked":
-        return NetworkError(f"The certificate of {host} was revoked by its issuer.",
-                            fix="Tell the server's administrator; do not connect meanwhile.",
-                            details=details, kind="tls", host=host, code="tls_revoked")
-    return NetworkError(
-        f"A secure connection to {host} could not be set up.",
-        fix=("Check the address and port (the server may not offer HTTPS there); a proxy "
-             "that inspects HTTPS can also cause this: ask IT."),
-        details=details, kind="tls", host=host, code="tls_failed")
+        return E.TlsRevoked(host=host, details=details)
+    return E.TlsFailed(host=host, details=details)
 
 
 def make_session(*, ca_bundles: Iterable[str | os.PathLike[str] | None] = (),

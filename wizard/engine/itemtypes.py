@@ -37,6 +37,11 @@ class InvalidItemValue(WizardError, ValueError):
     fix_template = "Nothing was stored. Give a value of that kind{hint}."
 
 
+class ItemNotAMapping(InvalidItemValue):
+    template = "An item's content must be a set of fields."
+    fix_template = "Nothing was stored."
+
+
 class UnknownItemField(InvalidItemValue):
     code = "unknown_item_field"
     template = "A {kind} has no field “{field}”."
@@ -224,7 +229,7 @@ def clean_item(kind: str, data: Any, *, changed: set[str] | None = None) -> dict
     touches other fields of an item stored by an older version still goes through.
     """
     if not isinstance(data, dict):
-        raise InvalidItemValue("An item's content must be a set of fields.", kind=kind)
+        raise ItemNotAMapping(kind=kind)
     fields = FIELDS[kind]
     out: dict[str, Any] = {}
     for name, value in data.items():

@@ -73,6 +73,39 @@ class MailStoreError(WizardError):
     code = "mailstore_error"
 
 
+class NewerItemFormat(ConfigError):
+    template = "The local mailbox {path} was written by a newer d365-wizard (item format {found})."
+    fix_template = "Update d365-wizard."
+
+
+class NoSuchItem(NotFound):
+    """No item has the id ``ref`` (an internal lookup: no fix to offer)."""
+
+    template = "No mailbox item '{ref}'."
+
+
+class ItemNotFound(NotFound):
+    """``ref`` is what was asked for (an item id or the start of one)."""
+
+    action = Action.LIST_ITEMS
+    template = "No mailbox item '{ref}'."
+    fix_template = "Look the item ids up in the mailbox list."
+
+
+class ItemAmbiguous(ItemNotFound):
+    template = "'{ref}' matches {count} mailbox items."
+
+
+class FolderNotExportable(MailStoreError):
+    template = "The '{folder}' folder cannot be exported."
+    fix_template = "Choose calendar, contacts or tasks."
+
+
+class UnknownItemType(MailStoreError):
+    template = "Unknown item type '{kind}'."
+    fix_template = "Use one of: {choices}."
+
+
 def content_json(data: dict[str, Any]) -> str:
     """The canonical JSON of an item's content (sorted keys, no spaces)."""
     return jsoncodec.canonical(data)
@@ -274,9 +307,7 @@ class SqliteMailStore:
                 c.execute("INSERT INTO meta(key, value) VALUES ('mailstore_schema', ?)",
                           (str(MAILSTORE_SCHEMA_VERSION),))
             elif int(row[0]) > MAILSTORE_SCHEMA_VERSION:
-                raise ConfigError(
-                    f"The local mailbox {self.db_path} was written by a newer d365-wizard "
-                    f"(item format {row[0]}).", fix="Update d365-wizard.")
+                raise NewerItemFormat(path=str(self.db_path), found=row[0])
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -431,9 +462,7 @@ class SqliteMailStore:
                                  (ref + "%",)).fetchall()
         if len(rows) == 1:
             return self._row(rows[0])
-        raise NotFound(f"No mailbox item {ref!r}." if not rows else
-                       f"{ref!r} matches {len(rows)} mailbox items.",
-                       fix="Look the item ids up in the mailbox list.", action=Action.LIST_ITEMS)
+        raise (ItemAmbiguous(ref=ref, count=len(rows)) if rows else ItemNotFound(ref=ref))
 
     def by_org_id(self, org_record_id: str) -> list[MailItem]:
         rows = self.conn.execute(f"SELECT {self._COLS} FROM mail_items WHERE org_record_id=?",
@@ -473,7 +502,7 @@ class SqliteMailStore:
         with self.transaction():
             item = self.get(local_id)
             if item is None:
-                raise NotFound(f"No mailbox item {local_id!r}.")
+                raise NoSuchItem(ref=local_id)
             if expect_counter is not None and item.change_counter != expect_counter:
                 raise ItemChanged(local_id)
             new = dict(data) if replace else {**item.data, **data}
@@ -504,7 +533,7 @@ class SqliteMailStore:
         with self.transaction():
             item = self.get(local_id)
             if item is None:
-                raise NotFound(f"No mailbox item {local_id!r}.")
+                raise NoSuchItem(ref=local_id)
             if item.tracked != tracked:
                 item.tracked = tracked
                 item.change_counter += 1
@@ -532,8 +561,7 @@ class SqliteMailStore:
 
         kind = FOLDERS.get(folder)
         if kind not in ("appointment", "task", "contact"):
-            raise MailStoreError(f"The {folder!r} folder cannot be exported.",
-                                 fix="Choose calendar, contacts or tasks.")
+            raise FolderNotExportable(folder=folder)
         items, skipped = [], []
         for item in self.items(kind):
             problems = self.check(item)
@@ -554,16 +582,16 @@ class ItemChanged(MailStoreError):
 
     code = "item_changed"
 
+    template = "Mailbox item {local_id} changed while synchronizing; it is picked up by the next sync."
+
     def __init__(self, local_id: str) -> None:
-        super().__init__(f"Mailbox item {local_id} changed while synchronizing; "
-                         "it is picked up by the next sync.")
+        super().__init__(local_id=local_id)
         self.local_id = local_id
 
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise MailStoreError(f"Unknown item type {kind!r}.",
-                             fix=f"Use one of: {', '.join(KINDS)}.")
+        raise UnknownItemType(kind=kind, choices=", ".join(KINDS))
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

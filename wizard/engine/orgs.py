@@ -669,7 +669,7 @@ class OrgRegistry:
                 raise E.StalePlan()
             if current.stamp_conflict and not override:
                 assert stamp is not None
-                raise StampConflict(stamp, target.display_name, consequence=_not_switched(target))
+                raise StampConflict(stamp, target.display_name, not_switched=target.label)
             assert target.org_id  # _plan refuses orgs without an id
             if sync_via is not None and sync_via not in SYNC_VIA:
                 raise E.UnknownSyncVia(value=sync_via, choices=", ".join(SYNC_VIA))
@@ -976,10 +976,6 @@ def _parses(raw: bytes) -> bool:
         return False
     return isinstance(data, dict) and isinstance(data.get("schema_version"), int)
 
-
-def _not_switched(target: OrgProfile) -> str:
-    return (f"Nothing was changed: {target.label} was not made the synchronizing "
-            "organization.")
 
 
 def _normalize_state(data: dict[str, Any] | None) -> dict[str, Any]:

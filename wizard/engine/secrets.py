@@ -72,10 +72,41 @@ class SecretStoreError(WizardError):
     code = "keyring_error"
 
 
+class KeyringFailed(SecretStoreError):
+    """``verb`` is what was tried (read, save, delete)."""
+
+    template = "Could not {verb} the credential in the system keyring."
+    fix_template = ("Check that your keyring service is running and unlocked, then try again; "
+                    "choose not to save credentials to continue without it.")
+
+
 class KeyringLocked(SecretStoreError):
-    """The keyring is locked and was not unlocked (or the unlock prompt was dismissed)."""
+    """The keyring is locked and was not unlocked (or the unlock prompt was dismissed).
+
+    The fix names the platform's keyring (``macos_fix_template``, ``windows_fix_template``)."""
 
     code = "keyring_locked"
+    template = "Could not {verb} the credential: the keyring is locked."
+    fix_template = ("Unlock your keyring (GNOME Keyring / KWallet; it usually unlocks when you log "
+                    "in) and answer its prompt, then try again.")
+    macos_fix_template = "Unlock the login keychain (Keychain Access) and try again."
+    windows_fix_template = "Sign in to Windows again (Credential Manager) and try again."
+
+    def templates(self) -> tuple[str | None, str | None]:
+        fix = {"darwin": self.macos_fix_template, "win32": self.windows_fix_template}.get(
+            sys.platform, self.fix_template)
+        return self.template, fix
+
+
+class UnlockPromptDismissed(KeyringLocked):
+    template = "Could not {verb} the credential: the keyring's unlock prompt was dismissed."
+
+
+class NoSecureKeyring(SecretStoreUnavailable):
+    """``reason`` says why there is no secure keyring (the store's ``unavailable_reason``)."""
+
+    template = "Credentials cannot be saved: no secure keyring is available."
+    fix_template = "{reason}"
 
 
 def org_secret_key(org_key: str, name: str) -> str:
@@ -110,9 +141,8 @@ class SecretStore:
         if not isinstance(value, str):
             raise TypeError("a secret must be a string")
         if not self.available:
-            raise SecretStoreUnavailable(
-                "Credentials cannot be saved: no secure keyring is available.",
-                fix=self.unavailable_reason, details=f"backend: {self.backend_name}")
+            raise NoSecureKeyring(reason=self.unavailable_reason or "",
+                                  details=f"backend: {self.backend_name}")
         self._set(key, value)
 
     def delete(self, key: str) -> None:
@@ -244,24 +274,10 @@ def _translate(exc: BaseException, verb: str, backend_name: str) -> SecretStoreE
     name = type(exc).__name__
     text = str(exc).lower()
     if name in ("KeyringLocked", "LockedException") or "locked" in text or "unlock" in text:
-        return KeyringLocked(f"Could not {verb} the credential: the keyring is locked.",
-                             fix=_unlock_hint(), details=details)
+        return KeyringLocked(verb=verb, details=details)
     if name == "PromptDismissedException" or "dismissed" in text:
-        return KeyringLocked(f"Could not {verb} the credential: the keyring's unlock prompt "
-                             "was dismissed.", fix=_unlock_hint(), details=details)
-    return SecretStoreError(f"Could not {verb} the credential in the system keyring.",
-                            fix="Check that your keyring service is running and unlocked, "
-                                "then try again; choose not to save credentials to continue "
-                                "without it.", details=details)
-
-
-def _unlock_hint() -> str:
-    if sys.platform == "darwin":
-        return "Unlock the login keychain (Keychain Access) and try again."
-    if sys.platform == "win32":
-        return "Sign in to Windows again (Credential Manager) and try again."
-    return ("Unlock your keyring (GNOME Keyring / KWallet; it usually unlocks when you log "
-            "in) and answer its prompt, then try again.")
+        return UnlockPromptDismissed(verb=verb, details=details)
+    return KeyringFailed(verb=verb, details=details)
 
 
 # -- choosing a backend ------------------------------------------------------------------

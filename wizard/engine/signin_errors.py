@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from wizard.engine.errors import Action, WizardError
+from wizard.engine.http_errors import NetworkError
 
 _AADSTS = re.compile(r"AADSTS(\d+)")
 
@@ -23,9 +24,8 @@ class SignInError(WizardError):
 
     code = "signin_failed"
 
-    def __init__(self, message: str | None = None, *, aadsts: int | None = None, error: str | None = None,
-                 **kw: Any) -> None:
-        super().__init__(message, **kw)
+    def __init__(self, *, aadsts: int | None = None, error: str | None = None, **kw: Any) -> None:
+        super().__init__(aadsts=aadsts, error=error, **kw)
         self.aadsts = aadsts
         self.error = error
 
@@ -83,6 +83,7 @@ class ReplyUrlMismatch(SignInError):
 
 class SignInCancelled(SignInError):
     code = "cancelled"
+    template = "The sign-in was cancelled."
 
 
 class NoBrowser(SignInError):
@@ -121,109 +122,352 @@ class NotSignedInAs(NotSignedIn):
     fix_template = "Sign in."
 
 
+class NewSignInAsked(NotSignedIn):
+    template = "A new sign-in was asked for."
+
+
+class AccountAmbiguous(NotSignedIn):
+    code = "account_ambiguous"
+    template = "Several accounts are signed in; say which one to use."
+    fix_template = "Say which user name to use, or sign in again."
+
+
+class TokenCacheReset(NotSignedIn):
+    """The saved sign-ins could not be read (``reason``) and were moved to ``moved_to``."""
+
+    code = "token_cache_reset"
+    template = "Your saved sign-ins could not be read ({reason}). It was moved to {moved_to}."
+    fix_template = "Sign in again; nothing else was lost."
+
+
+class TokenCacheDropped(TokenCacheReset):
+    """As :class:`TokenCacheReset`, but the damaged file could not even be moved aside."""
+
+    template = "Your saved sign-ins could not be read ({reason})."
+
+
+class CredentialsRequired(SignInError):
+    code = "credentials_required"
+    action = Action.ENTER_CREDENTIALS
+    template = "A user name and password are needed for this sign-in."
+    fix_template = "Give the user name and password, or sign in with the browser."
+
+
+class AuthorityInvalid(SignInError):
+    code = "authority_invalid"
+    template = "The sign-in service at {authority} could not be used."
+    fix_template = "Check the cloud file's 'authority' or the organization address."
+
+
+class AuthorityUnknown(SignInError):
+    code = "authority_unknown"
+    template = "This organization did not say where to sign in."
+    fix_template = "Check the address, or give the cloud with --cloud/--cloud-file."
+
+
+class BrowserAnswerMismatch(SignInError):
+    code = "signin_state_mismatch"
+    template = "The browser returned an answer that does not belong to this sign-in."
+    fix_template = "Start the sign-in again."
+
+
+class NoAnswer(SignInError):
+    template = "The sign-in service did not answer."
+    fix_template = "Try again."
+
+
+class SignInServiceUnreachable(NetworkError):
+    """``cause`` is the network error; its code, ``kind`` and ``host`` are this one's."""
+
+    keeps_cause_code = True
+    template = "Could not reach the sign-in service: {cause}"
+
+    def __init__(self, *, cause: NetworkError, **kw: Any) -> None:
+        super().__init__(cause=cause, host=cause.host, details=cause.details, **kw)
+        self.kind = cause.kind
+
+
+class WindowsAuthFailed(SignInError):
+    code = "windows_auth_failed"
+    template = "Windows sign-in could not start."
+    fix_template = "Check the user name (DOMAIN\\user or user@domain)."
+
+
+class WindowsAnswerNotUnderstood(WindowsAuthFailed):
+    template = "The server's Windows sign-in answer was not understood."
+    fix_template = None
+
+
+class WindowsPasswordRejected(BadPassword):
+    """``user`` is the Windows user name that was refused."""
+
+    action = Action.ENTER_PASSWORD
+    template = "The server did not accept the Windows user name or password for {user}."
+    fix_template = "Check the user name (DOMAIN\\user) and the password, and watch Caps Lock."
+
+
 class SavedSignInUnusable(NotSignedIn):
     template = "Your saved sign-in cannot be used for this organization."
     fix_template = "Sign in again."
 
 
-_SIGN_IN_AGAIN = "Sign in again."
-_ADMIN = "your administrator"
+# -- what Entra ID said, by AADSTS number or OAuth error -----------------------------------
 
-# AADSTS number -> (class, message, fix)
-_TABLE: dict[int, tuple[type[SignInError], str, str]] = {
-    50076: (MfaRequired,
-            "Your organization requires multi-factor authentication (a code or app "
-            "approval) for this sign-in.",
-            "Sign in with the browser or a device code so you can complete the second "
-            "step; signing in with only a password cannot do that."),
-    50079: (MfaEnrollmentRequired,
-            "Your account must be set up for multi-factor authentication before you can "
-            "sign in.",
-            "Sign in once at https://aka.ms/mfasetup in a browser to register a phone or "
-            "authenticator app, then try again."),
-    53003: (ConditionalAccessBlocked,
-            "Your organization's access policy (conditional access) blocked this sign-in.",
-            f"Ask {_ADMIN} which devices, locations or apps are allowed; the details below "
-            "help them find the policy."),
-    65001: (ConsentRequired,
-            "This app has not been allowed (consented) to use Dynamics 365 on your behalf.",
-            f"Sign in interactively and accept the consent prompt, or ask {_ADMIN} to grant "
-            "admin consent for the app."),
-    65004: (ConsentRequired,
-            "Permission for this app to use Dynamics 365 was declined.",
-            "Sign in again and accept the consent prompt, or ask your administrator to "
-            "grant consent."),
-    50126: (BadPassword,
-            "The user name or password is incorrect.",
-            "Check the user name (usually your work e-mail address) and the password, and "
-            "watch Caps Lock."),
-    700082: (SignInExpired,
-             "Your saved sign-in expired because it was not used for a long time.",
-             _SIGN_IN_AGAIN),
-    50173: (SignInExpired,
-            "Your saved sign-in is no longer valid (for example, your password was changed "
-            "or an administrator revoked sessions).",
-            _SIGN_IN_AGAIN),
-    50058: (SignInExpired,
-            "You are not signed in any more.",
-            _SIGN_IN_AGAIN),
-    50020: (WrongTenant,
-            "Your account is not a member of the organization's directory (tenant).",
-            "Sign in with the account your company gave you for this organization, or ask "
-            "its administrator to invite you as a guest."),
-    90002: (WrongTenant,
-            "The directory (tenant) for this sign-in was not found.",
-            "Check the organization address; if your company uses a sovereign cloud "
-            "(GCC High, DoD, China), choose that cloud."),
-    500011: (WrongTenant,
-             "Dynamics 365 was not found in your organization's directory for this address.",
-             "Check the organization address (typos, region number) and that you sign in "
-             "with an account of the company that owns it."),
-    50057: (AccountDisabled,
-            "Your user account is disabled.",
-            f"Ask {_ADMIN} to enable the account."),
-    70019: (DeviceCodeExpired,
-            "The sign-in code expired before it was entered.",
-            "Start the sign-in again and enter the new code within 15 minutes."),
-    70016: (DeviceCodeExpired,
-            "The sign-in code was not entered in time.",
-            "Start the sign-in again and enter the code at the address shown."),
-    50034: (BadPassword,
-            "No account with this user name exists in the directory.",
-            "Check the user name (usually your work e-mail address)."),
-    700016: (AppNotRegistered,
-             "The sign-in app is not known in your organization's directory.",
-             f"Ask {_ADMIN} to allow the app, or use the client id your company provides "
-             "(cloud file field client_id)."),
-    700011: (AppNotRegistered,
-             "The sign-in app is not registered in your organization's directory.",
-             f"Ask {_ADMIN} to allow the app, or use the client id your company provides "
-             "(cloud file field client_id)."),
-    70011: (InvalidScope,
-            "The sign-in asked for a permission the directory does not know (invalid scope).",
-            "Check the organization address; if it is right, send the details to your "
-            "administrator."),
-    50011: (ReplyUrlMismatch,
-            "The sign-in app's reply address is not allowed by the directory.",
-            f"Ask {_ADMIN} to add http://localhost as a redirect URI for the app, or use "
-            "device-code sign-in."),
+class MfaNeeded(MfaRequired):
+    """AADSTS50076."""
+
+    template = ("Your organization requires multi-factor authentication (a code or app approval) "
+                "for this sign-in.")
+    fix_template = ("Sign in with the browser or a device code so you can complete the second "
+                    "step; signing in with only a password cannot do that.")
+
+
+class MfaNotSetUp(MfaEnrollmentRequired):
+    """AADSTS50079."""
+
+    template = "Your account must be set up for multi-factor authentication before you can sign in."
+    fix_template = ("Sign in once at https://aka.ms/mfasetup in a browser to register a phone or "
+                    "authenticator app, then try again.")
+
+
+class BlockedByPolicy(ConditionalAccessBlocked):
+    """AADSTS53003."""
+
+    template = "Your organization's access policy (conditional access) blocked this sign-in."
+    fix_template = ("Ask your administrator which devices, locations or apps are allowed; the "
+                    "details below help them find the policy.")
+
+
+class AppNotConsented(ConsentRequired):
+    """AADSTS65001."""
+
+    template = "This app has not been allowed (consented) to use Dynamics 365 on your behalf."
+    fix_template = ("Sign in interactively and accept the consent prompt, or ask your "
+                    "administrator to grant admin consent for the app.")
+
+
+class ConsentDeclined(ConsentRequired):
+    """AADSTS65004."""
+
+    template = "Permission for this app to use Dynamics 365 was declined."
+    fix_template = ("Sign in again and accept the consent prompt, or ask your administrator to "
+                    "grant consent.")
+
+
+class WrongPassword(BadPassword):
+    """AADSTS50126."""
+
+    template = "The user name or password is incorrect."
+    fix_template = ("Check the user name (usually your work e-mail address) and the password, and "
+                    "watch Caps Lock.")
+
+
+class SignInUnused(SignInExpired):
+    """AADSTS700082."""
+
+    template = "Your saved sign-in expired because it was not used for a long time."
+    fix_template = "Sign in again."
+
+
+class SignInRevoked(SignInExpired):
+    """AADSTS50173."""
+
+    template = ("Your saved sign-in is no longer valid (for example, your password was changed or "
+                "an administrator revoked sessions).")
+    fix_template = "Sign in again."
+
+
+class NoLongerSignedIn(SignInExpired):
+    """AADSTS50058."""
+
+    template = "You are not signed in any more."
+    fix_template = "Sign in again."
+
+
+class NotInTenant(WrongTenant):
+    """AADSTS50020."""
+
+    template = "Your account is not a member of the organization's directory (tenant)."
+    fix_template = ("Sign in with the account your company gave you for this organization, or ask "
+                    "its administrator to invite you as a guest.")
+
+
+class TenantNotFound(WrongTenant):
+    """AADSTS90002."""
+
+    template = "The directory (tenant) for this sign-in was not found."
+    fix_template = ("Check the organization address; if your company uses a sovereign cloud (GCC "
+                    "High, DoD, China), choose that cloud.")
+
+
+class DynamicsNotInTenant(WrongTenant):
+    """AADSTS500011."""
+
+    template = "Dynamics 365 was not found in your organization's directory for this address."
+    fix_template = ("Check the organization address (typos, region number) and that you sign in "
+                    "with an account of the company that owns it.")
+
+
+class UserDisabled(AccountDisabled):
+    """AADSTS50057."""
+
+    template = "Your user account is disabled."
+    fix_template = "Ask your administrator to enable the account."
+
+
+class CodeExpired(DeviceCodeExpired):
+    """AADSTS70019."""
+
+    template = "The sign-in code expired before it was entered."
+    fix_template = "Start the sign-in again and enter the new code within 15 minutes."
+
+
+class CodeNotEntered(DeviceCodeExpired):
+    """AADSTS70016."""
+
+    template = "The sign-in code was not entered in time."
+    fix_template = "Start the sign-in again and enter the code at the address shown."
+
+
+class NoSuchUser(BadPassword):
+    """AADSTS50034."""
+
+    template = "No account with this user name exists in the directory."
+    fix_template = "Check the user name (usually your work e-mail address)."
+
+
+class AppUnknown(AppNotRegistered):
+    """AADSTS700016."""
+
+    template = "The sign-in app is not known in your organization's directory."
+    fix_template = ("Ask your administrator to allow the app, or use the client id your company "
+                    "provides (cloud file field client_id).")
+
+
+class AppUnregistered(AppNotRegistered):
+    """AADSTS700011."""
+
+    template = "The sign-in app is not registered in your organization's directory."
+    fix_template = ("Ask your administrator to allow the app, or use the client id your company "
+                    "provides (cloud file field client_id).")
+
+
+class ScopeUnknown(InvalidScope):
+    """AADSTS70011."""
+
+    template = "The sign-in asked for a permission the directory does not know (invalid scope)."
+    fix_template = ("Check the organization address; if it is right, send the details to your "
+                    "administrator.")
+
+
+class ReplyUrlRefused(ReplyUrlMismatch):
+    """AADSTS50011."""
+
+    template = "The sign-in app's reply address is not allowed by the directory."
+    fix_template = ("Ask your administrator to add http://localhost as a redirect URI for the app,"
+                    " or use device-code sign-in.")
+
+
+class SavedSignInRefused(SignInExpired):
+    """OAuth error ``invalid_grant``."""
+
+    template = "Your saved sign-in can no longer be used."
+    fix_template = "Sign in again."
+
+
+class InteractionRequired(SignInExpired):
+    """OAuth error ``interaction_required``."""
+
+    template = "The directory needs you to sign in interactively."
+    fix_template = "Sign in again."
+
+
+class CodeTokenExpired(DeviceCodeExpired):
+    """OAuth error ``expired_token``."""
+
+    template = "The sign-in code expired before it was entered."
+    fix_template = "Start the sign-in again."
+
+
+class SignInDeclined(SignInCancelled):
+    """OAuth error ``authorization_declined``."""
+
+    template = "The sign-in was declined."
+    fix_template = "Start it again if that was a mistake."
+
+
+class SignInRefused(SignInCancelled):
+    """OAuth error ``access_denied``."""
+
+    template = "The sign-in was cancelled or refused."
+    fix_template = "Start it again if that was a mistake."
+
+
+class ClientRefused(AppNotRegistered):
+    """OAuth error ``invalid_client``."""
+
+    template = "The directory does not accept this sign-in app."
+    fix_template = "Ask your administrator about the app registration (client id)."
+
+#: AADSTS number -> the error that explains it.
+_BY_AADSTS: dict[int, type[SignInError]] = {
+    50076: MfaNeeded,
+    50079: MfaNotSetUp,
+    53003: BlockedByPolicy,
+    65001: AppNotConsented,
+    65004: ConsentDeclined,
+    50126: WrongPassword,
+    700082: SignInUnused,
+    50173: SignInRevoked,
+    50058: NoLongerSignedIn,
+    50020: NotInTenant,
+    90002: TenantNotFound,
+    500011: DynamicsNotInTenant,
+    50057: UserDisabled,
+    70019: CodeExpired,
+    70016: CodeNotEntered,
+    50034: NoSuchUser,
+    700016: AppUnknown,
+    700011: AppUnregistered,
+    70011: ScopeUnknown,
+    50011: ReplyUrlRefused,
+}
+#: OAuth ``error`` -> the error that explains it (when no AADSTS number is known).
+_BY_ERROR: dict[str, type[SignInError]] = {
+    "invalid_grant": SavedSignInRefused,
+    "interaction_required": InteractionRequired,
+    "expired_token": CodeTokenExpired,
+    "authorization_declined": SignInDeclined,
+    "access_denied": SignInRefused,
+    "invalid_client": ClientRefused,
 }
 
-_BY_ERROR: dict[str, tuple[type[SignInError], str, str]] = {
-    "invalid_grant": (SignInExpired, "Your saved sign-in can no longer be used.",
-                      _SIGN_IN_AGAIN),
-    "interaction_required": (SignInExpired,
-                             "The directory needs you to sign in interactively.",
-                             _SIGN_IN_AGAIN),
-    "expired_token": (DeviceCodeExpired, "The sign-in code expired before it was entered.",
-                      "Start the sign-in again."),
-    "authorization_declined": (SignInCancelled, "The sign-in was declined.",
-                               "Start it again if that was a mistake."),
-    "access_denied": (SignInCancelled, "The sign-in was cancelled or refused.",
-                      "Start it again if that was a mistake."),
-    "invalid_client": (AppNotRegistered, "The directory does not accept this sign-in app.",
-                       f"Ask {_ADMIN} about the app registration (client id)."),
-}
+
+class SignInFailed(SignInError):
+    """An answer no class above explains; ``server_message`` is the first line of Entra's
+    description (variants with and without it and the AADSTS number)."""
+
+    template = "Signing in did not work."
+    fix_template = "Try again; if it keeps failing, send the details to your administrator."
+
+
+class SignInFailedNumbered(SignInFailed):
+    template = "Signing in did not work (AADSTS{aadsts})."
+
+
+class SignInFailedSaying(SignInFailed):
+    template = "Signing in did not work. The sign-in service said: {server_message}"
+
+
+class SignInFailedNumberedSaying(SignInFailed):
+    template = "Signing in did not work (AADSTS{aadsts}). The sign-in service said: {server_message}"
+
+
+class DeviceCodeNotStarted(SignInError):
+    """The device-code flow could not start; ``cause`` says why (its code is reported)."""
+
+    keeps_cause_code = True
+    template = "Could not start a device-code sign-in: {cause}"
 
 
 def aadsts_code(result: Mapping[str, Any]) -> int | None:
@@ -238,7 +482,7 @@ def aadsts_code(result: Mapping[str, Any]) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def signin_error(result: Mapping[str, Any], *, context: str | None = None) -> SignInError:
+def signin_error(result: Mapping[str, Any]) -> SignInError:
     """The SignInError for an msal/Entra error result (a dict with ``error``)."""
     code = aadsts_code(result)
     error = str(result.get("error") or "") or None
@@ -248,16 +492,12 @@ def signin_error(result: Mapping[str, Any], *, context: str | None = None) -> Si
         description.splitlines()[0] if description else "",
         f"correlation_id={result['correlation_id']}" if result.get("correlation_id") else "",
     ) if x)
-    if code in _TABLE:
-        cls, message, fix = _TABLE[code]
-    elif error in _BY_ERROR:
-        cls, message, fix = _BY_ERROR[error]
-    else:
-        cls = SignInError
-        message = "Signing in did not work" + (f" (AADSTS{code})." if code else ".")
-        if description:
-            message += " The sign-in service said: " + description.splitlines()[0]
-        fix = ("Try again; if it keeps failing, send the details to your administrator.")
-    if context:
-        message = f"{context}: {message}"
-    return cls(message, fix=fix, details=details or None, aadsts=code, error=error)
+    known = {"aadsts": code, "error": error, "details": details or None}
+    if code in _BY_AADSTS:
+        return _BY_AADSTS[code](**known)
+    if error in _BY_ERROR:
+        return _BY_ERROR[error](**known)  # type: ignore[index] # error is in _BY_ERROR, tested just above
+    if description:
+        cls = SignInFailedNumberedSaying if code else SignInFailedSaying
+        return cls(server_message=description.splitlines()[0], **known)
+    return (SignInFailedNumbered if code else SignInFailed)(**known)

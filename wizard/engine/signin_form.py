@@ -38,7 +38,7 @@ class SignInPageFailed(SignInError):
     fix_template = "Try again."
 
     def __init__(self, *, page_text: str) -> None:
-        super().__init__(None, page_text=page_text)
+        super().__init__(page_text=page_text)
 
 
 class SignInPageEmpty(SignInError):
@@ -47,7 +47,7 @@ class SignInPageEmpty(SignInError):
     fix_template = "Try again."
 
     def __init__(self) -> None:
-        super().__init__(None)
+        super().__init__()
 
 
 class SignInPageUnanswerable(SignInError):
@@ -56,7 +56,7 @@ class SignInPageUnanswerable(SignInError):
     fix_template = "Use sign-in with a code instead."
 
     def __init__(self) -> None:
-        super().__init__(None)
+        super().__init__()
 
 
 class SignInUnfinished(SignInError):
@@ -65,7 +65,7 @@ class SignInUnfinished(SignInError):
     fix_template = "Try again."
 
     def __init__(self) -> None:
-        super().__init__(None)
+        super().__init__()
 
 
 class VerificationCodeNeeded(MfaRequired):
@@ -73,7 +73,7 @@ class VerificationCodeNeeded(MfaRequired):
     fix_template = "Enter the verification code from your authenticator app."
 
     def __init__(self) -> None:
-        super().__init__(None)
+        super().__init__()
 
 
 class VerificationCodeRejected(MfaRequired):
@@ -81,7 +81,7 @@ class VerificationCodeRejected(MfaRequired):
     fix_template = "Check the code and try again."
 
     def __init__(self, *, details: str) -> None:
-        super().__init__(None, details=details)
+        super().__init__(details=details)
 
 
 class PasswordRejected(BadPassword):
@@ -89,7 +89,7 @@ class PasswordRejected(BadPassword):
     fix_template = "Check them and try again."
 
     def __init__(self, *, details: str) -> None:
-        super().__init__(None, details=details)
+        super().__init__(details=details)
 
 
 @dataclass(frozen=True)

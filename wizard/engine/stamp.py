@@ -42,32 +42,65 @@ class MailboxError(WizardError):
 
 
 class StampConflict(WizardError):
-    """The mailbox is stamped with another org; ``other`` is that org's :class:`Stamp`."""
+    """The mailbox is stamped with another org; ``other`` is that org's :class:`Stamp`.
+
+    ``wanted_org_name`` names the org that wanted the mailbox (None: "this organization");
+    ``not_switched`` is the label of an org that was therefore not made the synchronizing
+    one (None: nothing was synchronized)."""
 
     code = "stamp_conflict"
+    action = Action.OVERRIDE_STAMP
+    _HEAD = "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id})"
+    template = _HEAD + ". Nothing was synchronized with this organization."
+    named_template = _HEAD + ". Nothing was synchronized with “{wanted}”."
+    not_switched_template = (_HEAD + ". Nothing was changed: {not_switched} was not made the "
+                             "synchronizing organization.")
+    since_template = _HEAD + ", last synchronized {last_sync}. Nothing was synchronized with this organization."
+    since_named_template = _HEAD + ", last synchronized {last_sync}. Nothing was synchronized with “{wanted}”."
+    since_not_switched_template = (_HEAD + ", last synchronized {last_sync}. Nothing was changed: "
+                                   "{not_switched} was not made the synchronizing organization.")
+    fix_template = ("To synchronize with this organization anyway, choose the option “" + OVERRIDE_OPTION
+                    + "”. Items then come from this org only.")
+    named_fix_template = ("To synchronize with “{wanted}” anyway, choose the option “" + OVERRIDE_OPTION
+                          + "”. Items then come from this org only.")
 
     def __init__(self, other: "Stamp", wanted_org_name: str | None = None, *,
-                 override_hint: str | None = None, consequence: str | None = None) -> None:
+                 not_switched: str | None = None) -> None:
         self.other = other
         self.wanted_org_name = wanted_org_name
-        who = f"“{other.org_name}” (organization ID {other.org_id})"
-        when = (f", last synchronized {format_time(other.last_sync)}" if other.last_sync
-                else "")
-        target = f"“{wanted_org_name}”" if wanted_org_name else "this organization"
-        hint = override_hint or (
-            f"To synchronize with {target} anyway, choose the option “{OVERRIDE_OPTION}”. "
-            "Items then come from this org only.")
-        super().__init__(
-            f"Your mailbox is set to synchronize with a different organization: {who}{when}. "
-            + (consequence or f"Nothing was synchronized with {target}."),
-            fix=hint, action=Action.OVERRIDE_STAMP,
-        )
+        super().__init__(org_name=other.org_name, org_id=other.org_id, wanted=wanted_org_name,
+                         last_sync=format_time(other.last_sync) if other.last_sync else None,
+                         not_switched=not_switched)
+
+    def templates(self) -> tuple[str | None, str | None]:
+        since = "since_" if self.params.get("last_sync") else ""
+        named = bool(self.params.get("wanted"))
+        which = "not_switched_" if self.params.get("not_switched") else ("named_" if named else "")
+        message: str = getattr(self, f"{since}{which}template")
+        fix = self.named_fix_template if named else self.fix_template
+        return message, fix
+
+
+class MailboxBusy(MailboxError):
+    template = ("The mailbox store is busy: another d365-wizard process kept it locked for over "
+                "{seconds} seconds.")
+    fix_template = "Close other d365-wizard windows or commands and try again."
+
+
+class NewerStampFormat(ConfigError):
+    template = ("The mailbox store {path} was written by a newer version of d365-wizard (stamp "
+                "format {found}; this version reads up to {supported}).")
+    fix_template = "Update d365-wizard."
 
 
 class StampMissing(WizardError):
     """``record_sync`` before any org claimed the mailbox."""
 
     code = "stamp_missing"
+    action = Action.SWITCH_ORG
+    template = ("Your mailbox is not set to synchronize with any organization yet, so the sync "
+                "time was not recorded.")
+    fix_template = "Choose the synchronizing organization first."
 
 
 @dataclass(frozen=True)
@@ -165,10 +198,7 @@ class MailboxStore:
             current = self._read_stamp(conn)
             if current is None:
                 conn.execute("ROLLBACK")
-                raise StampMissing(
-                    "Your mailbox is not set to synchronize with any organization yet, "
-                    "so the sync time was not recorded.",
-                    fix="Choose the synchronizing organization first.", action=Action.SWITCH_ORG)
+                raise StampMissing()
             if not _same_id(current.org_id, org_id):
                 conn.execute("ROLLBACK")
                 raise StampConflict(current)
@@ -214,11 +244,7 @@ class MailboxStore:
                 yield conn
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
-                    raise MailboxError(
-                        "The mailbox store is busy: another d365-wizard process kept it "
-                        f"locked for over {BUSY_TIMEOUT_S:.0f} seconds.",
-                        fix="Close other d365-wizard windows or commands and try again.",
-                        details=str(exc)) from exc
+                    raise MailboxBusy(seconds=f"{BUSY_TIMEOUT_S:.0f}", details=str(exc)) from exc
                 raise classify_sqlite_error(exc, self.db_path, what=WHAT) from exc
             except sqlite3.DatabaseError as exc:
                 raise classify_sqlite_error(exc, self.db_path, what=WHAT,
@@ -249,11 +275,7 @@ class MailboxStore:
                          (str(STAMP_SCHEMA_VERSION),))
         elif int(row[0]) > STAMP_SCHEMA_VERSION:
             conn.execute("ROLLBACK")
-            raise ConfigError(
-                f"The mailbox store {self.db_path} was written by a newer version of "
-                f"d365-wizard (stamp format {row[0]}; this version reads up to "
-                f"{STAMP_SCHEMA_VERSION}).",
-                fix="Update d365-wizard.")
+            raise NewerStampFormat(path=str(self.db_path), found=row[0], supported=STAMP_SCHEMA_VERSION)
         conn.execute("COMMIT")
         self._schema_ready = True
 

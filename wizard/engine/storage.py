@@ -56,11 +56,7 @@ def locked(path: Path) -> Iterator[None]:
         with lock_for(path):
             yield
     except TimeoutError as exc:  # filelock.Timeout subclasses TimeoutError
-        raise ConfigError(
-            f"Another d365-wizard process has kept {path.name} locked for over "
-            f"{LOCK_TIMEOUT_S:.0f} seconds.",
-            fix="Close other d365-wizard windows or commands and try again.",
-        ) from exc
+        raise FileLocked(name=path.name, seconds=f"{LOCK_TIMEOUT_S:.0f}") from exc
     except FileProblem:
         raise
     except OSError as exc:
@@ -91,6 +87,25 @@ def move_aside(path: Path) -> Path:
     except OSError as exc:
         raise classify_os_error(exc, path, verb="move aside", what="the damaged file") from exc
     return target
+
+
+class FileLocked(ConfigError):
+    template = "Another d365-wizard process has kept {name} locked for over {seconds} seconds."
+    fix_template = "Close other d365-wizard windows or commands and try again."
+
+
+class StateFileMovedAside(CorruptConfig):
+    """``kind`` names the file (registry, sync settings…), ``reason`` why it was unreadable."""
+
+    template = ("The {kind} file was damaged and could not be read ({reason}). It was moved to "
+                "{moved_to} and a new, empty one will be used.")
+    fix_template = "If you need the old content, send that file to your helpdesk."
+
+
+class NewerStateFormat(ConfigError):
+    template = ("The {kind} file {path} was written by a newer version of d365-wizard (format "
+                "{found}; this version reads up to {supported}).")
+    fix_template = "Update d365-wizard, or remove the file to start over."
 
 
 class SchemaError(ValueError):
@@ -136,17 +151,8 @@ def read_versioned_json(path: Path, *, schema_version: int, kind: str,
             raise
         moved = move_aside(path)
         reason = exc.message if isinstance(exc, FileProblem) else str(exc)
-        raise CorruptConfig(
-            f"The {kind} file was damaged and could not be read ({reason}). It was moved "
-            f"to {moved} and a new, empty one will be used.",
-            fix="If you need the old content, send that file to your helpdesk.",
-            details=reason, moved_to=str(moved), reason=reason,
-        ) from exc
+        raise StateFileMovedAside(kind=kind, moved_to=str(moved), reason=reason, details=reason) from exc
     version = data["schema_version"]
     if version > schema_version:
-        raise ConfigError(
-            f"The {kind} file {path} was written by a newer version of d365-wizard "
-            f"(format {version}; this version reads up to {schema_version}).",
-            fix="Update d365-wizard, or remove the file to start over.",
-        )
+        raise NewerStateFormat(kind=kind, path=str(path), found=version, supported=schema_version)
     return data

@@ -50,6 +50,7 @@ class EncryptedTokenCache(msal.SerializableTokenCache):  # type: ignore[misc] # 
         self.status = ""
         self.persistent = False
         self.recovery: str | None = None   # set when a damaged cache was moved aside
+        self.reset: WizardError | None = None
         self._open()
 
     # -- setup -------------------------------------------------------------------------
@@ -133,9 +134,11 @@ class EncryptedTokenCache(msal.SerializableTokenCache):  # type: ignore[misc] # 
             log.warning("Token cache unreadable (%s) and could not be moved aside: %s",
                         why, exc.message)
             moved = None
-        where = f" It was moved to {moved}." if moved else ""
-        self.recovery = (f"Your saved sign-ins could not be read ({why}).{where} Sign in "
-                         "again; nothing else was lost.")
+        from wizard.engine.signin_errors import TokenCacheDropped, TokenCacheReset
+
+        #: Raised by a silent sign-in until the user signs in again (the recovery note).
+        self.reset = TokenCacheReset(reason=why, moved_to=str(moved)) if moved else TokenCacheDropped(reason=why)
+        self.recovery = str(self.reset)
         log.warning("Token cache reset: %s", self.recovery)
         self.status = self.recovery
 

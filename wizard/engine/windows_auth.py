@@ -20,8 +20,7 @@ import spnego
 import spnego.channel_bindings
 import spnego.exceptions
 
-from wizard.engine.errors import Action
-from wizard.engine.signin_errors import BadPassword, SignInError
+from wizard.engine.signin_errors import WindowsAnswerNotUnderstood, WindowsAuthFailed, WindowsPasswordRejected
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +108,7 @@ class WindowsAuth(requests.auth.AuthBase):
                                     channel_bindings=bindings)
             out_token = context.step()
         except spnego.exceptions.SpnegoError as exc:
-            raise SignInError("Windows sign-in could not start.", fix="Check the user name "
-                              "(DOMAIN\\user or user@domain).", details=str(exc),
-                              code="windows_auth_failed") from exc
+            raise WindowsAuthFailed(details=str(exc)) from exc
         current = response
         history = [response]
         for _ in range(3):  # negotiate, challenge/response, (mutual auth)
@@ -140,15 +137,10 @@ class WindowsAuth(requests.auth.AuthBase):
             try:
                 out_token = context.step(in_token)
             except spnego.exceptions.SpnegoError as exc:
-                raise SignInError("The server's Windows sign-in answer was not understood.",
-                                  details=str(exc), code="windows_auth_failed") from exc
+                raise WindowsAnswerNotUnderstood(details=str(exc)) from exc
         current.history = history + list(current.history)
         if current.status_code == 401:
             for r in history + [current]:
                 r.close()
-            raise BadPassword(
-                f"The server did not accept the Windows user name or password for "
-                f"{self.username}.",
-                fix="Check the user name (DOMAIN\\user) and the password, and watch Caps Lock.",
-                code="bad_password", action=Action.ENTER_PASSWORD)
+            raise WindowsPasswordRejected(user=self.username)
         return current

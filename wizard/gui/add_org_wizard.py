@@ -7,7 +7,7 @@ closes (the shape of Picard's ``setupwizard``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QTableView,
     QVBoxLayout,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -115,6 +116,11 @@ class StartPage(QWizardPage):
         self.group.buttonToggled.connect(lambda *_: self._update())
         self.facts: UrlFacts | None = None
         self._update()
+
+    def initializePage(self) -> None:
+        # The address is what most people paste: the cursor waits there, visibly. (After
+        # the wizard's own focus change, which picks the first radio button.)
+        QTimer.singleShot(0, self, lambda: self.url_edit.setFocus(Qt.FocusReason.TabFocusReason))
 
     def _url_changed(self, text: str) -> None:
         self.facts = None
@@ -214,6 +220,7 @@ class DetectPage(BusyPage):
         super().__init__(wizard)
         self.setObjectName("detectPage")
         self.setTitle(tr("Finding out how to sign in"))
+        self.setSubTitle(tr("Asking the organization how it signs you in. This takes a moment."))
         layout = QVBoxLayout(self)
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -244,8 +251,9 @@ class DetectPage(BusyPage):
     def _failed(self, exc: BaseException) -> None:
         self.progress.setVisible(False)
         message, fix, _ = error_text(exc)
-        self.label.setText(tr("Could not reach the organization: {message}\n{fix}\nGo Back to correct the address.")
-                           .format(message=message, fix=fix))
+        typed = self.w.pages[PAGE_START].url_edit.text().strip() or self.w.url_facts.base_url
+        self.label.setText(tr("Could not reach the organization at “{typed}”: {message}\n{fix}\n"
+                              "Go Back to correct the address.").format(typed=typed, message=message, fix=fix))
         self.label.setAccessibleDescription(self.label.text())
 
     def isComplete(self) -> bool:
@@ -472,6 +480,35 @@ class SignInPage(BusyPage):
         return PAGE_PICK if self.w.mode == "online" else PAGE_CONNECT
 
 
+class _CheckedRowsProxy(QSortFilterProxyModel):
+    """The picker's filter, also painting a check box in the first column that shows
+    whether the row is selected (the selection stays the one truth: a click or Space
+    toggles it, and the box follows)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.selection: QItemSelectionModel | None = None
+
+    def watch(self, selection: QItemSelectionModel) -> None:
+        self.selection = selection
+        selection.selectionChanged.connect(self._repaint)
+
+    def _repaint(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        for part in (selected, deselected):
+            for index in part.indexes():
+                if index.column() == 0:
+                    self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.CheckStateRole and index.isValid() and index.column() == 0:
+            source = self.mapToSource(index)
+            if not (self.sourceModel().flags(source) & Qt.ItemFlag.ItemIsEnabled):
+                return None
+            chosen = self.selection is not None and self.selection.isRowSelected(index.row(), index.parent())
+            return Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+
 class PickOrgsPage(BusyPage):
     def __init__(self, wizard: "AddOrgWizard") -> None:
         super().__init__(wizard)
@@ -490,7 +527,7 @@ class PickOrgsPage(BusyPage):
         row.addWidget(self.search, 1)
         layout.addLayout(row)
         self.model = DiscoveredOrgModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _CheckedRowsProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
@@ -506,6 +543,7 @@ class PickOrgsPage(BusyPage):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         accessible(self.view, tr("Your organizations"), tr("Press Space to select or clear an organization."))
+        self.proxy.watch(self.view.selectionModel())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.completeChanged.emit())
         layout.addWidget(self.view, 1)
         self.status = QLabel()
@@ -719,6 +757,20 @@ class SummaryPage(QWizardPage):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         accessible(self.label, tr("Summary"))
         layout.addWidget(self.label)
+        # Several new orgs and none synchronizes yet: the user picks which one will.
+        self.primary_row = QWidget()
+        primary_layout = QHBoxLayout(self.primary_row)
+        primary_layout.setContentsMargins(0, 0, 0, 0)
+        self.primary_combo = QComboBox()
+        self.primary_combo.setObjectName("primaryChoice")
+        accessible(self.primary_combo, tr("Synchronizing organization"),
+                   tr("The organization that synchronizes appointments, contacts and tasks with your mailbox."))
+        primary_label = QLabel(tr("S&ynchronizing organization:"))
+        primary_label.setBuddy(self.primary_combo)
+        primary_layout.addWidget(primary_label)
+        primary_layout.addWidget(self.primary_combo, 1)
+        self.primary_row.setVisible(False)
+        layout.addWidget(self.primary_row)
         self.error_label = QLabel()
         self.error_label.setObjectName("summaryProblem")
         self.error_label.setWordWrap(True)
@@ -748,9 +800,19 @@ class SummaryPage(QWizardPage):
         for org in self.w.connected:
             lines.append(tr("• {name} ({url}), signed in as {user}").format(
                 name=org.display_name, url=org.url, user=org.user or tr("(none)")))
+            existing = self.w.existing_row(org)
+            if existing is not None:
+                lines.append("    " + tr("Already in your list as {name}; it will be updated.").format(
+                    name=existing.display_name))
             for warning in org.warnings:
                 lines.append("    " + tr("Warning: {text}").format(text=warning))
-        if self.w.first_org and self.w.connected:
+        several = self.w.first_org and len(self.w.connected) > 1
+        if several and self.primary_combo.count() != len(self.w.connected):
+            self.primary_combo.clear()
+            for index, org in enumerate(self.w.connected):
+                self.primary_combo.addItem(org.display_name, index)
+        self.primary_row.setVisible(several)
+        if self.w.first_org and len(self.w.connected) == 1:
             lines.append("")
             lines.append(tr("{name} will become your synchronizing organization.").format(
                 name=self.w.connected[0].display_name))
@@ -820,6 +882,13 @@ class AddOrgWizard(QWizard):
         runner.run_task(lambda task: services.keyring_state(), on_result=self._keyring_known,
                         on_error=lambda _exc: None)
 
+    def existing_row(self, org: ConnectedOrg):
+        """The row of the list this org already is (Finish updates it), if any."""
+        model = getattr(self.parent(), "model", None)
+        rows = model.rows() if model is not None and hasattr(model, "rows") else []
+        url = org.url.rstrip("/").lower()
+        return next((r for r in rows if r.url.rstrip("/").lower() == url), None)
+
     def _keyring_known(self, state: KeyringState) -> None:
         if not isValid(self):
             return
@@ -835,6 +904,10 @@ class AddOrgWizard(QWizard):
         self.committing = True
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
         connected = list(self.connected)
+        summary_page = self.pages[PAGE_SUMMARY]
+        if summary_page.primary_row.isVisible() and summary_page.primary_combo.currentIndex() > 0:
+            # The first org saved becomes the synchronizing org: save the chosen one first.
+            connected.insert(0, connected.pop(summary_page.primary_combo.currentData()))
         save = self.save_credentials and (self.keyring is None or self.keyring.available)
         services = self.services
         summary = self.pages[PAGE_SUMMARY]

@@ -119,6 +119,7 @@ class PropertiesDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setObjectName("propertiesError")
         accessible(self.error_label, tr("Problem"))
+        self.error_label.setVisible(False)
         layout.addWidget(self.error_label)
         self.fix_button = QPushButton("")
         self.fix_button.setObjectName("propertiesFixButton")
@@ -131,8 +132,26 @@ class PropertiesDialog(QDialog):
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # A changed value makes a shown problem stale: it goes, and the dialog shrinks back.
+        for box in (self.save_box, self.keep_box):
+            box.toggled.connect(lambda _on: self.show_problem(""))
+        self.name_edit.textEdited.connect(lambda _text: self.show_problem(""))
         runner.run_task(lambda task: services.keyring_state(), on_result=self._keyring_known,
                         on_error=lambda _exc: None)
+
+    def show_problem(self, text: str, details: str = "", fix_text: str = "") -> None:
+        """Show (or with "" clear) the problem and its fix button; the dialog fits it."""
+        if not text and not self.error_label.text():
+            return
+        self.error_label.setText(text)
+        self.error_label.setToolTip(details)
+        self.error_label.setAccessibleDescription(text)
+        self.error_label.setVisible(bool(text))
+        self.fix_button.setText(fix_text)
+        self.fix_button.setVisible(bool(fix_text))
+        if not fix_text:
+            self.fix_action = ""
+        fit_to_screen(self)
 
     def _keyring_known(self, state) -> None:
         from shiboken6 import isValid
@@ -144,11 +163,12 @@ class PropertiesDialog(QDialog):
         self.save_box.setEnabled(False)
         self.save_box.setToolTip(no_keyring_text())
         self.save_box.setAccessibleDescription(no_keyring_text())
-        self.error_label.setText(no_keyring_text())
+        self.show_problem(no_keyring_text())
 
     def _fix(self) -> None:
-        self.fix_button.setVisible(False)
-        self.error_label.setText("")
+        action = self.fix_action
+        self.show_problem("")
+        self.fix_action = action
         if self.fix_action in ("retry", "unlock_keyring"):
             self._save()
             return
@@ -174,8 +194,6 @@ class PropertiesDialog(QDialog):
             self.accept()
             return
         self.buttons.setEnabled(False)
-        self.error_label.setText("")
-        self.fix_button.setVisible(False)
         key = self.row.key
 
         def done(row: OrgRow) -> None:
@@ -188,16 +206,13 @@ class PropertiesDialog(QDialog):
 
             self.buttons.setEnabled(True)
             message, fix, details = error_text(exc)
-            self.error_label.setText(" ".join(p for p in (message, fix) if p))
-            self.error_label.setToolTip(details)
             action = render(exc)[2]
-            self.fix_action = action.value if action is not None else ""
-            text = fix_label(self.fix_action)[0] if self.fix_action else ""
-            if self.fix_action in ("retry", "unlock_keyring"):
+            fix_action = action.value if action is not None else ""
+            text = fix_label(fix_action)[0] if fix_action else ""
+            if fix_action in ("retry", "unlock_keyring"):
                 text = tr("Try again")
-            self.fix_button.setText(text)
-            self.fix_button.setVisible(bool(text))
-            self.adjustSize()
+            self.show_problem(" ".join(p for p in (message, fix) if p), details, text)
+            self.fix_action = fix_action
             self.name_edit.setFocus()
 
         self.runner.run_task(lambda task: self.services.update(key, **changes),

@@ -8,16 +8,110 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The {what} could not be read as {format}: {reason}"),
     # wizard.engine.calcard.ItemFormatError.fix_template
     QT_TRANSLATE_NOOP("", "Fix or remove that item in your calendar or address book program."),
+    # wizard.engine.clouds.AuthorityNotHttps.template
+    QT_TRANSLATE_NOOP("", "{source}: 'authority' must be an https:// URL."),
+    # wizard.engine.clouds.AuthorityNotHttps.fix_template
+    QT_TRANSLATE_NOOP("", "Sign-in only works over HTTPS."),
+    # wizard.engine.clouds.CaBundleNotPath.template
+    QT_TRANSLATE_NOOP("", "{source}: 'ca_bundle' must be a file path."),
+    # wizard.engine.clouds.CloudFieldMissing.template
+    QT_TRANSLATE_NOOP("", "{source}: the field '{field}' is missing or empty."),
+    # wizard.engine.clouds.CloudFieldMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator for a corrected cloud file."),
+    # wizard.engine.clouds.CloudFileMissing.template
+    QT_TRANSLATE_NOOP("", "The cloud file {path} does not exist."),
+    # wizard.engine.clouds.CloudFileMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Check the path given to --cloud-file."),
+    # wizard.engine.clouds.CloudFileNotObject.template
+    QT_TRANSLATE_NOOP("", "The cloud file {path} must hold a JSON object."),
     # wizard.engine.clouds.CloudFileSecret.template
     QT_TRANSLATE_NOOP("", "The cloud file {path} contains “{field}”, which looks like a password, secret or token. Cloud files never carry secrets (d365-wizard signs in as a public client), so it was not used."),
     # wizard.engine.clouds.CloudFileSecret.fix_template
     QT_TRANSLATE_NOOP("", "Remove it from the file; credentials are entered when signing in and saved only in the OS keyring."),
+    # wizard.engine.clouds.CloudFileUnreadable.template
+    QT_TRANSLATE_NOOP("", "{cause}"),
+    # wizard.engine.clouds.OrgDomainsNotList.template
+    QT_TRANSLATE_NOOP("", "{source}: 'org_domains' must be a list of host suffixes."),
+    # wizard.engine.clouds.OrgHostsNotMap.template
+    QT_TRANSLATE_NOOP("", "{source}: 'org_hosts' must map host[:port] to details."),
+    # wizard.engine.clouds.UnknownCloud.template
+    QT_TRANSLATE_NOOP("", "Unknown cloud '{name}'."),
+    # wizard.engine.clouds.UnknownCloud.fix_template
+    QT_TRANSLATE_NOOP("", "Use one of: {choices}, or give --cloud-file."),
+    # wizard.engine.connect.LetInWithoutSignIn.template
+    QT_TRANSLATE_NOOP("", "{org} let us in without signing in, which a Dynamics 365 organization never does."),
+    # wizard.engine.connect.LetInWithoutSignIn.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address."),
+    # wizard.engine.connect.NoRegistry.template
+    QT_TRANSLATE_NOOP("", "No organization registry is available."),
+    # wizard.engine.connect.NotDynamics.template
+    QT_TRANSLATE_NOOP("", "{org} does not look like a Dynamics 365 organization (HTTP {status} and no sign-in request)."),
+    # wizard.engine.connect.NotDynamics.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address; paste it from the browser while the org is open."),
+    # wizard.engine.connect.OrgStateDisabled.template
+    QT_TRANSLATE_NOOP("", "The organization {org} is disabled."),
+    # wizard.engine.connect.OrgStateDisabled.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator to enable it."),
+    # wizard.engine.connect.PasswordNotSavable.template
+    QT_TRANSLATE_NOOP("", "The password cannot be saved: no secure keyring is available."),
+    # wizard.engine.connect.PasswordNotSavable.fix_template
+    QT_TRANSLATE_NOOP("", "Add the org without saving the password; you will be asked for it when connecting."),
+    # wizard.engine.connect.PasswordNotSavableOnSignIn.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in without saving the password; you will be asked for it when connecting."),
+    # wizard.engine.connect.WindowsCredentialsRequired.template
+    QT_TRANSLATE_NOOP("", "{org} uses Windows authentication: a user name and password are needed."),
+    # wizard.engine.connect.WindowsCredentialsRequired.fix_template
+    QT_TRANSLATE_NOOP("", "Enter your Windows user name (DOMAIN\\user) and password."),
+    # wizard.engine.dataverse.AccessDenied.template
+    QT_TRANSLATE_NOOP("", "Your account has no access to {org} (HTTP 403)."),
+    # wizard.engine.dataverse.AccessDenied.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your Dynamics 365 administrator to add you to this organization with a security role."),
+    # wizard.engine.dataverse.DataverseError.template
+    QT_TRANSLATE_NOOP("", "{org} had a problem answering (HTTP {status})."),
+    # wizard.engine.dataverse.DataverseError.fix_template
+    QT_TRANSLATE_NOOP("", "Try again later. If it keeps happening, send the details to your administrator."),
+    # wizard.engine.dataverse.DataverseNotFound.template
+    QT_TRANSLATE_NOOP("", "{org} answered 'not found' (HTTP 404)."),
+    # wizard.engine.dataverse.DataverseNotFound.fix_template
+    QT_TRANSLATE_NOOP("", "Check the organization address; the org may have been renamed, moved or deleted."),
+    # wizard.engine.dataverse.DataverseNotFoundSaying.template
+    QT_TRANSLATE_NOOP("", "{org} answered 'not found' (HTTP 404). {server_message}"),
+    # wizard.engine.dataverse.NoCreatedId.template
+    QT_TRANSLATE_NOOP("", "The organization did not say which record it created."),
+    # wizard.engine.dataverse.NotDataverse.template
+    QT_TRANSLATE_NOOP("", "{org} answered with something that is not Dataverse JSON."),
+    # wizard.engine.dataverse.NotDataverse.fix_template
+    QT_TRANSLATE_NOOP("", "Check that the address is a Dynamics 365 organization and not a sign-in or proxy page."),
+    # wizard.engine.dataverse.OrgDisabled.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your Dynamics 365 administrator to enable it, or choose another organization."),
+    # wizard.engine.dataverse.OrgNotAvailable.template
+    QT_TRANSLATE_NOOP("", "The organization {org} is not available."),
+    # wizard.engine.dataverse.OrgNotAvailable.fix_template
+    QT_TRANSLATE_NOOP("", "It may be disabled or being updated; ask your administrator."),
+    # wizard.engine.dataverse.PreconditionFailed.template
+    QT_TRANSLATE_NOOP("", "The record was changed by someone else since it was read."),
+    # wizard.engine.dataverse.PreconditionFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Reload and try again."),
+    # wizard.engine.dataverse.RequestRefused.template
+    QT_TRANSLATE_NOOP("", "{org} refused the request (HTTP {status})."),
+    # wizard.engine.dataverse.ServerSays.template
+    QT_TRANSLATE_NOOP("", "{server_message}"),
+    # wizard.engine.dataverse.SignInNotRenewed.template
+    QT_TRANSLATE_NOOP("", "{org} did not accept the sign-in (HTTP 401), and it could not be renewed: {cause}"),
+    # wizard.engine.dataverse.SignInRequired.template
+    QT_TRANSLATE_NOOP("", "{org} did not accept the sign-in (HTTP 401)."),
+    # wizard.engine.dataverse.SignInRequired.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in again."),
+    # wizard.engine.dataverse.Throttled.template
+    QT_TRANSLATE_NOOP("", "{org} is limiting requests from your account (HTTP 429)."),
+    # wizard.engine.dataverse.Throttled.fix_template
+    QT_TRANSLATE_NOOP("", "Wait a few minutes and try again."),
+    # wizard.engine.dataverse.UnexpectedAnswer.template
+    QT_TRANSLATE_NOOP("", "Unexpected Web API answer."),
     # wizard.engine.deploy_errors.BadKeepConnectedMinutes.template
     QT_TRANSLATE_NOOP("", "{source}: \"keep_connected_minutes\" must be a whole number of minutes from {low} to {high}, not {value}."),
     # wizard.engine.deploy_errors.CloudMismatch.template
     QT_TRANSLATE_NOOP("", "{source}, org {index}: \"cloud\" is “{cloud}” but the cloud file defines “{defined}”."),
-    # wizard.engine.deploy_errors.DeploymentFileUnusable.template
-    QT_TRANSLATE_NOOP("", "{cause}"),
     # wizard.engine.deploy_errors.EntryBadOrgId.template
     QT_TRANSLATE_NOOP("", "{source}, org {index}: \"org_id\" “{org_id}” is not an organization ID."),
     # wizard.engine.deploy_errors.EntryBadOrgId.fix_template
@@ -92,6 +186,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{source}, org {index}: {url} is in the “{url_cloud}” cloud, not “{cloud}”."),
     # wizard.engine.deploy_errors.WrongKind.template
     QT_TRANSLATE_NOOP("", "{source} is a “{kind}” file, not a deployment file."),
+    # wizard.engine.discovery.DiscoveryUnexpected.template
+    QT_TRANSLATE_NOOP("", "The discovery service answered with something unexpected."),
     # wizard.engine.fileio.DatabaseBusy.template
     QT_TRANSLATE_NOOP("", "{What} {path} is busy: another d365-wizard process kept it locked."),
     # wizard.engine.fileio.DatabaseBusy.fix_template
@@ -104,6 +200,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "There is no space left on the disk (or your disk quota is used up), so {what} {path} could not be written."),
     # wizard.engine.fileio.DiskFull.fix_template
     QT_TRANSLATE_NOOP("", "Free some disk space (or ask IT to raise the quota) and try again. Nothing was changed."),
+    # wizard.engine.fileio.DiskIoError.fix_template
+    QT_TRANSLATE_NOOP("", "Check the disk (it may be full, failing or disconnected) and try again."),
     # wizard.engine.fileio.FileNotFound.template
     QT_TRANSLATE_NOOP("", "{What} {path} does not exist."),
     # wizard.engine.fileio.FileNotFound.fix_template
@@ -154,10 +252,88 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{path} is a symbolic link; d365-wizard does not read or write its own files through links."),
     # wizard.engine.fileio.SymlinkRefused.fix_template
     QT_TRANSLATE_NOOP("", "Replace the link with the file it points to (or remove it) and try again; nothing was changed."),
+    # wizard.engine.http_errors.CaBundleMissing.template
+    QT_TRANSLATE_NOOP("", "The CA bundle {path} does not exist."),
+    # wizard.engine.http_errors.CaBundleMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Check the path given to --ca-bundle or in the cloud file."),
+    # wizard.engine.http_errors.CaBundleNotPem.template
+    QT_TRANSLATE_NOOP("", "The CA bundle {path} could not be read as PEM certificates."),
+    # wizard.engine.http_errors.CaBundleNotPem.fix_template
+    QT_TRANSLATE_NOOP("", "Export the CA certificate in PEM (Base-64) format."),
+    # wizard.engine.http_errors.CaFolderUnreadable.template
+    QT_TRANSLATE_NOOP("", "The CA folder {path} could not be read."),
+    # wizard.engine.http_errors.CaFolderUnreadable.fix_template
+    QT_TRANSLATE_NOOP("", "Give a PEM file with --ca-bundle."),
+    # wizard.engine.http_errors.Cancelled.template
+    QT_TRANSLATE_NOOP("", "Cancelled."),
+    # wizard.engine.http_errors.CancelledUnchanged.template
+    QT_TRANSLATE_NOOP("", "Nothing was changed."),
+    # wizard.engine.http_errors.ConnectionDropped.template
+    QT_TRANSLATE_NOOP("", "The connection to {host} was interrupted."),
+    # wizard.engine.http_errors.ConnectionDropped.fix_template
+    QT_TRANSLATE_NOOP("", "Check your network connection and try again."),
+    # wizard.engine.http_errors.ConnectionRefused.template
+    QT_TRANSLATE_NOOP("", "Could not connect to {host}: the connection was refused."),
+    # wizard.engine.http_errors.ConnectionRefused.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address and port; the server may be down or a firewall may block it."),
+    # wizard.engine.http_errors.DnsFailed.template
+    QT_TRANSLATE_NOOP("", "The name {host} could not be found (DNS)."),
+    # wizard.engine.http_errors.DnsFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address for typos and that you are connected to the network (and to the VPN for an on-premises server)."),
+    # wizard.engine.http_errors.ProxyAuthRequired.template
+    QT_TRANSLATE_NOOP("", "The proxy server{where} asks for a user name and password (HTTP 407)."),
+    # wizard.engine.http_errors.ProxyAuthRequired.fix_template
+    QT_TRANSLATE_NOOP("", "Put the proxy credentials in the HTTPS_PROXY setting (https://user:password@proxy:port) or ask your IT department to let d365-wizard through the proxy without sign-in."),
+    # wizard.engine.http_errors.ProxyFailed.template
+    QT_TRANSLATE_NOOP("", "The proxy server refused or failed the connection to {host}."),
+    # wizard.engine.http_errors.ProxyFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Check the proxy settings (HTTPS_PROXY, system proxy) or ask IT."),
+    # wizard.engine.http_errors.RetryAfterTooLong.template
+    QT_TRANSLATE_NOOP("", "{host} is limiting requests and asked to wait {minutes} minute(s) before trying again."),
+    # wizard.engine.http_errors.RetryAfterTooLong.fix_template
+    QT_TRANSLATE_NOOP("", "Wait that long and try again, or ask your administrator whether another tool is using your account heavily."),
+    # wizard.engine.http_errors.TimedOut.template
+    QT_TRANSLATE_NOOP("", "{host} did not answer in time."),
+    # wizard.engine.http_errors.TimedOut.fix_template
+    QT_TRANSLATE_NOOP("", "Check your network connection and try again; a firewall may be blocking the connection."),
+    # wizard.engine.http_errors.TlsExpired.template
+    QT_TRANSLATE_NOOP("", "The certificate of {host} is expired."),
+    # wizard.engine.http_errors.TlsExpired.fix_template
+    QT_TRANSLATE_NOOP("", "Check that this computer's date and time are right; if they are, tell the server's administrator (the certificate must be renewed)."),
+    # wizard.engine.http_errors.TlsFailed.template
+    QT_TRANSLATE_NOOP("", "A secure connection to {host} could not be set up."),
+    # wizard.engine.http_errors.TlsFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address and port (the server may not offer HTTPS there); a proxy that inspects HTTPS can also cause this: ask IT."),
+    # wizard.engine.http_errors.TlsIntercepted.template
+    QT_TRANSLATE_NOOP("", "The secure connection to {host} is intercepted: its certificate was not issued by a public certificate authority. A company proxy or security software that inspects HTTPS is between this computer and the server."),
+    # wizard.engine.http_errors.TlsIntercepted.fix_template
+    QT_TRANSLATE_NOOP("", "Ask IT for that CA certificate and add it with --ca-bundle FILE (or to the system certificate store); never turn certificate checks off."),
+    # wizard.engine.http_errors.TlsInterceptedBy.template
+    QT_TRANSLATE_NOOP("", "The secure connection to {host} is intercepted: its certificate was not issued by a public certificate authority. It was issued by “{issuer}”. A company proxy or security software that inspects HTTPS is between this computer and the server."),
+    # wizard.engine.http_errors.TlsNotYetValid.template
+    QT_TRANSLATE_NOOP("", "The certificate of {host} is not valid yet."),
+    # wizard.engine.http_errors.TlsRevoked.template
+    QT_TRANSLATE_NOOP("", "The certificate of {host} was revoked by its issuer."),
+    # wizard.engine.http_errors.TlsRevoked.fix_template
+    QT_TRANSLATE_NOOP("", "Tell the server's administrator; do not connect meanwhile."),
+    # wizard.engine.http_errors.TlsUntrusted.template
+    QT_TRANSLATE_NOOP("", "The certificate of {host} is not trusted: its issuer is unknown to this computer."),
+    # wizard.engine.http_errors.TlsUntrusted.fix_template
+    QT_TRANSLATE_NOOP("", "If that issuer is your company's proxy or firewall, ask IT for its CA certificate and add it with --ca-bundle FILE (or to the system certificate store). Otherwise check the address."),
+    # wizard.engine.http_errors.TlsUntrustedIssuer.template
+    QT_TRANSLATE_NOOP("", "The certificate of {host} is not trusted: its issuer is unknown to this computer. It was issued by “{issuer}”."),
+    # wizard.engine.http_errors.TlsWrongHost.template
+    QT_TRANSLATE_NOOP("", "The certificate of {host} is for another address, so the connection was refused."),
+    # wizard.engine.http_errors.TlsWrongHost.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address (use the organization's own name, not an IP address or an alias); if it is right, tell the server's administrator."),
     # wizard.engine.itemtypes.InvalidItemValue.template
     QT_TRANSLATE_NOOP("", "The {kind} field “{field}” cannot hold {value}: it must be {expected}."),
     # wizard.engine.itemtypes.InvalidItemValue.fix_template
     QT_TRANSLATE_NOOP("", "Nothing was stored. Give a value of that kind{hint}."),
+    # wizard.engine.itemtypes.ItemNotAMapping.template
+    QT_TRANSLATE_NOOP("", "An item's content must be a set of fields."),
+    # wizard.engine.itemtypes.ItemNotAMapping.fix_template
+    QT_TRANSLATE_NOOP("", "Nothing was stored."),
     # wizard.engine.itemtypes.UnknownItemField.template
     QT_TRANSLATE_NOOP("", "A {kind} has no field “{field}”."),
     # wizard.engine.itemtypes.UnknownItemField.fix_template
@@ -166,14 +342,32 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The Keep me connected interval must be a whole number of minutes from {low} to {high}; “{value}” is not."),
     # wizard.engine.keepalive.InvalidInterval.fix_template
     QT_TRANSLATE_NOOP("", "Choose a number of minutes from {low} to {high}, for example 15."),
+    # wizard.engine.mailstore.FolderNotExportable.template
+    QT_TRANSLATE_NOOP("", "The '{folder}' folder cannot be exported."),
+    # wizard.engine.mailstore.FolderNotExportable.fix_template
+    QT_TRANSLATE_NOOP("", "Choose calendar, contacts or tasks."),
+    # wizard.engine.mailstore.ItemAmbiguous.template
+    QT_TRANSLATE_NOOP("", "'{ref}' matches {count} mailbox items."),
+    # wizard.engine.mailstore.ItemChanged.template
+    QT_TRANSLATE_NOOP("", "Mailbox item {local_id} changed while synchronizing; it is picked up by the next sync."),
+    # wizard.engine.mailstore.ItemNotFound.template
+    QT_TRANSLATE_NOOP("", "No mailbox item '{ref}'."),
+    # wizard.engine.mailstore.ItemNotFound.fix_template
+    QT_TRANSLATE_NOOP("", "Look the item ids up in the mailbox list."),
+    # wizard.engine.mailstore.NewerItemFormat.template
+    QT_TRANSLATE_NOOP("", "The local mailbox {path} was written by a newer d365-wizard (item format {found})."),
+    # wizard.engine.mailstore.NewerItemFormat.fix_template
+    QT_TRANSLATE_NOOP("", "Update d365-wizard."),
+    # wizard.engine.mailstore.UnknownItemType.template
+    QT_TRANSLATE_NOOP("", "Unknown item type '{kind}'."),
+    # wizard.engine.mailstore.UnknownItemType.fix_template
+    QT_TRANSLATE_NOOP("", "Use one of: {choices}."),
     # wizard.engine.org_errors.AmbiguousOrg.template
     QT_TRANSLATE_NOOP("", "“{ref}” matches more than one organization: {matches}."),
     # wizard.engine.org_errors.AmbiguousOrg.fix_template
     QT_TRANSLATE_NOOP("", "Use the number or the unique name instead."),
     # wizard.engine.org_errors.ChangeBreaksRegistry.template
     QT_TRANSLATE_NOOP("", "The change was not made: {reason}."),
-    # wizard.engine.org_errors.ChangeBreaksRegistry.fix_template
-    QT_TRANSLATE_NOOP("", "Nothing was changed."),
     # wizard.engine.org_errors.DisplayNameEmpty.template
     QT_TRANSLATE_NOOP("", "The organization name cannot be empty."),
     # wizard.engine.org_errors.DisplayNameEmpty.fix_template
@@ -258,6 +452,24 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Unknown synchronization method “{value}”."),
     # wizard.engine.org_errors.UnknownSyncVia.template
     QT_TRANSLATE_NOOP("", "Unknown way of synchronizing “{value}” (expected one of {choices})."),
+    # wizard.engine.secrets.KeyringFailed.template
+    QT_TRANSLATE_NOOP("", "Could not {verb} the credential in the system keyring."),
+    # wizard.engine.secrets.KeyringFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Check that your keyring service is running and unlocked, then try again; choose not to save credentials to continue without it."),
+    # wizard.engine.secrets.KeyringLocked.template
+    QT_TRANSLATE_NOOP("", "Could not {verb} the credential: the keyring is locked."),
+    # wizard.engine.secrets.KeyringLocked.fix_template
+    QT_TRANSLATE_NOOP("", "Unlock your keyring (GNOME Keyring / KWallet; it usually unlocks when you log in) and answer its prompt, then try again."),
+    # wizard.engine.secrets.KeyringLocked.macos_fix_template
+    QT_TRANSLATE_NOOP("", "Unlock the login keychain (Keychain Access) and try again."),
+    # wizard.engine.secrets.KeyringLocked.windows_fix_template
+    QT_TRANSLATE_NOOP("", "Sign in to Windows again (Credential Manager) and try again."),
+    # wizard.engine.secrets.NoSecureKeyring.template
+    QT_TRANSLATE_NOOP("", "Credentials cannot be saved: no secure keyring is available."),
+    # wizard.engine.secrets.NoSecureKeyring.fix_template
+    QT_TRANSLATE_NOOP("", "{reason}"),
+    # wizard.engine.secrets.UnlockPromptDismissed.template
+    QT_TRANSLATE_NOOP("", "Could not {verb} the credential: the keyring's unlock prompt was dismissed."),
     # wizard.engine.serverside.errors.AddressNotApproved.template
     QT_TRANSLATE_NOOP("", "Server-side synchronization in {org} cannot start yet: your e-mail address {email} is “{state}”, not approved."),
     # wizard.engine.serverside.errors.AddressNotApproved.fix_template
@@ -327,7 +539,7 @@ ENGINE_TEXTS = (
     # wizard.engine.serverside.errors.StillSynchronizing.fix_template
     QT_TRANSLATE_NOOP("", "Set the method to None in the other organizations, as Microsoft advises for every organization that is not the primary one."),
     # wizard.engine.serverside.errors.SwitchIncomplete.template
-    QT_TRANSLATE_NOOP("", "The switch to {org} is not finished: {count} organization(s) could not be changed ({orgs})."),
+    QT_TRANSLATE_NOOP("", "The switch to {org} is not finished. Not changed ({count} in all): {orgs}."),
     # wizard.engine.serverside.errors.SwitchIncomplete.fix_template
     QT_TRANSLATE_NOOP("", "Fix what each organization's message says, then finish the switch; until then more than one organization may synchronize with your Exchange mailbox."),
     # wizard.engine.serverside.errors.SwitchPending.template
@@ -336,34 +548,178 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Finish the switch; it reads every mailbox record again first."),
     # wizard.engine.serverside.errors.SwitchStale.template
     QT_TRANSLATE_NOOP("", "Your mailbox record in {org} was changed by someone else after the plan was shown, so the switch was not carried out."),
+    # wizard.engine.serverside.records.NoMailboxRecord.template
+    QT_TRANSLATE_NOOP("", "{org} has no mailbox record for your user."),
+    # wizard.engine.serverside.records.NoMailboxRecord.fix_template
+    QT_TRANSLATE_NOOP("", "An administrator of the organization can create it (Settings > Email > Mailboxes)."),
     # wizard.engine.serverside.switch.UnknownMethod.template
     QT_TRANSLATE_NOOP("", "“{method}” is not a synchronization method (server or computer)."),
+    # wizard.engine.signin_errors.AccountAmbiguous.template
+    QT_TRANSLATE_NOOP("", "Several accounts are signed in; say which one to use."),
+    # wizard.engine.signin_errors.AccountAmbiguous.fix_template
+    QT_TRANSLATE_NOOP("", "Say which user name to use, or sign in again."),
+    # wizard.engine.signin_errors.AppNotConsented.template
+    QT_TRANSLATE_NOOP("", "This app has not been allowed (consented) to use Dynamics 365 on your behalf."),
+    # wizard.engine.signin_errors.AppNotConsented.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in interactively and accept the consent prompt, or ask your administrator to grant admin consent for the app."),
+    # wizard.engine.signin_errors.AppUnknown.template
+    QT_TRANSLATE_NOOP("", "The sign-in app is not known in your organization's directory."),
+    # wizard.engine.signin_errors.AppUnknown.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator to allow the app, or use the client id your company provides (cloud file field client_id)."),
+    # wizard.engine.signin_errors.AppUnregistered.template
+    QT_TRANSLATE_NOOP("", "The sign-in app is not registered in your organization's directory."),
+    # wizard.engine.signin_errors.AuthorityInvalid.template
+    QT_TRANSLATE_NOOP("", "The sign-in service at {authority} could not be used."),
+    # wizard.engine.signin_errors.AuthorityInvalid.fix_template
+    QT_TRANSLATE_NOOP("", "Check the cloud file's 'authority' or the organization address."),
+    # wizard.engine.signin_errors.AuthorityUnknown.template
+    QT_TRANSLATE_NOOP("", "This organization did not say where to sign in."),
+    # wizard.engine.signin_errors.AuthorityUnknown.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address, or give the cloud with --cloud/--cloud-file."),
+    # wizard.engine.signin_errors.BlockedByPolicy.template
+    QT_TRANSLATE_NOOP("", "Your organization's access policy (conditional access) blocked this sign-in."),
+    # wizard.engine.signin_errors.BlockedByPolicy.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator which devices, locations or apps are allowed; the details below help them find the policy."),
+    # wizard.engine.signin_errors.BrowserAnswerMismatch.template
+    QT_TRANSLATE_NOOP("", "The browser returned an answer that does not belong to this sign-in."),
+    # wizard.engine.signin_errors.BrowserAnswerMismatch.fix_template
+    QT_TRANSLATE_NOOP("", "Start the sign-in again."),
     # wizard.engine.signin_errors.BrowserSignInTimedOut.template
     QT_TRANSLATE_NOOP("", "The sign-in was not completed in the browser within {minutes} minutes."),
     # wizard.engine.signin_errors.BrowserSignInTimedOut.fix_template
     QT_TRANSLATE_NOOP("", "Start it again, or sign in with a code on another device."),
+    # wizard.engine.signin_errors.ClientRefused.template
+    QT_TRANSLATE_NOOP("", "The directory does not accept this sign-in app."),
+    # wizard.engine.signin_errors.ClientRefused.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator about the app registration (client id)."),
+    # wizard.engine.signin_errors.CodeExpired.template
+    QT_TRANSLATE_NOOP("", "The sign-in code expired before it was entered."),
+    # wizard.engine.signin_errors.CodeExpired.fix_template
+    QT_TRANSLATE_NOOP("", "Start the sign-in again and enter the new code within 15 minutes."),
+    # wizard.engine.signin_errors.CodeNotEntered.template
+    QT_TRANSLATE_NOOP("", "The sign-in code was not entered in time."),
+    # wizard.engine.signin_errors.CodeNotEntered.fix_template
+    QT_TRANSLATE_NOOP("", "Start the sign-in again and enter the code at the address shown."),
+    # wizard.engine.signin_errors.ConsentDeclined.template
+    QT_TRANSLATE_NOOP("", "Permission for this app to use Dynamics 365 was declined."),
+    # wizard.engine.signin_errors.ConsentDeclined.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in again and accept the consent prompt, or ask your administrator to grant consent."),
+    # wizard.engine.signin_errors.CredentialsRequired.template
+    QT_TRANSLATE_NOOP("", "A user name and password are needed for this sign-in."),
+    # wizard.engine.signin_errors.CredentialsRequired.fix_template
+    QT_TRANSLATE_NOOP("", "Give the user name and password, or sign in with the browser."),
+    # wizard.engine.signin_errors.DeviceCodeNotStarted.template
+    QT_TRANSLATE_NOOP("", "Could not start a device-code sign-in: {cause}"),
+    # wizard.engine.signin_errors.DynamicsNotInTenant.template
+    QT_TRANSLATE_NOOP("", "Dynamics 365 was not found in your organization's directory for this address."),
+    # wizard.engine.signin_errors.DynamicsNotInTenant.fix_template
+    QT_TRANSLATE_NOOP("", "Check the organization address (typos, region number) and that you sign in with an account of the company that owns it."),
+    # wizard.engine.signin_errors.InteractionRequired.template
+    QT_TRANSLATE_NOOP("", "The directory needs you to sign in interactively."),
+    # wizard.engine.signin_errors.MfaNeeded.template
+    QT_TRANSLATE_NOOP("", "Your organization requires multi-factor authentication (a code or app approval) for this sign-in."),
+    # wizard.engine.signin_errors.MfaNeeded.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in with the browser or a device code so you can complete the second step; signing in with only a password cannot do that."),
+    # wizard.engine.signin_errors.MfaNotSetUp.template
+    QT_TRANSLATE_NOOP("", "Your account must be set up for multi-factor authentication before you can sign in."),
+    # wizard.engine.signin_errors.MfaNotSetUp.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in once at https://aka.ms/mfasetup in a browser to register a phone or authenticator app, then try again."),
+    # wizard.engine.signin_errors.NewSignInAsked.template
+    QT_TRANSLATE_NOOP("", "A new sign-in was asked for."),
+    # wizard.engine.signin_errors.NoAnswer.template
+    QT_TRANSLATE_NOOP("", "The sign-in service did not answer."),
+    # wizard.engine.signin_errors.NoAnswer.fix_template
+    QT_TRANSLATE_NOOP("", "Try again."),
     # wizard.engine.signin_errors.NoBrowser.template
     QT_TRANSLATE_NOOP("", "No web browser could be opened for sign-in."),
     # wizard.engine.signin_errors.NoBrowser.fix_template
     QT_TRANSLATE_NOOP("", "Open the sign-in address in a web browser yourself, or sign in with a code on another device."),
+    # wizard.engine.signin_errors.NoLongerSignedIn.template
+    QT_TRANSLATE_NOOP("", "You are not signed in any more."),
+    # wizard.engine.signin_errors.NoSuchUser.template
+    QT_TRANSLATE_NOOP("", "No account with this user name exists in the directory."),
+    # wizard.engine.signin_errors.NoSuchUser.fix_template
+    QT_TRANSLATE_NOOP("", "Check the user name (usually your work e-mail address)."),
+    # wizard.engine.signin_errors.NotInTenant.template
+    QT_TRANSLATE_NOOP("", "Your account is not a member of the organization's directory (tenant)."),
+    # wizard.engine.signin_errors.NotInTenant.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in with the account your company gave you for this organization, or ask its administrator to invite you as a guest."),
     # wizard.engine.signin_errors.NotSignedInAs.template
     QT_TRANSLATE_NOOP("", "You are not signed in as {username} yet."),
     # wizard.engine.signin_errors.NotSignedInAs.fix_template
     QT_TRANSLATE_NOOP("", "Sign in."),
     # wizard.engine.signin_errors.NotSignedInYet.template
     QT_TRANSLATE_NOOP("", "You are not signed in yet."),
+    # wizard.engine.signin_errors.ReplyUrlRefused.template
+    QT_TRANSLATE_NOOP("", "The sign-in app's reply address is not allowed by the directory."),
+    # wizard.engine.signin_errors.ReplyUrlRefused.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator to add http://localhost as a redirect URI for the app, or use device-code sign-in."),
+    # wizard.engine.signin_errors.SavedSignInRefused.template
+    QT_TRANSLATE_NOOP("", "Your saved sign-in can no longer be used."),
     # wizard.engine.signin_errors.SavedSignInUnusable.template
     QT_TRANSLATE_NOOP("", "Your saved sign-in cannot be used for this organization."),
-    # wizard.engine.signin_errors.SavedSignInUnusable.fix_template
-    QT_TRANSLATE_NOOP("", "Sign in again."),
+    # wizard.engine.signin_errors.ScopeUnknown.template
+    QT_TRANSLATE_NOOP("", "The sign-in asked for a permission the directory does not know (invalid scope)."),
+    # wizard.engine.signin_errors.ScopeUnknown.fix_template
+    QT_TRANSLATE_NOOP("", "Check the organization address; if it is right, send the details to your administrator."),
+    # wizard.engine.signin_errors.SignInCancelled.template
+    QT_TRANSLATE_NOOP("", "The sign-in was cancelled."),
+    # wizard.engine.signin_errors.SignInDeclined.template
+    QT_TRANSLATE_NOOP("", "The sign-in was declined."),
+    # wizard.engine.signin_errors.SignInDeclined.fix_template
+    QT_TRANSLATE_NOOP("", "Start it again if that was a mistake."),
+    # wizard.engine.signin_errors.SignInFailed.template
+    QT_TRANSLATE_NOOP("", "Signing in did not work."),
+    # wizard.engine.signin_errors.SignInFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Try again; if it keeps failing, send the details to your administrator."),
+    # wizard.engine.signin_errors.SignInFailedNumbered.template
+    QT_TRANSLATE_NOOP("", "Signing in did not work (AADSTS{aadsts})."),
+    # wizard.engine.signin_errors.SignInFailedNumberedSaying.template
+    QT_TRANSLATE_NOOP("", "Signing in did not work (AADSTS{aadsts}). The sign-in service said: {server_message}"),
+    # wizard.engine.signin_errors.SignInFailedSaying.template
+    QT_TRANSLATE_NOOP("", "Signing in did not work. The sign-in service said: {server_message}"),
+    # wizard.engine.signin_errors.SignInRefused.template
+    QT_TRANSLATE_NOOP("", "The sign-in was cancelled or refused."),
+    # wizard.engine.signin_errors.SignInRevoked.template
+    QT_TRANSLATE_NOOP("", "Your saved sign-in is no longer valid (for example, your password was changed or an administrator revoked sessions)."),
+    # wizard.engine.signin_errors.SignInServiceUnreachable.template
+    QT_TRANSLATE_NOOP("", "Could not reach the sign-in service: {cause}"),
+    # wizard.engine.signin_errors.SignInUnused.template
+    QT_TRANSLATE_NOOP("", "Your saved sign-in expired because it was not used for a long time."),
+    # wizard.engine.signin_errors.TenantNotFound.template
+    QT_TRANSLATE_NOOP("", "The directory (tenant) for this sign-in was not found."),
+    # wizard.engine.signin_errors.TenantNotFound.fix_template
+    QT_TRANSLATE_NOOP("", "Check the organization address; if your company uses a sovereign cloud (GCC High, DoD, China), choose that cloud."),
+    # wizard.engine.signin_errors.TokenCacheDropped.template
+    QT_TRANSLATE_NOOP("", "Your saved sign-ins could not be read ({reason})."),
+    # wizard.engine.signin_errors.TokenCacheReset.template
+    QT_TRANSLATE_NOOP("", "Your saved sign-ins could not be read ({reason}). It was moved to {moved_to}."),
+    # wizard.engine.signin_errors.TokenCacheReset.fix_template
+    QT_TRANSLATE_NOOP("", "Sign in again; nothing else was lost."),
+    # wizard.engine.signin_errors.UserDisabled.template
+    QT_TRANSLATE_NOOP("", "Your user account is disabled."),
+    # wizard.engine.signin_errors.UserDisabled.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator to enable the account."),
+    # wizard.engine.signin_errors.WindowsAnswerNotUnderstood.template
+    QT_TRANSLATE_NOOP("", "The server's Windows sign-in answer was not understood."),
+    # wizard.engine.signin_errors.WindowsAuthFailed.template
+    QT_TRANSLATE_NOOP("", "Windows sign-in could not start."),
+    # wizard.engine.signin_errors.WindowsAuthFailed.fix_template
+    QT_TRANSLATE_NOOP("", "Check the user name (DOMAIN\\user or user@domain)."),
+    # wizard.engine.signin_errors.WindowsPasswordRejected.template
+    QT_TRANSLATE_NOOP("", "The server did not accept the Windows user name or password for {user}."),
+    # wizard.engine.signin_errors.WindowsPasswordRejected.fix_template
+    QT_TRANSLATE_NOOP("", "Check the user name (DOMAIN\\user) and the password, and watch Caps Lock."),
+    # wizard.engine.signin_errors.WrongPassword.template
+    QT_TRANSLATE_NOOP("", "The user name or password is incorrect."),
+    # wizard.engine.signin_errors.WrongPassword.fix_template
+    QT_TRANSLATE_NOOP("", "Check the user name (usually your work e-mail address) and the password, and watch Caps Lock."),
     # wizard.engine.signin_form.PasswordRejected.template
     QT_TRANSLATE_NOOP("", "The user name or password is not correct."),
     # wizard.engine.signin_form.PasswordRejected.fix_template
     QT_TRANSLATE_NOOP("", "Check them and try again."),
     # wizard.engine.signin_form.SignInPageEmpty.template
     QT_TRANSLATE_NOOP("", "The sign-in page failed."),
-    # wizard.engine.signin_form.SignInPageEmpty.fix_template
-    QT_TRANSLATE_NOOP("", "Try again."),
     # wizard.engine.signin_form.SignInPageFailed.template
     QT_TRANSLATE_NOOP("", "The sign-in page reported a problem: {page_text}"),
     # wizard.engine.signin_form.SignInPageUnanswerable.template
@@ -380,6 +736,40 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The verification code was not accepted."),
     # wizard.engine.signin_form.VerificationCodeRejected.fix_template
     QT_TRANSLATE_NOOP("", "Check the code and try again."),
+    # wizard.engine.stamp.MailboxBusy.template
+    QT_TRANSLATE_NOOP("", "The mailbox store is busy: another d365-wizard process kept it locked for over {seconds} seconds."),
+    # wizard.engine.stamp.NewerStampFormat.template
+    QT_TRANSLATE_NOOP("", "The mailbox store {path} was written by a newer version of d365-wizard (stamp format {found}; this version reads up to {supported})."),
+    # wizard.engine.stamp.StampConflict.template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}). Nothing was synchronized with this organization."),
+    # wizard.engine.stamp.StampConflict.named_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}). Nothing was synchronized with “{wanted}”."),
+    # wizard.engine.stamp.StampConflict.not_switched_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}). Nothing was changed: {not_switched} was not made the synchronizing organization."),
+    # wizard.engine.stamp.StampConflict.since_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}), last synchronized {last_sync}. Nothing was synchronized with this organization."),
+    # wizard.engine.stamp.StampConflict.since_named_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}), last synchronized {last_sync}. Nothing was synchronized with “{wanted}”."),
+    # wizard.engine.stamp.StampConflict.since_not_switched_template
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with a different organization: “{org_name}” (organization ID {org_id}), last synchronized {last_sync}. Nothing was changed: {not_switched} was not made the synchronizing organization."),
+    # wizard.engine.stamp.StampConflict.fix_template
+    QT_TRANSLATE_NOOP("", "To synchronize with this organization anyway, choose the option “Sync items from this org only, even if the mailbox was set to sync with a different org”. Items then come from this org only."),
+    # wizard.engine.stamp.StampConflict.named_fix_template
+    QT_TRANSLATE_NOOP("", "To synchronize with “{wanted}” anyway, choose the option “Sync items from this org only, even if the mailbox was set to sync with a different org”. Items then come from this org only."),
+    # wizard.engine.stamp.StampMissing.template
+    QT_TRANSLATE_NOOP("", "Your mailbox is not set to synchronize with any organization yet, so the sync time was not recorded."),
+    # wizard.engine.stamp.StampMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Choose the synchronizing organization first."),
+    # wizard.engine.storage.FileLocked.template
+    QT_TRANSLATE_NOOP("", "Another d365-wizard process has kept {name} locked for over {seconds} seconds."),
+    # wizard.engine.storage.NewerStateFormat.template
+    QT_TRANSLATE_NOOP("", "The {kind} file {path} was written by a newer version of d365-wizard (format {found}; this version reads up to {supported})."),
+    # wizard.engine.storage.NewerStateFormat.fix_template
+    QT_TRANSLATE_NOOP("", "Update d365-wizard, or remove the file to start over."),
+    # wizard.engine.storage.StateFileMovedAside.template
+    QT_TRANSLATE_NOOP("", "The {kind} file was damaged and could not be read ({reason}). It was moved to {moved_to} and a new, empty one will be used."),
+    # wizard.engine.storage.StateFileMovedAside.fix_template
+    QT_TRANSLATE_NOOP("", "If you need the old content, send that file to your helpdesk."),
     # wizard.engine.sync.dav.DavAuthFailed.template
     QT_TRANSLATE_NOOP("", "The calendar server at {host} did not accept the user name and password."),
     # wizard.engine.sync.dav.DavAuthFailed.fix_template

@@ -618,7 +618,8 @@ class MainWindow(QMainWindow):
             self.exchange_label.setText(tr("None of your organizations"))
         else:
             self.exchange_label.setText(tr("Unknown: not every organization could be read"))
-        self.primary_label.setText(header.primary_name or tr("None. Select an organization and choose Synchronize."))
+        self.primary_label.setText(header.primary_name or tr(
+            "None. Select an organization and choose Set as Synchronizing Organization."))
         if header.stamp_org_name:
             self.stamp_label.setText(header.stamp_org_name)
         else:
@@ -1043,7 +1044,8 @@ class MainWindow(QMainWindow):
 
             def declined() -> None:
                 dialog.set_busy(False)
-                dialog.show_problem(tr("Nothing was changed."))
+                dialog.restore_address_choice()
+                dialog.show_problem(tr("Nothing was changed; the contact addresses stay as they were."))
                 self.action_done.emit("address_switch-cancelled")
 
             def switched(backup: str) -> None:

@@ -51,7 +51,7 @@ def region_label(code: str | None) -> str:
 
 def cloud_name(cloud: str | None) -> str:
     names = {"commercial": tr("Commercial"), "gcc": tr("GCC"), "gcchigh": tr("GCC High"),
-             "dod": tr("DoD"), "china": tr("China")}
+             "dod": tr("DoD"), "china": tr("China"), "sandbox": tr("Sandbox")}
     return names.get(cloud or "", cloud or "")
 
 

@@ -33,8 +33,9 @@ def _compose(template: str | None, params: dict[str, Any]) -> str:
 def render(exc: BaseException) -> tuple[str, str, Action | None]:
     """(text, fix, action) of an exception for a dialog, in the user's language."""
     if isinstance(exc, WizardError):
-        if exc.composed and type(exc).template:
-            return (_compose(type(exc).template, exc.params), _compose(type(exc).fix_template, exc.params),
+        template, fix_template = exc.templates()
+        if exc.composed and template:
+            return (_compose(template, exc.params), _compose(fix_template, exc.params),
                     exc.action)
         return exc.message or type(exc).__name__, exc.fix or "", exc.action
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
@@ -60,6 +61,12 @@ def action_label(action: Action | None) -> str:
     return labels.get(action, "")
 
 
+def _template_names(cls: type[WizardError]) -> list[str]:
+    """``template``, ``fix_template`` and any text variant (``..._template``) ``cls`` sets."""
+    return [name for name, value in vars(cls).items()
+            if (name == "template" or name.endswith("_template")) and isinstance(value, str)]
+
+
 def engine_error_classes() -> list[type[WizardError]]:
     """Every engine error class that composes its own text (has a template of its own)."""
     import importlib
@@ -74,8 +81,7 @@ def engine_error_classes() -> list[type[WizardError]]:
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        if cls.__module__.startswith("wizard.engine.") and (
-                "template" in vars(cls) or "fix_template" in vars(cls)):
+        if cls.__module__.startswith("wizard.engine.") and _template_names(cls):
             found.append(cls)
     return sorted(set(found), key=lambda c: (c.__module__, c.__qualname__))
 
@@ -85,7 +91,7 @@ def engine_templates() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for cls in engine_error_classes():
-        for name in ("template", "fix_template"):
+        for name in _template_names(cls):
             text = vars(cls).get(name)
             if text and text not in seen:
                 seen.add(text)

@@ -707,17 +707,20 @@ def summarize_report(report, last_sync: _dt.datetime | None = None) -> SyncSumma
     """The engine's SyncReport as counts and lines for the result dialog."""
     came_in: dict[str, int] = {}
     went_out: dict[str, int] = {}
-    for action in report.actions:
-        side, _, verb = action.op.partition("-")
+    # counts(): the listed actions and those only counted (an initial sync lists the first
+    # 500 new mailbox items one by one and counts the rest)
+    for op, n in report.counts().items():
+        side, _, verb = op.partition("-")
         target = came_in if side == "mailbox" else went_out if side == "org" else None
         if target is not None:
-            target[verb] = target.get(verb, 0) + 1
+            target[verb] = target.get(verb, 0) + n
     conflicts = tuple(f"{c.kind} {c.field}: mailbox {c.mailbox_value!r}, organization {c.org_value!r} "
                       f"-> {c.winner} wins" for c in report.conflicts)
     details = []
     for a in report.actions:
         extra = f" ({', '.join(a.fields)})" if a.fields else ""
         details.append(f"{a.op:<15} {a.kind:<11} {a.title}{extra}" + (f": {a.reason}" if a.reason else ""))
+    details += [f"{op:<15} … and {n} more" for op, n in getattr(report, "unlisted", {}).items()]
     details += [f"not sent: {s}" for s in report.skipped]
     details += [f"conflict: {c}" for c in conflicts]
     details += [f"note: {n}" for n in report.notices]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTableWidget,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 from wizard.gui.i18n import tr
 from wizard.gui.models import FieldMappingModel
 from wizard.gui.views import AddressPlanView, MailboxChoice, MailboxSideView, SyncSettingsView, SyncSummary
-from wizard.gui.widgets import accessible, format_when
+from wizard.gui.widgets import accessible, format_when, max_dialog_height
 
 ITEM_TYPES = ("contact", "appointment", "task")
 
@@ -256,14 +257,20 @@ class SyncSettingsDialog(QDialog):
         self.setObjectName("syncSettingsDialog")
         self.view = view
         self.setWindowTitle(tr("Synchronization Settings of {name}").format(name=view.org_name))
-        self.resize(820, 780)
+        self.resize(820, min(780, max_dialog_height(self)))
         outer = QVBoxLayout(self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("syncSettingsTabs")
         accessible(self.tabs, tr("Synchronization settings pages"))
+        # The page scrolls on a screen too small for it (1366×768 with a panel fits it whole).
+        org_scroll = QScrollArea()
+        org_scroll.setObjectName("orgPageScroll")
+        org_scroll.setWidgetResizable(True)
+        org_scroll.setFrameShape(QFrame.Shape.NoFrame)
         org_page = QWidget()
         layout = QVBoxLayout(org_page)
-        self.tabs.addTab(org_page, tr("&Organization"))
+        org_scroll.setWidget(org_page)
+        self.tabs.addTab(org_scroll, tr("&Organization"))
         self.mailbox_page = MailboxPage(mailbox or MailboxSideView("local"))
         self.tabs.addTab(self.mailbox_page, tr("&Mailbox"))
         outer.addWidget(self.tabs, 1)
@@ -406,6 +413,10 @@ class SyncSettingsDialog(QDialog):
 
     def set_busy(self, busy: bool) -> None:
         self.buttons.setEnabled(not busy)
+
+    def restore_address_choice(self) -> None:
+        """Put the contact address choice back to what the org has (the dry run was cancelled)."""
+        self.address_combo.setCurrentIndex(self.address_combo.findData(self.view.mailing_address_only))
 
     def show_problem(self, text: str) -> None:
         self.error_label.setText(text)
@@ -736,7 +747,9 @@ def keep_connected_note() -> str:
 
 def keep_connected_summary(minutes: int, on: int, total: int) -> str:
     """The main window's one line about Keep me connected."""
-    if total == 0 or on == 0:
+    if total == 0:
+        return tr("Every {minutes} min").format(minutes=minutes)
+    if on == 0:
         return tr("Off: nothing connects in the background")
     if on == total:
         return tr("Every {minutes} min, all organizations").format(minutes=minutes)

@@ -86,7 +86,19 @@ def wanted_height(dialog: QWidget, width: int) -> int:
 def fit_to_screen(dialog: QWidget, width: int | None = None) -> None:
     """Resize ``dialog`` to the height its content needs at ``width``, never taller than the
     screen allows (its :func:`scroll_body` scrolls the rest)."""
-    width = width or dialog.width()
+    layout = dialog.layout()
+    if layout is not None:
+        # A scroll area scrolls only vertically here: it is as wide as its content needs
+        # (a check box's text does not wrap), and the dialog as wide as that.
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            area = item.widget() if item is not None else None
+            body = area.widget() if isinstance(area, QScrollArea) else None
+            if isinstance(area, QScrollArea) and body is not None:
+                area.setMinimumWidth(body.minimumSizeHint().width()
+                                     + area.verticalScrollBar().sizeHint().width())
+        layout.activate()
+    width = max(width or dialog.width(), dialog.minimumSizeHint().width())
     height = min(wanted_height(dialog, width), max_dialog_height(dialog))
     dialog.resize(width, max(height, dialog.minimumSizeHint().height()))
 

@@ -79,8 +79,10 @@ def test_switch_sets_none_elsewhere_and_the_new_org_takes_the_mailbox(sandbox, e
 
 def test_a_plan_that_is_not_applied_writes_nothing(sandbox, engine):
     mark = sandbox.requests.mark()
+    registry_file = engine.registry.path.read_bytes()
     plan = engine.switcher.plan(JP)
     plan.close()
+    assert engine.registry.path.read_bytes() == registry_file  # not even the cached holder
     assert sandbox.requests.entries(since=mark)               # it did read
     assert mailbox_writes(sandbox, mark) == [] and sandbox.requests.writes(since=mark) == []
     cancelled = threading.Event()

@@ -33,7 +33,7 @@ def test_each_code_has_its_message(code, cls, words):
     err = se.signin_error({"error": "invalid_grant",
                            "error_description": f"AADSTS{code}: Something. Trace ID: t",
                            "error_codes": [code], "correlation_id": "c-1"})
-    assert type(err) is cls and err.aadsts == code
+    assert isinstance(err, cls) and err.code == cls.code and err.aadsts == code
     assert words in err.message and err.fix
     assert "correlation_id=c-1" in err.details
 
@@ -46,7 +46,7 @@ def test_code_from_description_when_no_list():
 
 def test_unknown_code_keeps_the_server_words():
     err = se.signin_error({"error": "server_error", "error_description": "AADSTS99999: odd"})
-    assert type(err) is se.SignInError and "AADSTS99999" in err.message
+    assert err.code == "signin_failed" and "AADSTS99999" in err.message
 
 
 def test_bearer_challenge_gives_authority_and_tenant():

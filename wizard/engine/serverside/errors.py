@@ -62,8 +62,7 @@ class SwitchStale(StalePlan):
 
 class SwitchIncomplete(WizardError):
     code = "switch_incomplete"
-    template = ("The switch to {org} is not finished: {count} organization(s) could not be "
-                "changed ({orgs}).")
+    template = ("The switch to {org} is not finished. Not changed ({count} in all): {orgs}.")
     fix_template = ("Fix what each organization's message says, then finish the switch; until "
                     "then more than one organization may synchronize with your Exchange "
                     "mailbox.")

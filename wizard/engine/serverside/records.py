@@ -33,6 +33,8 @@ FIELDS = ("mailboxid", "name", "emailaddress", "actdeliverymethod", "actstatus",
 
 class NoMailboxRecord(DataverseError):
     code = "no_mailbox"
+    template = "{org} has no mailbox record for your user."
+    fix_template = "An administrator of the organization can create it (Settings > Email > Mailboxes)."
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,7 @@ def read_own_mailbox(client: "DataverseClient") -> tuple[dict[str, Any], Mailbox
     rows = list(client.list("mailboxes", select=FIELDS,
                             filter=f"_regardingobjectid_value eq {user_id}", top=1))
     if not rows:
-        raise NoMailboxRecord(404, None,
-                              f"{client.org_label} has no mailbox record for your user.",
-                              fix="An administrator of the organization can create it "
-                                  "(Settings > Email > Mailboxes).")
+        raise NoMailboxRecord(404, None, org=client.org_label)
     return who, MailboxRecord.from_row(rows[0])
 
 

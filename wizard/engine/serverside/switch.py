@@ -516,7 +516,8 @@ class MailboxSwitcher:
         orgs = self.registry.list()
         _say(progress, note("reading", count=len(orgs)))
         reads = self.read(orgs)
-        self._remember_holders(reads)
+        # No write here, not even the cached Exchange holder: a plan that is refused or
+        # cancelled leaves the registry as it was (apply and status record what they read).
         target_read = reads[local.to_org.key]
         chosen = method or local.to_org.sync_via or _default_method(target_read.record)
         takes = [r for r in reads.values() if r.record is not None and r.record.holds_exchange
@@ -551,7 +552,7 @@ class MailboxSwitcher:
         explicit ``True``). Raises :class:`~wizard.engine.orgs.StalePlan` /
         :class:`SwitchStale` and :class:`~wizard.engine.stamp.StampConflict` with nothing
         changed; per-org failures are in the result (``complete`` False)."""
-        from wizard.engine.http import Cancelled
+        from wizard.engine.http_errors import CancelledUnchanged
 
         method = _check_method(method) or plan.method
         flag = plan.override_suggested if override is None else bool(override)
@@ -559,16 +560,12 @@ class MailboxSwitcher:
         # The local checks first: a stale plan or a foreign local stamp changes nothing.
         current = self.registry.plan_switch(target.key)
         if current.fingerprint != plan.local.fingerprint:
-            raise StalePlan("The organizations or your mailbox changed after this plan was "
-                            "shown, so it was not carried out.",
-                            fix="Nothing was changed. Review the new plan and confirm again.")
+            raise StalePlan()
         if current.stamp_conflict and override is not True:
             assert current.stamp is not None
-            raise StampConflict(current.stamp, target.display_name, consequence=(
-                f"Nothing was changed: {target.label} was not made the synchronizing "
-                "organization."))
+            raise StampConflict(current.stamp, target.display_name, not_switched=target.label)
         if cancel is not None and cancel.is_set():
-            raise Cancelled("Nothing was changed.")
+            raise CancelledUnchanged()
         changes = plan.changes(method, flag)
         journal = jr.new_journal(
             target_key=target.key, target_label=target.label, method=method, override=flag,

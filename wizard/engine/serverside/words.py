@@ -53,8 +53,8 @@ TEMPLATES: Mapping[str, str] = {
                     "before server-side synchronization works; this app cannot do that.",
     "pending": "An earlier switch to {org} is not finished: {what}",
     # -- progress --------------------------------------------------------------------------
-    "reading": "Reading your mailbox records in {count} organization(s)…",
-    "writing": "Changing the mailbox records in {count} organization(s)…",
+    "reading": "Reading your mailbox records in the organizations ({count} in all)…",
+    "writing": "Changing the mailbox records in the organizations ({count} in all)…",
     "test_enable": "Test & Enable in {org}…",
     "waiting": "Waiting for the result of Test & Enable in {org} (check {n} of {total})…",
     "reading_back": "Reading the mailbox records back…",
@@ -79,8 +79,8 @@ TEMPLATES: Mapping[str, str] = {
                     "Check the mailbox status later.",
     "complete": "{org} is now your synchronizing organization; the other organizations are "
                 "set to None.",
-    "incomplete": "The switch to {org} is not finished: {count} organization(s) could not be "
-                  "changed. It is finished when you switch again.",
+    "incomplete": "The switch to {org} is not finished (not changed: {count} in all). It is "
+                  "finished when you switch again.",
 }
 
 
