@@ -63,7 +63,7 @@ class VdirCollection:
         return Listing(changed, [], None, True)
 
     def read(self, hrefs: list[str]) -> dict[str, tuple[str, str | None]]:
-        out = {}
+        out: dict[str, tuple[str, str | None]] = {}
         for href in hrefs:
             path = self.path / href
             try:
