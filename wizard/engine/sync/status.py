@@ -140,22 +140,19 @@ class StatusDB:
                 for r in self.conn.execute(sql, params)}
 
     def rows_for(self, kind: str, org_record_ids: list[str]) -> dict[str, StatusRow]:
-        out: dict[str, StatusRow] = {}
-        for start in range(0, len(org_record_ids), 500):
-            chunk = org_record_ids[start:start + 500]
-            out.update(self._rows(
-                f"SELECT {self._COLS} FROM sync_status s WHERE s.org_id=? AND s.kind=? AND"
-                f" s.org_record_id IN ({','.join('?' * len(chunk))})",
-                (self.org_id, kind, *chunk)))
-        return out
+        return self._rows_where_in(kind, "org_record_id", org_record_ids)
 
     def rows_by_local(self, kind: str, local_ids: list[str]) -> dict[str, StatusRow]:
+        return self._rows_where_in(kind, "local_id", local_ids)
+
+    def _rows_where_in(self, kind: str, column: str, values: list[str]) -> dict[str, StatusRow]:
+        """The rows whose ``column`` is one of ``values`` (500 parameters a query)."""
         out: dict[str, StatusRow] = {}
-        for start in range(0, len(local_ids), 500):
-            chunk = local_ids[start:start + 500]
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
             out.update(self._rows(
                 f"SELECT {self._COLS} FROM sync_status s WHERE s.org_id=? AND s.kind=? AND"
-                f" s.local_id IN ({','.join('?' * len(chunk))})", (self.org_id, kind, *chunk)))
+                f" s.{column} IN ({','.join('?' * len(chunk))})", (self.org_id, kind, *chunk)))
         return out
 
     def watermark(self) -> int | None:
