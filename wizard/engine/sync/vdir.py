@@ -49,7 +49,7 @@ class VdirCollection:
         self.key = self.path.name
         self.ext = calcard.file_extension(kinds[0])
 
-    def listing(self, token: str | None, known: dict[str, str]) -> Listing:
+    def listing(self, token: str | None, known: dict[str, str | None]) -> Listing:
         changed: dict[str, str | None] = {}
         try:
             with os.scandir(self.path) as entries:
