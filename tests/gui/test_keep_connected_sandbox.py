@@ -51,7 +51,11 @@ def test_a_round_refreshes_connected_orgs_and_synchronizes(qtbot, window, real, 
             window.keep_connected_round()
     orgs = {e.org for e in sandbox.requests.entries(since=mark)}
     assert {NA, JP} <= orgs
-    assert "in the background" in window.statusBar().currentMessage()
+    # the status bar says it (after the list reloads); a failure would say why
+    qtbot.wait_until(lambda: window.statusBar().currentMessage().startswith("Synchronized with")
+                     or "did not run" in window.statusBar().currentMessage(), timeout=20000)
+    assert "in the background." in window.statusBar().currentMessage(), window.statusBar().currentMessage()
+    qtbot.wait_until(lambda: window.runner.wait_for_done(0), timeout=20000)
     # the next round waits a whole interval again: nothing more is sent
     mark = sandbox.requests.mark()
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "keep_connected-idle"):
