@@ -30,7 +30,7 @@ OUT = ROOT / "packaging" / "screenshots"
 #: Synchronization settings, failures with their fix, Keep me connected.
 DARK = {"01-main-empty", "13-main-two-orgs", "16-connect-failed", "17-switch-confirm",
         "20-test-connection-failed", "27-sync-settings", "30-switch-prompt-records",
-        "39-keep-connected", "40-properties-error"}
+        "39-keep-connected", "45-properties-error"}
 THEME = ["light"]
 
 
@@ -220,7 +220,7 @@ def run(lang: str, theme: str = "light") -> None:
     window.properties_dialog.name_edit.setText(first_name)
     window.properties_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait_until(lambda: window.properties_dialog.error_label.isVisible())
-    shoot(window.properties_dialog, lang, "40-properties-error")
+    shoot(window.properties_dialog, lang, "45-properties-error")
     window.properties_dialog.reject()
 
     window.keep_connected_settings()
@@ -366,19 +366,132 @@ def run(lang: str, theme: str = "light") -> None:
     sandbox.stop()
 
 
+def failures(lang: str) -> None:
+    """Failures with a way out (issue 16): no secure keyring, no web browser, a wrong
+    on-premises password, and Sign in… on an org of the list. Its own process: the keyring
+    and the browser launcher are broken on purpose before anything loads them."""
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    os.environ["BROWSER"] = "/bin/false"
+    from PySide6.QtWidgets import QApplication, QWizard
+
+    from wizard.engine.context import Engine
+    from wizard.engine.paths import AppPaths
+    from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_CREDENTIALS, PAGE_DETECT, PAGE_SIGN_IN
+    from wizard.gui.i18n import install_translators
+    from wizard.gui.main_window import MainWindow
+    from wizard.gui.services import EngineServices
+    from wizard.sandbox import seed
+    from wizard.sandbox.server import start_sandbox
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    install_translators(app, lang)
+    home = Path(tempfile.mkdtemp(prefix="d365-shots-"))
+    os.environ["D365_WIZARD_HOME"] = str(home)
+    sandbox = start_sandbox(home / "sandbox")
+    engine = Engine(AppPaths.resolve(home / "profile").ensure(), cloud_files=[sandbox.cloud_file])
+    services = EngineServices(engine, sandbox_mode=True)
+    names = {o.unique_name: o.friendly_name for o in seed.ORGS}
+    services.sandbox_addresses = tuple((names[k], url) for k, url in sandbox.org_urls.items())
+    window = MainWindow(services)
+    window.resize(1100, 640)
+    window.show()
+    loaded = []
+    window.orgs_loaded.connect(lambda: loaded.append(1))
+    window.start()
+    wait_until(lambda: loaded)
+
+    def next_page(wizard, expected):
+        wait_until(lambda: wizard.button(QWizard.WizardButton.NextButton).isEnabled())
+        wizard.next()
+        assert wizard.currentId() == expected
+
+    # On-premises with a wrong password: Sign-in fails, and its fix is a button.
+    window.add()
+    wizard = window.add_wizard
+    wait_until(wizard.isVisible)
+    wizard.currentPage().url_edit.setText(sandbox.org_urls["contosoonprem"])
+    next_page(wizard, PAGE_DETECT)
+    next_page(wizard, PAGE_CREDENTIALS)
+    page = wizard.currentPage()
+    page.user_edit.setText("CONTOSO\\alice")
+    page.password_edit.setText("wrong")
+    wait_until(lambda: not page.save_box.isEnabled())
+    shoot(wizard, lang, "40-no-keyring-credentials")
+    next_page(wizard, PAGE_CONNECT)
+    connect = wizard.currentPage()
+    wait_until(lambda: connect.failure is not None)
+    shoot(wizard, lang, "41-connect-wrong-password")
+    connect.fix_button.click()
+    wizard.currentPage().password_edit.setText(seed.PRACTICE_PASSWORD)
+    next_page(wizard, PAGE_CONNECT)
+    wait_until(lambda: wizard.currentPage().isComplete(), 60)
+    wizard.next()
+    committed = []
+    wizard.committed.connect(lambda rows: committed.append(rows))
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    wait_until(lambda: committed and window.model.rows())
+    wait_until(lambda: all(r.status not in ("checking", "unknown") for r in window.model.rows()), 60)
+    wait_until(window.keyring_banner.isVisible)
+    shoot(window, lang, "42-main-no-keyring")
+
+    # Sign in… on that org: its own dialog, the address not editable.
+    window.select_key(window.model.rows()[0].key)
+    window.sign_in()
+    dialog = window.reauth_dialog
+    wait_until(dialog.isVisible)
+    dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    ended = []
+    dialog.sign_in_ended.connect(lambda: ended.append(1))
+    dialog.sign_in()
+    wait_until(lambda: ended, 60)
+    shoot(dialog, lang, "43-reauth-onprem")
+    dialog.close()
+
+    # Browser sign-in with no browser: the address to copy, and the code instead.
+    window.add()
+    wizard = window.add_wizard
+    wait_until(wizard.isVisible)
+    start = wizard.currentPage()
+    start.online_radio.setChecked(True)
+    start.cloud_combo.setCurrentIndex(start.cloud_combo.findData("sandbox"))
+    next_page(wizard, PAGE_SIGN_IN)
+    page = wizard.currentPage()
+    page.browser_radio.setChecked(True)
+    page.sign_in_button.click()
+    wait_until(page.address_panel.isVisible, 60)
+    shoot(wizard, lang, "44-no-browser-address")
+    page.stop()
+    wizard.reject()
+
+    window.runner.cancel_all()
+    window.runner.wait_for_done(30000)
+    settle()
+    window.close()
+    services.close()
+    sandbox.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=["en", "ja"], help="one language (default: both, one process each)")
     parser.add_argument("--theme", choices=["light", "dark"],
                         help="one palette (default: both; dark takes the shots in DARK)")
+    parser.add_argument("--part", choices=["journeys", "failures"],
+                        help="journeys (every page, both palettes) or failures (40-44, light); default both")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.lang and args.part == "failures":
+        failures(args.lang)
+        return 0
     if args.lang and args.theme:
         run(args.lang, args.theme)
         return 0
     for lang in [args.lang] if args.lang else ["en", "ja"]:
-        for theme in [args.theme] if args.theme else ["light", "dark"]:
-            subprocess.run([sys.executable, __file__, "--lang", lang, "--theme", theme], check=True)
+        if args.part != "failures":
+            for theme in [args.theme] if args.theme else ["light", "dark"]:
+                subprocess.run([sys.executable, __file__, "--lang", lang, "--theme", theme], check=True)
+        if args.part != "journeys" and args.theme in (None, "light"):
+            subprocess.run([sys.executable, __file__, "--lang", lang, "--part", "failures"], check=True)
     return 0
 
 

@@ -124,7 +124,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="230"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="613"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="604"/>
         <location filename="../../wizard/gui/dialogs.py" line="244"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="101"/>
@@ -153,14 +153,14 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="278"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="89"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="80"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="279"/>
         <location filename="../../wizard/gui/dialogs.py" line="630"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="90"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="81"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
@@ -168,7 +168,7 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
         <location filename="../../wizard/gui/dialogs.py" line="633"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="93"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="84"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="513"/>
         <source>Password</source>
         <translation>パスワード</translation>
@@ -176,7 +176,7 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="507"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
@@ -184,27 +184,27 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="96"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="515"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="288"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="104"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="289"/>
         <location filename="../../wizard/gui/dialogs.py" line="95"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="106"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="97"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="290"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="107"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="98"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
@@ -221,9 +221,9 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="331"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="432"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="423"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="124"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
@@ -233,213 +233,204 @@
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="334"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="68"/>
+        <location filename="../../wizard/gui/dialogs.py" line="719"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="335"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
+        <location filename="../../wizard/gui/dialogs.py" line="720"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="335"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="69"/>
+        <location filename="../../wizard/gui/dialogs.py" line="720"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="336"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="70"/>
+        <location filename="../../wizard/gui/dialogs.py" line="721"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="337"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="71"/>
+        <location filename="../../wizard/gui/dialogs.py" line="722"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="338"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="72"/>
+        <location filename="../../wizard/gui/dialogs.py" line="723"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="339"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="73"/>
+        <location filename="../../wizard/gui/dialogs.py" line="724"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="74"/>
+        <location filename="../../wizard/gui/dialogs.py" line="725"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="75"/>
+        <location filename="../../wizard/gui/dialogs.py" line="726"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="348"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
         <location filename="../../wizard/gui/dialogs.py" line="650"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="131"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="123"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="132"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="124"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="357"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
         <source>Stop signing in</source>
         <translation>サインインを中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="357"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
         <source>Stop waiting for the sign-in.</source>
         <translation>サインインを待つのをやめます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="371"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="122"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="363"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="113"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="386"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="266"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="259"/>
         <source>Signing in was stopped.</source>
         <translation>サインインを中止しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="399"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="390"/>
         <source>Waiting for you to sign in…</source>
         <translation>サインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="411"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="402"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="193"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="417"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="228"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="408"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="220"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="424"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="200"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="415"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="192"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="432"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="423"/>
         <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="441"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="432"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="461"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="249"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="452"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="242"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="473"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="270"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="464"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="263"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="516"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="507"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="517"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="520"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="511"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="522"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="513"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="523"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="514"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="545"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="536"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="545"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="536"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="551"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="542"/>
         <location filename="../../wizard/gui/models.py" line="84"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="558"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="549"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="569"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="560"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="608"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="609"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="600"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="616"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="607"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="622"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="613"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="355"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="624"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="347"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="615"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
@@ -458,45 +449,45 @@ Go Back to correct the address.</source>
 [戻る] でアドレスを修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="571"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="562"/>
         <source>1 organization found.</source>
         <translation>1 件の組織が見つかりました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/add_org_wizard.py" line="572"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="563"/>
         <source>%n organizations found.</source>
         <translation>
             <numerusform>%n 件の組織が見つかりました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="625"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="616"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="626"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="617"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="631"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="622"/>
         <location filename="../../wizard/gui/dialogs.py" line="126"/>
         <source>Fix the problem</source>
         <translation>問題を修正</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="681"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="672"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="688"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="679"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="689"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="680"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -505,142 +496,142 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="691"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="682"/>
         <location filename="../../wizard/gui/dialogs.py" line="290"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="252"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="245"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="701"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="692"/>
         <source>Go back to the page where you can correct it.</source>
         <translation>修正できるページに戻ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="734"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="740"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="750"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="741"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="758"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="767"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="758"/>
         <source>The organization that synchronizes appointments, contacts and tasks with your mailbox.</source>
         <translation>予定、連絡先、タスクをメールボックスと同期する組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="768"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="759"/>
         <source>S&amp;ynchronizing organization:</source>
         <translation>同期する組織(&amp;Y):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="777"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="768"/>
         <location filename="../../wizard/gui/dialogs.py" line="121"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="372"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="780"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="771"/>
         <source>Add &amp;without saving credentials</source>
         <translation>資格情報を保存せずに追加(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="782"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="773"/>
         <source>Add without saving credentials</source>
         <translation>資格情報を保存せずに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="783"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="774"/>
         <source>Add the organization now; you are asked for the password next time.</source>
         <translation>今すぐ組織を追加します。次回はパスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="801"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="792"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="802"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="793"/>
         <location filename="../../wizard/gui/dialogs.py" line="476"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="805"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="796"/>
         <source>Already in your list as {name}; it will be updated.</source>
         <translation>{name} として一覧にすでにあります。更新されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="808"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="799"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="817"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="808"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="822"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="813"/>
         <source>Your credentials will not be saved: this computer has no secure keyring.</source>
         <translation>資格情報は保存されません: このコンピューターには安全なキーリングがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="824"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="815"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="825"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="816"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="827"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="818"/>
         <source>This computer has no secure keyring: your sign-in is kept only until you close the app.</source>
         <translation>このコンピューターには安全なキーリングがありません。サインインはアプリを閉じるまでしか保持されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="862"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="853"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="876"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="867"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="877"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="868"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="878"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="869"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="879"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="870"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="928"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="919"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
@@ -759,7 +750,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="247"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="125"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="116"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
@@ -775,7 +766,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="289"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="251"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="244"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
@@ -788,7 +779,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="295"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="254"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="247"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
@@ -930,58 +921,58 @@ How to fix it: {fix}</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="730"/>
+        <location filename="../../wizard/gui/dialogs.py" line="745"/>
         <source>Browser sign-in</source>
         <translation>ブラウザーでのサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="736"/>
+        <location filename="../../wizard/gui/dialogs.py" line="751"/>
         <source>Sign-in address</source>
         <translation>サインインのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="736"/>
+        <location filename="../../wizard/gui/dialogs.py" line="751"/>
         <source>Open this address in a web browser to sign in.</source>
         <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="738"/>
+        <location filename="../../wizard/gui/dialogs.py" line="753"/>
         <source>Copy &amp;address</source>
         <translation>アドレスをコピー(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="739"/>
+        <location filename="../../wizard/gui/dialogs.py" line="754"/>
         <source>Copy address</source>
         <translation>アドレスをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="739"/>
+        <location filename="../../wizard/gui/dialogs.py" line="754"/>
         <source>Copy the sign-in address to the clipboard.</source>
         <translation>サインインのアドレスをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="743"/>
+        <location filename="../../wizard/gui/dialogs.py" line="758"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>代わりにコードでサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="745"/>
+        <location filename="../../wizard/gui/dialogs.py" line="760"/>
         <location filename="../../wizard/gui/render.py" line="60"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="746"/>
+        <location filename="../../wizard/gui/dialogs.py" line="761"/>
         <source>Stop waiting for the browser and show a code to enter on any device.</source>
         <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="757"/>
+        <location filename="../../wizard/gui/dialogs.py" line="772"/>
         <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
         <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="760"/>
+        <location filename="../../wizard/gui/dialogs.py" line="775"/>
         <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
         <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
     </message>
@@ -1040,7 +1031,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="389"/>
-        <location filename="../../wizard/gui/main_window.py" line="936"/>
+        <location filename="../../wizard/gui/main_window.py" line="940"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
@@ -1214,7 +1205,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="635"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="86"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
@@ -1225,7 +1216,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="638"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="97"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="88"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
@@ -1302,7 +1293,7 @@ How to fix it: {fix}</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="766"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="757"/>
         <location filename="../../wizard/gui/main_window.py" line="145"/>
         <location filename="../../wizard/gui/models.py" line="108"/>
         <source>Synchronizing organization</source>
@@ -1568,256 +1559,261 @@ How to fix it: {fix}</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="622"/>
+        <location filename="../../wizard/gui/main_window.py" line="571"/>
+        <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365.</source>
+        <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="626"/>
         <source>None. Select an organization and choose Set as Synchronizing Organization.</source>
         <translation>なし。組織を選択して [同期する組織に設定] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1048"/>
+        <location filename="../../wizard/gui/main_window.py" line="1052"/>
         <source>Nothing was changed; the contact addresses stay as they were.</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1087"/>
+        <location filename="../../wizard/gui/main_window.py" line="1091"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1088"/>
+        <location filename="../../wizard/gui/main_window.py" line="1092"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1093"/>
+        <location filename="../../wizard/gui/main_window.py" line="1097"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1094"/>
+        <location filename="../../wizard/gui/main_window.py" line="1098"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1099"/>
+        <location filename="../../wizard/gui/main_window.py" line="1103"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1100"/>
+        <location filename="../../wizard/gui/main_window.py" line="1104"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="611"/>
+        <location filename="../../wizard/gui/main_window.py" line="615"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="615"/>
+        <location filename="../../wizard/gui/main_window.py" line="619"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="618"/>
+        <location filename="../../wizard/gui/main_window.py" line="622"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="620"/>
+        <location filename="../../wizard/gui/main_window.py" line="624"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="626"/>
+        <location filename="../../wizard/gui/main_window.py" line="630"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="630"/>
+        <location filename="../../wizard/gui/main_window.py" line="634"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="651"/>
+        <location filename="../../wizard/gui/main_window.py" line="655"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="655"/>
+        <location filename="../../wizard/gui/main_window.py" line="659"/>
         <source>&amp;Remove</source>
         <translation>削除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="659"/>
+        <location filename="../../wizard/gui/main_window.py" line="663"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="661"/>
+        <location filename="../../wizard/gui/main_window.py" line="665"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="674"/>
+        <location filename="../../wizard/gui/main_window.py" line="678"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="728"/>
+        <location filename="../../wizard/gui/main_window.py" line="732"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="751"/>
+        <location filename="../../wizard/gui/main_window.py" line="755"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="753"/>
+        <location filename="../../wizard/gui/main_window.py" line="757"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="759"/>
+        <location filename="../../wizard/gui/main_window.py" line="763"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="769"/>
-        <location filename="../../wizard/gui/main_window.py" line="778"/>
-        <location filename="../../wizard/gui/main_window.py" line="790"/>
+        <location filename="../../wizard/gui/main_window.py" line="773"/>
+        <location filename="../../wizard/gui/main_window.py" line="782"/>
+        <location filename="../../wizard/gui/main_window.py" line="794"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="770"/>
+        <location filename="../../wizard/gui/main_window.py" line="774"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="774"/>
+        <location filename="../../wizard/gui/main_window.py" line="778"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="791"/>
+        <location filename="../../wizard/gui/main_window.py" line="795"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="804"/>
+        <location filename="../../wizard/gui/main_window.py" line="808"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="819"/>
+        <location filename="../../wizard/gui/main_window.py" line="823"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="820"/>
+        <location filename="../../wizard/gui/main_window.py" line="824"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="828"/>
+        <location filename="../../wizard/gui/main_window.py" line="832"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="51"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="50"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="54"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="53"/>
         <source>Sign in to {name} again. Nothing else about the organization changes.</source>
         <translation>{name} にもう一度サインインします。組織のほかの設定は変わりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="57"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="56"/>
         <source>About this dialog</source>
         <translation>このダイアログについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="64"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="63"/>
         <source>Address</source>
         <translation>アドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="65"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="64"/>
         <source>Address:</source>
         <translation>アドレス:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="86"/>
         <source>The code from your authenticator app, if asked.</source>
         <translation>求められた場合は、認証アプリのコード。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="190"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="182"/>
         <source>Enter your user name and password.</source>
         <translation>ユーザー名とパスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="193"/>
         <source>Signing in…</source>
         <translation>サインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="233"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="225"/>
         <source>Signed in. Testing the connection…</source>
         <translation>サインインしました。接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="869"/>
+        <location filename="../../wizard/gui/main_window.py" line="873"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="871"/>
+        <location filename="../../wizard/gui/main_window.py" line="875"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="912"/>
+        <location filename="../../wizard/gui/main_window.py" line="916"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="962"/>
+        <location filename="../../wizard/gui/main_window.py" line="966"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="971"/>
+        <location filename="../../wizard/gui/main_window.py" line="975"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1000"/>
+        <location filename="../../wizard/gui/main_window.py" line="1004"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1004"/>
+        <location filename="../../wizard/gui/main_window.py" line="1008"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1026"/>
+        <location filename="../../wizard/gui/main_window.py" line="1030"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1030"/>
+        <location filename="../../wizard/gui/main_window.py" line="1034"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
@@ -1827,17 +1823,17 @@ How to fix it: {fix}</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1052"/>
+        <location filename="../../wizard/gui/main_window.py" line="1056"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1071"/>
+        <location filename="../../wizard/gui/main_window.py" line="1075"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1071"/>
+        <location filename="../../wizard/gui/main_window.py" line="1075"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -2276,7 +2272,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="425"/>
+        <location filename="../../wizard/gui/services.py" line="424"/>
         <source>Step: {step}</source>
         <extracomment>How long a browser sign-in may take before it ends with a message (seconds).</extracomment>
         <translation>ステップ: {step}</translation>
@@ -4834,18 +4830,18 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>組織の構成 — サンドボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="566"/>
+        <location filename="../../wizard/gui/main_window.py" line="567"/>
         <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365. Paste one of these addresses into Add…:</source>
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。次のいずれかのアドレスを [追加…] に貼り付けてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="650"/>
-        <location filename="../../wizard/gui/main_window.py" line="666"/>
+        <location filename="../../wizard/gui/main_window.py" line="654"/>
+        <location filename="../../wizard/gui/main_window.py" line="670"/>
         <source>Remove organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="992"/>
+        <location filename="../../wizard/gui/main_window.py" line="996"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="96"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>

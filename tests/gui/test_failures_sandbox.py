@@ -174,3 +174,32 @@ def test_reauth_onprem_saves_the_password_in_the_real_keyring(qtbot, private_key
     assert [s for _a, s in private_keyring.all_secrets() if s == seed.PRACTICE_PASSWORD]
     qtbot.wait_until(lambda: j.row_by_name(window, "contosoonprem").save_credentials, timeout=10000)
     dialog.close()
+
+
+@pytest.fixture
+def japanese(qapp):
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    from wizard.gui.i18n import install_translators
+
+    translators = install_translators(qapp, "ja")
+    yield
+    for t in translators:
+        QCoreApplication.removeTranslator(t)
+    QLocale.setDefault(QLocale("en_US"))
+
+
+def test_address_feedback_is_japanese(qtbot, japanese, window, sandbox):
+    """What the first page says about the typed address, from the real parser, in ja."""
+    import re
+
+    english = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){3,}")      # four English words in a row
+    wizard = j.open_wizard(qtbot, window)
+    page = wizard.currentPage()
+    for text in ("ftp://example.com/x", "hello world", "https://contoso.crm4.dynamics.com/main.aspx",
+                 sandbox.org_urls["contosoonprem"]):
+        page.url_edit.setText(text)
+        feedback = re.sub(r"\S+://\S+", "", page.feedback.text())
+        assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", feedback), feedback
+        assert not english.search(feedback), feedback
+    wizard.reject()

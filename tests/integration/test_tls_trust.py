@@ -77,26 +77,24 @@ def test_ssl_cert_file_adds_to_the_system_store_never_replaces_it(tmp_path, monk
     assert "SSL_CERT_FILE" in environment_ca_variables()
 
 
-def test_unknown_issuer_is_named(tmp_path):
-    authority = trustme.CA(organization_name="Contoso Test Authority")
-    state, stop = _server(tmp_path, authority, "127.0.0.1")
+def _error_under_issuer(tmp_path, issuer: str):
+    """What a default session says of a server whose certificate ``issuer`` signed."""
+    state, stop = _server(tmp_path, trustme.CA(organization_name=issuer), "127.0.0.1")
     try:
         with make_session() as s:
-            err = _fail(s, state.url + "/x")
+            return _fail(s, state.url + "/x")
     finally:
         stop()
+
+
+def test_unknown_issuer_is_named(tmp_path):
+    err = _error_under_issuer(tmp_path, "Contoso Test Authority")
     assert err.code == "tls_untrusted" and err.kind == "tls"
     assert "Contoso Test Authority" in err.message and "--ca-bundle" in err.fix
 
 
 def test_an_inspecting_proxy_is_called_interception(tmp_path):
-    authority = trustme.CA(organization_name="Zscaler Inc.")
-    state, stop = _server(tmp_path, authority, "127.0.0.1")
-    try:
-        with make_session() as s:
-            err = _fail(s, state.url + "/x")
-    finally:
-        stop()
+    err = _error_under_issuer(tmp_path, "Zscaler Inc.")
     assert err.code == "tls_intercepted" and "Zscaler" in err.message
     assert "never turn certificate checks off" in err.fix
     assert looks_intercepted("contoso.crm4.dynamics.com", "Some Corp Root")

@@ -82,8 +82,8 @@ def cmd_deploy(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
     if args.resolve_pending:
         from wizard.engine.deploy import resolve_pending_by_discovery
 
-        report = resolve_pending_by_discovery(engine)
-        return CommandResult(data=report.to_dict(), text=report.text())
+        resolved = resolve_pending_by_discovery(engine)
+        return CommandResult(data=resolved.to_dict(), text=resolved.text())
     if args.site:
         report = apply_site_deployment(engine, force=args.force)
         if report is None:

@@ -51,7 +51,7 @@ def _password(ctx: CliContext, args: argparse.Namespace) -> str | None:
                                       "d365-orgs mailbox connect dav URL --user U "
                                       "--password-stdin")
         return password
-    if ctx.interactive():
+    if ctx.interactive:
         return getpass.getpass(f"Password for {args.user}: ")
     raise CliMailboxError("A password is needed for the DAV account.",
                           fix="Pass it with --password-stdin.")
@@ -114,8 +114,9 @@ def cmd_mailbox_show(ctx: CliContext, args: argparse.Namespace) -> CommandResult
             lines += _collection_lines(config.collections)
         else:
             lines += [f"  {KIND_NAMES[k]:<9} {config.path}/{v}" for k, v in config.folders.items()]
-    data["stamp"] = stamp.to_dict() if stamp else None
+    stamp_data = stamp.to_dict() if stamp else None
+    data["stamp"] = stamp_data
     lines.append(f"Stamp: {stamp.org_name} ({stamp.org_id})" + (
-        f", last synchronized {data['stamp']['last_sync']}" if stamp.last_sync else "")
-        if stamp else "Stamp: no organization synchronizes with it yet.")
+        f", last synchronized {stamp_data['last_sync']}" if stamp.last_sync else "")
+        if stamp and stamp_data else "Stamp: no organization synchronizes with it yet.")
     return CommandResult(data=data, text="\n".join(lines))

@@ -323,7 +323,7 @@ def _exchange_problem(scenario: Scenario, sandbox: "Sandbox") -> None:
     for name in scenario.preset_orgs:
         sandbox.store.org_data(name)        # built now, so the stamp change reaches them
     holder = scenario.exchange_holder
-    org = seed.org_by_name(holder) if holder != "unknown" else None
+    org = seed.org_by_name(holder) if holder and holder != "unknown" else None
     sandbox.store.exchange.set_holder(scenario.user, org.org_id if org else str(uuid.uuid4()))
     if holder in scenario.preset_orgs:
         row = _mailbox(sandbox, holder, scenario.user)

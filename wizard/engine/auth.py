@@ -322,7 +322,8 @@ class Authenticator:
     # -- helpers -----------------------------------------------------------------------
     def _accounts_for(self, app: msal.PublicClientApplication, authority: str,
                       username: str | None) -> list[dict[str, Any]]:
-        accounts = app.get_accounts(username=username) if username else app.get_accounts()
+        accounts: list[dict[str, Any]] = (app.get_accounts(username=username) if username
+                                          else app.get_accounts())
         if not username and len(accounts) > 1:
             # Several people signed in on this machine: make the caller say who.
             return []
@@ -530,7 +531,9 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 
 def _split_commas(value: str) -> list[str]:
-    parts, buf, quoted = [], [], False
+    parts: list[str] = []
+    buf: list[str] = []
+    quoted = False
     for ch in value:
         if ch == '"':
             quoted = not quoted

@@ -200,7 +200,8 @@ def _read_event(comp: Any) -> dict[str, Any]:
     d.update(_read_event_times(comp))
     if "organizer" in comp:
         d["organizer"] = _email_of(comp["organizer"]) or None
-    required, optional = [], []
+    required: list[str] = []
+    optional: list[str] = []
     for att in _addresses(comp, "attendee"):
         role = str(att.params.get("ROLE", "REQ-PARTICIPANT")).upper()
         (optional if role == "OPT-PARTICIPANT" else required).append(_email_of(att))
@@ -312,7 +313,11 @@ def _parse_ical(text: str, what: str) -> ParsedItem:
     return ParsedItem(kind, str(comp.get("uid", "")), data, meta)
 
 
-def _event_groups() -> list[tuple[tuple[str, ...], tuple[str, ...], Callable]]:
+# (data fields, properties owned, writer(component, data)); a writer's result is unused.
+_Group = tuple[tuple[str, ...], tuple[str, ...], Callable[[Any, dict[str, Any]], object]]
+
+
+def _event_groups() -> list[_Group]:
     """(data fields, properties owned, writer) per group of an event."""
     return [
         (("subject",), ("summary",), lambda c, d: _add_text(c, "summary", d.get("subject"))),
@@ -332,7 +337,7 @@ def _event_groups() -> list[tuple[tuple[str, ...], tuple[str, ...], Callable]]:
     ]
 
 
-def _todo_groups() -> list[tuple[tuple[str, ...], tuple[str, ...], Callable]]:
+def _todo_groups() -> list[_Group]:
     def times(c: Any, d: dict[str, Any]) -> None:
         for key, prop in (("start", "dtstart"), ("due", "due"), ("completed_on", "completed")):
             value = _utc(d.get(key))
@@ -400,7 +405,7 @@ def _write_attendees(comp: Any, d: dict[str, Any]) -> None:
     from icalendar import vCalAddress
     from icalendar.prop import vText
 
-    old = {}
+    old: dict[str, Any] = {}
     for att in _addresses(comp, "attendee"):
         old.setdefault(_email_of(att).lower(), att)
     if "attendee" in comp:
@@ -483,7 +488,9 @@ def _ical(kind: str, data: dict[str, Any], uid: str, meta: ItemMeta | None, base
         if "dtstamp" in component:
             del component["dtstamp"]
         component.add("dtstamp", stamp or datetime.now(timezone.utc))
-    return cal.to_ical().decode("utf-8")
+    assert cal is not None                          # set together with component
+    ical: bytes = cal.to_ical()
+    return ical.decode("utf-8")
 
 
 def new_calendar() -> Any:
@@ -521,10 +528,10 @@ def write_component(comp: Any, kind: str, data: dict[str, Any], old: dict[str, A
 
 
 def _same(a: Any, b: Any) -> bool:
-    empty = (None, "", [], False)
+    empty: tuple[object, ...] = (None, "", [], False)
     if a in empty and b in empty:
         return True
-    return a == b
+    return bool(a == b)
 
 
 # --------------------------------------------------------------------------------------
@@ -771,7 +778,8 @@ def _vcard(data: dict[str, Any], uid: str, meta: ItemMeta | None, base: str | No
         _write_card_group(card, "name", data, version)
     if meta is not None:
         _write_meta_vcard(card, meta)
-    return card.serialize()
+    text: str = card.serialize()
+    return text
 
 
 def _parse_vcard(text: str, what: str) -> ParsedItem:
@@ -801,7 +809,8 @@ def calendar_file(items: Iterable[tuple[str, dict[str, Any], str, datetime | Non
         comp = make_component(kind, uid, stamp)
         write_component(comp, kind, data, None, None)
         cal.add_component(comp)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
 def vcard_file(items: Iterable[tuple[dict[str, Any], str]], version: str = "3.0") -> bytes:

@@ -7,7 +7,7 @@ msal, keyring or requests are imported) and can be injected for tests.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from wizard.engine.auth import Authenticator
     from wizard.engine.connect import Connector
-    from wizard.engine.orgs import OrgRegistry
+    from wizard.engine.orgs import OrgProfile, OrgRegistry
     from wizard.engine.secrets import SecretStore
     from wizard.engine.serverside import MailboxSwitcher
     from wizard.engine.stamp import MailboxStore
@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Engine:
-    def __init__(self, paths: AppPaths, *, cloud_files: list[str | Path] = (),
+    def __init__(self, paths: AppPaths, *, cloud_files: Iterable[str | Path] = (),
                  ca_bundle: str | None = None, secret_store: "SecretStore | None" = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.paths = paths
@@ -117,7 +117,7 @@ class Engine:
         return MailboxSwitcher(registry=self.registry, connector=self.connector,
                                clock=self.clock)
 
-    def drop_org_tokens(self, profile) -> None:
+    def drop_org_tokens(self, profile: OrgProfile) -> None:
         """Registry hook: an org was removed; forget its account's cached tokens."""
         authority = (profile.extra or {}).get("authority")
         if not authority or not profile.user:

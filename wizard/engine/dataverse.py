@@ -10,7 +10,7 @@ whose text a user can act on; 429 is retried by the session (``Retry-After``), s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -235,7 +235,8 @@ class DataverseClient:
             raise error_for(response, org=self.org_label)
         return response
 
-    def _send(self, method: str, url: str, credential: Any, params, json, headers, data
+    def _send(self, method: str, url: str, credential: Any, params: Mapping[str, Any] | None,
+              json: Any, headers: Mapping[str, str] | None, data: bytes | str | None
               ) -> requests.Response:
         hdrs = dict(BASE_HEADERS)
         auth = None
@@ -295,7 +296,7 @@ class DataverseClient:
         return self._json(self.request("GET", f"{entity_set}({_key(entity_id)})",
                                        params=params))
 
-    def list(self, entity_set: str, *, select=None, filter: str | None = None,
+    def list(self, entity_set: str, *, select: Iterable[str] | None = None, filter: str | None = None,
              orderby: str | None = None, top: int | None = None,
              page_size: int | None = None) -> Iterator[dict[str, Any]]:
         params: dict[str, str] = {}

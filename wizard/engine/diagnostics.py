@@ -21,6 +21,7 @@ Nothing here reads the keyring's secrets or the token cache. The GUI runs
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
 import os
 import platform
@@ -189,8 +190,7 @@ _BARE_IP = re.compile(r"(?<![\w.:\[])(?:(?:\d{1,3}\.){3}\d{1,3}|(?:[0-9A-Fa-f]{0
                       r"[0-9A-Fa-f]{0,4})(?![\w.:\]])")
 
 
-def _as_ip(text: str):
-    import ipaddress
+def _as_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
     try:
         return ipaddress.ip_address(text.strip("[]"))
@@ -340,7 +340,8 @@ def build_bundle(engine: "Engine", out_path: str | Path, *, include_identities: 
     files["summary.txt"] = scrub_text(_summary(sections, tests, problems), anonymizer).encode()
     if anonymizer is not None:
         manifest["placeholders"] = anonymizer.mapping_summary()
-    manifest["files"] = sorted(files) + ["manifest.json"]
+    listed = sorted(files) + ["manifest.json"]
+    manifest["files"] = listed
     files["manifest.json"] = _json_bytes(scrub(manifest, None))
 
     buf = io.BytesIO()
@@ -350,7 +351,7 @@ def build_bundle(engine: "Engine", out_path: str | Path, *, include_identities: 
     from wizard.engine.fileio import write_private
 
     write_private(out, buf.getvalue(), what="the diagnostics bundle")
-    return BundleReport(out, out.stat().st_size, manifest["files"], include_identities,
+    return BundleReport(out, out.stat().st_size, listed, include_identities,
                         len(orgs), sum(1 for t in tests.values() if t.get("steps")), problems)
 
 
@@ -397,7 +398,7 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def _profile_dict(p: Any) -> dict[str, Any]:
-    d = p.to_dict()
+    d: dict[str, Any] = p.to_dict()
     d["is_primary"] = p.is_primary
     return d
 
@@ -406,7 +407,8 @@ def _step_dict(step: Any) -> dict[str, Any]:
     if isinstance(step, dict):
         return dict(step)
     if hasattr(step, "to_dict"):
-        return step.to_dict()
+        d: dict[str, Any] = step.to_dict()
+        return d
     return {"step": str(step)}
 
 
@@ -478,7 +480,7 @@ def _qt_version() -> str | None:
     core = sys.modules.get("PySide6.QtCore")
     if core is not None:
         try:
-            return core.qVersion()
+            return str(core.qVersion())
         except Exception:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
             return None
     return None

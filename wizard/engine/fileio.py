@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import json
 import os
 import secrets
@@ -571,7 +572,7 @@ def fsync_dir(directory: str | os.PathLike[str]) -> None:
 
 
 def open_private_append(path: str | os.PathLike[str], *, what: str = "the log file",
-                        encoding: str = "utf-8") -> Any:
+                        encoding: str = "utf-8") -> io.TextIOWrapper:
     """A text stream appending to ``path`` (created 0600), never through a symbolic link."""
     p = os.fspath(path)
     try:
@@ -635,7 +636,8 @@ def open_sqlite(path: str | os.PathLike[str], *, what: str = "the database",
             raise DatabaseDamaged(path=str(target), what=what,
                                   reason="the file is empty (0 bytes)")
     try:
-        return sqlite3.connect(target, timeout=timeout, **kwargs)
+        conn: sqlite3.Connection = sqlite3.connect(target, timeout=timeout, **kwargs)
+        return conn
     except sqlite3.Error as exc:
         raise classify_sqlite_error(exc, target, what=what, verb="open") from exc
 

@@ -60,6 +60,11 @@ USER_AGENT = "d365-wizard"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
 
+# requests' parameter types (as its own annotations spell them)
+_Verify = bool | str
+_Cert = str | tuple[str, str] | None
+_Timeout = float | tuple[float | None, float | None] | None
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_retries: int = 5            # retries after the first attempt, for 429/503/drops
@@ -70,7 +75,7 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({429, 503})
 
     def backoff(self, attempt: int) -> float:
-        return min(self.backoff_cap, self.backoff_base * (2 ** attempt))
+        return min(self.backoff_cap, self.backoff_base * 2.0 ** attempt)
 
 
 NO_RETRIES = RetryPolicy(max_retries=0, connect_retries=0)
@@ -195,17 +200,21 @@ class TrustedAdapter(HTTPAdapter):
         kw["ssl_context"] = self._ssl_context
         return super().proxy_manager_for(proxy, **kw)
 
-    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+    def build_connection_pool_key_attributes(
+            self, request: requests.PreparedRequest, verify: _Verify, cert: _Cert = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         host_params, _ = super().build_connection_pool_key_attributes(request, True, None)
         return host_params, {"ssl_context": self._ssl_context, "cert_reqs": "CERT_REQUIRED"}
 
-    def cert_verify(self, conn, url, verify, cert) -> None:
+    def cert_verify(self, conn: Any, url: str, verify: _Verify, cert: _Cert) -> None:
         # Never let a CA path reach urllib3: it would load it into our shared context.
         conn.cert_reqs = "CERT_REQUIRED"
         conn.ca_certs = None
         conn.ca_cert_dir = None
 
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: _Timeout = None, verify: _Verify = True, cert: _Cert = None,
+             proxies: dict[str, str] | None = None) -> requests.Response:
         if verify is False:
             raise ValueError("TLS verification cannot be turned off in d365-wizard")
         return super().send(request, stream=stream, timeout=timeout, verify=True, cert=None,
@@ -215,7 +224,7 @@ class TrustedAdapter(HTTPAdapter):
 class _NoNetrcAuth(requests.auth.AuthBase):
     """Set as the session's default auth so requests never sends ~/.netrc passwords."""
 
-    def __call__(self, r):
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         return r
 
 
@@ -261,7 +270,9 @@ class WizardSession(requests.Session):
         return twin
 
     # requests would otherwise put REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE into ``verify``.
-    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+    def merge_environment_settings(self, url: str, proxies: dict[str, str] | None,
+                                   stream: bool | None, verify: _Verify | None,
+                                   cert: _Cert) -> dict[str, Any]:
         if verify is False:
             raise ValueError("TLS verification cannot be turned off in d365-wizard")
         settings = super().merge_environment_settings(url, proxies, stream, True, None)
@@ -297,7 +308,8 @@ class WizardSession(requests.Session):
             raise Cancelled()
 
     # -- the request loop --------------------------------------------------------------
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+    def request(  # type: ignore[override] # passes every other argument on unchanged
+            self, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
         if kwargs.get("verify") is False:
             raise ValueError("TLS verification cannot be turned off in d365-wizard")
         if kwargs.get("timeout") is None:

@@ -125,7 +125,7 @@ FIELDS: dict[str, dict[str, FieldType]] = {
     },
 }
 
-EMPTY = (None, "", [])
+EMPTY: tuple[object, ...] = (None, "", [])
 
 
 def _show(value: Any) -> str:

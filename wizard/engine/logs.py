@@ -15,6 +15,7 @@ two processes never rotate the same file (rotation of a shared file fails on Win
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -151,7 +152,7 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Log files readable by their owner only (they hold org URLs and user names), opened
     without following a symbolic link planted in their place (``O_NOFOLLOW``)."""
 
-    def _open(self):  # noqa: ANN202 - matches the base class
+    def _open(self) -> io.TextIOWrapper:
         return open_private_append(self.baseFilename, encoding=self.encoding or "utf-8")
 
     def shouldRollover(self, record: logging.LogRecord) -> int:  # noqa: N802 - base class
@@ -193,12 +194,13 @@ def setup_logging(paths: AppPaths, verbose: bool = False, *, name: str = "d365-o
             root.removeHandler(handler)
             handler.close()
     formatter = RedactingFormatter(LOG_FORMAT)
-    log_file: Path | None = log_file_for(paths, name)
+    target = log_file_for(paths, name)
+    log_file: Path | None = target
     problem = None
     try:
         ensure_private_dir(paths.log_dir, what="the log folder")
         file_handler: logging.Handler = _PrivateRotatingFileHandler(
-            log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8")
+            target, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8")
     except FileProblem as exc:
         problem = f"Logs cannot be written: {exc}"
         log_file = None

@@ -176,22 +176,11 @@ class Mailbox(Protocol):
     """
 
     def items(self, kind: str) -> list[MailItem]: ...
-    def heads(self, kind: str, where: str = "", params: tuple = ()) -> list[MailItem]:
+    def heads(self, kind: str, where: str = "", params: tuple[Any, ...] = ()) -> list[MailItem]:
         """Items without their content (``data`` is None): what a sync compares first.
 
         ``where`` narrows the rows (an SQL condition on ``mail_items m``)."""
-        _check_kind(kind)
-        rows = self.conn.execute(
-            "SELECT local_id, kind, json_extract(data, '$.is_resource_booking'), tracked,"
-            " org_record_id, origin, change_counter, hash, created_at, modified_at"
-            f" FROM mail_items m WHERE kind=? {('AND (' + where + ')') if where else ''}"
-            " ORDER BY created_at, local_id", (kind, *params))
-        out = []
-        for r in rows:
-            item = MailItem(r[0], r[1], None, bool(r[3]), r[4], r[5], r[6], r[7], r[8], r[9])  # type: ignore[arg-type] # sqlite row values are the declared column types
-            item.booking = bool(r[2])
-            out.append(item)
-        return out
+        ...
 
     def get(self, local_id: str) -> MailItem | None: ...
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
@@ -363,7 +352,7 @@ class SqliteMailStore:
              "created_at, modified_at")
 
     @staticmethod
-    def _row(row: tuple) -> MailItem:
+    def _row(row: tuple[Any, ...]) -> MailItem:
         try:
             data = json.loads(row[2])
         except (TypeError, ValueError):
@@ -389,7 +378,7 @@ class SqliteMailStore:
                 (kind,))
         return [self._row(r) for r in rows]
 
-    def heads(self, kind: str, where: str = "", params: tuple = (), *,
+    def heads(self, kind: str, where: str = "", params: tuple[Any, ...] = (), *,
               since_seq: int | None = None, by_kind: bool = True) -> list[MailItem]:
         """Items without their content (``data`` is None): what a sync compares first.
 
@@ -427,7 +416,8 @@ class SqliteMailStore:
         return [text[i:i + 32] for i in range(0, 32 * n, 32)]
 
     def max_seq(self) -> int:
-        return self.conn.execute("SELECT value FROM mail_seq WHERE id = 1").fetchone()[0]
+        seq: int = self.conn.execute("SELECT value FROM mail_seq WHERE id = 1").fetchone()[0]
+        return seq
 
     def reserve_seq(self, n: int) -> int:
         """Take ``n`` numbers of the write sequence; returns the first."""
@@ -480,7 +470,9 @@ class SqliteMailStore:
         return [self._row(r) for r in rows]
 
     def count(self, kind: str) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM mail_items WHERE kind=?", (kind,)).fetchone()[0]
+        n: int = self.conn.execute("SELECT COUNT(*) FROM mail_items WHERE kind=?",
+                                   (kind,)).fetchone()[0]
+        return n
 
     # -- writing ------------------------------------------------------------------------
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,

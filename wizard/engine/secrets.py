@@ -343,7 +343,8 @@ def _is_chainer(backend: object) -> bool:
 
 def _chainer_members(backend: object) -> Iterable[object]:
     try:
-        return list(type(backend).backends if not isinstance(backend, type) else backend.backends)
+        owner = backend if isinstance(backend, type) else type(backend)
+        return list(getattr(owner, "backends"))  # noqa: B009 - not every backend class has it
     except Exception:  # a member's priority check failed: treat as no members
         return []
 
@@ -375,8 +376,9 @@ def _explicit_backend() -> object | None:
     import keyring.core
 
     chosen = keyring.core.load_env() or keyring.core.load_config()
-    if chosen is None and allowed_by_setting():
-        chosen = keyring.core.load_keyring(allowed_by_setting())
+    named = allowed_by_setting()
+    if chosen is None and named:
+        chosen = keyring.core.load_keyring(named)
     return chosen
 
 

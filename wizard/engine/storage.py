@@ -134,11 +134,12 @@ def read_versioned_json(path: Path, *, schema_version: int, kind: str,
     except FileNotFound:
         return None
     try:
-        data = parse_json(decode_text(raw, path=path, what=f"the {kind} file"), path=path,
-                          what=f"the {kind} file", max_depth=64)
-        if not isinstance(data, dict) or not isinstance(data.get("schema_version"), int) \
-                or isinstance(data.get("schema_version"), bool):
+        parsed = parse_json(decode_text(raw, path=path, what=f"the {kind} file"), path=path,
+                            what=f"the {kind} file", max_depth=64)
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("schema_version"), int) \
+                or isinstance(parsed.get("schema_version"), bool):
             raise SchemaError("it is not a versioned object")
+        data: dict[str, Any] = parsed
         version = data["schema_version"]
         if version <= schema_version:
             if version < schema_version and migrate is not None:

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ _MAGIC = b"D365WTC1\n"
 MAX_CACHE_BYTES = 64_000_000
 
 
-class EncryptedTokenCache(msal.SerializableTokenCache):
+class EncryptedTokenCache(msal.SerializableTokenCache):  # type: ignore[misc] # msal ships no type information
     def __init__(self, path: str | os.PathLike[str], secrets: "SecretStore | None") -> None:
         super().__init__()
         self.path = Path(path)
@@ -149,7 +150,7 @@ class EncryptedTokenCache(msal.SerializableTokenCache):
         self.has_state_changed = False
 
     # -- msal hooks ----------------------------------------------------------------------
-    def _mutating(self, fn, *args: Any, **kwargs: Any) -> Any:
+    def _mutating(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         with self._guard:
             if not self.persistent or self._depth:
                 self._depth += 1
@@ -167,23 +168,26 @@ class EncryptedTokenCache(msal.SerializableTokenCache):
                 self._save()
                 return result
 
-    def add(self, event, **kwargs):  # noqa: D401 - msal API
-        return self._mutating(super().add, event, **kwargs)
+    def add(self, event: dict[str, Any], **kwargs: Any) -> None:
+        self._mutating(super().add, event, **kwargs)
 
-    def modify(self, credential_type, old_entry, new_key_value_pairs=None):
-        return self._mutating(super().modify, credential_type, old_entry, new_key_value_pairs)
+    def modify(self, credential_type: str, old_entry: dict[str, Any],
+               new_key_value_pairs: dict[str, Any] | None = None) -> None:
+        self._mutating(super().modify, credential_type, old_entry, new_key_value_pairs)
 
-    def search(self, credential_type, **kwargs):
+    def search(self, credential_type: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         with self._guard:
             if not self._depth:
                 self._reload()
-            return super().search(credential_type, **kwargs)
+            found: Iterator[dict[str, Any]] = super().search(credential_type, **kwargs)
+            return found
 
-    def find(self, credential_type, **kwargs):  # older msal entry point
+    def find(self, credential_type: str, **kwargs: Any) -> list[dict[str, Any]]:  # older msal
         with self._guard:
             if not self._depth:
                 self._reload()
-            return super().find(credential_type, **kwargs)
+            found: list[dict[str, Any]] = super().find(credential_type, **kwargs)
+            return found
 
     def clear(self) -> None:
         """Forget every cached token (memory and file)."""

@@ -515,7 +515,7 @@ def _portal_error(what: str) -> InvalidOrgUrl:
     return E.AdminPortal(portal=what)
 
 
-def _under(host: str, domains) -> bool:
+def _under(host: str, domains: Iterable[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 

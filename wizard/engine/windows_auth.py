@@ -49,10 +49,11 @@ def _offered(response: requests.Response) -> list[str]:
     return out
 
 
-def _channel_bindings(response: requests.Response):
+def _channel_bindings(
+        response: requests.Response) -> spnego.channel_bindings.GssChannelBindings | None:
     """tls-server-end-point bindings from the server certificate (None over HTTP)."""
     try:
-        sock = response.raw.connection.sock  # type: ignore[union-attr] # urllib3 keeps the socket on the pooled connection
+        sock = response.raw.connection.sock  # urllib3 keeps the socket on the pooled connection
         der = sock.getpeercert(True)
     except AttributeError:
         return None
@@ -120,7 +121,7 @@ class WindowsAuth(requests.auth.AuthBase):
             if hasattr(request, "body") and request.body is not None and hasattr(
                     request.body, "seek"):
                 request.body.seek(0)
-            current = response.connection.send(request, **kwargs)  # type: ignore[attr-defined] # requests sets response.connection to the adapter
+            current = response.connection.send(request, **kwargs)  # requests sets response.connection to the adapter
             if current.status_code != 401:
                 in_token = _server_token(current, scheme)
                 if in_token and not context.complete:

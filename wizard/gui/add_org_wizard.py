@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from wizard.engine.errors import Action
-from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, SignInDialog
+from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, SignInDialog, sign_in_method_radios
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
 from wizard.gui.models import DiscoveredOrgModel, StepListModel, place_label
@@ -331,20 +331,12 @@ class SignInPage(BusyPage):
         self.setTitle(tr("Sign in"))
         self.setSubTitle(tr("Sign in with your work account."))
         layout = QVBoxLayout(self)
-        self.form_radio = QRadioButton(tr("Sign in &here (sandbox sign-in page)"))
-        accessible(self.form_radio, tr("Sign in here"), tr("Sign in inside this app with a user name and password."))
-        self.browser_radio = QRadioButton(tr("Sign in with my &web browser"))
-        accessible(self.browser_radio, tr("Sign in with my web browser"),
-                   tr("Opens your browser; come back here when you have signed in."))
-        self.device_radio = QRadioButton(tr("Sign in with a &code on another device"))
-        accessible(self.device_radio, tr("Sign in with a code"),
-                   tr("Shows a code to enter on any device; useful over the phone with your helpdesk."))
+        self.form_radio, self.browser_radio, self.device_radio = sign_in_method_radios(wizard.services.sandbox_mode)
         group = QButtonGroup(self)
         for radio in (self.form_radio, self.browser_radio, self.device_radio):
             group.addButton(radio)
             layout.addWidget(radio)
         self.form_radio.setVisible(wizard.services.sandbox_mode)
-        (self.form_radio if wizard.services.sandbox_mode else self.browser_radio).setChecked(True)
         self.sign_in_button = QPushButton(icon("sign-in"), tr("&Sign in"))
         accessible(self.sign_in_button, tr("Sign in"), tr("Start signing in."))
         self.sign_in_button.clicked.connect(self.sign_in)
@@ -395,8 +387,7 @@ class SignInPage(BusyPage):
     def _browser_address(self, value) -> None:
         url, opened = value
         self.address_panel.show_address(url, opened)
-        if not opened:
-            self.status.setText(tr("Waiting for you to sign in…"))
+        self.status.setText(tr("Waiting for you to sign in…"))
         self.w.page_ready.emit("browserAddress")
 
     def sign_in(self) -> None:

@@ -713,6 +713,21 @@ class DeviceCodePanel(QWidget):
         QGuiApplication.clipboard().setText(self.code_label.text())
 
 
+def sign_in_method_radios(sandbox_mode: bool) -> tuple[QRadioButton, QRadioButton, QRadioButton]:
+    """The ways to sign in with a work account: (here, browser, code). "Here" (the in-app
+    form) is for sandbox mode (the caller hides it otherwise), and then the one chosen."""
+    here = QRadioButton(tr("Sign in &here (sandbox sign-in page)"))
+    accessible(here, tr("Sign in here"), tr("Sign in inside this app with a user name and password."))
+    browser = QRadioButton(tr("Sign in with my &web browser"))
+    accessible(browser, tr("Sign in with my web browser"),
+               tr("Opens your browser; come back here when you have signed in."))
+    code = QRadioButton(tr("Sign in with a &code on another device"))
+    accessible(code, tr("Sign in with a code"),
+               tr("Shows a code to enter on any device; useful over the phone with your helpdesk."))
+    (here if sandbox_mode else browser).setChecked(True)
+    return here, browser, code
+
+
 class BrowserAddressPanel(QWidget):
     """The browser sign-in's address, to copy into a browser by hand (always shown, since a
     launcher can claim success and show nothing), and the way out to a device code."""

@@ -563,9 +563,13 @@ class MainWindow(QMainWindow):
         if services is None or not services.sandbox_mode:
             return
         self.setWindowTitle(tr("Configure Organizations — Sandbox"))
-        lines = [tr("Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches "
-                    "Dynamics 365. Paste one of these addresses into Add…:")]
-        lines += [f"{name}: {url}" for name, url in services.sandbox_addresses]
+        if services.sandbox_addresses:
+            lines = [tr("Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches "
+                        "Dynamics 365. Paste one of these addresses into Add…:")]
+            lines += [f"{name}: {url}" for name, url in services.sandbox_addresses]
+        else:
+            lines = [tr("Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches "
+                        "Dynamics 365.")]
         text = "\n".join(lines)
         self.sandbox_banner.setText(text)
         self.sandbox_banner.setAccessibleDescription(text)

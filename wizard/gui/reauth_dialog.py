@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from wizard.engine.errors import Action
-from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel
+from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, sign_in_method_radios
 from wizard.gui.i18n import tr
 from wizard.gui.models import StepListModel
 from wizard.gui.render import render
@@ -65,21 +64,13 @@ class ReauthDialog(QDialog):
         info.addRow(tr("Address:"), self.address)
         layout.addLayout(info)
 
-        self.form_radio = QRadioButton(tr("Sign in &here (sandbox sign-in page)"))
-        accessible(self.form_radio, tr("Sign in here"), tr("Sign in inside this app with a user name and password."))
-        self.browser_radio = QRadioButton(tr("Sign in with my &web browser"))
-        accessible(self.browser_radio, tr("Sign in with my web browser"),
-                   tr("Opens your browser; come back here when you have signed in."))
-        self.device_radio = QRadioButton(tr("Sign in with a &code on another device"))
-        accessible(self.device_radio, tr("Sign in with a code"),
-                   tr("Shows a code to enter on any device; useful over the phone with your helpdesk."))
+        self.form_radio, self.browser_radio, self.device_radio = sign_in_method_radios(services.sandbox_mode)
         self.methods = QButtonGroup(self)
         for radio in (self.form_radio, self.browser_radio, self.device_radio):
             self.methods.addButton(radio)
             layout.addWidget(radio)
             radio.setVisible(not self.windows_auth)
         self.form_radio.setVisible(not self.windows_auth and services.sandbox_mode)
-        (self.form_radio if services.sandbox_mode else self.browser_radio).setChecked(True)
         self.methods.buttonToggled.connect(lambda *_: self._method_changed())
 
         self.credentials = QWidget()
@@ -124,6 +115,7 @@ class ReauthDialog(QDialog):
         self.model = StepListModel(self)
         self.steps_view = step_table(self.model, self, name=tr("Connection test steps"))
         self.steps_view.setVisible(False)
+        self.steps_view.setMinimumHeight(300)
         layout.addWidget(self.steps_view, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -245,6 +237,7 @@ class ReauthDialog(QDialog):
         self.steps_view.setVisible(True)
         self.device_panel.setVisible(False)
         self.address_panel.setVisible(False)
+        self.resize(max(self.width(), 900), max(self.height(), self.sizeHint().height()))
         failed: StepReport | None = self.model.failed()
         who = tr("Signed in as {user}.").format(user=row.user or "")
         if failed is not None:

@@ -343,6 +343,19 @@ class EngineServices:
                                    self._target(cloud, probe), answers)
         return self._account(cloud, result)
 
+    def _tested(self, target, options, report, cancel) -> list[StepReport]:
+        """The connection test of ``target`` with ``options``: each step reported as it
+        comes, in the GUI's words, and all of them returned."""
+        steps: list[StepReport] = []
+
+        def on_step(step) -> None:
+            view = _view(step)
+            steps.append(view)
+            report(view)
+
+        self.connector.run_test(target, options, on_step=on_step, cancel_event=cancel)
+        return steps
+
     def sign_in_org(self, key: str, *, method: str, credentials: Credentials | None = None,
                     save_password: bool = False, report, cancel, on_device_code=None,
                     on_address=None) -> tuple[OrgRow, list[StepReport]]:
@@ -384,14 +397,7 @@ class EngineServices:
         test_options = (SignInOptions(method="password", username=options.username, password=options.password)
                         if profile.auth_method == "ntlm" and options.password is not None
                         else SignInOptions(method="silent", username=profile.user))
-        steps: list[StepReport] = []
-
-        def on_step(step) -> None:
-            view = _view(step)
-            steps.append(view)
-            report(view)
-
-        self.connector.run_test(profile, test_options, on_step=on_step, cancel_event=cancel)
+        steps = self._tested(profile, test_options, report, cancel)
         return self._row(profile), steps
 
     def discover(self, account: Account) -> list[DiscoveredOrg]:
@@ -411,14 +417,7 @@ class EngineServices:
     def _run_steps(self, url: str, options, report, cancel) -> list[StepReport]:
         from wizard.engine.errors import WizardError
 
-        steps: list[StepReport] = []
-
-        def on_step(step) -> None:
-            view = _view(step)
-            steps.append(view)
-            report(view)
-
-        self.connector.run_test(url, options, on_step=on_step, cancel_event=cancel)
+        steps = self._tested(url, options, report, cancel)
         failed = next((s for s in steps if s.state == "failed"), None)
         if failed is not None:
             raise WizardError(failed.message, fix=failed.fix or None, code="connect_failed",
@@ -497,14 +496,7 @@ class EngineServices:
 
     def test_connection(self, key: str, report, cancel) -> list[StepReport]:
         profile = self.registry.get(key)
-        steps: list[StepReport] = []
-
-        def on_step(step) -> None:
-            view = _view(step)
-            steps.append(view)
-            report(view)
-
-        self.connector.run_test(profile, on_step=on_step, cancel_event=cancel)
+        steps = self._tested(profile, None, report, cancel)
         if not any(s.state == "failed" for s in steps):
             self.registry.mark_connected(key)
         return steps

@@ -1071,9 +1071,10 @@ class IdentityProvider:
 
     def _mfa_page(self, login: LoginFlow, error: str = "") -> Response:
         err = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+        upn = login.user.upn if login.user else ""       # MFA comes after the user is known
         return self._page("Verify your identity", f"""
 <h1>Enter code</h1>
-<p>We sent a verification code to the phone of {html.escape(login.user.upn)}.
+<p>We sent a verification code to the phone of {html.escape(upn)}.
    (Sandbox: the code is in the README.)</p>
 {err}
 <form method="post" action="/_signin" id="mfa">

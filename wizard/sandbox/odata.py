@@ -23,6 +23,7 @@ troubleshooting page documents 0x8006088a for unknown segments and 0x0 for unkno
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -429,10 +430,10 @@ def _coerce_pair(a: Any, b: Any, case_sensitive: bool) -> tuple[Any, Any] | None
                 except ValueError:
                     return None
             return None
-        da, db = as_date(a), as_date(b)
-        if da is None or db is None:
+        day_a, day_b = as_date(a), as_date(b)
+        if day_a is None or day_b is None:
             return None
-        return da, db
+        return day_a, day_b
     if isinstance(a, bool) or isinstance(b, bool):
         if isinstance(a, bool) and isinstance(b, bool):
             return a, b
@@ -488,13 +489,13 @@ def _lookup_value(row: Mapping[str, Any], prop: str) -> Any:
 def evaluate(expr: Expr, row: Mapping[str, Any], *, case_sensitive: bool = False,
              user_id: str | None = None) -> bool:
     """True when `row` matches `expr` (`user_id`: the caller, for EqualUserId). Never raises."""
-    kw = {"case_sensitive": case_sensitive, "user_id": user_id}
+    sub = functools.partial(evaluate, row=row, case_sensitive=case_sensitive, user_id=user_id)
     if isinstance(expr, And):
-        return evaluate(expr.left, row, **kw) and evaluate(expr.right, row, **kw)
+        return sub(expr.left) and sub(expr.right)
     if isinstance(expr, Or):
-        return evaluate(expr.left, row, **kw) or evaluate(expr.right, row, **kw)
+        return sub(expr.left) or sub(expr.right)
     if isinstance(expr, Not):
-        return not evaluate(expr.operand, row, **kw)
+        return not sub(expr.operand)
     if isinstance(expr, Compare):
         return _compare(expr.op, _value(expr.left, row, case_sensitive, user_id),
                         _value(expr.right, row, case_sensitive, user_id), case_sensitive)

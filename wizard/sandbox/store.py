@@ -495,11 +495,7 @@ class DataStore:
         info = ENTITIES[entity]
         with self._lock:
             data = self.org_data(org_name)
-            key = _norm_id(row_id)
-            current = data.tables[entity].get(key)
-            if current is None:
-                raise not_found(entity, row_id)
-            check_etag(current, if_match)
+            key, current = _matching(data, entity, row_id, if_match)
             if entity == "mailbox":
                 self.exchange.note_write()      # reset() brings the seeded records back
             row = dict(current)
@@ -516,11 +512,7 @@ class DataStore:
                if_match: str | None = None) -> None:
         with self._lock:
             data = self.org_data(org_name)
-            key = _norm_id(row_id)
-            current = data.tables[entity].get(key)
-            if current is None:
-                raise not_found(entity, row_id)
-            check_etag(current, if_match)
+            key, _current = _matching(data, entity, row_id, if_match)
             self._put(data, entity, key, None)
             if entity in ("appointment", "recurringappointmentmaster"):
                 # Attachments go with their activity (cascade delete), like Dataverse.
@@ -583,6 +575,16 @@ class DataStore:
 def _norm_id(value: Any) -> str:
     text = str(value).strip().strip("{}").lower()
     return text
+
+
+def _matching(data: OrgData, entity: str, row_id: str, if_match: str | None) -> tuple[str, Row]:
+    """The row an update or delete names (its key and itself), checked against If-Match."""
+    key = _norm_id(row_id)
+    current = data.tables[entity].get(key)
+    if current is None:
+        raise not_found(entity, row_id)
+    check_etag(current, if_match)
+    return key, current
 
 
 def not_found(entity: str, row_id: str) -> StoreError:

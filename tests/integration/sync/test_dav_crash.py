@@ -4,16 +4,15 @@ nothing is duplicated in the address book or the org, no edit is lost."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.fixtures.radicale import USERS
+from tests.integration.sync.workers import finish, spawn_worker
 from wizard.engine import calcard
 from wizard.engine.sync.orgside import MemoryOrg
 
@@ -25,21 +24,8 @@ KILLS = 12
 
 
 def start(radicale, org_file: Path, index: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[3]))
-    proc = subprocess.Popen([sys.executable, str(WORKER), str(org_file), str(index),
-                             radicale.url, str(radicale.ca_file), "ann"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
-    proc.stdin.write(USERS["ann"] + "\n")
-    proc.stdin.close()
-    proc.stdin = None
-    assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-    return proc
-
-
-def finish(proc: subprocess.Popen) -> None:
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
+    return spawn_worker(WORKER, [str(org_file), str(index), radicale.url,
+                                 str(radicale.ca_file), "ann"], USERS["ann"])
 
 
 def test_sigkill_mid_sync_with_radicale_converges(radicale, tmp_path):

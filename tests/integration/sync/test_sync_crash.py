@@ -3,16 +3,15 @@ duplicated or lost (against the sandbox's Web API; the sync runs in a child proc
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.integration.sync.workers import finish, spawn_worker
 from wizard.engine.mailstore import SqliteMailStore
 from wizard.sandbox import seed
 
@@ -34,22 +33,8 @@ def sb(tmp_path_factory):
 
 def start_worker(sb, db: Path) -> subprocess.Popen:
     url = sb.org_urls[ORG]
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[3]))
-    proc = subprocess.Popen(
-        [sys.executable, str(WORKER), url, str(sb.ca_file), str(db),
-         seed.org_by_name(ORG).org_id, "3"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    proc.stdin.write(sb.token(ALICE.upn, url) + "\n")
-    proc.stdin.flush()
-    proc.stdin.close()
-    proc.stdin = None
-    assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-    return proc
-
-
-def finish(proc: subprocess.Popen) -> None:
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
+    return spawn_worker(WORKER, [url, str(sb.ca_file), str(db), seed.org_by_name(ORG).org_id,
+                                 "3"], sb.token(ALICE.upn, url))
 
 
 def test_sigkill_at_random_points_converges(sb, tmp_path):

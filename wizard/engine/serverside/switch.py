@@ -857,10 +857,10 @@ class MailboxSwitcher:
             try:
                 record = read_mailbox(client, record.mailbox_id)
             except Exception as exc:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
-                err = classify(exc, label)
+                failure = classify(exc, label)
                 return MailboxTestOutcome(read.key, label, "not_run",
-                                         note("te_failure", org=label, error=err.message), err,
-                                         record, n)
+                                         note("te_failure", org=label, error=failure.message),
+                                         failure, record, n)
             if not record.test_scheduled and record.status in (SUCCESS, FAILURE):
                 break
             if n >= polls:
@@ -996,8 +996,8 @@ def _intended(plan: ServerSwitchPlan, change: OrgChange, method: str, flag: bool
 
 def _done_note(change: OrgChange) -> Note:
     method = change.want.get("actdeliverymethod", change.before.method if change.before else None)
-    code = {ACT_NONE: "done_none", ACT_SERVER: "done_server",
-            ACT_OUTLOOK: "done_computer"}.get(method, "done_server")
+    codes = {ACT_NONE: "done_none", ACT_SERVER: "done_server", ACT_OUTLOOK: "done_computer"}
+    code = codes.get(method, "done_server") if isinstance(method, int) else "done_server"
     return note(code, org=change.label)
 
 

@@ -15,13 +15,23 @@ keep their values on both sides.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from wizard.engine.errors import WizardError
 from wizard.engine.sync.engine import Synchronizer
-from wizard.engine.sync.mapping import ADDRESS_COLUMNS, BOTH, NONE, TO_MAILBOX, TO_ORG, effective_mappings
+from wizard.engine.sync.mapping import (
+    ADDRESS_COLUMNS,
+    BOTH,
+    NONE,
+    TO_MAILBOX,
+    TO_ORG,
+    FieldMapping,
+    SyncSettings,
+    effective_mappings,
+)
 from wizard.engine.sync.orgside import OrgWrite
 
 ADDRESS_ORG_PREFIXES = ("address1_", "address2_", "address3_")
@@ -105,14 +115,16 @@ class AddressSwitchPlan:
         return "\n".join(lines)
 
 
-def _address_maps(sync: Synchronizer, mailing_only: bool, slot: str, rows: list[dict]) -> list:
+def _address_maps(sync: Synchronizer, mailing_only: bool, slot: str,
+                  rows: list[dict[str, Any]]) -> list[FieldMapping]:
     settings = replace(_settings_cache(sync), mailing_address_only=mailing_only)
     return [m for m in effective_mappings("contact", settings, rows, mailing_slot=slot)
             if m.org_field.startswith(ADDRESS_ORG_PREFIXES) and m.direction != NONE]
 
 
-def _settings_cache(sync: Synchronizer):
-    return sync.__dict__.setdefault("_addr_settings", sync.org.settings())
+def _settings_cache(sync: Synchronizer) -> SyncSettings:
+    settings: SyncSettings = sync.__dict__.setdefault("_addr_settings", sync.org.settings())
+    return settings
 
 
 def plan_address_switch(sync: Synchronizer, mailing_only: bool) -> AddressSwitchPlan:
@@ -163,7 +175,7 @@ def plan_address_switch(sync: Synchronizer, mailing_only: bool) -> AddressSwitch
 
 
 def apply_address_switch(sync: Synchronizer, plan: AddressSwitchPlan, backup_dir: Path,
-                         clock=time.time) -> Path:
+                         clock: Callable[[], float] = time.time) -> Path:
     """Back up, switch the org setting, remap. Returns the backup file."""
     backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(clock()))

@@ -66,7 +66,8 @@ def commit_all(run: SyncRun, plans: list[Plan], batches: dict[str, ChangeBatch],
         run.side.mark_deleted(local_id, kind)
 
 
-def create_rows(run: SyncRun, plans: list[Plan]) -> tuple[list[tuple], list[tuple]]:
+def create_rows(run: SyncRun, plans: list[Plan]
+                ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Mailbox rows (``staging.ITEM_COLUMNS``) and status rows of new items; gives
     each its local id."""
     item_rows, status_rows = [], []
@@ -92,7 +93,8 @@ def commit_creates(run: SyncRun, plans: list[Plan], report: SyncReport) -> None:
     staging = run.staging
     if staging is not None and run.staged:
         kept = {id(p) for p in plans if p.staged}
-        replaced = [p.new_status.local_id for p in run.staged if id(p) not in kept]
+        replaced = [p.new_status.local_id for p in run.staged
+                    if id(p) not in kept and p.new_status is not None]
         if replaced:                              # planned again after staging
             staging.drop([i for i in replaced if i])
         late = late_creates(run, staging, run.side.reserve_seq(staging.span), now)

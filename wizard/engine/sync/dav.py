@@ -411,7 +411,7 @@ class DavCollection:
         path = urlsplit(href).path
         return path.startswith(self.path) and path != self.path and path not in self.ignore
 
-    def listing(self, token: str | None, known: dict[str, str]) -> Listing:
+    def listing(self, token: str | None, known: dict[str, str | None]) -> Listing:
         if token is None or not token.startswith("ctag:"):
             try:
                 return self._sync_collection(token)

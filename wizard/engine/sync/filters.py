@@ -10,6 +10,7 @@ Appointments*, *My Tasks* (records the user owns).
 
 from __future__ import annotations
 
+import operator
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,10 @@ from typing import Any
 SYNC_QUERYTYPE = 256
 OFFLINE_QUERYTYPE = 16
 OWNER = "_ownerid_value"
+
+# Numbers compare as numbers; anything else as text (both sides the same type).
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": operator.gt, "lt": operator.lt, "ge": operator.ge, "le": operator.le}
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,11 @@ class Condition:
         if op in ("gt", "lt", "ge", "le"):
             if v is None or first is None:
                 return False
+            compare = _ORDER[op]
             try:
-                a, b = float(v), float(first)
+                return compare(float(v), float(first))
             except (TypeError, ValueError):
-                a, b = str(v), str(first)
-            return {"gt": a > b, "lt": a < b, "ge": a >= b, "le": a <= b}[op]
+                return compare(str(v), str(first))
         return False
 
 

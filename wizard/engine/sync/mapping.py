@@ -78,7 +78,7 @@ def _norm(v: Any) -> Any:
 
 
 def _m(mb: str, org: str, label: str, direction: int = BOTH,
-       conv: tuple[Callable, Callable] | None = None) -> FieldMapping:
+       conv: tuple[Callable[[Any], Any], Callable[[Any], Any]] | None = None) -> FieldMapping:
     if conv:
         return FieldMapping(mb, org, direction, label, conv[0], conv[1])
     return FieldMapping(mb, org, direction, label)

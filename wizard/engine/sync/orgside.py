@@ -201,9 +201,9 @@ class MemoryOrg:
                   d["mapping_rows"], {}, set(d["privileged"]), d["min_token"],
                   d.get("next_id", 0))
         for user, fs in d.get("userqueries", {}).items():
-            org.userqueries[user] = [from_userquery({"fetchxml": f["fetchxml"], "name": f["name"],
-                                                     "querytype": f["querytype"]},
-                                                    scope=f["scope"]) for f in fs]
+            loaded = (from_userquery({"fetchxml": f["fetchxml"], "name": f["name"],
+                                      "querytype": f["querytype"]}, scope=f["scope"]) for f in fs)
+            org.userqueries[user] = [q for q in loaded if q is not None]
         return org
 
 

@@ -44,7 +44,7 @@ _EMPTY_TYPES = (str, list, dict)
 
 
 def same_id(a: str | None, b: str | None) -> bool:
-    return bool(a) and bool(b) and a.strip("{}").lower() == b.strip("{}").lower()
+    return bool(a and b and a.strip("{}").lower() == b.strip("{}").lower())
 
 
 def _norm(v: Any) -> Any:
@@ -280,7 +280,7 @@ def plan_channel(run: SyncRun, ctx: Channel, report: SyncReport  # noqa: C901 - 
         if done is not None and done[0] is row and rid not in items_by_org:
             if done[1] is DEFERRED:
                 run.deferred.append((ctx, row))
-            else:
+            elif done[1] is not None:
                 plans.append(done[1])
             continue
         plans.append(plan_pair(run, ctx, rid, items_by_org.get(rid), None, row, False))
@@ -290,7 +290,10 @@ def plan_channel(run: SyncRun, ctx: Channel, report: SyncReport  # noqa: C901 - 
         plans.append(plan_pair(run, ctx, rid, item, None, None, rid in deleted))
     for item in items:
         if item.tracked and not item.org_record_id:      # only in a dry run
-            item = full_item(run, item)
+            full = full_item(run, item)
+            if full is None:                              # gone since it was listed
+                continue
+            item = full
             p = Plan(kind, "(new)", item, None)
             p.actions.append(Action(kind, "org-create", item.title, item.local_id,
                                     reason="tracked in the mailbox"))

@@ -26,8 +26,9 @@ def push(run: SyncRun, plans: list[Plan], report: SyncReport) -> None:
     while pending:
         run.check_cancel()
         chunk, pending = pending[:run.sync.batch_size], pending[run.sync.batch_size:]
-        record_sent(run, [p.org_write for p in chunk])
-        results = run.org.write([p.org_write for p in chunk])
+        writes = [p.org_write for p in chunk if p.org_write is not None]  # all of them
+        record_sent(run, list(writes))
+        results = run.org.write(writes)
         report.org_requests += 1
         retry = []
         for p, res in zip(chunk, results):

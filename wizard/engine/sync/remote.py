@@ -88,7 +88,7 @@ class Collection(Protocol):
     key: str                         # stable name of the collection in the index
     kinds: tuple[str, ...]           # item kinds it holds
 
-    def listing(self, token: str | None, known: dict[str, str]) -> Listing: ...
+    def listing(self, token: str | None, known: dict[str, str | None]) -> Listing: ...
     def read(self, hrefs: list[str]) -> dict[str, tuple[str, str | None]]: ...
     def create(self, href: str, raw: str) -> str | None: ...
     def update(self, href: str, raw: str, etag: str) -> str | None: ...
@@ -105,7 +105,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
     """The common part of the vdir and DAV sides (see the module docstring)."""
 
     name = "remote"
-    kinds = REMOTE_KINDS
+    kinds: tuple[str, ...] = REMOTE_KINDS
     parallel_writes = 1
 
     def __init__(self, index_path: str | Path, collections: dict[str, Collection], *,
@@ -223,11 +223,11 @@ class RemoteSide(IndexQueries, SqliteMailStore):
             return
         reading = {"data": parsed.data, "meta": parsed.meta.__dict__}
         if known is None:
-            item = SqliteMailStore.add(self, parsed.kind, parsed.data,
-                                       tracked=parsed.meta.tracked, origin=parsed.meta.origin,
-                                       org_record_id=parsed.meta.org_record_id)
+            added = SqliteMailStore.add(self, parsed.kind, parsed.data,
+                                        tracked=parsed.meta.tracked, origin=parsed.meta.origin,
+                                        org_record_id=parsed.meta.org_record_id)
             self.conn.execute("INSERT OR REPLACE INTO remote_items VALUES (?,?,?,?,?,?)",
-                              (item.local_id, coll.key, href, etag, parsed.uid,
+                              (added.local_id, coll.key, href, etag, parsed.uid,
                                json.dumps(reading)))
             return
         local_id = known[0]
@@ -319,10 +319,10 @@ class RemoteSide(IndexQueries, SqliteMailStore):
                               (item.local_id, key, href, etag, uid, json.dumps(reading)))
         return item
 
-    def add_many(self, rows: list[tuple], now: float) -> None:
+    def add_many(self, rows: list[tuple[Any, ...]], now: float) -> None:
         """New items in bulk (rows as :meth:`LocalSide.add_many`): written to the
         collection (``parallel_writes`` at a time), then indexed."""
-        def write(row: tuple) -> tuple[str, str, str | None, str, dict[str, Any]]:
+        def write(row: tuple[Any, ...]) -> tuple[str, str, str | None, str, dict[str, Any]]:
             local_id, kind, data_json, tracked, rid, origin = row[:6]
             return self._create_remote(kind, json.loads(data_json),
                                        calcard.ItemMeta(bool(tracked), rid, origin))

@@ -102,11 +102,11 @@ class Channel:
     mapping_rows: list[dict[str, Any]]
     filters: list[flt.SyncFilter]
     full: bool = False
-    maps_cache: dict[tuple, list[FieldMapping]] = field(default_factory=dict)
+    maps_cache: dict[tuple[Any, ...], list[FieldMapping]] = field(default_factory=dict)
     sync_filters: list[flt.SyncFilter] | None = None
     matches: Callable[[dict[str, Any]], bool] | None = None
     # per mapping list: (org column, mailbox field, converter or None, flows to the mailbox)
-    create_specs: dict[int, tuple[list[FieldMapping], list[tuple]]] = field(
+    create_specs: dict[int, tuple[list[FieldMapping], list[tuple[Any, ...]]]] = field(
         default_factory=dict)
 
 

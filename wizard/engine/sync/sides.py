@@ -12,10 +12,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.engine.errors import Action, WizardError
+from wizard.engine.paths import AppPaths
 from wizard.engine.sync.mailside import SIDE_KINDS, LocalSide
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.sync.dav import DavClient
 
 SCHEMA_VERSION = 1
 
@@ -66,11 +70,11 @@ class MailboxConfig:
         return {"vdir": self.path or "", "dav": self.url or ""}.get(self.side, "")
 
 
-def config_file(paths: Any) -> Path:
+def config_file(paths: AppPaths) -> Path:
     return paths.config_dir / "mailbox.json"
 
 
-def load_config(paths: Any) -> MailboxConfig:
+def load_config(paths: AppPaths) -> MailboxConfig:
     from wizard.engine.storage import read_versioned_json
 
     data = read_versioned_json(config_file(paths), schema_version=SCHEMA_VERSION,
@@ -78,7 +82,7 @@ def load_config(paths: Any) -> MailboxConfig:
     return MailboxConfig.from_dict(data) if data else MailboxConfig()
 
 
-def save_config(paths: Any, config: MailboxConfig) -> None:
+def save_config(paths: AppPaths, config: MailboxConfig) -> None:
     from wizard.engine.storage import atomic_write_json, locked
 
     paths.ensure()
@@ -86,7 +90,7 @@ def save_config(paths: Any, config: MailboxConfig) -> None:
         atomic_write_json(config_file(paths), config.to_dict())
 
 
-def index_path(paths: Any, config: MailboxConfig) -> Path:
+def index_path(paths: AppPaths, config: MailboxConfig) -> Path:
     digest = hashlib.sha256(f"{config.side}\0{config.target}\0{config.user or ''}".encode())
     return paths.data_dir / "sync" / f"{config.side}-{digest.hexdigest()[:16]}.sqlite3"
 
@@ -95,7 +99,7 @@ def password_key(url: str, user: str) -> str:
     return f"mailbox:dav:{user}@{url}"
 
 
-def dav_client(engine: Any, url: str, user: str | None, password: str | None):
+def dav_client(engine: Any, url: str, user: str | None, password: str | None) -> DavClient:
     from wizard.engine.sync.dav import DavClient
 
     return DavClient(engine.session, url, user=user, password=password)

@@ -14,6 +14,7 @@ staged rows were never part of it.
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 ITEM_COLUMNS = ("local_id", "kind", "data", "tracked", "org_record_id", "origin",
                 "change_counter", "hash")
@@ -41,7 +42,7 @@ class Staging:
         c.execute(f"CREATE TEMP TABLE staged_status ({', '.join(STATUS_COLUMNS)})")
         self._ready = True
 
-    def add(self, items: list[tuple], statuses: list[tuple]) -> None:
+    def add(self, items: list[tuple[Any, ...]], statuses: list[tuple[Any, ...]]) -> None:
         """Stage mailbox rows (``ITEM_COLUMNS``) and their status rows (``STATUS_COLUMNS``)."""
         if not self._ready:
             self._create()

@@ -134,28 +134,25 @@ class StatusDB:
     _COLS = ("s.kind, s.org_record_id, s.local_id, s.state, s.etag, s.local_hash, s.base,"
              " s.owner_id, s.in_filter")
 
-    def _rows(self, sql: str, params: tuple) -> dict[str, StatusRow]:
+    def _rows(self, sql: str, params: tuple[Any, ...]) -> dict[str, StatusRow]:
         return {r[1]: StatusRow(r[0], r[1], r[2], r[3], r[4], r[5], None, r[7], bool(r[8]),
                                 base_json=r[6])
                 for r in self.conn.execute(sql, params)}
 
     def rows_for(self, kind: str, org_record_ids: list[str]) -> dict[str, StatusRow]:
-        out: dict[str, StatusRow] = {}
-        for start in range(0, len(org_record_ids), 500):
-            chunk = org_record_ids[start:start + 500]
-            out.update(self._rows(
-                f"SELECT {self._COLS} FROM sync_status s WHERE s.org_id=? AND s.kind=? AND"
-                f" s.org_record_id IN ({','.join('?' * len(chunk))})",
-                (self.org_id, kind, *chunk)))
-        return out
+        return self._rows_where_in(kind, "org_record_id", org_record_ids)
 
     def rows_by_local(self, kind: str, local_ids: list[str]) -> dict[str, StatusRow]:
+        return self._rows_where_in(kind, "local_id", local_ids)
+
+    def _rows_where_in(self, kind: str, column: str, values: list[str]) -> dict[str, StatusRow]:
+        """The rows whose ``column`` is one of ``values`` (500 parameters a query)."""
         out: dict[str, StatusRow] = {}
-        for start in range(0, len(local_ids), 500):
-            chunk = local_ids[start:start + 500]
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
             out.update(self._rows(
                 f"SELECT {self._COLS} FROM sync_status s WHERE s.org_id=? AND s.kind=? AND"
-                f" s.local_id IN ({','.join('?' * len(chunk))})", (self.org_id, kind, *chunk)))
+                f" s.{column} IN ({','.join('?' * len(chunk))})", (self.org_id, kind, *chunk)))
         return out
 
     def watermark(self) -> int | None:
@@ -175,8 +172,9 @@ class StatusDB:
             (self.org_id, kind))
 
     def count_linked(self, kind: str) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM sync_status WHERE org_id=? AND kind=?"
-                                 " AND state='linked'", (self.org_id, kind)).fetchone()[0]
+        count: int = self.conn.execute("SELECT COUNT(*) FROM sync_status WHERE org_id=? AND kind=?"
+                                       " AND state='linked'", (self.org_id, kind)).fetchone()[0]
+        return count
 
     def put(self, row: StatusRow) -> None:
         self.conn.execute(
@@ -186,7 +184,7 @@ class StatusDB:
              row.local_hash, row.base_json(), row.owner_id,
              int(row.in_filter)))
 
-    def put_rows(self, rows: list[tuple]) -> None:
+    def put_rows(self, rows: list[tuple[Any, ...]]) -> None:
         """Rows in bulk: (org id, kind, org record id, local id, state, etag, local hash,
         base JSON, owner id, in filter)."""
         self.conn.executemany(

@@ -49,7 +49,7 @@ class VdirCollection:
         self.key = self.path.name
         self.ext = calcard.file_extension(kinds[0])
 
-    def listing(self, token: str | None, known: dict[str, str]) -> Listing:
+    def listing(self, token: str | None, known: dict[str, str | None]) -> Listing:
         changed: dict[str, str | None] = {}
         try:
             with os.scandir(self.path) as entries:
@@ -63,7 +63,7 @@ class VdirCollection:
         return Listing(changed, [], None, True)
 
     def read(self, hrefs: list[str]) -> dict[str, tuple[str, str | None]]:
-        out = {}
+        out: dict[str, tuple[str, str | None]] = {}
         for href in hrefs:
             path = self.path / href
             try:

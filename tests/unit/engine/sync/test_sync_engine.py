@@ -433,10 +433,15 @@ def test_an_edit_after_an_interrupted_update_is_not_taken_for_a_conflict(w):
     w.store.update(item.local_id, {"job_title": "Buyer"})
     _interrupt_after_push(w)
     assert w.org.tables["contact"][rid]["jobtitle"] == "Buyer"    # sent, not committed
-    w.store.update(item.local_id, {"job_title": "Chief Buyer"})
+    _edit_again_and_see_it_win(w, item.local_id, rid)
+
+
+def _edit_again_and_see_it_win(w, local_id: str, rid: str) -> None:
+    """A mailbox edit after the interrupted run reaches the org, with no conflict."""
+    w.store.update(local_id, {"job_title": "Chief Buyer"})
     report = w.run()
     assert report.conflicts == []
-    assert w.store.get(item.local_id).data["job_title"] == "Chief Buyer"
+    assert w.store.get(local_id).data["job_title"] == "Chief Buyer"
     assert w.org.tables["contact"][rid]["jobtitle"] == "Chief Buyer"
     assert w.run().actions == []
 
@@ -446,12 +451,7 @@ def test_an_edit_after_an_interrupted_create_is_not_taken_for_a_conflict(w):
     _interrupt_after_push(w)
     rid = w.store.get(item.local_id).org_record_id
     assert w.org.tables["contact"][rid]["jobtitle"] == "Buyer"
-    w.store.update(item.local_id, {"job_title": "Chief Buyer"})
-    report = w.run()
-    assert report.conflicts == []
-    assert w.store.get(item.local_id).data["job_title"] == "Chief Buyer"
-    assert w.org.tables["contact"][rid]["jobtitle"] == "Chief Buyer"
-    assert w.run().actions == []
+    _edit_again_and_see_it_win(w, item.local_id, rid)
 
 
 def test_an_org_change_after_an_interrupted_update_still_counts_as_a_conflict(w):
