@@ -70,6 +70,7 @@ class FakeServices:
         self.calls: list[str] = []
         self.fail_test_step: str | None = None
         self.fail_test_action = ""                   # the failed step's one-click fix (an Action value)
+        self.sync_errors: list[BaseException] = []   # raised by the next synchronize_now calls
         self.device_approved = threading.Event()     # the user finished on the other device
         self.keyring_available = True                # False: no secure keyring on this computer
 
@@ -443,6 +444,8 @@ class FakeServices:
 
     def synchronize_now(self, progress, cancel, *, override=False) -> SyncSummary:
         self._blocking("synchronize_now")
+        if self.sync_errors:
+            raise self.sync_errors.pop(0)
         for stage in ("reading contacts", "reading appointments", "reading tasks"):
             cancel.raise_if_cancelled()
             progress((stage, 0, 0))
