@@ -127,7 +127,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="604"/>
         <location filename="../../wizard/gui/dialogs.py" line="244"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="101"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="103"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
@@ -161,7 +161,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="279"/>
         <location filename="../../wizard/gui/dialogs.py" line="630"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="81"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="508"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
@@ -169,7 +169,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
         <location filename="../../wizard/gui/dialogs.py" line="633"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="84"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="513"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="515"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
@@ -177,7 +177,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="507"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
@@ -185,7 +185,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="515"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="517"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -540,7 +540,7 @@ Choose Back to correct your input.</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="768"/>
         <location filename="../../wizard/gui/dialogs.py" line="121"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="372"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="374"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
@@ -815,7 +815,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="346"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="663"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="665"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
@@ -916,7 +916,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="508"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="681"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="683"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
@@ -978,7 +978,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="386"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="197"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="199"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
@@ -1025,7 +1025,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="803"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="805"/>
         <source>Note</source>
         <translation>注意</translation>
     </message>
@@ -1037,50 +1037,50 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="400"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="194"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="196"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="402"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="205"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="404"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="205"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="207"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="405"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="208"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="410"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="208"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="210"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="412"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="210"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="212"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="412"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="210"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="212"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="415"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="213"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="215"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -1092,15 +1092,15 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="421"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="218"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="220"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="431"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="222"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="110"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="224"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
@@ -1110,10 +1110,10 @@ How to fix it: {fix}</source>
         <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="111"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="117"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="224"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="227"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="113"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="119"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="229"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
@@ -1174,7 +1174,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="574"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="724"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="726"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
@@ -1497,7 +1497,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="243"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="273"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
@@ -1783,7 +1783,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="916"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="169"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
@@ -2056,7 +2056,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="191"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="694"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="696"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
@@ -2084,7 +2084,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/models.py" line="242"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="196"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="237"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="106"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="108"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -2155,7 +2155,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="319"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
@@ -4788,39 +4788,39 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>変更を送信しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="61"/>
         <source>{n} new</source>
         <translation>新規 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="61"/>
         <source>{n} changed</source>
         <translation>変更 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="61"/>
         <source>{n} removed</source>
         <translation>削除 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="62"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="64"/>
         <source>nothing</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="84"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="86"/>
         <source>Synchronize with {name}</source>
         <translation>{name} との同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="89"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="91"/>
         <source>Synchronizing your mailbox with {name}…</source>
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="273"/>
         <location filename="../../wizard/gui/main_window.py" line="277"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="94"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="96"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
@@ -4842,7 +4842,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="996"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="96"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="98"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
@@ -5063,7 +5063,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="99"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
     </message>
@@ -5098,677 +5098,687 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>現在の手順のあとで停止します…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="101"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="103"/>
         <source>How far the synchronization has come.</source>
         <translation>同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="111"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="113"/>
         <source>Show every change the synchronization made.</source>
         <translation>同期で行われたすべての変更を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="117"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="119"/>
         <source>Every change, as the engine reported it.</source>
         <translation>エンジンが報告したすべての変更です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="131"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="133"/>
         <source>%v of %m</source>
         <translation>%v / %m</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="150"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
         <source>Into your mailbox: {what}.</source>
         <translation>メールボックスへ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="151"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="153"/>
         <source>Into the organization: {what}.</source>
         <translation>組織へ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="159"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="161"/>
         <source>No conflicts.</source>
         <translation>競合はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="161"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="163"/>
         <source>Not sent (they stay queued and are tried again next time):</source>
         <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="165"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="167"/>
         <source>Last synchronization: {when}</source>
         <translation>最終同期: {when}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="171"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="173"/>
         <source>Synchronization cancelled.</source>
         <translation>同期はキャンセルされました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="172"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
         <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
         <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="177"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="179"/>
         <source>The synchronization did not run.</source>
         <translation>同期は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="181"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="183"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="224"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="235"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="259"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="261"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="264"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="266"/>
         <source>Synchronization settings pages</source>
         <translation>同期設定のページ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="275"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="277"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="278"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="280"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="281"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="283"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="285"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="287"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="288"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="290"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="290"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="292"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="294"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="295"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="297"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="296"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="298"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="297"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="298"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="300"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="302"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="304"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="305"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="304"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="305"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="307"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="308"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="338"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="340"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="348"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="321"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="350"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="321"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="320"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="322"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="341"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="344"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="346"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="348"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="350"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="348"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="350"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="356"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="358"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="358"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="360"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="360"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="362"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="360"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="362"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="363"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="365"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="364"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="366"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="434"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="436"/>
         <source>This app&apos;s own mailbox</source>
         <translation>このアプリ内のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="434"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="436"/>
         <source>A folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="435"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="437"/>
         <source>A CalDAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="441"/>
         <source>Calendar</source>
         <translation>予定表</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="441"/>
         <source>Task list</source>
         <translation>タスク リスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="439"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="441"/>
         <source>Address book</source>
         <translation>アドレス帳</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="458"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
         <source>Choose where this computer keeps the appointments, contacts and tasks of the synchronizing organization: in this app only, in a folder that calendar programs such as khal, khard and vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, Radicale…). Items already there are matched before anything is created.</source>
         <translation>同期する組織の予定、連絡先、タスクをこのコンピューターのどこに置くかを選びます: このアプリ内だけ、khal・khard・vdirsyncer などの予定表プログラムが読むフォルダー、またはお使いの予定表とアドレス帳のアカウント (Nextcloud、iCloud、Fastmail、Radicale など)。既にあるアイテムは、何かを作成する前に照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="462"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="464"/>
         <source>About the mailbox</source>
         <translation>メールボックスについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="466"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="468"/>
         <source>Current mailbox</source>
         <translation>現在のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="472"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="474"/>
         <source>This app&apos;s own mailbox (&amp;local)</source>
         <translation>このアプリ内のメールボックス (ローカル)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="473"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="475"/>
         <source>A &amp;folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="474"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="476"/>
         <source>A Cal&amp;DAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="483"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="485"/>
         <source>e.g. ~/.calendars/d365</source>
         <translation>例: ~/.calendars/d365</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
         <source>The folder that holds one folder per calendar, task list and address book.</source>
         <translation>予定表、タスク リスト、アドレス帳ごとに 1 つのフォルダーを収めるフォルダーです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="488"/>
         <source>&amp;Browse…</source>
         <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="487"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
         <source>Browse for a folder</source>
         <translation>フォルダーを参照</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="492"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="494"/>
         <source>F&amp;older:</source>
         <translation>フォルダー(&amp;O):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="497"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="499"/>
         <source>e.g. https://cloud.example.com/remote.php/dav/</source>
         <translation>例: https://cloud.example.com/remote.php/dav/</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="498"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="500"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="499"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="501"/>
         <source>The CalDAV/CardDAV address your provider gives; the server&apos;s own address is often enough.</source>
         <translation>プロバイダーが案内する CalDAV/CardDAV のアドレスです。多くの場合、サーバー自体のアドレスで十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="501"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="503"/>
         <source>Server &amp;address:</source>
         <translation>サーバーのアドレス(&amp;A):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="514"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="516"/>
         <source>Your password or an app password made for this program; it is kept in the keyring.</source>
         <translation>パスワード、またはこのプログラム用に作成したアプリ パスワードです。キーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="522"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="524"/>
         <source>&amp;Test</source>
         <translation>テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="525"/>
         <source>Test</source>
         <translation>テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="525"/>
         <source>Look for the calendar, task list and address book; nothing is changed.</source>
         <translation>予定表、タスク リスト、アドレス帳を探します。何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="525"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="527"/>
         <source>&amp;Use this mailbox</source>
         <translation>このメールボックスを使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="528"/>
         <source>Use this mailbox</source>
         <translation>このメールボックスを使用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="527"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="529"/>
         <source>Synchronize with this mailbox from now on, starting with a first synchronization.</source>
         <translation>今後はこのメールボックスと同期します。最初の同期から始めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="539"/>
         <source>For</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="539"/>
         <source>Collection</source>
         <translation>コレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="545"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="547"/>
         <source>Collections found</source>
         <translation>見つかったコレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="546"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="548"/>
         <source>Which calendar, task list and address book the items go to.</source>
         <translation>アイテムが入る予定表、タスク リスト、アドレス帳です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="551"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="553"/>
         <source>First synchronization</source>
         <translation>最初の同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="551"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="553"/>
         <source>How far the first synchronization has come.</source>
         <translation>最初の同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="555"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="557"/>
         <source>Mailbox status</source>
         <translation>メールボックスの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="565"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="567"/>
         <source>Now: {side}, {where}</source>
         <translation>現在: {side}、{where}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="566"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="568"/>
         <source>Now: {side}</source>
         <translation>現在: {side}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="595"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="597"/>
         <source>Choose the mailbox folder</source>
         <translation>メールボックスのフォルダーを選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="615"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="617"/>
         <source>Found. Choose Use this mailbox to synchronize with it.</source>
         <translation>見つかりました。同期するには [このメールボックスを使用] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="617"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="619"/>
         <source>Not found: {what}; those items are not synchronized.</source>
         <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="639"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="641"/>
         <source>This computer now synchronizes with this mailbox.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="641"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="643"/>
         <source>This computer now synchronizes with this mailbox. First synchronization: {came_in} into the mailbox, {went_out} into the organization.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。最初の同期: メールボックスへ {came_in}、組織へ {went_out}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="653"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="655"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="658"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="659"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="656"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="658"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="659"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="658"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="660"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="673"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="675"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="678"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="680"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="744"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="746"/>
         <source>When it is off for an organization, nothing connects to it in the background. Opening it and synchronizing may then be slower.</source>
         <translation>オフにした組織には、バックグラウンドで何も接続しません。そのため、組織を開くときや同期するときに時間がかかることがあります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="751"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
         <source>Every {minutes} min</source>
         <translation>{minutes} 分ごと</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="755"/>
         <source>Off: nothing connects in the background</source>
         <translation>オフ: バックグラウンドでは何も接続しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="755"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="757"/>
         <source>Every {minutes} min, all organizations</source>
         <translation>{minutes} 分ごと、すべての組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="756"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="758"/>
         <source>Every {minutes} min, {on} of {total} organizations</source>
         <translation>{minutes} 分ごと、{total} 件中 {on} 件の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="767"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="769"/>
         <source>Keep Me Connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="770"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="772"/>
         <source>While this app runs, the organizations ticked below have their status refreshed, and the synchronizing organization synchronizes, at this interval.</source>
         <translation>このアプリの実行中、この間隔で、下でチェックした組織の状態を更新し、同期する組織を同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="773"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="775"/>
         <source>About Keep me connected</source>
         <translation>[接続を維持する] について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="776"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="778"/>
         <source>&amp;Every:</source>
         <translation>間隔(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="783"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="782"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="784"/>
         <source>Interval in minutes</source>
         <translation>間隔 (分)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="783"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="785"/>
         <source>How often, from 1 to 1440 minutes.</source>
         <translation>1 から 1440 分までの間隔です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="791"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="793"/>
         <source>Organizations kept connected</source>
         <translation>接続を維持する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="792"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="794"/>
         <source>Tick an organization to keep it connected; Space ticks the selected one.</source>
         <translation>接続を維持する組織をチェックします。Space キーで選択中の組織をチェックできます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="537"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="539"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="685"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="688"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="469"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="694"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="471"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="696"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="154"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="55"/>
+        <source>Reading your mailbox…</source>
+        <translation>メールボックスを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="56"/>
+        <source>Writing into your mailbox…</source>
+        <translation>メールボックスに書き込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="156"/>
         <source>1 conflict: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>競合 1 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/sync_dialogs.py" line="156"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="158"/>
         <source>%n conflicts: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>
             <numerusform>競合 %n 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="668"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="670"/>
         <source>Existing contacts are remapped. Contacts that change: {contacts}; field values that change: {fields}; values that would be lost: {lost} (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
         <translation>既存の連絡先の対応付けを変更します。変わる連絡先: {contacts}、変わるフィールド値: {fields}、失われる値: {lost} (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="678"/>
         <source>1 field pair stops synchronizing; its values stay as they are.</source>
         <translation>1 組のフィールドの同期を停止します。値はそのまま残ります。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="679"/>
         <source>%n field pairs stop synchronizing; their values stay as they are.</source>
         <translation>
             <numerusform>%n 組のフィールドの同期を停止します。値はそのまま残ります。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="695"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="697"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="704"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="707"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="709"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="723"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="725"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="725"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="727"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="727"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="729"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="729"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="731"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="730"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="732"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="738"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="740"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>
