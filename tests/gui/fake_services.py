@@ -452,7 +452,8 @@ class FakeServices:
         p = self._primary()
         return SyncSummary(p.display_name if p else "?", {"create": 3}, {"update": 1},
                            ("contact notes: mailbox 'a', organization 'b' -> org wins",),
-                           ("Ann Lee: the organization refused the change",), (), "mailbox-create contact Ann",
+                           ("Ann Lee: the organization refused the change",), (),
+                           "Added to your mailbox: Contact “Ann”",
                            self.last_sync)
 
     def sync_settings(self) -> SyncSettingsView:
@@ -509,8 +510,8 @@ class FakeServices:
     def plan_address_switch(self, mailing_only) -> AddressPlanView:
         self._blocking("plan_address_switch")
         return AddressPlanView(self.settings["mailing_address_only"], mailing_only,
-                               (AddressChangeRow("Ann Lee", "mailbox", "home_address_city", "Osaka", "Kyoto", True),
-                                AddressChangeRow("Ann Lee", "org", "address2_city", "", "Nara", False)),
+                               (AddressChangeRow("Ann Lee", "mailbox", "Home address: city", "Osaka", "Kyoto", True),
+                                AddressChangeRow("Ann Lee", "org", "Address 2: City", "", "Nara", False)),
                                ("home_address_city <-> address1_city",), "engine text", plan=mailing_only)
 
     def apply_address_switch(self, plan, other_changes) -> str:

@@ -304,4 +304,4 @@ def test_the_result_counts_every_new_item_not_only_the_listed_ones():
     report.add([Action("task", "org-update", "Call back")])
     summary = summarize_report(report)
     assert summary.came_in == {"create": LISTED_CREATES + 1234} and summary.went_out == {"update": 1}
-    assert "and 1234 more" in summary.details
+    assert "Added to your mailbox: 1234 more" in summary.details

@@ -33,10 +33,12 @@ def test_field_mapping_model_passes_modeltester(qtmodeltester):
                     FieldMappingRow("Sender", "sender", "sender", 2)])
     qtmodeltester.check(model, force_py=True)
     qtmodeltester.check(model)
-    texts = [model.data(model.index(r, 3)) for r in range(4)]
+    texts = [model.data(model.index(r, 2)) for r in range(4)]
     assert texts == ["✕ Not synchronized", "⇄ Both ways", "→ To the mailbox", "← To the organization"]
-    assert model.data(model.index(0, 3), FieldMappingModel.DIRECTION_ROLE) == 0
-    assert model.headerData(2, Qt.Orientation.Horizontal) == "Organization column"
+    assert model.data(model.index(0, 2), FieldMappingModel.DIRECTION_ROLE) == 0
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Organization field"
+    shown = {model.data(model.index(r, c)) for r in range(4) for c in range(2)}
+    assert not shown & {"first_name", "firstname", "scheduledend", "description"}
 
 
 def _synchronize_now(qtbot, window):
@@ -58,7 +60,7 @@ def test_synchronize_now_shows_progress_result_and_details(qtbot, window, fake):
     assert "1 conflict:" in text and "Ann Lee: the organization refused the change" in text
     assert dialog.details_button.isVisible() and not dialog.details.isVisible()
     dialog.details_button.click()
-    assert dialog.details.isVisible() and "mailbox-create" in dialog.details.toPlainText()
+    assert dialog.details.isVisible() and "Added to your mailbox" in dialog.details.toPlainText()
     assert window.last_sync_label.text() != "Never"
     assert unnamed_controls(dialog) == []
     assert all(t is not threading.main_thread() for _n, t in fake.blocking_threads)

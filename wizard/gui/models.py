@@ -300,7 +300,8 @@ def direction_label(direction: int) -> str:
 class FieldMappingModel(QAbstractTableModel):
     """The synchronized fields of one item type and the direction of each."""
 
-    COLUMNS = ("label", "mailbox_field", "org_field", "direction")
+    #: labels only: the internal field names (``first_name``, ``firstname``) are never shown
+    COLUMNS = ("label", "org_label", "direction")
     DIRECTION_ROLE = Qt.ItemDataRole.UserRole + 3
 
     def __init__(self, parent=None) -> None:
@@ -316,7 +317,7 @@ class FieldMappingModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
                 and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return [tr("Field"), tr("Mailbox field"), tr("Organization column"), tr("Direction")][section]
+            return [tr("Mailbox field"), tr("Organization field"), tr("Direction")][section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -328,6 +329,8 @@ class FieldMappingModel(QAbstractTableModel):
                     Qt.ItemDataRole.ToolTipRole):
             if column == "direction":
                 return direction_label(row.direction)
+            if column == "org_label":
+                return row.org_label or row.label
             return getattr(row, column) or ""
         if role == self.DIRECTION_ROLE:
             return row.direction
