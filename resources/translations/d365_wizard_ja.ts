@@ -127,7 +127,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="604"/>
         <location filename="../../wizard/gui/dialogs.py" line="244"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="102"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
@@ -161,7 +161,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="279"/>
         <location filename="../../wizard/gui/dialogs.py" line="630"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="81"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="524"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
@@ -169,7 +169,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
         <location filename="../../wizard/gui/dialogs.py" line="633"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="84"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="531"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="533"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
@@ -177,7 +177,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="525"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="527"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
@@ -185,7 +185,7 @@
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
         <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="533"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="535"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
@@ -541,7 +541,7 @@ Choose Back to correct your input.</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="768"/>
         <location filename="../../wizard/gui/dialogs.py" line="121"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="390"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="392"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
@@ -816,7 +816,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="346"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="681"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="683"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
@@ -917,7 +917,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="508"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="699"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="701"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
@@ -979,7 +979,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="386"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="215"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
@@ -1026,7 +1026,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="821"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="823"/>
         <source>Note</source>
         <translation>注意</translation>
     </message>
@@ -1038,50 +1038,50 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="400"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="212"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="219"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="214"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="221"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="402"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="221"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="223"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="404"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="223"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="225"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="405"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="224"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="410"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="228"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="412"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="228"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="230"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="412"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="228"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="230"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="415"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="231"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -1093,15 +1093,15 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="421"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="236"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="238"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="431"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="109"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="240"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="111"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
@@ -1111,10 +1111,10 @@ How to fix it: {fix}</source>
         <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="112"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="118"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="245"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="114"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="120"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="244"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="247"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
@@ -1175,7 +1175,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="574"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="742"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="744"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
@@ -1498,7 +1498,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="243"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="291"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
@@ -1784,7 +1784,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="935"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="168"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
@@ -2057,7 +2057,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/models.py" line="191"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="712"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
@@ -2085,7 +2085,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/models.py" line="242"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="196"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="237"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="107"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="109"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -2627,7 +2627,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>双方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
@@ -5308,39 +5308,39 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>変更を送信しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="61"/>
         <source>{n} new</source>
         <translation>新規 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="61"/>
         <source>{n} changed</source>
         <translation>変更 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="59"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="61"/>
         <source>{n} removed</source>
         <translation>削除 {n} 件</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="62"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="64"/>
         <source>nothing</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="85"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="87"/>
         <source>Synchronize with {name}</source>
         <translation>{name} との同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="90"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="92"/>
         <source>Synchronizing your mailbox with {name}…</source>
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="273"/>
         <location filename="../../wizard/gui/main_window.py" line="277"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="95"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
@@ -5362,7 +5362,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="1018"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="99"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
@@ -5584,7 +5584,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="186"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="98"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="100"/>
         <source>Current step</source>
         <translation>現在のステップ</translation>
     </message>
@@ -5619,683 +5619,693 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>現在の手順のあとで停止します…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="102"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
         <source>How far the synchronization has come.</source>
         <translation>同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="112"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="114"/>
         <source>Show every change the synchronization made.</source>
         <translation>同期で行われたすべての変更を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="118"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="120"/>
         <source>Every change, as the engine reported it.</source>
         <translation>エンジンが報告したすべての変更です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="132"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="134"/>
         <source>%v of %m</source>
         <translation>%v / %m</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="151"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="153"/>
         <source>Into your mailbox: {what}.</source>
         <translation>メールボックスへ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="152"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="154"/>
         <source>Into the organization: {what}.</source>
         <translation>組織へ: {what}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="160"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="162"/>
         <source>No conflicts.</source>
         <translation>競合はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="162"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="164"/>
         <source>Not sent (they stay queued and are tried again next time):</source>
         <translation>送信されなかった変更 (キューに残り、次回もう一度送信されます):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="166"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="168"/>
         <source>Last synchronization: {when}</source>
         <translation>最終同期: {when}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="172"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="174"/>
         <source>Synchronization cancelled.</source>
         <translation>同期はキャンセルされました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="173"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="175"/>
         <source>Nothing in your mailbox changed: a cancelled synchronization commits nothing. Changes already sent to the organization are matched up at the next synchronization.</source>
         <translation>メールボックスは何も変更されていません。キャンセルされた同期は何も確定しません。組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="180"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="182"/>
         <source>The synchronization did not run.</source>
         <translation>同期は実行されませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="182"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
         <source>Synchronize again.</source>
         <translation>もう一度同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="199"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="244"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="251"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="253"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="277"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="279"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="282"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="284"/>
         <source>Synchronization settings pages</source>
         <translation>同期設定のページ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="295"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="296"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="298"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="299"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="305"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="308"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="308"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="310"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="309"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="310"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="312"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="314"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="316"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="317"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="316"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="318"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="317"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="321"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="320"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="322"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="321"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="323"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="322"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="324"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="323"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="325"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="324"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="326"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="331"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="356"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="333"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="358"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="337"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="366"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="368"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="337"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="338"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="340"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="357"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="359"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="362"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="364"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="366"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="368"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="366"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="368"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="374"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="376"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="376"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="378"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="378"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="380"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="378"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="380"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="381"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="383"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="382"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="384"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="452"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="454"/>
         <source>This app&apos;s own mailbox</source>
         <translation>このアプリ内のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="452"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="454"/>
         <source>A folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="453"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
         <source>A CalDAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="457"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
         <source>Calendar</source>
         <translation>予定表</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="457"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
         <source>Task list</source>
         <translation>タスク リスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="457"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
         <source>Address book</source>
         <translation>アドレス帳</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="478"/>
         <source>Choose where this computer keeps the appointments, contacts and tasks of the synchronizing organization: in this app only, in a folder that calendar programs such as khal, khard and vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, Radicale…). Items already there are matched before anything is created.</source>
         <translation>同期する組織の予定、連絡先、タスクをこのコンピューターのどこに置くかを選びます: このアプリ内だけ、khal・khard・vdirsyncer などの予定表プログラムが読むフォルダー、またはお使いの予定表とアドレス帳のアカウント (Nextcloud、iCloud、Fastmail、Radicale など)。既にあるアイテムは、何かを作成する前に照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="480"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="482"/>
         <source>About the mailbox</source>
         <translation>メールボックスについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
         <source>Current mailbox</source>
         <translation>現在のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="490"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="492"/>
         <source>This app&apos;s own mailbox (&amp;local)</source>
         <translation>このアプリ内のメールボックス (ローカル)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="491"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="493"/>
         <source>A &amp;folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="492"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="494"/>
         <source>A Cal&amp;DAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="501"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="503"/>
         <source>e.g. ~/.calendars/d365</source>
         <translation>例: ~/.calendars/d365</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="502"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="504"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="502"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="504"/>
         <source>The folder that holds one folder per calendar, task list and address book.</source>
         <translation>予定表、タスク リスト、アドレス帳ごとに 1 つのフォルダーを収めるフォルダーです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="504"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
         <source>&amp;Browse…</source>
         <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="505"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="507"/>
         <source>Browse for a folder</source>
         <translation>フォルダーを参照</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="510"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="512"/>
         <source>F&amp;older:</source>
         <translation>フォルダー(&amp;O):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="515"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="517"/>
         <source>e.g. https://cloud.example.com/remote.php/dav/</source>
         <translation>例: https://cloud.example.com/remote.php/dav/</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="516"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="518"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="517"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="519"/>
         <source>The CalDAV/CardDAV address your provider gives; the server&apos;s own address is often enough.</source>
         <translation>プロバイダーが案内する CalDAV/CardDAV のアドレスです。多くの場合、サーバー自体のアドレスで十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="519"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="521"/>
         <source>Server &amp;address:</source>
         <translation>サーバーのアドレス(&amp;A):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="532"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="534"/>
         <source>Your password or an app password made for this program; it is kept in the keyring.</source>
         <translation>パスワード、またはこのプログラム用に作成したアプリ パスワードです。キーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="540"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="542"/>
         <source>&amp;Test</source>
         <translation>テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="541"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="543"/>
         <source>Test</source>
         <translation>テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="541"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="543"/>
         <source>Look for the calendar, task list and address book; nothing is changed.</source>
         <translation>予定表、タスク リスト、アドレス帳を探します。何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="543"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="545"/>
         <source>&amp;Use this mailbox</source>
         <translation>このメールボックスを使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="544"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="546"/>
         <source>Use this mailbox</source>
         <translation>このメールボックスを使用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="545"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="547"/>
         <source>Synchronize with this mailbox from now on, starting with a first synchronization.</source>
         <translation>今後はこのメールボックスと同期します。最初の同期から始めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="555"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="557"/>
         <source>For</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="555"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="557"/>
         <source>Collection</source>
         <translation>コレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="563"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="565"/>
         <source>Collections found</source>
         <translation>見つかったコレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="564"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="566"/>
         <source>Which calendar, task list and address book the items go to.</source>
         <translation>アイテムが入る予定表、タスク リスト、アドレス帳です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="569"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="571"/>
         <source>First synchronization</source>
         <translation>最初の同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="569"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="571"/>
         <source>How far the first synchronization has come.</source>
         <translation>最初の同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="573"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="575"/>
         <source>Mailbox status</source>
         <translation>メールボックスの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="583"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="585"/>
         <source>Now: {side}, {where}</source>
         <translation>現在: {side}、{where}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="584"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="586"/>
         <source>Now: {side}</source>
         <translation>現在: {side}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="613"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="615"/>
         <source>Choose the mailbox folder</source>
         <translation>メールボックスのフォルダーを選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="633"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="635"/>
         <source>Found. Choose Use this mailbox to synchronize with it.</source>
         <translation>見つかりました。同期するには [このメールボックスを使用] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="635"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="637"/>
         <source>Not found: {what}; those items are not synchronized.</source>
         <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="657"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="659"/>
         <source>This computer now synchronizes with this mailbox.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="659"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="661"/>
         <source>This computer now synchronizes with this mailbox. First synchronization: {came_in} into the mailbox, {went_out} into the organization.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。最初の同期: メールボックスへ {came_in}、組織へ {went_out}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="671"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="673"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="674"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="675"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="674"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="675"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="678"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="691"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="693"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="696"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="698"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="99"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="762"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="764"/>
         <source>When it is off for an organization, nothing connects to it in the background. Opening it and synchronizing may then be slower.</source>
         <translation>オフにした組織には、バックグラウンドで何も接続しません。そのため、組織を開くときや同期するときに時間がかかることがあります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="769"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="771"/>
         <source>Every {minutes} min</source>
         <translation>{minutes} 分ごと</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="771"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="773"/>
         <source>Off: nothing connects in the background</source>
         <translation>オフ: バックグラウンドでは何も接続しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="773"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="775"/>
         <source>Every {minutes} min, all organizations</source>
         <translation>{minutes} 分ごと、すべての組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="774"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="776"/>
         <source>Every {minutes} min, {on} of {total} organizations</source>
         <translation>{minutes} 分ごと、{total} 件中 {on} 件の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="785"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="787"/>
         <source>Keep Me Connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="788"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="790"/>
         <source>While this app runs, the organizations ticked below have their status refreshed, and the synchronizing organization synchronizes, at this interval.</source>
         <translation>このアプリの実行中、この間隔で、下でチェックした組織の状態を更新し、同期する組織を同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="791"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="793"/>
         <source>About Keep me connected</source>
         <translation>[接続を維持する] について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="794"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="796"/>
         <source>&amp;Every:</source>
         <translation>間隔(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="799"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="801"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="800"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="802"/>
         <source>Interval in minutes</source>
         <translation>間隔 (分)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="801"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="803"/>
         <source>How often, from 1 to 1440 minutes.</source>
         <translation>1 から 1440 分までの間隔です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="809"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="811"/>
         <source>Organizations kept connected</source>
         <translation>接続を維持する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="810"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="812"/>
         <source>Tick an organization to keep it connected; Space ticks the selected one.</source>
         <translation>接続を維持する組織をチェックします。Space キーで選択中の組織をチェックできます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="555"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="557"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="704"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="487"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="712"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="155"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="55"/>
+        <source>Reading your mailbox…</source>
+        <translation>メールボックスを読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="56"/>
+        <source>Writing into your mailbox…</source>
+        <translation>メールボックスに書き込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="157"/>
         <source>1 conflict: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>競合 1 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/sync_dialogs.py" line="157"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="159"/>
         <source>%n conflicts: both sides changed the same field; the organization&apos;s value was kept. See Details.</source>
         <translation>
             <numerusform>競合 %n 件: 両方で同じフィールドが変更されました。組織の値を残しました。詳細を参照してください。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="688"/>
         <source>Existing contacts are remapped. Contacts that change: {contacts}; field values that change: {fields}; values that would be lost: {lost} (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
         <translation>既存の連絡先の対応付けを変更します。変わる連絡先: {contacts}、変わるフィールド値: {fields}、失われる値: {lost} (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="694"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="696"/>
         <source>1 field pair stops synchronizing; its values stay as they are.</source>
         <translation>1 組のフィールドの同期を停止します。値はそのまま残ります。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/sync_dialogs.py" line="695"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="697"/>
         <source>%n field pairs stop synchronizing; their values stay as they are.</source>
         <translation>
             <numerusform>%n 組のフィールドの同期を停止します。値はそのまま残ります。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="713"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="715"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="721"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="723"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="722"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="724"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="725"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="727"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="741"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="743"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="743"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="745"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="745"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="747"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="747"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="749"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="748"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="750"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="756"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="758"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>
@@ -6353,7 +6363,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/dialogs.py" line="213"/>
         <location filename="../../wizard/gui/render.py" line="59"/>
         <location filename="../../wizard/gui/render.py" line="60"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="182"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>
     </message>

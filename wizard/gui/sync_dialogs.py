@@ -51,7 +51,9 @@ def stage_label(stage: str) -> str:
     return {"reading contacts": tr("Reading contacts…"), "reading appointments": tr("Reading appointments…"),
             "reading tasks": tr("Reading tasks…"), "reading bookings": tr("Reading resource bookings…"),
             "reading emails": tr("Checking tracked e-mail…"),
-            "sending changes": tr("Sending your changes…")}.get(stage, stage)
+            "sending changes": tr("Sending your changes…"),
+            "reading the mailbox": tr("Reading your mailbox…"),
+            "writing the mailbox": tr("Writing into your mailbox…")}.get(stage, stage)
 
 
 def _counts_text(counts: dict[str, int]) -> str:
