@@ -2542,32 +2542,47 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>差出人または受信者に一致するものが組織にありません</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/fields.py" line="157"/>
+        <source>Your mailbox now synchronizes with {org} instead of {previous}; items from {previous} are kept but no longer tracked.</source>
+        <translation>メールボックスは {previous} ではなく {org} と同期するようになりました。{previous} のアイテムは残りますが、追跡されなくなります。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/fields.py" line="160"/>
+        <source>Your mailbox now synchronizes with {org} instead of the previous synchronizing organization; its items are kept but no longer tracked.</source>
+        <translation>メールボックスは以前の同期組織ではなく {org} と同期するようになりました。以前の組織のアイテムは残りますが、追跡されなくなります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/fields.py" line="163"/>
+        <source>To decide whether an e-mail can be tracked, only its sender, recipients and subject are sent to the organization. The rest of the message is sent only once it is tracked.</source>
+        <translation>電子メールを追跡できるかどうかを判断するため、差出人、受信者、件名だけを組織に送信します。メッセージの残りは、追跡されてから送信されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/fields.py" line="174"/>
         <source>{step}: {kind} “{title}”</source>
         <translation>{step}: {kind}「{title}」</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="163"/>
+        <location filename="../../wizard/gui/fields.py" line="177"/>
         <source>({fields})</source>
         <translation>({fields})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="165"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <source> — {reason}</source>
         <translation> — {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="172"/>
+        <location filename="../../wizard/gui/fields.py" line="186"/>
         <source>the organization&apos;s value was kept</source>
         <translation>組織の値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="173"/>
+        <location filename="../../wizard/gui/fields.py" line="187"/>
         <source>your mailbox&apos;s value was kept</source>
         <translation>メールボックスの値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="174"/>
+        <location filename="../../wizard/gui/fields.py" line="188"/>
         <source>{kind} {field}: your mailbox “{mailbox}”, the organization “{org}”; {winner}</source>
         <translation>{kind} の {field}: メールボックス「{mailbox}」、組織「{org}」。{winner}</translation>
     </message>
@@ -2669,101 +2684,101 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="68"/>
+        <location filename="../../wizard/gui/services.py" line="75"/>
         <source>Organization address</source>
         <translation>組織のアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="68"/>
+        <location filename="../../wizard/gui/services.py" line="75"/>
         <source>Name lookup (DNS)</source>
         <translation>名前解決 (DNS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="69"/>
+        <location filename="../../wizard/gui/services.py" line="76"/>
         <source>Network connection</source>
         <translation>ネットワーク接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="69"/>
+        <location filename="../../wizard/gui/services.py" line="76"/>
         <source>Secure connection (TLS certificate)</source>
         <translation>セキュリティで保護された接続 (TLS 証明書)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="70"/>
+        <location filename="../../wizard/gui/services.py" line="77"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="70"/>
+        <location filename="../../wizard/gui/services.py" line="77"/>
         <source>Sign-in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="71"/>
+        <location filename="../../wizard/gui/services.py" line="78"/>
         <source>Access to the organization (WhoAmI)</source>
         <translation>組織へのアクセス (WhoAmI)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="71"/>
+        <location filename="../../wizard/gui/services.py" line="78"/>
         <source>Dynamics 365 version</source>
         <translation>Dynamics 365 のバージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="72"/>
+        <location filename="../../wizard/gui/services.py" line="79"/>
         <source>Sync-to-Outlook privilege</source>
         <translation>Outlook への同期特権</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="72"/>
+        <location filename="../../wizard/gui/services.py" line="79"/>
         <source>Mailbox synchronization method</source>
         <translation>メールボックスの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="73"/>
+        <location filename="../../wizard/gui/services.py" line="80"/>
         <source>Local mailbox stamp</source>
         <translation>ローカル メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="73"/>
+        <location filename="../../wizard/gui/services.py" line="80"/>
         <source>Exchange mailbox</source>
         <translation>Exchange メールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="74"/>
+        <location filename="../../wizard/gui/services.py" line="81"/>
         <source>Switch of the synchronizing organization</source>
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="279"/>
+        <location filename="../../wizard/gui/services.py" line="286"/>
         <source>Sign in again: this computer has no secure keyring, so your credentials and sign-in cannot be kept between sessions.</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="425"/>
+        <location filename="../../wizard/gui/services.py" line="432"/>
         <source>Step: {step}</source>
         <extracomment>How long a browser sign-in may take before it ends with a message (seconds).</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/services.py" line="744"/>
+        <location filename="../../wizard/gui/services.py" line="751"/>
         <source>{step}: %n more</source>
         <translation>
             <numerusform>{step}: ほか %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="746"/>
+        <location filename="../../wizard/gui/services.py" line="753"/>
         <source>Not sent: {what}</source>
         <translation>未送信: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="747"/>
+        <location filename="../../wizard/gui/services.py" line="754"/>
         <source>Conflict: {what}</source>
         <translation>競合: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="748"/>
+        <location filename="../../wizard/gui/services.py" line="757"/>
         <source>Note: {what}</source>
         <translation>注意: {what}</translation>
     </message>
@@ -5387,7 +5402,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>未設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="163"/>
+        <location filename="../../wizard/gui/fields.py" line="177"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="24"/>
         <source>, </source>
         <translation>、</translation>

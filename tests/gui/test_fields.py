@@ -82,3 +82,24 @@ def test_sync_details_name_steps_items_and_fields_in_words(qapp):
     assert "Changed in your mailbox: Contact “Cy Doe” (Home address: street)" in details
     assert summary.conflicts == ("Contact Last name: your mailbox “b”, the organization “c”; "
                                  "the organization's value was kept",)
+
+
+def test_sync_notices_are_worded_by_the_gui_from_their_codes(qapp):
+    from wizard.engine.sync.engine import EMAIL_NOTICE
+    from wizard.gui.i18n import install_translators
+
+    report = SyncReport("id", "Contoso")
+    report.notice("org_changed", "English text", org="Contoso (Japan)", previous="Fabrikam")
+    report.notice("email_tracking", EMAIL_NOTICE)
+    report.notices.append("A notice without a code")             # shown as the engine wrote it
+    summary = summarize_report(report)
+    assert summary.notices == (
+        "Your mailbox now synchronizes with Contoso (Japan) instead of Fabrikam; items from Fabrikam "
+        "are kept but no longer tracked.", EMAIL_NOTICE, "A notice without a code")
+    translators = install_translators(qapp, "ja")
+    try:
+        ja = summarize_report(report).notices
+    finally:
+        for t in translators:
+            qapp.removeTranslator(t)
+    assert "Contoso (Japan)" in ja[0] and "synchronizes" not in ja[0] and ja[1] != EMAIL_NOTICE

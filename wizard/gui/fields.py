@@ -151,6 +151,20 @@ def reason_label(reason: str) -> str:
     return reason_labels().get(reason, reason)
 
 
+def notice_text(code: str, params: Mapping[str, str], english: str) -> str:
+    """A synchronization's notice (the engine's ``SyncReport.notice_codes``) in the user's words."""
+    if code == "org_changed" and params.get("previous"):
+        return tr("Your mailbox now synchronizes with {org} instead of {previous}; items from {previous} "
+                  "are kept but no longer tracked.").format(org=params.get("org", ""), previous=params["previous"])
+    if code == "org_changed":
+        return tr("Your mailbox now synchronizes with {org} instead of the previous synchronizing "
+                  "organization; its items are kept but no longer tracked.").format(org=params.get("org", ""))
+    if code == "email_tracking":
+        return tr("To decide whether an e-mail can be tracked, only its sender, recipients and subject "
+                  "are sent to the organization. The rest of the message is sent only once it is tracked.")
+    return english
+
+
 def action_line(action: Any, labels: Mapping[str, Mapping[str, str]]) -> str:
     """One line of a synchronization's Details: step, item type, title, fields, reason."""
     if action.op.startswith("org-"):

@@ -15,7 +15,14 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.gui.fields import action_line, conflict_line, mailbox_field_label, org_field_label, step_label
+from wizard.gui.fields import (
+    action_line,
+    conflict_line,
+    mailbox_field_label,
+    notice_text,
+    org_field_label,
+    step_label,
+)
 from wizard.gui.i18n import tr
 from wizard.gui.views import (
     Account,
@@ -745,6 +752,9 @@ def summarize_report(report, last_sync: _dt.datetime | None = None,
                 for op, n in getattr(report, "unlisted", {}).items()]
     details += [tr("Not sent: {what}").format(what=s) for s in report.skipped]
     details += [tr("Conflict: {what}").format(what=c) for c in conflicts]
-    details += [tr("Note: {what}").format(what=n) for n in report.notices]
+    codes = getattr(report, "notice_codes", [])
+    notices = tuple(notice_text(codes[i][0], codes[i][1], n) if i < len(codes) else n
+                    for i, n in enumerate(report.notices))
+    details += [tr("Note: {what}").format(what=n) for n in notices]
     return SyncSummary(report.org_name, came_in, went_out, conflicts, tuple(report.skipped),
-                       tuple(report.notices), "\n".join(details), last_sync)
+                       notices, "\n".join(details), last_sync)
