@@ -425,8 +425,12 @@ class MainWindow(QMainWindow):
             elif rows:
                 self.table.selectRow(0)
             self._update_actions()
+            # The first org added (the list was hidden): the keyboard focus moves to the list.
+            lost = bool(rows) and self.table.isHidden()
             self.table.setVisible(bool(rows))
             self.empty_panel.setVisible(not rows)
+            if lost:
+                self.table.setFocus()
             # A confirmation of what the user just did wins over the count.
             self.statusBar().showMessage(confirm or count_text(len(rows)))
             if after is not None:
