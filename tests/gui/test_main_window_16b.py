@@ -182,6 +182,11 @@ def test_regions_read_one_way_in_the_list_and_the_org_picker(qapp):
     place = table.data(table.index(0, OrgTableModel.COLUMNS.index("cloud")))
     region = picker.data(picker.index(0, DiscoveredOrgModel.COLUMNS.index("region")))
     assert place == "Commercial / North America (NAM)" and region == "North America (NAM)"
+    # Global Discovery's shorter codes name the same regions, shown the same way
+    from wizard.gui.models import region_label
+
+    assert region_label("NA") == region_label("NAM") and region_label("EMEA") == "Europe (EUR)"
+    assert region_label("JP") == "Japan (JPN)"
 
 
 def test_sandbox_mode_says_so_and_shows_addresses(qtbot, window, fake):

@@ -45,8 +45,13 @@ def region_label(code: str | None) -> str:
         "CHE": tr("Switzerland"), "NOR": tr("Norway"), "SGP": tr("Singapore"), "KOR": tr("Korea"),
         "SWE": tr("Sweden"),
     }
-    name = names.get(code.upper())
-    return tr("{name} ({code})").format(name=name, code=code.upper()) if name else code
+    # Global Discovery names some regions by a shorter code ("NA", "EMEA") than the one the
+    # org's address and the list use ("NAM", "EUR"): one region, shown one way.
+    aliases = {"NA": "NAM", "SA": "SAM", "EMEA": "EUR", "EU": "EUR", "JP": "JPN", "UK": "GBR",
+               "AU": "OCE", "IN": "IND", "CA": "CAN"}
+    canonical = aliases.get(code.upper(), code.upper())
+    name = names.get(canonical)
+    return tr("{name} ({code})").format(name=name, code=canonical) if name else code
 
 
 def cloud_name(cloud: str | None) -> str:
