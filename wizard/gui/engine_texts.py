@@ -842,6 +842,10 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Another synchronization of this mailbox is running."),
     # wizard.engine.sync.errors.SyncRunning.fix_template
     QT_TRANSLATE_NOOP("", "Wait for it to finish, then synchronize again."),
+    # wizard.engine.sync.mailbox_items.NoticeStoreFailed.template
+    QT_TRANSLATE_NOOP("", "Your choice not to show this notice again could not be saved ({path})."),
+    # wizard.engine.sync.mailbox_items.NoticeStoreFailed.fix_template
+    QT_TRANSLATE_NOOP("", "The notice will be shown again next time."),
     # wizard.engine.sync.orgside.DeltaTokenExpired.template
     QT_TRANSLATE_NOOP("", "The change-tracking token expired."),
     # wizard.engine.sync.orgside.OrgBusy.template
