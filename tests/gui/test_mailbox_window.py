@@ -253,3 +253,63 @@ def test_twenty_thousand_items_open_without_building_every_row(qtbot, engine, ru
     qtbot.wait_until(lambda: w.models["task"].total() == 20000, timeout=60000)
     assert w.models["task"].rowCount() <= 2 * CHUNK
     w.close()
+
+
+class UnreachableOrg:
+    """An org side whose every call finds the network down (the offline path)."""
+
+    org_name = "Contoso"
+
+    def __getattr__(self, name):
+        from wizard.engine.sync.orgside import OrgUnreachable
+
+        def down(*_a, **_k):
+            raise OrgUnreachable(org="Contoso")
+        return down
+
+
+def _pick(qtbot, window, text):
+    window.commands["set_regarding"].trigger()
+    picker = window.picker
+    qtbot.wait_until(picker.isVisible, timeout=5000)
+    qtbot.keyClicks(picker.search, text)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.wait_until(lambda: picker.results.count() > 0 or "No record" in picker.status.text(),
+                     timeout=10000)
+    return picker
+
+
+def test_set_and_clear_regarding_offline_from_mailbox_contacts(qtbot, window, engine, items,
+                                                               monkeypatch):
+    monkeypatch.setattr(mailbox_items, "synchronizing_org", lambda _engine: UnreachableOrg())
+    _select(window, "task", {"Call back Fourth Coffee"})
+    picker = _pick(qtbot, window, "abbott")
+    assert "cannot be reached" in picker.status.text()
+    assert picker.results.count() == 1 and "Ada Abbott" in picker.results.item(0).text()
+    qtbot.keyClick(picker.results, Qt.Key.Key_Return)          # keyboard only
+    value = f"contact:{items['contact']}"
+
+    def stored():
+        with _store(engine) as store:
+            return store.get(items["mine"]).data.get("regarding")
+
+    qtbot.wait_until(lambda: stored() == value, timeout=5000)
+    tasks = window.models["task"]
+    qtbot.wait_until(lambda: any(tasks.index(r, 2).data() == "Ada Abbott (Contact)"
+                                 for r in range(tasks.rowCount())), timeout=5000)
+    # the name is shown, never stored
+    with _store(engine) as store:
+        assert "Ada" not in json.dumps(store.get(items["mine"]).data)
+
+    qtbot.wait_until(lambda: not window.loading, timeout=5000)
+    _select(window, "task", {"Call back Fourth Coffee"})
+    assert window.commands["clear_regarding"].isEnabled()
+    window.commands["clear_regarding"].trigger()
+    qtbot.wait_until(lambda: stored() is None, timeout=5000)
+
+
+def test_set_regarding_is_offered_for_activities_only(qtbot, window):
+    _select(window, "contact", {"Ada Abbott"})
+    assert not window.commands["set_regarding"].isEnabled()
+    _select(window, "task", {"Prepare the quote"})
+    assert window.commands["set_regarding"].isEnabled()
