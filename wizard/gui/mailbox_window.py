@@ -142,7 +142,7 @@ class MailboxItemsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
                 and 0 <= section < 4:
-            return (tr("Title"), tr("Tracked"), tr("Regarding"), tr("Owner"))[section]
+            return (tr("Item"), tr("Tracked"), tr("Regarding"), tr("Owner"))[section]
         return None
 
     def _regarding_text(self, value: str | None) -> str:
@@ -289,7 +289,8 @@ class RegardingPicker(QDialog):
             self.status.setText(tr("The organization cannot be reached: these are contacts "
                                    "in your mailbox."))
         else:
-            self.status.setText(tr("%n record(s) found.", "", len(records)))
+            self.status.setText(tr("1 record found.") if len(records) == 1
+                                else tr("%n records found.", "", len(records)))
         if records:
             self.results.setCurrentRow(0)
             self.results.setFocus()
@@ -428,7 +429,8 @@ class MailboxWindow(QMainWindow):
             self.buttons[name].setEnabled(on and not busy)
         model = self.models.get(self.kind)
         if model is not None:
-            self.count_label.setText(tr("%n item(s)", "", model.total()))
+            total = model.total()
+            self.count_label.setText(tr("1 item") if total == 1 else tr("%n items", "", total))
 
     def _search_changed(self, text: str) -> None:
         for model in self.models.values():

@@ -1111,12 +1111,13 @@ class MainWindow(QMainWindow):
         from wizard.gui.mailbox_window import MailboxWindow
 
         window = getattr(self, "mailbox_window", None)
-        if window is None or not isValid(window):
-            window = MailboxWindow(self.services.engine, self.runner, self)
-            self.mailbox_window = window
+        if window is not None and isValid(window) and window.isVisible():
+            window.raise_()
+            window.activateWindow()
+            return
+        window = MailboxWindow(self.services.engine, self.runner, self)
+        self.mailbox_window = window
         window.show()
-        window.raise_()
-        window.activateWindow()
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
