@@ -70,6 +70,7 @@ class FakeServices:
         self.calls: list[str] = []
         self.fail_test_step: str | None = None
         self.fail_test_action = ""                   # the failed step's one-click fix (an Action value)
+        self.sync_errors: list[BaseException] = []   # raised by the next synchronize_now calls
         self.device_approved = threading.Event()     # the user finished on the other device
         self.keyring_available = True                # False: no secure keyring on this computer
 
@@ -443,6 +444,8 @@ class FakeServices:
 
     def synchronize_now(self, progress, cancel, *, override=False) -> SyncSummary:
         self._blocking("synchronize_now")
+        if self.sync_errors:
+            raise self.sync_errors.pop(0)
         for stage in ("reading contacts", "reading appointments", "reading tasks"):
             cancel.raise_if_cancelled()
             progress((stage, 0, 0))
@@ -452,7 +455,8 @@ class FakeServices:
         p = self._primary()
         return SyncSummary(p.display_name if p else "?", {"create": 3}, {"update": 1},
                            ("contact notes: mailbox 'a', organization 'b' -> org wins",),
-                           ("Ann Lee: the organization refused the change",), (), "mailbox-create contact Ann",
+                           ("Ann Lee: the organization refused the change",), (),
+                           "Added to your mailbox: Contact “Ann”",
                            self.last_sync)
 
     def sync_settings(self) -> SyncSettingsView:
@@ -509,8 +513,8 @@ class FakeServices:
     def plan_address_switch(self, mailing_only) -> AddressPlanView:
         self._blocking("plan_address_switch")
         return AddressPlanView(self.settings["mailing_address_only"], mailing_only,
-                               (AddressChangeRow("Ann Lee", "mailbox", "home_address_city", "Osaka", "Kyoto", True),
-                                AddressChangeRow("Ann Lee", "org", "address2_city", "", "Nara", False)),
+                               (AddressChangeRow("Ann Lee", "mailbox", "Home address: city", "Osaka", "Kyoto", True),
+                                AddressChangeRow("Ann Lee", "org", "Address 2: City", "", "Nara", False)),
                                ("home_address_city <-> address1_city",), "engine text", plan=mailing_only)
 
     def apply_address_switch(self, plan, other_changes) -> str:

@@ -87,3 +87,13 @@ def test_system_locale_selects_japanese():
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
                           cwd=ROOT)
     assert done.stdout.strip() == "ja", done.stderr
+
+
+def test_no_gui_visible_text_words_a_plural_as_s_in_brackets():
+    """ "organization(s)" reads badly and cannot be translated: ``tr`` with ``n`` or a
+    one/many pair of texts instead (the GUI's strings and every engine template)."""
+    from wizard.gui.render import engine_templates
+
+    offenders = [s for s in _messages(TS) if s and "(s)" in s]
+    offenders += [where for where, text in engine_templates() if "(s)" in text]
+    assert not offenders, offenders

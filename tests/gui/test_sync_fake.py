@@ -6,7 +6,8 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from tests.gui import journeys as j
 from tests.gui.test_accessibility import unnamed_controls
@@ -33,10 +34,12 @@ def test_field_mapping_model_passes_modeltester(qtmodeltester):
                     FieldMappingRow("Sender", "sender", "sender", 2)])
     qtmodeltester.check(model, force_py=True)
     qtmodeltester.check(model)
-    texts = [model.data(model.index(r, 3)) for r in range(4)]
+    texts = [model.data(model.index(r, 2)) for r in range(4)]
     assert texts == ["✕ Not synchronized", "⇄ Both ways", "→ To the mailbox", "← To the organization"]
-    assert model.data(model.index(0, 3), FieldMappingModel.DIRECTION_ROLE) == 0
-    assert model.headerData(2, Qt.Orientation.Horizontal) == "Organization column"
+    assert model.data(model.index(0, 2), FieldMappingModel.DIRECTION_ROLE) == 0
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Organization field"
+    shown = {model.data(model.index(r, c)) for r in range(4) for c in range(2)}
+    assert not shown & {"first_name", "firstname", "scheduledend", "description"}
 
 
 def _synchronize_now(qtbot, window):
@@ -58,12 +61,41 @@ def test_synchronize_now_shows_progress_result_and_details(qtbot, window, fake):
     assert "1 conflict:" in text and "Ann Lee: the organization refused the change" in text
     assert dialog.details_button.isVisible() and not dialog.details.isVisible()
     dialog.details_button.click()
-    assert dialog.details.isVisible() and "mailbox-create" in dialog.details.toPlainText()
+    assert dialog.details.isVisible() and "Added to your mailbox" in dialog.details.toPlainText()
     assert window.last_sync_label.text() != "Never"
     assert unnamed_controls(dialog) == []
     assert all(t is not threading.main_thread() for _n, t in fake.blocking_threads)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Close).click()
     assert not dialog.isVisible()
+
+
+def test_a_failed_sync_offers_its_fix_as_the_default_button(qtbot, window, fake):
+    from wizard.engine.dataverse import SignInRequired, Throttled
+
+    j.add_online(qtbot, window, {"contosona", "contosojp"})
+    primary = window.model.primary()
+    other = next(r for r in window.model.rows() if not r.is_primary)
+    window.select_key(other.key)                      # the fix is for the synchronizing org
+    fake.sync_errors = [SignInRequired(401, None, org=primary.display_name)]
+    dialog = _synchronize_now(qtbot, window)
+    button = dialog.findChild(QPushButton, "syncFixButton")
+    assert button is not None and button.text() == "Sign in…" and button.isDefault()
+    assert "d365-orgs" not in dialog.summary.text() and unnamed_controls(dialog) == []
+    button.click()
+    qtbot.waitUntil(lambda: getattr(window, "reauth_dialog", None) is not None
+                    and window.reauth_dialog.isVisible())
+    assert not dialog.isVisible() and window.reauth_dialog.row.key == primary.key
+    window.reauth_dialog.reject()
+    # no specific fix: Try again runs the synchronization again
+    fake.sync_errors = [Throttled(429, None, org=primary.display_name)]
+    dialog = _synchronize_now(qtbot, window)
+    button = dialog.findChild(QPushButton, "syncFixButton")
+    assert button.text() == "Try again" and button.isDefault()
+    calls = fake.calls.count("synchronize_now")
+    with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_now", timeout=10000):
+        QTest.keyClick(dialog, Qt.Key.Key_Return)      # the default button, from the keyboard
+    assert fake.calls.count("synchronize_now") == calls + 1
+    assert "Into your mailbox: 3 new" in window.sync_dialog.summary.text()
 
 
 def test_settings_page_named_tab_order_and_address_dialog(qtbot, window, fake):

@@ -66,7 +66,9 @@ def test_synchronize_now_brings_items_into_the_mailbox(qtbot, window, real):
     assert f"Into your mailbox: {len(items)} new" in dialog.summary.text()
     assert window.last_sync_label.text() != "Never"
     assert real.engine.mailbox.stamp().last_sync is not None
-    assert dialog.details.toPlainText().count("mailbox-create") == len(items)
+    details = dialog.details.toPlainText()
+    assert details.count("Added to your mailbox: ") == len(items)
+    assert "mailbox-create" not in details and " contact " not in details
     # a second run: nothing to do
     dialog = _sync(qtbot, window)
     assert "Into your mailbox: nothing" in dialog.summary.text()
@@ -203,6 +205,11 @@ def test_settings_editable_for_alice_and_address_switch(qtbot, window, real, sb)
     kinds = [page.kind_combo.itemData(i) for i in range(page.kind_combo.count())]
     assert kinds == ["contact", "appointment", "task"]
     assert any(r.org_field == "description" for r in page.fields_model.rows())
+    # labels, never internal names: the org's display names from its metadata
+    shown = {page.fields_model.data(page.fields_model.index(r, c))
+             for r in range(page.fields_model.rowCount()) for c in range(2)}
+    assert "First Name" in shown and "First name" in shown and "Address 1: City" in shown
+    assert not shown & {"first_name", "firstname", "description"}
     # the address mode: dry run, then Cancel changes nothing
     page.address_combo.setCurrentIndex(page.address_combo.findData(False))
     page.tasks_box.setChecked(True)

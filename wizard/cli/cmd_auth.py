@@ -297,7 +297,8 @@ def _summary(steps) -> tuple[bool, str]:
     failed = [s for s in steps if s.status == "failed"]
     if not failed:
         return True, "All checks passed."
-    return False, f"{len(failed)} check(s) failed: " + ", ".join(s.title for s in failed) + "."
+    head = "1 check failed: " if len(failed) == 1 else f"{len(failed)} checks failed: "
+    return False, head + ", ".join(s.title for s in failed) + "."
 
 
 def _test_data(ok: bool, summary: str, steps) -> dict[str, Any]:

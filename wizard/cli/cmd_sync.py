@@ -253,7 +253,7 @@ def cmd_mailbox_export(ctx: CliContext, args: argparse.Namespace) -> CommandResu
     with _store(ctx) as store:
         n = store.export(args.folder, out)
         skipped = store.export_skipped
-    text = f"Exported {n} item(s) from {args.folder} to {out}."
+    text = f"Exported {'1 item' if n == 1 else f'{n} items'} from {args.folder} to {out}."
     for local_id, title, problems in skipped:
         text += (f"\nwarning: skipped {title} ({local_id[:8]}): {'; '.join(problems)}. "
                  f"Correct it with 'd365-orgs mailbox edit {local_id[:8]} --set FIELD=VALUE'.")
@@ -285,7 +285,8 @@ def cmd_mailbox_offline(ctx: CliContext, args: argparse.Namespace) -> CommandRes
     with _store(ctx) as store:
         rows = _status_for(ctx, store).offline_records(kind)
     return CommandResult(data={"folder": args.folder, "records": rows},
-                         text=f"{len(rows)} record(s) kept for offline use in {args.folder}.")
+                         text=(f"1 record kept for offline use in {args.folder}." if len(rows) == 1 else
+                               f"{len(rows)} records kept for offline use in {args.folder}."))
 
 
 # ------------------------------------------------------------------ settings

@@ -211,7 +211,8 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
         raise E.WrongKind(source=source, kind=data.get("kind"))
     unknown = set(data) - TOP_KEYS
     if unknown:
-        raise E.UnknownSettings(source=source, keys=", ".join(sorted(unknown)), allowed=", ".join(sorted(TOP_KEYS)))
+        raise E.UnknownSettings(source=source, count=len(unknown), keys=", ".join(sorted(unknown)),
+                                allowed=", ".join(sorted(TOP_KEYS)))
     replace = data.get("replace", False)
     if not isinstance(replace, bool):
         raise E.ReplaceNotBool(source=source)
@@ -237,7 +238,8 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
             raise E.EntryNotObject(**at)
         unknown = set(raw) - ORG_KEYS
         if unknown:
-            raise E.EntryUnknownKeys(**at, keys=", ".join(sorted(unknown)), allowed=", ".join(sorted(ORG_KEYS)))
+            raise E.EntryUnknownKeys(**at, count=len(unknown), keys=", ".join(sorted(unknown)),
+                                     allowed=", ".join(sorted(ORG_KEYS)))
         text = {k: raw.get(k) for k in ("url", "display_name", "cloud", "cloud_file", "org_id",
                                         "unique_name")}
         for k, v in text.items():

@@ -51,7 +51,9 @@ class WrongKind(DeploymentError):
 
 
 class UnknownSettings(DeploymentError):
-    template = "{source} has unknown setting(s) {keys}."
+    count_param = "count"
+    template = "{source} has unknown settings {keys}."
+    one_template = "{source} has an unknown setting {keys}."
     fix_template = "Allowed at the top level: {allowed}."
 
 
@@ -102,7 +104,9 @@ class EntryNotObject(DeploymentError):
 
 
 class EntryUnknownKeys(DeploymentError):
-    template = "{source}, org {index} has unknown key(s) {keys}."
+    count_param = "count"
+    template = "{source}, org {index} has unknown keys {keys}."
+    one_template = "{source}, org {index} has an unknown key {keys}."
     fix_template = "Allowed: {allowed}."
 
 

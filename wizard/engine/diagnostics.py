@@ -249,8 +249,9 @@ class BundleReport:
         who = ("with user names, tenant IDs and addresses (you agreed to include them)"
                if self.include_identities else
                "user names, tenant IDs and addresses replaced by placeholders")
-        lines = [f"Wrote {self.path} ({self.size // 1024 + 1} KB): {self.orgs} organization(s), "
-                 f"{self.connection_tests} connection test(s), {who}.",
+        orgs = "1 organization" if self.orgs == 1 else f"{self.orgs} organizations"
+        tests = "1 connection test" if self.connection_tests == 1 else f"{self.connection_tests} connection tests"
+        lines = [f"Wrote {self.path} ({self.size // 1024 + 1} KB): {orgs}, {tests}, {who}.",
                  "Tokens, passwords, cookies and authorization headers were removed.",
                  "Send this file to your helpdesk."]
         lines += [f"note: {p}" for p in self.problems]

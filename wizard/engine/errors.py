@@ -85,6 +85,10 @@ class WizardError(Exception):
     template: ClassVar[str | None] = None
     fix_template: ClassVar[str | None] = None
     action: Action | None = None
+    #: A text that depends on a number: ``count_param`` names the param and ``one_template``
+    #: is the text for exactly one; ``template`` says it for any other number (no "(s)").
+    count_param: ClassVar[str | None] = None
+    one_template: ClassVar[str | None] = None
     #: Report the ``cause`` param's code instead of ``code``, unless it is one of
     #: ``generic_cause_codes`` (codes that say no more than this class's own).
     keeps_cause_code: ClassVar[bool] = False
@@ -114,6 +118,8 @@ class WizardError(Exception):
         """The (template, fix template) this error's text is built from: the class's own,
         or, in a class whose text has variants, the one its fields call for (the variants are
         class attributes named ``..._template`` so the catalogue finds them)."""
+        if self.count_param and self.one_template and self.params.get(self.count_param) == 1:
+            return self.one_template, self.fix_template
         return self.template, self.fix_template
 
     def _compose(self, template: str | None) -> str:

@@ -35,7 +35,9 @@ class ServerBusy(HttpError):
 
 
 class RetryAfterTooLong(ServerBusy):
-    template = "{host} is limiting requests and asked to wait {minutes} minute(s) before trying again."
+    count_param = "minutes"
+    template = "{host} is limiting requests and asked to wait {minutes} minutes before trying again."
+    one_template = "{host} is limiting requests and asked to wait 1 minute before trying again."
     fix_template = ("Wait that long and try again, or ask your administrator whether another tool "
                     "is using your account heavily.")
 

@@ -156,7 +156,9 @@ class FieldsNotUpdatable(InvalidProfile):
 
 
 class UnknownFields(InvalidProfile):
-    template = "Unknown organization field(s): {fields}."
+    count_param = "count"
+    template = "Unknown organization fields: {fields}."
+    one_template = "Unknown organization field: {fields}."
 
 
 class ChangeBreaksRegistry(InvalidProfile):

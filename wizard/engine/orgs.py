@@ -533,7 +533,7 @@ class OrgRegistry:
         known = {f.name for f in dataclasses.fields(OrgProfile)}
         unknown = set(changes) - known
         if unknown:
-            raise E.UnknownFields(fields=", ".join(sorted(unknown)))
+            raise E.UnknownFields(count=len(unknown), fields=", ".join(sorted(unknown)))
         result: dict[str, OrgProfile] = {}
 
         def change(state: dict[str, Any]) -> None:

@@ -101,7 +101,9 @@ class BrowserSignInTimedOut(SignInCancelled):
 
     code = "signin_timeout"
     action = Action.DEVICE_CODE
+    count_param = "minutes"
     template = "The sign-in was not completed in the browser within {minutes} minutes."
+    one_template = "The sign-in was not completed in the browser within a minute."
     fix_template = "Start it again, or sign in with a code on another device."
 
 

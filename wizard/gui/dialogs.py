@@ -302,6 +302,10 @@ class TestConnectionDialog(QDialog):
             self.fix_button.setText(text)
             accessible(self.fix_button, text.replace("&", "").rstrip("…"), tip)
             self.fix_button.setVisible(True)
+        # Enter does the fix when there is one, else closes; the focus follows.
+        default = self.fix_button if action else self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        default.setDefault(True)
+        default.setFocus()
         self.finished_test.emit(self.model.steps())
 
     def _fix(self) -> None:

@@ -133,7 +133,9 @@ ENGINE_TEXTS = (
     # wizard.engine.deploy_errors.EntryNotText.template
     QT_TRANSLATE_NOOP("", "{source}, org {index}: \"{key}\" must be non-empty text."),
     # wizard.engine.deploy_errors.EntryUnknownKeys.template
-    QT_TRANSLATE_NOOP("", "{source}, org {index} has unknown key(s) {keys}."),
+    QT_TRANSLATE_NOOP("", "{source}, org {index} has unknown keys {keys}."),
+    # wizard.engine.deploy_errors.EntryUnknownKeys.one_template
+    QT_TRANSLATE_NOOP("", "{source}, org {index} has an unknown key {keys}."),
     # wizard.engine.deploy_errors.EntryUnknownKeys.fix_template
     QT_TRANSLATE_NOOP("", "Allowed: {allowed}."),
     # wizard.engine.deploy_errors.EntryWithoutUrl.template
@@ -179,7 +181,9 @@ ENGINE_TEXTS = (
     # wizard.engine.deploy_errors.UnknownCloud.fix_template
     QT_TRANSLATE_NOOP("", "Use one of {choices}, or give a \"cloud_file\"."),
     # wizard.engine.deploy_errors.UnknownSettings.template
-    QT_TRANSLATE_NOOP("", "{source} has unknown setting(s) {keys}."),
+    QT_TRANSLATE_NOOP("", "{source} has unknown settings {keys}."),
+    # wizard.engine.deploy_errors.UnknownSettings.one_template
+    QT_TRANSLATE_NOOP("", "{source} has an unknown setting {keys}."),
     # wizard.engine.deploy_errors.UnknownSettings.fix_template
     QT_TRANSLATE_NOOP("", "Allowed at the top level: {allowed}."),
     # wizard.engine.deploy_errors.UrlInOtherCloud.template
@@ -289,7 +293,9 @@ ENGINE_TEXTS = (
     # wizard.engine.http_errors.ProxyFailed.fix_template
     QT_TRANSLATE_NOOP("", "Check the proxy settings (HTTPS_PROXY, system proxy) or ask IT."),
     # wizard.engine.http_errors.RetryAfterTooLong.template
-    QT_TRANSLATE_NOOP("", "{host} is limiting requests and asked to wait {minutes} minute(s) before trying again."),
+    QT_TRANSLATE_NOOP("", "{host} is limiting requests and asked to wait {minutes} minutes before trying again."),
+    # wizard.engine.http_errors.RetryAfterTooLong.one_template
+    QT_TRANSLATE_NOOP("", "{host} is limiting requests and asked to wait 1 minute before trying again."),
     # wizard.engine.http_errors.RetryAfterTooLong.fix_template
     QT_TRANSLATE_NOOP("", "Wait that long and try again, or ask your administrator whether another tool is using your account heavily."),
     # wizard.engine.http_errors.TimedOut.template
@@ -445,7 +451,9 @@ ENGINE_TEXTS = (
     # wizard.engine.org_errors.UnknownAuthMethod.template
     QT_TRANSLATE_NOOP("", "Unknown sign-in method “{value}” (expected one of {choices})."),
     # wizard.engine.org_errors.UnknownFields.template
-    QT_TRANSLATE_NOOP("", "Unknown organization field(s): {fields}."),
+    QT_TRANSLATE_NOOP("", "Unknown organization fields: {fields}."),
+    # wizard.engine.org_errors.UnknownFields.one_template
+    QT_TRANSLATE_NOOP("", "Unknown organization field: {fields}."),
     # wizard.engine.org_errors.UnknownKind.template
     QT_TRANSLATE_NOOP("", "Unknown organization kind “{value}” (expected one of {choices})."),
     # wizard.engine.org_errors.UnknownSyncMethod.template
@@ -586,6 +594,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Start the sign-in again."),
     # wizard.engine.signin_errors.BrowserSignInTimedOut.template
     QT_TRANSLATE_NOOP("", "The sign-in was not completed in the browser within {minutes} minutes."),
+    # wizard.engine.signin_errors.BrowserSignInTimedOut.one_template
+    QT_TRANSLATE_NOOP("", "The sign-in was not completed in the browser within a minute."),
     # wizard.engine.signin_errors.BrowserSignInTimedOut.fix_template
     QT_TRANSLATE_NOOP("", "Start it again, or sign in with a code on another device."),
     # wizard.engine.signin_errors.ClientRefused.template
@@ -771,7 +781,9 @@ ENGINE_TEXTS = (
     # wizard.engine.storage.StateFileMovedAside.fix_template
     QT_TRANSLATE_NOOP("", "If you need the old content, send that file to your helpdesk."),
     # wizard.engine.sync.addresses.ContactsNotRemapped.template
-    QT_TRANSLATE_NOOP("", "The setting was switched, but {count} contact(s) changed in the organization meanwhile and were not remapped: {contacts}."),
+    QT_TRANSLATE_NOOP("", "The setting was switched, but {count} contacts changed in the organization meanwhile and were not remapped: {contacts}."),
+    # wizard.engine.sync.addresses.ContactsNotRemapped.one_template
+    QT_TRANSLATE_NOOP("", "The setting was switched, but 1 contact changed in the organization meanwhile and was not remapped: {contacts}."),
     # wizard.engine.sync.addresses.ContactsNotRemapped.fix_template
     QT_TRANSLATE_NOOP("", "Synchronize again; the backup is {backup}."),
     # wizard.engine.sync.dav.DavAuthFailed.template

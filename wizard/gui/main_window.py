@@ -425,8 +425,12 @@ class MainWindow(QMainWindow):
             elif rows:
                 self.table.selectRow(0)
             self._update_actions()
+            # The first org added (the list was hidden): the keyboard focus moves to the list.
+            lost = bool(rows) and self.table.isHidden()
             self.table.setVisible(bool(rows))
             self.empty_panel.setVisible(not rows)
+            if lost:
+                self.table.setFocus()
             # A confirmation of what the user just did wins over the count.
             self.statusBar().showMessage(confirm or count_text(len(rows)))
             if after is not None:
@@ -553,7 +557,8 @@ class MainWindow(QMainWindow):
             self.run(work, action="keep_connected_saved",
                      on_result=lambda _v: self.refresh(check=False, confirm=tr(
                          "Keep me connected was saved.")),
-                     on_error=lambda exc: error_box(self, exc, title=tr("Keep me connected was not saved")))
+                     on_error=lambda exc: error_box(self, exc, title=tr("Keep me connected was not saved"),
+                                                    on_action=self._step_fix))
 
         dialog.accepted.connect(save)
         dialog.open()
@@ -760,7 +765,8 @@ class MainWindow(QMainWindow):
         def failed(exc) -> None:
             if isValid(progress):
                 progress.reject()
-            error_box(self, exc, title=tr("The synchronizing organization was not changed"))
+            error_box(self, exc, title=tr("The synchronizing organization was not changed"),
+                      on_action=lambda action: self._fix_for(row.key, action, self.synchronize))
 
         self.run(lambda task: services.apply_switch(plan, override=override, method=method,
                                                     progress=task.progress, cancel=task.cancel_token),
@@ -805,7 +811,7 @@ class MainWindow(QMainWindow):
         def failed(exc) -> None:
             if isValid(progress):
                 progress.reject()
-            error_box(self, exc, title=tr("The switch was not finished"))
+            error_box(self, exc, title=tr("The switch was not finished"), on_action=self._step_fix)
 
         self.run(lambda task: services.finish_switch(task.progress, task.cancel_token), on_result=done,
                  on_error=failed, on_progress=progress.show_progress, action="finish_switch",
@@ -829,7 +835,23 @@ class MainWindow(QMainWindow):
             self.refresh(check=False)
 
         self.run(lambda task: services.set_none_elsewhere(), on_result=done, action="none_elsewhere",
-                 on_error=lambda exc: error_box(self, exc, title=tr("The other organizations were not changed")))
+                 on_error=lambda exc: error_box(self, exc, title=tr("The other organizations were not changed"),
+                                                on_action=self._step_fix))
+
+    def _fix_primary(self, action: str) -> None:
+        primary = self.model.primary()
+        if primary is not None:
+            self.select_key(primary.key)
+        self._step_fix(action)
+
+    def _fix_for(self, key: str, action: str, retry=None) -> None:
+        """A fix for one org (a failed sync or switch): select it, then do it; ``retry``
+        runs the failed work again ("Try again")."""
+        self.select_key(key)
+        if action == "retry" and retry is not None:
+            retry()
+        else:
+            self._step_fix(action)
 
     def _step_fix(self, action: str) -> None:
         """A result's fix button (an engine ``Action``): do what it names."""
@@ -901,6 +923,7 @@ class MainWindow(QMainWindow):
         dialog = SyncDialog(primary.display_name, self)
         token = CancelToken()
         dialog.cancel_requested.connect(token.cancel)
+        dialog.fix_requested.connect(lambda action: self._fix_for(primary.key, action, self.synchronize_now))
         self.sync_dialog = dialog
         self.sync_dialog_running = dialog
         self._update_actions()
@@ -917,6 +940,7 @@ class MainWindow(QMainWindow):
             finished()
 
         def failed(exc) -> None:
+            from wizard.gui.dialogs import fix_label
             from wizard.gui.widgets import error_text
 
             code = getattr(exc, "code", None)
@@ -927,7 +951,8 @@ class MainWindow(QMainWindow):
                 self._stamp_gate(exc, primary)
             else:
                 text, fix, details = error_text(exc)
-                dialog.show_failure(text, fix, details)
+                action = getattr(getattr(exc, "action", None), "value", None)
+                dialog.show_failure(text, fix, details, action if fix_label(action or "")[0] else "retry")
             finished()
 
         self.run(lambda task: services.synchronize_now(task.progress, task.cancel_token, override=override),
@@ -963,7 +988,8 @@ class MainWindow(QMainWindow):
 
         self.run(lambda task: (services.sync_settings(), services.mailbox_side()), on_result=show,
                  action="sync_settings",
-                 on_error=lambda exc: error_box(self, exc, title=tr("The synchronization settings could not be read")))
+                 on_error=lambda exc: error_box(self, exc, title=tr("The synchronization settings could not be read"),
+                                                on_action=self._fix_primary))
 
     def _test_mailbox(self, dialog, choice) -> None:
         """Look for the chosen mailbox's collections (off the GUI thread); nothing is saved."""
@@ -1024,10 +1050,13 @@ class MainWindow(QMainWindow):
         dialog.set_busy(True)
 
         def failed(exc) -> None:
+            from wizard.gui.widgets import error_text
+
             if isValid(dialog):
                 dialog.set_busy(False)
-                dialog.show_problem(str(exc))
-            error_box(self, exc, title=tr("The settings were not changed"))
+                text, fix, _details = error_text(exc)
+                dialog.show_problem(" ".join(t for t in (text, fix) if t))
+            error_box(self, exc, title=tr("The settings were not changed"), on_action=self._step_fix)
 
         if mailing_only is None:
             def saved(view) -> None:

@@ -45,8 +45,13 @@ def region_label(code: str | None) -> str:
         "CHE": tr("Switzerland"), "NOR": tr("Norway"), "SGP": tr("Singapore"), "KOR": tr("Korea"),
         "SWE": tr("Sweden"),
     }
-    name = names.get(code.upper())
-    return tr("{name} ({code})").format(name=name, code=code.upper()) if name else code
+    # Global Discovery names some regions by a shorter code ("NA", "EMEA") than the one the
+    # org's address and the list use ("NAM", "EUR"): one region, shown one way.
+    aliases = {"NA": "NAM", "SA": "SAM", "EMEA": "EUR", "EU": "EUR", "JP": "JPN", "UK": "GBR",
+               "AU": "OCE", "IN": "IND", "CA": "CAN"}
+    canonical = aliases.get(code.upper(), code.upper())
+    name = names.get(canonical)
+    return tr("{name} ({code})").format(name=name, code=canonical) if name else code
 
 
 def cloud_name(cloud: str | None) -> str:
@@ -300,7 +305,8 @@ def direction_label(direction: int) -> str:
 class FieldMappingModel(QAbstractTableModel):
     """The synchronized fields of one item type and the direction of each."""
 
-    COLUMNS = ("label", "mailbox_field", "org_field", "direction")
+    #: labels only: the internal field names (``first_name``, ``firstname``) are never shown
+    COLUMNS = ("label", "org_label", "direction")
     DIRECTION_ROLE = Qt.ItemDataRole.UserRole + 3
 
     def __init__(self, parent=None) -> None:
@@ -316,7 +322,7 @@ class FieldMappingModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
                 and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return [tr("Field"), tr("Mailbox field"), tr("Organization column"), tr("Direction")][section]
+            return [tr("Mailbox field"), tr("Organization field"), tr("Direction")][section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -328,6 +334,8 @@ class FieldMappingModel(QAbstractTableModel):
                     Qt.ItemDataRole.ToolTipRole):
             if column == "direction":
                 return direction_label(row.direction)
+            if column == "org_label":
+                return row.org_label or row.label
             return getattr(row, column) or ""
         if role == self.DIRECTION_ROLE:
             return row.direction

@@ -10,10 +10,20 @@ synchronous and may block: the windows call them through the task runner.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.gui.fields import (
+    action_line,
+    conflict_line,
+    mailbox_field_label,
+    notice_text,
+    org_field_label,
+    step_label,
+)
+from wizard.gui.i18n import tr
 from wizard.gui.views import (
     Account,
     AddressChangeRow,
@@ -56,12 +66,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # -- the real engine -----------------------------------------------------------------------
 
-def tr(text: str) -> str:
-    # Step titles are worded here, on worker threads; QCoreApplication.translate is reentrant.
-    from wizard.gui.i18n import tr as translate
-
-    return translate(text)
-
+# Step titles, sync details and field labels are worded here, on worker threads:
+# QCoreApplication.translate (behind ``tr``) is reentrant.
 
 def step_title(name: str, fallback: str) -> str:
     """The engine's connection-test step names, in the user's language."""
@@ -153,6 +159,8 @@ def _plain_name(label: str) -> str:
     if text.startswith("“") and "”" in text:
         return text[1:text.index("”")]
     return text
+
+log = logging.getLogger(__name__)
 
 
 class EngineServices:
@@ -577,9 +585,11 @@ class EngineServices:
         try:
             report = sync.run(override_stamp=override)
             stamp = sync.stamp_store.stamp() if sync.stamp_store is not None else None
+            kinds = {a.kind for a in report.actions if a.op.startswith("org-") and a.fields}
+            labels = column_labels(sync.org, kinds | {c.kind for c in report.conflicts})
         finally:
             store.close()
-        return summarize_report(report, stamp.last_sync if stamp else None)
+        return summarize_report(report, stamp.last_sync if stamp else None, labels)
 
     def _settings(self) -> OrgSyncSettings:
         from wizard.engine.sync.settings import OrgSyncSettings
@@ -587,9 +597,11 @@ class EngineServices:
         return OrgSyncSettings.open(self.engine)
 
     @staticmethod
-    def _settings_view(view: SettingsView) -> SyncSettingsView:
-        fields = {kind: tuple(FieldMappingRow(m.label or m.mailbox_field, m.mailbox_field, m.org_field,
-                                              m.direction) for m in maps)
+    def _settings_view(view: SettingsView, labels: dict[str, dict[str, str]]) -> SyncSettingsView:
+        fields = {kind: tuple(FieldMappingRow(mailbox_field_label(kind, m.mailbox_field), m.mailbox_field,
+                                              m.org_field, m.direction,
+                                              org_field_label(kind, m.org_field, labels.get(kind)))
+                              for m in maps)
                   for kind, maps in view.fields.items()}
         filters = tuple(FilterRow(f.name, f.entity, f.scope, f.offline, f.default) for f in view.filters_in_force)
         s = view.settings
@@ -598,12 +610,14 @@ class EngineServices:
 
     def sync_settings(self) -> SyncSettingsView:
         with self._settings() as settings:
-            return self._settings_view(settings.view())
+            view = settings.view()
+            return self._settings_view(view, column_labels(settings.sync.org, view.fields))
 
     def update_sync_settings(self, changes: dict[str, bool]) -> SyncSettingsView:
         with self._settings() as settings:
             settings.change(**changes)
-            return self._settings_view(settings.view())
+            view = settings.view()
+            return self._settings_view(view, column_labels(settings.sync.org, view.fields))
 
     # -- the mailbox side ("This computer": local, vdir or dav) -------------------------
     @staticmethod
@@ -656,12 +670,17 @@ class EngineServices:
         """The dry run: every contact field that would change or be lost."""
         with self._settings() as settings:
             plan = settings.plan_addresses(mailing_only)
+            labels = column_labels(settings.sync.org, ["contact"]).get("contact", {})
 
         def text(value: Any) -> str:
             return "" if value is None else str(value)
 
-        changes = tuple(AddressChangeRow(c.title, ch.side, ch.field, text(ch.old), text(ch.new), ch.lost)
-                        for c in plan.contacts for ch in c.changes)
+        def name(side: str, field: str) -> str:
+            return (mailbox_field_label("contact", field) if side == "mailbox"
+                    else org_field_label("contact", field, labels))
+
+        changes = tuple(AddressChangeRow(c.title, ch.side, name(ch.side, ch.field), text(ch.old), text(ch.new),
+                                         ch.lost) for c in plan.contacts for ch in c.changes)
         return AddressPlanView(plan.mailing_only_before, plan.mailing_only_after, changes,
                                tuple(plan.stop_syncing), plan.describe(), plan)
 
@@ -695,8 +714,28 @@ class EngineServices:
             self.sandbox = None
 
 
-def summarize_report(report, last_sync: _dt.datetime | None = None) -> SyncSummary:
-    """The engine's SyncReport as counts and lines for the result dialog."""
+def column_labels(org, kinds) -> dict[str, dict[str, str]]:
+    """{kind: {column: display name}} from the org's metadata for ``kinds``; a kind whose
+    metadata cannot be read gets none (its columns are then named after the mailbox fields)."""
+    from wizard.engine.errors import WizardError
+    from wizard.engine.sync.mapping import ENTITY_OF_KIND
+
+    out: dict[str, dict[str, str]] = {}
+    for kind in kinds:
+        entity = ENTITY_OF_KIND.get(kind)
+        if entity is None:
+            continue
+        try:
+            out[kind] = org.attribute_labels(entity)
+        except WizardError as exc:
+            log.info("no column display names for %s: %s", entity, exc.code)
+    return out
+
+
+def summarize_report(report, last_sync: _dt.datetime | None = None,
+                     labels: dict[str, dict[str, str]] | None = None) -> SyncSummary:
+    """The engine's SyncReport as counts and lines for the result dialog, in the user's
+    words (``labels``: the org's column display names, :func:`column_labels`)."""
     came_in: dict[str, int] = {}
     went_out: dict[str, int] = {}
     # counts(): the listed actions and those only counted (an initial sync lists the first
@@ -706,15 +745,16 @@ def summarize_report(report, last_sync: _dt.datetime | None = None) -> SyncSumma
         target = came_in if side == "mailbox" else went_out if side == "org" else None
         if target is not None:
             target[verb] = target.get(verb, 0) + n
-    conflicts = tuple(f"{c.kind} {c.field}: mailbox {c.mailbox_value!r}, organization {c.org_value!r} "
-                      f"-> {c.winner} wins" for c in report.conflicts)
-    details = []
-    for a in report.actions:
-        extra = f" ({', '.join(a.fields)})" if a.fields else ""
-        details.append(f"{a.op:<15} {a.kind:<11} {a.title}{extra}" + (f": {a.reason}" if a.reason else ""))
-    details += [f"{op:<15} … and {n} more" for op, n in getattr(report, "unlisted", {}).items()]
-    details += [f"not sent: {s}" for s in report.skipped]
-    details += [f"conflict: {c}" for c in conflicts]
-    details += [f"note: {n}" for n in report.notices]
+    labels = labels or {}
+    conflicts = tuple(conflict_line(c, labels) for c in report.conflicts)
+    details = [action_line(a, labels) for a in report.actions]
+    details += [tr("{step}: %n more", "", n).format(step=step_label(op))
+                for op, n in getattr(report, "unlisted", {}).items()]
+    details += [tr("Not sent: {what}").format(what=s) for s in report.skipped]
+    details += [tr("Conflict: {what}").format(what=c) for c in conflicts]
+    codes = getattr(report, "notice_codes", [])
+    notices = tuple(notice_text(codes[i][0], codes[i][1], n) if i < len(codes) else n
+                    for i, n in enumerate(report.notices))
+    details += [tr("Note: {what}").format(what=n) for n in notices]
     return SyncSummary(report.org_name, came_in, went_out, conflicts, tuple(report.skipped),
-                       tuple(report.notices), "\n".join(details), last_sync)
+                       notices, "\n".join(details), last_sync)

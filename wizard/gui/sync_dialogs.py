@@ -51,7 +51,9 @@ def stage_label(stage: str) -> str:
     return {"reading contacts": tr("Reading contacts…"), "reading appointments": tr("Reading appointments…"),
             "reading tasks": tr("Reading tasks…"), "reading bookings": tr("Reading resource bookings…"),
             "reading emails": tr("Checking tracked e-mail…"),
-            "sending changes": tr("Sending your changes…")}.get(stage, stage)
+            "sending changes": tr("Sending your changes…"),
+            "reading the mailbox": tr("Reading your mailbox…"),
+            "writing the mailbox": tr("Writing into your mailbox…")}.get(stage, stage)
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -77,6 +79,7 @@ class SyncDialog(QDialog):
     """
 
     cancel_requested = Signal()
+    fix_requested = Signal(str)     # the failure's fix button (an engine Action value, or "retry")
 
     def __init__(self, org_name: str, parent=None) -> None:
         super().__init__(parent)
@@ -173,8 +176,25 @@ class SyncDialog(QDialog):
                         "Changes already sent to the organization are matched up at the next "
                         "synchronization."))
 
-    def show_failure(self, message: str, fix: str, details: str = "") -> None:
+    def show_failure(self, message: str, fix: str, details: str = "", action: str | None = None) -> None:
+        """The failure and, for ``action`` (an engine ``Action`` value; ``"retry"`` by
+        default), a button that does the fix: Sign in…, Try again, …"""
         self._finish(tr("The synchronization did not run."), "\n".join(t for t in (message, fix) if t), details)
+        if action == "retry":
+            text, tip = tr("Try again"), tr("Synchronize again.")
+        else:
+            from wizard.gui.dialogs import fix_label
+
+            text, tip = fix_label(action) if action else ("", "")
+        if not text:
+            return
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setObjectName("syncFixButton")
+        button.setToolTip(tip)
+        accessible(button, text.replace("&", "").rstrip("…"), tip)
+        button.clicked.connect(lambda: (self.accept(), self.fix_requested.emit(action)))
+        button.setDefault(True)
+        button.setFocus()
 
     def _cancel_or_close(self) -> None:
         if self.running:

@@ -249,10 +249,11 @@ class SyncSummary:
 
 @dataclass(frozen=True)
 class FieldMappingRow:
-    label: str
-    mailbox_field: str
+    label: str                           # the mailbox field as users read it
+    mailbox_field: str                   # internal names (never shown)
     org_field: str
     direction: int                       # 0 none, 1 to mailbox, 2 to org, 3 both
+    org_label: str = ""                  # the org column's display name (its metadata)
 
 
 @dataclass(frozen=True)

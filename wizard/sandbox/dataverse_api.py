@@ -1505,10 +1505,48 @@ def _attribute_type(info: EntityInfo, column: str) -> str:
     return "String"
 
 
+# Display names as a Dataverse org in English shows them (the org's metadata; the engine
+# shows these instead of logical names). A column not listed gets its logical name in title case.
+_ADDRESS_PART_LABELS = {"line1": "Street 1", "line2": "Street 2", "line3": "Street 3",
+                        "city": "City", "stateorprovince": "State/Province",
+                        "postalcode": "ZIP/Postal Code", "country": "Country/Region",
+                        "telephone1": "Telephone 1", "addresstypecode": "Address Type",
+                        "name": "Name"}
+_COLUMN_LABELS: dict[str, str] = {
+    "firstname": "First Name", "lastname": "Last Name", "fullname": "Full Name",
+    "middlename": "Middle Name", "salutation": "Salutation", "jobtitle": "Job Title",
+    "department": "Department", "emailaddress1": "Email", "emailaddress2": "Email Address 2",
+    "emailaddress3": "Email Address 3", "telephone1": "Business Phone", "telephone2": "Home Phone",
+    "telephone3": "Telephone 3", "mobilephone": "Mobile Phone", "fax": "Fax",
+    "birthdate": "Birthday", "description": "Description", "statecode": "Status",
+    "statuscode": "Status Reason", "donotemail": "Do not allow Emails", "subject": "Subject",
+    "location": "Location", "prioritycode": "Priority", "isalldayevent": "All Day Event",
+    "requiredattendees": "Required Attendees", "optionalattendees": "Optional Attendees",
+    "percentcomplete": "Percent Complete", "actualdurationminutes": "Actual Duration",
+    "actualend": "Actual End", "category": "Category", "createdon": "Created On",
+    "modifiedon": "Modified On", "ownerid": "Owner", "regardingobjectid": "Regarding",
+    "parentcustomerid": "Company Name", "websiteurl": "Website",
+    **{f"address{n}_{part}": f"Address {n}: {label}"
+       for n in (1, 2, 3) for part, label in _ADDRESS_PART_LABELS.items()},
+}
+_ENTITY_COLUMN_LABELS: dict[tuple[str, str], str] = {
+    ("appointment", "scheduledstart"): "Start Time", ("appointment", "scheduledend"): "End Time",
+    ("task", "scheduledstart"): "Start Date", ("task", "scheduledend"): "Due Date",
+}
+
+
+def _column_label(entity: str, logical: str) -> dict[str, Any]:
+    text = (_ENTITY_COLUMN_LABELS.get((entity, logical)) or _COLUMN_LABELS.get(logical)
+            or logical.replace("_", " ").title())
+    label = {"Label": text, "LanguageCode": 1033}
+    return {"LocalizedLabels": [label], "UserLocalizedLabel": label}
+
+
 def _attribute_definition(info: EntityInfo, column: str) -> dict[str, Any]:
     kind = _attribute_type(info, column)
     logical = column[1:-6] if column.startswith("_") and column.endswith("_value") else column
     return {
+        "DisplayName": _column_label(info.logical_name, logical),
         "@odata.type": f"#Microsoft.Dynamics.CRM.{kind}AttributeMetadata",
         "MetadataId": deterministic_id("attribute", info.logical_name, logical),
         "LogicalName": logical,

@@ -160,7 +160,7 @@ def test_secrets_refuse_the_whole_file(engine, tmp_path, data, where):
     ("{not json", "not valid JSON"),
     ({"orgs": []}, "schema_version"),
     ({"schema_version": 9, "orgs": []}, "format 9"),
-    ({"schema_version": 1, "orgs": [{"url": NA, "primery": True}]}, "unknown key(s) primery"),
+    ({"schema_version": 1, "orgs": [{"url": NA, "primery": True}]}, "has an unknown key primery"),
     ({"schema_version": 1, "orgs": [{"url": NA, "primary": True},
                                     {"url": EU, "primary": True}]}, "2 orgs as primary"),
     ({"schema_version": 1, "orgs": [{"url": NA}, {"url": NA + "/"}]}, "same org twice"),

@@ -44,3 +44,17 @@ def test_a_wrapper_shows_its_cause_and_keeps_a_specific_code():
     assert err.to_dict()["params"]["cause"] == str(err.params["cause"])
     generic = _Wrapper(where="x", cause=WizardError("Plain."))
     assert generic.code == "sample_wrapper"           # "error" says nothing: the wrapper's own
+
+
+class _Waited(WizardError):
+    code = "sample_waited"
+    count_param = "minutes"
+    template = "Waited {minutes} minutes."
+    one_template = "Waited 1 minute."
+
+
+def test_a_counted_text_says_one_or_many_never_s_in_brackets():
+    assert str(_Waited(minutes=1)) == "Waited 1 minute."
+    assert str(_Waited(minutes=3)) == "Waited 3 minutes."
+    assert _Waited(minutes=0).templates()[0] == "Waited {minutes} minutes."
+

@@ -44,8 +44,11 @@ class AddressSwitchError(WizardError):
 class ContactsNotRemapped(AddressSwitchError):
     """``contacts`` lists the contacts that changed meanwhile; ``backup`` is the backup file."""
 
-    template = ("The setting was switched, but {count} contact(s) changed in the organization "
+    count_param = "count"
+    template = ("The setting was switched, but {count} contacts changed in the organization "
                 "meanwhile and were not remapped: {contacts}.")
+    one_template = ("The setting was switched, but 1 contact changed in the organization "
+                    "meanwhile and was not remapped: {contacts}.")
     fix_template = "Synchronize again; the backup is {backup}."
 
 

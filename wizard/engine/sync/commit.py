@@ -104,7 +104,8 @@ def commit_creates(run: SyncRun, plans: list[Plan], report: SyncReport) -> None:
         return
     item_rows, status_rows = create_rows(run, plans)
     seq = run.side.reserve_seq(len(plans))
-    run.side.add_many([(*row, seq + n) for n, row in enumerate(item_rows)], now)
+    run.side.add_many([(*row, seq + n) for n, row in enumerate(item_rows)], now,
+                      run.sync.progress)
     run.status.put_rows(status_rows)
 
 

@@ -232,14 +232,15 @@ class Synchronizer:
         # switch with `d365-orgs use` or the GUI claims the stamp before any sync): an
         # item still linked to the old org would otherwise be pushed into this one.
         if current is not None and not same_id(current.org_id, self.org.org_id):
-            previous = current.org_name
+            previous, named = current.org_name, {"previous": current.org_name}
         elif self.status.has_other_orgs():
-            previous = "the previous synchronizing organization"
+            previous, named = "the previous synchronizing organization", {}
         else:
             return
-        report.notices.append(
-            f"The mailbox now synchronizes with {self.org.org_name} instead of {previous}; "
-            f"items from {previous} are kept but no longer tracked.")
+        report.notice("org_changed",
+                      f"The mailbox now synchronizes with {self.org.org_name} instead of {previous}; "
+                      f"items from {previous} are kept but no longer tracked.",
+                      org=self.org.org_name, **named)
         with self.store.transaction():
             self.store.unlink_all(self.status.links_to_other_orgs())
             self.status.forget_org()
@@ -261,7 +262,7 @@ class Synchronizer:
                 if item is None:
                     continue
                 if self.store.meta_get(EMAIL_NOTICE_KEY) is None:
-                    report.notices.append(EMAIL_NOTICE)
+                    report.notice("email_tracking", EMAIL_NOTICE)
                     self.store.meta_set(EMAIL_NOTICE_KEY, str(self.clock()))
                 d = item.data
                 to = list(d.get("to") or []) + list(d.get("cc") or [])

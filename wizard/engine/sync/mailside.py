@@ -71,7 +71,8 @@ class MailboxSide(Protocol):
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
             origin: str = "mailbox", org_record_id: str | None = None,
             local_id: str | None = None, hash: str | None = None) -> MailItem: ...
-    def add_many(self, rows: list[tuple], now: float) -> None: ...
+    def add_many(self, rows: list[tuple], now: float,
+                 progress: Callable[[str, int, int], None] | None = None) -> None: ...
     def update(self, local_id: str, data: dict[str, Any], *, replace: bool = False,
                expect_counter: int | None = None) -> MailItem: ...
     def delete(self, local_id: str, *, expect_counter: int | None = None) -> None: ...
@@ -144,14 +145,18 @@ class LocalSide(IndexQueries):
 
         return Staging(self.store.conn)
 
-    def add_many(self, rows: list[tuple], now: float) -> None:
+    def add_many(self, rows: list[tuple], now: float,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
         """Insert new items in bulk: ``rows`` are (local id, kind, content JSON, tracked,
-        org record id, origin, change counter, hash, seq)."""
+        org record id, origin, change counter, hash, seq). ``progress`` hears
+        ("writing the mailbox", done, total) once they are in."""
         self.store.conn.executemany(
             "INSERT INTO mail_items (local_id, kind, data, tracked, org_record_id, origin,"
             " change_counter, hash, created_at, modified_at, seq)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(*row[:8], now, now, row[8]) for row in rows])
+        if progress is not None:
+            progress("writing the mailbox", len(rows), len(rows))
 
     def unlink_all(self, local_ids: list[str]) -> None:
         """Items of a previous org: no longer linked or tracked, now the user's own."""

@@ -122,6 +122,7 @@ class OrgSide(Protocol):
     def settings(self) -> SyncSettings: ...
     def update_settings(self, **changes: bool) -> SyncSettings: ...
     def attribute_mappings(self) -> list[dict[str, Any]]: ...
+    def attribute_labels(self, entity: str) -> dict[str, str]: ...
     def filters(self) -> list[SyncFilter]: ...
     def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
                 on_rows: OnRows | None = None) -> ChangeBatch: ...
@@ -149,6 +150,8 @@ class MemoryOrg:
     privileged: set[str] = field(default_factory=set)
     min_token: int = 0            # tokens older than this are expired
     next_id: int = 0
+    #: entity -> {column: display name}, as the org's metadata words them
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # -- edits made "in the org" (by tests, or by other users) ---------------------------
     def _bump(self, kind: str, rid: str) -> None:
@@ -266,6 +269,10 @@ class MemoryOrgSide:
     def attribute_mappings(self) -> list[dict[str, Any]]:
         self._check("mappings")
         return list(self.org.mapping_rows)
+
+    def attribute_labels(self, entity: str) -> dict[str, str]:
+        self._check("labels")
+        return dict(self.org.labels.get(entity, {}))
 
     def filters(self) -> list[SyncFilter]:
         self._check("filters")

@@ -28,6 +28,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -319,13 +320,23 @@ class RemoteSide(IndexQueries, SqliteMailStore):
                               (item.local_id, key, href, etag, uid, json.dumps(reading)))
         return item
 
-    def add_many(self, rows: list[tuple[Any, ...]], now: float) -> None:
+    def add_many(self, rows: list[tuple[Any, ...]], now: float,
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
         """New items in bulk (rows as :meth:`LocalSide.add_many`): written to the
-        collection (``parallel_writes`` at a time), then indexed."""
+        collection (``parallel_writes`` at a time), then indexed. ``progress`` hears
+        ("writing the mailbox", done, total) as each item reaches the folder or server."""
+        total, written, lock = len(rows), [0], threading.Lock()
+
         def write(row: tuple[Any, ...]) -> tuple[str, str, str | None, str, dict[str, Any]]:
             local_id, kind, data_json, tracked, rid, origin = row[:6]
-            return self._create_remote(kind, json.loads(data_json),
-                                       calcard.ItemMeta(bool(tracked), rid, origin))
+            place = self._create_remote(kind, json.loads(data_json),
+                                        calcard.ItemMeta(bool(tracked), rid, origin))
+            if progress is not None:
+                with lock:
+                    written[0] += 1
+                    done = written[0]
+                progress("writing the mailbox", done, total)
+            return place
 
         if self.parallel_writes > 1 and len(rows) > 1:
             with ThreadPoolExecutor(self.parallel_writes, thread_name_prefix="mailbox-put") as ex:

@@ -60,6 +60,8 @@ class SyncReport:
     actions: list[Action] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    #: each notice as (code, params), for a front end that words it itself (same order)
+    notice_codes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     fetched: dict[str, int] = field(default_factory=dict)
     full: dict[str, bool] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
@@ -78,6 +80,11 @@ class SyncReport:
                     continue
                 self.listed_creates += 1
             self.actions.append(a)
+
+    def notice(self, code: str, text: str, **params: str) -> None:
+        """A notice for the user: ``text`` in English, ``code`` and ``params`` for a front end."""
+        self.notices.append(text)
+        self.notice_codes.append((code, params))
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = dict(self.unlisted)

@@ -131,6 +131,7 @@ class DataverseOrgSide:
         self._user: OrgUser | None = None
         self._where: dict[str, str] = {}        # record id -> entity set (calendar)
         self._settings: SyncSettings | None = None
+        self._labels: dict[str, dict[str, str]] = {}     # entity -> column display names
         # True while an ``on_rows`` callback of changes() runs and the next page is already
         # being fetched (the caller may then do work that would otherwise wait for the end)
         self.next_page_on_its_way = False
@@ -296,6 +297,20 @@ class DataverseOrgSide:
                            "defaultsyncdirection,allowedsyncdirection"}):
             rows.append({k: v for k, v in row.items() if not k.startswith("@")})
         return rows
+
+    def attribute_labels(self, entity: str) -> dict[str, str]:
+        """``entity``'s column display names ({logical name: label}) from the org's metadata,
+        in the user's language as the org words them (``UserLocalizedLabel``); read once."""
+        if entity not in self._labels:
+            body = self._json("GET", f"EntityDefinitions(LogicalName='{entity}')/Attributes",
+                              params={"$select": "LogicalName,DisplayName"})
+            found: dict[str, str] = {}
+            for row in body.get("value", []):
+                label = ((row.get("DisplayName") or {}).get("UserLocalizedLabel") or {}).get("Label")
+                if row.get("LogicalName") and label:
+                    found[str(row["LogicalName"])] = str(label)
+            self._labels[entity] = found
+        return self._labels[entity]
 
     def filters(self) -> list[flt.SyncFilter]:
         me = self.whoami().user_id
