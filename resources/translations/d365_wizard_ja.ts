@@ -2141,7 +2141,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="25"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>E-mail</source>
         <translation>電子メール</translation>
     </message>
@@ -2265,7 +2265,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/fields.py" line="51"/>
         <location filename="../../wizard/gui/fields.py" line="60"/>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Subject</source>
         <translation>件名</translation>
     </message>
@@ -2331,9 +2331,16 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="57"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>Resource booking</source>
         <translation>リソース予約</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/fields.py" line="57"/>
+        <location filename="../../wizard/gui/fields.py" line="64"/>
+        <location filename="../../wizard/gui/fields.py" line="69"/>
+        <source>Regarding</source>
+        <translation>関連</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="60"/>
@@ -2376,213 +2383,213 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>From</source>
         <translation>差出人</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>To</source>
         <translation>宛先</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Cc</source>
         <translation>CC</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
         <location filename="../../wizard/gui/models.py" line="247"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
         <source>Received</source>
         <translation>受信日時</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Appointment</source>
         <translation>予定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Task</source>
         <translation>タスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Added to your mailbox</source>
         <translation>メールボックスに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Changed in your mailbox</source>
         <translation>メールボックスで変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="107"/>
+        <location filename="../../wizard/gui/fields.py" line="109"/>
         <source>Removed from your mailbox</source>
         <translation>メールボックスから削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Added to the organization</source>
         <translation>組織に追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Changed in the organization</source>
         <translation>組織で変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>Removed from the organization</source>
         <translation>組織から削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>No longer synchronized</source>
         <translation>同期対象外になりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
         <source>Left out</source>
         <translation>対象外</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
         <source>Not tracked</source>
         <translation>追跡しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="122"/>
+        <location filename="../../wizard/gui/fields.py" line="124"/>
         <source>deleted in your mailbox but changed in the organization, so it was restored</source>
         <translation>メールボックスで削除されましたが組織で変更されたため、復元しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="123"/>
+        <location filename="../../wizard/gui/fields.py" line="125"/>
         <source>deleted in your mailbox; you own it</source>
         <translation>メールボックスで削除されました。所有者はあなたです</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="125"/>
+        <location filename="../../wizard/gui/fields.py" line="127"/>
         <source>deleted in your mailbox; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>メールボックスで削除されました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="126"/>
+        <location filename="../../wizard/gui/fields.py" line="128"/>
         <source>no longer tracked; already gone from the organization</source>
         <translation>追跡しなくなりました。組織からはすでに削除されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="128"/>
+        <location filename="../../wizard/gui/fields.py" line="130"/>
         <source>no longer tracked; you own it, so the organization&apos;s copy is deleted</source>
         <translation>追跡しなくなりました。所有者はあなたのため、組織のコピーを削除します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="130"/>
+        <location filename="../../wizard/gui/fields.py" line="132"/>
         <source>no longer tracked; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>追跡しなくなりました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="131"/>
+        <location filename="../../wizard/gui/fields.py" line="133"/>
         <source>deleted in the organization</source>
         <translation>組織で削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="133"/>
+        <location filename="../../wizard/gui/fields.py" line="135"/>
         <source>deleted in the organization; your copy is kept and no longer tracked</source>
         <translation>組織で削除されました。あなたのコピーは残り、追跡しなくなります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="135"/>
+        <location filename="../../wizard/gui/fields.py" line="137"/>
         <source>no longer matches your synchronization filters (the organization&apos;s record stays)</source>
         <translation>同期フィルターに一致しなくなりました (組織のレコードは残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="137"/>
+        <location filename="../../wizard/gui/fields.py" line="139"/>
         <source>its organization record was deleted before the first synchronization finished</source>
         <translation>最初の同期が終わる前に組織のレコードが削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="139"/>
+        <location filename="../../wizard/gui/fields.py" line="141"/>
         <source>no longer tracked before its first synchronization finished</source>
         <translation>最初の同期が終わる前に追跡しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="140"/>
+        <location filename="../../wizard/gui/fields.py" line="142"/>
         <source>tracked in your mailbox</source>
         <translation>メールボックスで追跡されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="141"/>
+        <location filename="../../wizard/gui/fields.py" line="143"/>
         <source>matches your synchronization filters</source>
         <translation>同期フィルターに一致します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="142"/>
+        <location filename="../../wizard/gui/fields.py" line="144"/>
         <source>changed in your mailbox</source>
         <translation>メールボックスで変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="143"/>
+        <location filename="../../wizard/gui/fields.py" line="145"/>
         <source>changed in the organization</source>
         <translation>組織で変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="144"/>
+        <location filename="../../wizard/gui/fields.py" line="146"/>
         <source>resource bookings no longer synchronize</source>
         <translation>リソース予約は同期しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="146"/>
+        <location filename="../../wizard/gui/fields.py" line="148"/>
         <source>nothing in the organization matches its sender or recipients</source>
         <translation>差出人または受信者に一致するものが組織にありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="157"/>
+        <location filename="../../wizard/gui/fields.py" line="159"/>
         <source>Your mailbox now synchronizes with {org} instead of {previous}; items from {previous} are kept but no longer tracked.</source>
         <translation>メールボックスは {previous} ではなく {org} と同期するようになりました。{previous} のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="160"/>
+        <location filename="../../wizard/gui/fields.py" line="162"/>
         <source>Your mailbox now synchronizes with {org} instead of the previous synchronizing organization; its items are kept but no longer tracked.</source>
         <translation>メールボックスは以前の同期組織ではなく {org} と同期するようになりました。以前の組織のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="163"/>
+        <location filename="../../wizard/gui/fields.py" line="165"/>
         <source>To decide whether an e-mail can be tracked, only its sender, recipients and subject are sent to the organization. The rest of the message is sent only once it is tracked.</source>
         <translation>電子メールを追跡できるかどうかを判断するため、差出人、受信者、件名だけを組織に送信します。メッセージの残りは、追跡されてから送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="174"/>
+        <location filename="../../wizard/gui/fields.py" line="176"/>
         <source>{step}: {kind} “{title}”</source>
         <translation>{step}: {kind}「{title}」</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <source>({fields})</source>
         <translation>({fields})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="179"/>
+        <location filename="../../wizard/gui/fields.py" line="181"/>
         <source> — {reason}</source>
         <translation> — {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="186"/>
+        <location filename="../../wizard/gui/fields.py" line="188"/>
         <source>the organization&apos;s value was kept</source>
         <translation>組織の値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="187"/>
+        <location filename="../../wizard/gui/fields.py" line="189"/>
         <source>your mailbox&apos;s value was kept</source>
         <translation>メールボックスの値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="188"/>
+        <location filename="../../wizard/gui/fields.py" line="190"/>
         <source>{kind} {field}: your mailbox “{mailbox}”, the organization “{org}”; {winner}</source>
         <translation>{kind} の {field}: メールボックス「{mailbox}」、組織「{org}」。{winner}</translation>
     </message>
@@ -5447,7 +5454,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>未設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="24"/>
         <source>, </source>
         <translation>、</translation>
@@ -6183,7 +6190,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
