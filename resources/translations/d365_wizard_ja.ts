@@ -11,7 +11,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
-        <location filename="../../wizard/gui/models.py" line="61"/>
+        <location filename="../../wizard/gui/models.py" line="66"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
@@ -159,7 +159,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="279"/>
-        <location filename="../../wizard/gui/dialogs.py" line="630"/>
+        <location filename="../../wizard/gui/dialogs.py" line="634"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="81"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
         <source>User name</source>
@@ -167,7 +167,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
-        <location filename="../../wizard/gui/dialogs.py" line="633"/>
+        <location filename="../../wizard/gui/dialogs.py" line="637"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="84"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="533"/>
         <source>Password</source>
@@ -175,7 +175,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
-        <location filename="../../wizard/gui/dialogs.py" line="637"/>
+        <location filename="../../wizard/gui/dialogs.py" line="641"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="527"/>
         <source>&amp;User name:</source>
@@ -183,7 +183,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
-        <location filename="../../wizard/gui/dialogs.py" line="637"/>
+        <location filename="../../wizard/gui/dialogs.py" line="641"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="535"/>
         <source>&amp;Password:</source>
@@ -233,53 +233,53 @@
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="719"/>
+        <location filename="../../wizard/gui/dialogs.py" line="723"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="720"/>
+        <location filename="../../wizard/gui/dialogs.py" line="724"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="720"/>
+        <location filename="../../wizard/gui/dialogs.py" line="724"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="721"/>
+        <location filename="../../wizard/gui/dialogs.py" line="725"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="722"/>
+        <location filename="../../wizard/gui/dialogs.py" line="726"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="723"/>
+        <location filename="../../wizard/gui/dialogs.py" line="727"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="724"/>
+        <location filename="../../wizard/gui/dialogs.py" line="728"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="725"/>
+        <location filename="../../wizard/gui/dialogs.py" line="729"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="726"/>
+        <location filename="../../wizard/gui/dialogs.py" line="730"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
-        <location filename="../../wizard/gui/dialogs.py" line="650"/>
+        <location filename="../../wizard/gui/dialogs.py" line="654"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="123"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
@@ -395,7 +395,7 @@
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="542"/>
         <location filename="../../wizard/gui/fields.py" line="61"/>
-        <location filename="../../wizard/gui/models.py" line="84"/>
+        <location filename="../../wizard/gui/models.py" line="89"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
@@ -567,7 +567,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="793"/>
-        <location filename="../../wizard/gui/dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/dialogs.py" line="480"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
@@ -643,7 +643,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="75"/>
-        <location filename="../../wizard/gui/models.py" line="84"/>
+        <location filename="../../wizard/gui/models.py" line="89"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
@@ -674,7 +674,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="80"/>
-        <location filename="../../wizard/gui/models.py" line="115"/>
+        <location filename="../../wizard/gui/models.py" line="120"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
@@ -735,7 +735,7 @@ Choose Back to correct your input.</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="238"/>
-        <location filename="../../wizard/gui/dialogs.py" line="314"/>
+        <location filename="../../wizard/gui/dialogs.py" line="318"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
@@ -805,180 +805,180 @@ How to fix it: {fix}</source>
         <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="338"/>
+        <location filename="../../wizard/gui/dialogs.py" line="342"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="340"/>
+        <location filename="../../wizard/gui/dialogs.py" line="344"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="346"/>
+        <location filename="../../wizard/gui/dialogs.py" line="350"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="683"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="359"/>
+        <location filename="../../wizard/gui/dialogs.py" line="363"/>
         <source>How {name} synchronizes appointments, contacts and tasks</source>
         <translation>{name} の予定・連絡先・タスクの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="361"/>
+        <location filename="../../wizard/gui/dialogs.py" line="365"/>
         <source>Synchronization method</source>
         <translation>同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="363"/>
+        <location filename="../../wizard/gui/dialogs.py" line="367"/>
         <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
         <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="365"/>
+        <location filename="../../wizard/gui/dialogs.py" line="369"/>
         <source>Server-side synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="366"/>
+        <location filename="../../wizard/gui/dialogs.py" line="370"/>
         <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
         <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="368"/>
+        <location filename="../../wizard/gui/dialogs.py" line="372"/>
         <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
         <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="370"/>
+        <location filename="../../wizard/gui/dialogs.py" line="374"/>
         <source>This computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="371"/>
+        <location filename="../../wizard/gui/dialogs.py" line="375"/>
         <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
         <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="391"/>
+        <location filename="../../wizard/gui/dialogs.py" line="395"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
         <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="396"/>
+        <location filename="../../wizard/gui/dialogs.py" line="400"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
         <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="476"/>
+        <location filename="../../wizard/gui/dialogs.py" line="480"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="477"/>
+        <location filename="../../wizard/gui/dialogs.py" line="481"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="479"/>
+        <location filename="../../wizard/gui/dialogs.py" line="483"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="481"/>
+        <location filename="../../wizard/gui/dialogs.py" line="485"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="484"/>
+        <location filename="../../wizard/gui/dialogs.py" line="488"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="490"/>
+        <location filename="../../wizard/gui/dialogs.py" line="494"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="495"/>
+        <location filename="../../wizard/gui/dialogs.py" line="499"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="500"/>
+        <location filename="../../wizard/gui/dialogs.py" line="504"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="504"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/dialogs.py" line="512"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="701"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="745"/>
+        <location filename="../../wizard/gui/dialogs.py" line="749"/>
         <source>Browser sign-in</source>
         <translation>ブラウザーでのサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="751"/>
+        <location filename="../../wizard/gui/dialogs.py" line="755"/>
         <source>Sign-in address</source>
         <translation>サインインのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="751"/>
+        <location filename="../../wizard/gui/dialogs.py" line="755"/>
         <source>Open this address in a web browser to sign in.</source>
         <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="753"/>
+        <location filename="../../wizard/gui/dialogs.py" line="757"/>
         <source>Copy &amp;address</source>
         <translation>アドレスをコピー(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="754"/>
+        <location filename="../../wizard/gui/dialogs.py" line="758"/>
         <source>Copy address</source>
         <translation>アドレスをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="754"/>
+        <location filename="../../wizard/gui/dialogs.py" line="758"/>
         <source>Copy the sign-in address to the clipboard.</source>
         <translation>サインインのアドレスをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="758"/>
+        <location filename="../../wizard/gui/dialogs.py" line="762"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>代わりにコードでサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="760"/>
+        <location filename="../../wizard/gui/dialogs.py" line="764"/>
         <location filename="../../wizard/gui/render.py" line="60"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="761"/>
+        <location filename="../../wizard/gui/dialogs.py" line="765"/>
         <source>Stop waiting for the browser and show a code to enter on any device.</source>
         <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="772"/>
+        <location filename="../../wizard/gui/dialogs.py" line="776"/>
         <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
         <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="775"/>
+        <location filename="../../wizard/gui/dialogs.py" line="779"/>
         <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
         <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="386"/>
+        <location filename="../../wizard/gui/dialogs.py" line="390"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
@@ -1031,56 +1031,56 @@ How to fix it: {fix}</source>
         <translation>注意</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="389"/>
-        <location filename="../../wizard/gui/main_window.py" line="961"/>
+        <location filename="../../wizard/gui/dialogs.py" line="393"/>
+        <location filename="../../wizard/gui/main_window.py" line="965"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/dialogs.py" line="404"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="214"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="221"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="402"/>
+        <location filename="../../wizard/gui/dialogs.py" line="406"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="223"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="404"/>
+        <location filename="../../wizard/gui/dialogs.py" line="408"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="225"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="405"/>
+        <location filename="../../wizard/gui/dialogs.py" line="409"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="410"/>
+        <location filename="../../wizard/gui/dialogs.py" line="414"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="228"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="412"/>
+        <location filename="../../wizard/gui/dialogs.py" line="416"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="230"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="412"/>
+        <location filename="../../wizard/gui/dialogs.py" line="416"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="230"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="415"/>
+        <location filename="../../wizard/gui/dialogs.py" line="419"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
@@ -1092,13 +1092,13 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/dialogs.py" line="425"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="238"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="431"/>
+        <location filename="../../wizard/gui/dialogs.py" line="435"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="111"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
@@ -1106,8 +1106,8 @@ How to fix it: {fix}</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="433"/>
-        <location filename="../../wizard/gui/dialogs.py" line="438"/>
+        <location filename="../../wizard/gui/dialogs.py" line="437"/>
+        <location filename="../../wizard/gui/dialogs.py" line="442"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
@@ -1119,140 +1119,140 @@ How to fix it: {fix}</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="433"/>
+        <location filename="../../wizard/gui/dialogs.py" line="437"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="487"/>
+        <location filename="../../wizard/gui/dialogs.py" line="491"/>
         <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
         <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="491"/>
+        <location filename="../../wizard/gui/dialogs.py" line="495"/>
         <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="528"/>
+        <location filename="../../wizard/gui/dialogs.py" line="532"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="531"/>
+        <location filename="../../wizard/gui/dialogs.py" line="535"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="535"/>
+        <location filename="../../wizard/gui/dialogs.py" line="539"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="535"/>
+        <location filename="../../wizard/gui/dialogs.py" line="539"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="544"/>
+        <location filename="../../wizard/gui/dialogs.py" line="548"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="555"/>
+        <location filename="../../wizard/gui/dialogs.py" line="559"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="556"/>
+        <location filename="../../wizard/gui/dialogs.py" line="560"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="556"/>
+        <location filename="../../wizard/gui/dialogs.py" line="560"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="574"/>
+        <location filename="../../wizard/gui/dialogs.py" line="578"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="744"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="575"/>
+        <location filename="../../wizard/gui/dialogs.py" line="579"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="588"/>
+        <location filename="../../wizard/gui/dialogs.py" line="592"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="597"/>
+        <location filename="../../wizard/gui/dialogs.py" line="601"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="606"/>
+        <location filename="../../wizard/gui/dialogs.py" line="610"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="629"/>
+        <location filename="../../wizard/gui/dialogs.py" line="633"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="635"/>
+        <location filename="../../wizard/gui/dialogs.py" line="639"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="86"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="636"/>
+        <location filename="../../wizard/gui/dialogs.py" line="640"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="638"/>
+        <location filename="../../wizard/gui/dialogs.py" line="642"/>
         <location filename="../../wizard/gui/reauth_dialog.py" line="88"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="647"/>
+        <location filename="../../wizard/gui/dialogs.py" line="651"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="683"/>
+        <location filename="../../wizard/gui/dialogs.py" line="687"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="696"/>
+        <location filename="../../wizard/gui/dialogs.py" line="700"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="698"/>
+        <location filename="../../wizard/gui/dialogs.py" line="702"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="699"/>
+        <location filename="../../wizard/gui/dialogs.py" line="703"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="699"/>
+        <location filename="../../wizard/gui/dialogs.py" line="703"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="708"/>
+        <location filename="../../wizard/gui/dialogs.py" line="712"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
@@ -1296,7 +1296,7 @@ How to fix it: {fix}</source>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="757"/>
         <location filename="../../wizard/gui/main_window.py" line="145"/>
-        <location filename="../../wizard/gui/models.py" line="108"/>
+        <location filename="../../wizard/gui/models.py" line="113"/>
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
@@ -1534,196 +1534,196 @@ How to fix it: {fix}</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="514"/>
+        <location filename="../../wizard/gui/main_window.py" line="518"/>
         <source>Synchronizing with {name} in the background…</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread. How often the window asks the engine whether Keep me connected work is due. Asking reads only the registry file: no traffic unless the engine says an org is due.</extracomment>
         <translation>{name} とバックグラウンドで同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="523"/>
+        <location filename="../../wizard/gui/main_window.py" line="527"/>
         <source>Synchronized with {name} in the background.</source>
         <translation>{name} とバックグラウンドで同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="531"/>
+        <location filename="../../wizard/gui/main_window.py" line="535"/>
         <source>The background synchronization did not run: {message}</source>
         <translation>バックグラウンドの同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="555"/>
+        <location filename="../../wizard/gui/main_window.py" line="559"/>
         <source>Keep me connected was saved.</source>
         <translation>[接続を維持する] の設定を保存しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="556"/>
+        <location filename="../../wizard/gui/main_window.py" line="560"/>
         <source>Keep me connected was not saved</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="572"/>
+        <location filename="../../wizard/gui/main_window.py" line="576"/>
         <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365.</source>
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="627"/>
+        <location filename="../../wizard/gui/main_window.py" line="631"/>
         <source>None. Select an organization and choose Set as Synchronizing Organization.</source>
         <translation>なし。組織を選択して [同期する組織に設定] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1077"/>
+        <location filename="../../wizard/gui/main_window.py" line="1081"/>
         <source>Nothing was changed; the contact addresses stay as they were.</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1116"/>
+        <location filename="../../wizard/gui/main_window.py" line="1120"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1117"/>
+        <location filename="../../wizard/gui/main_window.py" line="1121"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1122"/>
+        <location filename="../../wizard/gui/main_window.py" line="1126"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1123"/>
+        <location filename="../../wizard/gui/main_window.py" line="1127"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1128"/>
+        <location filename="../../wizard/gui/main_window.py" line="1132"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1129"/>
+        <location filename="../../wizard/gui/main_window.py" line="1133"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="616"/>
+        <location filename="../../wizard/gui/main_window.py" line="620"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="620"/>
+        <location filename="../../wizard/gui/main_window.py" line="624"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="623"/>
+        <location filename="../../wizard/gui/main_window.py" line="627"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="625"/>
+        <location filename="../../wizard/gui/main_window.py" line="629"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="631"/>
+        <location filename="../../wizard/gui/main_window.py" line="635"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="635"/>
+        <location filename="../../wizard/gui/main_window.py" line="639"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="656"/>
+        <location filename="../../wizard/gui/main_window.py" line="660"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="660"/>
+        <location filename="../../wizard/gui/main_window.py" line="664"/>
         <source>&amp;Remove</source>
         <translation>削除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="664"/>
+        <location filename="../../wizard/gui/main_window.py" line="668"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="666"/>
+        <location filename="../../wizard/gui/main_window.py" line="670"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="679"/>
+        <location filename="../../wizard/gui/main_window.py" line="683"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="733"/>
+        <location filename="../../wizard/gui/main_window.py" line="737"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="756"/>
+        <location filename="../../wizard/gui/main_window.py" line="760"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="758"/>
+        <location filename="../../wizard/gui/main_window.py" line="762"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="764"/>
+        <location filename="../../wizard/gui/main_window.py" line="768"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="775"/>
-        <location filename="../../wizard/gui/main_window.py" line="784"/>
-        <location filename="../../wizard/gui/main_window.py" line="796"/>
+        <location filename="../../wizard/gui/main_window.py" line="779"/>
+        <location filename="../../wizard/gui/main_window.py" line="788"/>
+        <location filename="../../wizard/gui/main_window.py" line="800"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="776"/>
+        <location filename="../../wizard/gui/main_window.py" line="780"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="780"/>
+        <location filename="../../wizard/gui/main_window.py" line="784"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="797"/>
+        <location filename="../../wizard/gui/main_window.py" line="801"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="810"/>
+        <location filename="../../wizard/gui/main_window.py" line="814"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="825"/>
+        <location filename="../../wizard/gui/main_window.py" line="829"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="826"/>
+        <location filename="../../wizard/gui/main_window.py" line="830"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="834"/>
+        <location filename="../../wizard/gui/main_window.py" line="838"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
@@ -1773,48 +1773,48 @@ How to fix it: {fix}</source>
         <translation>サインインしました。接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="891"/>
+        <location filename="../../wizard/gui/main_window.py" line="895"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="893"/>
+        <location filename="../../wizard/gui/main_window.py" line="897"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="935"/>
+        <location filename="../../wizard/gui/main_window.py" line="939"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="987"/>
+        <location filename="../../wizard/gui/main_window.py" line="991"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="997"/>
+        <location filename="../../wizard/gui/main_window.py" line="1001"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1026"/>
+        <location filename="../../wizard/gui/main_window.py" line="1030"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1030"/>
+        <location filename="../../wizard/gui/main_window.py" line="1034"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1055"/>
+        <location filename="../../wizard/gui/main_window.py" line="1059"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1059"/>
+        <location filename="../../wizard/gui/main_window.py" line="1063"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
@@ -1824,17 +1824,17 @@ How to fix it: {fix}</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1081"/>
+        <location filename="../../wizard/gui/main_window.py" line="1085"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1100"/>
+        <location filename="../../wizard/gui/main_window.py" line="1104"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1100"/>
+        <location filename="../../wizard/gui/main_window.py" line="1104"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -1883,35 +1883,35 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="63"/>
+        <location filename="../../wizard/gui/models.py" line="68"/>
         <source>Internet-facing (IFD)</source>
         <translation>インターネット接続 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="84"/>
+        <location filename="../../wizard/gui/models.py" line="89"/>
         <source>Synchronizing</source>
         <extracomment>Status comes right after the name so that it shows at the window&apos;s default size; the address, the longest, is last and takes what is left.</extracomment>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="85"/>
-        <location filename="../../wizard/gui/models.py" line="191"/>
+        <location filename="../../wizard/gui/models.py" line="90"/>
+        <location filename="../../wizard/gui/models.py" line="196"/>
         <source>Unique name</source>
         <translation>一意の名前</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="85"/>
-        <location filename="../../wizard/gui/models.py" line="191"/>
+        <location filename="../../wizard/gui/models.py" line="90"/>
+        <location filename="../../wizard/gui/models.py" line="196"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="85"/>
+        <location filename="../../wizard/gui/models.py" line="90"/>
         <source>Cloud / region</source>
         <translation>クラウド / リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="84"/>
+        <location filename="../../wizard/gui/models.py" line="89"/>
         <source>User</source>
         <translation>ユーザー</translation>
     </message>
@@ -2006,83 +2006,83 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>スウェーデン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="49"/>
+        <location filename="../../wizard/gui/models.py" line="54"/>
         <source>{name} ({code})</source>
         <translation>{name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="53"/>
+        <location filename="../../wizard/gui/models.py" line="58"/>
         <source>Commercial</source>
         <translation>商用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="53"/>
+        <location filename="../../wizard/gui/models.py" line="58"/>
         <source>GCC</source>
         <translation>GCC</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="53"/>
+        <location filename="../../wizard/gui/models.py" line="58"/>
         <source>GCC High</source>
         <translation>GCC High</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="54"/>
+        <location filename="../../wizard/gui/models.py" line="59"/>
         <source>DoD</source>
         <translation>DoD</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="54"/>
+        <location filename="../../wizard/gui/models.py" line="59"/>
         <source>China</source>
         <translation>中国</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="54"/>
+        <location filename="../../wizard/gui/models.py" line="59"/>
         <source>Sandbox</source>
         <translation>サンドボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="65"/>
+        <location filename="../../wizard/gui/models.py" line="70"/>
         <source> / </source>
         <translation> / </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="108"/>
+        <location filename="../../wizard/gui/models.py" line="113"/>
         <source>Not synchronizing</source>
         <translation>同期していません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="109"/>
+        <location filename="../../wizard/gui/models.py" line="114"/>
         <source>✔ Yes</source>
         <translation>✔ はい</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="191"/>
+        <location filename="../../wizard/gui/models.py" line="196"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="191"/>
+        <location filename="../../wizard/gui/models.py" line="196"/>
         <source>Region</source>
         <translation>リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="191"/>
+        <location filename="../../wizard/gui/models.py" line="196"/>
         <source>Version</source>
         <translation>バージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="202"/>
+        <location filename="../../wizard/gui/models.py" line="207"/>
         <source>{name} (disabled)</source>
         <translation>{name} (無効)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="205"/>
+        <location filename="../../wizard/gui/models.py" line="210"/>
         <source>This organization is disabled and cannot be added.</source>
         <translation>この組織は無効になっているため追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="242"/>
+        <location filename="../../wizard/gui/models.py" line="247"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="196"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="237"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="109"/>
@@ -2090,12 +2090,12 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="242"/>
+        <location filename="../../wizard/gui/models.py" line="247"/>
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="320"/>
+        <location filename="../../wizard/gui/models.py" line="325"/>
         <source>Organization field</source>
         <translation>組織のフィールド</translation>
     </message>
@@ -2141,7 +2141,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="25"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>E-mail</source>
         <translation>電子メール</translation>
     </message>
@@ -2265,7 +2265,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/fields.py" line="51"/>
         <location filename="../../wizard/gui/fields.py" line="60"/>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Subject</source>
         <translation>件名</translation>
     </message>
@@ -2331,9 +2331,16 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="57"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>Resource booking</source>
         <translation>リソース予約</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/fields.py" line="57"/>
+        <location filename="../../wizard/gui/fields.py" line="64"/>
+        <location filename="../../wizard/gui/fields.py" line="69"/>
+        <source>Regarding</source>
+        <translation>関連</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="60"/>
@@ -2376,268 +2383,268 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>From</source>
         <translation>差出人</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>To</source>
         <translation>宛先</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Cc</source>
         <translation>CC</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
-        <location filename="../../wizard/gui/models.py" line="242"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
+        <location filename="../../wizard/gui/models.py" line="247"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
         <source>Received</source>
         <translation>受信日時</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Appointment</source>
         <translation>予定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Task</source>
         <translation>タスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Added to your mailbox</source>
         <translation>メールボックスに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Changed in your mailbox</source>
         <translation>メールボックスで変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="107"/>
+        <location filename="../../wizard/gui/fields.py" line="109"/>
         <source>Removed from your mailbox</source>
         <translation>メールボックスから削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Added to the organization</source>
         <translation>組織に追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Changed in the organization</source>
         <translation>組織で変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>Removed from the organization</source>
         <translation>組織から削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>No longer synchronized</source>
         <translation>同期対象外になりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
         <source>Left out</source>
         <translation>対象外</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
         <source>Not tracked</source>
         <translation>追跡しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="122"/>
+        <location filename="../../wizard/gui/fields.py" line="124"/>
         <source>deleted in your mailbox but changed in the organization, so it was restored</source>
         <translation>メールボックスで削除されましたが組織で変更されたため、復元しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="123"/>
+        <location filename="../../wizard/gui/fields.py" line="125"/>
         <source>deleted in your mailbox; you own it</source>
         <translation>メールボックスで削除されました。所有者はあなたです</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="125"/>
+        <location filename="../../wizard/gui/fields.py" line="127"/>
         <source>deleted in your mailbox; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>メールボックスで削除されました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="126"/>
+        <location filename="../../wizard/gui/fields.py" line="128"/>
         <source>no longer tracked; already gone from the organization</source>
         <translation>追跡しなくなりました。組織からはすでに削除されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="128"/>
+        <location filename="../../wizard/gui/fields.py" line="130"/>
         <source>no longer tracked; you own it, so the organization&apos;s copy is deleted</source>
         <translation>追跡しなくなりました。所有者はあなたのため、組織のコピーを削除します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="130"/>
+        <location filename="../../wizard/gui/fields.py" line="132"/>
         <source>no longer tracked; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>追跡しなくなりました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="131"/>
+        <location filename="../../wizard/gui/fields.py" line="133"/>
         <source>deleted in the organization</source>
         <translation>組織で削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="133"/>
+        <location filename="../../wizard/gui/fields.py" line="135"/>
         <source>deleted in the organization; your copy is kept and no longer tracked</source>
         <translation>組織で削除されました。あなたのコピーは残り、追跡しなくなります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="135"/>
+        <location filename="../../wizard/gui/fields.py" line="137"/>
         <source>no longer matches your synchronization filters (the organization&apos;s record stays)</source>
         <translation>同期フィルターに一致しなくなりました (組織のレコードは残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="137"/>
+        <location filename="../../wizard/gui/fields.py" line="139"/>
         <source>its organization record was deleted before the first synchronization finished</source>
         <translation>最初の同期が終わる前に組織のレコードが削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="139"/>
+        <location filename="../../wizard/gui/fields.py" line="141"/>
         <source>no longer tracked before its first synchronization finished</source>
         <translation>最初の同期が終わる前に追跡しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="140"/>
+        <location filename="../../wizard/gui/fields.py" line="142"/>
         <source>tracked in your mailbox</source>
         <translation>メールボックスで追跡されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="141"/>
+        <location filename="../../wizard/gui/fields.py" line="143"/>
         <source>matches your synchronization filters</source>
         <translation>同期フィルターに一致します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="142"/>
+        <location filename="../../wizard/gui/fields.py" line="144"/>
         <source>changed in your mailbox</source>
         <translation>メールボックスで変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="143"/>
+        <location filename="../../wizard/gui/fields.py" line="145"/>
         <source>changed in the organization</source>
         <translation>組織で変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="144"/>
+        <location filename="../../wizard/gui/fields.py" line="146"/>
         <source>resource bookings no longer synchronize</source>
         <translation>リソース予約は同期しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="146"/>
+        <location filename="../../wizard/gui/fields.py" line="148"/>
         <source>nothing in the organization matches its sender or recipients</source>
         <translation>差出人または受信者に一致するものが組織にありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="157"/>
+        <location filename="../../wizard/gui/fields.py" line="159"/>
         <source>Your mailbox now synchronizes with {org} instead of {previous}; items from {previous} are kept but no longer tracked.</source>
         <translation>メールボックスは {previous} ではなく {org} と同期するようになりました。{previous} のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="160"/>
+        <location filename="../../wizard/gui/fields.py" line="162"/>
         <source>Your mailbox now synchronizes with {org} instead of the previous synchronizing organization; its items are kept but no longer tracked.</source>
         <translation>メールボックスは以前の同期組織ではなく {org} と同期するようになりました。以前の組織のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="163"/>
+        <location filename="../../wizard/gui/fields.py" line="165"/>
         <source>To decide whether an e-mail can be tracked, only its sender, recipients and subject are sent to the organization. The rest of the message is sent only once it is tracked.</source>
         <translation>電子メールを追跡できるかどうかを判断するため、差出人、受信者、件名だけを組織に送信します。メッセージの残りは、追跡されてから送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="174"/>
+        <location filename="../../wizard/gui/fields.py" line="176"/>
         <source>{step}: {kind} “{title}”</source>
         <translation>{step}: {kind}「{title}」</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <source>({fields})</source>
         <translation>({fields})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="179"/>
+        <location filename="../../wizard/gui/fields.py" line="181"/>
         <source> — {reason}</source>
         <translation> — {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="186"/>
+        <location filename="../../wizard/gui/fields.py" line="188"/>
         <source>the organization&apos;s value was kept</source>
         <translation>組織の値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="187"/>
+        <location filename="../../wizard/gui/fields.py" line="189"/>
         <source>your mailbox&apos;s value was kept</source>
         <translation>メールボックスの値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="188"/>
+        <location filename="../../wizard/gui/fields.py" line="190"/>
         <source>{kind} {field}: your mailbox “{mailbox}”, the organization “{org}”; {winner}</source>
         <translation>{kind} の {field}: メールボックス「{mailbox}」、組織「{org}」。{winner}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="242"/>
+        <location filename="../../wizard/gui/models.py" line="247"/>
         <source>How to fix it</source>
         <translation>解決方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="248"/>
+        <location filename="../../wizard/gui/models.py" line="253"/>
         <source>Running…</source>
         <translation>実行中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="248"/>
+        <location filename="../../wizard/gui/models.py" line="253"/>
         <source>Passed</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="249"/>
+        <location filename="../../wizard/gui/models.py" line="254"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="249"/>
+        <location filename="../../wizard/gui/models.py" line="254"/>
         <source>Skipped</source>
         <translation>スキップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="250"/>
+        <location filename="../../wizard/gui/models.py" line="255"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="250"/>
+        <location filename="../../wizard/gui/models.py" line="255"/>
         <source>Waiting</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="296"/>
+        <location filename="../../wizard/gui/models.py" line="301"/>
         <source>Not synchronized</source>
         <translation>同期しない</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="296"/>
+        <location filename="../../wizard/gui/models.py" line="301"/>
         <source>To the mailbox</source>
         <translation>メールボックスへ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="297"/>
+        <location filename="../../wizard/gui/models.py" line="302"/>
         <source>To the organization</source>
         <translation>組織へ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="297"/>
+        <location filename="../../wizard/gui/models.py" line="302"/>
         <source>Both ways</source>
         <translation>双方向</translation>
     </message>
@@ -2647,13 +2654,13 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>フィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="320"/>
+        <location filename="../../wizard/gui/models.py" line="325"/>
         <source>Mailbox field</source>
         <extracomment>labels only: the internal field names (``first_name``, ``firstname``) are never shown</extracomment>
         <translation>メールボックスのフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="320"/>
+        <location filename="../../wizard/gui/models.py" line="325"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
@@ -2778,7 +2785,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>競合: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="757"/>
+        <location filename="../../wizard/gui/services.py" line="758"/>
         <source>Note: {what}</source>
         <translation>注意: {what}</translation>
     </message>
@@ -4879,381 +4886,426 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="854"/>
+        <source>“{value}” does not name a record.</source>
+        <translation>「{value}」はレコードを示していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="856"/>
+        <source>Give the record as TYPE:ID, TYPE one of {types} and ID its GUID, or search for it by name.</source>
+        <translation>レコードを TYPE:ID の形で指定してください（TYPE は {types} のいずれか、ID はその GUID）。または名前で検索してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="858"/>
+        <source>“{text}” matches {count} records: {choices}.</source>
+        <translation>「{text}」に一致するレコードが {count} 件あります: {choices}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="860"/>
+        <source>Give the one you mean as TYPE:ID.</source>
+        <translation>目的のレコードを TYPE:ID の形で指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="862"/>
+        <source>No record matches “{text}”.</source>
+        <translation>「{text}」に一致するレコードはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="864"/>
+        <source>Search with fewer letters, or give the record as TYPE:ID.</source>
+        <translation>文字数を減らして検索するか、レコードを TYPE:ID の形で指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="866"/>
+        <source>“{title}” is a {kind}; only appointments, tasks and e-mails can be regarding a record.</source>
+        <translation>「{title}」は {kind} です。レコードに関連付けられるのは予定、タスク、電子メールだけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="868"/>
+        <source>{org} does not offer {type} records to you: the table is missing or your security role cannot read it.</source>
+        <translation>{org} では {type} レコードを利用できません。テーブルが存在しないか、セキュリティ ロールに読み取り権限がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="870"/>
+        <source>Choose a record of another type, or ask your administrator for read access.</source>
+        <translation>別の種類のレコードを選ぶか、管理者に読み取り権限を依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="872"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="856"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="874"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="858"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="876"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="860"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="878"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="862"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="880"/>
         <source>No organization synchronizes with your mailbox yet.</source>
         <translation>まだどの組織もメールボックスと同期していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="864"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="882"/>
         <source>Choose one (its synchronization method becomes Mailbox).</source>
         <translation>組織を 1 つ選んでください (その同期方法はメールボックスになります)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="866"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="884"/>
         <source>{org} does not synchronize with your mailbox (its synchronization method is None); {primary} does. Nothing was synchronized.</source>
         <translation>{org} はメールボックスと同期していません (同期方法は [なし] です)。同期しているのは {primary} です。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="868"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="886"/>
         <source>To synchronize with {org} instead, make it the synchronizing organization first.</source>
         <translation>代わりに {org} と同期するには、先にそれを同期する組織にしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="870"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="888"/>
         <source>{org} has not been connected yet, so its organization ID is unknown.</source>
         <translation>{org} にはまだ接続していないため、組織 ID がわかりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="872"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="890"/>
         <source>Test its connection once while online.</source>
         <translation>オンラインのときに一度接続をテストしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="874"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="892"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="876"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="894"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="878"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="896"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="880"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="898"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="882"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="900"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="884"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="902"/>
         <source>This is the sign-in (AD FS) server, not the organization.</source>
         <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="886"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="904"/>
         <source>This is {portal}, not an organization address.</source>
         <translation>これは {portal} で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="888"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="906"/>
         <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="890"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="908"/>
         <source>The organization name in the address is not valid.</source>
         <translation>アドレス内の組織名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="892"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="910"/>
         <source>The port number in the address is not valid.</source>
         <translation>アドレス内のポート番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="894"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="912"/>
         <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
         <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="896"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="914"/>
         <source>The server name in the address is not valid.</source>
         <translation>アドレス内のサーバー名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="898"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="916"/>
         <source>The server part of the address is not valid.</source>
         <translation>アドレスのサーバー部分が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="900"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="918"/>
         <source>An IP address alone is not an organization address.</source>
         <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="902"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="920"/>
         <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
         <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="904"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="922"/>
         <source>This address names the Dynamics 365 cloud but no organization.</source>
         <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="906"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
         <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
         <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="908"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="926"/>
         <source>The address contains control characters.</source>
         <translation>アドレスに制御文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="910"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
         <source>This address is in the {cloud} cloud but is not an organization address.</source>
         <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="912"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
         <source>An organization address looks like https://contoso.{domain}.</source>
         <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="914"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
         <source>This address names the {cloud} cloud but no organization.</source>
         <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="916"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
         <source>This is a Discovery Service address, not an organization.</source>
         <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="918"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
         <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="920"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
         <source>This is a discovery service address, not an organization.</source>
         <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="922"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
         <source>{host} is a domain, not an organization address.</source>
         <translation>{host} はドメインで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="942"/>
         <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
         <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="926"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="944"/>
         <source>This Dynamics 365 address is not an organization address.</source>
         <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="946"/>
         <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
         <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="948"/>
         <source>This looks like an e-mail address or user name, not an organization address.</source>
         <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="950"/>
         <source>This is a file path, not an organization address.</source>
         <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="952"/>
         <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
         <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="954"/>
         <source>The address contains a user name and password.</source>
         <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="956"/>
         <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
         <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="958"/>
         <source>An organization address cannot contain spaces.</source>
         <translation>組織のアドレスに空白を含めることはできません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="942"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="960"/>
         <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
         <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="944"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="962"/>
         <source>The address contains a user name.</source>
         <translation>アドレスにユーザー名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="946"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="964"/>
         <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
         <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="948"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
         <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
         <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="950"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
         <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
         <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="952"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
         <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
         <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="954"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
         <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
         <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="956"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
         <source>This is an e-mail link, not an organization address.</source>
         <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="958"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
         <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
         <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="960"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
         <source>This is the Microsoft sign-in page, not your organization.</source>
         <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="962"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
         <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="964"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
         <source>No organization address was given.</source>
         <translation>組織のアドレスが指定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
         <source>The address has no server name.</source>
         <translation>アドレスにサーバー名がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
         <source>This does not look like a Dynamics 365 organization address.</source>
         <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
         <source>This is not the address of a Dynamics 365 organization.</source>
         <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
         <source>An organization address must be text.</source>
         <translation>組織のアドレスはテキストでなければなりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
         <source>Only web addresses (https:// or http://) can be organization addresses.</source>
         <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
         <source>This page lists your apps and organizations; it is not an organization address.</source>
         <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
         <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
         <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
         <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
         <source>This is a Power Pages (portal) website, not the organization behind it.</source>
         <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
         <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
         <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
         <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
         <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
         <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
         <source>Type the address yourself or copy it again from the browser while the org is open.</source>
         <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
         <source>The address names the server {host} but not the organization.</source>
         <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
         <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
         <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
         <source>This is a sign-in page, not the organization.</source>
         <translation>これはサインイン ページで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
         <source>This text is far too long to be an organization address.</source>
         <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
         <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
         <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
         <source>This is a website address, not an organization address.</source>
         <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
         <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
         <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
     </message>
@@ -5360,23 +5412,23 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="566"/>
+        <location filename="../../wizard/gui/main_window.py" line="570"/>
         <source>Configure Organizations — Sandbox</source>
         <translation>組織の構成 — サンドボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="568"/>
+        <location filename="../../wizard/gui/main_window.py" line="572"/>
         <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365. Paste one of these addresses into Add…:</source>
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。次のいずれかのアドレスを [追加…] に貼り付けてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="655"/>
-        <location filename="../../wizard/gui/main_window.py" line="671"/>
+        <location filename="../../wizard/gui/main_window.py" line="659"/>
+        <location filename="../../wizard/gui/main_window.py" line="675"/>
         <source>Remove organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1018"/>
+        <location filename="../../wizard/gui/main_window.py" line="1022"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="99"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
@@ -5402,7 +5454,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>未設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="24"/>
         <source>, </source>
         <translation>、</translation>
@@ -6138,7 +6190,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
