@@ -379,7 +379,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="514"/>
-        <location filename="../../wizard/gui/mailbox_window.py" line="329"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="330"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
@@ -1146,6 +1146,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="539"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
@@ -1534,11 +1535,6 @@ How to fix it: {fix}</source>
         <translation>追跡中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
-        <source>Regarding</source>
-        <translation>関連</translation>
-    </message>
-    <message>
         <location filename="../../wizard/gui/mailbox_window.py" line="162"/>
         <source>(no title)</source>
         <translation>(件名なし)</translation>
@@ -1653,82 +1649,92 @@ How to fix it: {fix}</source>
         <source>The organization cannot be reached: these are contacts in your mailbox.</source>
         <translation>組織に接続できません。表示されているのはメールボックス内の連絡先です。</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../../wizard/gui/mailbox_window.py" line="292"/>
-        <source>%n record(s) found.</source>
+        <source>1 record found.</source>
+        <translation>1 件のレコードが見つかりました。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/mailbox_window.py" line="293"/>
+        <source>%n records found.</source>
         <translation>
             <numerusform>%n 件のレコードが見つかりました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="332"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="333"/>
         <source>Part of the title</source>
         <translation>件名の一部</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="334"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="335"/>
         <source>Search the items</source>
         <translation>アイテムの検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="334"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="335"/>
         <source>Shows the items whose title contains this text.</source>
         <translation>件名にこの文字列を含むアイテムを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="364"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="365"/>
         <source>&amp;Track</source>
         <translation>追跡(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="365"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="366"/>
         <source>Copy the selected items to the synchronizing organization at the next sync.</source>
         <translation>選択したアイテムを次回の同期で同期元の組織にコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="366"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="367"/>
         <source>&amp;Untrack</source>
         <translation>追跡解除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="367"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="368"/>
         <source>Stop tracking the selected items.</source>
         <translation>選択したアイテムの追跡を解除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="368"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="369"/>
         <source>Set &amp;Regarding…</source>
         <translation>関連の設定(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="369"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="370"/>
         <source>Link the selected items to an account, contact, opportunity, lead or case.</source>
         <translation>選択したアイテムを取引先企業、取引先担当者、営業案件、潜在顧客、サポート案件に関連付けます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="370"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="371"/>
         <source>C&amp;lear Regarding</source>
         <translation>関連のクリア(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="371"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="372"/>
         <source>Link the selected items to no record.</source>
         <translation>選択したアイテムの関連付けを解除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="388"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="389"/>
         <location filename="../../wizard/gui/main_window.py" line="231"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="390"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="391"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="433"/>
+        <source>1 item</source>
+        <translation>1 件のアイテム</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/mailbox_window.py" line="431"/>
-        <source>%n item(s)</source>
+        <location filename="../../wizard/gui/mailbox_window.py" line="433"/>
+        <source>%n items</source>
         <translation>
             <numerusform>%n 件のアイテム</numerusform>
         </translation>
@@ -1817,36 +1823,36 @@ How to fix it: {fix}</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1142"/>
+        <location filename="../../wizard/gui/main_window.py" line="1143"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1143"/>
+        <location filename="../../wizard/gui/main_window.py" line="1144"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1148"/>
+        <location filename="../../wizard/gui/main_window.py" line="1149"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1149"/>
+        <location filename="../../wizard/gui/main_window.py" line="1150"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1154"/>
+        <location filename="../../wizard/gui/main_window.py" line="1155"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1155"/>
+        <location filename="../../wizard/gui/main_window.py" line="1156"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
@@ -2081,12 +2087,12 @@ How to fix it: {fix}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1126"/>
+        <location filename="../../wizard/gui/main_window.py" line="1127"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1126"/>
+        <location filename="../../wizard/gui/main_window.py" line="1127"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -2373,7 +2379,6 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="24"/>
-        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
         <source>Title</source>
         <translation>敬称</translation>
     </message>
@@ -2394,7 +2399,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="25"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>E-mail</source>
         <translation>電子メール</translation>
     </message>
@@ -2518,7 +2523,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/fields.py" line="51"/>
         <location filename="../../wizard/gui/fields.py" line="60"/>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Subject</source>
         <translation>件名</translation>
     </message>
@@ -2584,9 +2589,17 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="57"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>Resource booking</source>
         <translation>リソース予約</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/fields.py" line="57"/>
+        <location filename="../../wizard/gui/fields.py" line="64"/>
+        <location filename="../../wizard/gui/fields.py" line="69"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
+        <source>Regarding</source>
+        <translation>関連</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="60"/>
@@ -2630,214 +2643,214 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>From</source>
         <translation>差出人</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>To</source>
         <translation>宛先</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Cc</source>
         <translation>CC</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
         <location filename="../../wizard/gui/models.py" line="247"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
         <source>Received</source>
         <translation>受信日時</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Appointment</source>
         <translation>予定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Task</source>
         <translation>タスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Added to your mailbox</source>
         <translation>メールボックスに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Changed in your mailbox</source>
         <translation>メールボックスで変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="107"/>
+        <location filename="../../wizard/gui/fields.py" line="109"/>
         <source>Removed from your mailbox</source>
         <translation>メールボックスから削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Added to the organization</source>
         <translation>組織に追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Changed in the organization</source>
         <translation>組織で変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>Removed from the organization</source>
         <translation>組織から削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>No longer synchronized</source>
         <translation>同期対象外になりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
         <source>Left out</source>
         <translation>対象外</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
         <location filename="../../wizard/gui/mailbox_window.py" line="164"/>
         <source>Not tracked</source>
         <translation>追跡しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="122"/>
+        <location filename="../../wizard/gui/fields.py" line="124"/>
         <source>deleted in your mailbox but changed in the organization, so it was restored</source>
         <translation>メールボックスで削除されましたが組織で変更されたため、復元しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="123"/>
+        <location filename="../../wizard/gui/fields.py" line="125"/>
         <source>deleted in your mailbox; you own it</source>
         <translation>メールボックスで削除されました。所有者はあなたです</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="125"/>
+        <location filename="../../wizard/gui/fields.py" line="127"/>
         <source>deleted in your mailbox; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>メールボックスで削除されました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="126"/>
+        <location filename="../../wizard/gui/fields.py" line="128"/>
         <source>no longer tracked; already gone from the organization</source>
         <translation>追跡しなくなりました。組織からはすでに削除されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="128"/>
+        <location filename="../../wizard/gui/fields.py" line="130"/>
         <source>no longer tracked; you own it, so the organization&apos;s copy is deleted</source>
         <translation>追跡しなくなりました。所有者はあなたのため、組織のコピーを削除します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="130"/>
+        <location filename="../../wizard/gui/fields.py" line="132"/>
         <source>no longer tracked; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>追跡しなくなりました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="131"/>
+        <location filename="../../wizard/gui/fields.py" line="133"/>
         <source>deleted in the organization</source>
         <translation>組織で削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="133"/>
+        <location filename="../../wizard/gui/fields.py" line="135"/>
         <source>deleted in the organization; your copy is kept and no longer tracked</source>
         <translation>組織で削除されました。あなたのコピーは残り、追跡しなくなります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="135"/>
+        <location filename="../../wizard/gui/fields.py" line="137"/>
         <source>no longer matches your synchronization filters (the organization&apos;s record stays)</source>
         <translation>同期フィルターに一致しなくなりました (組織のレコードは残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="137"/>
+        <location filename="../../wizard/gui/fields.py" line="139"/>
         <source>its organization record was deleted before the first synchronization finished</source>
         <translation>最初の同期が終わる前に組織のレコードが削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="139"/>
+        <location filename="../../wizard/gui/fields.py" line="141"/>
         <source>no longer tracked before its first synchronization finished</source>
         <translation>最初の同期が終わる前に追跡しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="140"/>
+        <location filename="../../wizard/gui/fields.py" line="142"/>
         <source>tracked in your mailbox</source>
         <translation>メールボックスで追跡されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="141"/>
+        <location filename="../../wizard/gui/fields.py" line="143"/>
         <source>matches your synchronization filters</source>
         <translation>同期フィルターに一致します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="142"/>
+        <location filename="../../wizard/gui/fields.py" line="144"/>
         <source>changed in your mailbox</source>
         <translation>メールボックスで変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="143"/>
+        <location filename="../../wizard/gui/fields.py" line="145"/>
         <source>changed in the organization</source>
         <translation>組織で変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="144"/>
+        <location filename="../../wizard/gui/fields.py" line="146"/>
         <source>resource bookings no longer synchronize</source>
         <translation>リソース予約は同期しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="146"/>
+        <location filename="../../wizard/gui/fields.py" line="148"/>
         <source>nothing in the organization matches its sender or recipients</source>
         <translation>差出人または受信者に一致するものが組織にありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="157"/>
+        <location filename="../../wizard/gui/fields.py" line="159"/>
         <source>Your mailbox now synchronizes with {org} instead of {previous}; items from {previous} are kept but no longer tracked.</source>
         <translation>メールボックスは {previous} ではなく {org} と同期するようになりました。{previous} のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="160"/>
+        <location filename="../../wizard/gui/fields.py" line="162"/>
         <source>Your mailbox now synchronizes with {org} instead of the previous synchronizing organization; its items are kept but no longer tracked.</source>
         <translation>メールボックスは以前の同期組織ではなく {org} と同期するようになりました。以前の組織のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="163"/>
+        <location filename="../../wizard/gui/fields.py" line="165"/>
         <source>To decide whether an e-mail can be tracked, only its sender, recipients and subject are sent to the organization. The rest of the message is sent only once it is tracked.</source>
         <translation>電子メールを追跡できるかどうかを判断するため、差出人、受信者、件名だけを組織に送信します。メッセージの残りは、追跡されてから送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="174"/>
+        <location filename="../../wizard/gui/fields.py" line="176"/>
         <source>{step}: {kind} “{title}”</source>
         <translation>{step}: {kind}「{title}」</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <source>({fields})</source>
         <translation>({fields})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="179"/>
+        <location filename="../../wizard/gui/fields.py" line="181"/>
         <source> — {reason}</source>
         <translation> — {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="186"/>
+        <location filename="../../wizard/gui/fields.py" line="188"/>
         <source>the organization&apos;s value was kept</source>
         <translation>組織の値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="187"/>
+        <location filename="../../wizard/gui/fields.py" line="189"/>
         <source>your mailbox&apos;s value was kept</source>
         <translation>メールボックスの値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="188"/>
+        <location filename="../../wizard/gui/fields.py" line="190"/>
         <source>{kind} {field}: your mailbox “{mailbox}”, the organization “{org}”; {winner}</source>
         <translation>{kind} の {field}: メールボックス「{mailbox}」、組織「{org}」。{winner}</translation>
     </message>
@@ -5144,381 +5157,426 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="858"/>
+        <source>“{value}” does not name a record.</source>
+        <translation>「{value}」はレコードを示していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="860"/>
+        <source>Give the record as TYPE:ID, TYPE one of {types} and ID its GUID, or search for it by name.</source>
+        <translation>レコードを TYPE:ID の形で指定してください（TYPE は {types} のいずれか、ID はその GUID）。または名前で検索してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="862"/>
+        <source>“{text}” matches {count} records: {choices}.</source>
+        <translation>「{text}」に一致するレコードが {count} 件あります: {choices}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="864"/>
+        <source>Give the one you mean as TYPE:ID.</source>
+        <translation>目的のレコードを TYPE:ID の形で指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="866"/>
+        <source>No record matches “{text}”.</source>
+        <translation>「{text}」に一致するレコードはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="868"/>
+        <source>Search with fewer letters, or give the record as TYPE:ID.</source>
+        <translation>文字数を減らして検索するか、レコードを TYPE:ID の形で指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="870"/>
+        <source>“{title}” is a {kind}; only appointments, tasks and e-mails can be regarding a record.</source>
+        <translation>「{title}」は {kind} です。レコードに関連付けられるのは予定、タスク、電子メールだけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="872"/>
+        <source>{org} does not offer {type} records to you: the table is missing or your security role cannot read it.</source>
+        <translation>{org} では {type} レコードを利用できません。テーブルが存在しないか、セキュリティ ロールに読み取り権限がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="874"/>
+        <source>Choose a record of another type, or ask your administrator for read access.</source>
+        <translation>別の種類のレコードを選ぶか、管理者に読み取り権限を依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="876"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="860"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="878"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="862"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="880"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="864"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="882"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="866"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="884"/>
         <source>No organization synchronizes with your mailbox yet.</source>
         <translation>まだどの組織もメールボックスと同期していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="868"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="886"/>
         <source>Choose one (its synchronization method becomes Mailbox).</source>
         <translation>組織を 1 つ選んでください (その同期方法はメールボックスになります)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="870"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="888"/>
         <source>{org} does not synchronize with your mailbox (its synchronization method is None); {primary} does. Nothing was synchronized.</source>
         <translation>{org} はメールボックスと同期していません (同期方法は [なし] です)。同期しているのは {primary} です。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="872"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="890"/>
         <source>To synchronize with {org} instead, make it the synchronizing organization first.</source>
         <translation>代わりに {org} と同期するには、先にそれを同期する組織にしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="874"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="892"/>
         <source>{org} has not been connected yet, so its organization ID is unknown.</source>
         <translation>{org} にはまだ接続していないため、組織 ID がわかりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="876"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="894"/>
         <source>Test its connection once while online.</source>
         <translation>オンラインのときに一度接続をテストしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="878"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="896"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="880"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="898"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="882"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="900"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="884"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="902"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="886"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="904"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="888"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="906"/>
         <source>This is the sign-in (AD FS) server, not the organization.</source>
         <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="890"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="908"/>
         <source>This is {portal}, not an organization address.</source>
         <translation>これは {portal} で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="892"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="910"/>
         <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="894"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="912"/>
         <source>The organization name in the address is not valid.</source>
         <translation>アドレス内の組織名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="896"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="914"/>
         <source>The port number in the address is not valid.</source>
         <translation>アドレス内のポート番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="898"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="916"/>
         <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
         <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="900"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="918"/>
         <source>The server name in the address is not valid.</source>
         <translation>アドレス内のサーバー名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="902"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="920"/>
         <source>The server part of the address is not valid.</source>
         <translation>アドレスのサーバー部分が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="904"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="922"/>
         <source>An IP address alone is not an organization address.</source>
         <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="906"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
         <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
         <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="908"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="926"/>
         <source>This address names the Dynamics 365 cloud but no organization.</source>
         <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="910"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
         <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
         <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="912"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
         <source>The address contains control characters.</source>
         <translation>アドレスに制御文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="914"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
         <source>This address is in the {cloud} cloud but is not an organization address.</source>
         <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="916"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
         <source>An organization address looks like https://contoso.{domain}.</source>
         <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="918"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
         <source>This address names the {cloud} cloud but no organization.</source>
         <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="920"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
         <source>This is a Discovery Service address, not an organization.</source>
         <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="922"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
         <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="942"/>
         <source>This is a discovery service address, not an organization.</source>
         <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="926"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="944"/>
         <source>{host} is a domain, not an organization address.</source>
         <translation>{host} はドメインで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="946"/>
         <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
         <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="948"/>
         <source>This Dynamics 365 address is not an organization address.</source>
         <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="950"/>
         <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
         <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="952"/>
         <source>This looks like an e-mail address or user name, not an organization address.</source>
         <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="954"/>
         <source>This is a file path, not an organization address.</source>
         <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="956"/>
         <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
         <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="958"/>
         <source>The address contains a user name and password.</source>
         <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="942"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="960"/>
         <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
         <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="944"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="962"/>
         <source>An organization address cannot contain spaces.</source>
         <translation>組織のアドレスに空白を含めることはできません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="946"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="964"/>
         <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
         <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="948"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
         <source>The address contains a user name.</source>
         <translation>アドレスにユーザー名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="950"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
         <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
         <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="952"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
         <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
         <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="954"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
         <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
         <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="956"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
         <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
         <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="958"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
         <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
         <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="960"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
         <source>This is an e-mail link, not an organization address.</source>
         <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="962"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
         <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
         <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="964"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
         <source>This is the Microsoft sign-in page, not your organization.</source>
         <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
         <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
         <source>No organization address was given.</source>
         <translation>組織のアドレスが指定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
         <source>The address has no server name.</source>
         <translation>アドレスにサーバー名がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
         <source>This does not look like a Dynamics 365 organization address.</source>
         <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
         <source>This is not the address of a Dynamics 365 organization.</source>
         <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
         <source>An organization address must be text.</source>
         <translation>組織のアドレスはテキストでなければなりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
         <source>Only web addresses (https:// or http://) can be organization addresses.</source>
         <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
         <source>This page lists your apps and organizations; it is not an organization address.</source>
         <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
         <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
         <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
         <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
         <source>This is a Power Pages (portal) website, not the organization behind it.</source>
         <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
         <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
         <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
         <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
         <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
         <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
         <source>Type the address yourself or copy it again from the browser while the org is open.</source>
         <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
         <source>The address names the server {host} but not the organization.</source>
         <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
         <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
         <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
         <source>This is a sign-in page, not the organization.</source>
         <translation>これはサインイン ページで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
         <source>This text is far too long to be an organization address.</source>
         <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
         <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
         <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1024"/>
         <source>This is a website address, not an organization address.</source>
         <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1026"/>
         <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
         <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
     </message>
@@ -5667,7 +5725,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>未設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="24"/>
         <source>, </source>
         <translation>、</translation>
@@ -6403,7 +6461,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <location filename="../../wizard/gui/mailbox_window.py" line="72"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Contact</source>
@@ -6496,7 +6554,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>変更後</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="319"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="320"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
         <source>Mailbox</source>
