@@ -171,7 +171,7 @@ def search_records(engine: Any, text: str, *, offline: bool = False,
     """Records whose name contains ``text``: the org's (online), or when it cannot be reached
     (or ``offline``) the mailbox's contacts that came from the org. Returns (records, offline);
     the names in them are for display only."""
-    from wizard.engine.sync import regarding
+    import wizard.engine.sync.regarding as regarding
     from wizard.engine.sync.sides import open_side
 
     if not offline:
@@ -190,7 +190,7 @@ def search_records(engine: Any, text: str, *, offline: bool = False,
 def record_names(engine: Any, values: list[str], *, org: Any = None) -> dict[str, str]:
     """``TYPE:ID`` -> display name, for showing (kept in memory by the caller, never
     stored); offline, the mailbox's contacts. A record that cannot be named is left out."""
-    from wizard.engine.sync import regarding
+    import wizard.engine.sync.regarding as regarding
     from wizard.engine.sync.sides import open_side
 
     records = []
@@ -228,7 +228,7 @@ def record_names(engine: Any, values: list[str], *, org: Any = None) -> dict[str
 def set_regarding(engine: Any, local_ids: list[str], value: str | None) -> int:
     """Set (``TYPE:ID``) or clear (None) the regarding record of items; queued for the
     next sync. Returns how many items were changed."""
-    from wizard.engine.sync import regarding
+    import wizard.engine.sync.regarding as regarding
     from wizard.engine.sync.sides import open_side
 
     record = regarding.parse(value) if value else None
