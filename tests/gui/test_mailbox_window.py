@@ -313,3 +313,38 @@ def test_set_regarding_is_offered_for_activities_only(qtbot, window):
     assert not window.commands["set_regarding"].isEnabled()
     _select(window, "task", {"Prepare the quote"})
     assert window.commands["set_regarding"].isEnabled()
+
+
+def _error_box(window):
+    from PySide6.QtWidgets import QMessageBox as Box
+
+    boxes = [b for b in window.findChildren(Box) if b.objectName() == "errorBox" and b.isVisible()]
+    return boxes[0] if boxes else None
+
+
+def test_an_item_deleted_meanwhile_is_said_and_the_list_reloads(qtbot, window, engine, items):
+    mailbox_items.dismiss_notice(engine, "first_track")
+    _select(window, "appointment", {"Quarterly review"})
+    with _store(engine) as store:                  # another program deletes it meanwhile
+        store.delete(items["meeting"])
+    window.commands["track"].trigger()
+    qtbot.wait_until(lambda: _error_box(window) is not None, timeout=5000)
+    assert "No mailbox item" in _error_box(window).text()
+    _error_box(window).accept()
+    qtbot.wait_until(lambda: window.models["appointment"].total() == 0, timeout=5000)
+
+
+def test_a_damaged_mailbox_file_is_an_error_not_a_crash(qtbot, engine, runner):
+    engine.paths.ensure()
+    engine.paths.mailbox_db.write_bytes(b"this is not an SQLite database" * 100)
+    w = MailboxWindow(engine, runner)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.wait_until(lambda: _error_box(w) is not None and not w.loading, timeout=10000)
+    qtbot.wait(50)
+    from PySide6.QtWidgets import QMessageBox as Box
+    assert len([b for b in w.findChildren(Box) if b.objectName() == "errorBox"]) == 1
+    assert w.models["task"].total() == 0
+    assert not w.commands["track"].isEnabled()
+    _error_box(w).accept()
+    w.close()

@@ -324,6 +324,7 @@ class MailboxWindow(QMainWindow):
         self.views: dict[str, QTableView] = {}
         self.loading: set[str] = set()
         self.picker: RegardingPicker | None = None
+        self._load_failed = False
         body = QWidget()
         layout = QVBoxLayout(body)
         top = QHBoxLayout()
@@ -445,6 +446,7 @@ class MailboxWindow(QMainWindow):
         from wizard.engine.sync.mailbox_items import list_rows
 
         engine = self.engine
+        self._load_failed = False              # one message for the four tabs, not four
         for kind, _ in TABS:
             self.loading.add(kind)
             self._load(kind, functools.partial(_rows_of, list_rows, engine, kind))
@@ -475,8 +477,11 @@ class MailboxWindow(QMainWindow):
 
     def _failed(self, kind: str, exc: BaseException) -> None:
         self.loading.discard(kind)
+        self.models[kind].set_rows([])
         self._update_actions()
-        error_box(self, exc)
+        if not self._load_failed:
+            self._load_failed = True
+            error_box(self, exc)
 
     def _run(self, fn: Callable[[], Any]) -> None:
         self.loading.add("write")

@@ -1106,7 +1106,8 @@ class MainWindow(QMainWindow):
 
     def open_mailbox(self) -> None:
         """The Mailbox window (one at a time; raised when open already)."""
-        if self.services is None:
+        engine = getattr(self.services, "engine", None)
+        if engine is None:          # not started yet (or services without a local engine)
             return
         from wizard.gui.mailbox_window import MailboxWindow
 
@@ -1115,7 +1116,7 @@ class MainWindow(QMainWindow):
             window.raise_()
             window.activateWindow()
             return
-        window = MailboxWindow(self.services.engine, self.runner, self)
+        window = MailboxWindow(engine, self.runner, self)
         self.mailbox_window = window
         window.show()
 
