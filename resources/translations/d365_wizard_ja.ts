@@ -4778,42 +4778,62 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>{host} の予定表サーバーはメールボックスのスタンプの保存に対して HTTP {status} を返しました。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
+        <source>The calendar server at {host} answered HTTP {status} to reading the mailbox stamp.</source>
+        <translation>{host} の予定表サーバーはメールボックスのスタンプの読み取りに対して HTTP {status} を返しました。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="926"/>
+        <source>The calendar server at {host} answered HTTP {status} to removing the mailbox stamp.</source>
+        <translation>{host} の予定表サーバーはメールボックスのスタンプの削除に対して HTTP {status} を返しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
         <source>The calendar server at {host} refused this account&apos;s request (HTTP 403).</source>
         <translation>{host} の予定表サーバーは、このアカウントの要求を拒否しました (HTTP 403)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
         <source>The calendar server at {host} does not let this account list the collection.</source>
         <translation>{host} の予定表サーバーは、このアカウントにコレクションの一覧の取得を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="930"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
         <source>The calendar server at {host} does not let this account read the list of changes.</source>
         <translation>{host} の予定表サーバーは、このアカウントに変更一覧の読み取りを許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="932"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
         <source>The calendar server at {host} does not let this account read items.</source>
         <translation>{host} の予定表サーバーは、このアカウントにアイテムの読み取りを許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="934"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
         <source>The calendar server at {host} does not let this account save items.</source>
         <translation>{host} の予定表サーバーは、このアカウントにアイテムの保存を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="936"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
         <source>The calendar server at {host} does not let this account delete items.</source>
         <translation>{host} の予定表サーバーは、このアカウントにアイテムの削除を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="938"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="942"/>
         <source>The calendar server at {host} does not let this account save the mailbox stamp.</source>
         <translation>{host} の予定表サーバーは、このアカウントにメールボックスのスタンプの保存を許可していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="940"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="944"/>
+        <source>The calendar server at {host} does not let this account read the mailbox stamp.</source>
+        <translation>{host} の予定表サーバーは、このアカウントにメールボックスのスタンプの読み取りを許可していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="946"/>
+        <source>The calendar server at {host} does not let this account remove the mailbox stamp.</source>
+        <translation>{host} の予定表サーバーは、このアカウントにメールボックスのスタンプの削除を許可していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="948"/>
         <source>The calendar server at {host} does not let this account keep the mailbox stamp on the collection.</source>
         <translation>{host} の予定表サーバーは、このアカウントにコレクション上のメールボックスのスタンプの保持を許可していません。</translation>
     </message>
@@ -5093,512 +5113,512 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>アドレスを確認してください: CalDAV/CardDAV サーバーではない可能性があります。Google カレンダーの CalDAV には OAuth が必要です。代わりに vdir フォルダーと vdirsyncer を使って Google と同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="924"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="928"/>
         <source>Try again later; if it keeps failing, check the address with your provider.</source>
         <translation>後でもう一度お試しください。失敗が続く場合は、プロバイダーにアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="942"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="950"/>
         <source>Choose a calendar or address book the account may change.</source>
         <translation>このアカウントで変更できる予定表またはアドレス帳を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="944"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="952"/>
         <source>There is no calendar or address book at {url}.</source>
         <translation>{url} には予定表もアドレス帳もありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="946"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="954"/>
         <source>Check the address. Your provider&apos;s help names it; the server&apos;s own address (https://server/) is often enough.</source>
         <translation>アドレスを確認してください。プロバイダーのヘルプに記載されています。多くの場合、サーバー自体のアドレス (https://server/) で十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="948"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="956"/>
         <source>The account at {host} has no calendar, task list or address book.</source>
         <translation>{host} のアカウントには、予定表、タスク一覧、アドレス帳のいずれもありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="950"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="958"/>
         <source>Create a calendar and an address book in your account, then try again.</source>
         <translation>アカウントに予定表とアドレス帳を作成してから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="952"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="960"/>
         <source>{url} is not a CalDAV or CardDAV server.</source>
         <translation>{url} は CalDAV または CardDAV のサーバーではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="954"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="962"/>
         <source>Check the address. Your provider&apos;s help names the CalDAV and CardDAV address; it is not the address of the web calendar.</source>
         <translation>アドレスを確認してください。CalDAV と CardDAV のアドレスはプロバイダーのヘルプに記載されています。Web カレンダーのアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="956"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="964"/>
         <source>Every {kind} in the mailbox is gone, which would delete {count} {kind}s in the organization as well. Nothing was synchronized.</source>
         <translation>メールボックスの {kind} がすべてなくなっています。このまま同期すると組織の {kind} も {count} 件削除されます。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="958"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
         <source>Every {kind} in the organization is gone, which would delete {count} {kind}s in the mailbox as well. Nothing was synchronized.</source>
         <translation>組織の {kind} がすべてなくなっています。このまま同期するとメールボックスの {kind} も {count} 件削除されます。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="960"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
         <source>If that is really what you want, run the sync again and confirm the deletion.</source>
         <translation>それが本当に意図したことであれば、もう一度同期を実行して削除を確定してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="962"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
         <source>Your account is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized.</source>
         <translation>あなたのアカウントには {org} で Outlook と同期する権限がありません (「Outlook への同期」特権がありません)。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="964"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
         <source>Your account ({user}) is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized.</source>
         <translation>あなたのアカウント ({user}) には {org} で Outlook と同期する権限がありません (「Outlook への同期」特権がありません)。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
         <source>Ask your Dynamics 365 administrator to add the privilege to one of your security roles.</source>
         <translation>Dynamics 365 の管理者に、あなたのセキュリティ ロールのいずれかにその特権を追加するよう依頼してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
         <source>Synchronization was cancelled; nothing in your mailbox changed.</source>
         <translation>同期はキャンセルされました。メールボックスは何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
         <source>Changes already sent to the organization are matched up at the next sync.</source>
         <translation>組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
         <source>{org} cannot be reached right now. Nothing from your mailbox is waiting to be sent.</source>
         <translation>現在 {org} に接続できません。メールボックスから送信待ちのものはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
         <source>{org} cannot be reached right now. 1 change from your mailbox is queued and will be sent when it is back.</source>
         <translation>現在 {org} に接続できません。メールボックスからの変更 1 件が待機中で、接続が回復すると送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
         <source>{org} cannot be reached right now. {pending} changes from your mailbox are queued and will be sent when it is back.</source>
         <translation>現在 {org} に接続できません。メールボックスからの変更 {pending} 件が待機中で、接続が回復すると送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
         <source>Check your network connection and synchronize again later.</source>
         <translation>ネットワーク接続を確認して、後でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
         <source>Another synchronization of this mailbox is running.</source>
         <translation>このメールボックスの別の同期が実行中です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
         <source>Wait for it to finish, then synchronize again.</source>
         <translation>完了するまで待ってから、もう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
         <source>The change-tracking token expired.</source>
         <translation>変更追跡のトークンの有効期限が切れました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
         <source>{org} is busy; try again shortly.</source>
         <translation>{org} は混み合っています。しばらくしてからもう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
         <source>{org} cannot be reached.</source>
         <translation>{org} に接続できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
         <source>Your changes are kept and sent when it can be reached.</source>
         <translation>変更は保持され、接続できるようになると送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
         <source>No organization synchronizes with your mailbox yet.</source>
         <translation>まだどの組織もメールボックスと同期していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
         <source>Choose one (its synchronization method becomes Mailbox).</source>
         <translation>組織を 1 つ選んでください (その同期方法はメールボックスになります)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
         <source>{org} does not synchronize with your mailbox (its synchronization method is None); {primary} does. Nothing was synchronized.</source>
         <translation>{org} はメールボックスと同期していません (同期方法は [なし] です)。同期しているのは {primary} です。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
         <source>To synchronize with {org} instead, make it the synchronizing organization first.</source>
         <translation>代わりに {org} と同期するには、先にそれを同期する組織にしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
         <source>{org} has not been connected yet, so its organization ID is unknown.</source>
         <translation>{org} にはまだ接続していないため、組織 ID がわかりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
         <source>Test its connection once while online.</source>
         <translation>オンラインのときに一度接続をテストしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1024"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1026"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1028"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1030"/>
         <source>This is the sign-in (AD FS) server, not the organization.</source>
         <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1024"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1032"/>
         <source>This is {portal}, not an organization address.</source>
         <translation>これは {portal} で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1026"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1034"/>
         <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1028"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1036"/>
         <source>The organization name in the address is not valid.</source>
         <translation>アドレス内の組織名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1030"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1038"/>
         <source>The port number in the address is not valid.</source>
         <translation>アドレス内のポート番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1032"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1040"/>
         <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
         <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1034"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1042"/>
         <source>The server name in the address is not valid.</source>
         <translation>アドレス内のサーバー名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1036"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1044"/>
         <source>The server part of the address is not valid.</source>
         <translation>アドレスのサーバー部分が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1038"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1046"/>
         <source>An IP address alone is not an organization address.</source>
         <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1040"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1048"/>
         <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
         <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1042"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1050"/>
         <source>This address names the Dynamics 365 cloud but no organization.</source>
         <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1044"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1052"/>
         <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
         <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1046"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1054"/>
         <source>The address contains control characters.</source>
         <translation>アドレスに制御文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1048"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1056"/>
         <source>This address is in the {cloud} cloud but is not an organization address.</source>
         <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1050"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1058"/>
         <source>An organization address looks like https://contoso.{domain}.</source>
         <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1052"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1060"/>
         <source>This address names the {cloud} cloud but no organization.</source>
         <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1054"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1062"/>
         <source>This is a Discovery Service address, not an organization.</source>
         <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1056"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1064"/>
         <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1058"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1066"/>
         <source>This is a discovery service address, not an organization.</source>
         <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1060"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1068"/>
         <source>{host} is a domain, not an organization address.</source>
         <translation>{host} はドメインで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1062"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1070"/>
         <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
         <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1064"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1072"/>
         <source>This Dynamics 365 address is not an organization address.</source>
         <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1066"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1074"/>
         <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
         <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1068"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1076"/>
         <source>This looks like an e-mail address or user name, not an organization address.</source>
         <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1070"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1078"/>
         <source>This is a file path, not an organization address.</source>
         <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1072"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1080"/>
         <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
         <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1074"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1082"/>
         <source>The address contains a user name and password.</source>
         <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1076"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1084"/>
         <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
         <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1078"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1086"/>
         <source>An organization address cannot contain spaces.</source>
         <translation>組織のアドレスに空白を含めることはできません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1080"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1088"/>
         <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
         <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1082"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1090"/>
         <source>The address contains a user name.</source>
         <translation>アドレスにユーザー名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1084"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1092"/>
         <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
         <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1086"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1094"/>
         <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
         <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1088"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1096"/>
         <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
         <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1090"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1098"/>
         <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
         <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1092"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1100"/>
         <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
         <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1094"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1102"/>
         <source>This is an e-mail link, not an organization address.</source>
         <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1096"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1104"/>
         <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
         <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1098"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1106"/>
         <source>This is the Microsoft sign-in page, not your organization.</source>
         <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1100"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1108"/>
         <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1102"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1110"/>
         <source>No organization address was given.</source>
         <translation>組織のアドレスが指定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1104"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1112"/>
         <source>The address has no server name.</source>
         <translation>アドレスにサーバー名がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1106"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1114"/>
         <source>This does not look like a Dynamics 365 organization address.</source>
         <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1108"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1116"/>
         <source>This is not the address of a Dynamics 365 organization.</source>
         <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1110"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1118"/>
         <source>An organization address must be text.</source>
         <translation>組織のアドレスはテキストでなければなりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1112"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1120"/>
         <source>Only web addresses (https:// or http://) can be organization addresses.</source>
         <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1114"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1122"/>
         <source>This page lists your apps and organizations; it is not an organization address.</source>
         <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1116"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1124"/>
         <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1118"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1126"/>
         <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
         <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1120"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1128"/>
         <source>This is a Power Pages (portal) website, not the organization behind it.</source>
         <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1122"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1130"/>
         <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1124"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1132"/>
         <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
         <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1126"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1134"/>
         <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
         <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1128"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1136"/>
         <source>Type the address yourself or copy it again from the browser while the org is open.</source>
         <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1130"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1138"/>
         <source>The address names the server {host} but not the organization.</source>
         <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1132"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1140"/>
         <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
         <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1134"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1142"/>
         <source>This is a sign-in page, not the organization.</source>
         <translation>これはサインイン ページで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1136"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1144"/>
         <source>This text is far too long to be an organization address.</source>
         <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1138"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1146"/>
         <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
         <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1140"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1148"/>
         <source>This is a website address, not an organization address.</source>
         <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1142"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1150"/>
         <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
         <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
     </message>

@@ -1,9 +1,10 @@
 """Figures for the sync engine against a sandbox with 20,000 contacts in its own process.
 
-Run: python tests/benchmarks/bench_sync.py [contacts [rounds]]  (from the repository root)
+Run: python tests/benchmarks/bench_sync.py [contacts [rounds]]  (from the repository root;
+e.g. ``100000 3`` for the scale figures: the sandbox takes a few minutes to build them)
 Prints: the time to merely fetch the same pages over HTTP (the very requests an initial
 sync sends, recorded during a warm-up sync, sent again through the same session and
-decoded as the sync decodes them), the initial sync's time and the ratio (target >= 0.7),
+decoded as the sync decodes them), the initial sync's time and the ratio (target >= 0.8),
 as medians over rounds of the two side by side; an incremental sync after 10 changes
 (target < 5% of the initial sync); the peak memory growth during an initial sync (target
 < 100 MB).
@@ -139,7 +140,7 @@ def run(info: dict, data: str, rounds: int) -> None:
     print(f"initial sync: median {t_sync:.2f} s ({min(syncs):.2f}-{max(syncs):.2f}), "
           f"{n} contacts into the mailbox ({report.counts()})")
     print(f"ratio fetch/sync: median {statistics.median(ratios):.2f} "
-          f"({min(ratios):.2f}-{max(ratios):.2f}; target >= 0.7)")
+          f"({min(ratios):.2f}-{max(ratios):.2f}; target >= 0.8)")
     print(f"peak memory growth during the initial sync: {max(peaks):.1f} MB at most "
           f"(target < 100 MB)")
 

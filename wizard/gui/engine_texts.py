@@ -920,6 +920,10 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to deleting an item."),
     # wizard.engine.sync.dav.DavError.save_stamp_template
     QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to saving the mailbox stamp."),
+    # wizard.engine.sync.dav.DavError.read_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to reading the mailbox stamp."),
+    # wizard.engine.sync.dav.DavError.remove_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to removing the mailbox stamp."),
     # wizard.engine.sync.dav.DavError.fix_template
     QT_TRANSLATE_NOOP("", "Try again later; if it keeps failing, check the address with your provider."),
     # wizard.engine.sync.dav.DavForbidden.template
@@ -936,6 +940,10 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account delete items."),
     # wizard.engine.sync.dav.DavForbidden.save_stamp_template
     QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account save the mailbox stamp."),
+    # wizard.engine.sync.dav.DavForbidden.read_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account read the mailbox stamp."),
+    # wizard.engine.sync.dav.DavForbidden.remove_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account remove the mailbox stamp."),
     # wizard.engine.sync.dav.DavForbidden.keep_stamp_template
     QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account keep the mailbox stamp on the collection."),
     # wizard.engine.sync.dav.DavForbidden.fix_template

@@ -434,3 +434,83 @@ def test_an_edit_during_the_sync_is_rebased_not_overwritten(shared_kit, shared_s
     sync.run()
     assert org.tables["contact"][rid]["mobilephone"] == "+47 999"
     assert sync.run().actions == []
+
+
+# ------------------------------------------------------------------ the DAV stamp race
+@pytest.fixture
+def dav_kit(request, tmp_path):
+    k = DavKit(tmp_path, request.getfixturevalue("radicale"),
+               request.getfixturevalue("dav_session"))
+    yield k
+    k.close()
+
+
+def _race(first, second, claim):
+    """``second`` claims the stamp between ``first``'s read in its claim and its write
+    (a sync reads the stamp twice: the gate looks, then claims)."""
+    real_read = first.stamp_store._read
+    raced: list = []
+    reads: list = []
+
+    def read():
+        current = real_read()
+        reads.append(current)
+        if len(reads) == 2 and not raced:
+            raced.append(claim(second))
+        return current
+
+    first.stamp_store._read = read
+    return raced
+
+
+def test_two_computers_syncing_one_dav_account_with_two_orgs_at_once(dav_kit):
+    """The stamp write is conditional (If-None-Match / If-Match on the stamp item): the
+    computer that writes second gets 412, reads again and is told of the conflict; its
+    sync stops before writing anything."""
+    one, two = dav_kit.side("one"), dav_kit.side("two")
+    org, orgside = world(dav_kit)
+    org.create("contact", {"firstname": "Ann", "lastname": "Lee"}, owner=ME)
+    raced = _race(one, two, lambda side: side.stamp_store.claim(ORG_B, "Fabrikam"))
+    with pytest.raises(StampConflict) as exc:
+        Synchronizer(one, orgside, stamp_store=one.stamp_store).run()
+    assert raced and exc.value.other.org_id == ORG_B and "Fabrikam" in str(exc.value)
+    assert two.stamp_store.stamp().org_name == "Fabrikam"
+    assert dav_kit.other.names("contacts") == []                 # nothing was synchronized
+    assert dav_kit.other.names("calendar") == ["d365-wizard-stamp.ics"]
+
+
+def test_two_computers_claiming_one_dav_account_for_the_same_org_both_sync(dav_kit):
+    one, two = dav_kit.side("one"), dav_kit.side("two")
+    org, orgside = world(dav_kit)
+    rid = org.create("contact", {"firstname": "Ann", "lastname": "Lee"}, owner=ME)
+    _race(one, two, lambda side: side.stamp_store.claim(orgside.org_id, orgside.org_name))
+    assert Synchronizer(one, orgside, stamp_store=one.stamp_store).run().counts() == {
+        "mailbox-create": 1}
+    assert two.stamp_store.stamp().org_id == orgside.org_id
+    assert one.stamp_store.stamp().last_sync is not None
+    # the stamp item is no item of the mailbox, on either computer
+    assert [i.org_record_id for i in one.items()] == [rid]
+    two.refresh()
+    assert [i.org_record_id for i in two.items()] == [rid]
+    assert Synchronizer(two, orgside, stamp_store=two.stamp_store).run().actions == []
+
+
+def test_a_stamp_kept_as_a_property_by_an_earlier_version_is_read_and_moved(dav_kit):
+    from wizard.engine.stamp import Stamp
+
+    one = dav_kit.side("one")
+    one.stamp_store._write_property(Stamp(ORG_B, "Fabrikam", None, None))
+    with pytest.raises(StampConflict):
+        one.stamp_store.claim(ME, "Contoso")
+    one.stamp_store.claim(ME, "Contoso", override=True)
+    assert dav_kit.side("two").stamp_store.stamp().org_name == "Contoso"
+    [r] = one.client.propfind(one.stamp_store.url, [dav_mod().STAMP_PROP])
+    assert r.text(dav_mod().STAMP_PROP) is None                 # the property is gone
+    assert one.stamp_store.release(ME) and one.stamp_store.stamp() is None
+    assert dav_kit.other.names("calendar") == []
+
+
+def dav_mod():
+    from wizard.engine.sync import dav
+
+    return dav

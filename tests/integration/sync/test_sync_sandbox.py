@@ -419,9 +419,10 @@ def test_an_initial_sync_in_small_pages_matches_one_in_large_pages(env, sb, tmp_
     staged = []
     real_stage = plan.stage
 
-    def stage(run):
-        real_stage(run)
+    def stage(run, plans):
+        done = real_stage(run, plans)
         staged.extend(run.staged)
+        return done
 
     monkeypatch.setattr(plan, "stage", stage)
     env.sync.run()

@@ -16,7 +16,7 @@ from wizard.engine.mailstore import ItemChanged, MailItem, content_json
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.mapping import ENTITY_OF_KIND, SyncSettings
 from wizard.engine.sync.orgside import ChangeBatch
-from wizard.engine.sync.plan import channel_signature, plan_new_record
+from wizard.engine.sync.plan import channel_signature, offline_needs_rows, plan_new_record
 from wizard.engine.sync.runstate import MAILBOX_KIND, Channel, Plan, SyncReport, SyncRun
 from wizard.engine.sync.staging import Staging
 
@@ -28,7 +28,7 @@ MAX_REBASES = 3
 def commit(run: SyncRun, plans: list[Plan], batches: dict[str, ChangeBatch], user_id: str,
             settings: SyncSettings, mapping_rows: list[dict[str, Any]],
             filters: list[flt.SyncFilter], report: SyncReport) -> None:
-    bulk = sum(1 for p in plans if p.mailbox_op == "create") >= BULK_CREATES
+    bulk = len(run.staged) + sum(1 for p in plans if p.mailbox_op == "create") >= BULK_CREATES
     with (run.side.bulk_transaction(BULK_CACHE_KIB) if bulk
           else run.side.transaction()):
         commit_all(run, plans, batches, user_id, settings, mapping_rows, filters, report)
@@ -69,7 +69,7 @@ def commit_all(run: SyncRun, plans: list[Plan], batches: dict[str, ChangeBatch],
 def create_rows(run: SyncRun, plans: list[Plan]
                 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Mailbox rows (``staging.ITEM_COLUMNS``) and status rows of new items; gives
-    each its local id."""
+    each its local id (in ``new_status.local_id``)."""
     item_rows, status_rows = [], []
     local_ids = run.side.new_ids(len(plans))
     org_id = run.status.org_id
@@ -92,18 +92,14 @@ def commit_creates(run: SyncRun, plans: list[Plan], report: SyncReport) -> None:
     now = run.sync.clock()
     staging = run.staging
     if staging is not None and run.staged:
-        kept = {id(p) for p in plans if p.staged}
-        replaced = [p.new_status.local_id for p in run.staged
-                    if id(p) not in kept and p.new_status is not None]
-        if replaced:                              # planned again after staging
-            staging.drop([i for i in replaced if i])
+        if run.replaced:                          # planned again after staging
+            staging.drop(run.replaced)
         late = late_creates(run, staging, run.side.reserve_seq(staging.span), now)
     else:
         late = plan_deferred(run)
     for p in late:
         report.add(p.actions)
-    plans = [p for p in plans if not p.staged] + [p for p in late
-                                                  if p.mailbox_op == "create"]
+    plans = plans + [p for p in late if p.mailbox_op == "create"]
     if not plans:
         return
     item_rows, status_rows = create_rows(run, plans)
@@ -198,9 +194,7 @@ def keep_offline(run: SyncRun, ctx: Channel, batch: ChangeBatch) -> None:
     """Offline filters choose which org records are kept for offline use."""
     entity = ENTITY_OF_KIND[ctx.kind]
     offline = flt.filters_for(ctx.filters, entity, flt.OFFLINE_QUERYTYPE)
-    synced = flt.filters_for(ctx.filters, entity)
-    same = not offline or sorted(map(flt.to_fetchxml, offline)) == sorted(
-        map(flt.to_fetchxml, synced))
+    same = not offline_needs_rows(ctx)
     # When the offline filters select what the mailbox already holds, the mailbox's
     # copies serve offline use; nothing is stored twice.
     run.status.set_offline_mirrors_mailbox(ctx.kind, same)

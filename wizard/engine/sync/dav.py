@@ -15,9 +15,11 @@
   back.
 - **Sign-in**: Basic or Digest, whichever the server's ``WWW-Authenticate`` asks for
   (Basic only over HTTPS); the password comes from the keyring.
-- **The mailbox stamp**: a property (``{urn:x-d365-wizard:}mailbox-stamp``) of the
-  calendar, or of the address book when there is no calendar; every computer syncing the
-  account reads it.
+- **The mailbox stamp**: a small item of the calendar (``d365-wizard-stamp.ics``, an
+  all-day private event on 1 January 1970), or of the address book when there is no
+  calendar (``.vcf``), written with ``If-None-Match: *`` / ``If-Match``: two computers
+  claiming the account at once for two orgs get one claim and one conflict. Every
+  computer syncing the account reads it; the sync itself passes it by.
 
 The caldav library was evaluated and not used: it has no CardDAV, and its HTTP stack
 (niquests, which installs urllib3-future in place of urllib3) would bypass and break the
@@ -26,11 +28,10 @@ session every other request of the app goes through.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,9 @@ from xml.etree import ElementTree as ET
 import requests
 
 from wizard.engine.errors import Action, WizardError
+from wizard.engine.stamp import Stamp
 from wizard.engine.sync.remote import Gone, Listing, PreconditionFailed, RemoteError, RemoteSide, safe_name
-from wizard.engine.sync.stamps import StampKeeper, stamp_from_json, stamp_to_json
+from wizard.engine.sync.stamps import StampChanged, StampKeeper, stamp_from_json, stamp_to_json
 
 D, C, CARD, CS = "DAV:", "urn:ietf:params:xml:ns:caldav", "urn:ietf:params:xml:ns:carddav", \
     "http://calendarserver.org/ns/"
@@ -77,7 +79,9 @@ class DavRequest(str, enum.Enum):
     READ_ITEMS = "read_items"
     SAVE_ITEM = "save_item"
     DELETE_ITEM = "delete_item"
-    SAVE_STAMP = "save_stamp"    # PROPPATCH of the mailbox stamp
+    READ_STAMP = "read_stamp"    # GET of the mailbox stamp item
+    SAVE_STAMP = "save_stamp"    # PUT of the stamp item, or PROPPATCH of the stamp property
+    REMOVE_STAMP = "remove_stamp"
     KEEP_STAMP = "keep_stamp"    # the server dropped the stamp property
 
 
@@ -98,6 +102,10 @@ class DavError(RemoteError):
                             "an item.")
     save_stamp_template = ("The calendar server at {host} answered HTTP {status} to saving the "
                            "mailbox stamp.")
+    read_stamp_template = ("The calendar server at {host} answered HTTP {status} to reading the "
+                           "mailbox stamp.")
+    remove_stamp_template = ("The calendar server at {host} answered HTTP {status} to removing "
+                             "the mailbox stamp.")
     fix_template = "Try again later; if it keeps failing, check the address with your provider."
 
     def templates(self) -> tuple[str | None, str | None]:
@@ -140,6 +148,10 @@ class DavForbidden(DavError):
                             "items.")
     save_stamp_template = ("The calendar server at {host} does not let this account save the "
                            "mailbox stamp.")
+    read_stamp_template = ("The calendar server at {host} does not let this account read the "
+                           "mailbox stamp.")
+    remove_stamp_template = ("The calendar server at {host} does not let this account remove the "
+                             "mailbox stamp.")
     keep_stamp_template = ("The calendar server at {host} does not let this account keep the "
                            "mailbox stamp on the collection.")
     fix_template = "Choose a calendar or address book the account may change."
@@ -582,20 +594,123 @@ def _strong(etag: str | None) -> str | None:
 
 
 # --------------------------------------------------------------------------------------
-# the stamp: a property of the calendar (or the address book)
+# the stamp: a small item of the calendar (or the address book)
 # --------------------------------------------------------------------------------------
+STAMP_NAME = "d365-wizard-stamp"
+STAMP_PROPERTY = "X-D365-WIZARD-STAMP"
+_STAMP_ICS = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//d365-wizard//mailbox stamp//EN\r\n"
+              "BEGIN:VEVENT\r\nUID:d365-wizard-mailbox-stamp\r\nDTSTAMP:19700101T000000Z\r\n"
+              "DTSTART;VALUE=DATE:19700101\r\nSUMMARY:Dynamics 365 wizard: which organization "
+              "this calendar synchronizes with (keep this)\r\nCLASS:PRIVATE\r\n"
+              "TRANSP:TRANSPARENT\r\n{prop}:{value}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+_STAMP_VCF = ("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:d365-wizard-mailbox-stamp\r\n"
+              "FN:Dynamics 365 wizard (which organization this address book synchronizes "
+              "with: keep this)\r\nN:;;;;\r\n{prop}:{value}\r\nEND:VCARD\r\n")
+
+
+def stamp_item_text(stamp: Stamp, addressbook: bool) -> str:
+    """The stamp item: its JSON, base64url-encoded (no iCalendar/vCard escaping), in an
+    X- property of an all-day event on 1 January 1970 (private, free) or a vCard."""
+    import base64
+
+    value = base64.urlsafe_b64encode(stamp_to_json(stamp).encode()).decode()
+    return (_STAMP_VCF if addressbook else _STAMP_ICS).format(prop=STAMP_PROPERTY, value=value)
+
+
+def stamp_from_item(text: str) -> Stamp | None:
+    import base64
+    import binascii
+    import re
+
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    m = re.search(rf"^{STAMP_PROPERTY}(?:;[^:]*)?:([A-Za-z0-9_=-]+)\s*$", unfolded, re.M | re.I)
+    if m is None:
+        return None
+    try:
+        return stamp_from_json(base64.urlsafe_b64decode(m.group(1)))
+    except (binascii.Error, ValueError):
+        return None
+
+
 class DavStamp(StampKeeper):
-    def __init__(self, client: DavClient, url: str, *,
+    """The stamp as a small item of the collection (``d365-wizard-stamp.ics`` or
+    ``.vcf``), written conditionally: ``If-None-Match: *`` when there was none,
+    ``If-Match`` with the ETag read, so of two computers claiming one collection at once
+    the second gets 412, reads again and is told of the conflict. A stamp that an earlier
+    version kept as a property of the collection is read when there is no item, and
+    removed once the item is written; a server that refuses the item (a calendar that
+    takes no events) keeps the stamp in that property, written unconditionally."""
+
+    def __init__(self, client: DavClient, url: str, *, addressbook: bool = False,
                  clock: Callable[[], float] = time.time) -> None:
         super().__init__(clock=clock)
         self.client = client
-        self.url = url
+        self.url = url if url.endswith("/") else url + "/"
+        self.addressbook = addressbook
+        self.item_url: str | None = self.url + STAMP_NAME + (".vcf" if addressbook else ".ics")
+        self._etag: str | None = None       # the item's, at the last read (None: no item)
+        self._in_property = False           # the last read found a property stamp
 
-    def _read(self):
+    @property
+    def item_path(self) -> str:
+        return urlsplit(self.url + STAMP_NAME + (".vcf" if self.addressbook else ".ics")).path
+
+    def _read(self) -> Stamp | None:
+        self._etag = None
+        if self.item_url is not None:
+            try:
+                r = self.client.request("GET", self.item_url, what=DavRequest.READ_STAMP,
+                                        ok=(200,))
+            except DavNotFound:
+                pass
+            else:
+                self._etag = r.headers.get("ETag") or "*"
+                return stamp_from_item(r.text)
         [r] = self.client.propfind(self.url, [STAMP_PROP]) or [None]
-        return stamp_from_json(r.text(STAMP_PROP)) if r is not None else None
+        stamp = stamp_from_json(r.text(STAMP_PROP)) if r is not None else None
+        self._in_property = stamp is not None
+        return stamp
 
-    def _write(self, stamp) -> None:
+    def _write(self, stamp: Stamp | None) -> None:
+        if self.item_url is not None:
+            try:
+                self._write_item(stamp)
+            except PreconditionFailed:
+                raise StampChanged() from None
+            except DavError as exc:
+                if stamp is None or exc.params.get("status") not in (400, 403, 405, 409, 415):
+                    raise
+                self.item_url = None        # no such item here: the property it is
+            else:
+                if self._in_property:
+                    self._write_property(None)
+                    self._in_property = False
+                return
+        self._write_property(stamp)
+
+    def _write_item(self, stamp: Stamp | None) -> None:
+        assert self.item_url is not None
+        if stamp is None:
+            if self._etag is None:
+                return
+            try:
+                self.client.request("DELETE", self.item_url, what=DavRequest.REMOVE_STAMP,
+                                    headers={"If-Match": self._etag}, ok=(200, 204))
+            except DavNotFound:
+                raise StampChanged() from None
+            self._etag = None
+            return
+        ctype = "text/vcard; charset=utf-8" if self.addressbook else "text/calendar; charset=utf-8"
+        condition = {"If-Match": self._etag} if self._etag else {"If-None-Match": "*"}
+        try:
+            r = self.client.request("PUT", self.item_url, body=stamp_item_text(stamp, self.addressbook),
+                                    headers={"Content-Type": ctype, **condition},
+                                    what=DavRequest.SAVE_STAMP, ok=(200, 201, 204))
+        except DavNotFound:                 # deleted since it was read
+            raise StampChanged() from None
+        self._etag = r.headers.get("ETag") or "*"
+
+    def _write_property(self, stamp: Stamp | None) -> None:
         root = ET.Element(_q(D, "propertyupdate"))
         action = ET.SubElement(root, _q(D, "set" if stamp is not None else "remove"))
         prop = ET.SubElement(ET.SubElement(action, _q(D, "prop")), STAMP_PROP)
@@ -608,10 +723,6 @@ class DavStamp(StampKeeper):
                 if STAMP_PROP in resp.missing:
                     raise DavForbidden(host=self.client.host, status=403, url=self.url,
                                        what=DavRequest.KEEP_STAMP)
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        yield
 
 
 # --------------------------------------------------------------------------------------
@@ -637,8 +748,10 @@ class DavSide(RemoteSide):
             colls[kind] = coll
         stamp_at = (collections.get("appointment") or collections.get("contact")
                     or next(iter(collections.values())))
-        super().__init__(index_path, colls, stamp_store=DavStamp(client, stamp_at.url,
-                                                                 clock=clock), clock=clock)
+        stamp = DavStamp(client, stamp_at.url, clock=clock,
+                         addressbook=stamp_at.kinds == ("contact",))
+        by_url[stamp_at.url].ignore.add(stamp.item_path)      # not an item to synchronize
+        super().__init__(index_path, colls, stamp_store=stamp, clock=clock)
 
     def describe(self) -> str:
         return self.client.url

@@ -67,6 +67,12 @@ class ChangeBatch:
     deleted: list[str]
     token: str | None
     full: bool
+    # records handed to ``on_rows`` that the caller took over (not in ``rows``)
+    streamed: int = 0
+
+
+# a page of a full read handed over -> the records the batch keeps (None: all of them)
+OnRows = Callable[[list[OrgRecord]], "list[OrgRecord] | None"]
 
 
 @dataclass
@@ -99,7 +105,8 @@ class OrgSide(Protocol):
     """What the engine needs of an org. Besides the reads and writes, a side says whether
     it hands a full read over page by page (``streams_pages``: ``changes`` then calls
     ``on_rows`` with each page, and ``next_page_on_its_way`` is true while the next one
-    is being fetched), and may fetch ahead (``prefetch``: the first requests of a run at
+    is being fetched; ``on_rows`` returns the page's records the batch must still hold,
+    None for all, and the side keeps no others), and may fetch ahead (``prefetch``: the first requests of a run at
     once; ``changes_many``: several incremental deltas in one round trip, ``{}`` when it
     cannot)."""
 
@@ -118,7 +125,7 @@ class OrgSide(Protocol):
     def attribute_labels(self, entity: str) -> dict[str, str]: ...
     def filters(self) -> list[SyncFilter]: ...
     def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
-                on_rows: Callable[[list[OrgRecord]], None] | None = None) -> ChangeBatch: ...
+                on_rows: OnRows | None = None) -> ChangeBatch: ...
     def get(self, kind: str, record_id: str) -> OrgRecord | None: ...
     def write(self, writes: list[OrgWrite]) -> list[WriteResult]: ...
     def email_matches(self, sender: str, recipients: list[str], subject: str) -> bool: ...
@@ -272,7 +279,7 @@ class MemoryOrgSide:
         return list(self.org.userqueries.get(self.user.user_id, []))
 
     def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
-                on_rows: Callable[[list[OrgRecord]], None] | None = None) -> ChangeBatch:
+                on_rows: OnRows | None = None) -> ChangeBatch:
         self._check(f"changes:{kind}")
         table = self.org.tables[kind]
         if token is None:

@@ -35,7 +35,17 @@ from wizard.engine.sync.mapping import (
     effective_mappings,
 )
 from wizard.engine.sync.orgside import ChangeBatch, DeltaTokenExpired, OrgRecord, OrgWrite
-from wizard.engine.sync.runstate import DEFERRED, MAILBOX_KIND, Action, Channel, Plan, SyncReport, SyncRun
+from wizard.engine.sync.runstate import (
+    DEFERRED,
+    LISTED_CREATES,
+    MAILBOX_KIND,
+    UNLISTED_CREATE,
+    Action,
+    Channel,
+    Plan,
+    SyncReport,
+    SyncRun,
+)
 from wizard.engine.sync.status import Conflict, StatusRow
 
 log = logging.getLogger(__name__)
@@ -115,7 +125,7 @@ def fetch(run: SyncRun, ctx: Channel, report: SyncReport,
             batch = changes(run, ctx, token, columns, early)
     except DeltaTokenExpired:
         batch = changes(run, ctx, None, columns, early)
-    report.fetched[ctx.kind] = len(batch.rows) + len(batch.deleted)
+    report.fetched[ctx.kind] = len(batch.rows) + batch.streamed + len(batch.deleted)
     report.full[ctx.kind] = batch.full
     return batch
 
@@ -124,57 +134,101 @@ def changes(run: SyncRun, ctx: Channel, token: str | None, columns: list[str],
              early: dict[str, tuple[OrgRecord, Plan | None]] | None) -> ChangeBatch:
     """The org's changes. A full read of an org side that hands over rows page by page
     plans the records new to the mailbox as they arrive (while the next page is on its
-    way); ``early`` keeps those plans for :func:`plan_channel`."""
+    way); ``early`` keeps those plans for :func:`plan_channel`.
+
+    Memory stays bounded however many records the org holds: a new record whose mailbox
+    item is staged (see :func:`stage`), or that stays out of the mailbox, is not kept
+    (neither its row nor its plan; the TEMP tables hold what the commit needs), so a
+    run holds about one page of rows plus the pairs the mailbox already links."""
     if token is not None or early is None or not run.org.streams_pages:
         return run.org.changes(ctx.kind, token, columns)
     statuses, items = load(run, ctx.kind, ChangeBatch([], [], None, True))
     linked = set(statuses) | {i.org_record_id for i in items if i.org_record_id}
     run.preloaded = (statuses, items)
+    # Offline filters that differ from the sync filters read every row at the commit.
+    keep_all = offline_needs_rows(ctx)
+    streamed = 0
 
-    def plan(records: list[OrgRecord]) -> None:
+    def plan(records: list[OrgRecord]) -> list[OrgRecord] | None:
+        nonlocal streamed
         if run.staged and not run.org.next_page_on_its_way:
             # A last page, with rows already staged: its new records are planned
             # during the commit, while SQLite copies the staged rows (see commit.late_creates).
             for row in records:
                 if row.id not in linked:
+                    unstage(run, row.id)
                     early[row.id] = (row, DEFERRED)
-            return
+            return None
+        kept: list[OrgRecord] = []
+        creates: list[tuple[OrgRecord, Plan]] = []
         for row in records:
-            if row.id not in linked:
-                p = plan_new_record(run, ctx, row)
+            if row.id in linked:
+                kept.append(row)
+                continue
+            unstage(run, row.id)                 # handed over again (changed while paged)
+            p = plan_new_record(run, ctx, row)
+            if p is not None and p.mailbox_op == "create":
+                creates.append((row, p))
+            elif keep_all:
+                kept.append(row)
+        if run.org.next_page_on_its_way and stage(run, [p for _, p in creates]):
+            if keep_all:
+                kept += [row for row, _ in creates]
+        else:
+            for row, p in creates:
                 early[row.id] = (row, p)
-                if p is not None and p.mailbox_op == "create":
-                    run.to_stage.append(p)
-        if run.org.next_page_on_its_way:
-            stage(run)
+                kept.append(row)
+        streamed += len(records) - len(kept)
+        return kept
 
-    return run.org.changes(ctx.kind, None, columns, on_rows=plan)
+    batch = run.org.changes(ctx.kind, None, columns, on_rows=plan)
+    batch.streamed = streamed
+    return batch
 
 
-def stage(run: SyncRun) -> None:
-    """Write the new mailbox items planned so far into the TEMP tables (see
-    :mod:`~wizard.engine.sync.staging`): done while the next page is on its way, so
-    the commit after the last page only copies them."""
-    plans, run.to_stage = run.to_stage, []
-    if run.staging is None or not plans:
-        return
+def unstage(run: SyncRun, org_record_id: str) -> None:
+    """Forget the staged mailbox item of a record planned again (it is dropped from the
+    TEMP tables at the commit)."""
+    local_id = run.staged.pop(org_record_id, None)
+    if local_id is not None:
+        run.replaced.append(local_id)
+
+
+def stage(run: SyncRun, plans: list[Plan]) -> bool:
+    """Write new mailbox items into the TEMP tables (see :mod:`~wizard.engine.sync.staging`),
+    done while the next page is on its way, so the commit after the last page only copies
+    them; their actions go to the report now, and the plans are let go. False when there
+    is no staging (the caller keeps the plans and commits them directly)."""
+    if run.staging is None or run.staging.failed:
+        return False
+    if not plans:
+        return True
     from wizard.engine.sync.commit import create_rows
 
     try:
         run.staging.add(*create_rows(run, plans))
-    except sqlite3.Error as exc:         # staging only saves time: commit them directly
+    except sqlite3.Error as exc:         # staging only saves time: commit these directly
         log.warning("staging new mailbox items failed (%s); inserting them at the end",
                     exc)
-        for p in run.staged:
-            p.staged = False
-        run.staged = []
-        run.staging.close()
-        run.staging = None
-        return
+        run.staging.failed = True
+        return False
     for p in plans:
-        p.staged = True
-        p.mailbox_json = p.base_json = None        # the TEMP tables hold them now
-    run.staged += plans
+        assert p.new_status is not None and p.new_status.local_id is not None
+        unstage(run, p.org_record_id)    # twice on one page: the later one stays
+        run.staged[p.org_record_id] = p.new_status.local_id
+        run.report.add(p.actions)
+    return True
+
+
+def offline_needs_rows(ctx: Channel) -> bool:
+    """Whether the commit stores org rows for offline use (offline filters that select
+    other records than the sync filters; see :func:`commit.keep_offline`)."""
+    entity = ENTITY_OF_KIND[ctx.kind]
+    offline = flt.filters_for(ctx.filters, entity, flt.OFFLINE_QUERYTYPE)
+    if not offline:
+        return False
+    synced = flt.filters_for(ctx.filters, entity)
+    return sorted(map(flt.to_fetchxml, offline)) != sorted(map(flt.to_fetchxml, synced))
 
 
 def columns_of(ctx: Channel) -> list[str]:
@@ -476,8 +530,12 @@ def plan_new_record(run: SyncRun, ctx: Channel, row: OrgRecord) -> Plan | None:
     if not include(ctx, row.data):
         return None
     p = Plan(ctx.kind, row.id, None, None)
-    p.actions.append(Action(ctx.kind, "mailbox-create", org_title(ctx.kind, row.data),
-                            None, row.id, [], "matches your synchronization filters"))
+    if run.titled_creates < LISTED_CREATES:
+        run.titled_creates += 1
+        p.actions.append(Action(ctx.kind, "mailbox-create", org_title(ctx.kind, row.data),
+                                None, row.id, [], "matches your synchronization filters"))
+    else:                              # the report only counts these (an initial sync)
+        p.actions.append(UNLISTED_CREATE[ctx.kind])
     plan_mailbox_create(ctx, p, row)
     return p
 
@@ -605,7 +663,8 @@ def guard(run: SyncRun, ctx: Channel, plans: list[Plan], batch: ChangeBatch | No
         return
     statuses = [p for p in plans if p.status is not None and p.status.state == "linked"]
     gone = sum(1 for p in statuses if p.item is None)
-    if not gone and not (batch is not None and batch.full and not batch.rows):
+    emptied = batch is not None and batch.full and not batch.rows and not batch.streamed
+    if not gone and not emptied:
         return
     total = run.status.count_linked(ctx.kind)
     if total < 2:
@@ -614,7 +673,7 @@ def guard(run: SyncRun, ctx: Channel, plans: list[Plan], batch: ChangeBatch | No
                       and p.org_write.op == "delete")
     if gone == total and org_deletes and not channel_items(run, ctx.kind):
         raise MassDeletionRefused("mailbox", ctx.kind, org_deletes)
-    if batch is not None and batch.full and not batch.rows:
+    if emptied:
         mb_deletes = sum(1 for p in statuses if p.mailbox_op == "delete")
         if mb_deletes == total:
             raise MassDeletionRefused("organization", ctx.kind, mb_deletes)

@@ -47,6 +47,11 @@ class Action:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+# Past LISTED_CREATES, a run's plans share one untitled "new in the mailbox" action per
+# kind (the report only counts those), instead of one each.
+UNLISTED_CREATE = {kind: Action(kind, "mailbox-create", "") for kind in CHANNELS}
+
+
 @dataclass
 class SyncReport:
     org_id: str
@@ -70,7 +75,7 @@ class SyncReport:
         """Add a plan's actions; past LISTED_CREATES new mailbox items, only count them."""
         for a in actions:
             if a.op == "mailbox-create":
-                if self.listed_creates >= LISTED_CREATES:
+                if self.listed_creates >= LISTED_CREATES or a is UNLISTED_CREATE.get(a.kind):
                     self.unlisted[a.op] = self.unlisted.get(a.op, 0) + 1
                     continue
                 self.listed_creates += 1
@@ -138,7 +143,6 @@ class Plan:
     attempts: int = 0
     failed: bool = False
     error: str | None = None
-    staged: bool = False                   # its mailbox create is in the TEMP tables
 
 
 DEFERRED = Plan("", "", None, None)        # in ``early``: planned at commit time
@@ -152,8 +156,10 @@ class SyncRun:
     report: SyncReport
     dry_run: bool
     staging: "Staging | None" = None
-    staged: list[Plan] = field(default_factory=list)
-    to_stage: list[Plan] = field(default_factory=list)
+    # org record id -> local id of the new mailbox items in the TEMP tables (their plans
+    # are not kept: see plan.changes), and the local ids staged but planned again since
+    staged: dict[str, str] = field(default_factory=dict)
+    replaced: list[str] = field(default_factory=list)
     deferred: list[tuple[Channel, OrgRecord]] = field(default_factory=list)
     sent: dict[tuple[str, str], dict[str, list[Any]]] = field(default_factory=dict)
     start_seq: int = 0
@@ -162,6 +168,7 @@ class SyncRun:
     prefetched: dict[str, ChangeBatch] = field(default_factory=dict)
     preloaded: tuple[dict[str, StatusRow], list[MailItem]] | None = None
     user_id: str = ""
+    titled_creates: int = 0        # "new in the mailbox" actions made with a title
     settings: SyncSettings | None = None
     mapping_rows: list[dict[str, Any]] = field(default_factory=list)
     filters: list[flt.SyncFilter] = field(default_factory=list)

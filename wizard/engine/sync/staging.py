@@ -3,8 +3,11 @@
 An initial sync creates 10,000s of mailbox items, and inserting them was most of the
 commit, which can only start after the last page has arrived. So while the next page is
 being fetched, the items planned from the current one are written into TEMP tables: the
-connection's own temporary database (kept in memory), which takes no lock on the mailbox,
-is seen by no other connection, and disappears with the connection. The commit then
+connection's own temporary database, which takes no lock on the mailbox, is seen by no
+other connection, and disappears with the connection. It is kept in a file (SQLite's
+unnamed temporary file, deleted when closed), not in memory: the run then lets the
+staged plans go, so its memory does not grow with the number of new items (100,000
+contacts: under 50 MB instead of 300). Each ``add`` is one savepoint: all rows or none. The commit then
 copies them into the mailbox with one ``INSERT ... SELECT`` per table, inside its single
 transaction; SQLite does that copy in C at about half the cost of inserting the rows from
 Python. A run that fails, is cancelled or is killed leaves the mailbox as it was: the
@@ -30,11 +33,12 @@ class Staging:
         self.conn = conn
         self.count = 0          # rows staged and not dropped
         self.span = 0           # sequence numbers the copy needs (dropped rows leave gaps)
+        self.failed = False     # an add failed: the run stages nothing more
         self._ready = False
 
     def _create(self) -> None:
         c = self.conn
-        c.execute("PRAGMA temp_store=MEMORY")
+        c.execute("PRAGMA temp_store=FILE")          # bounded memory (see above)
         c.execute("DROP TABLE IF EXISTS temp.staged_items")
         c.execute("DROP TABLE IF EXISTS temp.staged_status")
         c.execute(f"CREATE TEMP TABLE staged_items (ord INTEGER PRIMARY KEY,"
@@ -43,14 +47,23 @@ class Staging:
         self._ready = True
 
     def add(self, items: list[tuple[Any, ...]], statuses: list[tuple[Any, ...]]) -> None:
-        """Stage mailbox rows (``ITEM_COLUMNS``) and their status rows (``STATUS_COLUMNS``)."""
+        """Stage mailbox rows (``ITEM_COLUMNS``) and their status rows (``STATUS_COLUMNS``),
+        all or none (one savepoint: a failure leaves the rows staged before)."""
         if not self._ready:
             self._create()
-        marks = ",".join("?" * len(ITEM_COLUMNS))
-        self.conn.executemany(f"INSERT INTO temp.staged_items ({', '.join(ITEM_COLUMNS)})"
-                              f" VALUES ({marks})", items)
-        marks = ",".join("?" * len(STATUS_COLUMNS))
-        self.conn.executemany(f"INSERT INTO temp.staged_status VALUES ({marks})", statuses)
+        c = self.conn
+        c.execute("SAVEPOINT staging")
+        try:
+            marks = ",".join("?" * len(ITEM_COLUMNS))
+            c.executemany(f"INSERT INTO temp.staged_items ({', '.join(ITEM_COLUMNS)})"
+                          f" VALUES ({marks})", items)
+            marks = ",".join("?" * len(STATUS_COLUMNS))
+            c.executemany(f"INSERT INTO temp.staged_status VALUES ({marks})", statuses)
+        except BaseException:
+            c.execute("ROLLBACK TO staging")
+            c.execute("RELEASE staging")
+            raise
+        c.execute("RELEASE staging")
         self.count += len(items)
         self.span += len(items)
 

@@ -48,9 +48,21 @@ def stamp_from_json(text: str | bytes | None) -> Stamp | None:
         return None
 
 
+class StampChanged(Exception):
+    """Raised by ``_write`` when the stamp changed since ``_read`` (a conditional write
+    refused: HTTP 412): the change is decided again on what is there now."""
+
+
+# a stamp changed under us this many times in a row is left as the other computer wrote it
+STAMP_RETRIES = 5
+
+
 class StampKeeper:
     """claim / record_sync / release / clear over ``_read`` and ``_write`` (subclasses),
-    each inside ``_locked``."""
+    each inside ``_locked``. A ``_write`` may be conditional on what ``_read`` saw and
+    raise :class:`StampChanged`: the change is then decided again on a fresh read, so two
+    computers claiming one mailbox for two orgs at once get one claim and one
+    :class:`~wizard.engine.stamp.StampConflict`."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
@@ -66,6 +78,22 @@ class StampKeeper:
     def _locked(self) -> Iterator[None]:
         yield
 
+    def _change(self, decide: Callable[[Stamp | None], tuple[bool, Stamp | None, Any]]) -> Any:
+        """``decide(current)`` -> (write?, the stamp to write, the result); it raises
+        to refuse. Decided again while the write finds the stamp changed."""
+        for _ in range(STAMP_RETRIES):
+            with self._locked():
+                write, new, result = decide(self._read())
+                if not write:
+                    return result
+                try:
+                    self._write(new)
+                except StampChanged:
+                    continue
+                return result
+        with self._locked():                     # another computer keeps writing: its stamp
+            return decide(self._read())[2]       # stands (decide still refuses a conflict)
+
     # -- the MailboxStore API -------------------------------------------------------
     def stamp(self) -> Stamp | None:
         return self._read()
@@ -75,8 +103,8 @@ class StampKeeper:
         if not org_id or not org_name:
             raise ValueError("claim() needs an org id and a name")
         now = to_datetime(self.clock())
-        with self._locked():
-            current = self._read()
+
+        def decide(current: Stamp | None) -> tuple[bool, Stamp | None, Stamp]:
             if current is not None and not _same_id(current.org_id, org_id) and not (
                     override or (replacing is not None and _same_id(current.org_id, replacing))):
                 raise StampConflict(current, org_name)
@@ -84,35 +112,39 @@ class StampKeeper:
                 new = Stamp(org_id, org_name, current.last_sync, current.claimed_at or now)
             else:
                 new = Stamp(org_id, org_name, None, now)
-            if new != current:
-                self._write(new)
-        return new
+            return new != current, new, new
+
+        result: Stamp = self._change(decide)
+        return result
 
     def record_sync(self, org_id: str, when: Any = None) -> Stamp:
         moment = to_datetime(self.clock() if when is None else when)
-        with self._locked():
-            current = self._read()
+
+        def decide(current: Stamp | None) -> tuple[bool, Stamp | None, Stamp]:
             if current is None:
                 raise StampMissingNoAction()
             if not _same_id(current.org_id, org_id):
                 raise StampConflict(current)
             new = Stamp(current.org_id, current.org_name, moment, current.claimed_at)
-            self._write(new)
-        return new
+            return True, new, new
+
+        result: Stamp = self._change(decide)
+        return result
 
     def release(self, org_id: str) -> bool:
-        with self._locked():
-            current = self._read()
-            if current is None or not _same_id(current.org_id, org_id):
-                return False
-            self._write(None)
-        return True
+        def decide(current: Stamp | None) -> tuple[bool, Stamp | None, bool]:
+            mine = current is not None and _same_id(current.org_id, org_id)
+            return mine, None, mine
+
+        released: bool = self._change(decide)
+        return released
 
     def clear(self) -> Stamp | None:
-        with self._locked():
-            current = self._read()
-            self._write(None)
-        return current
+        def decide(current: Stamp | None) -> tuple[bool, Stamp | None, Stamp | None]:
+            return current is not None, None, current
+
+        cleared: Stamp | None = self._change(decide)
+        return cleared
 
 
 class FileStamp(StampKeeper):
@@ -144,4 +176,4 @@ class FileStamp(StampKeeper):
             atomic_write_bytes(self.path, stamp_to_json(stamp).encode(), mode=0o644)
 
 
-__all__ = ["FileStamp", "StampKeeper", "format_time", "stamp_from_json", "stamp_to_json"]
+__all__ = ["FileStamp", "StampChanged", "StampKeeper", "format_time", "stamp_from_json", "stamp_to_json"]

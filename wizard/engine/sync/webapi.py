@@ -36,6 +36,7 @@ from wizard.engine.sync.mapping import SyncSettings
 from wizard.engine.sync.orgside import (
     ChangeBatch,
     DeltaTokenExpired,
+    OnRows,
     OrgBusy,
     OrgRecord,
     OrgUnreachable,
@@ -53,6 +54,8 @@ ENTITY_SETS = {"contact": ("contacts",), "task": ("tasks",),
                "booking": ("bookableresourcebookings",), "email": ("emails",),
                "appointment": ("appointments", "recurringappointmentmasters",
                                "serviceappointments")}
+# entity sets that share a kind (appointments): which one a record is in is remembered
+_SHARED_KIND = frozenset(s for sets in ENTITY_SETS.values() if len(sets) > 1 for s in sets)
 PRIMARY_KEY = {"contacts": "contactid", "bookableresourcebookings": "bookableresourcebookingid"}
 ALWAYS = {"contacts": ["_ownerid_value", "_createdby_value", "modifiedon", "statecode"],
           "tasks": ["_ownerid_value", "_createdby_value", "modifiedon", "statecode"],
@@ -366,7 +369,8 @@ class DataverseOrgSide:
     def _delta(self, entity_set: str, link: str | None, columns: list[str] | None,
                on_page: Callable[[list[dict[str, Any]]], None] | None = None
                ) -> tuple[list[dict], list[str], str | None]:
-        """Rows, deleted ids and the new delta link of one entity set.
+        """Rows, deleted ids and the new delta link of one entity set (the rows only
+        without ``on_page``, which gets them page by page instead).
 
         Paging is pipelined: while ``on_page`` works on one page (or the rows of one page
         are sorted out), a single helper thread already asks for the next one, so the
@@ -407,7 +411,8 @@ class DataverseOrgSide:
                             deleted.append(str(row.get("id")).lower())
                         else:
                             fresh.append(row)
-                    rows += fresh
+                    if on_page is None:       # else the caller keeps what it needs
+                        rows += fresh
                     delta_link = page.get("@odata.deltaLink", delta_link)
                     if on_page is not None and fresh:
                         self.next_page_on_its_way = following is not None
@@ -444,11 +449,12 @@ class DataverseOrgSide:
             data["recurrencepattern"] = rrule_of(data)
         if entity_set == "serviceappointments":
             data["activitytypecode"] = "serviceappointment"
-        self._where[rid] = entity_set
+        if entity_set in _SHARED_KIND:       # the others are their kind's only entity set
+            self._where[rid] = entity_set
         return OrgRecord(rid, etag, data)
 
     def changes(self, kind: str, token: str | None, columns: list[str] | None = None,
-                on_rows: Callable[[list[OrgRecord]], None] | None = None) -> ChangeBatch:
+                on_rows: OnRows | None = None) -> ChangeBatch:
         """Changed rows since ``token`` (everything without one). ``on_rows`` sees the
         records page by page as they arrive (before this returns), so the caller can work
         on them while the next page is on its way."""
@@ -466,9 +472,11 @@ class DataverseOrgSide:
             def records(page: list[dict[str, Any]], entity_set: str = entity_set) -> None:
                 recs = [rec for rec in map(lambda r: self._record(entity_set, r), page)
                         if rec is not None]
-                rows.extend(recs)
                 if on_rows is not None and not later and recs:
-                    on_rows(recs)
+                    kept = on_rows(recs)
+                    rows.extend(recs if kept is None else kept)
+                else:
+                    rows.extend(recs)
 
             _, gone, link = self._delta(entity_set, links.get(entity_set), columns, records)
             deleted += gone
@@ -486,7 +494,9 @@ class DataverseOrgSide:
                 if rec is not None:
                     rows.append(rec)
             if on_rows is not None and rows:
-                on_rows(rows)
+                kept = on_rows(rows)
+                if kept is not None:
+                    rows = kept
         token_links: dict[str, Any] = dict(new_links)
         if later:
             token_links[ATTACHMENT_OWNERS] = owners

@@ -499,11 +499,13 @@ class PagedOrgSide(MemoryOrgSide):
             again = self.org.record(kind, self.repeat)
             rows.append(again)
         pages = [rows[i:i + 2] for i in range(0, len(rows), 2)]
+        held = []
         for n, page in enumerate(pages):
             self.next_page_on_its_way = n + 1 < len(pages)
-            on_rows(page)
+            kept = on_rows(page)
+            held += page if kept is None else kept
         self.next_page_on_its_way = False
-        return type(batch)(rows, batch.deleted, batch.token, batch.full)
+        return type(batch)(held, batch.deleted, batch.token, batch.full)
 
 
 def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path, monkeypatch):
@@ -512,9 +514,10 @@ def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path, monk
     staged = []
     real_stage = plan.stage
 
-    def stage(run):
-        real_stage(run)
+    def stage(run, plans):
+        done = real_stage(run, plans)
         staged[:] = run.staged
+        return done
 
     monkeypatch.setattr(plan, "stage", stage)
     w = World(tmp_path)
@@ -525,7 +528,7 @@ def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path, monk
         w.side.repeat = ids[0]
         w.org.update("contact", ids[0], {"jobtitle": "CEO"})
         w.run()
-        assert staged and staged[0].org_record_id == ids[0]
+        assert staged and staged[0] == ids[0]
         items = contacts(w)
         assert sorted(i.org_record_id for i in items) == sorted(ids)   # no duplicate
         [first] = [i for i in items if i.org_record_id == ids[0]]
@@ -535,3 +538,102 @@ def test_a_record_handed_over_twice_while_paging_becomes_one_item(tmp_path, monk
         assert w.run().actions == []
     finally:
         w.close()
+
+
+def _paged_world(tmp_path, n, owner=ME):
+    w = World(tmp_path)
+    w.side = w.sync.org = PagedOrgSide(w.org, ME)
+    ids = [w.org.create("contact", {"firstname": "Ann", "lastname": f"Lee {i}"}, owner=owner)
+           for i in range(n)]
+    return w, ids
+
+
+def test_a_full_read_keeps_only_the_rows_it_still_needs(tmp_path, monkeypatch):
+    """Staged new records are let go page by page (memory stays bounded as the org grows):
+    the batch keeps only the last page, which is planned at the commit."""
+    held = []
+    real = PagedOrgSide.changes
+
+    def changes(self, kind, token, columns=None, on_rows=None):
+        batch = real(self, kind, token, columns, on_rows)
+        if kind == "contact":
+            held.append(len(batch.rows))
+        return batch
+
+    monkeypatch.setattr(PagedOrgSide, "changes", changes)
+    w, ids = _paged_world(tmp_path, 9)
+    try:
+        report = w.run()
+        assert held == [1]                       # pages of two: 4 staged, the fifth kept
+        assert report.fetched["contact"] == 9 and report.counts() == {"mailbox-create": 9}
+        assert sorted(i.org_record_id for i in contacts(w)) == sorted(ids)
+        assert w.run().actions == []
+    finally:
+        w.close()
+
+
+def test_staging_that_fails_half_way_still_creates_every_item_once(tmp_path, monkeypatch):
+    import sqlite3
+
+    from wizard.engine.sync.staging import Staging
+
+    calls = []
+    real_add = Staging.add
+
+    def add(self, items, statuses):
+        calls.append(len(items))
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        real_add(self, items, statuses)
+
+    monkeypatch.setattr(Staging, "add", add)
+    w, ids = _paged_world(tmp_path, 9)
+    try:
+        report = w.run()
+        assert len(calls) == 2                   # no staging after the failure
+        assert report.counts() == {"mailbox-create": 9}
+        assert sorted(i.org_record_id for i in contacts(w)) == sorted(ids)   # no duplicate
+        rows = w.sync.status.rows("contact")
+        assert {st.local_id for st in rows.values()} == {i.local_id for i in contacts(w)}
+        assert w.run().actions == []
+    finally:
+        w.close()
+
+
+def test_a_full_read_whose_rows_were_all_let_go_is_not_an_emptied_org(tmp_path):
+    """Rows handed over and let go (here: none matches the filters) still count: the
+    org was not emptied, so its deletions are mirrored without the mass-deletion guard."""
+    w, old = _paged_world(tmp_path, 3)
+    try:
+        w.run()
+        for rid in old:
+            w.org.delete("contact", rid)
+        for i in range(4):
+            w.org.create("contact", {"lastname": f"Theirs {i}"}, owner=OTHER)
+        w.sync.status.set_token("contact", None, "")          # the next read is a full one
+        report = w.run()
+        assert report.full["contact"] is True and report.fetched["contact"] == 4
+        assert report.counts() == {"mailbox-delete": 3} and contacts(w) == []
+    finally:
+        w.close()
+
+
+def test_staging_adds_all_rows_or_none(tmp_path):
+    import sqlite3
+
+    from wizard.engine.sync.staging import Staging
+
+    store = SqliteMailStore(tmp_path / "m.sqlite3")
+    try:
+        staging = Staging(store.conn)
+        staging.add([("a", "contact", "{}", 1, "r-a", "org", 1, "h")],
+                    [("o", "contact", "r-a", "a", "linked", None, "h", "{}", None, 1)])
+        with pytest.raises(sqlite3.Error):
+            staging.add([("b", "contact", "{}", 1, "r-b", "org", 1, "h")],
+                        [("o", "contact", "r-b")])             # a short status row
+        assert staging.count == 1
+        assert store.conn.execute("SELECT local_id FROM temp.staged_items").fetchall() == [("a",)]
+        assert store.conn.execute("SELECT count(*) FROM temp.staged_status").fetchone() == (1,)
+        staging.close()
+    finally:
+        store.close()
