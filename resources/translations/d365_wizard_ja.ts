@@ -379,6 +379,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="514"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="330"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
@@ -1032,7 +1033,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="393"/>
-        <location filename="../../wizard/gui/main_window.py" line="966"/>
+        <location filename="../../wizard/gui/main_window.py" line="974"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
@@ -1145,6 +1146,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="539"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
@@ -1487,9 +1489,255 @@ How to fix it: {fix}</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="67"/>
+        <source>&amp;Calendar</source>
+        <translation>予定表(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="67"/>
+        <source>C&amp;ontacts</source>
+        <translation>連絡先(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="67"/>
+        <source>T&amp;asks</source>
+        <translation>タスク(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="68"/>
+        <source>&amp;E-mail</source>
+        <translation>電子メール(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="72"/>
+        <source>Account</source>
+        <translation>取引先企業</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="72"/>
+        <source>Opportunity</source>
+        <translation>営業案件</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="73"/>
+        <source>Lead</source>
+        <translation>潜在顧客</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="73"/>
+        <source>Case</source>
+        <translation>サポート案件</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="164"/>
+        <source>Tracked</source>
+        <translation>追跡中</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="162"/>
+        <source>(no title)</source>
+        <translation>(件名なし)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="170"/>
+        <source>Someone else</source>
+        <translation>他のユーザー</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="170"/>
+        <source>You</source>
+        <translation>自分</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="182"/>
+        <source>Tracking an item</source>
+        <translation>アイテムの追跡</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="183"/>
+        <source>A tracked item is copied to the organization, where people with permission can see it. If you untrack it later, the organization&apos;s copy is deleted only if you own it.</source>
+        <translation>追跡したアイテムは組織にコピーされ、権限を持つユーザーが閲覧できます。後で追跡を解除した場合、組織のコピーが削除されるのはあなたが所有者であるときだけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="187"/>
+        <source>Tracking an e-mail</source>
+        <translation>電子メールの追跡</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="188"/>
+        <source>To track an e-mail, its sender, recipients and subject are sent to the organization to find the records it belongs to; once it is tracked, its body is sent too.</source>
+        <translation>電子メールを追跡するため、関連するレコードを探すのに差出人、宛先、件名が組織に送信されます。追跡された後は本文も送信されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="192"/>
+        <source>Untracking an item someone else owns</source>
+        <translation>他のユーザーが所有するアイテムの追跡解除</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="193"/>
+        <source>Someone else owns the organization&apos;s copy of this item, so it stays in the organization. Only your mailbox stops being linked to it.</source>
+        <translation>このアイテムの組織のコピーは他のユーザーが所有しているため、組織に残ります。あなたのメールボックスとのリンクだけが解除されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="205"/>
+        <source>&amp;Don&apos;t show again</source>
+        <translation>今後表示しない(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="206"/>
+        <source>Don&apos;t show this notice again</source>
+        <translation>この通知を今後表示しない</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="220"/>
+        <source>Set Regarding</source>
+        <translation>関連の設定</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="226"/>
+        <source>&amp;Find a record:</source>
+        <translation>レコードの検索(&amp;F):</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="229"/>
+        <source>Part of the name</source>
+        <translation>名前の一部</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="230"/>
+        <source>Find a record</source>
+        <translation>レコードの検索</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="231"/>
+        <source>Part of the name of an account, contact, opportunity, lead or case.</source>
+        <translation>取引先企業、取引先担当者、営業案件、潜在顧客、サポート案件の名前の一部。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="233"/>
+        <source>&amp;Search</source>
+        <translation>検索(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="235"/>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="246"/>
+        <source>Records found</source>
+        <translation>見つかったレコード</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="251"/>
+        <source>Set &amp;Regarding</source>
+        <translation>関連を設定(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="273"/>
+        <source>Searching…</source>
+        <translation>検索しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="287"/>
+        <source>No record matches.</source>
+        <translation>一致するレコードはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="289"/>
+        <source>The organization cannot be reached: these are contacts in your mailbox.</source>
+        <translation>組織に接続できません。表示されているのはメールボックス内の連絡先です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="292"/>
+        <source>1 record found.</source>
+        <translation>1 件のレコードが見つかりました。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/mailbox_window.py" line="293"/>
+        <source>%n records found.</source>
+        <translation>
+            <numerusform>%n 件のレコードが見つかりました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="333"/>
+        <source>Part of the title</source>
+        <translation>件名の一部</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="335"/>
+        <source>Search the items</source>
+        <translation>アイテムの検索</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="335"/>
+        <source>Shows the items whose title contains this text.</source>
+        <translation>件名にこの文字列を含むアイテムを表示します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="365"/>
+        <source>&amp;Track</source>
+        <translation>追跡(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="366"/>
+        <source>Copy the selected items to the synchronizing organization at the next sync.</source>
+        <translation>選択したアイテムを次回の同期で同期元の組織にコピーします。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="367"/>
+        <source>&amp;Untrack</source>
+        <translation>追跡解除(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="368"/>
+        <source>Stop tracking the selected items.</source>
+        <translation>選択したアイテムの追跡を解除します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="369"/>
+        <source>Set &amp;Regarding…</source>
+        <translation>関連の設定(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="370"/>
+        <source>Link the selected items to an account, contact, opportunity, lead or case.</source>
+        <translation>選択したアイテムを取引先企業、取引先担当者、営業案件、潜在顧客、サポート案件に関連付けます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="371"/>
+        <source>C&amp;lear Regarding</source>
+        <translation>関連のクリア(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="372"/>
+        <source>Link the selected items to no record.</source>
+        <translation>選択したアイテムの関連付けを解除します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="389"/>
         <location filename="../../wizard/gui/main_window.py" line="232"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="391"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="433"/>
+        <source>1 item</source>
+        <translation>1 件のアイテム</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../wizard/gui/mailbox_window.py" line="433"/>
+        <source>%n items</source>
+        <translation>
+            <numerusform>%n 件のアイテム</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../wizard/gui/main_window.py" line="233"/>
@@ -1508,222 +1756,232 @@ How to fix it: {fix}</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="259"/>
+        <location filename="../../wizard/gui/main_window.py" line="267"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="261"/>
+        <location filename="../../wizard/gui/main_window.py" line="269"/>
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="296"/>
+        <location filename="../../wizard/gui/main_window.py" line="304"/>
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="387"/>
-        <location filename="../../wizard/gui/main_window.py" line="389"/>
+        <location filename="../../wizard/gui/main_window.py" line="395"/>
+        <location filename="../../wizard/gui/main_window.py" line="397"/>
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="388"/>
+        <location filename="../../wizard/gui/main_window.py" line="396"/>
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="519"/>
+        <location filename="../../wizard/gui/main_window.py" line="527"/>
         <source>Synchronizing with {name} in the background…</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread. How often the window asks the engine whether Keep me connected work is due. Asking reads only the registry file: no traffic unless the engine says an org is due.</extracomment>
         <translation>{name} とバックグラウンドで同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="528"/>
+        <location filename="../../wizard/gui/main_window.py" line="536"/>
         <source>Synchronized with {name} in the background.</source>
         <translation>{name} とバックグラウンドで同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="536"/>
+        <location filename="../../wizard/gui/main_window.py" line="544"/>
         <source>The background synchronization did not run: {message}</source>
         <translation>バックグラウンドの同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="560"/>
+        <location filename="../../wizard/gui/main_window.py" line="568"/>
         <source>Keep me connected was saved.</source>
         <translation>[接続を維持する] の設定を保存しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="561"/>
+        <location filename="../../wizard/gui/main_window.py" line="569"/>
         <source>Keep me connected was not saved</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="577"/>
+        <location filename="../../wizard/gui/main_window.py" line="585"/>
         <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365.</source>
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="632"/>
+        <location filename="../../wizard/gui/main_window.py" line="640"/>
         <source>None. Select an organization and choose Set as Synchronizing Organization.</source>
         <translation>なし。組織を選択して [同期する組織に設定] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1079"/>
+        <location filename="../../wizard/gui/main_window.py" line="1087"/>
         <source>Nothing was changed; the contact addresses stay as they were.</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1118"/>
+        <location filename="../../wizard/gui/main_window.py" line="1141"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1119"/>
+        <location filename="../../wizard/gui/main_window.py" line="1142"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1124"/>
+        <location filename="../../wizard/gui/main_window.py" line="1147"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1125"/>
+        <location filename="../../wizard/gui/main_window.py" line="1148"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1130"/>
+        <location filename="../../wizard/gui/main_window.py" line="1153"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1131"/>
+        <location filename="../../wizard/gui/main_window.py" line="1154"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="621"/>
+        <location filename="../../wizard/gui/main_window.py" line="629"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="625"/>
+        <location filename="../../wizard/gui/main_window.py" line="256"/>
+        <source>&amp;Mailbox…</source>
+        <translation>メールボックス(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="259"/>
+        <source>Show the mailbox&apos;s items: track them, untrack them and set what they are regarding.</source>
+        <translation>メールボックスのアイテムを表示します。追跡、追跡解除、関連の設定ができます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/main_window.py" line="633"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="628"/>
+        <location filename="../../wizard/gui/main_window.py" line="636"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="630"/>
+        <location filename="../../wizard/gui/main_window.py" line="638"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="636"/>
+        <location filename="../../wizard/gui/main_window.py" line="644"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="640"/>
+        <location filename="../../wizard/gui/main_window.py" line="648"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="661"/>
+        <location filename="../../wizard/gui/main_window.py" line="669"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="665"/>
+        <location filename="../../wizard/gui/main_window.py" line="673"/>
         <source>&amp;Remove</source>
         <translation>削除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="669"/>
+        <location filename="../../wizard/gui/main_window.py" line="677"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="671"/>
+        <location filename="../../wizard/gui/main_window.py" line="679"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="684"/>
+        <location filename="../../wizard/gui/main_window.py" line="692"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="738"/>
+        <location filename="../../wizard/gui/main_window.py" line="746"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="761"/>
+        <location filename="../../wizard/gui/main_window.py" line="769"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="763"/>
+        <location filename="../../wizard/gui/main_window.py" line="771"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="769"/>
+        <location filename="../../wizard/gui/main_window.py" line="777"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="780"/>
-        <location filename="../../wizard/gui/main_window.py" line="789"/>
-        <location filename="../../wizard/gui/main_window.py" line="801"/>
+        <location filename="../../wizard/gui/main_window.py" line="788"/>
+        <location filename="../../wizard/gui/main_window.py" line="797"/>
+        <location filename="../../wizard/gui/main_window.py" line="809"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="781"/>
+        <location filename="../../wizard/gui/main_window.py" line="789"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="785"/>
+        <location filename="../../wizard/gui/main_window.py" line="793"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="802"/>
+        <location filename="../../wizard/gui/main_window.py" line="810"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="815"/>
+        <location filename="../../wizard/gui/main_window.py" line="823"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="830"/>
+        <location filename="../../wizard/gui/main_window.py" line="838"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="831"/>
+        <location filename="../../wizard/gui/main_window.py" line="839"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="839"/>
+        <location filename="../../wizard/gui/main_window.py" line="847"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
@@ -1773,48 +2031,48 @@ How to fix it: {fix}</source>
         <translation>サインインしました。接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="896"/>
+        <location filename="../../wizard/gui/main_window.py" line="904"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="898"/>
+        <location filename="../../wizard/gui/main_window.py" line="906"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="940"/>
+        <location filename="../../wizard/gui/main_window.py" line="948"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="992"/>
+        <location filename="../../wizard/gui/main_window.py" line="1000"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1002"/>
+        <location filename="../../wizard/gui/main_window.py" line="1010"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1031"/>
+        <location filename="../../wizard/gui/main_window.py" line="1039"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1035"/>
+        <location filename="../../wizard/gui/main_window.py" line="1043"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1057"/>
+        <location filename="../../wizard/gui/main_window.py" line="1065"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1061"/>
+        <location filename="../../wizard/gui/main_window.py" line="1069"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
@@ -1824,17 +2082,17 @@ How to fix it: {fix}</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1083"/>
+        <location filename="../../wizard/gui/main_window.py" line="1091"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1102"/>
+        <location filename="../../wizard/gui/main_window.py" line="1125"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1102"/>
+        <location filename="../../wizard/gui/main_window.py" line="1125"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
@@ -2141,7 +2399,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="25"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>E-mail</source>
         <translation>電子メール</translation>
     </message>
@@ -2265,7 +2523,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/fields.py" line="51"/>
         <location filename="../../wizard/gui/fields.py" line="60"/>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Subject</source>
         <translation>件名</translation>
     </message>
@@ -2331,9 +2589,17 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="57"/>
-        <location filename="../../wizard/gui/fields.py" line="100"/>
+        <location filename="../../wizard/gui/fields.py" line="102"/>
         <source>Resource booking</source>
         <translation>リソース予約</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/fields.py" line="57"/>
+        <location filename="../../wizard/gui/fields.py" line="64"/>
+        <location filename="../../wizard/gui/fields.py" line="69"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
+        <source>Regarding</source>
+        <translation>関連</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="60"/>
@@ -2367,6 +2633,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="63"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
         <source>Owner</source>
         <translation>所有者</translation>
     </message>
@@ -2376,213 +2643,214 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>From</source>
         <translation>差出人</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>To</source>
         <translation>宛先</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="66"/>
+        <location filename="../../wizard/gui/fields.py" line="67"/>
         <source>Cc</source>
         <translation>CC</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
         <location filename="../../wizard/gui/models.py" line="247"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="67"/>
+        <location filename="../../wizard/gui/fields.py" line="68"/>
         <source>Received</source>
         <translation>受信日時</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Appointment</source>
         <translation>予定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
         <source>Task</source>
         <translation>タスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Added to your mailbox</source>
         <translation>メールボックスに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="106"/>
+        <location filename="../../wizard/gui/fields.py" line="108"/>
         <source>Changed in your mailbox</source>
         <translation>メールボックスで変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="107"/>
+        <location filename="../../wizard/gui/fields.py" line="109"/>
         <source>Removed from your mailbox</source>
         <translation>メールボックスから削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Added to the organization</source>
         <translation>組織に追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="108"/>
+        <location filename="../../wizard/gui/fields.py" line="110"/>
         <source>Changed in the organization</source>
         <translation>組織で変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>Removed from the organization</source>
         <translation>組織から削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="109"/>
+        <location filename="../../wizard/gui/fields.py" line="111"/>
         <source>No longer synchronized</source>
         <translation>同期対象外になりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
         <source>Left out</source>
         <translation>対象外</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="110"/>
+        <location filename="../../wizard/gui/fields.py" line="112"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="164"/>
         <source>Not tracked</source>
         <translation>追跡しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="122"/>
+        <location filename="../../wizard/gui/fields.py" line="124"/>
         <source>deleted in your mailbox but changed in the organization, so it was restored</source>
         <translation>メールボックスで削除されましたが組織で変更されたため、復元しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="123"/>
+        <location filename="../../wizard/gui/fields.py" line="125"/>
         <source>deleted in your mailbox; you own it</source>
         <translation>メールボックスで削除されました。所有者はあなたです</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="125"/>
+        <location filename="../../wizard/gui/fields.py" line="127"/>
         <source>deleted in your mailbox; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>メールボックスで削除されました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="126"/>
+        <location filename="../../wizard/gui/fields.py" line="128"/>
         <source>no longer tracked; already gone from the organization</source>
         <translation>追跡しなくなりました。組織からはすでに削除されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="128"/>
+        <location filename="../../wizard/gui/fields.py" line="130"/>
         <source>no longer tracked; you own it, so the organization&apos;s copy is deleted</source>
         <translation>追跡しなくなりました。所有者はあなたのため、組織のコピーを削除します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="130"/>
+        <location filename="../../wizard/gui/fields.py" line="132"/>
         <source>no longer tracked; someone else owns it, so the organization&apos;s copy stays</source>
         <translation>追跡しなくなりました。所有者が他のユーザーのため、組織のコピーは残ります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="131"/>
+        <location filename="../../wizard/gui/fields.py" line="133"/>
         <source>deleted in the organization</source>
         <translation>組織で削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="133"/>
+        <location filename="../../wizard/gui/fields.py" line="135"/>
         <source>deleted in the organization; your copy is kept and no longer tracked</source>
         <translation>組織で削除されました。あなたのコピーは残り、追跡しなくなります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="135"/>
+        <location filename="../../wizard/gui/fields.py" line="137"/>
         <source>no longer matches your synchronization filters (the organization&apos;s record stays)</source>
         <translation>同期フィルターに一致しなくなりました (組織のレコードは残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="137"/>
+        <location filename="../../wizard/gui/fields.py" line="139"/>
         <source>its organization record was deleted before the first synchronization finished</source>
         <translation>最初の同期が終わる前に組織のレコードが削除されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="139"/>
+        <location filename="../../wizard/gui/fields.py" line="141"/>
         <source>no longer tracked before its first synchronization finished</source>
         <translation>最初の同期が終わる前に追跡しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="140"/>
+        <location filename="../../wizard/gui/fields.py" line="142"/>
         <source>tracked in your mailbox</source>
         <translation>メールボックスで追跡されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="141"/>
+        <location filename="../../wizard/gui/fields.py" line="143"/>
         <source>matches your synchronization filters</source>
         <translation>同期フィルターに一致します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="142"/>
+        <location filename="../../wizard/gui/fields.py" line="144"/>
         <source>changed in your mailbox</source>
         <translation>メールボックスで変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="143"/>
+        <location filename="../../wizard/gui/fields.py" line="145"/>
         <source>changed in the organization</source>
         <translation>組織で変更されました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="144"/>
+        <location filename="../../wizard/gui/fields.py" line="146"/>
         <source>resource bookings no longer synchronize</source>
         <translation>リソース予約は同期しなくなりました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="146"/>
+        <location filename="../../wizard/gui/fields.py" line="148"/>
         <source>nothing in the organization matches its sender or recipients</source>
         <translation>差出人または受信者に一致するものが組織にありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="157"/>
+        <location filename="../../wizard/gui/fields.py" line="159"/>
         <source>Your mailbox now synchronizes with {org} instead of {previous}; items from {previous} are kept but no longer tracked.</source>
         <translation>メールボックスは {previous} ではなく {org} と同期するようになりました。{previous} のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="160"/>
+        <location filename="../../wizard/gui/fields.py" line="162"/>
         <source>Your mailbox now synchronizes with {org} instead of the previous synchronizing organization; its items are kept but no longer tracked.</source>
         <translation>メールボックスは以前の同期組織ではなく {org} と同期するようになりました。以前の組織のアイテムは残りますが、追跡されなくなります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="163"/>
+        <location filename="../../wizard/gui/fields.py" line="165"/>
         <source>To decide whether an e-mail can be tracked, only its sender, recipients and subject are sent to the organization. The rest of the message is sent only once it is tracked.</source>
         <translation>電子メールを追跡できるかどうかを判断するため、差出人、受信者、件名だけを組織に送信します。メッセージの残りは、追跡されてから送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="174"/>
+        <location filename="../../wizard/gui/fields.py" line="176"/>
         <source>{step}: {kind} “{title}”</source>
         <translation>{step}: {kind}「{title}」</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <source>({fields})</source>
         <translation>({fields})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="179"/>
+        <location filename="../../wizard/gui/fields.py" line="181"/>
         <source> — {reason}</source>
         <translation> — {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="186"/>
+        <location filename="../../wizard/gui/fields.py" line="188"/>
         <source>the organization&apos;s value was kept</source>
         <translation>組織の値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="187"/>
+        <location filename="../../wizard/gui/fields.py" line="189"/>
         <source>your mailbox&apos;s value was kept</source>
         <translation>メールボックスの値を残しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="188"/>
+        <location filename="../../wizard/gui/fields.py" line="190"/>
         <source>{kind} {field}: your mailbox “{mailbox}”, the organization “{org}”; {winner}</source>
         <translation>{kind} の {field}: メールボックス「{mailbox}」、組織「{org}」。{winner}</translation>
     </message>
@@ -3488,21 +3756,6 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>次の手順でプロキシ経由で確認します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="94"/>
-        <source>The name of {host} could not be found (DNS).</source>
-        <translation>{host} の名前が見つかりませんでした (DNS)。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="96"/>
-        <source>The name of the proxy server {host} could not be found (DNS).</source>
-        <translation>プロキシ サーバー {host} の名前が見つかりませんでした (DNS)。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="98"/>
-        <source>Check the address for typos and your network connection (and VPN for on-premises servers).</source>
-        <translation>アドレスに入力ミスがないか、ネットワーク接続 (オンプレミスのサーバーでは VPN も) を確認してください。</translation>
-    </message>
-    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="68"/>
         <source>{host} is at {addresses}.</source>
         <translation>{host} のアドレスは {addresses} です。</translation>
@@ -3528,14 +3781,19 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>この組織はあなたの Exchange メールボックスを保持しています: その組織のサーバー側同期が予定、取引先担当者、タスクをメールボックスと同期します。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="78"/>
+        <source>Your security role does not include the “Sync to Outlook” privilege, so appointments, contacts and tasks cannot synchronize.</source>
+        <translation>あなたのセキュリティ ロールには「Outlook と同期」特権が含まれていないため、予定、取引先担当者、タスクを同期できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="80"/>
+        <source>Ask your Dynamics 365 administrator to add the Sync to Outlook privilege (Business Management tab) to one of your security roles.</source>
+        <translation>Dynamics 365 の管理者に、あなたのセキュリティ ロールのいずれかに「Outlook と同期」特権 ([業務管理] タブ) を追加するよう依頼してください。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="82"/>
         <source>Appointments, contacts and tasks: {method} (Test &amp; Enable: {status}).</source>
         <translation>予定、取引先担当者、タスク: {method} (Test &amp; Enable: {status})。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="88"/>
-        <source>The mailbox record was not read.</source>
-        <translation>メールボックス レコードを読み取っていません。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="84"/>
@@ -3546,6 +3804,36 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/engine_texts.py" line="86"/>
         <source>Ask your administrator to check your user&apos;s mailbox record.</source>
         <translation>ユーザーのメールボックス レコードを確認するよう管理者に依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="88"/>
+        <source>The mailbox record was not read.</source>
+        <translation>メールボックス レコードを読み取っていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="90"/>
+        <source>The mailbox is marked as synchronizing with another organization ({org}), so this org will not synchronize.</source>
+        <translation>メールボックスは別の組織 ({org}) と同期するよう設定されているため、この組織は同期しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="92"/>
+        <source>If this org should synchronize, make it the synchronizing org with the option “Sync items from this org only, even if the mailbox was set to sync with a different org”.</source>
+        <translation>この組織で同期する場合は、「メールボックスが別の組織と同期するよう設定されていても、この組織からのみアイテムを同期する」オプションを付けて、この組織を同期組織にしてください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="94"/>
+        <source>The name of {host} could not be found (DNS).</source>
+        <translation>{host} の名前が見つかりませんでした (DNS)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="96"/>
+        <source>The name of the proxy server {host} could not be found (DNS).</source>
+        <translation>プロキシ サーバー {host} の名前が見つかりませんでした (DNS)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="98"/>
+        <source>Check the address for typos and your network connection (and VPN for on-premises servers).</source>
+        <translation>アドレスに入力ミスがないか、ネットワーク接続 (オンプレミスのサーバーでは VPN も) を確認してください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="100"/>
@@ -3561,16 +3849,6 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/engine_texts.py" line="104"/>
         <source>No switch of the synchronizing organization is waiting to be finished.</source>
         <translation>完了待ちの同期組織の切り替えはありません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="78"/>
-        <source>Your security role does not include the “Sync to Outlook” privilege, so appointments, contacts and tasks cannot synchronize.</source>
-        <translation>あなたのセキュリティ ロールには「Outlook と同期」特権が含まれていないため、予定、取引先担当者、タスクを同期できません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="80"/>
-        <source>Ask your Dynamics 365 administrator to add the Sync to Outlook privilege (Business Management tab) to one of your security roles.</source>
-        <translation>Dynamics 365 の管理者に、あなたのセキュリティ ロールのいずれかに「Outlook と同期」特権 ([業務管理] タブ) を追加するよう依頼してください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="106"/>
@@ -3631,16 +3909,6 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <location filename="../../wizard/gui/engine_texts.py" line="128"/>
         <source>Signed in as you with Microsoft Entra ID.</source>
         <translation>Microsoft Entra ID でサインインしました。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="90"/>
-        <source>The mailbox is marked as synchronizing with another organization ({org}), so this org will not synchronize.</source>
-        <translation>メールボックスは別の組織 ({org}) と同期するよう設定されているため、この組織は同期しません。</translation>
-    </message>
-    <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="92"/>
-        <source>If this org should synchronize, make it the synchronizing org with the option “Sync items from this org only, even if the mailbox was set to sync with a different org”.</source>
-        <translation>この組織で同期する場合は、「メールボックスが別の組織と同期するよう設定されていても、この組織からのみアイテムを同期する」オプションを付けて、この組織を同期組織にしてください。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="130"/>
@@ -5224,401 +5492,456 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="992"/>
+        <source>Your choice not to show this notice again could not be saved ({path}).</source>
+        <translation>この通知を今後表示しないという選択を保存できませんでした ({path})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
+        <source>The notice will be shown again next time.</source>
+        <translation>次回もこの通知が表示されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
         <source>The change-tracking token expired.</source>
         <translation>変更追跡のトークンの有効期限が切れました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
         <source>{org} is busy; try again shortly.</source>
         <translation>{org} は混み合っています。しばらくしてからもう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
         <source>{org} cannot be reached.</source>
         <translation>{org} に接続できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
         <source>Your changes are kept and sent when it can be reached.</source>
         <translation>変更は保持され、接続できるようになると送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
+        <source>“{value}” does not name a record.</source>
+        <translation>「{value}」はレコードを示していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
+        <source>Give the record as TYPE:ID, TYPE one of {types} and ID its GUID, or search for it by name.</source>
+        <translation>レコードを TYPE:ID の形で指定してください（TYPE は {types} のいずれか、ID はその GUID）。または名前で検索してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
+        <source>“{text}” matches {count} records: {choices}.</source>
+        <translation>「{text}」に一致するレコードが {count} 件あります: {choices}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
+        <source>Give the one you mean as TYPE:ID.</source>
+        <translation>目的のレコードを TYPE:ID の形で指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
+        <source>No record matches “{text}”.</source>
+        <translation>「{text}」に一致するレコードはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
+        <source>Search with fewer letters, or give the record as TYPE:ID.</source>
+        <translation>文字数を減らして検索するか、レコードを TYPE:ID の形で指定してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
+        <source>“{title}” is a {kind}; only appointments, tasks and e-mails can be regarding a record.</source>
+        <translation>「{title}」は {kind} です。レコードに関連付けられるのは予定、タスク、電子メールだけです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
+        <source>{org} does not offer {type} records to you: the table is missing or your security role cannot read it.</source>
+        <translation>{org} では {type} レコードを利用できません。テーブルが存在しないか、セキュリティ ロールに読み取り権限がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
+        <source>Choose a record of another type, or ask your administrator for read access.</source>
+        <translation>別の種類のレコードを選ぶか、管理者に読み取り権限を依頼してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1024"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1026"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1028"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1030"/>
         <source>No organization synchronizes with your mailbox yet.</source>
         <translation>まだどの組織もメールボックスと同期していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1032"/>
         <source>Choose one (its synchronization method becomes Mailbox).</source>
         <translation>組織を 1 つ選んでください (その同期方法はメールボックスになります)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1034"/>
         <source>{org} does not synchronize with your mailbox (its synchronization method is None); {primary} does. Nothing was synchronized.</source>
         <translation>{org} はメールボックスと同期していません (同期方法は [なし] です)。同期しているのは {primary} です。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1036"/>
         <source>To synchronize with {org} instead, make it the synchronizing organization first.</source>
         <translation>代わりに {org} と同期するには、先にそれを同期する組織にしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1038"/>
         <source>{org} has not been connected yet, so its organization ID is unknown.</source>
         <translation>{org} にはまだ接続していないため、組織 ID がわかりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1040"/>
         <source>Test its connection once while online.</source>
         <translation>オンラインのときに一度接続をテストしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1042"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1044"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1024"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1046"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1026"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1048"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1028"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1050"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1030"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1052"/>
         <source>This is the sign-in (AD FS) server, not the organization.</source>
         <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1032"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1054"/>
         <source>This is {portal}, not an organization address.</source>
         <translation>これは {portal} で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1034"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1056"/>
         <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1036"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1058"/>
         <source>The organization name in the address is not valid.</source>
         <translation>アドレス内の組織名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1038"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1060"/>
         <source>The port number in the address is not valid.</source>
         <translation>アドレス内のポート番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1040"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1062"/>
         <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
         <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1042"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1064"/>
         <source>The server name in the address is not valid.</source>
         <translation>アドレス内のサーバー名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1044"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1066"/>
         <source>The server part of the address is not valid.</source>
         <translation>アドレスのサーバー部分が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1046"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1068"/>
         <source>An IP address alone is not an organization address.</source>
         <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1048"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1070"/>
         <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
         <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1050"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1072"/>
         <source>This address names the Dynamics 365 cloud but no organization.</source>
         <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1052"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1074"/>
         <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
         <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1054"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1076"/>
         <source>The address contains control characters.</source>
         <translation>アドレスに制御文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1056"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1078"/>
         <source>This address is in the {cloud} cloud but is not an organization address.</source>
         <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1058"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1080"/>
         <source>An organization address looks like https://contoso.{domain}.</source>
         <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1060"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1082"/>
         <source>This address names the {cloud} cloud but no organization.</source>
         <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1062"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1084"/>
         <source>This is a Discovery Service address, not an organization.</source>
         <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1064"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1086"/>
         <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1066"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1088"/>
         <source>This is a discovery service address, not an organization.</source>
         <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1068"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1090"/>
         <source>{host} is a domain, not an organization address.</source>
         <translation>{host} はドメインで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1070"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1092"/>
         <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
         <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1072"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1094"/>
         <source>This Dynamics 365 address is not an organization address.</source>
         <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1074"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1096"/>
         <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
         <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1076"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1098"/>
         <source>This looks like an e-mail address or user name, not an organization address.</source>
         <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1078"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1100"/>
         <source>This is a file path, not an organization address.</source>
         <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1080"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1102"/>
         <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
         <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1082"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1104"/>
         <source>The address contains a user name and password.</source>
         <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1084"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1106"/>
         <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
         <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1086"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1108"/>
         <source>An organization address cannot contain spaces.</source>
         <translation>組織のアドレスに空白を含めることはできません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1088"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1110"/>
         <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
         <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1090"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1112"/>
         <source>The address contains a user name.</source>
         <translation>アドレスにユーザー名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1092"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1114"/>
         <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
         <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1094"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1116"/>
         <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
         <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1096"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1118"/>
         <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
         <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1098"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1120"/>
         <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
         <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1100"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1122"/>
         <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
         <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1102"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1124"/>
         <source>This is an e-mail link, not an organization address.</source>
         <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1104"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1126"/>
         <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
         <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1106"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1128"/>
         <source>This is the Microsoft sign-in page, not your organization.</source>
         <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1108"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1130"/>
         <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1110"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1132"/>
         <source>No organization address was given.</source>
         <translation>組織のアドレスが指定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1112"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1134"/>
         <source>The address has no server name.</source>
         <translation>アドレスにサーバー名がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1114"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1136"/>
         <source>This does not look like a Dynamics 365 organization address.</source>
         <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1116"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1138"/>
         <source>This is not the address of a Dynamics 365 organization.</source>
         <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1118"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1140"/>
         <source>An organization address must be text.</source>
         <translation>組織のアドレスはテキストでなければなりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1120"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1142"/>
         <source>Only web addresses (https:// or http://) can be organization addresses.</source>
         <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1122"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1144"/>
         <source>This page lists your apps and organizations; it is not an organization address.</source>
         <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1124"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1146"/>
         <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1126"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1148"/>
         <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
         <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1128"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1150"/>
         <source>This is a Power Pages (portal) website, not the organization behind it.</source>
         <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1130"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1152"/>
         <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1132"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1154"/>
         <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
         <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1134"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1156"/>
         <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
         <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1136"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1158"/>
         <source>Type the address yourself or copy it again from the browser while the org is open.</source>
         <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1138"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1160"/>
         <source>The address names the server {host} but not the organization.</source>
         <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1140"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1162"/>
         <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
         <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1142"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1164"/>
         <source>This is a sign-in page, not the organization.</source>
         <translation>これはサインイン ページで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1144"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1166"/>
         <source>This text is far too long to be an organization address.</source>
         <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1146"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1168"/>
         <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
         <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1148"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1170"/>
         <source>This is a website address, not an organization address.</source>
         <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1150"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1172"/>
         <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
         <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
     </message>
@@ -5718,30 +6041,30 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="274"/>
-        <location filename="../../wizard/gui/main_window.py" line="278"/>
+        <location filename="../../wizard/gui/main_window.py" line="282"/>
+        <location filename="../../wizard/gui/main_window.py" line="286"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="571"/>
+        <location filename="../../wizard/gui/main_window.py" line="579"/>
         <source>Configure Organizations — Sandbox</source>
         <translation>組織の構成 — サンドボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="573"/>
+        <location filename="../../wizard/gui/main_window.py" line="581"/>
         <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365. Paste one of these addresses into Add…:</source>
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。次のいずれかのアドレスを [追加…] に貼り付けてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="660"/>
-        <location filename="../../wizard/gui/main_window.py" line="676"/>
+        <location filename="../../wizard/gui/main_window.py" line="668"/>
+        <location filename="../../wizard/gui/main_window.py" line="684"/>
         <source>Remove organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1023"/>
+        <location filename="../../wizard/gui/main_window.py" line="1031"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="99"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
@@ -5767,7 +6090,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>未設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="177"/>
+        <location filename="../../wizard/gui/fields.py" line="179"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="24"/>
         <source>, </source>
         <translation>、</translation>
@@ -6503,7 +6826,8 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/fields.py" line="99"/>
+        <location filename="../../wizard/gui/fields.py" line="101"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="72"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
@@ -6595,6 +6919,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>変更後</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/mailbox_window.py" line="320"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
         <source>Mailbox</source>

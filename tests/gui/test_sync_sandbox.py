@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.fixtures.leaks import assert_no_secrets_under
@@ -243,3 +244,50 @@ def test_settings_editable_for_alice_and_address_switch(qtbot, window, real, sb)
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "settings_saved", timeout=30000):
         page.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert _org_setting(sb, "isassignedtaskssyncenabled") is False
+
+
+# -- the Mailbox window: Set Regarding online (real msal, real Web API), sent by the next
+# Synchronize Now; the mailbox files keep no name of the record.
+
+def test_set_regarding_online_reaches_the_org_and_no_name_is_stored(qtbot, window, real, sb,
+                                                                    runner):
+    j.add_online(qtbot, window, {ORG})
+    _sync(qtbot, window)
+    window.actions["mailbox"].trigger()
+    mailbox = window.mailbox_window
+    tasks = mailbox.models["task"]
+    qtbot.wait_until(lambda: tasks.total() > 0 and not mailbox.loading, timeout=10000)
+    mailbox.tabs.setCurrentIndex(2)
+    row = next(r for r in range(tasks.rowCount())
+               if tasks.row_at(r).title == "Call back about the renewal")
+    mailbox.views["task"].selectRow(row)
+    mailbox.commands["set_regarding"].trigger()
+    picker = mailbox.picker
+    qtbot.wait_until(picker.isVisible, timeout=5000)
+    qtbot.keyClicks(picker.search, "Northwind")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.wait_until(lambda: picker.results.count() > 0, timeout=20000)
+    assert "cannot be reached" not in picker.status.text()
+    texts = [picker.results.item(i).text() for i in range(picker.results.count())]
+    assert "Northwind Traders (Account)" in texts
+    picker.results.setCurrentRow(texts.index("Northwind Traders (Account)"))
+    qtbot.keyClick(picker.results, Qt.Key.Key_Return)
+    local_id = tasks.row_at(row).local_id
+
+    def regarding():
+        from wizard.engine.mailstore import SqliteMailStore
+
+        with SqliteMailStore(real.engine.paths.mailbox_db) as store:
+            return store.get(local_id).data.get("regarding")
+
+    qtbot.wait_until(lambda: (regarding() or "").startswith("account:"), timeout=10000)
+    kind, _, account_id = regarding().partition(":")
+    assert kind == "account"
+    qtbot.wait_until(lambda: not mailbox.loading, timeout=10000)
+    mailbox.close()
+    _sync(qtbot, window)
+    org_task = next(t for t in sb.store.rows(ORG, "task")
+                    if t["subject"] == "Call back about the renewal")
+    assert org_task["_regardingobjectid_value"] == account_id
+    for path in real.engine.paths.data_dir.rglob("*.sqlite3*"):
+        assert b"Northwind" not in path.read_bytes(), path

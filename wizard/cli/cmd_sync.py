@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from wizard.cli import cmd_regarding
 from wizard.cli.base import CliContext, CommandResult, output_file
 from wizard.engine.errors import WizardError
 from wizard.engine.mailstore import FOLDERS, SqliteMailStore
@@ -61,7 +62,10 @@ def register(sub, parents) -> None:
                                                    "only if you own it)")):
         q = msub.add_parser(name, parents=parents, help=text)
         q.add_argument("item", metavar="ID")
+        if tracked:
+            cmd_regarding.add_track_options(q)
         q.set_defaults(func=cmd_mailbox_track, tracked=tracked)
+    cmd_regarding.register(msub, parents)
     q = msub.add_parser("delete", parents=parents, help="delete an item from the mailbox")
     q.add_argument("item", metavar="ID")
     q.set_defaults(func=cmd_mailbox_delete)
@@ -227,18 +231,32 @@ def cmd_mailbox_edit(ctx: CliContext, args: argparse.Namespace) -> CommandResult
 
 
 def cmd_mailbox_track(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
+    from wizard.engine.sync import regarding as rg
+
+    record, offline = None, False
     with _store(ctx) as store:
         item = store.require(args.item)
-        item = store.set_tracked(item.local_id, args.tracked)
+        if args.tracked:
+            record, offline = cmd_regarding.chosen(ctx, store, args)
+        if record is not None:
+            item = rg.set_regarding(store, item.local_id, record)   # tracks it too
+        else:
+            item = store.set_tracked(item.local_id, args.tracked)
+    data = item.to_dict()
+    if record is not None:
+        data["regarding"] = record.to_dict()
+        data["offline"] = offline
     if args.tracked:
         text = f"{item.title} is tracked; it reaches the organization at the next sync."
+        if record is not None:
+            text += f" It is regarding {cmd_regarding.describe(record, record.name or None)}."
         if item.kind == "email":
             from wizard.engine.sync.engine import EMAIL_NOTICE
             text += " " + EMAIL_NOTICE
     else:
         text = (f"{item.title} is no longer tracked. At the next sync its copy in the "
                 "organization is deleted if you own it; otherwise it stays there.")
-    return CommandResult(data=item.to_dict(), text=text)
+    return CommandResult(data=data, text=text)
 
 
 def cmd_mailbox_delete(ctx: CliContext, args: argparse.Namespace) -> CommandResult:

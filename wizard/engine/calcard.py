@@ -20,8 +20,9 @@ in UTC, never as a ``TZID`` that no ``VTIMEZONE`` defines. All-day items use ``D
 values (the day in the computer's time zone).
 
 The app's own properties: ``X-D365-ORGRECORDID`` (the linked org record), ``X-D365-TRACKED``
-(``TRUE``/``FALSE``) and ``X-D365-ORIGIN`` (``org``: brought by the sync filters;
-``mailbox``: made by the user). Outlook keeps the same facts in properties of its items.
+(``TRUE``/``FALSE``), ``X-D365-ORIGIN`` (``org``: brought by the sync filters;
+``mailbox``: made by the user) and ``X-D365-REGARDING`` (``TYPE:ID`` of the record an
+appointment or task is regarding; never its name). Outlook keeps the same facts in properties of its items.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ BUSY_STATUS = {"free": "FREE", "tentative": "TENTATIVE", "busy": "BUSY", "out_of
 X_RECORD, X_TRACKED, X_ORIGIN = "X-D365-ORGRECORDID", "X-D365-TRACKED", "X-D365-ORIGIN"
 X_STATUS, X_WORK = "X-D365-STATUS", "X-D365-ACTUAL-WORK"
 X_SERVICE, X_BOOKING = "X-D365-SERVICE-ACTIVITY", "X-D365-RESOURCE-BOOKING"
+X_REGARDING = "X-D365-REGARDING"
 ADDRESS_SLOTS = ("business", "home", "other")
 ADR_TYPE = {"business": "WORK", "home": "HOME", "other": "X-OTHER"}
 STREET_PARTS = ("street", "street2", "street3")
@@ -234,6 +236,7 @@ def _read_event(comp: Any) -> dict[str, Any]:
         d["is_service_activity"] = True
     if _bool(comp.get(X_BOOKING, "")):
         d["is_resource_booking"] = True
+    d["regarding"] = _regarding(comp)
     return _norm(d)
 
 
@@ -286,7 +289,20 @@ def _read_todo(comp: Any) -> dict[str, Any]:
     work = _text(comp, X_WORK)
     if work and work.isdigit():
         d["actual_work"] = int(work)
+    d["regarding"] = _regarding(comp)
     return _norm(d)
+
+
+def _regarding(comp: Any) -> str | None:
+    from wizard.engine.itemtypes import parse_regarding
+
+    parsed = parse_regarding(_text(comp, X_REGARDING) or "")
+    return f"{parsed[0]}:{parsed[1]}" if parsed else None
+
+
+def _write_regarding(comp: Any, d: dict[str, Any]) -> None:
+    if d.get("regarding"):
+        comp.add(X_REGARDING, str(d["regarding"]))
 
 
 def _read_meta(get: Callable[[str], str | None]) -> ItemMeta:
@@ -334,6 +350,7 @@ def _event_groups() -> list[_Group]:
          lambda c, d: d.get("is_service_activity") and c.add(X_SERVICE, "TRUE")),
         (("is_resource_booking",), (X_BOOKING,),
          lambda c, d: d.get("is_resource_booking") and c.add(X_BOOKING, "TRUE")),
+        (("regarding",), (X_REGARDING,), _write_regarding),
     ]
 
 
@@ -364,6 +381,7 @@ def _todo_groups() -> list[_Group]:
         (("percent_complete",), ("percent-complete",), percent),
         (("actual_work",), (X_WORK,),
          lambda c, d: d.get("actual_work") is not None and c.add(X_WORK, str(int(d["actual_work"])))),
+        (("regarding",), (X_REGARDING,), _write_regarding),
     ]
 
 

@@ -8,7 +8,10 @@ Every field of a contact, appointment, task or e-mail has one type:
   as UTC; a date alone (``2026-05-01``) stays a date (an all-day value);
 - ``date``: ``YYYY-MM-DD`` (a birthday);
 - ``number`` (with a range), ``bool``, ``list`` (of non-empty strings), a ``choice`` of
-  words, and ``attachments`` (a list of ``{name, content_type, data}`` with base64 data).
+  words, and ``attachments`` (a list of ``{name, content_type, data}`` with base64 data);
+- ``regarding``: the org record an activity is regarding, as ``TYPE:ID`` (``account``,
+  ``contact``, ``opportunity``, ``lead`` or ``incident``, and the record's GUID). Only the
+  type and id are kept: never the record's name or any other of its fields.
 
 :func:`clean_item` checks and normalizes an item's fields (or only the ``changed`` ones)
 and raises :class:`InvalidItemValue` naming the field, the value and what it must be; an
@@ -22,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -29,6 +33,10 @@ from typing import Any
 from wizard.engine.errors import WizardError
 
 MAX_TEXT = 1_000_000
+# What an activity can be regarding (Dataverse logical names), in the order pickers offer them.
+REGARDING_TYPES = ("account", "contact", "opportunity", "lead", "incident")
+_REGARDING_RE = re.compile(r"^(?P<type>[a-z]+):\{?(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+                           r"[0-9a-f]{4}-[0-9a-f]{12})\}?$")
 
 
 class InvalidItemValue(WizardError, ValueError):
@@ -74,6 +82,9 @@ class FieldType:
             return "a list of text values, such as [\"ann@contoso.com\"]"
         if self.name == "choice":
             return "one of " + ", ".join(self.choices)
+        if self.name == "regarding":
+            return ("a record as TYPE:ID, TYPE one of " + ", ".join(REGARDING_TYPES)
+                    + " and ID its GUID")
         return "a list of attachments ({name, content_type, data (base64)})"
 
 
@@ -83,6 +94,7 @@ DATE = FieldType("date")
 BOOL = FieldType("bool")
 LIST = FieldType("list")
 IMPORTANCE = FieldType("choice", ("low", "normal", "high"))
+REGARDING = FieldType("regarding")
 
 _ADDRESS = {f"{slot}_address_{part}": TEXT
             for slot in ("business", "home", "other")
@@ -108,6 +120,7 @@ FIELDS: dict[str, dict[str, FieldType]] = {
         "importance": IMPORTANCE,
         "show_as": FieldType("choice", ("free", "tentative", "busy", "out_of_office")),
         "attachments": FieldType("attachments"),
+        "regarding": REGARDING,
     },
     "task": {
         **{name: TEXT for name in ("subject", "body", "owner", "assignee")},
@@ -117,11 +130,13 @@ FIELDS: dict[str, dict[str, FieldType]] = {
                                        "deferred")),
         "percent_complete": FieldType("number", minimum=0, maximum=100, integer=True),
         "actual_work": FieldType("number", minimum=0, integer=True),
+        "regarding": REGARDING,
     },
     "email": {
         **{name: TEXT for name in ("subject", "body", "sender")},
         "to": LIST, "cc": LIST,
         "received_at": DATETIME,
+        "regarding": REGARDING,
     },
 }
 
@@ -207,6 +222,11 @@ def _check(kind: str, name: str, ftype: FieldType, value: Any) -> Any:  # noqa: 
         if not isinstance(value, str) or value not in ftype.choices:
             raise bad()
         return value
+    if t == "regarding":
+        parsed = parse_regarding(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise bad()
+        return f"{parsed[0]}:{parsed[1]}"
     # attachments
     if not isinstance(value, list):
         raise bad()
@@ -220,6 +240,14 @@ def _check(kind: str, name: str, ftype: FieldType, value: Any) -> Any:  # noqa: 
         except (binascii.Error, ValueError):
             raise bad() from None
     return value
+
+
+def parse_regarding(text: str) -> tuple[str, str] | None:
+    """``(type, id)`` of a ``TYPE:ID`` regarding value (id lower-case), or None."""
+    m = _REGARDING_RE.match(text.strip().lower())
+    if m is None or m.group("type") not in REGARDING_TYPES:
+        return None
+    return m.group("type"), m.group("id")
 
 
 def clean_item(kind: str, data: Any, *, changed: set[str] | None = None) -> dict[str, Any]:

@@ -988,6 +988,10 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Another synchronization of this mailbox is running."),
     # wizard.engine.sync.errors.SyncRunning.fix_template
     QT_TRANSLATE_NOOP("", "Wait for it to finish, then synchronize again."),
+    # wizard.engine.sync.mailbox_items.NoticeStoreFailed.template
+    QT_TRANSLATE_NOOP("", "Your choice not to show this notice again could not be saved ({path})."),
+    # wizard.engine.sync.mailbox_items.NoticeStoreFailed.fix_template
+    QT_TRANSLATE_NOOP("", "The notice will be shown again next time."),
     # wizard.engine.sync.orgside.DeltaTokenExpired.template
     QT_TRANSLATE_NOOP("", "The change-tracking token expired."),
     # wizard.engine.sync.orgside.OrgBusy.template
@@ -996,6 +1000,24 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{org} cannot be reached."),
     # wizard.engine.sync.orgside.OrgUnreachableChangesKept.fix_template
     QT_TRANSLATE_NOOP("", "Your changes are kept and sent when it can be reached."),
+    # wizard.engine.sync.regarding.InvalidRegarding.template
+    QT_TRANSLATE_NOOP("", "“{value}” does not name a record."),
+    # wizard.engine.sync.regarding.InvalidRegarding.fix_template
+    QT_TRANSLATE_NOOP("", "Give the record as TYPE:ID, TYPE one of {types} and ID its GUID, or search for it by name."),
+    # wizard.engine.sync.regarding.RegardingAmbiguous.template
+    QT_TRANSLATE_NOOP("", "“{text}” matches {count} records: {choices}."),
+    # wizard.engine.sync.regarding.RegardingAmbiguous.fix_template
+    QT_TRANSLATE_NOOP("", "Give the one you mean as TYPE:ID."),
+    # wizard.engine.sync.regarding.RegardingNoMatch.template
+    QT_TRANSLATE_NOOP("", "No record matches “{text}”."),
+    # wizard.engine.sync.regarding.RegardingNoMatch.fix_template
+    QT_TRANSLATE_NOOP("", "Search with fewer letters, or give the record as TYPE:ID."),
+    # wizard.engine.sync.regarding.RegardingNotActivity.template
+    QT_TRANSLATE_NOOP("", "“{title}” is a {kind}; only appointments, tasks and e-mails can be regarding a record."),
+    # wizard.engine.sync.regarding.RegardingTypeUnavailable.template
+    QT_TRANSLATE_NOOP("", "{org} does not offer {type} records to you: the table is missing or your security role cannot read it."),
+    # wizard.engine.sync.regarding.RegardingTypeUnavailable.fix_template
+    QT_TRANSLATE_NOOP("", "Choose a record of another type, or ask your administrator for read access."),
     # wizard.engine.sync.remote.Gone.template
     QT_TRANSLATE_NOOP("", "{href} no longer exists."),
     # wizard.engine.sync.remote.NoCollection.template

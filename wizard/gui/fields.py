@@ -54,17 +54,19 @@ def _item_labels() -> dict[str, dict[str, str]]:
             "optional_attendees": tr("Optional attendees"), "organizer": tr("Organizer"),
             "recurrence": tr("Recurrence"), "show_as": tr("Show as"),
             "attachments": tr("Attachments"), "is_service_activity": tr("Service activity"),
-            "is_resource_booking": tr("Resource booking"),
+            "is_resource_booking": tr("Resource booking"), "regarding": tr("Regarding"),
         },
         "task": {
             "subject": tr("Subject"), "start": tr("Start date"), "due": tr("Due date"),
             "completed_on": tr("Date completed"), "priority": tr("Priority"), "status": tr("Status"),
             "percent_complete": tr("% complete"), "actual_work": tr("Actual work"),
             "body": tr("Notes"), "owner": tr("Owner"), "assignee": tr("Assigned to"),
+            "regarding": tr("Regarding"),
         },
         "email": {
             "subject": tr("Subject"), "sender": tr("From"), "to": tr("To"), "cc": tr("Cc"),
             "body": tr("Message"), "received_at": tr("Received"),
+            "regarding": tr("Regarding"),
         },
     }
 

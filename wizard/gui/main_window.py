@@ -252,6 +252,14 @@ class MainWindow(QMainWindow):
         sync_menu.addAction(self.actions["sync_now"])
         sync_menu.addAction(self.actions["sync_settings"])
         sync_menu.addAction(self.actions["keep_connected"])
+        sync_menu.addSeparator()
+        self.actions["mailbox"] = mailbox = QAction(tr("&Mailbox…"), self)
+        mailbox.setObjectName("action_mailbox")
+        mailbox.setShortcut(QKeySequence("Ctrl+M"))
+        mailbox.setStatusTip(tr("Show the mailbox's items: track them, untrack them and set "
+                                "what they are regarding."))
+        mailbox.triggered.connect(lambda _checked=False: self.open_mailbox())
+        sync_menu.addAction(mailbox)
         # The table's own menu: what acts on the selected org (never Synchronize Now).
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for name in ("properties", "test", "synchronize", "sign_in", "sign_out", "delete"):
@@ -1093,6 +1101,21 @@ class MainWindow(QMainWindow):
             self.action_done.emit("address_plan")
 
         self.run(lambda task: services.plan_address_switch(mailing_only), on_result=confirm, on_error=failed)
+
+    def open_mailbox(self) -> None:
+        """The Mailbox window (one at a time; raised when open already)."""
+        if self.services is None:
+            return
+        from wizard.gui.mailbox_window import MailboxWindow
+
+        window = getattr(self, "mailbox_window", None)
+        if window is not None and isValid(window) and window.isVisible():
+            window.raise_()
+            window.activateWindow()
+            return
+        window = MailboxWindow(self.services.engine, self.runner, self)
+        self.mailbox_window = window
+        window.show()
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -41,6 +41,7 @@ from wizard.sandbox.store import (
     OFFLINE_FILTER,
     OUTLOOK_FILTER,
     PAYLOAD_ERROR,
+    REGARDING_TARGETS,
     DataStore,
     EntityInfo,
     StoreError,
@@ -143,6 +144,16 @@ class Prefer:
             elif name == "odata.continue-on-error":
                 out.continue_on_error = True
         return out
+
+    def wants(self, annotation: str) -> bool:
+        """Whether ``odata.include-annotations`` asks for this annotation: ``*``, its exact
+        name, or a namespace wildcard (``Microsoft.Dynamics.CRM.*``); ``-`` excludes."""
+        for pattern in (self.annotations or "").split(" "):
+            pattern = pattern.strip()
+            if pattern == "*" or pattern == annotation or (
+                    pattern.endswith(".*") and annotation.startswith(pattern[:-1])):
+                return True
+        return False
 
 
 def create_webapi_app(org: seed.Org, store: DataStore, base_url: str) -> "WebApiApp":
@@ -340,6 +351,9 @@ class WebApiApp:
                  "prvReadUserQuery", "prvWriteUserQuery", "prvCreateUserQuery",
                  "prvReadSavedQuery", "prvReadMailbox", "prvReadOrganization",
                  "prvReadSyncAttributeMapping"]
+        unreadable = self._unreadable(seed_user)
+        names += [f"{p}{ENTITIES[t].schema_name}" for t in REGARDING_TARGETS
+                  if t not in unreadable for p in ("prvRead", "prvAppendTo")]
         if seed_user is not None and seed_user.sync_privilege:
             names += ["prvSyncToOutlook", "prvGoOffline", "prvUseOfficeApps",
                       "prvWriteOrganization", "prvWriteSyncAttributeMapping",
@@ -428,6 +442,7 @@ class WebApiApp:
             raise _not_found_segment(m.group("set"))
         key, sub = m.group("key"), m.group("rest")
         method = request.method.upper()
+        self._check_read(info, user)
         if key is None:
             if sub == "$count" and method == "GET":
                 return self._count(info, request, user)
@@ -507,7 +522,9 @@ class WebApiApp:
             out[name] = value
             if prefer.annotations and value is not None:
                 if name.startswith("_") and name.endswith("_value"):
-                    self._annotate_lookup(info, name, value, out)
+                    self._annotate_lookup(info, name, value, out, prefer)
+                elif not prefer.wants(_FORMATTED):
+                    continue
                 elif isinstance(value, bool):
                     out[f"{name}@OData.Community.Display.V1.FormattedValue"] = \
                         "Yes" if value else "No"
@@ -532,7 +549,7 @@ class WebApiApp:
         return out
 
     def _annotate_lookup(self, info: EntityInfo, name: str, value: Any,
-                         out: dict[str, Any]) -> None:
+                         out: dict[str, Any], prefer: Prefer) -> None:
         if value is None:
             return
         base = name[1:-len("_value")]
@@ -542,10 +559,14 @@ class WebApiApp:
                 continue
             found = self.store.find(self.org.unique_name, target, value)
             if found is not None:
-                out[f"{name}@OData.Community.Display.V1.FormattedValue"] = \
-                    found.get(target_info.primary_name)
-                out[f"{name}@Microsoft.Dynamics.CRM.associatednavigationproperty"] = base
-                out[f"{name}@Microsoft.Dynamics.CRM.lookuplogicalname"] = target
+                annotations = {
+                    _FORMATTED: found.get(target_info.primary_name),
+                    _NAV: _nav_name(info, base, target),
+                    _LOGICAL: target,
+                }
+                for key, text in annotations.items():
+                    if prefer.wants(key):
+                        out[f"{name}@{key}"] = text
                 return
 
     def _count(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
@@ -852,7 +873,7 @@ class WebApiApp:
         ids: list[str] = []
         with self.store.atomic():
             for target in targets:
-                values = self._to_columns(info, target)
+                values = self._to_columns(info, target, user)
                 if action == "CreateMultiple":
                     row = self.store.create(org, info.logical_name, values,
                                             user_id=user.systemuser_id)
@@ -871,6 +892,26 @@ class WebApiApp:
             "@odata.context": self._context("Microsoft.Dynamics.CRM.CreateMultipleResponse"),
             "Ids": ids,
         })
+
+    def _unreadable(self, user: seed.User | None) -> set[str]:
+        """The tables this user's security role cannot read (seed data, or the fault)."""
+        out = set(user.unreadable) if user is not None else set()
+        faults = self.store.exchange.faults
+        denied = faults.get("read_denied") if faults is not None else None
+        if isinstance(denied, str):
+            out.update(t.strip() for t in denied.split(",") if t.strip())
+        return out
+
+    def _check_read(self, info: EntityInfo, user: seed.User, *,
+                    privilege: str = "prvRead") -> None:
+        if info.logical_name not in self._unreadable(user):
+            return
+        name = f"{privilege}{info.schema_name}"
+        raise WebApiError(403, PRIVILEGE_DENIED,
+                          f"Principal user (Id={user.systemuser_id}, type=8, roleCount=1, "
+                          f"privilegeCount=0, accessMode=0), is missing {name} privilege "
+                          f"(Id={_privilege_id(name)}) on OTC={info.object_type_code} for "
+                          f"entity '{info.logical_name}'.")
 
     def _check_write(self, info: EntityInfo, user: seed.User) -> None:
         # The sandbox's administrators are the users with the Sync-to-Outlook privilege.
@@ -898,7 +939,8 @@ class WebApiApp:
                             f"Principal user (Id={user.systemuser_id}, type=8) is missing "
                             f"prvWrite{info.logical_name.capitalize()} privilege.")
 
-    def _payload(self, info: EntityInfo, request: Request) -> dict[str, Any]:
+    def _payload(self, info: EntityInfo, request: Request,
+                 user: seed.User | None = None) -> dict[str, Any]:
         try:
             data = json.loads(request.get_data(as_text=True) or "{}")
         except ValueError as e:
@@ -910,9 +952,10 @@ class WebApiApp:
             raise StoreError(400, PAYLOAD_ERROR,
                                  f"Error identified in Payload provided by the user for Entity "
                                  f":'{info.entity_set}': expected a JSON object.")
-        return self._to_columns(info, data)
+        return self._to_columns(info, data, user)
 
-    def _to_columns(self, info: EntityInfo, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _to_columns(self, info: EntityInfo, data: Mapping[str, Any],
+                    user: seed.User | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         writable = set(info.columns) | {info.primary_id}
         for key, value in data.items():
@@ -924,7 +967,7 @@ class WebApiApp:
                 if base is None:
                     raise _undeclared(info, nav)
                 out[f"_{base}_value"] = None if value is None else self._bind_target(
-                    info, base, value)
+                    info, base, value, nav=nav, user=user)
                 continue
             if "@" in key:
                 continue                    # instance annotations in a payload are ignored
@@ -945,7 +988,8 @@ class WebApiApp:
             out[key] = value
         return out
 
-    def _bind_target(self, info: EntityInfo, base: str, value: Any) -> str:
+    def _bind_target(self, info: EntityInfo, base: str, value: Any, *, nav: str = "",
+                     user: seed.User | None = None) -> str:
         text = str(value)
         path = urlsplit(text).path if "://" in text else text
         m = re.search(r"/?([A-Za-z_][A-Za-z0-9_]*)\(\{?([0-9a-fA-F-]{36})\}?\)$", path)
@@ -959,6 +1003,15 @@ class WebApiApp:
         if target.logical_name not in info.lookups.get(base, ()):
             raise StoreError(400, "0x80060888",
                                  f"'{base}' cannot refer to a {target.logical_name}.")
+        named = _nav_target(info, base, nav)
+        if named is not None and named != target.logical_name:
+            # regardingobjectid_account_task bound to /contacts(...): Dataverse refuses it.
+            raise StoreError(400, "0x80060888",
+                             f"The navigation property '{nav}' refers to a {named}, not to the "
+                             f"{target.logical_name} '{text}'.")
+        if user is not None:
+            # Linking a record needs Append To on it; the sandbox ties that to Read.
+            self._check_read(target, user, privilege="prvAppendTo")
         row_id = m.group(2).lower()
         if self.store.find(self.org.unique_name, target.logical_name, row_id) is None and \
                 target.logical_name in ENTITIES:
@@ -972,7 +1025,7 @@ class WebApiApp:
     def _create(self, info: EntityInfo, request: Request, user: seed.User) -> Response:
         self._check_write(info, user)
         prefer = Prefer.parse(request.headers.get("Prefer"))
-        values = self._payload(info, request)
+        values = self._payload(info, request, user)
         row = self.store.create(self.org.unique_name, info.logical_name, values,
                                 user_id=user.systemuser_id)
         return self._write_response(info, row, request, prefer, created=True)
@@ -998,7 +1051,7 @@ class WebApiApp:
                 user: seed.User) -> Response:
         self._check_write(info, user)
         prefer = Prefer.parse(request.headers.get("Prefer"))
-        values = self._payload(info, request)
+        values = self._payload(info, request, user)
         org = self.org.unique_name
         if_match = request.headers.get("If-Match")
         if_none_match = request.headers.get("If-None-Match")
@@ -1314,6 +1367,31 @@ def _parse_key(info: EntityInfo, key: str) -> str:
                         f"Bad Request - Error in query syntax: the key '{key}' is not a GUID "
                         "(alternate keys are not supported by the sandbox).")
     return text.lower()
+
+
+_FORMATTED = "OData.Community.Display.V1.FormattedValue"
+_NAV = "Microsoft.Dynamics.CRM.associatednavigationproperty"
+_LOGICAL = "Microsoft.Dynamics.CRM.lookuplogicalname"
+
+
+def _nav_name(info: EntityInfo, base: str, target: str) -> str:
+    """A polymorphic lookup's navigation property per target, as Dataverse names them:
+    ``regardingobjectid_account_task``; a single-target lookup's is its own name."""
+    if base == "regardingobjectid":
+        return f"{base}_{target}_{info.logical_name}"
+    if len(info.lookups.get(base, ())) > 1:
+        return f"{base}_{target}"
+    return base
+
+
+def _nav_target(info: EntityInfo, base: str, nav: str) -> str | None:
+    """The target a per-target navigation property names (None: the plain lookup name)."""
+    if not nav or nav == base:
+        return None
+    for target in info.lookups.get(base, ()):
+        if nav in (f"{base}_{target}", f"{base}_{target}_{info.logical_name}"):
+            return target
+    raise _undeclared(info, nav)
 
 
 def _lookup_base(info: EntityInfo, nav: str) -> str | None:

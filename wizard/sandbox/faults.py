@@ -20,6 +20,9 @@ Where each fault acts:
 - ``mailbox_write_denied`` (True, or one user's sign-in name): writes to mailbox records
   answer 403 with Dataverse's missing-privilege error, as for a user whose security role
   lacks Mailbox: Write.
+- ``read_denied`` (table logical names, comma-separated; default ``lead``): every user's
+  reads of those tables (and links to their records) answer 403 with the missing-privilege
+  error, as for a security role without Read on them.
 - ``mailbox_changed``: someone else changes the mailbox record just before the next write
   (``count=N`` writes), so a write conditional on the old ETag answers 412.
 """
@@ -49,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "test_enable_stuck": True,
     "mailbox_write_denied": True,
     "mailbox_changed": True,
+    "read_denied": "lead",
 }
 FAULT_NAMES = tuple(DEFAULTS)
 IDENTITY_SCENARIOS = ("mfa_required", "mfa_enrollment_required", "consent_missing",
@@ -84,6 +88,9 @@ def _coerce(name: str, value: Any) -> Any:
         return str(value)
     if name == "mailbox_write_denied" and isinstance(value, str) and "@" in value:
         return value.strip().lower()        # only this user's mailbox writes are refused
+    if name == "read_denied":
+        text = str(value).strip().lower()
+        return False if text in ("0", "false", "no", "off", "") else text
     if isinstance(value, str):
         return value.strip().lower() not in ("0", "false", "no", "off")
     return bool(value)

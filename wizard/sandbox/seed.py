@@ -30,6 +30,8 @@ class User:
     requires_mfa: bool = False
     disabled: bool = False
     orgs: tuple[str, ...] = ()      # unique names of the orgs the user belongs to
+    # Tables the user's security role cannot read (no prvRead<Table>): reads answer 403.
+    unreadable: tuple[str, ...] = ()
 
     @property
     def ntlm_name(self) -> str:
@@ -79,6 +81,7 @@ USERS: tuple[User, ...] = (
          "5e7a0001-0000-4000-8000-000000000001", orgs=ALL_ORG_NAMES),
     User("c0ffee00-0002-4000-8000-00000000b0b0", f"bob@{TENANT_DOMAIN}", "Bob Brown",
          "5e7a0002-0000-4000-8000-000000000002", sync_privilege=False,
+         unreadable=("lead", "incident"),
          orgs=("contosona", "contosojp", "contosoonprem")),
     User("c0ffee00-0003-4000-8000-00000000ca01", f"carol@{TENANT_DOMAIN}", "Carol Clark",
          "5e7a0003-0000-4000-8000-000000000003", requires_mfa=True,

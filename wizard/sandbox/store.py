@@ -129,6 +129,10 @@ _AUDIT = {"createdby": ("systemuser",), "modifiedby": ("systemuser",)}
 _OWNER = {"ownerid": ("systemuser", "team")}
 _ACTIVITY_COLUMNS = ("subject", "description", "statecode", "statuscode", "prioritycode",
                      "activitytypecode", "isregularactivity")
+# What an activity can be regarding (the records "Set Regarding" offers), as in Dataverse's
+# regardingobjectid_<target>_<activity> navigation properties.
+REGARDING_TARGETS = ("account", "contact", "opportunity", "lead", "incident")
+_REGARDING = {"regardingobjectid": REGARDING_TARGETS}
 
 ENTITIES: dict[str, EntityInfo] = {e.logical_name: e for e in (
     EntityInfo("organization", "organizations", "organizationid", "name", 1019,
@@ -160,12 +164,32 @@ ENTITIES: dict[str, EntityInfo] = {e.logical_name: e for e in (
                 "donotemail", *_ADDRESS_COLUMNS),
                {**_OWNER, "parentcustomerid": ("account", "contact"), **_AUDIT},
                display_name="Contact"),
+    EntityInfo("account", "accounts", "accountid", "name", 1,
+               ("name", "accountnumber", "emailaddress1", "telephone1", "websiteurl",
+                "address1_city", "address1_country", "statecode", "statuscode"),
+               {**_OWNER, "primarycontactid": ("contact",), **_AUDIT},
+               display_name="Account"),
+    EntityInfo("opportunity", "opportunities", "opportunityid", "name", 3,
+               ("name", "description", "estimatedvalue", "estimatedclosedate", "statecode",
+                "statuscode"),
+               {**_OWNER, "parentaccountid": ("account",), "parentcontactid": ("contact",),
+                **_AUDIT},
+               display_name="Opportunity"),
+    EntityInfo("lead", "leads", "leadid", "fullname", 4,
+               ("firstname", "lastname", "fullname", "companyname", "subject", "emailaddress1",
+                "telephone1", "statecode", "statuscode"),
+               {**_OWNER, **_AUDIT}, display_name="Lead"),
+    EntityInfo("incident", "incidents", "incidentid", "title", 112,
+               ("title", "ticketnumber", "description", "prioritycode", "statecode",
+                "statuscode"),
+               {**_OWNER, "customerid": ("account", "contact"), **_AUDIT},
+               display_name="Case"),
     EntityInfo("appointment", "appointments", "activityid", "subject", 4201,
                (*_ACTIVITY_COLUMNS, "location", "scheduledstart", "scheduledend",
                 "scheduleddurationminutes", "isalldayevent", "instancetypecode", "seriesid",
                 "originalstartdate", "requiredattendees", "optionalattendees",
                 "globalobjectid", "outlookownerapptid"),
-               {**_OWNER, "regardingobjectid": ("contact", "account"), **_AUDIT},
+               {**_OWNER, **_REGARDING, **_AUDIT},
                display_name="Appointment"),
     EntityInfo("recurringappointmentmaster", "recurringappointmentmasters", "activityid",
                "subject", 4251,
@@ -173,25 +197,25 @@ ENTITIES: dict[str, EntityInfo] = {e.logical_name: e for e in (
                 "isalldayevent", "patternstartdate", "patternenddate", "patternendtype",
                 "recurrencepatterntype", "interval", "daysofweekmask", "occurrences",
                 "instancetypecode", "requiredattendees", "globalobjectid"),
-               {**_OWNER, "regardingobjectid": ("contact", "account"), **_AUDIT},
+               {**_OWNER, **_REGARDING, **_AUDIT},
                display_name="Recurring Appointment"),
     EntityInfo("serviceappointment", "serviceappointments", "activityid", "subject", 4214,
                (*_ACTIVITY_COLUMNS, "location", "scheduledstart", "scheduledend",
                 "scheduleddurationminutes", "isalldayevent"),
-               {**_OWNER, "regardingobjectid": ("contact", "account"), "serviceid": ("service",),
+               {**_OWNER, **_REGARDING, "serviceid": ("service",),
                 **_AUDIT},
                display_name="Service Activity"),
     EntityInfo("task", "tasks", "activityid", "subject", 4212,
                (*_ACTIVITY_COLUMNS, "scheduledstart", "scheduledend", "percentcomplete",
                 "actualdurationminutes", "actualend", "category"),
-               {**_OWNER, "regardingobjectid": ("contact", "account"), **_AUDIT},
+               {**_OWNER, **_REGARDING, **_AUDIT},
                display_name="Task"),
     # E-mail activities (tracked messages): sender and torecipients are the addresses as
     # text, directioncode true for outgoing, false for received.
     EntityInfo("email", "emails", "activityid", "subject", 4202,
                (*_ACTIVITY_COLUMNS, "sender", "torecipients", "ccrecipients", "directioncode",
                 "messageid", "actualend"),
-               {**_OWNER, "regardingobjectid": ("contact", "account"), **_AUDIT},
+               {**_OWNER, **_REGARDING, **_AUDIT},
                display_name="Email"),
     EntityInfo("activitymimeattachment", "activitymimeattachments", "activitymimeattachmentid",
                "filename", 1001,
@@ -614,6 +638,7 @@ def check_etag(row: Mapping[str, Any], if_match: str | None) -> None:
 
 def _initial_values(info: EntityInfo) -> dict[str, Any]:
     if info.logical_name in ("contact", "task", "appointment", "serviceappointment",
+                             "account", "opportunity", "lead", "incident",
                              "recurringappointmentmaster", "bookableresourcebooking", "email",
                              "userquery", "savedquery", "syncattributemappingprofile"):
         out: dict[str, Any] = {"statecode": 0}
@@ -634,7 +659,7 @@ def _initial_values(info: EntityInfo) -> dict[str, Any]:
 
 
 def _apply_computed(info: EntityInfo, row: Row, changed: Mapping[str, Any]) -> None:
-    if info.logical_name == "contact" and ("firstname" in changed or "lastname" in changed):
+    if info.logical_name in ("contact", "lead") and ("firstname" in changed or "lastname" in changed):
         row["fullname"] = " ".join(p for p in (row.get("firstname"), row.get("lastname")) if p)
 
 
@@ -697,6 +722,7 @@ class _SeedBuilder:
         })
         self._users_and_mailboxes()
         self._contacts()
+        self._sales_records()
         self._activities()
         self._bookings()
         self._emails()
@@ -801,6 +827,38 @@ class _SeedBuilder:
             row["versionnumber"] = version
             table[row_id] = row
             log.append((version, row_id))
+
+    def _sales_records(self) -> None:
+        """A few accounts, opportunities, leads and cases: what activities can be regarding."""
+        for n, (name, city) in enumerate((("Fabrikam", "Seattle"), ("Adventure Works", "Toronto"),
+                                          ("Northwind Traders", "London"),
+                                          ("Tailspin Toys", "Tokyo"))):
+            owner = self._owner_for(n)
+            account = self._id("account", n)
+            self.add("account", account, {
+                "name": name, "accountnumber": f"AC-{1000 + n}", "address1_city": city,
+                "emailaddress1": f"info@{name.split()[0].lower()}.example",
+                "telephone1": f"+1 425 555 {100 + n:04d}",
+                "_primarycontactid_value": self._id("contact", n) if n < self.contacts else None,
+            }, owner=owner)
+            self.add("opportunity", self._id("opportunity", n), {
+                "name": f"{name}: {('renewal', 'new licences', 'support plan', 'pilot')[n]}",
+                "estimatedvalue": 10000.0 * (n + 1), "_parentaccountid_value": account,
+            }, owner=owner)
+            self.add("incident", self._id("incident", n), {
+                "title": f"{('Login fails', 'Invoice missing', 'Slow reports', 'Broken sync')[n]}"
+                         f" at {name}",
+                "ticketnumber": f"CAS-{1000 + n:05d}", "prioritycode": 1 + n % 3,
+                "_customerid_value": account,
+            }, owner=owner)
+        for n, (first, last, company) in enumerate((("Mia", "Lund", "Litware"),
+                                                    ("Noah", "Keller", "Proseware"),
+                                                    ("Sara", "Ota", "Wingtip"))):
+            self.add("lead", self._id("lead", n), {
+                "firstname": first, "lastname": last, "companyname": company,
+                "subject": f"Interested in a demo ({company})",
+                "emailaddress1": f"{first.lower()}@{company.lower()}.example",
+            }, owner=self._owner_for(n))
 
     def _activities(self) -> None:
         if not self.users:

@@ -135,6 +135,7 @@ APPOINTMENT_FIELDS: list[FieldMapping] = [
     _m("show_as", "statuscode", "Show Time As", conv=SHOW_AS),
     # Attachments: direction computed from the org's system setting (see effective_mappings).
     _m("attachments", "attachments", "Attachments", NONE),
+    _m("regarding", "regardingobjectid", "Regarding"),
 ]
 
 TASK_FIELDS: list[FieldMapping] = [
@@ -147,6 +148,7 @@ TASK_FIELDS: list[FieldMapping] = [
     _m("percent_complete", "percentcomplete", "% Complete"),
     _m("actual_work", "actualdurationminutes", "Actual Work"),
     _m("body", "description", "Notes"),
+    _m("regarding", "regardingobjectid", "Regarding"),
 ]
 
 # Resource bookings reach the calendar one way (the org schedules them).
@@ -164,6 +166,7 @@ EMAIL_FIELDS: list[FieldMapping] = [
        conv=(lambda v: ";".join(v) if v else None,
              lambda v: [s for s in (v or "").split(";") if s] or None)),
     _m("body", "description", "Body", TO_ORG),
+    _m("regarding", "regardingobjectid", "Regarding"),
 ]
 
 DEFAULTS: dict[str, list[FieldMapping]] = {
@@ -220,6 +223,11 @@ def contact_address_mappings(mailing_only: bool, mailing_slot: str = "business")
 
 
 COMPUTED_FIELDS = {"attachments", "recurrencepattern"}
+# Set Regarding is the app's own action (as in Dynamics 365 App for Outlook), not an Exchange
+# field mapping: both ways, whatever direction the org's mapping row for it names. Its value
+# is ``TYPE:ID`` on both sides (the org side reads the lookup's table from the
+# ``lookuplogicalname`` annotation): never the record's name.
+APP_FIELDS = {"regardingobjectid"}
 
 
 def apply_org_overrides(base: Iterable[FieldMapping],
@@ -240,7 +248,9 @@ def apply_org_overrides(base: Iterable[FieldMapping],
             by_org[crm] = int(r["syncdirection"])
     out = []
     for m in mappings:
-        if m.org_field in by_org:
+        if m.org_field in APP_FIELDS:
+            out.append(m)
+        elif m.org_field in by_org:
             out.append(replace(m, direction=by_org[m.org_field]))
         elif m.org_field in COMPUTED_FIELDS:
             out.append(m)

@@ -14,6 +14,11 @@
   ``serviceappointments`` (service activities) all feed the mailbox calendar. Appointment
   attachments are ``activitymimeattachments`` rows, read and written only when the org's
   setting allows them.
+- Regarding: an activity's ``regardingobjectid`` travels as ``TYPE:ID``. Reads ask for the
+  ``Microsoft.Dynamics.CRM.lookuplogicalname`` annotation only (the lookup's table, never
+  the record's name, which ``FormattedValue`` would carry); writes bind the per-target
+  navigation property (``regardingobjectid_account_task@odata.bind: "/accounts(ID)"``) or
+  set it to null to clear it.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ ALWAYS = {"contacts": ["_ownerid_value", "_createdby_value", "modifiedon", "stat
                                           "starttime", "endtime", "recurrencepatterntype",
                                           "interval", "daysofweekmask", "occurrences",
                                           "patternenddate", "patternendtype"],
+          # (regardingobjectid is read like any mapped lookup)
           "bookableresourcebookings": ["_ownerid_value", "_createdby_value", "modifiedon",
                                        "_resource_value"],
           "emails": ["_ownerid_value", "modifiedon"],
@@ -79,6 +85,16 @@ ATTACHMENTS = "activitymimeattachments"
 ATTACHMENT_OWNERS = "#attachment-appointments"
 LOOKUPS = ("ownerid", "createdby", "modifiedby", "regardingobjectid", "parentcustomerid",
            "resource")
+# The one annotation reads ask for: a lookup's table (so a regarding value is TYPE:ID).
+LOGICAL_NAME = "Microsoft.Dynamics.CRM.lookuplogicalname"
+ANNOTATIONS = f'odata.include-annotations="{LOGICAL_NAME}"'
+_LOOKUP_ANNOTATIONS = tuple(f"_{name}_value@{LOGICAL_NAME}" for name in LOOKUPS)
+REGARDING_SETS = {"account": "accounts", "contact": "contacts", "opportunity": "opportunities",
+                  "lead": "leads", "incident": "incidents"}
+# The activity table of each entity set that has a regarding lookup.
+ACTIVITY_OF_SET = {"appointments": "appointment", "tasks": "task", "emails": "email",
+                   "recurringappointmentmasters": "recurringappointmentmaster",
+                   "serviceappointments": "serviceappointment"}
 VIRTUAL = {"attachments", "recurrencepattern", "organizer"}
 # A series' columns under the names the mailbox mapping uses for appointments.
 MASTER_COLUMNS = {"scheduledstart": "starttime", "scheduledend": "endtime"}
@@ -87,10 +103,10 @@ UNREACHABLE_STATUS = {502, 503, 504}
 LIMITED_COLUMNS = {
     "recurringappointmentmasters": {"subject", "description", "location", "isalldayevent",
                                     "prioritycode", "requiredattendees", "statecode",
-                                    "statuscode", "starttime", "endtime"},
+                                    "statuscode", "starttime", "endtime", "regardingobjectid"},
     "serviceappointments": {"subject", "description", "location", "scheduledstart",
                             "scheduledend", "isalldayevent", "prioritycode", "statecode",
-                            "statuscode"},
+                            "statuscode", "regardingobjectid"},
 }
 
 
@@ -185,7 +201,7 @@ class DataverseOrgSide:
                 f"--{boundary}\r\nContent-Type: application/http\r\n"
                 f"Content-Transfer-Encoding: binary\r\nContent-ID: {cid}\r\n\r\n"
                 f"GET {self.client.url(path)} HTTP/1.1\r\nAccept: application/json\r\n"
-                f"Prefer: odata.maxpagesize={self.page_size}\r\n\r\n")
+                f"Prefer: odata.maxpagesize={self.page_size},{ANNOTATIONS}\r\n\r\n")
         data = "".join(parts) + f"--{boundary}--\r\n"
         response = self._call("POST", "$batch", data=data.encode("utf-8"), headers={
             "Content-Type": f"multipart/mixed; boundary={boundary}",
@@ -381,7 +397,8 @@ class DataverseOrgSide:
         deleted: list[str] = []
         select = self._select(entity_set, columns)
         params = None if link else ({"$select": select} if select else None)
-        headers = {"Prefer": f"odata.track-changes,odata.maxpagesize={self.page_size}"}
+        headers = {"Prefer": f"odata.track-changes,odata.maxpagesize={self.page_size}"
+                             + (f",{ANNOTATIONS}" if entity_set in ACTIVITY_OF_SET else "")}
 
         def get(url: str, params: Mapping[str, str] | None) -> dict[str, Any]:
             try:
@@ -449,6 +466,7 @@ class DataverseOrgSide:
             data["recurrencepattern"] = rrule_of(data)
         if entity_set == "serviceappointments":
             data["activitytypecode"] = "serviceappointment"
+        _regarding_of(data, entity_set in ACTIVITY_OF_SET)
         if entity_set in _SHARED_KIND:       # the others are their kind's only entity set
             self._where[rid] = entity_set
         return OrgRecord(rid, etag, data)
@@ -528,7 +546,8 @@ class DataverseOrgSide:
         known = self._where.get(record_id.lower())
         for entity_set in ([known] if known else []) + [s for s in sets if s != known]:
             try:
-                row = self._json("GET", f"{entity_set}({record_id})")
+                row = self._json("GET", f"{entity_set}({record_id})",
+                                 headers={"Prefer": ANNOTATIONS})
             except DataverseError as exc:
                 if exc.status == 404:
                     continue
@@ -587,7 +606,10 @@ class DataverseOrgSide:
             body = {MASTER_COLUMNS.get(k, k): v for k, v in body.items()}
         if entity_set in LIMITED_COLUMNS:
             body = {k: v for k, v in body.items() if k in LIMITED_COLUMNS[entity_set]}
-        headers = {"Prefer": "return=representation"}
+        if "regardingobjectid" in body:
+            body.update(regarding_bind(ACTIVITY_OF_SET.get(entity_set, w.kind),
+                                       body.pop("regardingobjectid")))
+        headers = {"Prefer": f"return=representation,{ANNOTATIONS}"}
         if w.op == "create":
             headers["If-None-Match"] = "*"
             return "PATCH", f"{entity_set}({w.record_id})", headers, body, attachments
@@ -646,6 +668,51 @@ class DataverseOrgSide:
             results.append(WriteResult(status, record, error))
         return results
 
+    # -- Set Regarding ------------------------------------------------------------------------
+    def readable_tables(self) -> set[str]:
+        """The tables (lower-case schema names, e.g. ``account``) the user's security roles
+        may read: ``prvRead<Table>`` in RetrieveUserPrivileges. An org lists privileges only
+        for tables it has, so this also says which tables exist."""
+        me = self.whoami().user_id
+        body = getattr(self, "_prefetched", {}).get("privileges") or self._json(
+            "GET", f"systemusers({me})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges")
+        out = set()
+        for p in body.get("RolePrivileges", []):
+            name = str(p.get("PrivilegeName", ""))
+            if name.startswith("prvRead"):
+                out.add(name[len("prvRead"):].lower())
+        return out
+
+    def search_records(self, entity_set: str, key: str, name_column: str, text: str,
+                       top: int) -> list[tuple[str, str]] | None:
+        """``(id, name)`` of up to ``top`` rows whose name contains ``text``; None when the
+        org refuses (403: the role cannot read the table; 404: no such table)."""
+        quoted = text.replace("'", "''")
+        try:
+            page = self._json("GET", entity_set, params={
+                "$select": f"{key},{name_column}", "$top": str(top),
+                "$filter": f"contains({name_column},'{quoted}')",
+                "$orderby": name_column})
+        except DataverseError as exc:
+            if exc.status in (403, 404):
+                return None
+            raise
+        return [(str(r.get(key, "")).lower(), str(r.get(name_column) or ""))
+                for r in page.get("value", []) if r.get(key)]
+
+    def record_name(self, entity_set: str, key: str, name_column: str,
+                    record_id: str) -> str | None:
+        """One record's name (for display only), or None when it is gone or unreadable."""
+        try:
+            row = self._json("GET", f"{entity_set}({record_id})",
+                             params={"$select": f"{key},{name_column}"})
+        except DataverseError as exc:
+            if exc.status in (403, 404):
+                return None
+            raise
+        value = row.get(name_column)
+        return str(value) if value is not None else None
+
     def email_matches(self, sender: str, recipients: list[str], subject: str) -> bool:
         addresses = [a for a in [sender, *recipients] if a and "@" in a][:20]
         if not addresses:
@@ -655,6 +722,38 @@ class DataverseOrgSide:
         page = self._json("GET", "contacts", params={"$select": "contactid", "$filter": clause,
                                                      "$top": "1"})
         return bool(page.get("value"))
+
+
+def _regarding_of(data: dict[str, Any], activity: bool = True) -> None:
+    """``regardingobjectid`` as ``TYPE:ID`` from the lookup and its table annotation; the
+    lookups' annotations leave the row (nothing else of the record is kept)."""
+    logical = None
+    for key in _LOOKUP_ANNOTATIONS:
+        value = data.pop(key, None)
+        if key.startswith("_regardingobjectid_value@"):
+            logical = value
+    if not activity:
+        return
+    record_id = data.get("_regardingobjectid_value")
+    if record_id and isinstance(logical, str) and logical in REGARDING_SETS:
+        data["regardingobjectid"] = f"{logical}:{str(record_id).lower()}"
+    elif "_regardingobjectid_value" in data:
+        # empty, or a record of a table Set Regarding does not offer (a queue, a custom
+        # table): the mailbox shows no regarding record and never sends one back
+        data["regardingobjectid"] = None
+
+
+def regarding_bind(activity: str, value: Any) -> dict[str, Any]:
+    """The ``@odata.bind`` body entry that sets (or, for None, clears) an activity's
+    regarding record: ``regardingobjectid_<table>_<activity>``, as Dataverse names it."""
+    from wizard.engine.itemtypes import parse_regarding
+
+    parsed = parse_regarding(value) if isinstance(value, str) else None
+    if parsed is None:
+        return {f"regardingobjectid_contact_{activity}@odata.bind": None}
+    table, record_id = parsed
+    return {f"regardingobjectid_{table}_{activity}@odata.bind":
+            f"/{REGARDING_SETS[table]}({record_id})"}
 
 
 _STATUS_LINE = re.compile(r"HTTP/1\.[01] (\d{3})")
