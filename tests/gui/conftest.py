@@ -18,6 +18,20 @@ def runner(qtbot):
 
 
 @pytest.fixture
+def japanese(qapp):
+    """The app in Japanese for one test (the translators removed, the locale reset after)."""
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    from wizard.gui.i18n import install_translators
+
+    translators = install_translators(qapp, "ja")
+    yield
+    for t in translators:
+        QCoreApplication.removeTranslator(t)
+    QLocale.setDefault(QLocale("en_US"))
+
+
+@pytest.fixture
 def fake():
     return FakeServices()
 

@@ -176,19 +176,6 @@ def test_reauth_onprem_saves_the_password_in_the_real_keyring(qtbot, private_key
     dialog.close()
 
 
-@pytest.fixture
-def japanese(qapp):
-    from PySide6.QtCore import QCoreApplication, QLocale
-
-    from wizard.gui.i18n import install_translators
-
-    translators = install_translators(qapp, "ja")
-    yield
-    for t in translators:
-        QCoreApplication.removeTranslator(t)
-    QLocale.setDefault(QLocale("en_US"))
-
-
 def test_address_feedback_is_japanese(qtbot, japanese, window, sandbox):
     """What the first page says about the typed address, from the real parser, in ja."""
     import re

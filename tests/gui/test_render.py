@@ -6,25 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
-
 from wizard.engine.errors import Action
 from wizard.engine.signin_errors import NotSignedInAs
 from wizard.engine.signin_form import PasswordRejected
 from wizard.gui import render
-from wizard.gui.i18n import install_translators
 
 ENGINE_TEXTS = Path(render.__file__).with_name("engine_texts.py")
-
-
-@pytest.fixture
-def japanese(qapp):
-    translators = install_translators(qapp, "ja")
-    yield
-    for t in translators:
-        QCoreApplication.removeTranslator(t)
-    QLocale.setDefault(QLocale("en_US"))
 
 
 def test_the_generated_catalogue_is_current():

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from wizard.engine import connect_steps as T
 from wizard.engine.auth import (
     AuthChallenge,
     Authenticator,
@@ -37,7 +38,7 @@ from wizard.engine.cancel import CancelEvent
 from wizard.engine.clouds import Cloud
 from wizard.engine.dataverse import SYNC_TO_OUTLOOK_PRIVILEGE, DataverseClient, DataverseError
 from wizard.engine.errors import Action, SecretStoreUnavailable, WizardError
-from wizard.engine.http import Cancelled, NetworkError, proxy_for_url, tls_error, tls_kind
+from wizard.engine.http import Cancelled, proxy_for_url, tls_error, tls_kind
 from wizard.engine.signin_errors import BadPassword, CredentialsRequired, NewSignInAsked, NotSignedIn, SignInError
 from wizard.engine.urls import OrgUrl, parse_org_url
 
@@ -174,6 +175,9 @@ class StepResult:
     details: str | None = None
     code: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    #: the outcome's words (:mod:`wizard.engine.connect_steps`, or the engine error the step
+    #: failed with): a front end renders ``message``/``fix`` from it in its own language
+    text: WizardError | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
@@ -214,18 +218,12 @@ def _not_dynamics(org_url: OrgUrl, challenge: AuthChallenge) -> NoReturn:
 
 
 class _StepFailed(Exception):
-    def __init__(self, message: str, *, fix: str | None = None, details: str | None = None,
-                 code: str | None = None, data: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
-        self.details = details
-        self.code = code
-        self.data = data or {}
+    """A step failed with ``error``; ``data`` goes to the step's report with its params."""
 
-
-class _StepSkipped(Exception):
-    pass
+    def __init__(self, error: WizardError, **data: Any) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.data = data
 
 
 class Connector:
@@ -527,31 +525,34 @@ class Connector:
                 raise Cancelled()
             start = time.monotonic()
             if failed and name not in _ALWAYS:
-                yield StepResult(name, title, "skipped", 0.0,
-                                 "Not checked because an earlier step failed.")
+                skipped = T.EarlierStepFailed()
+                yield StepResult(name, title, "skipped", 0.0, skipped.message, text=skipped)
                 continue
+            extra: dict[str, Any] = {}
             try:
-                message, data = getattr(self, f"_step_{name}")(target, state, options)
-                status = "passed"
-                fix = details = code = None
-            except _StepSkipped as skip:
-                yield StepResult(name, title, "skipped", time.monotonic() - start, str(skip))
+                note, data = getattr(self, f"_step_{name}")(target, state, options)
+                yield StepResult(name, title, "passed", time.monotonic() - start, note.message,
+                                 data=data, text=note)
+                continue
+            except T.StepSkipped as skip:
+                yield StepResult(name, title, "skipped", time.monotonic() - start, skip.message,
+                                 text=skip)
                 continue
             except _StepFailed as f:
-                status, message, fix, details, code, data = ("failed", f.message, f.fix,
-                                                             f.details, f.code, f.data)
+                err, extra = f.error, f.data
             except Cancelled:
                 raise
-            except WizardError as err:
-                data = {k: v for k, v in err.params.items() if isinstance(v, (str, int, bool))}
-                if err.action is not None:
-                    data["action"] = err.action.value
-                status = "warning" if getattr(err, "severity", None) == "warning" else "failed"
-                message, fix, details, code = err.message, err.fix, err.details, err.code
+            except WizardError as exc:
+                err = exc
+            data = {k: v for k, v in err.params.items() if isinstance(v, (str, int, bool))}
+            if err.action is not None:
+                data["action"] = err.action.value
+            data.update(extra)
+            status = "warning" if getattr(err, "severity", None) == "warning" else "failed"
             if status == "failed" and name not in _ADVISORY:
                 failed = True
-            yield StepResult(name, title, status, time.monotonic() - start, message, fix,
-                             details, code, data)
+            yield StepResult(name, title, status, time.monotonic() - start, err.message,
+                             err.fix, err.details, err.code, data, text=err)
 
     def run_test(self, target: "str | OrgProfile", options: SignInOptions | None = None, *,
                  on_step: Callable[[StepResult], None] | None = None,
@@ -563,7 +564,7 @@ class Connector:
                 on_step(step)
         return results
 
-    # steps: each returns (message, data) or raises _StepFailed / WizardError / _StepSkipped
+    # steps: each returns (StepPassed, data) or raises _StepFailed / WizardError / StepSkipped
     def _step_url(self, target, state, options):
         text = target if isinstance(target, str) else target.base_url
         org_url = self.parse(text)
@@ -573,11 +574,10 @@ class Connector:
         state["host"] = api.hostname or host
         state["port"] = api.port or port
         state["proxy"] = proxy_for_url(self.session, org_url.api_url)
-        kind = {"online": "an online organization", "onprem": "an on-premises organization",
-                "ifd": "an internet-facing (IFD) organization"}[org_url.kind]
-        where = f" in the {self.clouds[org_url.cloud].display_name} cloud" if (
-            org_url.cloud and org_url.cloud in self.clouds) else ""
-        return (f"{org_url.base_url} is {kind}{where}.", org_url.to_dict())
+        cloud = self.clouds[org_url.cloud].display_name if (
+            org_url.cloud and org_url.cloud in self.clouds) else None
+        return (T.UrlPassed(org=org_url.base_url, kind=org_url.kind, cloud=cloud),
+                org_url.to_dict())
 
     def _target_host(self, state) -> tuple[str, int, bool]:
         proxy = state.get("proxy")
@@ -591,15 +591,11 @@ class Connector:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            what = "proxy server " if via_proxy else ""
-            raise _StepFailed(f"The name of the {what}{host} could not be found (DNS).",
-                              fix="Check the address for typos and your network connection "
-                                  "(and VPN for on-premises servers).",
-                              details=str(exc), code="dns_failed") from exc
+            raise T.NameNotFound(host=host, via_proxy=via_proxy, details=str(exc)) from exc
         addresses = sorted({i[4][0] for i in infos})
         state["addresses"] = addresses
-        suffix = " (the proxy server)" if via_proxy else ""
-        return (f"{host}{suffix} is at {', '.join(addresses)}.", {"addresses": addresses})
+        return (T.DnsPassed(host=host, via_proxy=via_proxy, addresses=", ".join(addresses)),
+                {"addresses": addresses})
 
     def _step_tcp(self, target, state, options):
         host, port, via_proxy = self._target_host(state)
@@ -607,20 +603,16 @@ class Connector:
             with socket.create_connection((host, port), timeout=self.connect_timeout):
                 pass
         except OSError as exc:
-            what = "the proxy server " if via_proxy else ""
-            raise _StepFailed(f"Could not connect to {what}{host} port {port}.",
-                              fix="The server may be down, or a firewall blocks the port. "
-                                  "Check the address and port, or ask IT.",
-                              details=f"{type(exc).__name__}: {exc}", code="tcp_failed") from exc
-        return (f"Connected to {host} port {port}.", {})
+            raise T.TcpFailed(host=host, port=port, via_proxy=via_proxy,
+                              details=f"{type(exc).__name__}: {exc}") from exc
+        return (T.TcpPassed(host=host, port=port), {})
 
     def _step_tls(self, target, state, options):
         org_url: OrgUrl = state["org_url"]
         if urlsplit(org_url.api_url).scheme != "https":
-            raise _StepSkipped("The organization uses plain HTTP (no encryption). "
-                               "Ask your administrator to enable HTTPS.")
+            raise T.PlainHttp()
         if state.get("proxy"):
-            raise _StepSkipped("Checked through the proxy in the next step.")
+            raise T.CheckedThroughProxy()
         host, port = state["host"], state["port"]
         ctx = self.ssl_context or ssl.create_default_context()
         try:
@@ -632,26 +624,18 @@ class Connector:
             issuer = peer_certificate_issuer(host, port, self.connect_timeout)
             err = tls_error(exc, host, port, issuer=issuer,
                             details=f"{exc.verify_message or exc}")
-            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code,
-                              data={"issuer": issuer, "tls_problem": tls_kind(exc)}) from exc
+            raise _StepFailed(err, issuer=issuer, tls_problem=tls_kind(exc)) from exc
         except (ssl.SSLError, OSError) as exc:
-            err = tls_error(None, host, port, details=str(exc))
-            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code) from exc
+            raise tls_error(None, host, port, details=str(exc)) from exc
         issuer = _name(cert.get("issuer"))
-        return (f"{version}, certificate issued by {issuer or 'a trusted authority'}.",
+        return (T.TlsPassed(tls_version=version, issuer=issuer),
                 {"issuer": issuer, "tls_version": version})
 
     def _step_proxy(self, target, state, options):
         proxy = state.get("proxy")
         org_url: OrgUrl = state["org_url"]
-        try:
-            challenge = probe_org(self.session, org_url.api_url)
-        except NetworkError as err:
-            raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code) from err
-        state["challenge"] = challenge
-        if not proxy:
-            return ("No proxy: the organization is reached directly.", {"proxy": None})
-        return (f"The proxy {proxy} lets the connection through.", {"proxy": proxy})
+        state["challenge"] = probe_org(self.session, org_url.api_url)   # NetworkError: fails
+        return T.ProxyPassed(proxy=proxy or None), {"proxy": proxy or None}
 
     def _step_signin(self, target, state, options):
         org_url: OrgUrl = state["org_url"]
@@ -659,8 +643,7 @@ class Connector:
         try:
             conn = self._connect(org_url, challenge, state["profile"], options)
         except NotSignedIn as err:
-            raise _StepFailed(err.message, fix="Sign in first.", code=err.code,
-                              data={"action": Action.SIGN_IN.value}) from err
+            raise _StepFailed(err, action=Action.SIGN_IN.value) from err
         state["conn"] = conn
         if conn.auth_method == "ntlm":
             # Windows authentication is decided by the server's answer to a request, not
@@ -669,14 +652,10 @@ class Connector:
             try:
                 state["whoami"] = conn.client.whoami()
             except BadPassword as err:
-                raise _StepFailed(err.message, fix=err.fix, details=err.details, code=err.code,
-                                  data={"action": Action.ENTER_PASSWORD.value}) from err
+                raise _StepFailed(err, action=Action.ENTER_PASSWORD.value) from err
             except WizardError as err:   # accepted, but refused otherwise: the next step says so
                 state["whoami_error"] = err
-        how = {"ntlm": "Windows authentication", "adfs": "AD FS",
-               "oauth": "Microsoft Entra ID"}.get(conn.auth_method, conn.auth_method)
-        who = conn.username or "you"
-        return (f"Signed in as {who} with {how}.",
+        return (T.SignInPassed(user=conn.username, auth_method=conn.auth_method),
                 {"user": conn.username, "auth_method": conn.auth_method,
                  "authority": conn.authority, "tenant_id": conn.tenant_id})
 
@@ -686,7 +665,7 @@ class Connector:
             raise state.pop("whoami_error")
         who = state.get("whoami") or conn.client.whoami()
         state["whoami"] = who
-        return (f"The organization knows you (user id {who.get('UserId')}).",
+        return (T.WhoAmIPassed(user_id=who.get("UserId")),
                 {k: who.get(k) for k in ("UserId", "OrganizationId", "BusinessUnitId")})
 
     def _step_version(self, target, state, options):
@@ -695,22 +674,15 @@ class Connector:
         state["version"] = version
         major = version.split(".")[0] if version else ""
         if major.isdigit() and int(major) < 8:
-            raise _StepFailed(f"Version {version} is too old for d365-wizard.",
-                              fix="Dynamics CRM 2016 (8.x) or later is needed.",
-                              code="version_too_old")
-        return (f"Version {version}.", {"version": version})
+            raise T.VersionTooOld(version=version)
+        return (T.VersionPassed(version=version), {"version": version})
 
     def _step_privilege(self, target, state, options):
         conn: OrgSession = state["conn"]
         user_id = state["whoami"].get("UserId")
         if conn.client.has_privilege(user_id, SYNC_TO_OUTLOOK_PRIVILEGE):
-            return ("You have the Sync to Outlook privilege.", {"privilege": True})
-        raise _StepFailed(
-            "Your security role does not include the “Sync to Outlook” privilege, so "
-            "appointments, contacts and tasks cannot synchronize.",
-            fix="Ask your Dynamics 365 administrator to add the Sync to Outlook privilege "
-                "(Business Management tab) to one of your security roles.",
-            code="no_sync_privilege", data={"privilege": False})
+            return (T.PrivilegePassed(), {"privilege": True})
+        raise _StepFailed(T.LacksSyncPrivilege(), privilege=False)
 
     def _step_mailbox(self, target, state, options):
         from wizard.engine.serverside import errors as sse
@@ -722,9 +694,7 @@ class Connector:
         rows = list(conn.client.list(
             "mailboxes", select=FIELDS, filter=f"_regardingobjectid_value eq {user_id}", top=1))
         if not rows:
-            raise _StepFailed("No mailbox record was found for your user in this "
-                              "organization.", fix="Ask your administrator to check your "
-                              "user's mailbox record.", code="no_mailbox")
+            raise T.MailboxRecordMissing()
         record = MailboxRecord.from_row(rows[0])
         state["mailbox_record"] = record
         method = record.method
@@ -742,8 +712,7 @@ class Connector:
                 raise sse.RecordSaysNone(org=org)
             chosen = {"server": ACT_SERVER, "computer": ACT_OUTLOOK}.get(via)
             if chosen is not None and method != chosen:
-                raise sse.MethodMismatch(org=org, method=label, chosen=(
-                    "server-side synchronization" if via == "server" else "this computer"))
+                raise sse.MethodMismatch(org=org, method=label, via=via)
             if method == ACT_SERVER and not record.approved:
                 from wizard.engine.serverside.words import APPROVAL_WORDS
 
@@ -754,80 +723,66 @@ class Connector:
             if method == ACT_SERVER and record.status == FAILURE:
                 err = (sse.ConfiguredElsewhere(org=org, details=record.last_error)
                        if record.configured_elsewhere else
-                       sse.MailboxTestFailed(org=org, error=record.last_error or "no reason "
-                                            "was recorded"))
+                       sse.MailboxTestFailed(org=org, error=record.last_error or ""))
                 err.severity = "warning"
                 raise err
         elif profile is not None and method in (ACT_OUTLOOK, ACT_SERVER) and \
                 self.registry is not None and self.registry.primary() is not None:
             raise sse.StillSynchronizing(org=org, method=label)
         status = STATUS_WORDS.get(record.status, "?")
-        return (f"Appointments, contacts and tasks: {label} (Test & Enable: {status}).", data)
+        return (T.MailboxPassed(method=label, status=status), data)
 
     def _step_exchange(self, target, state, options):
         from wizard.engine.serverside import errors as sse
 
         record = state.get("mailbox_record")
         if record is None:
-            raise _StepSkipped("The mailbox record was not read.")
+            raise T.MailboxRecordNotRead()
         profile = state.get("profile")
-        org = profile.label if profile is not None else "This organization"
+        org = profile.label if profile is not None else state["conn"].org_url.base_url
         primary = profile is not None and getattr(profile, "is_primary", False)
         data = {"holds_exchange": record.holds_exchange}
         if record.holds_exchange:
             if profile is not None and not primary and self.registry is not None \
                     and self.registry.primary() is not None:
                 raise sse.HoldsButNotPrimary(org=org)
-            return ("This organization holds your Exchange mailbox: its server-side "
-                    "synchronization synchronizes appointments, contacts and tasks with it.",
-                    data)
+            return T.HoldsExchange(), data
         if primary and getattr(profile, "sync_via", None) == "server":
-            holder = ""
+            labels: list[str] = []
             if self.registry is not None:
                 known = self.registry.exchange_holder() or {}
                 labels = [p.label for p in self.registry.list() if p.key in (known.get("keys")
                                                                               or [])]
-                if labels:
-                    holder = f" (last seen with {', '.join(labels)})"
-            raise sse.NotHolding(org=org, holder=holder)
-        return ("This organization does not hold your Exchange mailbox.", data)
+            raise sse.NotHolding(org=org, holders=", ".join(labels))
+        return T.DoesNotHoldExchange(), data
 
     def _step_switch(self, target, state, options):
         from wizard.engine.serverside import errors as sse
         from wizard.engine.serverside.journal import summary
 
         if self.registry is None:
-            raise _StepSkipped("No organization list.")
+            raise T.NoOrgList()
         journal = self.registry.switch_journal()
         if journal is None:
-            return ("No switch of the synchronizing organization is waiting to be finished.",
-                    {"pending": False})
+            return T.NoSwitchPending(), {"pending": False}
         raise sse.SwitchPending(org=journal.get("target_label", ""), what=summary(journal))
 
     def _step_stamp(self, target, state, options):
         if self.mailbox is None:
-            raise _StepSkipped("No local mailbox store.")
+            raise T.NoMailboxStore()
         stamp = self.mailbox.stamp()
         profile = state.get("profile")
         org_id = (state.get("whoami") or {}).get("OrganizationId") or (
             profile.org_id if profile is not None else None)
         if stamp is None:
-            return ("The mailbox is not claimed by any organization yet.", {"stamp": None})
+            return T.StampUnclaimed(), {"stamp": None}
         data = {"stamp": stamp.to_dict()}
         same = bool(org_id) and str(stamp.org_id).lower() == str(org_id).lower()
         if same:
-            return (f"The mailbox synchronizes with this organization"
-                    f" (last sync {stamp.last_sync or 'never'}).", data)
+            return T.StampHere(last_sync=stamp.last_sync), data
         if profile is not None and getattr(profile, "is_primary", False):
-            raise _StepFailed(
-                f"The mailbox is marked as synchronizing with another organization "
-                f"({stamp.org_name or stamp.org_id}), so this org will not synchronize.",
-                fix="If this org should synchronize, make it the synchronizing org with "
-                    "the option “Sync items from this org only, even if the mailbox was set "
-                    "to sync with a different org”.",
-                code="stamp_conflict", data={**data, "action": Action.OVERRIDE_STAMP.value})
-        return (f"The mailbox synchronizes with {stamp.org_name or stamp.org_id}; this "
-                "organization does not synchronize.", data)
+            raise _StepFailed(T.MailboxStampedElsewhere(org=stamp.org_name or stamp.org_id), **data)
+        return T.StampElsewhere(org=stamp.org_name or stamp.org_id), data
 
 
 class _FirstThen:

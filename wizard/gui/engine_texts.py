@@ -62,6 +62,110 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{org} uses Windows authentication: a user name and password are needed."),
     # wizard.engine.connect.WindowsCredentialsRequired.fix_template
     QT_TRANSLATE_NOOP("", "Enter your Windows user name (DOMAIN\\user) and password."),
+    # wizard.engine.connect_steps.CheckedThroughProxy.template
+    QT_TRANSLATE_NOOP("", "Checked through the proxy in the next step."),
+    # wizard.engine.connect_steps.DnsPassed.template
+    QT_TRANSLATE_NOOP("", "{host} is at {addresses}."),
+    # wizard.engine.connect_steps.DnsPassed.proxy_template
+    QT_TRANSLATE_NOOP("", "{host} (the proxy server) is at {addresses}."),
+    # wizard.engine.connect_steps.DoesNotHoldExchange.template
+    QT_TRANSLATE_NOOP("", "This organization does not hold your Exchange mailbox."),
+    # wizard.engine.connect_steps.EarlierStepFailed.template
+    QT_TRANSLATE_NOOP("", "Not checked because an earlier step failed."),
+    # wizard.engine.connect_steps.HoldsExchange.template
+    QT_TRANSLATE_NOOP("", "This organization holds your Exchange mailbox: its server-side synchronization synchronizes appointments, contacts and tasks with it."),
+    # wizard.engine.connect_steps.LacksSyncPrivilege.template
+    QT_TRANSLATE_NOOP("", "Your security role does not include the “Sync to Outlook” privilege, so appointments, contacts and tasks cannot synchronize."),
+    # wizard.engine.connect_steps.LacksSyncPrivilege.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your Dynamics 365 administrator to add the Sync to Outlook privilege (Business Management tab) to one of your security roles."),
+    # wizard.engine.connect_steps.MailboxPassed.template
+    QT_TRANSLATE_NOOP("", "Appointments, contacts and tasks: {method} (Test & Enable: {status})."),
+    # wizard.engine.connect_steps.MailboxRecordMissing.template
+    QT_TRANSLATE_NOOP("", "No mailbox record was found for your user in this organization."),
+    # wizard.engine.connect_steps.MailboxRecordMissing.fix_template
+    QT_TRANSLATE_NOOP("", "Ask your administrator to check your user's mailbox record."),
+    # wizard.engine.connect_steps.MailboxRecordNotRead.template
+    QT_TRANSLATE_NOOP("", "The mailbox record was not read."),
+    # wizard.engine.connect_steps.MailboxStampedElsewhere.template
+    QT_TRANSLATE_NOOP("", "The mailbox is marked as synchronizing with another organization ({org}), so this org will not synchronize."),
+    # wizard.engine.connect_steps.MailboxStampedElsewhere.fix_template
+    QT_TRANSLATE_NOOP("", "If this org should synchronize, make it the synchronizing org with the option “Sync items from this org only, even if the mailbox was set to sync with a different org”."),
+    # wizard.engine.connect_steps.NameNotFound.template
+    QT_TRANSLATE_NOOP("", "The name of {host} could not be found (DNS)."),
+    # wizard.engine.connect_steps.NameNotFound.proxy_template
+    QT_TRANSLATE_NOOP("", "The name of the proxy server {host} could not be found (DNS)."),
+    # wizard.engine.connect_steps.NameNotFound.fix_template
+    QT_TRANSLATE_NOOP("", "Check the address for typos and your network connection (and VPN for on-premises servers)."),
+    # wizard.engine.connect_steps.NoMailboxStore.template
+    QT_TRANSLATE_NOOP("", "No local mailbox store."),
+    # wizard.engine.connect_steps.NoOrgList.template
+    QT_TRANSLATE_NOOP("", "No organization list."),
+    # wizard.engine.connect_steps.NoSwitchPending.template
+    QT_TRANSLATE_NOOP("", "No switch of the synchronizing organization is waiting to be finished."),
+    # wizard.engine.connect_steps.PlainHttp.template
+    QT_TRANSLATE_NOOP("", "The organization uses plain HTTP (no encryption). Ask your administrator to enable HTTPS."),
+    # wizard.engine.connect_steps.PrivilegePassed.template
+    QT_TRANSLATE_NOOP("", "You have the Sync to Outlook privilege."),
+    # wizard.engine.connect_steps.ProxyPassed.template
+    QT_TRANSLATE_NOOP("", "The proxy {proxy} lets the connection through."),
+    # wizard.engine.connect_steps.ProxyPassed.direct_template
+    QT_TRANSLATE_NOOP("", "No proxy: the organization is reached directly."),
+    # wizard.engine.connect_steps.SignInPassed.template
+    QT_TRANSLATE_NOOP("", "Signed in as {user} with {auth_method}."),
+    # wizard.engine.connect_steps.SignInPassed.you_template
+    QT_TRANSLATE_NOOP("", "Signed in as you with {auth_method}."),
+    # wizard.engine.connect_steps.SignInPassed.ntlm_template
+    QT_TRANSLATE_NOOP("", "Signed in as {user} with Windows authentication."),
+    # wizard.engine.connect_steps.SignInPassed.ntlm_you_template
+    QT_TRANSLATE_NOOP("", "Signed in as you with Windows authentication."),
+    # wizard.engine.connect_steps.SignInPassed.adfs_template
+    QT_TRANSLATE_NOOP("", "Signed in as {user} with AD FS."),
+    # wizard.engine.connect_steps.SignInPassed.adfs_you_template
+    QT_TRANSLATE_NOOP("", "Signed in as you with AD FS."),
+    # wizard.engine.connect_steps.SignInPassed.oauth_template
+    QT_TRANSLATE_NOOP("", "Signed in as {user} with Microsoft Entra ID."),
+    # wizard.engine.connect_steps.SignInPassed.oauth_you_template
+    QT_TRANSLATE_NOOP("", "Signed in as you with Microsoft Entra ID."),
+    # wizard.engine.connect_steps.StampElsewhere.template
+    QT_TRANSLATE_NOOP("", "The mailbox synchronizes with {org}; this organization does not synchronize."),
+    # wizard.engine.connect_steps.StampHere.template
+    QT_TRANSLATE_NOOP("", "The mailbox synchronizes with this organization (last sync {last_sync})."),
+    # wizard.engine.connect_steps.StampHere.never_template
+    QT_TRANSLATE_NOOP("", "The mailbox synchronizes with this organization (last sync never)."),
+    # wizard.engine.connect_steps.StampUnclaimed.template
+    QT_TRANSLATE_NOOP("", "The mailbox is not claimed by any organization yet."),
+    # wizard.engine.connect_steps.TcpFailed.template
+    QT_TRANSLATE_NOOP("", "Could not connect to {host} port {port}."),
+    # wizard.engine.connect_steps.TcpFailed.proxy_template
+    QT_TRANSLATE_NOOP("", "Could not connect to the proxy server {host} port {port}."),
+    # wizard.engine.connect_steps.TcpFailed.fix_template
+    QT_TRANSLATE_NOOP("", "The server may be down, or a firewall blocks the port. Check the address and port, or ask IT."),
+    # wizard.engine.connect_steps.TcpPassed.template
+    QT_TRANSLATE_NOOP("", "Connected to {host} port {port}."),
+    # wizard.engine.connect_steps.TlsPassed.template
+    QT_TRANSLATE_NOOP("", "{tls_version}, certificate issued by {issuer}."),
+    # wizard.engine.connect_steps.TlsPassed.trusted_template
+    QT_TRANSLATE_NOOP("", "{tls_version}, certificate issued by a trusted authority."),
+    # wizard.engine.connect_steps.UrlPassed.template
+    QT_TRANSLATE_NOOP("", "{org} is an online organization."),
+    # wizard.engine.connect_steps.UrlPassed.online_cloud_template
+    QT_TRANSLATE_NOOP("", "{org} is an online organization in the {cloud} cloud."),
+    # wizard.engine.connect_steps.UrlPassed.onprem_template
+    QT_TRANSLATE_NOOP("", "{org} is an on-premises organization."),
+    # wizard.engine.connect_steps.UrlPassed.onprem_cloud_template
+    QT_TRANSLATE_NOOP("", "{org} is an on-premises organization in the {cloud} cloud."),
+    # wizard.engine.connect_steps.UrlPassed.ifd_template
+    QT_TRANSLATE_NOOP("", "{org} is an internet-facing (IFD) organization."),
+    # wizard.engine.connect_steps.UrlPassed.ifd_cloud_template
+    QT_TRANSLATE_NOOP("", "{org} is an internet-facing (IFD) organization in the {cloud} cloud."),
+    # wizard.engine.connect_steps.VersionPassed.template
+    QT_TRANSLATE_NOOP("", "Version {version}."),
+    # wizard.engine.connect_steps.VersionTooOld.template
+    QT_TRANSLATE_NOOP("", "Version {version} is too old for d365-wizard."),
+    # wizard.engine.connect_steps.VersionTooOld.fix_template
+    QT_TRANSLATE_NOOP("", "Dynamics CRM 2016 (8.x) or later is needed."),
+    # wizard.engine.connect_steps.WhoAmIPassed.template
+    QT_TRANSLATE_NOOP("", "The organization knows you (user id {user_id})."),
     # wizard.engine.dataverse.AccessDenied.template
     QT_TRANSLATE_NOOP("", "Your account has no access to {org} (HTTP 403)."),
     # wizard.engine.dataverse.AccessDenied.fix_template
@@ -496,6 +600,8 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "Sign in to {org} again; the switch is finished afterwards."),
     # wizard.engine.serverside.errors.MailboxTestFailed.template
     QT_TRANSLATE_NOOP("", "Test & Enable in {org} failed: {error}"),
+    # wizard.engine.serverside.errors.MailboxTestFailed.no_reason_template
+    QT_TRANSLATE_NOOP("", "Test & Enable in {org} failed: no reason was recorded."),
     # wizard.engine.serverside.errors.MailboxTestFailed.fix_template
     QT_TRANSLATE_NOOP("", "Open the mailbox record's alerts in {org} (Settings > Email > Mailboxes) or send the details to your administrator."),
     # wizard.engine.serverside.errors.MailboxTestNotRun.template
@@ -511,7 +617,9 @@ ENGINE_TEXTS = (
     # wizard.engine.serverside.errors.MailboxWriteDenied.fix_template
     QT_TRANSLATE_NOOP("", "An administrator of {org} must either add the privilege to change mailbox records (Mailbox: Write, Core Records tab of a security role) to one of your roles, or make the change in your mailbox record themselves (Settings > Email > Mailboxes): {what}"),
     # wizard.engine.serverside.errors.MethodMismatch.template
-    QT_TRANSLATE_NOOP("", "{org}'s mailbox record says {method}, but you chose {chosen} for it."),
+    QT_TRANSLATE_NOOP("", "{org}'s mailbox record says {method}, but you chose server-side synchronization for it."),
+    # wizard.engine.serverside.errors.MethodMismatch.computer_template
+    QT_TRANSLATE_NOOP("", "{org}'s mailbox record says {method}, but you chose this computer for it."),
     # wizard.engine.serverside.errors.MethodMismatch.fix_template
     QT_TRANSLATE_NOOP("", "Choose it again as the synchronizing organization with the method you want: that sets its mailbox record."),
     # wizard.engine.serverside.errors.NeverConnected.template
@@ -519,7 +627,9 @@ ENGINE_TEXTS = (
     # wizard.engine.serverside.errors.NeverConnected.fix_template
     QT_TRANSLATE_NOOP("", "Connect to it once (test the connection or sign in); the switch is finished afterwards."),
     # wizard.engine.serverside.errors.NotHolding.template
-    QT_TRANSLATE_NOOP("", "{org} does not hold your Exchange mailbox{holder}, so its server-side synchronization does not synchronize appointments, contacts and tasks."),
+    QT_TRANSLATE_NOOP("", "{org} does not hold your Exchange mailbox, so its server-side synchronization does not synchronize appointments, contacts and tasks."),
+    # wizard.engine.serverside.errors.NotHolding.holders_template
+    QT_TRANSLATE_NOOP("", "{org} does not hold your Exchange mailbox (last seen with {holders}), so its server-side synchronization does not synchronize appointments, contacts and tasks."),
     # wizard.engine.serverside.errors.NotHolding.fix_template
     QT_TRANSLATE_NOOP("", "Choose it again as the synchronizing organization with the option “Sync items with Exchange from this org only, even if Exchange was set to sync with a different org”."),
     # wizard.engine.serverside.errors.NotServerSide.template
@@ -795,11 +905,47 @@ ENGINE_TEXTS = (
     # wizard.engine.sync.dav.DavAuthUnsupported.fix_template
     QT_TRANSLATE_NOOP("", "Check the address: it may not be a CalDAV/CardDAV server. Google Calendar's CalDAV needs OAuth; sync Google through a vdir folder and vdirsyncer instead."),
     # wizard.engine.sync.dav.DavError.template
-    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to {what}."),
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to a request."),
+    # wizard.engine.sync.dav.DavError.listing_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to a listing."),
+    # wizard.engine.sync.dav.DavError.check_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to a check."),
+    # wizard.engine.sync.dav.DavError.changes_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to a request for the list of changes."),
+    # wizard.engine.sync.dav.DavError.read_items_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to reading items."),
+    # wizard.engine.sync.dav.DavError.save_item_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to saving an item."),
+    # wizard.engine.sync.dav.DavError.delete_item_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to deleting an item."),
+    # wizard.engine.sync.dav.DavError.save_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to saving the mailbox stamp."),
+    # wizard.engine.sync.dav.DavError.read_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to reading the mailbox stamp."),
+    # wizard.engine.sync.dav.DavError.remove_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} answered HTTP {status} to removing the mailbox stamp."),
     # wizard.engine.sync.dav.DavError.fix_template
     QT_TRANSLATE_NOOP("", "Try again later; if it keeps failing, check the address with your provider."),
     # wizard.engine.sync.dav.DavForbidden.template
-    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account {what}."),
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} refused this account's request (HTTP 403)."),
+    # wizard.engine.sync.dav.DavForbidden.listing_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account list the collection."),
+    # wizard.engine.sync.dav.DavForbidden.changes_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account read the list of changes."),
+    # wizard.engine.sync.dav.DavForbidden.read_items_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account read items."),
+    # wizard.engine.sync.dav.DavForbidden.save_item_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account save items."),
+    # wizard.engine.sync.dav.DavForbidden.delete_item_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account delete items."),
+    # wizard.engine.sync.dav.DavForbidden.save_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account save the mailbox stamp."),
+    # wizard.engine.sync.dav.DavForbidden.read_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account read the mailbox stamp."),
+    # wizard.engine.sync.dav.DavForbidden.remove_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account remove the mailbox stamp."),
+    # wizard.engine.sync.dav.DavForbidden.keep_stamp_template
+    QT_TRANSLATE_NOOP("", "The calendar server at {host} does not let this account keep the mailbox stamp on the collection."),
     # wizard.engine.sync.dav.DavForbidden.fix_template
     QT_TRANSLATE_NOOP("", "Choose a calendar or address book the account may change."),
     # wizard.engine.sync.dav.DavNotFound.template

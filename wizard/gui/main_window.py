@@ -26,7 +26,8 @@ def _load_ui_modules() -> None:
     """
     global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
     global QHeaderView, QPushButton, QTableView, QToolBar, QVBoxLayout, QWidget, isValid
-    global message, icon, OrgTableModel, accessible, error_box, format_when, TaskRunner, TaskCancelled
+    global message, icon, OrgTableModel, accessible, error_box, error_line, format_when, TaskRunner
+    global TaskCancelled
     from PySide6.QtCore import QLocale, Qt
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import (
@@ -47,7 +48,7 @@ def _load_ui_modules() -> None:
     from wizard.gui.icons import icon
     from wizard.gui.models import OrgTableModel
     from wizard.gui.tasks import TaskCancelled, TaskRunner
-    from wizard.gui.widgets import accessible, error_box, format_when
+    from wizard.gui.widgets import accessible, error_box, error_line, format_when
 
 
 class MainWindow(QMainWindow):
@@ -609,7 +610,7 @@ class MainWindow(QMainWindow):
             self.model.set_status(key, OrgStatus.CHECKING)
         self.run(lambda task: services.check_status(key),
                  on_result=lambda value: self.model.set_status(key, *value),
-                 on_error=lambda exc: self.model.set_status(key, OrgStatus.ERROR, str(exc)))
+                 on_error=lambda exc: self.model.set_status(key, OrgStatus.ERROR, error_line(exc)))
 
     def _read_mailbox_records(self) -> None:
         """Who holds the Exchange mailbox, read from every org in the background."""
@@ -971,7 +972,7 @@ class MainWindow(QMainWindow):
         from wizard.gui.sync_dialogs import StampGateDialog
 
         other = getattr(getattr(exc, "other", None), "org_name", None) or tr("another organization")
-        dialog = StampGateDialog(other, primary.display_name, str(exc), self)
+        dialog = StampGateDialog(other, primary.display_name, error_line(exc), self)
         self.stamp_gate_dialog = dialog
         dialog.accepted.connect(lambda: dialog.override_box.isChecked() and self.synchronize_now(override=True))
         dialog.rejected.connect(lambda: self.action_done.emit("sync_now-declined"))
@@ -1058,12 +1059,9 @@ class MainWindow(QMainWindow):
         dialog.set_busy(True)
 
         def failed(exc) -> None:
-            from wizard.gui.widgets import error_text
-
             if isValid(dialog):
                 dialog.set_busy(False)
-                text, fix, _details = error_text(exc)
-                dialog.show_problem(" ".join(t for t in (text, fix) if t))
+                dialog.show_problem(error_line(exc))
             error_box(self, exc, title=tr("The settings were not changed"), on_action=self._step_fix)
 
         if mailing_only is None:

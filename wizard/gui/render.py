@@ -26,7 +26,7 @@ class _Params(dict[str, Any]):
 def _compose(template: str | None, params: dict[str, Any]) -> str:
     if not template:
         return ""
-    shown = {k: " ".join(t for t in render(v)[:2] if t) if isinstance(v, WizardError) else v
+    shown = {k: render_line(v) if isinstance(v, WizardError) else v
              for k, v in params.items()}    # a wrapped error (``cause``) in the user's language
     return tr(template).format_map(_Params(shown))
 
@@ -41,6 +41,11 @@ def render(exc: BaseException) -> tuple[str, str, Action | None]:
         return exc.message or type(exc).__name__, exc.fix or "", exc.action
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return str(text), str(getattr(exc, "fix", None) or ""), None
+
+
+def render_line(exc: BaseException) -> str:
+    """An exception's text and fix as one line (a status, a tooltip), in the user's language."""
+    return " ".join(t for t in render(exc)[:2] if t)
 
 
 # -- the catalogue of engine templates ------------------------------------------------------

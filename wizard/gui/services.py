@@ -96,11 +96,17 @@ STATUS_BY_CODE = {
 
 
 def _view(step) -> StepReport:
+    """An engine step result in the GUI's words: its ``text`` rendered through ``tr``."""
+    from wizard.gui.render import render
+
     state = step.status
     if state == "failed" and step.name in ADVISORY_STEPS:
         state = "warning"
-    return StepReport(step.name, step_title(step.name, step.title), state, step.message or "",
-                      step.fix or "", round(step.elapsed, 3),
+    message, fix = step.message or "", step.fix or ""
+    if getattr(step, "text", None) is not None:
+        message, fix, _ = render(step.text)
+    return StepReport(step.name, step_title(step.name, step.title), state, message,
+                      fix, round(step.elapsed, 3),
                       str((step.data or {}).get("action") or "") if state in ("failed", "warning")
                       else "")
 
@@ -285,7 +291,9 @@ class EngineServices:
                 # Nothing could be kept from the last sign-in: say why, not only that.
                 return status, tr("Sign in again: this computer has no secure keyring, so your "
                                   "credentials and sign-in cannot be kept between sessions.")
-            return status or OrgStatus.ERROR, str(exc)
+            from wizard.gui.render import render_line
+
+            return status or OrgStatus.ERROR, render_line(exc)
         return OrgStatus.CONNECTED, ""
 
     # -- sign-in ------------------------------------------------------------------------

@@ -150,6 +150,12 @@ def error_text(exc: BaseException) -> tuple[str, str, str]:
     return message, fix, "\n".join(extra)
 
 
+def error_line(exc: BaseException) -> str:
+    """:func:`error_text`'s message and fix as one line (a status, a dialog's problem line)."""
+    message, fix, _details = error_text(exc)
+    return " ".join(t for t in (message, fix) if t)
+
+
 def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | None = None,
               details: str = "", on_action=None):
     """A non-modal-blocking error dialog: plain text, the fix, and a Details section.

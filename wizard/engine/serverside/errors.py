@@ -80,9 +80,16 @@ class RollbackIncomplete(WizardError):
 class MailboxTestFailed(WizardError):
     code = "test_enable_failed"
     template = "Test & Enable in {org} failed: {error}"
+    #: ``error`` given but empty: the mailbox record holds no reason
+    no_reason_template = "Test & Enable in {org} failed: no reason was recorded."
     fix_template = ("Open the mailbox record's alerts in {org} (Settings > Email > Mailboxes) "
                     "or send the details to your administrator.")
     action = Action.CONTACT_ADMIN
+
+    def templates(self) -> tuple[str | None, str | None]:
+        if "error" in self.params and not self.params["error"]:
+            return self.no_reason_template, self.fix_template
+        return super().templates()
 
 
 class ConfiguredElsewhere(MailboxTestFailed):
@@ -181,10 +188,18 @@ class RecordSaysNone(RecordCheck):
 class MethodMismatch(RecordCheck):
     severity = "warning"
     code = "method_mismatch"
-    template = "{org}'s mailbox record says {method}, but you chose {chosen} for it."
+    template = ("{org}'s mailbox record says {method}, but you chose server-side "
+                "synchronization for it.")
+    #: ``via`` "computer": the user chose this computer (Dynamics 365 for Outlook)
+    computer_template = "{org}'s mailbox record says {method}, but you chose this computer for it."
     fix_template = ("Choose it again as the synchronizing organization with the method you "
                     "want: that sets its mailbox record.")
     action = Action.FINISH_SWITCH
+
+    def templates(self) -> tuple[str | None, str | None]:
+        if self.params.get("via") == "computer":
+            return self.computer_template, self.fix_template
+        return super().templates()
 
 
 class StillSynchronizing(RecordCheck):
@@ -201,12 +216,21 @@ class StillSynchronizing(RecordCheck):
 class NotHolding(RecordCheck):
     severity = "warning"
     code = "not_holding"
-    template = ("{org} does not hold your Exchange mailbox{holder}, so its server-side "
+    template = ("{org} does not hold your Exchange mailbox, so its server-side "
                 "synchronization does not synchronize appointments, contacts and tasks.")
+    #: ``holders``: the orgs last seen holding it (their names, comma-separated)
+    holders_template = ("{org} does not hold your Exchange mailbox (last seen with {holders}), "
+                        "so its server-side synchronization does not synchronize "
+                        "appointments, contacts and tasks.")
     fix_template = ("Choose it again as the synchronizing organization with the option “Sync "
                     "items with Exchange from this org only, even if Exchange was set to sync "
                     "with a different org”.")
     action = Action.FINISH_SWITCH
+
+    def templates(self) -> tuple[str | None, str | None]:
+        if self.params.get("holders"):
+            return self.holders_template, self.fix_template
+        return super().templates()
 
 
 class HoldsButNotPrimary(RecordCheck):

@@ -28,6 +28,7 @@ session every other request of the app goes through.
 
 from __future__ import annotations
 
+import enum
 import time
 import uuid
 from collections.abc import Callable
@@ -62,10 +63,58 @@ ET.register_namespace("x", APP_NS)
 # --------------------------------------------------------------------------------------
 # errors (plain words for 401, 403, 404, not a DAV server, TLS: see http.network_error)
 # --------------------------------------------------------------------------------------
+class DavRequest(str, enum.Enum):
+    """What a request to the server was for: the ``what`` param of a :class:`DavError`.
+
+    A code, not words: each class words it in its ``<what>_template`` variant, which the
+    front ends render in their own language.
+    """
+
+    REQUEST = "request"          # any other request
+    SIGN_IN = "sign_in"
+    LISTING = "listing"          # PROPFIND: the properties or members of a collection
+    CHECK = "check"              # OPTIONS: is it a WebDAV server
+    DISCOVERY = "discovery"      # finding the account's collections
+    CHANGES = "changes"          # REPORT sync-collection: the list of changes
+    READ_ITEMS = "read_items"
+    SAVE_ITEM = "save_item"
+    DELETE_ITEM = "delete_item"
+    READ_STAMP = "read_stamp"    # GET of the mailbox stamp item
+    SAVE_STAMP = "save_stamp"    # PUT of the stamp item, or PROPPATCH of the stamp property
+    REMOVE_STAMP = "remove_stamp"
+    KEEP_STAMP = "keep_stamp"    # the server dropped the stamp property
+
+
 class DavError(RemoteError):
+    """``what`` (a :class:`DavRequest`) picks the class's ``<what>_template`` when it has one."""
+
     code = "dav_error"
-    template = "The calendar server at {host} answered HTTP {status} to {what}."
+    template = "The calendar server at {host} answered HTTP {status} to a request."
+    listing_template = "The calendar server at {host} answered HTTP {status} to a listing."
+    check_template = "The calendar server at {host} answered HTTP {status} to a check."
+    changes_template = ("The calendar server at {host} answered HTTP {status} to a request "
+                        "for the list of changes.")
+    read_items_template = ("The calendar server at {host} answered HTTP {status} to reading "
+                           "items.")
+    save_item_template = ("The calendar server at {host} answered HTTP {status} to saving an "
+                          "item.")
+    delete_item_template = ("The calendar server at {host} answered HTTP {status} to deleting "
+                            "an item.")
+    save_stamp_template = ("The calendar server at {host} answered HTTP {status} to saving the "
+                           "mailbox stamp.")
+    read_stamp_template = ("The calendar server at {host} answered HTTP {status} to reading the "
+                           "mailbox stamp.")
+    remove_stamp_template = ("The calendar server at {host} answered HTTP {status} to removing "
+                             "the mailbox stamp.")
     fix_template = "Try again later; if it keeps failing, check the address with your provider."
+
+    def templates(self) -> tuple[str | None, str | None]:
+        what = self.params.get("what")
+        key = what.value if isinstance(what, DavRequest) else what
+        chosen = vars(type(self)).get(f"{key}_template") if key else None
+        if isinstance(chosen, str):   # only a class's own variants (a subclass words it anew)
+            return chosen, self.fix_template
+        return super().templates()
 
 
 class DavAuthFailed(DavError):
@@ -89,7 +138,22 @@ class DavAuthUnsupported(DavError):
 
 class DavForbidden(DavError):
     code = "dav_forbidden"
-    template = "The calendar server at {host} does not let this account {what}."
+    template = "The calendar server at {host} refused this account's request (HTTP 403)."
+    listing_template = "The calendar server at {host} does not let this account list the collection."
+    changes_template = ("The calendar server at {host} does not let this account read the list "
+                        "of changes.")
+    read_items_template = "The calendar server at {host} does not let this account read items."
+    save_item_template = "The calendar server at {host} does not let this account save items."
+    delete_item_template = ("The calendar server at {host} does not let this account delete "
+                            "items.")
+    save_stamp_template = ("The calendar server at {host} does not let this account save the "
+                           "mailbox stamp.")
+    read_stamp_template = ("The calendar server at {host} does not let this account read the "
+                           "mailbox stamp.")
+    remove_stamp_template = ("The calendar server at {host} does not let this account remove the "
+                             "mailbox stamp.")
+    keep_stamp_template = ("The calendar server at {host} does not let this account keep the "
+                           "mailbox stamp on the collection.")
     fix_template = "Choose a calendar or address book the account may change."
 
 
@@ -206,14 +270,14 @@ class DavClient:
             return requests.auth.HTTPDigestAuth(self.user, self.password)
         if "basic" not in offered:
             raise DavAuthUnsupported(host=self.host, scheme=", ".join(sorted(offered)),
-                                     status=401, what="sign-in", url=self.url)
+                                     status=401, what=DavRequest.SIGN_IN, url=self.url)
         if urlsplit(self.url).scheme != "https" and urlsplit(self.url).hostname not in (
                 "localhost", "127.0.0.1", "::1"):
             return None          # never send a password in the clear
         return requests.auth.HTTPBasicAuth(self.user, self.password)
 
     def request(self, method: str, url: str, *, body: bytes | str | None = None,
-                headers: dict[str, str] | None = None, what: str = "a request",
+                headers: dict[str, str] | None = None, what: DavRequest = DavRequest.REQUEST,
                 ok: tuple[int, ...] = (200, 201, 204, 207)) -> requests.Response:
         from wizard.engine.http import network_error
 
@@ -252,13 +316,14 @@ class DavClient:
 
     def propfind(self, url: str, props: list[str], depth: str = "0") -> list[DavResponse]:
         r = self.request("PROPFIND", url, body=propfind_body(*props),
-                         headers={"Depth": depth}, what="a listing")
+                         headers={"Depth": depth}, what=DavRequest.LISTING)
         if r.status_code != 207:
-            raise NotADavServer(host=self.host, status=r.status_code, what="a listing", url=url)
+            raise NotADavServer(host=self.host, status=r.status_code, what=DavRequest.LISTING,
+                                url=url)
         try:
             return parse_multistatus(r.content)[0]
         except ET.ParseError as exc:
-            raise NotADavServer(host=self.host, status=r.status_code, what="a listing",
+            raise NotADavServer(host=self.host, status=r.status_code, what=DavRequest.LISTING,
                                 url=url, details=str(exc)) from exc
 
 
@@ -312,7 +377,7 @@ def _href_prop(r: DavResponse, name: str) -> list[str]:
 def _speaks_dav(client: DavClient) -> bool:
     """Whether the server says it is a WebDAV server (the ``DAV`` header of OPTIONS)."""
     try:
-        r = client.request("OPTIONS", client.url, what="a check", ok=tuple(range(200, 500)))
+        r = client.request("OPTIONS", client.url, what=DavRequest.CHECK, ok=tuple(range(200, 500)))
     except WizardError:
         return False
     return bool(r.headers.get("DAV"))
@@ -352,8 +417,8 @@ def discover(client: DavClient) -> list[FoundCollection]:  # noqa: C901 - RFC 67
             break
     if not answered:
         if failures and all(isinstance(f, DavNotFound) for f in failures) and _speaks_dav(client):
-            raise DavNotFound(host=client.host, status=404, what="discovery", url=base)
-        raise NotADavServer(host=client.host, status=0, what="discovery", url=base)
+            raise DavNotFound(host=client.host, status=404, what=DavRequest.DISCOVERY, url=base)
+        raise NotADavServer(host=client.host, status=0, what=DavRequest.DISCOVERY, url=base)
     if not principals:
         principals = [urlsplit(base).path or "/"]
     homes: list[str] = []
@@ -369,7 +434,7 @@ def discover(client: DavClient) -> list[FoundCollection]:  # noqa: C901 - RFC 67
             if found is not None:
                 out.setdefault(found.url, found)
     if not out:
-        raise NoCollections(host=client.host, status=0, what="discovery", url=base)
+        raise NoCollections(host=client.host, status=0, what=DavRequest.DISCOVERY, url=base)
     return list(out.values())
 
 
@@ -433,7 +498,7 @@ class DavCollection:
             ET.SubElement(prop, _q(D, "getetag"))
             try:
                 r = self.client.request("REPORT", self.url, body=_body(root),
-                                        headers={"Depth": "0"}, what="the list of changes",
+                                        headers={"Depth": "0"}, what=DavRequest.CHANGES,
                                         ok=(207,))
             except (DavForbidden, DavError) as exc:
                 if token is not None and getattr(exc, "params", {}).get("status") in (403, 409):
@@ -480,7 +545,7 @@ class DavCollection:
         for href in hrefs:
             ET.SubElement(root, _q(D, "href")).text = quote(href, safe="/:@%+~!$&'()*,;=-._")
         r = self.client.request("REPORT", self.url, body=_body(root), headers={"Depth": "1"},
-                                what="reading items", ok=(207,))
+                                what=DavRequest.READ_ITEMS, ok=(207,))
         out = {}
         for resp in parse_multistatus(r.content)[0]:
             text = resp.props.get(_q(ns, data))
@@ -497,7 +562,7 @@ class DavCollection:
         try:
             r = self.client.request("PUT", self.client.absolute(href), body=raw,
                                     headers={"Content-Type": ctype, **headers},
-                                    what="saving an item", ok=(200, 201, 204))
+                                    what=DavRequest.SAVE_ITEM, ok=(200, 201, 204))
         except PreconditionFailed:
             raise PreconditionFailed(href=href) from None
         except DavNotFound:
@@ -514,7 +579,7 @@ class DavCollection:
         try:
             self.client.request("DELETE", self.client.absolute(href),
                                 headers={"If-Match": etag} if etag else {},
-                                what="deleting an item", ok=(200, 204))
+                                what=DavRequest.DELETE_ITEM, ok=(200, 204))
         except PreconditionFailed:
             raise PreconditionFailed(href=href) from None
         except DavNotFound:
@@ -594,7 +659,7 @@ class DavStamp(StampKeeper):
         self._etag = None
         if self.item_url is not None:
             try:
-                r = self.client.request("GET", self.item_url, what="reading the mailbox stamp",
+                r = self.client.request("GET", self.item_url, what=DavRequest.READ_STAMP,
                                         ok=(200,))
             except DavNotFound:
                 pass
@@ -629,7 +694,7 @@ class DavStamp(StampKeeper):
             if self._etag is None:
                 return
             try:
-                self.client.request("DELETE", self.item_url, what="removing the mailbox stamp",
+                self.client.request("DELETE", self.item_url, what=DavRequest.REMOVE_STAMP,
                                     headers={"If-Match": self._etag}, ok=(200, 204))
             except DavNotFound:
                 raise StampChanged() from None
@@ -640,7 +705,7 @@ class DavStamp(StampKeeper):
         try:
             r = self.client.request("PUT", self.item_url, body=stamp_item_text(stamp, self.addressbook),
                                     headers={"Content-Type": ctype, **condition},
-                                    what="saving the mailbox stamp", ok=(200, 201, 204))
+                                    what=DavRequest.SAVE_STAMP, ok=(200, 201, 204))
         except DavNotFound:                 # deleted since it was read
             raise StampChanged() from None
         self._etag = r.headers.get("ETag") or "*"
@@ -652,12 +717,12 @@ class DavStamp(StampKeeper):
         if stamp is not None:
             prop.text = stamp_to_json(stamp)
         r = self.client.request("PROPPATCH", self.url, body=_body(root),
-                                what="saving the mailbox stamp", ok=(200, 207))
+                                what=DavRequest.SAVE_STAMP, ok=(200, 207))
         if r.status_code == 207:
             for resp in parse_multistatus(r.content)[0]:
                 if STAMP_PROP in resp.missing:
                     raise DavForbidden(host=self.client.host, status=403, url=self.url,
-                                       what="keep the mailbox stamp on the collection")
+                                       what=DavRequest.KEEP_STAMP)
 
 
 # --------------------------------------------------------------------------------------
