@@ -379,7 +379,7 @@
     </message>
     <message>
         <location filename="../../wizard/gui/add_org_wizard.py" line="514"/>
-        <location filename="../../wizard/gui/mailbox_window.py" line="330"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="331"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
@@ -1662,78 +1662,78 @@ How to fix it: {fix}</source>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="333"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="334"/>
         <source>Part of the title</source>
         <translation>件名の一部</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="335"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="336"/>
         <source>Search the items</source>
         <translation>アイテムの検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="335"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="336"/>
         <source>Shows the items whose title contains this text.</source>
         <translation>件名にこの文字列を含むアイテムを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="365"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="366"/>
         <source>&amp;Track</source>
         <translation>追跡(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="366"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="367"/>
         <source>Copy the selected items to the synchronizing organization at the next sync.</source>
         <translation>選択したアイテムを次回の同期で同期元の組織にコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="367"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="368"/>
         <source>&amp;Untrack</source>
         <translation>追跡解除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="368"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="369"/>
         <source>Stop tracking the selected items.</source>
         <translation>選択したアイテムの追跡を解除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="369"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="370"/>
         <source>Set &amp;Regarding…</source>
         <translation>関連の設定(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="370"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="371"/>
         <source>Link the selected items to an account, contact, opportunity, lead or case.</source>
         <translation>選択したアイテムを取引先企業、取引先担当者、営業案件、潜在顧客、サポート案件に関連付けます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="371"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="372"/>
         <source>C&amp;lear Regarding</source>
         <translation>関連のクリア(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="372"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="373"/>
         <source>Link the selected items to no record.</source>
         <translation>選択したアイテムの関連付けを解除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="389"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="390"/>
         <location filename="../../wizard/gui/main_window.py" line="232"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="391"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="392"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="433"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="434"/>
         <source>1 item</source>
         <translation>1 件のアイテム</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/mailbox_window.py" line="433"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="434"/>
         <source>%n items</source>
         <translation>
             <numerusform>%n 件のアイテム</numerusform>
@@ -1823,36 +1823,36 @@ How to fix it: {fix}</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1141"/>
+        <location filename="../../wizard/gui/main_window.py" line="1142"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1142"/>
+        <location filename="../../wizard/gui/main_window.py" line="1143"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1147"/>
+        <location filename="../../wizard/gui/main_window.py" line="1148"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1148"/>
+        <location filename="../../wizard/gui/main_window.py" line="1149"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1153"/>
+        <location filename="../../wizard/gui/main_window.py" line="1154"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1154"/>
+        <location filename="../../wizard/gui/main_window.py" line="1155"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
@@ -2087,12 +2087,12 @@ How to fix it: {fix}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1125"/>
+        <location filename="../../wizard/gui/main_window.py" line="1126"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1125"/>
+        <location filename="../../wizard/gui/main_window.py" line="1126"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
