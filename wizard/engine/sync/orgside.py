@@ -82,6 +82,9 @@ class OrgWrite:
     record_id: str
     data: dict[str, Any] | None = None
     if_match: str | None = None      # update/delete: the ETag we merged against
+    # update: the org's values now of the fields ``data`` changes, so that a cleared lookup
+    # is cleared through the navigation property of the table it points to today
+    current: dict[str, Any] | None = None
 
 
 @dataclass

@@ -644,7 +644,8 @@ def plan_merge(run: SyncRun, ctx: Channel, p: Plan, item: MailItem, org_data: di
                     new_base[k] = ov
     if org_changes:
         p.org_write = OrgWrite("update", ctx.kind, p.org_record_id, org_changes,
-                               if_match=etag)
+                               if_match=etag,
+                               current={k: _norm(org_data.get(k)) for k in org_changes})
         act("org-update", "changed in the mailbox", sorted(org_changes))
     new_data = {**item.data, **mb_changes}
     new_data = {k: v for k, v in new_data.items() if v not in (None, "", [])}

@@ -608,7 +608,8 @@ class DataverseOrgSide:
             body = {k: v for k, v in body.items() if k in LIMITED_COLUMNS[entity_set]}
         if "regardingobjectid" in body:
             body.update(regarding_bind(ACTIVITY_OF_SET.get(entity_set, w.kind),
-                                       body.pop("regardingobjectid")))
+                                       body.pop("regardingobjectid"),
+                                       was=(w.current or {}).get("regardingobjectid")))
         headers = {"Prefer": f"return=representation,{ANNOTATIONS}"}
         if w.op == "create":
             headers["If-None-Match"] = "*"
@@ -743,14 +744,22 @@ def _regarding_of(data: dict[str, Any], activity: bool = True) -> None:
         data["regardingobjectid"] = None
 
 
-def regarding_bind(activity: str, value: Any) -> dict[str, Any]:
+def regarding_bind(activity: str, value: Any, was: Any = None) -> dict[str, Any]:
     """The ``@odata.bind`` body entry that sets (or, for None, clears) an activity's
-    regarding record: ``regardingobjectid_<table>_<activity>``, as Dataverse names it."""
+    regarding record: ``regardingobjectid_<table>_<activity>``, as Dataverse names it.
+
+    Microsoft documents disassociating as setting the single-valued navigation property to
+    null ("Associate and disassociate table rows using the Web API"); a polymorphic lookup
+    has one such property per table, so a clear names the table the org's record points to
+    now (``was``, ``TYPE:ID``) and only falls back to the contact one when that is unknown.
+    """
     from wizard.engine.itemtypes import parse_regarding
 
     parsed = parse_regarding(value) if isinstance(value, str) else None
     if parsed is None:
-        return {f"regardingobjectid_contact_{activity}@odata.bind": None}
+        previous = parse_regarding(was) if isinstance(was, str) else None
+        table = previous[0] if previous is not None else "contact"
+        return {f"regardingobjectid_{table}_{activity}@odata.bind": None}
     table, record_id = parsed
     return {f"regardingobjectid_{table}_{activity}@odata.bind":
             f"/{REGARDING_SETS[table]}({record_id})"}

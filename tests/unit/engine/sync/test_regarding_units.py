@@ -48,6 +48,15 @@ def test_write_binds_the_per_target_navigation_property():
     assert regarding_bind("email", None) == {"regardingobjectid_contact_email@odata.bind": None}
 
 
+def test_a_clear_names_the_table_the_org_record_points_to_now():
+    assert regarding_bind("task", None, was=f"account:{GUID.lower()}") == {
+        "regardingobjectid_account_task@odata.bind": None}
+    assert regarding_bind("appointment", None, was=f"incident:{GUID.lower()}") == {
+        "regardingobjectid_incident_appointment@odata.bind": None}
+    assert regarding_bind("task", None, was="not a regarding") == {
+        "regardingobjectid_contact_task@odata.bind": None}
+
+
 def test_regarding_survives_icalendar():
     base = {"subject": "Call", "regarding": f"account:{GUID.lower()}"}
     for kind, extra in (("task", {}), ("appointment", {"start": "2026-05-01T09:00:00Z",
@@ -100,3 +109,35 @@ def test_pick_one():
         rg.pick_one([], "x")
     with pytest.raises(rg.InvalidRegarding):
         rg.parse("nothing")
+
+
+def test_a_cleared_regarding_goes_out_with_the_table_the_org_points_to(tmp_path):
+    from wizard.engine.sync.engine import Synchronizer
+    from wizard.engine.sync.orgside import MemoryOrg, MemoryOrgSide
+
+    me = "5e7a0001-0000-4000-8000-000000000001"
+    writes = []
+
+    class Recording(MemoryOrgSide):
+        def write(self, batch):
+            writes.extend(batch)
+            return super().write(batch)
+
+    org = MemoryOrg()
+    org.privileged = {me}
+    rid = org.create("task", {"subject": "Call", "regardingobjectid": f"incident:{GUID.lower()}"},
+                     owner=me)
+    with SqliteMailStore(tmp_path / "m.db") as store:
+        sync = Synchronizer(store, Recording(org, me))
+        sync.run()
+        [item] = store.items("task")
+        assert item.data["regarding"] == f"incident:{GUID.lower()}"
+        rg.set_regarding(store, item.local_id, None)
+        sync.run()
+    [write] = writes
+    assert write.op == "update" and write.record_id == rid
+    assert write.data == {"regardingobjectid": None}
+    assert write.current == {"regardingobjectid": f"incident:{GUID.lower()}"}
+    assert regarding_bind("task", None, was=write.current["regardingobjectid"]) == {
+        "regardingobjectid_incident_task@odata.bind": None}
+    assert org.tables["task"][rid].get("regardingobjectid") is None
