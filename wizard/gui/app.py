@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     favour_gui_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("d365-wizard")
-    app.setApplicationDisplayName("d365-wizard")
+    QApplication.setApplicationDisplayName("d365-wizard")  # a QGuiApplication static
     app.setApplicationVersion(__version__)
     from wizard.gui.i18n import install_translators, pick_language
 
