@@ -235,6 +235,7 @@ class DetectPage(BusyPage):
 
     def initializePage(self) -> None:
         facts = self.w.url_facts
+        assert facts is not None  # this page follows the start page only when it set the address
         self.probe = None
         self.label.setText(tr("Contacting {url}…").format(url=facts.base_url))
         self.progress.setVisible(True)
@@ -251,7 +252,9 @@ class DetectPage(BusyPage):
     def _failed(self, exc: BaseException) -> None:
         self.progress.setVisible(False)
         message, fix, _ = error_text(exc)
-        typed = self.w.pages[PAGE_START].url_edit.text().strip() or self.w.url_facts.base_url
+        facts = self.w.url_facts
+        assert facts is not None  # as in initializePage
+        typed = self.w.start_page.url_edit.text().strip() or facts.base_url
         self.label.setText(tr("Could not reach the organization at “{typed}”: {message}\n{fix}\n"
                               "Go Back to correct the address.").format(typed=typed, message=message, fix=fix))
         self.label.setAccessibleDescription(self.label.text())
@@ -548,6 +551,7 @@ class PickOrgsPage(BusyPage):
         self.model.set_orgs([])
         self.status.setText(tr("Finding your organizations…"))
         account = self.w.account
+        assert account is not None  # the sign-in page completes only once signed in
         services = self.w.services
         self.start(lambda task: services.discover(account), self._found,
                    lambda exc: self.status.setText(" ".join(p for p in error_text(exc)[:2] if p)))
@@ -854,16 +858,19 @@ class AddOrgWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.resize(880, 620)
-        self.pages = {
-            PAGE_START: StartPage(self), PAGE_DETECT: DetectPage(self), PAGE_CREDENTIALS: CredentialsPage(self),
+        self.start_page = StartPage(self)
+        self.credentials_page = CredentialsPage(self)
+        self.summary_page = SummaryPage(self)
+        self.pages: dict[int, QWizardPage] = {
+            PAGE_START: self.start_page, PAGE_DETECT: DetectPage(self), PAGE_CREDENTIALS: self.credentials_page,
             PAGE_SIGN_IN: SignInPage(self), PAGE_PICK: PickOrgsPage(self), PAGE_CONNECT: ConnectPage(self),
-            PAGE_SUMMARY: SummaryPage(self),
+            PAGE_SUMMARY: self.summary_page,
         }
         for page_id, page in self.pages.items():
             self.setPage(page_id, page)
         self.setStartId(PAGE_START)
         if initial_url:
-            self.pages[PAGE_START].url_edit.setText(initial_url)
+            self.start_page.url_edit.setText(initial_url)
         for which, text in ((QWizard.WizardButton.BackButton, tr("< &Back")),
                             (QWizard.WizardButton.NextButton, tr("&Next >")),
                             (QWizard.WizardButton.FinishButton, tr("&Finish")),
@@ -884,9 +891,9 @@ class AddOrgWizard(QWizard):
         if not isValid(self):
             return
         self.keyring = state
-        self.pages[PAGE_CREDENTIALS].show_keyring(state)
+        self.credentials_page.show_keyring(state)
         if self.currentId() == PAGE_SUMMARY:
-            self.pages[PAGE_SUMMARY].initializePage()
+            self.summary_page.initializePage()
 
     def accept(self) -> None:
         """Finish: save through the engine on a worker; close only when it worked."""
@@ -895,13 +902,13 @@ class AddOrgWizard(QWizard):
         self.committing = True
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
         connected = list(self.connected)
-        summary_page = self.pages[PAGE_SUMMARY]
+        summary_page = self.summary_page
         if summary_page.primary_row.isVisible() and summary_page.primary_combo.currentIndex() > 0:
             # The first org saved becomes the synchronizing org: save the chosen one first.
             connected.insert(0, connected.pop(summary_page.primary_combo.currentData()))
         save = self.save_credentials and (self.keyring is None or self.keyring.available)
         services = self.services
-        summary = self.pages[PAGE_SUMMARY]
+        summary = self.summary_page
         summary.error_label.setText("")
 
         def saved(rows) -> None:
