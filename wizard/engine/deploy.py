@@ -50,6 +50,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,7 +65,9 @@ from wizard.engine.storage import atomic_write_bytes, atomic_write_json, locked,
 
 if TYPE_CHECKING:  # pragma: no cover
     from wizard.engine.context import Engine
-    from wizard.engine.orgs import OrgProfile
+    from wizard.engine.discovery import DiscoveredOrg
+    from wizard.engine.orgs import OrgProfile, OrgRegistry
+    from wizard.engine.paths import AppPaths
 
 SCHEMA_VERSION = 1
 STATE_SCHEMA_VERSION = 1
@@ -233,14 +236,14 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
     cloud_paths: dict[str, Path] = {}
     entries: list[OrgEntry] = []
     for i, raw in enumerate(orgs_raw, 1):
-        at = {"source": source, "index": i}
+        at: dict[str, Any] = {"source": source, "index": i}
         if not isinstance(raw, dict):
             raise E.EntryNotObject(**at)
         unknown = set(raw) - ORG_KEYS
         if unknown:
             raise E.EntryUnknownKeys(**at, count=len(unknown), keys=", ".join(sorted(unknown)),
                                      allowed=", ".join(sorted(ORG_KEYS)))
-        text = {k: raw.get(k) for k in ("url", "display_name", "cloud", "cloud_file", "org_id",
+        text: dict[str, str | None] = {k: raw.get(k) for k in ("url", "display_name", "cloud", "cloud_file", "org_id",
                                         "unique_name")}
         for k, v in text.items():
             if v is not None and (not isinstance(v, str) or not v.strip()):
@@ -253,8 +256,8 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
                 uuid.UUID(text["org_id"].strip().strip("{}"))
             except ValueError:
                 raise E.EntryBadOrgId(**at, org_id=text["org_id"]) from None
-        for k in ("url", "display_name", "cloud", "cloud_file", "org_id", "unique_name"):
-            if text[k] is not None and any(ord(c) < 32 or ord(c) == 127 for c in text[k]):
+        for k, v in text.items():
+            if v is not None and any(ord(c) < 32 or ord(c) == 127 for c in v):
                 raise E.EntryControlCharacter(**at, key=k)
         cloud_name = text["cloud"]
         if text["cloud_file"]:
@@ -401,7 +404,7 @@ def apply_loaded(engine: "Engine", deployment: Deployment, *, replace: bool,
     return report
 
 
-def _plan_list(registry, existing: list["OrgProfile"], deployment: Deployment, replace: bool,
+def _plan_list(registry: OrgRegistry, existing: list["OrgProfile"], deployment: Deployment, replace: bool,
                stored_clouds: dict[str, str], source_kind: str
                ) -> tuple[list[OrgOutcome], list[dict[str, Any]], list["OrgProfile"]]:
     """The new list (and the report's outcomes) for ``deployment`` applied to ``existing``."""
@@ -471,7 +474,7 @@ def _match(existing: list["OrgProfile"], entry: OrgEntry) -> "OrgProfile | None"
     return None
 
 
-def _plan_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
+def _plan_entry(registry: OrgRegistry, entry: OrgEntry, existing: "OrgProfile | None",
                 current: list["OrgProfile"], stored_clouds: dict[str, str],
                 source_kind: str) -> tuple[OrgOutcome, "OrgProfile"]:
     import dataclasses
@@ -538,7 +541,7 @@ def _plan_entry(registry, entry: OrgEntry, existing: "OrgProfile | None",
     return outcome, updated
 
 
-def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
+def _primary_note(registry: OrgRegistry, entry: OrgEntry, current: "OrgProfile | None",
                   report: DeployReport) -> str | None:
     from wizard.engine.stamp import StampConflict
 
@@ -546,6 +549,7 @@ def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
     if outcome is None or outcome.action == "pending":
         return (f"The file's primary org {entry.label} will be added after sign-in; make it "
                 "the synchronizing org then.")
+    assert outcome.key is not None  # every outcome but "pending" names its org
     target = registry.get(outcome.key)
     if current is not None and current.key == target.key:
         return None
@@ -568,7 +572,7 @@ def _primary_note(registry, entry: OrgEntry, current: "OrgProfile | None",
     return result.message
 
 
-def _cloud_dest(paths, name: str) -> Path:
+def _cloud_dest(paths: AppPaths, name: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "cloud"
     return clouds_dir(paths) / f"{safe}.json"
 
@@ -595,23 +599,23 @@ def _store_clouds(engine: "Engine", deployment: Deployment) -> dict[str, str]:
     return stored
 
 
-def clouds_dir(paths) -> Path:
+def clouds_dir(paths: AppPaths) -> Path:
     """Where deployed cloud definitions are kept (``<config>/clouds/NAME.json``)."""
     return paths.config_dir / "clouds"
 
 
-def deployed_cloud_files(paths) -> list[Path]:
+def deployed_cloud_files(paths: AppPaths) -> list[Path]:
     """Cloud files a deployment stored; the GUI/CLI may load them like ``--cloud-file``."""
     d = clouds_dir(paths)
     return sorted(d.glob("*.json")) if d.is_dir() else []
 
 
 # -- deployment state: pending discovery entries, the machine-wide file's hash -----------------
-def state_file(paths) -> Path:
+def state_file(paths: AppPaths) -> Path:
     return paths.config_dir / "deployment-state.json"
 
 
-def read_state(paths) -> dict[str, Any]:
+def read_state(paths: AppPaths) -> dict[str, Any]:
     data = read_versioned_json(state_file(paths), schema_version=STATE_SCHEMA_VERSION,
                                kind="deployment state") or {}
     data.setdefault("schema_version", STATE_SCHEMA_VERSION)
@@ -620,7 +624,7 @@ def read_state(paths) -> dict[str, Any]:
     return data
 
 
-def _update_state(paths, change) -> dict[str, Any]:
+def _update_state(paths: AppPaths, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     path = state_file(paths)
     with locked(path):
         try:
@@ -648,7 +652,7 @@ def _save_pending(engine: "Engine", deployment: Deployment, pending: list[dict[s
         _update_state(engine.paths, change)
 
 
-def _safe_state(paths) -> dict[str, Any]:
+def _safe_state(paths: AppPaths) -> dict[str, Any]:
     try:
         return read_state(paths)
     except WizardError:
@@ -708,17 +712,11 @@ def resolve_pending_by_discovery(engine: "Engine") -> DeployReport:
     token cache; clouds the user has not signed in to yet are reported in ``warnings``
     (``d365-orgs signin --cloud NAME`` first). Enabled orgs that discovery lists are added.
     """
-    from wizard.engine.discovery import discovery_scopes, list_instances
-
     report = DeployReport(source="pending entries", sha256="")
     clouds = sorted({str(p["cloud"]) for p in pending_orgs(engine) if p.get("cloud")})
     for name in clouds:
         try:
-            cloud = engine.cloud(name)
-            result = engine.authenticator.silent(cloud.authority, discovery_scopes(cloud),
-                                                 client_id=cloud.client_id)
-            found = list_instances(engine.session, cloud,
-                                   lambda r=result: f"Bearer {r.access_token}")
+            found = _discover_silently(engine, name)
         except WizardError as exc:
             report.warnings.append(
                 f"{name}: {exc} Sign in to that cloud first, then try again.")
@@ -732,6 +730,16 @@ def resolve_pending_by_discovery(engine: "Engine") -> DeployReport:
             org=rec.get("display_name"),
             notes=[f"Not found by discovery in {rec.get('cloud')} (yet)."]))
     return report
+
+
+def _discover_silently(engine: "Engine", name: str) -> list[DiscoveredOrg]:
+    """The orgs discovery lists in cloud ``name``, with a token taken silently from the cache."""
+    from wizard.engine.discovery import discovery_scopes, list_instances
+
+    cloud = engine.cloud(name)
+    result = engine.authenticator.silent(cloud.authority, discovery_scopes(cloud),
+                                         client_id=cloud.client_id)
+    return list_instances(engine.session, cloud, lambda: result.authorization)
 
 
 def apply_site_deployment(engine: "Engine", *, force: bool = False) -> DeployReport | None:
