@@ -31,6 +31,7 @@ profile's ``key`` (:mod:`wizard.engine.secrets`); :meth:`OrgRegistry.remove` del
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import dataclasses
 import hashlib
@@ -43,7 +44,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from wizard.engine import org_errors as E
@@ -458,7 +459,7 @@ class OrgRegistry:
         self._mutate(change)
         return result["profile"].copy(), result["created"]
 
-    def new_entry(self, profile: OrgProfile, orgs: list[OrgProfile]) -> OrgProfile:
+    def new_entry(self, profile: OrgProfile, orgs: builtins.list[OrgProfile]) -> OrgProfile:
         """``profile`` as a new entry of the list ``orgs`` would be stored (the rules of
         :meth:`add`: a free key and a valid, unique name; the first org synchronizes)."""
         new = profile.copy()
@@ -477,7 +478,7 @@ class OrgRegistry:
         _validate_profile(new)
         return new
 
-    def apply_batch(self, change: Callable[[list[OrgProfile]], list[OrgProfile]], *,
+    def apply_batch(self, change: Callable[[builtins.list[OrgProfile]], builtins.list[OrgProfile]], *,
                     dry_run: bool = False) -> "BatchResult":
         """Replace the whole list with ``change(orgs)`` in ONE atomic write.
 
@@ -724,7 +725,7 @@ class OrgRegistry:
         found = self._read().get("exchange")
         return dict(found) if isinstance(found, dict) else None
 
-    def record_exchange_holder(self, keys: list[str], *, complete: bool) -> None:
+    def record_exchange_holder(self, keys: builtins.list[str], *, complete: bool) -> None:
         facts = {"keys": sorted(keys), "complete": complete}
         current = self.exchange_holder()
         if current is not None and {k: current.get(k) for k in facts} == facts:
@@ -756,12 +757,12 @@ class OrgRegistry:
     def _secret_store(self) -> "SecretStore":
         if callable(self.secrets) and not hasattr(self.secrets, "delete_org"):
             return self.secrets()
-        return self.secrets
+        return cast("SecretStore", self.secrets)  # a store: it is not a factory, or has delete_org
 
     def _now(self) -> str:
         return format_time(datetime.fromtimestamp(self.clock(), tz=timezone.utc))
 
-    def _plan(self, orgs: list[OrgProfile], target: OrgProfile, stamp: Stamp | None) -> SwitchPlan:
+    def _plan(self, orgs: builtins.list[OrgProfile], target: OrgProfile, stamp: Stamp | None) -> SwitchPlan:
         if not target.org_id:
             raise E.OrgIdUnknown(org=target.label)
         current = next((p for p in orgs if p.is_primary), None)
@@ -849,7 +850,7 @@ class OrgRegistry:
             return state
 
     def _mutate(self, change: Callable[[dict[str, Any]], None], *, settle: bool = False,
-                problems: list[str] | None = None) -> Any:
+                problems: builtins.list[str] | None = None) -> Any:
         """Lock, re-read, change, validate, write atomically; then delete the keyring
         entries of removed orgs, carry out a stamp change the write recorded as pending
         (``settle``) and return its outcome; last, with the lock released, drop the
@@ -874,7 +875,7 @@ class OrgRegistry:
         finally:
             self._drop_tokens(removed, problems)
 
-    def _clean_up(self, state: dict[str, Any], problems: list[str]) -> list[OrgProfile]:
+    def _clean_up(self, state: dict[str, Any], problems: builtins.list[str]) -> builtins.list[OrgProfile]:
         """Delete the keyring entries of orgs a write removed (lock held), then write the
         list without the record of them; returns those orgs (their tokens go next).
 
@@ -895,7 +896,7 @@ class OrgRegistry:
         atomic_write_json(self.path, state, what="the organization list")
         return profiles
 
-    def _drop_tokens(self, profiles: list[OrgProfile], problems: list[str]) -> None:
+    def _drop_tokens(self, profiles: builtins.list[OrgProfile], problems: builtins.list[str]) -> None:
         # Without the lock: the hook reads the registry (is the account still used?).
         if self.token_cleanup is None:
             return
