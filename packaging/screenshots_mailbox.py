@@ -8,7 +8,8 @@ Run under a real X server on a 1366×768 screen, e.g.::
 
 The mailbox is a throw-away local one with sample items (no org is contacted); the record
 names of the Regarding column are the sample's own. PNGs go to packaging/screenshots/
-<lang>-5x-*.png.
+<lang>-5x-*.png, and in the dark palette of ``screenshots.py`` the window and the picker go
+to <lang>-dark-5x-*.png (``python packaging/screenshots_mailbox.py LANG [dark]`` takes one).
 """
 
 from __future__ import annotations
@@ -89,14 +90,21 @@ def _settle(ms: int = 300) -> None:
         time.sleep(0.01)
 
 
+#: The shots also taken in the dark palette.
+DARK = {"50-mailbox-window", "53-set-regarding"}
+THEME = ["light"]
+
+
 def _shoot(widget, lang: str, name: str) -> None:
+    if THEME[0] == "dark" and name not in DARK:
+        return
     _settle()
-    path = OUT / f"{lang}-{name}.png"
+    path = OUT / (f"{lang}-dark-{name}.png" if THEME[0] == "dark" else f"{lang}-{name}.png")
     widget.window().grab().save(str(path))
     print(path.relative_to(ROOT))
 
 
-def run(lang: str) -> None:
+def run(lang: str, theme: str = "light") -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -106,6 +114,12 @@ def run(lang: str) -> None:
     from wizard.gui.mailbox_window import MailboxWindow, RegardingPicker, notice_box
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    THEME[0] = theme
+    if theme == "dark":
+        from screenshots import dark_palette
+
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     install_translators(app, lang)
     home = Path(tempfile.mkdtemp(prefix="d365-mailbox-shots-"))
     engine = Engine(AppPaths.resolve(home).ensure(), secret_store=_NoSecrets())
@@ -130,8 +144,9 @@ def run(lang: str) -> None:
         else:
             QTimer.singleShot(100, grab_notice)
 
-    QTimer.singleShot(300, grab_notice)
-    notice_box(window, "first_track")
+    if THEME[0] != "dark":
+        QTimer.singleShot(300, grab_notice)
+        notice_box(window, "first_track")
 
     def grab_email_notice() -> None:
         box = QApplication.activeModalWidget()
@@ -141,8 +156,9 @@ def run(lang: str) -> None:
         else:
             QTimer.singleShot(100, grab_email_notice)
 
-    QTimer.singleShot(300, grab_email_notice)
-    notice_box(window, "first_email_track")
+    if THEME[0] != "dark":
+        QTimer.singleShot(300, grab_email_notice)
+        notice_box(window, "first_email_track")
 
     picker = RegardingPicker(engine, window.runner, window)
     picker.show()
@@ -159,11 +175,12 @@ def run(lang: str) -> None:
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     if len(sys.argv) > 1:
-        run(sys.argv[1])
+        run(*sys.argv[1:3])
         return 0
     for lang in ("en", "ja"):
-        subprocess.run([sys.executable, __file__, lang], check=True,
-                       env={**os.environ, "LANG": "C.UTF-8"})
+        for theme in ("light", "dark"):
+            subprocess.run([sys.executable, __file__, lang, theme], check=True,
+                           env={**os.environ, "LANG": "C.UTF-8"})
     return 0
 
 
