@@ -37,8 +37,8 @@ def test_switch_details_grow_the_dialog_and_every_org_is_listed(qtbot):
     # nothing cut off sideways: the long check box is as wide as its text wants
     box = dialog.override_box
     assert box.width() >= box.sizeHint().width()
-    assert box.mapTo(dialog, box.rect().topRight()).x() <= dialog.scroll.viewport().mapTo(
-        dialog, dialog.scroll.viewport().rect().topRight()).x()
+    assert box.mapTo(dialog, box.rect().topRight()).x() <= dialog.scroll_area.viewport().mapTo(
+        dialog, dialog.scroll_area.viewport().rect().topRight()).x()
     for i in range(3):
         assert f"Org {i}:" in dialog.plan_label.text()
     before = dialog.height()
@@ -46,7 +46,7 @@ def test_switch_details_grow_the_dialog_and_every_org_is_listed(qtbot):
     assert dialog.details_label.isVisible()
     assert dialog.height() > before
     # grown to fit: nothing to scroll, the last line of Details is on the screen
-    assert dialog.scroll.verticalScrollBar().maximum() == 0
+    assert dialog.scroll_area.verticalScrollBar().maximum() == 0
     assert dialog.height() <= max_dialog_height(dialog)
     dialog.details_button.setChecked(False)
     assert not dialog.details_label.isVisible()
@@ -61,7 +61,7 @@ def test_long_switch_details_scroll_inside_a_dialog_that_fits_the_screen(qtbot):
     qtbot.wait_exposed(dialog)
     dialog.details_button.setChecked(True)
     assert dialog.height() <= max_dialog_height(dialog)
-    bar = dialog.scroll.verticalScrollBar()
+    bar = dialog.scroll_area.verticalScrollBar()
     assert bar.maximum() > 0
     bar.setValue(bar.maximum())
     assert dialog.buttons.isVisible()

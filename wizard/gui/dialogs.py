@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
@@ -183,7 +185,7 @@ class PropertiesDialog(QDialog):
 
     def _save(self) -> None:
         name = self.name_edit.text().strip()
-        changes = {}
+        changes: _OrgChanges = {}
         if name != self.row.display_name:
             changes["display_name"] = name
         if self.save_box.isChecked() != self.row.save_credentials:
@@ -217,6 +219,14 @@ class PropertiesDialog(QDialog):
 
         self.runner.run_task(lambda task: self.services.update(key, **changes),
                              on_result=done, on_error=failed)
+
+
+class _OrgChanges(TypedDict, total=False):
+    """What the properties dialog changed: the keyword arguments of ``Services.update``."""
+
+    display_name: str
+    save_credentials: bool
+    keep_connected: bool
 
 
 class TestConnectionDialog(QDialog):
@@ -351,7 +361,7 @@ class SwitchDialog(QDialog):
         layout.addWidget(question)
         outer = layout
         # The rest scrolls only when the screen is too small for it (Details can be long).
-        self.scroll, layout = scroll_body(outer)
+        self.scroll_area, layout = scroll_body(outer)
         self.plan_label = QLabel("")
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -586,11 +596,12 @@ class DiagnosticsDialog(QDialog):
 
     def save_bundle(self, path: str) -> None:
         """Build the redacted bundle at ``path`` on a worker; say where it went."""
-        panel = self.bundle_panel
+        panel, services, runner = self.bundle_panel, self.services, self.runner
+        # The panel (and so its Save button) exists only when both were given.
+        assert panel is not None and services is not None and runner is not None
         include = panel.identities_box.isChecked()
         panel.save_button.setEnabled(False)
         panel.status.setText(tr("Collecting diagnostics… (this tests each connection)"))
-        services = self.services
 
         from shiboken6 import isValid
 
@@ -610,7 +621,7 @@ class DiagnosticsDialog(QDialog):
             error_box(self, exc, title=tr("The diagnostics bundle was not saved"))
             self.bundle_failed.emit(str(exc))
 
-        self.runner.run_task(lambda task: services.save_diagnostics_bundle(
+        runner.run_task(lambda task: services.save_diagnostics_bundle(
             path, include_identities=include, progress=task.progress),
             on_result=done, on_error=failed, on_progress=lambda _text: None)
 
