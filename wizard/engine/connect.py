@@ -19,7 +19,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypedDict
 from urllib.parse import urlsplit
 
 import requests
@@ -43,13 +43,16 @@ from wizard.engine.signin_errors import BadPassword, CredentialsRequired, NewSig
 from wizard.engine.urls import OrgUrl, parse_org_url
 
 if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.auth import TokenProvider
     from wizard.engine.orgs import OrgProfile, OrgRegistry
     from wizard.engine.secrets import SecretStore
+    from wizard.engine.serverside.records import MailboxRecord
     from wizard.engine.stamp import MailboxStore
 
 PASSWORD_SECRET = "password"
-DELIVERY_METHODS = {0: "Dynamics 365 for Outlook", 1: "Server-Side Synchronization",
-                    2: "None"}
+#: a mailbox record's ``actdeliverymethod`` in words (a record may have none: ``None``)
+DELIVERY_METHODS: dict[int | None, str] = {0: "Dynamics 365 for Outlook",
+                                           1: "Server-Side Synchronization", 2: "None"}
 
 
 class ConnectError(WizardError):
@@ -220,10 +223,40 @@ def _not_dynamics(org_url: OrgUrl, challenge: AuthChallenge) -> NoReturn:
 class _StepFailed(Exception):
     """A step failed with ``error``; ``data`` goes to the step's report with its params."""
 
+    #: the finding is a warning: it does not fail the test (as a ``severity`` "warning" error)
+    warning = False
+
     def __init__(self, error: WizardError, **data: Any) -> None:
         super().__init__(error.message)
         self.error = error
         self.data = data
+
+
+class _StepWarned(_StepFailed):
+    """A step found ``error``, an error that is only a warning here."""
+
+    warning = True
+
+
+class _TestState(TypedDict, total=False):
+    """What the connection test's steps learn, for the steps after them."""
+
+    profile: OrgProfile | None
+    org_url: OrgUrl
+    host: str
+    port: int
+    proxy: str | None
+    addresses: list[str]
+    challenge: AuthChallenge
+    conn: OrgSession
+    whoami: dict[str, Any]
+    whoami_error: WizardError
+    version: str
+    mailbox_record: MailboxRecord
+
+
+#: what a step returns: its outcome's words and the data for its report
+_StepOutcome = tuple[WizardError, dict[str, Any]]
 
 
 class Connector:
@@ -518,7 +551,7 @@ class Connector:
              cancel_event: CancelEvent | None = None) -> Iterator[StepResult]:
         """Run the steps in order, yielding each result as soon as it is known."""
         options = options or SignInOptions()
-        state: dict[str, Any] = {"profile": None if isinstance(target, str) else target}
+        state: _TestState = {"profile": None if isinstance(target, str) else target}
         failed = False
         for name, title in STEPS:
             if cancel_event is not None and cancel_event.is_set():
@@ -529,6 +562,7 @@ class Connector:
                 yield StepResult(name, title, "skipped", 0.0, skipped.message, text=skipped)
                 continue
             extra: dict[str, Any] = {}
+            warned = False
             try:
                 note, data = getattr(self, f"_step_{name}")(target, state, options)
                 yield StepResult(name, title, "passed", time.monotonic() - start, note.message,
@@ -539,7 +573,7 @@ class Connector:
                                  text=skip)
                 continue
             except _StepFailed as f:
-                err, extra = f.error, f.data
+                err, extra, warned = f.error, f.data, f.warning
             except Cancelled:
                 raise
             except WizardError as exc:
@@ -548,7 +582,8 @@ class Connector:
             if err.action is not None:
                 data["action"] = err.action.value
             data.update(extra)
-            status = "warning" if getattr(err, "severity", None) == "warning" else "failed"
+            warned = warned or getattr(err, "severity", None) == "warning"
+            status = "warning" if warned else "failed"
             if status == "failed" and name not in _ADVISORY:
                 failed = True
             yield StepResult(name, title, status, time.monotonic() - start, err.message,
@@ -557,7 +592,7 @@ class Connector:
     def run_test(self, target: "str | OrgProfile", options: SignInOptions | None = None, *,
                  on_step: Callable[[StepResult], None] | None = None,
                  cancel_event: CancelEvent | None = None) -> list[StepResult]:
-        results = []
+        results: list[StepResult] = []
         for step in self.test(target, options, cancel_event=cancel_event):
             results.append(step)
             if on_step is not None:
@@ -565,7 +600,8 @@ class Connector:
         return results
 
     # steps: each returns (StepPassed, data) or raises _StepFailed / WizardError / StepSkipped
-    def _step_url(self, target, state, options):
+    def _step_url(self, target: "str | OrgProfile", state: _TestState,
+                  options: SignInOptions) -> _StepOutcome:
         text = target if isinstance(target, str) else target.base_url
         org_url = self.parse(text)
         state["org_url"] = org_url
@@ -579,25 +615,27 @@ class Connector:
         return (T.UrlPassed(org=org_url.base_url, kind=org_url.kind, cloud=cloud),
                 org_url.to_dict())
 
-    def _target_host(self, state) -> tuple[str, int, bool]:
+    def _target_host(self, state: _TestState) -> tuple[str, int, bool]:
         proxy = state.get("proxy")
         if proxy:
             host, _, port = proxy.rpartition(":")
             return (host or proxy), int(port or 8080), True
         return state["host"], state["port"], False
 
-    def _step_dns(self, target, state, options):
+    def _step_dns(self, target: "str | OrgProfile", state: _TestState,
+                  options: SignInOptions) -> _StepOutcome:
         host, port, via_proxy = self._target_host(state)
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise T.NameNotFound(host=host, via_proxy=via_proxy, details=str(exc)) from exc
-        addresses = sorted({i[4][0] for i in infos})
+        addresses = sorted({str(i[4][0]) for i in infos})   # an IP address (str) for TCP
         state["addresses"] = addresses
         return (T.DnsPassed(host=host, via_proxy=via_proxy, addresses=", ".join(addresses)),
                 {"addresses": addresses})
 
-    def _step_tcp(self, target, state, options):
+    def _step_tcp(self, target: "str | OrgProfile", state: _TestState,
+                  options: SignInOptions) -> _StepOutcome:
         host, port, via_proxy = self._target_host(state)
         try:
             with socket.create_connection((host, port), timeout=self.connect_timeout):
@@ -607,7 +645,8 @@ class Connector:
                               details=f"{type(exc).__name__}: {exc}") from exc
         return (T.TcpPassed(host=host, port=port), {})
 
-    def _step_tls(self, target, state, options):
+    def _step_tls(self, target: "str | OrgProfile", state: _TestState,
+                  options: SignInOptions) -> _StepOutcome:
         org_url: OrgUrl = state["org_url"]
         if urlsplit(org_url.api_url).scheme != "https":
             raise T.PlainHttp()
@@ -631,13 +670,15 @@ class Connector:
         return (T.TlsPassed(tls_version=version, issuer=issuer),
                 {"issuer": issuer, "tls_version": version})
 
-    def _step_proxy(self, target, state, options):
+    def _step_proxy(self, target: "str | OrgProfile", state: _TestState,
+                    options: SignInOptions) -> _StepOutcome:
         proxy = state.get("proxy")
         org_url: OrgUrl = state["org_url"]
         state["challenge"] = probe_org(self.session, org_url.api_url)   # NetworkError: fails
         return T.ProxyPassed(proxy=proxy or None), {"proxy": proxy or None}
 
-    def _step_signin(self, target, state, options):
+    def _step_signin(self, target: "str | OrgProfile", state: _TestState,
+                     options: SignInOptions) -> _StepOutcome:
         org_url: OrgUrl = state["org_url"]
         challenge: AuthChallenge = state["challenge"]
         try:
@@ -659,7 +700,8 @@ class Connector:
                 {"user": conn.username, "auth_method": conn.auth_method,
                  "authority": conn.authority, "tenant_id": conn.tenant_id})
 
-    def _step_whoami(self, target, state, options):
+    def _step_whoami(self, target: "str | OrgProfile", state: _TestState,
+                     options: SignInOptions) -> _StepOutcome:
         conn: OrgSession = state["conn"]
         if "whoami_error" in state:
             raise state.pop("whoami_error")
@@ -668,7 +710,8 @@ class Connector:
         return (T.WhoAmIPassed(user_id=who.get("UserId")),
                 {k: who.get(k) for k in ("UserId", "OrganizationId", "BusinessUnitId")})
 
-    def _step_version(self, target, state, options):
+    def _step_version(self, target: "str | OrgProfile", state: _TestState,
+                      options: SignInOptions) -> _StepOutcome:
         conn: OrgSession = state["conn"]
         version = conn.client.retrieve_version()
         state["version"] = version
@@ -677,14 +720,16 @@ class Connector:
             raise T.VersionTooOld(version=version)
         return (T.VersionPassed(version=version), {"version": version})
 
-    def _step_privilege(self, target, state, options):
+    def _step_privilege(self, target: "str | OrgProfile", state: _TestState,
+                        options: SignInOptions) -> _StepOutcome:
         conn: OrgSession = state["conn"]
-        user_id = state["whoami"].get("UserId")
+        user_id: str = state["whoami"]["UserId"]   # WhoAmI always answers it
         if conn.client.has_privilege(user_id, SYNC_TO_OUTLOOK_PRIVILEGE):
             return (T.PrivilegePassed(), {"privilege": True})
         raise _StepFailed(T.LacksSyncPrivilege(), privilege=False)
 
-    def _step_mailbox(self, target, state, options):
+    def _step_mailbox(self, target: "str | OrgProfile", state: _TestState,
+                      options: SignInOptions) -> _StepOutcome:
         from wizard.engine.serverside import errors as sse
         from wizard.engine.serverside.records import ACT_NONE, ACT_OUTLOOK, ACT_SERVER, FAILURE, FIELDS, MailboxRecord
         from wizard.engine.serverside.words import STATUS_WORDS
@@ -706,33 +751,30 @@ class Connector:
                 "primary_for_exchange": record.holds_exchange,
                 "approval": record.approval}
         primary = profile is not None and getattr(profile, "is_primary", False)
-        via = getattr(profile, "sync_via", None)
+        via: str | None = getattr(profile, "sync_via", None)
         if primary:
             if method == ACT_NONE:
                 raise sse.RecordSaysNone(org=org)
-            chosen = {"server": ACT_SERVER, "computer": ACT_OUTLOOK}.get(via)
+            chosen = {"server": ACT_SERVER, "computer": ACT_OUTLOOK}.get(via) if via else None
             if chosen is not None and method != chosen:
                 raise sse.MethodMismatch(org=org, method=label, via=via)
             if method == ACT_SERVER and not record.approved:
                 from wizard.engine.serverside.words import APPROVAL_WORDS
 
-                err = sse.AddressNotApproved(org=org, email=record.email or "",
-                                             state=APPROVAL_WORDS.get(record.approval, "?"))
-                err.severity = "warning"
-                raise err
+                raise _StepWarned(sse.AddressNotApproved(
+                    org=org, email=record.email or "", state=APPROVAL_WORDS.get(record.approval, "?")))
             if method == ACT_SERVER and record.status == FAILURE:
-                err = (sse.ConfiguredElsewhere(org=org, details=record.last_error)
-                       if record.configured_elsewhere else
-                       sse.MailboxTestFailed(org=org, error=record.last_error or ""))
-                err.severity = "warning"
-                raise err
+                raise _StepWarned(sse.ConfiguredElsewhere(org=org, details=record.last_error)
+                                  if record.configured_elsewhere else
+                                  sse.MailboxTestFailed(org=org, error=record.last_error or ""))
         elif profile is not None and method in (ACT_OUTLOOK, ACT_SERVER) and \
                 self.registry is not None and self.registry.primary() is not None:
             raise sse.StillSynchronizing(org=org, method=label)
         status = STATUS_WORDS.get(record.status, "?")
         return (T.MailboxPassed(method=label, status=status), data)
 
-    def _step_exchange(self, target, state, options):
+    def _step_exchange(self, target: "str | OrgProfile", state: _TestState,
+                       options: SignInOptions) -> _StepOutcome:
         from wizard.engine.serverside import errors as sse
 
         record = state.get("mailbox_record")
@@ -756,7 +798,8 @@ class Connector:
             raise sse.NotHolding(org=org, holders=", ".join(labels))
         return T.DoesNotHoldExchange(), data
 
-    def _step_switch(self, target, state, options):
+    def _step_switch(self, target: "str | OrgProfile", state: _TestState,
+                     options: SignInOptions) -> _StepOutcome:
         from wizard.engine.serverside import errors as sse
         from wizard.engine.serverside.journal import summary
 
@@ -767,7 +810,8 @@ class Connector:
             return T.NoSwitchPending(), {"pending": False}
         raise sse.SwitchPending(org=journal.get("target_label", ""), what=summary(journal))
 
-    def _step_stamp(self, target, state, options):
+    def _step_stamp(self, target: "str | OrgProfile", state: _TestState,
+                    options: SignInOptions) -> _StepOutcome:
         if self.mailbox is None:
             raise T.NoMailboxStore()
         stamp = self.mailbox.stamp()
@@ -788,7 +832,7 @@ class Connector:
 class _FirstThen:
     """The token just obtained, then the provider's (with its ``refresh`` for a 401)."""
 
-    def __init__(self, first: str, provider: Callable[[], str]) -> None:
+    def __init__(self, first: str, provider: TokenProvider) -> None:
         self._first: str | None = first
         self._provider = provider
 
@@ -800,7 +844,7 @@ class _FirstThen:
 
     def refresh(self, claims: str | None = None) -> str:
         self._first = None
-        return self._provider.refresh(claims)  # type: ignore[attr-defined] # providers with a refresh() (see _FirstThen)
+        return self._provider.refresh(claims)
 
 
 def _secret_key(org_key: str, name: str) -> str:
