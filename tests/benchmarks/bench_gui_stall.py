@@ -217,7 +217,7 @@ def main() -> int:
         step(f"Synchronize Now ({args.sync_contacts} contacts)")
         synced: list[str] = []
         window.action_done.connect(synced.append)
-        user(window.actions["sync_now"].trigger)
+        user(window.actions_by_name["sync_now"].trigger)
         wait_until(lambda: "sync_now" in synced)
         result = window.sync_dialog.result_summary
         if result is None:

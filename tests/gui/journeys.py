@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton, QWizard
 
 from wizard.gui.add_org_wizard import (
     PAGE_CONNECT,
@@ -163,7 +163,7 @@ def answer(qtbot, box_name: str, button) -> None:
 def answer_remove(qtbot) -> None:
     """Confirm the Remove question with its Remove button (it has no Yes)."""
     qtbot.wait_until(lambda: bool(message_boxes("confirmDelete")), timeout=TIMEOUT)
-    message_boxes("confirmDelete")[0].remove_button.click()
+    message_boxes("confirmDelete")[0].findChild(QPushButton, "removeButton").click()
 
 
 def close_errors() -> list[str]:

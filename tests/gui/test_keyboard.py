@@ -168,7 +168,7 @@ def test_switch_sync_now_and_remove_by_keys(qtbot, window, fake):
     press(Key.Key_Delete)
     qtbot.wait_until(lambda: bool(j.message_boxes("confirmDelete")), timeout=j.TIMEOUT)
     box = visible_box("confirmDelete")
-    assert box.defaultButton() is not box.remove_button
+    assert box.defaultButton() is not box.findChild(QPushButton, "removeButton")
     QTest.keyClick(box, Key.Key_Escape)
     qtbot.wait_until(lambda: not box.isVisible(), timeout=j.TIMEOUT)
     assert len(window.model.rows()) == before

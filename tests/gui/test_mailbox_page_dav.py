@@ -63,7 +63,7 @@ def untrusting_window(qtbot, untrusting, runner):
 def _page(qtbot, window):
     j.add_online(qtbot, window, {ORG})
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings", timeout=30000):
-        window.actions["sync_settings"].trigger()
+        window.actions_by_name["sync_settings"].trigger()
     return window.settings_dialog.mailbox_page
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from wizard.gui.views import OrgChangeView, SwitchPlanView
 from wizard.gui.widgets import max_dialog_height
@@ -69,7 +69,7 @@ def test_long_switch_details_scroll_inside_a_dialog_that_fits_the_screen(qtbot):
 
 # -- item 2: "Set as Synchronizing Organization…" and "Synchronize Now" ------------------------
 def test_making_an_org_synchronize_and_syncing_now_cannot_be_confused(qtbot, window):
-    make, now = window.actions["synchronize"], window.actions["sync_now"]
+    make, now = window.actions_by_name["synchronize"], window.actions_by_name["sync_now"]
     assert make.text().replace("&", "") == "Set as Synchronizing Organization…"
     assert now.text().replace("&", "") == "Synchronize Now"
     assert make.toolTip() != now.toolTip() and "nothing is synchronized yet" in make.toolTip()
@@ -133,7 +133,7 @@ def test_status_bar_confirms_add_switch_rename_and_remove(qtbot, window, fake):
     names = sorted(b.text().replace("&", "") for b in box.buttons())
     assert names == ["Cancel", "Remove"] and box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
-        box.remove_button.click()
+        box.findChild(QPushButton, "removeButton").click()
     assert window.statusBar().currentMessage() == "Japan sales was removed."
     window.refresh(check=False)
     qtbot.wait_signal(window.orgs_loaded, timeout=5000)
@@ -212,7 +212,7 @@ def test_keep_connected_is_shown_and_set_in_its_dialog(qtbot, window, fake):
 
     j.add_online(qtbot, window, {"contosona", "contosojp"})
     assert window.keep_label.text() == "Every 15 min, all organizations"
-    window.actions["keep_connected"].trigger()
+    window.actions_by_name["keep_connected"].trigger()
     dialog = window.keep_dialog
     assert dialog.minutes.value() == 15 and "may then be slower" in dialog.note.text()
     dialog.minutes.setValue(40)

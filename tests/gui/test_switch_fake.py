@@ -42,7 +42,7 @@ def test_prompt_and_progress_are_named_and_ok_is_the_default(qtbot, window, fake
 def test_the_synchronizing_org_can_be_chosen_again_to_repair_it(qtbot, window, fake):
     na, _jp = _two(qtbot, window)
     j.select(window, na.key)
-    assert window.actions["synchronize"].isEnabled()
+    assert window.actions_by_name["synchronize"].isEnabled()
 
 
 def _window_with_pending(qtbot, fake, runner):

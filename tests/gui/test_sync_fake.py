@@ -44,15 +44,15 @@ def test_field_mapping_model_passes_modeltester(qtmodeltester):
 
 def _synchronize_now(qtbot, window):
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_now", timeout=10000):
-        window.actions["sync_now"].trigger()
+        window.actions_by_name["sync_now"].trigger()
     return window.sync_dialog
 
 
 def test_synchronize_now_shows_progress_result_and_details(qtbot, window, fake):
-    assert not window.actions["sync_now"].isEnabled()          # no synchronizing org yet
+    assert not window.actions_by_name["sync_now"].isEnabled()          # no synchronizing org yet
     j.add_online(qtbot, window, {"contosona"})
-    assert window.actions["sync_now"].isEnabled()
-    assert window.actions["sync_now"].shortcut().toString() == "F9"
+    assert window.actions_by_name["sync_now"].isEnabled()
+    assert window.actions_by_name["sync_now"].shortcut().toString() == "F9"
     assert window.last_sync_label.text() == "Never"
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         dialog = _synchronize_now(qtbot, window)
@@ -101,7 +101,7 @@ def test_a_failed_sync_offers_its_fix_as_the_default_button(qtbot, window, fake)
 def test_settings_page_named_tab_order_and_address_dialog(qtbot, window, fake):
     j.add_online(qtbot, window, {"contosona"})
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings"):
-        window.actions["sync_settings"].trigger()
+        window.actions_by_name["sync_settings"].trigger()
     dialog = window.settings_dialog
     qtbot.wait_until(dialog.isVisible)
     assert unnamed_controls(dialog) == []
@@ -145,7 +145,7 @@ def test_diagnostics_bundle_panel(qtbot, window, fake, tmp_path):
 
 def _mailbox_page(qtbot, window):
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings"):
-        window.actions["sync_settings"].trigger()
+        window.actions_by_name["sync_settings"].trigger()
     dialog = window.settings_dialog
     qtbot.wait_until(dialog.isVisible)
     dialog.tabs.setCurrentWidget(dialog.mailbox_page)

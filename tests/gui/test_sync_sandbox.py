@@ -48,7 +48,7 @@ def _items(real):
 
 def _sync(qtbot, window, *, then=None):
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_now", timeout=60000):
-        window.actions["sync_now"].trigger()
+        window.actions_by_name["sync_now"].trigger()
         if then is not None:
             then(window.sync_dialog)
     qtbot.wait_until(lambda: window.sync_dialog_running is None, timeout=10000)
@@ -89,7 +89,7 @@ def _foreign_stamp(real):
 
 def _gate(qtbot, window):
     before = getattr(window, "stamp_gate_dialog", None)
-    window.actions["sync_now"].trigger()
+    window.actions_by_name["sync_now"].trigger()
     qtbot.wait_until(lambda: getattr(window, "stamp_gate_dialog", None) is not before
                      and window.stamp_gate_dialog.isVisible(), timeout=30000)
     return window.stamp_gate_dialog
@@ -129,7 +129,7 @@ def test_user_without_the_privilege(qtbot, window, real):
     assert "Sync to Outlook" in dialog.summary.text() and "administrator" in dialog.summary.text()
     assert _items(real) == []
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings", timeout=30000):
-        window.actions["sync_settings"].trigger()
+        window.actions_by_name["sync_settings"].trigger()
     page = window.settings_dialog
     assert not page.view.can_edit and "Only users with the Sync to Outlook privilege" in page.note.text()
     assert not any(w.isEnabled() for w in (page.attachments_box, page.address_combo, page.tasks_box,
@@ -160,7 +160,7 @@ def test_no_network_keyring_or_disk_work_on_gui_thread_during_sync(qtbot, privat
         dialog = _sync(qtbot, window)
     assert dialog.result_summary is not None
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings", timeout=30000):
-        window.actions["sync_settings"].trigger()
+        window.actions_by_name["sync_settings"].trigger()
     window.settings_dialog.reject()
     assert {"send", "record_sync", "__init__", "transaction"} <= set(spy.calls)
     assert spy.on_gui == []
@@ -187,7 +187,7 @@ def test_diagnostics_bundle_saved_without_secrets(qtbot, window, real, tmp_path,
 
 def _open_settings(qtbot, window):
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "sync_settings", timeout=30000):
-        window.actions["sync_settings"].trigger()
+        window.actions_by_name["sync_settings"].trigger()
     return window.settings_dialog
 
 
@@ -253,7 +253,7 @@ def test_set_regarding_online_reaches_the_org_and_no_name_is_stored(qtbot, windo
                                                                     runner):
     j.add_online(qtbot, window, {ORG})
     _sync(qtbot, window)
-    window.actions["mailbox"].trigger()
+    window.actions_by_name["mailbox"].trigger()
     mailbox = window.mailbox_window
     tasks = mailbox.models["task"]
     qtbot.wait_until(lambda: tasks.total() > 0 and not mailbox.loading, timeout=10000)

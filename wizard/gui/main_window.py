@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
@@ -12,8 +12,31 @@ from wizard.gui.i18n import tr
 from wizard.gui.status import OrgStatus
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wizard.gui.tasks import TaskRunner
+    # What _load_ui_modules imports at run time, for the type checker.
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QFormLayout,
+        QFrame,
+        QHBoxLayout,
+        QHeaderView,
+        QPushButton,
+        QTableView,
+        QToolBar,
+        QToolButton,
+        QVBoxLayout,
+        QWidget,
+    )
+    from shiboken6 import isValid
+
+    from wizard.gui import message
+    from wizard.gui.icons import icon
+    from wizard.gui.models import OrgTableModel
+    from wizard.gui.tasks import TaskCancelled, TaskRunner
     from wizard.gui.views import MailboxHeader, OrgRow, Services, StepReport
+    from wizard.gui.widgets import accessible, error_box, error_line, format_when
 
 
 def _load_ui_modules() -> None:
@@ -195,8 +218,8 @@ class MainWindow(QMainWindow):
         self.empty_panel.setVisible(False)
         layout.addWidget(self.empty_panel, 1)
 
-        self.actions: dict[str, QAction] = {}
-        spec = [
+        self.actions_by_name: dict[str, QAction] = {}
+        spec: list[tuple[str, str, str, QKeySequence | QKeySequence.StandardKey, Callable[[], object], str]] = [
             ("add", tr("&Add…"), "add", QKeySequence.StandardKey.New, self.add,
              tr("Add an organization by address or by signing in to Dynamics 365 (online).")),
             ("delete", tr("&Remove…"), "delete", QKeySequence.StandardKey.Delete, self.delete,
@@ -239,21 +262,21 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(tip)
             action.triggered.connect(lambda _checked=False, s=slot: s())
-            self.actions[name] = action
+            self.actions_by_name[name] = action
 
         menu = self.menuBar().addMenu(tr("&Organization"))
-        for name in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None,
-                     "refresh", None, "close"):
-            if name is None:
+        for entry in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None,
+                      "refresh", None, "close"):
+            if entry is None:
                 menu.addSeparator()
             else:
-                menu.addAction(self.actions[name])
+                menu.addAction(self.actions_by_name[entry])
         sync_menu = self.menuBar().addMenu(tr("&Synchronization"))
-        sync_menu.addAction(self.actions["sync_now"])
-        sync_menu.addAction(self.actions["sync_settings"])
-        sync_menu.addAction(self.actions["keep_connected"])
+        sync_menu.addAction(self.actions_by_name["sync_now"])
+        sync_menu.addAction(self.actions_by_name["sync_settings"])
+        sync_menu.addAction(self.actions_by_name["keep_connected"])
         sync_menu.addSeparator()
-        self.actions["mailbox"] = mailbox = QAction(tr("&Mailbox…"), self)
+        self.actions_by_name["mailbox"] = mailbox = QAction(tr("&Mailbox…"), self)
         mailbox.setObjectName("action_mailbox")
         mailbox.setShortcut(QKeySequence("Ctrl+M"))
         mailbox.setStatusTip(tr("Show the mailbox's items: track them, untrack them and set "
@@ -263,15 +286,15 @@ class MainWindow(QMainWindow):
         # The table's own menu: what acts on the selected org (never Synchronize Now).
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for name in ("properties", "test", "synchronize", "sign_in", "sign_out", "delete"):
-            self.table.addAction(self.actions[name])
+            self.table.addAction(self.actions_by_name[name])
         help_menu = self.menuBar().addMenu(tr("&Help"))
-        help_menu.addAction(self.actions["diagnostics"])
+        help_menu.addAction(self.actions_by_name["diagnostics"])
         about = QAction(tr("&About"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
 
         buttons = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QAbstractButton] = {}
         for name in ("add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics"):
             button = self._button(name)
             buttons.addWidget(button)
@@ -285,12 +308,14 @@ class MainWindow(QMainWindow):
         self.sync_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         accessible(self.sync_toolbar, tr("Synchronization"))
         for name in ("sync_now", "sync_settings"):
-            self.sync_toolbar.addAction(self.actions[name])
-            tool = self.sync_toolbar.widgetForAction(self.actions[name])
+            action = self.actions_by_name[name]
+            self.sync_toolbar.addAction(action)
+            # A toolbar shows each action it was given as a QToolButton.
+            tool = cast("QToolButton", self.sync_toolbar.widgetForAction(action))
             tool.setObjectName(f"button_{name}")
             tool.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            accessible(tool, self.actions[name].text().replace("&", "").rstrip("…"), self.actions[name].toolTip())
-            tool.setToolTip(self._tip(self.actions[name]))
+            accessible(tool, action.text().replace("&", "").rstrip("…"), action.toolTip())
+            tool.setToolTip(self._tip(action))
             self.buttons[name] = tool
         self.addToolBar(self.sync_toolbar)
         layout.addLayout(buttons)
@@ -304,7 +329,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(tr("Loading organizations…"))
 
     def _button(self, name: str) -> QPushButton:
-        action = self.actions[name]
+        action = self.actions_by_name[name]
         button = QPushButton(action.icon(), action.text())
         button.setObjectName(f"button_{name}")
         accessible(button, action.text().replace("&", "").rstrip("…"), action.toolTip())
@@ -332,15 +357,15 @@ class MainWindow(QMainWindow):
         ready = self.services is not None
         row = self.selected()
         for name in ("delete", "properties", "test", "sign_in", "sign_out"):
-            self.actions[name].setEnabled(ready and row is not None)
+            self.actions_by_name[name].setEnabled(ready and row is not None)
         # Also for the synchronizing org: choosing it again repairs its records.
-        self.actions["synchronize"].setEnabled(ready and row is not None)
+        self.actions_by_name["synchronize"].setEnabled(ready and row is not None)
         for name in ("add", "diagnostics", "refresh", "keep_connected"):
-            self.actions[name].setEnabled(ready)
+            self.actions_by_name[name].setEnabled(ready)
         has_primary = self.model.primary() is not None
-        self.actions["sync_now"].setEnabled(ready and has_primary and getattr(self, "sync_dialog_running", None)
+        self.actions_by_name["sync_now"].setEnabled(ready and has_primary and getattr(self, "sync_dialog_running", None)
                                             is None and not getattr(self, "background_sync_running", False))
-        self.actions["sync_settings"].setEnabled(ready and has_primary)
+        self.actions_by_name["sync_settings"].setEnabled(ready and has_primary)
 
     def run(self, fn, *, on_result=None, on_error=None, on_progress=None, action: str = "", cancel_token=None):
         """Run engine work on a worker; errors become dialogs; ``action_done`` fires after."""
@@ -366,8 +391,18 @@ class MainWindow(QMainWindow):
                 if action:
                     self.action_done.emit(action)
 
-        return self.runner.run_task(fn, on_result=result, on_error=error, on_progress=on_progress,
+        return self._runner().run_task(fn, on_result=result, on_error=error, on_progress=on_progress,
                                     cancel_token=cancel_token)
+
+    def _runner(self) -> TaskRunner:
+        """The task runner: _complete makes it (when none was given) before any action exists."""
+        assert self.runner is not None
+        return self.runner
+
+    def _ready_services(self) -> Services:
+        """The services, for an action: the actions are enabled only once they exist."""
+        assert self.services is not None, "an action ran before the services were ready"
+        return self.services
 
     # -- start-up and refresh -------------------------------------------------------------
     def start(self) -> None:
@@ -521,7 +556,7 @@ class MainWindow(QMainWindow):
         primary = self.model.primary()
         if primary is None:
             return
-        services = self.services
+        services = self._ready_services()
         self.background_sync_running = True
         self._update_actions()
         self.statusBar().showMessage(tr("Synchronizing with {name} in the background…").format(
@@ -553,7 +588,7 @@ class MainWindow(QMainWindow):
         rows = self.model.rows()
         dialog = KeepConnectedDialog(getattr(self, "keep_minutes", 15), rows, self)
         self.keep_dialog = dialog
-        services = self.services
+        services = self._ready_services()
 
         def save() -> None:
             minutes, changes = dialog.minutes.value(), dialog.changes()
@@ -600,12 +635,12 @@ class MainWindow(QMainWindow):
             self.keyring_banner.setAccessibleDescription(no_keyring_text())
             self.keyring_banner.setVisible(True)
 
-        services = self.services
+        services = self._ready_services()
         self.run(lambda task: services.keyring_state(), on_result=show, on_error=lambda _exc: None)
 
     def check_status(self, key: str, *, quiet: bool = False) -> None:
         """The org's live status, on a worker; ``quiet``: keep showing the last one meanwhile."""
-        services = self.services
+        services = self._ready_services()
         if not quiet:
             self.model.set_status(key, OrgStatus.CHECKING)
         self.run(lambda task: services.check_status(key),
@@ -614,14 +649,17 @@ class MainWindow(QMainWindow):
 
     def _read_mailbox_records(self) -> None:
         """Who holds the Exchange mailbox, read from every org in the background."""
-        services = self.services
+        services = self._ready_services()
 
         def done(header) -> None:
             self._show_header(header)
             self.action_done.emit("mailbox_records")
 
-        self.run(lambda task: (services.refresh_mailbox_records(), services.mailbox_header())[1],
-                 on_result=done, on_error=lambda exc: self.action_done.emit("mailbox_records"))
+        def read(task) -> MailboxHeader:
+            services.refresh_mailbox_records()
+            return services.mailbox_header()
+
+        self.run(read, on_result=done, on_error=lambda exc: self.action_done.emit("mailbox_records"))
 
     def _show_header(self, header: MailboxHeader) -> None:
         self.header_info = header
@@ -651,7 +689,7 @@ class MainWindow(QMainWindow):
     def add(self, *, url: str | None = None, title: str | None = None) -> None:
         from wizard.gui.add_org_wizard import AddOrgWizard
 
-        wizard = AddOrgWizard(self.services, self.runner, self, initial_url=url)
+        wizard = AddOrgWizard(self._ready_services(), self._runner(), self, initial_url=url)
         if title:
             wizard.setWindowTitle(title)
         wizard.committed.connect(lambda rows: self.refresh(select=rows[0].key if rows else None,
@@ -673,7 +711,6 @@ class MainWindow(QMainWindow):
         remove = box.addButton(tr("&Remove"), QMessageBox.ButtonRole.DestructiveRole)
         remove.setObjectName("removeButton")
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.remove_button = remove
         text = tr("Its saved credentials and sign-in are deleted too. The organization itself is not changed.")
         if row.is_primary:
             text += "\n" + tr("It is your synchronizing organization: afterwards no organization "
@@ -682,12 +719,17 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.setAccessibleName(tr("Remove organization"))
-        box.finished.connect(lambda _result: box.clickedButton() is remove and self._do_delete(row))
+
+        def finished(_result: int) -> None:
+            if box.clickedButton() is remove:
+                self._do_delete(row)
+
+        box.finished.connect(finished)
         self.confirm_box = box
         box.open()
 
     def _do_delete(self, row: OrgRow) -> None:
-        services = self.services
+        services = self._ready_services()
         self.run(lambda task: services.remove(row.key),
                  on_result=lambda _v: self.refresh(check=False, confirm=tr("{name} was removed.").format(
                      name=row.display_name)),
@@ -699,10 +741,14 @@ class MainWindow(QMainWindow):
             return
         from wizard.gui.dialogs import PropertiesDialog
 
-        dialog = PropertiesDialog(row, self.services, self.runner, self)
+        dialog = PropertiesDialog(row, self._ready_services(), self._runner(), self)
         dialog.fix_requested.connect(self._step_fix)
-        dialog.accepted.connect(lambda: dialog.result_row is not None and self.refresh(
-            check=False, select=row.key, confirm=changed_text(row, dialog.result_row)))
+
+        def accepted() -> None:
+            if dialog.result_row is not None:
+                self.refresh(check=False, select=row.key, confirm=changed_text(row, dialog.result_row))
+
+        dialog.accepted.connect(accepted)
         self.properties_dialog = dialog
         dialog.open()
 
@@ -712,7 +758,7 @@ class MainWindow(QMainWindow):
             return
         from wizard.gui.dialogs import TestConnectionDialog
 
-        dialog = TestConnectionDialog(row, self.services, self.runner, self)
+        dialog = TestConnectionDialog(row, self._ready_services(), self._runner(), self)
 
         def finished(steps: list[StepReport]) -> None:
             failed = next((s for s in steps if s.state == "failed"), None)
@@ -732,7 +778,7 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
-        services = self.services
+        services = self._ready_services()
 
         def show(plan) -> None:
             from wizard.gui.dialogs import SwitchDialog
@@ -740,7 +786,12 @@ class MainWindow(QMainWindow):
             dialog = SwitchDialog(plan, self)
             self.switch_dialog = dialog
             dialog.accepted.connect(lambda: self._apply_switch(plan, dialog.override, row, dialog.method))
-            dialog.rejected.connect(lambda: (self._close_plan(plan), self.action_done.emit("synchronize-cancelled")))
+
+            def rejected() -> None:
+                self._close_plan(plan)
+                self.action_done.emit("synchronize-cancelled")
+
+            dialog.rejected.connect(rejected)
             dialog.open()
 
         self.statusBar().showMessage(tr("Reading your mailbox records in the organizations…"))
@@ -756,7 +807,7 @@ class MainWindow(QMainWindow):
         from wizard.gui.switch_dialogs import SwitchProgressDialog
         from wizard.gui.tasks import CancelToken
 
-        services = self.services
+        services = self._ready_services()
         progress = SwitchProgressDialog(row.display_name, self)
         token = CancelToken()
         progress.cancel_requested.connect(token.cancel)
@@ -805,7 +856,7 @@ class MainWindow(QMainWindow):
         from wizard.gui.switch_dialogs import SwitchProgressDialog
         from wizard.gui.tasks import CancelToken
 
-        services = self.services
+        services = self._ready_services()
         progress = SwitchProgressDialog("", self, title=tr("Finish the switch"))
         progress.heading.setText(tr("Finishing the switch of your synchronizing organization…"))
         token = CancelToken()
@@ -832,7 +883,7 @@ class MainWindow(QMainWindow):
 
         from wizard.gui.switch_dialogs import outcome_line
 
-        services = self.services
+        services = self._ready_services()
 
         def done(outcomes) -> None:
             lines = [outcome_line(o) for o in outcomes] or [tr("There are no other organizations.")]
@@ -880,7 +931,7 @@ class MainWindow(QMainWindow):
             return
         from wizard.gui.reauth_dialog import ReauthDialog
 
-        dialog = ReauthDialog(row, self.services, self.runner, self)
+        dialog = ReauthDialog(row, self._ready_services(), self._runner(), self)
         dialog.signed_in.connect(lambda updated: self.refresh(
             check=False, select=updated.key,
             after=lambda: self.model.set_status(updated.key, *self._tested(dialog))))
@@ -898,7 +949,7 @@ class MainWindow(QMainWindow):
         row = self.selected()
         if row is None:
             return
-        services = self.services
+        services = self._ready_services()
 
         def done(_value) -> None:
             self.statusBar().showMessage(tr("Signed out of {name}.").format(name=row.display_name))
@@ -908,7 +959,7 @@ class MainWindow(QMainWindow):
         self.run(lambda task: services.sign_out(row.key), on_result=done, action="sign_out")
 
     def diagnostics(self) -> None:
-        services = self.services
+        services = self._ready_services()
 
         def show(diag) -> None:
             from wizard.gui.dialogs import DiagnosticsDialog
@@ -928,13 +979,13 @@ class MainWindow(QMainWindow):
         from wizard.gui.sync_dialogs import SyncDialog
         from wizard.gui.tasks import CancelToken
 
-        services = self.services
+        services = self._ready_services()
         dialog = SyncDialog(primary.display_name, self)
         token = CancelToken()
         dialog.cancel_requested.connect(token.cancel)
         dialog.fix_requested.connect(lambda action: self._fix_for(primary.key, action, self.synchronize_now))
         self.sync_dialog = dialog
-        self.sync_dialog_running = dialog
+        self.sync_dialog_running: SyncDialog | None = dialog
         self._update_actions()
         dialog.open()
 
@@ -974,7 +1025,12 @@ class MainWindow(QMainWindow):
         other = getattr(getattr(exc, "other", None), "org_name", None) or tr("another organization")
         dialog = StampGateDialog(other, primary.display_name, error_line(exc), self)
         self.stamp_gate_dialog = dialog
-        dialog.accepted.connect(lambda: dialog.override_box.isChecked() and self.synchronize_now(override=True))
+
+        def accepted() -> None:
+            if dialog.override_box.isChecked():
+                self.synchronize_now(override=True)
+
+        dialog.accepted.connect(accepted)
         dialog.rejected.connect(lambda: self.action_done.emit("sync_now-declined"))
         dialog.open()
 
@@ -982,7 +1038,7 @@ class MainWindow(QMainWindow):
         """The synchronizing org's Synchronization settings (editable with the privilege)."""
         if self.model.primary() is None:
             return
-        services = self.services
+        services = self._ready_services()
 
         def show(views) -> None:
             from wizard.gui.sync_dialogs import SyncSettingsDialog
@@ -1004,7 +1060,7 @@ class MainWindow(QMainWindow):
         """Look for the chosen mailbox's collections (off the GUI thread); nothing is saved."""
         from wizard.gui.widgets import error_text
 
-        services = self.services
+        services = self._ready_services()
         page = dialog.mailbox_page
         page.set_busy(True)
         page.status.setText(tr("Looking for the calendar, task list and address book…"))
@@ -1025,7 +1081,7 @@ class MainWindow(QMainWindow):
         """Make it the mailbox side and run the first synchronization, with its progress."""
         from wizard.gui.widgets import error_text
 
-        services = self.services
+        services = self._ready_services()
         page = dialog.mailbox_page
         page.set_busy(True)
         page.status.setText(tr("Connecting…"))
@@ -1055,7 +1111,7 @@ class MainWindow(QMainWindow):
                  on_result=done, on_error=failed, on_progress=progress, action="mailbox_used")
 
     def _save_sync_settings(self, dialog, flags: dict, mailing_only) -> None:
-        services = self.services
+        services = self._ready_services()
         dialog.set_busy(True)
 
         def failed(exc) -> None:
