@@ -76,32 +76,26 @@ def settle(ms: int = 150) -> None:
         time.sleep(0.01)
 
 
-def shoot(widget, lang: str, name: str) -> None:
+def shoot(widget, lang: str, name: str, settle_ms: int = 150) -> None:
     if THEME[0] == "dark" and name not in DARK:
         return
-    settle()
+    settle(settle_ms)
     path = OUT / (f"{lang}-dark-{name}.png" if THEME[0] == "dark" else f"{lang}-{name}.png")
     widget.grab().save(str(path))
     print(path.relative_to(ROOT))
 
 
-def run(lang: str, theme: str = "light") -> None:
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
-
+def start_main_window(app, lang: str, size: tuple[int, int] | None = None):
+    """The main window in ``lang`` on a throw-away profile against a fresh sandbox tenant,
+    shown and with its org list loaded: (home, sandbox, services, window)."""
     from wizard.engine.context import Engine
     from wizard.engine.paths import AppPaths
-    from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_PICK, PAGE_SIGN_IN, PAGE_SUMMARY
     from wizard.gui.i18n import install_translators
     from wizard.gui.main_window import MainWindow
     from wizard.gui.services import EngineServices
     from wizard.sandbox import seed
     from wizard.sandbox.server import start_sandbox
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    THEME[0] = theme
-    if theme == "dark":
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
     install_translators(app, lang)
     home = Path(tempfile.mkdtemp(prefix="d365-shots-"))
     os.environ["D365_WIZARD_HOME"] = str(home)
@@ -111,17 +105,38 @@ def run(lang: str, theme: str = "light") -> None:
     names = {o.unique_name: o.friendly_name for o in seed.ORGS}
     services.sandbox_addresses = tuple((names[k], url) for k, url in sandbox.org_urls.items())
     window = MainWindow(services)
+    if size:
+        window.resize(*size)
     window.show()
     loaded = []
     window.orgs_loaded.connect(lambda: loaded.append(1))
     window.start()
     wait_until(lambda: loaded)
-    shoot(window, lang, "01-main-empty")
+    return home, sandbox, services, window
 
-    def next_page(wizard, expected):
-        wait_until(lambda: wizard.button(QWizard.WizardButton.NextButton).isEnabled())
-        wizard.next()
-        assert wizard.currentId() == expected
+
+def next_page(wizard, expected) -> None:
+    """Wait until ``wizard`` may go on, go to the next page and check it is ``expected``."""
+    from PySide6.QtWidgets import QWizard
+
+    wait_until(lambda: wizard.button(QWizard.WizardButton.NextButton).isEnabled())
+    wizard.next()
+    assert wizard.currentId() == expected
+
+
+def run(lang: str, theme: str = "light") -> None:
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
+
+    from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_PICK, PAGE_SIGN_IN, PAGE_SUMMARY
+    from wizard.sandbox import seed
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    THEME[0] = theme
+    if theme == "dark":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    home, sandbox, services, window = start_main_window(app, lang)
+    shoot(window, lang, "01-main-empty")
 
     # Add by URL: live feedback, good and bad.
     window.add()
@@ -173,7 +188,8 @@ def run(lang: str, theme: str = "light") -> None:
     shoot(wizard, lang, "11-connecting-done")
     next_page(wizard, PAGE_SUMMARY)
     shoot(wizard, lang, "12-summary")
-    loaded.clear()
+    loaded = []
+    window.orgs_loaded.connect(lambda: loaded.append(1))
     wizard.button(QWizard.WizardButton.FinishButton).click()
     wait_until(lambda: loaded and not wizard.isVisible())
     wait_until(lambda: all(r.status not in ("checking", "unknown") for r in window.model.rows()), 60)
@@ -374,36 +390,11 @@ def failures(lang: str) -> None:
     os.environ["BROWSER"] = "/bin/false"
     from PySide6.QtWidgets import QApplication, QWizard
 
-    from wizard.engine.context import Engine
-    from wizard.engine.paths import AppPaths
     from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_CREDENTIALS, PAGE_DETECT, PAGE_SIGN_IN
-    from wizard.gui.i18n import install_translators
-    from wizard.gui.main_window import MainWindow
-    from wizard.gui.services import EngineServices
     from wizard.sandbox import seed
-    from wizard.sandbox.server import start_sandbox
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    install_translators(app, lang)
-    home = Path(tempfile.mkdtemp(prefix="d365-shots-"))
-    os.environ["D365_WIZARD_HOME"] = str(home)
-    sandbox = start_sandbox(home / "sandbox")
-    engine = Engine(AppPaths.resolve(home / "profile").ensure(), cloud_files=[sandbox.cloud_file])
-    services = EngineServices(engine, sandbox_mode=True)
-    names = {o.unique_name: o.friendly_name for o in seed.ORGS}
-    services.sandbox_addresses = tuple((names[k], url) for k, url in sandbox.org_urls.items())
-    window = MainWindow(services)
-    window.resize(1100, 640)
-    window.show()
-    loaded = []
-    window.orgs_loaded.connect(lambda: loaded.append(1))
-    window.start()
-    wait_until(lambda: loaded)
-
-    def next_page(wizard, expected):
-        wait_until(lambda: wizard.button(QWizard.WizardButton.NextButton).isEnabled())
-        wizard.next()
-        assert wizard.currentId() == expected
+    _, sandbox, services, window = start_main_window(app, lang, size=(1100, 640))
 
     # On-premises with a wrong password: Sign-in fails, and its fix is a button.
     window.add()
