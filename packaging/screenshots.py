@@ -76,8 +76,10 @@ def settle(ms: int = 150) -> None:
         time.sleep(0.01)
 
 
-def shoot(widget, lang: str, name: str, settle_ms: int = 150) -> None:
-    if THEME[0] == "dark" and name not in DARK:
+def shoot(widget, lang: str, name: str, settle_ms: int = 150, dark: set[str] = DARK) -> None:
+    """Save ``widget`` as ``<lang>-<name>.png`` (in the dark palette: only the shots in
+    ``dark``, as ``<lang>-dark-<name>.png``)."""
+    if THEME[0] == "dark" and name not in dark:
         return
     settle(settle_ms)
     path = OUT / (f"{lang}-dark-{name}.png" if THEME[0] == "dark" else f"{lang}-{name}.png")

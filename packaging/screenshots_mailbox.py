@@ -29,6 +29,8 @@ OUT = ROOT / "packaging" / "screenshots"
 ORG_ID = "a1b2c3d4-0001-4000-8000-000000000001"
 ME = "5e7a0001-0000-4000-8000-000000000001"
 
+from screenshots import THEME, dark_palette, settle, shoot  # noqa: E402  (packaging/ is on the path now)
+
 
 class _NoSecrets:
     available = True
@@ -79,45 +81,44 @@ def _seed(engine) -> dict[str, str]:
     return names
 
 
-def _settle(ms: int = 300) -> None:
-    import time
-
-    from PySide6.QtWidgets import QApplication
-
-    end = time.monotonic() + ms / 1000
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.01)
-
-
 #: The shots also taken in the dark palette.
 DARK = {"50-mailbox-window", "53-set-regarding"}
-THEME = ["light"]
 
 
 def _shoot(widget, lang: str, name: str) -> None:
-    if THEME[0] == "dark" and name not in DARK:
-        return
-    _settle()
-    path = OUT / (f"{lang}-dark-{name}.png" if THEME[0] == "dark" else f"{lang}-{name}.png")
-    widget.window().grab().save(str(path))
-    print(path.relative_to(ROOT))
+    shoot(widget.window(), lang, name, settle_ms=300, dark=DARK)
+
+
+def _shoot_notice(window, lang: str, name: str, kind: str) -> None:
+    """Show the notice ``kind`` and shoot it (it is modal: a timer grabs it once it is up)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from wizard.gui.mailbox_window import notice_box
+
+    def grab() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            _shoot(box, lang, name)
+            box.reject()
+        else:
+            QTimer.singleShot(100, grab)
+
+    QTimer.singleShot(300, grab)
+    notice_box(window, kind)
 
 
 def run(lang: str, theme: str = "light") -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from wizard.engine.context import Engine
     from wizard.engine.paths import AppPaths
     from wizard.gui.i18n import install_translators
-    from wizard.gui.mailbox_window import MailboxWindow, RegardingPicker, notice_box
+    from wizard.gui.mailbox_window import MailboxWindow, RegardingPicker
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     THEME[0] = theme
     if theme == "dark":
-        from screenshots import dark_palette
-
         app.setStyle("Fusion")
         app.setPalette(dark_palette())
     install_translators(app, lang)
@@ -127,7 +128,7 @@ def run(lang: str, theme: str = "light") -> None:
     window = MailboxWindow(engine)
     window.move(40, 40)
     window.show()
-    _settle(1500)
+    settle(1500)
     for model in window.models.values():
         model.set_names(names)
     window.tabs.setCurrentIndex(2)
@@ -136,29 +137,9 @@ def run(lang: str, theme: str = "light") -> None:
     view.setFocus()
     _shoot(window, lang, "50-mailbox-window")
 
-    def grab_notice() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            _shoot(box, lang, "51-notice-first-track")
-            box.reject()
-        else:
-            QTimer.singleShot(100, grab_notice)
-
     if THEME[0] != "dark":
-        QTimer.singleShot(300, grab_notice)
-        notice_box(window, "first_track")
-
-    def grab_email_notice() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            _shoot(box, lang, "52-notice-email")
-            box.reject()
-        else:
-            QTimer.singleShot(100, grab_email_notice)
-
-    if THEME[0] != "dark":
-        QTimer.singleShot(300, grab_email_notice)
-        notice_box(window, "first_email_track")
+        _shoot_notice(window, lang, "51-notice-first-track", "first_track")
+        _shoot_notice(window, lang, "52-notice-email", "first_email_track")
 
     picker = RegardingPicker(engine, window.runner, window)
     picker.show()
