@@ -66,7 +66,7 @@ def test_start_offers_to_finish_and_yes_finishes(qtbot, fake, runner):
         qtbot.wait_until(lambda: bool(j.message_boxes("finishSwitch")))
         with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "finish_switch"):
             j.message_boxes("finishSwitch")[0].button(QMessageBox.StandardButton.Yes).click()
-        assert fake.pending is None and window.switch_progress.result.complete
+        assert fake.pending is None and window.switch_progress.switch_result.complete
         assert "Test & Enable in Contoso (Japan) succeeded" in window.switch_progress.result_label.text()
 
 

@@ -67,7 +67,7 @@ def test_prompt_lists_every_org_and_ok_switches_the_records(qtbot, window, real,
                                timeout=20000):
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     progress = window.switch_progress
-    assert progress.result is not None and progress.result.complete
+    assert progress.switch_result is not None and progress.switch_result.complete
     assert "Test & Enable in Contoso (Japan) succeeded" in progress.result_label.text()
     assert synchronizing(sandbox) == [JP] and marked_primary(sandbox) == [JP]
     assert window.primary_label.text() == "Contoso (Japan)"
@@ -122,7 +122,7 @@ def test_a_half_done_switch_is_offered_at_start(qtbot, real, runner, sandbox):
         with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "finish_switch",
                                timeout=20000):
             box_.button(QMessageBox.StandardButton.Yes).click()
-        assert window.switch_progress.result.complete
+        assert window.switch_progress.switch_result.complete
         assert synchronizing(sandbox) == [JP] and marked_primary(sandbox) == [JP]
         assert real.registry.switch_journal() is None
 

@@ -210,7 +210,7 @@ class SwitchProgressDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self._cancel_or_close)
         layout.addWidget(self.buttons)
-        self.result: SwitchResultView | None = None
+        self.switch_result: SwitchResultView | None = None   # not self.result: that is QDialog.result()
         self.cancelling = False
 
     def show_progress(self, value) -> None:
@@ -218,7 +218,7 @@ class SwitchProgressDialog(QDialog):
         self.status_label.setText(progress_text(code, params))
 
     def show_result(self, result: SwitchResultView | None) -> None:
-        self.result = result
+        self.switch_result = result
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         self.bar.setVisible(False)
@@ -241,13 +241,14 @@ class SwitchProgressDialog(QDialog):
         close.setDefault(True)
         close.setFocus()
         layout = self.layout()
+        assert layout is not None  # the QVBoxLayout of __init__
         layout.activate()
         width = max(self.width(), 620)
         self.resize(width, max(layout.totalHeightForWidth(width), layout.totalMinimumSize().height()))
         self.result_shown.emit()
 
     def _cancel_or_close(self) -> None:
-        if self.result is None and not self.cancelling:
+        if self.switch_result is None and not self.cancelling:
             self.cancelling = True
             self.status_label.setText(tr("Stopping after the current step…"))
             self.cancel_requested.emit()
