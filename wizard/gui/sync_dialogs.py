@@ -192,7 +192,12 @@ class SyncDialog(QDialog):
         button.setObjectName("syncFixButton")
         button.setToolTip(tip)
         accessible(button, text.replace("&", "").rstrip("…"), tip)
-        button.clicked.connect(lambda: (self.accept(), self.fix_requested.emit(action)))
+
+        def do_fix() -> None:
+            self.accept()
+            self.fix_requested.emit(action)
+
+        button.clicked.connect(do_fix)
         button.setDefault(True)
         button.setFocus()
 
@@ -575,7 +580,12 @@ class MailboxPage(QWidget):
         accessible(self.status, tr("Mailbox status"))
         layout.addWidget(self.status)
         layout.addStretch(1)
-        self.group.idToggled.connect(lambda _id, on: on and self._update_fields())
+
+        def toggled(_id: int, on: bool) -> None:
+            if on:
+                self._update_fields()
+
+        self.group.idToggled.connect(toggled)
         self.set_view(view)
 
     # -- state ------------------------------------------------------------------------------
