@@ -78,8 +78,7 @@ def window(qtbot, engine, items, runner):
     qtbot.addWidget(w)
     w.show()
     qtbot.wait_until(lambda: not w.loading and w.models["task"].rowCount() == 2, timeout=10000)
-    yield w
-    w.close()
+    return w                # qtbot closes it, and a closed Mailbox window deletes itself
 
 
 def _select(window, kind, titles):

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
+from shiboken6 import isValid
 
 from tests.fixtures.leaks import assert_no_secrets_under
 from tests.gui import journeys as j
+from wizard.gui.sync_dialogs import SyncDialog
 from wizard.sandbox import seed
 
 pytestmark = pytest.mark.sandbox
@@ -285,10 +287,36 @@ def test_set_regarding_online_reaches_the_org_and_no_name_is_stored(qtbot, windo
     assert kind == "account"
     qtbot.wait_until(lambda: not mailbox.loading, timeout=10000)
     mailbox.close()
+    qtbot.wait_until(lambda: not isValid(mailbox), timeout=5000)     # its rows go with it
     _sync(qtbot, window)
     org_task = next(t for t in sb.store.rows(ORG, "task")
                     if t["subject"] == "Call back about the renewal")
     assert org_task["_regardingobjectid_value"] == account_id
+
+    # Cleared in the Mailbox window with the keyboard (Ctrl+Shift+R, once the sync result is
+    # closed: it is window-modal): cleared in the org at the next sync.
+    for dialog in window.findChildren(SyncDialog):
+        dialog.accept()
+    window.actions["mailbox"].trigger()
+    mailbox = window.mailbox_window
+    tasks = mailbox.models["task"]
+    qtbot.wait_until(lambda: tasks.total() > 0 and not mailbox.loading, timeout=10000)
+    mailbox.tabs.setCurrentIndex(2)
+    row = next(r for r in range(tasks.rowCount()) if tasks.row_at(r).local_id == local_id)
+    view = mailbox.views["task"]
+    view.selectRow(row)
+    mailbox.activateWindow()
+    qtbot.wait_until(mailbox.isActiveWindow, timeout=5000)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_R,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.wait_until(lambda: regarding() is None, timeout=10000)
+    qtbot.wait_until(lambda: not mailbox.loading, timeout=10000)
+    mailbox.close()
+    _sync(qtbot, window)
+    org_task = next(t for t in sb.store.rows(ORG, "task")
+                    if t["subject"] == "Call back about the renewal")
+    assert org_task["_regardingobjectid_value"] is None
     # Background reads may still be closing their connections: let them finish, then read
     # every database file that exists (SQLite removes a WAL file when it checkpoints it).
     window.runner.wait_for_done()

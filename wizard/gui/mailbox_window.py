@@ -318,6 +318,8 @@ class MailboxWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mailboxWindow")
         self.setWindowTitle(tr("Mailbox"))
+        # Each opening builds a new window: a closed one goes, with its rows and models.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.engine = engine
         self.runner = runner or default_runner()
         self.models: dict[str, MailboxItemsModel] = {}
