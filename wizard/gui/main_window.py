@@ -130,6 +130,21 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
+        self._build_banners(layout)
+        self._build_header(layout)
+        self._build_org_list(layout)
+        self._build_actions()
+        self._build_menus()
+        buttons = self._build_buttons()
+        self._build_toolbar()
+        layout.addLayout(buttons)
+        self.setCentralWidget(central)
+        self._set_tab_order()
+        self.statusBar().showMessage(tr("Loading organizations…"))
+
+    def _build_banners(self, layout: QVBoxLayout) -> None:
+        """What the window is for, and the banners that say when credentials are not saved
+        and when this is the sandbox (both hidden until then)."""
         intro = QLabel(tr("These are the organizations this computer connects to. "
                           "One of them synchronizes with your mailbox."))
         intro.setWordWrap(True)
@@ -154,6 +169,8 @@ class MainWindow(QMainWindow):
         accessible(self.sandbox_banner, tr("Sandbox mode"))
         layout.addWidget(self.sandbox_banner)
 
+    def _build_header(self, layout: QVBoxLayout) -> None:
+        """The mailbox header: the synchronizing org, who holds the mailbox, last sync."""
         header = QFrame()
         header.setObjectName("mailboxHeader")
         header.setFrameShape(QFrame.Shape.StyledPanel)
@@ -179,6 +196,8 @@ class MainWindow(QMainWindow):
         self.primary_label.setFont(bold)
         layout.addWidget(header)
 
+    def _build_org_list(self, layout: QVBoxLayout) -> None:
+        """The list of orgs, and the panel that replaces it while the list is empty."""
         self.table = QTableView()
         self.table.setObjectName("orgTable")
         self.table.setModel(self.model)
@@ -218,6 +237,8 @@ class MainWindow(QMainWindow):
         self.empty_panel.setVisible(False)
         layout.addWidget(self.empty_panel, 1)
 
+    def _build_actions(self) -> None:
+        """The window's actions, by name: the menus, buttons and toolbar all show these."""
         self.actions_by_name: dict[str, QAction] = {}
         spec: list[tuple[str, str, str, QKeySequence | QKeySequence.StandardKey, Callable[[], object], str]] = [
             ("add", tr("&Add…"), "add", QKeySequence.StandardKey.New, self.add,
@@ -264,6 +285,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, s=slot: s())
             self.actions_by_name[name] = action
 
+    def _build_menus(self) -> None:
+        """The menu bar, and the list's own (context) menu."""
         menu = self.menuBar().addMenu(tr("&Organization"))
         for entry in ("add", "delete", "properties", None, "test", "synchronize", "sign_in", "sign_out", None,
                       "refresh", None, "close"):
@@ -293,6 +316,8 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.about)
         help_menu.addAction(about)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """The row of buttons under the list (they act on the selected org)."""
         buttons = QHBoxLayout()
         self.buttons: dict[str, QAbstractButton] = {}
         for name in ("add", "delete", "properties", "test", "synchronize", "sign_in", "sign_out", "diagnostics"):
@@ -300,6 +325,10 @@ class MainWindow(QMainWindow):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self._button("close"))
+        return buttons
+
+    def _build_toolbar(self) -> None:
+        """The Synchronization toolbar."""
         # Synchronize Now lives in the toolbar, with the synchronizing org it works on; the
         # buttons under the list act on the selected org.
         self.sync_toolbar = QToolBar(tr("Synchronization"))
@@ -318,15 +347,14 @@ class MainWindow(QMainWindow):
             tool.setToolTip(self._tip(action))
             self.buttons[name] = tool
         self.addToolBar(self.sync_toolbar)
-        layout.addLayout(buttons)
-        self.setCentralWidget(central)
-        # Tab order: the table first, then the buttons left to right.
+
+    def _set_tab_order(self) -> None:
+        """Tab order: the table first, then the buttons left to right."""
         previous: QWidget = self.table
         for name in ("add", "delete", "properties", "test", "synchronize", "sign_in",
                      "sign_out", "diagnostics", "close"):
             QWidget.setTabOrder(previous, self.buttons[name])
             previous = self.buttons[name]
-        self.statusBar().showMessage(tr("Loading organizations…"))
 
     def _button(self, name: str) -> QPushButton:
         action = self.actions_by_name[name]
