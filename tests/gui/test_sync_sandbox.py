@@ -297,7 +297,7 @@ def test_set_regarding_online_reaches_the_org_and_no_name_is_stored(qtbot, windo
     # closed: it is window-modal): cleared in the org at the next sync.
     for dialog in window.findChildren(SyncDialog):
         dialog.accept()
-    window.actions["mailbox"].trigger()
+    window.actions_by_name["mailbox"].trigger()
     mailbox = window.mailbox_window
     tasks = mailbox.models["task"]
     qtbot.wait_until(lambda: tasks.total() > 0 and not mailbox.loading, timeout=10000)
