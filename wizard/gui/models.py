@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - the view types load with the engine, aft
 Index = QModelIndex | QPersistentModelIndex
 
 ORG_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+R = TypeVar("R")
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
@@ -74,22 +75,21 @@ def cloud_label(row: OrgRow) -> str:
     return place_label(row.kind, row.cloud, row.region)
 
 
-class OrgTableModel(QAbstractTableModel):
-    """One row per configured org; the synchronizing org is marked in its own column."""
+class RowTableModel(QAbstractTableModel, Generic[R]):
+    """A table of ``_rows`` (one per row) and ``COLUMNS`` (one per column), headed by
+    :meth:`headers` for the roles in ``HEADER_ROLES``."""
 
-    #: Status comes right after the name so that it shows at the window's default size; the
-    #: address, the longest, is last and takes what is left.
-    COLUMNS = ("sync", "display_name", "status", "user", "cloud", "unique_name", "url")
+    COLUMNS: tuple[str, ...] = ()
+    HEADER_ROLES: tuple[Qt.ItemDataRole, ...] = (Qt.ItemDataRole.DisplayRole,
+                                                  Qt.ItemDataRole.AccessibleTextRole)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[OrgRow] = []
+        self._rows: list[R] = []
 
     def headers(self) -> list[str]:
-        return [tr("Synchronizing"), tr("Display name"), tr("Status"), tr("User"),
-                tr("Cloud / region"), tr("Unique name"), tr("URL")]
+        raise NotImplementedError
 
-    # -- Qt API -------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
@@ -98,10 +98,23 @@ class OrgTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
-                and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                and role in self.HEADER_ROLES:
             return self.headers()[section]
         return None
 
+
+class OrgTableModel(RowTableModel["OrgRow"]):
+    """One row per configured org; the synchronizing org is marked in its own column."""
+
+    #: Status comes right after the name so that it shows at the window's default size; the
+    #: address, the longest, is last and takes what is left.
+    COLUMNS = ("sync", "display_name", "status", "user", "cloud", "unique_name", "url")
+
+    def headers(self) -> list[str]:
+        return [tr("Synchronizing"), tr("Display name"), tr("Status"), tr("User"),
+                tr("Cloud / region"), tr("Unique name"), tr("URL")]
+
+    # -- Qt API -------------------------------------------------------------------------
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
@@ -175,26 +188,14 @@ class OrgTableModel(QAbstractTableModel):
         return next((r for r in self._rows if r.is_primary), None)
 
 
-class DiscoveredOrgModel(QAbstractTableModel):
+class DiscoveredOrgModel(RowTableModel["DiscoveredOrg"]):
     """The orgs a signed-in user belongs to; disabled ones cannot be selected."""
 
     COLUMNS = ("friendly_name", "unique_name", "region", "version", "url")
+    HEADER_ROLES = (Qt.ItemDataRole.DisplayRole,)
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[DiscoveredOrg] = []
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
-                and role == Qt.ItemDataRole.DisplayRole:
-            return [tr("Organization"), tr("Unique name"), tr("Region"), tr("Version"), tr("URL")][section]
-        return None
+    def headers(self) -> list[str]:
+        return [tr("Organization"), tr("Unique name"), tr("Region"), tr("Version"), tr("URL")]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -302,28 +303,15 @@ def direction_label(direction: int) -> str:
             2: "← " + tr("To the organization"), 3: "⇄ " + tr("Both ways")}.get(direction, str(direction))
 
 
-class FieldMappingModel(QAbstractTableModel):
+class FieldMappingModel(RowTableModel[Any]):
     """The synchronized fields of one item type and the direction of each."""
 
     #: labels only: the internal field names (``first_name``, ``firstname``) are never shown
     COLUMNS = ("label", "org_label", "direction")
     DIRECTION_ROLE = Qt.ItemDataRole.UserRole + 3
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS) \
-                and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return [tr("Mailbox field"), tr("Organization field"), tr("Direction")][section]
-        return None
+    def headers(self) -> list[str]:
+        return [tr("Mailbox field"), tr("Organization field"), tr("Direction")]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
