@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from wizard.engine.errors import Action
-from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, SignInDialog, sign_in_method_radios
+from wizard.gui.dialogs import SignInDialog, add_sign_in_panels, sign_in_method_radios
 from wizard.gui.i18n import tr
 from wizard.gui.icons import icon
 from wizard.gui.models import DiscoveredOrgModel, StepListModel, place_label
@@ -353,13 +353,7 @@ class SignInPage(BusyPage):
         self.stop_button.setVisible(False)
         self.stop_button.clicked.connect(self._stop_clicked)
         row.insertWidget(1, self.stop_button)
-        self.device_panel = DeviceCodePanel()
-        self.device_panel.setVisible(False)
-        layout.addWidget(self.device_panel)
-        self.address_panel = BrowserAddressPanel()
-        self.address_panel.setVisible(False)
-        self.address_panel.use_code.connect(self._use_code)
-        layout.addWidget(self.address_panel)
+        self.device_panel, self.address_panel = add_sign_in_panels(layout, self._use_code)
         self.status = QLabel()
         self.status.setObjectName("signInStatus")
         self.status.setWordWrap(True)

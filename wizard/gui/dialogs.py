@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypedDict
 
 from PySide6.QtCore import Qt, Signal
@@ -57,19 +58,29 @@ def fix_label(action: str) -> tuple[str, str]:
     return (text, tips.get(action, "")) if text and action in tips else ("", "")
 
 
-class PropertiesDialog(QDialog):
+class OrgDialog(QDialog):
+    """A dialog about one org: its ``row``, and the ``services`` it calls on the ``runner``'s
+    threads; ``title`` is its window title, with ``{name}`` for the org's display name."""
+
+    def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None, *,
+                 name: str, title: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.row = row
+        self.services = services
+        self.runner = runner
+        self.setWindowTitle(title.format(name=row.display_name))
+
+
+class PropertiesDialog(OrgDialog):
     """Display name, saved credentials and "keep connected" of one org."""
 
     fix_requested = Signal(str)      # an error's fix that the main window does (Sign in…)
 
     def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("propertiesDialog")
-        self.row = row
-        self.services = services
-        self.runner = runner
+        super().__init__(row, services, runner, parent, name="propertiesDialog",
+                         title=tr("Properties of {name}"))
         self.result_row: OrgRow | None = None
-        self.setWindowTitle(tr("Properties of {name}").format(name=row.display_name))
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -229,20 +240,16 @@ class _OrgChanges(TypedDict, total=False):
     keep_connected: bool
 
 
-class TestConnectionDialog(QDialog):
+class TestConnectionDialog(OrgDialog):
     """Runs the engine's connection test and lists each step with its fix."""
 
     finished_test = Signal(list)
     fix_requested = Signal(str)      # a step's one-click fix: "finish_switch", "set_none_elsewhere"
 
     def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("testConnectionDialog")
-        self.row = row
-        self.services = services
-        self.runner = runner
+        super().__init__(row, services, runner, parent, name="testConnectionDialog",
+                         title=tr("Test connection to {name}"))
         self.token = CancelToken()
-        self.setWindowTitle(tr("Test connection to {name}").format(name=row.display_name))
         self.resize(900, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel(tr("Testing the connection…"))
@@ -796,3 +803,17 @@ class BrowserAddressPanel(QWidget):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.address.text())
+
+
+def add_sign_in_panels(layout: QVBoxLayout,
+                       use_code: Callable[[], None]) -> tuple[DeviceCodePanel, BrowserAddressPanel]:
+    """A sign-in's device-code and browser-address panels, hidden, added to ``layout``; the
+    address panel's "Sign in with a code instead" calls ``use_code``."""
+    device_panel = DeviceCodePanel()
+    device_panel.setVisible(False)
+    layout.addWidget(device_panel)
+    address_panel = BrowserAddressPanel()
+    address_panel.setVisible(False)
+    address_panel.use_code.connect(use_code)
+    layout.addWidget(address_panel)
+    return device_panel, address_panel

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.engine.errors import Action
-from wizard.gui.dialogs import BrowserAddressPanel, DeviceCodePanel, sign_in_method_radios
+from wizard.gui.dialogs import OrgDialog, add_sign_in_panels, sign_in_method_radios
 from wizard.gui.i18n import tr
 from wizard.gui.models import StepListModel
 from wizard.gui.render import render
@@ -32,22 +31,17 @@ from wizard.gui.views import Credentials, KeyringState, OrgRow, Services, StepRe
 from wizard.gui.widgets import accessible, error_text, no_keyring_text, step_table
 
 
-class ReauthDialog(QDialog):
+class ReauthDialog(OrgDialog):
     """Sign in to one org again, then test its connection."""
 
     signed_in = Signal(object)       # the updated OrgRow
     sign_in_ended = Signal()         # the sign-in (and its test) ended, either way (tests wait on it)
 
     def __init__(self, row: OrgRow, services: Services, runner: TaskRunner, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("reauthDialog")
-        self.row = row
-        self.services = services
-        self.runner = runner
+        super().__init__(row, services, runner, parent, name="reauthDialog", title=tr("Sign in to {name}"))
         self.token: CancelToken | None = None
         self.result_row: OrgRow | None = None
         self.windows_auth = row.auth_method == "ntlm"
-        self.setWindowTitle(tr("Sign in to {name}").format(name=row.display_name))
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Sign in to {name} again. Nothing else about the organization changes.").format(
@@ -99,13 +93,7 @@ class ReauthDialog(QDialog):
         self.save_box.setVisible(self.windows_auth)
         layout.addWidget(self.save_box)
 
-        self.device_panel = DeviceCodePanel()
-        self.device_panel.setVisible(False)
-        layout.addWidget(self.device_panel)
-        self.address_panel = BrowserAddressPanel()
-        self.address_panel.setVisible(False)
-        self.address_panel.use_code.connect(self._use_code)
-        layout.addWidget(self.address_panel)
+        self.device_panel, self.address_panel = add_sign_in_panels(layout, self._use_code)
         self.status = QLabel("")
         self.status.setObjectName("reauthStatus")
         self.status.setWordWrap(True)
