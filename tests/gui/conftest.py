@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.gui.fake_services import FakeServices
-from tests.gui.journeys import open_window
+from tests.gui.journeys import open_window, sandbox_services
 from wizard.gui.tasks import TaskRunner
 
 
@@ -39,6 +39,18 @@ def fake():
 @pytest.fixture
 def window(qtbot, fake, runner):
     yield from open_window(qtbot, fake, runner, timeout=5000)
+
+
+@pytest.fixture
+def real(sandbox, wizard_home):
+    """The GUI's services on the sandbox tenant (over HTTPS), in a throw-away profile."""
+    yield from sandbox_services(sandbox.cloud_file, wizard_home)
+
+
+@pytest.fixture
+def sandbox_window(qtbot, real, runner):
+    """The main window on ``real``: a ``sandbox`` module's ``window`` (``window(sandbox_window)``)."""
+    yield from open_window(qtbot, real, runner, timeout=10000)
 
 
 def pytest_collection_modifyitems(items):

@@ -181,3 +181,22 @@ def select(window, key: str) -> None:
 
 def row_by_name(window, unique_name: str):
     return next(r for r in window.model.rows() if r.unique_name == unique_name)
+
+
+def open_reauth(qtbot, window, unique_name: str, timeout: int = TIMEOUT):
+    """Sign in… on the org ``unique_name`` of the list: its dialog, once shown."""
+    select(window, row_by_name(window, unique_name).key)
+    window.sign_in()
+    dialog = window.reauth_dialog
+    qtbot.wait_until(dialog.isVisible, timeout=timeout)
+    return dialog
+
+
+def open_switch_prompt(qtbot, window, key: str, timeout: int = TIMEOUT):
+    """Synchronize… on the org ``key``: the switch prompt it opens (a new one), once shown."""
+    select(window, key)
+    before = getattr(window, "switch_dialog", None)
+    window.synchronize()
+    qtbot.wait_until(lambda: getattr(window, "switch_dialog", None) is not before
+                     and window.switch_dialog.isVisible(), timeout=timeout)
+    return window.switch_dialog

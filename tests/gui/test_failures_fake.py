@@ -141,21 +141,13 @@ def test_browser_sign_in_can_be_stopped(qtbot, window, fake):
 
 
 # -- "Sign in…" on an org in the list: its own dialog ------------------------------------------
-def _reauth(qtbot, window, name):
-    j.select(window, j.row_by_name(window, name).key)
-    window.sign_in()
-    dialog = window.reauth_dialog
-    qtbot.wait_until(dialog.isVisible, timeout=5000)
-    return dialog
-
-
 def test_sign_in_on_an_org_opens_its_reauth_dialog_not_the_wizard(qtbot, window, fake):
     from PySide6.QtWidgets import QLineEdit
 
     j.add_online(qtbot, window, {"contosona"})
     with qtbot.wait_signal(window.orgs_loaded, timeout=5000):
         window.sign_out()
-    dialog = _reauth(qtbot, window, "contosona")
+    dialog = j.open_reauth(qtbot, window, "contosona")
     assert getattr(window, "add_wizard", None) is None or not window.add_wizard.isVisible()
     row = j.row_by_name(window, "contosona")
     assert dialog.address.text() == row.url
@@ -175,7 +167,7 @@ def test_sign_in_on_an_org_opens_its_reauth_dialog_not_the_wizard(qtbot, window,
 
 def test_reauth_dialog_device_code_and_keyboard(qtbot, window, fake):
     j.add_online(qtbot, window, {"contosona"})
-    dialog = _reauth(qtbot, window, "contosona")
+    dialog = j.open_reauth(qtbot, window, "contosona")
     for widget in (dialog.form_radio, dialog.browser_radio, dialog.device_radio, dialog.sign_in_button,
                    dialog.user_edit, dialog.password_edit, dialog.address):
         assert widget.accessibleName(), widget
@@ -206,7 +198,7 @@ def test_reauth_onprem_asks_only_for_the_password_and_rejects_a_wrong_one(qtbot,
     j.wait_complete(qtbot, wizard)
     wizard.next()
     j.finish_wizard(qtbot, window, wizard)
-    dialog = _reauth(qtbot, window, "contosoonprem")
+    dialog = j.open_reauth(qtbot, window, "contosoonprem")
     assert not dialog.browser_radio.isVisible() and not dialog.device_radio.isVisible()
     assert dialog.user_edit.text() == "CONTOSO\\alice" and dialog.focusWidget() is dialog.password_edit
     dialog.password_edit.setText("wrong")
@@ -223,12 +215,19 @@ def test_reauth_onprem_asks_only_for_the_password_and_rejects_a_wrong_one(qtbot,
 
 
 # -- fixes as actions -----------------------------------------------------------------------
-def test_connection_test_offers_the_failed_steps_fix_as_a_button(qtbot, window, fake):
+def _failed_test(qtbot, window, fake, step: str, action: str):
+    """Add an org and test its connection with ``step`` failing with ``action`` as its fix:
+    the test dialog, once it lists the steps."""
     j.add_online(qtbot, window, {"contosona"})
-    fake.fail_test_step, fake.fail_test_action = "signin", "sign_in"
+    fake.fail_test_step, fake.fail_test_action = step, action
     window.test_connection()
     dialog = window.test_dialog
     qtbot.wait_until(lambda: dialog.steps is not None, timeout=5000)
+    return dialog
+
+
+def test_connection_test_offers_the_failed_steps_fix_as_a_button(qtbot, window, fake):
+    dialog = _failed_test(qtbot, window, fake, "signin", "sign_in")
     assert dialog.fix_button.isVisible() and dialog.fix_button.text() == "Sign in…"
     qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)
     qtbot.wait_until(lambda: getattr(window, "reauth_dialog", None) is not None
@@ -237,11 +236,7 @@ def test_connection_test_offers_the_failed_steps_fix_as_a_button(qtbot, window, 
 
 
 def test_test_again_reruns_the_test_in_place(qtbot, window, fake):
-    j.add_online(qtbot, window, {"contosona"})
-    fake.fail_test_step, fake.fail_test_action = "tls", "test_again"
-    window.test_connection()
-    dialog = window.test_dialog
-    qtbot.wait_until(lambda: dialog.steps is not None, timeout=5000)
+    dialog = _failed_test(qtbot, window, fake, "tls", "test_again")
     assert dialog.fix_button.text() == "Test the connection"
     fake.fail_test_step = None
     qtbot.mouseClick(dialog.fix_button, Qt.MouseButton.LeftButton)
@@ -342,7 +337,7 @@ def test_no_gui_visible_text_names_a_command(qtbot, language, window, fake):
     qtbot.wait_until(lambda: window.test_dialog.steps is not None, timeout=5000)
     seen += visible_texts()
     window.test_dialog.close()
-    dialog = _reauth(qtbot, window, "contosona")
+    dialog = j.open_reauth(qtbot, window, "contosona")
     dialog.user_edit.setText("alice@contoso.example")
     dialog.password_edit.setText("wrong")
     with qtbot.wait_signal(dialog.sign_in_ended, timeout=5000):

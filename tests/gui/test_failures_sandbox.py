@@ -24,13 +24,8 @@ def no_keyring(monkeypatch):
 
 
 @pytest.fixture
-def real(sandbox, wizard_home):
-    yield from j.sandbox_services(sandbox.cloud_file, wizard_home)
-
-
-@pytest.fixture
-def window(qtbot, real, runner):
-    yield from j.open_window(qtbot, real, runner, timeout=10000)
+def window(sandbox_window):
+    return sandbox_window
 
 
 def test_no_keyring_adds_the_org_without_saving_and_says_why(qtbot, no_keyring, window, real, sandbox):
@@ -119,14 +114,6 @@ def test_no_browser_times_out_then_the_device_code_signs_in(qtbot, no_browser, w
     wizard.reject()
 
 
-def _reauth(qtbot, window, name):
-    j.select(window, j.row_by_name(window, name).key)
-    window.sign_in()
-    dialog = window.reauth_dialog
-    qtbot.wait_until(dialog.isVisible, timeout=10000)
-    return dialog
-
-
 def _click_sign_in(qtbot, dialog):
     from PySide6.QtCore import Qt
 
@@ -138,7 +125,7 @@ def test_reauth_online_org_with_the_sign_in_form_and_retest(qtbot, window, real,
     j.add_online(qtbot, window, {"contosona"})
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         window.sign_out()
-    dialog = _reauth(qtbot, window, "contosona")
+    dialog = j.open_reauth(qtbot, window, "contosona")
     assert dialog.address.text() == j.row_by_name(window, "contosona").url
     dialog.user_edit.setText("alice@contoso.example")
     dialog.password_edit.setText("wrong")
@@ -162,7 +149,7 @@ def test_reauth_onprem_saves_the_password_in_the_real_keyring(qtbot, private_key
     wizard.next()
     j.finish_wizard(qtbot, window, wizard)
     assert not [s for _a, s in private_keyring.all_secrets() if s == seed.PRACTICE_PASSWORD]
-    dialog = _reauth(qtbot, window, "contosoonprem")
+    dialog = j.open_reauth(qtbot, window, "contosoonprem")
     assert dialog.windows_auth and dialog.user_edit.text() == "CONTOSO\\alice"
     dialog.password_edit.setText("wrong")
     _click_sign_in(qtbot, dialog)

@@ -16,13 +16,8 @@ pytestmark = pytest.mark.sandbox
 
 
 @pytest.fixture
-def real(sandbox, wizard_home):
-    yield from j.sandbox_services(sandbox.cloud_file, wizard_home)
-
-
-@pytest.fixture
-def window(qtbot, real, runner):
-    yield from j.open_window(qtbot, real, runner, timeout=10000)
+def window(sandbox_window):
+    return sandbox_window
 
 
 def _wait_status(qtbot, window, unique_name):
@@ -52,9 +47,8 @@ def test_add_online_pick_several_disabled_greyed(qtbot, window, real):
     assert sum(r.is_primary for r in rows) == 1
 
 
-def test_add_by_online_url(qtbot, window, real, sandbox):
-    url = sandbox.org_urls["contosojp"] + "/main.aspx?appid=1234&pagetype=entitylist&etn=contact"
-    wizard = j.add_by_url(qtbot, window, url)
+def _sign_in_and_add(qtbot, window, wizard):
+    """From the page after the address: sign in as Alice on the form and add the org."""
     j.next_page(qtbot, wizard, PAGE_SIGN_IN)
     j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
     j.wait_complete(qtbot, wizard)
@@ -62,6 +56,12 @@ def test_add_by_online_url(qtbot, window, real, sandbox):
     j.wait_complete(qtbot, wizard)
     wizard.next()
     j.finish_wizard(qtbot, window, wizard)
+
+
+def test_add_by_online_url(qtbot, window, real, sandbox):
+    url = sandbox.org_urls["contosojp"] + "/main.aspx?appid=1234&pagetype=entitylist&etn=contact"
+    wizard = j.add_by_url(qtbot, window, url)
+    _sign_in_and_add(qtbot, window, wizard)
     assert [r.unique_name for r in window.model.rows()] == ["contosojp"]
 
 
@@ -69,13 +69,7 @@ def test_add_claims_based_org_by_url(qtbot, window, real, sandbox):
     """On-premises with AD FS: detected from the org's challenge, signed in on the AD FS form."""
     wizard = j.add_by_url(qtbot, window, sandbox.org_urls["contosoadfs"])
     assert "AD FS" in wizard.currentPage().label.text()
-    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
-    j.form_sign_in(qtbot, wizard, "alice@contoso.example", seed.PRACTICE_PASSWORD)
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.wait_complete(qtbot, wizard)
-    wizard.next()
-    j.finish_wizard(qtbot, window, wizard)
+    _sign_in_and_add(qtbot, window, wizard)
     row = j.row_by_name(window, "contosoadfs")
     assert row.auth_method == "adfs" and row.kind == "onprem" and row.is_primary
     assert _wait_status(qtbot, window, "contosoadfs").status == "connected"
@@ -114,25 +108,16 @@ def _two(qtbot, window):
     return j.row_by_name(window, "contosona"), j.row_by_name(window, "contosojp")
 
 
-def _open_switch(qtbot, window, key):
-    j.select(window, key)
-    before = getattr(window, "switch_dialog", None)
-    window.synchronize()
-    qtbot.wait_until(lambda: getattr(window, "switch_dialog", None) is not before
-                     and window.switch_dialog.isVisible(), timeout=10000)
-    return window.switch_dialog
-
-
 def test_switch_ok_and_cancel(qtbot, window, real):
     na, jp = _two(qtbot, window)
     primary_key = next(r.key for r in window.model.rows() if r.is_primary)
     other = jp if primary_key == na.key else na
-    dialog = _open_switch(qtbot, window, other.key)
+    dialog = j.open_switch_prompt(qtbot, window, other.key)
     assert other.display_name in dialog.plan_label.text()
     with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "synchronize-cancelled"):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert real.registry.primary().key == primary_key
-    dialog = _open_switch(qtbot, window, other.key)
+    dialog = j.open_switch_prompt(qtbot, window, other.key)
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert real.registry.primary().key == other.key
@@ -149,7 +134,7 @@ def test_stamp_conflict_without_override(qtbot, window, real):
     _foreign_stamp(real)
     primary = real.registry.primary()
     other = jp if primary.key == na.key else na
-    dialog = _open_switch(qtbot, window, other.key)
+    dialog = j.open_switch_prompt(qtbot, window, other.key)
     assert dialog.override_box is not None and "Fabrikam Sales" in dialog.plan_label.text()
     dialog.help_button.click()
     assert dialog.help_label.isVisible()
@@ -165,7 +150,7 @@ def test_stamp_conflict_with_override(qtbot, window, real):
     na, jp = _two(qtbot, window)
     _foreign_stamp(real)
     other = jp if real.registry.primary().key == na.key else na
-    dialog = _open_switch(qtbot, window, other.key)
+    dialog = j.open_switch_prompt(qtbot, window, other.key)
     dialog.override_box.setChecked(True)
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
@@ -266,7 +251,7 @@ def test_no_network_keyring_or_registry_work_on_gui_thread(qtbot, private_keyrin
     spy.spy(MailboxStore, "stamp", "claim", "record_sync")
     na, jp = _two(qtbot, window)
     other = jp if window.model.primary().key == na.key else na   # the test itself stays off the engine
-    dialog = _open_switch(qtbot, window, other.key)
+    dialog = j.open_switch_prompt(qtbot, window, other.key)
     with qtbot.wait_signal(window.orgs_loaded, timeout=10000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     j.select(window, na.key)

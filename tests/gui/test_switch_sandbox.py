@@ -27,15 +27,6 @@ def real(sandbox, wizard_home):
         yield services
 
 
-def open_prompt(qtbot, window, key):
-    j.select(window, key)
-    before = getattr(window, "switch_dialog", None)
-    window.synchronize()
-    qtbot.wait_until(lambda: getattr(window, "switch_dialog", None) is not before
-                     and window.switch_dialog.isVisible(), timeout=20000)
-    return window.switch_dialog
-
-
 @pytest.fixture
 def window(qtbot, real, runner):
     yield from j.open_window(qtbot, real, runner, timeout=20000)
@@ -46,7 +37,7 @@ def test_prompt_lists_every_org_and_ok_switches_the_records(qtbot, window, real,
                      timeout=20000)                         # read in the background at start
     jp = j.row_by_name(window, JP)
     mark = sandbox.requests.mark()
-    dialog = open_prompt(qtbot, window, jp.key)
+    dialog = j.open_switch_prompt(qtbot, window, jp.key)
     text = dialog.plan_label.text()
     assert "Contoso (North America): appointments, contacts and tasks → None (was " \
            "Server-Side Synchronization)." in text
@@ -61,7 +52,7 @@ def test_prompt_lists_every_org_and_ok_switches_the_records(qtbot, window, real,
     assert sandbox.requests.writes(since=mark) == []
     assert synchronizing(sandbox) == [NA, JP] and marked_primary(sandbox) == [NA]
     # OK: progress, then the result; the records say JP only.
-    dialog = open_prompt(qtbot, window, jp.key)
+    dialog = j.open_switch_prompt(qtbot, window, jp.key)
     with qtbot.wait_signal(window.orgs_loaded, timeout=20000):
         with qtbot.wait_signal(window.action_done, check_params_cb=lambda a: a == "synchronize",
                                timeout=20000):
@@ -76,7 +67,7 @@ def test_prompt_lists_every_org_and_ok_switches_the_records(qtbot, window, real,
 
 
 def test_the_method_this_computer(qtbot, window, real, sandbox):
-    dialog = open_prompt(qtbot, window, j.row_by_name(window, JP).key)
+    dialog = j.open_switch_prompt(qtbot, window, j.row_by_name(window, JP).key)
     dialog.computer_radio.setChecked(True)
     assert not dialog.override_frame.isVisible()
     assert "Contoso (Japan): appointments, contacts and tasks → this computer" in \
@@ -89,7 +80,7 @@ def test_the_method_this_computer(qtbot, window, real, sandbox):
 
 def test_configured_elsewhere_is_explained(qtbot, window, real, sandbox):
     sandbox.store.exchange.set_holder(ALICE, str(uuid.uuid4()))       # a migrated user
-    dialog = open_prompt(qtbot, window, j.row_by_name(window, JP).key)
+    dialog = j.open_switch_prompt(qtbot, window, j.row_by_name(window, JP).key)
     assert not dialog.override_box.isChecked()
     dialog.help_button.click()
     assert "migrated" in dialog.help_label.text()
@@ -98,7 +89,7 @@ def test_configured_elsewhere_is_explained(qtbot, window, real, sandbox):
     text = window.switch_progress.result_label.text()
     assert "configured with another organization" in text and "Sync items from this " \
            "organization only" in text
-    dialog = open_prompt(qtbot, window, j.row_by_name(window, JP).key)
+    dialog = j.open_switch_prompt(qtbot, window, j.row_by_name(window, JP).key)
     dialog.override_box.setChecked(True)
     with qtbot.wait_signal(window.orgs_loaded, timeout=20000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
@@ -147,7 +138,7 @@ def test_no_mailbox_record_work_on_the_gui_thread(qtbot, window, real, monkeypat
 
     spy = j.ThreadSpy(monkeypatch)
     spy.spy(MailboxSwitcher, "plan", "apply", "read", "status")
-    dialog = open_prompt(qtbot, window, j.row_by_name(window, JP).key)
+    dialog = j.open_switch_prompt(qtbot, window, j.row_by_name(window, JP).key)
     with qtbot.wait_signal(window.orgs_loaded, timeout=20000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert {"plan", "apply", "read"} <= set(spy.calls)
