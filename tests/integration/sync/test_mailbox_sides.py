@@ -514,3 +514,136 @@ def dav_mod():
     from wizard.engine.sync import dav
 
     return dav
+
+
+# ------------------------------------------------------------------ matching by UID
+X_PROPS = re.compile(r"^X-D365-(ORGRECORDID|TRACKED|ORIGIN)[;:].*\r?\n", re.M | re.I)
+
+
+def _card(uid: str, last: str, *, keep: str = "") -> str:
+    """A vCard as another program writes it: our UID (or another), no X-D365- property
+    except those named in ``keep``."""
+    text = calcard.serialize("contact", {"first_name": "Ann", "last_name": last}, uid=uid,
+                             meta=calcard.ItemMeta(True, uid, "org"))
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not X_PROPS.match(line) or any(k in line.upper() for k in keep.split()))
+
+
+def _put_elsewhere(kit, side, name: str, uid: str, last: str, *, keep: str = "") -> None:
+    """Another program (or an earlier install) put this contact into the mailbox."""
+    if kit.name == "local":
+        with SqliteMailStore(kit.db) as other:
+            other.add("contact", {"first_name": "Ann", "last_name": last}, local_id=uid)
+        return
+    text = _card(uid, last, keep=keep)
+    if kit.name == "vdir":
+        folder = kit.root / "contacts"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    else:
+        assert kit.other.put("contacts", name, text).status_code == 201
+
+
+def _strip_elsewhere(kit, side, local_id: str, changes: dict | None = None) -> None:
+    """Another program rewrites the item and drops our X-D365- properties."""
+    kit.edit_elsewhere(side, local_id, changes or {})
+    if kit.name == "vdir":
+        path = kit.path(side, local_id)
+        st = path.stat()
+        path.write_text(X_PROPS.sub("", path.read_text()))
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000))
+    else:
+        collection, name = kit._where(side, local_id)
+        text, etag = kit.other.get(collection, name)
+        assert kit.other.put(collection, name, X_PROPS.sub("", text), etag).status_code == 204
+
+
+def _contact_texts(kit) -> list[str]:
+    if kit.name == "vdir":
+        return [p.read_text() for p in (kit.root / "contacts").glob("*.vcf")]
+    return [t for n, t in kit.other.items("contacts").items() if n.endswith(".vcf")]
+
+
+def test_a_first_sync_matches_an_item_by_its_uid_before_creating(kit, side):
+    """Empty status, an item with the UID the app gives the record but no
+    X-D365-ORGRECORDID (another program dropped it): matched, not doubled, and the
+    property is written back."""
+    org, orgside = world(kit)
+    rid = org.create("contact", {"firstname": "Ann", "lastname": "Lee"}, owner=ME)
+    _put_elsewhere(kit, side, "written-by-another-program.vcf", rid, "Lee")
+    side.refresh()
+    sync = Synchronizer(side, orgside)
+    report = sync.run()
+    assert report.counts().get("mailbox-create", 0) == 0, report.counts()
+    assert "org-create" not in report.counts() and len(org.tables["contact"]) == 1
+    [item] = side.items("contact")
+    assert item.org_record_id == rid and item.tracked and item.origin == "org"
+    if kit.name != "local":
+        [text] = _contact_texts(kit)
+        meta = calcard.parse(text).meta
+        assert meta == calcard.ItemMeta(True, rid, "org"), text
+    assert sync.run().actions == []
+    org.update("contact", rid, {"jobtitle": "CEO"})           # and it stays paired
+    assert sync.run().counts() == {"mailbox-update": 1}
+    assert side.get(item.local_id).data["job_title"] == "CEO"
+
+
+def test_a_record_id_in_braces_as_uid_is_matched_too(shared_kit, shared_side):
+    org, orgside = world(shared_kit)
+    rid = org.create("contact", {"firstname": "Ann", "lastname": "Lee"}, owner=ME)
+    _put_elsewhere(shared_kit, shared_side, "braces.vcf", "{" + rid.upper() + "}", "Lee")
+    shared_side.refresh()
+    assert Synchronizer(shared_side, orgside).run().counts().get("mailbox-create", 0) == 0
+    [item] = shared_side.items("contact")
+    assert item.org_record_id == rid and len(_contact_texts(shared_kit)) == 1
+
+
+def test_a_foreign_item_with_an_unrelated_uid_is_left_alone(kit, side):
+    org, orgside = world(kit)
+    org.create("contact", {"firstname": "Ann", "lastname": "Lee"}, owner=ME)
+    foreign = "0badc0de-0000-4000-8000-00000000f00d"
+    _put_elsewhere(kit, side, "foreign.vcf", foreign, "Foreign")
+    side.refresh()
+    before = sorted(_contact_texts(kit)) if kit.name != "local" else []
+    report = Synchronizer(side, orgside).run()
+    assert report.counts() == {"mailbox-create": 1}
+    items = {i.data["last_name"]: i for i in side.items("contact")}
+    assert set(items) == {"Lee", "Foreign"}
+    assert not items["Foreign"].tracked and items["Foreign"].org_record_id is None
+    assert len(org.tables["contact"]) == 1
+    if kit.name != "local":
+        assert [t for t in before if "Foreign" in t][0] in _contact_texts(kit)
+
+
+def test_an_item_that_lost_its_properties_stays_paired(shared_kit, shared_side):
+    """Another program edits a linked item and drops every X-D365- property: the pair
+    holds (no org delete, no doubling), its edit reaches the org, the properties return."""
+    org, orgside = world(shared_kit)
+    rid = org.create("contact", {"firstname": "Ann", "lastname": "Lee"}, owner=ME)
+    sync = Synchronizer(shared_side, orgside)
+    sync.run()
+    [item] = shared_side.items("contact")
+    _strip_elsewhere(shared_kit, shared_side, item.local_id, {"job_title": "Buyer"})
+    report = sync.run()
+    assert report.counts() == {"org-update": 1}, report.counts()
+    assert org.tables["contact"][rid]["jobtitle"] == "Buyer"
+    [text] = _contact_texts(shared_kit)
+    assert calcard.parse(text).meta == calcard.ItemMeta(True, rid, "org"), text
+    assert sync.run().actions == []
+
+
+def test_a_new_index_matches_items_that_kept_only_their_tracked_flag(shared_kit, shared_side):
+    """Items of an earlier install (its status and index gone) that lost only
+    X-D365-ORGRECORDID: their UID names the record; no new record, no new item."""
+    org, orgside = world(shared_kit)
+    rids = [org.create("contact", {"firstname": "C", "lastname": f"N{n}"}, owner=ME)
+            for n in range(2)]
+    for n, rid in enumerate(rids):
+        _put_elsewhere(shared_kit, shared_side, f"old-{n}.vcf", rid, f"N{n}",
+                       keep="TRACKED ORIGIN")
+    other = shared_kit.side("two")
+    report = Synchronizer(other, orgside).run()
+    assert "org-create" not in report.counts() and "mailbox-create" not in report.counts()
+    assert len(org.tables["contact"]) == 2 and len(_contact_texts(shared_kit)) == 2
+    assert sorted(i.org_record_id for i in other.items("contact")) == sorted(rids)
+    assert Synchronizer(other, orgside).run().actions == []

@@ -139,7 +139,7 @@ def late_creates(run: SyncRun, staging: Staging, first_seq: int, now: float) -> 
 
 
 def commit_plan(run: SyncRun, p: Plan) -> None:  # noqa: C901 - one transaction's steps in order; sync internals in flux (issue 15b)
-    if p.mailbox_op is None and p.new_status is None and not p.drop_status:
+    if p.mailbox_op is None and p.new_status is None and not p.drop_status and not p.adopt:
         return
     item = p.item
     current = run.side.get(item.local_id) if item is not None else None
@@ -184,10 +184,26 @@ def commit_plan(run: SyncRun, p: Plan) -> None:  # noqa: C901 - one transaction'
             run.side.set_tracked(item.local_id, False)
     elif p.mailbox_op is None and changed_meanwhile and p.new_status is not None:
         p.new_status.local_hash = None
+    if p.adopt and item is not None and p.mailbox_op in (None, "update"):
+        relink(run, item.local_id, p.org_record_id, item.origin)
     if p.new_status is not None:
         run.status.put(p.new_status)
     elif p.drop_status:
         run.status.drop(p.kind, p.org_record_id)
+
+
+def relink(run: SyncRun, local_id: str, org_record_id: str, origin: str) -> None:
+    """Link an item matched by its UID (or its place) again: a vdir or DAV item gets its
+    ``X-D365-`` properties back with this write."""
+    current = run.side.get(local_id)
+    if current is None or current.org_record_id not in (None, org_record_id):
+        return
+    try:
+        run.side.link(local_id, org_record_id, origin=origin)
+        if not current.tracked:
+            run.side.set_tracked(local_id, True)
+    except ItemChanged:      # changed again meanwhile: matched again by the next run
+        pass
 
 
 def keep_offline(run: SyncRun, ctx: Channel, batch: ChangeBatch) -> None:

@@ -55,7 +55,7 @@ from wizard.engine.sync.errors import (
     SyncOffline,
     SyncRunning,
 )
-from wizard.engine.sync.mailside import MailboxSide, as_side
+from wizard.engine.sync.mailside import MailboxSide, as_side, uid_key
 from wizard.engine.sync.orgside import ChangeBatch, OrgSide, OrgUnreachable
 from wizard.engine.sync.plan import channel_items, guard, plan_channel, prefetch_deltas, same_id
 from wizard.engine.sync.push import MAX_RETRIES, push
@@ -73,6 +73,14 @@ EMAIL_NOTICE = ("To decide whether an e-mail can be tracked, only its sender, re
                 "subject are sent to the organization. The rest of the message is sent only "
                 "once it is tracked.")
 EMAIL_NOTICE_KEY = "email_tracking_notice_shown"
+
+
+def _is_guid(text: str) -> bool:
+    """A record id as Dataverse writes one (``8-4-4-4-12`` hex digits, lowercase)."""
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
 
 
 class Synchronizer:
@@ -246,14 +254,34 @@ class Synchronizer:
             self.status.forget_org()
 
     # ------------------------------------------------------------------ prepare
+    def _named_after_records(self, waiting: list[tuple[str, str]]) -> dict[str, str]:
+        """local id -> org record id of tracked items from the org that lost
+        ``X-D365-ORGRECORDID`` but kept their UID, which is their record's id (see
+        :func:`~wizard.engine.sync.plan.uid_candidates`): they get that id back, not a
+        new record."""
+        out: dict[str, str] = {}
+        for kind in {k for _, k in waiting if k != "email"}:
+            uids = self.store.uids(kind)
+            for local_id, k in waiting:
+                key = uid_key(uids.get(local_id))
+                if k != kind or not key or not _is_guid(key):
+                    continue
+                item = self.store.get(local_id)
+                if item is not None and item.origin == "org":
+                    out[local_id] = key
+        return out
+
     def _prepare(self, report: SyncReport) -> None:
         """Give tracked items their org record id before anything is sent."""
         waiting = self.store.awaiting_record_ids()
         if not waiting:
             return
+        named = self._named_after_records(waiting)
         with self.store.transaction():
             for local_id, kind in waiting:
-                if kind != "email":
+                if local_id in named:
+                    self.store.link(local_id, named[local_id], origin="org")
+                elif kind != "email":
                     self.store.link(local_id, self.id_factory(), origin="mailbox")
             for local_id, kind in waiting:
                 if kind != "email":

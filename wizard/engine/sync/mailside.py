@@ -35,6 +35,13 @@ from wizard.engine.mailstore import KINDS, MailItem, SqliteMailStore
 SIDE_KINDS = ("local", "vdir", "dav")
 
 
+def uid_key(value: str | None) -> str:
+    """A UID or an org record id as the sync compares them: without braces or case, so
+    the UID the app gives an item from the org (its record id, lowercase, no braces) and
+    the record id itself (``{AB12…}``) are one key."""
+    return (value or "").strip().strip("{}").lower()
+
+
 class MailboxSide(Protocol):
     """What the sync engine needs of a mailbox. Item reads may take an SQL condition on
     the side's index (``mail_items m``)."""
@@ -57,6 +64,7 @@ class MailboxSide(Protocol):
     def require(self, ref: str) -> MailItem: ...
     def count(self, kind: str) -> int: ...
     def awaiting_record_ids(self) -> list[tuple[str, str]]: ...
+    def uids(self, kind: str) -> dict[str, str]: ...
     def max_seq(self) -> int: ...
     def reserve_seq(self, n: int) -> int: ...
     def changed_since(self, seq: int) -> list[str]: ...
@@ -144,6 +152,13 @@ class LocalSide(IndexQueries):
         from wizard.engine.sync.staging import Staging
 
         return Staging(self.store.conn)
+
+    def uids(self, kind: str) -> dict[str, str]:
+        """local id -> UID of the items of ``kind`` that name no org record. The store
+        keeps no UID of its own: an item is named by its local id (which is also what a
+        mailbox export writes as its UID)."""
+        return {r[0]: r[0] for r in self.store.conn.execute(
+            "SELECT local_id FROM mail_items WHERE kind=? AND org_record_id IS NULL", (kind,))}
 
     def add_many(self, rows: list[tuple], now: float,
                  progress: Callable[[str, int, int], None] | None = None) -> None:

@@ -13,6 +13,7 @@ that was emptied.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -23,6 +24,7 @@ from typing import Any
 from wizard.engine.mailstore import MailItem, content_hash, content_json
 from wizard.engine.sync import filters as flt
 from wizard.engine.sync.errors import MassDeletionRefused
+from wizard.engine.sync.mailside import uid_key
 from wizard.engine.sync.mapping import (
     BOTH,
     ENTITY_OF_KIND,
@@ -88,6 +90,37 @@ def full_item(run: SyncRun, item: MailItem | None) -> MailItem | None:
     return run.side.get(item.local_id)
 
 
+def uid_candidates(run: SyncRun, kind: str, items: list[MailItem]) -> dict[str, MailItem]:
+    """The items among ``items`` that name no org record, by their UID (:func:`uid_key`).
+
+    As vdirsyncer pairs items by their UID when its status knows nothing of them, an item
+    that lost ``X-D365-ORGRECORDID`` (another program dropped it, or an earlier install
+    whose status is gone wrote it) is matched to the org record its UID names (the app
+    names an item from the org after its record) before anything is created. Items with
+    an unrelated UID stay as they are. The oldest item wins a UID two items share."""
+    unnamed = [i for i in items if not i.org_record_id]
+    if not unnamed:
+        return {}
+    uids = run.side.uids(MAILBOX_KIND[kind])
+    out: dict[str, MailItem] = {}
+    for item in unnamed:
+        key = uid_key(uids.get(item.local_id))
+        if key:
+            out.setdefault(key, item)
+    return out
+
+
+def adopted(run: SyncRun, item: MailItem | None, rid: str, named_after: bool) -> MailItem | None:
+    """``item`` read in full and seen as linked to ``rid`` and tracked, as it was before
+    it lost its properties (``named_after``: its UID is the record's, so it came from the
+    org)."""
+    full = full_item(run, item)
+    if full is None:
+        return None
+    return dataclasses.replace(full, tracked=True, org_record_id=rid,
+                               origin="org" if named_after else full.origin)
+
+
 def channel_signature(ctx: Channel) -> str:
     entity = ENTITY_OF_KIND[ctx.kind]
     parts = {
@@ -144,6 +177,7 @@ def changes(run: SyncRun, ctx: Channel, token: str | None, columns: list[str],
         return run.org.changes(ctx.kind, token, columns)
     statuses, items = load(run, ctx.kind, ChangeBatch([], [], None, True))
     linked = set(statuses) | {i.org_record_id for i in items if i.org_record_id}
+    named = set(uid_candidates(run, ctx.kind, items))     # matched by UID in plan_channel
     run.preloaded = (statuses, items)
     # Offline filters that differ from the sync filters read every row at the commit.
     keep_all = offline_needs_rows(ctx)
@@ -155,14 +189,14 @@ def changes(run: SyncRun, ctx: Channel, token: str | None, columns: list[str],
             # A last page, with rows already staged: its new records are planned
             # during the commit, while SQLite copies the staged rows (see commit.late_creates).
             for row in records:
-                if row.id not in linked:
+                if row.id not in linked and not (named and uid_key(row.id) in named):
                     unstage(run, row.id)
                     early[row.id] = (row, DEFERRED)
             return None
         kept: list[OrgRecord] = []
         creates: list[tuple[OrgRecord, Plan]] = []
         for row in records:
-            if row.id in linked:
+            if row.id in linked or (named and uid_key(row.id) in named):
                 kept.append(row)
                 continue
             unstage(run, row.id)                 # handed over again (changed while paged)
@@ -322,28 +356,63 @@ def plan_channel(run: SyncRun, ctx: Channel, report: SyncReport  # noqa: C901 - 
         if i.org_record_id:
             items_by_org.setdefault(i.org_record_id, i)
 
+    # Items that lost their record id: the one still in a pair's place is that pair's;
+    # an unknown one is matched by its UID (see uid_candidates), before any create.
+    named = uid_candidates(run, kind, items)
+    placed = {st.local_id for st in statuses.values() if st.local_id}
+    taken: set[str] = set()
+
+    def unknown_named(rid: str) -> MailItem | None:
+        cand = named.get(uid_key(rid)) if named else None
+        if cand is None or cand.local_id in placed or cand.local_id in taken:
+            return None
+        return cand
+
     for rid, st in statuses.items():
         item = items_by_local.get(st.local_id or "")
+        adopt = False
         if item is not None and item.org_record_id != rid:
-            item = None
-        plans.append(plan_pair(run, ctx, rid, item, st, rows.get(rid), rid in deleted))
+            adopt = st.state == "linked" and not item.org_record_id
+            if not adopt:
+                item = None
+        if item is None and st.state == "linked":
+            item = unknown_named(rid)
+            adopt = item is not None
+        if adopt and item is not None:
+            taken.add(item.local_id)
+            item = adopted(run, item, rid, named.get(uid_key(rid)) is item)
+        p = plan_pair(run, ctx, rid, item, st, rows.get(rid), rid in deleted)
+        p.adopt = adopt and item is not None
+        plans.append(p)
     for rid, row in rows.items():
         if rid in statuses:
             continue
+        item = items_by_org.get(rid)
+        adopt = False
+        if item is None:
+            item = unknown_named(rid)
+            adopt = item is not None and include(ctx, row.data)
+            if not adopt:
+                item = None
         done = early.get(rid)
-        if done is not None and done[0] is row and rid not in items_by_org:
+        if done is not None and done[0] is row and item is None:
             if done[1] is DEFERRED:
                 run.deferred.append((ctx, row))
             elif done[1] is not None:
                 plans.append(done[1])
             continue
-        plans.append(plan_pair(run, ctx, rid, items_by_org.get(rid), None, row, False))
+        if adopt and item is not None:
+            taken.add(item.local_id)
+            item = adopted(run, item, rid, True)
+        p = plan_pair(run, ctx, rid, item, None, row, False)
+        p.adopt = adopt and item is not None
+        plans.append(p)
     for rid, item in items_by_org.items():
         if rid in statuses or rid in rows:
             continue
         plans.append(plan_pair(run, ctx, rid, item, None, None, rid in deleted))
     for item in items:
-        if item.tracked and not item.org_record_id:      # only in a dry run
+        if item.tracked and not item.org_record_id and item.local_id not in taken:  # dry run
             full = full_item(run, item)
             if full is None:                              # gone since it was listed
                 continue

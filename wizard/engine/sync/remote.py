@@ -18,8 +18,10 @@ item meanwhile: HTTP 412) re-reads the item and raises
 
 The first sync against a collection that already holds items (another computer's, a
 previous mailbox side's, a run killed half-way) matches them by the org record they name
-(``X-D365-ORGRECORDID``, and the ``UID`` of items that came from the org) before it
-creates anything: no duplicates.
+(``X-D365-ORGRECORDID``) and, for items that lost that property (another program dropped
+it, or an earlier install wrote them), by their ``UID``: an item that came from the org
+is named after its record (see :meth:`RemoteSide.uids` and
+:func:`~wizard.engine.sync.plan.uid_candidates`). Only then is anything created.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from wizard.engine import calcard
 from wizard.engine.errors import WizardError
 from wizard.engine.itemtypes import clean_item, item_problems
 from wizard.engine.mailstore import ItemChanged, MailItem, NoSuchItem, SqliteMailStore, content_hash, content_json
-from wizard.engine.sync.mailside import IndexQueries
+from wizard.engine.sync.mailside import IndexQueries, uid_key
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +192,13 @@ class RemoteSide(IndexQueries, SqliteMailStore):
                 self.conn.execute("INSERT OR REPLACE INTO remote_tokens VALUES (?,?)",
                                   (coll.key, listing.token))
 
+    def uids(self, kind: str) -> dict[str, str]:
+        """local id -> ``UID`` of the items of ``kind`` that name no org record."""
+        return {r[0]: r[1] for r in self.conn.execute(
+            "SELECT m.local_id, r.uid FROM mail_items m JOIN remote_items r"
+            " ON r.local_id = m.local_id WHERE m.kind=? AND m.org_record_id IS NULL"
+            " AND r.uid IS NOT NULL AND r.uid <> ''", (kind,))}
+
     def _known(self, key: str) -> dict[str, tuple[str, str | None]]:
         return {href: (lid, etag) for lid, href, etag in self.conn.execute(
             "SELECT local_id, href, etag FROM remote_items WHERE collection=?", (key,))}
@@ -277,8 +286,7 @@ class RemoteSide(IndexQueries, SqliteMailStore):
         """(uid, href) of a new item: an item that came from the org is named after its
         record, so any computer finds it again."""
         coll = self._collection(kind)
-        uid = (org_record_id.strip("{}").lower() if org_record_id and origin == "org"
-               else str(uuid.uuid4()))
+        uid = uid_key(org_record_id) if org_record_id and origin == "org" else str(uuid.uuid4())
         return uid, coll.href_for(uid, kind)
 
     def _create_remote(self, kind: str, data: dict[str, Any], meta: calcard.ItemMeta

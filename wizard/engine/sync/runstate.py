@@ -138,6 +138,9 @@ class Plan:
     base_json: str | None = None
     new_status: StatusRow | None = None
     drop_status: bool = False
+    # the item was matched by its UID (or its place) after losing X-D365-ORGRECORDID:
+    # the commit links it again, which writes the property back into the item
+    adopt: bool = False
     actions: list[Action] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     attempts: int = 0
