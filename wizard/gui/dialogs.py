@@ -633,6 +633,26 @@ class DiagnosticsDialog(QDialog):
             on_result=done, on_error=failed, on_progress=lambda _text: None)
 
 
+def credential_fields(form: QFormLayout, username: str, placeholder: str,
+                      code_help: str) -> tuple[QLineEdit, QLineEdit, QLineEdit, QWidget]:
+    """The user name, password and verification code rows, added to ``form``: (user name,
+    password, code, the code's label); ``code_help`` says what the code is."""
+    user_edit = QLineEdit(username)
+    user_edit.setPlaceholderText(placeholder)
+    accessible(user_edit, tr("User name"))
+    password_edit = QLineEdit()
+    password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+    accessible(password_edit, tr("Password"))
+    mfa_edit = QLineEdit()
+    accessible(mfa_edit, tr("Verification code"), code_help)
+    for text, widget in ((tr("&User name:"), user_edit), (tr("&Password:"), password_edit),
+                         (tr("&Verification code:"), mfa_edit)):
+        label = QLabel(text)
+        label.setBuddy(widget)
+        form.addRow(label, widget)
+    return user_edit, password_edit, mfa_edit, form.labelForField(mfa_edit)
+
+
 class SignInDialog(QDialog):
     """The in-app sign-in form (sandbox authority; also user name + password on-premises)."""
 
@@ -647,21 +667,9 @@ class SignInDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.user_edit = QLineEdit(username)
-        self.user_edit.setPlaceholderText(tr("name@contoso.com or DOMAIN\\name"))
-        accessible(self.user_edit, tr("User name"))
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        accessible(self.password_edit, tr("Password"))
-        self.mfa_edit = QLineEdit()
-        accessible(self.mfa_edit, tr("Verification code"),
-                   tr("The code from your authenticator app, when your organization asks for one."))
-        for text, widget in ((tr("&User name:"), self.user_edit), (tr("&Password:"), self.password_edit),
-                             (tr("&Verification code:"), self.mfa_edit)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        self.mfa_label = form.labelForField(self.mfa_edit)
+        self.user_edit, self.password_edit, self.mfa_edit, self.mfa_label = credential_fields(
+            form, username, tr("name@contoso.com or DOMAIN\\name"),
+            tr("The code from your authenticator app, when your organization asks for one."))
         self.set_mfa_visible(ask_mfa)
         layout.addLayout(form)
         self.error_label = QLabel()

@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from wizard.engine.errors import Action
-from wizard.gui.dialogs import OrgDialog, add_sign_in_panels, sign_in_method_radios
+from wizard.gui.dialogs import OrgDialog, add_sign_in_panels, credential_fields, sign_in_method_radios
 from wizard.gui.i18n import tr
 from wizard.gui.models import StepListModel
 from wizard.gui.render import render
@@ -70,20 +69,9 @@ class ReauthDialog(OrgDialog):
         self.credentials = QWidget()
         form = QFormLayout(self.credentials)
         form.setContentsMargins(24 if not self.windows_auth else 0, 0, 0, 0)
-        self.user_edit = QLineEdit(row.user or "")
-        self.user_edit.setPlaceholderText(tr("DOMAIN\\name") if self.windows_auth else "name@example.com")
-        accessible(self.user_edit, tr("User name"))
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        accessible(self.password_edit, tr("Password"))
-        self.mfa_edit = QLineEdit()
-        accessible(self.mfa_edit, tr("Verification code"), tr("The code from your authenticator app, if asked."))
-        for text, widget in ((tr("&User name:"), self.user_edit), (tr("&Password:"), self.password_edit),
-                             (tr("&Verification code:"), self.mfa_edit)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-        self.mfa_label = form.labelForField(self.mfa_edit)
+        self.user_edit, self.password_edit, self.mfa_edit, self.mfa_label = credential_fields(
+            form, row.user or "", tr("DOMAIN\\name") if self.windows_auth else "name@example.com",
+            tr("The code from your authenticator app, if asked."))
         self._set_mfa_visible(False)
         layout.addWidget(self.credentials)
         self.save_box = QCheckBox(tr("&Save credentials in the system keyring"))
