@@ -87,18 +87,31 @@ def shoot(widget, lang: str, name: str, settle_ms: int = 150, dark: set[str] = D
     print(path.relative_to(ROOT))
 
 
-def start_main_window(app, lang: str, size: tuple[int, int] | None = None):
-    """The main window in ``lang`` on a throw-away profile against a fresh sandbox tenant,
-    shown and with its org list loaded: (home, sandbox, services, window)."""
+def start_app(lang: str, theme: str = "light"):
+    """The QApplication in ``lang``, in the dark Fusion palette if ``theme`` is "dark"."""
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.gui.i18n import install_translators
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    THEME[0] = theme
+    if theme == "dark":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    install_translators(app, lang)
+    return app
+
+
+def start_main_window(size: tuple[int, int] | None = None):
+    """The main window on a throw-away profile against a fresh sandbox tenant, shown and
+    with its org list loaded: (home, sandbox, services, window)."""
     from wizard.engine.context import Engine
     from wizard.engine.paths import AppPaths
-    from wizard.gui.i18n import install_translators
     from wizard.gui.main_window import MainWindow
     from wizard.gui.services import EngineServices
     from wizard.sandbox import seed
     from wizard.sandbox.server import start_sandbox
 
-    install_translators(app, lang)
     home = Path(tempfile.mkdtemp(prefix="d365-shots-"))
     os.environ["D365_WIZARD_HOME"] = str(home)
     sandbox = start_sandbox(home / "sandbox")
@@ -117,6 +130,16 @@ def start_main_window(app, lang: str, size: tuple[int, int] | None = None):
     return home, sandbox, services, window
 
 
+def close_main_window(window, services, sandbox) -> None:
+    """Stop the window's work, close it and its services, and stop the sandbox tenant."""
+    window.runner.cancel_all()
+    window.runner.wait_for_done(30000)
+    settle()
+    window.close()
+    services.close()
+    sandbox.stop()
+
+
 def next_page(wizard, expected) -> None:
     """Wait until ``wizard`` may go on, go to the next page and check it is ``expected``."""
     from PySide6.QtWidgets import QWizard
@@ -127,17 +150,13 @@ def next_page(wizard, expected) -> None:
 
 
 def run(lang: str, theme: str = "light") -> None:
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWizard
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWizard
 
     from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_PICK, PAGE_SIGN_IN, PAGE_SUMMARY
     from wizard.sandbox import seed
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    THEME[0] = theme
-    if theme == "dark":
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
-    home, sandbox, services, window = start_main_window(app, lang)
+    start_app(lang, theme)
+    home, sandbox, services, window = start_main_window()
     shoot(window, lang, "01-main-empty")
 
     # Add by URL: live feedback, good and bad.
@@ -376,12 +395,7 @@ def run(lang: str, theme: str = "light") -> None:
     shoot(window.finish_box, lang, "35-finish-switch-offer")
     window.finish_box.button(QMessageBox.StandardButton.No).click()
 
-    window.runner.cancel_all()
-    window.runner.wait_for_done(30000)
-    settle()
-    window.close()
-    services.close()
-    sandbox.stop()
+    close_main_window(window, services, sandbox)
 
 
 def failures(lang: str) -> None:
@@ -390,13 +404,13 @@ def failures(lang: str) -> None:
     and the browser launcher are broken on purpose before anything loads them."""
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     os.environ["BROWSER"] = "/bin/false"
-    from PySide6.QtWidgets import QApplication, QWizard
+    from PySide6.QtWidgets import QWizard
 
     from wizard.gui.add_org_wizard import PAGE_CONNECT, PAGE_CREDENTIALS, PAGE_DETECT, PAGE_SIGN_IN
     from wizard.sandbox import seed
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    _, sandbox, services, window = start_main_window(app, lang, size=(1100, 640))
+    start_app(lang)
+    _, sandbox, services, window = start_main_window(size=(1100, 640))
 
     # On-premises with a wrong password: Sign-in fails, and its fix is a button.
     window.add()
@@ -456,12 +470,7 @@ def failures(lang: str) -> None:
     page.stop()
     wizard.reject()
 
-    window.runner.cancel_all()
-    window.runner.wait_for_done(30000)
-    settle()
-    window.close()
-    services.close()
-    sandbox.stop()
+    close_main_window(window, services, sandbox)
 
 
 def main() -> int:

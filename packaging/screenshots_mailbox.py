@@ -29,7 +29,7 @@ OUT = ROOT / "packaging" / "screenshots"
 ORG_ID = "a1b2c3d4-0001-4000-8000-000000000001"
 ME = "5e7a0001-0000-4000-8000-000000000001"
 
-from screenshots import THEME, dark_palette, settle, shoot  # noqa: E402  (packaging/ is on the path now)
+from screenshots import THEME, settle, shoot, start_app  # noqa: E402  (packaging/ is on the path now)
 
 
 class _NoSecrets:
@@ -109,19 +109,11 @@ def _shoot_notice(window, lang: str, name: str, kind: str) -> None:
 
 
 def run(lang: str, theme: str = "light") -> None:
-    from PySide6.QtWidgets import QApplication
-
     from wizard.engine.context import Engine
     from wizard.engine.paths import AppPaths
-    from wizard.gui.i18n import install_translators
     from wizard.gui.mailbox_window import MailboxWindow, RegardingPicker
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    THEME[0] = theme
-    if theme == "dark":
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
-    install_translators(app, lang)
+    start_app(lang, theme)
     home = Path(tempfile.mkdtemp(prefix="d365-mailbox-shots-"))
     engine = Engine(AppPaths.resolve(home).ensure(), secret_store=_NoSecrets())
     names = _seed(engine)
