@@ -1084,23 +1084,30 @@ class MainWindow(QMainWindow):
                  on_error=lambda exc: error_box(self, exc, title=tr("The synchronization settings could not be read"),
                                                 on_action=self._fix_primary))
 
-    def _test_mailbox(self, dialog, choice) -> None:
-        """Look for the chosen mailbox's collections (off the GUI thread); nothing is saved."""
+    def _busy_mailbox_page(self, dialog, status: str):
+        """The mailbox page of ``dialog``, made busy saying ``status``, and the handler that
+        shows a failure of its task on it: (page, failed)."""
         from wizard.gui.widgets import error_text
 
-        services = self._ready_services()
         page = dialog.mailbox_page
         page.set_busy(True)
-        page.status.setText(tr("Looking for the calendar, task list and address book…"))
-
-        def found(view) -> None:
-            if isValid(page):
-                page.show_found(view)
+        page.status.setText(status)
 
         def failed(exc) -> None:
             if isValid(page):
                 message, fix, _ = error_text(exc)
                 page.show_problem(message, fix)
+
+        return page, failed
+
+    def _test_mailbox(self, dialog, choice) -> None:
+        """Look for the chosen mailbox's collections (off the GUI thread); nothing is saved."""
+        services = self._ready_services()
+        page, failed = self._busy_mailbox_page(dialog, tr("Looking for the calendar, task list and address book…"))
+
+        def found(view) -> None:
+            if isValid(page):
+                page.show_found(view)
 
         self.run(lambda task: services.test_mailbox_side(choice), on_result=found, on_error=failed,
                  action="mailbox_tested")
@@ -1110,9 +1117,7 @@ class MainWindow(QMainWindow):
         from wizard.gui.widgets import error_text
 
         services = self._ready_services()
-        page = dialog.mailbox_page
-        page.set_busy(True)
-        page.status.setText(tr("Connecting…"))
+        page, failed = self._busy_mailbox_page(dialog, tr("Connecting…"))
 
         def done(result) -> None:
             if not isValid(page):
@@ -1125,11 +1130,6 @@ class MainWindow(QMainWindow):
             else:
                 page.show_connected(result.view, result.summary)
             self.statusBar().showMessage(tr("The mailbox was changed."))
-
-        def failed(exc) -> None:
-            if isValid(page):
-                message, fix, _ = error_text(exc)
-                page.show_problem(message, fix)
 
         def progress(value) -> None:
             if isValid(page):
