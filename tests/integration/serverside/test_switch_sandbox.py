@@ -107,6 +107,8 @@ def test_configured_elsewhere_without_the_option_then_with_it(sandbox, engine):
     assert "this org only" in te.error.fix
     assert result.complete       # the records are as planned; the mailbox was not taken
     assert marked_primary(sandbox) == []
+    steps = {s.name: s for s in engine.connector.run_test(engine.registry.get(JP))}
+    assert steps["mailbox"].status == "warning" and steps["mailbox"].code == "configured_elsewhere"
     plan = engine.switcher.plan(JP)
     result = engine.switcher.apply(plan, override=True)
     assert result.test_enable.state == "success" and marked_primary(sandbox) == [JP]
@@ -221,6 +223,11 @@ def test_an_unapproved_address_is_an_administrators_step(sandbox, engine):
     assert te.state == "not_approved" and isinstance(te.error, AddressNotApproved)
     assert te.error.action is Action.CONTACT_ADMIN and "administrator" in te.error.fix
     assert "Pending Approval" in te.error.message
+    # The connection test of the synchronizing org warns (it does not fail) about the address.
+    steps = {s.name: s for s in engine.connector.run_test(engine.registry.get(JP))}
+    assert steps["mailbox"].status == "warning" and steps["mailbox"].code == "address_not_approved"
+    assert isinstance(steps["mailbox"].text, AddressNotApproved)
+    assert steps["stamp"].status != "skipped"       # a warning does not skip the steps after it
 
 
 def test_this_computer_method_and_the_local_sync_gate(sandbox, engine):
