@@ -6,12 +6,18 @@ import argparse
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.cli import cmd_regarding
 from wizard.cli.base import CliContext, CommandResult, output_file
 from wizard.engine.errors import WizardError
-from wizard.engine.mailstore import FOLDERS, SqliteMailStore
+from wizard.engine.mailstore import FOLDERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.sync.dav import DavSide
+    from wizard.engine.sync.mailside import LocalSide, MailboxSide
+    from wizard.engine.sync.status import StatusDB
+    from wizard.engine.sync.vdir import VdirSide
 
 SETTING_NAMES = {
     "appointment-attachments": "appointment_attachments",
@@ -159,7 +165,7 @@ def cmd_sync(ctx: CliContext, args: argparse.Namespace) -> CommandResult:
 
 
 # ------------------------------------------------------------------ mailbox
-def _store(ctx: CliContext) -> SqliteMailStore:
+def _store(ctx: CliContext) -> LocalSide | VdirSide | DavSide:
     """The configured mailbox side (the local store by default), up to date."""
     from wizard.engine.sync.sides import open_side
 
@@ -280,7 +286,7 @@ def cmd_mailbox_export(ctx: CliContext, args: argparse.Namespace) -> CommandResu
                                            for i, t, p in skipped]}, text=text)
 
 
-def _status_for(ctx: CliContext, store: SqliteMailStore):
+def _status_for(ctx: CliContext, store: MailboxSide) -> StatusDB:
     from wizard.engine.sync.status import StatusDB
 
     stamp = (getattr(store, "stamp_store", None) or ctx.engine.mailbox).stamp()

@@ -50,7 +50,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from wizard.engine import jsoncodec
 from wizard.engine.errors import Action, ConfigError, NotFound, WizardError
@@ -256,7 +256,7 @@ class SqliteMailStore:
         except sqlite3.Error as exc:        # the next commit past 1000 pages does it instead
             log.info("checkpoint of %s after a bulk transaction failed: %s", self.db_path, exc)
 
-    def __enter__(self) -> "SqliteMailStore":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

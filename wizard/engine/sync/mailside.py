@@ -28,7 +28,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from wizard.engine.mailstore import KINDS, MailItem, SqliteMailStore
 
@@ -47,17 +47,21 @@ class MailboxSide(Protocol):
     the side's index (``mail_items m``)."""
 
     name: str                      # local | vdir | dav
-    kinds: tuple[str, ...]         # the item kinds it holds (vdir and DAV hold no e-mail)
-    lock_path: Path                # one synchronization at a time per mailbox
-    status_conn: sqlite3.Connection
     stamp_store: Any               # the mailbox stamp (MailboxStore-like) or None
+
+    @property
+    def kinds(self) -> tuple[str, ...]: ...        # the item kinds it holds (vdir and DAV hold no e-mail)
+    @property
+    def lock_path(self) -> Path: ...               # one synchronization at a time per mailbox
+    @property
+    def status_conn(self) -> sqlite3.Connection: ...
 
     def describe(self) -> str: ...
     def refresh(self, progress: Callable[[str, int, int], None] | None = None) -> None: ...
     def close(self) -> None: ...
 
     # reading (the index)
-    def heads(self, kind: str, where: str = "", params: tuple = (), *,
+    def heads(self, kind: str, where: str = "", params: tuple[Any, ...] = (), *,
               since_seq: int | None = None, by_kind: bool = True) -> list[MailItem]: ...
     def items(self, kind: str | None = None) -> list[MailItem]: ...
     def get(self, local_id: str) -> MailItem | None: ...
@@ -79,7 +83,7 @@ class MailboxSide(Protocol):
     def add(self, kind: str, data: dict[str, Any], *, tracked: bool = False,
             origin: str = "mailbox", org_record_id: str | None = None,
             local_id: str | None = None, hash: str | None = None) -> MailItem: ...
-    def add_many(self, rows: list[tuple], now: float,
+    def add_many(self, rows: list[tuple[Any, ...]], now: float,
                  progress: Callable[[str, int, int], None] | None = None) -> None: ...
     def update(self, local_id: str, data: dict[str, Any], *, replace: bool = False,
                expect_counter: int | None = None) -> MailItem: ...
@@ -94,12 +98,15 @@ class MailboxSide(Protocol):
     def staging(self) -> Any: ...
 
 
+class _Indexed(Protocol):
+    @property
+    def conn(self) -> sqlite3.Connection: ...
+
+
 class IndexQueries:
     """The index queries every side answers the same way (its ``mail_items`` table)."""
 
-    conn: sqlite3.Connection
-
-    def awaiting_record_ids(self) -> list[tuple[str, str]]:
+    def awaiting_record_ids(self: _Indexed) -> list[tuple[str, str]]:
         """(local id, kind) of tracked items that have no org record yet, oldest first."""
         return [tuple(r) for r in self.conn.execute(
             "SELECT local_id, kind FROM mail_items WHERE tracked=1 AND org_record_id IS NULL"
@@ -160,7 +167,7 @@ class LocalSide(IndexQueries):
         return {r[0]: r[0] for r in self.store.conn.execute(
             "SELECT local_id FROM mail_items WHERE kind=? AND org_record_id IS NULL", (kind,))}
 
-    def add_many(self, rows: list[tuple], now: float,
+    def add_many(self, rows: list[tuple[Any, ...]], now: float,
                  progress: Callable[[str, int, int], None] | None = None) -> None:
         """Insert new items in bulk: ``rows`` are (local id, kind, content JSON, tracked,
         org record id, origin, change counter, hash, seq). ``progress`` hears
@@ -190,7 +197,7 @@ class LocalSide(IndexQueries):
         with self.store.bulk_transaction(cache_size) as conn:
             yield conn
 
-    def heads(self, kind: str, where: str = "", params: tuple = (), *,
+    def heads(self, kind: str, where: str = "", params: tuple[Any, ...] = (), *,
               since_seq: int | None = None, by_kind: bool = True) -> list[MailItem]:
         return self.store.heads(kind, where, params, since_seq=since_seq, by_kind=by_kind)
 
@@ -269,8 +276,8 @@ class LocalSide(IndexQueries):
         return self.store.check(item)
 
 
-def as_side(mailbox: Any) -> MailboxSide:
+def as_side(mailbox: MailboxSide | SqliteMailStore) -> MailboxSide:
     """A side for ``mailbox``: a side as it is, a bare store wrapped in :class:`LocalSide`."""
     if isinstance(mailbox, SqliteMailStore) and not hasattr(mailbox, "status_conn"):
         return LocalSide(mailbox)
-    return mailbox
+    return cast(MailboxSide, mailbox)  # a side (a store with a status_conn is a remote side)

@@ -113,10 +113,12 @@ class OrgSide(Protocol):
     once; ``changes_many``: several incremental deltas in one round trip, ``{}`` when it
     cannot)."""
 
-    org_id: str
     org_name: str
     streams_pages: bool
     next_page_on_its_way: bool
+
+    @property
+    def org_id(self) -> str: ...
 
     def prefetch(self) -> None: ...
     def changes_many(self, tokens: dict[str, str]) -> dict[str, ChangeBatch]: ...

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.engine.errors import Action, WizardError
 from wizard.engine.sync.conflicts import DEFAULT_RESOLVER, RESOLVERS
 from wizard.engine.sync.engine import Synchronizer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wizard.engine.context import Engine
+    from wizard.engine.dataverse import DataverseClient
+    from wizard.engine.orgs import OrgProfile
 
 
 class NotSynchronizingOrg(WizardError):
@@ -31,14 +36,14 @@ class PrimaryNeverConnected(NotSynchronizingOrg):
     fix_template = "Test its connection once while online."
 
 
-def synchronizing_profile(engine: Any, org_ref: str | None = None):
+def synchronizing_profile(engine: Engine, org_ref: str | None = None) -> OrgProfile:
     """The registry's primary org; another org is refused (only one org syncs)."""
     registry = engine.registry
     primary = registry.primary()
-    wanted = registry.get(org_ref) if org_ref else primary
+    wanted = registry.get(org_ref) if org_ref else None
     if primary is None:
         raise NotSynchronizingOrg()
-    if wanted.key != primary.key:
+    if wanted is not None and wanted.key != primary.key:
         raise OtherOrgSynchronizes(org=wanted.label, primary=primary.label,
                                    org_ref=wanted.unique_name or wanted.key)
     if not primary.org_id:
@@ -46,7 +51,7 @@ def synchronizing_profile(engine: Any, org_ref: str | None = None):
     return primary
 
 
-def open_synchronizer(engine: Any, *, org_ref: str | None = None,
+def open_synchronizer(engine: Engine, *, org_ref: str | None = None,
                       resolver: str = DEFAULT_RESOLVER,
                       progress: Callable[[str, int, int], None] | None = None,
                       cancel: Any = None,
@@ -69,7 +74,7 @@ def open_synchronizer(engine: Any, *, org_ref: str | None = None,
         check_local_sync(profile)
     engine.paths.ensure()
 
-    def connect():
+    def connect() -> DataverseClient:
         return engine.connector.connect(profile, SignInOptions(method="silent")).client
 
     side = DataverseOrgSide(connect, org_id=profile.org_id, org_name=profile.label)

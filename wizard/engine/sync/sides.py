@@ -19,7 +19,8 @@ from wizard.engine.paths import AppPaths
 from wizard.engine.sync.mailside import SIDE_KINDS, LocalSide
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wizard.engine.sync.dav import DavClient
+    from wizard.engine.sync.dav import DavClient, DavSide
+    from wizard.engine.sync.vdir import VdirSide
 
 SCHEMA_VERSION = 1
 
@@ -105,7 +106,7 @@ def dav_client(engine: Any, url: str, user: str | None, password: str | None) ->
     return DavClient(engine.session, url, user=user, password=password)
 
 
-def open_side(engine: Any, config: MailboxConfig | None = None):
+def open_side(engine: Any, config: MailboxConfig | None = None) -> LocalSide | VdirSide | DavSide:
     """The configured mailbox side, ready to use (close it when done)."""
     from wizard.engine.mailstore import SqliteMailStore
 
