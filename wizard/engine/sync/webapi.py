@@ -30,9 +30,12 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.engine import jsoncodec
+
+if TYPE_CHECKING:  # pragma: no cover
+    import requests
 from wizard.engine.dataverse import DataverseClient, DataverseError
 from wizard.engine.errors import WizardError
 from wizard.engine.itemtypes import utc_text
@@ -165,7 +168,7 @@ class DataverseOrgSide:
                 raise
         return self._client
 
-    def _call(self, method: str, path: str, **kw: Any):
+    def _call(self, method: str, path: str, **kw: Any) -> requests.Response:
         try:
             return self.client.request(method, path, **kw)
         except WizardError as exc:
@@ -174,7 +177,8 @@ class DataverseOrgSide:
             raise
 
     def _json(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
-        return jsoncodec.loads(self._call(method, path, **kw).content)
+        data: dict[str, Any] = jsoncodec.loads(self._call(method, path, **kw).content)  # an object
+        return data
 
     @property
     def org_id(self) -> str:
@@ -384,7 +388,7 @@ class DataverseOrgSide:
 
     def _delta(self, entity_set: str, link: str | None, columns: list[str] | None,
                on_page: Callable[[list[dict[str, Any]]], None] | None = None
-               ) -> tuple[list[dict], list[str], str | None]:
+               ) -> tuple[list[dict[str, Any]], list[str], str | None]:
         """Rows, deleted ids and the new delta link of one entity set (the rows only
         without ``on_page``, which gets them page by page instead).
 
@@ -414,7 +418,7 @@ class DataverseOrgSide:
         try:
             while page is not None:
                 url = page.get("@odata.nextLink")
-                following: Future | None = None
+                following: Future[dict[str, Any]] | None = None
                 if url:
                     if helper is None:
                         helper = ThreadPoolExecutor(1, thread_name_prefix="sync-page")
@@ -508,9 +512,9 @@ class DataverseOrgSide:
                 if self._where.get(rec.id) == "appointments":
                     rec.data["attachments"] = self._attachments(rec.id)
             for appointment_id in sorted(read_again):
-                rec = self.get(kind, appointment_id)        # reads its attachments too
-                if rec is not None:
-                    rows.append(rec)
+                again = self.get(kind, appointment_id)      # reads its attachments too
+                if again is not None:
+                    rows.append(again)
             if on_rows is not None and rows:
                 kept = on_rows(rows)
                 if kept is not None:
@@ -570,19 +574,19 @@ class DataverseOrgSide:
         return sorted(out, key=lambda a: a["name"]) or None
 
     def _write_attachments(self, appointment_id: str, wanted: list[dict[str, str]] | None) -> None:
-        existing = {}
+        existing: dict[str | None, dict[str, Any]] = {}
         for row in self._pages("activitymimeattachments", {
                 "$select": "filename,mimetype,body",
                 "$filter": f"_objectid_value eq {appointment_id}"}):
             existing[row.get("filename")] = row
-        wanted_by_name = {a["name"]: a for a in wanted or ()}
+        wanted_by_name: dict[str | None, dict[str, str]] = {a["name"]: a for a in wanted or ()}
         for name, row in existing.items():
             w = wanted_by_name.get(name)
             if w is None or w.get("data") != row.get("body"):
                 self._call("DELETE", f"activitymimeattachments({row['activitymimeattachmentid']})")
         for name, a in wanted_by_name.items():
-            row = existing.get(name)
-            if row is None or a.get("data") != row.get("body"):
+            have = existing.get(name)
+            if have is None or a.get("data") != have.get("body"):
                 self._call("POST", "activitymimeattachments", json={
                     "filename": name, "subject": name,
                     "mimetype": a.get("content_type") or "application/octet-stream",
@@ -596,7 +600,8 @@ class DataverseOrgSide:
             results += self._batch(writes[start:start + MAX_BATCH])
         return results
 
-    def _request_of(self, w: OrgWrite) -> tuple[str, str, dict[str, str], dict | None, list | None]:
+    def _request_of(self, w: OrgWrite) -> tuple[str, str, dict[str, str], dict[str, Any] | None,
+                                                list[dict[str, str]] | None]:
         entity_set = self._where.get(w.record_id.lower()) or ENTITY_SETS[w.kind][0]
         body = dict(w.data or {})
         attachments = body.pop("attachments", None) if "attachments" in body else None
@@ -625,7 +630,7 @@ class DataverseOrgSide:
     def _batch(self, writes: list[OrgWrite]) -> list[WriteResult]:
         boundary = f"batch_{uuid.uuid4()}"
         parts: list[str] = []
-        pending_attachments: dict[int, list | None] = {}
+        pending_attachments: dict[int, list[dict[str, str]] | None] = {}
         for n, w in enumerate(writes, 1):
             method, path, headers, body, attachments = self._request_of(w)
             if "attachments" in (w.data or {}):
@@ -804,8 +809,8 @@ WEEKDAYS = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")   # daysofweekmask bit 0 =
 
 def rrule_of(master: Mapping[str, Any]) -> str | None:
     """An RFC 5545 RRULE for a ``recurringappointmentmaster`` row's pattern."""
-    freq = {0: "DAILY", 1: "WEEKLY", 2: "MONTHLY", 3: "YEARLY"}.get(
-        master.get("recurrencepatterntype"))
+    frequencies: dict[int | None, str] = {0: "DAILY", 1: "WEEKLY", 2: "MONTHLY", 3: "YEARLY"}
+    freq = frequencies.get(master.get("recurrencepatterntype"))
     if freq is None:
         return None
     parts = [f"FREQ={freq}"]
