@@ -199,7 +199,8 @@ def propfind_body(*props: str) -> bytes:
 def _parse_xml(content: bytes) -> ET.Element:
     from defusedxml.ElementTree import fromstring
 
-    return fromstring(content)
+    root: ET.Element = fromstring(content)   # defusedxml has no type information
+    return root
 
 
 @dataclass
@@ -212,6 +213,15 @@ class DavResponse:
     def text(self, name: str) -> str | None:
         el = self.props.get(name)
         return (el.text or "").strip() if el is not None and el.text is not None else None
+
+
+def _only(responses: list[DavResponse]) -> DavResponse | None:
+    """The one response of a Depth 0 PROPFIND, None when there is none (ValueError when
+    there are more)."""
+    if not responses:
+        return None
+    [one] = responses
+    return one
 
 
 def _status_code(text: str | None) -> int | None:
@@ -301,7 +311,7 @@ class DavClient:
         status = response.status_code
         if status in ok:
             return response
-        params = {"host": self.host, "status": status, "what": what, "url": url}
+        params: dict[str, Any] = {"host": self.host, "status": status, "what": what, "url": url}
         if status == 401:
             raise DavAuthFailed(**params)
         if status == 403:
@@ -388,7 +398,7 @@ def discover(client: DavClient) -> list[FoundCollection]:  # noqa: C901 - RFC 67
     base = client.url
     # The address may be a collection already.
     try:
-        [me] = client.propfind(base, COLLECTION_PROPS + [_q(D, "current-user-principal")]) or [None]
+        me = _only(client.propfind(base, COLLECTION_PROPS + [_q(D, "current-user-principal")]))
     except DavNotFound:
         me = None
     except NotADavServer:
@@ -522,7 +532,7 @@ class DavCollection:
         return Listing(changed, deleted, token, full)
 
     def _etag_listing(self, token: str | None) -> Listing:
-        [me] = self.client.propfind(self.url, [_q(CS, "getctag")]) or [None]
+        me = _only(self.client.propfind(self.url, [_q(CS, "getctag")]))
         ctag = me.text(_q(CS, "getctag")) if me is not None else None
         if ctag and token == f"ctag:{ctag}":
             return Listing({}, [], token, False)
@@ -666,8 +676,8 @@ class DavStamp(StampKeeper):
             else:
                 self._etag = r.headers.get("ETag") or "*"
                 return stamp_from_item(r.text)
-        [r] = self.client.propfind(self.url, [STAMP_PROP]) or [None]
-        stamp = stamp_from_json(r.text(STAMP_PROP)) if r is not None else None
+        found = _only(self.client.propfind(self.url, [STAMP_PROP]))
+        stamp = stamp_from_json(found.text(STAMP_PROP)) if found is not None else None
         self._in_property = stamp is not None
         return stamp
 
