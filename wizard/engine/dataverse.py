@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -41,7 +41,8 @@ class DataverseError(WizardError):
 
     code = "dataverse_error"
     template = "{org} had a problem answering (HTTP {status})."
-    fix_template = "Try again later. If it keeps happening, send the details to your administrator."
+    fix_template: ClassVar[str | None] = ("Try again later. If it keeps happening, send the details to "
+                                          "your administrator.")
 
     def __init__(self, status: int, error_code: str | None, **params: Any) -> None:
         super().__init__(status=status, error_code=error_code, **params)
@@ -118,7 +119,7 @@ class PreconditionFailed(DataverseError):
 class NotDataverse(DataverseError):
     code = "not_dataverse"
     template = "{org} answered with something that is not Dataverse JSON."
-    fix_template = ("Check that the address is a Dynamics 365 organization and not a sign-in or "
+    fix_template: ClassVar[str | None] = ("Check that the address is a Dynamics 365 organization and not a sign-in or "
                     "proxy page.")
 
 

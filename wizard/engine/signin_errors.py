@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from wizard.engine.errors import Action, WizardError
 from wizard.engine.http_errors import NetworkError
@@ -192,7 +192,7 @@ class SignInServiceUnreachable(NetworkError):
 class WindowsAuthFailed(SignInError):
     code = "windows_auth_failed"
     template = "Windows sign-in could not start."
-    fix_template = "Check the user name (DOMAIN\\user or user@domain)."
+    fix_template: ClassVar[str | None] = "Check the user name (DOMAIN\\user or user@domain)."
 
 
 class WindowsAnswerNotUnderstood(WindowsAuthFailed):
@@ -494,11 +494,11 @@ def signin_error(result: Mapping[str, Any]) -> SignInError:
         description.splitlines()[0] if description else "",
         f"correlation_id={result['correlation_id']}" if result.get("correlation_id") else "",
     ) if x)
-    known = {"aadsts": code, "error": error, "details": details or None}
+    known: dict[str, Any] = {"aadsts": code, "error": error, "details": details or None}
     if code in _BY_AADSTS:
         return _BY_AADSTS[code](**known)
     if error in _BY_ERROR:
-        return _BY_ERROR[error](**known)  # type: ignore[index] # error is in _BY_ERROR, tested just above
+        return _BY_ERROR[error](**known)
     if description:
         cls = SignInFailedNumberedSaying if code else SignInFailedSaying
         return cls(server_message=description.splitlines()[0], **known)
