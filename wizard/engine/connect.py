@@ -730,9 +730,10 @@ class Connector:
 
     def _step_mailbox(self, target: "str | OrgProfile", state: _TestState,
                       options: SignInOptions) -> _StepOutcome:
+        from wizard.engine.errors import ServerText
         from wizard.engine.serverside import errors as sse
         from wizard.engine.serverside.records import ACT_NONE, ACT_OUTLOOK, ACT_SERVER, FAILURE, FIELDS, MailboxRecord
-        from wizard.engine.serverside.words import STATUS_WORDS
+        from wizard.engine.serverside.words import Word, approval_word
 
         conn: OrgSession = state["conn"]
         user_id = state["whoami"].get("UserId")
@@ -744,6 +745,7 @@ class Connector:
         state["mailbox_record"] = record
         method = record.method
         label = DELIVERY_METHODS.get(method, f"unknown ({method})")
+        worded = Word("method", method) if method in DELIVERY_METHODS else label
         profile = state.get("profile")
         org = profile.label if profile is not None else conn.org_url.base_url
         data = {"mailbox": record.email or record.name, "actdeliverymethod": method,
@@ -757,21 +759,20 @@ class Connector:
                 raise sse.RecordSaysNone(org=org)
             chosen = {"server": ACT_SERVER, "computer": ACT_OUTLOOK}.get(via) if via else None
             if chosen is not None and method != chosen:
-                raise sse.MethodMismatch(org=org, method=label, via=via)
+                raise sse.MethodMismatch(org=org, method=worded, via=via)
             if method == ACT_SERVER and not record.approved:
-                from wizard.engine.serverside.words import APPROVAL_WORDS
-
                 raise _StepWarned(sse.AddressNotApproved(
-                    org=org, email=record.email or "", state=APPROVAL_WORDS.get(record.approval, "?")))
+                    org=org, email=record.email or "", state=approval_word(record.approval, "?")))
             if method == ACT_SERVER and record.status == FAILURE:
                 raise _StepWarned(sse.ConfiguredElsewhere(org=org, details=record.last_error)
                                   if record.configured_elsewhere else
-                                  sse.MailboxTestFailed(org=org, error=record.last_error or ""))
+                                  sse.MailboxTestFailed(org=org,
+                                                        error=ServerText(record.last_error or "")))
         elif profile is not None and method in (ACT_OUTLOOK, ACT_SERVER) and \
                 self.registry is not None and self.registry.primary() is not None:
-            raise sse.StillSynchronizing(org=org, method=label)
-        status = STATUS_WORDS.get(record.status, "?")
-        return (T.MailboxPassed(method=label, status=status), data)
+            raise sse.StillSynchronizing(org=org, method=worded)
+        status = Word("status", record.status, "?")
+        return (T.MailboxPassed(method=worded, status=status), data)
 
     def _step_exchange(self, target: "str | OrgProfile", state: _TestState,
                        options: SignInOptions) -> _StepOutcome:

@@ -151,6 +151,31 @@ class _Params(dict):  # type: ignore[type-arg] # format_map needs a dict subclas
         return "{" + key + "}"
 
 
+class ServerText(str):
+    """A server's own words in a param (a mailbox's ``lastsyncerror``, an OData message).
+
+    The engine's English shows them as they are; a front end that words the rest in
+    another language quotes them, since it cannot translate them."""
+
+    __slots__ = ()
+
+
+class ErrorMessage:
+    """A wrapped error's message (without its fix) as a param: ``str()`` is the engine's
+    English; a front end words ``error`` itself."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: "WizardError") -> None:
+        self.error = error
+
+    def __str__(self) -> str:
+        return self.error.message
+
+    def __repr__(self) -> str:
+        return f"ErrorMessage({self.error!r})"
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value

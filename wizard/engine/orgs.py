@@ -307,6 +307,9 @@ class SwitchPlan:
     starts: str | None                   # what starts synchronizing, in words
     stamp_text: str                      # the stamp found in the mailbox, in words
     fingerprint: str
+    #: the same sentences as codes and params (``serverside.words.Note``), one tuple of
+    #: notes per line of :meth:`summary_lines`, for a front end that words them itself
+    notes: tuple[tuple[Any, ...], ...] = ()
 
     @property
     def needs_override(self) -> bool:
@@ -318,19 +321,18 @@ class SwitchPlan:
 
     def summary_lines(self) -> list[str]:
         """The plan in plain language, one sentence per line, for the CLI and the GUI."""
-        lines: list[str] = []
+        return ["".join(n.text for n in line) for line in self.summary_notes()]
+
+    def summary_notes(self) -> list[tuple[Any, ...]]:
+        """:meth:`summary_lines` as notes (``serverside.words.Note``), one tuple per line."""
+        from wizard.engine.serverside.words import note
+
+        lines: list[tuple[Any, ...]] = []
         if self.already_primary and not self.stamp_conflict:
-            lines.append(f"{self.to_org.label} already synchronizes {WHAT_SYNCS} with your "
-                         "mailbox.")
-        if self.stops:
-            lines.append(self.stops)
-        if self.starts:
-            lines.append(self.starts)
-        lines.append(self.stamp_text)
+            lines.append((note("local_already", org=self.to_org.label),))
+        lines += list(self.notes)
         if self.stamp_conflict:
-            lines.append(
-                "Continuing needs the option “Sync items from this org only, even if the "
-                "mailbox was set to sync with a different org”.")
+            lines.append((note("local_needs_override"),))
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -363,6 +365,7 @@ class SwitchResult:
     previous: OrgProfile | None
     stamp: Stamp
     message: str
+    note: Any = None            # ``message`` as a ``serverside.words.Note``
 
     def to_dict(self) -> dict[str, Any]:
         return {"primary": self.primary.to_dict(),
@@ -692,13 +695,15 @@ class OrgRegistry:
             stamp = self._mutate(change, settle=True)
         except _SettleFailed as failed:
             raise failed.error from None
+        from wizard.engine.serverside.words import note
+
         primary, previous = result["primary"], result["previous"]
         if previous is not None and previous.key != primary.key:
-            message = (f"{primary.label} now synchronizes {WHAT_SYNCS} with your mailbox; "
-                       f"{previous.label} no longer does.")
+            said = note("local_switched_from", org=primary.label, previous=previous.label)
         else:
-            message = f"{primary.label} now synchronizes {WHAT_SYNCS} with your mailbox."
-        return SwitchResult(primary.copy(), previous.copy() if previous else None, stamp, message)
+            said = note("local_switched", org=primary.label)
+        return SwitchResult(primary.copy(), previous.copy() if previous else None, stamp,
+                            said.text, said)
 
     # -- the server-side switch's journal and the Exchange holder --------------------------------
     def switch_journal(self) -> dict[str, Any] | None:
@@ -769,34 +774,33 @@ class OrgRegistry:
         already = current is not None and current.key == target.key
         foreign = stamp is not None and not _same_org_id(stamp.org_id, target.org_id) and not (
             current is not None and _same_org_id(stamp.org_id, current.org_id))
-        stops = None
+        from wizard.engine.serverside.words import When, note
+
+        stops = starts = None
         if current is not None and not already:
-            stops = (f"{current.label} will stop synchronizing {WHAT_SYNCS} with your mailbox; "
-                     "its synchronization method becomes None. You stay connected to it.")
-        starts = None
+            stops = note("local_stops", org=current.label)
         if not already:
-            starts = f"{target.label} will start synchronizing {WHAT_SYNCS} with your mailbox."
+            starts = note("local_starts", org=target.label)
         elif foreign:
-            starts = f"{target.label} will take your mailbox back and synchronize it again."
+            starts = note("local_takes_back", org=target.label)
         if stamp is None:
-            stamp_text = ("Your mailbox is not set to synchronize with any organization yet; "
-                          f"it will record {target.label}.")
+            stamp_notes = [note("stamp_none", org=target.label)]
         else:
             known = next((p for p in orgs if _same_org_id(p.org_id, stamp.org_id)), None)
             who = known.label if known else f"“{stamp.org_name}”"
-            synced = (f", last synchronized {format_time(stamp.last_sync)}"
-                      if stamp.last_sync else ", not synchronized yet")
-            stamp_text = f"Your mailbox is set to synchronize with {who}{synced}."
+            stamp_notes = [note("stamp_synced", who=who, when=When(stamp.last_sync))
+                           if stamp.last_sync else note("stamp_never_synced", who=who)]
             if foreign:
-                where = ("" if known else " (an organization that is not in your list, "
-                         f"ID {stamp.org_id})")
-                stamp_text += (f" That is not your synchronizing organization{where}: another "
-                               "administrator, a migration or another computer may have set it.")
+                stamp_notes.append(note("stamp_foreign") if known else
+                                   note("stamp_foreign_unknown", org_id=stamp.org_id))
             elif not _same_org_id(stamp.org_id, target.org_id):
-                stamp_text += f" It will record {target.label} instead."
+                stamp_notes.append(note("stamp_records", org=target.label))
+        lines = tuple((n,) for n in (stops, starts) if n is not None) + (tuple(stamp_notes),)
         fingerprint = _fingerprint(current, target, stamp)
         return SwitchPlan(current.copy() if current else None, target.copy(), stamp,
-                          foreign, already, stops, starts, stamp_text, fingerprint)
+                          foreign, already, stops.text if stops else None,
+                          starts.text if starts else None,
+                          "".join(n.text for n in stamp_notes), fingerprint, lines)
 
     def _read(self) -> dict[str, Any]:
         """The registry state. Takes the lock only to recover a damaged file or to finish

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.engine.errors import Action, WizardError
+from wizard.engine.errors import Action, ErrorMessage, WizardError
 from wizard.engine.orgs import StalePlan
 
 
@@ -142,7 +142,7 @@ class ServerSideSynchronizes(WizardError):
     action = Action.CHOOSE_ORG
 
 
-def classify(exc: BaseException, org: str, what: str = "") -> WizardError:
+def classify(exc: BaseException, org: str, what: Any = "") -> WizardError:
     """A request's failure as the per-org error the user can act on."""
     from wizard.engine.dataverse import AccessDenied, DataverseError, OrgDisabled, PreconditionFailed, SignInRequired
     from wizard.engine.http import Cancelled
@@ -155,16 +155,16 @@ def classify(exc: BaseException, org: str, what: str = "") -> WizardError:
     if isinstance(exc, PreconditionFailed):
         return SwitchStale(**kw)
     if isinstance(exc, OrgDisabled):
-        return MailboxUnreachable(reason=getattr(exc, "message", str(exc)), **kw)
+        return MailboxUnreachable(reason=ErrorMessage(exc), **kw)
     if isinstance(exc, AccessDenied):
         return MailboxWriteDenied(what=what, **kw)
     if isinstance(exc, (SignInRequired, SignInError)):
         return MailboxSignInRequired(**kw)
     if isinstance(exc, DataverseError):
-        return ServerSideError(reason=getattr(exc, "message", str(exc)), **kw)
+        return ServerSideError(reason=ErrorMessage(exc), **kw)
     if isinstance(exc, WizardError):
         # Network, TLS, proxy, Windows credentials, a busy server: not reachable now.
-        return MailboxUnreachable(reason=exc.message, **kw)
+        return MailboxUnreachable(reason=ErrorMessage(exc), **kw)
     return MailboxUnreachable(reason=f"{type(exc).__name__}: {exc}", **kw)
 
 

@@ -41,7 +41,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from wizard.engine.cancel import CancelEvent
-from wizard.engine.errors import WizardError
+from wizard.engine.errors import ErrorMessage, ServerText, WizardError
 from wizard.engine.orgs import VIA_COMPUTER, VIA_SERVER, OrgProfile, StalePlan, SwitchPlan
 from wizard.engine.serverside import journal as jr
 from wizard.engine.serverside.errors import (
@@ -69,7 +69,17 @@ from wizard.engine.serverside.records import (
     read_mailbox,
     read_own_mailbox,
 )
-from wizard.engine.serverside.words import APPROVAL_WORDS, METHOD_WORDS, Note, names, note
+from wizard.engine.serverside.words import (
+    APPROVAL_WORDS,
+    METHOD_WORDS,
+    Names,
+    Note,
+    Word,
+    approval_word,
+    method_word,
+    note,
+    phrase,
+)
 from wizard.engine.stamp import StampConflict, format_time
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -214,11 +224,11 @@ class ServerSwitchPlan:
         if record is None:
             code = "no_record" if read.error is not None and read.error.code == "no_mailbox" \
                 else "unreachable"
-            reason = read.error.message if read.error is not None else "not read"
+            reason = ErrorMessage(read.error) if read.error is not None else phrase("not_read")
             return OrgChange(read.key, read.label, is_target, None, {},
                              note(code, org=read.label, reason=reason),
                              None if code == "no_record" else read.error)
-        was = METHOD_WORDS.get(record.method, f"unknown ({record.method})")
+        was = method_word(record.method)
         if not is_target:
             if record.method == ACT_NONE:
                 return OrgChange(read.key, read.label, False, record, {},
@@ -238,7 +248,7 @@ class ServerSwitchPlan:
             want["actdeliverymethod"] = ACT_SERVER
         if flag:
             want["isactsyncorgflagset"] = True
-        takes = note("takes_from", holders=names([h.label for h in self.takes_from])).text \
+        takes: Note | str = note("takes_from", holders=Names(tuple(h.label for h in self.takes_from))) \
             if self.takes_from else ""
         if record.method != ACT_SERVER:
             code = "set_server_override" if flag else "set_server"
@@ -256,7 +266,7 @@ class ServerSwitchPlan:
         out = [c.note for c in self.changes(method, override)]
         holders = self.holders
         if holders:
-            out.append(note("holder", holders=names([h.label for h in holders])))
+            out.append(note("holder", holders=Names(tuple(h.label for h in holders))))
         elif self.unreachable:
             out.append(note("holder_unknown"))
         else:
@@ -264,7 +274,7 @@ class ServerSwitchPlan:
         target = self.reads[self.target.key].record
         if method == VIA_SERVER and target is not None and not target.approved:
             out.append(note("not_approved", org=self.target.label, email=target.email or "",
-                            state=APPROVAL_WORDS.get(target.approval, str(target.approval))))
+                            state=approval_word(target.approval)))
         if self.pending is not None:
             out.append(note("pending", org=self.pending.get("target_label", ""),
                             what=jr.summary(self.pending)))
@@ -358,7 +368,7 @@ class ServerSwitchResult:
         if self.test_enable is not None:
             out.append(self.test_enable.note)
         if self.holders:
-            out.append(note("holder", holders=names([label for _k, label in self.holders])))
+            out.append(note("holder", holders=Names(tuple(label for _k, label in self.holders))))
         else:
             out.append(note("holder_none"))
         if self.complete:
@@ -435,7 +445,7 @@ class StatusReport:
             for n in view.notes:
                 out.append(f"    {n.text}")
         if self.holders:
-            out.append(note("holder", holders=names([label for _k, label in self.holders])).text)
+            out.append(note("holder", holders=Names(tuple(label for _k, label in self.holders))).text)
         else:
             out.append(note("holder_none").text)
         if self.journal is not None:
@@ -616,18 +626,19 @@ class MailboxSwitcher:
         elif method == VIA_SERVER and target_ok is False:
             te = MailboxTestOutcome(target.key, target.label, "not_requested",
                                    note("te_failure", org=target.label,
-                                        error="the record could not be changed"))
+                                        error=phrase("not_changed")))
         holders = self._read_back(plan, progress)
         outcomes = []
         for c in changes:
             if c.problem is not None:
                 outcomes.append(OrgOutcome(c.key, c.label, "unreachable",
-                                           note("failed", org=c.label, reason=c.problem.message),
+                                           note("failed", org=c.label,
+                                                reason=ErrorMessage(c.problem)),
                                            c.problem, _intended(plan, c, method, flag)))
             elif c.key in errors:
                 outcomes.append(OrgOutcome(c.key, c.label, "failed",
                                            note("failed", org=c.label,
-                                                reason=errors[c.key].message), errors[c.key],
+                                                reason=ErrorMessage(errors[c.key])), errors[c.key],
                                            c.want))
             elif c.want:
                 outcomes.append(OrgOutcome(c.key, c.label, "done", _done_note(c)))
@@ -678,7 +689,7 @@ class MailboxSwitcher:
                 raise read.error
             if read.record.method != ACT_SERVER:
                 raise NotServerSide(org=profile.label,
-                                    method=METHOD_WORDS.get(read.record.method, "?"))
+                                    method=method_word(read.record.method, "?"))
             record = read.record
             if override:
                 record = self._patch(read, record, {"isactsyncorgflagset": True})
@@ -703,9 +714,9 @@ class MailboxSwitcher:
 
         def one(read: OrgRead) -> OrgOutcome:
             if read.record is None:
-                err = read.error or MailboxUnreachable(org=read.label, reason="not read")
+                err = read.error or MailboxUnreachable(org=read.label, reason=phrase("not_read"))
                 return OrgOutcome(read.key, read.label, "unreachable",
-                                  note("failed", org=read.label, reason=err.message), err)
+                                  note("failed", org=read.label, reason=ErrorMessage(err)), err)
             if read.record.method == ACT_NONE:
                 return OrgOutcome(read.key, read.label, "unchanged",
                                   note("unchanged", org=read.label))
@@ -713,7 +724,7 @@ class MailboxSwitcher:
                 self._patch(read, read.record, {"actdeliverymethod": ACT_NONE})
             except WizardError as err:
                 return OrgOutcome(read.key, read.label, "failed",
-                                  note("failed", org=read.label, reason=err.message), err)
+                                  note("failed", org=read.label, reason=ErrorMessage(err)), err)
             return OrgOutcome(read.key, read.label, "done", note("done_none", org=read.label))
 
         try:
@@ -728,10 +739,10 @@ class MailboxSwitcher:
         return format_time(datetime.fromtimestamp(self.clock(), tz=timezone.utc))
 
     def _patch(self, read: OrgRead, record: MailboxRecord, values: dict[str, Any],
-               what: str = "") -> MailboxRecord:
+               what: Note | str = "") -> MailboxRecord:
         client = read.client
         if client is None:
-            raise read.error or MailboxUnreachable(org=read.label, reason="not connected")
+            raise read.error or MailboxUnreachable(org=read.label, reason=phrase("not_connected"))
         try:
             return patch_mailbox(client, record, values)
         except Exception as exc:  # noqa: BLE001 - classified per org
@@ -842,7 +853,7 @@ class MailboxSwitcher:
                                                 "actstatus": 0})
         except WizardError as err:
             return MailboxTestOutcome(read.key, label, "not_requested",
-                                     note("te_failure", org=label, error=err.message), err)
+                                     note("te_failure", org=label, error=ErrorMessage(err)), err)
         if journal_id is not None:
             def requested(j: dict[str, Any] | None) -> dict[str, Any] | None:
                 return {**j, "test_enable": "requested"} if j and j.get("id") == journal_id \
@@ -859,7 +870,8 @@ class MailboxSwitcher:
             except Exception as exc:  # noqa: BLE001 - best effort: a failure here is reported elsewhere or harmless
                 failure = classify(exc, label)
                 return MailboxTestOutcome(read.key, label, "not_run",
-                                         note("te_failure", org=label, error=failure.message),
+                                         note("te_failure", org=label,
+                                              error=ErrorMessage(failure)),
                                          failure, record, n)
             if not record.test_scheduled and record.status in (SUCCESS, FAILURE):
                 break
@@ -923,7 +935,7 @@ def _judge(read: OrgRead, record: MailboxRecord, polls: int) -> MailboxTestOutco
         return MailboxTestOutcome(read.key, label, "success", note("te_success", org=label),
                                  None, record, polls)
     if not record.approved:
-        state = APPROVAL_WORDS.get(record.approval, str(record.approval))
+        state = approval_word(record.approval)
         return MailboxTestOutcome(read.key, label, "not_approved",
                                  note("te_not_approved", org=label),
                                  AddressNotApproved(org=label, email=record.email or "",
@@ -933,7 +945,8 @@ def _judge(read: OrgRead, record: MailboxRecord, polls: int) -> MailboxTestOutco
         return MailboxTestOutcome(read.key, label, "elsewhere", note("te_elsewhere", org=label),
                                  ConfiguredElsewhere(org=label, details=record.last_error),
                                  record, polls)
-    error = record.last_error or "no reason was recorded"
+    error: Word | ServerText = ServerText(record.last_error) if record.last_error \
+        else phrase("no_reason")
     return MailboxTestOutcome(read.key, label, "failure",
                              note("te_failure", org=label, error=error),
                              MailboxTestFailed(org=label, error=error), record, polls)
@@ -947,10 +960,10 @@ def record_notes(profile: OrgProfile, record: MailboxRecord | None) -> list[Note
         return []
     out = []
     if not profile.is_primary and record.method not in (ACT_NONE, None):
-        out.append(n("set_none", org=profile.label, was=METHOD_WORDS.get(record.method)))
+        out.append(n("set_none", org=profile.label, was=method_word(record.method, "None")))
     if profile.is_primary and profile.sync_via == VIA_SERVER and not record.approved:
         out.append(n("not_approved", org=profile.label, email=record.email or "",
-                     state=APPROVAL_WORDS.get(record.approval, str(record.approval))))
+                     state=approval_word(record.approval)))
     return out
 
 
@@ -970,17 +983,16 @@ def _columns(record: MailboxRecord | None, want: dict[str, Any]) -> dict[str, An
     return {k: values.get(k) for k in want}
 
 
-def _what(change: OrgChange) -> str:
+def _what(change: OrgChange) -> Note:
     """The change an administrator would make by hand (for the 403 message)."""
     method = change.want.get("actdeliverymethod")
     if method is None:
-        return "Test & Enable the mailbox with “Sync items with Exchange from this org only”."
-    text = f"set Appointments, Contacts, and Tasks to {METHOD_WORDS[method]}"
-    if method == ACT_SERVER:
-        text += " and Test & Enable the mailbox"
-        if change.want.get("isactsyncorgflagset"):
-            text += " with “Sync items with Exchange from this org only”"
-    return text + "."
+        return note("what_test_enable")
+    if method != ACT_SERVER:
+        return note("what_set", method=method_word(method))
+    if change.want.get("isactsyncorgflagset"):
+        return note("what_set_server_override", method=method_word(method))
+    return note("what_set_server", method=method_word(method))
 
 
 def _intended(plan: ServerSwitchPlan, change: OrgChange, method: str, flag: bool

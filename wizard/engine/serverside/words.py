@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.engine.errors import _Params, _plain
+from wizard.engine.stamp import format_time
 
 WHAT = "appointments, contacts and tasks"
 OVERRIDE_OPTION = ("Sync items with Exchange from this org only, even if Exchange was set to "
@@ -23,6 +24,64 @@ METHOD_WORDS = {0: "Dynamics 365 for Outlook", 1: "Server-Side Synchronization",
 STATUS_WORDS = {0: "Not Run", 1: "Success", 2: "Failure", None: "not known"}
 APPROVAL_WORDS = {0: "Empty", 1: "Approved", 2: "Pending Approval", 3: "Rejected",
                   None: "not known"}
+#: Short phrases that stand in a param (a reason, a state).
+PHRASE_WORDS = {"no_reason": "no reason was recorded",
+                "not_changed": "the record could not be changed",
+                "not_connected": "not connected", "not_read": "not read",
+                "scheduled": "scheduled", "unknown": "?"}
+WORDS: Mapping[str, Mapping[Any, str]] = {"method": METHOD_WORDS, "status": STATUS_WORDS,
+                                          "approval": APPROVAL_WORDS, "phrase": PHRASE_WORDS}
+
+
+@dataclass(frozen=True)
+class Word:
+    """A param a front end words itself: a column's value (``kind`` "method", "status",
+    "approval") or a short phrase (``kind`` "phrase"). ``str()`` is the engine's English;
+    a value the table does not know shows as ``fallback`` (``{value}`` in it: the value)."""
+
+    kind: str
+    value: Any
+    fallback: str = "{value}"
+
+    def __str__(self) -> str:
+        words = WORDS[self.kind]
+        if self.value in words:
+            return words[self.value]
+        return self.fallback.format(value=self.value)
+
+
+def method_word(value: Any, fallback: str = "unknown ({value})") -> Word:
+    return Word("method", value, fallback)
+
+
+def approval_word(value: Any, fallback: str = "{value}") -> Word:
+    return Word("approval", value, fallback)
+
+
+def phrase(code: str) -> Word:
+    if code not in PHRASE_WORDS:
+        raise KeyError(code)
+    return Word("phrase", code)
+
+
+@dataclass(frozen=True)
+class Names:
+    """Org labels as a param: “A”, “A and B”, “A, B and C” in the engine's English."""
+
+    labels: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return names(list(self.labels))
+
+
+@dataclass(frozen=True)
+class When:
+    """A time as a param: ISO 8601 in the engine's English; a front end formats it."""
+
+    time: Any            # a datetime
+
+    def __str__(self) -> str:
+        return format_time(self.time)
 
 TEMPLATES: Mapping[str, str] = {
     # -- the plan, one line per org --------------------------------------------------------
@@ -81,6 +140,36 @@ TEMPLATES: Mapping[str, str] = {
                 "set to None.",
     "incomplete": "The switch to {org} is not finished (not changed: {count} in all). It is "
                   "finished when you switch again.",
+    # -- the change an administrator would make by hand (a 403's ``what``) --------------------
+    "what_test_enable": "Test & Enable the mailbox with “Sync items with Exchange from this org "
+                        "only”.",
+    "what_set": "set Appointments, Contacts, and Tasks to {method}.",
+    "what_set_server": "set Appointments, Contacts, and Tasks to {method} and Test & Enable "
+                       "the mailbox.",
+    "what_set_server_override": "set Appointments, Contacts, and Tasks to {method} and Test & "
+                                "Enable the mailbox with “Sync items with Exchange from this "
+                                "org only”.",
+    # -- the local part of the switch (wizard.engine.orgs) -----------------------------------
+    "local_already": "{org} already synchronizes " + WHAT + " with your mailbox.",
+    "local_stops": "{org} will stop synchronizing " + WHAT + " with your mailbox; its "
+                   "synchronization method becomes None. You stay connected to it.",
+    "local_starts": "{org} will start synchronizing " + WHAT + " with your mailbox.",
+    "local_takes_back": "{org} will take your mailbox back and synchronize it again.",
+    "stamp_none": "Your mailbox is not set to synchronize with any organization yet; it will "
+                  "record {org}.",
+    "stamp_synced": "Your mailbox is set to synchronize with {who}, last synchronized {when}.",
+    "stamp_never_synced": "Your mailbox is set to synchronize with {who}, not synchronized yet.",
+    "stamp_foreign": " That is not your synchronizing organization: another administrator, a "
+                     "migration or another computer may have set it.",
+    "stamp_foreign_unknown": " That is not your synchronizing organization (an organization "
+                             "that is not in your list, ID {org_id}): another administrator, "
+                             "a migration or another computer may have set it.",
+    "stamp_records": " It will record {org} instead.",
+    "local_needs_override": "Continuing needs the option “Sync items from this org only, even "
+                            "if the mailbox was set to sync with a different org”.",
+    "local_switched": "{org} now synchronizes " + WHAT + " with your mailbox.",
+    "local_switched_from": "{org} now synchronizes " + WHAT + " with your mailbox; {previous} "
+                           "no longer does.",
 }
 
 
@@ -94,6 +183,9 @@ class Note:
     @property
     def text(self) -> str:
         return TEMPLATES[self.code].format_map(_Params(dict(self.params)))
+
+    def __str__(self) -> str:
+        return self.text
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "text": self.text,

@@ -48,6 +48,7 @@ from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.sync.commit import BULK_CACHE_KIB, BULK_CREATES, commit
 from wizard.engine.sync.conflicts import Resolver, org_wins
 from wizard.engine.sync.errors import (
+    ItemChangedAgain,
     MassDeletionRefused,
     NoSyncPrivilege,
     SyncCancelled,
@@ -208,7 +209,7 @@ class Synchronizer:
                 report.conflicts += p.conflicts
             else:
                 what = p.item.title if p.item is not None else p.org_record_id
-                report.skipped.append(f"{what}: {p.error or 'changed again; retried next time'}")
+                report.skip(what, p.error or ItemChangedAgain())
         if dry_run:
             return report
         self.check_cancel()

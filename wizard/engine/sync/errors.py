@@ -80,3 +80,32 @@ class SyncOffline(OrgUnreachable):
         text = self.template if not pending else (
             self.one_pending_template if pending == 1 else self.pending_template)
         return text, self.fix_template
+
+
+# -- why a change was not sent (it stays queued; the report's ``not_sent``) -----------------
+class NotSent(SyncError):
+    """Why one item's change was not sent; not raised: a reason in the sync report."""
+
+    code = "not_sent"
+
+
+class ItemRefused(NotSent):
+    """The organization refused the write: HTTP ``status``, its own words ``server_message``."""
+
+    code = "item_refused"
+    template = "the organization refused it (HTTP {status}): {server_message}"
+    #: no words from the server
+    bare_template = "the organization refused it (HTTP {status}):"
+
+    def templates(self) -> tuple[str | None, str | None]:
+        if not self.params.get("server_message"):
+            return self.bare_template, self.fix_template
+        return super().templates()
+
+
+class ItemChangedAgain(NotSent):
+    """The record kept changing while it was being sent (412/404, retries used up)."""
+
+    code = "item_changed_again"
+    template = "changed again; retried next time"
+

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import fields
 
+from wizard.engine.errors import ServerText
+from wizard.engine.sync.errors import ItemRefused
 from wizard.engine.sync.orgside import OrgWrite, WriteResult
 from wizard.engine.sync.plan import include, plan_pair
 from wizard.engine.sync.runstate import Action, Plan, SyncReport, SyncRun
@@ -75,7 +77,7 @@ def apply_result(run: SyncRun, p: Plan, res: WriteResult) -> bool:
         return False
     log.warning("the org refused %s of %s %s: %s", w.op, w.kind, w.record_id, res.error)
     p.failed = True
-    p.error = f"the organization refused it (HTTP {res.status}): {res.error or ''}".strip()
+    p.error = ItemRefused(status=res.status, server_message=ServerText((res.error or "").strip()))
     return True
 
 

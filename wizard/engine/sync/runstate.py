@@ -65,6 +65,9 @@ class SyncReport:
     fetched: dict[str, int] = field(default_factory=dict)
     full: dict[str, bool] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: each skipped item as (title, reason), for a front end that words the reason itself
+    #: (same order; the reason is a :class:`~wizard.engine.sync.errors.NotSent`)
+    not_sent: list[tuple[str, Any]] = field(default_factory=list)
     org_requests: int = 0
     # actions counted but not listed (see LISTED_CREATES), by operation
     unlisted: dict[str, int] = field(default_factory=dict)
@@ -85,6 +88,11 @@ class SyncReport:
         """A notice for the user: ``text`` in English, ``code`` and ``params`` for a front end."""
         self.notices.append(text)
         self.notice_codes.append((code, params))
+
+    def skip(self, what: str, reason: Any) -> None:
+        """An item whose change was not sent: ``reason`` a ``NotSent`` error."""
+        self.skipped.append(f"{what}: {reason.message}")
+        self.not_sent.append((what, reason))
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = dict(self.unlisted)
@@ -145,7 +153,7 @@ class Plan:
     conflicts: list[Conflict] = field(default_factory=list)
     attempts: int = 0
     failed: bool = False
-    error: str | None = None
+    error: Any = None                   # why it failed: a sync ``NotSent`` error
 
 
 DEFERRED = Plan("", "", None, None)        # in ``early``: planned at commit time
