@@ -12,6 +12,7 @@ error a front end built from its own literal text is shown as written; a wrapped
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from wizard.engine.errors import Action, WizardError
@@ -23,12 +24,76 @@ class _Params(dict[str, Any]):
         return "{" + key + "}"
 
 
-def _compose(template: str | None, params: dict[str, Any]) -> str:
+def _compose(template: str | None, params: Mapping[str, Any]) -> str:
     if not template:
         return ""
-    shown = {k: render_line(v) if isinstance(v, WizardError) else v
-             for k, v in params.items()}    # a wrapped error (``cause``) in the user's language
+    if template.strip() == "{server_message}":         # the server's words and nothing else
+        return server_said(params.get("server_message") or "")
+    shown = {k: param_text(k, v) for k, v in params.items()}
     return tr(template).format_map(_Params(shown))
+
+
+def param_text(key: str, value: Any) -> Any:
+    """A param as the user reads it: a wrapped error, a note, a word (a method, a status…),
+    org names or a time in the user's language; the server's own words quoted."""
+    from wizard.engine.errors import ErrorMessage, ServerText
+    from wizard.engine.serverside.words import Names, Note, When, Word
+
+    if isinstance(value, WizardError):
+        return render_line(value)                  # a wrapped error (``cause``)
+    if isinstance(value, ErrorMessage):
+        return render(value.error)[0]
+    if isinstance(value, Note):
+        return note_text(value)
+    if isinstance(value, Word):
+        return word_text(value)
+    if isinstance(value, Names):
+        return tr(", ").join(value.labels)
+    if isinstance(value, When):
+        from wizard.gui.widgets import format_when
+
+        return format_when(value.time)
+    if isinstance(value, ServerText):
+        return server_said(value)
+    if key == "server_message" and value:           # the template says whose words they are
+        return tr("“{text}”").format(text=value)
+    return value
+
+
+def server_said(text: str) -> str:
+    """A server's own words (they cannot be translated), quoted in a translated frame."""
+    if not text:
+        return ""
+    return tr("The server said: “{text}”").format(text=text)
+
+
+def note_text(n: Any) -> str:
+    """A server-side switch's :class:`~wizard.engine.serverside.words.Note` in the user's
+    language (the CLI prints ``n.text``)."""
+    from wizard.engine.serverside.words import TEMPLATES
+
+    return _compose(TEMPLATES[n.code], n.params)
+
+
+def word_text(w: Any) -> str:
+    """A :class:`~wizard.engine.serverside.words.Word` (a column's value, a phrase)."""
+    words: dict[str, dict[Any, str]] = {
+        "method": {0: tr("Dynamics 365 for Outlook"), 1: tr("Server-Side Synchronization"),
+                   2: tr("None"), None: tr("not set")},
+        "status": {0: tr("Not Run"), 1: tr("Success"), 2: tr("Failure"), None: tr("not known")},
+        "approval": {0: tr("Empty"), 1: tr("Approved"), 2: tr("Pending Approval"),
+                     3: tr("Rejected"), None: tr("not known")},
+        "phrase": {"no_reason": tr("no reason was recorded"),
+                   "not_changed": tr("the record could not be changed"),
+                   "not_connected": tr("not connected"), "not_read": tr("not read"),
+                   "scheduled": tr("scheduled"), "unknown": "?"},
+    }
+    table = words.get(w.kind, {})
+    if w.value in table:
+        return table[w.value]
+    fallback = {"unknown ({value})": tr("unknown ({value})"), "None": tr("None")}.get(
+        w.fallback, w.fallback)
+    return fallback.format(value=w.value)
 
 
 def render(exc: BaseException) -> tuple[str, str, Action | None]:
@@ -93,15 +158,20 @@ def engine_error_classes() -> list[type[WizardError]]:
 
 
 def engine_templates() -> list[tuple[str, str]]:
-    """(where, template) for each engine template, in a stable order, without repeats."""
+    """(where, template) for each engine template (the error classes', then the server-side
+    switch's notes), in a stable order, without repeats."""
+    from wizard.engine.serverside import words
+
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for cls in engine_error_classes():
-        for name in _template_names(cls):
-            text = vars(cls).get(name)
-            if text and text not in seen:
-                seen.add(text)
-                out.append((f"{cls.__module__}.{cls.__qualname__}.{name}", text))
+    found = [(f"{cls.__module__}.{cls.__qualname__}.{name}", vars(cls).get(name))
+             for cls in engine_error_classes() for name in _template_names(cls)]
+    found += [(f"{words.__name__}.TEMPLATES[{code!r}]", text)
+              for code, text in words.TEMPLATES.items()]
+    for where, text in found:
+        if text and text not in seen:
+            seen.add(text)
+            out.append((where, text))
     return out
 
 

@@ -111,8 +111,40 @@ def _view(step) -> StepReport:
                       else "")
 
 
+def switch_plan_details(plan) -> str:
+    """The engine's plan, sentence by sentence as the engine says it, in the user's language
+    (the switch prompt's Details)."""
+    from wizard.gui.render import note_text
+
+    lines = ["".join(note_text(n) for n in line) for line in plan.local.summary_notes()]
+    return "\n".join(lines + [note_text(n) for n in plan.notes()])
+
+
+def switch_result_details(result) -> str:
+    """The engine's result, as :meth:`ServerSwitchResult.lines` says it, in the user's
+    language (the result's Details)."""
+    from wizard.gui.render import note_text, render
+
+    lines = []
+    local = result.local
+    if local is not None:
+        lines.append(note_text(local.note) if local.note is not None else local.message)
+    lines += [note_text(n) for n in result.notes()]
+    for o in result.problems:
+        fix = render(o.error)[1] if o.error is not None else ""
+        if fix:
+            lines.append(f"  {o.label}: {fix}")
+    te = result.test_enable
+    fix = render(te.error)[1] if te is not None and te.error is not None else ""
+    if fix:
+        lines.append(f"  {fix}")
+    return "\n".join(lines)
+
+
 def switch_plan_view(plan) -> SwitchPlanView:
     """The engine's ServerSwitchPlan as the prompt's facts."""
+    from wizard.gui.render import render
+
     local = plan.local
     orgs = []
     for key in plan.order:
@@ -121,7 +153,7 @@ def switch_plan_view(plan) -> SwitchPlanView:
         orgs.append(OrgChangeView(
             key, read.profile.display_name, key == plan.target.key,
             rec.method if rec else None, rec is not None,
-            read.error.message if read.error is not None and rec is None else "",
+            render(read.error)[0] if read.error is not None and rec is None else "",
             bool(rec and rec.holds_exchange), rec.approval if rec else None,
             (rec.email or "") if rec else "", bool(rec and rec.status == 1)))
     holders = tuple(r.profile.display_name for r in plan.holders)
@@ -133,30 +165,39 @@ def switch_plan_view(plan) -> SwitchPlanView:
     return SwitchPlanView(local.from_org.display_name if local.from_org else None, local.to_org.display_name,
                           local.stamp.org_name if local.stamp else None,
                           local.stamp.last_sync if local.stamp else None, local.stamp_conflict,
-                          local.already_primary, "\n".join(plan.summary_lines()), plan,
+                          local.already_primary, switch_plan_details(plan), plan,
                           plan.method, plan.override_suggested, tuple(orgs), holders, pending_name)
 
 
 def _outcome_view(o) -> OrgOutcomeView:
+    from wizard.gui.render import render
+
     new_method = {"done_none": 2, "done_server": 1, "done_computer": 0}.get(o.note.code)
     err = o.error
     want = getattr(o, "want", None) or {}
-    return OrgOutcomeView(o.key, _plain_name(o.label), o.state, new_method,
-                          err.message if err else "", (err.fix or "") if err else "",
+    message, fix, _action = render(err) if err is not None else ("", "", None)
+    return OrgOutcomeView(o.key, _plain_name(o.label), o.state, new_method, message, fix,
                           err.code if err else "", want.get("actdeliverymethod"),
                           bool(want.get("isactsyncorgflagset")))
 
 
 def switch_result_view(result) -> SwitchResultView:
-    """The engine's ServerSwitchResult as the result dialog's facts."""
+    """The engine's ServerSwitchResult as the result dialog's facts, in the user's language."""
+    from wizard.gui.render import param_text, render
+
     te = result.test_enable
+    message = fix = ""
+    if te is not None:
+        if "error" in te.note.params:       # the reason alone (the sentence is the dialog's)
+            message = str(param_text("error", te.note.params["error"]))
+        elif te.error is not None:
+            message = render(te.error)[0]
+        fix = render(te.error)[1] if te.error is not None else ""
     return SwitchResultView(_plain_name(result.target_label), result.method, result.complete,
                             tuple(_outcome_view(o) for o in result.outcomes),
-                            te.state if te else None,
-                            (te.error.message if te and te.error else ""),
-                            ((te.error.fix or "") if te and te.error else ""),
+                            te.state if te else None, message, fix,
                             tuple(_plain_name(label) for _k, label in result.holders),
-                            "\n".join(result.lines()))
+                            switch_result_details(result))
 
 
 def _plain_name(label: str) -> str:
@@ -740,6 +781,16 @@ def column_labels(org, kinds) -> dict[str, dict[str, str]]:
     return out
 
 
+def not_sent_lines(report) -> tuple[str, ...]:
+    """Each change that stays queued, "item: why", in the user's language."""
+    from wizard.gui.render import render
+
+    items = getattr(report, "not_sent", None)
+    if items is None or len(items) != len(report.skipped):
+        return tuple(report.skipped)           # a report without reasons as codes
+    return tuple(f"{what}: {render(reason)[0]}" for what, reason in items)
+
+
 def summarize_report(report, last_sync: _dt.datetime | None = None,
                      labels: dict[str, dict[str, str]] | None = None) -> SyncSummary:
     """The engine's SyncReport as counts and lines for the result dialog, in the user's
@@ -758,11 +809,12 @@ def summarize_report(report, last_sync: _dt.datetime | None = None,
     details = [action_line(a, labels) for a in report.actions]
     details += [tr("{step}: %n more", "", n).format(step=step_label(op))
                 for op, n in getattr(report, "unlisted", {}).items()]
-    details += [tr("Not sent: {what}").format(what=s) for s in report.skipped]
+    not_sent = not_sent_lines(report)
+    details += [tr("Not sent: {what}").format(what=s) for s in not_sent]
     details += [tr("Conflict: {what}").format(what=c) for c in conflicts]
     codes = getattr(report, "notice_codes", [])
     notices = tuple(notice_text(codes[i][0], codes[i][1], n) if i < len(codes) else n
                     for i, n in enumerate(report.notices))
     details += [tr("Note: {what}").format(what=n) for n in notices]
-    return SyncSummary(report.org_name, came_in, went_out, conflicts, tuple(report.skipped),
+    return SyncSummary(report.org_name, came_in, went_out, conflicts, not_sent,
                        notices, "\n".join(details), last_sync)
