@@ -786,7 +786,7 @@ How to fix it: {fix}</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="61"/>
+        <location filename="../../wizard/gui/render.py" line="126"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
@@ -796,7 +796,7 @@ How to fix it: {fix}</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="62"/>
+        <location filename="../../wizard/gui/render.py" line="127"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
@@ -959,7 +959,7 @@ How to fix it: {fix}</source>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="764"/>
-        <location filename="../../wizard/gui/render.py" line="65"/>
+        <location filename="../../wizard/gui/render.py" line="130"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
@@ -3017,36 +3017,36 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>同期する組織の切り替え</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="292"/>
+        <location filename="../../wizard/gui/services.py" line="333"/>
         <source>Sign in again: this computer has no secure keyring, so your credentials and sign-in cannot be kept between sessions.</source>
         <extracomment>What signing in, discovering and connecting import (msal, keyring, requests and the engine parts on them), loaded ahead by :meth:`warm_up`.</extracomment>
         <translation>もう一度サインインしてください: このコンピューターには安全なキーリングがないため、資格情報とサインインをセッション間で保持できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="440"/>
+        <location filename="../../wizard/gui/services.py" line="481"/>
         <source>Step: {step}</source>
         <extracomment>How long a browser sign-in may take before it ends with a message (seconds).</extracomment>
         <translation>ステップ: {step}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/services.py" line="759"/>
+        <location filename="../../wizard/gui/services.py" line="810"/>
         <source>{step}: %n more</source>
         <translation>
             <numerusform>{step}: ほか %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="761"/>
+        <location filename="../../wizard/gui/services.py" line="813"/>
         <source>Not sent: {what}</source>
         <translation>未送信: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="762"/>
+        <location filename="../../wizard/gui/services.py" line="814"/>
         <source>Conflict: {what}</source>
         <translation>競合: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="766"/>
+        <location filename="../../wizard/gui/services.py" line="818"/>
         <source>Note: {what}</source>
         <translation>注意: {what}</translation>
     </message>
@@ -5106,6 +5106,236 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>{host} の予定表サーバーは、このアカウントにコレクション上のメールボックスのスタンプの保持を許可していません。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1180"/>
+        <source>{org}: appointments, contacts and tasks → None (was {was}).</source>
+        <translation>{org}: 予定・連絡先・タスク → なし (変更前: {was})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1182"/>
+        <source>{org}: appointments, contacts and tasks stay None.</source>
+        <translation>{org}: 予定・連絡先・タスクは「なし」のままです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1184"/>
+        <source>{org}: appointments, contacts and tasks → Server-Side Synchronization (was {was}), then Test &amp; Enable.</source>
+        <translation>{org}: 予定・連絡先・タスク → サーバー側同期 (変更前: {was})。その後 Test &amp; Enable を実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1186"/>
+        <source>{org}: appointments, contacts and tasks → Server-Side Synchronization (was {was}), then Test &amp; Enable with “this org only”{takes}.</source>
+        <translation>{org}: 予定・連絡先・タスク → サーバー側同期 (変更前: {was})。その後「この組織のみ」で Test &amp; Enable を実行します{takes}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1188"/>
+        <source>{org}: stays on Server-Side Synchronization; Test &amp; Enable again.</source>
+        <translation>{org}: サーバー側同期のままです。Test &amp; Enable をもう一度実行します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1190"/>
+        <source>{org}: stays on Server-Side Synchronization; it holds your Exchange mailbox already.</source>
+        <translation>{org}: サーバー側同期のままです。Exchange メールボックスはすでにこの組織が保持しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1192"/>
+        <source>{org}: stays on Server-Side Synchronization; Test &amp; Enable again with “this org only”{takes}.</source>
+        <translation>{org}: サーバー側同期のままです。「この組織のみ」で Test &amp; Enable をもう一度実行します{takes}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1194"/>
+        <source>{org}: appointments, contacts and tasks → this computer (method Dynamics 365 for Outlook, was {was}); the org&apos;s server-side synchronization does not sync them.</source>
+        <translation>{org}: 予定・連絡先・タスク → このコンピューター (方法は Dynamics 365 for Outlook、変更前: {was})。組織のサーバー側同期はこれらを同期しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1196"/>
+        <source>{org}: appointments, contacts and tasks stay with this computer.</source>
+        <translation>{org}: 予定・連絡先・タスクは引き続きこのコンピューターで同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1198"/>
+        <source> (takes your Exchange mailbox from {holders})</source>
+        <translation> (Exchange メールボックスを {holders} から引き継ぎます)</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1200"/>
+        <source>{org}: could not be read: {reason} Its record cannot be changed now; the switch stays incomplete until it is.</source>
+        <translation>{org}: 読み取れませんでした: {reason} 今はレコードを変更できません。変更できるまで切り替えは完了しません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1202"/>
+        <source>{org}: there is no mailbox record for you; nothing to change there.</source>
+        <translation>{org}: あなたのメールボックス レコードがありません。この組織では変更するものはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1204"/>
+        <source>Your Exchange mailbox synchronizes with {holders}.</source>
+        <translation>Exchange メールボックスは {holders} と同期しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1208"/>
+        <source>None of the organizations that could be read holds your Exchange mailbox.</source>
+        <translation>読み取れた組織のいずれも Exchange メールボックスを保持していません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1210"/>
+        <source>{org}: your e-mail address {email} is “{state}”, not approved. An administrator must approve it (Approve Email in the mailbox record) before server-side synchronization works; this app cannot do that.</source>
+        <translation>{org}: メール アドレス {email} は「{state}」で、承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールボックス レコードの [メールの承認])。このアプリでは承認できません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1212"/>
+        <source>Reading your mailbox records in the organizations ({count} in all)…</source>
+        <translation>各組織のメールボックス レコードを読み取っています (全 {count} 件)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1214"/>
+        <source>Changing the mailbox records in the organizations ({count} in all)…</source>
+        <translation>各組織のメールボックス レコードを変更しています (全 {count} 件)…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1222"/>
+        <source>Undoing the changes already made…</source>
+        <translation>すでに行った変更を元に戻しています…</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1224"/>
+        <source>{org}: set to None.</source>
+        <translation>{org}: 「なし」に設定しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1226"/>
+        <source>{org}: set to Server-Side Synchronization.</source>
+        <translation>{org}: サーバー側同期に設定しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1228"/>
+        <source>{org}: set to this computer (Dynamics 365 for Outlook).</source>
+        <translation>{org}: このコンピューター (Dynamics 365 for Outlook) に設定しました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1230"/>
+        <source>{org}: already as planned.</source>
+        <translation>{org}: すでに計画どおりです。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1232"/>
+        <source>{org}: not changed. {reason}</source>
+        <translation>{org}: 変更されていません。{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1234"/>
+        <source>Test &amp; Enable in {org} succeeded: it synchronizes appointments, contacts and tasks with your Exchange mailbox.</source>
+        <translation>{org} の Test &amp; Enable に成功しました。予定・連絡先・タスクを Exchange メールボックスと同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1236"/>
+        <source>Test &amp; Enable in {org} could not run: your e-mail address is not approved yet (an administrator&apos;s step).</source>
+        <translation>{org} の Test &amp; Enable を実行できませんでした。メール アドレスがまだ承認されていません (管理者が行う手順です)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1238"/>
+        <source>Test &amp; Enable in {org} has not run yet. Dynamics 365 runs it in the background, which can take several minutes; check the mailbox status later.</source>
+        <translation>{org} の Test &amp; Enable はまだ実行されていません。Dynamics 365 がバックグラウンドで実行するため、数分かかることがあります。あとでメールボックスの状態を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1240"/>
+        <source>Stopped waiting for Test &amp; Enable in {org}; it still runs on the server. Check the mailbox status later.</source>
+        <translation>{org} の Test &amp; Enable の完了待ちをやめました。サーバーでは引き続き実行されています。あとでメールボックスの状態を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1242"/>
+        <source>{org} is now your synchronizing organization; the other organizations are set to None.</source>
+        <translation>{org} が同期する組織になりました。ほかの組織は「なし」に設定されました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1244"/>
+        <source>The switch to {org} is not finished (not changed: {count} in all). It is finished when you switch again.</source>
+        <translation>{org} への切り替えは完了していません (変更されなかった組織: 全 {count} 件)。もう一度切り替えると完了します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1246"/>
+        <source>Test &amp; Enable the mailbox with “Sync items with Exchange from this org only”.</source>
+        <translation>「この組織のアイテムのみを Exchange と同期する」を指定して、メールボックスの Test &amp; Enable を実行する。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1248"/>
+        <source>set Appointments, Contacts, and Tasks to {method}.</source>
+        <translation>[予定、連絡先、タスク] を {method} に設定する。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1250"/>
+        <source>set Appointments, Contacts, and Tasks to {method} and Test &amp; Enable the mailbox.</source>
+        <translation>[予定、連絡先、タスク] を {method} に設定し、メールボックスの Test &amp; Enable を実行する。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1252"/>
+        <source>set Appointments, Contacts, and Tasks to {method} and Test &amp; Enable the mailbox with “Sync items with Exchange from this org only”.</source>
+        <translation>[予定、連絡先、タスク] を {method} に設定し、「この組織のアイテムのみを Exchange と同期する」を指定してメールボックスの Test &amp; Enable を実行する。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1254"/>
+        <source>{org} already synchronizes appointments, contacts and tasks with your mailbox.</source>
+        <translation>{org} はすでに予定・連絡先・タスクをメールボックスと同期しています。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1256"/>
+        <source>{org} will stop synchronizing appointments, contacts and tasks with your mailbox; its synchronization method becomes None. You stay connected to it.</source>
+        <translation>{org} は予定・連絡先・タスクのメールボックスとの同期を停止し、同期方法は「なし」になります。接続は維持されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1258"/>
+        <source>{org} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
+        <translation>{org} が予定・連絡先・タスクのメールボックスとの同期を開始します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1260"/>
+        <source>{org} will take your mailbox back and synchronize it again.</source>
+        <translation>{org} がメールボックスを取り戻し、再び同期します。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1262"/>
+        <source>Your mailbox is not set to synchronize with any organization yet; it will record {org}.</source>
+        <translation>メールボックスはまだどの組織とも同期するように設定されていません。{org} が記録されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1264"/>
+        <source>Your mailbox is set to synchronize with {who}, last synchronized {when}.</source>
+        <translation>メールボックスは {who} と同期するように設定されています (最終同期: {when})。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1266"/>
+        <source>Your mailbox is set to synchronize with {who}, not synchronized yet.</source>
+        <translation>メールボックスは {who} と同期するように設定されています (まだ同期されていません)。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1268"/>
+        <source> That is not your synchronizing organization: another administrator, a migration or another computer may have set it.</source>
+        <translation>これは同期する組織ではありません。別の管理者、移行作業、または別のコンピューターが設定した可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1270"/>
+        <source> That is not your synchronizing organization (an organization that is not in your list, ID {org_id}): another administrator, a migration or another computer may have set it.</source>
+        <translation>これは同期する組織ではありません (一覧にない組織、ID {org_id})。別の管理者、移行作業、または別のコンピューターが設定した可能性があります。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1272"/>
+        <source> It will record {org} instead.</source>
+        <translation>代わりに {org} が記録されます。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1274"/>
+        <source>Continuing needs the option “Sync items from this org only, even if the mailbox was set to sync with a different org”.</source>
+        <translation>続行するには、オプション「メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する」が必要です。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1276"/>
+        <source>{org} now synchronizes appointments, contacts and tasks with your mailbox.</source>
+        <translation>{org} が予定・連絡先・タスクをメールボックスと同期するようになりました。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1278"/>
+        <source>{org} now synchronizes appointments, contacts and tasks with your mailbox; {previous} no longer does.</source>
+        <translation>{org} が予定・連絡先・タスクをメールボックスと同期するようになりました。{previous} は同期しなくなりました。</translation>
+    </message>
+    <message>
         <location filename="../../wizard/gui/engine_texts.py" line="208"/>
         <source>Sign in again.</source>
         <translation>もう一度サインインしてください。</translation>
@@ -5422,526 +5652,541 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="964"/>
+        <source>changed again; retried next time</source>
+        <translation>その間に再び変更されました。次回もう一度送信します</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
+        <source>the organization refused it (HTTP {status}): {server_message}</source>
+        <translation>組織に拒否されました (HTTP {status}): {server_message}</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
+        <source>the organization refused it (HTTP {status}):</source>
+        <translation>組織に拒否されました (HTTP {status})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
         <source>Every {kind} in the mailbox is gone, which would delete {count} {kind}s in the organization as well. Nothing was synchronized.</source>
         <translation>メールボックスの {kind} がすべてなくなっています。このまま同期すると組織の {kind} も {count} 件削除されます。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="966"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
         <source>Every {kind} in the organization is gone, which would delete {count} {kind}s in the mailbox as well. Nothing was synchronized.</source>
         <translation>組織の {kind} がすべてなくなっています。このまま同期するとメールボックスの {kind} も {count} 件削除されます。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="968"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
         <source>If that is really what you want, run the sync again and confirm the deletion.</source>
         <translation>それが本当に意図したことであれば、もう一度同期を実行して削除を確定してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="970"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
         <source>Your account is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized.</source>
         <translation>あなたのアカウントには {org} で Outlook と同期する権限がありません (「Outlook への同期」特権がありません)。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="972"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
         <source>Your account ({user}) is not allowed to synchronize with Outlook in {org} (it lacks the “Sync to Outlook” privilege). Nothing was synchronized.</source>
         <translation>あなたのアカウント ({user}) には {org} で Outlook と同期する権限がありません (「Outlook への同期」特権がありません)。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="974"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
         <source>Ask your Dynamics 365 administrator to add the privilege to one of your security roles.</source>
         <translation>Dynamics 365 の管理者に、あなたのセキュリティ ロールのいずれかにその特権を追加するよう依頼してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="976"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
         <source>Synchronization was cancelled; nothing in your mailbox changed.</source>
         <translation>同期はキャンセルされました。メールボックスは何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="978"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
         <source>Changes already sent to the organization are matched up at the next sync.</source>
         <translation>組織に送信済みの変更は、次回の同期で照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="980"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
         <source>{org} cannot be reached right now. Nothing from your mailbox is waiting to be sent.</source>
         <translation>現在 {org} に接続できません。メールボックスから送信待ちのものはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="982"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
         <source>{org} cannot be reached right now. 1 change from your mailbox is queued and will be sent when it is back.</source>
         <translation>現在 {org} に接続できません。メールボックスからの変更 1 件が待機中で、接続が回復すると送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="984"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
         <source>{org} cannot be reached right now. {pending} changes from your mailbox are queued and will be sent when it is back.</source>
         <translation>現在 {org} に接続できません。メールボックスからの変更 {pending} 件が待機中で、接続が回復すると送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="986"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
         <source>Check your network connection and synchronize again later.</source>
         <translation>ネットワーク接続を確認して、後でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="988"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
         <source>Another synchronization of this mailbox is running.</source>
         <translation>このメールボックスの別の同期が実行中です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="990"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
         <source>Wait for it to finish, then synchronize again.</source>
         <translation>完了するまで待ってから、もう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="992"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
         <source>Your choice not to show this notice again could not be saved ({path}).</source>
         <translation>この通知を今後表示しないという選択を保存できませんでした ({path})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="994"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
         <source>The notice will be shown again next time.</source>
         <translation>次回もこの通知が表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="996"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
         <source>The change-tracking token expired.</source>
         <translation>変更追跡のトークンの有効期限が切れました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="998"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
         <source>{org} is busy; try again shortly.</source>
         <translation>{org} は混み合っています。しばらくしてからもう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1000"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
         <source>{org} cannot be reached.</source>
         <translation>{org} に接続できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1002"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
         <source>Your changes are kept and sent when it can be reached.</source>
         <translation>変更は保持され、接続できるようになると送信されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1004"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
         <source>“{value}” does not name a record.</source>
         <translation>「{value}」はレコードを示していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1006"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
         <source>Give the record as TYPE:ID, TYPE one of {types} and ID its GUID, or search for it by name.</source>
         <translation>レコードを TYPE:ID の形で指定してください（TYPE は {types} のいずれか、ID はその GUID）。または名前で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1008"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
         <source>“{text}” matches {count} records: {choices}.</source>
         <translation>「{text}」に一致するレコードが {count} 件あります: {choices}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1010"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
         <source>Give the one you mean as TYPE:ID.</source>
         <translation>目的のレコードを TYPE:ID の形で指定してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1012"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
         <source>No record matches “{text}”.</source>
         <translation>「{text}」に一致するレコードはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1014"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
         <source>Search with fewer letters, or give the record as TYPE:ID.</source>
         <translation>文字数を減らして検索するか、レコードを TYPE:ID の形で指定してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1016"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
         <source>“{title}” is a {kind}; only appointments, tasks and e-mails can be regarding a record.</source>
         <translation>「{title}」は {kind} です。レコードに関連付けられるのは予定、タスク、電子メールだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1018"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1024"/>
         <source>{org} does not offer {type} records to you: the table is missing or your security role cannot read it.</source>
         <translation>{org} では {type} レコードを利用できません。テーブルが存在しないか、セキュリティ ロールに読み取り権限がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1020"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1026"/>
         <source>Choose a record of another type, or ask your administrator for read access.</source>
         <translation>別の種類のレコードを選ぶか、管理者に読み取り権限を依頼してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1022"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1028"/>
         <source>{href} no longer exists.</source>
         <translation>{href} はもう存在しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1024"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1030"/>
         <source>This mailbox has no collection for {kind}s.</source>
         <translation>このメールボックスには {kind} のコレクションがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1026"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1032"/>
         <source>Connect a mailbox that has one, or create one in it and connect again.</source>
         <translation>コレクションがあるメールボックスに接続するか、メールボックスにコレクションを作成してからもう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1028"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1034"/>
         <source>{href} changed while it was being written.</source>
         <translation>{href} は書き込み中に変更されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1030"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1036"/>
         <source>No organization synchronizes with your mailbox yet.</source>
         <translation>まだどの組織もメールボックスと同期していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1032"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1038"/>
         <source>Choose one (its synchronization method becomes Mailbox).</source>
         <translation>組織を 1 つ選んでください (その同期方法はメールボックスになります)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1034"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1040"/>
         <source>{org} does not synchronize with your mailbox (its synchronization method is None); {primary} does. Nothing was synchronized.</source>
         <translation>{org} はメールボックスと同期していません (同期方法は [なし] です)。同期しているのは {primary} です。何も同期されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1036"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1042"/>
         <source>To synchronize with {org} instead, make it the synchronizing organization first.</source>
         <translation>代わりに {org} と同期するには、先にそれを同期する組織にしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1038"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1044"/>
         <source>{org} has not been connected yet, so its organization ID is unknown.</source>
         <translation>{org} にはまだ接続していないため、組織 ID がわかりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1040"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1046"/>
         <source>Test its connection once while online.</source>
         <translation>オンラインのときに一度接続をテストしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1042"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1048"/>
         <source>The password for {user} at {url} is not in the keyring.</source>
         <translation>{url} の {user} のパスワードがキーリングにありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1044"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1050"/>
         <source>Connect the mailbox again and enter the password (or app password).</source>
         <translation>もう一度メールボックスに接続して、パスワード (またはアプリ パスワード) を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1046"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1052"/>
         <source>“{side}” is not a kind of mailbox; use local, vdir or dav.</source>
         <translation>「{side}」はメールボックスの種類ではありません。local、vdir、dav のいずれかを使用してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1048"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1054"/>
         <source>The folder {path} cannot be used as a mailbox: {reason}</source>
         <translation>フォルダー {path} はメールボックスとして使用できません: {reason}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1050"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1056"/>
         <source>Choose a folder you can write to.</source>
         <translation>書き込みできるフォルダーを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1052"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1058"/>
         <source>This is the sign-in (AD FS) server, not the organization.</source>
         <translation>これはサインイン (AD FS) サーバーで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1054"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1060"/>
         <source>This is {portal}, not an organization address.</source>
         <translation>これは {portal} で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1056"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1062"/>
         <source>In the Power Platform admin center open Environments, select the environment and copy its &apos;Environment URL&apos; (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>Power Platform 管理センターで [環境] を開き、環境を選択して「環境の URL」(例: https://contoso.crm.dynamics.com) をコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1058"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1064"/>
         <source>The organization name in the address is not valid.</source>
         <translation>アドレス内の組織名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1060"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1066"/>
         <source>The port number in the address is not valid.</source>
         <translation>アドレス内のポート番号が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1062"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1068"/>
         <source>A port is a number from 1 to 65535 after a colon, e.g. crmserver:5555.</source>
         <translation>ポートはコロンの後に続く 1 から 65535 までの数値です (例: crmserver:5555)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1064"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1070"/>
         <source>The server name in the address is not valid.</source>
         <translation>アドレス内のサーバー名が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1066"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1072"/>
         <source>The server part of the address is not valid.</source>
         <translation>アドレスのサーバー部分が正しくありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1068"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1074"/>
         <source>An IP address alone is not an organization address.</source>
         <translation>IP アドレスだけでは組織のアドレスになりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1070"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1076"/>
         <source>Online organizations have a name such as https://contoso.crm.dynamics.com; for an on-premises server add the organization name, e.g. http://{server}/contoso.</source>
         <translation>オンラインの組織には https://contoso.crm.dynamics.com のような名前があります。オンプレミスのサーバーの場合は組織名を追加してください (例: http://{server}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1072"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1078"/>
         <source>This address names the Dynamics 365 cloud but no organization.</source>
         <translation>このアドレスは Dynamics 365 のクラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1074"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1080"/>
         <source>Put your org&apos;s name in front, e.g. https://contoso.{domain}.</source>
         <translation>先頭に組織名を付けてください (例: https://contoso.{domain})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1076"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1082"/>
         <source>The address contains control characters.</source>
         <translation>アドレスに制御文字が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1078"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1084"/>
         <source>This address is in the {cloud} cloud but is not an organization address.</source>
         <translation>このアドレスは {cloud} クラウド内のものですが、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1080"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1086"/>
         <source>An organization address looks like https://contoso.{domain}.</source>
         <translation>組織のアドレスは https://contoso.{domain} のような形式です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1082"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1088"/>
         <source>This address names the {cloud} cloud but no organization.</source>
         <translation>このアドレスは {cloud} クラウドを示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1084"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1090"/>
         <source>This is a Discovery Service address, not an organization.</source>
         <translation>これは探索サービス (Discovery Service) のアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1086"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1092"/>
         <source>Choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations, or paste the address of the org itself (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選ぶか、組織そのもののアドレス (例: https://contoso.crm.dynamics.com) を貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1088"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1094"/>
         <source>This is a discovery service address, not an organization.</source>
         <translation>これは探索サービスのアドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1090"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1096"/>
         <source>{host} is a domain, not an organization address.</source>
         <translation>{host} はドメインで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1092"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1098"/>
         <source>An Internet-facing deployment&apos;s address starts with the organization name, e.g. https://contoso.{host}; an on-premises one ends with it, e.g. https://crm.{host}/contoso.</source>
         <translation>インターネット接続展開 (IFD) のアドレスは組織名で始まり (例: https://contoso.{host})、オンプレミスのアドレスは組織名で終わります (例: https://crm.{host}/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1094"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1100"/>
         <source>This Dynamics 365 address is not an organization address.</source>
         <translation>この Dynamics 365 のアドレスは組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1096"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1102"/>
         <source>An online organization address looks like https://contoso.crm.dynamics.com (the part before .crm is the org&apos;s name). Copy it from the browser while the org is open.</source>
         <translation>オンラインの組織のアドレスは https://contoso.crm.dynamics.com のような形式です (.crm の前が組織名です)。組織を開いている間にブラウザーからコピーしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1098"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1104"/>
         <source>This looks like an e-mail address or user name, not an organization address.</source>
         <translation>これは電子メール アドレスまたはユーザー名のようで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1100"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1106"/>
         <source>This is a file path, not an organization address.</source>
         <translation>これはファイルのパスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1102"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1108"/>
         <source>This is a Dynamics 365 Finance and Operations address; this wizard connects to Dynamics 365 Customer Engagement / Dataverse organizations.</source>
         <translation>これは Dynamics 365 Finance and Operations のアドレスです。このウィザードが接続するのは Dynamics 365 Customer Engagement / Dataverse の組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1104"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1110"/>
         <source>The address contains a user name and password.</source>
         <translation>アドレスにユーザー名とパスワードが含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1106"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1112"/>
         <source>Never put a password in an address: remove the part up to and including &apos;@&apos;, and sign in when the wizard asks. If that password is real, consider changing it.</source>
         <translation>アドレスにパスワードを含めないでください。&apos;@&apos; までの部分を削除し、ウィザードが求めたときにサインインしてください。そのパスワードが実際のものなら、変更を検討してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1108"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1114"/>
         <source>An organization address cannot contain spaces.</source>
         <translation>組織のアドレスに空白を含めることはできません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1110"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1116"/>
         <source>Copy the whole address from the browser&apos;s address bar and paste it as one line.</source>
         <translation>ブラウザーのアドレス バーからアドレス全体をコピーし、1 行で貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1112"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1118"/>
         <source>The address contains a user name.</source>
         <translation>アドレスにユーザー名が含まれています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1114"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1120"/>
         <source>Remove the part up to and including &apos;@&apos;; the wizard asks who you are when it signs in.</source>
         <translation>&apos;@&apos; までの部分を削除してください。サインインするときにウィザードがユーザーを尋ねます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1116"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1122"/>
         <source>This is the discovery address of an Internet-facing deployment, not an organization.</source>
         <translation>これはインターネット接続展開 (IFD) の探索用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1118"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1124"/>
         <source>This is the sign-in address of an Internet-facing deployment, not the organization.</source>
         <translation>これはインターネット接続展開 (IFD) のサインイン用アドレスで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1120"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1126"/>
         <source>This address only imitates a Dynamics 365 address: the server is {host}, which is not Microsoft&apos;s.</source>
         <translation>このアドレスは Dynamics 365 のアドレスを装っているだけです。サーバーは {host} で、Microsoft のものではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1122"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1128"/>
         <source>Do not sign in there. Copy the address again from the browser while the org is open, or ask your administrator.</source>
         <translation>そこにはサインインしないでください。組織を開いている間にブラウザーからアドレスをコピーし直すか、管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1124"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1130"/>
         <source>This is an e-mail link, not an organization address.</source>
         <translation>これは電子メールのリンクで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1126"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1132"/>
         <source>This is a Microsoft service address (such as Outlook, SharePoint, Teams or Azure), not a Dynamics 365 organization.</source>
         <translation>これは Microsoft のサービス (Outlook、SharePoint、Teams、Azure など) のアドレスで、Dynamics 365 の組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1128"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1134"/>
         <source>This is the Microsoft sign-in page, not your organization.</source>
         <translation>これは Microsoft のサインイン ページで、あなたの組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1130"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1136"/>
         <source>Sign in in the browser, open the org, then copy the address from the address bar (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>ブラウザーでサインインして組織を開き、アドレス バーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1132"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1138"/>
         <source>No organization address was given.</source>
         <translation>組織のアドレスが指定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1134"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1140"/>
         <source>The address has no server name.</source>
         <translation>アドレスにサーバー名がありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1136"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1142"/>
         <source>This does not look like a Dynamics 365 organization address.</source>
         <translation>これは Dynamics 365 の組織のアドレスには見えません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1138"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1144"/>
         <source>This is not the address of a Dynamics 365 organization.</source>
         <translation>これは Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1140"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1146"/>
         <source>An organization address must be text.</source>
         <translation>組織のアドレスはテキストでなければなりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1142"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1148"/>
         <source>Only web addresses (https:// or http://) can be organization addresses.</source>
         <translation>組織のアドレスにできるのは Web アドレス (https:// または http://) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1144"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1150"/>
         <source>This page lists your apps and organizations; it is not an organization address.</source>
         <translation>このページはアプリと組織の一覧で、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1146"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1152"/>
         <source>Open the org from that page, then copy the address from the browser (e.g. https://contoso.crm.dynamics.com). Or choose &apos;Dynamics 365 (online)&apos; to sign in and pick from your organizations.</source>
         <translation>そのページから組織を開き、ブラウザーからアドレス (例: https://contoso.crm.dynamics.com) をコピーしてください。または「Dynamics 365 (オンライン)」を選んでサインインし、組織の一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1148"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1154"/>
         <source>&apos;{scheme}:&apos; addresses cannot be organization addresses; only web addresses (https://...) can.</source>
         <translation>&apos;{scheme}:&apos; のアドレスは組織のアドレスにできません。使えるのは Web アドレス (https://...) だけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1150"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1156"/>
         <source>This is a Power Pages (portal) website, not the organization behind it.</source>
         <translation>これは Power Pages (ポータル) の Web サイトで、その背後にある組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1152"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1158"/>
         <source>Ask your administrator for the organization address (e.g. https://contoso.crm.dynamics.com).</source>
         <translation>組織のアドレス (例: https://contoso.crm.dynamics.com) を管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1154"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1160"/>
         <source>This is the address of a public website, not of a Dynamics 365 organization.</source>
         <translation>これは公開 Web サイトのアドレスで、Dynamics 365 の組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1156"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1162"/>
         <source>The organization name in this address contains non-Latin look-alike letters; Dynamics 365 org names never do.</source>
         <translation>このアドレスの組織名にはラテン文字に似た別の文字が含まれています。Dynamics 365 の組織名にそのような文字が含まれることはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1158"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1164"/>
         <source>Type the address yourself or copy it again from the browser while the org is open.</source>
         <translation>アドレスを自分で入力するか、組織を開いている間にブラウザーからコピーし直してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1160"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1166"/>
         <source>The address names the server {host} but not the organization.</source>
         <translation>アドレスはサーバー {host} を示していますが、組織を含んでいません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1162"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1168"/>
         <source>Add the organization name after the server, e.g. http://{host}/contoso (ask your administrator for it).</source>
         <translation>サーバーの後に組織名を追加してください (例: http://{host}/contoso)。組織名は管理者に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1164"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1170"/>
         <source>This is a sign-in page, not the organization.</source>
         <translation>これはサインイン ページで、組織ではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1166"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1172"/>
         <source>This text is far too long to be an organization address.</source>
         <translation>このテキストは組織のアドレスとしては長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1168"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1174"/>
         <source>Write an IPv6 address in brackets, e.g. http://[2001:db8::5]/contoso.</source>
         <translation>IPv6 アドレスは角かっこで囲んでください (例: http://[2001:db8::5]/contoso)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1170"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1176"/>
         <source>This is a website address, not an organization address.</source>
         <translation>これは Web サイトのアドレスで、組織のアドレスではありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1172"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1178"/>
         <source>Paste the address from your browser&apos;s address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD).</source>
         <translation>組織を開いている間にブラウザーのアドレス バーからアドレスを貼り付けてください。例: https://contoso.crm.dynamics.com (オンライン)、http://crmserver/contoso (オンプレミス)、https://contoso.contoso.com (IFD)。</translation>
     </message>
@@ -6070,27 +6315,33 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>接続しています…</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/render.py" line="81"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="19"/>
         <source>Dynamics 365 for Outlook</source>
         <translation>Dynamics 365 for Outlook</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/render.py" line="81"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="19"/>
         <source>Server-Side Synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/render.py" line="82"/>
+        <location filename="../../wizard/gui/render.py" line="94"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="20"/>
         <source>None</source>
         <translation>なし</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/render.py" line="82"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="20"/>
         <source>not set</source>
         <translation>未設定</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="179"/>
+        <location filename="../../wizard/gui/render.py" line="51"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="24"/>
         <source>, </source>
         <translation>、</translation>
@@ -6101,6 +6352,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>{name}: 読み取れませんでした ({problem})。接続できるようになり次第レコードを変更します。それまで切り替えは完了しません。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/render.py" line="88"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="32"/>
         <source>not connected</source>
         <translation>未接続</translation>
@@ -6151,6 +6403,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>Exchange メールボックスは {names} と同期しています。</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1206"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="62"/>
         <source>None of your organizations holds your Exchange mailbox.</source>
         <translation>あなたの組織のいずれも Exchange メールボックスを保持していません。</translation>
@@ -6161,16 +6414,19 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>メールボックス レコードを変更しています…</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1216"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="70"/>
         <source>Test &amp; Enable in {org}…</source>
         <translation>{org} でTest &amp; Enable (Test &amp; Enable)を実行しています…</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1218"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="71"/>
         <source>Waiting for the result of Test &amp; Enable in {org} (check {n} of {total})…</source>
         <translation>{org} のTest &amp; Enable (Test &amp; Enable)の結果を待っています (確認 {n} / {total})…</translation>
     </message>
     <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1220"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="73"/>
         <source>Reading the mailbox records back…</source>
         <translation>メールボックス レコードを読み直しています…</translation>
@@ -7030,44 +7286,120 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="58"/>
+        <location filename="../../wizard/gui/render.py" line="59"/>
+        <source>“{text}”</source>
+        <translation>「{text}」</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="67"/>
+        <source>The server said: “{text}”</source>
+        <translation>サーバーからのメッセージ:「{text}」</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="83"/>
+        <source>Not Run</source>
+        <translation>未実行</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="83"/>
+        <source>Success</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="83"/>
+        <source>Failure</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="83"/>
+        <location filename="../../wizard/gui/render.py" line="85"/>
+        <source>not known</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="84"/>
+        <source>Empty</source>
+        <translation>空</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="84"/>
+        <source>Approved</source>
+        <translation>承認済み</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="84"/>
+        <source>Pending Approval</source>
+        <translation>承認待ち</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="85"/>
+        <source>Rejected</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="86"/>
+        <source>no reason was recorded</source>
+        <translation>理由は記録されていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="87"/>
+        <source>the record could not be changed</source>
+        <translation>レコードを変更できませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="88"/>
+        <source>not read</source>
+        <translation>読み取られていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="89"/>
+        <source>scheduled</source>
+        <translation>予定済み</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="94"/>
+        <source>unknown ({value})</source>
+        <translation>不明 ({value})</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="123"/>
         <source>Sign in…</source>
         <translation>サインイン…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="58"/>
+        <location filename="../../wizard/gui/render.py" line="123"/>
         <source>Enter the password…</source>
         <translation>パスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="59"/>
+        <location filename="../../wizard/gui/render.py" line="124"/>
         <source>Enter the user name and password…</source>
         <translation>ユーザー名とパスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="60"/>
+        <location filename="../../wizard/gui/render.py" line="125"/>
         <source>Test the connection</source>
         <translation>接続をテスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="60"/>
+        <location filename="../../wizard/gui/render.py" line="125"/>
         <source>Synchronization settings…</source>
         <translation>同期の設定…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="63"/>
+        <location filename="../../wizard/gui/render.py" line="128"/>
         <source>Synchronize…</source>
         <translation>同期…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="64"/>
+        <location filename="../../wizard/gui/render.py" line="129"/>
         <source>Diagnostics…</source>
         <translation>診断…</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/dialogs.py" line="213"/>
-        <location filename="../../wizard/gui/render.py" line="64"/>
-        <location filename="../../wizard/gui/render.py" line="65"/>
+        <location filename="../../wizard/gui/render.py" line="129"/>
+        <location filename="../../wizard/gui/render.py" line="130"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>

@@ -960,6 +960,12 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{url} is not a CalDAV or CardDAV server."),
     # wizard.engine.sync.dav.NotADavServer.fix_template
     QT_TRANSLATE_NOOP("", "Check the address. Your provider's help names the CalDAV and CardDAV address; it is not the address of the web calendar."),
+    # wizard.engine.sync.errors.ItemChangedAgain.template
+    QT_TRANSLATE_NOOP("", "changed again; retried next time"),
+    # wizard.engine.sync.errors.ItemRefused.template
+    QT_TRANSLATE_NOOP("", "the organization refused it (HTTP {status}): {server_message}"),
+    # wizard.engine.sync.errors.ItemRefused.bare_template
+    QT_TRANSLATE_NOOP("", "the organization refused it (HTTP {status}):"),
     # wizard.engine.sync.errors.MassDeletionRefused.template
     QT_TRANSLATE_NOOP("", "Every {kind} in the mailbox is gone, which would delete {count} {kind}s in the organization as well. Nothing was synchronized."),
     # wizard.engine.sync.errors.MassDeletionRefused.org_side_template
@@ -1170,4 +1176,104 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "This is a website address, not an organization address."),
     # wizard.engine.url_errors._UrlError.fix_template
     QT_TRANSLATE_NOOP("", "Paste the address from your browser's address bar while the org is open, for example https://contoso.crm.dynamics.com (online), http://crmserver/contoso (on-premises) or https://contoso.contoso.com (IFD)."),
+    # wizard.engine.serverside.words.TEMPLATES['set_none']
+    QT_TRANSLATE_NOOP("", "{org}: appointments, contacts and tasks → None (was {was})."),
+    # wizard.engine.serverside.words.TEMPLATES['stays_none']
+    QT_TRANSLATE_NOOP("", "{org}: appointments, contacts and tasks stay None."),
+    # wizard.engine.serverside.words.TEMPLATES['set_server']
+    QT_TRANSLATE_NOOP("", "{org}: appointments, contacts and tasks → Server-Side Synchronization (was {was}), then Test & Enable."),
+    # wizard.engine.serverside.words.TEMPLATES['set_server_override']
+    QT_TRANSLATE_NOOP("", "{org}: appointments, contacts and tasks → Server-Side Synchronization (was {was}), then Test & Enable with “this org only”{takes}."),
+    # wizard.engine.serverside.words.TEMPLATES['stays_server']
+    QT_TRANSLATE_NOOP("", "{org}: stays on Server-Side Synchronization; Test & Enable again."),
+    # wizard.engine.serverside.words.TEMPLATES['holds_already']
+    QT_TRANSLATE_NOOP("", "{org}: stays on Server-Side Synchronization; it holds your Exchange mailbox already."),
+    # wizard.engine.serverside.words.TEMPLATES['stays_server_override']
+    QT_TRANSLATE_NOOP("", "{org}: stays on Server-Side Synchronization; Test & Enable again with “this org only”{takes}."),
+    # wizard.engine.serverside.words.TEMPLATES['set_computer']
+    QT_TRANSLATE_NOOP("", "{org}: appointments, contacts and tasks → this computer (method Dynamics 365 for Outlook, was {was}); the org's server-side synchronization does not sync them."),
+    # wizard.engine.serverside.words.TEMPLATES['stays_computer']
+    QT_TRANSLATE_NOOP("", "{org}: appointments, contacts and tasks stay with this computer."),
+    # wizard.engine.serverside.words.TEMPLATES['takes_from']
+    QT_TRANSLATE_NOOP("", " (takes your Exchange mailbox from {holders})"),
+    # wizard.engine.serverside.words.TEMPLATES['unreachable']
+    QT_TRANSLATE_NOOP("", "{org}: could not be read: {reason} Its record cannot be changed now; the switch stays incomplete until it is."),
+    # wizard.engine.serverside.words.TEMPLATES['no_record']
+    QT_TRANSLATE_NOOP("", "{org}: there is no mailbox record for you; nothing to change there."),
+    # wizard.engine.serverside.words.TEMPLATES['holder']
+    QT_TRANSLATE_NOOP("", "Your Exchange mailbox synchronizes with {holders}."),
+    # wizard.engine.serverside.words.TEMPLATES['holder_none']
+    QT_TRANSLATE_NOOP("", "None of your organizations holds your Exchange mailbox."),
+    # wizard.engine.serverside.words.TEMPLATES['holder_unknown']
+    QT_TRANSLATE_NOOP("", "None of the organizations that could be read holds your Exchange mailbox."),
+    # wizard.engine.serverside.words.TEMPLATES['not_approved']
+    QT_TRANSLATE_NOOP("", "{org}: your e-mail address {email} is “{state}”, not approved. An administrator must approve it (Approve Email in the mailbox record) before server-side synchronization works; this app cannot do that."),
+    # wizard.engine.serverside.words.TEMPLATES['reading']
+    QT_TRANSLATE_NOOP("", "Reading your mailbox records in the organizations ({count} in all)…"),
+    # wizard.engine.serverside.words.TEMPLATES['writing']
+    QT_TRANSLATE_NOOP("", "Changing the mailbox records in the organizations ({count} in all)…"),
+    # wizard.engine.serverside.words.TEMPLATES['test_enable']
+    QT_TRANSLATE_NOOP("", "Test & Enable in {org}…"),
+    # wizard.engine.serverside.words.TEMPLATES['waiting']
+    QT_TRANSLATE_NOOP("", "Waiting for the result of Test & Enable in {org} (check {n} of {total})…"),
+    # wizard.engine.serverside.words.TEMPLATES['reading_back']
+    QT_TRANSLATE_NOOP("", "Reading the mailbox records back…"),
+    # wizard.engine.serverside.words.TEMPLATES['rolling_back']
+    QT_TRANSLATE_NOOP("", "Undoing the changes already made…"),
+    # wizard.engine.serverside.words.TEMPLATES['done_none']
+    QT_TRANSLATE_NOOP("", "{org}: set to None."),
+    # wizard.engine.serverside.words.TEMPLATES['done_server']
+    QT_TRANSLATE_NOOP("", "{org}: set to Server-Side Synchronization."),
+    # wizard.engine.serverside.words.TEMPLATES['done_computer']
+    QT_TRANSLATE_NOOP("", "{org}: set to this computer (Dynamics 365 for Outlook)."),
+    # wizard.engine.serverside.words.TEMPLATES['unchanged']
+    QT_TRANSLATE_NOOP("", "{org}: already as planned."),
+    # wizard.engine.serverside.words.TEMPLATES['failed']
+    QT_TRANSLATE_NOOP("", "{org}: not changed. {reason}"),
+    # wizard.engine.serverside.words.TEMPLATES['te_success']
+    QT_TRANSLATE_NOOP("", "Test & Enable in {org} succeeded: it synchronizes appointments, contacts and tasks with your Exchange mailbox."),
+    # wizard.engine.serverside.words.TEMPLATES['te_not_approved']
+    QT_TRANSLATE_NOOP("", "Test & Enable in {org} could not run: your e-mail address is not approved yet (an administrator's step)."),
+    # wizard.engine.serverside.words.TEMPLATES['te_not_run']
+    QT_TRANSLATE_NOOP("", "Test & Enable in {org} has not run yet. Dynamics 365 runs it in the background, which can take several minutes; check the mailbox status later."),
+    # wizard.engine.serverside.words.TEMPLATES['te_cancelled']
+    QT_TRANSLATE_NOOP("", "Stopped waiting for Test & Enable in {org}; it still runs on the server. Check the mailbox status later."),
+    # wizard.engine.serverside.words.TEMPLATES['complete']
+    QT_TRANSLATE_NOOP("", "{org} is now your synchronizing organization; the other organizations are set to None."),
+    # wizard.engine.serverside.words.TEMPLATES['incomplete']
+    QT_TRANSLATE_NOOP("", "The switch to {org} is not finished (not changed: {count} in all). It is finished when you switch again."),
+    # wizard.engine.serverside.words.TEMPLATES['what_test_enable']
+    QT_TRANSLATE_NOOP("", "Test & Enable the mailbox with “Sync items with Exchange from this org only”."),
+    # wizard.engine.serverside.words.TEMPLATES['what_set']
+    QT_TRANSLATE_NOOP("", "set Appointments, Contacts, and Tasks to {method}."),
+    # wizard.engine.serverside.words.TEMPLATES['what_set_server']
+    QT_TRANSLATE_NOOP("", "set Appointments, Contacts, and Tasks to {method} and Test & Enable the mailbox."),
+    # wizard.engine.serverside.words.TEMPLATES['what_set_server_override']
+    QT_TRANSLATE_NOOP("", "set Appointments, Contacts, and Tasks to {method} and Test & Enable the mailbox with “Sync items with Exchange from this org only”."),
+    # wizard.engine.serverside.words.TEMPLATES['local_already']
+    QT_TRANSLATE_NOOP("", "{org} already synchronizes appointments, contacts and tasks with your mailbox."),
+    # wizard.engine.serverside.words.TEMPLATES['local_stops']
+    QT_TRANSLATE_NOOP("", "{org} will stop synchronizing appointments, contacts and tasks with your mailbox; its synchronization method becomes None. You stay connected to it."),
+    # wizard.engine.serverside.words.TEMPLATES['local_starts']
+    QT_TRANSLATE_NOOP("", "{org} will start synchronizing appointments, contacts and tasks with your mailbox."),
+    # wizard.engine.serverside.words.TEMPLATES['local_takes_back']
+    QT_TRANSLATE_NOOP("", "{org} will take your mailbox back and synchronize it again."),
+    # wizard.engine.serverside.words.TEMPLATES['stamp_none']
+    QT_TRANSLATE_NOOP("", "Your mailbox is not set to synchronize with any organization yet; it will record {org}."),
+    # wizard.engine.serverside.words.TEMPLATES['stamp_synced']
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with {who}, last synchronized {when}."),
+    # wizard.engine.serverside.words.TEMPLATES['stamp_never_synced']
+    QT_TRANSLATE_NOOP("", "Your mailbox is set to synchronize with {who}, not synchronized yet."),
+    # wizard.engine.serverside.words.TEMPLATES['stamp_foreign']
+    QT_TRANSLATE_NOOP("", " That is not your synchronizing organization: another administrator, a migration or another computer may have set it."),
+    # wizard.engine.serverside.words.TEMPLATES['stamp_foreign_unknown']
+    QT_TRANSLATE_NOOP("", " That is not your synchronizing organization (an organization that is not in your list, ID {org_id}): another administrator, a migration or another computer may have set it."),
+    # wizard.engine.serverside.words.TEMPLATES['stamp_records']
+    QT_TRANSLATE_NOOP("", " It will record {org} instead."),
+    # wizard.engine.serverside.words.TEMPLATES['local_needs_override']
+    QT_TRANSLATE_NOOP("", "Continuing needs the option “Sync items from this org only, even if the mailbox was set to sync with a different org”."),
+    # wizard.engine.serverside.words.TEMPLATES['local_switched']
+    QT_TRANSLATE_NOOP("", "{org} now synchronizes appointments, contacts and tasks with your mailbox."),
+    # wizard.engine.serverside.words.TEMPLATES['local_switched_from']
+    QT_TRANSLATE_NOOP("", "{org} now synchronizes appointments, contacts and tasks with your mailbox; {previous} no longer does."),
 )
