@@ -13,15 +13,16 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import email.message
 import email.parser
 import email.policy
 import json
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from werkzeug.datastructures import Headers
@@ -655,8 +656,9 @@ class WebApiApp:
         orderby = args.get("$orderby")
         plain_keyset = not (flt or orderby or view or "$top" in args or "$count" in args)
         # Rows come sorted by primary key; a plain listing jumps straight to the next page.
-        rows = self.store.snapshot(self.org.unique_name, info.logical_name,
-                                   after_id=cookie.last_id if cookie and plain_keyset else None)
+        rows: Sequence[Mapping[str, Any]] = self.store.snapshot(
+            self.org.unique_name, info.logical_name,
+            after_id=cookie.last_id if cookie and plain_keyset else None)
         if flt:
             pred = odata.compile_filter(flt, properties=info.all_columns,
                                         type_name=info.logical_name, user_id=user_id)
@@ -1090,7 +1092,7 @@ class WebApiApp:
             b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
         if not message.is_multipart():
             raise WebApiError(400, "0x80060888", "The batch request body is not multipart.")
-        parts = message.get_payload()
+        parts = cast(list[email.message.Message], message.get_payload())   # multipart: its parts
         count = sum(len(p.get_payload()) if p.is_multipart() else 1 for p in parts)
         if count > MAX_BATCH_REQUESTS:
             raise WebApiError(400, "0x80060888",
@@ -1268,7 +1270,9 @@ class _Expansion:
 
 
 def _split_top_level(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1

@@ -221,7 +221,7 @@ class _SandboxHTTPServer(ThreadedWSGIServer):
                 self._open.discard(request)
                 self._open.add(tls_sock)
             tls_sock.sandbox_connection_id = conn_id  # type: ignore[attr-defined] # tag the socket with its connection id
-            self.RequestHandlerClass(tls_sock, client_address, self)
+            self.RequestHandlerClass(tls_sock, client_address, self)  # type: ignore[arg-type] # typeshed's Self, unbound
         finally:
             self._on_close(conn_id)
             with self._open_lock:
