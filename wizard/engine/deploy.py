@@ -195,14 +195,28 @@ def load_deployment(path: str | Path, *, known_clouds: dict[str, Cloud] | None =
                             sha256=hashlib.sha256(raw).hexdigest(), known_clouds=known_clouds)
 
 
-def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Path | None = None,  # noqa: C901 - a field-by-field validator of the deployment file
+def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Path | None = None,
                      sha256: str | None = None, known_clouds: dict[str, Cloud] | None = None
                      ) -> Deployment:
-    from wizard.engine.urls import parse_org_url
-
     if sha256 is None:
         sha256 = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
     _refuse_secrets(data, source)
+    replace, minutes, orgs_raw = _check_top_level(data, source)
+    clouds: dict[str, Cloud] = dict(known_clouds or {})
+    cloud_paths: dict[str, Path] = {}
+    entries = [_parse_entry(raw, {"source": source, "index": i}, base_dir, clouds, cloud_paths)
+               for i, raw in enumerate(orgs_raw, 1)]
+    primaries = [e for e in entries if e.primary]
+    if len(primaries) > 1:
+        raise E.SeveralPrimaries(source=source, count=len(primaries), labels=", ".join(e.label for e in primaries))
+    _refuse_duplicates(entries, source)
+    return Deployment(tuple(entries), replace, {k: v for k, v in clouds.items()
+                                                if k in cloud_paths}, cloud_paths, sha256, source,
+                      keep_connected_minutes=minutes)
+
+
+def _check_top_level(data: Any, source: str) -> tuple[bool, int | None, list[Any]]:
+    """The file's own settings, checked: (replace, keep-connected minutes, the raw org list)."""
     if not isinstance(data, dict):
         raise E.NotAnObject(source=source)
     version = data.get("schema_version")
@@ -219,88 +233,107 @@ def parse_deployment(data: Any, *, source: str = "deployment file", base_dir: Pa
     replace = data.get("replace", False)
     if not isinstance(replace, bool):
         raise E.ReplaceNotBool(source=source)
-    minutes = data.get("keep_connected_minutes")
-    if minutes is not None:
-        from wizard.engine import keepalive
-
-        try:
-            minutes = keepalive.check_minutes(minutes, text=False)
-        except keepalive.InvalidInterval:
-            raise E.BadKeepConnectedMinutes(source=source, value=minutes, low=keepalive.MIN_MINUTES,
-                                            high=keepalive.MAX_MINUTES) from None
+    minutes = _keep_connected_minutes(data.get("keep_connected_minutes"), source)
     orgs_raw = data.get("orgs")
     if not isinstance(orgs_raw, list):
         raise E.NoOrgsList(source=source)
+    return replace, minutes, orgs_raw
 
-    clouds: dict[str, Cloud] = dict(known_clouds or {})
-    cloud_paths: dict[str, Path] = {}
-    entries: list[OrgEntry] = []
-    for i, raw in enumerate(orgs_raw, 1):
-        at: dict[str, Any] = {"source": source, "index": i}
-        if not isinstance(raw, dict):
-            raise E.EntryNotObject(**at)
-        unknown = set(raw) - ORG_KEYS
-        if unknown:
-            raise E.EntryUnknownKeys(**at, count=len(unknown), keys=", ".join(sorted(unknown)),
-                                     allowed=", ".join(sorted(ORG_KEYS)))
-        text: dict[str, str | None] = {k: raw.get(k) for k in ("url", "display_name", "cloud", "cloud_file", "org_id",
-                                        "unique_name")}
-        for k, v in text.items():
-            if v is not None and (not isinstance(v, str) or not v.strip()):
-                raise E.EntryNotText(**at, key=k)
-        for k in ("primary", "keep_connected"):
-            if k in raw and not isinstance(raw[k], bool):
-                raise E.EntryNotBool(**at, key=k)
-        if text["org_id"] is not None:
-            try:
-                uuid.UUID(text["org_id"].strip().strip("{}"))
-            except ValueError:
-                raise E.EntryBadOrgId(**at, org_id=text["org_id"]) from None
-        for k, v in text.items():
-            if v is not None and any(ord(c) < 32 or ord(c) == 127 for c in v):
-                raise E.EntryControlCharacter(**at, key=k)
-        cloud_name = text["cloud"]
-        if text["cloud_file"]:
-            cf = Path(text["cloud_file"]).expanduser()
-            if not cf.is_absolute() and base_dir is not None:
-                cf = base_dir / cf
-            try:
-                cloud = load_cloud_file(cf)
-            except CloudFileSecret as exc:
-                raise E.EntryCloudFileSecret(**at, **exc.params) from exc
-            except WizardError as exc:
-                raise E.EntryCloudFileUnusable(**at, cause=exc) from exc
-            if cloud_name and cloud_name != cloud.name:
-                raise E.CloudMismatch(**at, cloud=cloud_name, defined=cloud.name)
-            cloud_name = cloud.name
-            clouds[cloud.name] = cloud
-            cloud_paths[cloud.name] = cf
-        if cloud_name and cloud_name not in BUILTIN_CLOUDS and cloud_name not in clouds:
-            raise E.UnknownCloud(**at, cloud=cloud_name, choices=", ".join(BUILTIN_CLOUDS))
-        url = kind = region = api_url = None
-        if text["url"]:
-            try:
-                parsed = parse_org_url(text["url"], clouds=clouds)
-            except InvalidOrgUrl as exc:
-                raise E.EntryBadUrl(**at, cause=exc) from exc
-            url, kind, region, api_url = parsed.base_url, parsed.kind, parsed.region, parsed.api_url
-            if cloud_name and parsed.cloud and parsed.cloud != cloud_name:
-                raise E.UrlInOtherCloud(**at, url=url, url_cloud=parsed.cloud, cloud=cloud_name)
-            cloud_name = cloud_name or parsed.cloud
-        elif not (text["unique_name"] and cloud_name):
-            raise E.EntryWithoutUrl(**at)
-        entries.append(OrgEntry(
-            index=i, url=url, display_name=(text["display_name"] or "").strip() or None,
-            cloud=cloud_name, unique_name=text["unique_name"], org_id=text["org_id"],
-            primary=bool(raw.get("primary", False)), keep_connected=raw.get("keep_connected"),
-            cloud_file=text["cloud_file"], kind=kind, region=region, api_url=api_url))
-    primaries = [e for e in entries if e.primary]
-    if len(primaries) > 1:
-        raise E.SeveralPrimaries(source=source, count=len(primaries), labels=", ".join(e.label for e in primaries))
-    _refuse_duplicates(entries, source)
-    return Deployment(tuple(entries), replace, {k: v for k, v in clouds.items()
-                                                if k in cloud_paths}, cloud_paths, sha256, source,
-                      keep_connected_minutes=minutes)
+
+def _keep_connected_minutes(minutes: Any, source: str) -> int | None:
+    if minutes is None:
+        return None
+    from wizard.engine import keepalive
+
+    try:
+        return keepalive.check_minutes(minutes, text=False)
+    except keepalive.InvalidInterval:
+        raise E.BadKeepConnectedMinutes(source=source, value=minutes, low=keepalive.MIN_MINUTES,
+                                        high=keepalive.MAX_MINUTES) from None
+
+
+_TEXT_KEYS = ("url", "display_name", "cloud", "cloud_file", "org_id", "unique_name")
+
+
+def _parse_entry(raw: Any, at: dict[str, Any], base_dir: Path | None, clouds: dict[str, Cloud],
+                 cloud_paths: dict[str, Path]) -> OrgEntry:
+    """One org of the file, checked (``at`` names it in errors); a cloud file it names is
+    loaded into ``clouds`` and ``cloud_paths``."""
+    from wizard.engine.urls import parse_org_url
+
+    text = _entry_texts(raw, at)
+    cloud_name = _entry_cloud(text, at, base_dir, clouds, cloud_paths)
+    url = kind = region = api_url = None
+    if text["url"]:
+        try:
+            parsed = parse_org_url(text["url"], clouds=clouds)
+        except InvalidOrgUrl as exc:
+            raise E.EntryBadUrl(**at, cause=exc) from exc
+        url, kind, region, api_url = parsed.base_url, parsed.kind, parsed.region, parsed.api_url
+        if cloud_name and parsed.cloud and parsed.cloud != cloud_name:
+            raise E.UrlInOtherCloud(**at, url=url, url_cloud=parsed.cloud, cloud=cloud_name)
+        cloud_name = cloud_name or parsed.cloud
+    elif not (text["unique_name"] and cloud_name):
+        raise E.EntryWithoutUrl(**at)
+    return OrgEntry(
+        index=at["index"], url=url, display_name=(text["display_name"] or "").strip() or None,
+        cloud=cloud_name, unique_name=text["unique_name"], org_id=text["org_id"],
+        primary=bool(raw.get("primary", False)), keep_connected=raw.get("keep_connected"),
+        cloud_file=text["cloud_file"], kind=kind, region=region, api_url=api_url)
+
+
+def _entry_texts(raw: Any, at: dict[str, Any]) -> dict[str, str | None]:
+    """An entry's keys and text fields, checked; its text fields by key (None: not given)."""
+    if not isinstance(raw, dict):
+        raise E.EntryNotObject(**at)
+    unknown = set(raw) - ORG_KEYS
+    if unknown:
+        raise E.EntryUnknownKeys(**at, count=len(unknown), keys=", ".join(sorted(unknown)),
+                                 allowed=", ".join(sorted(ORG_KEYS)))
+    text: dict[str, str | None] = {k: raw.get(k) for k in _TEXT_KEYS}
+    for k, v in text.items():
+        if v is not None and (not isinstance(v, str) or not v.strip()):
+            raise E.EntryNotText(**at, key=k)
+    for k in ("primary", "keep_connected"):
+        if k in raw and not isinstance(raw[k], bool):
+            raise E.EntryNotBool(**at, key=k)
+    _check_text_values(text, at)
+    return text
+
+
+def _check_text_values(text: dict[str, str | None], at: dict[str, Any]) -> None:
+    if text["org_id"] is not None:
+        try:
+            uuid.UUID(text["org_id"].strip().strip("{}"))
+        except ValueError:
+            raise E.EntryBadOrgId(**at, org_id=text["org_id"]) from None
+    for k, v in text.items():
+        if v is not None and any(ord(c) < 32 or ord(c) == 127 for c in v):
+            raise E.EntryControlCharacter(**at, key=k)
+
+
+def _entry_cloud(text: dict[str, str | None], at: dict[str, Any], base_dir: Path | None,
+                 clouds: dict[str, Cloud], cloud_paths: dict[str, Path]) -> str | None:
+    """The cloud an entry names (``cloud``, or the one its ``cloud_file`` defines, loaded)."""
+    cloud_name = text["cloud"]
+    if text["cloud_file"]:
+        cf = Path(text["cloud_file"]).expanduser()
+        if not cf.is_absolute() and base_dir is not None:
+            cf = base_dir / cf
+        try:
+            cloud = load_cloud_file(cf)
+        except CloudFileSecret as exc:
+            raise E.EntryCloudFileSecret(**at, **exc.params) from exc
+        except WizardError as exc:
+            raise E.EntryCloudFileUnusable(**at, cause=exc) from exc
+        if cloud_name and cloud_name != cloud.name:
+            raise E.CloudMismatch(**at, cloud=cloud_name, defined=cloud.name)
+        cloud_name = cloud.name
+        clouds[cloud.name] = cloud
+        cloud_paths[cloud.name] = cf
+    if cloud_name and cloud_name not in BUILTIN_CLOUDS and cloud_name not in clouds:
+        raise E.UnknownCloud(**at, cloud=cloud_name, choices=", ".join(BUILTIN_CLOUDS))
+    return cloud_name
 
 
 def _refuse_secrets(data: Any, source: str, where: str = "") -> None:
@@ -452,34 +485,36 @@ def _plan_list(registry: OrgRegistry, existing: list["OrgProfile"], deployment: 
 
 
 def _match(existing: list["OrgProfile"], entry: OrgEntry) -> "OrgProfile | None":
-    from wizard.engine.orgs import normalize_base_url
-
-    def same_id(a: str | None, b: str | None) -> bool:
-        return bool(a and b and a.strip("{} ").lower() == b.strip("{} ").lower())
-
-    if entry.org_id:
+    """The org of the user's list that ``entry`` names: by org id, else by URL, else (a
+    discovery entry) by cloud and unique name."""
+    for same in _identities(entry):
         for p in existing:
-            if same_id(p.org_id, entry.org_id):
-                return p
-    if entry.url:
-        url = normalize_base_url(entry.url)
-        for p in existing:
-            if normalize_base_url(p.base_url) == url:
-                return p
-    if entry.by_discovery:
-        for p in existing:
-            if (p.unique_name or "").lower() == (entry.unique_name or "").lower() and \
-                    (p.cloud or None) == entry.cloud:
+            if same(p):
                 return p
     return None
+
+
+def _identities(entry: OrgEntry) -> list[Callable[["OrgProfile"], bool]]:
+    """The tests, in the order they are tried, of whether an org is the one ``entry`` names."""
+    from wizard.engine.orgs import normalize_base_url
+
+    tests: list[Callable[[OrgProfile], bool]] = []
+    if entry.org_id:
+        wanted_id = entry.org_id.strip("{} ").lower()
+        tests.append(lambda p: bool(p.org_id and p.org_id.strip("{} ").lower() == wanted_id))
+    if entry.url:
+        url = normalize_base_url(entry.url)
+        tests.append(lambda p: normalize_base_url(p.base_url) == url)
+    if entry.by_discovery:
+        name = (entry.unique_name or "").lower()
+        tests.append(lambda p: (p.unique_name or "").lower() == name and (p.cloud or None) == entry.cloud)
+    return tests
 
 
 def _plan_entry(registry: OrgRegistry, entry: OrgEntry, existing: "OrgProfile | None",
                 current: list["OrgProfile"], stored_clouds: dict[str, str],
                 source_kind: str) -> tuple[OrgOutcome, "OrgProfile"]:
     import dataclasses
-
-    from wizard.engine.orgs import InvalidDisplayName, OrgProfile, check_display_name
 
     marker = {"source": source_kind}
     if entry.display_name:
@@ -495,19 +530,7 @@ def _plan_entry(registry: OrgRegistry, entry: OrgEntry, existing: "OrgProfile | 
         extra["cloud_file"] = stored_clouds[entry.cloud]
 
     if existing is None:
-        profile = OrgProfile(base_url=entry.url or "", display_name=entry.display_name or "",
-                             auth_method="unknown", extra=extra, **wanted)
-        outcome = OrgOutcome(entry=entry.label, action="added")
-        if entry.display_name:
-            try:
-                check_display_name(entry.display_name, existing=current)
-            except InvalidDisplayName as exc:
-                outcome.name_taken = entry.display_name
-                outcome.notes.append(f"The name “{entry.display_name}” could not be used "
-                                     f"({exc.message}); another name was chosen.")
-        stored = registry.new_entry(profile, current)
-        outcome.org, outcome.key = stored.display_name, stored.key
-        return outcome, stored
+        return _plan_new(registry, entry, current, wanted, extra)
 
     outcome = OrgOutcome(entry=entry.label, action="unchanged", org=existing.display_name,
                          key=existing.key)
@@ -539,6 +562,27 @@ def _plan_entry(registry: OrgRegistry, entry: OrgEntry, existing: "OrgProfile | 
     outcome.action = "updated"
     outcome.org = updated.display_name
     return outcome, updated
+
+
+def _plan_new(registry: OrgRegistry, entry: OrgEntry, current: list["OrgProfile"],
+              wanted: dict[str, Any], extra: dict[str, Any]) -> tuple[OrgOutcome, "OrgProfile"]:
+    """An entry the user's list does not have yet: added (under a free name if its own is
+    taken)."""
+    from wizard.engine.orgs import InvalidDisplayName, OrgProfile, check_display_name
+
+    profile = OrgProfile(base_url=entry.url or "", display_name=entry.display_name or "",
+                         auth_method="unknown", extra=extra, **wanted)
+    outcome = OrgOutcome(entry=entry.label, action="added")
+    if entry.display_name:
+        try:
+            check_display_name(entry.display_name, existing=current)
+        except InvalidDisplayName as exc:
+            outcome.name_taken = entry.display_name
+            outcome.notes.append(f"The name “{entry.display_name}” could not be used "
+                                 f"({exc.message}); another name was chosen.")
+    stored = registry.new_entry(profile, current)
+    outcome.org, outcome.key = stored.display_name, stored.key
+    return outcome, stored
 
 
 def _primary_note(registry: OrgRegistry, entry: OrgEntry, current: "OrgProfile | None",
