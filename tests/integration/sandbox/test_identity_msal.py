@@ -38,6 +38,14 @@ def _app(sandbox, http, authority=None, **kw) -> msal.PublicClientApplication:
         instance_discovery=False, **kw)
 
 
+def _browser_app(sandbox, http, monkeypatch, user, **kw):
+    """An msal app whose web browser is a :class:`ScriptedBrowser` signing in as ``user``:
+    (browser, app)."""
+    browser = ScriptedBrowser(sandbox, user)
+    monkeypatch.setattr(webbrowser, "open", browser.open)
+    return browser, _app(sandbox, http, **kw)
+
+
 def _scope(sandbox, org="contosona"):
     return [sandbox.org_urls[org] + "/user_impersonation"]
 
@@ -49,9 +57,7 @@ def _whoami(sandbox, token, org="contosona"):
 
 
 def test_interactive_sign_in_with_loopback_redirect(sandbox, msal_http, monkeypatch):
-    browser = ScriptedBrowser(sandbox, ALICE)
-    monkeypatch.setattr(webbrowser, "open", browser.open)
-    app = _app(sandbox, msal_http)
+    browser, app = _browser_app(sandbox, msal_http, monkeypatch, ALICE)
     result = app.acquire_token_interactive(_scope(sandbox), login_hint=ALICE, timeout=30,
                                            prompt="select_account")
     browser.join()
@@ -69,9 +75,7 @@ def test_interactive_sign_in_with_loopback_redirect(sandbox, msal_http, monkeypa
 
 
 def test_interactive_sign_in_with_mfa(sandbox, msal_http, monkeypatch):
-    browser = ScriptedBrowser(sandbox, CAROL)
-    monkeypatch.setattr(webbrowser, "open", browser.open)
-    app = _app(sandbox, msal_http)
+    browser, app = _browser_app(sandbox, msal_http, monkeypatch, CAROL)
     result = app.acquire_token_interactive(_scope(sandbox), login_hint=CAROL, timeout=30,
                                            prompt="login")
     browser.join()
@@ -95,9 +99,7 @@ def test_interactive_bad_password_stays_on_the_page(sandbox, msal_http, monkeypa
 
 def test_interactive_consent_missing_comes_back_as_an_error(sandbox, msal_http, monkeypatch):
     sandbox.faults.set("consent_missing")
-    browser = ScriptedBrowser(sandbox, ALICE)
-    monkeypatch.setattr(webbrowser, "open", browser.open)
-    app = _app(sandbox, msal_http)
+    browser, app = _browser_app(sandbox, msal_http, monkeypatch, ALICE)
     result = app.acquire_token_interactive(_scope(sandbox), timeout=30, prompt="login")
     browser.join()
     assert result["error"] == "invalid_grant"
@@ -141,9 +143,7 @@ def test_device_code_pending_then_expired(sandbox, msal_http):
 
 def test_silent_refresh_after_the_access_token_expired(sandbox, msal_http, monkeypatch):
     sandbox.identity.token_lifetime = 1
-    browser = ScriptedBrowser(sandbox, ALICE)
-    monkeypatch.setattr(webbrowser, "open", browser.open)
-    app = _app(sandbox, msal_http)
+    browser, app = _browser_app(sandbox, msal_http, monkeypatch, ALICE)
     first = app.acquire_token_interactive(_scope(sandbox), login_hint=ALICE, timeout=30)
     browser.join()
     assert "access_token" in first, first
@@ -160,9 +160,7 @@ def test_silent_refresh_after_the_access_token_expired(sandbox, msal_http, monke
 
 
 def test_silent_refresh_reports_an_expired_refresh_token(sandbox, msal_http, monkeypatch):
-    browser = ScriptedBrowser(sandbox, ALICE)
-    monkeypatch.setattr(webbrowser, "open", browser.open)
-    app = _app(sandbox, msal_http)
+    browser, app = _browser_app(sandbox, msal_http, monkeypatch, ALICE)
     app.acquire_token_interactive(_scope(sandbox), login_hint=ALICE, timeout=30)
     browser.join()
     sandbox.faults.set("refresh_expired")
@@ -175,9 +173,8 @@ def test_silent_refresh_reports_an_expired_refresh_token(sandbox, msal_http, mon
 
 def test_organizations_authority_and_domain_tenant(sandbox, msal_http, monkeypatch):
     for tenant in ("organizations", seed.TENANT_DOMAIN):
-        browser = ScriptedBrowser(sandbox, ALICE)
-        monkeypatch.setattr(webbrowser, "open", browser.open)
-        app = _app(sandbox, msal_http, authority=f"{sandbox.discovery_url}/{tenant}")
+        browser, app = _browser_app(sandbox, msal_http, monkeypatch, ALICE,
+                                    authority=f"{sandbox.discovery_url}/{tenant}")
         result = app.acquire_token_interactive(_scope(sandbox), login_hint=ALICE, timeout=30,
                                                prompt="login")
         browser.join()

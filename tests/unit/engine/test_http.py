@@ -11,6 +11,7 @@ import pytest
 import requests
 import trustme
 
+from tests.fixtures.proxy import read_head
 from tests.fixtures.scripted_https import drop_connection, respond, start_scripted_server
 from wizard.engine import http
 from wizard.engine.http import (
@@ -234,12 +235,7 @@ class _Proxy407(threading.Thread):
                 continue
             with conn:
                 conn.settimeout(2)
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(4096)
-                    if not chunk:
-                        break
-                    data += chunk
+                data = read_head(conn)
                 self.requests.append(data.split(b"\r\n", 1)[0].decode())
                 conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\n"
                              b"Proxy-Authenticate: Basic realm=\"corp\"\r\n"
