@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.browser import ScriptedBrowser
+from tests.fixtures.sandbox import ALICE, PW
+from tests.fixtures.sandbox import password_options as pw
 from wizard.engine import signin_errors as se
 from wizard.engine.connect import SignInOptions, WindowsCredentialsRequired
 from wizard.engine.dataverse import AccessDenied, OrgDisabled
@@ -13,13 +15,7 @@ from wizard.sandbox import seed
 
 pytestmark = pytest.mark.sandbox
 
-ALICE = f"alice@{seed.TENANT_DOMAIN}"
 BOB = f"bob@{seed.TENANT_DOMAIN}"
-PW = seed.PRACTICE_PASSWORD
-
-
-def pw(user=ALICE, password=PW, **kw):
-    return SignInOptions(method="password", username=user, password=password, **kw)
 
 
 def statuses(steps):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.sandbox import ALICE, PW
+from tests.fixtures.sandbox import password_options as pw
 from wizard.engine import signin_errors as se
 from wizard.engine.connect import NotDynamics, SignInOptions
 from wizard.engine.secrets import org_secret_key
@@ -19,13 +21,7 @@ from wizard.sandbox import seed
 
 pytestmark = pytest.mark.sandbox
 
-ALICE = f"alice@{seed.TENANT_DOMAIN}"
 CAROL = f"carol@{seed.TENANT_DOMAIN}"
-PW = seed.PRACTICE_PASSWORD
-
-
-def pw(user=ALICE, password=PW, **kw):
-    return SignInOptions(method="password", username=user, password=password, **kw)
 
 
 def test_adding_the_first_org_claims_the_unclaimed_mailbox(sandbox, parts):

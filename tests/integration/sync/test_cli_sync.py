@@ -22,14 +22,6 @@ PW = seed.PRACTICE_PASSWORD
 ORG = "contosojp"
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory):
-    from wizard.sandbox.server import start_sandbox
-
-    with start_sandbox(tmp_path_factory.mktemp("cli-sync-sandbox")) as sandbox:
-        yield sandbox
-
-
 def run(sb, *argv, stdin=None, status=0):
     cmd = [sys.executable, "-m", "wizard.cli", "--cloud-file", str(sb.cloud_file), "--json",
            *argv]

@@ -23,14 +23,6 @@ PW = seed.PRACTICE_PASSWORD
 ORG = "contosojp"
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory):
-    from wizard.sandbox.server import start_sandbox
-
-    with start_sandbox(tmp_path_factory.mktemp("dav-e2e-sandbox")) as sandbox:
-        yield sandbox
-
-
 def cli(sb, radicale, *argv, stdin=None, status=0, ca=True):
     cmd = [sys.executable, "-m", "wizard.cli", "--cloud-file", str(sb.cloud_file), "--json"]
     if ca:

@@ -15,14 +15,6 @@ from wizard.sandbox.store import deterministic_id
 pytestmark = [pytest.mark.sandbox, pytest.mark.keyring, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory):
-    from wizard.sandbox.server import start_sandbox
-
-    with start_sandbox(tmp_path_factory.mktemp("regarding-sandbox")) as sandbox:
-        yield sandbox
-
-
 def account_id(n: int) -> str:
     return deterministic_id(ORG, "account", n)
 

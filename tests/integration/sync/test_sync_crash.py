@@ -23,14 +23,6 @@ WORKER = Path(__file__).with_name("sync_worker.py")
 KILLS = 30
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory):
-    from wizard.sandbox.server import start_sandbox
-
-    with start_sandbox(tmp_path_factory.mktemp("crash-sandbox")) as sandbox:
-        yield sandbox
-
-
 def start_worker(sb, db: Path) -> subprocess.Popen:
     url = sb.org_urls[ORG]
     return spawn_worker(WORKER, [url, str(sb.ca_file), str(db), seed.org_by_name(ORG).org_id,

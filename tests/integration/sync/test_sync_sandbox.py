@@ -27,14 +27,6 @@ ALICE = seed.user_by_upn(f"alice@{seed.TENANT_DOMAIN}")
 BOB = seed.user_by_upn(f"bob@{seed.TENANT_DOMAIN}")
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory):
-    from wizard.sandbox.server import start_sandbox
-
-    with start_sandbox(tmp_path_factory.mktemp("sync-sandbox")) as sandbox:
-        yield sandbox
-
-
 class Env:
     def __init__(self, sb, tmp_path, user=ALICE, url=None):
         self.sb = sb
