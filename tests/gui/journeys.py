@@ -123,6 +123,27 @@ def add_online(qtbot, window, names, *, username="alice@contoso.example", passwo
     return wizard
 
 
+def mfa_sign_in(qtbot, window) -> None:
+    """Carol, whose sign-in needs a verification code, signs in on the in-app form: the form
+    asks for the code, and with it she is signed in (the wizard is then closed)."""
+    from wizard.sandbox import seed
+
+    wizard = open_wizard(qtbot, window)
+    wizard.currentPage().online_radio.setChecked(True)
+    next_page(qtbot, wizard, PAGE_SIGN_IN)
+    form_sign_in(qtbot, wizard, "carol@contoso.example", seed.PRACTICE_PASSWORD)
+    page = wizard.currentPage()
+    qtbot.wait_until(lambda: page.dialog is not None and page.dialog.isVisible()
+                     and page.dialog.mfa_edit.isVisible(), timeout=TIMEOUT)
+    assert "multi-factor" in page.dialog.error_label.text()
+    page.dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
+    page.dialog.mfa_edit.setText(seed.MFA_CODE)
+    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    wait_complete(qtbot, wizard)
+    assert "carol@contoso.example" in page.status.text()
+    wizard.reject()
+
+
 def finish_wizard(qtbot, window, wizard) -> None:
     with qtbot.wait_signal(window.orgs_loaded, timeout=TIMEOUT):
         with qtbot.wait_signal(wizard.committed, timeout=TIMEOUT):

@@ -211,20 +211,7 @@ def test_sign_out(qtbot, window, real):
 
 
 def test_mfa_user(qtbot, window, real):
-    wizard = j.open_wizard(qtbot, window)
-    wizard.currentPage().online_radio.setChecked(True)
-    j.next_page(qtbot, wizard, PAGE_SIGN_IN)
-    j.form_sign_in(qtbot, wizard, "carol@contoso.example", seed.PRACTICE_PASSWORD)
-    page = wizard.currentPage()
-    qtbot.wait_until(lambda: page.dialog is not None and page.dialog.isVisible()
-                     and page.dialog.mfa_edit.isVisible(), timeout=20000)
-    assert "multi-factor" in page.dialog.error_label.text()
-    page.dialog.password_edit.setText(seed.PRACTICE_PASSWORD)
-    page.dialog.mfa_edit.setText(seed.MFA_CODE)
-    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    j.wait_complete(qtbot, wizard)
-    assert "carol@contoso.example" in page.status.text()
-    wizard.reject()
+    j.mfa_sign_in(qtbot, window)
 
 
 def test_user_without_sync_privilege(qtbot, window, real):
