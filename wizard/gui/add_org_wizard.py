@@ -62,13 +62,22 @@ def _method_label(method: str) -> str:
             "adfs": tr("Claims-based sign-in (AD FS)")}.get(method, method)
 
 
-class StartPage(QWizardPage):
-    def __init__(self, wizard: "AddOrgWizard") -> None:
+class WizardPage(QWizardPage):
+    """A page of the wizard ``w``, named ``name`` (its object name), with its title and
+    subtitle."""
+
+    def __init__(self, wizard: "AddOrgWizard", name: str, title: str, subtitle: str) -> None:
         super().__init__()
-        self.setObjectName("startPage")
+        self.setObjectName(name)
         self.w = wizard
-        self.setTitle(tr("Add an organization"))
-        self.setSubTitle(tr("Paste the address of your organization, or sign in to Dynamics 365 (online) "
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+
+
+class StartPage(WizardPage):
+    def __init__(self, wizard: "AddOrgWizard") -> None:
+        super().__init__(wizard, "startPage", tr("Add an organization"),
+                         tr("Paste the address of your organization, or sign in to Dynamics 365 (online) "
                             "and choose from your organizations."))
         layout = QVBoxLayout(self)
         self.url_radio = QRadioButton(tr("Server &URL"))
@@ -169,12 +178,11 @@ class StartPage(QWizardPage):
         return PAGE_SIGN_IN if self.online_radio.isChecked() else PAGE_DETECT
 
 
-class BusyPage(QWizardPage):
+class BusyPage(WizardPage):
     """A page that runs one task while it is shown; Back cancels it."""
 
-    def __init__(self, wizard: "AddOrgWizard") -> None:
-        super().__init__()
-        self.w = wizard
+    def __init__(self, wizard: "AddOrgWizard", name: str, title: str, subtitle: str) -> None:
+        super().__init__(wizard, name, title, subtitle)
         self.token: CancelToken | None = None
         self.busy = False
 
@@ -217,10 +225,8 @@ class BusyPage(QWizardPage):
 
 class DetectPage(BusyPage):
     def __init__(self, wizard: "AddOrgWizard") -> None:
-        super().__init__(wizard)
-        self.setObjectName("detectPage")
-        self.setTitle(tr("Finding out how to sign in"))
-        self.setSubTitle(tr("Asking the organization how it signs you in. This takes a moment."))
+        super().__init__(wizard, "detectPage", tr("Finding out how to sign in"),
+                         tr("Asking the organization how it signs you in. This takes a moment."))
         layout = QVBoxLayout(self)
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -268,13 +274,10 @@ class DetectPage(BusyPage):
         return PAGE_SIGN_IN
 
 
-class CredentialsPage(QWizardPage):
+class CredentialsPage(WizardPage):
     def __init__(self, wizard: "AddOrgWizard") -> None:
-        super().__init__()
-        self.setObjectName("credentialsPage")
-        self.w = wizard
-        self.setTitle(tr("Enter your credentials"))
-        self.setSubTitle(tr("This organization uses Windows authentication."))
+        super().__init__(wizard, "credentialsPage", tr("Enter your credentials"),
+                         tr("This organization uses Windows authentication."))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.user_edit = QLineEdit()
@@ -329,10 +332,8 @@ class CredentialsPage(QWizardPage):
 
 class SignInPage(BusyPage):
     def __init__(self, wizard: "AddOrgWizard") -> None:
-        super().__init__(wizard)
-        self.setObjectName("signInPage")
-        self.setTitle(tr("Sign in"))
-        self.setSubTitle(tr("Sign in with your work account."))
+        super().__init__(wizard, "signInPage", tr("Sign in"),
+                         tr("Sign in with your work account."))
         layout = QVBoxLayout(self)
         self.form_radio, self.browser_radio, self.device_radio = sign_in_method_radios(wizard.services.sandbox_mode)
         group = QButtonGroup(self)
@@ -499,10 +500,8 @@ class _CheckedRowsProxy(QSortFilterProxyModel):
 
 class PickOrgsPage(BusyPage):
     def __init__(self, wizard: "AddOrgWizard") -> None:
-        super().__init__(wizard)
-        self.setObjectName("pickPage")
-        self.setTitle(tr("Choose organizations"))
-        self.setSubTitle(tr("Select one or more organizations to add. Disabled organizations cannot be added."))
+        super().__init__(wizard, "pickPage", tr("Choose organizations"),
+                         tr("Select one or more organizations to add. Disabled organizations cannot be added."))
         layout = QVBoxLayout(self)
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Search by name, unique name or URL"))
@@ -592,10 +591,8 @@ class PickOrgsPage(BusyPage):
 
 class ConnectPage(BusyPage):
     def __init__(self, wizard: "AddOrgWizard") -> None:
-        super().__init__(wizard)
-        self.setObjectName("connectPage")
-        self.setTitle(tr("Connecting"))
-        self.setSubTitle(tr("Checking each step of the connection."))
+        super().__init__(wizard, "connectPage", tr("Connecting"),
+                         tr("Checking each step of the connection."))
         layout = QVBoxLayout(self)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -730,13 +727,10 @@ class ConnectPage(BusyPage):
         return PAGE_SUMMARY
 
 
-class SummaryPage(QWizardPage):
+class SummaryPage(WizardPage):
     def __init__(self, wizard: "AddOrgWizard") -> None:
-        super().__init__()
-        self.setObjectName("summaryPage")
-        self.w = wizard
-        self.setTitle(tr("Ready to add"))
-        self.setSubTitle(tr("Choose Finish to save. Nothing has been saved yet."))
+        super().__init__(wizard, "summaryPage", tr("Ready to add"),
+                         tr("Choose Finish to save. Nothing has been saved yet."))
         self.setFinalPage(True)
         layout = QVBoxLayout(self)
         self.label = QLabel()
