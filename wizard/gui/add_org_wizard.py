@@ -15,13 +15,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -47,7 +45,7 @@ from wizard.gui.views import (
     StepReport,
     UrlFacts,
 )
-from wizard.gui.widgets import accessible, error_box, error_text, no_keyring_text, step_table
+from wizard.gui.widgets import accessible, error_box, error_text, no_keyring_text, row_table, step_table
 
 PAGE_START, PAGE_DETECT, PAGE_CREDENTIALS, PAGE_SIGN_IN, PAGE_PICK, PAGE_CONNECT, PAGE_SUMMARY = range(7)
 
@@ -519,16 +517,7 @@ class PickOrgsPage(BusyPage):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView()
-        self.view.setObjectName("discoveredOrgs")
-        self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = row_table("discoveredOrgs", self.proxy, QAbstractItemView.SelectionMode.MultiSelection)
         accessible(self.view, tr("Your organizations"), tr("Press Space to select or clear an organization."))
         self.proxy.watch(self.view.selectionModel())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.completeChanged.emit())

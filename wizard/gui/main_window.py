@@ -21,9 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
         QFormLayout,
         QFrame,
         QHBoxLayout,
-        QHeaderView,
         QPushButton,
-        QTableView,
         QToolBar,
         QToolButton,
         QVBoxLayout,
@@ -36,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from wizard.gui.models import OrgTableModel
     from wizard.gui.tasks import TaskCancelled, TaskRunner
     from wizard.gui.views import MailboxHeader, OrgRow, Services, StepReport
-    from wizard.gui.widgets import accessible, error_box, error_line, format_when
+    from wizard.gui.widgets import accessible, error_box, error_line, format_when, row_table
 
 
 def _load_ui_modules() -> None:
@@ -48,9 +46,9 @@ def _load_ui_modules() -> None:
     (tests/benchmarks/bench_startup.py measures both moments).
     """
     global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
-    global QHeaderView, QPushButton, QTableView, QToolBar, QVBoxLayout, QWidget, isValid
+    global QPushButton, QToolBar, QVBoxLayout, QWidget, isValid
     global message, icon, OrgTableModel, accessible, error_box, error_line, format_when, TaskRunner
-    global TaskCancelled
+    global TaskCancelled, row_table
     from PySide6.QtCore import QLocale, Qt
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import (
@@ -58,9 +56,7 @@ def _load_ui_modules() -> None:
         QFormLayout,
         QFrame,
         QHBoxLayout,
-        QHeaderView,
         QPushButton,
-        QTableView,
         QToolBar,
         QVBoxLayout,
         QWidget,
@@ -71,7 +67,7 @@ def _load_ui_modules() -> None:
     from wizard.gui.icons import icon
     from wizard.gui.models import OrgTableModel
     from wizard.gui.tasks import TaskCancelled, TaskRunner
-    from wizard.gui.widgets import accessible, error_box, error_line, format_when
+    from wizard.gui.widgets import accessible, error_box, error_line, format_when, row_table
 
 
 class MainWindow(QMainWindow):
@@ -198,16 +194,7 @@ class MainWindow(QMainWindow):
 
     def _build_org_list(self, layout: QVBoxLayout) -> None:
         """The list of orgs, and the panel that replaces it while the list is empty."""
-        self.table = QTableView()
-        self.table.setObjectName("orgTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = row_table("orgTable", self.model, QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         accessible(self.table, tr("Organizations"),
                    tr("The configured organizations. Select one to act on it."))

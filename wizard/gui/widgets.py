@@ -202,6 +202,26 @@ def error_box(parent: QWidget | None, exc: BaseException | str, *, title: str | 
     return box
 
 
+def row_table(name: str, model, selection_mode=None):
+    """A read-only table that selects whole rows (``selection_mode``: how many, else Qt's
+    default), that Tab leaves, without row numbers, its columns as wide as their contents
+    and the last one stretched; ``name`` is its object name."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if selection_mode is not None:
+        view.setSelectionMode(selection_mode)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
 def step_table(model, parent: QWidget | None = None, *, name: str = ""):
     """A table of connection steps that stays cheap to update while steps stream in.
 
