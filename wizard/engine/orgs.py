@@ -238,7 +238,18 @@ def _default_display_name(profile: OrgProfile, existing: list[OrgProfile]) -> st
     return name
 
 
-def _validate_profile(p: OrgProfile) -> None:  # noqa: C901 - a field-by-field validator
+def _validate_profile(p: OrgProfile) -> None:
+    _validate_address(p)
+    if p.org_id is not None:
+        try:
+            p.org_id = str(uuid.UUID(str(p.org_id).strip().strip("{}")))
+        except ValueError:
+            raise E.ProfileBadOrgId(org_id=p.org_id) from None
+    _validate_choices(p)
+    _refuse_secrets_in_profile(p)
+
+
+def _validate_address(p: OrgProfile) -> None:
     if not isinstance(p.base_url, str) or not p.base_url.strip():
         raise E.ProfileWithoutAddress()
     if urlsplit(p.base_url.strip()).password is not None or "@" in urlsplit(p.base_url).netloc:
@@ -246,11 +257,9 @@ def _validate_profile(p: OrgProfile) -> None:  # noqa: C901 - a field-by-field v
     scheme = urlsplit(p.base_url.strip()).scheme.lower()
     if scheme not in ("https", "http") or not urlsplit(p.base_url.strip()).hostname:
         raise E.ProfileBadAddress(url=p.base_url)
-    if p.org_id is not None:
-        try:
-            p.org_id = str(uuid.UUID(str(p.org_id).strip().strip("{}")))
-        except ValueError:
-            raise E.ProfileBadOrgId(org_id=p.org_id) from None
+
+
+def _validate_choices(p: OrgProfile) -> None:
     if p.kind not in KINDS:
         raise E.UnknownKind(value=p.kind, choices=", ".join(KINDS))
     if p.auth_method not in AUTH_METHODS:
@@ -259,6 +268,10 @@ def _validate_profile(p: OrgProfile) -> None:  # noqa: C901 - a field-by-field v
         raise E.UnknownSyncMethod(value=p.sync_method)
     if p.sync_via is not None and p.sync_via not in SYNC_VIA:
         raise E.UnknownSyncVia(value=p.sync_via, choices=", ".join(SYNC_VIA))
+
+
+def _refuse_secrets_in_profile(p: OrgProfile) -> None:
+    """A profile never holds a secret: no secret-like key in ``extra``, no token anywhere."""
     if not isinstance(p.extra, dict):
         raise E.ExtraNotMapping()
     for k in p.extra:
@@ -677,10 +690,7 @@ class OrgRegistry:
             assert target.org_id  # _plan refuses orgs without an id
             if sync_via is not None and sync_via not in SYNC_VIA:
                 raise E.UnknownSyncVia(value=sync_via, choices=", ".join(SYNC_VIA))
-            for p in orgs:
-                p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
-                if p.key == target.key and sync_via is not None:
-                    p.sync_via = sync_via
+            _make_primary(orgs, target, sync_via)
             state["orgs"] = [p.to_dict() for p in orgs]
             if during is not None:
                 during(state)
@@ -997,7 +1007,7 @@ _OPTIONAL_TEXT_FIELDS = ("org_id", "unique_name", "api_url", "cloud", "region", 
 _BOOL_FIELDS = ("save_credentials", "keep_connected")
 
 
-def check_registry_state(data: dict[str, Any]) -> None:  # noqa: C901 - a field-by-field validator of the file
+def check_registry_state(data: dict[str, Any]) -> None:
     """Raise :class:`~wizard.engine.storage.SchemaError` unless ``data`` is a registry the
     app could have written: every entry well-formed, keys unique, at most one org
     synchronizing, no org listed twice. Such a file is moved aside like a damaged one."""
@@ -1006,39 +1016,24 @@ def check_registry_state(data: dict[str, Any]) -> None:  # noqa: C901 - a field-
     orgs = data.get("orgs", [])
     if not isinstance(orgs, list):
         raise SchemaError("“orgs” is not a list")
+    _check_registry_orgs(orgs)
+    _check_registry_pending(data)
+    if data.get("recovery") is not None and not isinstance(data["recovery"], dict):
+        raise SchemaError("“recovery” is not an object")
+    _check_registry_settings(data.get("settings"))
+
+
+def _check_registry_orgs(orgs: builtins.list[Any]) -> None:
+    """Every entry well-formed; keys, organization IDs and addresses unique; one primary."""
+    from wizard.engine.storage import SchemaError
+
     keys: dict[str, int] = {}
     ids: dict[str, int] = {}
     urls: dict[str, int] = {}
-    primaries: list[int] = []
+    primaries: builtins.list[int] = []
     for i, entry in enumerate(orgs, 1):
-        if not isinstance(entry, dict):
-            raise SchemaError(f"entry {i} is not an object")
-        for name in _TEXT_FIELDS:
-            value = entry.get(name)
-            if not isinstance(value, str) or not value.strip():
-                raise SchemaError(f"entry {i} has no valid “{name}”")
-        for name in _OPTIONAL_TEXT_FIELDS:
-            if not isinstance(entry.get(name, None), (str, type(None))):
-                raise SchemaError(f"entry {i}: “{name}” is not text")
-        for name in _BOOL_FIELDS:
-            if name in entry and not isinstance(entry[name], bool):
-                raise SchemaError(f"entry {i}: “{name}” is not true or false")
-        if "extra" in entry and not isinstance(entry["extra"], dict):
-            raise SchemaError(f"entry {i}: “extra” is not an object")
-        for name, allowed in (("kind", KINDS), ("auth_method", AUTH_METHODS),
-                              ("sync_method", SYNC_METHODS)):
-            if name in entry and entry[name] not in allowed:
-                raise SchemaError(f"entry {i}: “{name}” is {entry[name]!r}, not one of "
-                                  f"{', '.join(allowed)}")
-        key = entry["key"]
-        if ":" in key or any(ch.isspace() for ch in key):
-            raise SchemaError(f"entry {i}: “key” {key!r} is not a registry key")
-        try:
-            profile = OrgProfile.from_dict(entry)
-            _validate_profile(profile)
-        except (InvalidProfile, TypeError, ValueError) as exc:
-            raise SchemaError(f"entry {i}: {exc}") from None
-        for seen, value, what in ((keys, key, "key"),
+        profile = _checked_entry(i, entry)
+        for seen, value, what in ((keys, entry["key"], "key"),
                                   (ids, (profile.org_id or "").lower(), "organization ID"),
                                   (urls, normalize_base_url(profile.base_url), "address")):
             if not value:
@@ -1052,6 +1047,52 @@ def check_registry_state(data: dict[str, Any]) -> None:  # noqa: C901 - a field-
     if len(primaries) > 1:
         raise SchemaError(f"entries {', '.join(map(str, primaries))} are all marked as the "
                           "synchronizing organization; only one org can synchronize")
+
+
+def _checked_entry(i: int, entry: Any) -> OrgProfile:
+    """Entry ``i`` of the org list as a profile, or SchemaError saying what is wrong with it."""
+    from wizard.engine.storage import SchemaError
+
+    if not isinstance(entry, dict):
+        raise SchemaError(f"entry {i} is not an object")
+    _check_entry_types(i, entry)
+    for name, allowed in (("kind", KINDS), ("auth_method", AUTH_METHODS),
+                          ("sync_method", SYNC_METHODS)):
+        if name in entry and entry[name] not in allowed:
+            raise SchemaError(f"entry {i}: “{name}” is {entry[name]!r}, not one of "
+                              f"{', '.join(allowed)}")
+    key = entry["key"]
+    if ":" in key or any(ch.isspace() for ch in key):
+        raise SchemaError(f"entry {i}: “key” {key!r} is not a registry key")
+    try:
+        profile = OrgProfile.from_dict(entry)
+        _validate_profile(profile)
+    except (InvalidProfile, TypeError, ValueError) as exc:
+        raise SchemaError(f"entry {i}: {exc}") from None
+    return profile
+
+
+def _check_entry_types(i: int, entry: dict[str, Any]) -> None:
+    from wizard.engine.storage import SchemaError
+
+    for name in _TEXT_FIELDS:
+        value = entry.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise SchemaError(f"entry {i} has no valid “{name}”")
+    for name in _OPTIONAL_TEXT_FIELDS:
+        if not isinstance(entry.get(name), (str, type(None))):
+            raise SchemaError(f"entry {i}: “{name}” is not text")
+    for name in _BOOL_FIELDS:
+        if name in entry and not isinstance(entry[name], bool):
+            raise SchemaError(f"entry {i}: “{name}” is not true or false")
+    if "extra" in entry and not isinstance(entry["extra"], dict):
+        raise SchemaError(f"entry {i}: “extra” is not an object")
+
+
+def _check_registry_pending(data: dict[str, Any]) -> None:
+    """The stamp change and the clean-up a write left to finish, if any, are well-formed."""
+    from wizard.engine.storage import SchemaError
+
     pending = data.get("pending_stamp")
     if pending is not None and not (
             isinstance(pending, dict) and pending.get("action") in ("claim", "release")
@@ -1063,19 +1104,29 @@ def check_registry_state(data: dict[str, Any]) -> None:  # noqa: C901 - a field-
             isinstance(c, dict) and isinstance(c.get("key"), str) and c.get("key")
             and ":" not in c["key"] for c in cleanup)):
         raise SchemaError("“pending_cleanup” is not a list of removed organizations")
-    if data.get("recovery") is not None and not isinstance(data["recovery"], dict):
-        raise SchemaError("“recovery” is not an object")
-    settings = data.get("settings")
-    if settings is not None:
-        from wizard.engine import keepalive
 
-        if not isinstance(settings, dict):
-            raise SchemaError("“settings” is not an object")
-        if keepalive.SETTING in settings:
-            try:
-                keepalive.check_minutes(settings[keepalive.SETTING], text=False)
-            except keepalive.InvalidInterval as exc:
-                raise SchemaError(f"“settings.{keepalive.SETTING}”: {exc.message}") from None
+
+def _check_registry_settings(settings: Any) -> None:
+    if settings is None:
+        return
+    from wizard.engine import keepalive
+    from wizard.engine.storage import SchemaError
+
+    if not isinstance(settings, dict):
+        raise SchemaError("“settings” is not an object")
+    if keepalive.SETTING in settings:
+        try:
+            keepalive.check_minutes(settings[keepalive.SETTING], text=False)
+        except keepalive.InvalidInterval as exc:
+            raise SchemaError(f"“settings.{keepalive.SETTING}”: {exc.message}") from None
+
+
+def _make_primary(orgs: builtins.list[OrgProfile], target: OrgProfile, sync_via: str | None) -> None:
+    """``target`` synchronizes (through ``sync_via`` if given), every other org does not."""
+    for p in orgs:
+        p.sync_method = SYNC_MAILBOX if p.key == target.key else SYNC_NONE
+        if p.key == target.key and sync_via is not None:
+            p.sync_via = sync_via
 
 
 def _fingerprint(current: OrgProfile | None, target: OrgProfile, stamp: Stamp | None) -> str:
@@ -1138,7 +1189,9 @@ def _not_found(orgs: list[OrgProfile], cls: type[OrgNotFound], **params: Any) ->
     return cls(orgs=_listing(orgs), **params) if orgs else E.NoOrgsAdded(**params)
 
 
-def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:  # noqa: C901 - the lookup order of an org reference (number, key, id, names)
+def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:
+    """The org ``ref`` names: a number (its position), else its key, organization ID, unique
+    or display name, else its address; a number as text also names the org at that position."""
     if isinstance(ref, bool):
         raise _not_found(orgs, E.NotAnOrgRef, ref=ref)
     if isinstance(ref, int):
@@ -1148,6 +1201,24 @@ def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:  # noqa: C90
     text = str(ref).strip()
     if not text:
         raise _not_found(orgs, E.NoOrgNamed)
+    matches = _named(orgs, text)
+    if text.isdigit():
+        i = int(text)
+        if 1 <= i <= len(orgs):
+            matches[orgs[i - 1].key] = orgs[i - 1]
+        elif not matches:
+            raise _not_found(orgs, E.NoOrgNumber, number=i)
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    if not matches:
+        raise _not_found(orgs, OrgNotFound, ref=text)
+    names = "; ".join(f"{orgs.index(p) + 1}. {p.display_name}" for p in matches.values())
+    raise AmbiguousOrg(ref=text, matches=names)
+
+
+def _named(orgs: list[OrgProfile], text: str) -> dict[str, OrgProfile]:
+    """The orgs (by key) that ``text`` names by key, organization ID, unique or display name;
+    when none, the ones at the address ``text`` (if it looks like one)."""
     folded = text.casefold()
     matches: dict[str, OrgProfile] = {}
     for p in orgs:
@@ -1163,18 +1234,7 @@ def _resolve(orgs: list[OrgProfile], ref: str | int) -> OrgProfile:  # noqa: C90
         for p in orgs:
             if url and normalize_base_url(p.base_url) == url:
                 matches[p.key] = p
-    if text.isdigit():
-        i = int(text)
-        if 1 <= i <= len(orgs):
-            matches[orgs[i - 1].key] = orgs[i - 1]
-        elif not matches:
-            raise _not_found(orgs, E.NoOrgNumber, number=i)
-    if len(matches) == 1:
-        return next(iter(matches.values()))
-    if not matches:
-        raise _not_found(orgs, OrgNotFound, ref=text)
-    names = "; ".join(f"{orgs.index(p) + 1}. {p.display_name}" for p in matches.values())
-    raise AmbiguousOrg(ref=text, matches=names)
+    return matches
 
 
 __all__ = [
