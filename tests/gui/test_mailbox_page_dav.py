@@ -18,14 +18,6 @@ pytestmark = pytest.mark.sandbox
 ORG = "contosojp"
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory):
-    from wizard.sandbox.server import start_sandbox
-
-    with start_sandbox(tmp_path_factory.mktemp("gui-mailbox-dav")) as sandbox:
-        yield sandbox
-
-
 def _services(sb, home, ca_bundle):
     from wizard.engine.context import Engine
     from wizard.engine.paths import AppPaths

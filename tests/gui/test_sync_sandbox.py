@@ -23,14 +23,6 @@ pytestmark = pytest.mark.sandbox
 ORG = "contosojp"
 
 
-@pytest.fixture(scope="module")
-def sb(tmp_path_factory):
-    from wizard.sandbox.server import start_sandbox
-
-    with start_sandbox(tmp_path_factory.mktemp("gui-sync-sandbox")) as sandbox:
-        yield sandbox
-
-
 @pytest.fixture
 def real(sb, wizard_home):
     yield from j.sandbox_services(sb.cloud_file, wizard_home)

@@ -61,15 +61,21 @@ def test_secret_shapes_without_needles(tmp_path, text, shape):
     assert any(shape in f for f in findings), findings
 
 
+def _sqlite_row(db, pragma: str, value: str) -> sqlite3.Connection:
+    """A database at ``db`` set up with ``pragma``, holding ``value`` in one committed row;
+    the connection is still open."""
+    conn = sqlite3.connect(db)
+    conn.execute(pragma)
+    conn.execute("CREATE TABLE t (v TEXT)")
+    conn.execute("INSERT INTO t VALUES (?)", (value,))
+    conn.commit()
+    return conn
+
+
 def test_sqlite_values_split_over_overflow_pages_are_found(tmp_path):
     long_secret = "S3cr3t-" + "q" * 9000 + "-end"
     db = tmp_path / "mailbox.sqlite3"
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA page_size = 1024")
-    conn.execute("CREATE TABLE t (v TEXT)")
-    conn.execute("INSERT INTO t VALUES (?)", (long_secret,))
-    conn.commit()
-    conn.close()
+    _sqlite_row(db, "PRAGMA page_size = 1024", long_secret).close()
     assert long_secret.encode() not in db.read_bytes()  # a byte search alone would miss it
     findings = find_secrets_under(tmp_path, [long_secret], shapes=False)
     assert any("SQLite rows" in f for f in findings), findings
@@ -77,11 +83,7 @@ def test_sqlite_values_split_over_overflow_pages_are_found(tmp_path):
 
 def test_sqlite_wal_files_are_searched(tmp_path):
     db = tmp_path / "m.sqlite3"
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("CREATE TABLE t (v TEXT)")
-    conn.execute("INSERT INTO t VALUES (?)", (PASSWORD,))
-    conn.commit()
+    conn = _sqlite_row(db, "PRAGMA journal_mode=WAL", PASSWORD)
     try:
         findings = find_secrets_under(tmp_path, [PASSWORD], shapes=False)
     finally:
