@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, Q
 
 from wizard.gui.i18n import tr
 from wizard.gui.views import OrgChangeView, OrgOutcomeView, SwitchPlanView, SwitchResultView
-from wizard.gui.widgets import accessible
+from wizard.gui.widgets import accessible, fit_to_screen, scroll_body
 
 
 def method_name(value: int | None) -> str:
@@ -189,12 +189,14 @@ class SwitchProgressDialog(QDialog):
         self.bar.setRange(0, 0)
         accessible(self.bar, tr("Progress"), tr("The switch is running."))
         layout.addWidget(self.bar)
+        # The result and its Details scroll only when the screen is too small for them.
+        self.scroll_area, body = scroll_body(layout)
         self.result_label = QLabel("")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_label.setVisible(False)
         accessible(self.result_label, tr("Result"))
-        layout.addWidget(self.result_label)
+        body.addWidget(self.result_label)
         self.details_button = QPushButton(tr("&Details"))
         self.details_button.setCheckable(True)
         self.details_button.setVisible(False)
@@ -205,8 +207,10 @@ class SwitchProgressDialog(QDialog):
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         accessible(self.details_label, tr("Details"))
         self.details_button.toggled.connect(self.details_label.setVisible)
-        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.details_label)
+        self.details_button.toggled.connect(lambda _on: self.fit())
+        body.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addWidget(self.details_label)
+        body.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self._cancel_or_close)
         layout.addWidget(self.buttons)
@@ -240,12 +244,12 @@ class SwitchProgressDialog(QDialog):
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         close.setFocus()
-        layout = self.layout()
-        assert layout is not None  # the QVBoxLayout of __init__
-        layout.activate()
-        width = max(self.width(), 620)
-        self.resize(width, max(layout.totalHeightForWidth(width), layout.totalMinimumSize().height()))
+        self.fit()
         self.result_shown.emit()
+
+    def fit(self) -> None:
+        """Tall enough for the word-wrapped result (and Details, when shown) at this width."""
+        fit_to_screen(self, max(self.width(), 620))
 
     def _cancel_or_close(self) -> None:
         if self.switch_result is None and not self.cancelling:
