@@ -286,7 +286,7 @@ def run(lang: str, theme: str = "light") -> None:
     window.confirm_box.button(QMessageBox.StandardButton.Cancel).click()
 
     # Synchronize Now: the mailbox is still stamped with Fabrikam Sales, so the gate comes first.
-    window.actions["sync_now"].trigger()
+    window.actions_by_name["sync_now"].trigger()
     wait_until(lambda: getattr(window, "stamp_gate_dialog", None) is not None and window.stamp_gate_dialog.isVisible(),
                60)
     gate = window.stamp_gate_dialog
@@ -307,7 +307,7 @@ def run(lang: str, theme: str = "light") -> None:
     shoot(window, lang, "26-main-after-sync")
 
     done.clear()
-    window.actions["sync_settings"].trigger()
+    window.actions_by_name["sync_settings"].trigger()
     wait_until(lambda: "sync_settings" in done, 60)
     page = window.settings_dialog
     shoot(page, lang, "27-sync-settings")
@@ -360,13 +360,17 @@ def run(lang: str, theme: str = "light") -> None:
     window.synchronize()
     wait_until(lambda: window.switch_dialog is not before and window.switch_dialog.isVisible(), 60)
     shoot(window.switch_dialog, lang, "30-switch-prompt-records")
+    window.switch_dialog.details_button.click()
+    shoot(window.switch_dialog, lang, "30-switch-prompt-details")
     window.switch_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait_until(lambda: getattr(window, "switch_progress", None) is not None
                and "(" in window.switch_progress.status_label.text(), 60)
     shoot(window.switch_progress, lang, "31-switch-progress")
     sandbox.faults.clear("test_enable_stuck")
-    wait_until(lambda: window.switch_progress.result is not None, 60)
+    wait_until(lambda: window.switch_progress.switch_result is not None, 60)
     shoot(window.switch_progress, lang, "32-switch-result")
+    window.switch_progress.details_button.click()
+    shoot(window.switch_progress, lang, "32-switch-result-details")
     window.switch_progress.accept()
     wait_until(lambda: window.primary_label.text() == other.display_name, 60)
     window.refresh()
@@ -386,8 +390,10 @@ def run(lang: str, theme: str = "light") -> None:
     progress_before = window.switch_progress
     window.switch_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait_until(lambda: window.switch_progress is not progress_before
-               and window.switch_progress.result is not None, 60)
+               and window.switch_progress.switch_result is not None, 60)
     shoot(window.switch_progress, lang, "34-switch-incomplete")
+    window.switch_progress.details_button.click()
+    shoot(window.switch_progress, lang, "34-switch-incomplete-details")
     window.switch_progress.accept()
     sandbox.faults.reset()
     window._offer_finish(services.pending_switch())
