@@ -10,7 +10,7 @@ import pytest
 
 from tests.gui import journeys as j
 from tests.gui.test_step_texts import latin_words
-from tests.gui.test_sync_sandbox import ORG, _sync, real, sb, window  # noqa: F401 - fixtures
+from tests.gui.test_sync_sandbox import ORG, _sync, real, window  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.sandbox
 
