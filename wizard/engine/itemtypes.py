@@ -26,6 +26,7 @@ import base64
 import binascii
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -171,75 +172,111 @@ def utc_text(value: str) -> str | None:
     return when.strftime(fmt)
 
 
-def _check(kind: str, name: str, ftype: FieldType, value: Any) -> Any:  # noqa: C901 - one branch per field type of the item schema
-    """The value to store, or raise :class:`InvalidItemValue`."""
-    def bad(hint: str = "") -> InvalidItemValue:
-        return InvalidItemValue(kind=kind, field=name, value=_show(value),
-                                expected=ftype.expected, hint=hint)
+class _Rejected(Exception):
+    """A field checker refused the value (``hint``: how to write it instead); ``shown`` is
+    the value to name in the message when the checker had already converted it."""
 
-    t = ftype.name
-    if t == "text":
-        if not isinstance(value, str):
-            hint = (f" (to store the text {value!r}, quote it: {name}='\"{value}\"')"
-                    if isinstance(value, (int, float)) and not isinstance(value, bool) else "")
-            raise bad(hint)
-        if len(value) > MAX_TEXT or "\x00" in value:
-            raise bad()
-        return value
-    if t == "datetime":
-        if not isinstance(value, str) or utc_text(value) is None:
-            raise bad()
-        return utc_text(value)
-    if t == "date":
-        if not isinstance(value, str) or len(value.strip()) != 10:
-            raise bad()
-        try:
-            return date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            raise bad() from None
-    if t == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                (isinstance(value, float) and not math.isfinite(value)):
-            raise bad()
-        if ftype.integer:
-            if isinstance(value, float) and not value.is_integer():
-                raise bad()
-            value = int(value)
-        if (ftype.minimum is not None and value < ftype.minimum) or \
-                (ftype.maximum is not None and value > ftype.maximum):
-            raise bad()
-        return value
-    if t == "bool":
-        if not isinstance(value, bool):
-            raise bad()
-        return value
-    if t == "list":
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
-                                                  for v in value):
-            raise bad()
-        return list(value)
-    if t == "choice":
-        if not isinstance(value, str) or value not in ftype.choices:
-            raise bad()
-        return value
-    if t == "regarding":
-        parsed = parse_regarding(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise bad()
-        return f"{parsed[0]}:{parsed[1]}"
-    # attachments
+    def __init__(self, hint: str = "", *, shown: Any = None, converted: bool = False) -> None:
+        super().__init__(hint)
+        self.hint = hint
+        self.shown = shown
+        self.converted = converted
+
+
+def _check(kind: str, name: str, ftype: FieldType, value: Any) -> Any:
+    """The value to store, or raise :class:`InvalidItemValue`."""
+    try:
+        return _CHECKS.get(ftype.name, _check_attachments)(name, ftype, value)
+    except _Rejected as exc:
+        shown = exc.shown if exc.converted else value
+        raise InvalidItemValue(kind=kind, field=name, value=_show(shown), expected=ftype.expected,
+                               hint=exc.hint) from None
+
+
+def _check_text(name: str, ftype: FieldType, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise _Rejected(f" (to store the text {value!r}, quote it: {name}='\"{value}\"')"
+                        if isinstance(value, (int, float)) and not isinstance(value, bool) else "")
+    if len(value) > MAX_TEXT or "\x00" in value:
+        raise _Rejected()
+    return value
+
+
+def _check_datetime(name: str, ftype: FieldType, value: Any) -> Any:
+    if not isinstance(value, str) or utc_text(value) is None:
+        raise _Rejected()
+    return utc_text(value)
+
+
+def _check_date(name: str, ftype: FieldType, value: Any) -> Any:
+    if not isinstance(value, str) or len(value.strip()) != 10:
+        raise _Rejected()
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise _Rejected() from None
+
+
+def _check_number(name: str, ftype: FieldType, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not math.isfinite(value)):
+        raise _Rejected()
+    if ftype.integer:
+        if isinstance(value, float) and not value.is_integer():
+            raise _Rejected()
+        value = int(value)
+    if (ftype.minimum is not None and value < ftype.minimum) or \
+            (ftype.maximum is not None and value > ftype.maximum):
+        raise _Rejected(shown=value, converted=True)
+    return value
+
+
+def _check_bool(name: str, ftype: FieldType, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise _Rejected()
+    return value
+
+
+def _check_list(name: str, ftype: FieldType, value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _Rejected()
+    return list(value)
+
+
+def _check_choice(name: str, ftype: FieldType, value: Any) -> Any:
+    if not isinstance(value, str) or value not in ftype.choices:
+        raise _Rejected()
+    return value
+
+
+def _check_regarding(name: str, ftype: FieldType, value: Any) -> Any:
+    parsed = parse_regarding(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise _Rejected()
+    return f"{parsed[0]}:{parsed[1]}"
+
+
+def _check_attachments(name: str, ftype: FieldType, value: Any) -> Any:
     if not isinstance(value, list):
-        raise bad()
+        raise _Rejected()
     for att in value:
         if not isinstance(att, dict) or not isinstance(att.get("name", ""), str) or \
                 not isinstance(att.get("content_type", ""), str) or \
                 not isinstance(att.get("data", ""), str):
-            raise bad()
+            raise _Rejected()
         try:
             base64.b64decode(att.get("data", ""), validate=True)
         except (binascii.Error, ValueError):
-            raise bad() from None
+            raise _Rejected() from None
     return value
+
+
+#: the checker of each field type (any other: attachments)
+_CHECKS: dict[str, Callable[[str, FieldType, Any], Any]] = {
+    "text": _check_text, "datetime": _check_datetime, "date": _check_date,
+    "number": _check_number, "bool": _check_bool, "list": _check_list,
+    "choice": _check_choice, "regarding": _check_regarding,
+}
 
 
 def parse_regarding(text: str) -> tuple[str, str] | None:
