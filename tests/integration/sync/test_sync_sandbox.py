@@ -17,6 +17,7 @@ from wizard.engine.mailstore import SqliteMailStore
 from wizard.engine.stamp import MailboxStore, StampConflict
 from wizard.engine.sync.addresses import apply_address_switch, plan_address_switch
 from wizard.engine.sync.engine import NoSyncPrivilege, Synchronizer, SyncOffline
+from wizard.engine.sync.staging import attached
 from wizard.engine.sync.webapi import DataverseOrgSide
 from wizard.sandbox import seed
 
@@ -436,7 +437,7 @@ def test_an_initial_sync_in_small_pages_matches_one_in_large_pages(env, sb, tmp_
         assert all(items[st.local_id].hash == st.local_hash for st in rows.values())
         seqs = [r[0] for r in small.store.conn.execute("SELECT seq FROM mail_items")]
         assert len(set(seqs)) == len(seqs) and 0 not in seqs
-        assert small.store.conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+        assert not attached(small.store.conn)
         assert small.sync.run().actions == []            # nothing left to do
     finally:
         small.close()
@@ -456,7 +457,7 @@ def test_a_cancelled_initial_sync_leaves_the_mailbox_untouched(env):
     with pytest.raises(SyncCancelled):
         env.sync.run()
     assert env.store.items() == [] and env.sync.status.rows("contact") == {}
-    assert env.store.conn.execute("SELECT name FROM temp.sqlite_master").fetchall() == []
+    assert not attached(env.store.conn)
     env.sync.cancel = None
     env.sync.run()
     assert len(env.store.items("contact")) > 0

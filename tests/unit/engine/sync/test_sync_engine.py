@@ -632,8 +632,8 @@ def test_staging_adds_all_rows_or_none(tmp_path):
             staging.add([("b", "contact", "{}", 1, "r-b", "org", 1, "h")],
                         [("o", "contact", "r-b")])             # a short status row
         assert staging.count == 1
-        assert store.conn.execute("SELECT local_id FROM temp.staged_items").fetchall() == [("a",)]
-        assert store.conn.execute("SELECT count(*) FROM temp.staged_status").fetchone() == (1,)
+        assert store.conn.execute("SELECT local_id FROM sync_staging.staged_items").fetchall() == [("a",)]
+        assert store.conn.execute("SELECT count(*) FROM sync_staging.staged_status").fetchone() == (1,)
         staging.close()
     finally:
         store.close()
