@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -70,6 +71,7 @@ __all__ = ["Synchronizer", "SyncReport", "Action", "SyncError", "NoSyncPrivilege
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+SWITCH_INTERVAL = 0.001        # seconds; see Synchronizer.run
 EMAIL_NOTICE = ("To decide whether an e-mail can be tracked, only its sender, recipients and "
                 "subject are sent to the organization. The rest of the message is sent only "
                 "once it is tracked.")
@@ -147,6 +149,13 @@ class Synchronizer:
         paused = gc.isenabled()
         if paused:
             gc.disable()
+        # While a page is planned, a helper thread reads the next one (webapi._delta);
+        # each of its socket reads must take the GIL back from the planning, which keeps
+        # it for a whole thread switch interval (5 ms by default). At 1 ms (the GUI's own
+        # setting, wizard.gui.runtime) the reads keep pace. Restored afterwards.
+        interval = sys.getswitchinterval()
+        if interval > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         run = SyncRun(self, SyncReport(self.org.org_id, self.org.org_name, dry_run), dry_run)
         try:
             self.store.refresh(self.progress)
@@ -158,6 +167,8 @@ class Synchronizer:
                 run.staging = None
             if paused:
                 gc.enable()
+            if interval > SWITCH_INTERVAL:
+                sys.setswitchinterval(interval)
             lock.release()
 
     def _run(self, run: SyncRun, override_stamp: bool, allow_mass_delete: bool) -> SyncReport:
