@@ -802,14 +802,14 @@ class Connector:
     def _step_switch(self, target: "str | OrgProfile", state: _TestState,
                      options: SignInOptions) -> _StepOutcome:
         from wizard.engine.serverside import errors as sse
-        from wizard.engine.serverside.journal import summary
+        from wizard.engine.serverside.journal import summary_note
 
         if self.registry is None:
             raise T.NoOrgList()
         journal = self.registry.switch_journal()
         if journal is None:
             return T.NoSwitchPending(), {"pending": False}
-        raise sse.SwitchPending(org=journal.get("target_label", ""), what=summary(journal))
+        raise sse.SwitchPending(org=journal.get("target_label", ""), what=summary_note(journal))
 
     def _step_stamp(self, target: "str | OrgProfile", state: _TestState,
                     options: SignInOptions) -> _StepOutcome:

@@ -54,16 +54,25 @@ def open_orgs(journal: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def summary(journal: Mapping[str, Any]) -> str:
     """What is left to do, in one English sentence (the pending note's ``what``)."""
+    return str(summary_note(journal).text)
+
+
+def summary_note(journal: Mapping[str, Any]) -> Any:
+    """:func:`summary` as a ``serverside.words.Note``, for a front end that words it."""
+    from wizard.engine.serverside.words import Joined, OrgReason, Stored, note, phrase
+
     phase = journal.get("phase")
     if phase == "rolling_back":
-        return "it was being undone because a mailbox record changed."
+        return note("pending_undoing")
     left = open_orgs(journal)
     if left:
         parts = []
         for _key, org in left:
             error = org.get("error") or {}
-            parts.append(f"{org.get('label')} ({error.get('message') or 'not changed yet'})")
-        return "not changed yet: " + "; ".join(parts) + "."
+            reason = (Stored(str(error.get("code") or ""), error["message"], org.get("label"))
+                      if error.get("message") else phrase("not_changed_yet"))
+            parts.append(OrgReason(org.get("label"), reason))
+        return note("pending_orgs", orgs=Joined(tuple(parts), "; "))
     if phase == "test_enable":
-        return "Test & Enable was not requested yet."
-    return "the mailbox records were being changed."
+        return note("pending_test_enable")
+    return note("pending_writing")

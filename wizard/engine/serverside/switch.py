@@ -277,7 +277,7 @@ class ServerSwitchPlan:
                             state=approval_word(target.approval)))
         if self.pending is not None:
             out.append(note("pending", org=self.pending.get("target_label", ""),
-                            what=jr.summary(self.pending)))
+                            what=jr.summary_note(self.pending)))
         return out
 
     def summary_lines(self, method: str | None = None, override: bool | None = None
@@ -450,7 +450,7 @@ class StatusReport:
             out.append(note("holder_none").text)
         if self.journal is not None:
             out.append(note("pending", org=self.journal.get("target_label", ""),
-                            what=jr.summary(self.journal)).text)
+                            what=jr.summary_note(self.journal)).text)
         return out
 
     def to_dict(self) -> dict[str, Any]:

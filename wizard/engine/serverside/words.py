@@ -28,7 +28,7 @@ APPROVAL_WORDS = {0: "Empty", 1: "Approved", 2: "Pending Approval", 3: "Rejected
 PHRASE_WORDS = {"no_reason": "no reason was recorded",
                 "not_changed": "the record could not be changed",
                 "not_connected": "not connected", "not_read": "not read",
-                "scheduled": "scheduled", "unknown": "?"}
+                "scheduled": "scheduled", "unknown": "?", "not_changed_yet": "not changed yet"}
 WORDS: Mapping[str, Mapping[Any, str]] = {"method": METHOD_WORDS, "status": STATUS_WORDS,
                                           "approval": APPROVAL_WORDS, "phrase": PHRASE_WORDS}
 
@@ -72,6 +72,41 @@ class Names:
 
     def __str__(self) -> str:
         return names(list(self.labels))
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several notes (or words) as one param, ``sep`` between them in the engine's English."""
+
+    items: tuple[Any, ...]
+    sep: str = "; "
+
+    def __str__(self) -> str:
+        return self.sep.join(str(i) for i in self.items)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An error's message as a journal kept it (``code``, its English ``message``) for the
+    org labelled ``org``; a front end words the codes it can from ``code`` and ``org``."""
+
+    code: str
+    message: str
+    org: Any = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class OrgReason:
+    """“Org (why)”: an org's label and a reason (a word, a stored error) as one param."""
+
+    org: Any
+    reason: Any
+
+    def __str__(self) -> str:
+        return f"{self.org} ({self.reason})"
 
 
 @dataclass(frozen=True)
@@ -140,6 +175,11 @@ TEMPLATES: Mapping[str, str] = {
                 "set to None.",
     "incomplete": "The switch to {org} is not finished (not changed: {count} in all). It is "
                   "finished when you switch again.",
+    # -- what an unfinished switch still has to do (its journal; ``pending``'s ``what``) -----
+    "pending_undoing": "it was being undone because a mailbox record changed.",
+    "pending_orgs": "not changed yet: {orgs}.",
+    "pending_test_enable": "Test & Enable was not requested yet.",
+    "pending_writing": "the mailbox records were being changed.",
     # -- the change an administrator would make by hand (a 403's ``what``) --------------------
     "what_test_enable": "Test & Enable the mailbox with “Sync items with Exchange from this org "
                         "only”.",
