@@ -37,7 +37,7 @@ def param_text(key: str, value: Any) -> Any:
     """A param as the user reads it: a wrapped error, a note, a word (a method, a status…),
     org names or a time in the user's language; the server's own words quoted."""
     from wizard.engine.errors import ErrorMessage, ServerText
-    from wizard.engine.serverside.words import Names, Note, When, Word
+    from wizard.engine.serverside.words import Joined, Names, Note, OrgReason, Stored, When, Word
 
     if isinstance(value, WizardError):
         return render_line(value)                  # a wrapped error (``cause``)
@@ -49,6 +49,12 @@ def param_text(key: str, value: Any) -> Any:
         return word_text(value)
     if isinstance(value, Names):
         return tr(", ").join(value.labels)
+    if isinstance(value, Joined):
+        return tr("; ").join(str(param_text(key, v)) for v in value.items)
+    if isinstance(value, OrgReason):
+        return f"{value.org} ({param_text(key, value.reason)})"
+    if isinstance(value, Stored):
+        return stored_text(value)
     if isinstance(value, When):
         from wizard.gui.widgets import format_when
 
@@ -58,6 +64,21 @@ def param_text(key: str, value: Any) -> Any:
     if key == "server_message" and value:           # the template says whose words they are
         return tr("“{text}”").format(text=value)
     return value
+
+
+def stored_text(stored: Any) -> str:
+    """An error a switch journal kept (its code and English message): the errors worded
+    from the org alone in the user's language, any other as it was kept."""
+    from wizard.engine.serverside import errors as sse
+
+    kinds: dict[str, type[WizardError]] = {
+        "mailbox_write_denied": sse.MailboxWriteDenied, "signin_required": sse.MailboxSignInRequired,
+        "not_connected": sse.NeverConnected, "stale_plan": sse.SwitchStale,
+        "configured_elsewhere": sse.ConfiguredElsewhere}
+    kind = kinds.get(stored.code)
+    if kind is None:
+        return stored.message
+    return render(kind(org=stored.org))[0]
 
 
 def server_said(text: str) -> str:
@@ -86,7 +107,8 @@ def word_text(w: Any) -> str:
         "phrase": {"no_reason": tr("no reason was recorded"),
                    "not_changed": tr("the record could not be changed"),
                    "not_connected": tr("not connected"), "not_read": tr("not read"),
-                   "scheduled": tr("scheduled"), "unknown": "?"},
+                   "scheduled": tr("scheduled"), "unknown": "?",
+                   "not_changed_yet": tr("not changed yet")},
     }
     table = words.get(w.kind, {})
     if w.value in table:

@@ -575,7 +575,8 @@ class EngineServices:
         return switch_result_view(result)
 
     def pending_switch(self) -> PendingSwitchView | None:
-        from wizard.engine.serverside.journal import summary
+        from wizard.engine.serverside.journal import summary_note
+        from wizard.gui.render import note_text
 
         journal = self.registry.switch_journal()
         if journal is None:
@@ -584,7 +585,7 @@ class EngineServices:
             name = self.registry.get(journal["target"]).display_name
         except Exception:  # noqa: BLE001 - the org was removed: finishing drops the journal
             name = str(journal.get("target_label") or "")
-        return PendingSwitchView(str(journal.get("target")), name, summary(journal))
+        return PendingSwitchView(str(journal.get("target")), name, note_text(summary_note(journal)))
 
     def finish_switch(self, progress, cancel) -> SwitchResultView | None:
         result = self.engine.switcher.finish(
