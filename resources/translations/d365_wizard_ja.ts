@@ -4,445 +4,441 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="54"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="93"/>
         <source>Dynamics 365 (online)</source>
         <translation>Dynamics 365 (オンライン)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="56"/>
-        <location filename="../../wizard/gui/models.py" line="66"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="54"/>
+        <location filename="../../wizard/gui/models.py" line="67"/>
         <source>On-premises</source>
         <translation>オンプレミス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="57"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="55"/>
         <source>Internet-facing deployment (IFD)</source>
         <translation>インターネット接続展開 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="61"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="59"/>
         <source>Microsoft Entra ID sign-in</source>
         <translation>Microsoft Entra ID サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="61"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="59"/>
         <source>Windows authentication (user name and password)</source>
         <translation>Windows 認証 (ユーザー名とパスワード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="62"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="60"/>
         <source>Claims-based sign-in (AD FS)</source>
         <translation>クレーム ベースのサインイン (AD FS)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="70"/>
-        <location filename="../../wizard/gui/main_window.py" line="190"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="77"/>
+        <location filename="../../wizard/gui/main_window.py" line="219"/>
         <source>Add an organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="71"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="78"/>
         <source>Paste the address of your organization, or sign in to Dynamics 365 (online) and choose from your organizations.</source>
         <translation>組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="74"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="81"/>
         <source>Server &amp;URL</source>
         <translation>サーバー URL(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="75"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="78"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="82"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="85"/>
         <source>Server URL</source>
         <translation>サーバー URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="75"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="82"/>
         <source>Add an organization by its address.</source>
         <translation>アドレスを指定して組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="77"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="84"/>
         <source>For example https://contoso.crm.dynamics.com or https://server/orgname</source>
         <translation>例: https://contoso.crm.dynamics.com または https://server/orgname</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="79"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="86"/>
         <source>Any address of the organization, copied from your browser, works.</source>
         <translation>ブラウザーからコピーした組織のアドレスであれば、どの形式でも使えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="84"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="91"/>
         <source>What the address means</source>
         <translation>アドレスの解析結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="85"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="92"/>
         <source>Dynamics 365 (&amp;online): sign in and choose from your organizations</source>
         <translation>Dynamics 365 (オンライン)(&amp;O): サインインして組織を選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="87"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="94"/>
         <source>Sign in and pick from the organizations you belong to.</source>
         <translation>サインインして、所属する組織から選択します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="91"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="98"/>
         <source>Cloud</source>
         <translation>クラウド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="91"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="98"/>
         <source>Where your organization is hosted.</source>
         <translation>組織がホストされている場所です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="108"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="115"/>
         <source>&amp;Cloud:</source>
         <translation>クラウド(&amp;C):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="137"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="144"/>
         <source>Found: {url}</source>
         <translation>検出: {url}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="139"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="146"/>
         <source>organization {name}</source>
         <translation>組織 {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="222"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="226"/>
         <source>Finding out how to sign in</source>
         <translation>サインイン方法を確認しています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="227"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="231"/>
         <source>Detection result</source>
         <translation>検出結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="230"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="604"/>
-        <location filename="../../wizard/gui/dialogs.py" line="244"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="234"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="588"/>
+        <location filename="../../wizard/gui/dialogs.py" line="261"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="190"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="104"/>
         <source>Progress</source>
         <translation>進行状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="239"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="244"/>
         <source>Contacting {url}…</source>
         <translation>{url} に接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="248"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="253"/>
         <source>{url} uses {method}.</source>
         <translation>{url} は {method} を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="273"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="277"/>
         <source>Enter your credentials</source>
         <translation>資格情報の入力</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="274"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="278"/>
         <source>This organization uses Windows authentication.</source>
         <translation>この組織は Windows 認証を使用しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="278"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="80"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="73"/>
         <source>DOMAIN\name</source>
         <translation>DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="279"/>
-        <location filename="../../wizard/gui/dialogs.py" line="634"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="81"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
+        <location filename="../../wizard/gui/dialogs.py" line="642"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="531"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="282"/>
-        <location filename="../../wizard/gui/dialogs.py" line="637"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="84"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="533"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="286"/>
+        <location filename="../../wizard/gui/dialogs.py" line="645"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="538"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
-        <location filename="../../wizard/gui/dialogs.py" line="641"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="527"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
+        <location filename="../../wizard/gui/dialogs.py" line="648"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="532"/>
         <source>&amp;User name:</source>
         <translation>ユーザー名(&amp;U):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="283"/>
-        <location filename="../../wizard/gui/dialogs.py" line="641"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="87"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="535"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="287"/>
+        <location filename="../../wizard/gui/dialogs.py" line="648"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="540"/>
         <source>&amp;Password:</source>
         <translation>パスワード(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="288"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="95"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="292"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="77"/>
         <source>&amp;Save credentials in the system keyring</source>
         <translation>システムのキーリングに資格情報を保存する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="289"/>
-        <location filename="../../wizard/gui/dialogs.py" line="95"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="97"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="293"/>
+        <location filename="../../wizard/gui/dialogs.py" line="108"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="79"/>
         <source>Save credentials</source>
         <translation>資格情報を保存する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="290"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="98"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="294"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="80"/>
         <source>When unchecked, nothing is stored and you are asked again next time.</source>
         <translation>オフの場合は何も保存されず、次回も入力を求められます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="292"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="305"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="296"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="309"/>
         <source>When this is unchecked, nothing is stored.</source>
         <translation>オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="295"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="299"/>
         <source>About saving credentials</source>
         <translation>資格情報の保存について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="331"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="423"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="124"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="333"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="343"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="419"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="100"/>
         <source>Sign in</source>
         <translation>サインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="332"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="334"/>
         <source>Sign in with your work account.</source>
         <translation>職場のアカウントでサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="723"/>
+        <location filename="../../wizard/gui/dialogs.py" line="749"/>
         <source>Sign in &amp;here (sandbox sign-in page)</source>
         <translation>ここでサインイン (サンドボックスのサインイン ページ)(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="724"/>
+        <location filename="../../wizard/gui/dialogs.py" line="750"/>
         <source>Sign in here</source>
         <translation>ここでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="724"/>
+        <location filename="../../wizard/gui/dialogs.py" line="750"/>
         <source>Sign in inside this app with a user name and password.</source>
         <translation>このアプリ内でユーザー名とパスワードを使ってサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="725"/>
+        <location filename="../../wizard/gui/dialogs.py" line="751"/>
         <source>Sign in with my &amp;web browser</source>
         <translation>Web ブラウザーでサインイン(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="726"/>
+        <location filename="../../wizard/gui/dialogs.py" line="752"/>
         <source>Sign in with my web browser</source>
         <translation>Web ブラウザーでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="727"/>
+        <location filename="../../wizard/gui/dialogs.py" line="753"/>
         <source>Opens your browser; come back here when you have signed in.</source>
         <translation>ブラウザーが開きます。サインインが終わったらこの画面に戻ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="728"/>
+        <location filename="../../wizard/gui/dialogs.py" line="754"/>
         <source>Sign in with a &amp;code on another device</source>
         <translation>別のデバイスでコードを使ってサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="729"/>
+        <location filename="../../wizard/gui/dialogs.py" line="755"/>
         <source>Sign in with a code</source>
         <translation>コードを使ってサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="730"/>
+        <location filename="../../wizard/gui/dialogs.py" line="756"/>
         <source>Shows a code to enter on any device; useful over the phone with your helpdesk.</source>
         <translation>任意のデバイスで入力するコードを表示します。ヘルプデスクと電話でやり取りするときに便利です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="340"/>
-        <location filename="../../wizard/gui/dialogs.py" line="654"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="123"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="342"/>
+        <location filename="../../wizard/gui/dialogs.py" line="680"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="99"/>
         <source>&amp;Sign in</source>
         <translation>サインイン(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="341"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="124"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="343"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="100"/>
         <source>Start signing in.</source>
         <translation>サインインを開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="351"/>
         <source>Stop signing in</source>
         <translation>サインインを中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="351"/>
         <source>Stop waiting for the sign-in.</source>
         <translation>サインインを待つのをやめます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="363"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="113"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="359"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="89"/>
         <source>Sign-in status</source>
         <translation>サインインの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="378"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="259"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="374"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="235"/>
         <source>Signing in was stopped.</source>
         <translation>サインインを中止しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="390"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="386"/>
         <source>Waiting for you to sign in…</source>
         <translation>サインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="402"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="193"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="398"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="169"/>
         <source>Asking for a code…</source>
         <translation>コードを要求しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="408"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="220"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="404"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="196"/>
         <source>Waiting for you to sign in on the other device…</source>
         <translation>別のデバイスでのサインインを待っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="415"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="192"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="411"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="168"/>
         <source>Continue in your web browser…</source>
         <translation>Web ブラウザーで続行してください…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="423"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="419"/>
         <source>Sign in to your organization&apos;s account.</source>
         <translation>組織のアカウントにサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="432"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="428"/>
         <source>Signing in as {user}…</source>
         <translation>{user} としてサインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="452"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="242"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="448"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="218"/>
         <source>Signed in as {user}.</source>
         <translation>{user} としてサインインしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="464"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="263"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="460"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="239"/>
         <source>Sign-in failed: {message} {fix}</source>
         <translation>サインインに失敗しました: {message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="507"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="501"/>
         <source>Choose organizations</source>
         <translation>組織の選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="502"/>
         <source>Select one or more organizations to add. Disabled organizations cannot be added.</source>
         <translation>追加する組織を 1 つ以上選択してください。無効な組織は追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="511"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="505"/>
         <source>Search by name, unique name or URL</source>
         <translation>名前、一意の名前、URL で検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="513"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="507"/>
         <source>Search organizations</source>
         <translation>組織の検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="514"/>
-        <location filename="../../wizard/gui/mailbox_window.py" line="331"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="508"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="333"/>
         <source>&amp;Search:</source>
         <translation>検索(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="536"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="521"/>
         <source>Your organizations</source>
         <translation>あなたの組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="536"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="521"/>
         <source>Press Space to select or clear an organization.</source>
         <translation>Space キーで組織の選択と解除を切り替えます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="542"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="527"/>
         <location filename="../../wizard/gui/fields.py" line="61"/>
-        <location filename="../../wizard/gui/models.py" line="89"/>
+        <location filename="../../wizard/gui/models.py" line="114"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="549"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="534"/>
         <source>Finding your organizations…</source>
         <translation>組織を検索しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="560"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="546"/>
         <source>You do not belong to any organization in this cloud.</source>
         <translation>このクラウドで所属している組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="583"/>
         <source>Connecting</source>
         <translation>接続中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="600"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="584"/>
         <source>Checking each step of the connection.</source>
         <translation>接続の各ステップを確認しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="607"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="591"/>
         <source>Connection steps</source>
         <translation>接続のステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="613"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="597"/>
         <source>Connection result</source>
         <translation>接続結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="347"/>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="615"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="349"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="599"/>
         <source>S&amp;top</source>
         <translation>中止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="223"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="227"/>
         <source>Asking the organization how it signs you in. This takes a moment.</source>
         <translation>組織にサインインの方法を問い合わせています。しばらくお待ちください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="255"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="262"/>
         <source>Could not reach the organization at “{typed}”: {message}
 {fix}
 Go Back to correct the address.</source>
@@ -451,45 +447,45 @@ Go Back to correct the address.</source>
 [戻る] でアドレスを修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="562"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="548"/>
         <source>1 organization found.</source>
         <translation>1 件の組織が見つかりました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/add_org_wizard.py" line="563"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="549"/>
         <source>%n organizations found.</source>
         <translation>
             <numerusform>%n 件の組織が見つかりました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="616"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="600"/>
         <source>Stop connecting</source>
         <translation>接続を中止</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="617"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="601"/>
         <source>Cancel connecting; you can go Back and change your input.</source>
         <translation>接続を取り消します。[戻る] で入力を変更できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="622"/>
-        <location filename="../../wizard/gui/dialogs.py" line="126"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="606"/>
+        <location filename="../../wizard/gui/dialogs.py" line="139"/>
         <source>Fix the problem</source>
         <translation>問題を修正</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="672"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="656"/>
         <source>Connected. Choose Next to review.</source>
         <translation>接続しました。[次へ] を選んで内容を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="679"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="663"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="680"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="664"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}
 Choose Back to correct your input.</source>
@@ -498,591 +494,591 @@ Choose Back to correct your input.</source>
 [戻る] を選んで入力を修正してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="682"/>
-        <location filename="../../wizard/gui/dialogs.py" line="290"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="245"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="666"/>
+        <location filename="../../wizard/gui/dialogs.py" line="307"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="221"/>
         <source>see Details</source>
         <translation>詳細を参照してください</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="692"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="676"/>
         <source>Go back to the page where you can correct it.</source>
         <translation>修正できるページに戻ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="725"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="709"/>
         <source>Stopped. Choose Back to change your input, or Cancel to close.</source>
         <translation>中止しました。[戻る] で入力を変更するか、[キャンセル] で閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="740"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="721"/>
         <source>Ready to add</source>
         <translation>追加の準備ができました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="741"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="722"/>
         <source>Choose Finish to save. Nothing has been saved yet.</source>
         <translation>[完了] を選ぶと保存されます。まだ何も保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="730"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="758"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="739"/>
         <source>The organization that synchronizes appointments, contacts and tasks with your mailbox.</source>
         <translation>予定、連絡先、タスクをメールボックスと同期する組織です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="759"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="740"/>
         <source>S&amp;ynchronizing organization:</source>
         <translation>同期する組織(&amp;Y):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="768"/>
-        <location filename="../../wizard/gui/dialogs.py" line="121"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="392"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="749"/>
+        <location filename="../../wizard/gui/dialogs.py" line="134"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="397"/>
         <source>Problem</source>
         <translation>問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="771"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="752"/>
         <source>Add &amp;without saving credentials</source>
         <translation>資格情報を保存せずに追加(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="773"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="754"/>
         <source>Add without saving credentials</source>
         <translation>資格情報を保存せずに追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="774"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="755"/>
         <source>Add the organization now; you are asked for the password next time.</source>
         <translation>今すぐ組織を追加します。次回はパスワードを尋ねられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="792"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="773"/>
         <source>• {name} ({url}), signed in as {user}</source>
         <translation>• {name} ({url})、サインイン ユーザー: {user}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="793"/>
-        <location filename="../../wizard/gui/dialogs.py" line="480"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="774"/>
+        <location filename="../../wizard/gui/dialogs.py" line="497"/>
         <source>(none)</source>
         <translation>(なし)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="796"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="777"/>
         <source>Already in your list as {name}; it will be updated.</source>
         <translation>{name} として一覧にすでにあります。更新されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="799"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="780"/>
         <source>Warning: {text}</source>
         <translation>警告: {text}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="808"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="789"/>
         <source>{name} will become your synchronizing organization.</source>
         <translation>{name} が同期する組織になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="813"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="794"/>
         <source>Your credentials will not be saved: this computer has no secure keyring.</source>
         <translation>資格情報は保存されません: このコンピューターには安全なキーリングがありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="815"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="796"/>
         <source>Your credentials will be saved in the system keyring.</source>
         <translation>資格情報はシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="816"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="797"/>
         <source>Your credentials will not be saved.</source>
         <translation>資格情報は保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="818"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="799"/>
         <source>This computer has no secure keyring: your sign-in is kept only until you close the app.</source>
         <translation>このコンピューターには安全なキーリングがありません。サインインはアプリを閉じるまでしか保持されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="853"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="834"/>
         <source>Add Organization</source>
         <translation>組織の追加</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="867"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="851"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; 戻る(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="868"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="852"/>
         <source>&amp;Next &gt;</source>
         <translation>次へ(&amp;N) &gt;</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="869"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="853"/>
         <source>&amp;Finish</source>
         <translation>完了(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="870"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="854"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="919"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="903"/>
         <source>The organization was not added</source>
         <translation>組織は追加されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="70"/>
+        <location filename="../../wizard/gui/dialogs.py" line="82"/>
         <source>Properties of {name}</source>
         <translation>{name} のプロパティ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="75"/>
-        <location filename="../../wizard/gui/models.py" line="89"/>
+        <location filename="../../wizard/gui/dialogs.py" line="88"/>
+        <location filename="../../wizard/gui/models.py" line="114"/>
         <source>Display name</source>
         <translation>表示名</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="75"/>
+        <location filename="../../wizard/gui/dialogs.py" line="88"/>
         <source>The name shown for this organization.</source>
         <translation>この組織に表示される名前です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="76"/>
+        <location filename="../../wizard/gui/dialogs.py" line="89"/>
         <source>&amp;Display name:</source>
         <translation>表示名(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="79"/>
+        <location filename="../../wizard/gui/dialogs.py" line="92"/>
         <source>Unique name:</source>
         <translation>一意の名前:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="79"/>
+        <location filename="../../wizard/gui/dialogs.py" line="92"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="80"/>
+        <location filename="../../wizard/gui/dialogs.py" line="93"/>
         <source>User:</source>
         <translation>ユーザー:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="80"/>
-        <location filename="../../wizard/gui/models.py" line="120"/>
+        <location filename="../../wizard/gui/dialogs.py" line="93"/>
+        <location filename="../../wizard/gui/models.py" line="133"/>
         <source>(not signed in)</source>
         <translation>(サインインしていません)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="81"/>
+        <location filename="../../wizard/gui/dialogs.py" line="94"/>
         <source>Version:</source>
         <translation>バージョン:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="81"/>
+        <location filename="../../wizard/gui/dialogs.py" line="94"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="88"/>
+        <location filename="../../wizard/gui/dialogs.py" line="101"/>
         <source>&amp;Save credentials so I am not asked again</source>
         <translation>資格情報を保存して次回から入力を省略する(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="93"/>
+        <location filename="../../wizard/gui/dialogs.py" line="106"/>
         <source>This organization signs you in with your work account; there is no password to save.</source>
         <translation>この組織では職場のアカウントでサインインするため、保存するパスワードはありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="96"/>
+        <location filename="../../wizard/gui/dialogs.py" line="109"/>
         <source>Keep the password in the system keyring. When unchecked, nothing is stored.</source>
         <translation>パスワードをシステムのキーリングに保存します。オフの場合、何も保存されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="97"/>
+        <location filename="../../wizard/gui/dialogs.py" line="110"/>
         <source>&amp;Keep me connected to this organization</source>
         <translation>この組織への接続を維持する(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="99"/>
+        <location filename="../../wizard/gui/dialogs.py" line="112"/>
         <source>Keep connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="109"/>
+        <location filename="../../wizard/gui/dialogs.py" line="122"/>
         <source>&amp;Forget saved credentials</source>
         <translation>保存された資格情報を削除(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="111"/>
+        <location filename="../../wizard/gui/dialogs.py" line="124"/>
         <source>Forget saved credentials</source>
         <translation>保存された資格情報を削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="112"/>
+        <location filename="../../wizard/gui/dialogs.py" line="125"/>
         <source>Delete the password saved for this organization from the keyring.</source>
         <translation>この組織用に保存されたパスワードをキーリングから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="235"/>
+        <location filename="../../wizard/gui/dialogs.py" line="251"/>
         <source>Test connection to {name}</source>
         <translation>{name} への接続テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="238"/>
-        <location filename="../../wizard/gui/dialogs.py" line="318"/>
+        <location filename="../../wizard/gui/dialogs.py" line="255"/>
+        <location filename="../../wizard/gui/dialogs.py" line="335"/>
         <source>Testing the connection…</source>
         <translation>接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="240"/>
+        <location filename="../../wizard/gui/dialogs.py" line="257"/>
         <source>Test result</source>
         <translation>テスト結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="244"/>
+        <location filename="../../wizard/gui/dialogs.py" line="261"/>
         <source>The test is running.</source>
         <translation>テストを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="247"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="116"/>
+        <location filename="../../wizard/gui/dialogs.py" line="264"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="92"/>
         <source>Connection test steps</source>
         <translation>接続テストのステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="275"/>
+        <location filename="../../wizard/gui/dialogs.py" line="292"/>
         <source>The test was cancelled.</source>
         <translation>テストは取り消されました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="278"/>
+        <location filename="../../wizard/gui/dialogs.py" line="295"/>
         <source>Connection test failed</source>
         <translation>接続テストに失敗しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="289"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="244"/>
+        <location filename="../../wizard/gui/dialogs.py" line="306"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="220"/>
         <source>The step &quot;{step}&quot; failed: {message}
 How to fix it: {fix}</source>
         <translation>ステップ「{step}」が失敗しました: {message}
 解決方法: {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="292"/>
+        <location filename="../../wizard/gui/dialogs.py" line="309"/>
         <source>Connected, with warnings. {message} {fix}</source>
         <translation>接続しましたが、警告があります。{message} {fix}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="295"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="247"/>
+        <location filename="../../wizard/gui/dialogs.py" line="312"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="223"/>
         <source>All steps passed. The organization is reachable.</source>
         <translation>すべてのステップに成功しました。組織に接続できます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="126"/>
+        <location filename="../../wizard/gui/render.py" line="148"/>
         <source>&amp;Finish the switch</source>
         <translation>切り替えを完了する(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="40"/>
+        <location filename="../../wizard/gui/dialogs.py" line="43"/>
         <source>Read every mailbox record again and change what is still to do.</source>
         <translation>すべてのメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="127"/>
+        <location filename="../../wizard/gui/render.py" line="149"/>
         <source>Set &amp;None in the other organizations</source>
         <translation>ほかの組織を「なし」にする(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="41"/>
+        <location filename="../../wizard/gui/dialogs.py" line="44"/>
         <source>Set appointments, contacts and tasks to None in your mailbox record of every organization but the synchronizing one.</source>
         <translation>同期する組織以外のすべての組織で、あなたのメールボックス レコードの予定・連絡先・タスクを「なし」にします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="342"/>
+        <location filename="../../wizard/gui/dialogs.py" line="359"/>
         <source>Change synchronizing organization</source>
         <translation>同期する組織の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="344"/>
+        <location filename="../../wizard/gui/dialogs.py" line="361"/>
         <source>Do you want to change your synchronizing organization?</source>
         <translation>同期する組織を変更しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="350"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="683"/>
+        <location filename="../../wizard/gui/dialogs.py" line="367"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="693"/>
         <source>Question</source>
         <translation>確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="363"/>
+        <location filename="../../wizard/gui/dialogs.py" line="380"/>
         <source>How {name} synchronizes appointments, contacts and tasks</source>
         <translation>{name} の予定・連絡先・タスクの同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="365"/>
+        <location filename="../../wizard/gui/dialogs.py" line="382"/>
         <source>Synchronization method</source>
         <translation>同期方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="367"/>
+        <location filename="../../wizard/gui/dialogs.py" line="384"/>
         <source>&amp;Server-side synchronization: Dynamics 365 synchronizes them with your Exchange mailbox</source>
         <translation>サーバー側同期(&amp;S): Dynamics 365 が Exchange メールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="369"/>
+        <location filename="../../wizard/gui/dialogs.py" line="386"/>
         <source>Server-side synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="370"/>
+        <location filename="../../wizard/gui/dialogs.py" line="387"/>
         <source>Dynamics 365 synchronizes appointments, contacts and tasks with your Exchange mailbox; this computer does not.</source>
         <translation>Dynamics 365 が予定・連絡先・タスクを Exchange メールボックスと同期します。このコンピューターは同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="372"/>
+        <location filename="../../wizard/gui/dialogs.py" line="389"/>
         <source>This &amp;computer: this app synchronizes them with the mailbox on this computer</source>
         <translation>このコンピューター(&amp;C): このアプリがこのコンピューターのメールボックスと同期します</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="374"/>
+        <location filename="../../wizard/gui/dialogs.py" line="391"/>
         <source>This computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="375"/>
+        <location filename="../../wizard/gui/dialogs.py" line="392"/>
         <source>This app&apos;s synchronization engine synchronizes appointments, contacts and tasks; the organization&apos;s record is set to Dynamics 365 for Outlook.</source>
         <translation>このアプリの同期エンジンが予定・連絡先・タスクを同期します。組織のレコードは Dynamics 365 for Outlook に設定されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="395"/>
+        <location filename="../../wizard/gui/dialogs.py" line="412"/>
         <source>Your Exchange mailbox synchronizes with {other} now. To take it for {target}, Test &amp; Enable runs with the option below, as Microsoft advises when the synchronizing organization changes.</source>
         <translation>現在、Exchange メールボックスは {other} と同期しています。{target} に切り替えるため、同期する組織を変えるときの Microsoft の推奨どおり、下のオプション付きでTest &amp; Enable (Test &amp; Enable)を実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="400"/>
+        <location filename="../../wizard/gui/dialogs.py" line="417"/>
         <source>If Test &amp; Enable says that your mailbox is configured with another organization, choose the option below.</source>
         <translation>Test &amp; Enable (Test &amp; Enable)で、メールボックスが別の組織に構成されていると表示された場合は、下のオプションを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="480"/>
+        <location filename="../../wizard/gui/dialogs.py" line="497"/>
         <source>From: {name}</source>
         <translation>変更前: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="481"/>
+        <location filename="../../wizard/gui/dialogs.py" line="498"/>
         <source>To: {name}</source>
         <translation>変更後: {name}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="483"/>
+        <location filename="../../wizard/gui/dialogs.py" line="500"/>
         <source>{name} already synchronizes with your mailbox.</source>
         <translation>{name} は既にメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="485"/>
+        <location filename="../../wizard/gui/dialogs.py" line="502"/>
         <source>{name} will stop synchronizing appointments, contacts and tasks with your mailbox. You stay connected to it.</source>
         <translation>{name} は予定、連絡先、タスクのメールボックスとの同期を停止します。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="488"/>
+        <location filename="../../wizard/gui/dialogs.py" line="505"/>
         <source>{name} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{name} が予定、連絡先、タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="494"/>
+        <location filename="../../wizard/gui/dialogs.py" line="511"/>
         <source>never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="499"/>
+        <location filename="../../wizard/gui/dialogs.py" line="516"/>
         <source>In your mailbox record of each organization:</source>
         <translation>各組織のあなたのメールボックス レコード:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="504"/>
+        <location filename="../../wizard/gui/dialogs.py" line="521"/>
         <source>Your e-mail address {email} is not approved in {name} yet: an administrator must approve it (Approve Email) before server-side synchronization works.</source>
         <translation>メール アドレス {email} は {name} でまだ承認されていません。サーバー側同期が動作するには、管理者が承認する必要があります (メールの承認)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="508"/>
+        <location filename="../../wizard/gui/dialogs.py" line="525"/>
         <source>An earlier switch to {name} is not finished; this switch takes its place.</source>
         <translation>以前の {name} への切り替えが完了していません。この切り替えがそれに代わります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="512"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="701"/>
+        <location filename="../../wizard/gui/dialogs.py" line="529"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="711"/>
         <source>What will change</source>
         <translation>変更内容</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="749"/>
+        <location filename="../../wizard/gui/dialogs.py" line="775"/>
         <source>Browser sign-in</source>
         <translation>ブラウザーでのサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="755"/>
+        <location filename="../../wizard/gui/dialogs.py" line="781"/>
         <source>Sign-in address</source>
         <translation>サインインのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="755"/>
+        <location filename="../../wizard/gui/dialogs.py" line="781"/>
         <source>Open this address in a web browser to sign in.</source>
         <translation>このアドレスを Web ブラウザーで開いてサインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="757"/>
+        <location filename="../../wizard/gui/dialogs.py" line="783"/>
         <source>Copy &amp;address</source>
         <translation>アドレスをコピー(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="758"/>
+        <location filename="../../wizard/gui/dialogs.py" line="784"/>
         <source>Copy address</source>
         <translation>アドレスをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="758"/>
+        <location filename="../../wizard/gui/dialogs.py" line="784"/>
         <source>Copy the sign-in address to the clipboard.</source>
         <translation>サインインのアドレスをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="762"/>
+        <location filename="../../wizard/gui/dialogs.py" line="788"/>
         <source>Sign in with a &amp;code instead</source>
         <translation>代わりにコードでサインイン(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="764"/>
-        <location filename="../../wizard/gui/render.py" line="130"/>
+        <location filename="../../wizard/gui/dialogs.py" line="790"/>
+        <location filename="../../wizard/gui/render.py" line="152"/>
         <source>Sign in with a code instead</source>
         <translation>代わりにコードでサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="765"/>
+        <location filename="../../wizard/gui/dialogs.py" line="791"/>
         <source>Stop waiting for the browser and show a code to enter on any device.</source>
         <translation>ブラウザーを待つのをやめ、任意のデバイスで入力するコードを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="776"/>
+        <location filename="../../wizard/gui/dialogs.py" line="802"/>
         <source>Continue in your web browser. If no sign-in page appeared, open this address in a browser yourself:</source>
         <translation>Web ブラウザーで続けてください。サインインのページが表示されない場合は、このアドレスをご自身でブラウザーで開いてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="779"/>
+        <location filename="../../wizard/gui/dialogs.py" line="805"/>
         <source>No web browser could be opened. Open this address in a web browser yourself, or sign in with a code on another device instead:</source>
         <translation>Web ブラウザーを開けませんでした。このアドレスをご自身で Web ブラウザーで開くか、代わりに別のデバイスでコードを使ってサインインしてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="390"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="217"/>
+        <location filename="../../wizard/gui/dialogs.py" line="407"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="222"/>
         <source>Your mailbox is set to synchronize with another organization, {other}. As long as that is so, nothing will synchronize with {target}. If you are sure this mailbox should synchronize with {target}, choose the option below.</source>
         <translation>メールボックスは別の組織 {other} と同期するように設定されています。この状態では {target} とは何も同期されません。このメールボックスを {target} と同期させてよいことが確実な場合は、下のオプションを選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="43"/>
+        <location filename="../../wizard/gui/dialogs.py" line="46"/>
         <source>Sign in to this organization again.</source>
         <translation>この組織にもう一度サインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="44"/>
-        <location filename="../../wizard/gui/dialogs.py" line="45"/>
+        <location filename="../../wizard/gui/dialogs.py" line="47"/>
+        <location filename="../../wizard/gui/dialogs.py" line="48"/>
         <source>Sign in to this organization again with your password.</source>
         <translation>パスワードを使ってこの組織にもう一度サインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="46"/>
+        <location filename="../../wizard/gui/dialogs.py" line="49"/>
         <source>Sign in to this organization again with a code on another device.</source>
         <translation>別のデバイスでコードを使ってこの組織にもう一度サインインします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="47"/>
+        <location filename="../../wizard/gui/dialogs.py" line="50"/>
         <source>Run the connection test again.</source>
         <translation>接続テストをもう一度実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="48"/>
+        <location filename="../../wizard/gui/dialogs.py" line="51"/>
         <source>Unlock the keyring, then run the connection test again.</source>
         <translation>キーリングのロックを解除してから、接続テストをもう一度実行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="49"/>
+        <location filename="../../wizard/gui/dialogs.py" line="52"/>
         <source>Show the synchronizing organization&apos;s Synchronization settings.</source>
         <translation>同期する組織の同期設定を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="50"/>
+        <location filename="../../wizard/gui/dialogs.py" line="53"/>
         <source>Collect facts for your helpdesk.</source>
         <translation>ヘルプデスク向けの情報を集めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="100"/>
+        <location filename="../../wizard/gui/dialogs.py" line="113"/>
         <source>While this app runs, check this organization in the background and, when it is the synchronizing organization, synchronize it at the Keep me connected interval.</source>
         <translation>このアプリの実行中、この組織をバックグラウンドで確認し、同期する組織であれば [接続を維持する] の間隔で同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="108"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="823"/>
+        <location filename="../../wizard/gui/dialogs.py" line="121"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="833"/>
         <source>Note</source>
         <translation>注意</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="393"/>
-        <location filename="../../wizard/gui/main_window.py" line="974"/>
+        <location filename="../../wizard/gui/dialogs.py" line="410"/>
+        <location filename="../../wizard/gui/main_window.py" line="1040"/>
         <source>another organization</source>
         <translation>別の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="404"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="214"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="221"/>
+        <location filename="../../wizard/gui/dialogs.py" line="421"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="219"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
         <source>Mailbox set to another organization</source>
         <translation>メールボックスが別の組織に設定されています</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="406"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="223"/>
+        <location filename="../../wizard/gui/dialogs.py" line="423"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="228"/>
         <source>Sync items from this organization only, even if the mailbox was set to sync with a different organization</source>
         <translation>メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="408"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="225"/>
+        <location filename="../../wizard/gui/dialogs.py" line="425"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="230"/>
         <source>Sync from this organization only</source>
         <translation>この組織からのみ同期する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="409"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="226"/>
+        <location filename="../../wizard/gui/dialogs.py" line="426"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="231"/>
         <source>Rewrite the mailbox&apos;s record so it synchronizes with this organization.</source>
         <translation>メールボックスの記録を書き換えて、この組織と同期するようにします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="414"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="228"/>
+        <location filename="../../wizard/gui/dialogs.py" line="431"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
         <source>&amp;When would I use this?</source>
         <translation>どのような場合に使いますか?(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="416"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="230"/>
+        <location filename="../../wizard/gui/dialogs.py" line="433"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="235"/>
         <source>When would I use this?</source>
         <translation>どのような場合に使いますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="416"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="230"/>
+        <location filename="../../wizard/gui/dialogs.py" line="433"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="235"/>
         <source>Show when this option is the right choice.</source>
         <translation>このオプションを選ぶべき状況を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="419"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="233"/>
+        <location filename="../../wizard/gui/dialogs.py" line="436"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="238"/>
         <source>Use this option in one of these situations:
 • An administrator of another organization set up the same mailbox and overwrote its record.
 • The mailbox&apos;s record is in an unknown state and synchronization keeps failing.
@@ -1093,398 +1089,396 @@ How to fix it: {fix}</source>
 • 別の組織からこの組織に移行 (移動) した。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="425"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="238"/>
+        <location filename="../../wizard/gui/dialogs.py" line="442"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="243"/>
         <source>When to use this option</source>
         <translation>このオプションを使う状況</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="435"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/dialogs.py" line="452"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="200"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="111"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="242"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="247"/>
         <source>&amp;Details</source>
         <translation>詳細(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="437"/>
-        <location filename="../../wizard/gui/dialogs.py" line="442"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="206"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="234"/>
+        <location filename="../../wizard/gui/dialogs.py" line="454"/>
+        <location filename="../../wizard/gui/dialogs.py" line="459"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="208"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="238"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="114"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="120"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="244"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="247"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="249"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="252"/>
         <source>Details</source>
         <translation>詳細</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="437"/>
+        <location filename="../../wizard/gui/dialogs.py" line="454"/>
         <source>Show the plan as the engine wrote it.</source>
         <translation>エンジンが作成した計画をそのまま表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="491"/>
+        <location filename="../../wizard/gui/dialogs.py" line="508"/>
         <source>The mailbox on this computer is not set to synchronize with any organization yet.</source>
         <translation>このコンピューターのメールボックスは、まだどの組織とも同期するように設定されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="495"/>
+        <location filename="../../wizard/gui/dialogs.py" line="512"/>
         <source>The mailbox on this computer is set to synchronize with {name} (last synchronized: {when}).</source>
         <translation>このコンピューターのメールボックスは {name} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="532"/>
+        <location filename="../../wizard/gui/dialogs.py" line="549"/>
         <source>Diagnostics</source>
         <translation>診断</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="535"/>
+        <location filename="../../wizard/gui/dialogs.py" line="552"/>
         <source>These facts help your helpdesk. They contain no passwords or tokens.</source>
         <translation>これらの情報はヘルプデスクの役に立ちます。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="539"/>
+        <location filename="../../wizard/gui/dialogs.py" line="556"/>
         <location filename="../../wizard/gui/mailbox_window.py" line="145"/>
         <source>Item</source>
         <translation>項目</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="539"/>
+        <location filename="../../wizard/gui/dialogs.py" line="556"/>
         <source>Value</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="548"/>
+        <location filename="../../wizard/gui/dialogs.py" line="565"/>
         <source>Diagnostic facts</source>
         <translation>診断情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="559"/>
+        <location filename="../../wizard/gui/dialogs.py" line="576"/>
         <source>&amp;Copy to clipboard</source>
         <translation>クリップボードにコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="560"/>
+        <location filename="../../wizard/gui/dialogs.py" line="577"/>
         <source>Copy to clipboard</source>
         <translation>クリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="560"/>
+        <location filename="../../wizard/gui/dialogs.py" line="577"/>
         <source>Copy these facts as text.</source>
         <translation>これらの情報をテキストとしてコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="578"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="744"/>
+        <location filename="../../wizard/gui/dialogs.py" line="595"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="754"/>
         <source>Save diagnostics bundle</source>
         <translation>診断バンドルの保存</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="579"/>
+        <location filename="../../wizard/gui/dialogs.py" line="596"/>
         <source>Zip files (*.zip)</source>
         <translation>Zip ファイル (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="592"/>
+        <location filename="../../wizard/gui/dialogs.py" line="611"/>
         <source>Collecting diagnostics… (this tests each connection)</source>
         <translation>診断情報を収集しています… (各接続をテストします)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="601"/>
+        <location filename="../../wizard/gui/dialogs.py" line="619"/>
         <source>Saved to {path}. Send this file to your helpdesk; it contains no passwords or tokens.</source>
         <translation>{path} に保存しました。このファイルをヘルプデスクに送ってください。パスワードやトークンは含まれていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="610"/>
+        <location filename="../../wizard/gui/dialogs.py" line="628"/>
         <source>The diagnostics bundle was not saved</source>
         <translation>診断バンドルは保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="633"/>
+        <location filename="../../wizard/gui/dialogs.py" line="671"/>
         <source>name@contoso.com or DOMAIN\name</source>
         <translation>name@contoso.com または DOMAIN\name</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="639"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="86"/>
+        <location filename="../../wizard/gui/dialogs.py" line="647"/>
         <source>Verification code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="640"/>
+        <location filename="../../wizard/gui/dialogs.py" line="672"/>
         <source>The code from your authenticator app, when your organization asks for one.</source>
         <translation>組織から求められた場合に、認証アプリに表示されるコードです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="642"/>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="88"/>
+        <location filename="../../wizard/gui/dialogs.py" line="649"/>
         <source>&amp;Verification code:</source>
         <translation>確認コード(&amp;V):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="651"/>
+        <location filename="../../wizard/gui/dialogs.py" line="677"/>
         <source>Sign-in problem</source>
         <translation>サインインの問題</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="687"/>
+        <location filename="../../wizard/gui/dialogs.py" line="713"/>
         <source>Device sign-in instructions</source>
         <translation>デバイス サインインの手順</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="700"/>
+        <location filename="../../wizard/gui/dialogs.py" line="726"/>
         <source>Device code</source>
         <translation>デバイス コード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="702"/>
+        <location filename="../../wizard/gui/dialogs.py" line="728"/>
         <source>&amp;Copy code</source>
         <translation>コードをコピー(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/dialogs.py" line="729"/>
         <source>Copy code</source>
         <translation>コードをコピー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="703"/>
+        <location filename="../../wizard/gui/dialogs.py" line="729"/>
         <source>Copy the device code to the clipboard.</source>
         <translation>デバイス コードをクリップボードにコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="712"/>
+        <location filename="../../wizard/gui/dialogs.py" line="738"/>
         <source>On any device, open {url} and enter this code. This page continues when you have signed in.</source>
         <translation>任意のデバイスで {url} を開き、このコードを入力してください。サインインが完了すると、このページは自動的に続行します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="72"/>
+        <location filename="../../wizard/gui/main_window.py" line="91"/>
         <source>Configure Organizations</source>
         <translation>組織の構成</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="110"/>
+        <location filename="../../wizard/gui/main_window.py" line="144"/>
         <source>These are the organizations this computer connects to. One of them synchronizes with your mailbox.</source>
         <translation>このコンピューターが接続する組織の一覧です。そのうち 1 つがメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="113"/>
+        <location filename="../../wizard/gui/main_window.py" line="147"/>
         <source>About this window</source>
         <translation>このウィンドウについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="75"/>
-        <location filename="../../wizard/gui/main_window.py" line="76"/>
-        <location filename="../../wizard/gui/main_window.py" line="138"/>
+        <location filename="../../wizard/gui/main_window.py" line="94"/>
+        <location filename="../../wizard/gui/main_window.py" line="95"/>
+        <location filename="../../wizard/gui/main_window.py" line="174"/>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="121"/>
+        <location filename="../../wizard/gui/main_window.py" line="155"/>
         <source>Credentials are not saved</source>
         <translation>資格情報は保存されません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="131"/>
+        <location filename="../../wizard/gui/main_window.py" line="165"/>
         <source>Sandbox mode</source>
         <translation>サンドボックス モード</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="146"/>
+        <location filename="../../wizard/gui/main_window.py" line="182"/>
         <source>Synchronizing organization:</source>
         <translation>同期する組織:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/add_org_wizard.py" line="757"/>
-        <location filename="../../wizard/gui/main_window.py" line="146"/>
-        <location filename="../../wizard/gui/models.py" line="113"/>
+        <location filename="../../wizard/gui/add_org_wizard.py" line="738"/>
+        <location filename="../../wizard/gui/main_window.py" line="182"/>
+        <location filename="../../wizard/gui/models.py" line="126"/>
         <source>Synchronizing organization</source>
         <translation>同期する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="147"/>
+        <location filename="../../wizard/gui/main_window.py" line="183"/>
         <source>Exchange mailbox synchronizes with:</source>
         <translation>Exchange メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="148"/>
+        <location filename="../../wizard/gui/main_window.py" line="184"/>
         <source>Organization that holds your Exchange mailbox</source>
         <translation>Exchange メールボックスを保持している組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="149"/>
+        <location filename="../../wizard/gui/main_window.py" line="185"/>
         <source>Mailbox set to synchronize with:</source>
         <translation>メールボックスの同期先:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="149"/>
+        <location filename="../../wizard/gui/main_window.py" line="185"/>
         <source>Mailbox stamp</source>
         <translation>メールボックスのスタンプ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="150"/>
+        <location filename="../../wizard/gui/main_window.py" line="186"/>
         <source>Last synchronization:</source>
         <translation>最終同期:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="150"/>
+        <location filename="../../wizard/gui/main_window.py" line="186"/>
         <source>Last synchronization</source>
         <translation>最終同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="170"/>
+        <location filename="../../wizard/gui/main_window.py" line="199"/>
         <source>Organizations</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="171"/>
+        <location filename="../../wizard/gui/main_window.py" line="200"/>
         <source>The configured organizations. Select one to act on it.</source>
         <translation>構成済みの組織です。操作する組織を選択してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="181"/>
+        <location filename="../../wizard/gui/main_window.py" line="210"/>
         <source>No organizations yet. To start, choose Add…: paste the address of your organization from your browser, or sign in to Dynamics 365 (online) to pick from the organizations you belong to.</source>
         <translation>まだ組織がありません。[追加…] を選んで始めてください。ブラウザーから組織のアドレスを貼り付けるか、Dynamics 365 (オンライン) にサインインして所属する組織から選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="186"/>
+        <location filename="../../wizard/gui/main_window.py" line="215"/>
         <source>How to start</source>
         <translation>始め方</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="188"/>
+        <location filename="../../wizard/gui/main_window.py" line="217"/>
         <source>&amp;Add an organization…</source>
         <translation>組織を追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="200"/>
+        <location filename="../../wizard/gui/main_window.py" line="231"/>
         <source>&amp;Add…</source>
         <translation>追加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="191"/>
-        <location filename="../../wizard/gui/main_window.py" line="201"/>
+        <location filename="../../wizard/gui/main_window.py" line="220"/>
+        <location filename="../../wizard/gui/main_window.py" line="232"/>
         <source>Add an organization by address or by signing in to Dynamics 365 (online).</source>
         <translation>アドレスを指定するか、Dynamics 365 (オンライン) にサインインして組織を追加します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="203"/>
+        <location filename="../../wizard/gui/main_window.py" line="234"/>
         <source>Remove the selected organization from this computer.</source>
         <translation>選択した組織をこのコンピューターから削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="204"/>
+        <location filename="../../wizard/gui/main_window.py" line="235"/>
         <source>&amp;Properties…</source>
         <translation>プロパティ(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="205"/>
+        <location filename="../../wizard/gui/main_window.py" line="236"/>
         <source>Change the display name, saved credentials and connection options.</source>
         <translation>表示名、保存された資格情報、接続オプションを変更します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="206"/>
+        <location filename="../../wizard/gui/main_window.py" line="237"/>
         <source>&amp;Test Connection</source>
         <translation>接続テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="207"/>
+        <location filename="../../wizard/gui/main_window.py" line="238"/>
         <source>Check each step of connecting and show how to fix a failure.</source>
         <translation>接続の各ステップを確認し、失敗した場合の解決方法を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="214"/>
+        <location filename="../../wizard/gui/main_window.py" line="245"/>
         <source>Synchronize &amp;Now</source>
         <translation>今すぐ同期(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="202"/>
+        <location filename="../../wizard/gui/main_window.py" line="233"/>
         <source>&amp;Remove…</source>
         <translation>削除(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="151"/>
+        <location filename="../../wizard/gui/main_window.py" line="187"/>
         <source>Keep me connected:</source>
         <translation>接続を維持する:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="151"/>
+        <location filename="../../wizard/gui/main_window.py" line="187"/>
         <source>Keep me connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="210"/>
+        <location filename="../../wizard/gui/main_window.py" line="241"/>
         <source>Set as S&amp;ynchronizing Organization…</source>
         <translation>同期する組織に設定(&amp;Y)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="212"/>
+        <location filename="../../wizard/gui/main_window.py" line="243"/>
         <source>Make the selected organization the one that synchronizes with your mailbox. You are asked first and shown what changes; nothing is synchronized yet.</source>
         <translation>選択した組織を、メールボックスと同期する組織にします。変更内容を示して先に確認します。この時点では何も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="215"/>
+        <location filename="../../wizard/gui/main_window.py" line="246"/>
         <source>Synchronize appointments, contacts and tasks between your mailbox and the synchronizing organization now. The synchronizing organization stays the same.</source>
         <translation>メールボックスと同期する組織の間で、予定、連絡先、タスクを今すぐ同期します。同期する組織は変わりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="217"/>
+        <location filename="../../wizard/gui/main_window.py" line="248"/>
         <source>Synchronization &amp;Settings…</source>
         <translation>同期の設定(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="219"/>
+        <location filename="../../wizard/gui/main_window.py" line="250"/>
         <source>Show the synchronizing organization&apos;s Synchronization settings, fields and filters.</source>
         <translation>同期する組織の同期設定、フィールド、フィルターを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="220"/>
+        <location filename="../../wizard/gui/main_window.py" line="251"/>
         <source>&amp;Keep Me Connected…</source>
         <translation>接続を維持する(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="222"/>
+        <location filename="../../wizard/gui/main_window.py" line="253"/>
         <source>How often, while this app runs, organizations are checked and the synchronizing organization synchronizes; which organizations are kept connected.</source>
         <translation>このアプリの実行中に組織を確認し、同期する組織を同期する間隔と、接続を維持する組織を設定します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="224"/>
+        <location filename="../../wizard/gui/main_window.py" line="255"/>
         <source>Sign &amp;in…</source>
         <translation>サインイン(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="225"/>
+        <location filename="../../wizard/gui/main_window.py" line="256"/>
         <source>Sign in to the selected organization again (for example after signing out).</source>
         <translation>選択した組織にもう一度サインインします (サインアウトした後など)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="226"/>
+        <location filename="../../wizard/gui/main_window.py" line="257"/>
         <source>Sign &amp;out</source>
         <translation>サインアウト(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="227"/>
+        <location filename="../../wizard/gui/main_window.py" line="258"/>
         <source>Sign out of the selected organization and remove its saved credentials.</source>
         <translation>選択した組織からサインアウトし、保存された資格情報を削除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="228"/>
+        <location filename="../../wizard/gui/main_window.py" line="259"/>
         <source>Dia&amp;gnostics…</source>
         <translation>診断(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="229"/>
+        <location filename="../../wizard/gui/main_window.py" line="260"/>
         <source>Show facts that help your helpdesk.</source>
         <translation>ヘルプデスクの役に立つ情報を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="230"/>
+        <location filename="../../wizard/gui/main_window.py" line="261"/>
         <source>&amp;Refresh</source>
         <translation>最新の情報に更新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="231"/>
+        <location filename="../../wizard/gui/main_window.py" line="262"/>
         <source>Reload the list and check each organization again.</source>
         <translation>一覧を再読み込みし、各組織をもう一度確認します。</translation>
     </message>
@@ -1662,417 +1656,417 @@ How to fix it: {fix}</source>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="334"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="336"/>
         <source>Part of the title</source>
         <translation>件名の一部</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="336"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="338"/>
         <source>Search the items</source>
         <translation>アイテムの検索</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="336"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="338"/>
         <source>Shows the items whose title contains this text.</source>
         <translation>件名にこの文字列を含むアイテムを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="366"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="368"/>
         <source>&amp;Track</source>
         <translation>追跡(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="367"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="369"/>
         <source>Copy the selected items to the synchronizing organization at the next sync.</source>
         <translation>選択したアイテムを次回の同期で同期元の組織にコピーします。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="368"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="370"/>
         <source>&amp;Untrack</source>
         <translation>追跡解除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="369"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="371"/>
         <source>Stop tracking the selected items.</source>
         <translation>選択したアイテムの追跡を解除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="370"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="372"/>
         <source>Set &amp;Regarding…</source>
         <translation>関連の設定(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="371"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="373"/>
         <source>Link the selected items to an account, contact, opportunity, lead or case.</source>
         <translation>選択したアイテムを取引先企業、取引先担当者、営業案件、潜在顧客、サポート案件に関連付けます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="372"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="374"/>
         <source>C&amp;lear Regarding</source>
         <translation>関連のクリア(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="373"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="375"/>
         <source>Link the selected items to no record.</source>
         <translation>選択したアイテムの関連付けを解除します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="390"/>
-        <location filename="../../wizard/gui/main_window.py" line="232"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="392"/>
+        <location filename="../../wizard/gui/main_window.py" line="263"/>
         <source>&amp;Close</source>
         <translation>閉じる(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="392"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="394"/>
         <source>Close</source>
         <translation>閉じる</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/mailbox_window.py" line="434"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="436"/>
         <source>1 item</source>
         <translation>1 件のアイテム</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/mailbox_window.py" line="434"/>
+        <location filename="../../wizard/gui/mailbox_window.py" line="436"/>
         <source>%n items</source>
         <translation>
             <numerusform>%n 件のアイテム</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="233"/>
+        <location filename="../../wizard/gui/main_window.py" line="264"/>
         <source>Close this window.</source>
         <translation>このウィンドウを閉じます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="244"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="293"/>
+        <location filename="../../wizard/gui/main_window.py" line="277"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="298"/>
         <source>&amp;Organization</source>
         <translation>組織(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="251"/>
+        <location filename="../../wizard/gui/main_window.py" line="284"/>
         <source>&amp;Synchronization</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="267"/>
+        <location filename="../../wizard/gui/main_window.py" line="300"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="269"/>
+        <location filename="../../wizard/gui/main_window.py" line="302"/>
         <source>&amp;About</source>
         <translation>バージョン情報(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="304"/>
+        <location filename="../../wizard/gui/main_window.py" line="139"/>
         <source>Loading organizations…</source>
         <translation>組織を読み込んでいます…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="395"/>
-        <location filename="../../wizard/gui/main_window.py" line="397"/>
+        <location filename="../../wizard/gui/main_window.py" line="445"/>
+        <location filename="../../wizard/gui/main_window.py" line="447"/>
         <source>Could not start</source>
         <translation>起動できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="396"/>
+        <location filename="../../wizard/gui/main_window.py" line="446"/>
         <source>The engine could not start.</source>
         <translation>エンジンを起動できませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="527"/>
+        <location filename="../../wizard/gui/main_window.py" line="577"/>
         <source>Synchronizing with {name} in the background…</source>
         <extracomment>The dialogs&apos; modules. Importing one builds its Qt classes&apos; Python enums: 35 ms that the first click on Add would otherwise spend on this thread. How often the window asks the engine whether Keep me connected work is due. Asking reads only the registry file: no traffic unless the engine says an org is due.</extracomment>
         <translation>{name} とバックグラウンドで同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="536"/>
+        <location filename="../../wizard/gui/main_window.py" line="586"/>
         <source>Synchronized with {name} in the background.</source>
         <translation>{name} とバックグラウンドで同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="544"/>
+        <location filename="../../wizard/gui/main_window.py" line="594"/>
         <source>The background synchronization did not run: {message}</source>
         <translation>バックグラウンドの同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="568"/>
+        <location filename="../../wizard/gui/main_window.py" line="618"/>
         <source>Keep me connected was saved.</source>
         <translation>[接続を維持する] の設定を保存しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="569"/>
+        <location filename="../../wizard/gui/main_window.py" line="619"/>
         <source>Keep me connected was not saved</source>
         <translation>[接続を維持する] の設定は保存されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="585"/>
+        <location filename="../../wizard/gui/main_window.py" line="635"/>
         <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365.</source>
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="640"/>
+        <location filename="../../wizard/gui/main_window.py" line="693"/>
         <source>None. Select an organization and choose Set as Synchronizing Organization.</source>
         <translation>なし。組織を選択して [同期する組織に設定] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1087"/>
+        <location filename="../../wizard/gui/main_window.py" line="1158"/>
         <source>Nothing was changed; the contact addresses stay as they were.</source>
         <translation>何も変更しませんでした。連絡先の住所は元のままです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1142"/>
+        <location filename="../../wizard/gui/main_window.py" line="1213"/>
         <source>1 organization configured.</source>
         <translation>1 件の組織が構成されています。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1143"/>
+        <location filename="../../wizard/gui/main_window.py" line="1214"/>
         <source>%n organizations configured.</source>
         <translation>
             <numerusform>%n 件の組織が構成されています。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1148"/>
+        <location filename="../../wizard/gui/main_window.py" line="1219"/>
         <source>{name} was added.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/main_window.py" line="1149"/>
+        <location filename="../../wizard/gui/main_window.py" line="1220"/>
         <source>%n organizations were added.</source>
         <translation>
             <numerusform>%n 件の組織を追加しました。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1154"/>
+        <location filename="../../wizard/gui/main_window.py" line="1225"/>
         <source>{old} was renamed to {new}.</source>
         <translation>{old} の名前を {new} に変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1155"/>
+        <location filename="../../wizard/gui/main_window.py" line="1226"/>
         <source>The properties of {name} were saved.</source>
         <translation>{name} のプロパティを保存しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="629"/>
+        <location filename="../../wizard/gui/main_window.py" line="682"/>
         <source>Not read yet</source>
         <translation>まだ読み取っていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="256"/>
+        <location filename="../../wizard/gui/main_window.py" line="289"/>
         <source>&amp;Mailbox…</source>
         <translation>メールボックス(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="259"/>
+        <location filename="../../wizard/gui/main_window.py" line="292"/>
         <source>Show the mailbox&apos;s items: track them, untrack them and set what they are regarding.</source>
         <translation>メールボックスのアイテムを表示します。追跡、追跡解除、関連の設定ができます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="633"/>
+        <location filename="../../wizard/gui/main_window.py" line="686"/>
         <source>(not every organization could be read)</source>
         <translation>(読み取れなかった組織があります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="636"/>
+        <location filename="../../wizard/gui/main_window.py" line="689"/>
         <source>None of your organizations</source>
         <translation>あなたの組織のいずれでもありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="638"/>
+        <location filename="../../wizard/gui/main_window.py" line="691"/>
         <source>Unknown: not every organization could be read</source>
         <translation>不明: 読み取れなかった組織があります</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="644"/>
+        <location filename="../../wizard/gui/main_window.py" line="697"/>
         <source>No organization yet</source>
         <translation>まだ組織はありません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="648"/>
+        <location filename="../../wizard/gui/main_window.py" line="701"/>
         <source>Never</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="669"/>
+        <location filename="../../wizard/gui/main_window.py" line="722"/>
         <source>Do you want to remove {name} from this computer?</source>
         <translation>{name} をこのコンピューターから削除しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="673"/>
+        <location filename="../../wizard/gui/main_window.py" line="726"/>
         <source>&amp;Remove</source>
         <translation>削除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="677"/>
+        <location filename="../../wizard/gui/main_window.py" line="729"/>
         <source>Its saved credentials and sign-in are deleted too. The organization itself is not changed.</source>
         <translation>保存された資格情報とサインイン情報も削除されます。組織自体は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="679"/>
+        <location filename="../../wizard/gui/main_window.py" line="731"/>
         <source>It is your synchronizing organization: afterwards no organization synchronizes until you choose one.</source>
         <translation>これは同期する組織です。削除後は、新たに選択するまでどの組織も同期しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="692"/>
+        <location filename="../../wizard/gui/main_window.py" line="749"/>
         <source>{name} was removed.</source>
         <translation>{name} を削除しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="746"/>
+        <location filename="../../wizard/gui/main_window.py" line="812"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="68"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="184"/>
         <source>Reading your mailbox records in the organizations…</source>
         <translation>各組織のメールボックス レコードを読み取っています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="769"/>
+        <location filename="../../wizard/gui/main_window.py" line="835"/>
         <source>{name} is now your synchronizing organization.</source>
         <translation>{name} が同期する組織になりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="771"/>
+        <location filename="../../wizard/gui/main_window.py" line="837"/>
         <source>The switch to {name} is not finished.</source>
         <translation>{name} への切り替えは完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="777"/>
+        <location filename="../../wizard/gui/main_window.py" line="843"/>
         <source>The synchronizing organization was not changed</source>
         <translation>同期する組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="788"/>
-        <location filename="../../wizard/gui/main_window.py" line="797"/>
-        <location filename="../../wizard/gui/main_window.py" line="809"/>
+        <location filename="../../wizard/gui/main_window.py" line="854"/>
+        <location filename="../../wizard/gui/main_window.py" line="863"/>
+        <location filename="../../wizard/gui/main_window.py" line="875"/>
         <source>Finish the switch</source>
         <translation>切り替えの完了</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="789"/>
+        <location filename="../../wizard/gui/main_window.py" line="855"/>
         <source>A switch of your synchronizing organization to {name} is not finished.</source>
         <translation>同期する組織の {name} への切り替えが完了していません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="793"/>
+        <location filename="../../wizard/gui/main_window.py" line="859"/>
         <source>Finish it now? Every organization&apos;s mailbox record is read again first, and only what is still to do is changed.</source>
         <translation>今すぐ完了しますか? まず各組織のメールボックス レコードを読み直し、残っている変更だけを行います。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="810"/>
+        <location filename="../../wizard/gui/main_window.py" line="876"/>
         <source>Finishing the switch of your synchronizing organization…</source>
         <translation>同期する組織の切り替えを完了しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="823"/>
+        <location filename="../../wizard/gui/main_window.py" line="889"/>
         <source>The switch was not finished</source>
         <translation>切り替えは完了しませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="838"/>
+        <location filename="../../wizard/gui/main_window.py" line="904"/>
         <source>There are no other organizations.</source>
         <translation>ほかの組織はありません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="839"/>
+        <location filename="../../wizard/gui/main_window.py" line="905"/>
         <source>Set None in the other organizations</source>
         <translation>ほかの組織を「なし」にする</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="847"/>
+        <location filename="../../wizard/gui/main_window.py" line="913"/>
         <source>The other organizations were not changed</source>
         <translation>ほかの組織は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="50"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="40"/>
         <source>Sign in to {name}</source>
         <translation>{name} にサインイン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="53"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="46"/>
         <source>Sign in to {name} again. Nothing else about the organization changes.</source>
         <translation>{name} にもう一度サインインします。組織のほかの設定は変わりません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="56"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="49"/>
         <source>About this dialog</source>
         <translation>このダイアログについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="63"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="56"/>
         <source>Address</source>
         <translation>アドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="64"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="57"/>
         <source>Address:</source>
         <translation>アドレス:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="86"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="74"/>
         <source>The code from your authenticator app, if asked.</source>
         <translation>求められた場合は、認証アプリのコード。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="182"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="158"/>
         <source>Enter your user name and password.</source>
         <translation>ユーザー名とパスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="193"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="169"/>
         <source>Signing in…</source>
         <translation>サインインしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/reauth_dialog.py" line="225"/>
+        <location filename="../../wizard/gui/reauth_dialog.py" line="201"/>
         <source>Signed in. Testing the connection…</source>
         <translation>サインインしました。接続をテストしています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="904"/>
+        <location filename="../../wizard/gui/main_window.py" line="970"/>
         <source>Signed out of {name}.</source>
         <translation>{name} からサインアウトしました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="906"/>
+        <location filename="../../wizard/gui/main_window.py" line="972"/>
         <source>Sign in to use this organization.</source>
         <translation>この組織を使用するにはサインインしてください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="948"/>
+        <location filename="../../wizard/gui/main_window.py" line="1014"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="170"/>
         <source>Synchronized with {name}.</source>
         <translation>{name} と同期しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1000"/>
+        <location filename="../../wizard/gui/main_window.py" line="1071"/>
         <source>The synchronization settings could not be read</source>
         <translation>同期の設定を読み込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1010"/>
+        <location filename="../../wizard/gui/main_window.py" line="1093"/>
         <source>Looking for the calendar, task list and address book…</source>
         <translation>カレンダー、タスク リスト、アドレス帳を探しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1039"/>
+        <location filename="../../wizard/gui/main_window.py" line="1115"/>
         <source>The mailbox was chosen, but the first synchronization did not run: {message}</source>
         <translation>メールボックスは選択されましたが、最初の同期は実行されませんでした: {message}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1043"/>
+        <location filename="../../wizard/gui/main_window.py" line="1119"/>
         <source>The mailbox was changed.</source>
         <translation>メールボックスを変更しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1065"/>
+        <location filename="../../wizard/gui/main_window.py" line="1136"/>
         <source>The settings were not changed</source>
         <translation>設定は変更されませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1069"/>
+        <location filename="../../wizard/gui/main_window.py" line="1140"/>
         <source>The synchronization settings were saved. They take effect at the next synchronization.</source>
         <translation>同期の設定を保存しました。次回の同期から有効になります。</translation>
     </message>
@@ -2082,49 +2076,49 @@ How to fix it: {fix}</source>
         <translation>何も変更されていません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1091"/>
+        <location filename="../../wizard/gui/main_window.py" line="1162"/>
         <source>Contact addresses were switched. Backup: {path}</source>
         <translation>取引先担当者の住所を切り替えました。バックアップ: {path}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1126"/>
+        <location filename="../../wizard/gui/main_window.py" line="1197"/>
         <source>About</source>
         <translation>バージョン情報</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1126"/>
+        <location filename="../../wizard/gui/main_window.py" line="1197"/>
         <source>d365-wizard {version}
 Configure Dynamics 365 organizations and the one that synchronizes with your mailbox.</source>
         <translation>d365-wizard {version}
 Dynamics 365 の組織と、メールボックスと同期する組織を構成します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="26"/>
+        <location filename="../../wizard/gui/models.py" line="27"/>
         <source>Not checked</source>
         <translation>未確認</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="27"/>
+        <location filename="../../wizard/gui/models.py" line="28"/>
         <source>Checking…</source>
         <translation>確認中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="28"/>
+        <location filename="../../wizard/gui/models.py" line="29"/>
         <source>Connected</source>
         <translation>接続済み</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="29"/>
+        <location filename="../../wizard/gui/models.py" line="30"/>
         <source>Needs sign-in</source>
         <translation>サインインが必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="30"/>
+        <location filename="../../wizard/gui/models.py" line="31"/>
         <source>MFA needed</source>
         <translation>多要素認証が必要</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="31"/>
+        <location filename="../../wizard/gui/models.py" line="32"/>
         <source>Offline</source>
         <translation>オフライン</translation>
     </message>
@@ -2135,225 +2129,225 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/app.py" line="101"/>
-        <location filename="../../wizard/gui/models.py" line="32"/>
+        <location filename="../../wizard/gui/models.py" line="33"/>
         <location filename="../../wizard/gui/widgets.py" line="198"/>
         <source>Error</source>
         <translation>エラー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="68"/>
+        <location filename="../../wizard/gui/models.py" line="69"/>
         <source>Internet-facing (IFD)</source>
         <translation>インターネット接続 (IFD)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="89"/>
+        <location filename="../../wizard/gui/models.py" line="114"/>
         <source>Synchronizing</source>
         <extracomment>Status comes right after the name so that it shows at the window&apos;s default size; the address, the longest, is last and takes what is left.</extracomment>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="90"/>
-        <location filename="../../wizard/gui/models.py" line="196"/>
+        <location filename="../../wizard/gui/models.py" line="115"/>
+        <location filename="../../wizard/gui/models.py" line="198"/>
         <source>Unique name</source>
         <translation>一意の名前</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="90"/>
-        <location filename="../../wizard/gui/models.py" line="196"/>
+        <location filename="../../wizard/gui/models.py" line="115"/>
+        <location filename="../../wizard/gui/models.py" line="198"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="90"/>
+        <location filename="../../wizard/gui/models.py" line="115"/>
         <source>Cloud / region</source>
         <translation>クラウド / リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="89"/>
+        <location filename="../../wizard/gui/models.py" line="114"/>
         <source>User</source>
         <translation>ユーザー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="41"/>
+        <location filename="../../wizard/gui/models.py" line="42"/>
         <source>North America</source>
         <translation>北米</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="41"/>
+        <location filename="../../wizard/gui/models.py" line="42"/>
         <source>South America</source>
         <translation>南米</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="41"/>
+        <location filename="../../wizard/gui/models.py" line="42"/>
         <source>Canada</source>
         <translation>カナダ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="42"/>
+        <location filename="../../wizard/gui/models.py" line="43"/>
         <source>Europe</source>
         <translation>ヨーロッパ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="42"/>
+        <location filename="../../wizard/gui/models.py" line="43"/>
         <source>Asia Pacific</source>
         <translation>アジア太平洋</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="42"/>
+        <location filename="../../wizard/gui/models.py" line="43"/>
         <source>Australia</source>
         <translation>オーストラリア</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="42"/>
+        <location filename="../../wizard/gui/models.py" line="43"/>
         <source>Japan</source>
         <translation>日本</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="43"/>
+        <location filename="../../wizard/gui/models.py" line="44"/>
         <source>India</source>
         <translation>インド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="43"/>
+        <location filename="../../wizard/gui/models.py" line="44"/>
         <source>United Kingdom</source>
         <translation>英国</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="43"/>
+        <location filename="../../wizard/gui/models.py" line="44"/>
         <source>France</source>
         <translation>フランス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="44"/>
+        <location filename="../../wizard/gui/models.py" line="45"/>
         <source>South Africa</source>
         <translation>南アフリカ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="44"/>
+        <location filename="../../wizard/gui/models.py" line="45"/>
         <source>United Arab Emirates</source>
         <translation>アラブ首長国連邦</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="44"/>
+        <location filename="../../wizard/gui/models.py" line="45"/>
         <source>Germany</source>
         <translation>ドイツ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="45"/>
+        <location filename="../../wizard/gui/models.py" line="46"/>
         <source>Switzerland</source>
         <translation>スイス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="45"/>
+        <location filename="../../wizard/gui/models.py" line="46"/>
         <source>Norway</source>
         <translation>ノルウェー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="45"/>
+        <location filename="../../wizard/gui/models.py" line="46"/>
         <source>Singapore</source>
         <translation>シンガポール</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="45"/>
+        <location filename="../../wizard/gui/models.py" line="46"/>
         <source>Korea</source>
         <translation>韓国</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="46"/>
+        <location filename="../../wizard/gui/models.py" line="47"/>
         <source>Sweden</source>
         <translation>スウェーデン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="54"/>
+        <location filename="../../wizard/gui/models.py" line="55"/>
         <source>{name} ({code})</source>
         <translation>{name} ({code})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="58"/>
+        <location filename="../../wizard/gui/models.py" line="59"/>
         <source>Commercial</source>
         <translation>商用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="58"/>
+        <location filename="../../wizard/gui/models.py" line="59"/>
         <source>GCC</source>
         <translation>GCC</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="58"/>
+        <location filename="../../wizard/gui/models.py" line="59"/>
         <source>GCC High</source>
         <translation>GCC High</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="59"/>
+        <location filename="../../wizard/gui/models.py" line="60"/>
         <source>DoD</source>
         <translation>DoD</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="59"/>
+        <location filename="../../wizard/gui/models.py" line="60"/>
         <source>China</source>
         <translation>中国</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="59"/>
+        <location filename="../../wizard/gui/models.py" line="60"/>
         <source>Sandbox</source>
         <translation>サンドボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="70"/>
+        <location filename="../../wizard/gui/models.py" line="71"/>
         <source> / </source>
         <translation> / </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="113"/>
+        <location filename="../../wizard/gui/models.py" line="126"/>
         <source>Not synchronizing</source>
         <translation>同期していません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="114"/>
+        <location filename="../../wizard/gui/models.py" line="127"/>
         <source>✔ Yes</source>
         <translation>✔ はい</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="196"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
+        <location filename="../../wizard/gui/models.py" line="198"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="724"/>
         <source>Organization</source>
         <translation>組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="196"/>
+        <location filename="../../wizard/gui/models.py" line="198"/>
         <source>Region</source>
         <translation>リージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="196"/>
+        <location filename="../../wizard/gui/models.py" line="198"/>
         <source>Version</source>
         <translation>バージョン</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="207"/>
+        <location filename="../../wizard/gui/models.py" line="208"/>
         <source>{name} (disabled)</source>
         <translation>{name} (無効)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="210"/>
+        <location filename="../../wizard/gui/models.py" line="211"/>
         <source>This organization is disabled and cannot be added.</source>
         <translation>この組織は無効になっているため追加できません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="247"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="196"/>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="237"/>
+        <location filename="../../wizard/gui/models.py" line="248"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="198"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="241"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="109"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="247"/>
+        <location filename="../../wizard/gui/models.py" line="248"/>
         <source>Step</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="325"/>
+        <location filename="../../wizard/gui/models.py" line="314"/>
         <source>Organization field</source>
         <translation>組織のフィールド</translation>
     </message>
@@ -2659,7 +2653,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="68"/>
-        <location filename="../../wizard/gui/models.py" line="247"/>
+        <location filename="../../wizard/gui/models.py" line="248"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
@@ -2855,73 +2849,73 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>{kind} の {field}: メールボックス「{mailbox}」、組織「{org}」。{winner}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="247"/>
+        <location filename="../../wizard/gui/models.py" line="248"/>
         <source>How to fix it</source>
         <translation>解決方法</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="253"/>
+        <location filename="../../wizard/gui/models.py" line="254"/>
         <source>Running…</source>
         <translation>実行中…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="253"/>
+        <location filename="../../wizard/gui/models.py" line="254"/>
         <source>Passed</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="254"/>
+        <location filename="../../wizard/gui/models.py" line="255"/>
         <source>Failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="254"/>
+        <location filename="../../wizard/gui/models.py" line="255"/>
         <source>Skipped</source>
         <translation>スキップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="255"/>
+        <location filename="../../wizard/gui/models.py" line="256"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="255"/>
+        <location filename="../../wizard/gui/models.py" line="256"/>
         <source>Waiting</source>
         <translation>待機中</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="301"/>
+        <location filename="../../wizard/gui/models.py" line="302"/>
         <source>Not synchronized</source>
         <translation>同期しない</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="301"/>
+        <location filename="../../wizard/gui/models.py" line="302"/>
         <source>To the mailbox</source>
         <translation>メールボックスへ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="302"/>
+        <location filename="../../wizard/gui/models.py" line="303"/>
         <source>To the organization</source>
         <translation>組織へ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="302"/>
+        <location filename="../../wizard/gui/models.py" line="303"/>
         <source>Both ways</source>
         <translation>双方向</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="715"/>
         <source>Field</source>
         <translation>フィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="325"/>
+        <location filename="../../wizard/gui/models.py" line="314"/>
         <source>Mailbox field</source>
         <extracomment>labels only: the internal field names (``first_name``, ``firstname``) are never shown</extracomment>
         <translation>メールボックスのフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/models.py" line="325"/>
+        <location filename="../../wizard/gui/models.py" line="314"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
@@ -2942,12 +2936,12 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>問題が発生しました</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="247"/>
+        <location filename="../../wizard/gui/widgets.py" line="267"/>
         <source>Steps</source>
         <translation>ステップ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/widgets.py" line="247"/>
+        <location filename="../../wizard/gui/widgets.py" line="267"/>
         <source>Each step of the connection with its result and how to fix a failure.</source>
         <translation>接続の各ステップとその結果、失敗した場合の解決方法です。</translation>
     </message>
@@ -3029,24 +3023,24 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>ステップ: {step}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/services.py" line="810"/>
+        <location filename="../../wizard/gui/services.py" line="811"/>
         <source>{step}: %n more</source>
         <translation>
             <numerusform>{step}: ほか %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="813"/>
+        <location filename="../../wizard/gui/services.py" line="814"/>
         <source>Not sent: {what}</source>
         <translation>未送信: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="814"/>
+        <location filename="../../wizard/gui/services.py" line="815"/>
         <source>Conflict: {what}</source>
         <translation>競合: {what}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/services.py" line="818"/>
+        <location filename="../../wizard/gui/services.py" line="819"/>
         <source>Note: {what}</source>
         <translation>注意: {what}</translation>
     </message>
@@ -5252,86 +5246,106 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     </message>
     <message>
         <location filename="../../wizard/gui/engine_texts.py" line="1246"/>
+        <source>it was being undone because a mailbox record changed.</source>
+        <translation>メールボックス レコードが変更されたため、元に戻している途中でした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1248"/>
+        <source>not changed yet: {orgs}.</source>
+        <translation>まだ変更されていない組織: {orgs}。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1250"/>
+        <source>Test &amp; Enable was not requested yet.</source>
+        <translation>Test &amp; Enable はまだ要求されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1252"/>
+        <source>the mailbox records were being changed.</source>
+        <translation>メールボックス レコードを変更している途中でした。</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/engine_texts.py" line="1254"/>
         <source>Test &amp; Enable the mailbox with “Sync items with Exchange from this org only”.</source>
         <translation>「この組織のアイテムのみを Exchange と同期する」を指定して、メールボックスの Test &amp; Enable を実行する。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1248"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1256"/>
         <source>set Appointments, Contacts, and Tasks to {method}.</source>
         <translation>[予定、連絡先、タスク] を {method} に設定する。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1250"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1258"/>
         <source>set Appointments, Contacts, and Tasks to {method} and Test &amp; Enable the mailbox.</source>
         <translation>[予定、連絡先、タスク] を {method} に設定し、メールボックスの Test &amp; Enable を実行する。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1252"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1260"/>
         <source>set Appointments, Contacts, and Tasks to {method} and Test &amp; Enable the mailbox with “Sync items with Exchange from this org only”.</source>
         <translation>[予定、連絡先、タスク] を {method} に設定し、「この組織のアイテムのみを Exchange と同期する」を指定してメールボックスの Test &amp; Enable を実行する。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1254"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1262"/>
         <source>{org} already synchronizes appointments, contacts and tasks with your mailbox.</source>
         <translation>{org} はすでに予定・連絡先・タスクをメールボックスと同期しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1256"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1264"/>
         <source>{org} will stop synchronizing appointments, contacts and tasks with your mailbox; its synchronization method becomes None. You stay connected to it.</source>
         <translation>{org} は予定・連絡先・タスクのメールボックスとの同期を停止し、同期方法は「なし」になります。接続は維持されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1258"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1266"/>
         <source>{org} will start synchronizing appointments, contacts and tasks with your mailbox.</source>
         <translation>{org} が予定・連絡先・タスクのメールボックスとの同期を開始します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1260"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1268"/>
         <source>{org} will take your mailbox back and synchronize it again.</source>
         <translation>{org} がメールボックスを取り戻し、再び同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1262"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1270"/>
         <source>Your mailbox is not set to synchronize with any organization yet; it will record {org}.</source>
         <translation>メールボックスはまだどの組織とも同期するように設定されていません。{org} が記録されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1264"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1272"/>
         <source>Your mailbox is set to synchronize with {who}, last synchronized {when}.</source>
         <translation>メールボックスは {who} と同期するように設定されています (最終同期: {when})。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1266"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1274"/>
         <source>Your mailbox is set to synchronize with {who}, not synchronized yet.</source>
         <translation>メールボックスは {who} と同期するように設定されています (まだ同期されていません)。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1268"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1276"/>
         <source> That is not your synchronizing organization: another administrator, a migration or another computer may have set it.</source>
         <translation>これは同期する組織ではありません。別の管理者、移行作業、または別のコンピューターが設定した可能性があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1270"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1278"/>
         <source> That is not your synchronizing organization (an organization that is not in your list, ID {org_id}): another administrator, a migration or another computer may have set it.</source>
         <translation>これは同期する組織ではありません (一覧にない組織、ID {org_id})。別の管理者、移行作業、または別のコンピューターが設定した可能性があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1272"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1280"/>
         <source> It will record {org} instead.</source>
         <translation>代わりに {org} が記録されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1274"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1282"/>
         <source>Continuing needs the option “Sync items from this org only, even if the mailbox was set to sync with a different org”.</source>
         <translation>続行するには、オプション「メールボックスが別の組織と同期するように設定されていても、この組織のアイテムのみを同期する」が必要です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1276"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1284"/>
         <source>{org} now synchronizes appointments, contacts and tasks with your mailbox.</source>
         <translation>{org} が予定・連絡先・タスクをメールボックスと同期するようになりました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/engine_texts.py" line="1278"/>
+        <location filename="../../wizard/gui/engine_texts.py" line="1286"/>
         <source>{org} now synchronizes appointments, contacts and tasks with your mailbox; {previous} no longer does.</source>
         <translation>{org} が予定・連絡先・タスクをメールボックスと同期するようになりました。{previous} は同期しなくなりました。</translation>
     </message>
@@ -6286,55 +6300,55 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>メールボックスを {name} と同期しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="282"/>
-        <location filename="../../wizard/gui/main_window.py" line="286"/>
+        <location filename="../../wizard/gui/main_window.py" line="321"/>
+        <location filename="../../wizard/gui/main_window.py" line="325"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="97"/>
         <source>Synchronization</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="579"/>
+        <location filename="../../wizard/gui/main_window.py" line="629"/>
         <source>Configure Organizations — Sandbox</source>
         <translation>組織の構成 — サンドボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="581"/>
+        <location filename="../../wizard/gui/main_window.py" line="631"/>
         <source>Sandbox mode: you are practising on the built-in sandbox tenant; nothing reaches Dynamics 365. Paste one of these addresses into Add…:</source>
         <translation>サンドボックス モード: 組み込みのサンドボックス テナントで練習しています。Dynamics 365 には何も送られません。次のいずれかのアドレスを [追加…] に貼り付けてください:</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="668"/>
-        <location filename="../../wizard/gui/main_window.py" line="684"/>
+        <location filename="../../wizard/gui/main_window.py" line="721"/>
+        <location filename="../../wizard/gui/main_window.py" line="736"/>
         <source>Remove organization</source>
         <translation>組織の削除</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/main_window.py" line="1031"/>
+        <location filename="../../wizard/gui/main_window.py" line="1107"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="99"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="81"/>
+        <location filename="../../wizard/gui/render.py" line="102"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="19"/>
         <source>Dynamics 365 for Outlook</source>
         <translation>Dynamics 365 for Outlook</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="81"/>
+        <location filename="../../wizard/gui/render.py" line="102"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="19"/>
         <source>Server-Side Synchronization</source>
         <translation>サーバー側同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="82"/>
-        <location filename="../../wizard/gui/render.py" line="94"/>
+        <location filename="../../wizard/gui/render.py" line="103"/>
+        <location filename="../../wizard/gui/render.py" line="116"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="20"/>
         <source>None</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="82"/>
+        <location filename="../../wizard/gui/render.py" line="103"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="20"/>
         <source>not set</source>
         <translation>未設定</translation>
@@ -6352,7 +6366,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>{name}: 読み取れませんでした ({problem})。接続できるようになり次第レコードを変更します。それまで切り替えは完了しません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="88"/>
+        <location filename="../../wizard/gui/render.py" line="109"/>
         <location filename="../../wizard/gui/switch_dialogs.py" line="32"/>
         <source>not connected</source>
         <translation>未接続</translation>
@@ -6464,7 +6478,7 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="91"/>
         <source>{name}: not changed: your security roles do not allow you to change your mailbox record there. An administrator of {name} must add the privilege to change mailbox records (Mailbox: Write) to one of your roles, or set it for you: {what}.</source>
-        <translation>{name}: 変更されていません。セキュリティ ロールで、この組織のメールボックス レコードの変更が許可されていません。{name} の管理者が、メールボックス レコードを変更する特権 (Mailbox: Write) をあなたのロールに追加するか、代わりに設定する必要があります: {what}。</translation>
+        <translation>{name}: 変更されていません。セキュリティ ロールで、この組織のメールボックス レコードの変更が許可されていません。{name} の管理者が、メールボックス レコードを変更する特権 ([メールボックス: 書き込み]) をあなたのロールに追加するか、代わりに設定する必要があります: {what}。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/switch_dialogs.py" line="96"/>
@@ -6553,27 +6567,27 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>切り替えを実行しています。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="201"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="203"/>
         <source>Show the result as the engine wrote it.</source>
         <translation>エンジンが記録した結果を表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="227"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="231"/>
         <source>There was nothing to finish.</source>
         <translation>完了すべきものはありませんでした。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="231"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="235"/>
         <source>Done.</source>
         <translation>完了しました。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="231"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="235"/>
         <source>Done, with problems to look at.</source>
         <translation>完了しましたが、確認が必要な問題があります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/switch_dialogs.py" line="252"/>
+        <location filename="../../wizard/gui/switch_dialogs.py" line="257"/>
         <source>Stopping after the current step…</source>
         <translation>現在の手順のあとで停止します…</translation>
     </message>
@@ -6643,541 +6657,541 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>もう一度同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="201"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="206"/>
         <source>Cancelling after the current step…</source>
         <translation>現在のステップの後でキャンセルします…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="244"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="249"/>
         <source>Show the message as the engine wrote it.</source>
         <translation>エンジンが書いたとおりのメッセージを表示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="253"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="258"/>
         <source>&amp;Synchronize</source>
         <translation>同期(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="279"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="284"/>
         <source>Synchronization Settings of {name}</source>
         <translation>{name} の同期の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="284"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="289"/>
         <source>Synchronization settings pages</source>
         <translation>同期設定のページ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="295"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="300"/>
         <source>&amp;Mailbox</source>
         <translation>メールボックス(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="298"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="303"/>
         <source>These settings apply to everyone in {name}. Changes take effect at the next synchronization.</source>
         <translation>これらの設定は {name} の全員に適用されます。変更は次回の同期から有効になります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="301"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="306"/>
         <source>You can read these settings. Only users with the Sync to Outlook privilege can change them.</source>
         <translation>これらの設定は閲覧できます。変更できるのは「Outlook と同期」権限を持つユーザーだけです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="305"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="310"/>
         <source>About these settings</source>
         <translation>これらの設定について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="308"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="313"/>
         <source>Organization-wide settings</source>
         <translation>組織全体の設定</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="310"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
         <source>Synchronize appointment &amp;attachments</source>
         <translation>予定の添付ファイルを同期する(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="311"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="316"/>
         <source>Appointment attachments</source>
         <translation>予定の添付ファイル</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="312"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="317"/>
         <source>Attachments of appointments synchronize both ways; never for recurring appointments or service activities.</source>
         <translation>予定の添付ファイルを双方向に同期します。定期的な予定とサービス活動は対象外です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="315"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="320"/>
         <source>Mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="316"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="321"/>
         <source>All three: Business, Home and Other</source>
         <translation>3 つすべて: 勤務先、自宅、その他</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="317"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="322"/>
         <source>Contact addresses</source>
         <translation>取引先担当者の住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="318"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="323"/>
         <source>Which contact addresses synchronize. Switching remaps existing contacts.</source>
         <translation>同期する取引先担当者の住所です。切り替えると既存の取引先担当者が再マッピングされます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="319"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="324"/>
         <source>Contact a&amp;ddresses:</source>
         <translation>取引先担当者の住所(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="321"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="326"/>
         <source>Synchronize tasks assigned to &amp;others</source>
         <translation>他のユーザーに割り当てたタスクを同期する(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="322"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="327"/>
         <source>Assigned tasks</source>
         <translation>割り当てたタスク</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="323"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="328"/>
         <source>Tasks you created and assigned to someone else stay in your mailbox.</source>
         <translation>自分が作成して他のユーザーに割り当てたタスクもメールボックスに残ります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="324"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="329"/>
         <source>Synchronize resource &amp;bookings</source>
         <translation>リソースの予約を同期する(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="325"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="330"/>
         <source>Resource bookings</source>
         <translation>リソースの予約</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="326"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="331"/>
         <source>Your resource bookings appear in your calendar.</source>
         <translation>自分のリソースの予約が予定表に表示されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="333"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="358"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="338"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="363"/>
         <source>Synchronized fields</source>
         <translation>同期するフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="368"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="344"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="373"/>
         <source>Item type</source>
         <translation>アイテムの種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="339"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="344"/>
         <source>Choose whose synchronized fields are shown.</source>
         <translation>同期するフィールドを表示するアイテムの種類を選びます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="340"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="345"/>
         <source>&amp;Item type:</source>
         <translation>アイテムの種類(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="359"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="364"/>
         <source>Each field of the item type and the direction it synchronizes in.</source>
         <translation>アイテムの種類の各フィールドと、その同期の方向です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="364"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="369"/>
         <source>Your synchronization filters</source>
         <translation>あなたの同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="368"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="373"/>
         <source>Filter</source>
         <translation>フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="368"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="373"/>
         <source>Kind</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="376"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="381"/>
         <source>Default (records you own)</source>
         <translation>既定 (自分が所有するレコード)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="378"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="383"/>
         <source>Offline filter</source>
         <translation>オフライン フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="380"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="385"/>
         <source>System filter</source>
         <translation>システム フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="380"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="385"/>
         <source>Your filter</source>
         <translation>あなたのフィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="383"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="388"/>
         <source>Synchronization filters</source>
         <translation>同期フィルター</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="384"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="389"/>
         <source>Which records come into your mailbox: system filters and your own.</source>
         <translation>メールボックスに取り込むレコードを決めます: システム フィルターとあなたのフィルターです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="454"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
         <source>This app&apos;s own mailbox</source>
         <translation>このアプリ内のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="454"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
         <source>A folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="455"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="460"/>
         <source>A CalDAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="464"/>
         <source>Calendar</source>
         <translation>予定表</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="464"/>
         <source>Task list</source>
         <translation>タスク リスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="459"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="464"/>
         <source>Address book</source>
         <translation>アドレス帳</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="478"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="483"/>
         <source>Choose where this computer keeps the appointments, contacts and tasks of the synchronizing organization: in this app only, in a folder that calendar programs such as khal, khard and vdirsyncer read, or in your calendar and address book account (Nextcloud, iCloud, Fastmail, Radicale…). Items already there are matched before anything is created.</source>
         <translation>同期する組織の予定、連絡先、タスクをこのコンピューターのどこに置くかを選びます: このアプリ内だけ、khal・khard・vdirsyncer などの予定表プログラムが読むフォルダー、またはお使いの予定表とアドレス帳のアカウント (Nextcloud、iCloud、Fastmail、Radicale など)。既にあるアイテムは、何かを作成する前に照合されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="482"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="487"/>
         <source>About the mailbox</source>
         <translation>メールボックスについて</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="486"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="491"/>
         <source>Current mailbox</source>
         <translation>現在のメールボックス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="492"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="497"/>
         <source>This app&apos;s own mailbox (&amp;local)</source>
         <translation>このアプリ内のメールボックス (ローカル)(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="493"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="498"/>
         <source>A &amp;folder of calendar and contact files (vdir)</source>
         <translation>予定表と連絡先のファイルのフォルダー (vdir)(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="494"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="499"/>
         <source>A Cal&amp;DAV/CardDAV account</source>
         <translation>CalDAV/CardDAV アカウント(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="503"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="508"/>
         <source>e.g. ~/.calendars/d365</source>
         <translation>例: ~/.calendars/d365</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="504"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
         <source>Folder</source>
         <translation>フォルダー</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="504"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="509"/>
         <source>The folder that holds one folder per calendar, task list and address book.</source>
         <translation>予定表、タスク リスト、アドレス帳ごとに 1 つのフォルダーを収めるフォルダーです。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="506"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="511"/>
         <source>&amp;Browse…</source>
         <translation>参照(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="507"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="512"/>
         <source>Browse for a folder</source>
         <translation>フォルダーを参照</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="512"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="517"/>
         <source>F&amp;older:</source>
         <translation>フォルダー(&amp;O):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="517"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="522"/>
         <source>e.g. https://cloud.example.com/remote.php/dav/</source>
         <translation>例: https://cloud.example.com/remote.php/dav/</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="518"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="523"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="519"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="524"/>
         <source>The CalDAV/CardDAV address your provider gives; the server&apos;s own address is often enough.</source>
         <translation>プロバイダーが案内する CalDAV/CardDAV のアドレスです。多くの場合、サーバー自体のアドレスで十分です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="521"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="526"/>
         <source>Server &amp;address:</source>
         <translation>サーバーのアドレス(&amp;A):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="534"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="539"/>
         <source>Your password or an app password made for this program; it is kept in the keyring.</source>
         <translation>パスワード、またはこのプログラム用に作成したアプリ パスワードです。キーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="542"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="547"/>
         <source>&amp;Test</source>
         <translation>テスト(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="543"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="548"/>
         <source>Test</source>
         <translation>テスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="543"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="548"/>
         <source>Look for the calendar, task list and address book; nothing is changed.</source>
         <translation>予定表、タスク リスト、アドレス帳を探します。何も変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="545"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="550"/>
         <source>&amp;Use this mailbox</source>
         <translation>このメールボックスを使用(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="546"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="551"/>
         <source>Use this mailbox</source>
         <translation>このメールボックスを使用</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="547"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="552"/>
         <source>Synchronize with this mailbox from now on, starting with a first synchronization.</source>
         <translation>今後はこのメールボックスと同期します。最初の同期から始めます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="557"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="562"/>
         <source>For</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="557"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="562"/>
         <source>Collection</source>
         <translation>コレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="565"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="570"/>
         <source>Collections found</source>
         <translation>見つかったコレクション</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="566"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="571"/>
         <source>Which calendar, task list and address book the items go to.</source>
         <translation>アイテムが入る予定表、タスク リスト、アドレス帳です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="571"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="576"/>
         <source>First synchronization</source>
         <translation>最初の同期</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="571"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="576"/>
         <source>How far the first synchronization has come.</source>
         <translation>最初の同期の進み具合です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="575"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="580"/>
         <source>Mailbox status</source>
         <translation>メールボックスの状態</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="585"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="595"/>
         <source>Now: {side}, {where}</source>
         <translation>現在: {side}、{where}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="586"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="596"/>
         <source>Now: {side}</source>
         <translation>現在: {side}</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="615"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="625"/>
         <source>Choose the mailbox folder</source>
         <translation>メールボックスのフォルダーを選択</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="635"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="645"/>
         <source>Found. Choose Use this mailbox to synchronize with it.</source>
         <translation>見つかりました。同期するには [このメールボックスを使用] を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="637"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="647"/>
         <source>Not found: {what}; those items are not synchronized.</source>
         <translation>見つかりません: {what}。それらのアイテムは同期されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="659"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="669"/>
         <source>This computer now synchronizes with this mailbox.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="661"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="671"/>
         <source>This computer now synchronizes with this mailbox. First synchronization: {came_in} into the mailbox, {went_out} into the organization.</source>
         <translation>このコンピューターは今後このメールボックスと同期します。最初の同期: メールボックスへ {came_in}、組織へ {went_out}。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="673"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="683"/>
         <source>Change contact addresses</source>
         <translation>取引先担当者の住所の変更</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
         <source>the mailing address only</source>
         <translation>郵送先住所のみ</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="676"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="677"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="686"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="687"/>
         <source>all three addresses</source>
         <translation>3 つすべての住所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="678"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="688"/>
         <source>Synchronize {after} instead of {before}?</source>
         <translation>{before} の代わりに {after} を同期しますか?</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="693"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="703"/>
         <source>No existing contact changes.</source>
         <translation>既存の取引先担当者は変更されません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="698"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="708"/>
         <source>A backup of both sides&apos; values is taken first. Nothing changes until you choose Switch; Cancel changes nothing.</source>
         <translation>最初に両方の値のバックアップを作成します。[切り替え] を選ぶまで何も変わりません。[キャンセル] では何も変更されません。</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/fields.py" line="101"/>
         <location filename="../../wizard/gui/mailbox_window.py" line="72"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="715"/>
         <source>Contact</source>
         <translation>取引先担当者</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="764"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="774"/>
         <source>When it is off for an organization, nothing connects to it in the background. Opening it and synchronizing may then be slower.</source>
         <translation>オフにした組織には、バックグラウンドで何も接続しません。そのため、組織を開くときや同期するときに時間がかかることがあります。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="771"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="781"/>
         <source>Every {minutes} min</source>
         <translation>{minutes} 分ごと</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="773"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="783"/>
         <source>Off: nothing connects in the background</source>
         <translation>オフ: バックグラウンドでは何も接続しません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="775"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="785"/>
         <source>Every {minutes} min, all organizations</source>
         <translation>{minutes} 分ごと、すべての組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="776"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="786"/>
         <source>Every {minutes} min, {on} of {total} organizations</source>
         <translation>{minutes} 分ごと、{total} 件中 {on} 件の組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="787"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="797"/>
         <source>Keep Me Connected</source>
         <translation>接続を維持する</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="790"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="800"/>
         <source>While this app runs, the organizations ticked below have their status refreshed, and the synchronizing organization synchronizes, at this interval.</source>
         <translation>このアプリの実行中、この間隔で、下でチェックした組織の状態を更新し、同期する組織を同期します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="793"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="803"/>
         <source>About Keep me connected</source>
         <translation>[接続を維持する] について</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="796"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="806"/>
         <source>&amp;Every:</source>
         <translation>間隔(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="801"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="811"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="802"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="812"/>
         <source>Interval in minutes</source>
         <translation>間隔 (分)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="803"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="813"/>
         <source>How often, from 1 to 1440 minutes.</source>
         <translation>1 から 1440 分までの間隔です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="811"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="821"/>
         <source>Organizations kept connected</source>
         <translation>接続を維持する組織</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="812"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="822"/>
         <source>Tick an organization to keep it connected; Space ticks the selected one.</source>
         <translation>接続を維持する組織をチェックします。Space キーで選択中の組織をチェックできます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="557"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="562"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="715"/>
         <source>Where</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="705"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="715"/>
         <source>Now</source>
         <translation>現在</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="716"/>
         <source>Afterwards</source>
         <translation>変更後</translation>
     </message>
     <message>
         <location filename="../../wizard/gui/mailbox_window.py" line="320"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="489"/>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="714"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="494"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="724"/>
         <source>Mailbox</source>
         <translation>メールボックス</translation>
     </message>
@@ -7204,69 +7218,69 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="688"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="698"/>
         <source>Existing contacts are remapped. Contacts that change: {contacts}; field values that change: {fields}; values that would be lost: {lost} (for fields that synchronize both ways the organization&apos;s value wins). Every change is listed below.</source>
         <translation>既存の連絡先の対応付けを変更します。変わる連絡先: {contacts}、変わるフィールド値: {fields}、失われる値: {lost} (双方向に同期するフィールドでは組織の値が優先されます)。すべての変更を下に示します。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="696"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="706"/>
         <source>1 field pair stops synchronizing; its values stay as they are.</source>
         <translation>1 組のフィールドの同期を停止します。値はそのまま残ります。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../wizard/gui/sync_dialogs.py" line="697"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="707"/>
         <source>%n field pairs stop synchronizing; their values stay as they are.</source>
         <translation>
             <numerusform>%n 組のフィールドの同期を停止します。値はそのまま残ります。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="715"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="725"/>
         <source>(the old value is lost; kept in the backup)</source>
         <translation>(元の値は失われます。バックアップに残ります)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="723"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="733"/>
         <source>Fields that would change</source>
         <translation>変更されるフィールド</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="724"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="734"/>
         <source>Each contact field that would change, and its value now and afterwards.</source>
         <translation>変更される取引先担当者のフィールドと、現在と変更後の値です。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="727"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="737"/>
         <source>&amp;Switch</source>
         <translation>切り替え(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="743"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="753"/>
         <source>&amp;Save diagnostics bundle…</source>
         <translation>診断バンドルの保存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="745"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="755"/>
         <source>Write a zip file for your helpdesk: versions, settings, connection tests and recent logs, without passwords or tokens.</source>
         <translation>ヘルプデスク用の zip ファイルを作成します: バージョン、設定、接続テスト、最近のログ。パスワードやトークンは含みません。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="747"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="757"/>
         <source>&amp;Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="749"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="759"/>
         <source>Include user names and addresses</source>
         <translation>ユーザー名とアドレスを含める</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="750"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="760"/>
         <source>Unchecked, user names, tenant IDs and organization addresses are replaced by placeholders.</source>
         <translation>オフのとき、ユーザー名、テナント ID、組織のアドレスはプレースホルダーに置き換えられます。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/sync_dialogs.py" line="758"/>
+        <location filename="../../wizard/gui/sync_dialogs.py" line="768"/>
         <source>Diagnostics bundle</source>
         <translation>診断バンドル</translation>
     </message>
@@ -7286,120 +7300,130 @@ Dynamics 365 の組織と、メールボックスと同期する組織を構成�
         <translation>再び発生する場合は、診断バンドル ([診断] ▸ [診断バンドルの保存…]) とログ ファイルをヘルプデスクに送ってください。</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="59"/>
+        <location filename="../../wizard/gui/render.py" line="53"/>
+        <source>; </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="65"/>
         <source>“{text}”</source>
         <translation>「{text}」</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="67"/>
+        <location filename="../../wizard/gui/render.py" line="88"/>
         <source>The server said: “{text}”</source>
         <translation>サーバーからのメッセージ:「{text}」</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="83"/>
+        <location filename="../../wizard/gui/render.py" line="104"/>
         <source>Not Run</source>
         <translation>未実行</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="83"/>
+        <location filename="../../wizard/gui/render.py" line="104"/>
         <source>Success</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="83"/>
+        <location filename="../../wizard/gui/render.py" line="104"/>
         <source>Failure</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="83"/>
-        <location filename="../../wizard/gui/render.py" line="85"/>
+        <location filename="../../wizard/gui/render.py" line="104"/>
+        <location filename="../../wizard/gui/render.py" line="106"/>
         <source>not known</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="84"/>
+        <location filename="../../wizard/gui/render.py" line="105"/>
         <source>Empty</source>
         <translation>空</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="84"/>
+        <location filename="../../wizard/gui/render.py" line="105"/>
         <source>Approved</source>
         <translation>承認済み</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="84"/>
+        <location filename="../../wizard/gui/render.py" line="105"/>
         <source>Pending Approval</source>
         <translation>承認待ち</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="85"/>
+        <location filename="../../wizard/gui/render.py" line="106"/>
         <source>Rejected</source>
         <translation>拒否</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="86"/>
+        <location filename="../../wizard/gui/render.py" line="107"/>
         <source>no reason was recorded</source>
         <translation>理由は記録されていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="87"/>
+        <location filename="../../wizard/gui/render.py" line="108"/>
         <source>the record could not be changed</source>
         <translation>レコードを変更できませんでした</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="88"/>
+        <location filename="../../wizard/gui/render.py" line="109"/>
         <source>not read</source>
         <translation>読み取られていません</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="89"/>
+        <location filename="../../wizard/gui/render.py" line="110"/>
         <source>scheduled</source>
         <translation>予定済み</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="94"/>
+        <location filename="../../wizard/gui/render.py" line="111"/>
+        <source>not changed yet</source>
+        <translation>まだ変更されていません</translation>
+    </message>
+    <message>
+        <location filename="../../wizard/gui/render.py" line="116"/>
         <source>unknown ({value})</source>
         <translation>不明 ({value})</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="123"/>
+        <location filename="../../wizard/gui/render.py" line="145"/>
         <source>Sign in…</source>
         <translation>サインイン…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="123"/>
+        <location filename="../../wizard/gui/render.py" line="145"/>
         <source>Enter the password…</source>
         <translation>パスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="124"/>
+        <location filename="../../wizard/gui/render.py" line="146"/>
         <source>Enter the user name and password…</source>
         <translation>ユーザー名とパスワードを入力…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="125"/>
+        <location filename="../../wizard/gui/render.py" line="147"/>
         <source>Test the connection</source>
         <translation>接続をテスト</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="125"/>
+        <location filename="../../wizard/gui/render.py" line="147"/>
         <source>Synchronization settings…</source>
         <translation>同期の設定…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="128"/>
+        <location filename="../../wizard/gui/render.py" line="150"/>
         <source>Synchronize…</source>
         <translation>同期…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/render.py" line="129"/>
+        <location filename="../../wizard/gui/render.py" line="151"/>
         <source>Diagnostics…</source>
         <translation>診断…</translation>
     </message>
     <message>
-        <location filename="../../wizard/gui/dialogs.py" line="213"/>
-        <location filename="../../wizard/gui/render.py" line="129"/>
-        <location filename="../../wizard/gui/render.py" line="130"/>
+        <location filename="../../wizard/gui/dialogs.py" line="226"/>
+        <location filename="../../wizard/gui/render.py" line="151"/>
+        <location filename="../../wizard/gui/render.py" line="152"/>
         <location filename="../../wizard/gui/sync_dialogs.py" line="184"/>
         <source>Try again</source>
         <translation>もう一度試す</translation>

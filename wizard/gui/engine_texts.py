@@ -1242,6 +1242,14 @@ ENGINE_TEXTS = (
     QT_TRANSLATE_NOOP("", "{org} is now your synchronizing organization; the other organizations are set to None."),
     # wizard.engine.serverside.words.TEMPLATES['incomplete']
     QT_TRANSLATE_NOOP("", "The switch to {org} is not finished (not changed: {count} in all). It is finished when you switch again."),
+    # wizard.engine.serverside.words.TEMPLATES['pending_undoing']
+    QT_TRANSLATE_NOOP("", "it was being undone because a mailbox record changed."),
+    # wizard.engine.serverside.words.TEMPLATES['pending_orgs']
+    QT_TRANSLATE_NOOP("", "not changed yet: {orgs}."),
+    # wizard.engine.serverside.words.TEMPLATES['pending_test_enable']
+    QT_TRANSLATE_NOOP("", "Test & Enable was not requested yet."),
+    # wizard.engine.serverside.words.TEMPLATES['pending_writing']
+    QT_TRANSLATE_NOOP("", "the mailbox records were being changed."),
     # wizard.engine.serverside.words.TEMPLATES['what_test_enable']
     QT_TRANSLATE_NOOP("", "Test & Enable the mailbox with “Sync items with Exchange from this org only”."),
     # wizard.engine.serverside.words.TEMPLATES['what_set']
