@@ -122,3 +122,17 @@ def test_a_record_changed_since_the_plan_is_japanese(qtbot, japanese, window, re
     error.close()
     assert NA
 
+
+
+def test_an_unfinished_switch_is_japanese(qtbot, japanese, window, real, sandbox):  # noqa: F811
+    """403 on every write: the result, then the next plan's note of the unfinished switch
+    and the offer to finish it say what is left in Japanese."""
+    sandbox.faults.set("mailbox_write_denied")
+    progress = switch(qtbot, window, j.row_by_name(window, JP).key)
+    assert not progress.switch_result.complete
+    progress.accept()
+    sandbox.faults.clear("mailbox_write_denied")
+    switch(qtbot, window, j.row_by_name(window, JP).key, ok=False).reject()
+    assert "まだ変更されていない組織" in window.plan_details
+    pending = real.pending_switch()
+    assert_japanese(pending.what)
