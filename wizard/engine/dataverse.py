@@ -155,29 +155,31 @@ def error_for(response: requests.Response, *, org: str | None = None) -> Dataver
     where = org or urlsplit(response.url or "").netloc or "the organization"
     details = f"HTTP {status}" + (f" {error_code}" if error_code else "") + (
         f": {server_message}" if server_message else "")
+    at: dict[str, Any] = {"org": where, "details": details}
+    cls = _error_class(status, server_message)
+    if cls in (DataverseNotFoundSaying, ServerSays):
+        return cls(status, error_code, server_message=server_message, **at)
+    return cls(status, error_code, **at)
+
+
+def _error_class(status: int, server_message: str) -> type[DataverseError]:
+    """The error for HTTP ``status``, which the server explained in ``server_message`` ("": not)."""
     lowered = server_message.lower()
-    at = {"org": where, "details": details}
-    if status == 401:
-        return SignInRequired(status, error_code, **at)
     if status == 403:
-        if "disabled" in lowered or "suspended" in lowered:
-            return OrgDisabled(status, error_code, **at)
-        return AccessDenied(status, error_code, **at)
+        return OrgDisabled if "disabled" in lowered or "suspended" in lowered else AccessDenied
     if status == 404:
-        if server_message:
-            return DataverseNotFoundSaying(status, error_code, server_message=server_message, **at)
-        return DataverseNotFound(status, error_code, **at)
-    if status == 412:
-        return PreconditionFailed(status, error_code, **at)
-    if status == 429:
-        return Throttled(status, error_code, **at)
+        return DataverseNotFoundSaying if server_message else DataverseNotFound
+    if status in _ERROR_BY_STATUS:
+        return _ERROR_BY_STATUS[status]
     if status == 503 and ("disabled" in lowered or "not available" in lowered):
-        return OrgNotAvailable(status, error_code, **at)
+        return OrgNotAvailable
     if status >= 500:
-        return DataverseError(status, error_code, **at)
-    if server_message:
-        return ServerSays(status, error_code, server_message=server_message, **at)
-    return RequestRefused(status, error_code, **at)
+        return DataverseError
+    return ServerSays if server_message else RequestRefused
+
+
+_ERROR_BY_STATUS: dict[int, type[DataverseError]] = {
+    401: SignInRequired, 412: PreconditionFailed, 429: Throttled}
 
 
 def _odata_literal(value: str) -> str:
