@@ -77,7 +77,8 @@ def cloud_label(row: OrgRow) -> str:
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
     """A table of ``_rows`` (one per row) and ``COLUMNS`` (one per column), headed by
-    :meth:`headers` for the roles in ``HEADER_ROLES``."""
+    :meth:`headers` for the roles in ``HEADER_ROLES``; every row can be selected unless a
+    table says otherwise in :meth:`flags`."""
 
     COLUMNS: tuple[str, ...] = ()
     HEADER_ROLES: tuple[Qt.ItemDataRole, ...] = (Qt.ItemDataRole.DisplayRole,
@@ -101,6 +102,11 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
                 and role in self.HEADER_ROLES:
             return self.headers()[section]
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class OrgTableModel(RowTableModel["OrgRow"]):
@@ -147,11 +153,6 @@ class OrgTableModel(RowTableModel["OrgRow"]):
         if role == STATUS_ROLE:
             return row.status
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -- our API ------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[OrgRow]) -> None:
@@ -328,11 +329,6 @@ class FieldMappingModel(RowTableModel[Any]):
         if role == self.DIRECTION_ROLE:
             return row.direction
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
