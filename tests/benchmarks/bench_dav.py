@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.benchargs import int_args
 from tests.fixtures.radicale import MKADDRESSBOOK, USERS, Dav, start_radicale
 from wizard.engine.dataverse import DataverseClient
 from wizard.engine.http import make_session
@@ -164,6 +165,4 @@ def run(info: dict, radicale, data: Path, rounds: int, parallel: int | None) -> 
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000,
-         int(sys.argv[2]) if len(sys.argv) > 2 else 1,
-         int(sys.argv[3]) if len(sys.argv) > 3 else None)
+    main(*int_args(5000, 1, None))

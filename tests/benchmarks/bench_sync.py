@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.benchmarks.benchargs import int_args
 from wizard.engine import jsoncodec
 from wizard.engine.dataverse import DataverseClient
 from wizard.engine.http import make_session
@@ -158,5 +159,4 @@ def run(info: dict, data: str, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20000,
-         int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    main(*int_args(20000, 5))
