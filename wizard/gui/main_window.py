@@ -45,11 +45,11 @@ def _load_ui_modules() -> None:
     therefore paints its frame first and imports these right after
     (tests/benchmarks/bench_startup.py measures both moments).
     """
-    global Qt, QLocale, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
+    global Qt, QAction, QKeySequence, QAbstractItemView, QFormLayout, QFrame, QHBoxLayout
     global QPushButton, QToolBar, QVBoxLayout, QWidget, isValid
     global message, icon, OrgTableModel, accessible, error_box, error_line, format_when, TaskRunner
     global TaskCancelled, row_table
-    from PySide6.QtCore import QLocale, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import (
         QAbstractItemView,
